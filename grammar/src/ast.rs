@@ -1,0 +1,331 @@
+//! The syntax tree of a Stan program. Every node carries the [`Span`] of its source text.
+//!
+//! Invariant: the AST knows nothing about types beyond what the user wrote; sema decides
+//! what an expression means (a multi-index versus a single index, an `_lpdf` call versus a
+//! user function, int versus real arithmetic).
+
+pub mod pretty;
+
+use crate::span::Span;
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Program {
+    pub functions: Option<ProgramBlock>,
+    pub data: Option<ProgramBlock>,
+    pub transformed_data: Option<ProgramBlock>,
+    pub parameters: Option<ProgramBlock>,
+    pub transformed_parameters: Option<ProgramBlock>,
+    pub model: Option<ProgramBlock>,
+    pub generated_quantities: Option<ProgramBlock>,
+    /// Comments in source order (`//`, `/* */`), kept for the formatter.
+    pub comments: Vec<Comment>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BlockKind {
+    Functions,
+    Data,
+    TransformedData,
+    Parameters,
+    TransformedParameters,
+    Model,
+    GeneratedQuantities,
+}
+
+/// One of the program's top-level blocks. In the `functions` block the statements are all
+/// [`StmtKind::FunDef`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProgramBlock {
+    pub kind: BlockKind,
+    pub stmts: Vec<Stmt>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comment {
+    pub text: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Types
+
+/// The shape keyword of a declared or unsized type. Sizes live beside it in [`DeclType`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeKind {
+    Int,
+    Real,
+    Complex,
+    Vector,
+    RowVector,
+    Matrix,
+    ComplexVector,
+    ComplexRowVector,
+    ComplexMatrix,
+    Simplex,
+    Ordered,
+    PositiveOrdered,
+    UnitVector,
+    SumToZeroVector,
+    SumToZeroMatrix,
+    CholeskyFactorCorr,
+    CholeskyFactorCov,
+    CorrMatrix,
+    CovMatrix,
+    ColumnStochasticMatrix,
+    RowStochasticMatrix,
+    Tuple(Vec<DeclType>),
+}
+
+/// `<lower=…, upper=…>` or `<offset=…, multiplier=…>`; all absent when unconstrained.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Constraint {
+    pub lower: Option<Expr>,
+    pub upper: Option<Expr>,
+    pub offset: Option<Expr>,
+    pub multiplier: Option<Expr>,
+}
+
+impl Constraint {
+    pub fn is_empty(&self) -> bool {
+        self.lower.is_none()
+            && self.upper.is_none()
+            && self.offset.is_none()
+            && self.multiplier.is_none()
+    }
+}
+
+/// A sized type as written in a variable declaration: `array[N, 2] vector<lower=0>[K]`.
+///
+/// `sizes` holds the bracketed sizes after the keyword in source order (`vector[K]` → `[K]`,
+/// `matrix[N, M]` → `[N, M]`, `cholesky_factor_cov[M, N]` → `[M, N]`, `real` → `[]`).
+/// For a tuple, `sizes` is empty and the element types are in `TypeKind::Tuple`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeclType {
+    pub array_dims: Vec<Expr>,
+    pub kind: TypeKind,
+    pub constraint: Constraint,
+    pub sizes: Vec<Expr>,
+    pub span: Span,
+}
+
+/// A type without sizes, as in function signatures: `data array[,] real`, `vector`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnsizedType {
+    /// Number of array dimensions (`array[,] real` → 2).
+    pub array_dims: usize,
+    pub kind: TypeKind,
+    /// Whether the argument was declared with the `data` qualifier.
+    pub data_only: bool,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ReturnType {
+    Void(Span),
+    Type(UnsizedType),
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expressions
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    /// An integer literal; the text is kept so the formatter prints it as written.
+    Int(i64),
+    /// A real literal with its source text (`1e-3`, `.5`).
+    Real(f64, String),
+    /// An imaginary literal such as `2i` or `1.5i`, with its source text.
+    Imag(f64, String),
+    /// A string literal (only valid in `print`, `reject`, `fatal_error`), without the quotes.
+    Str(String),
+    Var(Ident),
+    Unary { op: UnOp, operand: Box<Expr> },
+    Binary { op: BinOp, lhs: Box<Expr>, rhs: Box<Expr> },
+    /// `cond ? then : otherwise`
+    Cond { cond: Box<Expr>, then: Box<Expr>, otherwise: Box<Expr> },
+    /// `f(a, b)`, or `f(a | b, c)` when `conditional` is true (the `|` comes after the first
+    /// argument).
+    Call { name: Ident, args: Vec<Expr>, conditional: bool },
+    /// `base[i, j:k, :]`
+    Index { base: Box<Expr>, indices: Vec<Index> },
+    /// `{a, b, c}`
+    ArrayLit(Vec<Expr>),
+    /// `[a, b, c]`
+    RowVectorLit(Vec<Expr>),
+    /// `(a, b)`: a tuple of at least two elements.
+    TupleLit(Vec<Expr>),
+    /// `base.1` (1-based tuple element).
+    TupleGet { base: Box<Expr>, index: usize },
+    /// `(e)`: kept so the formatter reproduces the user's parentheses.
+    Paren(Box<Expr>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UnOp {
+    Neg,
+    Plus,
+    Not,
+    /// Postfix `'`.
+    Transpose,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BinOp {
+    Or,
+    And,
+    Eq,
+    Neq,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    /// `%`
+    Mod,
+    /// `%/%`
+    IntDiv,
+    /// `\`
+    LeftDiv,
+    /// `.*`
+    EltMul,
+    /// `./`
+    EltDiv,
+    /// `^`
+    Pow,
+    /// `.^`
+    EltPow,
+}
+
+impl BinOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Or => "||",
+            BinOp::And => "&&",
+            BinOp::Eq => "==",
+            BinOp::Neq => "!=",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::Mod => "%",
+            BinOp::IntDiv => "%/%",
+            BinOp::LeftDiv => "\\",
+            BinOp::EltMul => ".*",
+            BinOp::EltDiv => "./",
+            BinOp::Pow => "^",
+            BinOp::EltPow => ".^",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Index {
+    /// `[e]`: a single index if `e` is an int, a multi-index if `e` is an int array.
+    Single(Expr),
+    /// `[lo:hi]`, `[lo:]`, `[:hi]`.
+    Range { lo: Option<Expr>, hi: Option<Expr>, span: Span },
+    /// `[:]` or an empty position in `[ , 2]`.
+    All(Span),
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statements
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stmt {
+    pub kind: StmtKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AssignOp {
+    Assign,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    EltMul,
+    EltDiv,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct VarDecl {
+    pub ty: DeclType,
+    pub name: Ident,
+    pub init: Option<Expr>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    pub ty: UnsizedType,
+    pub name: Ident,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FunDef {
+    pub return_type: ReturnType,
+    pub name: Ident,
+    pub params: Vec<Param>,
+    /// `None` for a forward declaration (`real f(real x);`).
+    pub body: Option<Box<Stmt>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum StmtKind {
+    Decl(VarDecl),
+    FunDef(FunDef),
+    /// `lhs op= rhs`; `lhs` is a variable, possibly indexed (checked by sema).
+    Assign { lhs: Expr, op: AssignOp, rhs: Expr },
+    /// `lhs ~ dist(args) T[lower, upper]`
+    Tilde { lhs: Expr, dist: Ident, args: Vec<Expr>, truncation: Option<Truncation> },
+    /// `target += e;`
+    TargetPlus(Expr),
+    /// `jacobian += e;`
+    JacobianPlus(Expr),
+    For { var: Ident, lo: Expr, hi: Expr, body: Box<Stmt> },
+    /// `for (x in container) body`
+    ForEach { var: Ident, container: Expr, body: Box<Stmt> },
+    While { cond: Expr, body: Box<Stmt> },
+    If { cond: Expr, then: Box<Stmt>, otherwise: Option<Box<Stmt>> },
+    Block(Vec<Stmt>),
+    Profile { name: String, body: Vec<Stmt> },
+    Break,
+    Continue,
+    Return(Option<Expr>),
+    /// `print(...)`; string literals appear as [`ExprKind::Str`].
+    Print(Vec<Expr>),
+    Reject(Vec<Expr>),
+    FatalError(Vec<Expr>),
+    /// A function call used as a statement (a `void` function).
+    Call(Expr),
+    /// A lone `;`.
+    Empty,
+}
+
+/// `T[lo, hi]`, `T[lo, ]`, `T[, hi]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Truncation {
+    pub lower: Option<Expr>,
+    pub upper: Option<Expr>,
+    pub span: Span,
+}

@@ -1,0 +1,1 @@
+//! AST printer (formatter).
