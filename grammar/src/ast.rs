@@ -43,8 +43,13 @@ pub struct ProgramBlock {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Comment {
+    /// The comment's full text including its delimiters (`// note`, `/* note */`), without
+    /// trailing whitespace.
     pub text: String,
     pub span: Span,
+    /// Whether code precedes the comment on its line (`x = 1;  // note`); the formatter
+    /// keeps such comments at the end of the line.
+    pub trailing: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -116,6 +121,11 @@ pub struct DeclType {
 }
 
 /// A type without sizes, as in function signatures: `data array[,] real`, `vector`.
+///
+/// For `tuple(...)` the elements are stored as [`DeclType`]s (that is what
+/// [`TypeKind::Tuple`] holds) with no sizes and no constraint; since an unsized element has no
+/// size expressions, its `array_dims` holds one placeholder `ExprKind::Int(0)` per array
+/// dimension, and only the number of entries is meaningful (`array[,] real` → 2).
 #[derive(Clone, Debug, PartialEq)]
 pub struct UnsizedType {
     /// Number of array dimensions (`array[,] real` → 2).

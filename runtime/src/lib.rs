@@ -2,6 +2,12 @@
 //!
 //! Invariant: this crate never depends on `compiler` or on Cranelift.
 
+pub mod abi;
+pub mod advi;
+pub mod compiled;
+pub mod data;
 pub mod model;
+pub mod output;
+pub mod summary;
 
 pub use model::{EvalError, EvalErrorKind, Model, OutputName};

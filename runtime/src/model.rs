@@ -83,6 +83,5 @@ pub trait Model: Sync {
 
     /// Constrained parameters, transformed parameters and generated quantities at `theta`,
     /// written to `out` (`out.len() == output_names().len()`).
-    fn write_array(&self, theta: &[f64], rng: &mut ChaCha8Rng, out: &mut [f64])
-    -> Result<(), EvalError>;
+    fn write_array(&self, theta: &[f64], rng: &mut ChaCha8Rng, out: &mut [f64]) -> Result<(), EvalError>;
 }

@@ -1,1 +1,4 @@
 //! Built-in functions and distributions.
+
+pub mod linalg;
+pub mod special;

@@ -1,0 +1,449 @@
+//! Reverse-mode differentiation as a source-to-source transformation of the IR.
+//!
+//! The gradient function runs the original statements forward (the forward sweep), then their
+//! adjoints in reverse order (the reverse sweep). Values the reverse sweep needs are kept by two
+//! rules, and nothing else is stored:
+//!
+//! - **Store on overwrite.** Before a mutable location is overwritten, its old value is pushed
+//!   on a tape; the reverse of that assignment pops it back. So at each point of the reverse
+//!   sweep every mutable variable holds exactly the value it had at the same point going
+//!   forward. Containers built once by their own construction loop (`VarKind::Built`) are never
+//!   overwritten and need no tape.
+//! - **Recompute or save block-local lets.** Lets of a block that runs more than once (a loop
+//!   body) are overwritten by the next iteration. At the start of that block's reverse, each
+//!   let is recomputed when its operands still hold their values (no later statement of the
+//!   block assigns them); otherwise its value was pushed at the end of the forward block and is
+//!   popped here. A loop whose iterations only add to `target` therefore gets no tape at all.
+//!
+//! The sweep knows nothing about particular primitives; their derivatives are in `rules.rs`.
+
+mod rules;
+
+use std::collections::{HashMap, HashSet};
+
+use crate::ir::{Atom, Elem, Expr, Function, Kernel, Stmt, Ty, VarId, VarKind};
+
+/// Turns a log density function `f(theta)` into `f(theta, grad)` that also writes the gradient
+/// with respect to `theta` into `grad` (which the caller zeroes).
+pub fn differentiate(f: &Function) -> Function {
+    let theta = f.params[0];
+    let mut g = Function { name: format!("{}_gradient", f.name), ..f.clone() };
+    let grad = g.new_var(Some("grad".into()), Ty::VECTOR, VarKind::Input);
+    g.params.push(grad);
+    g.gradient_of = Some((theta, grad));
+    let active = activity(f, theta);
+    let mut ad = Ad { g, active, adjoint: HashMap::new(), assigned_in: HashMap::new() };
+    ad.adjoint.insert(theta, grad);
+    // Adjoints of mutable scalars live for the whole function.
+    let mut prologue = Vec::new();
+    for (v, info) in f.vars.iter().enumerate() {
+        let v = v as VarId;
+        if info.kind == VarKind::Mutable && info.ty.is_scalar() && ad.is_active(v) {
+            let adj = ad.new_adjoint(v);
+            prologue.push(Stmt::Decl { var: adj, dims: vec![] });
+            prologue.push(Stmt::Assign { var: adj, indices: vec![], value: Atom::Real(0.0) });
+        }
+    }
+    let forward = ad.forward_block(&f.body, false);
+    let reverse = ad.reverse_block(&f.body, false);
+    let mut body = prologue;
+    body.extend(forward);
+    body.extend(reverse);
+    ad.g.body = body;
+    ad.g
+}
+
+/// The variables whose value depends on `theta` (and are real-valued).
+fn activity(f: &Function, theta: VarId) -> HashSet<VarId> {
+    let mut active = HashSet::from([theta]);
+    loop {
+        let before = active.len();
+        mark(f, &f.body, &mut active);
+        if active.len() == before {
+            return active;
+        }
+    }
+}
+
+fn mark(f: &Function, stmts: &[Stmt], active: &mut HashSet<VarId>) {
+    let is = |a: &Atom, active: &HashSet<VarId>| matches!(a, Atom::Var(v) if active.contains(v));
+    for s in stmts {
+        match s {
+            Stmt::Let { var, expr } => {
+                let any = match expr {
+                    Expr::Atom(a) => is(a, active),
+                    Expr::Prim(_, args) => args.iter().any(|a| is(a, active)),
+                    Expr::Load { base, .. } => active.contains(base),
+                    Expr::Dim { .. } | Expr::Alloc { .. } => false,
+                };
+                if any && f.ty(*var).elem == Elem::Real {
+                    active.insert(*var);
+                }
+            }
+            Stmt::Assign { var, value, .. } => {
+                if is(value, active) && f.ty(*var).elem == Elem::Real {
+                    active.insert(*var);
+                }
+            }
+            Stmt::Copy { dst, src } => {
+                if active.contains(src) {
+                    active.insert(*dst);
+                }
+            }
+            Stmt::For { body, .. } => mark(f, body, active),
+            Stmt::If { then, otherwise, .. } => {
+                mark(f, then, active);
+                mark(f, otherwise, active);
+            }
+            _ => {}
+        }
+    }
+}
+
+struct Ad {
+    g: Function,
+    active: HashSet<VarId>,
+    adjoint: HashMap<VarId, VarId>,
+    /// Cache: the variables assigned anywhere inside a statement list, keyed by its address.
+    assigned_in: HashMap<usize, HashSet<VarId>>,
+}
+
+/// What the reverse of a block needs to do first for one of its lets.
+enum Restore {
+    Recompute(Stmt),
+    Pop(VarId),
+}
+
+impl Ad {
+    fn is_active(&self, v: VarId) -> bool {
+        self.active.contains(&v)
+    }
+
+    fn atom_active(&self, a: Atom) -> bool {
+        matches!(a, Atom::Var(v) if self.is_active(v))
+    }
+
+    fn new_adjoint(&mut self, v: VarId) -> VarId {
+        let info = &self.g.vars[v as usize];
+        let name = info.name.as_ref().map(|n| format!("{n}_adj"));
+        let ty = info.ty;
+        let adj = self.g.new_var(name, ty, VarKind::Mutable);
+        self.adjoint.insert(v, adj);
+        adj
+    }
+
+    fn adj(&self, v: VarId) -> VarId {
+        self.adjoint[&v]
+    }
+
+    fn temp(&mut self, ty: Ty, expr: Expr, out: &mut Vec<Stmt>) -> Atom {
+        let var = self.g.new_var(None, ty, VarKind::Let);
+        out.push(Stmt::Let { var, expr });
+        Atom::Var(var)
+    }
+
+    /// Adds `value` to the adjoint of `atom` (nothing for constants and inactive values).
+    fn accumulate(&mut self, atom: Atom, value: Atom, out: &mut Vec<Stmt>) {
+        if let Atom::Var(v) = atom
+            && self.is_active(v)
+        {
+            let adj = self.adj(v);
+            if self.g.ty(v).is_scalar() {
+                out.push(Stmt::Accum { var: adj, indices: vec![], value });
+            } else {
+                let Atom::Var(src) = value else { unreachable!("container adjoints are variables") };
+                out.push(Stmt::AccumAll { dst: adj, src });
+            }
+        }
+    }
+
+    // ---- forward sweep ------------------------------------------------------------------
+
+    /// The original statements plus the pushes the reverse sweep will pop. `repeated` says
+    /// whether the block can run more than once (it is inside a loop).
+    fn forward_block(&mut self, stmts: &[Stmt], repeated: bool) -> Vec<Stmt> {
+        let mut out = Vec::new();
+        for s in stmts {
+            match s {
+                Stmt::Assign { var, indices, .. } if self.g.vars[*var as usize].kind != VarKind::Built => {
+                    let ty = self.g.ty(*var).indexed(indices.len());
+                    let old = self.temp(
+                        ty,
+                        if indices.is_empty() {
+                            Expr::Atom(Atom::Var(*var))
+                        } else {
+                            Expr::Load { base: *var, indices: indices.clone() }
+                        },
+                        &mut out,
+                    );
+                    out.push(Stmt::Push(old));
+                    out.push(s.clone());
+                }
+                Stmt::Decl { var, .. } if self.g.ty(*var).is_scalar() && repeated => {
+                    out.push(Stmt::Push(Atom::Var(*var)));
+                    out.push(s.clone());
+                }
+                Stmt::Copy { dst, .. } if self.g.vars[*dst as usize].kind != VarKind::Built => {
+                    out.push(Stmt::Kernel { kernel: Kernel::PushAll, args: vec![Atom::Var(*dst)] });
+                    out.push(s.clone());
+                }
+                Stmt::For { var, lo, hi, reverse, body } => {
+                    let body = self.forward_block(body, true);
+                    out.push(Stmt::For { var: *var, lo: *lo, hi: *hi, reverse: *reverse, body });
+                }
+                Stmt::If { cond, then, otherwise } => {
+                    let then = self.forward_block(then, repeated);
+                    let otherwise = self.forward_block(otherwise, repeated);
+                    out.push(Stmt::If { cond: *cond, then, otherwise });
+                }
+                _ => out.push(s.clone()),
+            }
+        }
+        if repeated {
+            for r in self.restores(stmts) {
+                if let Restore::Pop(v) = r {
+                    out.push(Stmt::Push(Atom::Var(v)));
+                }
+            }
+        }
+        out
+    }
+
+    /// For each let (and container declaration) of a repeated block, whether the reverse
+    /// recomputes it or pops it.
+    fn restores(&mut self, stmts: &[Stmt]) -> Vec<Restore> {
+        let mut result = Vec::new();
+        let mut recomputable: HashSet<VarId> = HashSet::new();
+        let block_lets: HashSet<VarId> = stmts
+            .iter()
+            .filter_map(|s| match s {
+                Stmt::Let { var, .. } => Some(*var),
+                Stmt::Decl { var, .. } if !self.g.ty(*var).is_scalar() => Some(*var),
+                _ => None,
+            })
+            .collect();
+        for (i, s) in stmts.iter().enumerate() {
+            match s {
+                Stmt::Let { var, expr } => {
+                    let later = self.assigned_after(stmts, i);
+                    let ok = |v: &VarId| {
+                        if block_lets.contains(v) {
+                            recomputable.contains(v) && !later.contains(v)
+                        } else {
+                            !later.contains(v)
+                        }
+                    };
+                    let reads: Vec<VarId> = match expr {
+                        Expr::Atom(a) => a.var().into_iter().collect(),
+                        Expr::Prim(_, args) => args.iter().filter_map(|a| a.var()).collect(),
+                        Expr::Load { base, indices } => {
+                            std::iter::once(*base).chain(indices.iter().filter_map(|a| a.var())).collect()
+                        }
+                        Expr::Dim { base, .. } => vec![*base],
+                        Expr::Alloc { .. } => vec![u32::MAX],
+                    };
+                    if reads.iter().all(|v| *v != u32::MAX && ok(v)) {
+                        recomputable.insert(*var);
+                        result.push(Restore::Recompute(s.clone()));
+                    } else {
+                        result.push(Restore::Pop(*var));
+                    }
+                }
+                Stmt::Decl { var, .. } if !self.g.ty(*var).is_scalar() => result.push(Restore::Pop(*var)),
+                _ => {}
+            }
+        }
+        result
+    }
+
+    fn assigned_after(&mut self, stmts: &[Stmt], i: usize) -> HashSet<VarId> {
+        let key = stmts[i + 1..].as_ptr() as usize ^ (stmts.len() - i);
+        if let Some(s) = self.assigned_in.get(&key) {
+            return s.clone();
+        }
+        let mut set = HashSet::new();
+        assigned(&stmts[i + 1..], &mut set);
+        self.assigned_in.insert(key, set.clone());
+        set
+    }
+
+    // ---- reverse sweep ------------------------------------------------------------------
+
+    fn reverse_block(&mut self, stmts: &[Stmt], repeated: bool) -> Vec<Stmt> {
+        let mut out = Vec::new();
+        if repeated {
+            let restores = self.restores(stmts);
+            // Pops come back in the reverse order of the pushes; recomputation follows the
+            // original order, so recomputed lets may read popped ones.
+            for r in restores.iter().rev() {
+                if let Restore::Pop(v) = r {
+                    out.push(Stmt::Pop(*v));
+                }
+            }
+            for r in &restores {
+                if let Restore::Recompute(s) = r {
+                    let Stmt::Let { var, expr } = s else { unreachable!("only lets are recomputed") };
+                    // The recomputed copy binds a fresh name, and later references are renamed
+                    // by emitting an alias: a Let may be bound only once.
+                    out.push(Stmt::Let { var: *var, expr: expr.clone() });
+                }
+            }
+        }
+        // Fresh adjoints for this block's lets and containers.
+        for s in stmts {
+            match s {
+                Stmt::Let { var, .. } if self.is_active(*var) => {
+                    let v = *var;
+                    let adj = self.new_adjoint(v);
+                    self.zero_adjoint(v, adj, &mut out);
+                }
+                Stmt::Decl { var, .. } if self.is_active(*var) && !self.g.ty(*var).is_scalar() => {
+                    let v = *var;
+                    let adj = self.new_adjoint(v);
+                    self.zero_adjoint(v, adj, &mut out);
+                }
+                _ => {}
+            }
+        }
+        for s in stmts.iter().rev() {
+            self.reverse_stmt(s, repeated, &mut out);
+        }
+        out
+    }
+
+    fn zero_adjoint(&mut self, v: VarId, adj: VarId, out: &mut Vec<Stmt>) {
+        let ty = self.g.ty(v);
+        if ty.is_scalar() {
+            out.push(Stmt::Decl { var: adj, dims: vec![] });
+            out.push(Stmt::Assign { var: adj, indices: vec![], value: Atom::Real(0.0) });
+            return;
+        }
+        let dims: Vec<Atom> =
+            (0..ty.rank()).map(|d| self.temp(Ty::INT, Expr::Dim { base: v, dim: d as u8 }, out)).collect();
+        out.push(Stmt::Decl { var: adj, dims });
+        out.push(Stmt::Kernel { kernel: Kernel::Zero, args: vec![Atom::Var(adj)] });
+    }
+
+    fn reverse_stmt(&mut self, s: &Stmt, repeated: bool, out: &mut Vec<Stmt>) {
+        match s {
+            Stmt::Let { var, expr } => {
+                if !self.is_active(*var) {
+                    return;
+                }
+                let adj = self.adj(*var);
+                let ty = self.g.ty(*var);
+                let g = if ty.is_scalar() { self.temp(ty, Expr::Atom(Atom::Var(adj)), out) } else { Atom::Var(adj) };
+                match expr {
+                    Expr::Atom(a) => self.accumulate(*a, g, out),
+                    Expr::Load { base, indices } => {
+                        if self.is_active(*base) {
+                            let base_adj = self.adj(*base);
+                            out.push(Stmt::Accum { var: base_adj, indices: indices.clone(), value: g });
+                        }
+                    }
+                    Expr::Prim(p, args) => rules::adjoint(self, *p, args, *var, g, out),
+                    Expr::Dim { .. } | Expr::Alloc { .. } => {}
+                }
+            }
+            Stmt::Assign { var, indices, value } => {
+                let built = self.g.vars[*var as usize].kind == VarKind::Built;
+                if self.is_active(*var) {
+                    let adj = self.adj(*var);
+                    let ty = self.g.ty(*var).indexed(indices.len());
+                    let g = self.temp(
+                        ty,
+                        if indices.is_empty() {
+                            Expr::Atom(Atom::Var(adj))
+                        } else {
+                            Expr::Load { base: adj, indices: indices.clone() }
+                        },
+                        out,
+                    );
+                    if !built {
+                        out.push(Stmt::Assign { var: adj, indices: indices.clone(), value: Atom::Real(0.0) });
+                    }
+                    if !built {
+                        self.restore(*var, indices, out);
+                    }
+                    self.accumulate(*value, g, out);
+                } else if !built {
+                    self.restore(*var, indices, out);
+                }
+            }
+            Stmt::Decl { var, .. } => {
+                if self.g.ty(*var).is_scalar() && repeated {
+                    let ty = self.g.ty(*var);
+                    let old = self.g.new_var(None, ty, VarKind::Let);
+                    out.push(Stmt::Pop(old));
+                    out.push(Stmt::Assign { var: *var, indices: vec![], value: Atom::Var(old) });
+                    if self.is_active(*var) {
+                        let adj = self.adj(*var);
+                        out.push(Stmt::Assign { var: adj, indices: vec![], value: Atom::Real(0.0) });
+                    }
+                }
+            }
+            Stmt::Copy { dst, src } => {
+                if self.is_active(*dst) {
+                    let adj = self.adj(*dst);
+                    if self.is_active(*src) {
+                        let src_adj = self.adj(*src);
+                        out.push(Stmt::AccumAll { dst: src_adj, src: adj });
+                    }
+                    out.push(Stmt::Kernel { kernel: Kernel::Zero, args: vec![Atom::Var(adj)] });
+                }
+                if self.g.vars[*dst as usize].kind != VarKind::Built {
+                    out.push(Stmt::Kernel { kernel: Kernel::PopAll, args: vec![Atom::Var(*dst)] });
+                }
+            }
+            Stmt::TargetAdd(a) => self.accumulate(*a, Atom::Real(1.0), out),
+            Stmt::For { var, lo, hi, reverse, body } => {
+                let body = self.reverse_block(body, true);
+                if !body.is_empty() {
+                    out.push(Stmt::For { var: *var, lo: *lo, hi: *hi, reverse: !reverse, body });
+                }
+            }
+            Stmt::If { cond, then, otherwise } => {
+                let then = self.reverse_block(then, repeated);
+                let otherwise = self.reverse_block(otherwise, repeated);
+                if !then.is_empty() || !otherwise.is_empty() {
+                    out.push(Stmt::If { cond: *cond, then, otherwise });
+                }
+            }
+            Stmt::Check { .. } | Stmt::Output { .. } | Stmt::Store { .. } => {}
+            Stmt::Accum { .. } | Stmt::AccumAll { .. } | Stmt::Kernel { .. } | Stmt::Push(_) | Stmt::Pop(_) => {
+                panic!("compiler bug: AD input contains statements only AD produces")
+            }
+        }
+    }
+
+    /// Pops the value an assignment overwrote back into place.
+    fn restore(&mut self, var: VarId, indices: &[Atom], out: &mut Vec<Stmt>) {
+        let ty = self.g.ty(var).indexed(indices.len());
+        let old = self.g.new_var(None, ty, VarKind::Let);
+        out.push(Stmt::Pop(old));
+        out.push(Stmt::Assign { var, indices: indices.to_vec(), value: Atom::Var(old) });
+    }
+}
+
+/// Every variable assigned (or declared, or popped) anywhere in `stmts`.
+fn assigned(stmts: &[Stmt], set: &mut HashSet<VarId>) {
+    for s in stmts {
+        match s {
+            Stmt::Assign { var, .. } | Stmt::Accum { var, .. } | Stmt::Decl { var, .. } | Stmt::Pop(var) => {
+                set.insert(*var);
+            }
+            Stmt::Copy { dst, .. } | Stmt::AccumAll { dst, .. } => {
+                set.insert(*dst);
+            }
+            Stmt::For { var, body, .. } => {
+                set.insert(*var);
+                assigned(body, set);
+            }
+            Stmt::If { then, otherwise, .. } => {
+                assigned(then, set);
+                assigned(otherwise, set);
+            }
+            _ => {}
+        }
+    }
+}

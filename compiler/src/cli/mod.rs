@@ -1,0 +1,465 @@
+//! The `vppl` command-line program.
+
+pub mod report;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::driver::{self, Source, Stages};
+use runtime::Model;
+use runtime::advi::{self, AdviConfig, Algorithm, InitConfig};
+use runtime::compiled::CompiledModel;
+use runtime::data::{self, DataFile};
+
+#[derive(Parser)]
+#[command(name = "vppl", version, about = "Stan models compiled to native code in milliseconds, fitted with ADVI")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compile a model, fit it with ADVI, print a summary and write Stan's variational CSV.
+    Run(RunArgs),
+    /// Log density and gradient at one point, with finite differences beside it (CmdStan's
+    /// diagnose method).
+    Diagnose(DiagnoseArgs),
+    /// Compile time per stage and the time of one log density and one gradient evaluation.
+    Bench(BenchArgs),
+    /// Print one stage of the compiler: ast, ir, ad, opt or clif.
+    Ir(IrArgs),
+    /// Run the front end only and report problems.
+    Check(CheckArgs),
+}
+
+#[derive(clap::Args)]
+struct ModelArgs {
+    /// The model (`.vppl` or `.stan`).
+    model: PathBuf,
+    /// Data in CmdStan's JSON format. Default: `data.json` or `STEM.data.json` beside the model.
+    #[arg(long)]
+    data: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum AlgorithmArg {
+    Meanfield,
+    Fullrank,
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    #[command(flatten)]
+    model: ModelArgs,
+    #[arg(long, value_enum, default_value = "meanfield")]
+    algorithm: AlgorithmArg,
+    /// Maximum number of iterations.
+    #[arg(long, default_value_t = 10000)]
+    iter: usize,
+    /// Monte Carlo draws per gradient.
+    #[arg(long, default_value_t = 1)]
+    grad_samples: usize,
+    /// Monte Carlo draws per ELBO estimate.
+    #[arg(long, default_value_t = 100)]
+    elbo_samples: usize,
+    /// Step-size scale (used as is when adaptation is off).
+    #[arg(long, default_value_t = 1.0)]
+    eta: f64,
+    /// Choose eta by trying 100, 10, 1, 0.1, 0.01.
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+    adapt_engaged: bool,
+    /// Iterations per eta candidate during adaptation.
+    #[arg(long, default_value_t = 50)]
+    adapt_iter: usize,
+    /// Relative ELBO change below which the fit has converged.
+    #[arg(long, default_value_t = 0.01)]
+    tol_rel_obj: f64,
+    /// Evaluate the ELBO every this many iterations.
+    #[arg(long, default_value_t = 100)]
+    eval_elbo: usize,
+    /// Draws from the approximation written to the output.
+    #[arg(long, default_value_t = 1000)]
+    output_samples: usize,
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Stan variational CSV to write.
+    #[arg(long, default_value = "output.csv")]
+    output: PathBuf,
+    /// Also write the summary as JSON here.
+    #[arg(long)]
+    summary_json: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct DiagnoseArgs {
+    #[command(flatten)]
+    model: ModelArgs,
+    /// The unconstrained point, a JSON array; default: uniform(−2, 2) with --seed.
+    #[arg(long)]
+    unconstrained: Option<String>,
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Finite-difference step.
+    #[arg(long, default_value_t = 1e-6)]
+    epsilon: f64,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(clap::Args)]
+struct BenchArgs {
+    #[command(flatten)]
+    model: ModelArgs,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+enum Stage {
+    Ast,
+    Ir,
+    Ad,
+    Opt,
+    Clif,
+}
+
+#[derive(clap::Args)]
+struct IrArgs {
+    model: PathBuf,
+    #[arg(long, value_enum, default_value = "ir")]
+    stage: Stage,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    model: PathBuf,
+    /// Print diagnostics as JSON (for editors).
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs the program; returns the exit status.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    let result = match cli.command {
+        Command::Run(a) => run(a),
+        Command::Diagnose(a) => diagnose(a),
+        Command::Bench(a) => bench(a),
+        Command::Ir(a) => ir(a),
+        Command::Check(a) => check(a),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(Failure::Reported) => 1,
+        Err(Failure::Message(m)) => {
+            eprintln!("error: {m}");
+            1
+        }
+    }
+}
+
+/// Why a command failed: diagnostics already printed, or one message still to print.
+enum Failure {
+    Reported,
+    Message(String),
+}
+
+impl From<String> for Failure {
+    fn from(m: String) -> Failure {
+        Failure::Message(m)
+    }
+}
+
+fn read_source(path: &Path) -> Result<Source, Failure> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read model `{}`: {e}", path.display()))?;
+    let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "model".into());
+    Ok(Source { name, text })
+}
+
+fn print_diagnostics(path: &Path, source: &Source, diags: &[grammar::Diagnostic]) {
+    let color = std::io::stderr().is_terminal();
+    let file = path.display().to_string();
+    for d in diags {
+        eprint!("{}", report::render(d, &file, &source.text, color));
+    }
+}
+
+fn front_end(path: &Path) -> Result<(Source, Stages), Failure> {
+    let source = read_source(path)?;
+    match driver::compile_ir(&source) {
+        Ok(stages) => {
+            print_diagnostics(path, &source, &stages.warnings);
+            Ok((source, stages))
+        }
+        Err(diags) => {
+            print_diagnostics(path, &source, &diags);
+            Err(Failure::Reported)
+        }
+    }
+}
+
+/// The data file given, or the conventional one beside the model, or none.
+fn data_path(args: &ModelArgs) -> Option<PathBuf> {
+    if let Some(d) = &args.data {
+        return Some(d.clone());
+    }
+    let dir = args.model.parent().unwrap_or(Path::new("."));
+    let stem = args.model.file_stem()?.to_string_lossy().into_owned();
+    [dir.join(format!("{stem}.data.json")), dir.join("data.json")].into_iter().find(|p| p.is_file())
+}
+
+fn load_data(args: &ModelArgs) -> Result<DataFile, Failure> {
+    let Some(path) = data_path(args) else { return Ok(DataFile::empty()) };
+    let text =
+        std::fs::read_to_string(&path).map_err(|e| format!("cannot read data file `{}`: {e}", path.display()))?;
+    data::parse_data_file(&text).map_err(|e| Failure::Message(format!("in data file `{}`: {e}", path.display())))
+}
+
+/// Compiles the model to native code and loads its data.
+fn build(args: &ModelArgs) -> Result<(CompiledModel, Stages, f64), Failure> {
+    let start = Instant::now();
+    let (source, mut stages) = front_end(&args.model)?;
+    let native = driver::compile_native(&source, &mut stages)?;
+    let compile_ms = start.elapsed().as_secs_f64() * 1e3;
+    let data = load_data(args)?;
+    let data_name = data_path(args).map(|p| p.display().to_string()).unwrap_or_default();
+    let model = CompiledModel::new(native.entries, native.meta, &data).map_err(|e| {
+        Failure::Message(if data_name.is_empty() {
+            e.message
+        } else {
+            format!("in data file `{data_name}`: {}", e.message)
+        })
+    })?;
+    // The JIT module owns the code the model calls; it lives as long as the process.
+    std::mem::forget(native.jit);
+    Ok((model, stages, compile_ms))
+}
+
+fn timings_line(stages: &Stages) -> String {
+    stages.timings.iter().map(|(name, d)| format!("{name} {:.2}", d.as_secs_f64() * 1e3)).collect::<Vec<_>>().join(", ")
+}
+
+fn run(a: RunArgs) -> Result<(), Failure> {
+    // Report an unwritable output before spending any time on the fit.
+    runtime::output::check_writable(&a.output)
+        .map_err(|e| format!("cannot write output file `{}`: {e}", a.output.display()))?;
+    if let Some(p) = &a.summary_json {
+        runtime::output::check_writable(p).map_err(|e| format!("cannot write summary file `{}`: {e}", p.display()))?;
+    }
+    let (model, stages, compile_ms) = build(&a.model)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let _ = writeln!(out, "Compiled {} in {compile_ms:.1} ms ({})", a.model.model.display(), timings_line(&stages));
+    let config = AdviConfig {
+        algorithm: match a.algorithm {
+            AlgorithmArg::Meanfield => Algorithm::MeanField,
+            AlgorithmArg::Fullrank => Algorithm::FullRank,
+        },
+        iter: a.iter,
+        grad_samples: a.grad_samples,
+        elbo_samples: a.elbo_samples,
+        eta: a.eta,
+        adapt_engaged: a.adapt_engaged,
+        adapt_iter: a.adapt_iter,
+        tol_rel_obj: a.tol_rel_obj,
+        eval_elbo: a.eval_elbo,
+        output_samples: a.output_samples,
+        seed: a.seed,
+    };
+    let _ = advi::write_experimental_message(&mut out);
+    let init = advi::random_inits(&model, &InitConfig { seed: a.seed, ..InitConfig::default() }, &mut out)
+        .map_err(|e| e.to_string())?;
+    let fit = advi::run_advi(&model, &init, &config, &mut out).map_err(|e| e.to_string())?;
+    let constrained = advi::constrained_draws(&model, &fit, a.seed, &mut out).map_err(|e| e.to_string())?;
+    let summaries = runtime::summary::summarize(model.output_names(), &constrained);
+    let _ = writeln!(out);
+    let _ = runtime::summary::print_summary(&mut out, &summaries, 3);
+    let header = runtime::output::CsvHeader::new(&model.meta().name, &config);
+    runtime::output::write_variational_csv(&a.output, &header, model.output_names(), &fit, &constrained)
+        .map_err(|e| format!("cannot write output file `{}`: {e}", a.output.display()))?;
+    let _ = writeln!(out, "\nWrote {}", a.output.display());
+    if let Some(p) = &a.summary_json {
+        let json = runtime::summary::summary_json(&fit, &summaries, compile_ms);
+        let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
+        std::fs::write(p, text + "\n").map_err(|e| format!("cannot write summary file `{}`: {e}", p.display()))?;
+    }
+    Ok(())
+}
+
+fn parse_point(text: &str, n: usize) -> Result<Vec<f64>, Failure> {
+    let v: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("--unconstrained is not a JSON array: {e}"))?;
+    let arr = v.as_array().ok_or_else(|| "--unconstrained must be a JSON array of numbers".to_string())?;
+    let point: Option<Vec<f64>> = arr.iter().map(|x| x.as_f64()).collect();
+    let point = point.ok_or_else(|| "--unconstrained must contain only numbers".to_string())?;
+    if point.len() != n {
+        return Err(Failure::Message(format!(
+            "--unconstrained has {} numbers, but the model has {n} unconstrained parameters",
+            point.len()
+        )));
+    }
+    Ok(point)
+}
+
+fn random_point(n: usize, seed: u64) -> Vec<f64> {
+    use rand_like::Uniform;
+    Uniform::new(seed).take(n)
+}
+
+/// A tiny deterministic generator for diagnose's default point, so diagnose needs no RNG crate.
+mod rand_like {
+    pub struct Uniform(u64);
+    impl Uniform {
+        pub fn new(seed: u64) -> Uniform {
+            Uniform(seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407))
+        }
+        pub fn take(mut self, n: usize) -> Vec<f64> {
+            (0..n)
+                .map(|_| {
+                    self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    let u = (self.0 >> 11) as f64 / (1u64 << 53) as f64;
+                    4.0 * u - 2.0
+                })
+                .collect()
+        }
+    }
+}
+
+fn diagnose(a: DiagnoseArgs) -> Result<(), Failure> {
+    let (model, _, _) = build(&a.model)?;
+    let n = model.n_unconstrained();
+    let point = match &a.unconstrained {
+        Some(text) => parse_point(text, n)?,
+        None => random_point(n, a.seed),
+    };
+    let mut grad = vec![0.0; n];
+    let lp = model.log_density_gradient(&point, &mut grad).map_err(|e| e.to_string())?;
+    let mut fd = vec![0.0; n];
+    for i in 0..n {
+        let mut p = point.clone();
+        p[i] = point[i] + a.epsilon;
+        let up = model.log_density(&p, true).map_err(|e| e.to_string())?;
+        p[i] = point[i] - a.epsilon;
+        let down = model.log_density(&p, true).map_err(|e| e.to_string())?;
+        fd[i] = (up - down) / (2.0 * a.epsilon);
+    }
+    if a.json {
+        let json = serde_json::json!({ "point": point, "log_density": lp, "gradient": grad, "finite_differences": fd });
+        println!("{}", serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?);
+        return Ok(());
+    }
+    println!("Log density (constants of ~ statements dropped, Jacobian included): {lp}");
+    println!();
+    println!("{:>6} {:>16} {:>16} {:>16} {:>16}", "param", "value", "model", "finite diff", "error");
+    for i in 0..n {
+        println!("{:>6} {:>16.8e} {:>16.8e} {:>16.8e} {:>16.8e}", i, point[i], grad[i], fd[i], grad[i] - fd[i]);
+    }
+    Ok(())
+}
+
+fn median_ns(mut f: impl FnMut()) -> f64 {
+    // Batches sized to about 10 ms; the median over batches is robust to interruptions.
+    let t = Instant::now();
+    f();
+    let once = t.elapsed().as_secs_f64().max(1e-8);
+    let batch = ((0.01 / once) as usize).clamp(1, 1_000_000);
+    let mut per_call = Vec::new();
+    for _ in 0..21 {
+        let t = Instant::now();
+        for _ in 0..batch {
+            f();
+        }
+        per_call.push(t.elapsed().as_secs_f64() * 1e9 / batch as f64);
+    }
+    per_call.sort_by(f64::total_cmp);
+    per_call[per_call.len() / 2]
+}
+
+fn bench(a: BenchArgs) -> Result<(), Failure> {
+    let (model, stages, compile_ms) = build(&a.model)?;
+    let n = model.n_unconstrained();
+    let point = random_point(n, 0);
+    let mut grad = vec![0.0; n];
+    model.log_density_gradient(&point, &mut grad).map_err(|e| e.to_string())?;
+    let lp_ns = median_ns(|| {
+        let _ = std::hint::black_box(model.log_density(std::hint::black_box(&point), true));
+    });
+    let grad_ns = median_ns(|| {
+        let _ = std::hint::black_box(model.log_density_gradient(std::hint::black_box(&point), &mut grad));
+    });
+    if a.json {
+        let stages_json: serde_json::Map<String, serde_json::Value> =
+            stages.timings.iter().map(|(k, d)| (k.to_string(), serde_json::json!(d.as_secs_f64() * 1e3))).collect();
+        let json = serde_json::json!({ "compile_ms": compile_ms, "stages_ms": stages_json, "log_density_ns": lp_ns, "gradient_ns": grad_ns });
+        println!("{}", serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?);
+        return Ok(());
+    }
+    println!("compile: {compile_ms:.2} ms ({})", timings_line(&stages));
+    println!("log density: {:.1} ns", lp_ns);
+    println!("gradient:    {:.1} ns", grad_ns);
+    Ok(())
+}
+
+fn ir(a: IrArgs) -> Result<(), Failure> {
+    let (_, stages) = front_end(&a.model)?;
+    match a.stage {
+        Stage::Ast => print!("{}", stages.ast),
+        Stage::Ir => print!("{}", stages.ir),
+        Stage::Ad => print!("{}", stages.ad),
+        Stage::Opt => {
+            print!("{}", stages.opt);
+            print!("{}", stages.opt_gradient);
+        }
+        Stage::Clif => {
+            for f in [&stages.opt.log_density_propto, &stages.opt_gradient] {
+                print!("{}", crate::codegen::jit::clif_text(f)?);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check(a: CheckArgs) -> Result<(), Failure> {
+    let source = read_source(&a.model)?;
+    let diags = match driver::compile_ir(&source) {
+        Ok(stages) => stages.warnings,
+        Err(d) => d,
+    };
+    let failed = diags.iter().any(grammar::Diagnostic::is_error);
+    if a.json {
+        let items: Vec<serde_json::Value> = diags
+            .iter()
+            .map(|d| {
+                let (line, column) = grammar::span::line_col(&source.text, d.span.start);
+                serde_json::json!({
+                    "code": d.code,
+                    "severity": if d.is_error() { "error" } else { "warning" },
+                    "message": d.message,
+                    "file": a.model.display().to_string(),
+                    "line": line,
+                    "column": column,
+                    "span": [d.span.start, d.span.end],
+                    "hint": d.hint,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&items).map_err(|e| e.to_string())?);
+    } else {
+        print_diagnostics(&a.model, &source, &diags);
+        if !failed {
+            println!("{}: no errors", a.model.display());
+        }
+    }
+    if failed { Err(Failure::Reported) } else { Ok(()) }
+}

@@ -1,0 +1,775 @@
+//! IR → Cranelift IR, one `translate_*` method per IR construct.
+//!
+//! Every entry point has the same signature, `fn(ctx, theta, n, out) -> f64`: the runtime
+//! context, the unconstrained parameters and their count, and an output buffer (the gradient,
+//! the constrained values, or the sizes). It returns the log density (0 where there is none),
+//! or NaN after an error was recorded in the context.
+
+use std::collections::HashMap;
+
+use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
+use cranelift_codegen::ir::{self as clif, AbiParam, Block, InstBuilder, MemFlagsData, Value, types};
+use cranelift_frontend::{FunctionBuilder, Variable};
+use cranelift_module::{FuncId, Linkage, Module};
+
+use crate::ir::{self, Atom, Core, Elem, Expr, Kernel, Prim, Stmt, Ty, VarId, VarKind};
+use runtime::abi;
+
+/// How an IR variable lives in Cranelift: one SSA variable for a scalar; a pointer and one
+/// variable per dimension for a container.
+#[derive(Clone)]
+enum Repr {
+    Scalar(Variable),
+    Container { ptr: Variable, dims: Vec<Variable> },
+}
+
+pub fn signature(module: &dyn Module) -> clif::Signature {
+    let mut sig = module.make_signature();
+    for _ in 0..4 {
+        sig.params.push(AbiParam::new(types::I64));
+    }
+    sig.returns.push(AbiParam::new(types::F64));
+    sig
+}
+
+pub struct Translator<'a> {
+    b: FunctionBuilder<'a>,
+    module: &'a mut dyn Module,
+    func: &'a ir::Function,
+    vars: Vec<Option<Repr>>,
+    imports: HashMap<&'static str, clif::FuncRef>,
+    ctx: Value,
+    out: Value,
+    target: Variable,
+    fail: Block,
+}
+
+impl<'a> Translator<'a> {
+    pub fn translate(
+        module: &'a mut dyn Module,
+        func: &'a ir::Function,
+        clif_func: &'a mut clif::Function,
+        fctx: &'a mut cranelift_frontend::FunctionBuilderContext,
+    ) {
+        let b = FunctionBuilder::new(clif_func, fctx);
+        let mut t = Translator::start(b, module, func);
+        t.translate_block(&func.body);
+        let target = t.b.use_var(t.target);
+        t.b.ins().return_(&[target]);
+        // Any failed check jumps here after recording its error.
+        t.b.switch_to_block(t.fail);
+        let nan = t.b.ins().f64const(f64::NAN);
+        t.b.ins().return_(&[nan]);
+        t.b.seal_all_blocks();
+        let config = t.module.isa().frontend_config();
+        t.b.finalize(config);
+    }
+
+    fn start(mut b: FunctionBuilder<'a>, module: &'a mut dyn Module, func: &'a ir::Function) -> Translator<'a> {
+        let entry = b.create_block();
+        b.append_block_params_for_function_params(entry);
+        b.switch_to_block(entry);
+        let params = b.block_params(entry).to_vec();
+        let (ctx, theta, n, out) = (params[0], params[1], params[2], params[3]);
+        let target = b.declare_var(types::F64);
+        let zero = b.ins().f64const(0.0);
+        b.def_var(target, zero);
+        let fail = b.create_block();
+        let mut t = Translator {
+            b,
+            module,
+            func,
+            vars: vec![None; func.vars.len()],
+            imports: HashMap::new(),
+            ctx,
+            out,
+            target,
+            fail,
+        };
+        // Inputs: theta, then (in a gradient function) the gradient buffer.
+        for (i, v) in func.params.iter().enumerate() {
+            let ptr = if i == 0 { theta } else { out };
+            t.bind_container(*v, ptr, &[n]);
+        }
+        if let Some((_, grad)) = func.gradient_of
+            && !func.params.contains(&grad)
+        {
+            t.bind_container(grad, out, &[n]);
+        }
+        // Data and transformed data: read pointer and sizes from the slots once, at entry.
+        let slots = t.b.ins().load(types::I64, MemFlagsData::trusted(), ctx, abi::CTX_SLOTS_OFFSET);
+        for (v, info) in func.vars.iter().enumerate() {
+            let VarKind::Slot(slot) = info.kind else { continue };
+            let base = slot as i32 * abi::SLOT_SIZE;
+            let ptr = t.b.ins().load(types::I64, MemFlagsData::trusted(), slots, base + abi::SLOT_PTR_OFFSET);
+            if info.ty.is_scalar() {
+                let ty = clif_ty(info.ty);
+                let value = t.b.ins().load(ty, MemFlagsData::trusted(), ptr, 0);
+                let var = t.b.declare_var(ty);
+                t.b.def_var(var, value);
+                t.vars[v] = Some(Repr::Scalar(var));
+            } else {
+                let dims: Vec<Value> = (0..info.ty.rank())
+                    .map(|d| {
+                        t.b.ins().load(
+                            types::I64,
+                            MemFlagsData::trusted(),
+                            slots,
+                            base + abi::SLOT_DIMS_OFFSET + 8 * d as i32,
+                        )
+                    })
+                    .collect();
+                t.bind_container(v as VarId, ptr, &dims);
+            }
+        }
+        t
+    }
+
+    fn bind_container(&mut self, v: VarId, ptr: Value, dims: &[Value]) {
+        let pv = self.b.declare_var(types::I64);
+        self.b.def_var(pv, ptr);
+        let dvs: Vec<Variable> = dims
+            .iter()
+            .map(|d| {
+                let dv = self.b.declare_var(types::I64);
+                self.b.def_var(dv, *d);
+                dv
+            })
+            .collect();
+        self.vars[v as usize] = Some(Repr::Container { ptr: pv, dims: dvs });
+    }
+
+    fn define_scalar(&mut self, v: VarId, value: Value) {
+        let var = match &self.vars[v as usize] {
+            Some(Repr::Scalar(var)) => *var,
+            _ => {
+                let var = self.b.declare_var(clif_ty(self.func.ty(v)));
+                self.vars[v as usize] = Some(Repr::Scalar(var));
+                var
+            }
+        };
+        self.b.def_var(var, value);
+    }
+
+    fn define_container(&mut self, v: VarId, ptr: Value, dims: &[Value]) {
+        match self.vars[v as usize].clone() {
+            Some(Repr::Container { ptr: pv, dims: dvs }) if dvs.len() == dims.len() => {
+                self.b.def_var(pv, ptr);
+                for (dv, d) in dvs.iter().zip(dims) {
+                    self.b.def_var(*dv, *d);
+                }
+            }
+            _ => self.bind_container(v, ptr, dims),
+        }
+    }
+
+    fn scalar(&mut self, a: Atom) -> Value {
+        match a {
+            Atom::Real(x) => self.b.ins().f64const(x),
+            Atom::Int(i) => self.b.ins().iconst(types::I64, i),
+            Atom::Var(v) => match &self.vars[v as usize] {
+                Some(Repr::Scalar(var)) => {
+                    let var = *var;
+                    self.b.use_var(var)
+                }
+                _ => panic!("compiler bug: scalar {} used before definition in {}", v, self.func.name),
+            },
+        }
+    }
+
+    fn real(&mut self, a: Atom) -> Value {
+        let v = self.scalar(a);
+        if self.func.atom_ty(a).elem == Elem::Int { self.b.ins().fcvt_from_sint(types::F64, v) } else { v }
+    }
+
+    fn container(&mut self, v: VarId) -> (Value, Vec<Value>) {
+        match self.vars[v as usize].clone() {
+            Some(Repr::Container { ptr, dims }) => {
+                let p = self.b.use_var(ptr);
+                let d = dims.iter().map(|dv| self.b.use_var(*dv)).collect();
+                (p, d)
+            }
+            _ => panic!("compiler bug: container {} used before definition in {}", v, self.func.name),
+        }
+    }
+
+    fn import(&mut self, name: &'static str, params: &[clif::Type], ret: Option<clif::Type>) -> clif::FuncRef {
+        if let Some(f) = self.imports.get(name) {
+            return *f;
+        }
+        let mut sig = self.module.make_signature();
+        for p in params {
+            sig.params.push(AbiParam::new(*p));
+        }
+        if let Some(r) = ret {
+            sig.returns.push(AbiParam::new(r));
+        }
+        let id: FuncId = self
+            .module
+            .declare_function(name, Linkage::Import, &sig)
+            .expect("runtime symbols have consistent signatures");
+        let f = self.module.declare_func_in_func(id, self.b.func);
+        self.imports.insert(name, f);
+        f
+    }
+
+    fn call(&mut self, name: &'static str, args: &[Value], ret: Option<clif::Type>) -> Option<Value> {
+        let params: Vec<clif::Type> = args.iter().map(|a| self.b.func.dfg.value_type(*a)).collect();
+        let f = self.import(name, &params, ret);
+        let inst = self.b.ins().call(f, args);
+        self.b.inst_results(inst).first().copied()
+    }
+
+    fn call_f64(&mut self, name: &'static str, args: &[Value]) -> Value {
+        self.call(name, args, Some(types::F64)).expect("returns f64")
+    }
+
+    fn product(&mut self, dims: &[Value]) -> Value {
+        let mut n = self.b.ins().iconst(types::I64, 1);
+        for d in dims {
+            n = self.b.ins().imul(n, *d);
+        }
+        n
+    }
+
+    /// Element offset of `indices` (1-based) into a container of type `ty` and sizes `dims`:
+    /// row-major over array dimensions, column-major inside a matrix. With fewer indices than
+    /// dimensions (leading array indices only) the offset of the selected slab.
+    fn offset(&mut self, ty: Ty, dims: &[Value], indices: &[Atom]) -> Value {
+        let rank = dims.len();
+        let mut order: Vec<usize> = (0..rank).collect();
+        if ty.core == Core::Matrix && rank >= 2 {
+            order.swap(rank - 2, rank - 1);
+        }
+        let mut off = self.b.ins().iconst(types::I64, 0);
+        let given = indices.len();
+        for &d in &order {
+            if d >= given {
+                continue;
+            }
+            let i = self.scalar(indices[d]);
+            let i0 = self.b.ins().iadd_imm_s(i, -1);
+            let scaled = self.b.ins().imul(off, dims[d]);
+            off = self.b.ins().iadd(scaled, i0);
+        }
+        if given < rank {
+            // Only leading array indices: the rest of the dimensions form the slab.
+            let slab = self.product(&dims[given..]);
+            off = self.b.ins().imul(off, slab);
+        }
+        off
+    }
+
+    fn address(&mut self, v: VarId, indices: &[Atom]) -> (Value, Vec<Value>) {
+        let ty = self.func.ty(v);
+        let (ptr, dims) = self.container(v);
+        let off = self.offset(ty, &dims, indices);
+        let bytes = self.b.ins().ishl_imm_s(off, 3);
+        let addr = self.b.ins().iadd(ptr, bytes);
+        (addr, dims[indices.len()..].to_vec())
+    }
+
+    fn translate_block(&mut self, stmts: &[Stmt]) {
+        for s in stmts {
+            self.translate_stmt(s);
+        }
+    }
+
+    fn translate_stmt(&mut self, s: &Stmt) {
+        match s {
+            Stmt::Let { var, expr } => self.translate_let(*var, expr),
+            Stmt::Decl { var, dims } => {
+                let ty = self.func.ty(*var);
+                if ty.is_scalar() {
+                    let v = match ty.elem {
+                        Elem::Real => self.b.ins().f64const(f64::NAN),
+                        Elem::Int => self.b.ins().iconst(types::I64, i64::MIN),
+                    };
+                    self.define_scalar(*var, v);
+                } else {
+                    let dims: Vec<Value> = dims.iter().map(|d| self.scalar(*d)).collect();
+                    let fill = match ty.elem {
+                        Elem::Real => f64::NAN.to_bits() as i64,
+                        Elem::Int => i64::MIN,
+                    };
+                    let ptr = self.alloc(&dims, fill);
+                    self.define_container(*var, ptr, &dims);
+                }
+            }
+            Stmt::Assign { var, indices, value } => {
+                let ty = self.func.ty(*var);
+                let mut v = self.scalar(*value);
+                if ty.elem == Elem::Real && self.func.atom_ty(*value).elem == Elem::Int {
+                    v = self.b.ins().fcvt_from_sint(types::F64, v);
+                }
+                if indices.is_empty() {
+                    self.define_scalar(*var, v);
+                } else {
+                    let (addr, _) = self.address(*var, indices);
+                    self.b.ins().store(MemFlagsData::trusted(), v, addr, 0);
+                }
+            }
+            Stmt::Accum { var, indices, value } => {
+                let target_ty = self.func.ty(*var).indexed(indices.len());
+                if !target_ty.is_scalar() {
+                    let Atom::Var(src) = value else { panic!("compiler bug: slab accumulation of a constant") };
+                    let (addr, dims) = self.address(*var, indices);
+                    let (sp, _) = self.container(*src);
+                    let n = self.product(&dims);
+                    self.call("vppl_acc_add", &[addr, sp, n], None);
+                } else if indices.is_empty() {
+                    let cur = self.scalar(Atom::Var(*var));
+                    let v = self.real(*value);
+                    let sum = self.b.ins().fadd(cur, v);
+                    self.define_scalar(*var, sum);
+                } else {
+                    let (addr, _) = self.address(*var, indices);
+                    let cur = self.b.ins().load(types::F64, MemFlagsData::trusted(), addr, 0);
+                    let v = self.real(*value);
+                    let sum = self.b.ins().fadd(cur, v);
+                    self.b.ins().store(MemFlagsData::trusted(), sum, addr, 0);
+                }
+            }
+            Stmt::Copy { dst, src } => {
+                let (dp, dd) = self.container(*dst);
+                let (sp, _) = self.container(*src);
+                let n = self.product(&dd);
+                self.call("vppl_copy", &[dp, sp, n], None);
+            }
+            Stmt::AccumAll { dst, src } => {
+                let (dp, dd) = self.container(*dst);
+                let (sp, _) = self.container(*src);
+                let n = self.product(&dd);
+                self.call("vppl_acc_add", &[dp, sp, n], None);
+            }
+            Stmt::Kernel { kernel, args } => self.translate_kernel(*kernel, args),
+            Stmt::TargetAdd(a) => {
+                let v = self.real(*a);
+                let cur = self.b.use_var(self.target);
+                let sum = self.b.ins().fadd(cur, v);
+                self.b.def_var(self.target, sum);
+            }
+            Stmt::For { var, lo, hi, reverse, body } => self.translate_for(*var, *lo, *hi, *reverse, body),
+            Stmt::If { cond, then, otherwise } => {
+                let c = self.scalar(*cond);
+                let then_block = self.b.create_block();
+                let else_block = self.b.create_block();
+                let merge = self.b.create_block();
+                self.b.ins().brif(c, then_block, &[], else_block, &[]);
+                self.b.switch_to_block(then_block);
+                self.translate_block(then);
+                self.b.ins().jump(merge, &[]);
+                self.b.switch_to_block(else_block);
+                self.translate_block(otherwise);
+                self.b.ins().jump(merge, &[]);
+                self.b.switch_to_block(merge);
+            }
+            Stmt::Check { cond, site, values } => {
+                let c = self.scalar(*cond);
+                let ok = self.b.create_block();
+                let bad = self.b.create_block();
+                self.b.ins().brif(c, ok, &[], bad, &[]);
+                self.b.set_cold_block(bad);
+                self.b.switch_to_block(bad);
+                let site_v = self.b.ins().iconst(types::I64, *site as i64);
+                let mut vals = Vec::new();
+                for k in 0..2 {
+                    vals.push(match values.get(k) {
+                        Some(a) => self.real(*a),
+                        None => self.b.ins().f64const(0.0),
+                    });
+                }
+                self.call("vppl_error", &[self.ctx, site_v, vals[0], vals[1]], None);
+                self.b.ins().jump(self.fail, &[]);
+                self.b.switch_to_block(ok);
+            }
+            Stmt::Output { pos, value } => {
+                let p = self.scalar(*pos);
+                let v = self.real(*value);
+                let bytes = self.b.ins().ishl_imm_s(p, 3);
+                let addr = self.b.ins().iadd(self.out, bytes);
+                self.b.ins().store(MemFlagsData::trusted(), v, addr, 0);
+            }
+            Stmt::Push(a) => match a {
+                Atom::Var(v) if !self.func.ty(*v).is_scalar() => {
+                    let (p, dims) = self.container(*v);
+                    self.call("vppl_push_i64", &[self.ctx, p], None);
+                    for d in dims {
+                        self.call("vppl_push_i64", &[self.ctx, d], None);
+                    }
+                }
+                _ => {
+                    let v = self.scalar(*a);
+                    let name = if self.func.atom_ty(*a).elem == Elem::Real { "vppl_push_f64" } else { "vppl_push_i64" };
+                    self.call(name, &[self.ctx, v], None);
+                }
+            },
+            Stmt::Pop(v) => {
+                let ty = self.func.ty(*v);
+                if ty.is_scalar() {
+                    let (name, rt) =
+                        if ty.elem == Elem::Real { ("vppl_pop_f64", types::F64) } else { ("vppl_pop_i64", types::I64) };
+                    let x = self.call(name, &[self.ctx], Some(rt)).expect("pop returns a value");
+                    self.define_scalar(*v, x);
+                } else {
+                    let mut dims = Vec::new();
+                    for _ in 0..ty.rank() {
+                        dims.push(
+                            self.call("vppl_pop_i64", &[self.ctx], Some(types::I64)).expect("pop returns a value"),
+                        );
+                    }
+                    dims.reverse();
+                    let p = self.call("vppl_pop_i64", &[self.ctx], Some(types::I64)).expect("pop returns a value");
+                    self.define_container(*v, p, &dims);
+                }
+            }
+            Stmt::Store { slot, var } => {
+                let ty = self.func.ty(*var);
+                let slots = self.b.ins().load(types::I64, MemFlagsData::trusted(), self.ctx, abi::CTX_SLOTS_OFFSET);
+                let base = *slot as i32 * abi::SLOT_SIZE;
+                let (ptr, dims) = if ty.is_scalar() {
+                    let one = self.b.ins().iconst(types::I64, 1);
+                    let cell = self.alloc(&[one], 0);
+                    let v = self.scalar(Atom::Var(*var));
+                    self.b.ins().store(MemFlagsData::trusted(), v, cell, 0);
+                    (cell, Vec::new())
+                } else {
+                    self.container(*var)
+                };
+                self.b.ins().store(MemFlagsData::trusted(), ptr, slots, base + abi::SLOT_PTR_OFFSET);
+                for (d, dv) in dims.iter().enumerate() {
+                    self.b.ins().store(
+                        MemFlagsData::trusted(),
+                        *dv,
+                        slots,
+                        base + abi::SLOT_DIMS_OFFSET + 8 * d as i32,
+                    );
+                }
+            }
+        }
+    }
+
+    fn alloc(&mut self, dims: &[Value], fill: i64) -> Value {
+        let n = self.product(dims);
+        let f = self.b.ins().iconst(types::I64, fill);
+        self.call("vppl_alloc", &[self.ctx, n, f], Some(types::I64)).expect("alloc returns a pointer")
+    }
+
+    fn translate_for(&mut self, var: VarId, lo: Atom, hi: Atom, reverse: bool, body: &[Stmt]) {
+        let lo = self.scalar(lo);
+        let hi = self.scalar(hi);
+        let (start, end) = if reverse { (hi, lo) } else { (lo, hi) };
+        self.define_scalar(var, start);
+        let header = self.b.create_block();
+        let body_block = self.b.create_block();
+        let exit = self.b.create_block();
+        self.b.ins().jump(header, &[]);
+        self.b.switch_to_block(header);
+        let i = self.scalar(Atom::Var(var));
+        let cc = if reverse { IntCC::SignedGreaterThanOrEqual } else { IntCC::SignedLessThanOrEqual };
+        let more = self.b.ins().icmp(cc, i, end);
+        self.b.ins().brif(more, body_block, &[], exit, &[]);
+        self.b.switch_to_block(body_block);
+        self.translate_block(body);
+        let i = self.scalar(Atom::Var(var));
+        let next = self.b.ins().iadd_imm_s(i, if reverse { -1 } else { 1 });
+        self.define_scalar(var, next);
+        self.b.ins().jump(header, &[]);
+        self.b.switch_to_block(exit);
+    }
+
+    fn translate_let(&mut self, var: VarId, expr: &Expr) {
+        let ty = self.func.ty(var);
+        match expr {
+            Expr::Atom(a) => match a {
+                Atom::Var(src) if !self.func.ty(*src).is_scalar() => {
+                    let (p, d) = self.container(*src);
+                    self.define_container(var, p, &d);
+                }
+                _ => {
+                    let v = if ty.elem == Elem::Real { self.real(*a) } else { self.scalar(*a) };
+                    self.define_scalar(var, v);
+                }
+            },
+            Expr::Dim { base, dim } => {
+                let (_, dims) = self.container(*base);
+                self.define_scalar(var, dims[*dim as usize]);
+            }
+            Expr::Alloc { dims, .. } => {
+                let dims: Vec<Value> = dims.iter().map(|d| self.scalar(*d)).collect();
+                let ptr = self.alloc(&dims, 0);
+                self.define_container(var, ptr, &dims);
+            }
+            Expr::Load { base, indices } => {
+                let (addr, rest) = self.address(*base, indices);
+                if ty.is_scalar() {
+                    let v = self.b.ins().load(clif_ty(ty), MemFlagsData::trusted(), addr, 0);
+                    self.define_scalar(var, v);
+                } else {
+                    self.define_container(var, addr, &rest);
+                }
+            }
+            Expr::Prim(p, args) => self.translate_prim(var, *p, args),
+        }
+    }
+
+    fn translate_prim(&mut self, var: VarId, p: Prim, args: &[Atom]) {
+        use Prim::*;
+        let unary_call = |t: &mut Self, name: &'static str| {
+            let x = t.real(args[0]);
+            t.call_f64(name, &[x])
+        };
+        let v = match p {
+            Add | Sub | Mul | Div => {
+                let a = self.real(args[0]);
+                let b = self.real(args[1]);
+                match p {
+                    Add => self.b.ins().fadd(a, b),
+                    Sub => self.b.ins().fsub(a, b),
+                    Mul => self.b.ins().fmul(a, b),
+                    _ => self.b.ins().fdiv(a, b),
+                }
+            }
+            Neg => {
+                let a = self.real(args[0]);
+                self.b.ins().fneg(a)
+            }
+            Pow => {
+                let a = self.real(args[0]);
+                let b = self.real(args[1]);
+                self.call_f64("vppl_pow", &[a, b])
+            }
+            Sqrt => {
+                let a = self.real(args[0]);
+                self.b.ins().sqrt(a)
+            }
+            Fabs => {
+                let a = self.real(args[0]);
+                self.b.ins().fabs(a)
+            }
+            Floor => {
+                let a = self.real(args[0]);
+                self.b.ins().floor(a)
+            }
+            Ceil => {
+                let a = self.real(args[0]);
+                self.b.ins().ceil(a)
+            }
+            Fmin | Fmax => {
+                let a = self.real(args[0]);
+                let b = self.real(args[1]);
+                if p == Fmin { self.b.ins().fmin(a, b) } else { self.b.ins().fmax(a, b) }
+            }
+            Exp => unary_call(self, "vppl_exp"),
+            Log => unary_call(self, "vppl_log"),
+            Log1p => unary_call(self, "vppl_log1p"),
+            Expm1 => unary_call(self, "vppl_expm1"),
+            Sin => unary_call(self, "vppl_sin"),
+            Cos => unary_call(self, "vppl_cos"),
+            Tan => unary_call(self, "vppl_tan"),
+            Tanh => unary_call(self, "vppl_tanh"),
+            Atan => unary_call(self, "vppl_atan"),
+            Round => unary_call(self, "vppl_round"),
+            Lgamma => unary_call(self, "vppl_lgamma"),
+            Digamma => unary_call(self, "vppl_digamma"),
+            Trigamma => unary_call(self, "vppl_trigamma"),
+            Tetragamma => unary_call(self, "vppl_tetragamma"),
+            Erf => unary_call(self, "vppl_erf"),
+            Erfc => unary_call(self, "vppl_erfc"),
+            Phi => unary_call(self, "vppl_phi"),
+            InvPhi => unary_call(self, "vppl_inv_phi"),
+            Log1pExp => unary_call(self, "vppl_log1p_exp"),
+            Log1mExp => unary_call(self, "vppl_log1m_exp"),
+            InvLogit => unary_call(self, "vppl_inv_logit"),
+            LogInvLogit => unary_call(self, "vppl_log_inv_logit"),
+            Log1mInvLogit => unary_call(self, "vppl_log1m_inv_logit"),
+            Lt | Le | Gt | Ge | Eq | Ne => {
+                let a = self.real(args[0]);
+                let b = self.real(args[1]);
+                let cc = match p {
+                    Lt => FloatCC::LessThan,
+                    Le => FloatCC::LessThanOrEqual,
+                    Gt => FloatCC::GreaterThan,
+                    Ge => FloatCC::GreaterThanOrEqual,
+                    Eq => FloatCC::Equal,
+                    _ => FloatCC::NotEqual,
+                };
+                let c = self.b.ins().fcmp(cc, a, b);
+                self.b.ins().uextend(types::I64, c)
+            }
+            IAdd | ISub | IMul | IDiv | IMod | IMin | IMax => {
+                let a = self.scalar(args[0]);
+                let b = self.scalar(args[1]);
+                match p {
+                    IAdd => self.b.ins().iadd(a, b),
+                    ISub => self.b.ins().isub(a, b),
+                    IMul => self.b.ins().imul(a, b),
+                    IDiv => self.b.ins().sdiv(a, b),
+                    IMod => self.b.ins().srem(a, b),
+                    IMin => self.b.ins().smin(a, b),
+                    _ => self.b.ins().smax(a, b),
+                }
+            }
+            INeg => {
+                let a = self.scalar(args[0]);
+                self.b.ins().ineg(a)
+            }
+            ILt | ILe | IGt | IGe | IEq | INe => {
+                let a = self.scalar(args[0]);
+                let b = self.scalar(args[1]);
+                let cc = match p {
+                    ILt => IntCC::SignedLessThan,
+                    ILe => IntCC::SignedLessThanOrEqual,
+                    IGt => IntCC::SignedGreaterThan,
+                    IGe => IntCC::SignedGreaterThanOrEqual,
+                    IEq => IntCC::Equal,
+                    _ => IntCC::NotEqual,
+                };
+                let c = self.b.ins().icmp(cc, a, b);
+                self.b.ins().uextend(types::I64, c)
+            }
+            And | Or => {
+                let a = self.scalar(args[0]);
+                let b = self.scalar(args[1]);
+                let a = self.b.ins().icmp_imm_s(IntCC::NotEqual, a, 0);
+                let b = self.b.ins().icmp_imm_s(IntCC::NotEqual, b, 0);
+                let c = if p == And { self.b.ins().band(a, b) } else { self.b.ins().bor(a, b) };
+                self.b.ins().uextend(types::I64, c)
+            }
+            Not => {
+                let a = self.scalar(args[0]);
+                let c = self.b.ins().icmp_imm_s(IntCC::Equal, a, 0);
+                self.b.ins().uextend(types::I64, c)
+            }
+            ToReal => self.real(args[0]),
+            IsNan => {
+                let a = self.real(args[0]);
+                let c = self.b.ins().fcmp(FloatCC::Unordered, a, a);
+                self.b.ins().uextend(types::I64, c)
+            }
+            IsInf => {
+                let a = self.real(args[0]);
+                let abs = self.b.ins().fabs(a);
+                let inf = self.b.ins().f64const(f64::INFINITY);
+                let c = self.b.ins().fcmp(FloatCC::Equal, abs, inf);
+                self.b.ins().uextend(types::I64, c)
+            }
+            MatVec | VecMat | MatMul | Cholesky | TriSolveVec => {
+                self.translate_kernel_prim(var, p, args);
+                return;
+            }
+        };
+        self.define_scalar(var, v);
+    }
+
+    fn cont(&mut self, a: Atom) -> (Value, Vec<Value>) {
+        match a {
+            Atom::Var(v) => self.container(v),
+            _ => panic!("compiler bug: a container operand is a constant"),
+        }
+    }
+
+    fn translate_kernel_prim(&mut self, var: VarId, p: Prim, args: &[Atom]) {
+        match p {
+            Prim::MatVec => {
+                let (a, ad) = self.cont(args[0]);
+                let (x, _) = self.cont(args[1]);
+                let y = self.alloc(&[ad[0]], 0);
+                self.call("vppl_matvec", &[y, a, ad[0], ad[1], x], None);
+                self.define_container(var, y, &[ad[0]]);
+            }
+            Prim::VecMat => {
+                let (x, _) = self.cont(args[0]);
+                let (a, ad) = self.cont(args[1]);
+                let y = self.alloc(&[ad[1]], 0);
+                self.call("vppl_vecmat", &[y, x, a, ad[0], ad[1]], None);
+                self.define_container(var, y, &[ad[1]]);
+            }
+            Prim::MatMul => {
+                let (a, ad) = self.cont(args[0]);
+                let (b, bd) = self.cont(args[1]);
+                let c = self.alloc(&[ad[0], bd[1]], 0);
+                self.call("vppl_matmul", &[c, a, b, ad[0], ad[1], bd[1]], None);
+                self.define_container(var, c, &[ad[0], bd[1]]);
+            }
+            Prim::Cholesky => {
+                let (a, ad) = self.cont(args[0]);
+                let l = self.alloc(&[ad[0], ad[0]], 0);
+                self.call("vppl_cholesky", &[l, a, ad[0]], Some(types::I64));
+                self.define_container(var, l, &[ad[0], ad[0]]);
+            }
+            Prim::TriSolveVec => {
+                let (l, ld) = self.cont(args[0]);
+                let (v, _) = self.cont(args[1]);
+                let x = self.alloc(&[ld[0]], 0);
+                self.call("vppl_tri_solve", &[x, l, v, ld[0]], None);
+                self.define_container(var, x, &[ld[0]]);
+            }
+            _ => unreachable!("only kernel primitives reach here"),
+        }
+    }
+
+    fn translate_kernel(&mut self, k: Kernel, args: &[Atom]) {
+        match k {
+            Kernel::Zero => {
+                let (p, d) = self.cont(args[0]);
+                let n = self.product(&d);
+                self.call("vppl_zero", &[p, n], None);
+            }
+            Kernel::PushAll | Kernel::PopAll => {
+                let (p, d) = self.cont(args[0]);
+                let n = self.product(&d);
+                let name = if k == Kernel::PushAll { "vppl_push_all" } else { "vppl_pop_all" };
+                self.call(name, &[self.ctx, p, n], None);
+            }
+            Kernel::AccOuter => {
+                let (acc, ad) = self.cont(args[0]);
+                let (x, _) = self.cont(args[1]);
+                let (y, _) = self.cont(args[2]);
+                let (r, c) = if ad.len() == 2 { (ad[0], ad[1]) } else { (ad[0], ad[0]) };
+                self.call("vppl_acc_outer", &[acc, r, c, x, y], None);
+            }
+            Kernel::AccMatTVec | Kernel::AccMatVec => {
+                let (acc, _) = self.cont(args[0]);
+                let (a, ad) = self.cont(args[1]);
+                let (g, _) = self.cont(args[2]);
+                let name = if k == Kernel::AccMatTVec { "vppl_acc_mat_t_vec" } else { "vppl_acc_mat_vec" };
+                self.call(name, &[acc, a, ad[0], ad[1], g], None);
+            }
+            Kernel::AccMatMulBt => {
+                let (acc, _) = self.cont(args[0]);
+                let (g, gd) = self.cont(args[1]);
+                let (b, bd) = self.cont(args[2]);
+                self.call("vppl_acc_matmul_bt", &[acc, g, b, gd[0], gd[1], bd[0]], None);
+            }
+            Kernel::AccMatTMul => {
+                let (acc, _) = self.cont(args[0]);
+                let (a, ad) = self.cont(args[1]);
+                let (g, gd) = self.cont(args[2]);
+                self.call("vppl_acc_mat_t_mul", &[acc, a, g, ad[0], ad[1], gd[1]], None);
+            }
+            Kernel::AccCholesky => {
+                let (acc, _) = self.cont(args[0]);
+                let (l, ld) = self.cont(args[1]);
+                let (g, _) = self.cont(args[2]);
+                self.call("vppl_acc_cholesky", &[acc, l, g, ld[0]], None);
+            }
+            Kernel::AccTriSolveVec => {
+                let null = self.b.ins().iconst(types::I64, 0);
+                let acc_v = if let Atom::Var(_) = args[0] { self.cont(args[0]).0 } else { null };
+                let acc_l = if let Atom::Var(_) = args[1] { self.cont(args[1]).0 } else { null };
+                let (l, ld) = self.cont(args[2]);
+                let (x, _) = self.cont(args[3]);
+                let (g, _) = self.cont(args[4]);
+                self.call("vppl_acc_tri_solve", &[acc_v, acc_l, l, x, g, ld[0]], None);
+            }
+        }
+    }
+}
+
+fn clif_ty(ty: Ty) -> clif::Type {
+    match (ty.is_scalar(), ty.elem) {
+        (true, Elem::Real) => types::F64,
+        _ => types::I64,
+    }
+}

@@ -1,0 +1,139 @@
+//! Runs the stages in order. Each stage is a function from one representation to the next;
+//! only this module sequences them, so it reads as the table of contents of the compiler.
+
+use std::time::{Duration, Instant};
+
+use grammar::ast;
+use grammar::{Diagnostic, Span};
+use runtime::compiled::{Entries, ErrorSiteInfo, ModelMeta, SiteKind};
+use runtime::data::{DataSpec, ElemType, Shape};
+
+use crate::codegen::jit::{self, Jit};
+use crate::ir::{self, Core, Elem};
+use crate::sema::{self, ModelInfo};
+use crate::{ad, opt};
+
+/// A model's source and name (the file stem), for messages.
+pub struct Source {
+    pub name: String,
+    pub text: String,
+}
+
+/// Every representation the compiler builds for one model.
+pub struct Stages {
+    pub ast: ast::Program,
+    /// The IR as lowered (before differentiation and simplification).
+    pub ir: ir::Module,
+    /// The gradient function as produced by `ad`, before simplification.
+    pub ad: ir::Function,
+    /// The IR after simplification, gradient included: what codegen translates.
+    pub opt: ir::Module,
+    pub opt_gradient: ir::Function,
+    pub info: ModelInfo,
+    pub warnings: Vec<Diagnostic>,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Front end through simplification: everything but native code.
+pub fn compile_ir(source: &Source) -> Result<Stages, Vec<Diagnostic>> {
+    let mut timings = Vec::new();
+    let t = Instant::now();
+    let ast = grammar::parse(&source.text)?;
+    timings.push(("parse", t.elapsed()));
+    let t = Instant::now();
+    let (lowered, warnings) = sema::check(&ast);
+    let Some((module, info)) = lowered else { return Err(warnings) };
+    timings.push(("sema", t.elapsed()));
+    let t = Instant::now();
+    let gradient = ad::differentiate(&module.log_density_propto);
+    timings.push(("ad", t.elapsed()));
+    let t = Instant::now();
+    let opt_module = ir::Module {
+        load: opt::simplify(&module.load),
+        sizes: opt::simplify(&module.sizes),
+        log_density: opt::simplify(&module.log_density),
+        log_density_propto: opt::simplify(&module.log_density_propto),
+        write_array: opt::simplify(&module.write_array),
+    };
+    let opt_gradient = opt::simplify(&gradient);
+    timings.push(("opt", t.elapsed()));
+    if cfg!(debug_assertions) {
+        for f in [
+            &opt_module.load,
+            &opt_module.sizes,
+            &opt_module.log_density,
+            &opt_module.log_density_propto,
+            &opt_module.write_array,
+        ] {
+            ir::verify::verify(f);
+        }
+    }
+    Ok(Stages { ast, ir: module, ad: gradient, opt: opt_module, opt_gradient, info, warnings, timings })
+}
+
+/// Native code and everything the runtime needs to run it.
+pub struct Native {
+    pub jit: Jit,
+    pub entries: Entries,
+    pub meta: ModelMeta,
+}
+
+pub fn compile_native(source: &Source, stages: &mut Stages) -> Result<Native, String> {
+    let t = Instant::now();
+    let m = &stages.opt;
+    let funcs = [&m.load, &m.sizes, &m.log_density, &m.log_density_propto, &stages.opt_gradient, &m.write_array];
+    let jit = jit::compile(&funcs)?;
+    stages.timings.push(("codegen", t.elapsed()));
+    let f = &jit.functions;
+    let entries = Entries {
+        load: f[0],
+        sizes: f[1],
+        log_density: f[2],
+        log_density_propto: f[3],
+        gradient: f[4],
+        write_array: f[5],
+    };
+    let errors = funcs.map(|func| error_sites(source, func));
+    let meta = ModelMeta {
+        name: source.name.clone(),
+        data: stages.info.data.iter().map(|d| data_spec(&d.name, d.ty)).collect(),
+        n_transformed_data: stages.info.transformed_data.len(),
+        outputs: stages.info.outputs.iter().map(|o| (o.name.clone(), o.rank)).collect(),
+        errors,
+    };
+    Ok(Native { jit, entries, meta })
+}
+
+fn data_spec(name: &str, ty: ir::Ty) -> DataSpec {
+    DataSpec {
+        name: name.to_string(),
+        elem: match ty.elem {
+            Elem::Int => ElemType::Int,
+            Elem::Real => ElemType::Real,
+        },
+        array_rank: ty.array_rank as usize,
+        shape: match ty.core {
+            Core::Scalar => Shape::Scalar,
+            Core::Vector => Shape::Vector,
+            Core::RowVector => Shape::RowVector,
+            Core::Matrix => Shape::Matrix,
+        },
+    }
+}
+
+fn error_sites(source: &Source, func: &ir::Function) -> Vec<ErrorSiteInfo> {
+    func.errors
+        .iter()
+        .map(|e| {
+            let (line, column) =
+                grammar::span::line_col(&source.text, Span::new(e.span.0 as usize, e.span.1 as usize).start);
+            let kind = match e.kind {
+                ir::ErrorKind::Domain => SiteKind::Domain,
+                ir::ErrorKind::Index => SiteKind::Index,
+                ir::ErrorKind::Fatal => SiteKind::Fatal,
+                ir::ErrorKind::Data => SiteKind::Data,
+            };
+            ErrorSiteInfo { kind, message: e.message.clone(), line, column }
+        })
+        .collect()
+}

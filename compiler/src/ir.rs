@@ -1,0 +1,408 @@
+//! The IR: a typed, A-normal-form program over the unconstrained parameter vector.
+//!
+//! Every operand of an operation is an [`Atom`] (a variable or a constant), so each primitive
+//! application is one `Let` and gets one adjoint rule. Containers are flat buffers with a
+//! runtime shape: array dimensions row-major (outermost first), then the core (a contiguous
+//! vector, or a column-major matrix).
+//!
+//! Invariant: a `Let` variable is assigned exactly once per execution of its block; mutable
+//! state lives only in variables introduced by `Decl`.
+
+pub mod pretty;
+pub mod verify;
+
+/// Index of a variable in [`Function::vars`].
+pub type VarId = u32;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Elem {
+    Int,
+    Real,
+}
+
+/// The innermost shape of a value: what remains after all array indices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Core {
+    Scalar,
+    Vector,
+    RowVector,
+    Matrix,
+}
+
+impl Core {
+    pub fn rank(self) -> usize {
+        match self {
+            Core::Scalar => 0,
+            Core::Vector | Core::RowVector => 1,
+            Core::Matrix => 2,
+        }
+    }
+}
+
+/// A Stan type without sizes: `array[,] vector` is `{ Real, 2, Vector }`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Ty {
+    pub elem: Elem,
+    pub array_rank: u8,
+    pub core: Core,
+}
+
+impl Ty {
+    pub const INT: Ty = Ty { elem: Elem::Int, array_rank: 0, core: Core::Scalar };
+    pub const REAL: Ty = Ty { elem: Elem::Real, array_rank: 0, core: Core::Scalar };
+    pub const VECTOR: Ty = Ty { elem: Elem::Real, array_rank: 0, core: Core::Vector };
+    pub const ROW_VECTOR: Ty = Ty { elem: Elem::Real, array_rank: 0, core: Core::RowVector };
+    pub const MATRIX: Ty = Ty { elem: Elem::Real, array_rank: 0, core: Core::Matrix };
+
+    pub fn array(elem: Elem, array_rank: u8) -> Ty {
+        Ty { elem, array_rank, core: Core::Scalar }
+    }
+
+    /// Total number of runtime dimensions.
+    pub fn rank(self) -> usize {
+        self.array_rank as usize + self.core.rank()
+    }
+
+    pub fn is_scalar(self) -> bool {
+        self.rank() == 0
+    }
+
+    pub fn is_real(self) -> bool {
+        self.elem == Elem::Real
+    }
+
+    /// The type after `n` leading indices have been applied.
+    pub fn indexed(self, n: usize) -> Ty {
+        let ar = self.array_rank as usize;
+        if n <= ar {
+            return Ty { array_rank: (ar - n) as u8, ..self };
+        }
+        let core = match (self.core, n - ar) {
+            (Core::Matrix, 1) => Core::RowVector,
+            _ => Core::Scalar,
+        };
+        Ty { array_rank: 0, core, ..self }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Atom {
+    Var(VarId),
+    Real(f64),
+    Int(i64),
+}
+
+impl Atom {
+    pub fn var(self) -> Option<VarId> {
+        match self {
+            Atom::Var(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// Primitive operations. Everything the compiler knows about a primitive (signature,
+/// derivative, code) is an exhaustive `match` over this enum.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Prim {
+    // Real scalar arithmetic.
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Neg,
+    Pow,
+    Exp,
+    Log,
+    Log1p,
+    Expm1,
+    Sqrt,
+    Fabs,
+    Fmin,
+    Fmax,
+    Sin,
+    Cos,
+    Tan,
+    Tanh,
+    Atan,
+    Lgamma,
+    Digamma,
+    Trigamma,
+    /// The derivative of trigamma; not exposed to users, only produced by adjoint rules.
+    Tetragamma,
+    Erf,
+    Erfc,
+    Phi,
+    InvPhi,
+    Log1pExp,
+    Log1mExp,
+    InvLogit,
+    LogInvLogit,
+    Log1mInvLogit,
+    /// `floor` and friends on reals (zero derivative).
+    Floor,
+    Ceil,
+    Round,
+    // Real comparisons, producing an int 0/1.
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+    // Int arithmetic and logic.
+    IAdd,
+    ISub,
+    IMul,
+    IDiv,
+    IMod,
+    INeg,
+    ILt,
+    ILe,
+    IGt,
+    IGe,
+    IEq,
+    INe,
+    And,
+    Or,
+    Not,
+    IMin,
+    IMax,
+    /// int → real promotion.
+    ToReal,
+    /// `is_nan`, `is_inf` → int.
+    IsNan,
+    IsInf,
+    // Container kernels (native, with vector-level adjoint rules).
+    /// matrix[m,n] * vector[n] → vector[m]
+    MatVec,
+    /// row_vector[m] * matrix[m,n] → row_vector[n]
+    VecMat,
+    /// matrix[m,k] * matrix[k,n] → matrix[m,n]
+    MatMul,
+    /// cholesky_decompose(matrix) → lower-triangular matrix
+    Cholesky,
+    /// mdivide_left_tri_low(L, v): L⁻¹ v for lower-triangular L
+    TriSolveVec,
+}
+
+/// Things an `Expr` can compute.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expr {
+    Atom(Atom),
+    Prim(Prim, Vec<Atom>),
+    /// An element (all indices given, result scalar) or a sub-container (fewer indices: a
+    /// copy of the contiguous slab, e.g. row `a[i]` of an array of vectors).
+    Load {
+        base: VarId,
+        indices: Vec<Atom>,
+    },
+    /// The size of dimension `dim` (0-based) of a container.
+    Dim {
+        base: VarId,
+        dim: u8,
+    },
+    /// A new container of the given type and sizes, every element zero.
+    Alloc {
+        ty: Ty,
+        dims: Vec<Atom>,
+    },
+}
+
+/// Where an error raised by compiled code comes from and what it says; compiled code passes
+/// only the index into [`Function::errors`] and up to two numbers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ErrorSite {
+    pub kind: ErrorKind,
+    pub message: String,
+    /// Byte span in the model source, for the location in the message.
+    pub span: (u32, u32),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    Domain,
+    Index,
+    Fatal,
+    /// Bad data (wrong size or violated constraint), reported at load time.
+    Data,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Stmt {
+    Let {
+        var: VarId,
+        expr: Expr,
+    },
+    /// A mutable variable: a scalar set to NaN (real) or `i64::MIN` (int), or a container of
+    /// the given sizes filled with NaN.
+    Decl {
+        var: VarId,
+        dims: Vec<Atom>,
+    },
+    /// `var[indices] = value` (element store; no indices for a scalar).
+    Assign {
+        var: VarId,
+        indices: Vec<Atom>,
+        value: Atom,
+    },
+    /// `var[indices] += value`: adjoint accumulation (element or scalar).
+    Accum {
+        var: VarId,
+        indices: Vec<Atom>,
+        value: Atom,
+    },
+    /// Copy a whole container `src` into the mutable container `dst` (sizes must match).
+    Copy {
+        dst: VarId,
+        src: VarId,
+    },
+    /// `dst[...] += src[...]` elementwise over whole containers (adjoint of a copy).
+    AccumAll {
+        dst: VarId,
+        src: VarId,
+    },
+    /// A side-effecting kernel call used by adjoint rules (accumulates into its first operand).
+    Kernel {
+        kernel: Kernel,
+        args: Vec<Atom>,
+    },
+    TargetAdd(Atom),
+    /// `for (var in lo:hi) body`, inclusive bounds; iterates backwards when `reverse`.
+    For {
+        var: VarId,
+        lo: Atom,
+        hi: Atom,
+        reverse: bool,
+        body: Vec<Stmt>,
+    },
+    If {
+        cond: Atom,
+        then: Vec<Stmt>,
+        otherwise: Vec<Stmt>,
+    },
+    /// Raise error `site` unless `cond` is nonzero; `values` go into the message.
+    Check {
+        cond: Atom,
+        site: u32,
+        values: Vec<Atom>,
+    },
+    /// `out[pos] = value` in the output array of `write_array` / `sizes`.
+    Output {
+        pos: Atom,
+        value: Atom,
+    },
+    /// Save a value for the reverse sweep / take it back (LIFO).
+    Push(Atom),
+    Pop(VarId),
+    /// Store a transformed-data container or scalar into its persistent slot (load function).
+    Store {
+        slot: u32,
+        var: VarId,
+    },
+}
+
+/// In-place kernels for adjoint rules; the first operand is the accumulator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kernel {
+    /// acc += Aᵀ g
+    AccMatTVec,
+    /// acc += g xᵀ (outer product into a matrix)
+    AccOuter,
+    /// acc += A Bᵀ
+    AccMatMulBt,
+    /// acc += Aᵀ B
+    AccMatTMul,
+    /// acc += v A ᵀ for VecMat: acc(row_vector) += A g
+    AccMatVec,
+    /// Cholesky adjoint: acc(A) += chol_adjoint(L, adj_L)
+    AccCholesky,
+    /// Adjoint of x = L⁻¹ v: operands (acc_v, acc_L, L, x, g); acc_v += w = L⁻ᵀ g and
+    /// acc_L −= lower(w xᵀ). Either accumulator may be the constant 0 (not active).
+    AccTriSolveVec,
+    /// Sets every element of a container to zero.
+    Zero,
+    /// Saves every element of a container on the tape / restores them (LIFO).
+    PushAll,
+    PopAll,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VarKind {
+    /// A function input: `theta` (the unconstrained vector) or an output buffer.
+    Input,
+    /// Data or transformed data, read from its slot.
+    Slot(u32),
+    Let,
+    Mutable,
+    /// A container filled once, element by element, by the loop that builds it (an
+    /// elementwise result, a slice) and read-only afterwards: its stores need no tape.
+    Built,
+    LoopIndex,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct VarInfo {
+    /// The user's name when there is one; temporaries print as `%N`.
+    pub name: Option<String>,
+    pub ty: Ty,
+    pub kind: VarKind,
+}
+
+/// One compiled entry point.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Function {
+    pub name: String,
+    pub vars: Vec<VarInfo>,
+    /// Inputs in ABI order (for `log_density`: theta).
+    pub params: Vec<VarId>,
+    pub body: Vec<Stmt>,
+    pub errors: Vec<ErrorSite>,
+    /// For a gradient function: the adjoint of each input, written to the gradient buffer.
+    pub gradient_of: Option<(VarId, VarId)>,
+}
+
+impl Function {
+    pub fn new(name: &str) -> Function {
+        Function {
+            name: name.to_string(),
+            vars: Vec::new(),
+            params: Vec::new(),
+            body: Vec::new(),
+            errors: Vec::new(),
+            gradient_of: None,
+        }
+    }
+
+    pub fn new_var(&mut self, name: Option<String>, ty: Ty, kind: VarKind) -> VarId {
+        self.vars.push(VarInfo { name, ty, kind });
+        (self.vars.len() - 1) as VarId
+    }
+
+    pub fn ty(&self, var: VarId) -> Ty {
+        self.vars[var as usize].ty
+    }
+
+    pub fn atom_ty(&self, atom: Atom) -> Ty {
+        match atom {
+            Atom::Var(v) => self.ty(v),
+            Atom::Real(_) => Ty::REAL,
+            Atom::Int(_) => Ty::INT,
+        }
+    }
+}
+
+/// Every function of one model.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Module {
+    /// Validates data and computes transformed data into the slots (runs once, at load).
+    pub load: Function,
+    /// Writes the sizes the outputs need (unconstrained dimension, then each output's dims).
+    pub sizes: Function,
+    /// Log density of the unconstrained parameters, every constant kept.
+    pub log_density: Function,
+    /// Log density without the constant terms of `~` statements (what the fit differentiates).
+    pub log_density_propto: Function,
+    /// Constrained parameters, transformed parameters and generated quantities.
+    pub write_array: Function,
+}

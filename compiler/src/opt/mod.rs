@@ -1,0 +1,239 @@
+//! IR → IR simplification: constant folding, algebraic identities, and removal of dead lets.
+//!
+//! Every rewrite only improves: its output is never larger or slower than its input, so the
+//! rules can run in any order until nothing changes.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::ir::{Atom, Expr, Function, Prim, Stmt, VarId, VarKind};
+
+pub fn simplify(f: &Function) -> Function {
+    let mut g = f.clone();
+    let mut subst: HashMap<VarId, Atom> = HashMap::new();
+    g.body = fold_block(&g, &f.body, &mut subst);
+    // Dead lets: a let whose value no statement reads. Repeat, since removing one can make
+    // its operands dead too.
+    loop {
+        let mut used = HashSet::new();
+        uses(&g.body, &mut used);
+        let before = count(&g.body);
+        g.body = remove_dead(&g, &g.body, &used);
+        if count(&g.body) == before {
+            break;
+        }
+    }
+    g
+}
+
+fn count(stmts: &[Stmt]) -> usize {
+    stmts
+        .iter()
+        .map(|s| match s {
+            Stmt::For { body, .. } => 1 + count(body),
+            Stmt::If { then, otherwise, .. } => 1 + count(then) + count(otherwise),
+            _ => 1,
+        })
+        .sum()
+}
+
+fn sub(a: Atom, subst: &HashMap<VarId, Atom>) -> Atom {
+    match a {
+        Atom::Var(v) => subst.get(&v).copied().unwrap_or(a),
+        _ => a,
+    }
+}
+
+/// Folds constants and identities, replacing lets whose value is another atom by that atom.
+fn fold_block(f: &Function, stmts: &[Stmt], subst: &mut HashMap<VarId, Atom>) -> Vec<Stmt> {
+    let mut out = Vec::with_capacity(stmts.len());
+    for s in stmts {
+        let s = rename(s, subst);
+        match s {
+            Stmt::Let { var, expr: Expr::Prim(p, args) } => match fold(p, &args) {
+                Some(a)
+                    if f.atom_ty(a).elem == f.ty(var).elem
+                        && f.vars[var as usize].kind == VarKind::Let
+                        && immutable(f, a) =>
+                {
+                    subst.insert(var, a);
+                    // Keep a binding: a recomputing reverse sweep may bind the name again.
+                    out.push(Stmt::Let { var, expr: Expr::Atom(a) });
+                }
+                _ => out.push(Stmt::Let { var, expr: Expr::Prim(p, args) }),
+            },
+            Stmt::For { var, lo, hi, reverse, body } => {
+                let body = fold_block(f, &body, subst);
+                out.push(Stmt::For { var, lo, hi, reverse, body });
+            }
+            Stmt::If { cond: Atom::Int(c), then, otherwise } => {
+                let taken = if c != 0 { then } else { otherwise };
+                out.extend(fold_block(f, &taken, subst));
+            }
+            Stmt::If { cond, then, otherwise } => {
+                let then = fold_block(f, &then, subst);
+                let otherwise = fold_block(f, &otherwise, subst);
+                out.push(Stmt::If { cond, then, otherwise });
+            }
+            Stmt::Check { cond: Atom::Int(c), .. } if c != 0 => {}
+            s => out.push(s),
+        }
+    }
+    out
+}
+
+/// Whether an atom keeps its value for the rest of the function (so a let can be replaced by
+/// it): constants, lets, inputs and data.
+fn immutable(f: &Function, a: Atom) -> bool {
+    match a {
+        Atom::Var(v) => matches!(f.vars[v as usize].kind, VarKind::Let | VarKind::Input | VarKind::Slot(_)),
+        _ => true,
+    }
+}
+
+/// The atom an operation reduces to, when it does.
+fn fold(p: Prim, args: &[Atom]) -> Option<Atom> {
+    use Atom::{Int, Real};
+    match (p, args) {
+        (Prim::Add, [Real(a), Real(b)]) => Some(Real(a + b)),
+        (Prim::Sub, [Real(a), Real(b)]) => Some(Real(a - b)),
+        (Prim::Mul, [Real(a), Real(b)]) => Some(Real(a * b)),
+        (Prim::Div, [Real(a), Real(b)]) => Some(Real(a / b)),
+        (Prim::Neg, [Real(a)]) => Some(Real(-a)),
+        (Prim::Add, [Real(z), x]) | (Prim::Add, [x, Real(z)]) if *z == 0.0 => Some(*x),
+        (Prim::Sub, [x, Real(z)]) if *z == 0.0 => Some(*x),
+        (Prim::Mul, [Real(o), x]) | (Prim::Mul, [x, Real(o)]) if *o == 1.0 => Some(*x),
+        (Prim::Div, [x, Real(o)]) if *o == 1.0 => Some(*x),
+        (Prim::IAdd, [Int(a), Int(b)]) => Some(Int(a.wrapping_add(*b))),
+        (Prim::ISub, [Int(a), Int(b)]) => Some(Int(a.wrapping_sub(*b))),
+        (Prim::IMul, [Int(a), Int(b)]) => Some(Int(a.wrapping_mul(*b))),
+        (Prim::IAdd, [Int(0), x]) | (Prim::IAdd, [x, Int(0)]) => Some(*x),
+        (Prim::ISub, [x, Int(0)]) => Some(*x),
+        (Prim::IMul, [Int(1), x]) | (Prim::IMul, [x, Int(1)]) => Some(*x),
+        (Prim::IEq, [Int(a), Int(b)]) => Some(Int(i64::from(a == b))),
+        (Prim::ToReal, [Int(a)]) => Some(Real(*a as f64)),
+        _ => None,
+    }
+}
+
+fn rename(s: &Stmt, subst: &HashMap<VarId, Atom>) -> Stmt {
+    let a = |x: &Atom| sub(*x, subst);
+    let v = |x: &VarId| match subst.get(x) {
+        Some(Atom::Var(y)) => *y,
+        _ => *x,
+    };
+    let all = |xs: &[Atom]| xs.iter().map(|x| sub(*x, subst)).collect::<Vec<_>>();
+    match s {
+        Stmt::Let { var, expr } => Stmt::Let {
+            var: *var,
+            expr: match expr {
+                Expr::Atom(x) => Expr::Atom(a(x)),
+                Expr::Prim(p, args) => Expr::Prim(*p, all(args)),
+                Expr::Load { base, indices } => Expr::Load { base: v(base), indices: all(indices) },
+                Expr::Dim { base, dim } => Expr::Dim { base: v(base), dim: *dim },
+                Expr::Alloc { ty, dims } => Expr::Alloc { ty: *ty, dims: all(dims) },
+            },
+        },
+        Stmt::Decl { var, dims } => Stmt::Decl { var: *var, dims: all(dims) },
+        Stmt::Assign { var, indices, value } => Stmt::Assign { var: *var, indices: all(indices), value: a(value) },
+        Stmt::Accum { var, indices, value } => Stmt::Accum { var: *var, indices: all(indices), value: a(value) },
+        Stmt::Copy { dst, src } => Stmt::Copy { dst: *dst, src: v(src) },
+        Stmt::AccumAll { dst, src } => Stmt::AccumAll { dst: *dst, src: v(src) },
+        Stmt::Kernel { kernel, args } => Stmt::Kernel { kernel: *kernel, args: all(args) },
+        Stmt::TargetAdd(x) => Stmt::TargetAdd(a(x)),
+        Stmt::For { var, lo, hi, reverse, body } => {
+            Stmt::For { var: *var, lo: a(lo), hi: a(hi), reverse: *reverse, body: body.clone() }
+        }
+        Stmt::If { cond, then, otherwise } => {
+            Stmt::If { cond: a(cond), then: then.clone(), otherwise: otherwise.clone() }
+        }
+        Stmt::Check { cond, site, values } => Stmt::Check { cond: a(cond), site: *site, values: all(values) },
+        Stmt::Output { pos, value } => Stmt::Output { pos: a(pos), value: a(value) },
+        Stmt::Push(x) => Stmt::Push(a(x)),
+        Stmt::Pop(x) => Stmt::Pop(*x),
+        Stmt::Store { slot, var } => Stmt::Store { slot: *slot, var: v(var) },
+    }
+}
+
+fn uses(stmts: &[Stmt], used: &mut HashSet<VarId>) {
+    let add = |x: &Atom, used: &mut HashSet<VarId>| {
+        if let Atom::Var(v) = x {
+            used.insert(*v);
+        }
+    };
+    for s in stmts {
+        match s {
+            Stmt::Let { expr, .. } => match expr {
+                Expr::Atom(x) => add(x, used),
+                Expr::Prim(_, args) => args.iter().for_each(|x| add(x, used)),
+                Expr::Load { base, indices } => {
+                    used.insert(*base);
+                    indices.iter().for_each(|x| add(x, used));
+                }
+                Expr::Dim { base, .. } => {
+                    used.insert(*base);
+                }
+                Expr::Alloc { dims, .. } => dims.iter().for_each(|x| add(x, used)),
+            },
+            Stmt::Decl { dims, .. } => dims.iter().for_each(|x| add(x, used)),
+            Stmt::Assign { var, indices, value } | Stmt::Accum { var, indices, value } => {
+                used.insert(*var);
+                indices.iter().for_each(|x| add(x, used));
+                add(value, used);
+            }
+            Stmt::Copy { dst, src } | Stmt::AccumAll { dst, src } => {
+                used.insert(*dst);
+                used.insert(*src);
+            }
+            Stmt::Kernel { args, .. } => args.iter().for_each(|x| add(x, used)),
+            Stmt::TargetAdd(x) | Stmt::Push(x) => add(x, used),
+            Stmt::For { lo, hi, body, .. } => {
+                add(lo, used);
+                add(hi, used);
+                uses(body, used);
+            }
+            Stmt::If { cond, then, otherwise } => {
+                add(cond, used);
+                uses(then, used);
+                uses(otherwise, used);
+            }
+            Stmt::Check { cond, values, .. } => {
+                add(cond, used);
+                values.iter().for_each(|x| add(x, used));
+            }
+            Stmt::Output { pos, value } => {
+                add(pos, used);
+                add(value, used);
+            }
+            Stmt::Pop(_) => {}
+            Stmt::Store { var, .. } => {
+                used.insert(*var);
+            }
+        }
+    }
+}
+
+fn remove_dead(f: &Function, stmts: &[Stmt], used: &HashSet<VarId>) -> Vec<Stmt> {
+    let mut out = Vec::with_capacity(stmts.len());
+    for s in stmts {
+        match s {
+            // A let nobody reads is dropped; loads are pure here because every user-visible
+            // index is checked by an explicit `Check` statement.
+            Stmt::Let { var, .. } if !used.contains(var) && f.vars[*var as usize].kind == VarKind::Let => {}
+            Stmt::For { var, lo, hi, reverse, body } => {
+                let body = remove_dead(f, body, used);
+                if !body.is_empty() {
+                    out.push(Stmt::For { var: *var, lo: *lo, hi: *hi, reverse: *reverse, body });
+                }
+            }
+            Stmt::If { cond, then, otherwise } => {
+                let then = remove_dead(f, then, used);
+                let otherwise = remove_dead(f, otherwise, used);
+                if !then.is_empty() || !otherwise.is_empty() {
+                    out.push(Stmt::If { cond: *cond, then, otherwise });
+                }
+            }
+            s => out.push(s.clone()),
+        }
+    }
+    out
+}

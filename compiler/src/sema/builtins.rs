@@ -1,0 +1,1058 @@
+//! Built-in functions and distributions, written in terms of IR primitives.
+//!
+//! A distribution's log density is a list of terms, each tagged with the arguments it depends
+//! on. That one table serves both semantics: `~` and `_lupdf` keep only terms that depend on a
+//! parameter, `_lpdf` keeps all; and it lets a vectorised call compute terms that depend only on
+//! scalar arguments once, outside the loop over elements.
+
+use grammar::Span;
+use grammar::ast::{self, Ident};
+
+use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Prim, Stmt, Ty, VarKind};
+use crate::sema::{Lowerer, Mode, Val, errors};
+
+const LOG_SQRT_TWO_PI: f64 = 0.918_938_533_204_672_8;
+const LOG_PI: f64 = 1.144_729_885_849_400_2;
+
+/// Elementwise real functions of one argument, vectorised over containers.
+fn unary_real(name: &str) -> Option<&'static [Prim]> {
+    use Prim::*;
+    Some(match name {
+        "log" => &[Log],
+        "exp" => &[Exp],
+        "sqrt" => &[Sqrt],
+        "log1p" => &[Log1p],
+        "expm1" => &[Expm1],
+        "inv_logit" => &[InvLogit],
+        "log_inv_logit" => &[LogInvLogit],
+        "log1m_inv_logit" => &[Log1mInvLogit],
+        "log1p_exp" => &[Log1pExp],
+        "log1m_exp" => &[Log1mExp],
+        "lgamma" => &[Lgamma],
+        "digamma" => &[Digamma],
+        "trigamma" => &[Trigamma],
+        "fabs" | "abs" => &[Fabs],
+        "Phi" => &[Phi],
+        "inv_Phi" => &[InvPhi],
+        "erf" => &[Erf],
+        "erfc" => &[Erfc],
+        "sin" => &[Sin],
+        "cos" => &[Cos],
+        "tan" => &[Tan],
+        "tanh" => &[Tanh],
+        "atan" => &[Atan],
+        "floor" => &[Floor],
+        "ceil" => &[Ceil],
+        "round" => &[Round],
+        _ => return None,
+    })
+}
+
+/// Distributions whose log density is a sum of per-element terms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Dist {
+    Normal,
+    StdNormal,
+    Cauchy,
+    StudentT,
+    Exponential,
+    Gamma,
+    InvGamma,
+    Beta,
+    Lognormal,
+    Uniform,
+    Poisson,
+    PoissonLog,
+    Bernoulli,
+    BernoulliLogit,
+    Binomial,
+    BinomialLogit,
+}
+
+fn dist_by_name(name: &str) -> Option<Dist> {
+    Some(match name {
+        "normal" => Dist::Normal,
+        "std_normal" => Dist::StdNormal,
+        "cauchy" => Dist::Cauchy,
+        "student_t" => Dist::StudentT,
+        "exponential" => Dist::Exponential,
+        "gamma" => Dist::Gamma,
+        "inv_gamma" => Dist::InvGamma,
+        "beta" => Dist::Beta,
+        "lognormal" => Dist::Lognormal,
+        "uniform" => Dist::Uniform,
+        "poisson" => Dist::Poisson,
+        "poisson_log" => Dist::PoissonLog,
+        "bernoulli" => Dist::Bernoulli,
+        "bernoulli_logit" => Dist::BernoulliLogit,
+        "binomial" => Dist::Binomial,
+        "binomial_logit" => Dist::BinomialLogit,
+        _ => return None,
+    })
+}
+
+/// Argument count (the variate included) and whether the variate is an int (`_lpmf`).
+fn dist_arity(d: Dist) -> (usize, bool) {
+    match d {
+        Dist::StdNormal => (1, false),
+        Dist::Exponential => (2, false),
+        Dist::Normal | Dist::Cauchy | Dist::Gamma | Dist::InvGamma | Dist::Beta | Dist::Lognormal | Dist::Uniform => {
+            (3, false)
+        }
+        Dist::StudentT => (4, false),
+        Dist::Poisson | Dist::PoissonLog | Dist::Bernoulli | Dist::BernoulliLogit => (2, true),
+        Dist::Binomial | Dist::BinomialLogit => (3, true),
+    }
+}
+
+/// What each parameter argument must satisfy (checked per element, a domain error otherwise).
+#[derive(Clone, Copy, PartialEq)]
+enum Req {
+    Any,
+    NotNan,
+    Finite,
+    Positive,
+    PositiveFinite,
+    Prob,
+    NonNegInt,
+}
+
+fn dist_requirements(d: Dist) -> &'static [Req] {
+    use Req::*;
+    match d {
+        Dist::Normal | Dist::Cauchy | Dist::Lognormal => &[NotNan, Finite, PositiveFinite],
+        Dist::StdNormal => &[NotNan],
+        Dist::StudentT => &[NotNan, PositiveFinite, Finite, PositiveFinite],
+        Dist::Exponential => &[Any, PositiveFinite],
+        Dist::Gamma | Dist::InvGamma => &[NotNan, PositiveFinite, PositiveFinite],
+        Dist::Beta => &[Any, PositiveFinite, PositiveFinite],
+        Dist::Uniform => &[NotNan, Finite, Finite],
+        Dist::Poisson => &[NonNegInt, Positive],
+        Dist::PoissonLog => &[NonNegInt, NotNan],
+        Dist::Bernoulli => &[NonNegInt, Prob],
+        Dist::BernoulliLogit => &[NonNegInt, NotNan],
+        Dist::Binomial => &[NonNegInt, NonNegInt, Prob],
+        Dist::BinomialLogit => &[NonNegInt, NonNegInt, NotNan],
+    }
+}
+
+/// One additive term of a log density and the arguments (bit i = argument i) it depends on.
+type Term = (u32, Atom);
+
+impl Lowerer<'_> {
+    /// The per-element terms of `d` at scalar arguments `x`.
+    fn dist_terms(&mut self, d: Dist, x: &[Atom]) -> Vec<Term> {
+        use Prim::*;
+        let r = |l: &mut Self, a: Atom| l.to_real(Val { atom: a, ty: l.f.atom_ty(a), data: true });
+        let xs: Vec<Atom> = x.iter().map(|a| r(self, *a)).collect();
+        match d {
+            Dist::Normal => {
+                let diff = self.prim(Sub, &[xs[0], xs[1]]);
+                let z = self.prim(Div, &[diff, xs[2]]);
+                let z2 = self.prim(Mul, &[z, z]);
+                let quad = self.prim(Mul, &[Atom::Real(-0.5), z2]);
+                let ls = self.prim(Log, &[xs[2]]);
+                let nls = self.prim(Neg, &[ls]);
+                vec![(0b111, quad), (0b100, nls), (0, Atom::Real(-LOG_SQRT_TWO_PI))]
+            }
+            Dist::StdNormal => {
+                let y2 = self.prim(Mul, &[xs[0], xs[0]]);
+                let quad = self.prim(Mul, &[Atom::Real(-0.5), y2]);
+                vec![(0b1, quad), (0, Atom::Real(-LOG_SQRT_TWO_PI))]
+            }
+            Dist::Cauchy => {
+                let diff = self.prim(Sub, &[xs[0], xs[1]]);
+                let z = self.prim(Div, &[diff, xs[2]]);
+                let z2 = self.prim(Mul, &[z, z]);
+                let l1 = self.prim(Log1p, &[z2]);
+                let t = self.prim(Neg, &[l1]);
+                let ls = self.prim(Log, &[xs[2]]);
+                let nls = self.prim(Neg, &[ls]);
+                vec![(0b111, t), (0b100, nls), (0, Atom::Real(-LOG_PI))]
+            }
+            Dist::StudentT => {
+                let (y, nu, mu, sigma) = (xs[0], xs[1], xs[2], xs[3]);
+                let half_nu = self.prim(Mul, &[Atom::Real(0.5), nu]);
+                let half_nu1 = self.prim(Add, &[half_nu, Atom::Real(0.5)]);
+                let lg1 = self.prim(Lgamma, &[half_nu1]);
+                let lg2 = self.prim(Lgamma, &[half_nu]);
+                let lnu = self.prim(Log, &[nu]);
+                let hlnu = self.prim(Mul, &[Atom::Real(0.5), lnu]);
+                let a = self.prim(Sub, &[lg1, lg2]);
+                let nu_term = self.prim(Sub, &[a, hlnu]);
+                let ls = self.prim(Log, &[sigma]);
+                let nls = self.prim(Neg, &[ls]);
+                let diff = self.prim(Sub, &[y, mu]);
+                let z = self.prim(Div, &[diff, sigma]);
+                let z2 = self.prim(Mul, &[z, z]);
+                let z2n = self.prim(Div, &[z2, nu]);
+                let l1 = self.prim(Log1p, &[z2n]);
+                let t = self.prim(Mul, &[half_nu1, l1]);
+                let nt = self.prim(Neg, &[t]);
+                vec![(0b0010, nu_term), (0b1000, nls), (0b1111, nt), (0, Atom::Real(-0.5 * LOG_PI))]
+            }
+            Dist::Exponential => {
+                let lb = self.prim(Log, &[xs[1]]);
+                let by = self.prim(Mul, &[xs[1], xs[0]]);
+                let nby = self.prim(Neg, &[by]);
+                vec![(0b10, lb), (0b11, nby)]
+            }
+            Dist::Gamma => {
+                let (y, a, b) = (xs[0], xs[1], xs[2]);
+                let lga = self.prim(Lgamma, &[a]);
+                let nlga = self.prim(Neg, &[lga]);
+                let lb = self.prim(Log, &[b]);
+                let alb = self.prim(Mul, &[a, lb]);
+                let am1 = self.prim(Sub, &[a, Atom::Real(1.0)]);
+                let ly = self.prim(Log, &[y]);
+                let t = self.prim(Mul, &[am1, ly]);
+                let by = self.prim(Mul, &[b, y]);
+                let nby = self.prim(Neg, &[by]);
+                vec![(0b010, nlga), (0b110, alb), (0b011, t), (0b101, nby)]
+            }
+            Dist::InvGamma => {
+                let (y, a, b) = (xs[0], xs[1], xs[2]);
+                let lga = self.prim(Lgamma, &[a]);
+                let nlga = self.prim(Neg, &[lga]);
+                let lb = self.prim(Log, &[b]);
+                let alb = self.prim(Mul, &[a, lb]);
+                let ap1 = self.prim(Add, &[a, Atom::Real(1.0)]);
+                let ly = self.prim(Log, &[y]);
+                let t = self.prim(Mul, &[ap1, ly]);
+                let nt = self.prim(Neg, &[t]);
+                let boy = self.prim(Div, &[b, y]);
+                let nboy = self.prim(Neg, &[boy]);
+                vec![(0b010, nlga), (0b110, alb), (0b011, nt), (0b101, nboy)]
+            }
+            Dist::Beta => {
+                let (y, a, b) = (xs[0], xs[1], xs[2]);
+                let ly = self.prim(Log, &[y]);
+                let ny = self.prim(Neg, &[y]);
+                let l1my = self.prim(Log1p, &[ny]);
+                let am1 = self.prim(Sub, &[a, Atom::Real(1.0)]);
+                let bm1 = self.prim(Sub, &[b, Atom::Real(1.0)]);
+                let t1 = self.prim(Mul, &[am1, ly]);
+                let t2 = self.prim(Mul, &[bm1, l1my]);
+                let lga = self.prim(Lgamma, &[a]);
+                let lgb = self.prim(Lgamma, &[b]);
+                let ab = self.prim(Add, &[a, b]);
+                let lgab = self.prim(Lgamma, &[ab]);
+                let s = self.prim(Add, &[lga, lgb]);
+                let lbeta = self.prim(Sub, &[s, lgab]);
+                let nlbeta = self.prim(Neg, &[lbeta]);
+                vec![(0b011, t1), (0b101, t2), (0b110, nlbeta)]
+            }
+            Dist::Lognormal => {
+                let (y, mu, sigma) = (xs[0], xs[1], xs[2]);
+                let ly = self.prim(Log, &[y]);
+                let nly = self.prim(Neg, &[ly]);
+                let diff = self.prim(Sub, &[ly, mu]);
+                let z = self.prim(Div, &[diff, sigma]);
+                let z2 = self.prim(Mul, &[z, z]);
+                let quad = self.prim(Mul, &[Atom::Real(-0.5), z2]);
+                let ls = self.prim(Log, &[sigma]);
+                let nls = self.prim(Neg, &[ls]);
+                vec![(0b111, quad), (0b100, nls), (0b001, nly), (0, Atom::Real(-LOG_SQRT_TWO_PI))]
+            }
+            Dist::Uniform => {
+                let (y, a, b) = (xs[0], xs[1], xs[2]);
+                let w = self.prim(Sub, &[b, a]);
+                let lw = self.prim(Log, &[w]);
+                let nlw = self.prim(Neg, &[lw]);
+                // Outside the support the density is zero: log density −∞.
+                let below = self.prim(Lt, &[y, a]);
+                let above = self.prim(Gt, &[y, b]);
+                let out = self.prim(Or, &[below, above]);
+                let var = self.f.new_var(None, Ty::REAL, VarKind::Mutable);
+                self.emit(Stmt::Decl { var, dims: vec![] });
+                self.if_(
+                    out,
+                    |l| l.emit(Stmt::Assign { var, indices: vec![], value: Atom::Real(f64::NEG_INFINITY) }),
+                    |l| l.emit(Stmt::Assign { var, indices: vec![], value: Atom::Real(0.0) }),
+                );
+                let support = self.let_(Ty::REAL, Expr::Atom(Atom::Var(var)));
+                vec![(0b110, nlw), (0b111, support)]
+            }
+            Dist::Poisson => {
+                let (n, lambda) = (xs[0], xs[1]);
+                let ll = self.prim(Log, &[lambda]);
+                let t = self.prim(Mul, &[n, ll]);
+                let nl = self.prim(Neg, &[lambda]);
+                let n1 = self.prim(Add, &[n, Atom::Real(1.0)]);
+                let lg = self.prim(Lgamma, &[n1]);
+                let nlg = self.prim(Neg, &[lg]);
+                vec![(0b10, t), (0b10, nl), (0b01, nlg)]
+            }
+            Dist::PoissonLog => {
+                let (n, alpha) = (xs[0], xs[1]);
+                let t = self.prim(Mul, &[n, alpha]);
+                let e = self.prim(Exp, &[alpha]);
+                let ne = self.prim(Neg, &[e]);
+                let n1 = self.prim(Add, &[n, Atom::Real(1.0)]);
+                let lg = self.prim(Lgamma, &[n1]);
+                let nlg = self.prim(Neg, &[lg]);
+                vec![(0b10, t), (0b10, ne), (0b01, nlg)]
+            }
+            Dist::Bernoulli => {
+                let (n, theta) = (xs[0], xs[1]);
+                let lt = self.prim(Log, &[theta]);
+                let nt = self.prim(Neg, &[theta]);
+                let l1mt = self.prim(Log1p, &[nt]);
+                let t1 = self.prim(Mul, &[n, lt]);
+                let one_m_n = self.prim(Sub, &[Atom::Real(1.0), n]);
+                let t2 = self.prim(Mul, &[one_m_n, l1mt]);
+                vec![(0b11, t1), (0b11, t2)]
+            }
+            Dist::BernoulliLogit => {
+                // log p(n | α) = −log1p_exp(−(2n − 1) α)
+                let (n, alpha) = (xs[0], xs[1]);
+                let two_n = self.prim(Mul, &[Atom::Real(2.0), n]);
+                let sign = self.prim(Sub, &[two_n, Atom::Real(1.0)]);
+                let s = self.prim(Mul, &[sign, alpha]);
+                let ns = self.prim(Neg, &[s]);
+                let l = self.prim(Log1pExp, &[ns]);
+                let nl = self.prim(Neg, &[l]);
+                vec![(0b11, nl)]
+            }
+            Dist::Binomial | Dist::BinomialLogit => {
+                let (n, big_n, p) = (xs[0], xs[1], xs[2]);
+                let (lp, l1mp) = if d == Dist::Binomial {
+                    let np = self.prim(Neg, &[p]);
+                    (self.prim(Log, &[p]), self.prim(Log1p, &[np]))
+                } else {
+                    (self.prim(LogInvLogit, &[p]), self.prim(Log1mInvLogit, &[p]))
+                };
+                let t1 = self.prim(Mul, &[n, lp]);
+                let nmn = self.prim(Sub, &[big_n, n]);
+                let t2 = self.prim(Mul, &[nmn, l1mp]);
+                let n1 = self.prim(Add, &[big_n, Atom::Real(1.0)]);
+                let k1 = self.prim(Add, &[n, Atom::Real(1.0)]);
+                let nk1 = self.prim(Add, &[nmn, Atom::Real(1.0)]);
+                let a = self.prim(Lgamma, &[n1]);
+                let b = self.prim(Lgamma, &[k1]);
+                let c = self.prim(Lgamma, &[nk1]);
+                let ab = self.prim(Sub, &[a, b]);
+                let choose = self.prim(Sub, &[ab, c]);
+                vec![(0b111, t1), (0b111, t2), (0b011, choose)]
+            }
+        }
+    }
+
+    fn check_requirement(&mut self, req: Req, x: Atom, dist: &str, arg: usize, span: Span) {
+        let xr = self.to_real(Val { atom: x, ty: self.f.atom_ty(x), data: true });
+        let (cond, what) = match req {
+            Req::Any => return,
+            Req::NotNan => {
+                let nan = self.prim(Prim::IsNan, &[xr]);
+                (self.prim(Prim::Not, &[nan]), "not NaN")
+            }
+            Req::Finite => {
+                let nan = self.prim(Prim::IsNan, &[xr]);
+                let inf = self.prim(Prim::IsInf, &[xr]);
+                let bad = self.prim(Prim::Or, &[nan, inf]);
+                (self.prim(Prim::Not, &[bad]), "finite")
+            }
+            Req::Positive => (self.prim(Prim::Gt, &[xr, Atom::Real(0.0)]), "positive"),
+            Req::PositiveFinite => {
+                let pos = self.prim(Prim::Gt, &[xr, Atom::Real(0.0)]);
+                let inf = self.prim(Prim::IsInf, &[xr]);
+                let fin = self.prim(Prim::Not, &[inf]);
+                (self.prim(Prim::And, &[pos, fin]), "positive and finite")
+            }
+            Req::Prob => {
+                let lo = self.prim(Prim::Ge, &[xr, Atom::Real(0.0)]);
+                let hi = self.prim(Prim::Le, &[xr, Atom::Real(1.0)]);
+                (self.prim(Prim::And, &[lo, hi]), "in [0, 1]")
+            }
+            Req::NonNegInt => (self.prim(Prim::Ge, &[xr, Atom::Real(0.0)]), "non-negative"),
+        };
+        let message = format!("{dist}: argument {} is {{}}, but must be {what}", arg + 1);
+        self.check(cond, ErrorKind::Domain, message, span, vec![xr]);
+    }
+
+    /// The log density of `dist` at `args` (the variate first), summed over elements.
+    /// `drop_constants` is true for `~` and `_lupdf`: then, in the propto log density, terms
+    /// that depend on no parameter are left out.
+    pub(crate) fn density(
+        &mut self,
+        dist: &Ident,
+        args: &[ast::Expr],
+        span: Span,
+        drop_constants: bool,
+    ) -> Option<Atom> {
+        let vals: Vec<Val> = args.iter().map(|e| self.expr(e)).collect();
+        self.density_of(&dist.name, dist.span, &vals, span, drop_constants)
+    }
+
+    fn density_of(
+        &mut self,
+        name: &str,
+        name_span: Span,
+        vals: &[Val],
+        span: Span,
+        drop_constants: bool,
+    ) -> Option<Atom> {
+        let propto = drop_constants && matches!(self.mode, Mode::LogDensity { propto: true });
+        if name == "multi_normal_cholesky" || name == "multi_normal" {
+            return self.multi_normal(name, vals, span, propto);
+        }
+        let Some(d) = dist_by_name(name) else {
+            self.error(errors::tilde_unknown(name_span, name, DIST_NAMES));
+            return None;
+        };
+        let (arity, _) = dist_arity(d);
+        let types: Vec<Ty> = vals.iter().map(|v| v.ty).collect();
+        let ok_shape = |t: &Ty| t.is_scalar() || (t.rank() == 1 && (t.array_rank == 1 || t.core != Core::Scalar));
+        if vals.len() != arity || !types.iter().all(ok_shape) {
+            self.error(errors::wrong_arguments(
+                span,
+                name,
+                &types,
+                &format!("{arity} arguments, each a scalar or a one-dimensional container"),
+            ));
+            return None;
+        }
+        // Which arguments depend on parameters decides which terms `~` may drop.
+        let live: u32 = vals.iter().enumerate().filter(|(_, v)| !v.data).map(|(i, _)| 1 << i).sum();
+        let keep = |mask: u32| !propto || mask & live != 0;
+        let container_mask: u32 = vals.iter().enumerate().filter(|(_, v)| !v.ty.is_scalar()).map(|(i, _)| 1 << i).sum();
+        let reqs = dist_requirements(d);
+        // Scalar arguments are checked once.
+        for (i, v) in vals.iter().enumerate() {
+            if v.ty.is_scalar() {
+                self.check_requirement(reqs[i], v.atom, name, i, span);
+            }
+        }
+        let mut total = Atom::Real(0.0);
+        // Terms that only involve scalar arguments: once, times the number of elements.
+        let scalar_args: Vec<Atom> =
+            vals.iter().map(|v| if v.ty.is_scalar() { v.atom } else { Atom::Real(f64::NAN) }).collect();
+        let n = match vals.iter().find(|v| !v.ty.is_scalar()) {
+            Some(c) => {
+                let n = self.dim(c.atom, 0);
+                for other in vals.iter().filter(|v| !v.ty.is_scalar()) {
+                    let m = self.dim(other.atom, 0);
+                    let ok = self.prim(Prim::IEq, &[m, n]);
+                    self.check(
+                        ok,
+                        ErrorKind::Index,
+                        format!("{name}: containers of sizes {{}} and {{}} in one call"),
+                        span,
+                        vec![m, n],
+                    );
+                }
+                Some(n)
+            }
+            None => None,
+        };
+        let hoisted: Vec<Term> =
+            self.dist_terms(d, &scalar_args).into_iter().filter(|(m, _)| m & container_mask == 0 && keep(*m)).collect();
+        let mut once = Atom::Real(0.0);
+        for (_, t) in hoisted {
+            once = self.add_real(once, t);
+        }
+        if let Some(n) = n {
+            let nr = self.to_real(Val { atom: n, ty: Ty::INT, data: true });
+            once = if once == Atom::Real(0.0) { once } else { self.prim(Prim::Mul, &[once, nr]) };
+            let acc = self.f.new_var(None, Ty::REAL, VarKind::Mutable);
+            self.emit(Stmt::Decl { var: acc, dims: vec![] });
+            self.emit(Stmt::Assign { var: acc, indices: vec![], value: Atom::Real(0.0) });
+            let vals = vals.to_vec();
+            let name = name.to_string();
+            self.for_loop(Atom::Int(1), n, |l, i| {
+                let mut elems = Vec::new();
+                for (k, v) in vals.iter().enumerate() {
+                    if v.ty.is_scalar() {
+                        elems.push(v.atom);
+                    } else if let Atom::Var(base) = v.atom {
+                        let ty = Ty { elem: v.ty.elem, array_rank: 0, core: Core::Scalar };
+                        let x = l.let_(ty, Expr::Load { base, indices: vec![i] });
+                        l.check_requirement(reqs[k], x, &name, k, span);
+                        elems.push(x);
+                    }
+                }
+                let terms: Vec<Term> =
+                    l.dist_terms(d, &elems).into_iter().filter(|(m, _)| m & container_mask != 0 && keep(*m)).collect();
+                let mut sum = Atom::Real(0.0);
+                for (_, t) in terms {
+                    sum = l.add_real(sum, t);
+                }
+                let s = l.prim(Prim::Add, &[Atom::Var(acc), sum]);
+                l.emit(Stmt::Assign { var: acc, indices: vec![], value: s });
+            });
+            let looped = self.let_(Ty::REAL, Expr::Atom(Atom::Var(acc)));
+            total = self.add_real(once, looped);
+        } else {
+            total = self.add_real(total, once);
+        }
+        Some(total)
+    }
+
+    fn add_real(&mut self, a: Atom, b: Atom) -> Atom {
+        match (a, b) {
+            (Atom::Real(x), _) if x == 0.0 => b,
+            (_, Atom::Real(y)) if y == 0.0 => a,
+            _ => self.prim(Prim::Add, &[a, b]),
+        }
+    }
+
+    /// multi_normal_cholesky(y | mu, L) = −½‖L⁻¹(y − μ)‖² − Σ log Lᵢᵢ − (K/2) log 2π.
+    fn multi_normal(&mut self, name: &str, vals: &[Val], span: Span, propto: bool) -> Option<Atom> {
+        if vals.len() != 3 || vals[2].ty != Ty::MATRIX || vals[0].ty.array_rank != 0 || vals[0].ty.core == Core::Scalar
+        {
+            let types: Vec<Ty> = vals.iter().map(|v| v.ty).collect();
+            self.error(errors::wrong_arguments(span, name, &types, "(vector y, vector mu, matrix L)"));
+            return None;
+        }
+        let (y, mu, m) = (vals[0], vals[1], vals[2]);
+        let l_val = if name == "multi_normal" {
+            let atom = self.let_(Ty::MATRIX, Expr::Prim(Prim::Cholesky, vec![m.atom]));
+            Val { atom, ty: Ty::MATRIX, data: m.data }
+        } else {
+            m
+        };
+        let diff = self.binary(ast::BinOp::Sub, y, mu, span);
+        let diff = if diff.ty.core == Core::RowVector { Val { ty: Ty::VECTOR, ..diff } } else { diff };
+        let z = self.let_(Ty::VECTOR, Expr::Prim(Prim::TriSolveVec, vec![l_val.atom, diff.atom]));
+        let zv = Val { atom: z, ty: Ty::VECTOR, data: diff.data && l_val.data };
+        let zz = self.dot(zv, zv, span);
+        let quad = self.prim(Prim::Mul, &[Atom::Real(-0.5), zz]);
+        let k = self.dim(y.atom, 0);
+        let mut total = Atom::Real(0.0);
+        if !propto || !(zv.data) {
+            total = quad;
+        }
+        if !propto || !l_val.data {
+            let acc = self.f.new_var(None, Ty::REAL, VarKind::Mutable);
+            self.emit(Stmt::Decl { var: acc, dims: vec![] });
+            self.emit(Stmt::Assign { var: acc, indices: vec![], value: Atom::Real(0.0) });
+            let Atom::Var(lv) = l_val.atom else { return None };
+            self.for_loop(Atom::Int(1), k, |l, i| {
+                let d = l.let_(Ty::REAL, Expr::Load { base: lv, indices: vec![i, i] });
+                let ld = l.prim(Prim::Log, &[d]);
+                let s = l.prim(Prim::Sub, &[Atom::Var(acc), ld]);
+                l.emit(Stmt::Assign { var: acc, indices: vec![], value: s });
+            });
+            let logdet = self.let_(Ty::REAL, Expr::Atom(Atom::Var(acc)));
+            total = self.add_real(total, logdet);
+        }
+        if !propto {
+            let kr = self.to_real(Val { atom: k, ty: Ty::INT, data: true });
+            let c = self.prim(Prim::Mul, &[kr, Atom::Real(-LOG_SQRT_TWO_PI)]);
+            total = self.add_real(total, c);
+        }
+        Some(total)
+    }
+
+    /// A call to a built-in function or distribution.
+    pub(crate) fn call(&mut self, name: &Ident, args: &[ast::Expr], conditional: bool, span: Span) -> Val {
+        let n = name.name.as_str();
+        for (suffix, drop_constants) in [("_lpdf", false), ("_lpmf", false), ("_lupdf", true), ("_lupmf", true)] {
+            if let Some(base) = n.strip_suffix(suffix) {
+                if !conditional && args.len() > 1 {
+                    self.error(errors::lpdf_needs_bar(name.span, n));
+                }
+                let vals: Vec<Val> = args.iter().map(|e| self.expr(e)).collect();
+                let data = vals.iter().all(|v| v.data);
+                return match self.density_of(base, name.span, &vals, span, drop_constants) {
+                    Some(atom) => Val { atom, ty: Ty::REAL, data },
+                    None => Val::real(f64::NAN),
+                };
+            }
+        }
+        if n.ends_with("_rng") {
+            if !matches!(self.block, ast::BlockKind::GeneratedQuantities | ast::BlockKind::TransformedData) {
+                self.error(errors::rng_outside_gq(name.span, n));
+            } else {
+                self.error(errors::not_supported(name.span, "random number generators"));
+            }
+            return Val::real(f64::NAN);
+        }
+        let vals: Vec<Val> = args.iter().map(|e| self.expr(e)).collect();
+        let data = vals.iter().all(|v| v.data);
+        let types: Vec<Ty> = vals.iter().map(|v| v.ty).collect();
+        let wrong = |l: &mut Self, expected: &str| {
+            l.error(errors::wrong_arguments(span, n, &types, expected));
+            Val::real(f64::NAN)
+        };
+        if let Some(prims) = unary_real(n) {
+            if vals.len() != 1 {
+                return wrong(self, "one argument");
+            }
+            let v = vals[0];
+            if n == "abs" && v.ty == Ty::INT {
+                let neg = self.prim(Prim::INeg, &[v.atom]);
+                let atom = self.prim(Prim::IMax, &[v.atom, neg]);
+                return Val { atom, ty: Ty::INT, data };
+            }
+            let p = prims[0];
+            let out_ty = if v.ty.is_scalar() { Ty::REAL } else { Ty { elem: Elem::Real, ..v.ty } };
+            return self.map_elementwise(
+                &[v],
+                out_ty,
+                &mut |l, xs| {
+                    let x = l.to_real(Val { atom: xs[0], ty: l.f.atom_ty(xs[0]), data: true });
+                    l.prim(p, &[x])
+                },
+                span,
+            );
+        }
+        let real1 = |l: &mut Self, f: &mut dyn FnMut(&mut Self, Atom) -> Atom| -> Val {
+            if vals.len() != 1 {
+                return wrong(l, "one argument");
+            }
+            let v = vals[0];
+            let out_ty = if v.ty.is_scalar() { Ty::REAL } else { Ty { elem: Elem::Real, ..v.ty } };
+            l.map_elementwise(
+                &[v],
+                out_ty,
+                &mut |l, xs| {
+                    let x = l.to_real(Val { atom: xs[0], ty: l.f.atom_ty(xs[0]), data: true });
+                    f(l, x)
+                },
+                span,
+            )
+        };
+        match (n, vals.len()) {
+            ("square", 1) => real1(self, &mut |l, x| l.prim(Prim::Mul, &[x, x])),
+            ("log10", 1) => real1(self, &mut |l, x| {
+                let lx = l.prim(Prim::Log, &[x]);
+                l.prim(Prim::Mul, &[lx, Atom::Real(std::f64::consts::LOG10_E)])
+            }),
+            ("log2", 1) => real1(self, &mut |l, x| {
+                let lx = l.prim(Prim::Log, &[x]);
+                l.prim(Prim::Mul, &[lx, Atom::Real(std::f64::consts::LOG2_E)])
+            }),
+            ("log1m", 1) => real1(self, &mut |l, x| {
+                let nx = l.prim(Prim::Neg, &[x]);
+                l.prim(Prim::Log1p, &[nx])
+            }),
+            ("inv", 1) => real1(self, &mut |l, x| l.prim(Prim::Div, &[Atom::Real(1.0), x])),
+            ("inv_sqrt", 1) => real1(self, &mut |l, x| {
+                let s = l.prim(Prim::Sqrt, &[x]);
+                l.prim(Prim::Div, &[Atom::Real(1.0), s])
+            }),
+            ("inv_square", 1) => real1(self, &mut |l, x| {
+                let s = l.prim(Prim::Mul, &[x, x]);
+                l.prim(Prim::Div, &[Atom::Real(1.0), s])
+            }),
+            ("logit", 1) => real1(self, &mut |l, x| {
+                let nx = l.prim(Prim::Sub, &[Atom::Real(1.0), x]);
+                let r = l.prim(Prim::Div, &[x, nx]);
+                l.prim(Prim::Log, &[r])
+            }),
+            ("pi", 0) => Val::real(std::f64::consts::PI),
+            ("e", 0) => Val::real(std::f64::consts::E),
+            ("sqrt2", 0) => Val::real(std::f64::consts::SQRT_2),
+            ("log2", 0) => Val::real(std::f64::consts::LN_2),
+            ("log10", 0) => Val::real(std::f64::consts::LN_10),
+            ("not_a_number", 0) => Val::real(f64::NAN),
+            ("positive_infinity", 0) => Val::real(f64::INFINITY),
+            ("negative_infinity", 0) => Val::real(f64::NEG_INFINITY),
+            ("machine_precision", 0) => Val::real(f64::EPSILON),
+            ("pow", 2)
+            | ("fmin", 2)
+            | ("fmax", 2)
+            | ("log_diff_exp", 2)
+            | ("lbeta", 2)
+            | ("lchoose", 2)
+            | ("fdim", 2)
+            | ("hypot", 2) => {
+                if !types.iter().all(|t| t.is_scalar()) {
+                    return wrong(self, "two scalar arguments");
+                }
+                let a = self.to_real(vals[0]);
+                let b = self.to_real(vals[1]);
+                let atom = match n {
+                    "pow" => self.prim(Prim::Pow, &[a, b]),
+                    "fmin" => self.prim(Prim::Fmin, &[a, b]),
+                    "fmax" => self.prim(Prim::Fmax, &[a, b]),
+                    "fdim" => {
+                        let d = self.prim(Prim::Sub, &[a, b]);
+                        self.prim(Prim::Fmax, &[d, Atom::Real(0.0)])
+                    }
+                    "hypot" => {
+                        let a2 = self.prim(Prim::Mul, &[a, a]);
+                        let b2 = self.prim(Prim::Mul, &[b, b]);
+                        let s = self.prim(Prim::Add, &[a2, b2]);
+                        self.prim(Prim::Sqrt, &[s])
+                    }
+                    "log_diff_exp" => {
+                        // log(exp(a) − exp(b)) = a + log1m_exp(b − a)
+                        let d = self.prim(Prim::Sub, &[b, a]);
+                        let l = self.prim(Prim::Log1mExp, &[d]);
+                        self.prim(Prim::Add, &[a, l])
+                    }
+                    "lbeta" | "lchoose" => {
+                        let (x, y) = if n == "lchoose" {
+                            // lchoose(n, k) = −log(n + 1) − lbeta(n − k + 1, k + 1)
+                            let x = self.prim(Prim::Sub, &[a, b]);
+                            let x = self.prim(Prim::Add, &[x, Atom::Real(1.0)]);
+                            let y = self.prim(Prim::Add, &[b, Atom::Real(1.0)]);
+                            (x, y)
+                        } else {
+                            (a, b)
+                        };
+                        let la = self.prim(Prim::Lgamma, &[x]);
+                        let lb = self.prim(Prim::Lgamma, &[y]);
+                        let s = self.prim(Prim::Add, &[x, y]);
+                        let ls = self.prim(Prim::Lgamma, &[s]);
+                        let t = self.prim(Prim::Add, &[la, lb]);
+                        let lbeta = self.prim(Prim::Sub, &[t, ls]);
+                        if n == "lchoose" {
+                            let a1 = self.prim(Prim::Add, &[a, Atom::Real(1.0)]);
+                            let l1 = self.prim(Prim::Log, &[a1]);
+                            let s = self.prim(Prim::Add, &[l1, lbeta]);
+                            self.prim(Prim::Neg, &[s])
+                        } else {
+                            lbeta
+                        }
+                    }
+                    _ => unreachable!("listed in the arm"),
+                };
+                Val { atom, ty: Ty::REAL, data }
+            }
+            ("log_sum_exp", 2) if types.iter().all(|t| t.is_scalar()) => {
+                let a = self.to_real(vals[0]);
+                let b = self.to_real(vals[1]);
+                Val { atom: self.log_sum_exp2(a, b), ty: Ty::REAL, data }
+            }
+            ("log_mix", 3) if types.iter().all(|t| t.is_scalar()) => {
+                // log_mix(θ, a, b) = log_sum_exp(log θ + a, log1m(θ) + b)
+                let theta = self.to_real(vals[0]);
+                let a = self.to_real(vals[1]);
+                let b = self.to_real(vals[2]);
+                let lt = self.prim(Prim::Log, &[theta]);
+                let nt = self.prim(Prim::Neg, &[theta]);
+                let l1mt = self.prim(Prim::Log1p, &[nt]);
+                let x = self.prim(Prim::Add, &[lt, a]);
+                let y = self.prim(Prim::Add, &[l1mt, b]);
+                Val { atom: self.log_sum_exp2(x, y), ty: Ty::REAL, data }
+            }
+            ("fma", 3) if types.iter().all(|t| t.is_scalar()) => {
+                let a = self.to_real(vals[0]);
+                let b = self.to_real(vals[1]);
+                let c = self.to_real(vals[2]);
+                let p = self.prim(Prim::Mul, &[a, b]);
+                Val { atom: self.prim(Prim::Add, &[p, c]), ty: Ty::REAL, data }
+            }
+            ("step", 1) if types[0].is_scalar() => {
+                let x = self.to_real(vals[0]);
+                let c = self.prim(Prim::Lt, &[x, Atom::Real(0.0)]);
+                let c = self.prim(Prim::Not, &[c]);
+                Val { atom: self.prim(Prim::ToReal, &[c]), ty: Ty::REAL, data }
+            }
+            ("int_step", 1) if types[0].is_scalar() => {
+                let x = self.to_real(vals[0]);
+                Val { atom: self.prim(Prim::Gt, &[x, Atom::Real(0.0)]), ty: Ty::INT, data }
+            }
+            ("is_nan", 1) | ("is_inf", 1) if types[0].is_scalar() => {
+                let x = self.to_real(vals[0]);
+                let p = if n == "is_nan" { Prim::IsNan } else { Prim::IsInf };
+                Val { atom: self.prim(p, &[x]), ty: Ty::INT, data }
+            }
+            ("min" | "max", 2) if types.iter().all(|t| t.is_scalar()) => {
+                if types.iter().all(|t| *t == Ty::INT) {
+                    let p = if n == "min" { Prim::IMin } else { Prim::IMax };
+                    return Val { atom: self.prim(p, &[vals[0].atom, vals[1].atom]), ty: Ty::INT, data };
+                }
+                let a = self.to_real(vals[0]);
+                let b = self.to_real(vals[1]);
+                let p = if n == "min" { Prim::Fmin } else { Prim::Fmax };
+                Val { atom: self.prim(p, &[a, b]), ty: Ty::REAL, data }
+            }
+            ("sum", 1) if !types[0].is_scalar() => {
+                if types[0].elem == Elem::Int {
+                    return self.int_reduce(vals[0], Prim::IAdd, Atom::Int(0));
+                }
+                Val { atom: self.sum_all(vals[0]), ty: Ty::REAL, data }
+            }
+            ("min" | "max", 1) if !types[0].is_scalar() => {
+                if types[0].elem == Elem::Int {
+                    let p = if n == "min" { Prim::IMin } else { Prim::IMax };
+                    let init = if n == "min" { Atom::Int(i64::MAX) } else { Atom::Int(i64::MIN) };
+                    return self.int_reduce(vals[0], p, init);
+                }
+                let p = if n == "min" { Prim::Fmin } else { Prim::Fmax };
+                let init = if n == "min" { Atom::Real(f64::INFINITY) } else { Atom::Real(f64::NEG_INFINITY) };
+                let atom = self.reduce(vals[0], init, &mut |l, acc, x| l.prim(p, &[acc, x]));
+                Val { atom, ty: Ty::REAL, data }
+            }
+            ("prod", 1) if !types[0].is_scalar() => {
+                let atom = self.reduce(vals[0], Atom::Real(1.0), &mut |l, acc, x| l.prim(Prim::Mul, &[acc, x]));
+                Val { atom, ty: Ty::REAL, data }
+            }
+            ("log_sum_exp", 1) if !types[0].is_scalar() => {
+                // max + log(Σ exp(x − max)), with max = −∞ giving −∞.
+                let m =
+                    self.reduce(vals[0], Atom::Real(f64::NEG_INFINITY), &mut |l, acc, x| l.prim(Prim::Fmax, &[acc, x]));
+                let finite = self.prim(Prim::IsInf, &[m]);
+                let finite = self.prim(Prim::Not, &[finite]);
+                let shift = self.f.new_var(None, Ty::REAL, VarKind::Mutable);
+                self.emit(Stmt::Decl { var: shift, dims: vec![] });
+                self.if_(
+                    finite,
+                    |l| l.emit(Stmt::Assign { var: shift, indices: vec![], value: m }),
+                    |l| l.emit(Stmt::Assign { var: shift, indices: vec![], value: Atom::Real(0.0) }),
+                );
+                let shift = self.let_(Ty::REAL, Expr::Atom(Atom::Var(shift)));
+                let s = self.reduce(vals[0], Atom::Real(0.0), &mut |l, acc, x| {
+                    let d = l.prim(Prim::Sub, &[x, shift]);
+                    let e = l.prim(Prim::Exp, &[d]);
+                    l.prim(Prim::Add, &[acc, e])
+                });
+                let ls = self.prim(Prim::Log, &[s]);
+                Val { atom: self.prim(Prim::Add, &[shift, ls]), ty: Ty::REAL, data }
+            }
+            ("mean", 1) | ("variance", 1) | ("sd", 1) if !types[0].is_scalar() => {
+                let total = self.sum_all(vals[0]);
+                let count = self.num_elements(vals[0]);
+                let count_r = self.to_real(Val { atom: count, ty: Ty::INT, data: true });
+                let mean = self.prim(Prim::Div, &[total, count_r]);
+                if n == "mean" {
+                    return Val { atom: mean, ty: Ty::REAL, data };
+                }
+                let ss = self.reduce(vals[0], Atom::Real(0.0), &mut |l, acc, x| {
+                    let d = l.prim(Prim::Sub, &[x, mean]);
+                    let d2 = l.prim(Prim::Mul, &[d, d]);
+                    l.prim(Prim::Add, &[acc, d2])
+                });
+                let nm1 = self.prim(Prim::Sub, &[count_r, Atom::Real(1.0)]);
+                let var = self.prim(Prim::Div, &[ss, nm1]);
+                let atom = if n == "sd" { self.prim(Prim::Sqrt, &[var]) } else { var };
+                Val { atom, ty: Ty::REAL, data }
+            }
+            ("dot_product", 2) if types.iter().all(|t| t.rank() == 1) => {
+                Val { atom: self.dot(vals[0], vals[1], span), ty: Ty::REAL, data }
+            }
+            ("dot_self", 1) if types[0].rank() == 1 => {
+                Val { atom: self.dot(vals[0], vals[0], span), ty: Ty::REAL, data }
+            }
+            ("num_elements", 1) => Val { atom: self.num_elements(vals[0]), ty: Ty::INT, data: true },
+            ("size", 1) if !types[0].is_scalar() => Val { atom: self.dim(vals[0].atom, 0), ty: Ty::INT, data: true },
+            ("rows", 1) if types[0].array_rank == 0 && types[0].core != Core::Scalar => {
+                let atom = if types[0].core == Core::RowVector { Atom::Int(1) } else { self.dim(vals[0].atom, 0) };
+                Val { atom, ty: Ty::INT, data: true }
+            }
+            ("cols", 1) if types[0].array_rank == 0 && types[0].core != Core::Scalar => {
+                let atom = match types[0].core {
+                    Core::Vector => Atom::Int(1),
+                    Core::RowVector => self.dim(vals[0].atom, 0),
+                    _ => self.dim(vals[0].atom, 1),
+                };
+                Val { atom, ty: Ty::INT, data: true }
+            }
+            ("rep_vector" | "rep_row_vector", 2) if types[0].is_scalar() && types[1] == Ty::INT => {
+                let ty = if n == "rep_vector" { Ty::VECTOR } else { Ty::ROW_VECTOR };
+                let x = self.to_real(vals[0]);
+                self.fill(ty, vec![vals[1].atom], x, vals[0].data)
+            }
+            ("rep_matrix", 3) if types[0].is_scalar() && types[1] == Ty::INT && types[2] == Ty::INT => {
+                let x = self.to_real(vals[0]);
+                self.fill(Ty::MATRIX, vec![vals[1].atom, vals[2].atom], x, vals[0].data)
+            }
+            ("rep_array", k)
+                if (2..=4).contains(&k) && types[0].is_scalar() && types[1..].iter().all(|t| *t == Ty::INT) =>
+            {
+                let ty = Ty::array(types[0].elem, (k - 1) as u8);
+                let dims: Vec<Atom> = vals[1..].iter().map(|v| v.atom).collect();
+                self.fill(ty, dims, vals[0].atom, vals[0].data)
+            }
+            ("diag_matrix", 1) if types[0] == Ty::VECTOR => {
+                let k = self.dim(vals[0].atom, 0);
+                let out = self.fill(Ty::MATRIX, vec![k, k], Atom::Real(0.0), vals[0].data);
+                let (Atom::Var(src), Atom::Var(dst)) = (vals[0].atom, out.atom) else { return out };
+                self.for_loop(Atom::Int(1), k, |l, i| {
+                    let x = l.let_(Ty::REAL, Expr::Load { base: src, indices: vec![i] });
+                    l.emit(Stmt::Assign { var: dst, indices: vec![i, i], value: x });
+                });
+                out
+            }
+            ("to_vector" | "to_row_vector", 1) if types[0].rank() == 1 => {
+                let ty = if n == "to_vector" { Ty::VECTOR } else { Ty::ROW_VECTOR };
+                self.map_elementwise(
+                    &[vals[0]],
+                    Ty { elem: Elem::Real, array_rank: 0, core: ty.core },
+                    &mut |l, xs| l.to_real(Val { atom: xs[0], ty: l.f.atom_ty(xs[0]), data: true }),
+                    span,
+                )
+            }
+            ("cholesky_decompose", 1) if types[0] == Ty::MATRIX => {
+                let atom = self.let_(Ty::MATRIX, Expr::Prim(Prim::Cholesky, vec![vals[0].atom]));
+                Val { atom, ty: Ty::MATRIX, data }
+            }
+            ("mdivide_left_tri_low", 2) if types[0] == Ty::MATRIX && types[1] == Ty::VECTOR => {
+                let atom = self.let_(Ty::VECTOR, Expr::Prim(Prim::TriSolveVec, vec![vals[0].atom, vals[1].atom]));
+                Val { atom, ty: Ty::VECTOR, data }
+            }
+            ("gp_exp_quad_cov", 3)
+                if types[0] == Ty::array(Elem::Real, 1) && types[1].is_scalar() && types[2].is_scalar() =>
+            {
+                // K[i, j] = α² exp(−(xᵢ − xⱼ)² / (2ρ²))
+                let alpha = self.to_real(vals[1]);
+                let rho = self.to_real(vals[2]);
+                let a2 = self.prim(Prim::Mul, &[alpha, alpha]);
+                let r2 = self.prim(Prim::Mul, &[rho, rho]);
+                let two_r2 = self.prim(Prim::Mul, &[Atom::Real(-2.0), r2]);
+                let inv = self.prim(Prim::Div, &[Atom::Real(1.0), two_r2]);
+                let k = self.dim(vals[0].atom, 0);
+                let out = self.build(Ty::MATRIX, vec![k, k]);
+                let (Atom::Var(x), Atom::Var(dst)) = (vals[0].atom, out) else { return Val::real(f64::NAN) };
+                self.for_each_index(&[k, k], Core::Matrix, &mut |l, idx| {
+                    let xi = l.let_(Ty::REAL, Expr::Load { base: x, indices: vec![idx[0]] });
+                    let xj = l.let_(Ty::REAL, Expr::Load { base: x, indices: vec![idx[1]] });
+                    let d = l.prim(Prim::Sub, &[xi, xj]);
+                    let d2 = l.prim(Prim::Mul, &[d, d]);
+                    let e = l.prim(Prim::Mul, &[d2, inv]);
+                    let ex = l.prim(Prim::Exp, &[e]);
+                    let v = l.prim(Prim::Mul, &[a2, ex]);
+                    l.emit(Stmt::Assign { var: dst, indices: idx.to_vec(), value: v });
+                });
+                Val { atom: out, ty: Ty::MATRIX, data }
+            }
+            _ => {
+                if KNOWN_FUNCTIONS.contains(&n) || unary_real(n).is_some() {
+                    wrong(self, "other arguments (see the Stan Functions Reference)")
+                } else {
+                    let mut all: Vec<&str> = KNOWN_FUNCTIONS.to_vec();
+                    all.extend(DIST_NAMES.iter().map(|d| *d));
+                    self.error(errors::unknown_function(name.span, n, &all));
+                    Val::real(f64::NAN)
+                }
+            }
+        }
+    }
+
+    fn log_sum_exp2(&mut self, a: Atom, b: Atom) -> Atom {
+        // max(a, b) + log1p(exp(−|a − b|))
+        let m = self.prim(Prim::Fmax, &[a, b]);
+        let d = self.prim(Prim::Sub, &[a, b]);
+        let ad = self.prim(Prim::Fabs, &[d]);
+        let nad = self.prim(Prim::Neg, &[ad]);
+        let l = self.prim(Prim::Log1pExp, &[nad]);
+        self.prim(Prim::Add, &[m, l])
+    }
+
+    fn num_elements(&mut self, v: Val) -> Atom {
+        let dims = self.dims(v.atom, v.ty);
+        self.product(&dims)
+    }
+
+    fn fill(&mut self, ty: Ty, dims: Vec<Atom>, x: Atom, data: bool) -> Val {
+        let out = self.build(ty, dims.clone());
+        let Atom::Var(dst) = out else { return Val::real(f64::NAN) };
+        self.for_each_index(&dims, ty.core, &mut |l, idx| {
+            l.emit(Stmt::Assign { var: dst, indices: idx.to_vec(), value: x });
+        });
+        Val { atom: out, ty, data }
+    }
+
+    /// Folds `f(acc, x)` over every element (converted to real) of a container.
+    fn reduce(&mut self, v: Val, init: Atom, f: &mut dyn FnMut(&mut Self, Atom, Atom) -> Atom) -> Atom {
+        let acc = self.f.new_var(None, Ty::REAL, VarKind::Mutable);
+        self.emit(Stmt::Decl { var: acc, dims: vec![] });
+        self.emit(Stmt::Assign { var: acc, indices: vec![], value: init });
+        let dims = self.dims(v.atom, v.ty);
+        let Atom::Var(base) = v.atom else { return Atom::Real(f64::NAN) };
+        let elem_ty = Ty { elem: v.ty.elem, array_rank: 0, core: Core::Scalar };
+        self.for_each_index(&dims, v.ty.core, &mut |l, idx| {
+            let x = l.let_(elem_ty, Expr::Load { base, indices: idx.to_vec() });
+            let x = l.to_real(Val { atom: x, ty: elem_ty, data: true });
+            let next = f(l, Atom::Var(acc), x);
+            l.emit(Stmt::Assign { var: acc, indices: vec![], value: next });
+        });
+        self.let_(Ty::REAL, Expr::Atom(Atom::Var(acc)))
+    }
+
+    fn int_reduce(&mut self, v: Val, p: Prim, init: Atom) -> Val {
+        let acc = self.f.new_var(None, Ty::INT, VarKind::Mutable);
+        self.emit(Stmt::Decl { var: acc, dims: vec![] });
+        self.emit(Stmt::Assign { var: acc, indices: vec![], value: init });
+        let dims = self.dims(v.atom, v.ty);
+        let Atom::Var(base) = v.atom else { return Val::int(0) };
+        self.for_each_index(&dims, v.ty.core, &mut |l, idx| {
+            let x = l.let_(Ty::INT, Expr::Load { base, indices: idx.to_vec() });
+            let next = l.prim(p, &[Atom::Var(acc), x]);
+            l.emit(Stmt::Assign { var: acc, indices: vec![], value: next });
+        });
+        let atom = self.let_(Ty::INT, Expr::Atom(Atom::Var(acc)));
+        Val { atom, ty: Ty::INT, data: v.data }
+    }
+}
+
+const DIST_NAMES: &[&str] = &[
+    "normal",
+    "std_normal",
+    "cauchy",
+    "student_t",
+    "exponential",
+    "gamma",
+    "inv_gamma",
+    "beta",
+    "lognormal",
+    "uniform",
+    "poisson",
+    "poisson_log",
+    "bernoulli",
+    "bernoulli_logit",
+    "binomial",
+    "binomial_logit",
+    "multi_normal",
+    "multi_normal_cholesky",
+];
+
+const KNOWN_FUNCTIONS: &[&str] = &[
+    "square",
+    "log10",
+    "log2",
+    "log1m",
+    "inv",
+    "inv_sqrt",
+    "inv_square",
+    "logit",
+    "pi",
+    "e",
+    "sqrt2",
+    "not_a_number",
+    "positive_infinity",
+    "negative_infinity",
+    "machine_precision",
+    "pow",
+    "fmin",
+    "fmax",
+    "log_diff_exp",
+    "lbeta",
+    "lchoose",
+    "fdim",
+    "hypot",
+    "log_sum_exp",
+    "log_mix",
+    "fma",
+    "step",
+    "int_step",
+    "is_nan",
+    "is_inf",
+    "min",
+    "max",
+    "sum",
+    "prod",
+    "mean",
+    "variance",
+    "sd",
+    "dot_product",
+    "dot_self",
+    "num_elements",
+    "size",
+    "rows",
+    "cols",
+    "rep_vector",
+    "rep_row_vector",
+    "rep_matrix",
+    "rep_array",
+    "diag_matrix",
+    "to_vector",
+    "to_row_vector",
+    "cholesky_decompose",
+    "mdivide_left_tri_low",
+    "gp_exp_quad_cov",
+];

@@ -1,0 +1,152 @@
+//! Diagnostic constructors for name resolution, type checking and lowering, named after the
+//! mistake. Codes E1xxx belong to this phase.
+
+use grammar::{Diagnostic, Span};
+
+use crate::ir::Ty;
+
+pub fn undefined_variable(span: Span, name: &str, candidates: &[String]) -> Diagnostic {
+    let mut d = Diagnostic::error("E1001", span, format!("cannot find variable `{name}` in this scope"))
+        .with_label("not declared before this use");
+    if let Some(best) = closest(name, candidates) {
+        d = d.with_hint(format!("did you mean `{best}`?"));
+    }
+    d
+}
+
+pub fn unknown_function(span: Span, name: &str, candidates: &[&str]) -> Diagnostic {
+    let owned: Vec<String> = candidates.iter().map(|s| s.to_string()).collect();
+    let mut d = Diagnostic::error("E1002", span, format!("unknown function `{name}`"))
+        .with_label("no built-in or user-defined function has this name");
+    if let Some(best) = closest(name, &owned) {
+        d = d.with_hint(format!("did you mean `{best}`?"));
+    }
+    d
+}
+
+pub fn duplicate_declaration(span: Span, name: &str, previous: Span) -> Diagnostic {
+    Diagnostic::error("E1003", span, format!("`{name}` is declared twice"))
+        .with_label("second declaration here")
+        .with_secondary(previous, "first declared here")
+        .with_hint("rename one of the two variables")
+}
+
+pub fn mismatched_operands(span: Span, op: &str, lhs: Ty, rhs: Ty) -> Diagnostic {
+    Diagnostic::error("E1004", span, format!("no operator `{op}` for operands of type `{lhs}` and `{rhs}`"))
+        .with_label(format!("`{lhs}` {op} `{rhs}`"))
+}
+
+pub fn wrong_arguments(span: Span, name: &str, found: &[Ty], expected: &str) -> Diagnostic {
+    let found: Vec<String> = found.iter().map(|t| t.to_string()).collect();
+    Diagnostic::error("E1005", span, format!("`{name}` cannot be called with arguments ({})", found.join(", ")))
+        .with_label("no signature matches these argument types")
+        .with_hint(format!("`{name}` takes {expected}"))
+}
+
+pub fn assign_type_mismatch(span: Span, name: &str, target: Ty, value: Ty) -> Diagnostic {
+    Diagnostic::error("E1006", span, format!("cannot assign a value of type `{value}` to `{name}` of type `{target}`"))
+        .with_label(format!("this is `{value}`"))
+}
+
+pub fn assign_to_readonly(span: Span, name: &str, block: &str) -> Diagnostic {
+    Diagnostic::error("E1007", span, format!("cannot assign to `{name}`: it was declared in the {block} block"))
+        .with_label("read-only here")
+        .with_hint("only variables declared in the current block (or local variables) can be assigned")
+}
+
+pub fn not_indexable(span: Span, ty: Ty, n: usize) -> Diagnostic {
+    Diagnostic::error("E1008", span, format!("too many indices: a value of type `{ty}` cannot take {n}"))
+        .with_label("indexed here")
+}
+
+pub fn index_not_int(span: Span, ty: Ty) -> Diagnostic {
+    Diagnostic::error("E1009", span, format!("an index must be an int or an array of ints, found `{ty}`"))
+        .with_label("this index")
+}
+
+pub fn condition_not_scalar(span: Span, ty: Ty) -> Diagnostic {
+    Diagnostic::error("E1010", span, format!("a condition must be an int or a real, found `{ty}`"))
+        .with_label("this condition")
+}
+
+pub fn size_not_int(span: Span, ty: Ty) -> Diagnostic {
+    Diagnostic::error("E1011", span, format!("a size must be an int, found `{ty}`")).with_label("this size")
+}
+
+pub fn target_outside_model(span: Span) -> Diagnostic {
+    Diagnostic::error("E1012", span, "`target` can only be incremented in the model block or in `_lp` functions")
+        .with_label("not allowed here")
+}
+
+pub fn not_supported(span: Span, what: &str) -> Diagnostic {
+    Diagnostic::error("E1099", span, format!("not supported yet: {what}"))
+        .with_label("vppl cannot compile this construct yet")
+}
+
+pub fn int_division(span: Span) -> Diagnostic {
+    Diagnostic::warning("W1001", span, "integer division truncates the result")
+        .with_label("both operands are int")
+        .with_hint("write `1.0 * a / b` for real division, or `a %/% b` to make the truncation explicit")
+}
+
+pub fn lpdf_needs_bar(span: Span, name: &str) -> Diagnostic {
+    Diagnostic::error("E1013", span, format!("`{name}` needs a `|` after its first argument"))
+        .with_label("written with a comma")
+        .with_hint(format!("write `{name}(y | ...)`"))
+}
+
+pub fn rng_outside_gq(span: Span, name: &str) -> Diagnostic {
+    Diagnostic::error(
+        "E1014",
+        span,
+        format!("`{name}` draws random numbers and can only be used in transformed data or generated quantities"),
+    )
+    .with_label("random number generator called here")
+}
+
+pub fn tilde_unknown(span: Span, name: &str, candidates: &[&str]) -> Diagnostic {
+    let owned: Vec<String> = candidates.iter().map(|s| s.to_string()).collect();
+    let mut d = Diagnostic::error("E1015", span, format!("unknown distribution `{name}`"))
+        .with_label("no `_lpdf` or `_lpmf` with this name");
+    if let Some(best) = closest(name, &owned) {
+        d = d.with_hint(format!("did you mean `{best}`?"));
+    }
+    d
+}
+
+pub fn constraint_on_int_real(span: Span, what: &str) -> Diagnostic {
+    Diagnostic::error("E1016", span, format!("{what}")).with_label("here")
+}
+
+pub fn parameter_int(span: Span) -> Diagnostic {
+    Diagnostic::error("E1017", span, "parameters must be real-valued; an `int` cannot be a parameter")
+        .with_label("declared as int")
+        .with_hint("declare it in the data block, or marginalise the discrete parameter out")
+}
+
+/// The candidate nearest to `name` by edit distance, if it is near enough to be a typo.
+pub fn closest<'a>(name: &str, candidates: &'a [String]) -> Option<&'a str> {
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let d = edit_distance(name, c);
+        if d <= (name.len().max(2) / 3).max(1) && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}

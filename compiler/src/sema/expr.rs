@@ -1,0 +1,612 @@
+//! Expressions: operators, indexing, literals.
+
+use grammar::Span;
+use grammar::ast::{self, BinOp, UnOp};
+
+use crate::ir::{Atom, Core, Elem, Expr, Prim, Stmt, Ty, VarKind};
+use crate::sema::{Lowerer, Val, errors};
+
+/// One position of an index list, resolved.
+#[derive(Clone, Copy)]
+enum Pos {
+    Single(Atom),
+    /// An int array of indices and its length.
+    Multi(u32, Atom),
+    /// `lo:hi` (inclusive), either bound possibly defaulted.
+    Range(Atom, Atom),
+    All,
+}
+
+impl Lowerer<'_> {
+    pub(crate) fn expr(&mut self, e: &ast::Expr) -> Val {
+        match &e.kind {
+            ast::ExprKind::Int(i) => Val::int(*i),
+            ast::ExprKind::Real(x, _) => Val::real(*x),
+            ast::ExprKind::Imag(..) => {
+                self.error(errors::not_supported(e.span, "complex numbers"));
+                Val::real(f64::NAN)
+            }
+            ast::ExprKind::Str(_) => {
+                self.error(errors::not_supported(e.span, "a string outside `print`, `reject` or `fatal_error`"));
+                Val::real(f64::NAN)
+            }
+            ast::ExprKind::Var(id) => match self.lookup(&id.name) {
+                Some(b) => Val { atom: Atom::Var(b.var), ty: b.ty, data: b.data },
+                None => {
+                    let names = self.names_in_scope();
+                    self.error(errors::undefined_variable(id.span, &id.name, &names));
+                    Val::real(f64::NAN)
+                }
+            },
+            ast::ExprKind::Paren(inner) => self.expr(inner),
+            ast::ExprKind::Unary { op, operand } => {
+                let v = self.expr(operand);
+                self.unary(*op, v, e.span)
+            }
+            ast::ExprKind::Binary { op: op @ (BinOp::And | BinOp::Or), lhs, rhs } => self.logical(*op, lhs, rhs),
+            ast::ExprKind::Binary { op, lhs, rhs } => {
+                let a = self.expr(lhs);
+                let b = self.expr(rhs);
+                if *op == BinOp::Div && a.ty == Ty::INT && b.ty == Ty::INT {
+                    self.diags.push(errors::int_division(e.span));
+                }
+                self.binary(*op, a, b, e.span)
+            }
+            ast::ExprKind::Cond { cond, then, otherwise } => {
+                let c = self.expr(cond);
+                let c = self.truth(c, cond.span);
+                // Evaluated lazily, as in Stan: only the chosen branch runs.
+                self.open();
+                let t = self.expr(then);
+                let then_stmts = self.close();
+                self.open();
+                let o = self.expr(otherwise);
+                let otherwise_stmts = self.close();
+                let ty = if t.ty == o.ty {
+                    t.ty
+                } else if t.ty.is_scalar() && o.ty.is_scalar() {
+                    Ty::REAL
+                } else {
+                    self.error(errors::mismatched_operands(e.span, "?:", t.ty, o.ty));
+                    return Val::real(f64::NAN);
+                };
+                if !ty.is_scalar() {
+                    self.error(errors::not_supported(e.span, "a conditional expression with container branches"));
+                    return Val::real(f64::NAN);
+                }
+                let var = self.f.new_var(None, ty, VarKind::Mutable);
+                self.emit(Stmt::Decl { var, dims: vec![] });
+                self.open();
+                self.out.last_mut().expect("just opened").extend(then_stmts);
+                let ta = if ty.elem == Elem::Real { self.to_real(t) } else { t.atom };
+                self.emit(Stmt::Assign { var, indices: vec![], value: ta });
+                let then_block = self.close();
+                self.open();
+                self.out.last_mut().expect("just opened").extend(otherwise_stmts);
+                let oa = if ty.elem == Elem::Real { self.to_real(o) } else { o.atom };
+                self.emit(Stmt::Assign { var, indices: vec![], value: oa });
+                let else_block = self.close();
+                self.emit(Stmt::If { cond: c, then: then_block, otherwise: else_block });
+                let result = self.let_(ty, Expr::Atom(Atom::Var(var)));
+                Val { atom: result, ty, data: t.data && o.data }
+            }
+            ast::ExprKind::Call { name, args, conditional } => self.call(name, args, *conditional, e.span),
+            ast::ExprKind::Index { base, indices } => {
+                let b = self.expr(base);
+                self.index(b, indices, e.span)
+            }
+            ast::ExprKind::ArrayLit(items) => self.array_literal(items, e.span),
+            ast::ExprKind::RowVectorLit(items) => self.row_vector_literal(items, e.span),
+            ast::ExprKind::TupleLit(_) | ast::ExprKind::TupleGet { .. } => {
+                self.error(errors::not_supported(e.span, "tuples"));
+                Val::real(f64::NAN)
+            }
+        }
+    }
+
+    /// `&&` and `||` short-circuit, as in Stan.
+    fn logical(&mut self, op: BinOp, lhs: &ast::Expr, rhs: &ast::Expr) -> Val {
+        let a = self.expr(lhs);
+        let a = self.truth(a, lhs.span);
+        let var = self.f.new_var(None, Ty::INT, VarKind::Mutable);
+        self.emit(Stmt::Decl { var, dims: vec![] });
+        let (short_value, evaluate_when_true) = match op {
+            BinOp::And => (0, true),
+            _ => (1, false),
+        };
+        let mut eval_rhs = |l: &mut Self| {
+            let b = l.expr(rhs);
+            let b = l.truth(b, rhs.span);
+            let b = l.prim(Prim::INe, &[b, Atom::Int(0)]);
+            l.emit(Stmt::Assign { var, indices: vec![], value: b });
+        };
+        let mut short = |l: &mut Self| l.emit(Stmt::Assign { var, indices: vec![], value: Atom::Int(short_value) });
+        if evaluate_when_true {
+            self.if_(a, &mut eval_rhs, &mut short);
+        } else {
+            self.if_(a, &mut short, &mut eval_rhs);
+        }
+        let atom = self.let_(Ty::INT, Expr::Atom(Atom::Var(var)));
+        Val { atom, ty: Ty::INT, data: true }
+    }
+
+    fn unary(&mut self, op: UnOp, v: Val, span: Span) -> Val {
+        match op {
+            UnOp::Plus => v,
+            UnOp::Neg => match (v.ty.is_scalar(), v.ty.elem) {
+                (true, Elem::Int) => Val { atom: self.prim(Prim::INeg, &[v.atom]), ..v },
+                (true, Elem::Real) => Val { atom: self.prim(Prim::Neg, &[v.atom]), ..v },
+                (false, _) => {
+                    let ty = v.ty;
+                    self.map_elementwise(&[v], ty, &mut |l, xs| l.prim(Prim::Neg, &[xs[0]]), span)
+                }
+            },
+            UnOp::Not => {
+                if !v.ty.is_scalar() {
+                    self.error(errors::mismatched_operands(span, "!", v.ty, v.ty));
+                    return Val::int(0);
+                }
+                let atom = match v.ty.elem {
+                    Elem::Int => self.prim(Prim::IEq, &[v.atom, Atom::Int(0)]),
+                    Elem::Real => self.prim(Prim::Eq, &[v.atom, Atom::Real(0.0)]),
+                };
+                Val { atom, ty: Ty::INT, data: v.data }
+            }
+            UnOp::Transpose => match v.ty {
+                t if t.array_rank == 0 && t.core == Core::Vector => self.retype(v, Ty::ROW_VECTOR),
+                t if t.array_rank == 0 && t.core == Core::RowVector => self.retype(v, Ty::VECTOR),
+                t if t.array_rank == 0 && t.core == Core::Matrix => {
+                    let r = self.dim(v.atom, 0);
+                    let c = self.dim(v.atom, 1);
+                    let out = self.build(Ty::MATRIX, vec![c, r]);
+                    let (Atom::Var(src), Atom::Var(dst)) = (v.atom, out) else { return v };
+                    self.for_each_index(&[c, r], Core::Matrix, &mut |l, idx| {
+                        let x = l.let_(Ty::REAL, Expr::Load { base: src, indices: vec![idx[1], idx[0]] });
+                        l.emit(Stmt::Assign { var: dst, indices: idx.to_vec(), value: x });
+                    });
+                    Val { atom: out, ty: Ty::MATRIX, data: v.data }
+                }
+                t => {
+                    self.error(errors::mismatched_operands(span, "'", t, t));
+                    v
+                }
+            },
+        }
+    }
+
+    /// The same buffer seen with another type (a vector as a row vector).
+    fn retype(&mut self, v: Val, ty: Ty) -> Val {
+        let atom = self.let_(ty, Expr::Atom(v.atom));
+        Val { atom, ty, data: v.data }
+    }
+
+    pub(crate) fn binary(&mut self, op: BinOp, a: Val, b: Val, span: Span) -> Val {
+        let data = a.data && b.data;
+        if a.ty.is_scalar() && b.ty.is_scalar() {
+            return self.scalar_binary(op, a, b, span);
+        }
+        let is_linalg = |t: Ty| t.array_rank == 0 && t.core != Core::Scalar;
+        let scalar_or_linalg = |t: Ty| t.is_scalar() || is_linalg(t);
+        if !scalar_or_linalg(a.ty) || !scalar_or_linalg(b.ty) {
+            self.error(errors::mismatched_operands(span, op.symbol(), a.ty, b.ty));
+            return Val::real(f64::NAN);
+        }
+        let container_ty = if a.ty.is_scalar() { b.ty } else { a.ty };
+        let elementwise = |l: &mut Self, p: Prim| {
+            l.map_elementwise(
+                &[a, b],
+                container_ty,
+                &mut |l, xs| {
+                    let x = l.to_real(Val { atom: xs[0], ty: l.f.atom_ty(xs[0]), data: true });
+                    let y = l.to_real(Val { atom: xs[1], ty: l.f.atom_ty(xs[1]), data: true });
+                    l.prim(p, &[x, y])
+                },
+                span,
+            )
+        };
+        let same = a.ty == b.ty;
+        let one_scalar = a.ty.is_scalar() || b.ty.is_scalar();
+        match op {
+            BinOp::Add if same || one_scalar => elementwise(self, Prim::Add),
+            BinOp::Sub if same || one_scalar => elementwise(self, Prim::Sub),
+            BinOp::EltMul if same || one_scalar => elementwise(self, Prim::Mul),
+            BinOp::EltDiv if same || one_scalar => elementwise(self, Prim::Div),
+            BinOp::EltPow if same || one_scalar => elementwise(self, Prim::Pow),
+            BinOp::Pow if one_scalar => elementwise(self, Prim::Pow),
+            BinOp::Mul if one_scalar => elementwise(self, Prim::Mul),
+            BinOp::Div if b.ty.is_scalar() => elementwise(self, Prim::Div),
+            BinOp::Mul => match (a.ty.core, b.ty.core) {
+                (Core::Matrix, Core::Vector) => self.kernel(Prim::MatVec, a, b, Ty::VECTOR),
+                (Core::RowVector, Core::Matrix) => self.kernel(Prim::VecMat, a, b, Ty::ROW_VECTOR),
+                (Core::Matrix, Core::Matrix) => self.kernel(Prim::MatMul, a, b, Ty::MATRIX),
+                (Core::RowVector, Core::Vector) => {
+                    let atom = self.dot(a, b, span);
+                    Val { atom, ty: Ty::REAL, data }
+                }
+                (Core::Vector, Core::RowVector) => {
+                    let m = self.dim(a.atom, 0);
+                    let n = self.dim(b.atom, 0);
+                    let out = self.build(Ty::MATRIX, vec![m, n]);
+                    let (Atom::Var(x), Atom::Var(y), Atom::Var(dst)) = (a.atom, b.atom, out) else {
+                        return Val::real(f64::NAN);
+                    };
+                    self.for_each_index(&[m, n], Core::Matrix, &mut |l, idx| {
+                        let xi = l.let_(Ty::REAL, Expr::Load { base: x, indices: vec![idx[0]] });
+                        let yj = l.let_(Ty::REAL, Expr::Load { base: y, indices: vec![idx[1]] });
+                        let p = l.prim(Prim::Mul, &[xi, yj]);
+                        l.emit(Stmt::Assign { var: dst, indices: idx.to_vec(), value: p });
+                    });
+                    Val { atom: out, ty: Ty::MATRIX, data }
+                }
+                _ => {
+                    self.error(errors::mismatched_operands(span, op.symbol(), a.ty, b.ty));
+                    Val::real(f64::NAN)
+                }
+            },
+            _ => {
+                self.error(errors::mismatched_operands(span, op.symbol(), a.ty, b.ty));
+                Val::real(f64::NAN)
+            }
+        }
+    }
+
+    fn kernel(&mut self, p: Prim, a: Val, b: Val, ty: Ty) -> Val {
+        let atom = self.let_(ty, Expr::Prim(p, vec![a.atom, b.atom]));
+        Val { atom, ty, data: a.data && b.data }
+    }
+
+    /// Sum of products of two equally long vectors (any of vector / row_vector / real array).
+    pub(crate) fn dot(&mut self, a: Val, b: Val, span: Span) -> Atom {
+        let n = self.dim(a.atom, 0);
+        let m = self.dim(b.atom, 0);
+        let ok = self.prim(Prim::IEq, &[n, m]);
+        self.check(
+            ok,
+            crate::ir::ErrorKind::Index,
+            "dot product of vectors of sizes {} and {}".into(),
+            span,
+            vec![n, m],
+        );
+        let acc = self.f.new_var(None, Ty::REAL, VarKind::Mutable);
+        self.emit(Stmt::Decl { var: acc, dims: vec![] });
+        self.emit(Stmt::Assign { var: acc, indices: vec![], value: Atom::Real(0.0) });
+        let (Atom::Var(x), Atom::Var(y)) = (a.atom, b.atom) else { return Atom::Real(f64::NAN) };
+        self.for_loop(Atom::Int(1), n, |l, i| {
+            let xi = l.let_(Ty::REAL, Expr::Load { base: x, indices: vec![i] });
+            let yi = l.let_(Ty::REAL, Expr::Load { base: y, indices: vec![i] });
+            let p = l.prim(Prim::Mul, &[xi, yi]);
+            let s = l.prim(Prim::Add, &[Atom::Var(acc), p]);
+            l.emit(Stmt::Assign { var: acc, indices: vec![], value: s });
+        });
+        self.let_(Ty::REAL, Expr::Atom(Atom::Var(acc)))
+    }
+
+    fn scalar_binary(&mut self, op: BinOp, a: Val, b: Val, span: Span) -> Val {
+        let data = a.data && b.data;
+        let ints = a.ty.elem == Elem::Int && b.ty.elem == Elem::Int;
+        let int_prim = match op {
+            BinOp::Add => Some(Prim::IAdd),
+            BinOp::Sub => Some(Prim::ISub),
+            BinOp::Mul => Some(Prim::IMul),
+            BinOp::Div | BinOp::IntDiv => Some(Prim::IDiv),
+            BinOp::Mod => Some(Prim::IMod),
+            BinOp::Lt => Some(Prim::ILt),
+            BinOp::Le => Some(Prim::ILe),
+            BinOp::Gt => Some(Prim::IGt),
+            BinOp::Ge => Some(Prim::IGe),
+            BinOp::Eq => Some(Prim::IEq),
+            BinOp::Neq => Some(Prim::INe),
+            _ => None,
+        };
+        if ints && let Some(p) = int_prim {
+            if matches!(p, Prim::IDiv | Prim::IMod) {
+                let nonzero = self.prim(Prim::INe, &[b.atom, Atom::Int(0)]);
+                self.check(nonzero, crate::ir::ErrorKind::Domain, "integer division by zero".into(), span, vec![]);
+            }
+            let atom = self.prim(p, &[a.atom, b.atom]);
+            return Val { atom, ty: Ty::INT, data };
+        }
+        let real_prim = match op {
+            BinOp::Add => Prim::Add,
+            BinOp::Sub => Prim::Sub,
+            BinOp::Mul | BinOp::EltMul => Prim::Mul,
+            BinOp::Div | BinOp::EltDiv => Prim::Div,
+            BinOp::Pow | BinOp::EltPow => Prim::Pow,
+            BinOp::Lt => Prim::Lt,
+            BinOp::Le => Prim::Le,
+            BinOp::Gt => Prim::Gt,
+            BinOp::Ge => Prim::Ge,
+            BinOp::Eq => Prim::Eq,
+            BinOp::Neq => Prim::Ne,
+            _ => {
+                self.error(errors::mismatched_operands(span, op.symbol(), a.ty, b.ty));
+                return Val::real(f64::NAN);
+            }
+        };
+        let x = self.to_real(a);
+        let y = self.to_real(b);
+        let atom = self.prim(real_prim, &[x, y]);
+        let ty = crate::sema::prim_result_ty(real_prim);
+        Val { atom, ty, data }
+    }
+
+    /// Applies `f` to corresponding elements of the container arguments (scalars broadcast),
+    /// building a new container of type `out_ty` shaped like the containers.
+    pub(crate) fn map_elementwise(
+        &mut self,
+        args: &[Val],
+        out_ty: Ty,
+        f: &mut dyn FnMut(&mut Self, &[Atom]) -> Atom,
+        span: Span,
+    ) -> Val {
+        let data = args.iter().all(|a| a.data);
+        let Some(first) = args.iter().find(|a| !a.ty.is_scalar()).copied() else {
+            let atoms: Vec<Atom> = args.iter().map(|a| a.atom).collect();
+            let atom = f(self, &atoms);
+            return Val { atom, ty: out_ty, data };
+        };
+        let dims = self.dims(first.atom, first.ty);
+        for other in args.iter().filter(|a| !a.ty.is_scalar() && a.atom != first.atom) {
+            if other.ty.rank() != first.ty.rank() {
+                self.error(errors::mismatched_operands(span, "elementwise", first.ty, other.ty));
+                return Val::real(f64::NAN);
+            }
+            for (d, expected) in dims.iter().enumerate() {
+                let found = self.dim(other.atom, d);
+                let ok = self.prim(Prim::IEq, &[found, *expected]);
+                self.check(
+                    ok,
+                    crate::ir::ErrorKind::Index,
+                    "size mismatch in an elementwise operation: {} versus {}".into(),
+                    span,
+                    vec![found, *expected],
+                );
+            }
+        }
+        let out = self.build(out_ty, dims.clone());
+        let Atom::Var(dst) = out else { return Val::real(f64::NAN) };
+        let args = args.to_vec();
+        self.for_each_index(&dims, first.ty.core, &mut |l, idx| {
+            let mut elems = Vec::with_capacity(args.len());
+            for a in &args {
+                if a.ty.is_scalar() {
+                    elems.push(a.atom);
+                } else if let Atom::Var(base) = a.atom {
+                    let ty = Ty { elem: a.ty.elem, array_rank: 0, core: Core::Scalar };
+                    elems.push(l.let_(ty, Expr::Load { base, indices: idx.to_vec() }));
+                }
+            }
+            let y = f(l, &elems);
+            l.emit(Stmt::Assign { var: dst, indices: idx.to_vec(), value: y });
+        });
+        Val { atom: out, ty: out_ty, data }
+    }
+
+    /// The sum of every element (the value itself for a scalar), as a real.
+    pub(crate) fn sum_all(&mut self, v: Val) -> Atom {
+        if v.ty.is_scalar() {
+            return self.to_real(v);
+        }
+        let acc = self.f.new_var(None, Ty::REAL, VarKind::Mutable);
+        self.emit(Stmt::Decl { var: acc, dims: vec![] });
+        self.emit(Stmt::Assign { var: acc, indices: vec![], value: Atom::Real(0.0) });
+        let dims = self.dims(v.atom, v.ty);
+        let Atom::Var(base) = v.atom else { return Atom::Real(f64::NAN) };
+        let elem_ty = Ty { elem: v.ty.elem, array_rank: 0, core: Core::Scalar };
+        self.for_each_index(&dims, v.ty.core, &mut |l, idx| {
+            let x = l.let_(elem_ty, Expr::Load { base, indices: idx.to_vec() });
+            let x = l.to_real(Val { atom: x, ty: elem_ty, data: true });
+            let s = l.prim(Prim::Add, &[Atom::Var(acc), x]);
+            l.emit(Stmt::Assign { var: acc, indices: vec![], value: s });
+        });
+        self.let_(Ty::REAL, Expr::Atom(Atom::Var(acc)))
+    }
+
+    fn index(&mut self, base: Val, indices: &[ast::Index], span: Span) -> Val {
+        let rank = base.ty.rank();
+        if indices.len() > rank {
+            self.error(errors::not_indexable(span, base.ty, indices.len()));
+            return Val::real(f64::NAN);
+        }
+        let Atom::Var(base_var) = base.atom else {
+            self.error(errors::not_indexable(span, base.ty, indices.len()));
+            return Val::real(f64::NAN);
+        };
+        let mut positions = Vec::with_capacity(rank);
+        let mut data = base.data;
+        for (d, ix) in indices.iter().enumerate() {
+            let pos = match ix {
+                ast::Index::Single(e) => {
+                    let v = self.expr(e);
+                    data &= v.data;
+                    if v.ty == Ty::INT {
+                        Pos::Single(v.atom)
+                    } else if v.ty == Ty::array(Elem::Int, 1) {
+                        let Atom::Var(var) = v.atom else { unreachable!("containers are variables") };
+                        let n = self.dim(v.atom, 0);
+                        Pos::Multi(var, n)
+                    } else {
+                        self.error(errors::index_not_int(e.span, v.ty));
+                        return Val::real(f64::NAN);
+                    }
+                }
+                ast::Index::Range { lo, hi, .. } => {
+                    let lo = match lo {
+                        Some(e) => self.int_index(e),
+                        None => Atom::Int(1),
+                    };
+                    let hi = match hi {
+                        Some(e) => self.int_index(e),
+                        None => self.dim(base.atom, d),
+                    };
+                    Pos::Range(lo, hi)
+                }
+                ast::Index::All(_) => Pos::All,
+            };
+            positions.push(pos);
+        }
+        let all_single: Vec<Atom> =
+            positions.iter().filter_map(|p| if let Pos::Single(a) = p { Some(*a) } else { None }).collect();
+        if all_single.len() == positions.len() {
+            let ty = base.ty.indexed(all_single.len());
+            // Leading array indices select a contiguous slab, which can be read in place.
+            if all_single.len() <= base.ty.array_rank as usize || ty.is_scalar() {
+                let atom = self.let_(ty, Expr::Load { base: base_var, indices: all_single });
+                return Val { atom, ty, data };
+            }
+        }
+        while positions.len() < rank {
+            positions.push(Pos::All);
+        }
+        // The general case: a new container, element by element.
+        let ar = base.ty.array_rank as usize;
+        let kept = |p: &Pos| !matches!(p, Pos::Single(_));
+        let array_rank = positions[..ar].iter().filter(|p| kept(p)).count() as u8;
+        let core = match (base.ty.core, &positions[ar..]) {
+            (Core::Scalar, _) => Core::Scalar,
+            (Core::Vector, [p]) => {
+                if kept(p) {
+                    Core::Vector
+                } else {
+                    Core::Scalar
+                }
+            }
+            (Core::RowVector, [p]) => {
+                if kept(p) {
+                    Core::RowVector
+                } else {
+                    Core::Scalar
+                }
+            }
+            (Core::Matrix, [r, c]) => match (kept(r), kept(c)) {
+                (true, true) => Core::Matrix,
+                (false, true) => Core::RowVector,
+                (true, false) => Core::Vector,
+                (false, false) => Core::Scalar,
+            },
+            _ => unreachable!("positions padded to the rank"),
+        };
+        let ty = Ty { elem: base.ty.elem, array_rank, core };
+        let mut dims = Vec::new();
+        for (d, p) in positions.iter().enumerate() {
+            match *p {
+                Pos::Single(_) => {}
+                Pos::Multi(_, n) => dims.push(n),
+                Pos::Range(lo, hi) => {
+                    let len = self.prim(Prim::ISub, &[hi, lo]);
+                    let len = self.prim(Prim::IAdd, &[len, Atom::Int(1)]);
+                    let len = self.prim(Prim::IMax, &[len, Atom::Int(0)]);
+                    dims.push(len);
+                }
+                Pos::All => dims.push(self.dim(base.atom, d)),
+            }
+        }
+        let out = self.build(ty, dims.clone());
+        let Atom::Var(dst) = out else { return Val::real(f64::NAN) };
+        let scalar = Ty { elem: base.ty.elem, array_rank: 0, core: Core::Scalar };
+        self.for_each_index(&dims, core, &mut |l, idx| {
+            let mut src = Vec::with_capacity(rank);
+            let mut k = 0;
+            for p in &positions {
+                match *p {
+                    Pos::Single(a) => src.push(a),
+                    Pos::Multi(arr, _) => {
+                        src.push(l.let_(Ty::INT, Expr::Load { base: arr, indices: vec![idx[k]] }));
+                        k += 1;
+                    }
+                    Pos::Range(lo, _) => {
+                        let off = l.prim(Prim::ISub, &[lo, Atom::Int(1)]);
+                        src.push(l.prim(Prim::IAdd, &[idx[k], off]));
+                        k += 1;
+                    }
+                    Pos::All => {
+                        src.push(idx[k]);
+                        k += 1;
+                    }
+                }
+            }
+            let x = l.let_(scalar, Expr::Load { base: base_var, indices: src });
+            l.emit(Stmt::Assign { var: dst, indices: idx.to_vec(), value: x });
+        });
+        Val { atom: out, ty, data }
+    }
+
+    fn int_index(&mut self, e: &ast::Expr) -> Atom {
+        let v = self.expr(e);
+        if v.ty != Ty::INT {
+            self.error(errors::index_not_int(e.span, v.ty));
+            return Atom::Int(1);
+        }
+        v.atom
+    }
+
+    fn array_literal(&mut self, items: &[ast::Expr], span: Span) -> Val {
+        let vals: Vec<Val> = items.iter().map(|e| self.expr(e)).collect();
+        let Some(first) = vals.first().copied() else {
+            self.error(errors::not_supported(span, "an empty array literal"));
+            return Val::real(f64::NAN);
+        };
+        let elem = if vals.iter().any(|v| v.ty.elem == Elem::Real) { Elem::Real } else { Elem::Int };
+        let inner = Ty { elem, ..first.ty };
+        for (v, e) in vals.iter().zip(items) {
+            if v.ty.array_rank != inner.array_rank || v.ty.core != inner.core {
+                self.error(errors::mismatched_operands(e.span, "{…}", inner, v.ty));
+                return Val::real(f64::NAN);
+            }
+        }
+        let ty = Ty { array_rank: inner.array_rank + 1, ..inner };
+        let mut dims = vec![Atom::Int(vals.len() as i64)];
+        dims.extend(self.dims(first.atom, first.ty));
+        let out = self.build(ty, dims.clone());
+        let Atom::Var(dst) = out else { return Val::real(f64::NAN) };
+        for (i, v) in vals.iter().enumerate() {
+            let pos = Atom::Int(i as i64 + 1);
+            if v.ty.is_scalar() {
+                let x = if elem == Elem::Real { self.to_real(*v) } else { v.atom };
+                self.emit(Stmt::Assign { var: dst, indices: vec![pos], value: x });
+                continue;
+            }
+            let Atom::Var(src) = v.atom else { continue };
+            let scalar = Ty { elem: v.ty.elem, array_rank: 0, core: Core::Scalar };
+            let inner_dims = dims[1..].to_vec();
+            self.for_each_index(&inner_dims, v.ty.core, &mut |l, idx| {
+                let x = l.let_(scalar, Expr::Load { base: src, indices: idx.to_vec() });
+                let x = if elem == Elem::Real { l.to_real(Val { atom: x, ty: scalar, data: true }) } else { x };
+                let mut full = vec![pos];
+                full.extend_from_slice(idx);
+                l.emit(Stmt::Assign { var: dst, indices: full, value: x });
+            });
+        }
+        Val { atom: out, ty, data: vals.iter().all(|v| v.data) }
+    }
+
+    fn row_vector_literal(&mut self, items: &[ast::Expr], span: Span) -> Val {
+        let vals: Vec<Val> = items.iter().map(|e| self.expr(e)).collect();
+        if vals.iter().all(|v| v.ty.is_scalar()) {
+            let out = self.build(Ty::ROW_VECTOR, vec![Atom::Int(vals.len() as i64)]);
+            let Atom::Var(dst) = out else { return Val::real(f64::NAN) };
+            for (i, v) in vals.iter().enumerate() {
+                let x = self.to_real(*v);
+                self.emit(Stmt::Assign { var: dst, indices: vec![Atom::Int(i as i64 + 1)], value: x });
+            }
+            return Val { atom: out, ty: Ty::ROW_VECTOR, data: vals.iter().all(|v| v.data) };
+        }
+        if vals.iter().all(|v| v.ty == Ty::ROW_VECTOR) && !vals.is_empty() {
+            let rows = Atom::Int(vals.len() as i64);
+            let cols = self.dim(vals[0].atom, 0);
+            let out = self.build(Ty::MATRIX, vec![rows, cols]);
+            let Atom::Var(dst) = out else { return Val::real(f64::NAN) };
+            for (i, v) in vals.iter().enumerate() {
+                let Atom::Var(src) = v.atom else { continue };
+                let row = Atom::Int(i as i64 + 1);
+                self.for_loop(Atom::Int(1), cols, |l, j| {
+                    let x = l.let_(Ty::REAL, Expr::Load { base: src, indices: vec![j] });
+                    l.emit(Stmt::Assign { var: dst, indices: vec![row, j], value: x });
+                });
+            }
+            return Val { atom: out, ty: Ty::MATRIX, data: vals.iter().all(|v| v.data) };
+        }
+        self.error(errors::not_supported(span, "this row-vector literal"));
+        Val::real(f64::NAN)
+    }
+}

@@ -1,0 +1,583 @@
+//! Name resolution, type checking and lowering of the AST to the IR.
+//!
+//! One walk over the AST does all three: each expression is checked and lowered to A-normal
+//! form in the same step, so types never have to be stored in the tree. The walk runs once per
+//! entry point of the model ABI (load, sizes, log density with and without constants,
+//! write_array); the program is the same each time, only what is emitted differs.
+
+pub mod builtins;
+pub mod errors;
+mod expr;
+mod stmt;
+mod transforms;
+
+use std::collections::HashMap;
+
+use grammar::ast::{self, BlockKind};
+use grammar::{Diagnostic, Span};
+
+use crate::ir::{self, Atom, Elem, ErrorKind, ErrorSite, Expr, Function, Prim, Stmt, Ty, VarId, VarKind};
+
+/// Which entry point a lowering produces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Load,
+    Sizes,
+    LogDensity { propto: bool },
+    WriteArray,
+}
+
+/// A data variable as the runtime must read it from the JSON file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataVar {
+    pub name: String,
+    pub ty: Ty,
+}
+
+/// An output variable (parameter, transformed parameter or generated quantity).
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutputVar {
+    pub name: String,
+    pub rank: usize,
+}
+
+/// What the runtime needs to know about a model besides its code.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModelInfo {
+    /// Data variables in slot order (slot i holds data variable i).
+    pub data: Vec<DataVar>,
+    /// Transformed data variables; their slots follow the data slots.
+    pub transformed_data: Vec<DataVar>,
+    pub outputs: Vec<OutputVar>,
+}
+
+impl ModelInfo {
+    pub fn n_slots(&self) -> usize {
+        self.data.len() + self.transformed_data.len()
+    }
+}
+
+/// Checks the program and lowers it to the IR. Warnings come back in both cases.
+pub fn check(program: &ast::Program) -> (Option<(ir::Module, ModelInfo)>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let info = model_info(program, &mut diags);
+    // The log density walk is the one that reports problems; the other walks see the same
+    // program and would only repeat them.
+    let log_density = lower(program, Mode::LogDensity { propto: false }, &info, &mut diags);
+    let mut spare = Vec::new();
+    let load = lower(program, Mode::Load, &info, &mut spare);
+    let sizes = lower(program, Mode::Sizes, &info, &mut spare);
+    let write_array = lower(program, Mode::WriteArray, &info, &mut spare);
+    // Only the log density walk reads the model block; generated quantities are read only by
+    // write_array, so its own problems are reported too.
+    for d in spare {
+        if !diags.contains(&d) {
+            diags.push(d);
+        }
+    }
+    let log_density_propto = lower(program, Mode::LogDensity { propto: true }, &info, &mut Vec::new());
+    if diags.iter().any(Diagnostic::is_error) {
+        return (None, diags);
+    }
+    let module = ir::Module { load, sizes, log_density, log_density_propto, write_array };
+    (Some((module, info)), diags)
+}
+
+fn model_info(program: &ast::Program, diags: &mut Vec<Diagnostic>) -> ModelInfo {
+    let decls = |block: &Option<ast::ProgramBlock>| -> Vec<(String, Ty, usize)> {
+        let mut out = Vec::new();
+        for s in block.iter().flat_map(|b| &b.stmts) {
+            if let ast::StmtKind::Decl(d) = &s.kind {
+                out.push((d.name.name.clone(), decl_ty(&d.ty), d.ty.array_dims.len()));
+            }
+        }
+        out
+    };
+    let data = decls(&program.data).into_iter().map(|(name, ty, _)| DataVar { name, ty }).collect();
+    let transformed_data =
+        decls(&program.transformed_data).into_iter().map(|(name, ty, _)| DataVar { name, ty }).collect();
+    let mut outputs = Vec::new();
+    for block in [&program.parameters, &program.transformed_parameters, &program.generated_quantities] {
+        for (name, ty, _) in decls(block) {
+            outputs.push(OutputVar { name, rank: ty.rank() });
+        }
+    }
+    if let Some(b) = &program.parameters {
+        for s in &b.stmts {
+            if let ast::StmtKind::Decl(d) = &s.kind
+                && decl_ty(&d.ty).elem == Elem::Int
+            {
+                diags.push(errors::parameter_int(d.ty.span));
+            }
+        }
+    }
+    ModelInfo { data, transformed_data, outputs }
+}
+
+/// The IR type of a declared type (constraints and sizes dropped).
+pub fn decl_ty(t: &ast::DeclType) -> Ty {
+    let array_rank = t.array_dims.len() as u8;
+    let (elem, core) = kind_ty(&t.kind);
+    Ty { elem, array_rank, core }
+}
+
+pub fn kind_ty(kind: &ast::TypeKind) -> (Elem, ir::Core) {
+    use ast::TypeKind as K;
+    use ir::Core;
+    match kind {
+        K::Int => (Elem::Int, Core::Scalar),
+        K::Real | K::Complex => (Elem::Real, Core::Scalar),
+        K::Vector
+        | K::ComplexVector
+        | K::Simplex
+        | K::Ordered
+        | K::PositiveOrdered
+        | K::UnitVector
+        | K::SumToZeroVector => (Elem::Real, Core::Vector),
+        K::RowVector | K::ComplexRowVector => (Elem::Real, Core::RowVector),
+        K::Matrix
+        | K::ComplexMatrix
+        | K::SumToZeroMatrix
+        | K::CholeskyFactorCorr
+        | K::CholeskyFactorCov
+        | K::CorrMatrix
+        | K::CovMatrix
+        | K::ColumnStochasticMatrix
+        | K::RowStochasticMatrix => (Elem::Real, Core::Matrix),
+        K::Tuple(_) => (Elem::Real, Core::Scalar),
+    }
+}
+
+/// A value produced by lowering an expression.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Val {
+    pub atom: Atom,
+    pub ty: Ty,
+    /// True when the value cannot depend on parameters (Stan's `double` versus `var`): decides
+    /// which terms a `~` statement may drop.
+    pub data: bool,
+}
+
+impl Val {
+    pub fn int(i: i64) -> Val {
+        Val { atom: Atom::Int(i), ty: Ty::INT, data: true }
+    }
+    pub fn real(x: f64) -> Val {
+        Val { atom: Atom::Real(x), ty: Ty::REAL, data: true }
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Binding {
+    var: VarId,
+    ty: Ty,
+    data: bool,
+    /// The program block that declared it, or `None` for a local or loop variable.
+    origin: Option<BlockKind>,
+    assignable: bool,
+    span: Span,
+}
+
+pub(crate) struct Lowerer<'a> {
+    pub f: Function,
+    /// Open statement lists; the innermost receives emitted statements.
+    out: Vec<Vec<Stmt>>,
+    scopes: Vec<HashMap<String, Binding>>,
+    pub mode: Mode,
+    block: BlockKind,
+    diags: &'a mut Vec<Diagnostic>,
+    info: &'a ModelInfo,
+    /// In write_array: the running output position.
+    out_pos: Option<VarId>,
+    /// Parameters read so far: the running offset into theta.
+    theta_offset: Atom,
+    theta: Option<VarId>,
+}
+
+fn lower(program: &ast::Program, mode: Mode, info: &ModelInfo, diags: &mut Vec<Diagnostic>) -> Function {
+    let name = match mode {
+        Mode::Load => "load",
+        Mode::Sizes => "sizes",
+        Mode::LogDensity { propto: false } => "log_density",
+        Mode::LogDensity { propto: true } => "log_density_propto",
+        Mode::WriteArray => "write_array",
+    };
+    let mut l = Lowerer {
+        f: Function::new(name),
+        out: vec![Vec::new()],
+        scopes: vec![HashMap::new()],
+        mode,
+        block: BlockKind::Data,
+        diags,
+        info,
+        out_pos: None,
+        theta_offset: Atom::Int(0),
+        theta: None,
+    };
+    if matches!(mode, Mode::LogDensity { .. } | Mode::WriteArray) {
+        let theta = l.f.new_var(Some("theta".into()), Ty::VECTOR, VarKind::Input);
+        l.f.params.push(theta);
+        l.theta = Some(theta);
+    }
+    if matches!(mode, Mode::WriteArray | Mode::Sizes) {
+        let pos = l.f.new_var(Some("pos".into()), Ty::INT, VarKind::Mutable);
+        l.emit(Stmt::Decl { var: pos, dims: vec![] });
+        l.emit(Stmt::Assign { var: pos, indices: vec![], value: Atom::Int(0) });
+        l.out_pos = Some(pos);
+    }
+    if mode == Mode::Sizes {
+        // Position 0 holds the unconstrained dimension, written at the end.
+        l.bump_out_pos();
+    }
+    l.lower_program(program);
+    if mode == Mode::Sizes {
+        l.emit(Stmt::Output { pos: Atom::Int(0), value: l.theta_offset });
+    }
+    l.f.body = l.out.pop().expect("statement stack is balanced");
+    l.f
+}
+
+impl<'a> Lowerer<'a> {
+    fn lower_program(&mut self, p: &ast::Program) {
+        if let Some(b) = &p.functions
+            && let Some(s) = b.stmts.first()
+        {
+            self.error(errors::not_supported(s.span, "user-defined functions"));
+        }
+        self.lower_data(p);
+        self.lower_transformed_data(p);
+        if let Some(b) = &p.parameters
+            && self.mode != Mode::Load
+        {
+            self.block = BlockKind::Parameters;
+            for s in &b.stmts {
+                match &s.kind {
+                    ast::StmtKind::Decl(d) => self.lower_parameter(d),
+                    _ => self.error(errors::not_supported(s.span, "statements in the parameters block")),
+                }
+            }
+        }
+        let wants_tp = !matches!(self.mode, Mode::Load);
+        if let Some(b) = &p.transformed_parameters
+            && wants_tp
+        {
+            self.block = BlockKind::TransformedParameters;
+            self.lower_output_block(b);
+        }
+        if let Some(b) = &p.model
+            && matches!(self.mode, Mode::LogDensity { .. })
+        {
+            self.block = BlockKind::Model;
+            self.push_scope();
+            self.lower_stmts(&b.stmts);
+            self.pop_scope();
+        }
+        if let Some(b) = &p.generated_quantities
+            && matches!(self.mode, Mode::WriteArray | Mode::Sizes)
+        {
+            self.block = BlockKind::GeneratedQuantities;
+            self.lower_output_block(b);
+        }
+    }
+
+    fn lower_data(&mut self, p: &ast::Program) {
+        self.block = BlockKind::Data;
+        let Some(b) = &p.data else { return };
+        for (slot, s) in b.stmts.iter().enumerate() {
+            let ast::StmtKind::Decl(d) = &s.kind else {
+                self.error(errors::not_supported(s.span, "statements in the data block"));
+                continue;
+            };
+            let ty = decl_ty(&d.ty);
+            let var = self.f.new_var(Some(d.name.name.clone()), ty, VarKind::Slot(slot as u32));
+            if self.mode == Mode::Load {
+                self.check_data_decl(d, var, ty);
+            }
+            self.bind(
+                &d.name,
+                Binding { var, ty, data: true, origin: Some(BlockKind::Data), assignable: false, span: d.name.span },
+            );
+        }
+    }
+
+    fn lower_transformed_data(&mut self, p: &ast::Program) {
+        self.block = BlockKind::TransformedData;
+        let Some(b) = &p.transformed_data else { return };
+        let first_slot = self.info.data.len() as u32;
+        if self.mode == Mode::Load {
+            // Declarations become mutable variables, filled by the block's statements, then
+            // checked against their constraints and stored in their slots.
+            self.lower_stmts(&b.stmts);
+            let mut slot = first_slot;
+            for s in &b.stmts {
+                if let ast::StmtKind::Decl(d) = &s.kind {
+                    // A declaration that failed to check has no binding; it was reported.
+                    let Some(binding) = self.lookup(&d.name.name).cloned() else { continue };
+                    self.check_constraint(d, Atom::Var(binding.var), binding.ty, "transformed data variable");
+                    self.emit(Stmt::Store { slot, var: binding.var });
+                    slot += 1;
+                }
+            }
+            // The declarations stay visible to later blocks as read-only data.
+            for binding in self.scopes.last_mut().expect("global scope").values_mut() {
+                if binding.origin == Some(BlockKind::TransformedData) {
+                    binding.assignable = false;
+                }
+            }
+            return;
+        }
+        let mut slot = first_slot;
+        for s in &b.stmts {
+            if let ast::StmtKind::Decl(d) = &s.kind {
+                let ty = decl_ty(&d.ty);
+                let var = self.f.new_var(Some(d.name.name.clone()), ty, VarKind::Slot(slot));
+                self.bind(
+                    &d.name,
+                    Binding {
+                        var,
+                        ty,
+                        data: true,
+                        origin: Some(BlockKind::TransformedData),
+                        assignable: false,
+                        span: d.name.span,
+                    },
+                );
+                slot += 1;
+            }
+        }
+    }
+
+    /// Transformed parameters and generated quantities: statements, then constraint checks,
+    /// then (in write_array) the values in output order; (in sizes) the sizes only.
+    fn lower_output_block(&mut self, b: &ast::ProgramBlock) {
+        if self.mode == Mode::Sizes {
+            for s in &b.stmts {
+                if let ast::StmtKind::Decl(d) = &s.kind {
+                    let dims = self.decl_dims(&d.ty);
+                    for dim in dims {
+                        self.output(dim);
+                    }
+                }
+            }
+            return;
+        }
+        self.lower_stmts(&b.stmts);
+        for s in &b.stmts {
+            if let ast::StmtKind::Decl(d) = &s.kind {
+                let Some(binding) = self.lookup(&d.name.name).cloned() else { continue };
+                let what = if self.block == BlockKind::TransformedParameters {
+                    "transformed parameter"
+                } else {
+                    "generated quantity"
+                };
+                self.check_constraint(d, Atom::Var(binding.var), binding.ty, what);
+                if self.mode == Mode::WriteArray {
+                    self.write_output(Atom::Var(binding.var), binding.ty);
+                }
+            }
+        }
+    }
+
+    // ---- emission helpers ---------------------------------------------------------------
+
+    pub(crate) fn emit(&mut self, s: Stmt) {
+        self.out.last_mut().expect("statement stack is never empty").push(s);
+    }
+
+    pub(crate) fn let_(&mut self, ty: Ty, expr: Expr) -> Atom {
+        let var = self.f.new_var(None, ty, VarKind::Let);
+        self.emit(Stmt::Let { var, expr });
+        Atom::Var(var)
+    }
+
+    /// Applies a scalar primitive to atoms, folding constants where both are literals.
+    pub(crate) fn prim(&mut self, p: Prim, args: &[Atom]) -> Atom {
+        let ty = prim_result_ty(p);
+        self.let_(ty, Expr::Prim(p, args.to_vec()))
+    }
+
+    pub(crate) fn to_real(&mut self, v: Val) -> Atom {
+        match (v.ty.elem, v.atom) {
+            (Elem::Real, a) => a,
+            (Elem::Int, Atom::Int(i)) => Atom::Real(i as f64),
+            (Elem::Int, a) => self.prim(Prim::ToReal, &[a]),
+        }
+    }
+
+    pub(crate) fn dim(&mut self, base: Atom, dim: usize) -> Atom {
+        let Atom::Var(base) = base else { return Atom::Int(1) };
+        self.let_(Ty::INT, Expr::Dim { base, dim: dim as u8 })
+    }
+
+    pub(crate) fn dims(&mut self, base: Atom, ty: Ty) -> Vec<Atom> {
+        (0..ty.rank()).map(|d| self.dim(base, d)).collect()
+    }
+
+    /// A fresh container of `ty` and `dims`, filled once by the caller and read-only after.
+    pub(crate) fn build(&mut self, ty: Ty, dims: Vec<Atom>) -> Atom {
+        let var = self.f.new_var(None, ty, VarKind::Built);
+        self.emit(Stmt::Decl { var, dims });
+        Atom::Var(var)
+    }
+
+    pub(crate) fn open(&mut self) {
+        self.out.push(Vec::new());
+    }
+
+    pub(crate) fn close(&mut self) -> Vec<Stmt> {
+        self.out.pop().expect("balanced open/close")
+    }
+
+    /// `for (i in lo:hi) body(i)`.
+    pub(crate) fn for_loop(&mut self, lo: Atom, hi: Atom, body: impl FnOnce(&mut Self, Atom)) {
+        let var = self.f.new_var(Some("i".into()), Ty::INT, VarKind::LoopIndex);
+        self.open();
+        body(self, Atom::Var(var));
+        let body = self.close();
+        self.emit(Stmt::For { var, lo, hi, reverse: false, body });
+    }
+
+    /// Nested loops over every element of a container with the given sizes, outermost dimension
+    /// first (memory order for arrays; for a matrix the loops run over rows inside columns so
+    /// that consecutive iterations touch consecutive memory).
+    pub(crate) fn for_each_index(&mut self, dims: &[Atom], core: ir::Core, body: &mut dyn FnMut(&mut Self, &[Atom])) {
+        let n = dims.len();
+        // Order in which dimensions are looped, outermost first.
+        let mut order: Vec<usize> = (0..n).collect();
+        if core == ir::Core::Matrix && n >= 2 {
+            order.swap(n - 2, n - 1);
+        }
+        self.nest(dims, &order, 0, &mut vec![Atom::Int(0); n], body);
+    }
+
+    /// Nested loops in Stan's output order: the first index varies fastest.
+    pub(crate) fn for_each_index_colmajor(&mut self, dims: &[Atom], body: &mut dyn FnMut(&mut Self, &[Atom])) {
+        let order: Vec<usize> = (0..dims.len()).rev().collect();
+        self.nest(dims, &order, 0, &mut vec![Atom::Int(0); dims.len()], body);
+    }
+
+    fn nest(
+        &mut self,
+        dims: &[Atom],
+        order: &[usize],
+        depth: usize,
+        idx: &mut Vec<Atom>,
+        body: &mut dyn FnMut(&mut Self, &[Atom]),
+    ) {
+        if depth == order.len() {
+            body(self, idx);
+            return;
+        }
+        let d = order[depth];
+        let var = self.f.new_var(Some("i".into()), Ty::INT, VarKind::LoopIndex);
+        self.open();
+        idx[d] = Atom::Var(var);
+        self.nest(dims, order, depth + 1, idx, body);
+        let inner = self.close();
+        self.emit(Stmt::For { var, lo: Atom::Int(1), hi: dims[d], reverse: false, body: inner });
+    }
+
+    pub(crate) fn if_(&mut self, cond: Atom, then: impl FnOnce(&mut Self), otherwise: impl FnOnce(&mut Self)) {
+        self.open();
+        then(self);
+        let then = self.close();
+        self.open();
+        otherwise(self);
+        let otherwise = self.close();
+        self.emit(Stmt::If { cond, then, otherwise });
+    }
+
+    /// Raises an error of `kind` with `message` unless `cond` is nonzero. `{}` placeholders in
+    /// the message are filled with `values` at run time.
+    pub(crate) fn check(&mut self, cond: Atom, kind: ErrorKind, message: String, span: Span, values: Vec<Atom>) {
+        if let Atom::Int(c) = cond
+            && c != 0
+        {
+            return;
+        }
+        let site = self.f.errors.len() as u32;
+        self.f.errors.push(ErrorSite { kind, message, span: (span.start, span.end) });
+        self.emit(Stmt::Check { cond, site, values });
+    }
+
+    pub(crate) fn error(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    pub(crate) fn output(&mut self, value: Atom) {
+        let pos = self.out_pos.expect("output position exists in write_array and sizes");
+        self.emit(Stmt::Output { pos: Atom::Var(pos), value });
+        self.bump_out_pos();
+    }
+
+    fn bump_out_pos(&mut self) {
+        let pos = self.out_pos.expect("output position exists");
+        let next = self.prim(Prim::IAdd, &[Atom::Var(pos), Atom::Int(1)]);
+        self.emit(Stmt::Assign { var: pos, indices: vec![], value: next });
+    }
+
+    /// Writes a value to the output in Stan's order (column-major over all dimensions).
+    pub(crate) fn write_output(&mut self, value: Atom, ty: Ty) {
+        if ty.is_scalar() {
+            let v = self.to_real(Val { atom: value, ty, data: true });
+            self.output(v);
+            return;
+        }
+        let dims = self.dims(value, ty);
+        let Atom::Var(base) = value else { return };
+        self.for_each_index_colmajor(&dims, &mut |l, idx| {
+            let elem = l.let_(
+                Ty { elem: ty.elem, array_rank: 0, core: ir::Core::Scalar },
+                Expr::Load { base, indices: idx.to_vec() },
+            );
+            let v = l.to_real(Val {
+                atom: elem,
+                ty: Ty { elem: ty.elem, array_rank: 0, core: ir::Core::Scalar },
+                data: true,
+            });
+            l.output(v);
+        });
+    }
+
+    // ---- scopes ---------------------------------------------------------------------------
+
+    fn push_scope(&mut self) {
+        self.scopes.push(HashMap::new());
+    }
+
+    fn pop_scope(&mut self) {
+        self.scopes.pop();
+    }
+
+    fn lookup(&self, name: &str) -> Option<&Binding> {
+        self.scopes.iter().rev().find_map(|s| s.get(name))
+    }
+
+    fn bind(&mut self, name: &ast::Ident, b: Binding) {
+        if let Some(prev) = self.lookup(&name.name) {
+            let prev_span = prev.span;
+            self.error(errors::duplicate_declaration(name.span, &name.name, prev_span));
+            return;
+        }
+        self.scopes.last_mut().expect("scope stack is never empty").insert(name.name.clone(), b);
+    }
+
+    fn names_in_scope(&self) -> Vec<String> {
+        self.scopes.iter().flat_map(|s| s.keys().cloned()).collect()
+    }
+}
+
+/// Result type of a scalar primitive. Container kernels are typed by their caller.
+pub fn prim_result_ty(p: Prim) -> Ty {
+    use Prim::*;
+    match p {
+        Add | Sub | Mul | Div | Neg | Pow | Exp | Log | Log1p | Expm1 | Sqrt | Fabs | Fmin | Fmax | Sin | Cos | Tan
+        | Tanh | Atan | Lgamma | Digamma | Trigamma | Tetragamma | Erf | Erfc | Phi | InvPhi | Log1pExp | Log1mExp
+        | InvLogit | LogInvLogit | Log1mInvLogit | Floor | Ceil | Round | ToReal => Ty::REAL,
+        Lt | Le | Gt | Ge | Eq | Ne | IAdd | ISub | IMul | IDiv | IMod | INeg | ILt | ILe | IGt | IGe | IEq | INe
+        | And | Or | Not | IMin | IMax | IsNan | IsInf => Ty::INT,
+        MatVec | TriSolveVec => Ty::VECTOR,
+        VecMat => Ty::ROW_VECTOR,
+        MatMul | Cholesky => Ty::MATRIX,
+    }
+}

@@ -1,0 +1,412 @@
+//! Statements.
+
+use grammar::ast::{self, AssignOp, BinOp, BlockKind, StmtKind};
+
+use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Prim, Stmt, Ty, VarKind};
+use crate::sema::{Binding, Lowerer, Val, decl_ty, errors};
+
+impl Lowerer<'_> {
+    pub(crate) fn lower_stmts(&mut self, stmts: &[ast::Stmt]) {
+        for (i, s) in stmts.iter().enumerate() {
+            self.lower_stmt(s, &stmts[i + 1..]);
+        }
+    }
+
+    /// `rest` is what follows `s` in its block: a declaration whose variable is never assigned
+    /// there is bound immutably to its initial value, so it needs no copy and no tape.
+    fn lower_stmt(&mut self, s: &ast::Stmt, rest: &[ast::Stmt]) {
+        match &s.kind {
+            StmtKind::Decl(d) => self.lower_decl(d, rest),
+            StmtKind::FunDef(_) => self.error(errors::not_supported(s.span, "user-defined functions")),
+            StmtKind::Assign { lhs, op, rhs } => self.lower_assign(lhs, *op, rhs),
+            StmtKind::Tilde { lhs, dist, args, truncation } => {
+                if let Some(t) = truncation {
+                    self.error(errors::not_supported(t.span, "truncated distributions `T[,]`"));
+                    return;
+                }
+                if !self.may_increment_target() {
+                    self.error(errors::target_outside_model(s.span));
+                    return;
+                }
+                let mut all = vec![lhs.clone()];
+                all.extend(args.iter().cloned());
+                let lp = self.density(dist, &all, s.span, true);
+                if let Some(lp) = lp {
+                    self.emit(Stmt::TargetAdd(lp));
+                }
+            }
+            StmtKind::TargetPlus(e) | StmtKind::JacobianPlus(e) => {
+                if !self.may_increment_target() {
+                    self.error(errors::target_outside_model(s.span));
+                    return;
+                }
+                let v = self.expr(e);
+                let total = self.sum_all(v);
+                self.emit(Stmt::TargetAdd(total));
+            }
+            StmtKind::For { var, lo, hi, body } => {
+                let lo_v = self.expr(lo);
+                let hi_v = self.expr(hi);
+                for (v, e) in [(lo_v, lo), (hi_v, hi)] {
+                    if v.ty != Ty::INT {
+                        self.error(errors::size_not_int(e.span, v.ty));
+                    }
+                }
+                // Bounds are evaluated once, before the loop; a mutable variable is copied so
+                // the reverse sweep sees the same bounds.
+                let lo_atom = self.snapshot(lo_v.atom);
+                let hi_atom = self.snapshot(hi_v.atom);
+                let loop_var = self.f.new_var(Some(var.name.clone()), Ty::INT, VarKind::LoopIndex);
+                self.push_scope();
+                self.bind(
+                    var,
+                    Binding { var: loop_var, ty: Ty::INT, data: true, origin: None, assignable: false, span: var.span },
+                );
+                self.open();
+                self.lower_body(body);
+                let inner = self.close();
+                self.pop_scope();
+                self.emit(Stmt::For { var: loop_var, lo: lo_atom, hi: hi_atom, reverse: false, body: inner });
+            }
+            StmtKind::ForEach { var, container, body } => {
+                let c = self.expr(container);
+                if c.ty.is_scalar() {
+                    self.error(errors::not_indexable(container.span, c.ty, 1));
+                    return;
+                }
+                let n = self.dim(c.atom, 0);
+                let elem_ty = c.ty.indexed(1);
+                let Atom::Var(base) = c.atom else { return };
+                self.for_loop(Atom::Int(1), n, |l, i| {
+                    let x = l.let_(elem_ty, Expr::Load { base, indices: vec![i] });
+                    let Atom::Var(xv) = x else { unreachable!("let_ returns a variable") };
+                    l.f.vars[xv as usize].name = Some(var.name.clone());
+                    l.push_scope();
+                    l.bind(
+                        var,
+                        Binding { var: xv, ty: elem_ty, data: c.data, origin: None, assignable: false, span: var.span },
+                    );
+                    l.lower_body(body);
+                    l.pop_scope();
+                });
+            }
+            StmtKind::While { .. } => self.error(errors::not_supported(s.span, "`while` loops")),
+            StmtKind::If { cond, then, otherwise } => {
+                let c = self.expr(cond);
+                let c = self.truth(c, cond.span);
+                self.open();
+                self.push_scope();
+                self.lower_body(then);
+                self.pop_scope();
+                let then = self.close();
+                self.open();
+                if let Some(o) = otherwise {
+                    self.push_scope();
+                    self.lower_body(o);
+                    self.pop_scope();
+                }
+                let otherwise = self.close();
+                self.emit(Stmt::If { cond: c, then, otherwise });
+            }
+            StmtKind::Block(stmts) | StmtKind::Profile { body: stmts, .. } => {
+                self.push_scope();
+                self.lower_stmts(stmts);
+                self.pop_scope();
+            }
+            StmtKind::Break | StmtKind::Continue => self.error(errors::not_supported(s.span, "`break` and `continue`")),
+            StmtKind::Return(_) => self.error(errors::not_supported(s.span, "`return` outside a function")),
+            StmtKind::Print(args) => {
+                // Printing is not wired to the runtime yet; the arguments are still checked.
+                for a in args {
+                    if !matches!(a.kind, ast::ExprKind::Str(_)) {
+                        self.expr(a);
+                    }
+                }
+            }
+            StmtKind::Reject(args) | StmtKind::FatalError(args) => {
+                let mut message = String::new();
+                let mut values = Vec::new();
+                for a in args {
+                    match &a.kind {
+                        ast::ExprKind::Str(text) => message.push_str(text),
+                        _ => {
+                            let v = self.expr(a);
+                            if v.ty.is_scalar() {
+                                message.push_str("{}");
+                                values.push(self.to_real(v));
+                            } else {
+                                message.push_str("<container>");
+                            }
+                        }
+                    }
+                }
+                let kind = if matches!(s.kind, StmtKind::Reject(_)) { ErrorKind::Domain } else { ErrorKind::Fatal };
+                self.check(Atom::Int(0), kind, message, s.span, values);
+            }
+            StmtKind::Call(e) => {
+                self.expr(e);
+            }
+            StmtKind::Empty => {}
+        }
+    }
+
+    fn lower_body(&mut self, body: &ast::Stmt) {
+        match &body.kind {
+            StmtKind::Block(stmts) => {
+                self.push_scope();
+                self.lower_stmts(stmts);
+                self.pop_scope();
+            }
+            _ => self.lower_stmt(body, &[]),
+        }
+    }
+
+    fn may_increment_target(&self) -> bool {
+        self.block == BlockKind::Model
+    }
+
+    /// A condition as an int atom (nonzero = true).
+    pub(crate) fn truth(&mut self, c: Val, span: grammar::Span) -> Atom {
+        if !c.ty.is_scalar() {
+            self.error(errors::condition_not_scalar(span, c.ty));
+            return Atom::Int(0);
+        }
+        match c.ty.elem {
+            Elem::Int => self.snapshot(c.atom),
+            Elem::Real => self.prim(Prim::Ne, &[c.atom, Atom::Real(0.0)]),
+        }
+    }
+
+    /// The current value of a mutable scalar as an immutable `Let` (other atoms unchanged).
+    pub(crate) fn snapshot(&mut self, a: Atom) -> Atom {
+        match a {
+            Atom::Var(v) if self.f.vars[v as usize].kind == VarKind::Mutable => {
+                let ty = self.f.ty(v);
+                self.let_(ty, Expr::Atom(a))
+            }
+            a => a,
+        }
+    }
+
+    fn lower_decl(&mut self, d: &ast::VarDecl, rest: &[ast::Stmt]) {
+        let ty = decl_ty(&d.ty);
+        if matches!(
+            d.ty.kind,
+            ast::TypeKind::Complex
+                | ast::TypeKind::ComplexVector
+                | ast::TypeKind::ComplexRowVector
+                | ast::TypeKind::ComplexMatrix
+                | ast::TypeKind::Tuple(_)
+        ) {
+            self.error(errors::not_supported(d.ty.span, "complex and tuple types"));
+            return;
+        }
+        let origin = match self.block {
+            BlockKind::Model => None,
+            b => Some(b),
+        };
+        // Stan treats every local of the model, transformed parameters and generated
+        // quantities blocks as parameter-dependent (an autodiff variable).
+        let data = matches!(self.block, BlockKind::TransformedData | BlockKind::Data);
+        let dims = self.decl_dims(&d.ty);
+        let reassigned = rest.iter().any(|s| assigns(s, &d.name.name));
+        let init = d.init.as_ref().map(|e| (self.expr(e), e.span));
+        if let Some((v, span)) = init
+            && !reassigned
+            && !self.is_mutable_var(v.atom)
+        {
+            // Never assigned again: the name is bound to the value itself.
+            let v = self.convert(v, ty, span, &d.name.name);
+            self.check_sizes(v, &dims, span, &d.name.name);
+            let var = match v.atom {
+                Atom::Var(var) if self.f.vars[var as usize].name.is_none() => var,
+                atom => {
+                    let Atom::Var(var) = self.let_(ty, Expr::Atom(atom)) else {
+                        unreachable!("let_ returns a variable")
+                    };
+                    var
+                }
+            };
+            self.f.vars[var as usize].name = Some(d.name.name.clone());
+            self.bind(&d.name, Binding { var, ty, data: data || v.data, origin, assignable: false, span: d.name.span });
+            return;
+        }
+        let var = self.f.new_var(Some(d.name.name.clone()), ty, VarKind::Mutable);
+        self.emit(Stmt::Decl { var, dims: dims.clone() });
+        self.bind(&d.name, Binding { var, ty, data, origin, assignable: true, span: d.name.span });
+        if let Some((v, span)) = init {
+            let v = self.convert(v, ty, span, &d.name.name);
+            self.store_whole(var, ty, v, span, &d.name.name);
+        }
+    }
+
+    fn is_mutable_var(&self, a: Atom) -> bool {
+        matches!(a, Atom::Var(v) if self.f.vars[v as usize].kind == VarKind::Mutable)
+    }
+
+    /// Promotes an int value to real (and int arrays to real arrays) where the target type
+    /// asks for it; reports a type mismatch otherwise.
+    pub(crate) fn convert(&mut self, v: Val, target: Ty, span: grammar::Span, name: &str) -> Val {
+        if v.ty == target {
+            return v;
+        }
+        let same_shape = v.ty.array_rank == target.array_rank && v.ty.core == target.core;
+        if same_shape && v.ty.elem == Elem::Int && target.elem == Elem::Real {
+            if v.ty.is_scalar() {
+                let atom = self.to_real(v);
+                return Val { atom, ty: target, data: v.data };
+            }
+            return self.map_elementwise(&[v], target, &mut |l, xs| l.prim(Prim::ToReal, &[xs[0]]), span);
+        }
+        self.error(errors::assign_type_mismatch(span, name, target, v.ty));
+        Val { atom: Atom::Real(f64::NAN), ty: target, data: true }
+    }
+
+    fn check_sizes(&mut self, v: Val, dims: &[Atom], span: grammar::Span, name: &str) {
+        for (i, expected) in dims.iter().enumerate() {
+            let found = self.dim(v.atom, i);
+            let ok = self.prim(Prim::IEq, &[found, *expected]);
+            let message = format!(
+                "size mismatch in the value of `{name}`: dimension {} is {{}}, but the declaration says {{}}",
+                i + 1
+            );
+            self.check(ok, ErrorKind::Index, message, span, vec![found, *expected]);
+        }
+    }
+
+    /// `var = v` for a whole variable.
+    fn store_whole(&mut self, var: u32, ty: Ty, v: Val, span: grammar::Span, name: &str) {
+        if ty.is_scalar() {
+            self.emit(Stmt::Assign { var, indices: vec![], value: v.atom });
+            return;
+        }
+        let dims = self.dims(Atom::Var(var), ty);
+        self.check_sizes(v, &dims, span, name);
+        let Atom::Var(src) = v.atom else { return };
+        self.emit(Stmt::Copy { dst: var, src });
+    }
+
+    fn lower_assign(&mut self, lhs: &ast::Expr, op: AssignOp, rhs: &ast::Expr) {
+        let (name, indices) = match &lhs.kind {
+            ast::ExprKind::Var(id) => (id, &[][..]),
+            ast::ExprKind::Index { base, indices } => match &base.kind {
+                ast::ExprKind::Var(id) => (id, indices.as_slice()),
+                _ => {
+                    self.error(errors::not_supported(lhs.span, "assignment to a nested index expression"));
+                    return;
+                }
+            },
+            _ => {
+                self.error(errors::not_supported(lhs.span, "this assignment target"));
+                return;
+            }
+        };
+        let Some(b) = self.lookup(&name.name).cloned() else {
+            let names = self.names_in_scope();
+            self.error(errors::undefined_variable(name.span, &name.name, &names));
+            return;
+        };
+        if !b.assignable || (b.origin.is_some() && b.origin != Some(self.block)) {
+            let block = match b.origin {
+                Some(k) => block_name(k),
+                None => "enclosing",
+            };
+            self.error(errors::assign_to_readonly(name.span, &name.name, block));
+            return;
+        }
+        let rhs_v = self.expr(rhs);
+        let value = match op {
+            AssignOp::Assign => rhs_v,
+            _ => {
+                let cur = self.expr(lhs);
+                let bin = match op {
+                    AssignOp::Add => BinOp::Add,
+                    AssignOp::Sub => BinOp::Sub,
+                    AssignOp::Mul => BinOp::Mul,
+                    AssignOp::Div => BinOp::Div,
+                    AssignOp::EltMul => BinOp::EltMul,
+                    AssignOp::EltDiv => BinOp::EltDiv,
+                    AssignOp::Assign => unreachable!("handled above"),
+                };
+                self.binary(bin, cur, rhs_v, lhs.span.to(rhs.span))
+            }
+        };
+        // Every index single and int: an element (or a slab of leading indices).
+        let mut single = Vec::new();
+        for ix in indices {
+            match ix {
+                ast::Index::Single(e) => {
+                    let v = self.expr(e);
+                    if v.ty == Ty::INT {
+                        single.push(v.atom);
+                    } else {
+                        self.error(errors::not_supported(e.span, "assignment through a multi-index"));
+                        return;
+                    }
+                }
+                ast::Index::Range { span, .. } | ast::Index::All(span) => {
+                    self.error(errors::not_supported(*span, "assignment to a slice"));
+                    return;
+                }
+            }
+        }
+        if single.len() > b.ty.rank() {
+            self.error(errors::not_indexable(lhs.span, b.ty, single.len()));
+            return;
+        }
+        let target_ty = b.ty.indexed(single.len());
+        let value = self.convert(value, target_ty, rhs.span, &name.name);
+        if single.is_empty() {
+            self.store_whole(b.var, b.ty, value, rhs.span, &name.name);
+            return;
+        }
+        if target_ty.is_scalar() {
+            self.emit(Stmt::Assign { var: b.var, indices: single, value: value.atom });
+            return;
+        }
+        // A sub-container: element by element.
+        let dims = self.dims(value.atom, value.ty);
+        let Atom::Var(src) = value.atom else { return };
+        let scalar = Ty { elem: target_ty.elem, array_rank: 0, core: Core::Scalar };
+        let var = b.var;
+        let prefix = single.clone();
+        self.for_each_index(&dims, value.ty.core, &mut |l, idx| {
+            let x = l.let_(scalar, Expr::Load { base: src, indices: idx.to_vec() });
+            let mut full = prefix.clone();
+            full.extend_from_slice(idx);
+            l.emit(Stmt::Assign { var, indices: full, value: x });
+        });
+    }
+}
+
+/// Whether `s` assigns to `name` anywhere inside it.
+fn assigns(s: &ast::Stmt, name: &str) -> bool {
+    let target_is = |e: &ast::Expr| match &e.kind {
+        ast::ExprKind::Var(id) => id.name == name,
+        ast::ExprKind::Index { base, .. } => matches!(&base.kind, ast::ExprKind::Var(id) if id.name == name),
+        _ => false,
+    };
+    match &s.kind {
+        StmtKind::Assign { lhs, .. } => target_is(lhs),
+        StmtKind::For { body, .. } | StmtKind::ForEach { body, .. } | StmtKind::While { body, .. } => {
+            assigns(body, name)
+        }
+        StmtKind::If { then, otherwise, .. } => {
+            assigns(then, name) || otherwise.as_ref().is_some_and(|o| assigns(o, name))
+        }
+        StmtKind::Block(stmts) | StmtKind::Profile { body: stmts, .. } => stmts.iter().any(|s| assigns(s, name)),
+        _ => false,
+    }
+}
+
+pub fn block_name(k: BlockKind) -> &'static str {
+    match k {
+        BlockKind::Functions => "functions",
+        BlockKind::Data => "data",
+        BlockKind::TransformedData => "transformed data",
+        BlockKind::Parameters => "parameters",
+        BlockKind::TransformedParameters => "transformed parameters",
+        BlockKind::Model => "model",
+        BlockKind::GeneratedQuantities => "generated quantities",
+    }
+}

@@ -1,0 +1,374 @@
+//! Parameters and constraints: reading the unconstrained vector, Stan's constraining
+//! transforms with their log-Jacobians, and the checks of declared constraints on data,
+//! transformed data, transformed parameters and generated quantities.
+
+use grammar::ast::{self, TypeKind};
+
+use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Prim, Stmt, Ty};
+use crate::sema::{Binding, Lowerer, Mode, Val, decl_ty, errors};
+
+impl Lowerer<'_> {
+    /// The runtime sizes of a declared type: array dimensions, then the core's sizes.
+    pub(crate) fn decl_dims(&mut self, t: &ast::DeclType) -> Vec<Atom> {
+        let mut dims = Vec::new();
+        for e in &t.array_dims {
+            dims.push(self.size_expr(e));
+        }
+        let sizes: Vec<Atom> = t.sizes.iter().map(|e| self.size_expr(e)).collect();
+        match (&t.kind, sizes.as_slice()) {
+            (TypeKind::CholeskyFactorCorr | TypeKind::CorrMatrix | TypeKind::CovMatrix, [k]) => {
+                dims.push(*k);
+                dims.push(*k);
+            }
+            (TypeKind::CholeskyFactorCov, [m]) => {
+                dims.push(*m);
+                dims.push(*m);
+            }
+            _ => dims.extend(sizes),
+        }
+        dims
+    }
+
+    fn size_expr(&mut self, e: &ast::Expr) -> Atom {
+        let v = self.expr(e);
+        if v.ty != Ty::INT {
+            self.error(errors::size_not_int(e.span, v.ty));
+            return Atom::Int(0);
+        }
+        v.atom
+    }
+
+    /// Load-time checks of a data variable: its sizes against the declaration, then its
+    /// constraints.
+    pub(crate) fn check_data_decl(&mut self, d: &ast::VarDecl, var: u32, ty: Ty) {
+        let dims = self.decl_dims(&d.ty);
+        for (i, expected) in dims.iter().enumerate() {
+            let found = self.dim(Atom::Var(var), i);
+            let ok = self.prim(Prim::IEq, &[found, *expected]);
+            let what =
+                if i < d.ty.array_dims.len() { format!("array dimension {}", i + 1) } else { "size".to_string() };
+            let message = format!(
+                "data variable `{}`: {what} is {{}} in the data, but the declaration requires {{}}",
+                d.name.name
+            );
+            self.check(ok, ErrorKind::Data, message, d.ty.span, vec![found, *expected]);
+        }
+        self.check_constraint(d, Atom::Var(var), ty, "data variable");
+    }
+
+    /// Checks `<lower=…, upper=…>` element by element, and the structural constraints of
+    /// ordered and positive_ordered vectors.
+    pub(crate) fn check_constraint(&mut self, d: &ast::VarDecl, value: Atom, ty: Ty, what: &str) {
+        let c = &d.ty.constraint;
+        if c.lower.is_none() && c.upper.is_none() {
+            return;
+        }
+        let kind = if self.mode == Mode::Load { ErrorKind::Data } else { ErrorKind::Domain };
+        let lower = c.lower.as_ref().map(|e| (self.expr(e), e.span));
+        let upper = c.upper.as_ref().map(|e| (self.expr(e), e.span));
+        let name = d.name.name.clone();
+        let what = what.to_string();
+        let span = d.name.span;
+        let each = |l: &mut Self, x: Val, idx: &[Atom]| {
+            for (bound, is_lower) in [(lower, true), (upper, false)] {
+                let Some((b, _)) = bound else { continue };
+                let b = l.element_of(b, idx);
+                let (x_atom, b_atom, prim) = if x.ty.elem == Elem::Int && b.ty.elem == Elem::Int {
+                    (x.atom, b.atom, if is_lower { Prim::IGe } else { Prim::ILe })
+                } else {
+                    (l.to_real(x), l.to_real(b), if is_lower { Prim::Ge } else { Prim::Le })
+                };
+                let ok = l.prim(prim, &[x_atom, b_atom]);
+                let rel = if is_lower { ">=" } else { "<=" };
+                let position = if idx.is_empty() { String::new() } else { "[…]".to_string() };
+                let message = format!("{what} `{name}{position}` is {{}}, but it must be {rel} {{}}");
+                let xr = l.to_real(x);
+                let br = l.to_real(b);
+                l.check(ok, kind, message, span, vec![xr, br]);
+            }
+        };
+        if ty.is_scalar() {
+            each(self, Val { atom: value, ty, data: true }, &[]);
+            return;
+        }
+        let dims = self.dims(value, ty);
+        let Atom::Var(base) = value else { return };
+        let scalar = Ty { elem: ty.elem, array_rank: 0, core: Core::Scalar };
+        self.for_each_index(&dims, ty.core, &mut |l, idx| {
+            let x = l.let_(scalar, Expr::Load { base, indices: idx.to_vec() });
+            each(l, Val { atom: x, ty: scalar, data: true }, idx);
+        });
+    }
+
+    /// `v` itself if it is a scalar, else its element at `idx` (a bound given per element).
+    pub(crate) fn element_of(&mut self, v: Val, idx: &[Atom]) -> Val {
+        if v.ty.is_scalar() {
+            return v;
+        }
+        let Atom::Var(base) = v.atom else { return v };
+        let ty = Ty { elem: v.ty.elem, array_rank: 0, core: Core::Scalar };
+        let atom = self.let_(ty, Expr::Load { base, indices: idx.to_vec() });
+        Val { atom, ty, data: v.data }
+    }
+
+    /// Reads one parameter from theta, constrains it, adds the log-Jacobian (log density
+    /// only), and binds its name. In `sizes` it only advances the offset and writes the sizes.
+    pub(crate) fn lower_parameter(&mut self, d: &ast::VarDecl) {
+        let ty = decl_ty(&d.ty);
+        if d.init.is_some() {
+            self.error(errors::not_supported(d.name.span, "initial values in the parameters block"));
+        }
+        let dims = self.decl_dims(&d.ty);
+        let unconstrained = match &d.ty.kind {
+            TypeKind::Real
+            | TypeKind::Vector
+            | TypeKind::RowVector
+            | TypeKind::Matrix
+            | TypeKind::Ordered
+            | TypeKind::PositiveOrdered => self.product(&dims),
+            TypeKind::Int => return,
+            other => {
+                self.error(errors::not_supported(d.ty.span, &format!("parameters of type `{}`", kind_name(other))));
+                return;
+            }
+        };
+        if self.mode == Mode::Sizes {
+            for dim in &dims {
+                self.output(*dim);
+            }
+            self.theta_offset = self.prim(Prim::IAdd, &[self.theta_offset, unconstrained]);
+            return;
+        }
+        let theta = self.theta.expect("theta exists when reading parameters");
+        let offset = self.theta_offset;
+        let jacobian = matches!(self.mode, Mode::LogDensity { .. });
+        let value = if ty.is_scalar() {
+            let pos = self.prim(Prim::IAdd, &[offset, Atom::Int(1)]);
+            let x = self.let_(Ty::REAL, Expr::Load { base: theta, indices: vec![pos] });
+            self.constrain_elementwise(d, x, &[], jacobian)
+        } else {
+            let out = self.build(ty, dims.clone());
+            let Atom::Var(out_var) = out else { unreachable!("build returns a variable") };
+            match &d.ty.kind {
+                TypeKind::Ordered | TypeKind::PositiveOrdered => {
+                    let positive = d.ty.kind == TypeKind::PositiveOrdered;
+                    self.constrain_ordered(theta, offset, out_var, &dims, positive, jacobian);
+                }
+                _ => {
+                    let strides = memory_strides(self, &dims, ty.core);
+                    self.for_each_index(&dims.clone(), ty.core, &mut |l, idx| {
+                        let mut flat = l.prim(Prim::IAdd, &[offset, Atom::Int(1)]);
+                        for (i, s) in idx.iter().zip(&strides) {
+                            let i0 = l.prim(Prim::ISub, &[*i, Atom::Int(1)]);
+                            let term = l.prim(Prim::IMul, &[i0, *s]);
+                            flat = l.prim(Prim::IAdd, &[flat, term]);
+                        }
+                        let x = l.let_(Ty::REAL, Expr::Load { base: theta, indices: vec![flat] });
+                        let y = l.constrain_elementwise(d, x, idx, jacobian);
+                        l.emit(Stmt::Assign { var: out_var, indices: idx.to_vec(), value: y });
+                    });
+                }
+            }
+            out
+        };
+        self.theta_offset = self.prim(Prim::IAdd, &[offset, unconstrained]);
+        let Atom::Var(var) = value else {
+            return;
+        };
+        self.f.vars[var as usize].name = Some(d.name.name.clone());
+        self.bind(
+            &d.name,
+            Binding {
+                var,
+                ty,
+                data: false,
+                origin: Some(ast::BlockKind::Parameters),
+                assignable: false,
+                span: d.name.span,
+            },
+        );
+        if self.mode == Mode::WriteArray {
+            self.write_output(value, ty);
+        }
+    }
+
+    /// Stan's transforms for `<lower, upper>` and `<offset, multiplier>`, one element.
+    fn constrain_elementwise(&mut self, d: &ast::VarDecl, x: Atom, idx: &[Atom], jacobian: bool) -> Atom {
+        let c = &d.ty.constraint;
+        if c.offset.is_some() || c.multiplier.is_some() {
+            let offset = c.offset.as_ref().map(|e| self.expr(e));
+            let mult = c.multiplier.as_ref().map(|e| self.expr(e));
+            let mut y = x;
+            if let Some(m) = mult {
+                let m = self.element_of(m, idx);
+                let m = self.to_real(m);
+                y = self.prim(Prim::Mul, &[m, y]);
+                if jacobian {
+                    let lj = self.prim(Prim::Log, &[m]);
+                    self.emit(Stmt::TargetAdd(lj));
+                }
+            }
+            if let Some(o) = offset {
+                let o = self.element_of(o, idx);
+                let o = self.to_real(o);
+                y = self.prim(Prim::Add, &[o, y]);
+            }
+            return self.let_(Ty::REAL, Expr::Atom(y));
+        }
+        let lower = c.lower.as_ref().map(|e| self.expr(e));
+        let upper = c.upper.as_ref().map(|e| self.expr(e));
+        let lower = lower.map(|v| {
+            let e = self.element_of(v, idx);
+            self.to_real(e)
+        });
+        let upper = upper.map(|v| {
+            let e = self.element_of(v, idx);
+            self.to_real(e)
+        });
+        match (lower, upper) {
+            (None, None) => self.let_(Ty::REAL, Expr::Atom(x)),
+            (Some(lb), None) => {
+                // y = lb + exp(x), log|dy/dx| = x
+                let e = self.prim(Prim::Exp, &[x]);
+                if jacobian {
+                    self.emit(Stmt::TargetAdd(x));
+                }
+                self.prim(Prim::Add, &[e, lb])
+            }
+            (None, Some(ub)) => {
+                // y = ub - exp(x), log|dy/dx| = x
+                let e = self.prim(Prim::Exp, &[x]);
+                if jacobian {
+                    self.emit(Stmt::TargetAdd(x));
+                }
+                self.prim(Prim::Sub, &[ub, e])
+            }
+            (Some(lb), Some(ub)) => {
+                // y = lb + (ub - lb) inv_logit(x),
+                // log|dy/dx| = log(ub - lb) + log_inv_logit(x) + log1m_inv_logit(x)
+                let diff = self.prim(Prim::Sub, &[ub, lb]);
+                let il = self.prim(Prim::InvLogit, &[x]);
+                let scaled = self.prim(Prim::Mul, &[diff, il]);
+                if jacobian {
+                    let ld = self.prim(Prim::Log, &[diff]);
+                    let a = self.prim(Prim::LogInvLogit, &[x]);
+                    let b = self.prim(Prim::Log1mInvLogit, &[x]);
+                    let ab = self.prim(Prim::Add, &[a, b]);
+                    let lj = self.prim(Prim::Add, &[ld, ab]);
+                    self.emit(Stmt::TargetAdd(lj));
+                }
+                self.prim(Prim::Add, &[lb, scaled])
+            }
+        }
+    }
+
+    /// `ordered[K]`: y1 = x1, yk = y(k-1) + exp(xk); `positive_ordered`: y1 = exp(x1).
+    /// log|J| = sum of the exponentiated coordinates. Arrays of them are read one after another.
+    fn constrain_ordered(&mut self, theta: u32, offset: Atom, out: u32, dims: &[Atom], positive: bool, jacobian: bool) {
+        let array_dims = &dims[..dims.len() - 1];
+        let k = dims[dims.len() - 1];
+        let array_core = Core::Scalar;
+        let strides = memory_strides(self, array_dims, array_core);
+        let mut body = |l: &mut Self, idx: &[Atom]| {
+            let mut base = offset;
+            for (i, s) in idx.iter().zip(&strides) {
+                let i0 = l.prim(Prim::ISub, &[*i, Atom::Int(1)]);
+                let t = l.prim(Prim::IMul, &[i0, *s]);
+                let t = l.prim(Prim::IMul, &[t, k]);
+                base = l.prim(Prim::IAdd, &[base, t]);
+            }
+            let first_pos = l.prim(Prim::IAdd, &[base, Atom::Int(1)]);
+            let x1 = l.let_(Ty::REAL, Expr::Load { base: theta, indices: vec![first_pos] });
+            let y1 = if positive {
+                if jacobian {
+                    l.emit(Stmt::TargetAdd(x1));
+                }
+                l.prim(Prim::Exp, &[x1])
+            } else {
+                x1
+            };
+            let mut first_idx = idx.to_vec();
+            first_idx.push(Atom::Int(1));
+            l.emit(Stmt::Assign { var: out, indices: first_idx, value: y1 });
+            l.for_loop(Atom::Int(2), k, |l, j| {
+                let pos = l.prim(Prim::IAdd, &[base, j]);
+                let xk = l.let_(Ty::REAL, Expr::Load { base: theta, indices: vec![pos] });
+                let jm1 = l.prim(Prim::ISub, &[j, Atom::Int(1)]);
+                let mut prev_idx = idx.to_vec();
+                prev_idx.push(jm1);
+                let prev = l.let_(Ty::REAL, Expr::Load { base: out, indices: prev_idx });
+                let e = l.prim(Prim::Exp, &[xk]);
+                let y = l.prim(Prim::Add, &[prev, e]);
+                if jacobian {
+                    l.emit(Stmt::TargetAdd(xk));
+                }
+                let mut cur_idx = idx.to_vec();
+                cur_idx.push(j);
+                l.emit(Stmt::Assign { var: out, indices: cur_idx, value: y });
+            });
+        };
+        if array_dims.is_empty() {
+            body(self, &[]);
+        } else {
+            self.for_each_index(array_dims, array_core, &mut body);
+        }
+    }
+
+    pub(crate) fn product(&mut self, dims: &[Atom]) -> Atom {
+        let mut n = Atom::Int(1);
+        for d in dims {
+            n = match (n, *d) {
+                (Atom::Int(1), d) => d,
+                (n, d) => self.prim(Prim::IMul, &[n, d]),
+            };
+        }
+        n
+    }
+}
+
+/// Strides of each dimension in memory (in elements): arrays row-major, matrices column-major.
+fn memory_strides(l: &mut Lowerer<'_>, dims: &[Atom], core: Core) -> Vec<Atom> {
+    let n = dims.len();
+    let mut strides = vec![Atom::Int(1); n];
+    if n == 0 {
+        return strides;
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    if core == Core::Matrix && n >= 2 {
+        order.swap(n - 2, n - 1);
+    }
+    // The last dimension in `order` is the fastest.
+    let mut stride = Atom::Int(1);
+    for &d in order.iter().rev() {
+        strides[d] = stride;
+        stride = l.product(&[stride, dims[d]]);
+    }
+    strides
+}
+
+pub fn kind_name(k: &TypeKind) -> &'static str {
+    match k {
+        TypeKind::Int => "int",
+        TypeKind::Real => "real",
+        TypeKind::Complex => "complex",
+        TypeKind::Vector => "vector",
+        TypeKind::RowVector => "row_vector",
+        TypeKind::Matrix => "matrix",
+        TypeKind::ComplexVector => "complex_vector",
+        TypeKind::ComplexRowVector => "complex_row_vector",
+        TypeKind::ComplexMatrix => "complex_matrix",
+        TypeKind::Simplex => "simplex",
+        TypeKind::Ordered => "ordered",
+        TypeKind::PositiveOrdered => "positive_ordered",
+        TypeKind::UnitVector => "unit_vector",
+        TypeKind::SumToZeroVector => "sum_to_zero_vector",
+        TypeKind::SumToZeroMatrix => "sum_to_zero_matrix",
+        TypeKind::CholeskyFactorCorr => "cholesky_factor_corr",
+        TypeKind::CholeskyFactorCov => "cholesky_factor_cov",
+        TypeKind::CorrMatrix => "corr_matrix",
+        TypeKind::CovMatrix => "cov_matrix",
+        TypeKind::ColumnStochasticMatrix => "column_stochastic_matrix",
+        TypeKind::RowStochasticMatrix => "row_stochastic_matrix",
+        TypeKind::Tuple(_) => "tuple",
+    }
+}

@@ -1,0 +1,446 @@
+//! The C-ABI entry points through which compiled model code reaches the runtime and `stdlib`.
+//!
+//! Compiled functions receive a `*mut Ctx` as their first argument. Through it they find the
+//! data slots, allocate temporaries in a per-evaluation arena, push and pop the reverse sweep's
+//! tape, and report errors. Every entry point here is `extern "C"` and never unwinds.
+//!
+//! Invariant: the layout of [`Ctx`] and [`Slot`] is part of the model ABI; codegen reads the
+//! offsets from the constants below, never from guesses.
+
+use stdlib::{linalg, special};
+
+/// One data or transformed-data variable: a pointer to its first element and its sizes.
+/// Scalars point at a single element. Ints are `i64`, reals `f64`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct Slot {
+    pub ptr: *mut u8,
+    pub dims: [i64; MAX_RANK],
+}
+
+pub const MAX_RANK: usize = 7;
+pub const SLOT_SIZE: i32 = 8 + 8 * MAX_RANK as i32;
+pub const SLOT_PTR_OFFSET: i32 = 0;
+pub const SLOT_DIMS_OFFSET: i32 = 8;
+pub const CTX_SLOTS_OFFSET: i32 = 0;
+
+/// The context of one evaluation. Not shared between threads: each thread has its own.
+#[repr(C)]
+pub struct Ctx {
+    /// Array of slots (field read by compiled code at offset 0).
+    pub slots: *mut Slot,
+    /// The first error raised, if any: index of the error site, or −1.
+    pub error_site: i64,
+    pub error_values: [f64; 2],
+    arena: Arena,
+    tape_f64: Vec<f64>,
+    tape_i64: Vec<i64>,
+}
+
+// Safety: a Ctx is only ever used by one thread at a time; the raw pointers it holds point
+// into data owned by the model, which outlives every evaluation.
+unsafe impl Send for Ctx {}
+
+impl Ctx {
+    pub fn new(slots: *mut Slot) -> Ctx {
+        Ctx {
+            slots,
+            error_site: -1,
+            error_values: [0.0; 2],
+            arena: Arena::default(),
+            tape_f64: Vec::new(),
+            tape_i64: Vec::new(),
+        }
+    }
+
+    /// Forgets everything the last evaluation allocated or pushed.
+    pub fn reset(&mut self) {
+        self.error_site = -1;
+        self.arena.reset();
+        self.tape_f64.clear();
+        self.tape_i64.clear();
+    }
+
+    /// Moves the arena's memory out, so that transformed data computed by `load` outlives
+    /// this context.
+    pub fn take_arena(&mut self) -> Vec<Vec<u64>> {
+        std::mem::take(&mut self.arena.chunks)
+    }
+}
+
+/// A bump allocator whose memory is reused from one evaluation to the next. Chunks never move,
+/// so pointers handed out stay valid until `reset`.
+#[derive(Default)]
+struct Arena {
+    chunks: Vec<Vec<u64>>,
+    current: usize,
+    used: usize,
+}
+
+impl Arena {
+    fn alloc_words(&mut self, words: usize) -> *mut u64 {
+        loop {
+            if self.current < self.chunks.len() {
+                let chunk = &mut self.chunks[self.current];
+                if self.used + words <= chunk.len() {
+                    // Safety: in bounds of the chunk, checked just above.
+                    let p = unsafe { chunk.as_mut_ptr().add(self.used) };
+                    self.used += words;
+                    return p;
+                }
+                self.current += 1;
+                self.used = 0;
+                continue;
+            }
+            let size = words.max(1 << 16);
+            self.chunks.push(vec![0u64; size]);
+        }
+    }
+
+    fn reset(&mut self) {
+        self.current = 0;
+        self.used = 0;
+    }
+}
+
+// ---- memory and tape ---------------------------------------------------------------------------
+
+/// A buffer of `n` elements of 8 bytes, every element set to `fill` (bit pattern).
+///
+/// # Safety
+/// `ctx` must be a valid context pointer.
+pub unsafe extern "C" fn vppl_alloc(ctx: *mut Ctx, n: i64, fill: u64) -> *mut u8 {
+    // Safety: the caller passes its own valid context.
+    let ctx = unsafe { &mut *ctx };
+    let n = n.max(0) as usize;
+    let p = ctx.arena.alloc_words(n);
+    // Safety: alloc_words returned n writable words.
+    unsafe { std::slice::from_raw_parts_mut(p, n) }.fill(fill);
+    p as *mut u8
+}
+
+/// # Safety
+/// `ctx` must be a valid context pointer.
+pub unsafe extern "C" fn vppl_push_f64(ctx: *mut Ctx, x: f64) {
+    unsafe { &mut *ctx }.tape_f64.push(x);
+}
+
+/// # Safety
+/// `ctx` must be a valid context pointer.
+pub unsafe extern "C" fn vppl_pop_f64(ctx: *mut Ctx) -> f64 {
+    unsafe { &mut *ctx }.tape_f64.pop().unwrap_or(f64::NAN)
+}
+
+/// # Safety
+/// `ctx` must be a valid context pointer.
+pub unsafe extern "C" fn vppl_push_i64(ctx: *mut Ctx, x: i64) {
+    unsafe { &mut *ctx }.tape_i64.push(x);
+}
+
+/// # Safety
+/// `ctx` must be a valid context pointer.
+pub unsafe extern "C" fn vppl_pop_i64(ctx: *mut Ctx) -> i64 {
+    unsafe { &mut *ctx }.tape_i64.pop().unwrap_or(0)
+}
+
+/// Saves `n` words starting at `p` on the tape.
+///
+/// # Safety
+/// `ctx` valid; `p` points at `n` readable words.
+pub unsafe extern "C" fn vppl_push_all(ctx: *mut Ctx, p: *const u64, n: i64) {
+    let ctx = unsafe { &mut *ctx };
+    let s = unsafe { std::slice::from_raw_parts(p, n.max(0) as usize) };
+    ctx.tape_i64.extend(s.iter().map(|w| *w as i64));
+}
+
+/// Restores `n` words saved by `vppl_push_all`.
+///
+/// # Safety
+/// `ctx` valid; `p` points at `n` writable words.
+pub unsafe extern "C" fn vppl_pop_all(ctx: *mut Ctx, p: *mut u64, n: i64) {
+    let ctx = unsafe { &mut *ctx };
+    let n = n.max(0) as usize;
+    let start = ctx.tape_i64.len().saturating_sub(n);
+    let s = unsafe { std::slice::from_raw_parts_mut(p, n) };
+    for (dst, src) in s.iter_mut().zip(&ctx.tape_i64[start..]) {
+        *dst = *src as u64;
+    }
+    ctx.tape_i64.truncate(start);
+}
+
+/// Records the first error of an evaluation; compiled code returns right after.
+///
+/// # Safety
+/// `ctx` must be a valid context pointer.
+pub unsafe extern "C" fn vppl_error(ctx: *mut Ctx, site: i64, a: f64, b: f64) {
+    let ctx = unsafe { &mut *ctx };
+    if ctx.error_site < 0 {
+        ctx.error_site = site;
+        ctx.error_values = [a, b];
+    }
+}
+
+// ---- element-wise helpers on whole buffers -----------------------------------------------------
+
+/// # Safety
+/// Both pointers valid for `n` elements.
+pub unsafe extern "C" fn vppl_copy(dst: *mut f64, src: *const f64, n: i64) {
+    unsafe { std::ptr::copy(src, dst, n.max(0) as usize) };
+}
+
+/// dst += src
+///
+/// # Safety
+/// Both pointers valid for `n` elements.
+pub unsafe extern "C" fn vppl_acc_add(dst: *mut f64, src: *const f64, n: i64) {
+    let n = n.max(0) as usize;
+    let (d, s) = unsafe { (std::slice::from_raw_parts_mut(dst, n), std::slice::from_raw_parts(src, n)) };
+    for (a, b) in d.iter_mut().zip(s) {
+        *a += *b;
+    }
+}
+
+/// # Safety
+/// `dst` valid for `n` elements.
+pub unsafe extern "C" fn vppl_zero(dst: *mut f64, n: i64) {
+    unsafe { std::slice::from_raw_parts_mut(dst, n.max(0) as usize) }.fill(0.0);
+}
+
+// ---- linear algebra kernels (column-major) -----------------------------------------------------
+
+macro_rules! slice {
+    ($p:expr, $n:expr) => {
+        unsafe { std::slice::from_raw_parts($p, ($n).max(0) as usize) }
+    };
+    (mut $p:expr, $n:expr) => {
+        unsafe { std::slice::from_raw_parts_mut($p, ($n).max(0) as usize) }
+    };
+}
+
+/// y = A x, A r×c.
+///
+/// # Safety
+/// Pointers valid for the given sizes.
+pub unsafe extern "C" fn vppl_matvec(y: *mut f64, a: *const f64, r: i64, c: i64, x: *const f64) {
+    linalg::matvec(slice!(a, r * c), r as usize, c as usize, slice!(x, c), slice!(mut y, r));
+}
+
+/// y = xᵀ A (a row vector), A r×c, x of length r.
+///
+/// # Safety
+/// Pointers valid for the given sizes.
+pub unsafe extern "C" fn vppl_vecmat(y: *mut f64, x: *const f64, a: *const f64, r: i64, c: i64) {
+    linalg::matvec_t(slice!(a, r * c), r as usize, c as usize, slice!(x, r), slice!(mut y, c));
+}
+
+/// C = A B, A m×k, B k×n.
+///
+/// # Safety
+/// Pointers valid for the given sizes.
+pub unsafe extern "C" fn vppl_matmul(c: *mut f64, a: *const f64, b: *const f64, m: i64, k: i64, n: i64) {
+    linalg::matmul(slice!(a, m * k), slice!(b, k * n), m as usize, k as usize, n as usize, slice!(mut c, m * n));
+}
+
+/// acc += Aᵀ g, A r×c.
+///
+/// # Safety
+/// Pointers valid for the given sizes.
+pub unsafe extern "C" fn vppl_acc_mat_t_vec(acc: *mut f64, a: *const f64, r: i64, c: i64, g: *const f64) {
+    linalg::matvec_t_acc(slice!(a, r * c), r as usize, c as usize, slice!(g, r), slice!(mut acc, c));
+}
+
+/// acc += A g, A r×c.
+///
+/// # Safety
+/// Pointers valid for the given sizes.
+pub unsafe extern "C" fn vppl_acc_mat_vec(acc: *mut f64, a: *const f64, r: i64, c: i64, g: *const f64) {
+    linalg::matvec_acc(slice!(a, r * c), r as usize, c as usize, slice!(g, c), slice!(mut acc, r));
+}
+
+/// acc (r×c) += x yᵀ.
+///
+/// # Safety
+/// Pointers valid for the given sizes.
+pub unsafe extern "C" fn vppl_acc_outer(acc: *mut f64, r: i64, c: i64, x: *const f64, y: *const f64) {
+    linalg::rank1_update(1.0, slice!(x, r), slice!(y, c), slice!(mut acc, r * c), r as usize, c as usize);
+}
+
+/// acc (m×k) += G Bᵀ, G m×n, B k×n.
+///
+/// # Safety
+/// Pointers valid for the given sizes.
+pub unsafe extern "C" fn vppl_acc_matmul_bt(acc: *mut f64, g: *const f64, b: *const f64, m: i64, n: i64, k: i64) {
+    linalg::matmul_nt_acc(
+        slice!(g, m * n),
+        slice!(b, k * n),
+        m as usize,
+        n as usize,
+        k as usize,
+        slice!(mut acc, m * k),
+    );
+}
+
+/// acc (k×n) += Aᵀ G, A m×k, G m×n.
+///
+/// # Safety
+/// Pointers valid for the given sizes.
+pub unsafe extern "C" fn vppl_acc_mat_t_mul(acc: *mut f64, a: *const f64, g: *const f64, m: i64, k: i64, n: i64) {
+    linalg::matmul_tn_acc(
+        slice!(a, m * k),
+        slice!(g, m * n),
+        m as usize,
+        k as usize,
+        n as usize,
+        slice!(mut acc, k * n),
+    );
+}
+
+/// L = chol(A); returns 0 if A is not symmetric positive definite.
+///
+/// # Safety
+/// Pointers valid for n×n elements.
+pub unsafe extern "C" fn vppl_cholesky(l: *mut f64, a: *const f64, n: i64) -> i64 {
+    i64::from(linalg::cholesky(slice!(a, n * n), n as usize, slice!(mut l, n * n)).is_ok())
+}
+
+/// acc(A) += adjoint of the Cholesky factorisation given L and adj(L).
+///
+/// # Safety
+/// Pointers valid for n×n elements.
+pub unsafe extern "C" fn vppl_acc_cholesky(acc: *mut f64, l: *const f64, l_adj: *const f64, n: i64) {
+    linalg::cholesky_adjoint_symmetric(slice!(l, n * n), slice!(l_adj, n * n), n as usize, slice!(mut acc, n * n));
+}
+
+/// x = L⁻¹ v.
+///
+/// # Safety
+/// Pointers valid for the given sizes.
+pub unsafe extern "C" fn vppl_tri_solve(x: *mut f64, l: *const f64, v: *const f64, n: i64) {
+    let x = slice!(mut x, n);
+    x.copy_from_slice(slice!(v, n));
+    linalg::solve_lower(slice!(l, n * n), n as usize, x);
+}
+
+/// Adjoint of x = L⁻¹ v: w = L⁻ᵀ g; acc_v += w; acc_l −= lower(w xᵀ). Null accumulators are
+/// skipped.
+///
+/// # Safety
+/// Pointers valid for the given sizes (accumulators may be null).
+pub unsafe extern "C" fn vppl_acc_tri_solve(
+    acc_v: *mut f64,
+    acc_l: *mut f64,
+    l: *const f64,
+    x: *const f64,
+    g: *const f64,
+    n: i64,
+) {
+    let nn = n.max(0) as usize;
+    let mut w = slice!(g, n).to_vec();
+    linalg::solve_lower_t(slice!(l, n * n), nn, &mut w);
+    if !acc_v.is_null() {
+        for (a, b) in slice!(mut acc_v, n).iter_mut().zip(&w) {
+            *a += *b;
+        }
+    }
+    if !acc_l.is_null() {
+        let x = slice!(x, n);
+        let acc = slice!(mut acc_l, n * n);
+        for j in 0..nn {
+            for i in j..nn {
+                acc[j * nn + i] -= w[i] * x[j];
+            }
+        }
+    }
+}
+
+// ---- scalar functions --------------------------------------------------------------------------
+
+macro_rules! unary {
+    ($($name:ident => $f:expr),* $(,)?) => {
+        $(pub extern "C" fn $name(x: f64) -> f64 { ($f)(x) })*
+    };
+}
+
+unary! {
+    vppl_exp => f64::exp,
+    vppl_log => f64::ln,
+    vppl_log1p => f64::ln_1p,
+    vppl_expm1 => f64::exp_m1,
+    vppl_sin => f64::sin,
+    vppl_cos => f64::cos,
+    vppl_tan => f64::tan,
+    vppl_tanh => f64::tanh,
+    vppl_atan => f64::atan,
+    vppl_round => f64::round,
+    vppl_lgamma => special::lgamma,
+    vppl_digamma => special::digamma,
+    vppl_trigamma => special::trigamma,
+    vppl_tetragamma => special::tetragamma,
+    vppl_erf => special::erf,
+    vppl_erfc => special::erfc,
+    vppl_phi => special::Phi,
+    vppl_inv_phi => special::inv_Phi,
+    vppl_log1p_exp => special::log1p_exp,
+    vppl_log1m_exp => special::log1m_exp,
+    vppl_inv_logit => special::inv_logit,
+    vppl_log_inv_logit => special::log_inv_logit,
+    vppl_log1m_inv_logit => special::log1m_inv_logit,
+}
+
+pub extern "C" fn vppl_pow(x: f64, y: f64) -> f64 {
+    x.powf(y)
+}
+
+/// Every symbol compiled code may call, with its address, for the JIT's symbol table and for
+/// linking standalone executables.
+pub fn symbols() -> Vec<(&'static str, *const u8)> {
+    vec![
+        ("vppl_alloc", vppl_alloc as *const u8),
+        ("vppl_push_f64", vppl_push_f64 as *const u8),
+        ("vppl_pop_f64", vppl_pop_f64 as *const u8),
+        ("vppl_push_i64", vppl_push_i64 as *const u8),
+        ("vppl_pop_i64", vppl_pop_i64 as *const u8),
+        ("vppl_push_all", vppl_push_all as *const u8),
+        ("vppl_pop_all", vppl_pop_all as *const u8),
+        ("vppl_error", vppl_error as *const u8),
+        ("vppl_copy", vppl_copy as *const u8),
+        ("vppl_acc_add", vppl_acc_add as *const u8),
+        ("vppl_zero", vppl_zero as *const u8),
+        ("vppl_matvec", vppl_matvec as *const u8),
+        ("vppl_vecmat", vppl_vecmat as *const u8),
+        ("vppl_matmul", vppl_matmul as *const u8),
+        ("vppl_acc_mat_t_vec", vppl_acc_mat_t_vec as *const u8),
+        ("vppl_acc_mat_vec", vppl_acc_mat_vec as *const u8),
+        ("vppl_acc_outer", vppl_acc_outer as *const u8),
+        ("vppl_acc_matmul_bt", vppl_acc_matmul_bt as *const u8),
+        ("vppl_acc_mat_t_mul", vppl_acc_mat_t_mul as *const u8),
+        ("vppl_cholesky", vppl_cholesky as *const u8),
+        ("vppl_acc_cholesky", vppl_acc_cholesky as *const u8),
+        ("vppl_tri_solve", vppl_tri_solve as *const u8),
+        ("vppl_acc_tri_solve", vppl_acc_tri_solve as *const u8),
+        ("vppl_exp", vppl_exp as *const u8),
+        ("vppl_log", vppl_log as *const u8),
+        ("vppl_log1p", vppl_log1p as *const u8),
+        ("vppl_expm1", vppl_expm1 as *const u8),
+        ("vppl_sin", vppl_sin as *const u8),
+        ("vppl_cos", vppl_cos as *const u8),
+        ("vppl_tan", vppl_tan as *const u8),
+        ("vppl_tanh", vppl_tanh as *const u8),
+        ("vppl_atan", vppl_atan as *const u8),
+        ("vppl_round", vppl_round as *const u8),
+        ("vppl_lgamma", vppl_lgamma as *const u8),
+        ("vppl_digamma", vppl_digamma as *const u8),
+        ("vppl_trigamma", vppl_trigamma as *const u8),
+        ("vppl_tetragamma", vppl_tetragamma as *const u8),
+        ("vppl_erf", vppl_erf as *const u8),
+        ("vppl_erfc", vppl_erfc as *const u8),
+        ("vppl_phi", vppl_phi as *const u8),
+        ("vppl_inv_phi", vppl_inv_phi as *const u8),
+        ("vppl_log1p_exp", vppl_log1p_exp as *const u8),
+        ("vppl_log1m_exp", vppl_log1m_exp as *const u8),
+        ("vppl_inv_logit", vppl_inv_logit as *const u8),
+        ("vppl_log_inv_logit", vppl_log_inv_logit as *const u8),
+        ("vppl_log1m_inv_logit", vppl_log1m_inv_logit as *const u8),
+        ("vppl_pow", vppl_pow as *const u8),
+    ]
+}

@@ -1,0 +1,270 @@
+//! A model whose entry points are native functions (from the JIT or linked in ahead of time),
+//! with its data loaded: the [`Model`] implementation behind every fit.
+
+use std::sync::Mutex;
+
+use rand_chacha::ChaCha8Rng;
+
+use crate::abi::{Ctx, MAX_RANK, Slot};
+use crate::data::{DataFile, DataSpec, Values};
+use crate::model::{EvalError, EvalErrorKind, Model, OutputName};
+
+/// The common signature of every entry point: `(ctx, theta, n, out) -> value`.
+pub type EntryFn = unsafe extern "C" fn(*mut Ctx, *const f64, i64, *mut f64) -> f64;
+
+/// The native entry points of one model.
+#[derive(Clone, Copy)]
+pub struct Entries {
+    pub load: EntryFn,
+    pub sizes: EntryFn,
+    pub log_density: EntryFn,
+    pub log_density_propto: EntryFn,
+    pub gradient: EntryFn,
+    pub write_array: EntryFn,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SiteKind {
+    Domain,
+    Index,
+    Fatal,
+    Data,
+}
+
+/// What an error raised by compiled code means: `{}` in `message` are filled with the two
+/// values the code passes.
+#[derive(Clone, Debug)]
+pub struct ErrorSiteInfo {
+    pub kind: SiteKind,
+    pub message: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Everything about a model except its code.
+#[derive(Clone, Debug)]
+pub struct ModelMeta {
+    pub name: String,
+    pub data: Vec<DataSpec>,
+    pub n_transformed_data: usize,
+    /// Output variables (name, rank), in output order.
+    pub outputs: Vec<(String, usize)>,
+    /// Error sites of each entry point, in the order of [`Entry`].
+    pub errors: [Vec<ErrorSiteInfo>; 6],
+}
+
+/// Indices into [`ModelMeta::errors`].
+#[derive(Clone, Copy)]
+pub enum Entry {
+    Load = 0,
+    Sizes = 1,
+    LogDensity = 2,
+    LogDensityPropto = 3,
+    Gradient = 4,
+    WriteArray = 5,
+}
+
+pub struct CompiledModel {
+    entries: Entries,
+    meta: ModelMeta,
+    slots: Box<[Slot]>,
+    /// Owners of the memory the slots point into.
+    _data: Vec<Values>,
+    _transformed_data: Vec<Vec<u64>>,
+    n_unconstrained: usize,
+    output_names: Vec<OutputName>,
+    pool: Mutex<Vec<Box<Ctx>>>,
+}
+
+// Safety: the slots point into buffers owned by the model and never written after loading;
+// every evaluation gets its own Ctx from the pool.
+unsafe impl Sync for CompiledModel {}
+unsafe impl Send for CompiledModel {}
+
+/// Why a model could not be loaded with the given data.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadError {
+    pub message: String,
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl CompiledModel {
+    /// Reads the data, runs the load entry point (data checks, transformed data) and the sizes
+    /// entry point.
+    pub fn new(entries: Entries, meta: ModelMeta, data: &DataFile) -> Result<CompiledModel, LoadError> {
+        let n_slots = meta.data.len() + meta.n_transformed_data;
+        let empty = Slot { ptr: std::ptr::null_mut(), dims: [0; MAX_RANK] };
+        let mut slots = vec![empty; n_slots].into_boxed_slice();
+        let mut owned = Vec::new();
+        for (i, spec) in meta.data.iter().enumerate() {
+            let value = data.get(spec).map_err(|e| LoadError { message: e.to_string() })?;
+            let mut values = value.values;
+            // A scalar or an empty container still gets a valid pointer.
+            let ptr = match &mut values {
+                Values::Int(v) => {
+                    if v.is_empty() {
+                        v.push(0);
+                        v.pop();
+                    }
+                    v.as_mut_ptr() as *mut u8
+                }
+                Values::Real(v) => v.as_mut_ptr() as *mut u8,
+            };
+            slots[i].ptr = ptr;
+            for (d, n) in value.dims.iter().enumerate().take(MAX_RANK) {
+                slots[i].dims[d] = *n as i64;
+            }
+            owned.push(values);
+        }
+        let mut model = CompiledModel {
+            entries,
+            meta,
+            slots,
+            _data: owned,
+            _transformed_data: Vec::new(),
+            n_unconstrained: 0,
+            output_names: Vec::new(),
+            pool: Mutex::new(Vec::new()),
+        };
+        let mut ctx = Ctx::new(model.slots.as_mut_ptr());
+        // Safety: the load function reads the slots set up above and writes transformed data
+        // slots, whose memory comes from ctx's arena and is kept below.
+        let status = unsafe { (model.entries.load)(&mut ctx, std::ptr::null(), 0, std::ptr::null_mut()) };
+        if status.is_nan() {
+            return Err(LoadError { message: model.error_message(Entry::Load, &ctx).message });
+        }
+        model._transformed_data = ctx.take_arena();
+        let n_sizes = 1 + model.meta.outputs.iter().map(|(_, r)| r).sum::<usize>();
+        let mut sizes = vec![0.0; n_sizes];
+        ctx.reset();
+        ctx.slots = model.slots.as_mut_ptr();
+        // Safety: sizes writes exactly n_sizes values.
+        let status = unsafe { (model.entries.sizes)(&mut ctx, std::ptr::null(), 0, sizes.as_mut_ptr()) };
+        if status.is_nan() {
+            return Err(LoadError { message: model.error_message(Entry::Sizes, &ctx).message });
+        }
+        model.n_unconstrained = sizes[0] as usize;
+        let mut pos = 1;
+        let mut names = Vec::new();
+        for (name, rank) in &model.meta.outputs {
+            let dims: Vec<usize> = sizes[pos..pos + rank].iter().map(|d| d.max(0.0) as usize).collect();
+            pos += rank;
+            names.extend(column_major_names(name, &dims));
+        }
+        model.output_names = names;
+        Ok(model)
+    }
+
+    pub fn meta(&self) -> &ModelMeta {
+        &self.meta
+    }
+
+    fn with_ctx<R>(&self, f: impl FnOnce(&mut Ctx) -> R) -> R {
+        let mut ctx = self
+            .pool
+            .lock()
+            .map(|mut p| p.pop())
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| Box::new(Ctx::new(self.slots.as_ptr() as *mut Slot)));
+        ctx.reset();
+        let r = f(&mut ctx);
+        if let Ok(mut p) = self.pool.lock() {
+            p.push(ctx);
+        }
+        r
+    }
+
+    fn error_message(&self, entry: Entry, ctx: &Ctx) -> EvalError {
+        let sites = &self.meta.errors[entry as usize];
+        let Some(site) = usize::try_from(ctx.error_site).ok().and_then(|i| sites.get(i)) else {
+            return EvalError { kind: EvalErrorKind::Domain, message: "a non-finite value was computed".into() };
+        };
+        let mut message = String::new();
+        let mut values = ctx.error_values.iter();
+        let mut rest = site.message.as_str();
+        while let Some(i) = rest.find("{}") {
+            message.push_str(&rest[..i]);
+            message.push_str(&format_number(*values.next().unwrap_or(&f64::NAN)));
+            rest = &rest[i + 2..];
+        }
+        message.push_str(rest);
+        let kind = match site.kind {
+            SiteKind::Domain => EvalErrorKind::Domain,
+            SiteKind::Index => EvalErrorKind::Index,
+            SiteKind::Fatal | SiteKind::Data => EvalErrorKind::Fatal,
+        };
+        let message = format!("{message} (at {}:{}:{})", self.meta.name, site.line, site.column);
+        EvalError { kind, message }
+    }
+
+    fn run(&self, entry: Entry, f: EntryFn, theta: &[f64], out: &mut [f64]) -> Result<f64, EvalError> {
+        assert_eq!(theta.len(), self.n_unconstrained, "theta has the model's unconstrained dimension");
+        self.with_ctx(|ctx| {
+            // Safety: theta has n_unconstrained elements; out is sized by the caller for the
+            // entry point (gradient: n_unconstrained; write_array: the outputs).
+            let value = unsafe { f(ctx, theta.as_ptr(), theta.len() as i64, out.as_mut_ptr()) };
+            if ctx.error_site >= 0 {
+                return Err(self.error_message(entry, ctx));
+            }
+            Ok(value)
+        })
+    }
+}
+
+/// Names of every element in Stan's output order: the first index varies fastest.
+fn column_major_names(name: &str, dims: &[usize]) -> Vec<OutputName> {
+    let total: usize = dims.iter().product();
+    let mut out = Vec::with_capacity(total);
+    for k in 0..total {
+        let mut rem = k;
+        let mut indices = Vec::with_capacity(dims.len());
+        for d in dims {
+            indices.push(rem % d + 1);
+            rem /= d;
+        }
+        out.push(OutputName { name: name.to_string(), indices });
+    }
+    if dims.is_empty() {
+        out.push(OutputName { name: name.to_string(), indices: vec![] });
+        out.truncate(1);
+    }
+    out
+}
+
+fn format_number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 { format!("{}", x as i64) } else { format!("{x}") }
+}
+
+impl Model for CompiledModel {
+    fn n_unconstrained(&self) -> usize {
+        self.n_unconstrained
+    }
+
+    fn output_names(&self) -> &[OutputName] {
+        &self.output_names
+    }
+
+    fn log_density(&self, theta: &[f64], propto: bool) -> Result<f64, EvalError> {
+        let (entry, f) = if propto {
+            (Entry::LogDensityPropto, self.entries.log_density_propto)
+        } else {
+            (Entry::LogDensity, self.entries.log_density)
+        };
+        self.run(entry, f, theta, &mut [])
+    }
+
+    fn log_density_gradient(&self, theta: &[f64], grad: &mut [f64]) -> Result<f64, EvalError> {
+        grad.fill(0.0);
+        self.run(Entry::Gradient, self.entries.gradient, theta, grad)
+    }
+
+    fn write_array(&self, theta: &[f64], _rng: &mut ChaCha8Rng, out: &mut [f64]) -> Result<(), EvalError> {
+        self.run(Entry::WriteArray, self.entries.write_array, theta, out).map(|_| ())
+    }
+}

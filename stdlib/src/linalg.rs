@@ -1,0 +1,508 @@
+//! Dense linear-algebra kernels on raw `f64` slices.
+//!
+//! Storage: matrices are **column-major**; element (i, j) of an r×c matrix is
+//! at index `j * r + i`. Vectors are plain slices. Dimensions are passed
+//! explicitly and checked with `debug_assert!` only.
+//!
+//! Loops are arranged so the innermost loop runs down a column (contiguous
+//! memory) and is a plain `axpy` or `dot`, which LLVM auto-vectorises.
+//! `*_acc` variants accumulate (`+=`) and are the building blocks of reverse-mode
+//! adjoint rules.
+
+use std::fmt;
+
+/// Failure of a factorisation.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum LinalgError {
+    /// The matrix is not (numerically) positive definite: the pivot of the
+    /// given 0-based column was not a finite positive number.
+    NotPositiveDefinite {
+        /// Column at which the factorisation broke down.
+        column: usize,
+    },
+}
+
+impl fmt::Display for LinalgError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LinalgError::NotPositiveDefinite { column } => {
+                write!(f, "matrix is not positive definite (pivot {column} is not positive)")
+            }
+        }
+    }
+}
+
+impl std::error::Error for LinalgError {}
+
+// ---------------------------------------------------------------------------
+// Level 1.
+
+/// Dot product Σ_i x_i y_i, with four independent accumulators (vectorises;
+/// summation order differs from a naive loop by rounding only).
+/// Precondition: `x.len() == y.len()`.
+#[inline]
+pub fn dot(x: &[f64], y: &[f64]) -> f64 {
+    debug_assert_eq!(x.len(), y.len());
+    let n = x.len().min(y.len());
+    let (x, y) = (&x[..n], &y[..n]);
+    let mut acc = [0.0f64; 4];
+    let xc = x.chunks_exact(4);
+    let yc = y.chunks_exact(4);
+    let (xr, yr) = (xc.remainder(), yc.remainder());
+    for (a, b) in xc.zip(yc) {
+        acc[0] += a[0] * b[0];
+        acc[1] += a[1] * b[1];
+        acc[2] += a[2] * b[2];
+        acc[3] += a[3] * b[3];
+    }
+    let mut tail = 0.0;
+    for (a, b) in xr.iter().zip(yr) {
+        tail += a * b;
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
+}
+
+/// y += α x. Precondition: `x.len() == y.len()`.
+#[inline]
+pub fn axpy(alpha: f64, x: &[f64], y: &mut [f64]) {
+    debug_assert_eq!(x.len(), y.len());
+    for (yi, xi) in y.iter_mut().zip(x) {
+        *yi += alpha * xi;
+    }
+}
+
+/// y += α₀x₀ + α₁x₁ + α₂x₂ + α₃x₃ (one pass over y for four columns).
+#[inline]
+fn axpy4(al: [f64; 4], x0: &[f64], x1: &[f64], x2: &[f64], x3: &[f64], y: &mut [f64]) {
+    let n = y.len();
+    let (x0, x1, x2, x3) = (&x0[..n], &x1[..n], &x2[..n], &x3[..n]);
+    for i in 0..n {
+        y[i] += al[0] * x0[i] + al[1] * x1[i] + al[2] * x2[i] + al[3] * x3[i];
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Level 2.
+
+/// y += A x with A r×c (column-major), x of length c, y of length r.
+/// Runs down columns of A, four at a time.
+pub fn matvec_acc(a: &[f64], rows: usize, cols: usize, x: &[f64], y: &mut [f64]) {
+    debug_assert_eq!(a.len(), rows * cols);
+    debug_assert_eq!(x.len(), cols);
+    debug_assert_eq!(y.len(), rows);
+    let col = |j: usize| &a[j * rows..(j + 1) * rows];
+    let mut j = 0;
+    while j + 4 <= cols {
+        axpy4([x[j], x[j + 1], x[j + 2], x[j + 3]], col(j), col(j + 1), col(j + 2), col(j + 3), y);
+        j += 4;
+    }
+    while j < cols {
+        axpy(x[j], col(j), y);
+        j += 1;
+    }
+}
+
+/// y = A x with A r×c (column-major), x of length c, y of length r.
+pub fn matvec(a: &[f64], rows: usize, cols: usize, x: &[f64], y: &mut [f64]) {
+    y.fill(0.0);
+    matvec_acc(a, rows, cols, x, y);
+}
+
+/// y += Aᵀ x with A r×c, x of length r, y of length c (dot products of columns).
+pub fn matvec_t_acc(a: &[f64], rows: usize, cols: usize, x: &[f64], y: &mut [f64]) {
+    debug_assert_eq!(a.len(), rows * cols);
+    debug_assert_eq!(x.len(), rows);
+    debug_assert_eq!(y.len(), cols);
+    for (j, yj) in y.iter_mut().enumerate() {
+        *yj += dot(&a[j * rows..(j + 1) * rows], x);
+    }
+}
+
+/// y = Aᵀ x with A r×c, x of length r, y of length c.
+pub fn matvec_t(a: &[f64], rows: usize, cols: usize, x: &[f64], y: &mut [f64]) {
+    y.fill(0.0);
+    matvec_t_acc(a, rows, cols, x, y);
+}
+
+/// Rank-1 update A += α x yᵀ with A r×c, x of length r, y of length c.
+pub fn rank1_update(alpha: f64, x: &[f64], y: &[f64], a: &mut [f64], rows: usize, cols: usize) {
+    debug_assert_eq!(a.len(), rows * cols);
+    debug_assert_eq!(x.len(), rows);
+    debug_assert_eq!(y.len(), cols);
+    for (j, &yj) in y.iter().enumerate() {
+        axpy(alpha * yj, x, &mut a[j * rows..(j + 1) * rows]);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Level 3.
+
+/// C += A B with A m×k, B k×n, C m×n (all column-major).
+/// Each column of C is updated by four columns of A per pass.
+pub fn matmul_acc(a: &[f64], b: &[f64], m: usize, k: usize, n: usize, c: &mut [f64]) {
+    debug_assert_eq!(a.len(), m * k);
+    debug_assert_eq!(b.len(), k * n);
+    debug_assert_eq!(c.len(), m * n);
+    let acol = |p: usize| &a[p * m..(p + 1) * m];
+    for j in 0..n {
+        let bj = &b[j * k..(j + 1) * k];
+        let cj = &mut c[j * m..(j + 1) * m];
+        let mut p = 0;
+        while p + 4 <= k {
+            axpy4([bj[p], bj[p + 1], bj[p + 2], bj[p + 3]], acol(p), acol(p + 1), acol(p + 2), acol(p + 3), cj);
+            p += 4;
+        }
+        while p < k {
+            axpy(bj[p], acol(p), cj);
+            p += 1;
+        }
+    }
+}
+
+/// C = A B with A m×k, B k×n, C m×n.
+pub fn matmul(a: &[f64], b: &[f64], m: usize, k: usize, n: usize, c: &mut [f64]) {
+    c.fill(0.0);
+    matmul_acc(a, b, m, k, n, c);
+}
+
+/// C += Aᵀ B with A k×m, B k×n, C m×n: C(i,j) += dot(A(:,i), B(:,j)).
+/// (Adjoint of a product with respect to its right factor: B̄ += Aᵀ C̄.)
+pub fn matmul_tn_acc(a: &[f64], b: &[f64], m: usize, k: usize, n: usize, c: &mut [f64]) {
+    debug_assert_eq!(a.len(), k * m);
+    debug_assert_eq!(b.len(), k * n);
+    debug_assert_eq!(c.len(), m * n);
+    for j in 0..n {
+        let bj = &b[j * k..(j + 1) * k];
+        for i in 0..m {
+            c[j * m + i] += dot(&a[i * k..(i + 1) * k], bj);
+        }
+    }
+}
+
+/// C += A Bᵀ with A m×k, B n×k, C m×n.
+/// (Adjoint of a product with respect to its left factor: Ā += C̄ Bᵀ.)
+pub fn matmul_nt_acc(a: &[f64], b: &[f64], m: usize, k: usize, n: usize, c: &mut [f64]) {
+    debug_assert_eq!(a.len(), m * k);
+    debug_assert_eq!(b.len(), n * k);
+    debug_assert_eq!(c.len(), m * n);
+    let acol = |p: usize| &a[p * m..(p + 1) * m];
+    for j in 0..n {
+        let cj = &mut c[j * m..(j + 1) * m];
+        let bj = |p: usize| b[p * n + j];
+        let mut p = 0;
+        while p + 4 <= k {
+            axpy4([bj(p), bj(p + 1), bj(p + 2), bj(p + 3)], acol(p), acol(p + 1), acol(p + 2), acol(p + 3), cj);
+            p += 4;
+        }
+        while p < k {
+            axpy(bj(p), acol(p), cj);
+            p += 1;
+        }
+    }
+}
+
+/// Bᵀ (c×r) of an r×c matrix B, written to `out`.
+pub fn transpose(b: &[f64], rows: usize, cols: usize, out: &mut [f64]) {
+    debug_assert_eq!(b.len(), rows * cols);
+    debug_assert_eq!(out.len(), rows * cols);
+    for j in 0..cols {
+        for i in 0..rows {
+            out[i * cols + j] = b[j * rows + i];
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Cholesky factorisation.
+
+/// In-place lower Cholesky factorisation A = L Lᵀ of an n×n matrix.
+///
+/// Only the lower triangle of `a` is read (the matrix is assumed symmetric,
+/// as Stan checks separately); on success `a` holds L with the strict upper
+/// triangle set to zero. Left-looking column algorithm:
+/// L(j:n, j) = (A(j:n, j) - Σ_{k<j} L(j,k) L(j:n, k)) / L(j,j), L(j,j) = √pivot.
+/// Returns [`LinalgError::NotPositiveDefinite`] if a pivot is not finite and > 0
+/// (then `a` is partly overwritten).
+pub fn cholesky_in_place(a: &mut [f64], n: usize) -> Result<(), LinalgError> {
+    debug_assert_eq!(a.len(), n * n);
+    for j in 0..n {
+        // column j, rows j..n, minus contributions of previous columns
+        for k in 0..j {
+            let ljk = a[k * n + j];
+            if ljk != 0.0 {
+                let (prev, cur) = a.split_at_mut(j * n);
+                axpy(-ljk, &prev[k * n + j..k * n + n], &mut cur[j..n]);
+            }
+        }
+        let pivot = a[j * n + j];
+        if !(pivot > 0.0 && pivot.is_finite()) {
+            return Err(LinalgError::NotPositiveDefinite { column: j });
+        }
+        let d = pivot.sqrt();
+        a[j * n + j] = d;
+        let inv = 1.0 / d;
+        for v in &mut a[j * n + j + 1..j * n + n] {
+            *v *= inv;
+        }
+        for v in &mut a[j * n..j * n + j] {
+            *v = 0.0;
+        }
+    }
+    Ok(())
+}
+
+/// Out-of-place lower Cholesky factor: `l` receives L with A = L Lᵀ (see
+/// [`cholesky_in_place`]; only the lower triangle of `a` is read).
+pub fn cholesky(a: &[f64], n: usize, l: &mut [f64]) -> Result<(), LinalgError> {
+    debug_assert_eq!(a.len(), n * n);
+    debug_assert_eq!(l.len(), n * n);
+    l.copy_from_slice(a);
+    cholesky_in_place(l, n)
+}
+
+/// Reverse-mode adjoint of L = chol(A): given L and L̄ (only the lower
+/// triangle of `l_adj` is read), **accumulates** Ā into `a_adj`.
+///
+/// Convention (Stan's): the factorisation reads only the lower triangle of A,
+/// so Ā is lower triangular — Ā(i,j), i > j, is the derivative with respect
+/// to the symmetric pair {A(i,j), A(j,i)} moved together, and the strict upper
+/// triangle of `a_adj` is left untouched. Use [`cholesky_adjoint_symmetric`]
+/// for the symmetric split.
+///
+/// Algorithm: the unblocked reverse sweep of Murray (2016), "Differentiation
+/// of the Cholesky decomposition" — the element recurrence
+/// L(i,j) = (A(i,j) - Σ_{k<j} L(i,k)L(j,k)) / L(j,j) run backwards, with
+/// rows of L and L̄ held contiguously so the inner updates vectorise. O(n³/3).
+pub fn cholesky_adjoint(l: &[f64], l_adj: &[f64], n: usize, a_adj: &mut [f64]) {
+    debug_assert_eq!(l.len(), n * n);
+    debug_assert_eq!(l_adj.len(), n * n);
+    debug_assert_eq!(a_adj.len(), n * n);
+    // Row-major copies: lt[i*n + k] = L(i,k), g[i*n + k] = L̄(i,k) (lower part).
+    let mut lt = vec![0.0; n * n];
+    let mut g = vec![0.0; n * n];
+    for j in 0..n {
+        for i in j..n {
+            lt[i * n + j] = l[j * n + i];
+            g[i * n + j] = l_adj[j * n + i];
+        }
+    }
+    for i in (0..n).rev() {
+        for j in (0..=i).rev() {
+            let s = if i == j {
+                0.5 * g[i * n + i] / lt[i * n + i]
+            } else {
+                let s = g[i * n + j] / lt[j * n + j];
+                g[j * n + j] -= s * lt[i * n + j];
+                s
+            };
+            a_adj[j * n + i] += s;
+            if j > 0 && s != 0.0 {
+                if i == j {
+                    // L̄(i,k) -= 2 s L(i,k): both updates hit the same row.
+                    let (gi, li) = (&mut g[i * n..i * n + j], &lt[i * n..i * n + j]);
+                    axpy(-2.0 * s, li, gi);
+                } else {
+                    // rows i > j: split borrows
+                    let (lo, hi) = g.split_at_mut(i * n);
+                    axpy(-s, &lt[j * n..j * n + j], &mut hi[..j]);
+                    axpy(-s, &lt[i * n..i * n + j], &mut lo[j * n..j * n + j]);
+                }
+            }
+        }
+    }
+}
+
+/// As [`cholesky_adjoint`], but accumulates the symmetric form: each
+/// off-diagonal value is split equally between (i,j) and (j,i), so that
+/// Σ_ij Ā_ij dA_ij is the directional derivative for any *symmetric* dA.
+pub fn cholesky_adjoint_symmetric(l: &[f64], l_adj: &[f64], n: usize, a_adj: &mut [f64]) {
+    let mut low = vec![0.0; n * n];
+    cholesky_adjoint(l, l_adj, n, &mut low);
+    for j in 0..n {
+        a_adj[j * n + j] += low[j * n + j];
+        for i in j + 1..n {
+            let h = 0.5 * low[j * n + i];
+            a_adj[j * n + i] += h;
+            a_adj[i * n + j] += h;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Triangular solves with a lower-triangular L (n×n, column-major; the strict
+// upper triangle is never read).
+
+/// Solve L x = b in place (forward substitution, column-oriented axpy form).
+pub fn solve_lower(l: &[f64], n: usize, b: &mut [f64]) {
+    debug_assert_eq!(l.len(), n * n);
+    debug_assert_eq!(b.len(), n);
+    for j in 0..n {
+        let xj = b[j] / l[j * n + j];
+        b[j] = xj;
+        if xj != 0.0 {
+            axpy(-xj, &l[j * n + j + 1..j * n + n], &mut b[j + 1..n]);
+        }
+    }
+}
+
+/// Solve Lᵀ x = b in place (back substitution; dot products down columns of L).
+pub fn solve_lower_t(l: &[f64], n: usize, b: &mut [f64]) {
+    debug_assert_eq!(l.len(), n * n);
+    debug_assert_eq!(b.len(), n);
+    for j in (0..n).rev() {
+        let s = dot(&l[j * n + j + 1..j * n + n], &b[j + 1..n]);
+        b[j] = (b[j] - s) / l[j * n + j];
+    }
+}
+
+/// Solve L X = B in place for B n×m (each column independently).
+pub fn solve_lower_mat(l: &[f64], n: usize, b: &mut [f64], m: usize) {
+    debug_assert_eq!(b.len(), n * m);
+    for col in b.chunks_exact_mut(n).take(m) {
+        solve_lower(l, n, col);
+    }
+}
+
+/// Solve Lᵀ X = B in place for B n×m.
+pub fn solve_lower_t_mat(l: &[f64], n: usize, b: &mut [f64], m: usize) {
+    debug_assert_eq!(b.len(), n * m);
+    for col in b.chunks_exact_mut(n).take(m) {
+        solve_lower_t(l, n, col);
+    }
+}
+
+/// Solve X L = B in place (X = B L⁻¹, Stan's `mdivide_right_tri_low`) for B m×n:
+/// X(:,j) = (B(:,j) - Σ_{k>j} X(:,k) L(k,j)) / L(j,j), columns from the right.
+pub fn solve_lower_right(l: &[f64], n: usize, b: &mut [f64], m: usize) {
+    debug_assert_eq!(l.len(), n * n);
+    debug_assert_eq!(b.len(), m * n);
+    for j in (0..n).rev() {
+        let (left, right) = b.split_at_mut((j + 1) * m);
+        let bj = &mut left[j * m..];
+        for k in j + 1..n {
+            let lkj = l[j * n + k];
+            if lkj != 0.0 {
+                axpy(-lkj, &right[(k - j - 1) * m..(k - j) * m], bj);
+            }
+        }
+        let inv = 1.0 / l[j * n + j];
+        for v in bj.iter_mut() {
+            *v *= inv;
+        }
+    }
+}
+
+/// Solve A x = b in place given A's Cholesky factor L (L Lᵀ x = b).
+pub fn cholesky_solve(l: &[f64], n: usize, b: &mut [f64]) {
+    solve_lower(l, n, b);
+    solve_lower_t(l, n, b);
+}
+
+/// Solve A X = B in place for B n×m given A's Cholesky factor L.
+pub fn cholesky_solve_mat(l: &[f64], n: usize, b: &mut [f64], m: usize) {
+    solve_lower_mat(l, n, b, m);
+    solve_lower_t_mat(l, n, b, m);
+}
+
+/// ln det A = 2 Σ_j ln L(j,j) from A's Cholesky factor L.
+pub fn log_det_cholesky(l: &[f64], n: usize) -> f64 {
+    debug_assert_eq!(l.len(), n * n);
+    2.0 * (0..n).map(|j| l[j * n + j].ln()).sum::<f64>()
+}
+
+/// Inverse of a lower-triangular L (n×n), written to `out` (lower triangular).
+pub fn inverse_lower(l: &[f64], n: usize, out: &mut [f64]) {
+    debug_assert_eq!(out.len(), n * n);
+    out.fill(0.0);
+    for j in 0..n {
+        out[j * n + j] = 1.0;
+        // column j of L⁻¹ has zeros above row j; solve the trailing system.
+        let col = &mut out[j * n..(j + 1) * n];
+        for p in j..n {
+            let xp = col[p] / l[p * n + p];
+            col[p] = xp;
+            if xp != 0.0 {
+                axpy(-xp, &l[p * n + p + 1..p * n + n], &mut col[p + 1..n]);
+            }
+        }
+    }
+}
+
+/// Inverse of a symmetric positive-definite A via Cholesky:
+/// A⁻¹ = L⁻ᵀ L⁻¹, with an exactly symmetric result. Reads the lower triangle of `a`.
+pub fn inverse_spd(a: &[f64], n: usize, out: &mut [f64]) -> Result<(), LinalgError> {
+    debug_assert_eq!(a.len(), n * n);
+    debug_assert_eq!(out.len(), n * n);
+    let mut l = a.to_vec();
+    cholesky_in_place(&mut l, n)?;
+    let mut li = vec![0.0; n * n];
+    inverse_lower(&l, n, &mut li);
+    // out(i,j) = Σ_k Li(k,i) Li(k,j) over k >= max(i,j)
+    for j in 0..n {
+        for i in j..n {
+            let v = dot(&li[i * n + i..(i + 1) * n], &li[j * n + i..(j + 1) * n]);
+            out[j * n + i] = v;
+            out[i * n + j] = v;
+        }
+    }
+    Ok(())
+}
+
+/// Inverse of A = L Lᵀ from its Cholesky factor (Stan's `chol2inv`), symmetric result.
+pub fn chol2inv(l: &[f64], n: usize, out: &mut [f64]) {
+    let mut li = vec![0.0; n * n];
+    inverse_lower(l, n, &mut li);
+    for j in 0..n {
+        for i in j..n {
+            let v = dot(&li[i * n + i..(i + 1) * n], &li[j * n + i..(j + 1) * n]);
+            out[j * n + i] = v;
+            out[i * n + j] = v;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Multivariate normal with a Cholesky-factor covariance.
+
+/// ln N(y | μ, L Lᵀ) = -n/2 ln 2π - Σ ln L(j,j) - ½ zᵀz, z = L⁻¹(y - μ).
+/// Preconditions: `y`, `mu` of length n, `l` n×n lower with positive diagonal.
+pub fn multi_normal_cholesky_lpdf(y: &[f64], mu: &[f64], l: &[f64], n: usize) -> f64 {
+    debug_assert_eq!(y.len(), n);
+    debug_assert_eq!(mu.len(), n);
+    let mut z: Vec<f64> = y.iter().zip(mu).map(|(a, b)| a - b).collect();
+    solve_lower(l, n, &mut z);
+    const HALF_LOG_TWO_PI: f64 = 0.9189385332046728;
+    -(n as f64) * HALF_LOG_TWO_PI - 0.5 * log_det_cholesky(l, n) - 0.5 * dot(&z, &z)
+}
+
+/// Value and gradient of [`multi_normal_cholesky_lpdf`], accumulated with weight `adj`:
+/// with z = L⁻¹(y-μ) and s = L⁻ᵀ z,
+/// ∂/∂y = -s (∂/∂μ = +s, so callers negate `grad_y` for μ) and
+/// ∂/∂L = tril(s zᵀ) - diag(1/L(j,j)).
+/// `grad_y` (length n) and `grad_l` (n×n, lower triangle written) receive `+= adj · ∂`.
+pub fn multi_normal_cholesky_lpdf_grad(
+    y: &[f64],
+    mu: &[f64],
+    l: &[f64],
+    n: usize,
+    adj: f64,
+    grad_y: &mut [f64],
+    grad_l: &mut [f64],
+) -> f64 {
+    debug_assert_eq!(y.len(), n);
+    debug_assert_eq!(mu.len(), n);
+    debug_assert_eq!(grad_y.len(), n);
+    debug_assert_eq!(grad_l.len(), n * n);
+    let mut z: Vec<f64> = y.iter().zip(mu).map(|(a, b)| a - b).collect();
+    solve_lower(l, n, &mut z);
+    let mut s = z.clone();
+    solve_lower_t(l, n, &mut s);
+    axpy(-adj, &s, grad_y);
+    for j in 0..n {
+        let c = adj * z[j];
+        axpy(c, &s[j..n], &mut grad_l[j * n + j..(j + 1) * n]);
+        grad_l[j * n + j] -= adj / l[j * n + j];
+    }
+    const HALF_LOG_TWO_PI: f64 = 0.9189385332046728;
+    -(n as f64) * HALF_LOG_TWO_PI - 0.5 * log_det_cholesky(l, n) - 0.5 * dot(&z, &z)
+}

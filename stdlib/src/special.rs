@@ -1,0 +1,1496 @@
+//! Scalar special functions on `f64`: the native kernels behind Stan's
+//! special-function built-ins and the derivative rules that use them.
+//!
+//! Conventions (matching Stan Math / Boost where Stan defines a value):
+//! * NaN in gives NaN out.
+//! * Arguments outside a function's domain give NaN (Stan would throw a
+//!   domain error; the caller decides how to report it), except where Stan
+//!   returns a limit (e.g. `lgamma` at poles is `+inf`, `log1m_exp(0) = -inf`).
+//! * Accuracy targets ~1e-15 relative error wherever the function is well
+//!   conditioned; each function documents where that is not achieved.
+//!
+//! Names follow Stan's (`Phi`, `inv_Phi`, `lbeta`, ...). Derivative helpers
+//! are named `<function>_deriv` (one argument) or `<function>_grad`
+//! (several arguments).
+
+#![allow(non_snake_case)]
+
+use std::f64::consts::{FRAC_1_SQRT_2, LN_2, PI};
+
+/// Euler–Mascheroni constant γ.
+pub const EULER_GAMMA: f64 = 0.5772156649015329;
+/// ½·ln(2π).
+pub const HALF_LOG_TWO_PI: f64 = 0.9189385332046728;
+/// ln(π).
+pub const LOG_PI: f64 = 1.1447298858494002;
+/// 1/√π.
+pub const INV_SQRT_PI: f64 = 0.5641895835477563;
+/// 1/√(2π).
+pub const INV_SQRT_TWO_PI: f64 = 0.3989422804014327;
+/// √(2π).
+pub const SQRT_TWO_PI: f64 = 2.5066282746310007;
+/// √(2/π).
+const SQRT_TWO_OVER_PI: f64 = 0.7978845608028654;
+/// ln(machine epsilon), Stan's `LOG_EPSILON`.
+const LOG_EPSILON: f64 = -36.04365338911715;
+/// Relative tolerance for series and continued fractions.
+const EPS: f64 = 1e-16;
+/// Iteration cap for series and continued fractions (documented per function).
+const MAX_ITER: usize = 100_000;
+
+/// Bernoulli numbers B_2, B_4, ..., B_20.
+const BERN: [f64; 10] = [
+    1.0 / 6.0,
+    -1.0 / 30.0,
+    1.0 / 42.0,
+    -1.0 / 30.0,
+    5.0 / 66.0,
+    -691.0 / 2730.0,
+    7.0 / 6.0,
+    -3617.0 / 510.0,
+    43867.0 / 798.0,
+    -174611.0 / 330.0,
+];
+
+/// Threshold above which the asymptotic (Stirling-type) expansions are used.
+const ASYMPTOTIC: f64 = 10.0;
+
+// ---------------------------------------------------------------------------
+// Trigonometric helpers with exact argument reduction.
+
+/// sin(πx), exact at integers (returns ±0) and accurate for large |x|.
+pub fn sin_pi(x: f64) -> f64 {
+    if !x.is_finite() {
+        return f64::NAN;
+    }
+    let y = x.abs() % 2.0; // exact
+    let n = (2.0 * y).round();
+    let f = y - 0.5 * n; // exact, in [-0.25, 0.25]
+    let s = match n as i32 {
+        0 | 4 => (PI * f).sin(),
+        1 => (PI * f).cos(),
+        2 => -(PI * f).sin(),
+        _ => -(PI * f).cos(),
+    };
+    if x < 0.0 { -s } else { s }
+}
+
+/// cos(πx), exact zeros at half-integers.
+pub fn cos_pi(x: f64) -> f64 {
+    if !x.is_finite() {
+        return f64::NAN;
+    }
+    let y = x.abs() % 2.0;
+    let n = (2.0 * y).round();
+    let f = y - 0.5 * n;
+    match n as i32 {
+        0 | 4 => (PI * f).cos(),
+        1 => -(PI * f).sin(),
+        2 => -(PI * f).cos(),
+        _ => (PI * f).sin(),
+    }
+}
+
+fn is_nonpositive_integer(x: f64) -> bool {
+    x <= 0.0 && x == x.floor()
+}
+
+// ---------------------------------------------------------------------------
+// Gamma family.
+
+/// lgamma(2 + t) for |t| <= 0.5 by the Taylor series
+/// lgamma(2+t) = (1-γ) t + Σ_{k≥2} (-1)^k (ζ(k)-1)/k · t^k.
+fn lgamma2p(t: f64) -> f64 {
+    debug_assert!(t.abs() <= 0.5 + 1e-12);
+    let mut s = 0.0;
+    for &c in LGAMMA2P_COEF.iter().rev() {
+        s = s * t + c;
+    }
+    t * ((1.0 - EULER_GAMMA) + t * s)
+}
+
+/// (-1)^k (ζ(k)-1)/k for k = 2, 3, ...
+const LGAMMA2P_COEF: [f64; 45] = {
+    let mut c = [0.0; 45];
+    let mut i = 0;
+    while i < 45 {
+        let v = ZETA_M1[i] / (i + 2) as f64;
+        c[i] = if i % 2 == 0 { v } else { -v };
+        i += 1;
+    }
+    c
+};
+
+/// lgamma(1 + t) for t in [-0.5, 1.5], accurate to a few ulp relative
+/// (including near the zeros at t = 0 and t = 1).
+pub fn lgamma1p(t: f64) -> f64 {
+    if t.abs() <= 0.5 {
+        lgamma2p(t) - t.ln_1p()
+    } else if t <= 1.5 && t > 0.5 {
+        lgamma2p(t - 1.0)
+    } else {
+        lgamma(1.0 + t)
+    }
+}
+
+/// Stirling remainder δ(x) = lgamma(x) - [(x-½)ln x - x + ½ln(2π)]
+/// (Stan's `lgamma_stirling_diff`). For x >= 10 it is the asymptotic series
+/// Σ_k B_{2k} / (2k(2k-1) x^{2k-1}) (full relative accuracy); below 10 it is
+/// the difference lgamma(x) - lgamma_stirling(x) (absolute accuracy only).
+pub fn lgamma_stirling_diff(x: f64) -> f64 {
+    if x.is_nan() {
+        return f64::NAN;
+    }
+    if x == 0.0 {
+        return f64::INFINITY;
+    }
+    if x < ASYMPTOTIC {
+        return lgamma(x) - lgamma_stirling(x);
+    }
+    let z = 1.0 / (x * x);
+    let mut s = 0.0;
+    for k in (1..=BERN.len()).rev() {
+        let kk = (2 * k) as f64;
+        s = s * z + BERN[k - 1] / (kk * (kk - 1.0));
+    }
+    s / x
+}
+
+/// Derivative of [`lgamma_stirling_diff`] for x >= 10 (asymptotic series).
+fn lgamma_stirling_diff_deriv(x: f64) -> f64 {
+    debug_assert!(x >= ASYMPTOTIC);
+    let z = 1.0 / (x * x);
+    let mut s = 0.0;
+    for k in (1..=BERN.len()).rev() {
+        let kk = (2 * k) as f64;
+        s = s * z - BERN[k - 1] / kk;
+    }
+    s * z
+}
+
+/// Stirling approximation without remainder: (x-½)ln x - x + ½ln(2π).
+pub fn lgamma_stirling(x: f64) -> f64 {
+    HALF_LOG_TWO_PI + (x - 0.5) * x.ln() - x
+}
+
+/// ln|Γ(x)| for all real x.
+///
+/// * x = 0 or a negative integer: `+inf` (as Stan/Boost/C `lgamma`); ±inf: `+inf`.
+/// * x > 0: ~2 ulp relative, including near the zeros at 1 and 2
+///   (Taylor series about 2 in ζ(k)-1, downward recurrence, Stirling for x >= 10).
+/// * x < 0: reflection ln π - ln|sin πx| - lgamma(1-x); absolute error ~1e-16·|result|
+///   (relative accuracy degrades only next to the negative zeros of lgamma).
+pub fn lgamma(x: f64) -> f64 {
+    if x.is_nan() {
+        return f64::NAN;
+    }
+    if x.is_infinite() {
+        return f64::INFINITY;
+    }
+    if x <= 0.0 {
+        if x == x.floor() {
+            return f64::INFINITY;
+        }
+        if x > -1e-300 {
+            return -(-x).ln();
+        }
+        let s = sin_pi(x).abs();
+        return LOG_PI - s.ln() - lgamma(1.0 - x);
+    }
+    if x < 0.5 {
+        lgamma2p(x) - x.ln_1p() - x.ln()
+    } else if x < 1.5 {
+        let t = x - 1.0;
+        lgamma2p(t) - t.ln_1p()
+    } else if x < 2.5 {
+        lgamma2p(x - 2.0)
+    } else if x < ASYMPTOTIC {
+        let mut y = x;
+        let mut p = 1.0;
+        while y >= 2.5 {
+            y -= 1.0;
+            p *= y;
+        }
+        lgamma2p(y - 2.0) + p.ln()
+    } else {
+        lgamma_stirling(x) + lgamma_stirling_diff(x)
+    }
+}
+
+/// Γ(x).
+///
+/// * x = 0 or a negative integer: NaN (Stan throws a domain error there).
+/// * +inf → +inf, -inf → NaN; overflows to +inf for x > 171.62.
+/// * ~1e-15 relative for x > 0 (product recurrence below 20, Stirling with a split
+///   power above); reflection for x < 0.
+pub fn tgamma(x: f64) -> f64 {
+    if x.is_nan() || x == f64::NEG_INFINITY {
+        return f64::NAN;
+    }
+    if x == f64::INFINITY {
+        return f64::INFINITY;
+    }
+    if is_nonpositive_integer(x) {
+        return f64::NAN;
+    }
+    if x < 0.0 {
+        let s = sin_pi(x);
+        let y = 1.0 - x;
+        if y > 170.0 {
+            // Γ(1-x) overflows: go through logs.
+            let l = LOG_PI - s.abs().ln() - lgamma(y);
+            return l.exp().copysign(s);
+        }
+        return PI / (s * tgamma(y));
+    }
+    if x < 1.0 {
+        return lgamma1p(x).exp() / x;
+    }
+    if x < 20.0 {
+        let mut y = x;
+        let mut p = 1.0;
+        while y >= 2.0 {
+            y -= 1.0;
+            p *= y;
+        }
+        return lgamma1p(y - 1.0).exp() * p;
+    }
+    if x > 171.7 {
+        return f64::INFINITY;
+    }
+    let h = x.powf(0.5 * x - 0.25);
+    (h * (-x).exp()) * h * (SQRT_TWO_PI * lgamma_stirling_diff(x).exp())
+}
+
+/// ψ(2 + t) for |t| <= 0.5: (1-γ) + Σ_{k≥2} (-1)^k (ζ(k)-1) t^{k-1}.
+fn digamma2p(t: f64) -> f64 {
+    let mut s = 0.0;
+    for i in (0..ZETA_M1.len()).rev() {
+        let c = if i % 2 == 0 { ZETA_M1[i] } else { -ZETA_M1[i] };
+        s = s * t + c;
+    }
+    (1.0 - EULER_GAMMA) + t * s
+}
+
+/// (Positive root of ψ) - 1, split into a double and a correction.
+const DIGAMMA_ROOT_M1_HI: f64 = 0.46163214496836236;
+const DIGAMMA_ROOT_LO: f64 = -1.5522348162858677e-17;
+
+/// ψ(1 + t) for t in [-0.75, 0.75], written as (t - t0)·[...] with t0 = x0 - 1
+/// (x0 the positive root of ψ), so relative accuracy holds next to the root.
+fn digamma1p_root(t: f64) -> f64 {
+    let t0 = DIGAMMA_ROOT_M1_HI;
+    // S_m = Σ_{i<m} t^i t0^{m-1-i}; bracket = Σ_k (-1)^k c_k S_{k-1} + 1/((1+t)(1+t0))
+    let mut sm = 1.0; // S_1
+    let mut t0p = 1.0; // t0^{m-1}
+    let mut acc = 0.0;
+    for (i, &c) in ZETA_M1.iter().enumerate() {
+        // k = i + 2, m = k - 1 = i + 1
+        let term = c * sm;
+        acc += if i % 2 == 0 { term } else { -term };
+        t0p *= t0;
+        sm = t * sm + t0p;
+    }
+    let bracket = acc + 1.0 / ((1.0 + t) * (1.0 + t0));
+    ((t - t0) - DIGAMMA_ROOT_LO) * bracket
+}
+
+/// ln x - ψ(x) for x >= 10 by the asymptotic series 1/(2x) + Σ B_{2k}/(2k x^{2k}).
+fn log_minus_digamma_asym(x: f64) -> f64 {
+    let z = 1.0 / (x * x);
+    let mut s = 0.0;
+    for k in (1..=BERN.len()).rev() {
+        s = s * z + BERN[k - 1] / (2 * k) as f64;
+    }
+    0.5 / x + s * z
+}
+
+/// ψ(1 + t) for t in [-0.5, 1.5] without forming 1 + t: the root-factored
+/// series for t <= 0.75, the series about 2 above.
+fn digamma1p(t: f64) -> f64 {
+    if t.abs() <= 0.75 {
+        digamma1p_root(t)
+    } else if t <= 1.5 && t > 0.75 {
+        digamma2p(t - 1.0)
+    } else {
+        digamma(1.0 + t)
+    }
+}
+
+/// Digamma ψ(x) = d/dx lgamma(x).
+///
+/// * x = 0 or a negative integer: NaN (pole; Boost with Stan's policy gives NaN).
+/// * +inf → +inf; -inf → NaN.
+/// * x > 0: ~2 ulp relative, including next to the positive root 1.4616…
+///   (Taylor series about 2 in ζ(k)-1, factored through the root below 1.75;
+///   downward recurrence below 10; asymptotic series above).
+/// * x < 0: reflection ψ(1-x) - π cot(πx) (absolute accuracy ~1e-16·scale).
+pub fn digamma(x: f64) -> f64 {
+    if x.is_nan() || x == f64::NEG_INFINITY {
+        return f64::NAN;
+    }
+    if x == f64::INFINITY {
+        return f64::INFINITY;
+    }
+    if x <= 0.0 {
+        if x == x.floor() {
+            return f64::NAN;
+        }
+        if x > -1e-300 {
+            return -1.0 / x;
+        }
+        return digamma(1.0 - x) - PI * cos_pi(x) / sin_pi(x);
+    }
+    if x < 1.0 {
+        digamma1p(x) - 1.0 / x
+    } else if x < 2.5 {
+        digamma1p(x - 1.0)
+    } else if x < ASYMPTOTIC {
+        let mut y = x;
+        let mut acc = 0.0;
+        while y >= 2.5 {
+            y -= 1.0;
+            acc += 1.0 / y;
+        }
+        digamma1p(y - 1.0) + acc
+    } else {
+        x.ln() - log_minus_digamma_asym(x)
+    }
+}
+
+/// Trigamma ψ₁(x) = d/dx ψ(x).
+///
+/// * x = 0 or a negative integer: +inf (as Stan's `trigamma`); ±inf: 0 / NaN.
+/// * x > 0: upward recurrence to x >= 10 (a sum of positive terms) then the
+///   asymptotic series; ~2 ulp relative.
+/// * x < 0: reflection π²/sin²(πx) - ψ₁(1-x).
+pub fn trigamma(x: f64) -> f64 {
+    if x.is_nan() || x == f64::NEG_INFINITY {
+        return f64::NAN;
+    }
+    if x == f64::INFINITY {
+        return 0.0;
+    }
+    if x <= 0.0 {
+        if x == x.floor() {
+            return f64::INFINITY;
+        }
+        if x > -1e-150 {
+            return 1.0 / (x * x);
+        }
+        let s = sin_pi(x);
+        return (PI * PI) / (s * s) - trigamma(1.0 - x);
+    }
+    let mut y = x;
+    let mut acc = 0.0;
+    while y < ASYMPTOTIC {
+        acc += 1.0 / (y * y);
+        y += 1.0;
+    }
+    let z = 1.0 / (y * y);
+    let mut s = 0.0;
+    for k in (1..=BERN.len()).rev() {
+        s = s * z + BERN[k - 1];
+    }
+    // 1/y + 1/(2y²) + Σ B_{2k}/y^{2k+1}
+    let asym = (1.0 + (0.5 + s / y) / y) / y;
+    acc + asym
+}
+
+/// Tetragamma ψ₂(x) = d/dx ψ₁(x) (polygamma of order 2).
+///
+/// Non-positive integers: NaN (pole of odd order). Same structure as
+/// [`trigamma`]; ~2 ulp relative for x > 0.
+pub fn tetragamma(x: f64) -> f64 {
+    if x.is_nan() || x == f64::NEG_INFINITY {
+        return f64::NAN;
+    }
+    if x == f64::INFINITY {
+        return 0.0;
+    }
+    if x <= 0.0 {
+        if x == x.floor() {
+            return f64::NAN;
+        }
+        let s = sin_pi(x);
+        return tetragamma(1.0 - x) - 2.0 * PI * PI * PI * cos_pi(x) / (s * s * s);
+    }
+    let mut y = x;
+    let mut acc = 0.0;
+    while y < ASYMPTOTIC {
+        acc -= 2.0 / (y * y * y);
+        y += 1.0;
+    }
+    let z = 1.0 / (y * y);
+    let mut s = 0.0;
+    for k in (1..=BERN.len()).rev() {
+        s = s * z + (2 * k + 1) as f64 * BERN[k - 1];
+    }
+    // -1/y² - 1/y³ - Σ (2k+1) B_{2k} / y^{2k+2}
+    let asym = -(1.0 + (1.0 + s / y) / y) * z;
+    acc + asym
+}
+
+/// ln B(a, b) = lgamma(a) + lgamma(b) - lgamma(a+b), for a, b >= 0.
+///
+/// Follows Stan's algorithm: for large arguments the Stirling parts are
+/// combined analytically and only the remainders δ are differenced, so
+/// e.g. lbeta(1e10, 1) = -ln(1e10) to full precision.
+/// lbeta(0, b) = +inf; lbeta(a, +inf) = -inf; negative arguments: NaN.
+/// Derivatives: ∂/∂a = ψ(a) - ψ(a+b).
+pub fn lbeta(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() || a < 0.0 || b < 0.0 {
+        return f64::NAN;
+    }
+    let x = a.min(b);
+    let y = a.max(b);
+    if x == 0.0 {
+        return f64::INFINITY;
+    }
+    if y.is_infinite() {
+        return f64::NEG_INFINITY;
+    }
+    if y < ASYMPTOTIC {
+        return lgamma(x) + lgamma(y) - lgamma(x + y);
+    }
+    let xy = x + y;
+    if x < ASYMPTOTIC {
+        let stirling_diff = lgamma_stirling_diff(y) - lgamma_stirling_diff(xy);
+        let stirling = (y - 0.5) * (-x / xy).ln_1p() + x * (1.0 - xy.ln());
+        return stirling + lgamma(x) + stirling_diff;
+    }
+    let stirling_diff = lgamma_stirling_diff(x) + lgamma_stirling_diff(y) - lgamma_stirling_diff(xy);
+    let stirling = (x - 0.5) * (x / xy).ln() + y * (-x / xy).ln_1p() + HALF_LOG_TWO_PI - 0.5 * y.ln();
+    stirling + stirling_diff
+}
+
+/// Generalised log binomial coefficient ln C(n, k) =
+/// lgamma(n+1) - lgamma(k+1) - lgamma(n-k+1), for n >= -1, k >= -1, n-k+1 >= 0
+/// (Stan's `binomial_coefficient_log` / `lchoose`), NaN outside.
+/// Uses `lbeta` for large n so it stays accurate, and the symmetric branch
+/// k ↔ n-k that is better conditioned.
+/// Derivatives: ∂/∂n = ψ(n+1) - ψ(n-k+1), ∂/∂k = ψ(n-k+1) - ψ(k+1).
+pub fn lchoose(n: f64, k: f64) -> f64 {
+    if n.is_nan() || k.is_nan() {
+        return f64::NAN;
+    }
+    if n > -1.0 && k > n / 2.0 + 1e-8 {
+        return lchoose(n, n - k);
+    }
+    let n_plus_1 = n + 1.0;
+    let n_plus_1_mk = n_plus_1 - k;
+    if n < -1.0 || k < -1.0 || n_plus_1_mk < 0.0 {
+        return f64::NAN;
+    }
+    if k == 0.0 {
+        0.0
+    } else if n_plus_1 < ASYMPTOTIC {
+        lgamma(n_plus_1) - lgamma(k + 1.0) - lgamma(n_plus_1_mk)
+    } else {
+        -lbeta(n_plus_1_mk, k + 1.0) - n.ln_1p()
+    }
+}
+
+/// Alias of [`lchoose`] under Stan's other name.
+pub fn binomial_coefficient_log(n: f64, k: f64) -> f64 {
+    lchoose(n, k)
+}
+
+/// ln(x)_n, the log falling factorial lgamma(x+1) - lgamma(x-n+1), x > 0 (NaN otherwise).
+/// Derivatives: ∂/∂x = ψ(x+1) - ψ(x-n+1), ∂/∂n = ψ(x-n+1).
+pub fn log_falling_factorial(x: f64, n: f64) -> f64 {
+    if x.is_nan() || n.is_nan() || x <= 0.0 {
+        return f64::NAN;
+    }
+    lgamma(x + 1.0) - lgamma(x - n + 1.0)
+}
+
+/// ln x^(n), the log rising factorial lgamma(x+n) - lgamma(x), x > 0 (NaN otherwise).
+/// Derivatives: ∂/∂x = ψ(x+n) - ψ(x), ∂/∂n = ψ(x+n).
+pub fn log_rising_factorial(x: f64, n: f64) -> f64 {
+    if x.is_nan() || n.is_nan() || x <= 0.0 {
+        return f64::NAN;
+    }
+    lgamma(x + n) - lgamma(x)
+}
+
+/// Log multivariate gamma ln Γ_k(x) = k(k-1)/4 · ln π + Σ_{j=1..k} lgamma(x + (1-j)/2).
+pub fn lmgamma(k: u32, x: f64) -> f64 {
+    let kf = k as f64;
+    let mut s = kf * (kf - 1.0) * 0.25 * LOG_PI;
+    for j in 1..=k {
+        s += lgamma(x + (1.0 - j as f64) * 0.5);
+    }
+    s
+}
+
+/// d/dx lmgamma(k, x) = Σ_{j=1..k} ψ(x + (1-j)/2).
+pub fn lmgamma_deriv(k: u32, x: f64) -> f64 {
+    let mut s = 0.0;
+    for j in 1..=k {
+        s += digamma(x + (1.0 - j as f64) * 0.5);
+    }
+    s
+}
+
+/// ln(1 + x) - x, accurate for all x > -1 (series in w = x/(2+x) for |x| <= 0.5).
+pub fn log1pmx(x: f64) -> f64 {
+    if x.abs() > 0.5 {
+        return x.ln_1p() - x;
+    }
+    let w = x / (2.0 + x);
+    let w2 = w * w;
+    let mut s = 0.0;
+    for k in (0..20).rev() {
+        s = s * w2 + 1.0 / (2 * k + 3) as f64;
+    }
+    // ln(1+x) = 2 atanh(w), 2w - x = -x w
+    2.0 * w * w2 * s - x * w
+}
+
+// ---------------------------------------------------------------------------
+// Logistic / log-sum-exp family.
+
+/// ln(1 + e^x) (softplus), stable for all x. Derivative: [`inv_logit`].
+pub fn log1p_exp(x: f64) -> f64 {
+    if x > 0.0 { x + (-x).exp().ln_1p() } else { x.exp().ln_1p() }
+}
+
+/// ln(1 - e^x) for x <= 0; log1m_exp(0) = -inf, x > 0 gives NaN.
+/// Uses ln(-expm1(x)) for x > -ln 2 and log1p(-e^x) otherwise.
+/// Derivative: [`log1m_exp_deriv`].
+pub fn log1m_exp(x: f64) -> f64 {
+    if x > 0.0 || x.is_nan() {
+        f64::NAN
+    } else if x > -LN_2 {
+        (-x.exp_m1()).ln()
+    } else {
+        (-x.exp()).ln_1p()
+    }
+}
+
+/// d/dx log1m_exp(x) = -e^x/(1-e^x) = -1/expm1(-x).
+pub fn log1m_exp_deriv(x: f64) -> f64 {
+    -1.0 / (-x).exp_m1()
+}
+
+/// ln(e^a + e^b), stable (Stan's two-argument `log_sum_exp`).
+/// Gradient: (inv_logit(a-b), inv_logit(b-a)).
+pub fn log_sum_exp(a: f64, b: f64) -> f64 {
+    if a == f64::NEG_INFINITY {
+        return b;
+    }
+    if a == f64::INFINITY && b == f64::INFINITY {
+        return f64::INFINITY;
+    }
+    if a > b { a + log1p_exp(b - a) } else { b + log1p_exp(a - b) }
+}
+
+/// ln Σ_i e^{x_i}; empty or all -inf gives -inf; any +inf gives +inf; NaN propagates.
+/// Gradient: softmax(x) = e^{x_i - result}.
+pub fn log_sum_exp_slice(x: &[f64]) -> f64 {
+    let mut m = f64::NEG_INFINITY;
+    for &v in x {
+        if v.is_nan() {
+            return f64::NAN;
+        }
+        if v > m {
+            m = v;
+        }
+    }
+    if m.is_infinite() {
+        return m;
+    }
+    let s: f64 = x.iter().map(|&v| (v - m).exp()).sum();
+    m + s.ln()
+}
+
+/// ln(e^x - e^y) for x > y; x == y (finite) gives -inf, x < y gives NaN.
+/// Gradient: [`log_diff_exp_grad`].
+pub fn log_diff_exp(x: f64, y: f64) -> f64 {
+    if x <= y {
+        return if x < f64::INFINITY && x == y { f64::NEG_INFINITY } else { f64::NAN };
+    }
+    x + log1m_exp(y - x)
+}
+
+/// Gradient of `log_diff_exp(x, y)`: (-1/expm1(y-x), -1/expm1(x-y)).
+pub fn log_diff_exp_grad(x: f64, y: f64) -> (f64, f64) {
+    (-1.0 / (y - x).exp_m1(), -1.0 / (x - y).exp_m1())
+}
+
+/// Logistic sigmoid 1/(1 + e^{-x}), as Stan computes it (no cancellation in either tail).
+/// Derivative: [`inv_logit_deriv`].
+pub fn inv_logit(x: f64) -> f64 {
+    if x < 0.0 {
+        let e = x.exp();
+        if x < LOG_EPSILON { e } else { e / (1.0 + e) }
+    } else {
+        1.0 / (1.0 + (-x).exp())
+    }
+}
+
+/// d/dx inv_logit(x) = inv_logit(x)·inv_logit(-x), accurate in both tails.
+pub fn inv_logit_deriv(x: f64) -> f64 {
+    let e = (-x.abs()).exp();
+    let d = 1.0 + e;
+    e / (d * d)
+}
+
+/// ln inv_logit(x) = -log1p_exp(-x). Derivative: inv_logit(-x).
+pub fn log_inv_logit(x: f64) -> f64 {
+    if x < 0.0 { x - x.exp().ln_1p() } else { -(-x).exp().ln_1p() }
+}
+
+/// ln(1 - inv_logit(x)) = -log1p_exp(x). Derivative: -inv_logit(x).
+pub fn log1m_inv_logit(x: f64) -> f64 {
+    if x > 0.0 { -x - (-x).exp().ln_1p() } else { -x.exp().ln_1p() }
+}
+
+/// ln(u/(1-u)); relative accuracy kept near u = 1/2 via log1p((2u-1)/(1-u)).
+/// u = 0 → -inf, u = 1 → +inf, outside [0,1] → NaN. Derivative: [`logit_deriv`].
+pub fn logit(u: f64) -> f64 {
+    if (0.25..=0.75).contains(&u) { ((2.0 * u - 1.0) / (1.0 - u)).ln_1p() } else { (u / (1.0 - u)).ln() }
+}
+
+/// d/du logit(u) = 1/(u(1-u)).
+pub fn logit_deriv(u: f64) -> f64 {
+    1.0 / (u * (1.0 - u))
+}
+
+// ---------------------------------------------------------------------------
+// Error function and normal distribution.
+
+/// e^{-x²}, accurate even when x² is large (x split so hi² is exact).
+fn exp_neg_sq(x: f64) -> f64 {
+    if !x.is_finite() {
+        return if x.is_nan() { f64::NAN } else { 0.0 };
+    }
+    let hi = f64::from_bits(x.to_bits() & 0xFFFF_FFFF_F800_0000);
+    let lo = x - hi;
+    (-(hi * hi)).exp() * (-(lo * (x + hi))).exp()
+}
+
+/// e^{-x²/2}, accurate even when x² is large.
+fn exp_neg_half_sq(x: f64) -> f64 {
+    if !x.is_finite() {
+        return if x.is_nan() { f64::NAN } else { 0.0 };
+    }
+    let hi = f64::from_bits(x.to_bits() & 0xFFFF_FFFF_F800_0000);
+    let lo = x - hi;
+    (-0.5 * (hi * hi)).exp() * (-0.5 * (lo * (x + hi))).exp()
+}
+
+/// Clenshaw evaluation of Σ c_j T_j(t) (c_0 already halved).
+fn clenshaw(c: &[f64], t: f64) -> f64 {
+    let mut b1 = 0.0;
+    let mut b2 = 0.0;
+    for &cj in c[1..].iter().rev() {
+        let b0 = cj + 2.0 * t * b1 - b2;
+        b2 = b1;
+        b1 = b0;
+    }
+    c[0] + t * b1 - b2
+}
+
+/// Scaled complementary error function e^{x²} erfc(x) for x >= 0.5
+/// (Chebyshev fits made with 40-digit arithmetic; ~1 ulp).
+fn erfcx_large(x: f64) -> f64 {
+    debug_assert!(x >= 0.5);
+    if x < 1.5 {
+        clenshaw(&ERFCX_A, 2.0 * (x - 1.0))
+    } else if x < 3.0 {
+        clenshaw(&ERFCX_B, (4.0 * x - 9.0) / 3.0)
+    } else {
+        let u = 1.0 / x;
+        clenshaw(&ERFCX_C, 6.0 * u - 1.0) * u
+    }
+}
+
+/// erf by its Maclaurin series for |x| <= 0.5: 2/√π Σ (-1)^n x^{2n+1}/(n!(2n+1)).
+fn erf_small(x: f64) -> f64 {
+    let z = x * x;
+    let mut s = 0.0;
+    for &c in ERF_SMALL_COEF.iter().rev() {
+        s = s * z + c;
+    }
+    2.0 * INV_SQRT_PI * x * s
+}
+
+/// (-1)^n / (n! (2n+1)) for n = 0..=14 (z^14/14!/29 < 1e-20 for z <= 0.25).
+const ERF_SMALL_COEF: [f64; 15] = {
+    let mut c = [0.0; 15];
+    let mut fact = 1.0;
+    let mut n = 0;
+    while n < 15 {
+        if n > 0 {
+            fact *= n as f64;
+        }
+        let v = 1.0 / (fact * (2 * n + 1) as f64);
+        c[n] = if n % 2 == 0 { v } else { -v };
+        n += 1;
+    }
+    c
+};
+
+/// Error function erf(x) = 2/√π ∫_0^x e^{-t²} dt. ~1 ulp relative.
+/// Derivative: [`erf_deriv`].
+pub fn erf(x: f64) -> f64 {
+    if x.is_nan() {
+        return f64::NAN;
+    }
+    let ax = x.abs();
+    if ax <= 0.5 {
+        return erf_small(x);
+    }
+    if ax >= 6.0 {
+        return 1.0f64.copysign(x);
+    }
+    let r = 1.0 - erfcx_large(ax) * exp_neg_sq(ax);
+    r.copysign(x)
+}
+
+/// Complementary error function 1 - erf(x), accurate to ~1e-15 relative for
+/// all x including the far right tail (underflows past x ≈ 27.2).
+/// Derivative: -[`erf_deriv`].
+pub fn erfc(x: f64) -> f64 {
+    if x.is_nan() {
+        return f64::NAN;
+    }
+    if x < -0.5 {
+        if x < -6.0 {
+            return 2.0;
+        }
+        return 2.0 - erfcx_large(-x) * exp_neg_sq(x);
+    }
+    if x <= 0.5 {
+        return 1.0 - erf_small(x);
+    }
+    if x > 27.3 {
+        return 0.0;
+    }
+    erfcx_large(x) * exp_neg_sq(x)
+}
+
+/// d/dx erf(x) = 2/√π e^{-x²}.
+pub fn erf_deriv(x: f64) -> f64 {
+    2.0 * INV_SQRT_PI * exp_neg_sq(x)
+}
+
+/// d/dx erfc(x) = -2/√π e^{-x²}.
+pub fn erfc_deriv(x: f64) -> f64 {
+    -erf_deriv(x)
+}
+
+/// Standard normal density φ(x) = e^{-x²/2}/√(2π) (the derivative of [`Phi`]).
+pub fn std_normal_pdf(x: f64) -> f64 {
+    INV_SQRT_TWO_PI * exp_neg_half_sq(x)
+}
+
+/// Standard normal CDF Φ(x).
+///
+/// Unlike Stan's `Phi` (which goes through erf and so has only absolute
+/// accuracy for x < 0), this is ~1e-15 *relative* in the lower tail down to
+/// underflow (x ≈ -38.5): Φ(x) = ½ erfcx(-x/√2) e^{-x²/2} with e^{-x²/2}
+/// computed exactly split. Derivative: [`std_normal_pdf`].
+pub fn Phi(x: f64) -> f64 {
+    if x.is_nan() {
+        return f64::NAN;
+    }
+    let z = x * FRAC_1_SQRT_2;
+    if z < -0.5 {
+        if x == f64::NEG_INFINITY {
+            return 0.0;
+        }
+        0.5 * erfcx_large(-z) * exp_neg_half_sq(x)
+    } else if z <= 0.5 {
+        0.5 + 0.5 * erf_small(z)
+    } else {
+        if x == f64::INFINITY {
+            return 1.0;
+        }
+        1.0 - 0.5 * erfcx_large(z) * exp_neg_half_sq(x)
+    }
+}
+
+/// ln Φ(x), accurate (relative) everywhere, including x → -∞ where it
+/// behaves like -x²/2 - ln(-x) - ½ln(2π). Derivative: [`std_normal_lcdf_deriv`].
+pub fn std_normal_lcdf(x: f64) -> f64 {
+    if x.is_nan() {
+        return f64::NAN;
+    }
+    let z = x * FRAC_1_SQRT_2;
+    if z < -0.5 {
+        if x == f64::NEG_INFINITY {
+            return f64::NEG_INFINITY;
+        }
+        (0.5 * erfcx_large(-z)).ln() - 0.5 * x * x
+    } else if z <= 0.5 {
+        erf_small(z).ln_1p() - LN_2
+    } else {
+        if x == f64::INFINITY {
+            return 0.0;
+        }
+        (-0.5 * erfcx_large(z) * exp_neg_half_sq(x)).ln_1p()
+    }
+}
+
+/// d/dx ln Φ(x) = φ(x)/Φ(x) (the inverse Mills ratio), stable for x → -∞ (≈ -x).
+pub fn std_normal_lcdf_deriv(x: f64) -> f64 {
+    if x.is_nan() {
+        return f64::NAN;
+    }
+    let z = x * FRAC_1_SQRT_2;
+    if z < -0.5 {
+        if x == f64::NEG_INFINITY {
+            return f64::INFINITY;
+        }
+        SQRT_TWO_OVER_PI / erfcx_large(-z)
+    } else {
+        std_normal_pdf(x) / Phi(x)
+    }
+}
+
+/// ln(1 - Φ(x)) = ln Φ(-x), stable in both tails. Derivative: -std_normal_lcdf_deriv(-x).
+pub fn std_normal_lccdf(x: f64) -> f64 {
+    std_normal_lcdf(-x)
+}
+
+/// d/dx ln(1 - Φ(x)) = -φ(x)/(1-Φ(x)).
+pub fn std_normal_lccdf_deriv(x: f64) -> f64 {
+    -std_normal_lcdf_deriv(-x)
+}
+
+/// Inverse standard normal CDF Φ⁻¹(p), p in [0, 1] (0 → -inf, 1 → +inf, outside → NaN).
+///
+/// Acklam's rational approximation (as Stan) refined by Newton steps on
+/// Φ(x) - p (centre, in erf form so p near ½ keeps relative accuracy) or on
+/// ln Φ(x) - ln p (tails), so the result is as accurate as [`Phi`]:
+/// ~1e-15 relative. Derivative: [`inv_Phi_deriv`].
+pub fn inv_Phi(p: f64) -> f64 {
+    if p.is_nan() || !(0.0..=1.0).contains(&p) {
+        return f64::NAN;
+    }
+    if p == 0.0 {
+        return f64::NEG_INFINITY;
+    }
+    if p == 1.0 {
+        return f64::INFINITY;
+    }
+    if p == 0.5 {
+        return 0.0;
+    }
+    if p < 0.5 { inv_phi_lower(p) } else { -inv_phi_lower(1.0 - p) }
+}
+
+/// Φ⁻¹(q) for 0 < q < 0.5.
+fn inv_phi_lower(q: f64) -> f64 {
+    const A: [f64; 6] = [
+        -3.969683028665376e+01,
+        2.209460984245205e+02,
+        -2.759285104469687e+02,
+        1.38357751867269e+02,
+        -3.066479806614716e+01,
+        2.506628277459239e+00,
+    ];
+    const B: [f64; 5] = [
+        -5.447609879822406e+01,
+        1.615858368580409e+02,
+        -1.556989798598866e+02,
+        6.680131188771972e+01,
+        -1.328068155288572e+01,
+    ];
+    const C: [f64; 6] = [
+        -7.784894002430293e-03,
+        -3.223964580411365e-01,
+        -2.400758277161838e+00,
+        -2.549732539343734e+00,
+        4.374664141464968e+00,
+        2.938163982698783e+00,
+    ];
+    const D: [f64; 4] = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00];
+    let mut x = if q < 0.02425 {
+        let r = (-2.0 * q.ln()).sqrt();
+        (((((C[0] * r + C[1]) * r + C[2]) * r + C[3]) * r + C[4]) * r + C[5])
+            / ((((D[0] * r + D[1]) * r + D[2]) * r + D[3]) * r + 1.0)
+    } else {
+        let s = q - 0.5;
+        let r = s * s;
+        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * s
+            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
+    };
+    if q >= 0.25 {
+        // Φ(x) - q = ½ erf(x/√2) - (q - ½), with q - ½ exact.
+        let h = q - 0.5;
+        for _ in 0..4 {
+            let z = x * FRAC_1_SQRT_2;
+            let f = 0.5 * if z.abs() <= 0.5 { erf_small(z) } else { erf(z) } - h;
+            let step = f / std_normal_pdf(x);
+            // Halley correction: Φ'' = -x φ
+            let step = step / (1.0 + 0.5 * x * step);
+            x -= step;
+            if step.abs() <= 1e-17 * x.abs() {
+                break;
+            }
+        }
+    } else {
+        let lq = q.ln();
+        for _ in 0..6 {
+            let f = std_normal_lcdf(x) - lq;
+            let step = f / std_normal_lcdf_deriv(x);
+            x -= step;
+            if step.abs() <= 1e-17 * x.abs() {
+                break;
+            }
+        }
+    }
+    x
+}
+
+/// d/dp Φ⁻¹(p) = 1/φ(Φ⁻¹(p)). If Φ⁻¹(p) is already known as `x`, use `1/std_normal_pdf(x)`.
+pub fn inv_Phi_deriv(p: f64) -> f64 {
+    1.0 / std_normal_pdf(inv_Phi(p))
+}
+
+// ---------------------------------------------------------------------------
+// Forward-mode duals used to differentiate the incomplete gamma/beta
+// algorithms with respect to their shape parameters.
+
+/// A value with partial derivatives with respect to two seeds.
+#[derive(Clone, Copy, Debug)]
+struct D {
+    v: f64,
+    d: [f64; 2],
+}
+
+impl D {
+    const fn c(v: f64) -> D {
+        D { v, d: [0.0, 0.0] }
+    }
+    const fn seed(v: f64, i: usize) -> D {
+        let mut d = [0.0, 0.0];
+        d[i] = 1.0;
+        D { v, d }
+    }
+    /// New value `v` whose derivative is `k` times this one's (chain rule).
+    fn chain(self, v: f64, k: f64) -> D {
+        D { v, d: [k * self.d[0], k * self.d[1]] }
+    }
+    fn exp(self) -> D {
+        let e = self.v.exp();
+        self.chain(e, e)
+    }
+    fn ln(self) -> D {
+        self.chain(self.v.ln(), 1.0 / self.v)
+    }
+    fn exp_m1(self) -> D {
+        self.chain(self.v.exp_m1(), self.v.exp())
+    }
+    fn recip(self) -> D {
+        let r = 1.0 / self.v;
+        self.chain(r, -r * r)
+    }
+    fn log1pmx(self) -> D {
+        self.chain(log1pmx(self.v), -self.v / (1.0 + self.v))
+    }
+    fn lgamma(self) -> D {
+        self.chain(lgamma(self.v), digamma(self.v))
+    }
+    /// lgamma(1 + self) without forming 1 + self.
+    fn lgamma1p(self) -> D {
+        self.chain(lgamma1p(self.v), digamma1p(self.v))
+    }
+    fn stirling_diff(self) -> D {
+        self.chain(lgamma_stirling_diff(self.v), lgamma_stirling_diff_deriv(self.v))
+    }
+    /// |d_i| <= tol·|reference_i| (+ a tiny absolute floor) for both partials.
+    fn d_small(self, reference: D, tol: f64) -> bool {
+        (0..2).all(|i| self.d[i].abs() <= tol * reference.d[i].abs() || self.d[i].abs() < 1e-300)
+    }
+}
+
+macro_rules! dual_ops {
+    ($($tr:ident $f:ident),*) => {$(
+        impl std::ops::$tr<f64> for D {
+            type Output = D;
+            fn $f(self, o: f64) -> D { std::ops::$tr::$f(self, D::c(o)) }
+        }
+        impl std::ops::$tr<D> for f64 {
+            type Output = D;
+            fn $f(self, o: D) -> D { std::ops::$tr::$f(D::c(self), o) }
+        }
+    )*};
+}
+
+impl std::ops::Add for D {
+    type Output = D;
+    fn add(self, o: D) -> D {
+        D { v: self.v + o.v, d: [self.d[0] + o.d[0], self.d[1] + o.d[1]] }
+    }
+}
+impl std::ops::Sub for D {
+    type Output = D;
+    fn sub(self, o: D) -> D {
+        D { v: self.v - o.v, d: [self.d[0] - o.d[0], self.d[1] - o.d[1]] }
+    }
+}
+impl std::ops::Mul for D {
+    type Output = D;
+    fn mul(self, o: D) -> D {
+        D { v: self.v * o.v, d: [self.d[0] * o.v + self.v * o.d[0], self.d[1] * o.v + self.v * o.d[1]] }
+    }
+}
+impl std::ops::Div for D {
+    type Output = D;
+    fn div(self, o: D) -> D {
+        let q = self.v / o.v;
+        D { v: q, d: [(self.d[0] - q * o.d[0]) / o.v, (self.d[1] - q * o.d[1]) / o.v] }
+    }
+}
+impl std::ops::Neg for D {
+    type Output = D;
+    fn neg(self) -> D {
+        D { v: -self.v, d: [-self.d[0], -self.d[1]] }
+    }
+}
+dual_ops!(Add add, Sub sub, Mul mul, Div div);
+
+/// Modified Lentz evaluation of b0 + a1/(b1 + a2/(b2 + ...)) on duals.
+/// `term(n)` gives (a_n, b_n) for n >= 1. Stops when both the value and the
+/// log-derivatives have converged to `EPS`.
+fn lentz(b0: D, mut term: impl FnMut(usize) -> (D, D)) -> D {
+    const TINY: f64 = 1e-300;
+    let guard = |x: D| if x.v == 0.0 { D::c(TINY) } else { x };
+    let mut f = guard(b0);
+    let mut c = f;
+    let mut dd = D::c(0.0);
+    let mut dlog = D::c(0.0); // accumulated log f (only derivatives used)
+    for n in 1..MAX_ITER {
+        let (an, bn) = term(n);
+        dd = guard(bn + an * dd).recip();
+        c = guard(bn + an / c);
+        let delta = c * dd;
+        f = f * delta;
+        let ld = D { v: 0.0, d: [delta.d[0] / delta.v, delta.d[1] / delta.v] };
+        dlog = dlog + ld;
+        if (delta.v - 1.0).abs() <= EPS && ld.d_small(dlog, EPS) {
+            break;
+        }
+    }
+    f
+}
+
+// ---------------------------------------------------------------------------
+// Regularized incomplete gamma.
+
+/// ln(x^a e^{-x} / Γ(a)) as a dual in `a` (x > 0 constant).
+/// For a >= 10 uses a·log1pmx((x-a)/a) + ½ln a - ½ln 2π - δ(a) so that the
+/// large cancelling terms never appear.
+fn log_gamma_prefix(a: D, x: f64) -> D {
+    if a.v < ASYMPTOTIC {
+        a * x.ln() - x - a.lgamma()
+    } else {
+        // a ln x - x - lgamma(a) = a(ln(x/a) - d) + ½ ln a - ½ ln 2π - δ(a), d = (x-a)/a;
+        // near the mode ln(x/a) - d = log1pmx(d) has no cancellation.
+        let d = (x - a) / a;
+        let main = if d.v.abs() <= 0.5 { d.log1pmx() } else { (x / a).ln() - d };
+        a * main + 0.5 * a.ln() - HALF_LOG_TWO_PI - a.stirling_diff()
+    }
+}
+
+/// P(a, x) by the series x^a e^{-x}/Γ(a+1) Σ_n x^n/((a+1)…(a+n)).
+fn gamma_p_series(a: D, x: f64) -> D {
+    let lp = log_gamma_prefix(a, x) - a.ln();
+    if lp.v < -745.0 {
+        return D::c(0.0);
+    }
+    let mut term = D::c(1.0);
+    let mut sum = D::c(1.0);
+    for n in 1..MAX_ITER {
+        term = term * x / (a + n as f64);
+        sum = sum + term;
+        if term.v.abs() <= EPS * sum.v.abs() && term.d_small(sum, EPS) {
+            break;
+        }
+    }
+    lp.exp() * sum
+}
+
+/// Q(a, x) by Legendre's continued fraction
+/// Γ(a,x) = e^{-x} x^a / (x+1-a - 1(1-a)/(x+3-a - 2(2-a)/(x+5-a - …))).
+fn gamma_q_cf(a: D, x: f64) -> D {
+    let lp = log_gamma_prefix(a, x);
+    if lp.v < -745.0 {
+        return D::c(0.0);
+    }
+    let b0 = x + 1.0 - a;
+    let f = lentz(b0, |n| {
+        let nf = n as f64;
+        (-nf * (nf - a), x + (2 * n + 1) as f64 - a)
+    });
+    lp.exp() / f
+}
+
+/// Q(a, x) for small a (< 1) and x < 1.1 as
+/// Γ(a,x)/Γ(a) with Γ(a,x) = [(Γ(a+1)-1) - (x^a-1)]/a - Σ_{n≥1} (-1)^n x^{a+n}/(n!(a+n)),
+/// which has no cancellation when Q is small.
+fn gamma_q_small_a(a: D, x: f64) -> D {
+    let lg1p = a.lgamma1p(); // ln Γ(a+1)
+    let gm1 = lg1p.exp_m1(); // Γ(a+1) - 1
+    let pm1 = (a * x.ln()).exp_m1(); // x^a - 1
+    let mut sum = D::c(0.0);
+    let mut p = 1.0; // (-x)^n / n!
+    for n in 1..MAX_ITER {
+        p *= -x / n as f64;
+        let t = p / (a + n as f64);
+        sum = sum + t;
+        if t.v.abs() <= EPS * sum.v.abs() && t.d_small(sum, EPS) {
+            break;
+        }
+    }
+    let xa = pm1 + 1.0;
+    let upper = (gm1 - pm1) / a - xa * sum; // Γ(a, x)
+    // Q = Γ(a,x)·a/Γ(a+1)
+    upper * a / lg1p.exp()
+}
+
+/// (P, Q) as duals in `a` (seed 0). Requires a > 0, 0 < x < inf.
+fn gamma_pq(a: f64, x: f64) -> (D, D) {
+    let ad = D::seed(a, 0);
+    let one = D::c(1.0);
+    let use_p_series = if x < 0.5 {
+        -0.4 / x.ln() < a
+    } else if x < 1.1 {
+        0.75 * x < a
+    } else {
+        x < a + 1.0
+    };
+    if use_p_series {
+        let p = gamma_p_series(ad, x);
+        (p, one - p)
+    } else if x < 1.1 {
+        let q = gamma_q_small_a(ad, x);
+        (one - q, q)
+    } else {
+        let q = gamma_q_cf(ad, x);
+        (one - q, q)
+    }
+}
+
+fn gamma_domain(a: f64, x: f64) -> Option<(f64, f64)> {
+    // returns Some((P, Q)) for the trivial cases, None to compute.
+    if a.is_nan() || x.is_nan() || a <= 0.0 || x < 0.0 || a.is_infinite() {
+        return Some((f64::NAN, f64::NAN));
+    }
+    if x == 0.0 {
+        return Some((0.0, 1.0));
+    }
+    if x.is_infinite() {
+        return Some((1.0, 0.0));
+    }
+    None
+}
+
+/// Regularized lower incomplete gamma P(a, x) = γ(a,x)/Γ(a), a > 0, x >= 0
+/// (NaN outside the domain).
+///
+/// Method: series for P where P is not close to 1, Legendre continued fraction for
+/// Q when x > a + 1 (x >= 1.1), and a cancellation-free formula for Q when a < 1
+/// and x < 1.1. The prefactor x^a e^{-x}/Γ(a) is computed with the
+/// log1pmx/Stirling form for a >= 10. Accuracy: ~1e-15 relative for moderate
+/// arguments, degrading to ~1e-13 for a ~ 1e4; cost grows like √a iterations
+/// near x ≈ a (no Temme expansion; capped at 1e5 iterations, enough for a ≲ 1e8).
+/// Derivatives: [`gamma_p_grad_a`], [`gamma_p_deriv_x`].
+pub fn gamma_p(a: f64, x: f64) -> f64 {
+    if let Some((p, _)) = gamma_domain(a, x) {
+        return p;
+    }
+    gamma_pq(a, x).0.v
+}
+
+/// Regularized upper incomplete gamma Q(a, x) = Γ(a,x)/Γ(a) = 1 - P(a, x),
+/// computed directly so it is accurate (relative) when small. See [`gamma_p`].
+pub fn gamma_q(a: f64, x: f64) -> f64 {
+    if let Some((_, q)) = gamma_domain(a, x) {
+        return q;
+    }
+    gamma_pq(a, x).1.v
+}
+
+/// (P(a,x), ∂P/∂a) by forward differentiation of the algorithm used for P/Q.
+/// ∂Q/∂a = -∂P/∂a. Accuracy ~1e-14 relative for moderate arguments (absolute
+/// ~1e-16·|ln x| when the derivative is tiny relative to its parts).
+pub fn gamma_p_grad_a(a: f64, x: f64) -> (f64, f64) {
+    if let Some((p, _)) = gamma_domain(a, x) {
+        return (p, if p.is_nan() { f64::NAN } else { 0.0 });
+    }
+    let (p, _) = gamma_pq(a, x);
+    (p.v, p.d[0])
+}
+
+/// (Q(a,x), ∂Q/∂a). See [`gamma_p_grad_a`].
+pub fn gamma_q_grad_a(a: f64, x: f64) -> (f64, f64) {
+    if let Some((_, q)) = gamma_domain(a, x) {
+        return (q, if q.is_nan() { f64::NAN } else { 0.0 });
+    }
+    let (_, q) = gamma_pq(a, x);
+    (q.v, q.d[0])
+}
+
+/// ∂P/∂x = x^{a-1} e^{-x} / Γ(a) (= -∂Q/∂x), computed via the accurate prefactor.
+/// x = 0: +inf for a < 1, 1 for a = 1, 0 for a > 1.
+pub fn gamma_p_deriv_x(a: f64, x: f64) -> f64 {
+    if a.is_nan() || x.is_nan() || a <= 0.0 || x < 0.0 {
+        return f64::NAN;
+    }
+    if x == 0.0 {
+        return if a < 1.0 {
+            f64::INFINITY
+        } else if a == 1.0 {
+            1.0
+        } else {
+            0.0
+        };
+    }
+    if x.is_infinite() {
+        return 0.0;
+    }
+    log_gamma_prefix(D::c(a), x).v.exp() / x
+}
+
+// ---------------------------------------------------------------------------
+// Regularized incomplete beta.
+
+/// ln(x^p y^q / B(p, q)) with y = 1 - x, as a dual.
+fn log_beta_prefix(p: D, q: D, x: f64, y: f64) -> D {
+    if p.v >= ASYMPTOTIC && q.v >= ASYMPTOTIC {
+        // x^p y^q / B(p,q) = √(pq/(2πc)) (x/x0)^p (y/y0)^q e^{-(δp+δq-δc)},
+        // x0 = p/c, y0 = q/c, and p·ln(x/x0) + q·ln(y/y0) = p·log1pmx(dx) + q·log1pmx(dy).
+        let c = p + q;
+        let x0 = p / c;
+        let y0 = q / c;
+        // p·ln(x/x0) - p·dx, written without cancellation near the mode
+        let rel = |t: f64, t0: D| {
+            let dt = (t - t0) / t0;
+            if dt.v.abs() <= 0.5 { dt.log1pmx() } else { (t / t0).ln() - dt }
+        };
+        let main = p * rel(x, x0) + q * rel(y, y0);
+        0.5 * (p.ln() + q.ln() - c.ln()) - HALF_LOG_TWO_PI + main
+            - (p.stirling_diff() + q.stirling_diff() - c.stirling_diff())
+    } else {
+        p * x.ln() + q * y.ln() - lbeta_dual(p, q)
+    }
+}
+
+/// lbeta on duals: value from [`lbeta`], derivatives ψ(p) - ψ(p+q) etc.
+fn lbeta_dual(p: D, q: D) -> D {
+    let v = lbeta(p.v, q.v);
+    let psc = digamma(p.v + q.v);
+    let gp = digamma(p.v) - psc;
+    let gq = digamma(q.v) - psc;
+    D { v, d: [gp * p.d[0] + gq * q.d[0], gp * p.d[1] + gq * q.d[1]] }
+}
+
+/// I_x(p, q) by the continued fraction (x < (p+1)/(p+q+2) assumed).
+fn inc_beta_cf(p: D, q: D, x: f64, y: f64) -> D {
+    let lp = log_beta_prefix(p, q, x, y);
+    if lp.v < -745.0 {
+        return D::c(0.0);
+    }
+    // I = prefix/p · 1/(1 + d1/(1 + d2/(1 + ...)))
+    let f = lentz(D::c(1.0), |n| {
+        let an = if n % 2 == 1 {
+            let m = ((n - 1) / 2) as f64;
+            -((p + m) * (p + q + m) * x) / ((p + 2.0 * m) * (p + 2.0 * m + 1.0))
+        } else {
+            let m = (n / 2) as f64;
+            (m * (q - m) * x) / ((p + 2.0 * m - 1.0) * (p + 2.0 * m))
+        };
+        (an, D::c(1.0))
+    });
+    lp.exp() / (p * f)
+}
+
+fn inc_beta_dual(a: f64, b: f64, x: f64) -> D {
+    let ad = D::seed(a, 0);
+    let bd = D::seed(b, 1);
+    let y = 1.0 - x;
+    if x * (a + b + 2.0) < a + 1.0 { inc_beta_cf(ad, bd, x, y) } else { D::c(1.0) - inc_beta_cf(bd, ad, y, x) }
+}
+
+fn inc_beta_domain(a: f64, b: f64, x: f64) -> Option<f64> {
+    if a.is_nan() || b.is_nan() || x.is_nan() || a < 0.0 || b < 0.0 || !(0.0..=1.0).contains(&x) {
+        return Some(f64::NAN);
+    }
+    if a == 0.0 && b == 0.0 || a.is_infinite() || b.is_infinite() {
+        return Some(f64::NAN);
+    }
+    if a == 0.0 || x == 1.0 {
+        return Some(1.0);
+    }
+    if b == 0.0 || x == 0.0 {
+        return Some(0.0);
+    }
+    None
+}
+
+/// Regularized incomplete beta I_x(a, b), a, b >= 0 (not both 0), 0 <= x <= 1
+/// (NaN outside). I_x(0, b) = 1, I_x(a, 0) = 0 (Boost's limits).
+///
+/// Method: continued fraction with the symmetry I_x(a,b) = 1 - I_{1-x}(b,a) so it
+/// always converges quickly; prefactor x^a(1-x)^b/B(a,b) in Stirling/log1pmx form
+/// when a, b >= 10. Accuracy ~1e-15 relative for moderate a, b, ~1e-13 for a, b ~ 1e4;
+/// 1 - x is formed in floating point, so values for x close to 1 carry its rounding.
+/// Gradient: [`inc_beta_grad`], [`inc_beta_deriv_x`].
+pub fn inc_beta(a: f64, b: f64, x: f64) -> f64 {
+    if let Some(v) = inc_beta_domain(a, b, x) {
+        return v;
+    }
+    inc_beta_dual(a, b, x).v
+}
+
+/// (I_x(a,b), ∂I/∂a, ∂I/∂b), by forward differentiation of the continued
+/// fraction and prefactor. Accuracy ~1e-14 relative for moderate arguments.
+/// At the trivial points (x = 0 or 1, a or b = 0) the partials are 0.
+pub fn inc_beta_grad(a: f64, b: f64, x: f64) -> (f64, f64, f64) {
+    if let Some(v) = inc_beta_domain(a, b, x) {
+        let z = if v.is_nan() { f64::NAN } else { 0.0 };
+        return (v, z, z);
+    }
+    let r = inc_beta_dual(a, b, x);
+    (r.v, r.d[0], r.d[1])
+}
+
+/// ∂I_x(a,b)/∂x = x^{a-1}(1-x)^{b-1}/B(a,b), for 0 < x < 1.
+pub fn inc_beta_deriv_x(a: f64, b: f64, x: f64) -> f64 {
+    if a.is_nan() || b.is_nan() || x.is_nan() || a <= 0.0 || b <= 0.0 || !(0.0..=1.0).contains(&x) {
+        return f64::NAN;
+    }
+    if x == 0.0 || x == 1.0 {
+        let e = if x == 0.0 { a } else { b };
+        return if e < 1.0 {
+            f64::INFINITY
+        } else if e == 1.0 {
+            (-lbeta(a, b)).exp()
+        } else {
+            0.0
+        };
+    }
+    let y = 1.0 - x;
+    (log_beta_prefix(D::c(a), D::c(b), x, y).v).exp() / (x * y)
+}
+/// erfcx(x) on x in [0.5, 1.5] (Chebyshev coefficients, c0 already halved).
+const ERFCX_A: [f64; 18] = [
+    0.447795810680899,
+    -0.14437117094579746,
+    0.02052348013327858,
+    -0.0026459068473904633,
+    0.0003148828357127584,
+    -3.501741816305982e-05,
+    3.6716735606971222e-06,
+    -3.654722598254305e-07,
+    3.4721186358948525e-08,
+    -3.162115483017617e-09,
+    2.7705635476511733e-10,
+    -2.3425031428441204e-11,
+    1.916171382436389e-12,
+    -1.5198378406714607e-13,
+    1.1711473727725093e-14,
+    -8.78250623357929e-16,
+    6.41911560261423e-17,
+    -4.578977398787957e-18,
+];
+/// erfcx(x) on x in [1.5, 3] (Chebyshev coefficients, c0 already halved).
+const ERFCX_B: [f64; 19] = [
+    0.24053480758125906,
+    -0.07002344166079719,
+    0.009600878679433074,
+    -0.0012498980008193367,
+    0.00015543814890469813,
+    -1.855313555400582e-05,
+    2.133592307604103e-06,
+    -2.371402766692384e-07,
+    2.55413451244302e-08,
+    -2.6717820267380714e-09,
+    2.7196732086441914e-10,
+    -2.69849922254067e-11,
+    2.6137310637536914e-12,
+    -2.4745867372775445e-13,
+    2.292750085463851e-14,
+    -2.0810401517313836e-15,
+    1.8521975554736953e-16,
+    -1.617904086716717e-17,
+    1.3880960917453333e-18,
+];
+/// x * erfcx(x) as a function of u = 1/x on u in [0, 1/3] (Chebyshev coefficients, c0 already halved).
+const ERFCX_C: [f64; 21] = [
+    0.5536148878640625,
+    -0.01380962647295226,
+    -0.0030315568258966748,
+    0.0002199189670934921,
+    1.3081368026184262e-05,
+    -3.3999321687626554e-06,
+    1.1254538053165537e-07,
+    4.252926482792012e-08,
+    -6.556364159480241e-09,
+    -7.485695039297633e-11,
+    1.519594895239475e-10,
+    -1.884742610838392e-11,
+    -1.1317681085105734e-12,
+    6.820185434586471e-13,
+    -7.682504823994758e-14,
+    -7.750057311424843e-15,
+    3.797518304791083e-15,
+    -4.3260840259233137e-16,
+    -5.027066132604181e-17,
+    2.5416442147220286e-17,
+    -3.2275024104652844e-18,
+];
+/// zeta(k) - 1 for k = 2, 3, ..., 46.
+const ZETA_M1: [f64; 45] = [
+    0.6449340668482264,
+    0.2020569031595943,
+    0.08232323371113819,
+    0.03692775514336993,
+    0.01734306198444914,
+    0.008349277381922827,
+    0.00407735619794434,
+    0.0020083928260822143,
+    0.0009945751278180853,
+    0.0004941886041194645,
+    0.0002460865533080483,
+    0.00012271334757848915,
+    6.124813505870483e-05,
+    3.058823630702049e-05,
+    1.528225940865187e-05,
+    7.637197637899763e-06,
+    3.81729326499984e-06,
+    1.908212716553939e-06,
+    9.539620338727962e-07,
+    4.769329867878064e-07,
+    2.38450502727733e-07,
+    1.1921992596531106e-07,
+    5.960818905125948e-08,
+    2.980350351465228e-08,
+    1.4901554828365043e-08,
+    7.45071178983543e-09,
+    3.725334024788457e-09,
+    1.862659723513049e-09,
+    9.313274324196682e-10,
+    4.656629065033784e-10,
+    2.3283118336765053e-10,
+    1.164155017270052e-10,
+    5.820772087902701e-11,
+    2.9103850444971e-11,
+    1.4551921891041985e-11,
+    7.275959835057482e-12,
+    3.637979547378651e-12,
+    1.818989650307066e-12,
+    9.094947840263888e-13,
+    4.547473783042154e-13,
+    2.2737368458246524e-13,
+    1.136868407680228e-13,
+    5.684341987627585e-14,
+    2.842170976889302e-14,
+    1.4210854828031608e-14,
+];
