@@ -44,8 +44,10 @@ pub fn compile_ir(source: &Source) -> Result<Stages, Vec<Diagnostic>> {
     let (lowered, warnings) = sema::check(&ast);
     let Some((module, info)) = lowered else { return Err(warnings) };
     timings.push(("sema", t.elapsed()));
+    // Dead lets are removed before differentiating: a dead let that is still active would get
+    // an adjoint rule, and a zero adjoint times a non-finite partial is NaN.
     let t = Instant::now();
-    let gradient = ad::differentiate(&module.log_density_propto);
+    let gradient = ad::differentiate(&opt::simplify(&module.log_density_propto));
     timings.push(("ad", t.elapsed()));
     let t = Instant::now();
     let opt_module = ir::Module {

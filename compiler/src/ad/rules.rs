@@ -5,12 +5,15 @@
 //! by `accumulate`, never built. The comment above each arm gives the math.
 
 use crate::ir::{Atom, Expr, Kernel, Prim, Stmt, Ty, VarId};
+use crate::sema::prim_result_ty;
 
 use super::Ad;
 
 pub(super) fn adjoint(ad: &mut Ad, p: Prim, args: &[Atom], result: VarId, g: Atom, out: &mut Vec<Stmt>) {
     let y = Atom::Var(result);
-    let op = |ad: &mut Ad, p: Prim, a: &[Atom], out: &mut Vec<Stmt>| ad.temp(Ty::REAL, Expr::Prim(p, a.to_vec()), out);
+    let op = |ad: &mut Ad, p: Prim, a: &[Atom], out: &mut Vec<Stmt>| {
+        ad.temp(prim_result_ty(p), Expr::Prim(p, a.to_vec()), out)
+    };
     let x = args.first().copied().unwrap_or(Atom::Real(0.0));
     // Most rules are unary: d(f(x)) = f'(x) dx, with `scale` = f'(x).
     let unary = |ad: &mut Ad, scale: Atom, out: &mut Vec<Stmt>| {

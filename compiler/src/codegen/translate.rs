@@ -96,6 +96,17 @@ impl<'a> Translator<'a> {
         {
             t.bind_container(grad, out, &[n]);
         }
+        // Mutable scalars start as NaN (ints as the smallest int) at entry, so that the reverse
+        // sweep's push of a value from "before the first iteration" reads a defined variable.
+        for (v, info) in func.vars.iter().enumerate() {
+            if info.kind == VarKind::Mutable && info.ty.is_scalar() {
+                let init = match info.ty.elem {
+                    Elem::Real => t.b.ins().f64const(f64::NAN),
+                    Elem::Int => t.b.ins().iconst(types::I64, i64::MIN),
+                };
+                t.define_scalar(v as VarId, init);
+            }
+        }
         // Data and transformed data: read pointer and sizes from the slots once, at entry.
         let slots = t.b.ins().load(types::I64, MemFlagsData::trusted(), ctx, abi::CTX_SLOTS_OFFSET);
         for (v, info) in func.vars.iter().enumerate() {
