@@ -285,11 +285,12 @@ pub unsafe extern "C" fn vppl_acc_matmul_bt(acc: *mut f64, g: *const f64, b: *co
 /// # Safety
 /// Pointers valid for the given sizes.
 pub unsafe extern "C" fn vppl_acc_mat_t_mul(acc: *mut f64, a: *const f64, g: *const f64, m: i64, k: i64, n: i64) {
+    // In linalg's naming the transposed factor is k×m: here A is m×k, so the roles swap.
     linalg::matmul_tn_acc(
         slice!(a, m * k),
         slice!(g, m * n),
-        m as usize,
         k as usize,
+        m as usize,
         n as usize,
         slice!(mut acc, k * n),
     );

@@ -1,1 +1,99 @@
-//! End-to-end harness lives in tests/*.rs.
+//! Shared helpers of the end-to-end tests: compile a program through every stage and run it.
+
+use std::path::{Path, PathBuf};
+
+use compiler::driver::{self, Source, Stages};
+use runtime::Model;
+use runtime::compiled::CompiledModel;
+use runtime::data::{self, DataFile};
+
+/// The repository root (this crate lives in `tests/`).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+}
+
+/// Every file with one of `exts` under `dir`, sorted, recursively.
+pub fn files(dir: &Path, exts: &[&str]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().and_then(|x| x.to_str()).is_some_and(|x| exts.contains(&x)) {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+pub fn source(path: &Path) -> Source {
+    let text = std::fs::read_to_string(path).expect("test program is readable");
+    let name = path.file_stem().expect("file has a name").to_string_lossy().into_owned();
+    Source { name, text }
+}
+
+/// The data file beside a program: `NAME.data.json`, or `data.json` in its folder.
+pub fn data_for(path: &Path) -> DataFile {
+    let stem = path.file_stem().expect("file has a name").to_string_lossy().into_owned();
+    let dir = path.parent().expect("file has a folder");
+    for p in [dir.join(format!("{stem}.data.json")), dir.join("data.json")] {
+        if p.is_file() {
+            let text = std::fs::read_to_string(&p).expect("data file is readable");
+            return data::parse_data_file(&text).expect("test data parses");
+        }
+    }
+    DataFile::empty()
+}
+
+/// Compiles and loads a model; the JIT's code is kept alive for the rest of the test process.
+pub fn load(path: &Path) -> Result<(CompiledModel, Stages), String> {
+    let src = source(path);
+    let mut stages = driver::compile_ir(&src).map_err(|d| format!("{d:?}"))?;
+    let native = driver::compile_native(&src, &mut stages)?;
+    let model = CompiledModel::new(native.entries, native.meta, &data_for(path)).map_err(|e| e.message)?;
+    std::mem::forget(native.jit);
+    Ok((model, stages))
+}
+
+/// Central finite differences of the propto log density.
+pub fn finite_differences(model: &CompiledModel, point: &[f64], h: f64) -> Vec<f64> {
+    (0..point.len())
+        .map(|i| {
+            let mut p = point.to_vec();
+            p[i] = point[i] + h;
+            let up = model.log_density(&p, true).expect("finite at the test point");
+            p[i] = point[i] - h;
+            let down = model.log_density(&p, true).expect("finite at the test point");
+            (up - down) / (2.0 * h)
+        })
+        .collect()
+}
+
+/// A deterministic point in (−r, r)ⁿ.
+pub fn point(n: usize, seed: u64, r: f64) -> Vec<f64> {
+    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(1);
+    (0..n)
+        .map(|_| {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            let u = (s >> 11) as f64 / (1u64 << 53) as f64;
+            r * (2.0 * u - 1.0)
+        })
+        .collect()
+}
+
+/// Compiles and loads a model given as text (no data).
+pub fn load_text(text: &str) -> Result<CompiledModel, String> {
+    let src = Source { name: "test".into(), text: text.to_string() };
+    let mut stages = driver::compile_ir(&src).map_err(|d| format!("{d:?}"))?;
+    let native = driver::compile_native(&src, &mut stages)?;
+    let model = CompiledModel::new(native.entries, native.meta, &DataFile::empty()).map_err(|e| e.message)?;
+    std::mem::forget(native.jit);
+    Ok(model)
+}

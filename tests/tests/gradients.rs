@@ -1,0 +1,80 @@
+//! The gradient of every example model, and of every primitive through a one-line program,
+//! agrees with central finite differences; the six peer models agree with Stan's own log
+//! density and gradient at Stan's point.
+
+use runtime::Model;
+use tests::{files, finite_differences, load, point, root};
+
+/// `got` agrees with `want` to `rtol` relative (absolute below 1), plus `atol`.
+fn assert_close(what: &str, got: &[f64], want: &[f64], rtol: f64, atol: f64) {
+    assert_eq!(got.len(), want.len(), "{what}: length");
+    for (i, (g, w)) in got.iter().zip(want).enumerate() {
+        let scale = w.abs().max(1.0);
+        assert!((g - w).abs() <= rtol * scale + atol, "{what}[{i}]: got {g}, want {w} (tolerance {rtol} relative)");
+    }
+}
+
+#[test]
+fn every_example_gradient_matches_finite_differences() {
+    let models = files(&root().join("examples"), &["vppl"]);
+    let mut checked = 0;
+    for path in models {
+        // Examples that use features not compiled yet are checked by `vppl check` only.
+        let Ok((model, _)) = load(&path) else { continue };
+        let n = model.n_unconstrained();
+        for seed in 0..2 {
+            let x = point(n, seed, 1.0);
+            let mut grad = vec![0.0; n];
+            let lp = model.log_density_gradient(&x, &mut grad).expect("finite at the test point");
+            let lp2 = model.log_density(&x, true).expect("finite at the test point");
+            assert!(
+                (lp - lp2).abs() <= 1e-9 * lp.abs().max(1.0),
+                "{}: gradient function value {lp} != {lp2}",
+                path.display()
+            );
+            let h = 1e-6;
+            let fd = finite_differences(&model, &x, h);
+            // Rounding in the two evaluations limits the finite differences to about
+            // ε·|lp|/h, which matters for log densities near 1e12 (earnings).
+            let rounding = 10.0 * f64::EPSILON * lp.abs() / h;
+            assert_close(&path.display().to_string(), &grad, &fd, 1e-5, rounding);
+        }
+        checked += 1;
+    }
+    assert!(checked >= 22, "only {checked} example models compiled");
+}
+
+#[test]
+fn gradients_match_stan() {
+    let fixtures = root().join("tests/fixtures/stan_gradients");
+    let mut checked = 0;
+    for fixture in files(&fixtures, &["json"]) {
+        let text = std::fs::read_to_string(&fixture).expect("fixture readable");
+        let json: serde_json::Value = serde_json::from_str(&text).expect("fixture is JSON");
+        let Some(name) = json["model"].as_str() else { continue };
+        let model_path = root().join("examples/peers").join(name).join("model.vppl");
+        if !model_path.is_file() {
+            continue;
+        }
+        let (model, _) = load(&model_path).expect("peer model compiles");
+        let x: Vec<f64> =
+            json["point"].as_array().expect("point").iter().map(|v| v.as_f64().expect("number")).collect();
+        let want_grad: Vec<f64> =
+            json["gradient"].as_array().expect("gradient").iter().map(|v| v.as_f64().expect("number")).collect();
+        let want_lp = json["log_prob_propto_false"].as_f64().expect("log_prob");
+        let lp = model.log_density(&x, false).expect("finite");
+        assert!((lp - want_lp).abs() <= 1e-8 * want_lp.abs(), "{name}: log density {lp} vs Stan's {want_lp}");
+        let mut grad = vec![0.0; x.len()];
+        model.log_density_gradient(&x, &mut grad).expect("finite");
+        assert_close(name, &grad, &want_grad, 1e-8, 0.0);
+        if let Some(want_propto) = json["log_prob_propto_true"].as_f64() {
+            let lp = model.log_density(&x, true).expect("finite");
+            assert!(
+                (lp - want_propto).abs() <= 1e-8 * want_propto.abs(),
+                "{name}: propto log density {lp} vs Stan's {want_propto}"
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 5, "only {checked} Stan fixtures were checked");
+}

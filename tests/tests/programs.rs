@@ -1,0 +1,87 @@
+//! The snapshot harness: every program under `programs/good` is printed at every stage, every
+//! program under `programs/bad` has its rendered diagnostics snapshotted. To add a test, add a
+//! file (with a `NAME.data.json` beside it if it needs data to run).
+
+use std::path::Path;
+
+use compiler::cli::report;
+use compiler::driver;
+use runtime::Model;
+use runtime::advi::{self, AdviConfig, Algorithm};
+use tests::{files, load, root, source};
+
+fn snapshot_name(stage: &str, path: &Path, base: &Path) -> String {
+    let rel = path.strip_prefix(base).expect("under base").with_extension("");
+    format!("{stage}@{}", rel.to_string_lossy().replace(['/', '\\'], "__"))
+}
+
+fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path(root().join("tests/snapshots"));
+    s.set_prepend_module_to_snapshot(false);
+    s.set_omit_expression(true);
+    s
+}
+
+#[test]
+fn good_programs() {
+    let base = root().join("tests/programs/good");
+    let programs = files(&base, &["stan", "vppl"]);
+    assert!(!programs.is_empty(), "no good programs found");
+    for path in programs {
+        let src = source(&path);
+        let stages = match driver::compile_ir(&src) {
+            Ok(s) => s,
+            Err(d) => panic!("{} should compile: {d:?}", path.display()),
+        };
+        settings().bind(|| {
+            insta::assert_snapshot!(snapshot_name("ast", &path, &base), stages.ast.to_string());
+            insta::assert_snapshot!(snapshot_name("ir", &path, &base), stages.ir.log_density_propto.to_string());
+            insta::assert_snapshot!(snapshot_name("ad", &path, &base), stages.ad.to_string());
+            insta::assert_snapshot!(snapshot_name("opt", &path, &base), stages.opt_gradient.to_string());
+        });
+        // Runs: a short fixed-seed fit, summarised coarsely so the snapshot is stable.
+        let (model, _) = load(&path).unwrap_or_else(|e| panic!("{} should load: {e}", path.display()));
+        let config = AdviConfig {
+            algorithm: Algorithm::MeanField,
+            iter: 2000,
+            seed: 7,
+            output_samples: 200,
+            ..AdviConfig::default()
+        };
+        let init = vec![0.0; model.n_unconstrained()];
+        let mut log = Vec::new();
+        let run = match advi::run_advi(&model, &init, &config, &mut log) {
+            Ok(fit) => {
+                let draws = advi::constrained_draws(&model, &fit, 7, &mut log).expect("draws");
+                let mut text =
+                    format!("converged: {}\niterations: {}\nelbo: {:.1}\n", fit.converged, fit.iterations, fit.elbo);
+                for (i, name) in model.output_names().iter().enumerate() {
+                    let mean = draws[1..].iter().map(|d| d[i]).sum::<f64>() / (draws.len() - 1) as f64;
+                    text.push_str(&format!("{}: {:.1}\n", name.display(), mean));
+                }
+                text
+            }
+            Err(e) => format!("error: {e}\n"),
+        };
+        settings().bind(|| insta::assert_snapshot!(snapshot_name("run", &path, &base), run));
+    }
+}
+
+#[test]
+fn bad_programs() {
+    let base = root().join("tests/programs/bad");
+    let programs = files(&base, &["stan", "vppl"]);
+    assert!(!programs.is_empty(), "no bad programs found");
+    for path in programs {
+        let src = source(&path);
+        let diags = match driver::compile_ir(&src) {
+            Ok(stages) => stages.warnings,
+            Err(d) => d,
+        };
+        assert!(!diags.is_empty(), "{} should produce a diagnostic", path.display());
+        let file = path.strip_prefix(root()).expect("under root").display().to_string();
+        let rendered: String = diags.iter().map(|d| report::render(d, &file, &src.text, false)).collect();
+        settings().bind(|| insta::assert_snapshot!(snapshot_name("diagnostic", &path, &base), rendered));
+    }
+}
