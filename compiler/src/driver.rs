@@ -16,6 +16,8 @@ use crate::{ad, opt};
 /// A model's source and name (the file stem), for messages.
 pub struct Source {
     pub name: String,
+    /// The file as the user named it, for error locations.
+    pub path: String,
     pub text: String,
 }
 
@@ -98,6 +100,7 @@ pub fn compile_native(source: &Source, stages: &mut Stages) -> Result<Native, St
     let errors = funcs.map(|func| error_sites(source, func));
     let meta = ModelMeta {
         name: source.name.clone(),
+        file: source.path.clone(),
         data: stages.info.data.iter().map(|d| data_spec(&d.name, d.ty)).collect(),
         n_transformed_data: stages.info.transformed_data.len(),
         outputs: stages.info.outputs.iter().map(|o| (o.name.clone(), o.rank)).collect(),

@@ -31,7 +31,7 @@ pub struct Ctx {
     pub slots: *mut Slot,
     /// The first error raised, if any: index of the error site, or −1.
     pub error_site: i64,
-    pub error_values: [f64; 2],
+    pub error_values: [f64; 4],
     arena: Arena,
     tape_f64: Vec<f64>,
     tape_i64: Vec<i64>,
@@ -46,7 +46,7 @@ impl Ctx {
         Ctx {
             slots,
             error_site: -1,
-            error_values: [0.0; 2],
+            error_values: [0.0; 4],
             arena: Arena::default(),
             tape_f64: Vec::new(),
             tape_i64: Vec::new(),
@@ -172,11 +172,11 @@ pub unsafe extern "C" fn vppl_pop_all(ctx: *mut Ctx, p: *mut u64, n: i64) {
 ///
 /// # Safety
 /// `ctx` must be a valid context pointer.
-pub unsafe extern "C" fn vppl_error(ctx: *mut Ctx, site: i64, a: f64, b: f64) {
+pub unsafe extern "C" fn vppl_error(ctx: *mut Ctx, site: i64, a: f64, b: f64, c: f64, d: f64) {
     let ctx = unsafe { &mut *ctx };
     if ctx.error_site < 0 {
         ctx.error_site = site;
-        ctx.error_values = [a, b];
+        ctx.error_values = [a, b, c, d];
     }
 }
 

@@ -45,6 +45,8 @@ pub struct ErrorSiteInfo {
 #[derive(Clone, Debug)]
 pub struct ModelMeta {
     pub name: String,
+    /// The model's file, for error locations.
+    pub file: String,
     pub data: Vec<DataSpec>,
     pub n_transformed_data: usize,
     /// Output variables (name, rank), in output order.
@@ -199,7 +201,7 @@ impl CompiledModel {
             SiteKind::Index => EvalErrorKind::Index,
             SiteKind::Fatal | SiteKind::Data => EvalErrorKind::Fatal,
         };
-        let message = format!("{message} (at {}:{}:{})", self.meta.name, site.line, site.column);
+        let message = format!("{message} (at {}:{}:{})", self.meta.file, site.line, site.column);
         EvalError { kind, message }
     }
 

@@ -85,7 +85,7 @@ pub struct DataError {
 impl std::fmt::Display for DataError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.variable {
-            Some(name) => write!(f, "data variable '{name}': {}", self.message),
+            Some(name) => write!(f, "data variable `{name}`: {}", self.message),
             None => f.write_str(&self.message),
         }
     }
@@ -143,7 +143,7 @@ impl DataFile {
         let error =
             |message: String| DataError { variable: Some(spec.name.clone()), message, line: None, column: None };
         let value = self.fields.get(&spec.name).ok_or_else(|| {
-            error(format!("missing from the data file (the model declares '{}' in the data block)", declaration(spec)))
+            error(format!("missing from the data file (the model declares `{}` in the data block)", declaration(spec)))
         })?;
 
         let depth = spec.array_rank + spec.shape.rank();

@@ -72,10 +72,10 @@ real [inf, inf, -inf, inf, -inf, NaN, 1.0]
 "#
     );
     insta::assert_snapshot!(check(r#"{"x": "one"}"#, "real x"), @r#"
-data variable 'x': expected a real, found the string "one"
+data variable `x`: expected a real, found the string "one"
 "#);
     insta::assert_snapshot!(check(r#"{"N": "inf"}"#, "int N"), @r#"
-data variable 'N': expected an int, found the string "inf"
+data variable `N`: expected an int, found the string "inf"
 "#);
 }
 
@@ -125,7 +125,7 @@ real []
 dims [2, 0]
 real []
 "#);
-    insta::assert_snapshot!(check(r#"{"y": [[], [1]]}"#, "array[,] int y"), @"data variable 'y': ragged array: element 2 has 1 entry, element 1 has 0");
+    insta::assert_snapshot!(check(r#"{"y": [[], [1]]}"#, "array[,] int y"), @"data variable `y`: ragged array: element 2 has 1 entry, element 1 has 0");
     insta::assert_snapshot!(check(r#"{"y": [[], []]}"#, "array[,] int y"), @r#"
 dims [2, 0]
 int []
@@ -134,29 +134,29 @@ int []
 
 #[test]
 fn missing_variable() {
-    insta::assert_snapshot!(check(r#"{"M": 3}"#, "int N"), @"data variable 'N': missing from the data file (the model declares 'int N' in the data block)");
-    insta::assert_snapshot!(check(r#"{}"#, "array[,] vector y"), @"data variable 'y': missing from the data file (the model declares 'array[,] vector y' in the data block)");
+    insta::assert_snapshot!(check(r#"{"M": 3}"#, "int N"), @"data variable `N`: missing from the data file (the model declares `int N` in the data block)");
+    insta::assert_snapshot!(check(r#"{}"#, "array[,] vector y"), @"data variable `y`: missing from the data file (the model declares `array[,] vector y` in the data block)");
 }
 
 #[test]
 fn wrong_number_of_dimensions() {
-    insta::assert_snapshot!(check(r#"{"y": 3.5}"#, "array[] real y"), @"data variable 'y': expected an array of 1 dimension of reals, found a number");
-    insta::assert_snapshot!(check(r#"{"N": [3]}"#, "int N"), @"data variable 'N': expected an int, found an array of 1 dimension");
-    insta::assert_snapshot!(check(r#"{"X": [1, 2, 3]}"#, "matrix X"), @"data variable 'X': expected an array of 2 dimensions of reals, found an array of 1 dimension");
-    insta::assert_snapshot!(check(r#"{"y": {"a": 1}}"#, "vector y"), @"data variable 'y': expected an array of 1 dimension of reals, found an object");
-    insta::assert_snapshot!(check(r#"{"y": [1, [2]]}"#, "vector y"), @"data variable 'y': expected a real at y[2], found an array of 1 dimension");
-    insta::assert_snapshot!(check(r#"{"y": [[1, 2], 3]}"#, "array[,] real y"), @"data variable 'y': expected an array at y[2], found a number");
+    insta::assert_snapshot!(check(r#"{"y": 3.5}"#, "array[] real y"), @"data variable `y`: expected an array of 1 dimension of reals, found a number");
+    insta::assert_snapshot!(check(r#"{"N": [3]}"#, "int N"), @"data variable `N`: expected an int, found an array of 1 dimension");
+    insta::assert_snapshot!(check(r#"{"X": [1, 2, 3]}"#, "matrix X"), @"data variable `X`: expected an array of 2 dimensions of reals, found an array of 1 dimension");
+    insta::assert_snapshot!(check(r#"{"y": {"a": 1}}"#, "vector y"), @"data variable `y`: expected an array of 1 dimension of reals, found an object");
+    insta::assert_snapshot!(check(r#"{"y": [1, [2]]}"#, "vector y"), @"data variable `y`: expected a real at y[2], found an array of 1 dimension");
+    insta::assert_snapshot!(check(r#"{"y": [[1, 2], 3]}"#, "array[,] real y"), @"data variable `y`: expected an array at y[2], found a number");
 }
 
 #[test]
 fn wrong_element_type() {
-    insta::assert_snapshot!(check(r#"{"K": 2.5}"#, "int K"), @"data variable 'K': expected an int, found 2.5");
-    insta::assert_snapshot!(check(r#"{"y": [1, 2, 2.5]}"#, "array[] int y"), @"data variable 'y': expected an int at y[3], found 2.5");
-    insta::assert_snapshot!(check(r#"{"K": 3000000000}"#, "int K"), @"data variable 'K': expected an int, found 3000000000 (outside the range of Stan's 32-bit int)");
-    insta::assert_snapshot!(check(r#"{"y": [1, null]}"#, "vector y"), @"data variable 'y': expected a real at y[2], found null");
-    insta::assert_snapshot!(check(r#"{"b": true}"#, "real b"), @"data variable 'b': expected a real, found the boolean true");
+    insta::assert_snapshot!(check(r#"{"K": 2.5}"#, "int K"), @"data variable `K`: expected an int, found 2.5");
+    insta::assert_snapshot!(check(r#"{"y": [1, 2, 2.5]}"#, "array[] int y"), @"data variable `y`: expected an int at y[3], found 2.5");
+    insta::assert_snapshot!(check(r#"{"K": 3000000000}"#, "int K"), @"data variable `K`: expected an int, found 3000000000 (outside the range of Stan's 32-bit int)");
+    insta::assert_snapshot!(check(r#"{"y": [1, null]}"#, "vector y"), @"data variable `y`: expected a real at y[2], found null");
+    insta::assert_snapshot!(check(r#"{"b": true}"#, "real b"), @"data variable `b`: expected a real, found the boolean true");
     insta::assert_snapshot!(check(r#"{"X": [[1, 2], [3, "x"]]}"#, "matrix X"), @r#"
-data variable 'X': expected a real at X[2,2], found the string "x"
+data variable `X`: expected a real at X[2,2], found the string "x"
 "#);
 }
 
@@ -164,12 +164,12 @@ data variable 'X': expected a real at X[2,2], found the string "x"
 fn ragged_arrays() {
     insta::assert_snapshot!(
         check(r#"{"y": [[1, 2, 3, 4, 5], [1, 2, 3, 4, 5], [1, 2, 3, 4]]}"#, "array[,] real y"),
-        @"data variable 'y': ragged array: element 3 has 4 entries, element 1 has 5"
+        @"data variable `y`: ragged array: element 3 has 4 entries, element 1 has 5"
     );
-    insta::assert_snapshot!(check(r#"{"X": [[1, 2], [3]]}"#, "matrix X"), @"data variable 'X': ragged matrix: row 2 has 1 entry, row 1 has 2");
+    insta::assert_snapshot!(check(r#"{"X": [[1, 2], [3]]}"#, "matrix X"), @"data variable `X`: ragged matrix: row 2 has 1 entry, row 1 has 2");
     insta::assert_snapshot!(
         check(r#"{"y": [[[1], [2]], [[3], [4, 5]]]}"#, "array[,,] int y"),
-        @"data variable 'y': ragged array at y[2]: element 2 has 2 entries, element 1 has 1"
+        @"data variable `y`: ragged array at y[2]: element 2 has 2 entries, element 1 has 1"
     );
 }
 
@@ -179,7 +179,7 @@ fn invalid_json_gives_line_and_column() {
     insta::assert_snapshot!(check("[1, 2]", "int N"), @r#"
 the data file must hold a JSON object ({"name": value, ...}) at the top level, found an array of 1 dimension
 "#);
-    insta::assert_snapshot!(check("", "int N"), @"data variable 'N': missing from the data file (the model declares 'int N' in the data block)");
+    insta::assert_snapshot!(check("", "int N"), @"data variable `N`: missing from the data file (the model declares `int N` in the data block)");
     insta::assert_snapshot!(check(r#"{"N": 1,}"#, "int N"), @"invalid JSON in the data file at line 1, column 9: trailing comma");
 }
 
@@ -190,5 +190,5 @@ dims []
 int [2]
 "#);
     let err = runtime::data::DataFile::empty().get(&spec("real sigma")).unwrap_err();
-    insta::assert_snapshot!(err.to_string(), @"data variable 'sigma': missing from the data file (the model declares 'real sigma' in the data block)");
+    insta::assert_snapshot!(err.to_string(), @"data variable `sigma`: missing from the data file (the model declares `real sigma` in the data block)");
 }

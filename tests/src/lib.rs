@@ -34,7 +34,7 @@ pub fn files(dir: &Path, exts: &[&str]) -> Vec<PathBuf> {
 pub fn source(path: &Path) -> Source {
     let text = std::fs::read_to_string(path).expect("test program is readable");
     let name = path.file_stem().expect("file has a name").to_string_lossy().into_owned();
-    Source { name, text }
+    Source { name, path: path.display().to_string(), text }
 }
 
 /// The data file beside a program: `NAME.data.json`, or `data.json` in its folder.
@@ -90,7 +90,7 @@ pub fn point(n: usize, seed: u64, r: f64) -> Vec<f64> {
 
 /// Compiles and loads a model given as text (no data).
 pub fn load_text(text: &str) -> Result<CompiledModel, String> {
-    let src = Source { name: "test".into(), text: text.to_string() };
+    let src = Source { name: "test".into(), path: "test.stan".into(), text: text.to_string() };
     let mut stages = driver::compile_ir(&src).map_err(|d| format!("{d:?}"))?;
     let native = driver::compile_native(&src, &mut stages)?;
     let model = CompiledModel::new(native.entries, native.meta, &DataFile::empty()).map_err(|e| e.message)?;

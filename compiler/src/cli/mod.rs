@@ -184,7 +184,7 @@ impl From<String> for Failure {
 fn read_source(path: &Path) -> Result<Source, Failure> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read model `{}`: {e}", path.display()))?;
     let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "model".into());
-    Ok(Source { name, text })
+    Ok(Source { name, path: path.display().to_string(), text })
 }
 
 fn print_diagnostics(path: &Path, source: &Source, diags: &[grammar::Diagnostic]) {

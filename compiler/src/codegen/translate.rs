@@ -384,13 +384,13 @@ impl<'a> Translator<'a> {
                 self.b.switch_to_block(bad);
                 let site_v = self.b.ins().iconst(types::I64, *site as i64);
                 let mut vals = Vec::new();
-                for k in 0..2 {
+                for k in 0..4 {
                     vals.push(match values.get(k) {
                         Some(a) => self.real(*a),
                         None => self.b.ins().f64const(0.0),
                     });
                 }
-                self.call("vppl_error", &[self.ctx, site_v, vals[0], vals[1]], None);
+                self.call("vppl_error", &[self.ctx, site_v, vals[0], vals[1], vals[2], vals[3]], None);
                 self.b.ins().jump(self.fail, &[]);
                 self.b.switch_to_block(ok);
             }

@@ -80,11 +80,16 @@ impl Lowerer<'_> {
                 };
                 let ok = l.prim(prim, &[x_atom, b_atom]);
                 let rel = if is_lower { ">=" } else { "<=" };
-                let position = if idx.is_empty() { String::new() } else { "[…]".to_string() };
+                // Up to two indices are shown; deeper containers name the element less precisely.
+                let (position, mut values) = match idx.len() {
+                    0 => (String::new(), vec![]),
+                    1 | 2 => (format!("[{}]", vec!["{}"; idx.len()].join(",")), idx.to_vec()),
+                    _ => ("[…]".to_string(), vec![]),
+                };
                 let message = format!("{what} `{name}{position}` is {{}}, but it must be {rel} {{}}");
-                let xr = l.to_real(x);
-                let br = l.to_real(b);
-                l.check(ok, kind, message, span, vec![xr, br]);
+                values.push(l.to_real(x));
+                values.push(l.to_real(b));
+                l.check(ok, kind, message, span, values);
             }
         };
         if ty.is_scalar() {

@@ -1,0 +1,103 @@
+//! The `vppl` program as a user runs it: exit status and what it prints, for good and bad
+//! command lines, data files and output paths.
+
+use std::process::Command;
+
+fn vppl(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_vppl"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("vppl runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn failure(args: &[&str]) -> String {
+    let (code, _, stderr) = vppl(args);
+    assert_ne!(code, 0, "vppl {args:?} should fail");
+    format!("exit {code}\n{stderr}")
+}
+
+const MODEL: &str = "tests/cli/eight_schools.stan";
+
+#[test]
+fn bad_data_is_reported_by_variable() {
+    for case in ["missing", "wrong_size", "wrong_type", "constraint", "wrong_rank", "not_json"] {
+        let data = format!("tests/cli/{case}.data.json");
+        let text = failure(&["run", MODEL, "--data", &data, "--output", "/tmp/vppl-cli-test.csv"]);
+        insta::assert_snapshot!(format!("data_{case}"), text);
+    }
+}
+
+#[test]
+fn bad_command_lines_are_reported() {
+    insta::assert_snapshot!("no_such_model", failure(&["run", "tests/cli/nope.stan"]));
+    insta::assert_snapshot!("bad_option", failure(&["run", MODEL, "--iterations", "5"]));
+    insta::assert_snapshot!("bad_algorithm", failure(&["run", MODEL, "--algorithm", "nuts"]));
+    insta::assert_snapshot!(
+        "unwritable_output",
+        failure(&["run", MODEL, "--data", "tests/cli/good.data.json", "--output", "/nonexistent/dir/out.csv"])
+    );
+    insta::assert_snapshot!(
+        "bad_point",
+        failure(&["diagnose", MODEL, "--data", "tests/cli/good.data.json", "--unconstrained", "[1, 2]"])
+    );
+}
+
+#[test]
+fn run_writes_csv_and_summary_json() {
+    let dir = std::env::temp_dir().join(format!("vppl-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let csv = dir.join("fit.csv");
+    let json = dir.join("fit.json");
+    let (code, stdout, stderr) = vppl(&[
+        "run",
+        MODEL,
+        "--data",
+        "tests/cli/good.data.json",
+        "--seed",
+        "3",
+        "--output",
+        csv.to_str().expect("utf-8 path"),
+        "--summary-json",
+        json.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("Begin stochastic gradient ascent."), "{stdout}");
+    assert!(stdout.contains("theta[3]"), "{stdout}");
+    let csv_text = std::fs::read_to_string(&csv).expect("csv written");
+    let header = csv_text.lines().find(|l| !l.starts_with('#')).expect("header row");
+    assert!(header.starts_with("lp__,log_p__,log_g__,mu,tau,theta_tilde.1"), "{header}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("json written")).expect("valid JSON");
+    for key in ["elbo", "converged", "iterations", "compile_ms"] {
+        assert!(summary.get(key).is_some(), "summary lacks {key}");
+    }
+    assert!(summary["parameters"]["theta[1]"]["q50"].is_number());
+}
+
+#[test]
+fn diagnose_json_agrees_with_finite_differences() {
+    let (code, stdout, stderr) = vppl(&[
+        "diagnose",
+        MODEL,
+        "--data",
+        "tests/cli/good.data.json",
+        "--json",
+        "--unconstrained",
+        "[0.1, 0.2, 0.3, -0.4, 0.5]",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    let g = v["gradient"].as_array().expect("gradient");
+    let f = v["finite_differences"].as_array().expect("finite differences");
+    assert_eq!(g.len(), 5);
+    for (a, b) in g.iter().zip(f) {
+        let (a, b) = (a.as_f64().expect("number"), b.as_f64().expect("number"));
+        assert!((a - b).abs() < 1e-5 * a.abs().max(1.0), "{a} vs {b}");
+    }
+}

@@ -1,0 +1,7 @@
+// Missing `;` after a sampling statement.
+parameters {
+  real mu;
+}
+model {
+  mu ~ normal(0, 1)
+}

@@ -1,0 +1,7 @@
+// A stray `)` after a declaration.
+parameters {
+  real mu);
+}
+model {
+  mu ~ normal(0, 1);
+}

@@ -1,0 +1,7 @@
+// A `simplex` parameter (not supported yet).
+parameters {
+  simplex[3] theta;
+}
+model {
+  theta ~ beta(2, 2);
+}
