@@ -32,7 +32,8 @@ pub fn differentiate(f: &Function) -> Function {
     g.params.push(grad);
     g.gradient_of = Some((theta, grad));
     let active = activity(f, theta);
-    let mut ad = Ad { g, active, adjoint: HashMap::new(), assigned_in: HashMap::new() };
+    let needed = needed(f, &active);
+    let mut ad = Ad { g, active, needed, adjoint: HashMap::new(), assigned_in: HashMap::new() };
     ad.adjoint.insert(theta, grad);
     // Adjoints of mutable scalars live for the whole function.
     let mut prologue = Vec::new();
@@ -103,6 +104,8 @@ fn mark(f: &Function, stmts: &[Stmt], active: &mut HashSet<VarId>) {
 struct Ad {
     g: Function,
     active: HashSet<VarId>,
+    /// Variables whose value the reverse sweep reads (see [`needed`]).
+    needed: HashSet<VarId>,
     adjoint: HashMap<VarId, VarId>,
     /// Cache: the variables assigned anywhere inside a statement list, keyed by its address.
     assigned_in: HashMap<usize, HashSet<VarId>>,
@@ -115,6 +118,12 @@ enum Restore {
 }
 
 impl Ad {
+    /// Whether overwritten values of `v` must be saved: it is mutable (not built once) and the
+    /// reverse sweep reads its value.
+    fn keeps_history(&self, v: VarId) -> bool {
+        self.g.vars[v as usize].kind != VarKind::Built && self.needed.contains(&v)
+    }
+
     fn is_active(&self, v: VarId) -> bool {
         self.active.contains(&v)
     }
@@ -165,7 +174,7 @@ impl Ad {
         let mut out = Vec::new();
         for s in stmts {
             match s {
-                Stmt::Assign { var, indices, .. } if self.g.vars[*var as usize].kind != VarKind::Built => {
+                Stmt::Assign { var, indices, .. } if self.keeps_history(*var) => {
                     let ty = self.g.ty(*var).indexed(indices.len());
                     let old = self.temp(
                         ty,
@@ -179,11 +188,11 @@ impl Ad {
                     out.push(Stmt::Push(old));
                     out.push(s.clone());
                 }
-                Stmt::Decl { var, .. } if self.g.ty(*var).is_scalar() && repeated => {
+                Stmt::Decl { var, .. } if self.g.ty(*var).is_scalar() && repeated && self.needed.contains(var) => {
                     out.push(Stmt::Push(Atom::Var(*var)));
                     out.push(s.clone());
                 }
-                Stmt::Copy { dst, .. } if self.g.vars[*dst as usize].kind != VarKind::Built => {
+                Stmt::Copy { dst, .. } if self.keeps_history(*dst) => {
                     out.push(Stmt::Kernel { kernel: Kernel::PushAll, args: vec![Atom::Var(*dst)] });
                     out.push(s.clone());
                 }
@@ -224,6 +233,8 @@ impl Ad {
             .collect();
         for (i, s) in stmts.iter().enumerate() {
             match s {
+                // A let the reverse sweep never reads needs neither recomputing nor saving.
+                Stmt::Let { var, .. } if !self.needed.contains(var) => {}
                 Stmt::Let { var, expr } => {
                     let later = self.assigned_after(stmts, i);
                     let ok = |v: &VarId| {
@@ -346,7 +357,10 @@ impl Ad {
                 }
             }
             Stmt::Assign { var, indices, value } => {
+                // A location written once needs neither its adjoint reset nor its old value back;
+                // any other location's adjoint restarts at zero for the value before this write.
                 let built = self.g.vars[*var as usize].kind == VarKind::Built;
+                let restore = self.keeps_history(*var);
                 if self.is_active(*var) {
                     let adj = self.adj(*var);
                     let ty = self.g.ty(*var).indexed(indices.len());
@@ -362,20 +376,22 @@ impl Ad {
                     if !built {
                         out.push(Stmt::Assign { var: adj, indices: indices.clone(), value: Atom::Real(0.0) });
                     }
-                    if !built {
+                    if restore {
                         self.restore(*var, indices, out);
                     }
                     self.accumulate(*value, g, out);
-                } else if !built {
+                } else if restore {
                     self.restore(*var, indices, out);
                 }
             }
             Stmt::Decl { var, .. } => {
                 if self.g.ty(*var).is_scalar() && repeated {
-                    let ty = self.g.ty(*var);
-                    let old = self.g.new_var(None, ty, VarKind::Let);
-                    out.push(Stmt::Pop(old));
-                    out.push(Stmt::Assign { var: *var, indices: vec![], value: Atom::Var(old) });
+                    if self.needed.contains(var) {
+                        let ty = self.g.ty(*var);
+                        let old = self.g.new_var(None, ty, VarKind::Let);
+                        out.push(Stmt::Pop(old));
+                        out.push(Stmt::Assign { var: *var, indices: vec![], value: Atom::Var(old) });
+                    }
                     if self.is_active(*var) {
                         let adj = self.adj(*var);
                         out.push(Stmt::Assign { var: adj, indices: vec![], value: Atom::Real(0.0) });
@@ -391,7 +407,7 @@ impl Ad {
                     }
                     out.push(Stmt::Kernel { kernel: Kernel::Zero, args: vec![Atom::Var(adj)] });
                 }
-                if self.g.vars[*dst as usize].kind != VarKind::Built {
+                if self.keeps_history(*dst) {
                     out.push(Stmt::Kernel { kernel: Kernel::PopAll, args: vec![Atom::Var(*dst)] });
                 }
             }
@@ -422,6 +438,111 @@ impl Ad {
         let old = self.g.new_var(None, ty, VarKind::Let);
         out.push(Stmt::Pop(old));
         out.push(Stmt::Assign { var, indices: indices.to_vec(), value: Atom::Var(old) });
+    }
+}
+
+/// The variables whose values the reverse sweep reads: operands and results of adjoint rules
+/// (all but those of `+`, `−` and negation, whose adjoints need no values), indices, loop
+/// bounds, conditions, containers, and, transitively, the operands of every such let (which the
+/// reverse sweep may recompute). Only these are recomputed, saved on the tape, or restored.
+fn needed(f: &Function, active: &HashSet<VarId>) -> HashSet<VarId> {
+    let mut needed = HashSet::new();
+    seed_needed(f, &f.body, active, &mut needed);
+    // Closure: a needed let's operands are needed to recompute it; a needed element's
+    // container must hold its values.
+    let mut lets: HashMap<VarId, Vec<VarId>> = HashMap::new();
+    collect_lets(&f.body, &mut lets);
+    loop {
+        let before = needed.len();
+        let current: Vec<VarId> = needed.iter().copied().collect();
+        for v in current {
+            if let Some(ops) = lets.get(&v) {
+                needed.extend(ops.iter().copied());
+            }
+        }
+        if needed.len() == before {
+            return needed;
+        }
+    }
+}
+
+fn seed_needed(f: &Function, stmts: &[Stmt], active: &HashSet<VarId>, needed: &mut HashSet<VarId>) {
+    let add = |a: &Atom, needed: &mut HashSet<VarId>| {
+        if let Atom::Var(v) = a {
+            needed.insert(*v);
+        }
+    };
+    for s in stmts {
+        match s {
+            Stmt::Let { var, expr } => {
+                if !f.ty(*var).is_scalar() {
+                    // Containers are pointers: always kept, so adjoints can be sized from them.
+                    needed.insert(*var);
+                }
+                match expr {
+                    Expr::Prim(p, args) if active.contains(var) => {
+                        let (operands, result) = rules::reads(*p);
+                        for (i, a) in args.iter().enumerate() {
+                            if operands & (1 << i) != 0 {
+                                add(a, needed);
+                            }
+                        }
+                        if result {
+                            needed.insert(*var);
+                        }
+                    }
+                    Expr::Load { base, indices } => {
+                        indices.iter().for_each(|a| add(a, needed));
+                        if active.contains(base) {
+                            needed.insert(*base);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Stmt::Decl { var, dims } => {
+                dims.iter().for_each(|a| add(a, needed));
+                if !f.ty(*var).is_scalar() {
+                    needed.insert(*var);
+                }
+            }
+            Stmt::Assign { indices, .. } => indices.iter().for_each(|a| add(a, needed)),
+            Stmt::For { lo, hi, body, .. } => {
+                add(lo, needed);
+                add(hi, needed);
+                seed_needed(f, body, active, needed);
+            }
+            Stmt::If { cond, then, otherwise } => {
+                add(cond, needed);
+                seed_needed(f, then, active, needed);
+                seed_needed(f, otherwise, active, needed);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// For every let, and for every container stored into: the variables its value is made from.
+fn collect_lets(stmts: &[Stmt], lets: &mut HashMap<VarId, Vec<VarId>>) {
+    for s in stmts {
+        match s {
+            Stmt::Let { var, expr } => {
+                let ops: Vec<VarId> = match expr {
+                    Expr::Atom(a) => a.var().into_iter().collect(),
+                    Expr::Prim(_, args) => args.iter().filter_map(|a| a.var()).collect(),
+                    Expr::Load { base, indices } => std::iter::once(*base).chain(indices.iter().filter_map(|a| a.var())).collect(),
+                    Expr::Dim { base, .. } => vec![*base],
+                    Expr::Alloc { dims, .. } => dims.iter().filter_map(|a| a.var()).collect(),
+                };
+                lets.entry(*var).or_default().extend(ops);
+            }
+            Stmt::For { body, .. } => collect_lets(body, lets),
+            Stmt::If { then, otherwise, .. } => {
+                collect_lets(then, lets);
+                collect_lets(otherwise, lets);
+            }
+            _ => {}
+        }
     }
 }
 

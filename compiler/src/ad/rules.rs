@@ -307,3 +307,22 @@ pub(super) fn adjoint(ad: &mut Ad, p: Prim, args: &[Atom], result: VarId, g: Ato
         }
     }
 }
+
+/// Which values the adjoint rule of `p` reads: a bit per operand (bit i = operand i) and
+/// whether it reads the result. The reverse sweep keeps exactly these (see `ad::needed`).
+pub(super) fn reads(p: Prim) -> (u8, bool) {
+    use Prim::*;
+    const ALL: u8 = 0xff;
+    match p {
+        Add | Sub | Neg => (0, false),
+        Mul | Fmin | Fmax => (ALL, false),
+        Div => (0b10, true),
+        Pow => (ALL, true),
+        Exp | Expm1 | Sqrt | Tan | Tanh | InvPhi | InvLogit => (0, true),
+        Log | Log1p | Fabs | Sin | Cos | Atan | Lgamma | Digamma | Trigamma | Tetragamma | Erf | Erfc | Phi
+        | Log1pExp | Log1mExp | LogInvLogit | Log1mInvLogit => (ALL, false),
+        Floor | Ceil | Round | Lt | Le | Gt | Ge | Eq | Ne | IAdd | ISub | IMul | IDiv | IMod | INeg | ILt | ILe
+        | IGt | IGe | IEq | INe | And | Or | Not | IMin | IMax | ToReal | IsNan | IsInf => (0, false),
+        MatVec | VecMat | MatMul | Cholesky | TriSolveVec => (ALL, true),
+    }
+}
