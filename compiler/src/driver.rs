@@ -49,14 +49,14 @@ pub fn compile_ir(source: &Source) -> Result<Stages, Vec<Diagnostic>> {
     // Dead lets are removed before differentiating: a dead let that is still active would get
     // an adjoint rule, and a zero adjoint times a non-finite partial is NaN.
     let t = Instant::now();
-    let gradient = ad::differentiate(&opt::simplify(&module.log_density_propto));
+    let gradient = ad::differentiate(&opt::simplify(&opt::fuse(&module.log_density_propto)));
     timings.push(("ad", t.elapsed()));
     let t = Instant::now();
     let opt_module = ir::Module {
         load: opt::simplify(&module.load),
         sizes: opt::simplify(&module.sizes),
-        log_density: opt::simplify(&module.log_density),
-        log_density_propto: opt::simplify(&module.log_density_propto),
+        log_density: opt::simplify(&opt::fuse(&module.log_density)),
+        log_density_propto: opt::simplify(&opt::fuse(&module.log_density_propto)),
         write_array: opt::simplify(&module.write_array),
     };
     let opt_gradient = opt::simplify(&gradient);

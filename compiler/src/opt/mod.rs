@@ -3,6 +3,10 @@
 //! Every rewrite only improves: its output is never larger or slower than its input, so the
 //! rules can run in any order until nothing changes.
 
+mod fuse;
+
+pub use fuse::fuse;
+
 use std::collections::{HashMap, HashSet};
 
 use crate::ir::{Atom, Expr, Function, Prim, Stmt, VarId, VarKind};
@@ -111,6 +115,48 @@ fn fold(p: Prim, args: &[Atom]) -> Option<Atom> {
         (Prim::IMul, [Int(1), x]) | (Prim::IMul, [x, Int(1)]) => Some(*x),
         (Prim::IEq, [Int(a), Int(b)]) => Some(Int(i64::from(a == b))),
         (Prim::ToReal, [Int(a)]) => Some(Real(*a as f64)),
+        (p, args) if args.iter().all(|a| !matches!(a, Atom::Var(_))) => eval_constant(p, args),
+        _ => None,
+    }
+}
+
+/// Evaluates a scalar primitive whose operands are all constants (kernels never reach here).
+fn eval_constant(p: Prim, args: &[Atom]) -> Option<Atom> {
+    use Atom::{Int, Real};
+    use stdlib::special as sp;
+    let r = |k: usize| match args.get(k) {
+        Some(Real(x)) => Some(*x),
+        Some(Int(i)) => Some(*i as f64),
+        _ => None,
+    };
+    let i = |k: usize| match args.get(k) {
+        Some(Int(i)) => Some(*i),
+        _ => None,
+    };
+    let b = |c: bool| Some(Int(i64::from(c)));
+    match p {
+        Prim::Neg => Some(Real(-r(0)?)),
+        Prim::Exp => Some(Real(r(0)?.exp())),
+        Prim::Log => Some(Real(r(0)?.ln())),
+        Prim::Log1p => Some(Real(r(0)?.ln_1p())),
+        Prim::Sqrt => Some(Real(r(0)?.sqrt())),
+        Prim::Lgamma => Some(Real(sp::lgamma(r(0)?))),
+        Prim::Lt => b(r(0)? < r(1)?),
+        Prim::Le => b(r(0)? <= r(1)?),
+        Prim::Gt => b(r(0)? > r(1)?),
+        Prim::Ge => b(r(0)? >= r(1)?),
+        Prim::Eq => b(r(0)? == r(1)?),
+        Prim::Ne => b(r(0)? != r(1)?),
+        Prim::IsNan => b(r(0)?.is_nan()),
+        Prim::IsInf => b(r(0)?.is_infinite()),
+        Prim::Not => b(i(0)? == 0),
+        Prim::And => b(i(0)? != 0 && i(1)? != 0),
+        Prim::Or => b(i(0)? != 0 || i(1)? != 0),
+        Prim::ILt => b(i(0)? < i(1)?),
+        Prim::ILe => b(i(0)? <= i(1)?),
+        Prim::IGt => b(i(0)? > i(1)?),
+        Prim::IGe => b(i(0)? >= i(1)?),
+        Prim::INe => b(i(0)? != i(1)?),
         _ => None,
     }
 }
