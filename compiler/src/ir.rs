@@ -207,6 +207,13 @@ pub enum Expr {
         ty: Ty,
         dims: Vec<Atom>,
     },
+    /// The elements of `base` from flat position `offset` (0-based) on, seen as a container of
+    /// the let's type with sizes `dims`: no copy. Unconstrained parameters are views of theta.
+    View {
+        base: VarId,
+        offset: Atom,
+        dims: Vec<Atom>,
+    },
 }
 
 /// Where an error raised by compiled code comes from and what it says; compiled code passes

@@ -1,8 +1,6 @@
 //! A model whose entry points are native functions (from the JIT or linked in ahead of time),
 //! with its data loaded: the [`Model`] implementation behind every fit.
 
-use std::sync::Mutex;
-
 use rand_chacha::ChaCha8Rng;
 
 use crate::abi::{Ctx, MAX_RANK, Slot};
@@ -75,7 +73,6 @@ pub struct CompiledModel {
     _transformed_data: Vec<Vec<u64>>,
     n_unconstrained: usize,
     output_names: Vec<OutputName>,
-    pool: Mutex<Vec<Box<Ctx>>>,
 }
 
 // Safety: the slots point into buffers owned by the model and never written after loading;
@@ -131,7 +128,6 @@ impl CompiledModel {
             _transformed_data: Vec::new(),
             n_unconstrained: 0,
             output_names: Vec::new(),
-            pool: Mutex::new(Vec::new()),
         };
         let mut ctx = Ctx::new(model.slots.as_mut_ptr());
         // Safety: the load function reads the slots set up above and writes transformed data
@@ -167,19 +163,18 @@ impl CompiledModel {
     }
 
     fn with_ctx<R>(&self, f: impl FnOnce(&mut Ctx) -> R) -> R {
-        let mut ctx = self
-            .pool
-            .lock()
-            .map(|mut p| p.pop())
-            .ok()
-            .flatten()
-            .unwrap_or_else(|| Box::new(Ctx::new(self.slots.as_ptr() as *mut Slot)));
-        ctx.reset();
-        let r = f(&mut ctx);
-        if let Ok(mut p) = self.pool.lock() {
-            p.push(ctx);
+        thread_local! {
+            // One context per thread, reused by every model and every call: its arena and tape
+            // keep their capacity, so an evaluation allocates nothing once warm.
+            static CTX: std::cell::RefCell<Option<Box<Ctx>>> = const { std::cell::RefCell::new(None) };
         }
-        r
+        CTX.with(|cell| {
+            let mut slot = cell.borrow_mut();
+            let ctx = slot.get_or_insert_with(|| Box::new(Ctx::new(std::ptr::null_mut())));
+            ctx.reset();
+            ctx.slots = self.slots.as_ptr() as *mut Slot;
+            f(ctx)
+        })
     }
 
     fn error_message(&self, entry: Entry, ctx: &Ctx) -> EvalError {

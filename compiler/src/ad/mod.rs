@@ -75,6 +75,7 @@ fn mark(f: &Function, stmts: &[Stmt], active: &mut HashSet<VarId>) {
                     Expr::Atom(a) => is(a, active),
                     Expr::Prim(_, args) => args.iter().any(|a| is(a, active)),
                     Expr::Load { base, .. } => active.contains(base),
+                    Expr::View { base, .. } => active.contains(base),
                     Expr::Dim { .. } | Expr::Alloc { .. } => false,
                 };
                 if any && f.ty(*var).elem == Elem::Real {
@@ -252,6 +253,7 @@ impl Ad {
                         }
                         Expr::Dim { base, .. } => vec![*base],
                         Expr::Alloc { .. } => vec![u32::MAX],
+                        Expr::View { base, offset, dims } => std::iter::once(*base).chain(offset.var()).chain(dims.iter().filter_map(|a| a.var())).collect(),
                     };
                     if reads.iter().all(|v| *v != u32::MAX && ok(v)) {
                         recomputable.insert(*var);
@@ -303,6 +305,14 @@ impl Ad {
         // Fresh adjoints for this block's lets and containers.
         for s in stmts {
             match s {
+                Stmt::Let { var, expr: Expr::View { base, offset, dims } } if self.is_active(*var) => {
+                    // The adjoint of a view is the same view of the base's adjoint.
+                    let (v, base_adj) = (*var, self.adj(*base));
+                    let info = self.g.vars[v as usize].clone();
+                    let adj = self.g.new_var(info.name.map(|n| format!("{n}_adj")), info.ty, VarKind::Let);
+                    self.adjoint.insert(v, adj);
+                    out.push(Stmt::Let { var: adj, expr: Expr::View { base: base_adj, offset: *offset, dims: dims.clone() } });
+                }
                 Stmt::Let { var, .. } if self.is_active(*var) => {
                     let v = *var;
                     let adj = self.new_adjoint(v);
@@ -353,7 +363,8 @@ impl Ad {
                         }
                     }
                     Expr::Prim(p, args) => rules::adjoint(self, *p, args, *var, g, out),
-                    Expr::Dim { .. } | Expr::Alloc { .. } => {}
+                    // The view's adjoint is a view of the base's adjoint: nothing to add.
+                    Expr::View { .. } | Expr::Dim { .. } | Expr::Alloc { .. } => {}
                 }
             }
             Stmt::Assign { var, indices, value } => {
@@ -533,6 +544,7 @@ fn collect_lets(stmts: &[Stmt], lets: &mut HashMap<VarId, Vec<VarId>>) {
                     Expr::Load { base, indices } => std::iter::once(*base).chain(indices.iter().filter_map(|a| a.var())).collect(),
                     Expr::Dim { base, .. } => vec![*base],
                     Expr::Alloc { dims, .. } => dims.iter().filter_map(|a| a.var()).collect(),
+                    Expr::View { base, offset, dims } => std::iter::once(*base).chain(offset.var()).chain(dims.iter().filter_map(|a| a.var())).collect(),
                 };
                 lets.entry(*var).or_default().extend(ops);
             }

@@ -506,6 +506,14 @@ impl<'a> Translator<'a> {
                 let (_, dims) = self.container(*base);
                 self.define_scalar(var, dims[*dim as usize]);
             }
+            Expr::View { base, offset, dims } => {
+                let (ptr, _) = self.container(*base);
+                let off = self.scalar(*offset);
+                let bytes = self.b.ins().ishl_imm_s(off, 3);
+                let p = self.b.ins().iadd(ptr, bytes);
+                let dims: Vec<Value> = dims.iter().map(|d| self.scalar(*d)).collect();
+                self.define_container(var, p, &dims);
+            }
             Expr::Alloc { dims, .. } => {
                 let dims: Vec<Value> = dims.iter().map(|d| self.scalar(*d)).collect();
                 let ptr = self.alloc(&dims, 0);

@@ -37,6 +37,11 @@ fn walk(func: &Function, stmts: &[Stmt], defined: &mut HashSet<u32>, bound_once:
                     }
                     Expr::Dim { base, .. } => use_atom(&Atom::Var(*base), defined),
                     Expr::Alloc { dims, .. } => dims.iter().for_each(|a| use_atom(a, defined)),
+                    Expr::View { base, offset, dims } => {
+                        use_atom(&Atom::Var(*base), defined);
+                        use_atom(offset, defined);
+                        dims.iter().for_each(|a| use_atom(a, defined));
+                    }
                 }
                 assert!(bound_once.insert(*var), "IR bug in {}: {} bound twice", func.name, var_name(func, *var));
                 defined.insert(*var);

@@ -177,6 +177,7 @@ fn rename(s: &Stmt, subst: &HashMap<VarId, Atom>) -> Stmt {
                 Expr::Load { base, indices } => Expr::Load { base: v(base), indices: all(indices) },
                 Expr::Dim { base, dim } => Expr::Dim { base: v(base), dim: *dim },
                 Expr::Alloc { ty, dims } => Expr::Alloc { ty: *ty, dims: all(dims) },
+                Expr::View { base, offset, dims } => Expr::View { base: v(base), offset: a(offset), dims: all(dims) },
             },
         },
         Stmt::Decl { var, dims } => Stmt::Decl { var: *var, dims: all(dims) },
@@ -219,6 +220,11 @@ fn uses(stmts: &[Stmt], used: &mut HashSet<VarId>) {
                     used.insert(*base);
                 }
                 Expr::Alloc { dims, .. } => dims.iter().for_each(|x| add(x, used)),
+                Expr::View { base, offset, dims } => {
+                    used.insert(*base);
+                    add(offset, used);
+                    dims.iter().for_each(|x| add(x, used));
+                }
             },
             Stmt::Decl { dims, .. } => dims.iter().for_each(|x| add(x, used)),
             Stmt::Assign { var, indices, value } | Stmt::Accum { var, indices, value } => {

@@ -147,7 +147,12 @@ impl Lowerer<'_> {
         let theta = self.theta.expect("theta exists when reading parameters");
         let offset = self.theta_offset;
         let jacobian = matches!(self.mode, Mode::LogDensity { .. });
-        let value = if ty.is_scalar() {
+        let unconstrained_view = d.ty.constraint.is_empty()
+            && matches!(d.ty.kind, TypeKind::Real | TypeKind::Vector | TypeKind::RowVector | TypeKind::Matrix);
+        let value = if !ty.is_scalar() && unconstrained_view {
+            // Theta already holds these values in this layout: read them in place.
+            self.let_(ty, Expr::View { base: theta, offset, dims: dims.clone() })
+        } else if ty.is_scalar() {
             let pos = self.prim(Prim::IAdd, &[offset, Atom::Int(1)]);
             let x = self.let_(Ty::REAL, Expr::Load { base: theta, indices: vec![pos] });
             self.constrain_elementwise(d, x, &[], jacobian)

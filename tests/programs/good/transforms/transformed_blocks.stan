@@ -11,17 +11,19 @@ transformed data {
 parameters {
   real alpha;
   real beta;
-  real<lower=0> log_sigma_scale;
+  real<lower=0> s;
   matrix[2, 2] z;
 }
 transformed parameters {
   vector[N] mu = alpha + beta * xc;
-  real<lower=0> sigma = exp(-log_sigma_scale);
+  real<lower=0> sigma = 0.5 * s;
 }
 model {
   alpha ~ normal(0, 10);
   beta ~ normal(0, 10);
-  log_sigma_scale ~ exponential(1);
-  to_vector(z) ~ std_normal();
+  s ~ exponential(1);
+  for (i in 1:2) {
+    z[i] ~ std_normal();
+  }
   y ~ normal(mu, sigma);
 }
