@@ -55,11 +55,11 @@ pub fn compile_ir(source: &Source) -> Result<Stages, Vec<Diagnostic>> {
     let opt_module = ir::Module {
         load: opt::simplify(&module.load),
         sizes: opt::simplify(&module.sizes),
-        log_density: opt::simplify(&opt::fuse(&module.log_density)),
-        log_density_propto: opt::simplify(&opt::fuse(&module.log_density_propto)),
+        log_density: opt::simplify(&opt::hoist(&opt::simplify(&opt::fuse(&module.log_density)))),
+        log_density_propto: opt::simplify(&opt::hoist(&opt::simplify(&opt::fuse(&module.log_density_propto)))),
         write_array: opt::simplify(&module.write_array),
     };
-    let opt_gradient = opt::simplify(&gradient);
+    let opt_gradient = opt::simplify(&opt::hoist(&opt::simplify(&gradient)));
     timings.push(("opt", t.elapsed()));
     if cfg!(debug_assertions) {
         for f in [

@@ -253,7 +253,10 @@ impl Ad {
                         }
                         Expr::Dim { base, .. } => vec![*base],
                         Expr::Alloc { .. } => vec![u32::MAX],
-                        Expr::View { base, offset, dims } => std::iter::once(*base).chain(offset.var()).chain(dims.iter().filter_map(|a| a.var())).collect(),
+                        Expr::View { base, offset, dims } => std::iter::once(*base)
+                            .chain(offset.var())
+                            .chain(dims.iter().filter_map(|a| a.var()))
+                            .collect(),
                     };
                     if reads.iter().all(|v| *v != u32::MAX && ok(v)) {
                         recomputable.insert(*var);
@@ -311,7 +314,10 @@ impl Ad {
                     let info = self.g.vars[v as usize].clone();
                     let adj = self.g.new_var(info.name.map(|n| format!("{n}_adj")), info.ty, VarKind::Let);
                     self.adjoint.insert(v, adj);
-                    out.push(Stmt::Let { var: adj, expr: Expr::View { base: base_adj, offset: *offset, dims: dims.clone() } });
+                    out.push(Stmt::Let {
+                        var: adj,
+                        expr: Expr::View { base: base_adj, offset: *offset, dims: dims.clone() },
+                    });
                 }
                 Stmt::Let { var, .. } if self.is_active(*var) => {
                     let v = *var;
@@ -541,10 +547,14 @@ fn collect_lets(stmts: &[Stmt], lets: &mut HashMap<VarId, Vec<VarId>>) {
                 let ops: Vec<VarId> = match expr {
                     Expr::Atom(a) => a.var().into_iter().collect(),
                     Expr::Prim(_, args) => args.iter().filter_map(|a| a.var()).collect(),
-                    Expr::Load { base, indices } => std::iter::once(*base).chain(indices.iter().filter_map(|a| a.var())).collect(),
+                    Expr::Load { base, indices } => {
+                        std::iter::once(*base).chain(indices.iter().filter_map(|a| a.var())).collect()
+                    }
                     Expr::Dim { base, .. } => vec![*base],
                     Expr::Alloc { dims, .. } => dims.iter().filter_map(|a| a.var()).collect(),
-                    Expr::View { base, offset, dims } => std::iter::once(*base).chain(offset.var()).chain(dims.iter().filter_map(|a| a.var())).collect(),
+                    Expr::View { base, offset, dims } => {
+                        std::iter::once(*base).chain(offset.var()).chain(dims.iter().filter_map(|a| a.var())).collect()
+                    }
                 };
                 lets.entry(*var).or_default().extend(ops);
             }

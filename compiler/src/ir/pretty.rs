@@ -53,7 +53,9 @@ impl Printer<'_> {
             Expr::Load { base, indices } => format!("{}[{}]", self.var(*base), self.atoms(indices)),
             Expr::Dim { base, dim } => format!("dim {}, {dim}", self.var(*base)),
             Expr::Alloc { ty, dims } => format!("alloc {ty}[{}]", self.atoms(dims)),
-            Expr::View { base, offset, dims } => format!("view {} from {} [{}]", self.var(*base), self.atom(*offset), self.atoms(dims)),
+            Expr::View { base, offset, dims } => {
+                format!("view {} from {} [{}]", self.var(*base), self.atom(*offset), self.atoms(dims))
+            }
         }
     }
 

@@ -99,13 +99,18 @@ fn is_producer(g: &Function, body: &[Stmt], b: VarId, i: VarId) -> bool {
         return false;
     }
     let stable = |a: &Atom| match a {
-        Atom::Var(v) => *v == i || matches!(g.vars[*v as usize].kind, VarKind::Let | VarKind::Input | VarKind::Slot(_) | VarKind::Built),
+        Atom::Var(v) => {
+            *v == i
+                || matches!(g.vars[*v as usize].kind, VarKind::Let | VarKind::Input | VarKind::Slot(_) | VarKind::Built)
+        }
         _ => true,
     };
     lets.iter().all(|s| match s {
         Stmt::Let { expr: Expr::Prim(_, args), .. } => args.iter().all(stable),
         Stmt::Let { expr: Expr::Atom(a), .. } => stable(a),
-        Stmt::Let { expr: Expr::Load { base, indices }, .. } => stable(&Atom::Var(*base)) && *base != b && indices.iter().all(stable),
+        Stmt::Let { expr: Expr::Load { base, indices }, .. } => {
+            stable(&Atom::Var(*base)) && *base != b && indices.iter().all(stable)
+        }
         _ => false,
     })
 }
@@ -148,7 +153,9 @@ fn count_uses(stmts: &[Stmt], uses: &mut HashMap<VarId, usize>) {
             }
             Stmt::Kernel { args, .. } => args.iter().filter_map(|a| a.var()).for_each(|v| add(v, uses)),
             Stmt::Store { var, .. } => add(*var, uses),
-            Stmt::Output { value: Atom::Var(v), .. } | Stmt::TargetAdd(Atom::Var(v)) | Stmt::Push(Atom::Var(v)) => add(*v, uses),
+            Stmt::Output { value: Atom::Var(v), .. } | Stmt::TargetAdd(Atom::Var(v)) | Stmt::Push(Atom::Var(v)) => {
+                add(*v, uses)
+            }
             Stmt::For { body, .. } => count_uses(body, uses),
             Stmt::If { then, otherwise, .. } => {
                 count_uses(then, uses);
@@ -186,7 +193,9 @@ fn inline_into(g: &mut Function, consumer: &Stmt, b: VarId, i: VarId, lets: &[St
     let mut new_body = Vec::with_capacity(body.len() + lets.len());
     for s in body {
         match s {
-            Stmt::Let { var: x, expr: Expr::Load { base, indices } } if *base == b && indices.as_slice() == [Atom::Var(*j)] => {
+            Stmt::Let { var: x, expr: Expr::Load { base, indices } }
+                if *base == b && indices.as_slice() == [Atom::Var(*j)] =>
+            {
                 let mut rename: HashMap<VarId, Atom> = HashMap::from([(i, Atom::Var(*j))]);
                 let sub = |a: &Atom, rename: &HashMap<VarId, Atom>| match a {
                     Atom::Var(v) => rename.get(v).copied().unwrap_or(*a),

@@ -4,8 +4,10 @@
 //! rules can run in any order until nothing changes.
 
 mod fuse;
+mod licm;
 
 pub use fuse::fuse;
+pub use licm::hoist;
 
 use std::collections::{HashMap, HashSet};
 

@@ -1,0 +1,104 @@
+//! Loop-invariant code motion: a scalar computation inside a loop whose operands do not change
+//! in the loop runs once, before it. A division by such a value becomes a multiplication by its
+//! reciprocal, computed once (a difference of at most one rounding).
+
+use std::collections::HashSet;
+
+use crate::ir::{Atom, Expr, Function, Prim, Stmt, Ty, VarId, VarKind};
+
+pub fn hoist(f: &Function) -> Function {
+    let mut g = f.clone();
+    let body = std::mem::take(&mut g.body);
+    g.body = hoist_block(&mut g, body);
+    g
+}
+
+fn hoist_block(g: &mut Function, stmts: Vec<Stmt>) -> Vec<Stmt> {
+    let mut out = Vec::with_capacity(stmts.len());
+    for s in stmts {
+        match s {
+            Stmt::For { var, lo, hi, reverse, body } => {
+                let body = hoist_block(g, body);
+                let (hoisted, body) = hoist_loop(g, var, body);
+                out.extend(hoisted);
+                out.push(Stmt::For { var, lo, hi, reverse, body });
+            }
+            Stmt::If { cond, then, otherwise } => {
+                let then = hoist_block(g, then);
+                let otherwise = hoist_block(g, otherwise);
+                out.push(Stmt::If { cond, then, otherwise });
+            }
+            s => out.push(s),
+        }
+    }
+    out
+}
+
+/// Splits a loop body into the lets that can run before the loop and the rest.
+fn hoist_loop(g: &mut Function, loop_var: VarId, body: Vec<Stmt>) -> (Vec<Stmt>, Vec<Stmt>) {
+    // Everything bound or written anywhere in the loop varies, except what we hoist.
+    let mut varying: HashSet<VarId> = HashSet::from([loop_var]);
+    let mut bound_count: std::collections::HashMap<VarId, usize> = Default::default();
+    written(&body, &mut varying, &mut bound_count);
+    let mutable: HashSet<VarId> =
+        g.vars.iter().enumerate().filter(|(_, v)| v.kind == VarKind::Mutable).map(|(i, _)| i as VarId).collect();
+    let invariant = |a: &Atom, varying: &HashSet<VarId>| match a {
+        Atom::Var(v) => !varying.contains(v) && !mutable.contains(v),
+        _ => true,
+    };
+    let mut hoisted = Vec::new();
+    let mut rest = Vec::with_capacity(body.len());
+    for s in body {
+        match s {
+            Stmt::Let { var, expr: Expr::Prim(p, args) }
+                if is_scalar_pure(p)
+                    && bound_count.get(&var) == Some(&1)
+                    && args.iter().all(|a| invariant(a, &varying)) =>
+            {
+                varying.remove(&var);
+                hoisted.push(Stmt::Let { var, expr: Expr::Prim(p, args) });
+            }
+            Stmt::Let { var, expr: Expr::Prim(Prim::Div, args) }
+                if invariant(&args[1], &varying) && !matches!(args[1], Atom::Int(_)) =>
+            {
+                let recip = g.new_var(None, Ty::REAL, VarKind::Let);
+                hoisted.push(Stmt::Let { var: recip, expr: Expr::Prim(Prim::Div, vec![Atom::Real(1.0), args[1]]) });
+                rest.push(Stmt::Let { var, expr: Expr::Prim(Prim::Mul, vec![args[0], Atom::Var(recip)]) });
+            }
+            s => rest.push(s),
+        }
+    }
+    (hoisted, rest)
+}
+
+/// Scalar primitives that cannot fail or trap and have no effects: safe to run even when the
+/// loop runs zero times.
+fn is_scalar_pure(p: Prim) -> bool {
+    !matches!(p, Prim::MatVec | Prim::VecMat | Prim::MatMul | Prim::Cholesky | Prim::TriSolveVec)
+}
+
+fn written(stmts: &[Stmt], set: &mut HashSet<VarId>, bound: &mut std::collections::HashMap<VarId, usize>) {
+    for s in stmts {
+        match s {
+            Stmt::Let { var, .. } | Stmt::Pop(var) => {
+                set.insert(*var);
+                *bound.entry(*var).or_default() += 1;
+            }
+            Stmt::Decl { var, .. } | Stmt::Assign { var, .. } | Stmt::Accum { var, .. } => {
+                set.insert(*var);
+            }
+            Stmt::Copy { dst, .. } | Stmt::AccumAll { dst, .. } => {
+                set.insert(*dst);
+            }
+            Stmt::For { var, body, .. } => {
+                set.insert(*var);
+                written(body, set, bound);
+            }
+            Stmt::If { then, otherwise, .. } => {
+                written(then, set, bound);
+                written(otherwise, set, bound);
+            }
+            _ => {}
+        }
+    }
+}
