@@ -285,7 +285,18 @@ pub fn random_inits(model: &dyn Model, config: &InitConfig, log: &mut dyn Write)
         }
         let start = Instant::now();
         let gradient_result = model.log_density_gradient(&theta, &mut grad);
-        let seconds = start.elapsed().as_micros() as f64 / 1e6;
+        let mut seconds = start.elapsed().as_secs_f64();
+        if config.print_timing && gradient_result.is_ok() && seconds < 1e-3 {
+            // Stan times one evaluation with microsecond resolution, which reads "0 seconds"
+            // for a compiled model this fast: average over about a millisecond instead.
+            let start = Instant::now();
+            let mut count = 0u32;
+            while start.elapsed().as_secs_f64() < 1e-3 && count < 100_000 {
+                let _ = model.log_density_gradient(&theta, &mut grad);
+                count += 1;
+            }
+            seconds = start.elapsed().as_secs_f64() / f64::from(count.max(1));
+        }
         match gradient_result {
             Ok(_) => {}
             Err(err) if err.kind == EvalErrorKind::Domain => {
