@@ -53,6 +53,9 @@ impl Ty {
     pub const VECTOR: Ty = Ty { elem: Elem::Real, array_rank: 0, core: Core::Vector };
     pub const ROW_VECTOR: Ty = Ty { elem: Elem::Real, array_rank: 0, core: Core::RowVector };
     pub const MATRIX: Ty = Ty { elem: Elem::Real, array_rank: 0, core: Core::Matrix };
+    /// The type of an expression that failed to check (already reported): every later check
+    /// accepts it silently, so one mistake gives one diagnostic.
+    pub const ERROR: Ty = Ty { elem: Elem::Real, array_rank: u8::MAX, core: Core::Scalar };
 
     pub fn array(elem: Elem, array_rank: u8) -> Ty {
         Ty { elem, array_rank, core: Core::Scalar }

@@ -49,6 +49,7 @@ const CASES: &[(&str, &str)] = &[
     ("vector[3] v; matrix[3, 3] m;", "sum(m * v) + sum(v' * m)"),
     ("matrix[2, 3] a; matrix[3, 2] b;", "sum(a * b) + sum(a') + sum(b .* b) + sum(a ./ (1 + a .* a))"),
     ("vector[3] v;", "sum(exp(v) + log1p_exp(v) - square(v) ./ 2 + v .^ 2)"),
+    ("matrix[2, 3] m;", "dot_product(to_vector(m), [1, 2, 3, 4, 5, 6]') + sum(to_row_vector(m) .* to_row_vector(m))"),
     ("matrix[3, 3] m;", "sum(cholesky_decompose(m * m' + diag_matrix(rep_vector(1, 3))))"),
     (
         "matrix[3, 3] m; vector[3] v;",

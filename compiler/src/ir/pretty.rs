@@ -7,6 +7,9 @@ use crate::ir::{Atom, Core, Elem, Expr, Function, Module, Stmt, Ty, VarKind};
 
 impl Display for Ty {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if *self == Ty::ERROR {
+            return f.write_str("<error>");
+        }
         let core = match (self.core, self.elem) {
             (Core::Scalar, Elem::Int) => "int",
             (Core::Scalar, Elem::Real) => "real",

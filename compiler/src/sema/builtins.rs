@@ -281,7 +281,7 @@ impl Lowerer<'_> {
                 let n1 = self.prim(Add, &[n, Atom::Real(1.0)]);
                 let lg = self.prim(Lgamma, &[n1]);
                 let nlg = self.prim(Neg, &[lg]);
-                vec![(0b10, t), (0b10, nl), (0b01, nlg)]
+                vec![(0b11, t), (0b10, nl), (0b01, nlg)]
             }
             Dist::PoissonLog => {
                 let (n, alpha) = (xs[0], xs[1]);
@@ -291,7 +291,7 @@ impl Lowerer<'_> {
                 let n1 = self.prim(Add, &[n, Atom::Real(1.0)]);
                 let lg = self.prim(Lgamma, &[n1]);
                 let nlg = self.prim(Neg, &[lg]);
-                vec![(0b10, t), (0b10, ne), (0b01, nlg)]
+                vec![(0b11, t), (0b10, ne), (0b01, nlg)]
             }
             Dist::Bernoulli => {
                 let (n, theta) = (xs[0], xs[1]);
@@ -392,16 +392,55 @@ impl Lowerer<'_> {
         span: Span,
         drop_constants: bool,
     ) -> Option<Atom> {
+        self.density_named(name, name, "", name_span, vals, span, drop_constants)
+    }
+
+    /// `suffix` is the `_lpdf`-style suffix the user wrote (empty for `~`), for messages.
+    #[allow(clippy::too_many_arguments)]
+    fn density_named(
+        &mut self,
+        name: &str,
+        written: &str,
+        suffix: &str,
+        name_span: Span,
+        vals: &[Val],
+        span: Span,
+        drop_constants: bool,
+    ) -> Option<Atom> {
         let propto = drop_constants && matches!(self.mode, Mode::LogDensity { propto: true });
         if name == "multi_normal_cholesky" || name == "multi_normal" {
             return self.multi_normal(name, vals, span, propto);
         }
         let Some(d) = dist_by_name(name) else {
-            self.error(errors::tilde_unknown(name_span, name, DIST_NAMES));
+            if suffix.is_empty() {
+                self.error(errors::tilde_unknown(name_span, name, DIST_NAMES));
+            } else {
+                let with_suffix: Vec<String> = DIST_NAMES.iter().map(|d| format!("{d}{suffix}")).collect();
+                let refs: Vec<&str> = with_suffix.iter().map(String::as_str).collect();
+                self.error(errors::unknown_function(name_span, written, &refs));
+            }
             return None;
         };
-        let (arity, _) = dist_arity(d);
+        let (arity, int_variate) = dist_arity(d);
         let types: Vec<Ty> = vals.iter().map(|v| v.ty).collect();
+        if types.contains(&Ty::ERROR) {
+            return None;
+        }
+        // A probability mass function's variate (and binomial's number of trials) is an int.
+        let int_args = match d {
+            Dist::Binomial | Dist::BinomialLogit => 2,
+            _ => usize::from(int_variate),
+        };
+        if let Some((k, _)) = types.iter().enumerate().take(int_args).find(|(_, t)| t.elem != Elem::Int) {
+            let what = if k == 0 { "the variate" } else { "the number of trials" };
+            self.error(errors::wrong_arguments(
+                span,
+                &format!("{name}_lpmf"),
+                &types,
+                &format!("{what} as an int or an array of ints"),
+            ));
+            return None;
+        }
         let ok_shape = |t: &Ty| t.is_scalar() || (t.rank() == 1 && (t.array_rank == 1 || t.core != Core::Scalar));
         if vals.len() != arity || !types.iter().all(ok_shape) {
             self.error(errors::wrong_arguments(
@@ -554,9 +593,9 @@ impl Lowerer<'_> {
                 }
                 let vals: Vec<Val> = args.iter().map(|e| self.expr(e)).collect();
                 let data = vals.iter().all(|v| v.data);
-                return match self.density_of(base, name.span, &vals, span, drop_constants) {
+                return match self.density_named(base, n, suffix, name.span, &vals, span, drop_constants) {
                     Some(atom) => Val { atom, ty: Ty::REAL, data },
-                    None => Val::real(f64::NAN),
+                    None => Val::error(),
                 };
             }
         }
@@ -566,14 +605,19 @@ impl Lowerer<'_> {
             } else {
                 self.error(errors::not_supported(name.span, "random number generators"));
             }
-            return Val::real(f64::NAN);
+            return Val::error();
         }
         let vals: Vec<Val> = args.iter().map(|e| self.expr(e)).collect();
         let data = vals.iter().all(|v| v.data);
         let types: Vec<Ty> = vals.iter().map(|v| v.ty).collect();
+        if types.contains(&Ty::ERROR) || self.user_functions.contains(n) {
+            // Already reported: an argument that failed to check, or a user-defined function
+            // (refused as not supported where it is defined).
+            return Val::error();
+        }
         let wrong = |l: &mut Self, expected: &str| {
             l.error(errors::wrong_arguments(span, n, &types, expected));
-            Val::real(f64::NAN)
+            Val::error()
         };
         if let Some(prims) = unary_real(n) {
             if vals.len() != 1 {
@@ -868,6 +912,25 @@ impl Lowerer<'_> {
                 });
                 out
             }
+            ("to_vector" | "to_row_vector", 1) if types[0].rank() == 2 => {
+                // Column-major order, for matrices and two-dimensional arrays alike.
+                let ty = if n == "to_vector" { Ty::VECTOR } else { Ty::ROW_VECTOR };
+                let dims = self.dims(vals[0].atom, types[0]);
+                let len = self.prim(Prim::IMul, &[dims[0], dims[1]]);
+                let out = self.build(ty, vec![len]);
+                let (Atom::Var(src), Atom::Var(dst)) = (vals[0].atom, out) else { return Val::error() };
+                let elem = Ty { elem: types[0].elem, array_rank: 0, core: Core::Scalar };
+                let rows = dims[0];
+                self.for_each_index(&dims, Core::Matrix, &mut |l, idx| {
+                    let x = l.let_(elem, Expr::Load { base: src, indices: idx.to_vec() });
+                    let x = l.to_real(Val { atom: x, ty: elem, data: true });
+                    let j0 = l.prim(Prim::ISub, &[idx[1], Atom::Int(1)]);
+                    let off = l.prim(Prim::IMul, &[j0, rows]);
+                    let pos = l.prim(Prim::IAdd, &[off, idx[0]]);
+                    l.emit(Stmt::Assign { var: dst, indices: vec![pos], value: x });
+                });
+                Val { atom: out, ty, data }
+            }
             ("to_vector" | "to_row_vector", 1) if types[0].rank() == 1 => {
                 let ty = if n == "to_vector" { Ty::VECTOR } else { Ty::ROW_VECTOR };
                 self.map_elementwise(
@@ -897,7 +960,7 @@ impl Lowerer<'_> {
                 let inv = self.prim(Prim::Div, &[Atom::Real(1.0), two_r2]);
                 let k = self.dim(vals[0].atom, 0);
                 let out = self.build(Ty::MATRIX, vec![k, k]);
-                let (Atom::Var(x), Atom::Var(dst)) = (vals[0].atom, out) else { return Val::real(f64::NAN) };
+                let (Atom::Var(x), Atom::Var(dst)) = (vals[0].atom, out) else { return Val::error() };
                 self.for_each_index(&[k, k], Core::Matrix, &mut |l, idx| {
                     let xi = l.let_(Ty::REAL, Expr::Load { base: x, indices: vec![idx[0]] });
                     let xj = l.let_(Ty::REAL, Expr::Load { base: x, indices: vec![idx[1]] });
@@ -915,9 +978,10 @@ impl Lowerer<'_> {
                     wrong(self, "other arguments (see the Stan Functions Reference)")
                 } else {
                     let mut all: Vec<&str> = KNOWN_FUNCTIONS.to_vec();
+                    all.extend(UNARY_NAMES);
                     all.extend(DIST_NAMES.iter().map(|d| *d));
                     self.error(errors::unknown_function(name.span, n, &all));
-                    Val::real(f64::NAN)
+                    Val::error()
                 }
             }
         }
@@ -940,7 +1004,7 @@ impl Lowerer<'_> {
 
     fn fill(&mut self, ty: Ty, dims: Vec<Atom>, x: Atom, data: bool) -> Val {
         let out = self.build(ty, dims.clone());
-        let Atom::Var(dst) = out else { return Val::real(f64::NAN) };
+        let Atom::Var(dst) = out else { return Val::error() };
         self.for_each_index(&dims, ty.core, &mut |l, idx| {
             l.emit(Stmt::Assign { var: dst, indices: idx.to_vec(), value: x });
         });
@@ -999,6 +1063,37 @@ const DIST_NAMES: &[&str] = &[
     "binomial_logit",
     "multi_normal",
     "multi_normal_cholesky",
+];
+
+/// The names `unary_real` knows, for suggestions.
+const UNARY_NAMES: &[&str] = &[
+    "log",
+    "exp",
+    "sqrt",
+    "log1p",
+    "expm1",
+    "inv_logit",
+    "log_inv_logit",
+    "log1m_inv_logit",
+    "log1p_exp",
+    "log1m_exp",
+    "lgamma",
+    "digamma",
+    "trigamma",
+    "fabs",
+    "abs",
+    "Phi",
+    "inv_Phi",
+    "erf",
+    "erfc",
+    "sin",
+    "cos",
+    "tan",
+    "tanh",
+    "atan",
+    "floor",
+    "ceil",
+    "round",
 ];
 
 const KNOWN_FUNCTIONS: &[&str] = &[

@@ -78,6 +78,12 @@ pub fn target_outside_model(span: Span) -> Diagnostic {
         .with_label("not allowed here")
 }
 
+pub fn sampling_outside_model(span: Span, block: &str) -> Diagnostic {
+    Diagnostic::error("E1018", span, format!("sampling statements (`~`) are not allowed in the {block} block"))
+        .with_label("only the model block (and `_lp` functions) can sample")
+        .with_hint("move this statement to the model block")
+}
+
 pub fn not_supported(span: Span, what: &str) -> Diagnostic {
     Diagnostic::error("E1099", span, format!("not supported yet: {what}"))
         .with_label("vppl cannot compile this construct yet")

@@ -24,18 +24,18 @@ impl Lowerer<'_> {
             ast::ExprKind::Real(x, _) => Val::real(*x),
             ast::ExprKind::Imag(..) => {
                 self.error(errors::not_supported(e.span, "complex numbers"));
-                Val::real(f64::NAN)
+                Val::error()
             }
             ast::ExprKind::Str(_) => {
                 self.error(errors::not_supported(e.span, "a string outside `print`, `reject` or `fatal_error`"));
-                Val::real(f64::NAN)
+                Val::error()
             }
             ast::ExprKind::Var(id) => match self.lookup(&id.name) {
                 Some(b) => Val { atom: Atom::Var(b.var), ty: b.ty, data: b.data },
                 None => {
                     let names = self.names_in_scope();
                     self.error(errors::undefined_variable(id.span, &id.name, &names));
-                    Val::real(f64::NAN)
+                    Val::error()
                 }
             },
             ast::ExprKind::Paren(inner) => self.expr(inner),
@@ -68,11 +68,11 @@ impl Lowerer<'_> {
                     Ty::REAL
                 } else {
                     self.error(errors::mismatched_operands(e.span, "?:", t.ty, o.ty));
-                    return Val::real(f64::NAN);
+                    return Val::error();
                 };
                 if !ty.is_scalar() {
                     self.error(errors::not_supported(e.span, "a conditional expression with container branches"));
-                    return Val::real(f64::NAN);
+                    return Val::error();
                 }
                 let var = self.f.new_var(None, ty, VarKind::Mutable);
                 self.emit(Stmt::Decl { var, dims: vec![] });
@@ -99,7 +99,7 @@ impl Lowerer<'_> {
             ast::ExprKind::RowVectorLit(items) => self.row_vector_literal(items, e.span),
             ast::ExprKind::TupleLit(_) | ast::ExprKind::TupleGet { .. } => {
                 self.error(errors::not_supported(e.span, "tuples"));
-                Val::real(f64::NAN)
+                Val::error()
             }
         }
     }
@@ -131,6 +131,9 @@ impl Lowerer<'_> {
     }
 
     fn unary(&mut self, op: UnOp, v: Val, span: Span) -> Val {
+        if v.ty == Ty::ERROR {
+            return v;
+        }
         match op {
             UnOp::Plus => v,
             UnOp::Neg => match (v.ty.is_scalar(), v.ty.elem) {
@@ -181,6 +184,9 @@ impl Lowerer<'_> {
     }
 
     pub(crate) fn binary(&mut self, op: BinOp, a: Val, b: Val, span: Span) -> Val {
+        if a.ty == Ty::ERROR || b.ty == Ty::ERROR {
+            return Val::error();
+        }
         let data = a.data && b.data;
         if a.ty.is_scalar() && b.ty.is_scalar() {
             return self.scalar_binary(op, a, b, span);
@@ -189,7 +195,7 @@ impl Lowerer<'_> {
         let scalar_or_linalg = |t: Ty| t.is_scalar() || is_linalg(t);
         if !scalar_or_linalg(a.ty) || !scalar_or_linalg(b.ty) {
             self.error(errors::mismatched_operands(span, op.symbol(), a.ty, b.ty));
-            return Val::real(f64::NAN);
+            return Val::error();
         }
         let container_ty = if a.ty.is_scalar() { b.ty } else { a.ty };
         let elementwise = |l: &mut Self, p: Prim| {
@@ -228,7 +234,7 @@ impl Lowerer<'_> {
                     let n = self.dim(b.atom, 0);
                     let out = self.build(Ty::MATRIX, vec![m, n]);
                     let (Atom::Var(x), Atom::Var(y), Atom::Var(dst)) = (a.atom, b.atom, out) else {
-                        return Val::real(f64::NAN);
+                        return Val::error();
                     };
                     self.for_each_index(&[m, n], Core::Matrix, &mut |l, idx| {
                         let xi = l.let_(Ty::REAL, Expr::Load { base: x, indices: vec![idx[0]] });
@@ -240,12 +246,12 @@ impl Lowerer<'_> {
                 }
                 _ => {
                     self.error(errors::mismatched_operands(span, op.symbol(), a.ty, b.ty));
-                    Val::real(f64::NAN)
+                    Val::error()
                 }
             },
             _ => {
                 self.error(errors::mismatched_operands(span, op.symbol(), a.ty, b.ty));
-                Val::real(f64::NAN)
+                Val::error()
             }
         }
     }
@@ -320,7 +326,7 @@ impl Lowerer<'_> {
             BinOp::Neq => Prim::Ne,
             _ => {
                 self.error(errors::mismatched_operands(span, op.symbol(), a.ty, b.ty));
-                return Val::real(f64::NAN);
+                return Val::error();
             }
         };
         let x = self.to_real(a);
@@ -349,7 +355,7 @@ impl Lowerer<'_> {
         for other in args.iter().filter(|a| !a.ty.is_scalar() && a.atom != first.atom) {
             if other.ty.rank() != first.ty.rank() {
                 self.error(errors::mismatched_operands(span, "elementwise", first.ty, other.ty));
-                return Val::real(f64::NAN);
+                return Val::error();
             }
             for (d, expected) in dims.iter().enumerate() {
                 let found = self.dim(other.atom, d);
@@ -364,7 +370,7 @@ impl Lowerer<'_> {
             }
         }
         let out = self.build(out_ty, dims.clone());
-        let Atom::Var(dst) = out else { return Val::real(f64::NAN) };
+        let Atom::Var(dst) = out else { return Val::error() };
         let args = args.to_vec();
         self.for_each_index(&dims, first.ty.core, &mut |l, idx| {
             let mut elems = Vec::with_capacity(args.len());
@@ -403,14 +409,17 @@ impl Lowerer<'_> {
     }
 
     fn index(&mut self, base: Val, indices: &[ast::Index], span: Span) -> Val {
+        if base.ty == Ty::ERROR {
+            return base;
+        }
         let rank = base.ty.rank();
         if indices.len() > rank {
             self.error(errors::not_indexable(span, base.ty, indices.len()));
-            return Val::real(f64::NAN);
+            return Val::error();
         }
         let Atom::Var(base_var) = base.atom else {
             self.error(errors::not_indexable(span, base.ty, indices.len()));
-            return Val::real(f64::NAN);
+            return Val::error();
         };
         let mut positions = Vec::with_capacity(rank);
         let mut data = base.data;
@@ -419,7 +428,9 @@ impl Lowerer<'_> {
                 ast::Index::Single(e) => {
                     let v = self.expr(e);
                     data &= v.data;
-                    if v.ty == Ty::INT {
+                    if v.ty == Ty::ERROR {
+                        return Val::error();
+                    } else if v.ty == Ty::INT {
                         Pos::Single(v.atom)
                     } else if v.ty == Ty::array(Elem::Int, 1) {
                         let Atom::Var(var) = v.atom else { unreachable!("containers are variables") };
@@ -427,7 +438,7 @@ impl Lowerer<'_> {
                         Pos::Multi(var, n)
                     } else {
                         self.error(errors::index_not_int(e.span, v.ty));
-                        return Val::real(f64::NAN);
+                        return Val::error();
                     }
                 }
                 ast::Index::Range { lo, hi, .. } => {
@@ -502,7 +513,7 @@ impl Lowerer<'_> {
             }
         }
         let out = self.build(ty, dims.clone());
-        let Atom::Var(dst) = out else { return Val::real(f64::NAN) };
+        let Atom::Var(dst) = out else { return Val::error() };
         let scalar = Ty { elem: base.ty.elem, array_rank: 0, core: Core::Scalar };
         self.for_each_index(&dims, core, &mut |l, idx| {
             let mut src = Vec::with_capacity(rank);
@@ -533,7 +544,7 @@ impl Lowerer<'_> {
 
     fn int_index(&mut self, e: &ast::Expr) -> Atom {
         let v = self.expr(e);
-        if v.ty != Ty::INT {
+        if v.ty != Ty::INT && v.ty != Ty::ERROR {
             self.error(errors::index_not_int(e.span, v.ty));
             return Atom::Int(1);
         }
@@ -544,21 +555,21 @@ impl Lowerer<'_> {
         let vals: Vec<Val> = items.iter().map(|e| self.expr(e)).collect();
         let Some(first) = vals.first().copied() else {
             self.error(errors::not_supported(span, "an empty array literal"));
-            return Val::real(f64::NAN);
+            return Val::error();
         };
         let elem = if vals.iter().any(|v| v.ty.elem == Elem::Real) { Elem::Real } else { Elem::Int };
         let inner = Ty { elem, ..first.ty };
         for (v, e) in vals.iter().zip(items) {
             if v.ty.array_rank != inner.array_rank || v.ty.core != inner.core {
                 self.error(errors::mismatched_operands(e.span, "{…}", inner, v.ty));
-                return Val::real(f64::NAN);
+                return Val::error();
             }
         }
         let ty = Ty { array_rank: inner.array_rank + 1, ..inner };
         let mut dims = vec![Atom::Int(vals.len() as i64)];
         dims.extend(self.dims(first.atom, first.ty));
         let out = self.build(ty, dims.clone());
-        let Atom::Var(dst) = out else { return Val::real(f64::NAN) };
+        let Atom::Var(dst) = out else { return Val::error() };
         for (i, v) in vals.iter().enumerate() {
             let pos = Atom::Int(i as i64 + 1);
             if v.ty.is_scalar() {
@@ -584,7 +595,7 @@ impl Lowerer<'_> {
         let vals: Vec<Val> = items.iter().map(|e| self.expr(e)).collect();
         if vals.iter().all(|v| v.ty.is_scalar()) {
             let out = self.build(Ty::ROW_VECTOR, vec![Atom::Int(vals.len() as i64)]);
-            let Atom::Var(dst) = out else { return Val::real(f64::NAN) };
+            let Atom::Var(dst) = out else { return Val::error() };
             for (i, v) in vals.iter().enumerate() {
                 let x = self.to_real(*v);
                 self.emit(Stmt::Assign { var: dst, indices: vec![Atom::Int(i as i64 + 1)], value: x });
@@ -595,7 +606,7 @@ impl Lowerer<'_> {
             let rows = Atom::Int(vals.len() as i64);
             let cols = self.dim(vals[0].atom, 0);
             let out = self.build(Ty::MATRIX, vec![rows, cols]);
-            let Atom::Var(dst) = out else { return Val::real(f64::NAN) };
+            let Atom::Var(dst) = out else { return Val::error() };
             for (i, v) in vals.iter().enumerate() {
                 let Atom::Var(src) = v.atom else { continue };
                 let row = Atom::Int(i as i64 + 1);
@@ -607,6 +618,6 @@ impl Lowerer<'_> {
             return Val { atom: out, ty: Ty::MATRIX, data: vals.iter().all(|v| v.data) };
         }
         self.error(errors::not_supported(span, "this row-vector literal"));
-        Val::real(f64::NAN)
+        Val::error()
     }
 }

@@ -165,6 +165,10 @@ impl Val {
     pub fn real(x: f64) -> Val {
         Val { atom: Atom::Real(x), ty: Ty::REAL, data: true }
     }
+    /// The value of an expression that failed to check.
+    pub fn error() -> Val {
+        Val { atom: Atom::Real(f64::NAN), ty: Ty::ERROR, data: true }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -192,6 +196,8 @@ pub(crate) struct Lowerer<'a> {
     /// Parameters read so far: the running offset into theta.
     theta_offset: Atom,
     theta: Option<VarId>,
+    /// Names of user-defined functions (refused for now; calls to them are not reported again).
+    user_functions: std::collections::HashSet<String>,
 }
 
 fn lower(program: &ast::Program, mode: Mode, info: &ModelInfo, diags: &mut Vec<Diagnostic>) -> Function {
@@ -213,6 +219,15 @@ fn lower(program: &ast::Program, mode: Mode, info: &ModelInfo, diags: &mut Vec<D
         out_pos: None,
         theta_offset: Atom::Int(0),
         theta: None,
+        user_functions: program
+            .functions
+            .iter()
+            .flat_map(|b| &b.stmts)
+            .filter_map(|s| match &s.kind {
+                ast::StmtKind::FunDef(f) => Some(f.name.name.clone()),
+                _ => None,
+            })
+            .collect(),
     };
     if matches!(mode, Mode::LogDensity { .. } | Mode::WriteArray) {
         let theta = l.f.new_var(Some("theta".into()), Ty::VECTOR, VarKind::Input);
@@ -562,8 +577,11 @@ impl<'a> Lowerer<'a> {
         self.scopes.last_mut().expect("scope stack is never empty").insert(name.name.clone(), b);
     }
 
+    /// Names in scope, sorted so that suggestions do not depend on hash order.
     fn names_in_scope(&self) -> Vec<String> {
-        self.scopes.iter().flat_map(|s| s.keys().cloned()).collect()
+        let mut names: Vec<String> = self.scopes.iter().flat_map(|s| s.keys().cloned()).collect();
+        names.sort();
+        names
     }
 }
 

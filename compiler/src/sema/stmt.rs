@@ -25,7 +25,7 @@ impl Lowerer<'_> {
                     return;
                 }
                 if !self.may_increment_target() {
-                    self.error(errors::target_outside_model(s.span));
+                    self.error(errors::sampling_outside_model(s.span, super::stmt::block_name(self.block)));
                     return;
                 }
                 let mut all = vec![lhs.clone()];
@@ -167,6 +167,9 @@ impl Lowerer<'_> {
 
     /// A condition as an int atom (nonzero = true).
     pub(crate) fn truth(&mut self, c: Val, span: grammar::Span) -> Atom {
+        if c.ty == Ty::ERROR {
+            return Atom::Int(0);
+        }
         if !c.ty.is_scalar() {
             self.error(errors::condition_not_scalar(span, c.ty));
             return Atom::Int(0);
@@ -247,6 +250,9 @@ impl Lowerer<'_> {
     /// Promotes an int value to real (and int arrays to real arrays) where the target type
     /// asks for it; reports a type mismatch otherwise.
     pub(crate) fn convert(&mut self, v: Val, target: Ty, span: grammar::Span, name: &str) -> Val {
+        if v.ty == Ty::ERROR {
+            return Val { atom: Atom::Real(f64::NAN), ty: target, data: true };
+        }
         if v.ty == target {
             return v;
         }

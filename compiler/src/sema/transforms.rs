@@ -32,7 +32,9 @@ impl Lowerer<'_> {
     fn size_expr(&mut self, e: &ast::Expr) -> Atom {
         let v = self.expr(e);
         if v.ty != Ty::INT {
-            self.error(errors::size_not_int(e.span, v.ty));
+            if v.ty != Ty::ERROR {
+                self.error(errors::size_not_int(e.span, v.ty));
+            }
             return Atom::Int(0);
         }
         v.atom
@@ -131,9 +133,13 @@ impl Lowerer<'_> {
             | TypeKind::Matrix
             | TypeKind::Ordered
             | TypeKind::PositiveOrdered => self.product(&dims),
-            TypeKind::Int => return,
+            TypeKind::Int => {
+                self.bind_placeholder(d, ty);
+                return;
+            }
             other => {
                 self.error(errors::not_supported(d.ty.span, &format!("parameters of type `{}`", kind_name(other))));
+                self.bind_placeholder(d, ty);
                 return;
             }
         };
@@ -322,6 +328,23 @@ impl Lowerer<'_> {
         } else {
             self.for_each_index(array_dims, array_core, &mut body);
         }
+    }
+
+    /// Binds a parameter that was refused (already reported), so that its uses are not
+    /// reported again as undefined. The program never reaches code generation.
+    fn bind_placeholder(&mut self, d: &ast::VarDecl, ty: Ty) {
+        let var = self.f.new_var(Some(d.name.name.clone()), ty, crate::ir::VarKind::Mutable);
+        self.bind(
+            &d.name,
+            Binding {
+                var,
+                ty,
+                data: false,
+                origin: Some(ast::BlockKind::Parameters),
+                assignable: false,
+                span: d.name.span,
+            },
+        );
     }
 
     pub(crate) fn product(&mut self, dims: &[Atom]) -> Atom {
