@@ -411,6 +411,9 @@ impl Lowerer<'_> {
         if name == "multi_normal_cholesky" || name == "multi_normal" {
             return self.multi_normal(name, vals, span, propto);
         }
+        if name == "dirichlet" {
+            return self.dirichlet(vals, span, propto);
+        }
         let Some(d) = dist_by_name(name) else {
             if suffix.is_empty() {
                 self.error(errors::tilde_unknown(name_span, name, DIST_NAMES));
@@ -533,6 +536,63 @@ impl Lowerer<'_> {
             (_, Atom::Real(y)) if y == 0.0 => a,
             _ => self.prim(Prim::Add, &[a, b]),
         }
+    }
+
+    /// dirichlet(θ | α) = Σ (αₖ − 1) log θₖ + lgamma(Σ αₖ) − Σ lgamma(αₖ).
+    fn dirichlet(&mut self, vals: &[Val], span: Span, propto: bool) -> Option<Atom> {
+        let is_vec = |t: Ty| t.array_rank == 0 && matches!(t.core, Core::Vector | Core::RowVector);
+        if vals.len() != 2 || !is_vec(vals[0].ty) || !is_vec(vals[1].ty) {
+            let types: Vec<Ty> = vals.iter().map(|v| v.ty).collect();
+            if !types.contains(&Ty::ERROR) {
+                self.error(errors::wrong_arguments(span, "dirichlet_lpdf", &types, "(vector theta, vector alpha)"));
+            }
+            return None;
+        }
+        let (theta, alpha) = (vals[0], vals[1]);
+        let k = self.dim(theta.atom, 0);
+        let k2 = self.dim(alpha.atom, 0);
+        let ok = self.prim(Prim::IEq, &[k, k2]);
+        self.check(
+            ok,
+            ErrorKind::Index,
+            "dirichlet: theta has size {} but alpha has size {}".into(),
+            span,
+            vec![k, k2],
+        );
+        let (Atom::Var(t), Atom::Var(a)) = (theta.atom, alpha.atom) else { return None };
+        let keep_kernel = !propto || !(theta.data && alpha.data);
+        let keep_norm = !propto || !alpha.data;
+        let acc = self.f.new_var(None, Ty::REAL, VarKind::Mutable);
+        self.emit(Stmt::Decl { var: acc, dims: vec![] });
+        self.emit(Stmt::Assign { var: acc, indices: vec![], value: Atom::Real(0.0) });
+        let total_alpha = self.f.new_var(None, Ty::REAL, VarKind::Mutable);
+        self.emit(Stmt::Decl { var: total_alpha, dims: vec![] });
+        self.emit(Stmt::Assign { var: total_alpha, indices: vec![], value: Atom::Real(0.0) });
+        self.for_loop(Atom::Int(1), k, |l, i| {
+            let ti = l.let_(Ty::REAL, Expr::Load { base: t, indices: vec![i] });
+            let ai = l.let_(Ty::REAL, Expr::Load { base: a, indices: vec![i] });
+            let mut term = Atom::Real(0.0);
+            if keep_kernel {
+                let am1 = l.prim(Prim::Sub, &[ai, Atom::Real(1.0)]);
+                let lt = l.prim(Prim::Log, &[ti]);
+                term = l.prim(Prim::Mul, &[am1, lt]);
+            }
+            if keep_norm {
+                let lg = l.prim(Prim::Lgamma, &[ai]);
+                term = l.prim(Prim::Sub, &[term, lg]);
+                let sa = l.prim(Prim::Add, &[Atom::Var(total_alpha), ai]);
+                l.emit(Stmt::Assign { var: total_alpha, indices: vec![], value: sa });
+            }
+            let s = l.prim(Prim::Add, &[Atom::Var(acc), term]);
+            l.emit(Stmt::Assign { var: acc, indices: vec![], value: s });
+        });
+        let mut total = self.let_(Ty::REAL, Expr::Atom(Atom::Var(acc)));
+        if keep_norm {
+            let sa = self.let_(Ty::REAL, Expr::Atom(Atom::Var(total_alpha)));
+            let lg = self.prim(Prim::Lgamma, &[sa]);
+            total = self.prim(Prim::Add, &[total, lg]);
+        }
+        Some(total)
     }
 
     /// multi_normal_cholesky(y | mu, L) = −½‖L⁻¹(y − μ)‖² − Σ log Lᵢᵢ − (K/2) log 2π.
@@ -1061,6 +1121,7 @@ const DIST_NAMES: &[&str] = &[
     "bernoulli_logit",
     "binomial",
     "binomial_logit",
+    "dirichlet",
     "multi_normal",
     "multi_normal_cholesky",
 ];

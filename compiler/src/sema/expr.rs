@@ -3,8 +3,27 @@
 use grammar::Span;
 use grammar::ast::{self, BinOp, UnOp};
 
-use crate::ir::{Atom, Core, Elem, Expr, Prim, Stmt, Ty, VarKind};
+use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Prim, Stmt, Ty, VarKind};
 use crate::sema::{Lowerer, Val, errors};
+
+/// An index list resolved against its base: what each position selects, and the type and
+/// sizes of the selection.
+pub(crate) struct Indexing {
+    base: Atom,
+    positions: Vec<Pos>,
+    /// How many positions the user wrote (the rest are implicit `:`).
+    given: usize,
+    pub ty: Ty,
+    pub dims: Vec<Atom>,
+    pub data: bool,
+}
+
+impl Indexing {
+    /// The indices, when the user wrote only single indices.
+    pub fn all_single(&self) -> Option<Vec<Atom>> {
+        self.positions[..self.given].iter().map(|p| if let Pos::Single(a) = p { Some(*a) } else { None }).collect()
+    }
+}
 
 /// One position of an index list, resolved.
 #[derive(Clone, Copy)]
@@ -412,25 +431,53 @@ impl Lowerer<'_> {
         if base.ty == Ty::ERROR {
             return base;
         }
+        let Some(ix) = self.resolve_indices(base, indices, span) else { return Val::error() };
+        let data = base.data && ix.data;
+        let Atom::Var(base_var) = base.atom else { return Val::error() };
+        if let Some(single) = ix.all_single() {
+            let ty = base.ty.indexed(single.len());
+            // Leading array indices select a contiguous slab, which can be read in place.
+            if single.len() <= base.ty.array_rank as usize || ty.is_scalar() {
+                let atom = self.let_(ty, Expr::Load { base: base_var, indices: single });
+                return Val { atom, ty, data };
+            }
+        }
+        // The general case: a new container, element by element.
+        let out = self.build(ix.ty, ix.dims.clone());
+        let Atom::Var(dst) = out else { return Val::error() };
+        let scalar = Ty { elem: base.ty.elem, array_rank: 0, core: Core::Scalar };
+        let dims = ix.dims.clone();
+        self.for_each_index(&dims, ix.ty.core, &mut |l, idx| {
+            let src = l.source_indices(&ix, idx, span);
+            let x = l.let_(scalar, Expr::Load { base: base_var, indices: src });
+            l.emit(Stmt::Assign { var: dst, indices: idx.to_vec(), value: x });
+        });
+        Val { atom: out, ty: ix.ty, data }
+    }
+
+    /// Checks and resolves the indices of `base[indices]`: single indices and range bounds are
+    /// checked against the sizes here; multi-index entries are checked where they are read.
+    pub(crate) fn resolve_indices(&mut self, base: Val, indices: &[ast::Index], span: Span) -> Option<Indexing> {
         let rank = base.ty.rank();
         if indices.len() > rank {
             self.error(errors::not_indexable(span, base.ty, indices.len()));
-            return Val::error();
+            return None;
         }
-        let Atom::Var(base_var) = base.atom else {
+        let Atom::Var(_) = base.atom else {
             self.error(errors::not_indexable(span, base.ty, indices.len()));
-            return Val::error();
+            return None;
         };
         let mut positions = Vec::with_capacity(rank);
-        let mut data = base.data;
+        let mut data = true;
         for (d, ix) in indices.iter().enumerate() {
             let pos = match ix {
                 ast::Index::Single(e) => {
                     let v = self.expr(e);
                     data &= v.data;
                     if v.ty == Ty::ERROR {
-                        return Val::error();
+                        return None;
                     } else if v.ty == Ty::INT {
+                        self.check_index(base.atom, d, v.atom, span);
                         Pos::Single(v.atom)
                     } else if v.ty == Ty::array(Elem::Int, 1) {
                         let Atom::Var(var) = v.atom else { unreachable!("containers are variables") };
@@ -438,7 +485,7 @@ impl Lowerer<'_> {
                         Pos::Multi(var, n)
                     } else {
                         self.error(errors::index_not_int(e.span, v.ty));
-                        return Val::error();
+                        return None;
                     }
                 }
                 ast::Index::Range { lo, hi, .. } => {
@@ -450,26 +497,25 @@ impl Lowerer<'_> {
                         Some(e) => self.int_index(e),
                         None => self.dim(base.atom, d),
                     };
+                    // An empty range (hi < lo) selects nothing and needs no check.
+                    let empty = self.prim(Prim::ILt, &[hi, lo]);
+                    let lo_ok = self.prim(Prim::IGe, &[lo, Atom::Int(1)]);
+                    let size = self.dim(base.atom, d);
+                    let hi_ok = self.prim(Prim::ILe, &[hi, size]);
+                    let both = self.prim(Prim::And, &[lo_ok, hi_ok]);
+                    let ok = self.prim(Prim::Or, &[empty, both]);
+                    let message = format!("slice {{}}:{{}} out of range for dimension {} of size {{}}", d + 1);
+                    self.check(ok, ErrorKind::Index, message, span, vec![lo, hi, size]);
                     Pos::Range(lo, hi)
                 }
                 ast::Index::All(_) => Pos::All,
             };
             positions.push(pos);
         }
-        let all_single: Vec<Atom> =
-            positions.iter().filter_map(|p| if let Pos::Single(a) = p { Some(*a) } else { None }).collect();
-        if all_single.len() == positions.len() {
-            let ty = base.ty.indexed(all_single.len());
-            // Leading array indices select a contiguous slab, which can be read in place.
-            if all_single.len() <= base.ty.array_rank as usize || ty.is_scalar() {
-                let atom = self.let_(ty, Expr::Load { base: base_var, indices: all_single });
-                return Val { atom, ty, data };
-            }
-        }
+        let given = positions.len();
         while positions.len() < rank {
             positions.push(Pos::All);
         }
-        // The general case: a new container, element by element.
         let ar = base.ty.array_rank as usize;
         let kept = |p: &Pos| !matches!(p, Pos::Single(_));
         let array_rank = positions[..ar].iter().filter(|p| kept(p)).count() as u8;
@@ -497,7 +543,6 @@ impl Lowerer<'_> {
             },
             _ => unreachable!("positions padded to the rank"),
         };
-        let ty = Ty { elem: base.ty.elem, array_rank, core };
         let mut dims = Vec::new();
         for (d, p) in positions.iter().enumerate() {
             match *p {
@@ -512,34 +557,45 @@ impl Lowerer<'_> {
                 Pos::All => dims.push(self.dim(base.atom, d)),
             }
         }
-        let out = self.build(ty, dims.clone());
-        let Atom::Var(dst) = out else { return Val::error() };
-        let scalar = Ty { elem: base.ty.elem, array_rank: 0, core: Core::Scalar };
-        self.for_each_index(&dims, core, &mut |l, idx| {
-            let mut src = Vec::with_capacity(rank);
-            let mut k = 0;
-            for p in &positions {
-                match *p {
-                    Pos::Single(a) => src.push(a),
-                    Pos::Multi(arr, _) => {
-                        src.push(l.let_(Ty::INT, Expr::Load { base: arr, indices: vec![idx[k]] }));
-                        k += 1;
-                    }
-                    Pos::Range(lo, _) => {
-                        let off = l.prim(Prim::ISub, &[lo, Atom::Int(1)]);
-                        src.push(l.prim(Prim::IAdd, &[idx[k], off]));
-                        k += 1;
-                    }
-                    Pos::All => {
-                        src.push(idx[k]);
-                        k += 1;
-                    }
+        let ty = Ty { elem: base.ty.elem, array_rank, core };
+        Some(Indexing { base: base.atom, positions, given, ty, dims, data })
+    }
+
+    /// Raises an index error unless 1 ≤ i ≤ size of dimension `d` of `base`.
+    pub(crate) fn check_index(&mut self, base: Atom, d: usize, i: Atom, span: Span) {
+        let size = self.dim(base, d);
+        let lo = self.prim(Prim::IGe, &[i, Atom::Int(1)]);
+        let hi = self.prim(Prim::ILe, &[i, size]);
+        let ok = self.prim(Prim::And, &[lo, hi]);
+        let message = format!("index {{}} out of range for dimension {} of size {{}}", d + 1);
+        self.check(ok, ErrorKind::Index, message, span, vec![i, size]);
+    }
+
+    /// For one element (indices `idx` into the selection), the indices into the base.
+    pub(crate) fn source_indices(&mut self, ix: &Indexing, idx: &[Atom], span: Span) -> Vec<Atom> {
+        let mut src = Vec::with_capacity(ix.positions.len());
+        let mut k = 0;
+        for (d, p) in ix.positions.iter().enumerate() {
+            match *p {
+                Pos::Single(a) => src.push(a),
+                Pos::Multi(arr, _) => {
+                    let i = self.let_(Ty::INT, Expr::Load { base: arr, indices: vec![idx[k]] });
+                    self.check_index(ix.base, d, i, span);
+                    src.push(i);
+                    k += 1;
+                }
+                Pos::Range(lo, _) => {
+                    let off = self.prim(Prim::ISub, &[lo, Atom::Int(1)]);
+                    src.push(self.prim(Prim::IAdd, &[idx[k], off]));
+                    k += 1;
+                }
+                Pos::All => {
+                    src.push(idx[k]);
+                    k += 1;
                 }
             }
-            let x = l.let_(scalar, Expr::Load { base: base_var, indices: src });
-            l.emit(Stmt::Assign { var: dst, indices: idx.to_vec(), value: x });
-        });
-        Val { atom: out, ty, data }
+        }
+        src
     }
 
     fn int_index(&mut self, e: &ast::Expr) -> Atom {

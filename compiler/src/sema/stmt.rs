@@ -337,50 +337,35 @@ impl Lowerer<'_> {
                 self.binary(bin, cur, rhs_v, lhs.span.to(rhs.span))
             }
         };
-        // Every index single and int: an element (or a slab of leading indices).
-        let mut single = Vec::new();
-        for ix in indices {
-            match ix {
-                ast::Index::Single(e) => {
-                    let v = self.expr(e);
-                    if v.ty == Ty::INT {
-                        single.push(v.atom);
-                    } else {
-                        self.error(errors::not_supported(e.span, "assignment through a multi-index"));
-                        return;
-                    }
-                }
-                ast::Index::Range { span, .. } | ast::Index::All(span) => {
-                    self.error(errors::not_supported(*span, "assignment to a slice"));
-                    return;
-                }
+        let base = Val { atom: Atom::Var(b.var), ty: b.ty, data: b.data };
+        let Some(ix) = self.resolve_indices(base, indices, lhs.span) else { return };
+        let value = self.convert(value, ix.ty, rhs.span, &name.name);
+        if let Some(single) = ix.all_single()
+            && ix.ty.is_scalar()
+        {
+            if single.is_empty() {
+                self.store_whole(b.var, b.ty, value, rhs.span, &name.name);
+            } else {
+                self.emit(Stmt::Assign { var: b.var, indices: single, value: value.atom });
             }
-        }
-        if single.len() > b.ty.rank() {
-            self.error(errors::not_indexable(lhs.span, b.ty, single.len()));
             return;
         }
-        let target_ty = b.ty.indexed(single.len());
-        let value = self.convert(value, target_ty, rhs.span, &name.name);
-        if single.is_empty() {
+        if indices.is_empty() {
             self.store_whole(b.var, b.ty, value, rhs.span, &name.name);
             return;
         }
-        if target_ty.is_scalar() {
-            self.emit(Stmt::Assign { var: b.var, indices: single, value: value.atom });
-            return;
-        }
-        // A sub-container: element by element.
-        let dims = self.dims(value.atom, value.ty);
+        // A selection (slab, slice or multi-index): element by element, after checking that
+        // the value has the selection's sizes.
+        self.check_sizes(value, &ix.dims, rhs.span, &name.name);
         let Atom::Var(src) = value.atom else { return };
-        let scalar = Ty { elem: target_ty.elem, array_rank: 0, core: Core::Scalar };
+        let scalar = Ty { elem: ix.ty.elem, array_rank: 0, core: Core::Scalar };
         let var = b.var;
-        let prefix = single.clone();
-        self.for_each_index(&dims, value.ty.core, &mut |l, idx| {
+        let dims = ix.dims.clone();
+        let span = lhs.span;
+        self.for_each_index(&dims, ix.ty.core, &mut |l, idx| {
             let x = l.let_(scalar, Expr::Load { base: src, indices: idx.to_vec() });
-            let mut full = prefix.clone();
-            full.extend_from_slice(idx);
-            l.emit(Stmt::Assign { var, indices: full, value: x });
+            let target = l.source_indices(&ix, idx, span);
+            l.emit(Stmt::Assign { var, indices: target, value: x });
         });
     }
 }

@@ -133,6 +133,13 @@ impl Lowerer<'_> {
             | TypeKind::Matrix
             | TypeKind::Ordered
             | TypeKind::PositiveOrdered => self.product(&dims),
+            TypeKind::Simplex => {
+                let k = dims[dims.len() - 1];
+                let km1 = self.prim(Prim::ISub, &[k, Atom::Int(1)]);
+                let mut n = self.product(&dims[..dims.len() - 1]);
+                n = self.product(&[n, km1]);
+                n
+            }
             TypeKind::Int => {
                 self.bind_placeholder(d, ty);
                 return;
@@ -170,6 +177,7 @@ impl Lowerer<'_> {
                     let positive = d.ty.kind == TypeKind::PositiveOrdered;
                     self.constrain_ordered(theta, offset, out_var, &dims, positive, jacobian);
                 }
+                TypeKind::Simplex => self.constrain_simplex(theta, offset, out_var, &dims, jacobian),
                 _ => {
                     let strides = memory_strides(self, &dims, ty.core);
                     self.for_each_index(&dims.clone(), ty.core, &mut |l, idx| {
@@ -278,21 +286,41 @@ impl Lowerer<'_> {
         }
     }
 
-    /// `ordered[K]`: y1 = x1, yk = y(k-1) + exp(xk); `positive_ordered`: y1 = exp(x1).
-    /// log|J| = sum of the exponentiated coordinates. Arrays of them are read one after another.
-    fn constrain_ordered(&mut self, theta: u32, offset: Atom, out: u32, dims: &[Atom], positive: bool, jacobian: bool) {
+    /// Runs `body` for each vector of an array of constrained vectors (or the one vector),
+    /// with the theta position just before that vector's `per`-element unconstrained block, the
+    /// array indices, and the vector's length.
+    fn for_each_vector(
+        &mut self,
+        offset: Atom,
+        dims: &[Atom],
+        per: Atom,
+        body: &mut dyn FnMut(&mut Self, Atom, &[Atom], Atom),
+    ) {
         let array_dims = &dims[..dims.len() - 1];
         let k = dims[dims.len() - 1];
-        let array_core = Core::Scalar;
-        let strides = memory_strides(self, array_dims, array_core);
-        let mut body = |l: &mut Self, idx: &[Atom]| {
+        let strides = memory_strides(self, array_dims, Core::Scalar);
+        let mut each = |l: &mut Self, idx: &[Atom]| {
             let mut base = offset;
             for (i, s) in idx.iter().zip(&strides) {
                 let i0 = l.prim(Prim::ISub, &[*i, Atom::Int(1)]);
                 let t = l.prim(Prim::IMul, &[i0, *s]);
-                let t = l.prim(Prim::IMul, &[t, k]);
+                let t = l.prim(Prim::IMul, &[t, per]);
                 base = l.prim(Prim::IAdd, &[base, t]);
             }
+            body(l, base, idx, k);
+        };
+        if array_dims.is_empty() {
+            each(self, &[]);
+        } else {
+            self.for_each_index(array_dims, Core::Scalar, &mut each);
+        }
+    }
+
+    /// `ordered[K]`: y1 = x1, yk = y(k-1) + exp(xk); `positive_ordered`: y1 = exp(x1).
+    /// log|J| = sum of the exponentiated coordinates.
+    fn constrain_ordered(&mut self, theta: u32, offset: Atom, out: u32, dims: &[Atom], positive: bool, jacobian: bool) {
+        let k = dims[dims.len() - 1];
+        self.for_each_vector(offset, dims, k, &mut |l, base, idx, k| {
             let first_pos = l.prim(Prim::IAdd, &[base, Atom::Int(1)]);
             let x1 = l.let_(Ty::REAL, Expr::Load { base: theta, indices: vec![first_pos] });
             let y1 = if positive {
@@ -322,12 +350,50 @@ impl Lowerer<'_> {
                 cur_idx.push(j);
                 l.emit(Stmt::Assign { var: out, indices: cur_idx, value: y });
             });
-        };
-        if array_dims.is_empty() {
-            body(self, &[]);
-        } else {
-            self.for_each_index(array_dims, array_core, &mut body);
-        }
+        });
+    }
+
+    /// `simplex[K]` by Stan's stick-breaking transform: for k < K, with N = K − 1,
+    /// z = inv_logit(x_k − log(N − k + 1)), y_k = s·z, s ← s − y_k (s starts at 1), y_K = s;
+    /// log|J| = Σ log s + log z + log(1 − z).
+    fn constrain_simplex(&mut self, theta: u32, offset: Atom, out: u32, dims: &[Atom], jacobian: bool) {
+        let k_last = dims[dims.len() - 1];
+        let per = self.prim(Prim::ISub, &[k_last, Atom::Int(1)]);
+        self.for_each_vector(offset, dims, per, &mut |l, base, idx, k| {
+            let n = l.prim(Prim::ISub, &[k, Atom::Int(1)]);
+            let stick = l.f.new_var(None, Ty::REAL, crate::ir::VarKind::Mutable);
+            l.emit(Stmt::Decl { var: stick, dims: vec![] });
+            l.emit(Stmt::Assign { var: stick, indices: vec![], value: Atom::Real(1.0) });
+            l.for_loop(Atom::Int(1), n, |l, j| {
+                let pos = l.prim(Prim::IAdd, &[base, j]);
+                let x = l.let_(Ty::REAL, Expr::Load { base: theta, indices: vec![pos] });
+                let remaining = l.prim(Prim::ISub, &[n, j]);
+                let remaining = l.prim(Prim::IAdd, &[remaining, Atom::Int(1)]);
+                let remaining = l.prim(Prim::ToReal, &[remaining]);
+                let log_remaining = l.prim(Prim::Log, &[remaining]);
+                let adj = l.prim(Prim::Sub, &[x, log_remaining]);
+                let z = l.prim(Prim::InvLogit, &[adj]);
+                let s = l.let_(Ty::REAL, Expr::Atom(Atom::Var(stick)));
+                let y = l.prim(Prim::Mul, &[s, z]);
+                if jacobian {
+                    let ls = l.prim(Prim::Log, &[s]);
+                    let lz = l.prim(Prim::LogInvLogit, &[adj]);
+                    let l1mz = l.prim(Prim::Log1mInvLogit, &[adj]);
+                    let t = l.prim(Prim::Add, &[ls, lz]);
+                    let t = l.prim(Prim::Add, &[t, l1mz]);
+                    l.emit(Stmt::TargetAdd(t));
+                }
+                let mut cur = idx.to_vec();
+                cur.push(j);
+                l.emit(Stmt::Assign { var: out, indices: cur, value: y });
+                let rest = l.prim(Prim::Sub, &[s, y]);
+                l.emit(Stmt::Assign { var: stick, indices: vec![], value: rest });
+            });
+            let last = l.let_(Ty::REAL, Expr::Atom(Atom::Var(stick)));
+            let mut cur = idx.to_vec();
+            cur.push(k);
+            l.emit(Stmt::Assign { var: out, indices: cur, value: last });
+        });
     }
 
     /// Binds a parameter that was refused (already reported), so that its uses are not
