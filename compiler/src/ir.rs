@@ -133,6 +133,12 @@ pub enum Prim {
     Trigamma,
     /// The derivative of trigamma; not exposed to users, only produced by adjoint rules.
     Tetragamma,
+    /// Regularised incomplete beta function I_x(a, b), operands (a, b, x).
+    IncBeta,
+    /// Its partial derivatives with respect to a, b and x; only produced by its adjoint rule.
+    IncBetaDa,
+    IncBetaDb,
+    IncBetaDx,
     Erf,
     Erfc,
     Phi,

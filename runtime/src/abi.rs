@@ -392,6 +392,22 @@ pub extern "C" fn vppl_pow(x: f64, y: f64) -> f64 {
     x.powf(y)
 }
 
+pub extern "C" fn vppl_inc_beta(a: f64, b: f64, x: f64) -> f64 {
+    special::inc_beta(a, b, x)
+}
+
+pub extern "C" fn vppl_inc_beta_da(a: f64, b: f64, x: f64) -> f64 {
+    special::inc_beta_grad(a, b, x).1
+}
+
+pub extern "C" fn vppl_inc_beta_db(a: f64, b: f64, x: f64) -> f64 {
+    special::inc_beta_grad(a, b, x).2
+}
+
+pub extern "C" fn vppl_inc_beta_dx(a: f64, b: f64, x: f64) -> f64 {
+    special::inc_beta_deriv_x(a, b, x)
+}
+
 /// Every symbol compiled code may call, with its address, for the JIT's symbol table and for
 /// linking standalone executables.
 pub fn symbols() -> Vec<(&'static str, *const u8)> {
@@ -443,5 +459,9 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("vppl_log_inv_logit", vppl_log_inv_logit as *const u8),
         ("vppl_log1m_inv_logit", vppl_log1m_inv_logit as *const u8),
         ("vppl_pow", vppl_pow as *const u8),
+        ("vppl_inc_beta", vppl_inc_beta as *const u8),
+        ("vppl_inc_beta_da", vppl_inc_beta_da as *const u8),
+        ("vppl_inc_beta_db", vppl_inc_beta_db as *const u8),
+        ("vppl_inc_beta_dx", vppl_inc_beta_dx as *const u8),
     ]
 }

@@ -79,6 +79,12 @@ const CASES: &[(&str, &str)] = &[
         "normal_lpdf(y | mu, s) + cauchy_lpdf(y | mu[1], s) + student_t_lpdf(y | 3, mu, s)",
     ),
     ("ordered[3] o; positive_ordered[2] p;", "normal_lpdf(o | 0, 1) + normal_lpdf(p | 1, 2)"),
+    (
+        "real y; real<lower=0.5> nu; real mu; real<lower=0> s;",
+        "student_t_lccdf(y | nu, mu, s) + student_t_lcdf(y | nu, mu, s)",
+    ),
+    ("vector[3] y; matrix[3, 2] x; real a; vector[2] b; real<lower=0> s;", "normal_id_glm_lpdf(y | x, a, b, s)"),
+    ("simplex[4] t; vector<lower=0>[4] a;", "dirichlet_lpdf(t | a)"),
     ("real<offset=1, multiplier=3> x; real<lower=-1, upper=x + 3> y;", "normal_lpdf(x | 0, 1) + normal_lpdf(y | 0, 1)"),
 ];
 

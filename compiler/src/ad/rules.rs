@@ -171,6 +171,19 @@ pub(super) fn adjoint(ad: &mut Ad, p: Prim, args: &[Atom], result: VarId, g: Ato
         }
         // Tetragamma is only produced by the rule above; nothing differentiates it again.
         Prim::Tetragamma => panic!("compiler bug: tetragamma is never differentiated"),
+        // d I_x(a, b) = ∂a I da + ∂b I db + ∂x I dx
+        Prim::IncBeta => {
+            for (k, d) in [Prim::IncBetaDa, Prim::IncBetaDb, Prim::IncBetaDx].into_iter().enumerate() {
+                if ad.atom_active(args[k]) {
+                    let partial = op(ad, d, args, out);
+                    let c = op(ad, Prim::Mul, &[g, partial], out);
+                    ad.accumulate(args[k], c, out);
+                }
+            }
+        }
+        Prim::IncBetaDa | Prim::IncBetaDb | Prim::IncBetaDx => {
+            panic!("compiler bug: derivatives of the incomplete beta function are never differentiated")
+        }
         // d erf(x) = 2/√π exp(−x²) dx
         Prim::Erf | Prim::Erfc => {
             let x2 = op(ad, Prim::Mul, &[x, x], out);
@@ -319,6 +332,7 @@ pub(super) fn reads(p: Prim) -> (u8, bool) {
         Div => (0b10, true),
         Pow => (ALL, true),
         Exp | Expm1 | Sqrt | Tan | Tanh | InvPhi | InvLogit => (0, true),
+        IncBeta | IncBetaDa | IncBetaDb | IncBetaDx => (ALL, false),
         Log | Log1p | Fabs | Sin | Cos | Atan | Lgamma | Digamma | Trigamma | Tetragamma | Erf | Erfc | Phi
         | Log1pExp | Log1mExp | LogInvLogit | Log1mInvLogit => (ALL, false),
         Floor | Ceil | Round | Lt | Le | Gt | Ge | Eq | Ne | IAdd | ISub | IMul | IDiv | IMod | INeg | ILt | ILe

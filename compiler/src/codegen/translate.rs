@@ -593,6 +593,18 @@ impl<'a> Translator<'a> {
             Digamma => unary_call(self, "vppl_digamma"),
             Trigamma => unary_call(self, "vppl_trigamma"),
             Tetragamma => unary_call(self, "vppl_tetragamma"),
+            IncBeta | IncBetaDa | IncBetaDb | IncBetaDx => {
+                let a = self.real(args[0]);
+                let b = self.real(args[1]);
+                let x = self.real(args[2]);
+                let name = match p {
+                    IncBeta => "vppl_inc_beta",
+                    IncBetaDa => "vppl_inc_beta_da",
+                    IncBetaDb => "vppl_inc_beta_db",
+                    _ => "vppl_inc_beta_dx",
+                };
+                self.call_f64(name, &[a, b, x])
+            }
             Erf => unary_call(self, "vppl_erf"),
             Erfc => unary_call(self, "vppl_erfc"),
             Phi => unary_call(self, "vppl_phi"),

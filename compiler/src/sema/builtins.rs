@@ -646,6 +646,9 @@ impl Lowerer<'_> {
     /// A call to a built-in function or distribution.
     pub(crate) fn call(&mut self, name: &Ident, args: &[ast::Expr], conditional: bool, span: Span) -> Val {
         let n = name.name.as_str();
+        if let Some(v) = self.special_call(n, args, conditional, name.span, span) {
+            return v;
+        }
         for (suffix, drop_constants) in [("_lpdf", false), ("_lpmf", false), ("_lupdf", true), ("_lupmf", true)] {
             if let Some(base) = n.strip_suffix(suffix) {
                 if !conditional && args.len() > 1 {
@@ -1047,6 +1050,81 @@ impl Lowerer<'_> {
         }
     }
 
+    /// Calls with a shape of their own: cumulative distribution functions and GLM densities.
+    fn special_call(
+        &mut self,
+        n: &str,
+        args: &[ast::Expr],
+        conditional: bool,
+        name_span: Span,
+        span: Span,
+    ) -> Option<Val> {
+        let is_cdf = matches!(n, "student_t_lccdf" | "student_t_lcdf");
+        let is_glm = n == "normal_id_glm_lpdf" || n == "normal_id_glm_lupdf";
+        if !is_cdf && !is_glm {
+            return None;
+        }
+        if !conditional && args.len() > 1 {
+            self.error(errors::lpdf_needs_bar(name_span, n));
+        }
+        let vals: Vec<Val> = args.iter().map(|e| self.expr(e)).collect();
+        let types: Vec<Ty> = vals.iter().map(|v| v.ty).collect();
+        if types.contains(&Ty::ERROR) {
+            return Some(Val::error());
+        }
+        let data = vals.iter().all(|v| v.data);
+        if is_glm {
+            // normal_id_glm(y | x, α, β, σ) = normal(y | α + x β, σ)
+            if vals.len() != 5 || types[1] != Ty::MATRIX || types[3] != Ty::VECTOR {
+                self.error(errors::wrong_arguments(
+                    span,
+                    n,
+                    &types,
+                    "(vector y | matrix x, real alpha, vector beta, real sigma)",
+                ));
+                return Some(Val::error());
+            }
+            let xb = self.kernel(Prim::MatVec, vals[1], vals[3], Ty::VECTOR);
+            let mu = self.binary(ast::BinOp::Add, vals[2], xb, span);
+            let drop = n.ends_with("_lupdf");
+            let lp = self.density_of("normal", name_span, &[vals[0], mu, vals[4]], span, drop)?;
+            return Some(Val { atom: lp, ty: Ty::REAL, data });
+        }
+        if vals.len() != 4 || !types.iter().all(|t| t.is_scalar()) {
+            self.error(errors::wrong_arguments(span, n, &types, "four scalars (y | nu, mu, sigma)"));
+            return Some(Val::error());
+        }
+        // P(Y > y) for Student's t: with t = (y − μ)/σ and x = ν/(ν + t²),
+        // it is ½ I_x(ν/2, ½) when t > 0 and 1 − ½ I_x(ν/2, ½) otherwise.
+        let [y, nu, mu, sigma] = [0, 1, 2, 3].map(|k| self.to_real(vals[k]));
+        let d = self.prim(Prim::Sub, &[y, mu]);
+        let t = self.prim(Prim::Div, &[d, sigma]);
+        let t2 = self.prim(Prim::Mul, &[t, t]);
+        let denom = self.prim(Prim::Add, &[nu, t2]);
+        let x = self.prim(Prim::Div, &[nu, denom]);
+        let half_nu = self.prim(Prim::Mul, &[Atom::Real(0.5), nu]);
+        let ib = self.prim(Prim::IncBeta, &[half_nu, Atom::Real(0.5), x]);
+        let half = self.prim(Prim::Mul, &[Atom::Real(0.5), ib]);
+        let upper = self.prim(Prim::Gt, &[t, Atom::Real(0.0)]);
+        let ccdf = self.f.new_var(None, Ty::REAL, VarKind::Mutable);
+        self.emit(Stmt::Decl { var: ccdf, dims: vec![] });
+        let lccdf = n == "student_t_lccdf";
+        self.if_(
+            upper,
+            |l| {
+                let v = if lccdf { half } else { l.prim(Prim::Sub, &[Atom::Real(1.0), half]) };
+                l.emit(Stmt::Assign { var: ccdf, indices: vec![], value: v });
+            },
+            |l| {
+                let v = if lccdf { l.prim(Prim::Sub, &[Atom::Real(1.0), half]) } else { half };
+                l.emit(Stmt::Assign { var: ccdf, indices: vec![], value: v });
+            },
+        );
+        let p = self.let_(Ty::REAL, Expr::Atom(Atom::Var(ccdf)));
+        let atom = self.prim(Prim::Log, &[p]);
+        Some(Val { atom, ty: Ty::REAL, data })
+    }
+
     fn log_sum_exp2(&mut self, a: Atom, b: Atom) -> Atom {
         // max(a, b) + log1p(exp(−|a − b|))
         let m = self.prim(Prim::Fmax, &[a, b]);
@@ -1209,6 +1287,9 @@ const KNOWN_FUNCTIONS: &[&str] = &[
     "to_vector",
     "to_row_vector",
     "cholesky_decompose",
+    "student_t_lccdf",
+    "student_t_lcdf",
+    "normal_id_glm_lpdf",
     "mdivide_left_tri_low",
     "gp_exp_quad_cov",
 ];

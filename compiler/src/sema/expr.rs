@@ -275,7 +275,7 @@ impl Lowerer<'_> {
         }
     }
 
-    fn kernel(&mut self, p: Prim, a: Val, b: Val, ty: Ty) -> Val {
+    pub(crate) fn kernel(&mut self, p: Prim, a: Val, b: Val, ty: Ty) -> Val {
         let atom = self.let_(ty, Expr::Prim(p, vec![a.atom, b.atom]));
         Val { atom, ty, data: a.data && b.data }
     }

@@ -590,8 +590,9 @@ pub fn prim_result_ty(p: Prim) -> Ty {
     use Prim::*;
     match p {
         Add | Sub | Mul | Div | Neg | Pow | Exp | Log | Log1p | Expm1 | Sqrt | Fabs | Fmin | Fmax | Sin | Cos | Tan
-        | Tanh | Atan | Lgamma | Digamma | Trigamma | Tetragamma | Erf | Erfc | Phi | InvPhi | Log1pExp | Log1mExp
-        | InvLogit | LogInvLogit | Log1mInvLogit | Floor | Ceil | Round | ToReal => Ty::REAL,
+        | Tanh | Atan | Lgamma | Digamma | Trigamma | Tetragamma | IncBeta | IncBetaDa | IncBetaDb | IncBetaDx
+        | Erf | Erfc | Phi | InvPhi | Log1pExp | Log1mExp | InvLogit | LogInvLogit | Log1mInvLogit | Floor | Ceil
+        | Round | ToReal => Ty::REAL,
         Lt | Le | Gt | Ge | Eq | Ne | IAdd | ISub | IMul | IDiv | IMod | INeg | ILt | ILe | IGt | IGe | IEq | INe
         | And | Or | Not | IMin | IMax | IsNan | IsInf => Ty::INT,
         MatVec | TriSolveVec => Ty::VECTOR,
