@@ -2,6 +2,22 @@
 
 pub mod report;
 
+/// `print!` that never panics: a closed pipe (`vppl ir … | head`) just ends the output.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// `println!` that never panics.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -163,7 +179,10 @@ pub fn main() -> i32 {
         Ok(()) => 0,
         Err(Failure::Reported) => 1,
         Err(Failure::Message(m)) => {
-            eprintln!("error: {m}");
+            {
+                use std::io::Write as _;
+                let _ = writeln!(std::io::stderr().lock(), "error: {m}");
+            }
             1
         }
     }
@@ -191,7 +210,10 @@ fn print_diagnostics(path: &Path, source: &Source, diags: &[grammar::Diagnostic]
     let color = std::io::stderr().is_terminal();
     let file = path.display().to_string();
     for d in diags {
-        eprint!("{}", report::render(d, &file, &source.text, color));
+        {
+            use std::io::Write as _;
+            let _ = write!(std::io::stderr().lock(), "{}", report::render(d, &file, &source.text, color));
+        }
     }
 }
 
@@ -356,14 +378,14 @@ fn diagnose(a: DiagnoseArgs) -> Result<(), Failure> {
     }
     if a.json {
         let json = serde_json::json!({ "point": point, "log_density": lp, "gradient": grad, "finite_differences": fd });
-        println!("{}", serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?);
+        outln!("{}", serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?);
         return Ok(());
     }
-    println!("Log density (constants of ~ statements dropped, Jacobian included): {lp}");
-    println!();
-    println!("{:>6} {:>16} {:>16} {:>16} {:>16}", "param", "value", "model", "finite diff", "error");
+    outln!("Log density (constants of ~ statements dropped, Jacobian included): {lp}");
+    outln!();
+    outln!("{:>6} {:>16} {:>16} {:>16} {:>16}", "param", "value", "model", "finite diff", "error");
     for i in 0..n {
-        println!("{:>6} {:>16.8e} {:>16.8e} {:>16.8e} {:>16.8e}", i, point[i], grad[i], fd[i], grad[i] - fd[i]);
+        outln!("{:>6} {:>16.8e} {:>16.8e} {:>16.8e} {:>16.8e}", i, point[i], grad[i], fd[i], grad[i] - fd[i]);
     }
     Ok(())
 }
@@ -402,28 +424,28 @@ fn bench(a: BenchArgs) -> Result<(), Failure> {
         let stages_json: serde_json::Map<String, serde_json::Value> =
             stages.timings.iter().map(|(k, d)| (k.to_string(), serde_json::json!(d.as_secs_f64() * 1e3))).collect();
         let json = serde_json::json!({ "compile_ms": compile_ms, "stages_ms": stages_json, "log_density_ns": lp_ns, "gradient_ns": grad_ns });
-        println!("{}", serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?);
+        outln!("{}", serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?);
         return Ok(());
     }
-    println!("compile: {compile_ms:.2} ms ({})", timings_line(&stages));
-    println!("log density: {:.1} ns", lp_ns);
-    println!("gradient:    {:.1} ns", grad_ns);
+    outln!("compile: {compile_ms:.2} ms ({})", timings_line(&stages));
+    outln!("log density: {:.1} ns", lp_ns);
+    outln!("gradient:    {:.1} ns", grad_ns);
     Ok(())
 }
 
 fn ir(a: IrArgs) -> Result<(), Failure> {
     let (_, stages) = front_end(&a.model)?;
     match a.stage {
-        Stage::Ast => print!("{}", stages.ast),
-        Stage::Ir => print!("{}", stages.ir),
-        Stage::Ad => print!("{}", stages.ad),
+        Stage::Ast => out!("{}", stages.ast),
+        Stage::Ir => out!("{}", stages.ir),
+        Stage::Ad => out!("{}", stages.ad),
         Stage::Opt => {
-            print!("{}", stages.opt);
-            print!("{}", stages.opt_gradient);
+            out!("{}", stages.opt);
+            out!("{}", stages.opt_gradient);
         }
         Stage::Clif => {
             for f in [&stages.opt.log_density_propto, &stages.opt_gradient] {
-                print!("{}", crate::codegen::jit::clif_text(f)?);
+                out!("{}", crate::codegen::jit::clif_text(f)?);
             }
         }
     }
@@ -454,11 +476,11 @@ fn check(a: CheckArgs) -> Result<(), Failure> {
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&items).map_err(|e| e.to_string())?);
+        outln!("{}", serde_json::to_string_pretty(&items).map_err(|e| e.to_string())?);
     } else {
         print_diagnostics(&a.model, &source, &diags);
         if !failed {
-            println!("{}: no errors", a.model.display());
+            outln!("{}: no errors", a.model.display());
         }
     }
     if failed { Err(Failure::Reported) } else { Ok(()) }

@@ -4,7 +4,7 @@ use cranelift_codegen::settings::{self, Configurable};
 use cranelift_codegen::{Context, ir as clif};
 use cranelift_frontend::FunctionBuilderContext;
 use cranelift_jit::{JITBuilder, JITModule};
-use cranelift_module::{Linkage, Module, default_libcall_names};
+use cranelift_module::{Linkage, Module, ModuleReloc, default_libcall_names};
 
 use crate::codegen::translate::{Translator, signature};
 use crate::ir;
@@ -26,25 +26,60 @@ fn isa_builder() -> Result<std::sync::Arc<dyn cranelift_codegen::isa::TargetIsa>
 }
 
 /// Compiles the functions; their order in the result is their order in `funcs`.
+///
+/// Translation to Cranelift IR runs in order (it declares the runtime's symbols in the module);
+/// Cranelift's optimisation and code emission, most of the time, run on all cores, largest
+/// function first.
 pub fn compile(funcs: &[&ir::Function]) -> Result<Jit, String> {
     let isa = isa_builder()?;
-    let mut builder = JITBuilder::with_isa(isa, default_libcall_names());
+    let mut builder = JITBuilder::with_isa(isa.clone(), default_libcall_names());
     for (name, ptr) in runtime::abi::symbols() {
         builder.symbol(name, ptr);
     }
     let mut module = JITModule::new(builder);
-    let mut ctx = module.make_context();
     let mut fctx = FunctionBuilderContext::new();
     let mut ids = Vec::new();
+    let mut contexts = Vec::new();
     for f in funcs {
+        let mut ctx = module.make_context();
         let sig = signature(&module);
         let id = module.declare_function(&f.name, Linkage::Local, &sig).map_err(|e| e.to_string())?;
         ctx.func.signature = sig;
         ctx.func.name = clif::UserFuncName::user(0, id.as_u32());
         Translator::translate(&mut module, f, &mut ctx.func, &mut fctx);
-        module.define_function(id, &mut ctx).map_err(|e| format!("{}: {e:?}", f.name))?;
-        module.clear_context(&mut ctx);
         ids.push(id);
+        contexts.push(std::sync::Mutex::new(ctx));
+    }
+    let mut order: Vec<usize> = (0..contexts.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(funcs[i].body.len()));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(contexts.len());
+    let errors: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(&i) = order.get(k) else { break };
+                    let mut ctx = contexts[i].lock().expect("each context is compiled by one thread");
+                    if let Err(e) = ctx.compile(isa.as_ref(), &mut Default::default()) {
+                        errors.lock().expect("no thread panics holding it").push(format!("{}: {e:?}", funcs[i].name));
+                    }
+                }
+            });
+        }
+    });
+    if let Some(e) = errors.into_inner().map_err(|e| e.to_string())?.into_iter().next() {
+        return Err(e);
+    }
+    for (ctx, id) in contexts.into_iter().zip(&ids) {
+        let ctx = ctx.into_inner().map_err(|e| e.to_string())?;
+        let code = ctx.compiled_code().expect("compiled above");
+        let relocs: Vec<ModuleReloc> =
+            code.buffer.relocs().iter().map(|r| ModuleReloc::from_mach_reloc(r, &ctx.func, *id)).collect();
+        module
+            .define_function_bytes(*id, code.buffer.alignment as u64, code.code_buffer(), &relocs)
+            .map_err(|e| e.to_string())?;
     }
     module.finalize_definitions().map_err(|e| e.to_string())?;
     let functions = ids
