@@ -3,6 +3,7 @@
 //! Every rewrite only improves: its output is never larger or slower than its input, so the
 //! rules can run in any order until nothing changes.
 
+mod cse;
 mod fuse;
 mod licm;
 
@@ -15,8 +16,13 @@ use crate::ir::{Atom, Expr, Function, Prim, Stmt, VarId, VarKind};
 
 pub fn simplify(f: &Function) -> Function {
     let mut g = f.clone();
+    let once = cse::bound_once(&f.body);
     let mut subst: HashMap<VarId, Atom> = HashMap::new();
-    g.body = fold_block(&g, &f.body, &mut subst);
+    g.body = fold_block(&g, &f.body, &mut subst, &once);
+    // Duplicates become aliases, which a second folding pass substitutes.
+    g = cse::eliminate(&g);
+    let mut subst: HashMap<VarId, Atom> = HashMap::new();
+    g.body = fold_block(&g, &g.body, &mut subst, &once);
     // Dead lets: a let whose value no statement reads. Repeat, since removing one can make
     // its operands dead too.
     loop {
@@ -50,7 +56,7 @@ fn sub(a: Atom, subst: &HashMap<VarId, Atom>) -> Atom {
 }
 
 /// Folds constants and identities, replacing lets whose value is another atom by that atom.
-fn fold_block(f: &Function, stmts: &[Stmt], subst: &mut HashMap<VarId, Atom>) -> Vec<Stmt> {
+fn fold_block(f: &Function, stmts: &[Stmt], subst: &mut HashMap<VarId, Atom>, once: &HashSet<VarId>) -> Vec<Stmt> {
     let mut out = Vec::with_capacity(stmts.len());
     for s in stmts {
         let s = rename(s, subst);
@@ -67,17 +73,28 @@ fn fold_block(f: &Function, stmts: &[Stmt], subst: &mut HashMap<VarId, Atom>) ->
                 }
                 _ => out.push(Stmt::Let { var, expr: Expr::Prim(p, args) }),
             },
+            // An alias of another let of the same type, both bound once: uses read the original.
+            Stmt::Let { var, expr: Expr::Atom(Atom::Var(a)) }
+                if once.contains(&var)
+                    && once.contains(&a)
+                    && f.vars[var as usize].kind == VarKind::Let
+                    && f.vars[a as usize].kind == VarKind::Let
+                    && f.ty(var) == f.ty(a) =>
+            {
+                subst.insert(var, Atom::Var(a));
+                out.push(Stmt::Let { var, expr: Expr::Atom(Atom::Var(a)) });
+            }
             Stmt::For { var, lo, hi, reverse, body } => {
-                let body = fold_block(f, &body, subst);
+                let body = fold_block(f, &body, subst, once);
                 out.push(Stmt::For { var, lo, hi, reverse, body });
             }
             Stmt::If { cond: Atom::Int(c), then, otherwise } => {
                 let taken = if c != 0 { then } else { otherwise };
-                out.extend(fold_block(f, &taken, subst));
+                out.extend(fold_block(f, &taken, subst, once));
             }
             Stmt::If { cond, then, otherwise } => {
-                let then = fold_block(f, &then, subst);
-                let otherwise = fold_block(f, &otherwise, subst);
+                let then = fold_block(f, &then, subst, once);
+                let otherwise = fold_block(f, &otherwise, subst, once);
                 out.push(Stmt::If { cond, then, otherwise });
             }
             Stmt::Check { cond: Atom::Int(c), .. } if c != 0 => {}
