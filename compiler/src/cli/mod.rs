@@ -142,6 +142,8 @@ enum Stage {
     Ad,
     Opt,
     Clif,
+    /// Machine code (Cranelift's disassembly).
+    Asm,
 }
 
 #[derive(clap::Args)]
@@ -442,6 +444,11 @@ fn ir(a: IrArgs) -> Result<(), Failure> {
         Stage::Opt => {
             out!("{}", stages.opt);
             out!("{}", stages.opt_gradient);
+        }
+        Stage::Asm => {
+            for f in [&stages.opt.log_density_propto, &stages.opt_gradient] {
+                out!("{}", crate::codegen::jit::asm_text(f)?);
+            }
         }
         Stage::Clif => {
             for f in [&stages.opt.log_density_propto, &stages.opt_gradient] {

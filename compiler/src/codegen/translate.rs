@@ -56,8 +56,12 @@ impl<'a> Translator<'a> {
         t.translate_block(&func.body);
         let target = t.b.use_var(t.target);
         t.b.ins().return_(&[target]);
-        // Any failed check jumps here after recording its error.
+        // Every failed check jumps here with its site and values: the one call that records
+        // the error sits outside all loops, so no loop body contains a call that would force
+        // its floating-point values out of registers.
         t.b.switch_to_block(t.fail);
+        let params = t.b.block_params(t.fail).to_vec();
+        t.call("vppl_error", &[t.ctx, params[0], params[1], params[2], params[3], params[4]], None);
         let nan = t.b.ins().f64const(f64::NAN);
         t.b.ins().return_(&[nan]);
         t.b.seal_all_blocks();
@@ -75,6 +79,11 @@ impl<'a> Translator<'a> {
         let zero = b.ins().f64const(0.0);
         b.def_var(target, zero);
         let fail = b.create_block();
+        b.append_block_param(fail, types::I64);
+        for _ in 0..4 {
+            b.append_block_param(fail, types::F64);
+        }
+        b.set_cold_block(fail);
         let mut t = Translator {
             b,
             module,
@@ -378,20 +387,16 @@ impl<'a> Translator<'a> {
             Stmt::Check { cond, site, values } => {
                 let c = self.scalar(*cond);
                 let ok = self.b.create_block();
-                let bad = self.b.create_block();
-                self.b.ins().brif(c, ok, &[], bad, &[]);
-                self.b.set_cold_block(bad);
-                self.b.switch_to_block(bad);
                 let site_v = self.b.ins().iconst(types::I64, *site as i64);
-                let mut vals = Vec::new();
+                let mut args = vec![clif::BlockArg::Value(site_v)];
                 for k in 0..4 {
-                    vals.push(match values.get(k) {
+                    let v = match values.get(k) {
                         Some(a) => self.real(*a),
                         None => self.b.ins().f64const(0.0),
-                    });
+                    };
+                    args.push(clif::BlockArg::Value(v));
                 }
-                self.call("vppl_error", &[self.ctx, site_v, vals[0], vals[1], vals[2], vals[3]], None);
-                self.b.ins().jump(self.fail, &[]);
+                self.b.ins().brif(c, ok, &[], self.fail, &args);
                 self.b.switch_to_block(ok);
             }
             Stmt::Output { pos, value } => {
