@@ -414,6 +414,15 @@ impl Lowerer<'_> {
         if name == "dirichlet" {
             return self.dirichlet(vals, span, propto);
         }
+        // A user-defined density: `y ~ foo(...)` calls `foo_lpdf` (or `foo_lpmf`).
+        for user_suffix in ["_lpdf", "_lpmf"] {
+            let full = format!("{name}{user_suffix}");
+            if self.functions.contains_key(&full) {
+                let ident = Ident { name: full, span: name_span };
+                let v = self.call_user(&ident, vals, span);
+                return if v.ty == Ty::ERROR { None } else { Some(self.to_real(v)) };
+            }
+        }
         let Some(d) = dist_by_name(name) else {
             if suffix.is_empty() {
                 self.error(errors::tilde_unknown(name_span, name, DIST_NAMES));
@@ -646,6 +655,20 @@ impl Lowerer<'_> {
     /// A call to a built-in function or distribution.
     pub(crate) fn call(&mut self, name: &Ident, args: &[ast::Expr], conditional: bool, span: Span) -> Val {
         let n = name.name.as_str();
+        if is_higher_order(n) {
+            self.error(errors::not_supported(
+                span,
+                &format!("`{n}` (ODE solvers and other functions that take a function as an argument)"),
+            ));
+            return Val::error();
+        }
+        if self.functions.contains_key(n) {
+            let vals: Vec<Val> = args.iter().map(|e| self.expr(e)).collect();
+            if vals.iter().any(|v| v.ty == Ty::ERROR) {
+                return Val::error();
+            }
+            return self.call_user(name, &vals, span);
+        }
         if let Some(v) = self.special_call(n, args, conditional, name.span, span) {
             return v;
         }
@@ -673,10 +696,12 @@ impl Lowerer<'_> {
         let vals: Vec<Val> = args.iter().map(|e| self.expr(e)).collect();
         let data = vals.iter().all(|v| v.data);
         let types: Vec<Ty> = vals.iter().map(|v| v.ty).collect();
-        if types.contains(&Ty::ERROR) || self.user_functions.contains(n) {
-            // Already reported: an argument that failed to check, or a user-defined function
-            // (refused as not supported where it is defined).
+        if types.contains(&Ty::ERROR) {
+            // Already reported: an argument that failed to check.
             return Val::error();
+        }
+        if self.functions.contains_key(n) {
+            return self.call_user(name, &vals, span);
         }
         let wrong = |l: &mut Self, expected: &str| {
             l.error(errors::wrong_arguments(span, n, &types, expected));
@@ -1203,6 +1228,16 @@ const DIST_NAMES: &[&str] = &[
     "multi_normal",
     "multi_normal_cholesky",
 ];
+
+/// Stan's higher-order functions: they take a user-defined function as an argument.
+fn is_higher_order(n: &str) -> bool {
+    n.starts_with("ode_")
+        || n.starts_with("integrate_ode")
+        || n.starts_with("algebra_solver")
+        || n.starts_with("solve_")
+        || n.starts_with("dae")
+        || matches!(n, "reduce_sum" | "reduce_sum_static" | "map_rect" | "integrate_1d")
+}
 
 /// The names `unary_real` knows, for suggestions.
 const UNARY_NAMES: &[&str] = &[

@@ -8,6 +8,7 @@
 pub mod builtins;
 pub mod errors;
 mod expr;
+mod functions;
 mod stmt;
 mod transforms;
 
@@ -196,8 +197,10 @@ pub(crate) struct Lowerer<'a> {
     /// Parameters read so far: the running offset into theta.
     theta_offset: Atom,
     theta: Option<VarId>,
-    /// Names of user-defined functions (refused for now; calls to them are not reported again).
-    user_functions: std::collections::HashSet<String>,
+    /// User-defined functions by name, and the ones being inlined right now (to refuse
+    /// recursion).
+    functions: HashMap<String, Vec<ast::FunDef>>,
+    inline_stack: Vec<String>,
 }
 
 fn lower(program: &ast::Program, mode: Mode, info: &ModelInfo, diags: &mut Vec<Diagnostic>) -> Function {
@@ -219,15 +222,8 @@ fn lower(program: &ast::Program, mode: Mode, info: &ModelInfo, diags: &mut Vec<D
         out_pos: None,
         theta_offset: Atom::Int(0),
         theta: None,
-        user_functions: program
-            .functions
-            .iter()
-            .flat_map(|b| &b.stmts)
-            .filter_map(|s| match &s.kind {
-                ast::StmtKind::FunDef(f) => Some(f.name.name.clone()),
-                _ => None,
-            })
-            .collect(),
+        functions: Lowerer::collect_functions(program),
+        inline_stack: Vec::new(),
     };
     if matches!(mode, Mode::LogDensity { .. } | Mode::WriteArray) {
         let theta = l.f.new_var(Some("theta".into()), Ty::VECTOR, VarKind::Input);
@@ -254,11 +250,6 @@ fn lower(program: &ast::Program, mode: Mode, info: &ModelInfo, diags: &mut Vec<D
 
 impl<'a> Lowerer<'a> {
     fn lower_program(&mut self, p: &ast::Program) {
-        if let Some(b) = &p.functions
-            && let Some(s) = b.stmts.first()
-        {
-            self.error(errors::not_supported(s.span, "user-defined functions"));
-        }
         self.lower_data(p);
         self.lower_transformed_data(p);
         if let Some(b) = &p.parameters

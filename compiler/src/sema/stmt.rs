@@ -12,12 +12,19 @@ impl Lowerer<'_> {
         }
     }
 
+    /// One statement, with what follows it in its block.
+    pub(crate) fn lower_one(&mut self, s: &ast::Stmt, rest: &[ast::Stmt]) {
+        self.lower_stmt(s, rest);
+    }
+
     /// `rest` is what follows `s` in its block: a declaration whose variable is never assigned
     /// there is bound immutably to its initial value, so it needs no copy and no tape.
     fn lower_stmt(&mut self, s: &ast::Stmt, rest: &[ast::Stmt]) {
         match &s.kind {
             StmtKind::Decl(d) => self.lower_decl(d, rest),
-            StmtKind::FunDef(_) => self.error(errors::not_supported(s.span, "user-defined functions")),
+            StmtKind::FunDef(_) => {
+                self.error(errors::not_supported(s.span, "a function definition outside the functions block"))
+            }
             StmtKind::Assign { lhs, op, rhs } => self.lower_assign(lhs, *op, rhs),
             StmtKind::Tilde { lhs, dist, args, truncation } => {
                 if let Some(t) = truncation {

@@ -1,12 +1,16 @@
-// A user-defined function (not supported yet).
+// A recursive user-defined function (not supported yet: functions are inlined).
 functions {
-  real twice(real x) {
-    return 2 * x;
+  real fact(real x) {
+    if (x <= 1) {
+      return 1;
+    } else {
+      return x * fact(x - 1);
+    }
   }
 }
 parameters {
   real mu;
 }
 model {
-  mu ~ normal(twice(1.0), 1);
+  mu ~ normal(fact(3.0), 1);
 }

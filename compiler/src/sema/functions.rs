@@ -1,0 +1,196 @@
+//! User-defined functions, inlined at each call site.
+//!
+//! A call lowers the function's body in a scope that holds only its arguments (Stan functions
+//! see nothing of the program's variables), so the IR never contains calls and the
+//! differentiation needs no rule for them. Not supported yet, each with its diagnostic:
+//! recursion, a `return` before the end of the body (other than in the branches of a final
+//! `if`/`else`), and container results chosen by a branch.
+
+use std::collections::HashMap;
+
+use grammar::Span;
+use grammar::ast::{self, ReturnType, StmtKind};
+
+use crate::ir::{Atom, Elem, Expr, Stmt, Ty, VarKind};
+use crate::sema::{Binding, Lowerer, Val, errors, kind_ty};
+
+/// The IR type of an unsized type in a signature.
+pub fn unsized_ty(t: &ast::UnsizedType) -> Ty {
+    let (elem, core) = kind_ty(&t.kind);
+    Ty { elem, array_rank: t.array_dims as u8, core }
+}
+
+/// Whether a value of type `from` can be passed where `to` is expected (int promotes to real).
+fn assignable(from: Ty, to: Ty) -> bool {
+    from == to
+        || (from.array_rank == to.array_rank && from.core == to.core && from.elem == Elem::Int && to.elem == Elem::Real)
+}
+
+impl Lowerer<'_> {
+    /// The definitions of user-defined functions by name (overloads in source order).
+    pub(crate) fn collect_functions(program: &ast::Program) -> HashMap<String, Vec<ast::FunDef>> {
+        let mut map: HashMap<String, Vec<ast::FunDef>> = HashMap::new();
+        for s in program.functions.iter().flat_map(|b| &b.stmts) {
+            if let StmtKind::FunDef(f) = &s.kind
+                && f.body.is_some()
+            {
+                map.entry(f.name.name.clone()).or_default().push(f.clone());
+            }
+        }
+        map
+    }
+
+    /// Calls the user-defined function `name` with already lowered arguments.
+    pub(crate) fn call_user(&mut self, name: &ast::Ident, vals: &[Val], span: Span) -> Val {
+        let defs = self.functions.get(&name.name).cloned().unwrap_or_default();
+        let types: Vec<Ty> = vals.iter().map(|v| v.ty).collect();
+        let Some(def) = defs.iter().find(|d| {
+            d.params.len() == vals.len() && d.params.iter().zip(&types).all(|(p, t)| assignable(*t, unsized_ty(&p.ty)))
+        }) else {
+            let expected: Vec<String> = defs
+                .iter()
+                .map(|d| d.params.iter().map(|p| unsized_ty(&p.ty).to_string()).collect::<Vec<_>>().join(", "))
+                .map(|s| format!("({s})"))
+                .collect();
+            self.error(errors::wrong_arguments(span, &name.name, &types, &expected.join(" or ")));
+            return Val::error();
+        };
+        if self.inline_stack.contains(&name.name) {
+            self.error(errors::not_supported(span, "recursive functions"));
+            return Val::error();
+        }
+        let Some(body) = &def.body else { return Val::error() };
+        // The function sees only its arguments.
+        let saved_scopes = std::mem::replace(&mut self.scopes, vec![HashMap::new()]);
+        self.inline_stack.push(name.name.clone());
+        let mut data = true;
+        for (p, v) in def.params.iter().zip(vals) {
+            let ty = unsized_ty(&p.ty);
+            let v = self.convert(*v, ty, span, &p.name.name);
+            data &= v.data;
+            let var = match v.atom {
+                Atom::Var(var) => var,
+                atom => {
+                    let Atom::Var(var) = self.let_(ty, Expr::Atom(atom)) else {
+                        unreachable!("let_ returns a variable")
+                    };
+                    var
+                }
+            };
+            let binding = Binding { var, ty, data: v.data, origin: None, assignable: false, span: p.name.span };
+            self.scopes.last_mut().expect("function scope").insert(p.name.name.clone(), binding);
+        }
+        let ret = match &def.return_type {
+            ReturnType::Void(_) => None,
+            ReturnType::Type(t) => Some(unsized_ty(t)),
+        };
+        let stmts: Vec<ast::Stmt> = match &body.kind {
+            StmtKind::Block(stmts) => stmts.clone(),
+            _ => vec![(**body).clone()],
+        };
+        let result = self.lower_function_body(&stmts, ret, &def.name.name);
+        self.inline_stack.pop();
+        self.scopes = saved_scopes;
+        match (ret, result) {
+            (None, _) => Val { atom: Atom::Int(0), ty: Ty::INT, data: true },
+            (Some(_), Some(v)) => Val { data: v.data && data, ..v },
+            (Some(_), None) => Val::error(),
+        }
+    }
+
+    /// Lowers a function body whose `return`s are in tail position; returns the result.
+    fn lower_function_body(&mut self, stmts: &[ast::Stmt], ret: Option<Ty>, fname: &str) -> Option<Val> {
+        let Some((last, init)) = stmts.split_last() else {
+            return self.missing_return(ret, fname, Span::default());
+        };
+        for (i, s) in init.iter().enumerate() {
+            if contains_return(s) {
+                self.error(errors::not_supported(s.span, "a `return` before the end of a function"));
+                return None;
+            }
+            self.lower_one(s, &init[i + 1..]);
+        }
+        match (&last.kind, ret) {
+            (StmtKind::Return(Some(e)), Some(ty)) => {
+                let v = self.expr(e);
+                Some(self.convert(v, ty, e.span, fname))
+            }
+            (StmtKind::Return(None), None) => None,
+            (StmtKind::If { cond, then, otherwise: Some(otherwise) }, Some(ty)) if contains_return(last) => {
+                if !ty.is_scalar() {
+                    self.error(errors::not_supported(
+                        last.span,
+                        "a function returning a container from inside `if`/`else`",
+                    ));
+                    return None;
+                }
+                let c = self.expr(cond);
+                let c = self.truth(c, cond.span);
+                let result = self.f.new_var(None, ty, VarKind::Mutable);
+                self.emit(Stmt::Decl { var: result, dims: vec![] });
+                let mut data = true;
+                for (branch, is_then) in [(then, true), (otherwise, false)] {
+                    self.open();
+                    self.push_scope();
+                    let stmts: Vec<ast::Stmt> = match &branch.kind {
+                        StmtKind::Block(s) => s.clone(),
+                        _ => vec![(**branch).clone()],
+                    };
+                    if let Some(v) = self.lower_function_body(&stmts, ret, fname) {
+                        data &= v.data;
+                        self.emit(Stmt::Assign { var: result, indices: vec![], value: v.atom });
+                    }
+                    self.pop_scope();
+                    let block = self.close();
+                    if is_then {
+                        self.open();
+                        self.out.last_mut().expect("just opened").extend(block);
+                    } else {
+                        let then_block = self.close();
+                        self.emit(Stmt::If { cond: c, then: then_block, otherwise: block });
+                    }
+                }
+                let atom = self.let_(ty, Expr::Atom(Atom::Var(result)));
+                Some(Val { atom, ty, data })
+            }
+            _ if contains_return(last) => {
+                self.error(errors::not_supported(last.span, "a `return` inside a loop or a one-armed `if`"));
+                None
+            }
+            _ => {
+                self.lower_one(last, &[]);
+                self.missing_return(ret, fname, last.span)
+            }
+        }
+    }
+
+    fn missing_return(&mut self, ret: Option<Ty>, fname: &str, span: Span) -> Option<Val> {
+        if ret.is_some() {
+            self.error(
+                grammar::Diagnostic::error(
+                    "E1019",
+                    span,
+                    format!("function `{fname}` can end without returning a value"),
+                )
+                .with_label("the body ends here")
+                .with_hint("end every path through the function with `return …;`"),
+            );
+        }
+        None
+    }
+}
+
+/// Whether a statement contains a `return` anywhere inside it.
+fn contains_return(s: &ast::Stmt) -> bool {
+    match &s.kind {
+        StmtKind::Return(_) => true,
+        StmtKind::For { body, .. } | StmtKind::ForEach { body, .. } | StmtKind::While { body, .. } => {
+            contains_return(body)
+        }
+        StmtKind::If { then, otherwise, .. } => {
+            contains_return(then) || otherwise.as_ref().is_some_and(|o| contains_return(o))
+        }
+        StmtKind::Block(stmts) | StmtKind::Profile { body: stmts, .. } => stmts.iter().any(contains_return),
+        _ => false,
+    }
+}
