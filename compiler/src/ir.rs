@@ -223,6 +223,90 @@ pub enum Expr {
         offset: Atom,
         dims: Vec<Atom>,
     },
+    /// A draw from a distribution (`*_rng`): it changes the random stream, so no pass may
+    /// remove, merge or move it.
+    Random(RngDist, Vec<Atom>),
+}
+
+/// The distributions `*_rng` functions draw from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RngDist {
+    Normal,
+    Uniform,
+    Exponential,
+    Gamma,
+    InvGamma,
+    Beta,
+    Lognormal,
+    Cauchy,
+    StudentT,
+    Poisson,
+    PoissonLog,
+    Bernoulli,
+    BernoulliLogit,
+    Binomial,
+}
+
+impl RngDist {
+    /// The runtime symbol that draws it; every one takes (ctx, a, b, c) and returns a double.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            RngDist::Normal => "vppl_rng_normal",
+            RngDist::Uniform => "vppl_rng_uniform",
+            RngDist::Exponential => "vppl_rng_exponential",
+            RngDist::Gamma => "vppl_rng_gamma",
+            RngDist::InvGamma => "vppl_rng_inv_gamma",
+            RngDist::Beta => "vppl_rng_beta",
+            RngDist::Lognormal => "vppl_rng_lognormal",
+            RngDist::Cauchy => "vppl_rng_cauchy",
+            RngDist::StudentT => "vppl_rng_student_t",
+            RngDist::Poisson => "vppl_rng_poisson",
+            RngDist::PoissonLog => "vppl_rng_poisson_log",
+            RngDist::Bernoulli => "vppl_rng_bernoulli",
+            RngDist::BernoulliLogit => "vppl_rng_bernoulli_logit",
+            RngDist::Binomial => "vppl_rng_binomial",
+        }
+    }
+
+    /// Whether the draw is an int.
+    pub fn discrete(self) -> bool {
+        matches!(
+            self,
+            RngDist::Poisson | RngDist::PoissonLog | RngDist::Bernoulli | RngDist::BernoulliLogit | RngDist::Binomial
+        )
+    }
+
+    pub fn arity(self) -> usize {
+        match self {
+            RngDist::Exponential
+            | RngDist::Poisson
+            | RngDist::PoissonLog
+            | RngDist::Bernoulli
+            | RngDist::BernoulliLogit => 1,
+            RngDist::StudentT => 3,
+            _ => 2,
+        }
+    }
+
+    pub fn by_name(name: &str) -> Option<RngDist> {
+        Some(match name {
+            "normal" => RngDist::Normal,
+            "uniform" => RngDist::Uniform,
+            "exponential" => RngDist::Exponential,
+            "gamma" => RngDist::Gamma,
+            "inv_gamma" => RngDist::InvGamma,
+            "beta" => RngDist::Beta,
+            "lognormal" => RngDist::Lognormal,
+            "cauchy" => RngDist::Cauchy,
+            "student_t" => RngDist::StudentT,
+            "poisson" => RngDist::Poisson,
+            "poisson_log" => RngDist::PoissonLog,
+            "bernoulli" => RngDist::Bernoulli,
+            "bernoulli_logit" => RngDist::BernoulliLogit,
+            "binomial" => RngDist::Binomial,
+            _ => return None,
+        })
+    }
 }
 
 /// Where an error raised by compiled code comes from and what it says; compiled code passes

@@ -32,6 +32,8 @@ pub struct Ctx {
     /// The first error raised, if any: index of the error site, or −1.
     pub error_site: i64,
     pub error_values: [f64; 4],
+    /// The random stream of `*_rng` calls: set for the duration of `write_array`, else null.
+    pub rng: *mut rand_chacha::ChaCha8Rng,
     arena: Arena,
     tape_f64: Vec<f64>,
     tape_i64: Vec<i64>,
@@ -47,6 +49,7 @@ impl Ctx {
             slots,
             error_site: -1,
             error_values: [0.0; 4],
+            rng: std::ptr::null_mut(),
             arena: Arena::default(),
             tape_f64: Vec::new(),
             tape_i64: Vec::new(),
@@ -177,6 +180,76 @@ pub unsafe extern "C" fn vppl_error(ctx: *mut Ctx, site: i64, a: f64, b: f64, c:
     if ctx.error_site < 0 {
         ctx.error_site = site;
         ctx.error_values = [a, b, c, d];
+    }
+}
+
+// ---- random number generators (`*_rng`) --------------------------------------------------------
+
+/// Draws from `dist` with the context's stream; NaN without a stream (never in a fit: only
+/// write_array sets it) or with arguments outside the distribution's domain.
+fn draw<D: rand_distr::Distribution<f64>>(ctx: *mut Ctx, dist: Option<D>) -> f64 {
+    // Safety: compiled code passes its own valid context.
+    let ctx = unsafe { &mut *ctx };
+    match (unsafe { ctx.rng.as_mut() }, dist) {
+        (Some(rng), Some(d)) => d.sample(rng),
+        _ => f64::NAN,
+    }
+}
+
+macro_rules! rng_fn {
+    ($name:ident, |$a:ident, $b:ident, $c:ident| $dist:expr) => {
+        pub extern "C" fn $name(ctx: *mut Ctx, $a: f64, $b: f64, $c: f64) -> f64 {
+            let _ = ($a, $b, $c);
+            draw(ctx, $dist)
+        }
+    };
+}
+
+use rand_distr as rd;
+rng_fn!(vppl_rng_normal, |mu, sigma, _c| rd::Normal::new(mu, sigma).ok());
+rng_fn!(vppl_rng_uniform, |lo, hi, _c| rd::Uniform::new(lo, hi).ok());
+rng_fn!(vppl_rng_exponential, |rate, _b, _c| rd::Exp::new(rate).ok());
+rng_fn!(vppl_rng_gamma, |shape, rate, _c| rd::Gamma::new(shape, 1.0 / rate).ok());
+rng_fn!(vppl_rng_inv_gamma, |shape, scale, _c| rd::Gamma::new(shape, 1.0 / scale).ok().map(Reciprocal));
+rng_fn!(vppl_rng_beta, |a, b, _c| rd::Beta::new(a, b).ok());
+rng_fn!(vppl_rng_lognormal, |mu, sigma, _c| rd::LogNormal::new(mu, sigma).ok());
+rng_fn!(vppl_rng_cauchy, |mu, sigma, _c| rd::Cauchy::new(mu, sigma).ok());
+rng_fn!(vppl_rng_student_t, |nu, mu, sigma| rd::StudentT::new(nu).ok().map(|t| Affine(t, mu, sigma)));
+rng_fn!(vppl_rng_poisson, |lambda, _b, _c| rd::Poisson::new(lambda).ok());
+rng_fn!(vppl_rng_poisson_log, |alpha, _b, _c| rd::Poisson::new(alpha.exp()).ok());
+rng_fn!(vppl_rng_bernoulli, |p, _b, _c| rd::Bernoulli::new(p).ok().map(AsReal));
+rng_fn!(vppl_rng_bernoulli_logit, |a, _b, _c| rd::Bernoulli::new(special::inv_logit(a)).ok().map(AsReal));
+rng_fn!(vppl_rng_binomial, |n, p, _c| rd::Binomial::new(n.max(0.0) as u64, p).ok().map(Count));
+
+/// 1/X for X from the inner distribution (inverse gamma from gamma).
+struct Reciprocal<D>(D);
+impl<D: rand_distr::Distribution<f64>> rand_distr::Distribution<f64> for Reciprocal<D> {
+    fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        1.0 / self.0.sample(rng)
+    }
+}
+
+/// μ + σ X for X from the inner distribution (a located, scaled Student t).
+struct Affine<D>(D, f64, f64);
+impl<D: rand_distr::Distribution<f64>> rand_distr::Distribution<f64> for Affine<D> {
+    fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        self.1 + self.2 * self.0.sample(rng)
+    }
+}
+
+/// A Bernoulli draw as 0.0 or 1.0 (compiled code converts it to an int).
+struct AsReal(rd::Bernoulli);
+impl rand_distr::Distribution<f64> for AsReal {
+    fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        f64::from(u8::from(self.0.sample(rng)))
+    }
+}
+
+/// A binomial draw as a double.
+struct Count(rd::Binomial);
+impl rand_distr::Distribution<f64> for Count {
+    fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        self.0.sample(rng) as f64
     }
 }
 
@@ -459,6 +532,20 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("vppl_log_inv_logit", vppl_log_inv_logit as *const u8),
         ("vppl_log1m_inv_logit", vppl_log1m_inv_logit as *const u8),
         ("vppl_pow", vppl_pow as *const u8),
+        ("vppl_rng_normal", vppl_rng_normal as *const u8),
+        ("vppl_rng_uniform", vppl_rng_uniform as *const u8),
+        ("vppl_rng_exponential", vppl_rng_exponential as *const u8),
+        ("vppl_rng_gamma", vppl_rng_gamma as *const u8),
+        ("vppl_rng_inv_gamma", vppl_rng_inv_gamma as *const u8),
+        ("vppl_rng_beta", vppl_rng_beta as *const u8),
+        ("vppl_rng_lognormal", vppl_rng_lognormal as *const u8),
+        ("vppl_rng_cauchy", vppl_rng_cauchy as *const u8),
+        ("vppl_rng_student_t", vppl_rng_student_t as *const u8),
+        ("vppl_rng_poisson", vppl_rng_poisson as *const u8),
+        ("vppl_rng_poisson_log", vppl_rng_poisson_log as *const u8),
+        ("vppl_rng_bernoulli", vppl_rng_bernoulli as *const u8),
+        ("vppl_rng_bernoulli_logit", vppl_rng_bernoulli_logit as *const u8),
+        ("vppl_rng_binomial", vppl_rng_binomial as *const u8),
         ("vppl_inc_beta", vppl_inc_beta as *const u8),
         ("vppl_inc_beta_da", vppl_inc_beta_da as *const u8),
         ("vppl_inc_beta_db", vppl_inc_beta_db as *const u8),

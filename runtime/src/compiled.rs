@@ -200,6 +200,28 @@ impl CompiledModel {
         EvalError { kind, message }
     }
 
+    /// Like `run`, with `rng` as the stream of the `*_rng` calls for the duration of the call.
+    fn run_with_rng(
+        &self,
+        entry: Entry,
+        f: EntryFn,
+        theta: &[f64],
+        out: &mut [f64],
+        rng: &mut ChaCha8Rng,
+    ) -> Result<f64, EvalError> {
+        assert_eq!(theta.len(), self.n_unconstrained, "theta has the model's unconstrained dimension");
+        self.with_ctx(|ctx| {
+            ctx.rng = rng;
+            // Safety: as in `run`; the stream outlives the call and is unset right after.
+            let value = unsafe { f(ctx, theta.as_ptr(), theta.len() as i64, out.as_mut_ptr()) };
+            ctx.rng = std::ptr::null_mut();
+            if ctx.error_site >= 0 {
+                return Err(self.error_message(entry, ctx));
+            }
+            Ok(value)
+        })
+    }
+
     fn run(&self, entry: Entry, f: EntryFn, theta: &[f64], out: &mut [f64]) -> Result<f64, EvalError> {
         assert_eq!(theta.len(), self.n_unconstrained, "theta has the model's unconstrained dimension");
         self.with_ctx(|ctx| {
@@ -261,7 +283,7 @@ impl Model for CompiledModel {
         self.run(Entry::Gradient, self.entries.gradient, theta, grad)
     }
 
-    fn write_array(&self, theta: &[f64], _rng: &mut ChaCha8Rng, out: &mut [f64]) -> Result<(), EvalError> {
-        self.run(Entry::WriteArray, self.entries.write_array, theta, out).map(|_| ())
+    fn write_array(&self, theta: &[f64], rng: &mut ChaCha8Rng, out: &mut [f64]) -> Result<(), EvalError> {
+        self.run_with_rng(Entry::WriteArray, self.entries.write_array, theta, out, rng).map(|_| ())
     }
 }

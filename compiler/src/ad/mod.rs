@@ -76,6 +76,7 @@ fn mark(f: &Function, stmts: &[Stmt], active: &mut HashSet<VarId>) {
                     Expr::Prim(_, args) => args.iter().any(|a| is(a, active)),
                     Expr::Load { base, .. } => active.contains(base),
                     Expr::View { base, .. } => active.contains(base),
+                    Expr::Random(..) => false,
                     Expr::Dim { .. } | Expr::Alloc { .. } => false,
                 };
                 if any && f.ty(*var).elem == Elem::Real {
@@ -252,7 +253,7 @@ impl Ad {
                             std::iter::once(*base).chain(indices.iter().filter_map(|a| a.var())).collect()
                         }
                         Expr::Dim { base, .. } => vec![*base],
-                        Expr::Alloc { .. } => vec![u32::MAX],
+                        Expr::Alloc { .. } | Expr::Random(..) => vec![u32::MAX],
                         Expr::View { base, offset, dims } => std::iter::once(*base)
                             .chain(offset.var())
                             .chain(dims.iter().filter_map(|a| a.var()))
@@ -370,7 +371,7 @@ impl Ad {
                     }
                     Expr::Prim(p, args) => rules::adjoint(self, *p, args, *var, g, out),
                     // The view's adjoint is a view of the base's adjoint: nothing to add.
-                    Expr::View { .. } | Expr::Dim { .. } | Expr::Alloc { .. } => {}
+                    Expr::View { .. } | Expr::Dim { .. } | Expr::Alloc { .. } | Expr::Random(..) => {}
                 }
             }
             Stmt::Assign { var, indices, value } => {
@@ -552,6 +553,7 @@ fn collect_lets(stmts: &[Stmt], lets: &mut HashMap<VarId, Vec<VarId>>) {
                     }
                     Expr::Dim { base, .. } => vec![*base],
                     Expr::Alloc { dims, .. } => dims.iter().filter_map(|a| a.var()).collect(),
+                    Expr::Random(_, args) => args.iter().filter_map(|a| a.var()).collect(),
                     Expr::View { base, offset, dims } => {
                         std::iter::once(*base).chain(offset.var()).chain(dims.iter().filter_map(|a| a.var())).collect()
                     }

@@ -511,6 +511,18 @@ impl<'a> Translator<'a> {
                 let (_, dims) = self.container(*base);
                 self.define_scalar(var, dims[*dim as usize]);
             }
+            Expr::Random(d, args) => {
+                let mut vals = vec![self.ctx];
+                for k in 0..3 {
+                    vals.push(match args.get(k) {
+                        Some(a) => self.real(*a),
+                        None => self.b.ins().f64const(0.0),
+                    });
+                }
+                let x = self.call_f64(d.symbol(), &vals);
+                let v = if ty.elem == Elem::Int { self.b.ins().fcvt_to_sint_sat(types::I64, x) } else { x };
+                self.define_scalar(var, v);
+            }
             Expr::View { base, offset, dims } => {
                 let (ptr, _) = self.container(*base);
                 let off = self.scalar(*offset);

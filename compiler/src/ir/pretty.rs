@@ -56,6 +56,7 @@ impl Printer<'_> {
             Expr::Load { base, indices } => format!("{}[{}]", self.var(*base), self.atoms(indices)),
             Expr::Dim { base, dim } => format!("dim {}, {dim}", self.var(*base)),
             Expr::Alloc { ty, dims } => format!("alloc {ty}[{}]", self.atoms(dims)),
+            Expr::Random(d, args) => format!("random {d:?} {}", self.atoms(args)),
             Expr::View { base, offset, dims } => {
                 format!("view {} from {} [{}]", self.var(*base), self.atom(*offset), self.atoms(dims))
             }

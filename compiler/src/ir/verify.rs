@@ -37,6 +37,7 @@ fn walk(func: &Function, stmts: &[Stmt], defined: &mut HashSet<u32>, bound_once:
                     }
                     Expr::Dim { base, .. } => use_atom(&Atom::Var(*base), defined),
                     Expr::Alloc { dims, .. } => dims.iter().for_each(|a| use_atom(a, defined)),
+                    Expr::Random(_, args) => args.iter().for_each(|a| use_atom(a, defined)),
                     Expr::View { base, offset, dims } => {
                         use_atom(&Atom::Var(*base), defined);
                         use_atom(offset, defined);

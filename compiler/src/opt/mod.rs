@@ -197,6 +197,7 @@ fn rename(s: &Stmt, subst: &HashMap<VarId, Atom>) -> Stmt {
                 Expr::Dim { base, dim } => Expr::Dim { base: v(base), dim: *dim },
                 Expr::Alloc { ty, dims } => Expr::Alloc { ty: *ty, dims: all(dims) },
                 Expr::View { base, offset, dims } => Expr::View { base: v(base), offset: a(offset), dims: all(dims) },
+                Expr::Random(d, args) => Expr::Random(*d, all(args)),
             },
         },
         Stmt::Decl { var, dims } => Stmt::Decl { var: *var, dims: all(dims) },
@@ -239,6 +240,7 @@ fn uses(stmts: &[Stmt], used: &mut HashSet<VarId>) {
                     used.insert(*base);
                 }
                 Expr::Alloc { dims, .. } => dims.iter().for_each(|x| add(x, used)),
+                Expr::Random(_, args) => args.iter().for_each(|x| add(x, used)),
                 Expr::View { base, offset, dims } => {
                     used.insert(*base);
                     add(offset, used);
@@ -289,7 +291,11 @@ fn remove_dead(f: &Function, stmts: &[Stmt], used: &HashSet<VarId>) -> Vec<Stmt>
         match s {
             // A let nobody reads is dropped; loads are pure here because every user-visible
             // index is checked by an explicit `Check` statement.
-            Stmt::Let { var, .. } if !used.contains(var) && f.vars[*var as usize].kind == VarKind::Let => {}
+            // A draw is kept even when unused: it advances the random stream.
+            Stmt::Let { var, expr }
+                if !used.contains(var)
+                    && f.vars[*var as usize].kind == VarKind::Let
+                    && !matches!(expr, Expr::Random(..)) => {}
             Stmt::For { var, lo, hi, reverse, body } => {
                 let body = remove_dead(f, body, used);
                 if !body.is_empty() {

@@ -8,7 +8,7 @@
 use grammar::Span;
 use grammar::ast::{self, Ident};
 
-use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Prim, Stmt, Ty, VarKind};
+use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Prim, RngDist, Stmt, Ty, VarKind};
 use crate::sema::{Lowerer, Mode, Val, errors};
 
 const LOG_SQRT_TWO_PI: f64 = 0.918_938_533_204_672_8;
@@ -685,13 +685,17 @@ impl Lowerer<'_> {
                 };
             }
         }
-        if n.ends_with("_rng") {
-            if !matches!(self.block, ast::BlockKind::GeneratedQuantities | ast::BlockKind::TransformedData) {
-                self.error(errors::rng_outside_gq(name.span, n));
-            } else {
-                self.error(errors::not_supported(name.span, "random number generators"));
+        if let Some(base) = n.strip_suffix("_rng") {
+            if !matches!(self.block, ast::BlockKind::GeneratedQuantities) {
+                let what = if self.block == ast::BlockKind::TransformedData { "in transformed data" } else { "" };
+                if what.is_empty() {
+                    self.error(errors::rng_outside_gq(name.span, n));
+                } else {
+                    self.error(errors::not_supported(name.span, "random number generators in transformed data"));
+                }
+                return Val::error();
             }
-            return Val::error();
+            return self.random(base, n, args, span);
         }
         let vals: Vec<Val> = args.iter().map(|e| self.expr(e)).collect();
         let data = vals.iter().all(|v| v.data);
@@ -1148,6 +1152,42 @@ impl Lowerer<'_> {
         let p = self.let_(Ty::REAL, Expr::Atom(Atom::Var(ccdf)));
         let atom = self.prim(Prim::Log, &[p]);
         Some(Val { atom, ty: Ty::REAL, data })
+    }
+
+    /// `foo_rng(args)`: one draw, or one per element when an argument is a container.
+    fn random(&mut self, base: &str, n: &str, args: &[ast::Expr], span: Span) -> Val {
+        let vals: Vec<Val> = args.iter().map(|e| self.expr(e)).collect();
+        let types: Vec<Ty> = vals.iter().map(|v| v.ty).collect();
+        if types.contains(&Ty::ERROR) {
+            return Val::error();
+        }
+        let Some(d) = RngDist::by_name(base) else {
+            self.error(errors::not_supported(span, &format!("`{n}`")));
+            return Val::error();
+        };
+        let one_dim = |t: &Ty| t.is_scalar() || t.rank() == 1;
+        if vals.len() != d.arity() || !types.iter().all(one_dim) {
+            self.error(errors::wrong_arguments(
+                span,
+                n,
+                &types,
+                &format!("{} scalars or one-dimensional containers", d.arity()),
+            ));
+            return Val::error();
+        }
+        let elem = if d.discrete() { Elem::Int } else { Elem::Real };
+        let scalar = Ty { elem, array_rank: 0, core: Core::Scalar };
+        let out_ty = if types.iter().all(|t| t.is_scalar()) { scalar } else { Ty::array(elem, 1) };
+        self.map_elementwise(
+            &vals,
+            out_ty,
+            &mut |l, xs| {
+                let reals: Vec<Atom> =
+                    xs.iter().map(|x| l.to_real(Val { atom: *x, ty: l.f.atom_ty(*x), data: true })).collect();
+                l.let_(scalar, Expr::Random(d, reals))
+            },
+            span,
+        )
     }
 
     fn log_sum_exp2(&mut self, a: Atom, b: Atom) -> Atom {
