@@ -8,6 +8,8 @@ pub mod compiled;
 pub mod data;
 pub mod model;
 pub mod output;
+pub mod psis;
 pub mod summary;
+pub mod vi;
 
 pub use model::{EvalError, EvalErrorKind, Model, OutputName};

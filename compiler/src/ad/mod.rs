@@ -33,7 +33,15 @@ pub fn differentiate(f: &Function) -> Function {
     g.gradient_of = Some((theta, grad));
     let active = activity(f, theta);
     let needed = needed(f, &active);
-    let mut ad = Ad { g, active, needed, adjoint: HashMap::new(), assigned_in: HashMap::new() };
+    let mut ad = Ad {
+        g,
+        active,
+        needed,
+        known_zero: HashMap::new(),
+        depth: 0,
+        adjoint: HashMap::new(),
+        assigned_in: HashMap::new(),
+    };
     ad.adjoint.insert(theta, grad);
     // Adjoints of mutable scalars live for the whole function.
     let mut prologue = Vec::new();
@@ -43,6 +51,7 @@ pub fn differentiate(f: &Function) -> Function {
             let adj = ad.new_adjoint(v);
             prologue.push(Stmt::Decl { var: adj, dims: vec![] });
             prologue.push(Stmt::Assign { var: adj, indices: vec![], value: Atom::Real(0.0) });
+            ad.known_zero.insert(adj, 0);
         }
     }
     let forward = ad.forward_block(&f.body, false);
@@ -108,6 +117,12 @@ struct Ad {
     active: HashSet<VarId>,
     /// Variables whose value the reverse sweep reads (see [`needed`]).
     needed: HashSet<VarId>,
+    /// Scalar adjoints known to hold zero at the current point of the reverse sweep, with the
+    /// nesting depth at which that is known: their first contribution at that depth is an
+    /// assignment, not an addition to zero (which the code generator may not fold, since
+    /// 0 + x is not x for x = −0).
+    known_zero: HashMap<VarId, usize>,
+    depth: usize,
     adjoint: HashMap<VarId, VarId>,
     /// Cache: the variables assigned anywhere inside a statement list, keyed by its address.
     assigned_in: HashMap<usize, HashSet<VarId>>,
@@ -160,7 +175,11 @@ impl Ad {
         {
             let adj = self.adj(v);
             if self.g.ty(v).is_scalar() {
-                out.push(Stmt::Accum { var: adj, indices: vec![], value });
+                if self.known_zero.remove(&adj) == Some(self.depth) {
+                    out.push(Stmt::Assign { var: adj, indices: vec![], value });
+                } else {
+                    out.push(Stmt::Accum { var: adj, indices: vec![], value });
+                }
             } else {
                 let Atom::Var(src) = value else { unreachable!("container adjoints are variables") };
                 out.push(Stmt::AccumAll { dst: adj, src });
@@ -344,6 +363,7 @@ impl Ad {
         if ty.is_scalar() {
             out.push(Stmt::Decl { var: adj, dims: vec![] });
             out.push(Stmt::Assign { var: adj, indices: vec![], value: Atom::Real(0.0) });
+            self.known_zero.insert(adj, self.depth);
             return;
         }
         let dims: Vec<Atom> =
@@ -393,6 +413,9 @@ impl Ad {
                     );
                     if !built {
                         out.push(Stmt::Assign { var: adj, indices: indices.clone(), value: Atom::Real(0.0) });
+                        if indices.is_empty() {
+                            self.known_zero.insert(adj, self.depth);
+                        }
                     }
                     if restore {
                         self.restore(*var, indices, out);
@@ -413,6 +436,7 @@ impl Ad {
                     if self.is_active(*var) {
                         let adj = self.adj(*var);
                         out.push(Stmt::Assign { var: adj, indices: vec![], value: Atom::Real(0.0) });
+                        self.known_zero.insert(adj, self.depth);
                     }
                 }
             }
@@ -431,14 +455,18 @@ impl Ad {
             }
             Stmt::TargetAdd(a) => self.accumulate(*a, Atom::Real(1.0), out),
             Stmt::For { var, lo, hi, reverse, body } => {
+                self.depth += 1;
                 let body = self.reverse_block(body, true);
+                self.depth -= 1;
                 if !body.is_empty() {
                     out.push(Stmt::For { var: *var, lo: *lo, hi: *hi, reverse: !reverse, body });
                 }
             }
             Stmt::If { cond, then, otherwise } => {
+                self.depth += 1;
                 let then = self.reverse_block(then, repeated);
                 let otherwise = self.reverse_block(otherwise, repeated);
+                self.depth -= 1;
                 if !then.is_empty() || !otherwise.is_empty() {
                     out.push(Stmt::If { cond: *cond, then, otherwise });
                 }

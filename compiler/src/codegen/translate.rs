@@ -40,7 +40,10 @@ pub struct Translator<'a> {
     imports: HashMap<&'static str, clif::FuncRef>,
     ctx: Value,
     out: Value,
-    target: Variable,
+    /// The log density accumulates in a stack slot rather than an SSA value: it is live for
+    /// the whole function, and as a register value it would be spilled and reloaded around
+    /// every loop iteration that contains no `target +=`.
+    target: clif::StackSlot,
     fail: Block,
 }
 
@@ -54,7 +57,7 @@ impl<'a> Translator<'a> {
         let b = FunctionBuilder::new(clif_func, fctx);
         let mut t = Translator::start(b, module, func);
         t.translate_block(&func.body);
-        let target = t.b.use_var(t.target);
+        let target = t.b.ins().stack_load(types::I64, types::F64, t.target, 0);
         t.b.ins().return_(&[target]);
         // Every failed check jumps here with its site and values: the one call that records
         // the error sits outside all loops, so no loop body contains a call that would force
@@ -75,9 +78,9 @@ impl<'a> Translator<'a> {
         b.switch_to_block(entry);
         let params = b.block_params(entry).to_vec();
         let (ctx, theta, n, out) = (params[0], params[1], params[2], params[3]);
-        let target = b.declare_var(types::F64);
+        let target = b.create_sized_stack_slot(clif::StackSlotData::new(clif::StackSlotKind::ExplicitSlot, 8, 3));
         let zero = b.ins().f64const(0.0);
-        b.def_var(target, zero);
+        b.ins().stack_store(types::I64, zero, target, 0);
         let fail = b.create_block();
         b.append_block_param(fail, types::I64);
         for _ in 0..4 {
@@ -365,9 +368,9 @@ impl<'a> Translator<'a> {
             Stmt::Kernel { kernel, args } => self.translate_kernel(*kernel, args),
             Stmt::TargetAdd(a) => {
                 let v = self.real(*a);
-                let cur = self.b.use_var(self.target);
+                let cur = self.b.ins().stack_load(types::I64, types::F64, self.target, 0);
                 let sum = self.b.ins().fadd(cur, v);
-                self.b.def_var(self.target, sum);
+                self.b.ins().stack_store(types::I64, sum, self.target, 0);
             }
             Stmt::For { var, lo, hi, reverse, body } => self.translate_for(*var, *lo, *hi, *reverse, body),
             Stmt::If { cond, then, otherwise } => {

@@ -342,21 +342,17 @@ impl Lowerer<'_> {
         let xr = self.to_real(Val { atom: x, ty: self.f.atom_ty(x), data: true });
         let (cond, what) = match req {
             Req::Any => return,
-            Req::NotNan => {
-                let nan = self.prim(Prim::IsNan, &[xr]);
-                (self.prim(Prim::Not, &[nan]), "not NaN")
-            }
+            // Comparisons with NaN are false, so each requirement is one or two comparisons
+            // that also reject NaN.
+            Req::NotNan => (self.prim(Prim::Eq, &[xr, xr]), "not NaN"),
             Req::Finite => {
-                let nan = self.prim(Prim::IsNan, &[xr]);
-                let inf = self.prim(Prim::IsInf, &[xr]);
-                let bad = self.prim(Prim::Or, &[nan, inf]);
-                (self.prim(Prim::Not, &[bad]), "finite")
+                let abs = self.prim(Prim::Fabs, &[xr]);
+                (self.prim(Prim::Lt, &[abs, Atom::Real(f64::INFINITY)]), "finite")
             }
             Req::Positive => (self.prim(Prim::Gt, &[xr, Atom::Real(0.0)]), "positive"),
             Req::PositiveFinite => {
                 let pos = self.prim(Prim::Gt, &[xr, Atom::Real(0.0)]);
-                let inf = self.prim(Prim::IsInf, &[xr]);
-                let fin = self.prim(Prim::Not, &[inf]);
+                let fin = self.prim(Prim::Lt, &[xr, Atom::Real(f64::INFINITY)]);
                 (self.prim(Prim::And, &[pos, fin]), "positive and finite")
             }
             Req::Prob => {

@@ -1,0 +1,1428 @@
+//! vppl's default variational inference: a Gaussian on the unconstrained space that gets the
+//! posterior right where a Gaussian can, and says (with Pareto k̂) when it cannot.
+//!
+//! Stan's ADVI ([`crate::advi`]) starts q at uniform(−2, 2) with unit scale and moves it with a
+//! step size that shrinks as k^(−1/2), so posteriors far from the origin, badly scaled or strongly
+//! correlated are never reached, and its relative-ELBO stopping rule fires on noise. This module
+//! removes each cause in turn:
+//!
+//! 1. **Pathfinder start** (Zhang, Carpenter, Gelman and Vehtari 2022). A quasi-Newton optimiser
+//!    (BFGS with a strong Wolfe line search) climbs the unconstrained log density, Jacobian
+//!    included. At every iterate its inverse-Hessian estimate H gives a Gaussian
+//!    N(x + H ∇log p(x), H); the one with the best ELBO (estimated with the same draws for every
+//!    candidate) is the start. Near-Gaussian posteriors end near the mode with H close to the
+//!    posterior covariance; funnels, whose density is unbounded, stop at the best point of the
+//!    path instead of at the optimiser's end. The inverse Hessian is kept dense (n² memory):
+//!    the families fitted here are at most full-rank, which costs n² anyway.
+//! 2. **Refinement in whitened coordinates.** The Gaussian found so far defines coordinates
+//!    z with x = μ₀ + A z, in which the target has roughly zero mean and unit covariance, so one
+//!    step size suits every coordinate however the posterior is scaled or correlated. q(z) =
+//!    N(m, S) is improved by stochastic gradient ascent of the ELBO with `draws_per_step` draws
+//!    per step and the sticking-the-landing (STL) gradient (Roeder, Wu and Duvenaud 2017), whose
+//!    variance vanishes when q equals the target. Steps are taken in windows; at the end of a
+//!    window the iterate average of that window is absorbed into (μ₀, A) (re-whitening), so the
+//!    coordinates keep tracking q.
+//! 3. **A stopping rule on the iterates.** After each window, how far the window's average moved
+//!    is measured in units of q's standard deviations. The run stops when it moved less than
+//!    `tolerance`; when consecutive moves do not point the same way (noise, not progress) the
+//!    step size halves. Iterate averaging plus the halving is what removes the noise a fixed step
+//!    leaves (cf. RAABBVI, Welandawe et al. 2022).
+//! 4. **Diagnostics.** The output draws give the ELBO with every constant and its Monte Carlo
+//!    standard error, and Pareto k̂ of log p − log q ([`crate::psis`]) with a verdict.
+//!
+//! Robustness: a draw whose density or gradient is non-finite or raises a domain error is
+//! dropped; a step where most draws fail, or a window whose ELBO collapses, is undone and the step
+//! size halved. Index and fatal model errors stop the run, as in [`crate::advi`].
+//!
+//! Reproducibility: every random draw comes from a ChaCha8 stream seeded from (seed, phase,
+//! iteration, draw index), and per-draw results are combined in draw order on the calling thread,
+//! so a seed gives a bit-identical run for any number of threads.
+
+use std::io::{self, Write};
+use std::time::Instant;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::StandardNormal;
+
+use crate::advi::{self, AdviError, AdviResult, Algorithm, Approximation, ElboPoint, InitConfig, Scale};
+use crate::model::{EvalErrorKind, Model};
+use crate::output::format_g;
+use crate::psis::{self, Psis};
+
+/// The variational family: a Gaussian on the unconstrained space.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    /// Independent normals.
+    MeanField,
+    /// A correlated normal with a dense Cholesky factor.
+    FullRank,
+    /// Covariance D² + B Bᵀ: a diagonal plus `rank` directions of correlation.
+    LowRank { rank: usize },
+}
+
+impl Family {
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::MeanField => "meanfield",
+            Family::FullRank => "fullrank",
+            Family::LowRank { .. } => "lowrank",
+        }
+    }
+
+    fn describe(self) -> String {
+        match self {
+            Family::MeanField => "mean-field Gaussian".to_string(),
+            Family::FullRank => "full-rank Gaussian".to_string(),
+            Family::LowRank { rank } => format!("low-rank Gaussian (diagonal plus rank {rank})"),
+        }
+    }
+}
+
+/// Settings of [`fit`]. `Default` is the accurate method.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ViConfig {
+    pub family: Family,
+    pub seed: u64,
+    /// Cap on the refinement iterations (each evaluates `draws_per_step` gradients).
+    pub max_iters: usize,
+    /// Draws of the ELBO gradient per refinement step.
+    pub draws_per_step: usize,
+    /// The refinement stops when a window's average moved less than this many standard
+    /// deviations of q (in any coordinate of the mean or the scale).
+    pub tolerance: f64,
+    /// Initial step size in whitened coordinates, where the ideal step is about 1.
+    pub step_size: f64,
+    /// Refinement iterations per window (averaging, re-whitening and the stopping test).
+    pub window: usize,
+    /// Cap on the quasi-Newton iterations of the Pathfinder phase.
+    pub max_lbfgs_iters: usize,
+    /// Draws per ELBO estimate of each Pathfinder candidate.
+    pub pathfinder_draws: usize,
+    /// Number of approximate posterior draws to output (after the mean row).
+    pub output_samples: usize,
+    /// Threads for the per-draw work; 0 means all available cores. Results do not depend on it.
+    pub threads: usize,
+    /// Random initial values are uniform on (−init_radius, init_radius) (Stan's `init`).
+    pub init_radius: f64,
+}
+
+impl Default for ViConfig {
+    fn default() -> Self {
+        ViConfig {
+            family: Family::FullRank,
+            seed: 0,
+            max_iters: 2000,
+            draws_per_step: 16,
+            tolerance: 0.02,
+            step_size: 0.5,
+            window: 20,
+            max_lbfgs_iters: 1000,
+            pathfinder_draws: 32,
+            output_samples: 1000,
+            threads: 0,
+            init_radius: 2.0,
+        }
+    }
+}
+
+/// How much the fit can be trusted, and what it cost.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostics {
+    /// Pareto k̂ of log p − log q over the output draws.
+    pub khat: f64,
+    /// k̂ in plain words ([`psis::khat_verdict`]).
+    pub verdict: String,
+    /// ELBO with every constant (comparable with Stan's and with a log evidence), estimated from
+    /// the output draws.
+    pub elbo: f64,
+    /// Monte Carlo standard error of `elbo`.
+    pub elbo_mcse: f64,
+    /// Output draws whose log density was not finite (they get zero importance weight).
+    pub dropped_draws: usize,
+    /// Gradient evaluations of the whole run (initialisation excluded).
+    pub gradient_evals: usize,
+    /// Log density evaluations without gradient (ELBO estimates, output draws).
+    pub density_evals: usize,
+    /// Quasi-Newton iterations of the Pathfinder phase.
+    pub lbfgs_iterations: usize,
+    /// Refinement iterations.
+    pub iterations: usize,
+    /// Whether the refinement stopped because the iterates stopped moving.
+    pub converged: bool,
+    /// Why the refinement stopped, in words.
+    pub stop_reason: String,
+    pub seconds: f64,
+}
+
+/// Everything a finished fit produced.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ViResult {
+    /// In the form Stan's ADVI returns, so `advi::constrained_draws`, the CSV writer and
+    /// `summary::summary_json` work unchanged. A low-rank q is stored as full-rank (the Cholesky
+    /// factor of D² + BBᵀ); `fit.algorithm` is then `FullRank`.
+    pub fit: AdviResult,
+    pub family: Family,
+    pub diagnostics: Diagnostics,
+    /// PSIS of the output draws: k̂ and the smoothed weights (one per draw, the mean row
+    /// excluded) for reweighted summaries.
+    pub psis: Psis,
+}
+
+/// Fits q to `model`, from `init` (unconstrained) or from a random initial value found as Stan
+/// finds one. Writes a readable progress log to `log`.
+pub fn fit(
+    model: &dyn Model,
+    init: Option<&[f64]>,
+    config: &ViConfig,
+    log: &mut dyn Write,
+) -> Result<ViResult, AdviError> {
+    check_config(model, init, config)?;
+    let start = Instant::now();
+    let n = model.n_unconstrained();
+    let init = match init {
+        Some(init) => {
+            if !density(model, init, true)?.is_finite() {
+                return Err(AdviError::Domain(
+                    "The log density is not finite at the given initial values.".to_string(),
+                ));
+            }
+            init.to_vec()
+        }
+        None => {
+            let init_config = InitConfig { radius: config.init_radius, seed: config.seed, print_timing: false };
+            advi::random_inits(model, &init_config, log)?
+        }
+    };
+    let threads = if config.threads == 0 {
+        std::thread::available_parallelism().map(|c| c.get()).unwrap_or(1)
+    } else {
+        config.threads
+    };
+    // Spawning threads costs tens of microseconds; below that much work per batch they only slow
+    // a run down. Only the speed depends on this choice, never the result.
+    let mut grad = vec![0.0; n];
+    let timer = Instant::now();
+    let _ = model.log_density_gradient(&init, &mut grad);
+    let gradient_seconds = timer.elapsed().as_secs_f64();
+    let threads = if gradient_seconds * config.draws_per_step as f64 > 2e-4 { threads } else { 1 };
+    // `propto = true` drops constants; the ELBO reported keeps them, as Stan's does. The
+    // difference is the same at every point, so it is measured once.
+    let constant = density(model, &init, false)? - density(model, &init, true)?;
+
+    writeln!(
+        log,
+        "Variational inference: {}, {} unconstrained parameter{}, seed {}, {} thread{}.",
+        config.family.describe(),
+        n,
+        if n == 1 { "" } else { "s" },
+        config.seed,
+        threads,
+        if threads == 1 { "" } else { "s" }
+    )?;
+    let mut run = Run {
+        model,
+        config,
+        log,
+        n,
+        threads,
+        constant,
+        gradient_evals: 0,
+        density_evals: 0,
+        start,
+    };
+    let (start_q, lbfgs_iterations) = if n == 0 {
+        (Candidate { mean: vec![], cov: vec![], iter: 0, elbo: 0.0 }, 0)
+    } else {
+        run.pathfinder(&init)?
+    };
+    let refined = run.refine(start_q)?;
+    run.finish(refined, lbfgs_iterations)
+}
+
+/// Checks the settings and the initial point.
+fn check_config(model: &dyn Model, init: Option<&[f64]>, config: &ViConfig) -> Result<(), AdviError> {
+    if let Some(init) = init
+        && init.len() != model.n_unconstrained()
+    {
+        return Err(AdviError::InvalidConfig(format!(
+            "the initial point has {} values, but the model has {} unconstrained parameters",
+            init.len(),
+            model.n_unconstrained()
+        )));
+    }
+    let counts = [
+        ("draws per step", config.draws_per_step),
+        ("window", config.window),
+        ("output samples", config.output_samples),
+        ("Pathfinder draws", config.pathfinder_draws),
+    ];
+    for (name, value) in counts {
+        if value == 0 {
+            return Err(AdviError::InvalidConfig(format!("{name} is 0, but must be positive")));
+        }
+    }
+    for (name, value) in [("tolerance", config.tolerance), ("step size", config.step_size)] {
+        if !(value.is_finite() && value > 0.0) {
+            return Err(AdviError::InvalidConfig(format!(
+                "{name} is {}, but must be a positive number",
+                format_g(value, 6)
+            )));
+        }
+    }
+    if let Family::LowRank { rank } = config.family
+        && (rank == 0 || rank > model.n_unconstrained().max(1))
+    {
+        return Err(AdviError::InvalidConfig(format!(
+            "rank is {rank}, but must be between 1 and the number of unconstrained parameters ({})",
+            model.n_unconstrained()
+        )));
+    }
+    Ok(())
+}
+
+const LOG_TWO_PI: f64 = 1.837_877_066_409_345_5;
+
+/// Phases of a run, each with its own random streams.
+const PHASE_PATHFINDER: u64 = 1;
+const PHASE_REFINE: u64 = 2;
+const PHASE_OUTPUT: u64 = 3;
+
+/// SplitMix64's finaliser: a bijective mix of 64 bits, so nearby inputs give unrelated seeds.
+fn splitmix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The random stream of one draw: depends only on (seed, phase, iteration, draw), never on which
+/// thread computes it.
+fn draw_rng(seed: u64, phase: u64, iter: u64, draw: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(splitmix(splitmix(seed ^ splitmix(phase)) ^ iter));
+    rng.set_stream(draw);
+    rng
+}
+
+fn standard_normals(rng: &mut ChaCha8Rng, out: &mut [f64]) {
+    for v in out.iter_mut() {
+        *v = rng.sample(StandardNormal);
+    }
+}
+
+/// `f(0), …, f(count − 1)` computed on up to `threads` threads, in order. Each thread takes one
+/// contiguous block, so the result is the same as a serial loop.
+fn par_map<T: Send>(threads: usize, count: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    if threads <= 1 || count < 2 {
+        return (0..count).map(f).collect();
+    }
+    let chunk = count.div_ceil(threads);
+    std::thread::scope(|scope| {
+        let f = &f;
+        let handles: Vec<_> = (0..count)
+            .step_by(chunk)
+            .map(|begin| scope.spawn(move || (begin..(begin + chunk).min(count)).map(f).collect::<Vec<T>>()))
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("a VI worker thread panicked")).collect()
+    })
+}
+
+/// The log density, or −∞ where the model raises a domain error; index and fatal errors stop.
+fn density(model: &dyn Model, x: &[f64], propto: bool) -> Result<f64, AdviError> {
+    match model.log_density(x, propto) {
+        Ok(lp) if lp.is_nan() => Ok(f64::NEG_INFINITY),
+        Ok(lp) => Ok(lp),
+        Err(err) if err.kind == EvalErrorKind::Domain => Ok(f64::NEG_INFINITY),
+        Err(err) => Err(AdviError::Model(err)),
+    }
+}
+
+/// Log density and gradient; `None` when the point has to be dropped (domain error, non-finite
+/// value or gradient).
+fn density_gradient(model: &dyn Model, x: &[f64], grad: &mut [f64]) -> Result<Option<f64>, AdviError> {
+    match model.log_density_gradient(x, grad) {
+        Ok(lp) if lp.is_finite() && grad.iter().all(|g| g.is_finite()) => Ok(Some(lp)),
+        Ok(_) => Ok(None),
+        Err(err) if err.kind == EvalErrorKind::Domain => Ok(None),
+        Err(err) => Err(AdviError::Model(err)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small dense linear algebra (row-major n × n).
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// Lower Cholesky factor of a symmetric positive definite matrix, or `None`.
+fn cholesky(n: usize, a: &[f64]) -> Option<Vec<f64>> {
+    let mut l = vec![0.0; n * n];
+    for i in 0..n {
+        for j in 0..=i {
+            let mut s = a[i * n + j];
+            for k in 0..j {
+                s -= l[i * n + k] * l[j * n + k];
+            }
+            if i == j {
+                if !(s > 0.0 && s.is_finite()) {
+                    return None;
+                }
+                l[i * n + i] = s.sqrt();
+            } else {
+                l[i * n + j] = s / l[j * n + j];
+            }
+        }
+    }
+    Some(l)
+}
+
+/// Solves Lᵀ u = v for lower-triangular L (back substitution).
+fn solve_lower_transposed(n: usize, l: &[f64], v: &[f64], u: &mut [f64]) {
+    for i in (0..n).rev() {
+        let mut s = v[i];
+        for k in i + 1..n {
+            s -= l[k * n + i] * u[k];
+        }
+        u[i] = s / l[i * n + i];
+    }
+}
+
+/// Solves L u = v for lower-triangular L (forward substitution).
+fn solve_lower(n: usize, l: &[f64], v: &[f64], u: &mut [f64]) {
+    for i in 0..n {
+        let mut s = v[i];
+        for k in 0..i {
+            s -= l[i * n + k] * u[k];
+        }
+        u[i] = s / l[i * n + i];
+    }
+}
+
+/// Eigenvalues (descending) and eigenvectors (columns of the row-major result) of a symmetric
+/// matrix, by cyclic Jacobi rotations. Only used to start the low-rank family.
+fn symmetric_eigen(n: usize, a: &[f64]) -> (Vec<f64>, Vec<f64>) {
+    let mut a = a.to_vec();
+    let mut v = vec![0.0; n * n];
+    for i in 0..n {
+        v[i * n + i] = 1.0;
+    }
+    for _sweep in 0..100 {
+        let off: f64 = (0..n).flat_map(|i| (0..n).filter(move |&j| j != i).map(move |j| (i, j))).map(|(i, j)| a[i * n + j].powi(2)).sum();
+        if off < 1e-22 {
+            break;
+        }
+        for p in 0..n {
+            for q in p + 1..n {
+                let apq = a[p * n + q];
+                if apq.abs() < 1e-300 {
+                    continue;
+                }
+                let theta = (a[q * n + q] - a[p * n + p]) / (2.0 * apq);
+                let t = theta.signum() / (theta.abs() + (theta * theta + 1.0).sqrt());
+                let t = if theta == 0.0 { 1.0 } else { t };
+                let c = 1.0 / (t * t + 1.0).sqrt();
+                let s = t * c;
+                for k in 0..n {
+                    let akp = a[k * n + p];
+                    let akq = a[k * n + q];
+                    a[k * n + p] = c * akp - s * akq;
+                    a[k * n + q] = s * akp + c * akq;
+                }
+                for k in 0..n {
+                    let apk = a[p * n + k];
+                    let aqk = a[q * n + k];
+                    a[p * n + k] = c * apk - s * aqk;
+                    a[q * n + k] = s * apk + c * aqk;
+                }
+                for k in 0..n {
+                    let vkp = v[k * n + p];
+                    let vkq = v[k * n + q];
+                    v[k * n + p] = c * vkp - s * vkq;
+                    v[k * n + q] = s * vkp + c * vkq;
+                }
+            }
+        }
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&i, &j| a[j * n + j].total_cmp(&a[i * n + i]));
+    let values = order.iter().map(|&i| a[i * n + i]).collect();
+    let mut vectors = vec![0.0; n * n];
+    for (new, &old) in order.iter().enumerate() {
+        for k in 0..n {
+            vectors[k * n + new] = v[k * n + old];
+        }
+    }
+    (values, vectors)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pathfinder.
+
+/// A Gaussian N(mean, cov) proposed by the Pathfinder phase.
+struct Candidate {
+    mean: Vec<f64>,
+    cov: Vec<f64>,
+    /// The optimiser iteration it came from.
+    iter: usize,
+    /// Its ELBO (propto log density), from the common draws.
+    elbo: f64,
+}
+
+/// The state shared by the phases of one run.
+struct Run<'a> {
+    model: &'a dyn Model,
+    config: &'a ViConfig,
+    log: &'a mut dyn Write,
+    n: usize,
+    threads: usize,
+    /// `log_density(x, false) − log_density(x, true)`.
+    constant: f64,
+    gradient_evals: usize,
+    density_evals: usize,
+    start: Instant,
+}
+
+/// A point of the line search: step length, objective, directional derivative, gradient.
+#[derive(Clone)]
+struct LinePoint {
+    alpha: f64,
+    f: f64,
+    slope: f64,
+    grad: Vec<f64>,
+}
+
+impl Run<'_> {
+    /// The objective of the optimiser, −log p (propto), and its gradient; `None` off the
+    /// support.
+    fn objective(&mut self, x: &[f64]) -> Result<Option<(f64, Vec<f64>)>, AdviError> {
+        let mut grad = vec![0.0; self.n];
+        self.gradient_evals += 1;
+        Ok(density_gradient(self.model, x, &mut grad)?.map(|lp| {
+            for g in grad.iter_mut() {
+                *g = -*g;
+            }
+            (-lp, grad)
+        }))
+    }
+
+    /// A line search for the strong Wolfe conditions (Nocedal and Wright, algorithms 3.5 and
+    /// 3.6), with quadratic interpolation in the zoom. A point off the support counts as an
+    /// infinite objective, so the search backs off from it. Returns the best point that
+    /// decreased the objective enough, or `None`.
+    fn line_search(
+        &mut self,
+        x: &[f64],
+        f0: f64,
+        g0: &[f64],
+        p: &[f64],
+        alpha0: f64,
+    ) -> Result<Option<LinePoint>, AdviError> {
+        const C1: f64 = 1e-4;
+        const C2: f64 = 0.9;
+        let slope0 = dot(g0, p);
+        if slope0.is_nan() || slope0 >= 0.0 {
+            return Ok(None);
+        }
+        let mut lo = LinePoint { alpha: 0.0, f: f0, slope: slope0, grad: g0.to_vec() };
+        let mut hi: Option<(f64, f64)> = None;
+        let mut alpha = alpha0;
+        let mut trial_x = vec![0.0; self.n];
+        for _ in 0..60 {
+            for i in 0..self.n {
+                trial_x[i] = x[i] + alpha * p[i];
+            }
+            let trial = self.objective(&trial_x)?;
+            let sufficient = trial.as_ref().is_some_and(|(f, _)| *f <= f0 + C1 * alpha * slope0 && *f < lo.f);
+            if !sufficient {
+                hi = Some((alpha, trial.map_or(f64::INFINITY, |(f, _)| f)));
+            } else {
+                let (f, grad) = trial.expect("sufficient implies a value");
+                let slope = dot(&grad, p);
+                let point = LinePoint { alpha, f, slope, grad };
+                if slope.abs() <= -C2 * slope0 {
+                    return Ok(Some(point));
+                }
+                match hi {
+                    None if slope >= 0.0 => hi = Some((lo.alpha, lo.f)),
+                    Some((a_hi, _)) if slope * (a_hi - lo.alpha) >= 0.0 => hi = Some((lo.alpha, lo.f)),
+                    _ => {}
+                }
+                lo = point;
+            }
+            alpha = match hi {
+                None => 4.0 * alpha,
+                Some((a_hi, f_hi)) => {
+                    let d = a_hi - lo.alpha;
+                    if d.abs() <= 1e-12 * lo.alpha.abs().max(1e-300) {
+                        break;
+                    }
+                    // Minimum of the quadratic through f(lo), f'(lo) and f(hi), kept inside
+                    // the interval; bisection when it is not usable.
+                    let c = (f_hi - lo.f - lo.slope * d) / (d * d);
+                    let t = if c.is_finite() && c > 0.0 { -lo.slope / (2.0 * c) } else { f64::NAN };
+                    let fraction = t / d;
+                    if fraction.is_finite() && (0.1..=0.9).contains(&fraction) {
+                        lo.alpha + t
+                    } else {
+                        lo.alpha + 0.5 * d
+                    }
+                }
+            };
+        }
+        Ok(if lo.alpha > 0.0 { Some(lo) } else { None })
+    }
+
+    /// Pathfinder: BFGS on −log p from `init`, every iterate's Gaussian scored by its ELBO on
+    /// common draws; returns the best one and the number of optimiser iterations.
+    fn pathfinder(&mut self, init: &[f64]) -> Result<(Candidate, usize), AdviError> {
+        let n = self.n;
+        writeln!(self.log, "Pathfinder: climbing the log density with BFGS, scoring the Gaussian at each step.")?;
+        // The same standard-normal draws score every candidate, so differences in ELBO between
+        // candidates are not drowned in Monte Carlo noise.
+        let k = self.config.pathfinder_draws;
+        let eps: Vec<Vec<f64>> = (0..k)
+            .map(|j| {
+                let mut rng = draw_rng(self.config.seed, PHASE_PATHFINDER, 0, j as u64);
+                let mut e = vec![0.0; n];
+                standard_normals(&mut rng, &mut e);
+                e
+            })
+            .collect();
+
+        let Some((mut f, mut g)) = self.objective(init)? else {
+            return Err(AdviError::Domain("The gradient is not finite at the initial values.".to_string()));
+        };
+        let mut x = init.to_vec();
+        let mut h = vec![0.0; n * n];
+        for i in 0..n {
+            h[i * n + i] = 1.0;
+        }
+        let mut h_initialised = false;
+        let mut best: Option<Candidate> = None;
+        let mut stop = format!("reached the limit of {} iterations", self.config.max_lbfgs_iters);
+        let mut iterations = 0;
+        let mut p = vec![0.0; n];
+        for iter in 1..=self.config.max_lbfgs_iters {
+            iterations = iter;
+            for i in 0..n {
+                p[i] = -dot(&h[i * n..(i + 1) * n], &g);
+            }
+            if dot(&p, &g) >= 0.0 {
+                // H lost positive definiteness to rounding: restart from steepest descent.
+                h_initialised = false;
+                for (i, v) in h.iter_mut().enumerate() {
+                    *v = if i % (n + 1) == 0 { 1.0 } else { 0.0 };
+                }
+                for i in 0..n {
+                    p[i] = -g[i];
+                }
+            }
+            // Before H has a scale, a first step of unit length; after, the quasi-Newton step.
+            let alpha0 = if h_initialised { 1.0 } else { 1.0 / dot(&p, &p).sqrt().max(1e-300) };
+            let Some(point) = self.line_search(&x, f, &g, &p, alpha0)? else {
+                stop = "the line search found no better point".to_string();
+                break;
+            };
+            let s: Vec<f64> = p.iter().map(|pi| point.alpha * pi).collect();
+            let y: Vec<f64> = point.grad.iter().zip(&g).map(|(a, b)| a - b).collect();
+            let sy = dot(&s, &y);
+            let f_old = f;
+            for i in 0..n {
+                x[i] += s[i];
+            }
+            f = point.f;
+            g = point.grad;
+            // The curvature condition holds after a Wolfe step; the guard is for rounding.
+            if sy > 1e-10 * dot(&s, &s).sqrt() * dot(&y, &y).sqrt() {
+                if !h_initialised {
+                    // Nocedal and Wright (6.20): scale H₀ to the curvature seen along the step.
+                    let scale = sy / dot(&y, &y);
+                    for (i, v) in h.iter_mut().enumerate() {
+                        *v = if i % (n + 1) == 0 { scale } else { 0.0 };
+                    }
+                    h_initialised = true;
+                }
+                bfgs_update(n, &mut h, &s, &y, sy);
+            }
+            if h_initialised
+                && let Some(candidate) = self.score_candidate(&x, &g, &h, iter, &eps)?
+                && best.as_ref().is_none_or(|b| candidate.elbo > b.elbo)
+            {
+                best = Some(candidate);
+            }
+            // Stan's L-BFGS tolerances, except its relative-gradient test gᵀHg / |f|: early in
+            // an ill-conditioned valley H is wrong by orders of magnitude, and that test then
+            // stops far from the mode (kidiq's intercept at 1.4 instead of 26).
+            if (f_old - f).abs() < 1e4 * f64::EPSILON * f_old.abs().max(f.abs()).max(1.0) {
+                stop = "converged (relative change in the log density)".to_string();
+                break;
+            }
+            if g.iter().fold(0.0f64, |m, v| m.max(v.abs())) < 1e-8 {
+                stop = "converged (gradient)".to_string();
+                break;
+            }
+            if dot(&s, &s).sqrt() < 1e-8 {
+                stop = "converged (step size)".to_string();
+                break;
+            }
+        }
+        writeln!(self.log, "  BFGS: {iterations} iterations, log density {} at the end; {stop}.", format_g(-f, 6))?;
+        let candidate = match best {
+            Some(best) => {
+                writeln!(
+                    self.log,
+                    "  Best Gaussian along the path: iteration {} of {iterations}, ELBO {} (propto).",
+                    best.iter,
+                    format_g(best.elbo, 6)
+                )?;
+                best
+            }
+            None => {
+                // No curvature information at all (a one-step run): unit Gaussian at the end point.
+                writeln!(self.log, "  No Gaussian along the path could be scored; starting from a unit Gaussian.")?;
+                let mut cov = vec![0.0; n * n];
+                for i in 0..n {
+                    cov[i * n + i] = 1.0;
+                }
+                Candidate { mean: x, cov, iter: iterations, elbo: f64::NEG_INFINITY }
+            }
+        };
+        Ok((candidate, iterations))
+    }
+
+    /// Pathfinder's Gaussian at an iterate: N(x + H ∇log p(x), H), scored by its ELBO over the
+    /// common draws. `None` when H has no Cholesky factor or most draws fail.
+    fn score_candidate(
+        &mut self,
+        x: &[f64],
+        grad_f: &[f64],
+        h: &[f64],
+        iter: usize,
+        eps: &[Vec<f64>],
+    ) -> Result<Option<Candidate>, AdviError> {
+        let n = self.n;
+        let Some(l) = cholesky(n, h) else { return Ok(None) };
+        let mean: Vec<f64> = (0..n).map(|i| x[i] - dot(&h[i * n..(i + 1) * n], grad_f)).collect();
+        let log_det: f64 = (0..n).map(|i| l[i * n + i].ln()).sum();
+        let model = self.model;
+        let values = par_map(self.threads, eps.len(), |j| {
+            let e = &eps[j];
+            let z: Vec<f64> = (0..n).map(|i| mean[i] + dot(&l[i * n..i * n + i + 1], &e[..=i])).collect();
+            let log_q = -0.5 * dot(e, e) - log_det - 0.5 * n as f64 * LOG_TWO_PI;
+            density(model, &z, true).map(|lp| lp - log_q)
+        });
+        self.density_evals += eps.len();
+        let mut sum = 0.0;
+        let mut ok = 0;
+        for v in values {
+            let v = v?;
+            if v.is_finite() {
+                sum += v;
+                ok += 1;
+            }
+        }
+        if 2 * ok <= eps.len() {
+            return Ok(None);
+        }
+        Ok(Some(Candidate { mean, cov: h.to_vec(), iter, elbo: sum / ok as f64 }))
+    }
+}
+
+/// The BFGS update of the inverse Hessian:
+/// H ← (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ with ρ = 1 / sᵀy, in O(n²).
+fn bfgs_update(n: usize, h: &mut [f64], s: &[f64], y: &[f64], sy: f64) {
+    let rho = 1.0 / sy;
+    let hy: Vec<f64> = (0..n).map(|i| dot(&h[i * n..(i + 1) * n], y)).collect();
+    let yhy = dot(y, &hy);
+    let c = rho * rho * yhy + rho;
+    for i in 0..n {
+        for j in 0..n {
+            h[i * n + j] += -rho * (s[i] * hy[j] + hy[i] * s[j]) + c * s[i] * s[j];
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Refinement.
+
+/// q in the original coordinates: x = mu + A z with z ~ N(0, Σ_z), Σ_z = I except for the
+/// low-rank part, which stays in `b`.
+#[derive(Clone)]
+struct Base {
+    mu: Vec<f64>,
+    /// Full-rank: lower-triangular n × n. Mean-field and low-rank: the diagonal (n).
+    a: Vec<f64>,
+    /// Low-rank only: B (n × rank, row-major) in z coordinates; Σ_z = I + B Bᵀ.
+    b: Vec<f64>,
+}
+
+/// The variational parameters in whitened coordinates, one flat vector so that averaging and
+/// steps act elementwise: `m` (n), then full-rank `L` (n × n, lower), mean-field `ω` (n, log
+/// scale), low-rank `ω` (n) and `B` (n × rank).
+struct Layout {
+    family: Family,
+    n: usize,
+    rank: usize,
+}
+
+impl Layout {
+    fn len(&self) -> usize {
+        let n = self.n;
+        match self.family {
+            Family::MeanField => 2 * n,
+            Family::FullRank => n + n * n,
+            Family::LowRank { .. } => 2 * n + n * self.rank,
+        }
+    }
+
+    /// The parameters at which q equals the base: m = 0, unit scale, B from the base.
+    fn identity(&self, base: &Base) -> Vec<f64> {
+        let n = self.n;
+        let mut q = vec![0.0; self.len()];
+        match self.family {
+            Family::FullRank => {
+                for i in 0..n {
+                    q[n + i * n + i] = 1.0;
+                }
+            }
+            Family::MeanField => {}
+            Family::LowRank { .. } => q[2 * n..].copy_from_slice(&base.b),
+        }
+        q
+    }
+
+    /// Number of standard normals per draw.
+    fn eps_len(&self) -> usize {
+        match self.family {
+            Family::LowRank { .. } => self.n + self.rank,
+            _ => self.n,
+        }
+    }
+}
+
+/// Per-iteration precomputation of the low-rank family: Σ_z = D² + B Bᵀ needs the Cholesky
+/// factor of K = I + Bᵀ D⁻² B for Woodbury solves and the log determinant.
+struct LowRankCache {
+    k_chol: Vec<f64>,
+    log_det_k: f64,
+}
+
+fn low_rank_cache(n: usize, rank: usize, q: &[f64]) -> Option<LowRankCache> {
+    let omega = &q[n..2 * n];
+    let b = &q[2 * n..];
+    let mut k = vec![0.0; rank * rank];
+    for r in 0..rank {
+        for c in 0..rank {
+            let mut s = if r == c { 1.0 } else { 0.0 };
+            for i in 0..n {
+                s += b[i * rank + r] * b[i * rank + c] * (-2.0 * omega[i]).exp();
+            }
+            k[r * rank + c] = s;
+        }
+    }
+    let k_chol = cholesky(rank, &k)?;
+    let log_det_k = 2.0 * (0..rank).map(|i| k_chol[i * rank + i].ln()).sum::<f64>();
+    Some(LowRankCache { k_chol, log_det_k })
+}
+
+/// What one draw of the refinement contributes.
+struct DrawOut {
+    eps: Vec<f64>,
+    /// STL gradient in z: Aᵀ ∇log p(x) − ∇_z log q(z).
+    g_z: Vec<f64>,
+    /// log p(x) − log q(x) (propto log density, q's density in x with every constant).
+    log_ratio: f64,
+}
+
+/// The fitted q as the refinement proceeds.
+struct Refined {
+    base: Base,
+    layout: Layout,
+    iterations: usize,
+    converged: bool,
+    stop_reason: String,
+    trace: Vec<ElboPoint>,
+    step_size: f64,
+}
+
+impl Run<'_> {
+    /// Whitening of the Pathfinder Gaussian for the family: the Cholesky factor of its
+    /// covariance (full-rank); for the diagonal families, 1/√(precision diagonal), which is the
+    /// mean-field optimum when the target is Gaussian with that covariance.
+    fn initial_base(&self, start: &Candidate) -> Base {
+        let n = self.n;
+        let chol = cholesky(n, &start.cov);
+        match self.config.family {
+            Family::FullRank => {
+                let a = chol.unwrap_or_else(|| {
+                    (0..n * n).map(|i| if i % (n + 1) == 0 { start.cov[i].abs().sqrt().max(1e-8) } else { 0.0 }).collect()
+                });
+                Base { mu: start.mean.clone(), a, b: vec![] }
+            }
+            Family::MeanField => {
+                let a = match &chol {
+                    Some(l) => precision_diagonal(n, l).iter().map(|p| 1.0 / p.sqrt()).collect(),
+                    None => (0..n).map(|i| start.cov[i * n + i].abs().sqrt().max(1e-8)).collect(),
+                };
+                Base { mu: start.mean.clone(), a, b: vec![] }
+            }
+            Family::LowRank { rank } => {
+                // Scale by the marginal sds; in those coordinates the covariance is a correlation
+                // matrix R. Its leading eigenpairs give B, the remainder of the diagonal D².
+                let sd: Vec<f64> = (0..n).map(|i| start.cov[i * n + i].abs().sqrt().max(1e-8)).collect();
+                let r: Vec<f64> = (0..n * n).map(|ij| start.cov[ij] / (sd[ij / n] * sd[ij % n])).collect();
+                let (values, vectors) = symmetric_eigen(n, &r);
+                let mut b = vec![0.0; n * rank];
+                for c in 0..rank {
+                    // Only the excess over the diagonal goes to the low-rank part; a small floor
+                    // keeps B off the saddle at zero, where its gradient vanishes.
+                    let weight = (values[c] - 1.0).max(0.01).sqrt();
+                    for i in 0..n {
+                        b[i * rank + c] = vectors[i * n + c] * weight;
+                    }
+                }
+                let d: Vec<f64> = (0..n)
+                    .map(|i| (1.0 - (0..rank).map(|c| b[i * rank + c].powi(2)).sum::<f64>()).max(0.05).sqrt())
+                    .collect();
+                // Base diagonal a = sd ⊙ d; B in the whitened coordinates is B / d.
+                let a = sd.iter().zip(&d).map(|(s, d)| s * d).collect();
+                for i in 0..n {
+                    for c in 0..rank {
+                        b[i * rank + c] /= d[i];
+                    }
+                }
+                Base { mu: start.mean.clone(), a, b }
+            }
+        }
+    }
+
+    /// Stochastic ELBO ascent in whitened coordinates with STL gradients, iterate averaging
+    /// per window, re-whitening, step halving and the movement-based stopping rule.
+    fn refine(&mut self, start: Candidate) -> Result<Refined, AdviError> {
+        let n = self.n;
+        let config = self.config;
+        let rank = match config.family {
+            Family::LowRank { rank } => rank,
+            _ => 0,
+        };
+        let layout = Layout { family: config.family, n, rank };
+        let mut base = self.initial_base(&start);
+        if std::env::var_os("VPPL_VI_DEBUG").is_some() {
+            eprintln!("start mean {:?}\nstart cov {:?}", start.mean, start.cov);
+        }
+        if n == 0 {
+            return Ok(Refined {
+                base,
+                layout,
+                iterations: 0,
+                converged: true,
+                stop_reason: "nothing to fit".to_string(),
+                trace: vec![],
+                step_size: config.step_size,
+            });
+        }
+        writeln!(
+            self.log,
+            "Refining: stochastic ELBO ascent in whitened coordinates, {} draws per step, windows of {}.",
+            config.draws_per_step, config.window
+        )?;
+        writeln!(self.log, "   iter             ELBO      ± mcse   step   moved (sd)   notes")?;
+        let m_draws = config.draws_per_step;
+        let mut rho = config.step_size;
+        let mut q = layout.identity(&base);
+        let mut window_start = q.clone();
+        let mut sum = vec![0.0; q.len()];
+        let mut count = 0usize;
+        let mut window_ratios: Vec<f64> = Vec::new();
+        let mut previous_move: Option<Vec<f64>> = None;
+        let mut previous_elbo: Option<(f64, f64)> = None;
+        let mut previous_base = base.clone();
+        let mut trace = Vec::new();
+        let mut converged = false;
+        let mut stop_reason = format!("reached the limit of {} iterations without converging", config.max_iters);
+        let mut iterations = 0;
+        let mut grad = vec![0.0; q.len()];
+        let timer = Instant::now();
+        for iter in 1..=config.max_iters {
+            iterations = iter;
+            let draws = self.refine_draws(&base, &layout, &q, iter)?;
+            self.gradient_evals += m_draws;
+            grad.fill(0.0);
+            let ok = draws.len();
+            for d in &draws {
+                accumulate_gradient(&layout, &q, d, &mut grad);
+            }
+            if 2 * ok < m_draws || !grad.iter().all(|g| g.is_finite()) {
+                // Most draws fell off the support: q has wandered somewhere bad. Undo the
+                // window and take smaller steps.
+                rho *= 0.5;
+                q.copy_from_slice(&window_start);
+                sum.fill(0.0);
+                count = 0;
+                writeln!(self.log, "  {iter:>5}   {ok} of {m_draws} draws failed; step size halved to {}", format_g(rho, 3))?;
+                if rho < 1e-6 * config.step_size {
+                    return Err(AdviError::Domain(
+                        "Variational inference failed: almost every draw of the approximation has \
+                         a non-finite log density or gradient. The model may be misspecified or \
+                         need reparameterising."
+                            .to_string(),
+                    ));
+                }
+                continue;
+            }
+            let inv = 1.0 / ok as f64;
+            // Curvature in whitened coordinates is about 1 for the mean and 2 for the log scale,
+            // hence half the step on the scale parameters.
+            for (i, (v, g)) in q.iter_mut().zip(&grad).enumerate() {
+                let step = if i < n { rho } else { 0.5 * rho };
+                *v += step * g * inv;
+            }
+            for (s, v) in sum.iter_mut().zip(&q) {
+                *s += v;
+            }
+            count += 1;
+            window_ratios.extend(draws.iter().map(|d| d.log_ratio));
+
+            if iter % config.window != 0 && iter != config.max_iters {
+                continue;
+            }
+            if count == 0 {
+                continue;
+            }
+            let average: Vec<f64> = sum.iter().map(|s| s / count as f64).collect();
+            let (elbo, mcse) = mean_and_se(&window_ratios);
+            let elbo = elbo + self.constant;
+            window_ratios.clear();
+            sum.fill(0.0);
+            count = 0;
+            // A collapse: the window's ELBO fell far below the previous one. Go back to the
+            // previous window's q and halve the step.
+            if let Some((prev, prev_se)) = previous_elbo
+                && elbo < prev - 5.0 * (mcse * mcse + prev_se * prev_se).sqrt() - 1.0
+            {
+                rho *= 0.5;
+                base = previous_base.clone();
+                q = layout.identity(&base);
+                window_start.copy_from_slice(&q);
+                previous_move = None;
+                writeln!(
+                    self.log,
+                    "  {iter:>5}  {:>15}  {:>10}  {:>5}                ELBO dropped; back to the previous window, step halved",
+                    format_g(elbo, 8),
+                    format_g(mcse, 2),
+                    format_g(rho, 3)
+                )?;
+                continue;
+            }
+            let movement: Vec<f64> = average.iter().zip(&window_start).map(|(a, s)| a - s).collect();
+            let moved = movement.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+            trace.push(ElboPoint { iter, time_in_seconds: timer.elapsed().as_millis() as f64 / 1000.0, elbo });
+            previous_base = base.clone();
+            previous_elbo = Some((elbo, mcse));
+            absorb(&layout, &mut base, &average);
+            q = layout.identity(&base);
+            window_start.copy_from_slice(&q);
+            let mut note = String::new();
+            if moved < config.tolerance {
+                converged = true;
+                note = "converged".to_string();
+            } else if let Some(prev) = &previous_move {
+                // Moves that do not point the same way are noise around the optimum, which
+                // only a smaller step (and the averaging) removes.
+                let cos = dot(&movement, prev) / (dot(&movement, &movement) * dot(prev, prev)).sqrt();
+                if !(cos > 0.5) {
+                    rho *= 0.5;
+                    note = "step halved".to_string();
+                }
+            }
+            writeln!(
+                self.log,
+                "  {iter:>5}  {:>15}  {:>10}  {:>5}  {:>11}   {note}",
+                format_g(elbo, 8),
+                format_g(mcse, 2),
+                format_g(rho, 3),
+                format_g(moved, 3)
+            )?;
+            previous_move = Some(movement);
+            if converged {
+                stop_reason = format!(
+                    "converged: the iterates moved less than {} posterior sd over the last window",
+                    format_g(config.tolerance, 3)
+                );
+                break;
+            }
+        }
+        if std::env::var_os("VPPL_VI_DEBUG").is_some() {
+            let (_, ap) = base.approximation(&layout);
+            eprintln!("final mean {:?}\nfinal cov {:?}", ap.mu, ap.covariance());
+        }
+        Ok(Refined { base, layout, iterations, converged, stop_reason, trace, step_size: rho })
+    }
+
+    /// The `draws_per_step` draws of one refinement iteration, in draw order, failed draws left
+    /// out.
+    fn refine_draws(&self, base: &Base, layout: &Layout, q: &[f64], iter: usize) -> Result<Vec<DrawOut>, AdviError> {
+        let n = self.n;
+        let rank = layout.rank;
+        let model = self.model;
+        let seed = self.config.seed;
+        let cache = match layout.family {
+            Family::LowRank { .. } => match low_rank_cache(n, rank, q) {
+                Some(c) => Some(c),
+                None => return Ok(vec![]),
+            },
+            _ => None,
+        };
+        // log |det A|, so that log q is comparable across windows.
+        let log_det_a: f64 = match layout.family {
+            Family::FullRank => (0..n).map(|i| base.a[i * n + i].abs().ln()).sum(),
+            _ => base.a.iter().map(|a| a.abs().ln()).sum(),
+        };
+        let results = par_map(self.threads, self.config.draws_per_step, |j| -> Result<Option<DrawOut>, AdviError> {
+            let mut rng = draw_rng(seed, PHASE_REFINE, iter as u64, j as u64);
+            let mut eps = vec![0.0; layout.eps_len()];
+            standard_normals(&mut rng, &mut eps);
+            let m = &q[..n];
+            // u = z − m, and Σ_z⁻¹ u, and log q_z.
+            let mut u = vec![0.0; n];
+            let mut sinv_u = vec![0.0; n];
+            let log_q_z;
+            match layout.family {
+                Family::MeanField => {
+                    let omega = &q[n..2 * n];
+                    for i in 0..n {
+                        let sigma = omega[i].exp();
+                        u[i] = sigma * eps[i];
+                        sinv_u[i] = eps[i] / sigma;
+                    }
+                    log_q_z = -0.5 * dot(&eps, &eps) - omega.iter().sum::<f64>();
+                }
+                Family::FullRank => {
+                    let l = &q[n..];
+                    for i in 0..n {
+                        u[i] = dot(&l[i * n..i * n + i + 1], &eps[..=i]);
+                    }
+                    solve_lower_transposed(n, l, &eps, &mut sinv_u);
+                    log_q_z = -0.5 * dot(&eps, &eps) - (0..n).map(|i| l[i * n + i].abs().ln()).sum::<f64>();
+                }
+                Family::LowRank { .. } => {
+                    let cache = cache.as_ref().expect("low-rank cache");
+                    let omega = &q[n..2 * n];
+                    let b = &q[2 * n..];
+                    let d2inv: Vec<f64> = omega.iter().map(|w| (-2.0 * w).exp()).collect();
+                    for i in 0..n {
+                        u[i] = omega[i].exp() * eps[i] + dot(&b[i * rank..(i + 1) * rank], &eps[n..]);
+                    }
+                    // Woodbury: Σ⁻¹u = D⁻²u − D⁻²B K⁻¹ Bᵀ D⁻² u.
+                    let w: Vec<f64> = (0..n).map(|i| d2inv[i] * u[i]).collect();
+                    let btw: Vec<f64> = (0..rank).map(|c| (0..n).map(|i| b[i * rank + c] * w[i]).sum()).collect();
+                    let mut t = vec![0.0; rank];
+                    let mut kinv_btw = vec![0.0; rank];
+                    solve_lower(rank, &cache.k_chol, &btw, &mut t);
+                    solve_lower_transposed(rank, &cache.k_chol, &t, &mut kinv_btw);
+                    for i in 0..n {
+                        sinv_u[i] = w[i] - d2inv[i] * dot(&b[i * rank..(i + 1) * rank], &kinv_btw);
+                    }
+                    log_q_z = -0.5 * dot(&u, &sinv_u) - omega.iter().sum::<f64>() - 0.5 * cache.log_det_k;
+                }
+            }
+            let z: Vec<f64> = (0..n).map(|i| m[i] + u[i]).collect();
+            let x = base.to_x(layout.family, &z);
+            let mut grad_x = vec![0.0; n];
+            let Some(lp) = density_gradient(model, &x, &mut grad_x)? else { return Ok(None) };
+            // g_z = Aᵀ ∇ₓ log p − ∇_z log q, with ∇_z log q = −Σ_z⁻¹ (z − m).
+            let mut g_z = base.transpose_times(layout.family, &grad_x);
+            for i in 0..n {
+                g_z[i] += sinv_u[i];
+            }
+            let log_q_x = log_q_z - 0.5 * n as f64 * LOG_TWO_PI - log_det_a;
+            Ok(Some(DrawOut { eps, g_z, log_ratio: lp - log_q_x }))
+        });
+        let mut out = Vec::with_capacity(results.len());
+        for r in results {
+            if let Some(d) = r? {
+                out.push(d);
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Base {
+    /// x = μ + A z.
+    fn to_x(&self, family: Family, z: &[f64]) -> Vec<f64> {
+        let n = z.len();
+        match family {
+            Family::FullRank => (0..n).map(|i| self.mu[i] + dot(&self.a[i * n..i * n + i + 1], &z[..=i])).collect(),
+            _ => (0..n).map(|i| self.mu[i] + self.a[i] * z[i]).collect(),
+        }
+    }
+
+    /// Aᵀ v.
+    fn transpose_times(&self, family: Family, v: &[f64]) -> Vec<f64> {
+        let n = v.len();
+        match family {
+            Family::FullRank => (0..n).map(|j| (j..n).map(|i| self.a[i * n + j] * v[i]).sum()).collect(),
+            _ => (0..n).map(|i| self.a[i] * v[i]).collect(),
+        }
+    }
+}
+
+/// Adds one draw's STL gradient with respect to the flat parameters (chain rule through
+/// z = m + S ε).
+fn accumulate_gradient(layout: &Layout, q: &[f64], d: &DrawOut, grad: &mut [f64]) {
+    let n = layout.n;
+    let (g_m, g_s) = grad.split_at_mut(n);
+    for i in 0..n {
+        g_m[i] += d.g_z[i];
+    }
+    match layout.family {
+        Family::MeanField => {
+            for i in 0..n {
+                g_s[i] += d.g_z[i] * d.eps[i] * q[n + i].exp();
+            }
+        }
+        Family::FullRank => {
+            for i in 0..n {
+                for j in 0..=i {
+                    g_s[i * n + j] += d.g_z[i] * d.eps[j];
+                }
+            }
+        }
+        Family::LowRank { .. } => {
+            let rank = layout.rank;
+            for i in 0..n {
+                g_s[i] += d.g_z[i] * d.eps[i] * q[n + i].exp();
+                for c in 0..rank {
+                    g_s[n + i * rank + c] += d.g_z[i] * d.eps[n + c];
+                }
+            }
+        }
+    }
+}
+
+/// Re-whitening: moves the averaged q of a window into the base, so that the parameters are
+/// back at the identity and the coordinates are whitened by the current q.
+fn absorb(layout: &Layout, base: &mut Base, average: &[f64]) {
+    let n = layout.n;
+    let m = &average[..n];
+    let shift = base.transpose_free_times(layout.family, m);
+    for i in 0..n {
+        base.mu[i] += shift[i];
+    }
+    match layout.family {
+        Family::FullRank => {
+            // A ← A L (both lower triangular), with L's columns signed so its diagonal is
+            // positive (the sign of a column does not change L Lᵀ).
+            let mut l = average[n..].to_vec();
+            for j in 0..n {
+                if l[j * n + j] < 0.0 {
+                    for i in j..n {
+                        l[i * n + j] = -l[i * n + j];
+                    }
+                }
+            }
+            let a = base.a.clone();
+            for i in 0..n {
+                for j in 0..=i {
+                    base.a[i * n + j] = (j..=i).map(|k| a[i * n + k] * l[k * n + j]).sum();
+                }
+            }
+        }
+        Family::MeanField => {
+            for i in 0..n {
+                base.a[i] *= average[n + i].exp();
+            }
+        }
+        Family::LowRank { .. } => {
+            let rank = layout.rank;
+            for i in 0..n {
+                let d = average[n + i].exp();
+                base.a[i] *= d;
+                for c in 0..rank {
+                    base.b[i * rank + c] = average[2 * n + i * rank + c] / d;
+                }
+            }
+        }
+    }
+}
+
+impl Base {
+    /// A v (a shift in z to a shift in x).
+    fn transpose_free_times(&self, family: Family, v: &[f64]) -> Vec<f64> {
+        let n = v.len();
+        match family {
+            Family::FullRank => (0..n).map(|i| dot(&self.a[i * n..i * n + i + 1], &v[..=i])).collect(),
+            _ => (0..n).map(|i| self.a[i] * v[i]).collect(),
+        }
+    }
+
+    /// q in the form of Stan's families: mean-field keeps log σ; full-rank and low-rank give the
+    /// Cholesky factor of the covariance.
+    fn approximation(&self, layout: &Layout) -> (Algorithm, Approximation) {
+        let n = layout.n;
+        match layout.family {
+            Family::MeanField => (
+                Algorithm::MeanField,
+                Approximation { mu: self.mu.clone(), scale: Scale::MeanField { omega: self.a.iter().map(|a| a.abs().ln()).collect() } },
+            ),
+            Family::FullRank => {
+                (Algorithm::FullRank, Approximation { mu: self.mu.clone(), scale: Scale::FullRank { l_chol: self.a.clone() } })
+            }
+            Family::LowRank { .. } => {
+                let rank = layout.rank;
+                let mut cov = vec![0.0; n * n];
+                for i in 0..n {
+                    for j in 0..n {
+                        let inner = if i == j { 1.0 } else { 0.0 }
+                            + (0..rank).map(|c| self.b[i * rank + c] * self.b[j * rank + c]).sum::<f64>();
+                        cov[i * n + j] = self.a[i] * self.a[j] * inner;
+                    }
+                }
+                let l_chol = cholesky(n, &cov).unwrap_or_else(|| {
+                    (0..n * n).map(|ij| if ij % (n + 1) == 0 { cov[ij].abs().sqrt() } else { 0.0 }).collect()
+                });
+                (Algorithm::FullRank, Approximation { mu: self.mu.clone(), scale: Scale::FullRank { l_chol } })
+            }
+        }
+    }
+}
+
+/// Diagonal of H⁻¹ from the Cholesky factor L of H: H⁻¹ = L⁻ᵀ L⁻¹, so (H⁻¹)_ii is the squared
+/// norm of column i of L⁻¹, which is the solution of L c = e_i.
+fn precision_diagonal(n: usize, l: &[f64]) -> Vec<f64> {
+    let mut e = vec![0.0; n];
+    let mut col = vec![0.0; n];
+    (0..n)
+        .map(|i| {
+            e.fill(0.0);
+            e[i] = 1.0;
+            solve_lower(n, l, &e, &mut col);
+            dot(&col, &col)
+        })
+        .collect()
+}
+
+/// Mean and its standard error.
+fn mean_and_se(values: &[f64]) -> (f64, f64) {
+    let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    let k = finite.len() as f64;
+    if finite.is_empty() {
+        return (f64::NAN, f64::NAN);
+    }
+    let mean = finite.iter().sum::<f64>() / k;
+    if finite.len() < 2 {
+        return (mean, f64::NAN);
+    }
+    let var = finite.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (k - 1.0);
+    (mean, (var / k).sqrt())
+}
+
+impl Run<'_> {
+    /// Output draws, ELBO with its standard error, PSIS, the final report.
+    fn finish(mut self, refined: Refined, lbfgs_iterations: usize) -> Result<ViResult, AdviError> {
+        let n = self.n;
+        let (algorithm, approximation) = refined.base.approximation(&refined.layout);
+        let s = self.config.output_samples;
+        writeln!(self.log, "Refinement stopped after {} iterations: {}.", refined.iterations, refined.stop_reason)?;
+        if !refined.converged {
+            writeln!(
+                self.log,
+                "Warning: the refinement did not converge; the approximation may be inaccurate. \
+                 Check k̂ below, or allow more iterations."
+            )?;
+        }
+        writeln!(self.log, "Drawing {s} draws from the approximation.")?;
+        let seed = self.config.seed;
+        let model = self.model;
+        let sigma_or_l = match &approximation.scale {
+            Scale::MeanField { omega } => omega.iter().map(|w| w.exp()).collect::<Vec<f64>>(),
+            Scale::FullRank { l_chol } => l_chol.clone(),
+        };
+        let mu = &approximation.mu;
+        let log_det: f64 = match &approximation.scale {
+            Scale::MeanField { omega } => omega.iter().sum(),
+            Scale::FullRank { l_chol } => (0..n).map(|i| l_chol[i * n + i].abs().ln()).sum(),
+        };
+        let rows = par_map(self.threads, s, |j| -> Result<(Vec<f64>, f64, f64), AdviError> {
+            let mut rng = draw_rng(seed, PHASE_OUTPUT, 0, j as u64);
+            let mut eps = vec![0.0; n];
+            standard_normals(&mut rng, &mut eps);
+            let x: Vec<f64> = match algorithm {
+                Algorithm::MeanField => (0..n).map(|i| mu[i] + sigma_or_l[i] * eps[i]).collect(),
+                Algorithm::FullRank => {
+                    (0..n).map(|i| mu[i] + dot(&sigma_or_l[i * n..i * n + i + 1], &eps[..=i])).collect()
+                }
+            };
+            let log_p = density(model, &x, false)?;
+            Ok((x, log_p, -0.5 * dot(&eps, &eps)))
+        });
+        self.density_evals += s;
+        let mut draws = Vec::with_capacity(s + 1);
+        let mut log_p = Vec::with_capacity(s + 1);
+        let mut log_g = Vec::with_capacity(s + 1);
+        draws.push(mu.clone());
+        log_p.push(0.0);
+        log_g.push(0.0);
+        for row in rows {
+            let (x, lp, lg) = row?;
+            draws.push(x);
+            log_p.push(lp);
+            log_g.push(lg);
+        }
+        // log q with every constant, so the ELBO is on the scale of a log evidence.
+        let q_constant = -0.5 * n as f64 * LOG_TWO_PI - log_det;
+        let log_ratios: Vec<f64> = (1..=s).map(|i| log_p[i] - (log_g[i] + q_constant)).collect();
+        let (elbo, elbo_mcse) = mean_and_se(&log_ratios);
+        let dropped = log_ratios.iter().filter(|r| !r.is_finite()).count();
+        let psis = psis::psis(&log_ratios);
+        let verdict = psis::khat_verdict(psis.khat).to_string();
+        writeln!(self.log, "ELBO {} ± {} (Monte Carlo standard error).", format_g(elbo, 8), format_g(elbo_mcse, 2))?;
+        if dropped > 0 {
+            writeln!(self.log, "{dropped} of {s} draws have a log density of −∞ (outside the support); they get zero weight.")?;
+        }
+        writeln!(self.log, "Pareto k̂ = {}: {verdict}.", format_g(psis.khat, 3))?;
+        let seconds = self.start.elapsed().as_secs_f64();
+        writeln!(
+            self.log,
+            "{} gradient and {} log density evaluations, {} seconds.",
+            self.gradient_evals,
+            self.density_evals,
+            format_g(seconds, 3)
+        )?;
+        let diagnostics = Diagnostics {
+            khat: psis.khat,
+            verdict,
+            elbo,
+            elbo_mcse,
+            dropped_draws: dropped,
+            gradient_evals: self.gradient_evals,
+            density_evals: self.density_evals,
+            lbfgs_iterations,
+            iterations: refined.iterations,
+            converged: refined.converged,
+            stop_reason: refined.stop_reason.clone(),
+            seconds,
+        };
+        let fit = AdviResult {
+            algorithm,
+            approximation,
+            elbo,
+            elbo_trace: refined.trace,
+            iterations: refined.iterations,
+            converged: refined.converged,
+            eta: refined.step_size,
+            draws,
+            log_p,
+            log_g,
+        };
+        Ok(ViResult { fit, family: self.config.family, diagnostics, psis })
+    }
+}
+
+/// Writes nothing: a sink for callers that do not want the log.
+pub fn quiet() -> io::Sink {
+    io::sink()
+}
