@@ -99,10 +99,7 @@ pub struct Constraint {
 
 impl Constraint {
     pub fn is_empty(&self) -> bool {
-        self.lower.is_none()
-            && self.upper.is_none()
-            && self.offset.is_none()
-            && self.multiplier.is_none()
+        self.lower.is_none() && self.upper.is_none() && self.offset.is_none() && self.multiplier.is_none()
     }
 }
 
@@ -162,15 +159,33 @@ pub enum ExprKind {
     /// A string literal (only valid in `print`, `reject`, `fatal_error`), without the quotes.
     Str(String),
     Var(Ident),
-    Unary { op: UnOp, operand: Box<Expr> },
-    Binary { op: BinOp, lhs: Box<Expr>, rhs: Box<Expr> },
+    Unary {
+        op: UnOp,
+        operand: Box<Expr>,
+    },
+    Binary {
+        op: BinOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
     /// `cond ? then : otherwise`
-    Cond { cond: Box<Expr>, then: Box<Expr>, otherwise: Box<Expr> },
+    Cond {
+        cond: Box<Expr>,
+        then: Box<Expr>,
+        otherwise: Box<Expr>,
+    },
     /// `f(a, b)`, or `f(a | b, c)` when `conditional` is true (the `|` comes after the first
     /// argument).
-    Call { name: Ident, args: Vec<Expr>, conditional: bool },
+    Call {
+        name: Ident,
+        args: Vec<Expr>,
+        conditional: bool,
+    },
     /// `base[i, j:k, :]`
-    Index { base: Box<Expr>, indices: Vec<Index> },
+    Index {
+        base: Box<Expr>,
+        indices: Vec<Index>,
+    },
     /// `{a, b, c}`
     ArrayLit(Vec<Expr>),
     /// `[a, b, c]`
@@ -178,7 +193,10 @@ pub enum ExprKind {
     /// `(a, b)`: a tuple of at least two elements.
     TupleLit(Vec<Expr>),
     /// `base.1` (1-based tuple element).
-    TupleGet { base: Box<Expr>, index: usize },
+    TupleGet {
+        base: Box<Expr>,
+        index: usize,
+    },
     /// `(e)`: kept so the formatter reproduces the user's parentheses.
     Paren(Box<Expr>),
 }
@@ -305,20 +323,48 @@ pub enum StmtKind {
     Decl(VarDecl),
     FunDef(FunDef),
     /// `lhs op= rhs`; `lhs` is a variable, possibly indexed (checked by sema).
-    Assign { lhs: Expr, op: AssignOp, rhs: Expr },
+    Assign {
+        lhs: Expr,
+        op: AssignOp,
+        rhs: Expr,
+    },
     /// `lhs ~ dist(args) T[lower, upper]`
-    Tilde { lhs: Expr, dist: Ident, args: Vec<Expr>, truncation: Option<Truncation> },
+    Tilde {
+        lhs: Expr,
+        dist: Ident,
+        args: Vec<Expr>,
+        truncation: Option<Truncation>,
+    },
     /// `target += e;`
     TargetPlus(Expr),
     /// `jacobian += e;`
     JacobianPlus(Expr),
-    For { var: Ident, lo: Expr, hi: Expr, body: Box<Stmt> },
+    For {
+        var: Ident,
+        lo: Expr,
+        hi: Expr,
+        body: Box<Stmt>,
+    },
     /// `for (x in container) body`
-    ForEach { var: Ident, container: Expr, body: Box<Stmt> },
-    While { cond: Expr, body: Box<Stmt> },
-    If { cond: Expr, then: Box<Stmt>, otherwise: Option<Box<Stmt>> },
+    ForEach {
+        var: Ident,
+        container: Expr,
+        body: Box<Stmt>,
+    },
+    While {
+        cond: Expr,
+        body: Box<Stmt>,
+    },
+    If {
+        cond: Expr,
+        then: Box<Stmt>,
+        otherwise: Option<Box<Stmt>>,
+    },
     Block(Vec<Stmt>),
-    Profile { name: String, body: Vec<Stmt> },
+    Profile {
+        name: String,
+        body: Vec<Stmt>,
+    },
     Break,
     Continue,
     Return(Option<Expr>),

@@ -55,12 +55,8 @@ pub fn lex(source: &str) -> Lexed<'_> {
             Err(LexError::UnterminatedComment) => {
                 out.fatal = true;
                 out.diagnostics.push(
-                    Diagnostic::error(
-                        "E0001",
-                        Span::new(range.start, range.start + 2),
-                        "unterminated block comment",
-                    )
-                    .with_label("this `/*` has no matching `*/`"),
+                    Diagnostic::error("E0001", Span::new(range.start, range.start + 2), "unterminated block comment")
+                        .with_label("this `/*` has no matching `*/`"),
                 );
             }
             Err(LexError::UnterminatedString) => {
@@ -76,14 +72,9 @@ pub fn lex(source: &str) -> Lexed<'_> {
                 }
                 out.fatal = true;
                 // Logos works on bytes; report the whole character that starts here.
-                let ch = source
-                    .get(range.start..)
-                    .and_then(|rest| rest.chars().next());
+                let ch = source.get(range.start..).and_then(|rest| rest.chars().next());
                 let (message, end) = match ch {
-                    Some(ch) => (
-                        format!("unexpected character `{}`", ch.escape_debug()),
-                        range.start + ch.len_utf8(),
-                    ),
+                    Some(ch) => (format!("unexpected character `{}`", ch.escape_debug()), range.start + ch.len_utf8()),
                     None => ("unexpected character".to_string(), range.end),
                 };
                 error_end = end;
@@ -122,11 +113,7 @@ mod tests {
     use super::*;
 
     fn kinds(src: &str) -> Vec<String> {
-        lex(src)
-            .tokens
-            .iter()
-            .map(|(_, t, _)| format!("{t:?}"))
-            .collect()
+        lex(src).tokens.iter().map(|(_, t, _)| format!("{t:?}")).collect()
     }
 
     #[test]
@@ -169,9 +156,7 @@ mod tests {
     #[test]
     fn block_headers_and_soft_keywords() {
         assert_eq!(
-            kinds(
-                "transformed  data transformed\nparameters generated quantities transformed lower T Tx"
-            ),
+            kinds("transformed  data transformed\nparameters generated quantities transformed lower T Tx"),
             [
                 "TransformedData",
                 "TransformedParameters",
@@ -188,19 +173,8 @@ mod tests {
     fn comments_are_collected() {
         let lexed = lex("x // one\n/* two\n three */ y # three");
         assert_eq!(lexed.tokens.len(), 2);
-        let texts: Vec<_> = lexed
-            .comments
-            .iter()
-            .map(|c| (c.text.as_str(), c.trailing))
-            .collect();
-        assert_eq!(
-            texts,
-            [
-                ("// one", true),
-                ("/* two\n three */", false),
-                ("// three", true)
-            ]
-        );
+        let texts: Vec<_> = lexed.comments.iter().map(|c| (c.text.as_str(), c.trailing)).collect();
+        assert_eq!(texts, [("// one", true), ("/* two\n three */", false), ("// three", true)]);
         assert_eq!(lexed.diagnostics.len(), 1);
         assert_eq!(lexed.diagnostics[0].code, "E0003");
         assert!(!lexed.fatal);
@@ -216,19 +190,8 @@ mod tests {
     #[test]
     fn bad_characters() {
         let lexed = lex("x @ é \"abc");
-        let messages: Vec<_> = lexed
-            .diagnostics
-            .iter()
-            .map(|d| d.message.as_str())
-            .collect();
-        assert_eq!(
-            messages,
-            [
-                "unexpected character `@`",
-                "unexpected character `é`",
-                "unterminated string literal"
-            ]
-        );
+        let messages: Vec<_> = lexed.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, ["unexpected character `@`", "unexpected character `é`", "unterminated string literal"]);
         assert!(lexed.fatal);
         assert_eq!(lexed.diagnostics[1].span, Span::new(4, 6));
     }

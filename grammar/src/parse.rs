@@ -38,11 +38,7 @@ pub fn parse(source: &str) -> Result<Program, Vec<Diagnostic>> {
             None
         }
     };
-    diagnostics.extend(
-        without_cascades(errors)
-            .into_iter()
-            .map(|err| syntax_error(err, source)),
-    );
+    diagnostics.extend(without_cascades(errors).into_iter().map(|err| syntax_error(err, source)));
     match program {
         Some(mut program) if !diagnostics.iter().any(Diagnostic::is_error) => {
             program.comments = lexed.comments;
@@ -62,12 +58,8 @@ fn without_cascades(errors: Vec<LalrpopError<'_>>) -> Vec<LalrpopError<'_>> {
         if !kept.is_empty() {
             let structural = match &err {
                 ParseError::UnrecognizedEof { .. } => true,
-                ParseError::UnrecognizedToken {
-                    token: (_, tok, _), ..
-                }
-                | ParseError::ExtraToken { token: (_, tok, _) } => {
-                    is_block_header(tok) || *tok == Tok::RBrace
-                }
+                ParseError::UnrecognizedToken { token: (_, tok, _), .. }
+                | ParseError::ExtraToken { token: (_, tok, _) } => is_block_header(tok) || *tok == Tok::RBrace,
                 _ => false,
             };
             if structural {
@@ -100,108 +92,54 @@ const MAX_INT: i64 = i32::MAX as i64;
 
 pub(crate) fn int_lit(text: &str, span: Span) -> Result<Expr, Diagnostic> {
     match text.parse::<i64>() {
-        Ok(value) if value <= MAX_INT => Ok(Expr {
-            kind: ExprKind::Int(value),
-            span,
-        }),
-        _ => Err(Diagnostic::error(
-            "E0007",
-            span,
-            format!("integer literal `{text}` is too large"),
-        )
-        .with_label("does not fit in 32 bits")
-        .with_hint(format!(
-            "Stan integers are at most {MAX_INT}; write `{text}.0` for a real number"
-        ))),
+        Ok(value) if value <= MAX_INT => Ok(Expr { kind: ExprKind::Int(value), span }),
+        _ => Err(Diagnostic::error("E0007", span, format!("integer literal `{text}` is too large"))
+            .with_label("does not fit in 32 bits")
+            .with_hint(format!("Stan integers are at most {MAX_INT}; write `{text}.0` for a real number"))),
     }
 }
 
 pub(crate) fn real_lit(text: &str, span: Span) -> Expr {
     // The lexer's patterns only produce text that `f64` parses; a huge exponent gives infinity.
     let value = text.parse::<f64>().unwrap_or(f64::NAN);
-    Expr {
-        kind: ExprKind::Real(value, text.to_string()),
-        span,
-    }
+    Expr { kind: ExprKind::Real(value, text.to_string()), span }
 }
 
 pub(crate) fn imag_lit(text: &str, span: Span) -> Expr {
-    let value = text
-        .trim_end_matches('i')
-        .parse::<f64>()
-        .unwrap_or(f64::NAN);
-    Expr {
-        kind: ExprKind::Imag(value, text.to_string()),
-        span,
-    }
+    let value = text.trim_end_matches('i').parse::<f64>().unwrap_or(f64::NAN);
+    Expr { kind: ExprKind::Imag(value, text.to_string()), span }
 }
 
 /// The contents of a string literal token, without its quotes.
 pub(crate) fn unquote(text: &str) -> String {
-    text.strip_prefix('"')
-        .and_then(|t| t.strip_suffix('"'))
-        .unwrap_or(text)
-        .to_string()
+    text.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(text).to_string()
 }
 
 // ---------------------------------------------------------------------------------------------
 // Expressions
 
 pub(crate) fn binary(op: BinOp, lhs: Expr, rhs: Expr, span: Span) -> Expr {
-    Expr {
-        kind: ExprKind::Binary {
-            op,
-            lhs: Box::new(lhs),
-            rhs: Box::new(rhs),
-        },
-        span,
-    }
+    Expr { kind: ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span }
 }
 
-pub(crate) fn call(
-    name: Ident,
-    args: Vec<Expr>,
-    conditional: bool,
-    span: Span,
-) -> Result<Expr, Diagnostic> {
+pub(crate) fn call(name: Ident, args: Vec<Expr>, conditional: bool, span: Span) -> Result<Expr, Diagnostic> {
     if name.name == "get_lp" {
-        return Err(
-            Diagnostic::error("E0014", name.span, "`get_lp()` was removed from Stan")
-                .with_label("removed function")
-                .with_hint("use `target()`"),
-        );
+        return Err(Diagnostic::error("E0014", name.span, "`get_lp()` was removed from Stan")
+            .with_label("removed function")
+            .with_hint("use `target()`"));
     }
-    Ok(Expr {
-        kind: ExprKind::Call {
-            name,
-            args,
-            conditional,
-        },
-        span,
-    })
+    Ok(Expr { kind: ExprKind::Call { name, args, conditional }, span })
 }
 
 /// `base.N`, where `text` is the `.N` token.
 pub(crate) fn tuple_get(base: Expr, text: &str, span: Span) -> Result<Expr, Diagnostic> {
     let index_span = Span::new(span.end as usize - text.len(), span.end as usize);
     match text[1..].parse::<usize>() {
-        Ok(index) if index >= 1 => Ok(Expr {
-            kind: ExprKind::TupleGet {
-                base: Box::new(base),
-                index,
-            },
-            span,
-        }),
-        Ok(_) => Err(
-            Diagnostic::error("E0017", index_span, "tuple elements are numbered from 1")
-                .with_label("there is no element 0"),
-        ),
-        Err(_) => Err(Diagnostic::error(
-            "E0017",
-            index_span,
-            format!("tuple index `{}` is too large", &text[1..]),
-        )
-        .with_label("no tuple has this many elements")),
+        Ok(index) if index >= 1 => Ok(Expr { kind: ExprKind::TupleGet { base: Box::new(base), index }, span }),
+        Ok(_) => Err(Diagnostic::error("E0017", index_span, "tuple elements are numbered from 1")
+            .with_label("there is no element 0")),
+        Err(_) => Err(Diagnostic::error("E0017", index_span, format!("tuple index `{}` is too large", &text[1..]))
+            .with_label("no tuple has this many elements")),
     }
 }
 
@@ -230,25 +168,14 @@ impl LoopHead {
         let kind = match self {
             LoopHead::While(cond) => StmtKind::While { cond, body },
             LoopHead::For(var, lo, hi) => StmtKind::For { var, lo, hi, body },
-            LoopHead::ForEach(var, container) => StmtKind::ForEach {
-                var,
-                container,
-                body,
-            },
+            LoopHead::ForEach(var, container) => StmtKind::ForEach { var, container, body },
         };
         Stmt { kind, span }
     }
 }
 
 pub(crate) fn if_stmt(cond: Expr, then: Stmt, otherwise: Option<Stmt>, span: Span) -> Stmt {
-    Stmt {
-        kind: StmtKind::If {
-            cond,
-            then: Box::new(then),
-            otherwise: otherwise.map(Box::new),
-        },
-        span,
-    }
+    Stmt { kind: StmtKind::If { cond, then: Box::new(then), otherwise: otherwise.map(Box::new) }, span }
 }
 
 pub(crate) fn assign(lhs: Expr, op: AssignOp, rhs: Expr, span: Span) -> Result<Stmt, Diagnostic> {
@@ -256,50 +183,35 @@ pub(crate) fn assign(lhs: Expr, op: AssignOp, rhs: Expr, span: Span) -> Result<S
         && name.name == "jacobian"
         && op == AssignOp::Add
     {
-        return Ok(Stmt {
-            kind: StmtKind::JacobianPlus(rhs),
-            span,
-        });
+        return Ok(Stmt { kind: StmtKind::JacobianPlus(rhs), span });
     }
     if !is_lvalue(&lhs) {
         return Err(Diagnostic::error("E0013", lhs.span, "cannot assign to this expression")
             .with_label("not a variable")
-            .with_hint("the left side of an assignment must be a variable, possibly indexed, such as `x` or `x[i, j]`"));
+            .with_hint(
+                "the left side of an assignment must be a variable, possibly indexed, such as `x` or `x[i, j]`",
+            ));
     }
-    Ok(Stmt {
-        kind: StmtKind::Assign { lhs, op, rhs },
-        span,
-    })
+    Ok(Stmt { kind: StmtKind::Assign { lhs, op, rhs }, span })
 }
 
 /// An expression followed by `;`: only a function call is a statement.
 pub(crate) fn expr_stmt(e: Expr, span: Span) -> Result<Stmt, Diagnostic> {
     match &e.kind {
-        ExprKind::Call { name, .. } if name.name == "increment_log_prob" => Err(Diagnostic::error(
-            "E0005",
-            name.span,
-            "`increment_log_prob` was removed from Stan",
-        )
-        .with_label("removed statement")
-        .with_hint("use `target += ...;`")),
-        ExprKind::Call { .. } => Ok(Stmt {
-            kind: StmtKind::Call(e),
-            span,
-        }),
-        ExprKind::Binary { op: BinOp::Eq, .. } => {
-            Err(expression_statement(&e).with_hint("did you mean `=`?"))
+        ExprKind::Call { name, .. } if name.name == "increment_log_prob" => {
+            Err(Diagnostic::error("E0005", name.span, "`increment_log_prob` was removed from Stan")
+                .with_label("removed statement")
+                .with_hint("use `target += ...;`"))
         }
+        ExprKind::Call { .. } => Ok(Stmt { kind: StmtKind::Call(e), span }),
+        ExprKind::Binary { op: BinOp::Eq, .. } => Err(expression_statement(&e).with_hint("did you mean `=`?")),
         _ => Err(expression_statement(&e)),
     }
 }
 
 fn expression_statement(e: &Expr) -> Diagnostic {
-    Diagnostic::error(
-        "E0010",
-        e.span,
-        "an expression cannot be used as a statement",
-    )
-    .with_label("this value is not used")
+    Diagnostic::error("E0010", e.span, "an expression cannot be used as a statement")
+        .with_label("this value is not used")
 }
 
 /// `data` and `parameters` declare variables that are read from outside; they cannot be
@@ -310,22 +222,14 @@ pub(crate) fn check_no_initial_values(stmts: &[Stmt], kind: BlockKind) -> Result
         _ => "parameters",
     };
     for stmt in stmts {
-        if let StmtKind::Decl(VarDecl {
-            name,
-            init: Some(init),
-            ..
-        }) = &stmt.kind
-        {
+        if let StmtKind::Decl(VarDecl { name, init: Some(init), .. }) = &stmt.kind {
             return Err(Diagnostic::error(
                 "E0015",
                 init.span,
                 format!("variables in the `{block}` block cannot be given a value"),
             )
             .with_label(format!("initial value for `{}`", name.name))
-            .with_hint(format!(
-                "remove `= ...`, or declare `{}` in a `transformed {block}` block",
-                name.name
-            )));
+            .with_hint(format!("remove `= ...`, or declare `{}` in a `transformed {block}` block", name.name)));
         }
     }
     Ok(())
@@ -437,36 +341,22 @@ pub(crate) fn sized_type(
         let message = match (fewest, most) {
             (0, 0) => format!("type `{keyword}` takes no size"),
             (1, 1) => format!("type `{keyword}` takes one size, found {}", sizes.len()),
-            (1, _) => format!(
-                "type `{keyword}` takes one or two sizes, found {}",
-                sizes.len()
-            ),
+            (1, _) => format!("type `{keyword}` takes one or two sizes, found {}", sizes.len()),
             _ => format!("type `{keyword}` takes two sizes, found {}", sizes.len()),
         };
         let diag = Diagnostic::error("E0009", sizes_span, message);
         return Err(if fewest == 0 {
-            diag.with_label("unexpected size")
-                .with_hint(format!("for an array, write `array[N] {keyword}`"))
+            diag.with_label("unexpected size").with_hint(format!("for an array, write `array[N] {keyword}`"))
         } else {
-            diag.with_label("wrong number of sizes")
-                .with_hint(format!("write `{keyword}{}`", size_example(&kind)))
+            diag.with_label("wrong number of sizes").with_hint(format!("write `{keyword}{}`", size_example(&kind)))
         });
     }
 
     let mut constraint = Constraint::default();
     if let Some((items, constraint_span)) = constraints {
-        let bounds_ok = matches!(
-            kind,
-            TypeKind::Int
-                | TypeKind::Real
-                | TypeKind::Vector
-                | TypeKind::RowVector
-                | TypeKind::Matrix
-        );
-        let affine_ok = matches!(
-            kind,
-            TypeKind::Real | TypeKind::Vector | TypeKind::RowVector | TypeKind::Matrix
-        );
+        let bounds_ok =
+            matches!(kind, TypeKind::Int | TypeKind::Real | TypeKind::Vector | TypeKind::RowVector | TypeKind::Matrix);
+        let affine_ok = matches!(kind, TypeKind::Real | TypeKind::Vector | TypeKind::RowVector | TypeKind::Matrix);
         if !bounds_ok {
             return Err(Diagnostic::error(
                 "E0008",
@@ -486,12 +376,8 @@ pub(crate) fn sized_type(
                 ConstraintKey::Multiplier => &mut constraint.multiplier,
             };
             if slot.is_some() {
-                return Err(Diagnostic::error(
-                    "E0008",
-                    key_span,
-                    format!("`{}` is given twice", key.name()),
-                )
-                .with_label("repeated key"));
+                return Err(Diagnostic::error("E0008", key_span, format!("`{}` is given twice", key.name()))
+                    .with_label("repeated key"));
             }
             *slot = Some(expr);
             match key {
@@ -516,19 +402,11 @@ pub(crate) fn sized_type(
                     "a type cannot have both bounds and an offset or multiplier",
                 )
                 .with_label("conflicting constraints")
-                .with_hint(
-                    "use either `<lower=..., upper=...>` or `<offset=..., multiplier=...>`",
-                ));
+                .with_hint("use either `<lower=..., upper=...>` or `<offset=..., multiplier=...>`"));
             }
         }
     }
-    Ok(DeclType {
-        array_dims: Vec::new(),
-        kind,
-        constraint,
-        sizes,
-        span,
-    })
+    Ok(DeclType { array_dims: Vec::new(), kind, constraint, sizes, span })
 }
 
 pub(crate) fn sized_tuple(elems: Vec<DeclType>, span: Span) -> Result<DeclType, Diagnostic> {
@@ -545,8 +423,7 @@ pub(crate) fn sized_tuple(elems: Vec<DeclType>, span: Span) -> Result<DeclType, 
 }
 
 fn one_element_tuple(span: Span) -> Diagnostic {
-    Diagnostic::error("E0016", span, "a tuple type needs at least two elements")
-        .with_label("one element")
+    Diagnostic::error("E0016", span, "a tuple type needs at least two elements").with_label("one element")
 }
 
 /// A type keyword in a function signature: constrained types are not allowed there.
@@ -571,10 +448,7 @@ pub(crate) fn unsized_kind(kind: TypeKind, span: Span) -> Result<TypeKind, Diagn
     Err(Diagnostic::error(
         "E0016",
         span,
-        format!(
-            "constrained type `{}` cannot appear in a function signature",
-            kind_keyword(&kind)
-        ),
+        format!("constrained type `{}` cannot appear in a function signature", kind_keyword(&kind)),
     )
     .with_label("constrained type")
     .with_hint(format!("use `{plain}`")))
@@ -590,13 +464,7 @@ pub(crate) fn unsized_tuple(elems: Vec<UnsizedType>, span: Span) -> Result<TypeK
     let elems = elems
         .into_iter()
         .map(|t| DeclType {
-            array_dims: vec![
-                Expr {
-                    kind: ExprKind::Int(0),
-                    span: t.span
-                };
-                t.array_dims
-            ],
+            array_dims: vec![Expr { kind: ExprKind::Int(0), span: t.span }; t.array_dims],
             kind: t.kind,
             constraint: Constraint::default(),
             sizes: Vec::new(),
@@ -609,14 +477,7 @@ pub(crate) fn unsized_tuple(elems: Vec<UnsizedType>, span: Span) -> Result<TypeK
 /// One statement per declared name; they share the type and the span of the declaration.
 pub(crate) fn decls(ty: DeclType, vars: Vec<(Ident, Option<Expr>)>, span: Span) -> Vec<Stmt> {
     vars.into_iter()
-        .map(|(name, init)| Stmt {
-            kind: StmtKind::Decl(VarDecl {
-                ty: ty.clone(),
-                name,
-                init,
-            }),
-            span,
-        })
+        .map(|(name, init)| Stmt { kind: StmtKind::Decl(VarDecl { ty: ty.clone(), name, init }), span })
         .collect()
 }
 
@@ -626,30 +487,17 @@ pub(crate) fn old_array_decl(ty: DeclType, name: Ident, dims: Vec<Expr>, span: S
     let mut all_dims = dims;
     all_dims.append(&mut modern.array_dims);
     modern.array_dims = all_dims;
-    Diagnostic::error(
-        "E0006",
-        span,
-        "this array declaration syntax was removed from Stan",
-    )
-    .with_label("old array syntax")
-    .with_hint(format!("write `{modern} {};`", name.name))
+    Diagnostic::error("E0006", span, "this array declaration syntax was removed from Stan")
+        .with_label("old array syntax")
+        .with_hint(format!("write `{modern} {};`", name.name))
 }
 
 /// The removed unsized array syntax `real[]`.
 pub(crate) fn old_unsized_array(kind: TypeKind, dims: usize, span: Span) -> Diagnostic {
-    let modern = UnsizedType {
-        array_dims: dims,
-        kind,
-        data_only: false,
-        span,
-    };
-    Diagnostic::error(
-        "E0006",
-        span,
-        "this array type syntax was removed from Stan",
-    )
-    .with_label("old array syntax")
-    .with_hint(format!("write `{modern}`"))
+    let modern = UnsizedType { array_dims: dims, kind, data_only: false, span };
+    Diagnostic::error("E0006", span, "this array type syntax was removed from Stan")
+        .with_label("old array syntax")
+        .with_hint(format!("write `{modern}`"))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -659,30 +507,39 @@ pub(crate) fn old_unsized_array(kind: TypeKind, dims: usize, span: Span) -> Diag
 fn syntax_error(err: LalrpopError<'_>, source: &str) -> Diagnostic {
     match err {
         ParseError::User { error } => error,
-        ParseError::UnrecognizedToken {
-            token: (start, tok, end),
-            expected,
-        } => unexpected_token(&tok, Span::new(start, end), Some(&expected)),
-        ParseError::ExtraToken {
-            token: (start, tok, end),
-        } => unexpected_token(&tok, Span::new(start, end), None),
+        ParseError::UnrecognizedToken { token: (start, tok, end), expected }
+            if expected.iter().any(|e| e == "\";\"")
+                && !expected.iter().any(|e| e == "\"for\"")
+                && tok != Tok::Arrow
+                && source[..start].trim_end_matches([' ', '\t', '\r']).ends_with('\n') =>
+        {
+            missing_semicolon(&tok, Span::new(start, end), source)
+        }
+        ParseError::UnrecognizedToken { token: (start, tok, end), expected } => {
+            unexpected_token(&tok, Span::new(start, end), Some(&expected))
+        }
+        ParseError::ExtraToken { token: (start, tok, end) } => unexpected_token(&tok, Span::new(start, end), None),
         ParseError::UnrecognizedEof { expected, .. } => {
             let span = Span::new(source.len(), source.len());
-            Diagnostic::error(
-                "E0002",
-                span,
-                format!(
-                    "expected {}, found end of file",
-                    describe_expected(&expected)
-                ),
-            )
-            .with_label("the file ends here")
+            Diagnostic::error("E0002", span, format!("expected {}, found end of file", describe_expected(&expected)))
+                .with_label("the file ends here")
         }
         ParseError::InvalidToken { location } => {
-            Diagnostic::error("E0002", Span::new(location, location), "invalid token")
-                .with_label("here")
+            Diagnostic::error("E0002", Span::new(location, location), "invalid token").with_label("here")
         }
     }
+}
+
+/// A statement that ends without `;`: like rustc, point just after the statement, where the
+/// semicolon belongs, and name what came instead.
+fn missing_semicolon(tok: &Tok<'_>, found: Span, source: &str) -> Diagnostic {
+    let before = source[..found.start as usize].trim_end();
+    let end = before.len();
+    let start = before.char_indices().next_back().map_or(0, |(i, _)| i);
+    Diagnostic::error("E0002", Span::new(start, end), format!("expected `;`, found {}", tok.describe()))
+        .with_label("expected `;` after this")
+        .with_secondary(found, "unexpected token")
+        .with_hint("end the statement with `;`")
 }
 
 fn is_block_header(tok: &Tok<'_>) -> bool {
@@ -710,16 +567,11 @@ const BLOCK_HEADERS: [&str; 7] = [
 
 fn unexpected_token(tok: &Tok<'_>, span: Span, expected: Option<&[String]>) -> Diagnostic {
     if *tok == Tok::Arrow {
-        return Diagnostic::error(
-            "E0004",
-            span,
-            "the `<-` assignment operator was removed from Stan",
-        )
-        .with_label("old assignment")
-        .with_hint("use `=` for assignment (write `< -` to compare with a negative number)");
+        return Diagnostic::error("E0004", span, "the `<-` assignment operator was removed from Stan")
+            .with_label("old assignment")
+            .with_hint("use `=` for assignment (write `< -` to compare with a negative number)");
     }
-    let at_top_level =
-        expected.is_none_or(|exp| exp.iter().all(|e| BLOCK_HEADERS.contains(&e.as_str())));
+    let at_top_level = expected.is_none_or(|exp| exp.iter().all(|e| BLOCK_HEADERS.contains(&e.as_str())));
     if is_block_header(tok) && at_top_level {
         return Diagnostic::error("E0012", span, format!("the `{tok}` block is out of place"))
             .with_label("block out of order or repeated")
@@ -731,20 +583,14 @@ fn unexpected_token(tok: &Tok<'_>, span: Span, expected: Option<&[String]>) -> D
     let what = tok.describe();
     let comparison = matches!(
         tok,
-        Tok::Lt
-            | Tok::Le
-            | Tok::Gt
-            | Tok::Ge
-            | Tok::EqEq
-            | Tok::NotEq
-            | Tok::AndAnd
-            | Tok::OrOr
-            | Tok::Question
+        Tok::Lt | Tok::Le | Tok::Gt | Tok::Ge | Tok::EqEq | Tok::NotEq | Tok::AndAnd | Tok::OrOr | Tok::Question
     );
     if comparison && expected.is_some_and(|exp| exp.iter().any(|e| e == "\">\"")) {
         return Diagnostic::error("E0002", span, format!("expected `>` or `,`, found {what}"))
             .with_label(format!("unexpected {what}"))
-            .with_hint("a bound inside `<...>` cannot contain comparisons or logical operators; wrap it in parentheses");
+            .with_hint(
+                "a bound inside `<...>` cannot contain comparisons or logical operators; wrap it in parentheses",
+            );
     }
     let message = match expected {
         Some(expected) => format!("expected {}, found {what}", describe_expected(expected)),
@@ -772,9 +618,9 @@ const EXPR_START: [&str; 12] = [
 /// Terminals that only continue an expression: binary and postfix operators, and `(` after a
 /// name (a call).
 const CONTINUATIONS: [&str; 25] = [
-    "\"+\"", "\"-\"", "\"*\"", "\"/\"", "\"%\"", "\"%/%\"", "\"\\\\\"", "\"^\"", "\".^\"",
-    "\".*\"", "\"./\"", "\"'\"", "\"?\"", "\"||\"", "\"&&\"", "\"==\"", "\"!=\"", "\"<\"",
-    "\"<=\"", "\">\"", "\">=\"", "\"[\"", "DotInt", "\"(\"", "\"|\"",
+    "\"+\"", "\"-\"", "\"*\"", "\"/\"", "\"%\"", "\"%/%\"", "\"\\\\\"", "\"^\"", "\".^\"", "\".*\"", "\"./\"", "\"'\"",
+    "\"?\"", "\"||\"", "\"&&\"", "\"==\"", "\"!=\"", "\"<\"", "\"<=\"", "\">\"", "\">=\"", "\"[\"", "DotInt", "\"(\"",
+    "\"|\"",
 ];
 
 /// Keywords that start a statement.
@@ -811,9 +657,7 @@ fn describe_expected(expected: &[String]) -> String {
         if has("\"real\"") {
             categories.push("a declaration");
         }
-        rest.retain(|e| {
-            !STMT_START.contains(e) && !EXPR_START.contains(e) && !is_type_start(e) && !is_name(e)
-        });
+        rest.retain(|e| !STMT_START.contains(e) && !EXPR_START.contains(e) && !is_type_start(e) && !is_name(e));
     } else {
         if has("\"real\"") {
             if has("\"}\"") {
@@ -863,10 +707,7 @@ fn describe_expected(expected: &[String]) -> String {
 }
 
 fn is_name(e: &str) -> bool {
-    matches!(
-        e,
-        "Ident" | "\"lower\"" | "\"upper\"" | "\"offset\"" | "\"multiplier\"" | "\"T\""
-    )
+    matches!(e, "Ident" | "\"lower\"" | "\"upper\"" | "\"offset\"" | "\"multiplier\"" | "\"T\"")
 }
 
 /// Every type keyword, as written.
@@ -904,10 +745,7 @@ fn terminal_name(terminal: &str) -> String {
         "StrLit" => "a string".to_string(),
         quoted => {
             // Terminals are written as Rust string literals in the grammar: `"\";\""`.
-            let inner = quoted
-                .strip_prefix('"')
-                .and_then(|t| t.strip_suffix('"'))
-                .unwrap_or(quoted);
+            let inner = quoted.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(quoted);
             format!("`{}`", inner.replace("\\\\", "\\"))
         }
     }

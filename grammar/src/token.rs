@@ -282,16 +282,11 @@ impl Tok<'_> {
                 format!("number `{text}`")
             }
             Tok::StrLit(text) => format!("string {text}"),
-            Tok::LineComment(_) | Tok::BlockComment(_) | Tok::HashComment(_) => {
-                "a comment".to_string()
-            }
+            Tok::LineComment(_) | Tok::BlockComment(_) | Tok::HashComment(_) => "a comment".to_string(),
             Tok::UnterminatedStr => "an unterminated string".to_string(),
             other => {
                 let text = other.to_string();
-                if text
-                    .chars()
-                    .all(|c| c.is_ascii_alphabetic() || c == '_' || c == ' ')
-                {
+                if text.chars().all(|c| c.is_ascii_alphabetic() || c == '_' || c == ' ') {
                     format!("keyword `{text}`")
                 } else {
                     format!("`{text}`")

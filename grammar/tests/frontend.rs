@@ -20,12 +20,7 @@ fn render(source: &str, diagnostics: &[Diagnostic]) -> String {
         let text = source.lines().nth(line - 1).unwrap_or("");
         let width = (d.span.end - d.span.start).max(1) as usize;
         let width = width.min(text.len().saturating_sub(col - 1).max(1));
-        out.push_str(&format!(
-            "   | {text}\n   | {}{} {}\n",
-            " ".repeat(col - 1),
-            "^".repeat(width),
-            d.label
-        ));
+        out.push_str(&format!("   | {text}\n   | {}{} {}\n", " ".repeat(col - 1), "^".repeat(width), d.label));
         if let Some(hint) = &d.hint {
             out.push_str(&format!("  hint: {hint}\n"));
         }
@@ -49,9 +44,8 @@ fn format_idempotent(source: &str) -> String {
 }
 
 fn stan_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = fs::read_dir(dir)
-        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
+    let mut files: Vec<PathBuf> =
+        fs::read_dir(dir).map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
     files.retain(|p| p.extension().is_some_and(|e| e == "stan"));
     files.sort();
     files
@@ -82,25 +76,12 @@ fn sexpr(e: &Expr) -> String {
         ExprKind::Binary { op, lhs, rhs } => {
             format!("({} {} {})", op.symbol(), sexpr(lhs), sexpr(rhs))
         }
-        ExprKind::Cond {
-            cond,
-            then,
-            otherwise,
-        } => {
+        ExprKind::Cond { cond, then, otherwise } => {
             format!("(?: {} {} {})", sexpr(cond), sexpr(then), sexpr(otherwise))
         }
-        ExprKind::Call {
-            name,
-            args,
-            conditional,
-        } => {
+        ExprKind::Call { name, args, conditional } => {
             let args: Vec<String> = args.iter().map(sexpr).collect();
-            format!(
-                "(call{} {} {})",
-                if *conditional { "|" } else { "" },
-                name.name,
-                args.join(" ")
-            )
+            format!("(call{} {} {})", if *conditional { "|" } else { "" }, name.name, args.join(" "))
         }
         ExprKind::Index { base, indices } => {
             let ix: Vec<String> = indices
@@ -123,10 +104,7 @@ fn sexpr(e: &Expr) -> String {
         ExprKind::RowVectorLit(es) => {
             format!("[{}]", es.iter().map(sexpr).collect::<Vec<_>>().join(" "))
         }
-        ExprKind::TupleLit(es) => format!(
-            "(tuple {})",
-            es.iter().map(sexpr).collect::<Vec<_>>().join(" ")
-        ),
+        ExprKind::TupleLit(es) => format!("(tuple {})", es.iter().map(sexpr).collect::<Vec<_>>().join(" ")),
         ExprKind::TupleGet { base, index } => format!("(get {} {index})", sexpr(base)),
         ExprKind::Paren(inner) => format!("(paren {})", sexpr(inner)),
     }
@@ -168,10 +146,7 @@ fn peer_models_round_trip() {
 
 /// The AST's printout with spans and comments removed, for comparing meaning.
 fn strip(program: &Program) -> String {
-    let p = Program {
-        comments: Vec::new(),
-        ..program.clone()
-    };
+    let p = Program { comments: Vec::new(), ..program.clone() };
     let debug = format!("{p:?}");
     // Remove every `span: Span { start: .., end: .. }` so positions do not matter.
     let mut out = String::new();
@@ -190,12 +165,7 @@ fn printing_keeps_meaning_of_test_programs() {
     for path in stan_files(&manifest_dir().join("tests/programs")) {
         let source = fs::read_to_string(&path).unwrap();
         let printed = format_source(&source);
-        assert_eq!(
-            strip(&parse(&source).unwrap()),
-            strip(&parse(&printed).unwrap()),
-            "{}",
-            path.display()
-        );
+        assert_eq!(strip(&parse(&source).unwrap()), strip(&parse(&printed).unwrap()), "{}", path.display());
     }
 }
 
@@ -278,10 +248,7 @@ fn check_expr_spans(src: &str, e: &Expr) {
             check_expr_spans(src, operand);
         }
         ExprKind::Call { name, args, .. } => {
-            assert!(
-                text.starts_with(&name.name) && text.ends_with(')'),
-                "{text}"
-            );
+            assert!(text.starts_with(&name.name) && text.ends_with(')'), "{text}");
             assert_eq!(&src[name.span.range()], name.name);
             args.iter().for_each(|a| check_expr_spans(src, a));
         }
@@ -300,18 +267,9 @@ fn check_expr_spans(src: &str, e: &Expr) {
                 }
             }
         }
-        ExprKind::Cond {
-            cond,
-            then,
-            otherwise,
-        } => {
-            assert_eq!(
-                (e.span.start, e.span.end),
-                (cond.span.start, otherwise.span.end)
-            );
-            [cond, then, otherwise]
-                .iter()
-                .for_each(|e| check_expr_spans(src, e));
+        ExprKind::Cond { cond, then, otherwise } => {
+            assert_eq!((e.span.start, e.span.end), (cond.span.start, otherwise.span.end));
+            [cond, then, otherwise].iter().for_each(|e| check_expr_spans(src, e));
         }
         ExprKind::ArrayLit(es) | ExprKind::RowVectorLit(es) | ExprKind::TupleLit(es) => {
             es.iter().for_each(|e| check_expr_spans(src, e));
@@ -326,18 +284,11 @@ fn check_expr_spans(src: &str, e: &Expr) {
 
 fn check_stmt_spans(src: &str, s: &Stmt) {
     let text = &src[s.span.range()];
-    assert!(
-        text.ends_with(';') || text.ends_with('}'),
-        "statement span `{text}`"
-    );
+    assert!(text.ends_with(';') || text.ends_with('}'), "statement span `{text}`");
     match &s.kind {
         StmtKind::Decl(d) => {
             assert_eq!(&src[d.name.span.range()], d.name.name);
-            d.ty.array_dims
-                .iter()
-                .chain(&d.ty.sizes)
-                .chain(&d.init)
-                .for_each(|e| check_expr_spans(src, e));
+            d.ty.array_dims.iter().chain(&d.ty.sizes).chain(&d.init).for_each(|e| check_expr_spans(src, e));
         }
         StmtKind::Assign { lhs, rhs, .. } => {
             check_expr_spans(src, lhs);
@@ -347,17 +298,13 @@ fn check_stmt_spans(src: &str, s: &Stmt) {
             check_expr_spans(src, lhs);
             args.iter().for_each(|a| check_expr_spans(src, a));
         }
-        StmtKind::TargetPlus(e) | StmtKind::JacobianPlus(e) | StmtKind::Call(e) => {
-            check_expr_spans(src, e)
-        }
+        StmtKind::TargetPlus(e) | StmtKind::JacobianPlus(e) | StmtKind::Call(e) => check_expr_spans(src, e),
         StmtKind::For { lo, hi, body, .. } => {
             check_expr_spans(src, lo);
             check_expr_spans(src, hi);
             check_stmt_spans(src, body);
         }
-        StmtKind::ForEach {
-            container, body, ..
-        } => {
+        StmtKind::ForEach { container, body, .. } => {
             check_expr_spans(src, container);
             check_stmt_spans(src, body);
         }
@@ -365,11 +312,7 @@ fn check_stmt_spans(src: &str, s: &Stmt) {
             check_expr_spans(src, cond);
             check_stmt_spans(src, body);
         }
-        StmtKind::If {
-            cond,
-            then,
-            otherwise,
-        } => {
+        StmtKind::If { cond, then, otherwise } => {
             check_expr_spans(src, cond);
             check_stmt_spans(src, then);
             otherwise.iter().for_each(|o| check_stmt_spans(src, o));
@@ -419,46 +362,22 @@ fn spans_are_exact() {
 fn syntax_error_diagnostics() {
     let cases: &[(&str, &str)] = &[
         ("missing_semicolon", "model {\n  x = 1\n}\n"),
-        (
-            "missing_semicolon_before_statement",
-            "model {\n  x = 1\n  y = 2;\n}\n",
-        ),
+        ("missing_semicolon_before_statement", "model {\n  x = 1\n  y = 2;\n}\n"),
         ("unexpected_eof", "model {\n  x ~ normal(0, 1);\n"),
-        (
-            "arrow_assignment",
-            "transformed data {\n  real x;\n  x <- 3;\n}\n",
-        ),
-        (
-            "increment_log_prob",
-            "model {\n  increment_log_prob(normal_lpdf(y | 0, 1));\n}\n",
-        ),
+        ("arrow_assignment", "transformed data {\n  real x;\n  x <- 3;\n}\n"),
+        ("increment_log_prob", "model {\n  increment_log_prob(normal_lpdf(y | 0, 1));\n}\n"),
         ("old_array_syntax", "data {\n  int N;\n  real y[N];\n}\n"),
-        (
-            "old_unsized_array",
-            "functions {\n  real f(real[] x) {\n    return 1;\n  }\n}\n",
-        ),
+        ("old_unsized_array", "functions {\n  real f(real[] x) {\n    return 1;\n  }\n}\n"),
         ("hash_comment", "data {\n  int N; # the size\n}\n"),
         ("bad_character", "model {\n  x = 1 @ 2;\n}\n"),
-        (
-            "integer_overflow",
-            "transformed data {\n  int n = 3000000000;\n}\n",
-        ),
+        ("integer_overflow", "transformed data {\n  int n = 3000000000;\n}\n"),
         ("blocks_out_of_order", "model {\n}\ndata {\n}\n"),
         ("expression_statement", "model {\n  x == 1;\n}\n"),
         ("assign_to_call", "model {\n  f(x) = 1;\n}\n"),
-        (
-            "bound_needs_parentheses",
-            "data {\n  real<lower=a < b> x;\n}\n",
-        ),
+        ("bound_needs_parentheses", "data {\n  real<lower=a < b> x;\n}\n"),
         ("matrix_one_size", "data {\n  matrix[3] m;\n}\n"),
-        (
-            "constraint_on_simplex",
-            "parameters {\n  simplex<lower=0>[3] s;\n}\n",
-        ),
-        (
-            "mixed_constraints",
-            "parameters {\n  real<lower=0, offset=1> s;\n}\n",
-        ),
+        ("constraint_on_simplex", "parameters {\n  simplex<lower=0>[3] s;\n}\n"),
+        ("mixed_constraints", "parameters {\n  real<lower=0, offset=1> s;\n}\n"),
         ("data_initial_value", "data {\n  real x = 1;\n}\n"),
         ("unterminated_comment", "model {\n  /* no end\n}\n"),
         ("unterminated_string", "model {\n  print(\"abc);\n}\n"),
@@ -470,25 +389,13 @@ fn syntax_error_diagnostics() {
         ("include", "#include foo.stan\nmodel {\n}\n"),
         ("garbage", "}}} ))) model"),
         ("missing_operand", "model {\n  x = 1 + ;\n}\n"),
-        (
-            "missing_declaration_semicolon",
-            "data {\n  real x\n  real y;\n}\n",
-        ),
+        ("missing_declaration_semicolon", "data {\n  real x\n  real y;\n}\n"),
         ("unclosed_call", "model {\n  y ~ normal(0, 1;\n}\n"),
         ("else_without_if", "model {\n  else x = 1;\n}\n"),
         ("leading_underscore", "data {\n  real _x;\n}\n"),
-        (
-            "several_errors",
-            "model {\n  x = 1\n  y = ;\n  z ~ normal(0, 1;\n  w = 4;\n}\n",
-        ),
-        (
-            "error_in_data_then_model",
-            "data {\n  int N\n}\nmodel {\n  x = ;\n}\n",
-        ),
-        (
-            "constrained_param_type",
-            "functions {\n  real f(simplex x) {\n    return 1;\n  }\n}\n",
-        ),
+        ("several_errors", "model {\n  x = 1\n  y = ;\n  z ~ normal(0, 1;\n  w = 4;\n}\n"),
+        ("error_in_data_then_model", "data {\n  int N\n}\nmodel {\n  x = ;\n}\n"),
+        ("constrained_param_type", "functions {\n  real f(simplex x) {\n    return 1;\n  }\n}\n"),
     ];
     let mut out = String::new();
     for (name, source) in cases {
@@ -513,14 +420,8 @@ fn never_panics() {
         if let Err(diagnostics) = parse(src) {
             assert!(!diagnostics.is_empty());
             for d in diagnostics {
-                assert!(
-                    d.span.start <= d.span.end && d.span.end as usize <= src.len(),
-                    "{d:?}"
-                );
-                assert!(
-                    src.is_char_boundary(d.span.start as usize)
-                        && src.is_char_boundary(d.span.end as usize)
-                );
+                assert!(d.span.start <= d.span.end && d.span.end as usize <= src.len(), "{d:?}");
+                assert!(src.is_char_boundary(d.span.start as usize) && src.is_char_boundary(d.span.end as usize));
                 let _ = line_col(src, d.span.start);
             }
         }
@@ -532,9 +433,7 @@ fn never_panics() {
         seed ^= seed << 17;
         seed
     };
-    let alphabet: Vec<char> = "{}()[]<>;,=+-*/.^'|~:?!&\"#@é0123456789 \nTaxlowerint"
-        .chars()
-        .collect();
+    let alphabet: Vec<char> = "{}()[]<>;,=+-*/.^'|~:?!&\"#@é0123456789 \nTaxlowerint".chars().collect();
     for src in &sources {
         for end in (0..src.len()).filter(|&i| src.is_char_boundary(i)) {
             check(&src[..end]);

@@ -112,10 +112,7 @@ fn unsized_string(array_dims: usize, kind: &TypeKind) -> String {
     }
     match kind {
         TypeKind::Tuple(elems) => {
-            let elems: Vec<String> = elems
-                .iter()
-                .map(|e| unsized_string(e.array_dims.len(), &e.kind))
-                .collect();
+            let elems: Vec<String> = elems.iter().map(|e| unsized_string(e.array_dims.len(), &e.kind)).collect();
             let _ = write!(s, "tuple({})", elems.join(", "));
         }
         kind => s.push_str(keyword(kind)),
@@ -125,23 +122,14 @@ fn unsized_string(array_dims: usize, kind: &TypeKind) -> String {
 
 fn constraint_string(c: &Constraint) -> String {
     let mut parts = Vec::new();
-    let keys = [
-        ("lower", &c.lower),
-        ("upper", &c.upper),
-        ("offset", &c.offset),
-        ("multiplier", &c.multiplier),
-    ];
+    let keys = [("lower", &c.lower), ("upper", &c.upper), ("offset", &c.offset), ("multiplier", &c.multiplier)];
     for (key, value) in keys {
         if let Some(e) = value {
             // Bounds are parsed at the `+ -` level, so anything looser needs parentheses.
             parts.push(format!("{key}={}", expr_string(e, PREC_ADD)));
         }
     }
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!("<{}>", parts.join(", "))
-    }
+    if parts.is_empty() { String::new() } else { format!("<{}>", parts.join(", ")) }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -171,10 +159,7 @@ fn prec(e: &Expr) -> u8 {
     match &e.kind {
         ExprKind::Cond { .. } => PREC_COND,
         ExprKind::Binary { op, .. } => binop_prec(*op),
-        ExprKind::Unary {
-            op: UnOp::Transpose,
-            ..
-        } => PREC_POSTFIX,
+        ExprKind::Unary { op: UnOp::Transpose, .. } => PREC_POSTFIX,
         ExprKind::Unary { .. } => PREC_UNARY,
         ExprKind::Index { .. } | ExprKind::TupleGet { .. } => PREC_POSTFIX,
         _ => PREC_PRIMARY,
@@ -189,10 +174,7 @@ fn expr_string(e: &Expr, min: u8) -> String {
 }
 
 fn expr_list(es: &[Expr]) -> String {
-    es.iter()
-        .map(|e| expr_string(e, 0))
-        .collect::<Vec<_>>()
-        .join(", ")
+    es.iter().map(|e| expr_string(e, 0)).collect::<Vec<_>>().join(", ")
 }
 
 fn write_expr(s: &mut String, e: &Expr, min: u8) {
@@ -217,10 +199,7 @@ fn write_expr(s: &mut String, e: &Expr, min: u8) {
             let _ = write!(s, "\"{text}\"");
         }
         ExprKind::Var(name) => s.push_str(&name.name),
-        ExprKind::Unary {
-            op: UnOp::Transpose,
-            operand,
-        } => {
+        ExprKind::Unary { op: UnOp::Transpose, operand } => {
             write_expr(s, operand, PREC_POSTFIX);
             s.push('\'');
         }
@@ -234,31 +213,19 @@ fn write_expr(s: &mut String, e: &Expr, min: u8) {
         }
         ExprKind::Binary { op, lhs, rhs } => {
             let p = binop_prec(*op);
-            let (lhs_min, rhs_min) = if p == PREC_POW {
-                (PREC_POSTFIX, PREC_UNARY)
-            } else {
-                (p, p + 1)
-            };
+            let (lhs_min, rhs_min) = if p == PREC_POW { (PREC_POSTFIX, PREC_UNARY) } else { (p, p + 1) };
             write_expr(s, lhs, lhs_min);
             let _ = write!(s, " {} ", op.symbol());
             write_expr(s, rhs, rhs_min);
         }
-        ExprKind::Cond {
-            cond,
-            then,
-            otherwise,
-        } => {
+        ExprKind::Cond { cond, then, otherwise } => {
             write_expr(s, cond, PREC_COND + 1);
             s.push_str(" ? ");
             write_expr(s, then, PREC_COND);
             s.push_str(" : ");
             write_expr(s, otherwise, PREC_COND);
         }
-        ExprKind::Call {
-            name,
-            args,
-            conditional,
-        } => {
+        ExprKind::Call { name, args, conditional } => {
             s.push_str(&name.name);
             s.push('(');
             match args.split_first() {
@@ -344,13 +311,7 @@ struct Printer<'a> {
 
 impl<'a> Printer<'a> {
     fn new(comments: &'a [Comment]) -> Printer<'a> {
-        Printer {
-            out: String::new(),
-            indent: 0,
-            comments,
-            next_comment: 0,
-            line_ends_in_comment: false,
-        }
+        Printer { out: String::new(), indent: 0, comments, next_comment: 0, line_ends_in_comment: false }
     }
 
     fn line(&mut self, text: &str) {
@@ -412,24 +373,12 @@ impl<'a> Printer<'a> {
     fn stmt(&mut self, s: &Stmt) {
         match &s.kind {
             StmtKind::Decl(decl) => {
-                let init = decl
-                    .init
-                    .as_ref()
-                    .map_or(String::new(), |e| format!(" = {e}"));
+                let init = decl.init.as_ref().map_or(String::new(), |e| format!(" = {e}"));
                 self.line(&format!("{} {}{init};", decl.ty, decl.name.name));
             }
             StmtKind::FunDef(def) => {
-                let params: Vec<String> = def
-                    .params
-                    .iter()
-                    .map(|p| format!("{} {}", p.ty, p.name.name))
-                    .collect();
-                let head = format!(
-                    "{} {}({})",
-                    def.return_type,
-                    def.name.name,
-                    params.join(", ")
-                );
+                let params: Vec<String> = def.params.iter().map(|p| format!("{} {}", p.ty, p.name.name)).collect();
+                let head = format!("{} {}({})", def.return_type, def.name.name, params.join(", "));
                 match &def.body {
                     None => self.line(&format!("{head};")),
                     Some(body) => self.with_body(&head, body),
@@ -447,16 +396,10 @@ impl<'a> Printer<'a> {
                 };
                 self.line(&format!("{lhs} {op} {rhs};"));
             }
-            StmtKind::Tilde {
-                lhs,
-                dist,
-                args,
-                truncation,
-            } => {
+            StmtKind::Tilde { lhs, dist, args, truncation } => {
                 let mut text = format!("{lhs} ~ {}({})", dist.name, expr_list(args));
                 if let Some(t) = truncation {
-                    let bound =
-                        |b: &Option<Expr>| b.as_ref().map_or(String::new(), ToString::to_string);
+                    let bound = |b: &Option<Expr>| b.as_ref().map_or(String::new(), ToString::to_string);
                     let _ = write!(text, " T[{}, {}]", bound(&t.lower), bound(&t.upper));
                 }
                 text.push(';');
@@ -467,19 +410,11 @@ impl<'a> Printer<'a> {
             StmtKind::For { var, lo, hi, body } => {
                 self.with_body(&format!("for ({} in {lo}:{hi})", var.name), body);
             }
-            StmtKind::ForEach {
-                var,
-                container,
-                body,
-            } => {
+            StmtKind::ForEach { var, container, body } => {
                 self.with_body(&format!("for ({} in {container})", var.name), body);
             }
             StmtKind::While { cond, body } => self.with_body(&format!("while ({cond})"), body),
-            StmtKind::If {
-                cond,
-                then,
-                otherwise,
-            } => self.if_stmt("", cond, then, otherwise.as_deref()),
+            StmtKind::If { cond, then, otherwise } => self.if_stmt("", cond, then, otherwise.as_deref()),
             StmtKind::Block(stmts) => {
                 self.line("{");
                 self.stmt_list(stmts, closing_brace(s.span));
@@ -519,11 +454,7 @@ impl<'a> Printer<'a> {
             "else"
         };
         match &otherwise.kind {
-            StmtKind::If {
-                cond,
-                then,
-                otherwise,
-            } => {
+            StmtKind::If { cond, then, otherwise } => {
                 self.if_stmt(&format!("{else_prefix} "), cond, then, otherwise.as_deref());
             }
             _ => self.with_body(else_prefix, otherwise),
@@ -536,69 +467,32 @@ mod tests {
     use super::*;
 
     fn var(name: &str) -> Expr {
-        let ident = Ident {
-            name: name.to_string(),
-            span: Span::default(),
-        };
-        Expr {
-            kind: ExprKind::Var(ident),
-            span: Span::default(),
-        }
+        let ident = Ident { name: name.to_string(), span: Span::default() };
+        Expr { kind: ExprKind::Var(ident), span: Span::default() }
     }
 
     fn bin(op: BinOp, lhs: Expr, rhs: Expr) -> Expr {
-        Expr {
-            kind: ExprKind::Binary {
-                op,
-                lhs: Box::new(lhs),
-                rhs: Box::new(rhs),
-            },
-            span: Span::default(),
-        }
+        Expr { kind: ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span: Span::default() }
     }
 
     fn neg(e: Expr) -> Expr {
-        Expr {
-            kind: ExprKind::Unary {
-                op: UnOp::Neg,
-                operand: Box::new(e),
-            },
-            span: Span::default(),
-        }
+        Expr { kind: ExprKind::Unary { op: UnOp::Neg, operand: Box::new(e) }, span: Span::default() }
     }
 
     /// Trees built by later passes have no `Paren` nodes; the printer adds what precedence needs.
     #[test]
     fn adds_required_parentheses() {
         let sum = bin(BinOp::Add, var("a"), var("b"));
-        assert_eq!(
-            bin(BinOp::Mul, sum.clone(), var("c")).to_string(),
-            "(a + b) * c"
-        );
-        assert_eq!(
-            bin(BinOp::Sub, var("c"), sum.clone()).to_string(),
-            "c - (a + b)"
-        );
+        assert_eq!(bin(BinOp::Mul, sum.clone(), var("c")).to_string(), "(a + b) * c");
+        assert_eq!(bin(BinOp::Sub, var("c"), sum.clone()).to_string(), "c - (a + b)");
         assert_eq!(bin(BinOp::Add, sum, var("c")).to_string(), "a + b + c");
-        assert_eq!(
-            bin(BinOp::Pow, neg(var("a")), var("b")).to_string(),
-            "(-a) ^ b"
-        );
-        assert_eq!(
-            neg(bin(BinOp::Pow, var("a"), var("b"))).to_string(),
-            "-a ^ b"
-        );
+        assert_eq!(bin(BinOp::Pow, neg(var("a")), var("b")).to_string(), "(-a) ^ b");
+        assert_eq!(neg(bin(BinOp::Pow, var("a"), var("b"))).to_string(), "-a ^ b");
         let pow = bin(BinOp::Pow, var("a"), var("b"));
-        assert_eq!(
-            bin(BinOp::Pow, pow.clone(), var("c")).to_string(),
-            "(a ^ b) ^ c"
-        );
+        assert_eq!(bin(BinOp::Pow, pow.clone(), var("c")).to_string(), "(a ^ b) ^ c");
         assert_eq!(bin(BinOp::Pow, var("c"), pow).to_string(), "c ^ a ^ b");
         let transpose = Expr {
-            kind: ExprKind::Unary {
-                op: UnOp::Transpose,
-                operand: Box::new(neg(var("x"))),
-            },
+            kind: ExprKind::Unary { op: UnOp::Transpose, operand: Box::new(neg(var("x"))) },
             span: Span::default(),
         };
         assert_eq!(transpose.to_string(), "(-x)'");
