@@ -510,6 +510,7 @@ fn syntax_error(err: LalrpopError<'_>, source: &str) -> Diagnostic {
         ParseError::UnrecognizedToken { token: (start, tok, end), expected }
             if expected.iter().any(|e| e == "\";\"")
                 && !expected.iter().any(|e| e == "\"for\"")
+            && !expected.iter().any(|e| e == "\"}\"")
                 && tok != Tok::Arrow
                 && source[..start].trim_end_matches([' ', '\t', '\r']).ends_with('\n') =>
         {

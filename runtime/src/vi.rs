@@ -830,8 +830,10 @@ fn low_rank_cache(n: usize, rank: usize, q: &[f64]) -> Option<LowRankCache> {
 /// What one draw of the refinement contributes.
 struct DrawOut {
     eps: Vec<f64>,
-    /// STL gradient in z: Aᵀ ∇log p(x) − ∇_z log q(z).
-    g_z: Vec<f64>,
+    /// Aᵀ ∇ₓ log p(x): the plain reparameterisation gradient in z.
+    g_p: Vec<f64>,
+    /// −∇_z log q(z) = Σ_z⁻¹ (z − m): the sticking-the-landing term, zero in expectation.
+    score: Vec<f64>,
     /// log p(x) − log q(x) (propto log density, q's density in x with every constant).
     log_ratio: f64,
 }
@@ -923,6 +925,12 @@ impl Run<'_> {
                 step_size: config.step_size,
             });
         }
+        // The diagonal families are whitened by a diagonal only, so a correlated target leaves
+        // the ELBO's curvature in the mean ill-conditioned (≈ the whitened precision W). Their
+        // mean steps are preconditioned with Pathfinder's full covariance estimate, a Newton
+        // step when it is right: Δm = ρ P g with P = diag(1/a) H diag(1/a).
+        let precondition = config.family != Family::FullRank && cholesky(n, &start.cov).is_some();
+        let h_cov = start.cov.clone();
         writeln!(
             self.log,
             "Refining: stochastic ELBO ascent in whitened coordinates, {} draws per step, windows of {}.",
@@ -930,20 +938,26 @@ impl Run<'_> {
         )?;
         writeln!(self.log, "   iter             ELBO      ± mcse   step   moved (sd)   notes")?;
         let m_draws = config.draws_per_step;
+        // A step never moves the mean more than this in the metric of q (whitened units), nor
+        // a scale parameter more than MAX_SCALE_STEP: one draw far in a tail can have a huge
+        // gradient, and one such step could throw q anywhere.
+        let max_mean_step = (n as f64).sqrt().max(1.0);
+        const MAX_SCALE_STEP: f64 = 0.5;
         let mut rho = config.step_size;
         let mut q = layout.identity(&base);
-        let mut window_start = q.clone();
         let mut sum = vec![0.0; q.len()];
         let mut count = 0usize;
         let mut window_ratios: Vec<f64> = Vec::new();
         let mut previous_move: Option<Vec<f64>> = None;
-        let mut previous_elbo: Option<(f64, f64)> = None;
-        let mut previous_base = base.clone();
+        // The best window so far (its ELBO, standard error and q), to fall back on when q
+        // collapses. Pathfinder's start counts as a window.
+        let mut best = (start.elbo + self.constant, 0.0, base.clone());
         let mut trace = Vec::new();
         let mut converged = false;
         let mut stop_reason = format!("reached the limit of {} iterations without converging", config.max_iters);
         let mut iterations = 0;
         let mut grad = vec![0.0; q.len()];
+        let mut step = vec![0.0; q.len()];
         let timer = Instant::now();
         for iter in 1..=config.max_iters {
             iterations = iter;
@@ -955,13 +969,21 @@ impl Run<'_> {
                 accumulate_gradient(&layout, &q, d, &mut grad);
             }
             if 2 * ok < m_draws || !grad.iter().all(|g| g.is_finite()) {
-                // Most draws fell off the support: q has wandered somewhere bad. Undo the
-                // window and take smaller steps.
+                // Most draws fell off the support: q has wandered somewhere bad. Go back to the
+                // best q so far and take smaller steps.
                 rho *= 0.5;
-                q.copy_from_slice(&window_start);
+                base = best.2.clone();
+                q = layout.identity(&base);
                 sum.fill(0.0);
                 count = 0;
-                writeln!(self.log, "  {iter:>5}   {ok} of {m_draws} draws failed; step size halved to {}", format_g(rho, 3))?;
+                window_ratios.clear();
+                previous_move = None;
+                writeln!(
+                    self.log,
+                    "  {iter:>5}   {} of {m_draws} draws failed; back to the best q so far, step size halved to {}",
+                    m_draws - ok,
+                    format_g(rho, 3)
+                )?;
                 if rho < 1e-6 * config.step_size {
                     return Err(AdviError::Domain(
                         "Variational inference failed: almost every draw of the approximation has \
@@ -973,11 +995,38 @@ impl Run<'_> {
                 continue;
             }
             let inv = 1.0 / ok as f64;
+            for g in grad.iter_mut() {
+                *g *= inv;
+            }
             // Curvature in whitened coordinates is about 1 for the mean and 2 for the log scale,
             // hence half the step on the scale parameters.
-            for (i, (v, g)) in q.iter_mut().zip(&grad).enumerate() {
-                let step = if i < n { rho } else { 0.5 * rho };
-                *v += step * g * inv;
+            if precondition {
+                let w: Vec<f64> = (0..n).map(|i| grad[i] / base.a[i]).collect();
+                for i in 0..n {
+                    step[i] = rho * dot(&h_cov[i * n..(i + 1) * n], &w) / base.a[i];
+                }
+            } else {
+                for i in 0..n {
+                    step[i] = rho * grad[i];
+                }
+            }
+            for i in n..q.len() {
+                step[i] = 0.5 * rho * grad[i];
+            }
+            // Limit the step: the mean by its length in q's metric (P⁻¹ when preconditioned,
+            // where ‖ρ P g‖²_{P⁻¹} = ρ gᵀ·step), the scale by its largest entry.
+            let mean_length = if precondition { (dot(&grad[..n], &step[..n]) * rho).abs().sqrt() } else { dot(&step[..n], &step[..n]).sqrt() };
+            if mean_length > max_mean_step {
+                let shrink = max_mean_step / mean_length;
+                step[..n].iter_mut().for_each(|v| *v *= shrink);
+            }
+            let scale_max = step[n..].iter().fold(0.0f64, |m, v| m.max(v.abs()));
+            if scale_max > MAX_SCALE_STEP {
+                let shrink = MAX_SCALE_STEP / scale_max;
+                step[n..].iter_mut().for_each(|v| *v *= shrink);
+            }
+            for (v, d) in q.iter_mut().zip(&step) {
+                *v += d;
             }
             for (s, v) in sum.iter_mut().zip(&q) {
                 *s += v;
@@ -997,33 +1046,38 @@ impl Run<'_> {
             window_ratios.clear();
             sum.fill(0.0);
             count = 0;
-            // A collapse: the window's ELBO fell far below the previous one. Go back to the
-            // previous window's q and halve the step.
-            if let Some((prev, prev_se)) = previous_elbo
-                && elbo < prev - 5.0 * (mcse * mcse + prev_se * prev_se).sqrt() - 1.0
-            {
+            // A collapse: the window's ELBO fell far below the best one. Go back to the best q
+            // and halve the step.
+            let (best_elbo, best_se, _) = &best;
+            if !(elbo >= best_elbo - 5.0 * (mcse * mcse + best_se * best_se).sqrt() - 1.0) {
                 rho *= 0.5;
-                base = previous_base.clone();
+                base = best.2.clone();
                 q = layout.identity(&base);
-                window_start.copy_from_slice(&q);
                 previous_move = None;
                 writeln!(
                     self.log,
-                    "  {iter:>5}  {:>15}  {:>10}  {:>5}                ELBO dropped; back to the previous window, step halved",
+                    "  {iter:>5}  {:>15}  {:>10}  {:>5}                ELBO dropped; back to the best q so far, step halved",
                     format_g(elbo, 8),
                     format_g(mcse, 2),
                     format_g(rho, 3)
                 )?;
+                if rho < 1e-6 * config.step_size {
+                    stop_reason = "the ELBO kept dropping; kept the best approximation found".to_string();
+                    break;
+                }
                 continue;
             }
+            let window_start = layout.identity(&base);
             let movement: Vec<f64> = average.iter().zip(&window_start).map(|(a, s)| a - s).collect();
             let moved = movement.iter().fold(0.0f64, |m, v| m.max(v.abs()));
             trace.push(ElboPoint { iter, time_in_seconds: timer.elapsed().as_millis() as f64 / 1000.0, elbo });
-            previous_base = base.clone();
-            previous_elbo = Some((elbo, mcse));
             absorb(&layout, &mut base, &average);
             q = layout.identity(&base);
-            window_start.copy_from_slice(&q);
+            if elbo > best.0 - 2.0 * mcse {
+                // Later windows are averages over better-converged iterates: prefer them unless
+                // clearly worse.
+                best = (elbo, mcse, base.clone());
+            }
             let mut note = String::new();
             if moved < config.tolerance {
                 converged = true;
@@ -1132,13 +1186,9 @@ impl Run<'_> {
             let x = base.to_x(layout.family, &z);
             let mut grad_x = vec![0.0; n];
             let Some(lp) = density_gradient(model, &x, &mut grad_x)? else { return Ok(None) };
-            // g_z = Aᵀ ∇ₓ log p − ∇_z log q, with ∇_z log q = −Σ_z⁻¹ (z − m).
-            let mut g_z = base.transpose_times(layout.family, &grad_x);
-            for i in 0..n {
-                g_z[i] += sinv_u[i];
-            }
+            let g_p = base.transpose_times(layout.family, &grad_x);
             let log_q_x = log_q_z - 0.5 * n as f64 * LOG_TWO_PI - log_det_a;
-            Ok(Some(DrawOut { eps, g_z, log_ratio: lp - log_q_x }))
+            Ok(Some(DrawOut { eps, g_p, score: sinv_u, log_ratio: lp - log_q_x }))
         });
         let mut out = Vec::with_capacity(results.len());
         for r in results {
@@ -1170,33 +1220,43 @@ impl Base {
     }
 }
 
-/// Adds one draw's STL gradient with respect to the flat parameters (chain rule through
+/// Adds one draw's gradient with respect to the flat parameters (chain rule through
 /// z = m + S ε).
+///
+/// The scale parameters always get the sticking-the-landing (STL) gradient, from
+/// g_z = Aᵀ ∇log p − ∇_z log q. For the mean, the STL term −∇_z log q = Σ_z⁻¹(z − m) is a
+/// control variate that cancels the noise of Aᵀ∇log p only where q matches the target's
+/// correlations. A mean-field q on a strongly correlated target does not: with W the target's
+/// precision in whitened coordinates, the STL mean gradient has noise (I − W) ε, the plain one
+/// W ε, and along a valley of the target (an eigenvalue λ of W near 0) that is 1 against λ. So
+/// mean-field means take the plain gradient.
 fn accumulate_gradient(layout: &Layout, q: &[f64], d: &DrawOut, grad: &mut [f64]) {
     let n = layout.n;
     let (g_m, g_s) = grad.split_at_mut(n);
+    let stl_mean = layout.family != Family::MeanField;
     for i in 0..n {
-        g_m[i] += d.g_z[i];
+        g_m[i] += if stl_mean { d.g_p[i] + d.score[i] } else { d.g_p[i] };
     }
+    let g_z: Vec<f64> = d.g_p.iter().zip(&d.score).map(|(a, b)| a + b).collect();
     match layout.family {
         Family::MeanField => {
             for i in 0..n {
-                g_s[i] += d.g_z[i] * d.eps[i] * q[n + i].exp();
+                g_s[i] += g_z[i] * d.eps[i] * q[n + i].exp();
             }
         }
         Family::FullRank => {
             for i in 0..n {
                 for j in 0..=i {
-                    g_s[i * n + j] += d.g_z[i] * d.eps[j];
+                    g_s[i * n + j] += g_z[i] * d.eps[j];
                 }
             }
         }
         Family::LowRank { .. } => {
             let rank = layout.rank;
             for i in 0..n {
-                g_s[i] += d.g_z[i] * d.eps[i] * q[n + i].exp();
+                g_s[i] += g_z[i] * d.eps[i] * q[n + i].exp();
                 for c in 0..rank {
-                    g_s[n + i * rank + c] += d.g_z[i] * d.eps[n + c];
+                    g_s[n + i * rank + c] += g_z[i] * d.eps[n + c];
                 }
             }
         }
