@@ -34,6 +34,11 @@ fn good_programs() {
             Ok(s) => s,
             Err(d) => panic!("{} should compile: {d:?}", path.display()),
         };
+        // The formatter is idempotent and its output parses back to the same program.
+        let formatted = stages.ast.to_string();
+        let reparsed = grammar::parse(&formatted)
+            .unwrap_or_else(|d| panic!("{}: formatted program does not parse: {d:?}", path.display()));
+        assert_eq!(reparsed.to_string(), formatted, "{}: formatting is not idempotent", path.display());
         settings().bind(|| {
             insta::assert_snapshot!(snapshot_name("ast", &path, &base), stages.ast.to_string());
             insta::assert_snapshot!(snapshot_name("ir", &path, &base), stages.ir.log_density_propto.to_string());

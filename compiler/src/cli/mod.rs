@@ -50,6 +50,16 @@ enum Command {
     Ir(IrArgs),
     /// Run the front end only and report problems.
     Check(CheckArgs),
+    /// Print the program in canonical style (comments kept).
+    Format(FormatArgs),
+}
+
+#[derive(clap::Args)]
+struct FormatArgs {
+    model: PathBuf,
+    /// Print nothing; exit with status 1 if the file is not formatted.
+    #[arg(long)]
+    check: bool,
 }
 
 #[derive(clap::Args)]
@@ -176,6 +186,7 @@ pub fn main() -> i32 {
         Command::Bench(a) => bench(a),
         Command::Ir(a) => ir(a),
         Command::Check(a) => check(a),
+        Command::Format(a) => format(a),
     };
     match result {
         Ok(()) => 0,
@@ -456,6 +467,30 @@ fn ir(a: IrArgs) -> Result<(), Failure> {
             }
         }
     }
+    Ok(())
+}
+
+fn format(a: FormatArgs) -> Result<(), Failure> {
+    let source = read_source(&a.model)?;
+    let program = match grammar::parse(&source.text) {
+        Ok(p) => p,
+        Err(diags) => {
+            print_diagnostics(&a.model, &source, &diags);
+            return Err(Failure::Reported);
+        }
+    };
+    let formatted = program.to_string();
+    if a.check {
+        return if formatted == source.text {
+            Ok(())
+        } else {
+            Err(Failure::Message(format!(
+                "{} is not formatted; run `vppl format` to see how it should read",
+                a.model.display()
+            )))
+        };
+    }
+    out!("{formatted}");
     Ok(())
 }
 

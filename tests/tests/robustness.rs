@@ -1,0 +1,151 @@
+//! Nothing a user types may panic the compiler: thousands of mutated programs (characters
+//! deleted, duplicated, swapped or replaced; lines dropped) go through the whole front end, and
+//! those that still compile go through code generation and one evaluation too. Every outcome
+//! must be a result or diagnostics.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use compiler::driver::{self, Source};
+use runtime::Model;
+use tests::{files, root};
+
+/// A small deterministic generator (xorshift), so failures reproduce.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+const SNIPPETS: &[&str] = &[
+    "[",
+    "]",
+    "(",
+    ")",
+    "{",
+    "}",
+    ";",
+    ",",
+    ":",
+    "|",
+    "'",
+    "~",
+    "+",
+    "-",
+    "*",
+    "/",
+    ".*",
+    "./",
+    "^",
+    "<",
+    ">",
+    "=",
+    "==",
+    "&&",
+    "0",
+    "1",
+    "-1",
+    "2.5",
+    "1e300",
+    "N",
+    "x",
+    "y",
+    "vector",
+    "matrix",
+    "real",
+    "int",
+    "array",
+    "target +=",
+    "return",
+    "for",
+    "if",
+    "else",
+    "lower=",
+    "upper=",
+    "normal",
+    "normal_lpdf",
+    "log",
+    "sum",
+];
+
+fn mutate(text: &str, rng: &mut Rng) -> String {
+    let mut chars: Vec<char> = text.chars().collect();
+    for _ in 0..=rng.below(3) {
+        if chars.is_empty() {
+            break;
+        }
+        let i = rng.below(chars.len());
+        match rng.below(6) {
+            0 => {
+                chars.remove(i);
+            }
+            1 => {
+                let c = chars[i];
+                chars.insert(i, c);
+            }
+            2 => {
+                let j = rng.below(chars.len());
+                chars.swap(i, j);
+            }
+            3 => {
+                let snippet = SNIPPETS[rng.below(SNIPPETS.len())];
+                for (k, c) in snippet.chars().enumerate() {
+                    chars.insert(i + k, c);
+                }
+            }
+            4 => {
+                // Drop the rest of the line.
+                let end = chars[i..].iter().position(|c| *c == '\n').map_or(chars.len(), |p| i + p);
+                chars.drain(i..end);
+            }
+            _ => chars[i] = ['0', 'x', ';', '[', ']', ' ', '-'][rng.below(7)],
+        }
+    }
+    chars.into_iter().collect()
+}
+
+#[test]
+fn mutated_programs_never_panic() {
+    let mut programs = files(&root().join("tests/programs"), &["stan"]);
+    programs.extend(files(&root().join("examples"), &["vppl"]));
+    let mut rng = Rng(0x5eed);
+    let (mut compiled, mut total) = (0, 0);
+    for path in &programs {
+        let text = std::fs::read_to_string(path).expect("readable");
+        for _ in 0..60 {
+            let mutated = mutate(&text, &mut rng);
+            total += 1;
+            let outcome = catch_unwind(AssertUnwindSafe(|| {
+                let src = Source { name: "fuzz".into(), path: "fuzz.stan".into(), text: mutated.clone() };
+                let Ok(mut stages) = driver::compile_ir(&src) else { return false };
+                // A program that still compiles must also make code and evaluate without
+                // crashing (it has no data: loading may fail, which is a result too).
+                let Ok(native) = driver::compile_native(&src, &mut stages) else { return false };
+                if let Ok(model) = runtime::compiled::CompiledModel::new(
+                    native.entries,
+                    native.meta,
+                    &runtime::data::DataFile::empty(),
+                ) {
+                    let x = vec![0.1; model.n_unconstrained()];
+                    let mut g = vec![0.0; x.len()];
+                    let _ = model.log_density_gradient(&x, &mut g);
+                }
+                std::mem::forget(native.jit);
+                true
+            }));
+            match outcome {
+                Ok(ok) => compiled += usize::from(ok),
+                Err(_) => panic!("the compiler panicked on this mutation of {}:\n{mutated}", path.display()),
+            }
+        }
+    }
+    assert!(total > 2000, "only {total} mutations were tried");
+    assert!(compiled > 0, "no mutation compiled, so code generation was not exercised");
+}
