@@ -23,6 +23,8 @@ pub const SLOT_SIZE: i32 = 8 + 8 * MAX_RANK as i32;
 pub const SLOT_PTR_OFFSET: i32 = 0;
 pub const SLOT_DIMS_OFFSET: i32 = 8;
 pub const CTX_SLOTS_OFFSET: i32 = 0;
+pub const CTX_ERROR_SITE_OFFSET: i32 = 8;
+pub const CTX_ERROR_VALUES_OFFSET: i32 = 16;
 
 /// The context of one evaluation. Not shared between threads: each thread has its own.
 #[repr(C)]

@@ -57,8 +57,7 @@ pub fn psis(log_ratios: &[f64]) -> Psis {
     if n_finite < 2 || max == f64::INFINITY {
         // Nothing to fit: a single finite ratio (or an infinite one) takes all the weight.
         let best = lw.iter().position(|&w| w == max);
-        let log_weights =
-            (0..s).map(|i| if Some(i) == best { 0.0 } else { f64::NEG_INFINITY }).collect();
+        let log_weights = (0..s).map(|i| if Some(i) == best { 0.0 } else { f64::NEG_INFINITY }).collect();
         return Psis { khat: f64::INFINITY, log_weights, tail_len: 0 };
     }
     // Work with ratios scaled so the largest is 1: exp() cannot overflow.
@@ -116,9 +115,8 @@ pub fn gpd_fit(x: &[f64]) -> (f64, f64) {
     let quartile_index = ((n as f64 / 4.0 + 0.5).floor() as usize).max(1) - 1;
     let x_star = x[quartile_index];
     let x_max = x[n - 1];
-    let theta: Vec<f64> = (1..=m)
-        .map(|j| 1.0 / x_max + (1.0 - (m as f64 / (j as f64 - 0.5)).sqrt()) / PRIOR / x_star)
-        .collect();
+    let theta: Vec<f64> =
+        (1..=m).map(|j| 1.0 / x_max + (1.0 - (m as f64 / (j as f64 - 0.5)).sqrt()) / PRIOR / x_star).collect();
     // Profile log likelihood of each grid point.
     let l_theta: Vec<f64> = theta
         .iter()
@@ -144,11 +142,7 @@ pub fn gpd_fit(x: &[f64]) -> (f64, f64) {
 /// Quantile function of the generalised Pareto distribution (location 0, scale `sigma`,
 /// shape `k`).
 pub fn gpd_quantile(p: f64, k: f64, sigma: f64) -> f64 {
-    if k.abs() < 1e-12 {
-        -sigma * (-p).ln_1p()
-    } else {
-        sigma * (-k * (-p).ln_1p()).exp_m1() / k
-    }
+    if k.abs() < 1e-12 { -sigma * (-p).ln_1p() } else { sigma * (-k * (-p).ln_1p()).exp_m1() / k }
 }
 
 fn log_sum_exp(values: &[f64]) -> f64 {

@@ -221,22 +221,9 @@ pub fn fit(
         threads,
         if threads == 1 { "" } else { "s" }
     )?;
-    let mut run = Run {
-        model,
-        config,
-        log,
-        n,
-        threads,
-        constant,
-        gradient_evals: 0,
-        density_evals: 0,
-        start,
-    };
-    let (start_q, lbfgs_iterations) = if n == 0 {
-        (Candidate { mean: vec![], cov: vec![], iter: 0, elbo: 0.0 }, 0)
-    } else {
-        run.pathfinder(&init)?
-    };
+    let mut run = Run { model, config, log, n, threads, constant, gradient_evals: 0, density_evals: 0, start };
+    let (start_q, lbfgs_iterations) =
+        if n == 0 { (Candidate { mean: vec![], cov: vec![], iter: 0, elbo: 0.0 }, 0) } else { run.pathfinder(&init)? };
     let refined = run.refine(start_q)?;
     run.finish(refined, lbfgs_iterations)
 }
@@ -409,7 +396,10 @@ fn symmetric_eigen(n: usize, a: &[f64]) -> (Vec<f64>, Vec<f64>) {
         v[i * n + i] = 1.0;
     }
     for _sweep in 0..100 {
-        let off: f64 = (0..n).flat_map(|i| (0..n).filter(move |&j| j != i).map(move |j| (i, j))).map(|(i, j)| a[i * n + j].powi(2)).sum();
+        let off: f64 = (0..n)
+            .flat_map(|i| (0..n).filter(move |&j| j != i).map(move |j| (i, j)))
+            .map(|(i, j)| a[i * n + j].powi(2))
+            .sum();
         if off < 1e-22 {
             break;
         }
@@ -859,7 +849,9 @@ impl Run<'_> {
         match self.config.family {
             Family::FullRank => {
                 let a = chol.unwrap_or_else(|| {
-                    (0..n * n).map(|i| if i % (n + 1) == 0 { start.cov[i].abs().sqrt().max(1e-8) } else { 0.0 }).collect()
+                    (0..n * n)
+                        .map(|i| if i % (n + 1) == 0 { start.cov[i].abs().sqrt().max(1e-8) } else { 0.0 })
+                        .collect()
                 });
                 Base { mu: start.mean.clone(), a, b: vec![] }
             }
@@ -950,8 +942,9 @@ impl Run<'_> {
         let mut window_ratios: Vec<f64> = Vec::new();
         let mut previous_move: Option<Vec<f64>> = None;
         // The best window so far (its ELBO, standard error and q), to fall back on when q
-        // collapses. Pathfinder's start counts as a window.
-        let mut best = (start.elbo + self.constant, 0.0, base.clone());
+        // collapses. The starting q counts as a window.
+        let (start_elbo, start_se) = self.elbo_of(&base.approximation(&layout))?;
+        let mut best = (start_elbo, start_se, base.clone());
         let mut trace = Vec::new();
         let mut converged = false;
         let mut stop_reason = format!("reached the limit of {} iterations without converging", config.max_iters);
@@ -1015,7 +1008,11 @@ impl Run<'_> {
             }
             // Limit the step: the mean by its length in q's metric (P⁻¹ when preconditioned,
             // where ‖ρ P g‖²_{P⁻¹} = ρ gᵀ·step), the scale by its largest entry.
-            let mean_length = if precondition { (dot(&grad[..n], &step[..n]) * rho).abs().sqrt() } else { dot(&step[..n], &step[..n]).sqrt() };
+            let mean_length = if precondition {
+                (dot(&grad[..n], &step[..n]) * rho).abs().sqrt()
+            } else {
+                dot(&step[..n], &step[..n]).sqrt()
+            };
             if mean_length > max_mean_step {
                 let shrink = max_mean_step / mean_length;
                 step[..n].iter_mut().for_each(|v| *v *= shrink);
@@ -1078,18 +1075,24 @@ impl Run<'_> {
                 // clearly worse.
                 best = (elbo, mcse, base.clone());
             }
+            // Moves that keep pointing the same way are progress: a small step would only make
+            // them slower, so the step doubles (up to its initial value). Moves that do not are
+            // noise around the optimum, which only a smaller step (and the averaging) removes.
+            let drifting = previous_move
+                .as_ref()
+                .is_some_and(|prev| dot(&movement, prev) / (dot(&movement, &movement) * dot(prev, prev)).sqrt() > 0.5);
             let mut note = String::new();
-            if moved < config.tolerance {
+            if moved < config.tolerance && !drifting {
                 converged = true;
                 note = "converged".to_string();
-            } else if let Some(prev) = &previous_move {
-                // Moves that do not point the same way are noise around the optimum, which
-                // only a smaller step (and the averaging) removes.
-                let cos = dot(&movement, prev) / (dot(&movement, &movement) * dot(prev, prev)).sqrt();
-                if !(cos > 0.5) {
-                    rho *= 0.5;
-                    note = "step halved".to_string();
+            } else if drifting {
+                if rho < config.step_size {
+                    rho = (2.0 * rho).min(config.step_size);
+                    note = "step doubled".to_string();
                 }
+            } else if previous_move.is_some() {
+                rho *= 0.5;
+                note = "step halved".to_string();
             }
             writeln!(
                 self.log,
@@ -1113,6 +1116,27 @@ impl Run<'_> {
             eprintln!("final mean {:?}\nfinal cov {:?}", ap.mu, ap.covariance());
         }
         Ok(Refined { base, layout, iterations, converged, stop_reason, trace, step_size: rho })
+    }
+
+    /// ELBO (every constant kept) of a Gaussian and its standard error, from `pathfinder_draws`
+    /// draws of the log density.
+    fn elbo_of(&mut self, (algorithm, approx): &(Algorithm, Approximation)) -> Result<(f64, f64), AdviError> {
+        let n = self.n;
+        let seed = self.config.seed;
+        let model = self.model;
+        let (scale, log_det) = scale_of(n, approx);
+        let count = self.config.pathfinder_draws;
+        let values = par_map(self.threads, count, |j| -> Result<f64, AdviError> {
+            let mut rng = draw_rng(seed, PHASE_PATHFINDER, 1, j as u64);
+            let mut eps = vec![0.0; n];
+            standard_normals(&mut rng, &mut eps);
+            let x = gaussian_draw(n, *algorithm, &approx.mu, &scale, &eps);
+            let log_q = -0.5 * dot(&eps, &eps) - log_det - 0.5 * n as f64 * LOG_TWO_PI;
+            Ok(density(model, &x, false)? - log_q)
+        });
+        self.density_evals += count;
+        let values = values.into_iter().collect::<Result<Vec<f64>, AdviError>>()?;
+        Ok(mean_and_se(&values))
     }
 
     /// The `draws_per_step` draws of one refinement iteration, in draw order, failed draws left
@@ -1326,11 +1350,15 @@ impl Base {
         match layout.family {
             Family::MeanField => (
                 Algorithm::MeanField,
-                Approximation { mu: self.mu.clone(), scale: Scale::MeanField { omega: self.a.iter().map(|a| a.abs().ln()).collect() } },
+                Approximation {
+                    mu: self.mu.clone(),
+                    scale: Scale::MeanField { omega: self.a.iter().map(|a| a.abs().ln()).collect() },
+                },
             ),
-            Family::FullRank => {
-                (Algorithm::FullRank, Approximation { mu: self.mu.clone(), scale: Scale::FullRank { l_chol: self.a.clone() } })
-            }
+            Family::FullRank => (
+                Algorithm::FullRank,
+                Approximation { mu: self.mu.clone(), scale: Scale::FullRank { l_chol: self.a.clone() } },
+            ),
             Family::LowRank { .. } => {
                 let rank = layout.rank;
                 let mut cov = vec![0.0; n * n];
@@ -1365,6 +1393,22 @@ fn precision_diagonal(n: usize, l: &[f64]) -> Vec<f64> {
         .collect()
 }
 
+/// σ (mean-field) or L (full-rank) of a Gaussian, and log |det| of it.
+fn scale_of(n: usize, approx: &Approximation) -> (Vec<f64>, f64) {
+    match &approx.scale {
+        Scale::MeanField { omega } => (omega.iter().map(|w| w.exp()).collect(), omega.iter().sum()),
+        Scale::FullRank { l_chol } => (l_chol.clone(), (0..n).map(|i| l_chol[i * n + i].abs().ln()).sum()),
+    }
+}
+
+/// x = μ + σ ⊙ ε or x = μ + L ε.
+fn gaussian_draw(n: usize, algorithm: Algorithm, mu: &[f64], scale: &[f64], eps: &[f64]) -> Vec<f64> {
+    match algorithm {
+        Algorithm::MeanField => (0..n).map(|i| mu[i] + scale[i] * eps[i]).collect(),
+        Algorithm::FullRank => (0..n).map(|i| mu[i] + dot(&scale[i * n..i * n + i + 1], &eps[..=i])).collect(),
+    }
+}
+
 /// Mean and its standard error.
 fn mean_and_se(values: &[f64]) -> (f64, f64) {
     let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
@@ -1397,25 +1441,13 @@ impl Run<'_> {
         writeln!(self.log, "Drawing {s} draws from the approximation.")?;
         let seed = self.config.seed;
         let model = self.model;
-        let sigma_or_l = match &approximation.scale {
-            Scale::MeanField { omega } => omega.iter().map(|w| w.exp()).collect::<Vec<f64>>(),
-            Scale::FullRank { l_chol } => l_chol.clone(),
-        };
+        let (sigma_or_l, log_det) = scale_of(n, &approximation);
         let mu = &approximation.mu;
-        let log_det: f64 = match &approximation.scale {
-            Scale::MeanField { omega } => omega.iter().sum(),
-            Scale::FullRank { l_chol } => (0..n).map(|i| l_chol[i * n + i].abs().ln()).sum(),
-        };
         let rows = par_map(self.threads, s, |j| -> Result<(Vec<f64>, f64, f64), AdviError> {
             let mut rng = draw_rng(seed, PHASE_OUTPUT, 0, j as u64);
             let mut eps = vec![0.0; n];
             standard_normals(&mut rng, &mut eps);
-            let x: Vec<f64> = match algorithm {
-                Algorithm::MeanField => (0..n).map(|i| mu[i] + sigma_or_l[i] * eps[i]).collect(),
-                Algorithm::FullRank => {
-                    (0..n).map(|i| mu[i] + dot(&sigma_or_l[i * n..i * n + i + 1], &eps[..=i])).collect()
-                }
-            };
+            let x = gaussian_draw(n, algorithm, mu, &sigma_or_l, &eps);
             let log_p = density(model, &x, false)?;
             Ok((x, log_p, -0.5 * dot(&eps, &eps)))
         });
@@ -1441,7 +1473,10 @@ impl Run<'_> {
         let verdict = psis::khat_verdict(psis.khat).to_string();
         writeln!(self.log, "ELBO {} ± {} (Monte Carlo standard error).", format_g(elbo, 8), format_g(elbo_mcse, 2))?;
         if dropped > 0 {
-            writeln!(self.log, "{dropped} of {s} draws have a log density of −∞ (outside the support); they get zero weight.")?;
+            writeln!(
+                self.log,
+                "{dropped} of {s} draws have a log density of −∞ (outside the support); they get zero weight."
+            )?;
         }
         writeln!(self.log, "Pareto k̂ = {}: {verdict}.", format_g(psis.khat, 3))?;
         let seconds = self.start.elapsed().as_secs_f64();

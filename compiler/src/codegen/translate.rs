@@ -63,8 +63,6 @@ impl<'a> Translator<'a> {
         // the error sits outside all loops, so no loop body contains a call that would force
         // its floating-point values out of registers.
         t.b.switch_to_block(t.fail);
-        let params = t.b.block_params(t.fail).to_vec();
-        t.call("vppl_error", &[t.ctx, params[0], params[1], params[2], params[3], params[4]], None);
         let nan = t.b.ins().f64const(f64::NAN);
         t.b.ins().return_(&[nan]);
         t.b.seal_all_blocks();
@@ -82,10 +80,6 @@ impl<'a> Translator<'a> {
         let zero = b.ins().f64const(0.0);
         b.ins().stack_store(types::I64, zero, target, 0);
         let fail = b.create_block();
-        b.append_block_param(fail, types::I64);
-        for _ in 0..4 {
-            b.append_block_param(fail, types::F64);
-        }
         b.set_cold_block(fail);
         let mut t = Translator {
             b,
@@ -388,18 +382,27 @@ impl<'a> Translator<'a> {
                 self.b.switch_to_block(merge);
             }
             Stmt::Check { cond, site, values } => {
+                // A failed check writes its site and values straight into the context (the
+                // first failure is the only one: the function returns right after) and leaves
+                // through the shared exit. No call and no block arguments on the hot path.
                 let c = self.scalar(*cond);
                 let ok = self.b.create_block();
+                let bad = self.b.create_block();
+                self.b.ins().brif(c, ok, &[], bad, &[]);
+                self.b.set_cold_block(bad);
+                self.b.switch_to_block(bad);
                 let site_v = self.b.ins().iconst(types::I64, *site as i64);
-                let mut args = vec![clif::BlockArg::Value(site_v)];
-                for k in 0..4 {
-                    let v = match values.get(k) {
-                        Some(a) => self.real(*a),
-                        None => self.b.ins().f64const(0.0),
-                    };
-                    args.push(clif::BlockArg::Value(v));
+                self.b.ins().store(MemFlagsData::trusted(), site_v, self.ctx, abi::CTX_ERROR_SITE_OFFSET);
+                for (k, a) in values.iter().take(4).enumerate() {
+                    let v = self.real(*a);
+                    self.b.ins().store(
+                        MemFlagsData::trusted(),
+                        v,
+                        self.ctx,
+                        abi::CTX_ERROR_VALUES_OFFSET + 8 * k as i32,
+                    );
                 }
-                self.b.ins().brif(c, ok, &[], self.fail, &args);
+                self.b.ins().jump(self.fail, &[]);
                 self.b.switch_to_block(ok);
             }
             Stmt::Output { pos, value } => {

@@ -98,7 +98,7 @@ fn run_one(
         let ratio = if sd.is_nan() { f64::INFINITY } else { sd / r.sd };
         if z > out.max_z || z.is_nan() {
             out.max_z = z;
-            out.worst = r.name.clone();
+            out.worst = format!("{}: {mean:.3} vs {:.3}", r.name, r.mean);
         }
         out.sd_lo = out.sd_lo.min(ratio);
         out.sd_hi = out.sd_hi.max(ratio);
