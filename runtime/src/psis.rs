@@ -14,7 +14,8 @@
 #[derive(Clone, Debug, PartialEq)]
 pub struct Psis {
     /// The Pareto shape estimate k̂ of the upper tail of the ratios. `+∞` when it cannot be
-    /// estimated (fewer than 5 draws in the tail, or fewer than 2 finite ratios).
+    /// estimated (fewer than 5 draws in the tail, or fewer than 2 finite ratios); `−∞` when the
+    /// tail ratios are all equal (up to 1e-9 relative), as when q is exactly the target.
     pub khat: f64,
     /// Smoothed log weights, normalised so that their exponentials sum to 1; `−∞` for draws with
     /// a ratio of zero (`log p = −∞`). Same order as the input.
@@ -74,6 +75,16 @@ pub fn psis(log_ratios: &[f64]) -> Psis {
         let log_cutoff = lw[order[s - tail_len - 1]];
         let cutoff = log_cutoff.exp();
         let tail: Vec<f64> = tail_ids.iter().map(|&i| lw[i].exp() - cutoff).collect();
+        // Ratios equal up to rounding (q is the target up to a constant) have no tail at all:
+        // the weights are uniform and k̂ is −∞. A GPD fit to rounding noise would say anything.
+        if -log_cutoff < 1e-9 {
+            let total = log_sum_exp(&lw);
+            return Psis {
+                khat: f64::NEG_INFINITY,
+                log_weights: lw.iter().map(|w| w - total).collect(),
+                tail_len,
+            };
+        }
         let (k, sigma) = gpd_fit(&tail);
         khat = k;
         if k.is_finite() && sigma > 0.0 {

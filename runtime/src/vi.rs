@@ -201,12 +201,13 @@ pub fn fit(
         config.threads
     };
     // Spawning threads costs tens of microseconds; below that much work per batch they only slow
-    // a run down. Only the speed depends on this choice, never the result.
+    // a run down, so with `threads: 0` (automatic) a cheap model runs on one. Only the speed
+    // depends on this choice, never the result.
     let mut grad = vec![0.0; n];
     let timer = Instant::now();
     let _ = model.log_density_gradient(&init, &mut grad);
     let gradient_seconds = timer.elapsed().as_secs_f64();
-    let threads = if gradient_seconds * config.draws_per_step as f64 > 2e-4 { threads } else { 1 };
+    let threads = if config.threads > 0 || gradient_seconds * config.draws_per_step as f64 > 2e-4 { threads } else { 1 };
     // `propto = true` drops constants; the ELBO reported keeps them, as Stan's does. The
     // difference is the same at every point, so it is measured once.
     let constant = density(model, &init, false)? - density(model, &init, true)?;

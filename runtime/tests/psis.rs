@@ -28,7 +28,7 @@ fn khat_is_scale_free() {
     let ratios = gpd_draws(0.6, 1.0, 4000, 7);
     let log_ratios: Vec<f64> = ratios.iter().map(|r| r.ln()).collect();
     let shifted: Vec<f64> = log_ratios.iter().map(|r| r + 1234.5).collect();
-    assert_eq!(pareto_khat(&log_ratios), pareto_khat(&shifted));
+    assert!((pareto_khat(&log_ratios) - pareto_khat(&shifted)).abs() < 1e-9);
 }
 
 #[test]
@@ -65,13 +65,14 @@ fn weights_are_normalised_smoothed_and_keep_their_order() {
     for pair in order.windows(2) {
         assert!(result.log_weights[pair[0]] <= result.log_weights[pair[1]] + 1e-12);
     }
-    // The largest weight is no larger than the largest raw weight.
-    let raw_max = log_ratios.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let raw_total = log_ratios.iter().map(|r| (r - raw_max).exp()).sum::<f64>().ln() + raw_max;
-    let smoothed_max = result.log_weights.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    assert!(smoothed_max <= raw_max - raw_total + 1e-9);
+    // The largest weight is no larger than the largest raw weight (loo truncates there),
+    // relative to a draw below the tail, which smoothing leaves alone.
+    let (low, top) = (order[0], order[order.len() - 1]);
+    assert!(
+        result.log_weights[top] - result.log_weights[low] <= log_ratios[top] - log_ratios[low] + 1e-9
+    );
     assert!(result.ess() > 1.0 && result.ess() < 2000.0);
-    assert!(khat_verdict(result.khat).starts_with("not reliable"));
+    assert!(result.khat > 0.5, "k̂ = {}", result.khat);
 }
 
 #[test]
