@@ -750,8 +750,12 @@ struct Base {
 }
 
 /// The variational parameters in whitened coordinates, one flat vector so that averaging and
-/// steps act elementwise: `m` (n), then full-rank `L` (n × n, lower), mean-field `ω` (n, log
-/// scale), low-rank `ω` (n) and `B` (n × rank).
+/// steps act elementwise: `m` (n), then full-rank `L` (n × n, lower, its diagonal stored as
+/// log L_ii), mean-field `ω` (n, log scale), low-rank `ω` (n) and `B` (n × rank).
+///
+/// Scales are stored as logarithms so that a q far too narrow (BFGS's inverse Hessian can be
+/// off by 10⁸ in a direction it never explored) widens by a factor per step, not by a fixed
+/// amount.
 struct Layout {
     family: Family,
     n: usize,
@@ -773,12 +777,7 @@ impl Layout {
         let n = self.n;
         let mut q = vec![0.0; self.len()];
         match self.family {
-            Family::FullRank => {
-                for i in 0..n {
-                    q[n + i * n + i] = 1.0;
-                }
-            }
-            Family::MeanField => {}
+            Family::FullRank | Family::MeanField => {}
             Family::LowRank { .. } => q[2 * n..].copy_from_slice(&base.b),
         }
         q
@@ -942,6 +941,7 @@ impl Run<'_> {
         let mut count = 0usize;
         let mut window_ratios: Vec<f64> = Vec::new();
         let mut previous_move: Option<Vec<f64>> = None;
+        let mut previous_moved = f64::INFINITY;
         // The best window so far (its ELBO, standard error and q), to fall back on when q
         // collapses. The starting q counts as a window.
         let (start_elbo, start_se) = self.elbo_of(&base.approximation(&layout))?;
@@ -1091,10 +1091,12 @@ impl Run<'_> {
                     rho = (2.0 * rho).min(config.step_size);
                     note = "step doubled".to_string();
                 }
-            } else if previous_move.is_some() {
+            } else if previous_move.is_some() && moved > 0.5 * previous_moved {
+                // Not drifting, and not contracting either: the noise floor of this step size.
                 rho *= 0.5;
                 note = "step halved".to_string();
             }
+            previous_moved = moved;
             writeln!(
                 self.log,
                 "  {iter:>5}  {:>15}  {:>10}  {:>5}  {:>11}   {note}",
@@ -1154,6 +1156,8 @@ impl Run<'_> {
             },
             _ => None,
         };
+        // L with its diagonal exponentiated.
+        let l_eff = (layout.family == Family::FullRank).then(|| full_rank_factor(n, &q[n..]));
         // log |det A|, so that log q is comparable across windows.
         let log_det_a: f64 = match layout.family {
             Family::FullRank => (0..n).map(|i| base.a[i * n + i].abs().ln()).sum(),
@@ -1179,7 +1183,7 @@ impl Run<'_> {
                     log_q_z = -0.5 * dot(&eps, &eps) - omega.iter().sum::<f64>();
                 }
                 Family::FullRank => {
-                    let l = &q[n..];
+                    let l = l_eff.as_ref().expect("full-rank factor");
                     for i in 0..n {
                         u[i] = dot(&l[i * n..i * n + i + 1], &eps[..=i]);
                     }
@@ -1272,7 +1276,8 @@ fn accumulate_gradient(layout: &Layout, q: &[f64], d: &DrawOut, grad: &mut [f64]
         Family::FullRank => {
             for i in 0..n {
                 for j in 0..=i {
-                    g_s[i * n + j] += g_z[i] * d.eps[j];
+                    let chain = if i == j { q[n + i * n + i].exp() } else { 1.0 };
+                    g_s[i * n + j] += g_z[i] * d.eps[j] * chain;
                 }
             }
         }
@@ -1288,6 +1293,15 @@ fn accumulate_gradient(layout: &Layout, q: &[f64], d: &DrawOut, grad: &mut [f64]
     }
 }
 
+/// L from its flat parameters: the diagonal is stored as log L_ii.
+fn full_rank_factor(n: usize, params: &[f64]) -> Vec<f64> {
+    let mut l = params.to_vec();
+    for i in 0..n {
+        l[i * n + i] = l[i * n + i].exp();
+    }
+    l
+}
+
 /// Re-whitening: moves the averaged q of a window into the base, so that the parameters are
 /// back at the identity and the coordinates are whitened by the current q.
 fn absorb(layout: &Layout, base: &mut Base, average: &[f64]) {
@@ -1299,16 +1313,8 @@ fn absorb(layout: &Layout, base: &mut Base, average: &[f64]) {
     }
     match layout.family {
         Family::FullRank => {
-            // A ← A L (both lower triangular), with L's columns signed so its diagonal is
-            // positive (the sign of a column does not change L Lᵀ).
-            let mut l = average[n..].to_vec();
-            for j in 0..n {
-                if l[j * n + j] < 0.0 {
-                    for i in j..n {
-                        l[i * n + j] = -l[i * n + j];
-                    }
-                }
-            }
+            // A ← A L (both lower triangular).
+            let l = full_rank_factor(n, &average[n..]);
             let a = base.a.clone();
             for i in 0..n {
                 for j in 0..=i {

@@ -66,7 +66,7 @@ fn try_block(g: &mut Function, stmts: &[Stmt], uses: &HashMap<VarId, usize>) -> 
                 out.push(s);
             }
         }
-        return Some(rebuild(g, out));
+        return Some(out);
     }
     // Not at this level: try nested blocks.
     for (k, s) in stmts.iter().enumerate() {
@@ -83,12 +83,6 @@ fn try_block(g: &mut Function, stmts: &[Stmt], uses: &HashMap<VarId, usize>) -> 
         }
     }
     None
-}
-
-/// The nested-block search returns the rewritten block at its own level; at the top it is the
-/// function body.
-fn rebuild(_g: &Function, stmts: Vec<Stmt>) -> Vec<Stmt> {
-    stmts
 }
 
 /// A producer body: pure lets reading only values that never change, then `b[i] := value`.
@@ -143,8 +137,9 @@ fn count_uses(stmts: &[Stmt], uses: &mut HashMap<VarId, usize>) {
             Stmt::Let { expr, .. } => match expr {
                 Expr::Atom(Atom::Var(v)) => add(*v, uses),
                 Expr::Prim(_, args) => args.iter().filter_map(|a| a.var()).for_each(|v| add(v, uses)),
-                Expr::Load { base, .. } => add(*base, uses),
-                _ => {}
+                Expr::Load { base, .. } | Expr::View { base, .. } => add(*base, uses),
+                Expr::Random(_, args) => args.iter().filter_map(|a| a.var()).for_each(|v| add(v, uses)),
+                Expr::Atom(_) | Expr::Dim { .. } | Expr::Alloc { .. } => {}
             },
             Stmt::Assign { var, .. } => add(*var, uses),
             Stmt::Copy { dst, src } | Stmt::AccumAll { dst, src } => {
