@@ -88,6 +88,36 @@ pub enum TypeKind {
     Tuple(Vec<DeclType>),
 }
 
+impl TypeKind {
+    /// The keyword that spells this type in Stan.
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            TypeKind::Int => "int",
+            TypeKind::Real => "real",
+            TypeKind::Complex => "complex",
+            TypeKind::Vector => "vector",
+            TypeKind::RowVector => "row_vector",
+            TypeKind::Matrix => "matrix",
+            TypeKind::ComplexVector => "complex_vector",
+            TypeKind::ComplexRowVector => "complex_row_vector",
+            TypeKind::ComplexMatrix => "complex_matrix",
+            TypeKind::Simplex => "simplex",
+            TypeKind::Ordered => "ordered",
+            TypeKind::PositiveOrdered => "positive_ordered",
+            TypeKind::UnitVector => "unit_vector",
+            TypeKind::SumToZeroVector => "sum_to_zero_vector",
+            TypeKind::SumToZeroMatrix => "sum_to_zero_matrix",
+            TypeKind::CholeskyFactorCorr => "cholesky_factor_corr",
+            TypeKind::CholeskyFactorCov => "cholesky_factor_cov",
+            TypeKind::CorrMatrix => "corr_matrix",
+            TypeKind::CovMatrix => "cov_matrix",
+            TypeKind::ColumnStochasticMatrix => "column_stochastic_matrix",
+            TypeKind::RowStochasticMatrix => "row_stochastic_matrix",
+            TypeKind::Tuple(_) => "tuple",
+        }
+    }
+}
+
 /// `<lower=…, upper=…>` or `<offset=…, multiplier=…>`; all absent when unconstrained.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Constraint {

@@ -258,34 +258,6 @@ impl ConstraintKey {
     }
 }
 
-/// The keyword of a type, for messages.
-pub(crate) fn kind_keyword(kind: &TypeKind) -> &'static str {
-    match kind {
-        TypeKind::Int => "int",
-        TypeKind::Real => "real",
-        TypeKind::Complex => "complex",
-        TypeKind::Vector => "vector",
-        TypeKind::RowVector => "row_vector",
-        TypeKind::Matrix => "matrix",
-        TypeKind::ComplexVector => "complex_vector",
-        TypeKind::ComplexRowVector => "complex_row_vector",
-        TypeKind::ComplexMatrix => "complex_matrix",
-        TypeKind::Simplex => "simplex",
-        TypeKind::Ordered => "ordered",
-        TypeKind::PositiveOrdered => "positive_ordered",
-        TypeKind::UnitVector => "unit_vector",
-        TypeKind::SumToZeroVector => "sum_to_zero_vector",
-        TypeKind::SumToZeroMatrix => "sum_to_zero_matrix",
-        TypeKind::CholeskyFactorCorr => "cholesky_factor_corr",
-        TypeKind::CholeskyFactorCov => "cholesky_factor_cov",
-        TypeKind::CorrMatrix => "corr_matrix",
-        TypeKind::CovMatrix => "cov_matrix",
-        TypeKind::ColumnStochasticMatrix => "column_stochastic_matrix",
-        TypeKind::RowStochasticMatrix => "row_stochastic_matrix",
-        TypeKind::Tuple(_) => "tuple",
-    }
-}
-
 /// How many sizes a type keyword takes: `(fewest, most)`.
 fn size_count(kind: &TypeKind) -> (usize, usize) {
     match kind {
@@ -331,7 +303,7 @@ pub(crate) fn sized_type(
     sizes: Option<(Vec<Expr>, Span)>,
     span: Span,
 ) -> Result<DeclType, Diagnostic> {
-    let keyword = kind_keyword(&kind);
+    let keyword = TypeKind::keyword(&kind);
     let (fewest, most) = size_count(&kind);
     let (sizes, sizes_span) = match sizes {
         Some((sizes, sizes_span)) => (sizes, sizes_span),
@@ -448,7 +420,7 @@ pub(crate) fn unsized_kind(kind: TypeKind, span: Span) -> Result<TypeKind, Diagn
     Err(Diagnostic::error(
         "E0016",
         span,
-        format!("constrained type `{}` cannot appear in a function signature", kind_keyword(&kind)),
+        format!("constrained type `{}` cannot appear in a function signature", TypeKind::keyword(&kind)),
     )
     .with_label("constrained type")
     .with_hint(format!("use `{plain}`")))
@@ -510,7 +482,7 @@ fn syntax_error(err: LalrpopError<'_>, source: &str) -> Diagnostic {
         ParseError::UnrecognizedToken { token: (start, tok, end), expected }
             if expected.iter().any(|e| e == "\";\"")
                 && !expected.iter().any(|e| e == "\"for\"")
-            && !expected.iter().any(|e| e == "\"}\"")
+                && !expected.iter().any(|e| e == "\"}\"")
                 && tok != Tok::Arrow
                 && source[..start].trim_end_matches([' ', '\t', '\r']).ends_with('\n') =>
         {

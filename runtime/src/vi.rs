@@ -225,7 +225,19 @@ pub fn fit(
     let mut run = Run { model, config, log, n, threads, constant, gradient_evals: 0, density_evals: 0, start };
     let (start_q, lbfgs_iterations) =
         if n == 0 { (Candidate { mean: vec![], cov: vec![], iter: 0, elbo: 0.0 }, 0) } else { run.pathfinder(&init)? };
-    let refined = run.refine(start_q)?;
+    // The diagonal families get their start, and the preconditioner of their mean steps, from a
+    // full-rank fit first when that is affordable: Pathfinder's inverse Hessian can be wrong by
+    // orders of magnitude in directions BFGS never explored, which the full-rank refinement
+    // corrects but a diagonal family cannot.
+    let start_q = if config.family != Family::FullRank && (1..=FULL_RANK_PREFIT_MAX_DIM).contains(&n) {
+        writeln!(run.log, "Full-rank fit first, to start the {} and precondition its means.", config.family.describe())?;
+        let full = run.refine(start_q, Family::FullRank)?;
+        let (_, approx) = full.base.approximation(&full.layout);
+        Candidate { mean: approx.mu.clone(), cov: approx.covariance(), iter: 0, elbo: f64::NAN }
+    } else {
+        start_q
+    };
+    let refined = run.refine(start_q, config.family)?;
     run.finish(refined, lbfgs_iterations)
 }
 
@@ -271,6 +283,10 @@ fn check_config(model: &dyn Model, init: Option<&[f64]>, config: &ViConfig) -> R
 }
 
 const LOG_TWO_PI: f64 = 1.837_877_066_409_345_5;
+
+/// Up to this many parameters a mean-field or low-rank fit starts from a full-rank fit (whose
+/// cost per draw grows as n²).
+const FULL_RANK_PREFIT_MAX_DIM: usize = 200;
 
 /// Phases of a run, each with its own random streams.
 const PHASE_PATHFINDER: u64 = 1;
@@ -843,10 +859,10 @@ impl Run<'_> {
     /// Whitening of the Pathfinder Gaussian for the family: the Cholesky factor of its
     /// covariance (full-rank); for the diagonal families, 1/√(precision diagonal), which is the
     /// mean-field optimum when the target is Gaussian with that covariance.
-    fn initial_base(&self, start: &Candidate) -> Base {
+    fn initial_base(&self, start: &Candidate, family: Family) -> Base {
         let n = self.n;
         let chol = cholesky(n, &start.cov);
-        match self.config.family {
+        match family {
             Family::FullRank => {
                 let a = chol.unwrap_or_else(|| {
                     (0..n * n)
@@ -894,15 +910,15 @@ impl Run<'_> {
 
     /// Stochastic ELBO ascent in whitened coordinates with STL gradients, iterate averaging
     /// per window, re-whitening, step halving and the movement-based stopping rule.
-    fn refine(&mut self, start: Candidate) -> Result<Refined, AdviError> {
+    fn refine(&mut self, start: Candidate, family: Family) -> Result<Refined, AdviError> {
         let n = self.n;
         let config = self.config;
-        let rank = match config.family {
+        let rank = match family {
             Family::LowRank { rank } => rank,
             _ => 0,
         };
-        let layout = Layout { family: config.family, n, rank };
-        let mut base = self.initial_base(&start);
+        let layout = Layout { family, n, rank };
+        let mut base = self.initial_base(&start, family);
         if std::env::var_os("VPPL_VI_DEBUG").is_some() {
             eprintln!("start mean {:?}\nstart cov {:?}", start.mean, start.cov);
         }
@@ -921,7 +937,7 @@ impl Run<'_> {
         // the ELBO's curvature in the mean ill-conditioned (≈ the whitened precision W). Their
         // mean steps are preconditioned with Pathfinder's full covariance estimate, a Newton
         // step when it is right: Δm = ρ P g with P = diag(1/a) H diag(1/a).
-        let precondition = config.family != Family::FullRank && cholesky(n, &start.cov).is_some();
+        let precondition = family != Family::FullRank && cholesky(n, &start.cov).is_some();
         let h_cov = start.cov.clone();
         writeln!(
             self.log,

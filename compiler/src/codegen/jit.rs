@@ -96,8 +96,8 @@ pub fn compile(funcs: &[&ir::Function]) -> Result<Jit, String> {
     Ok(Jit { _module: module, functions })
 }
 
-/// The Cranelift IR of one function, after Cranelift's own optimisation, as text.
-pub fn clif_text(f: &ir::Function) -> Result<String, String> {
+/// One function translated to Cranelift IR in a throwaway module, for the dumps below.
+fn translated(f: &ir::Function) -> Result<(Context, std::sync::Arc<dyn cranelift_codegen::isa::TargetIsa>), String> {
     let isa = isa_builder()?;
     let builder = JITBuilder::with_isa(isa.clone(), default_libcall_names());
     let mut module = JITModule::new(builder);
@@ -108,6 +108,12 @@ pub fn clif_text(f: &ir::Function) -> Result<String, String> {
     ctx.func.signature = sig;
     ctx.func.name = clif::UserFuncName::user(0, id.as_u32());
     Translator::translate(&mut module, f, &mut ctx.func, &mut fctx);
+    Ok((ctx, isa))
+}
+
+/// The Cranelift IR of one function, after Cranelift's own optimisation, as text.
+pub fn clif_text(f: &ir::Function) -> Result<String, String> {
+    let (mut ctx, isa) = translated(f)?;
     ctx.optimize(isa.as_ref(), &mut Default::default()).map_err(|e| format!("{e:?}"))?;
     Ok(ctx.func.display().to_string())
 }
@@ -115,16 +121,7 @@ pub fn clif_text(f: &ir::Function) -> Result<String, String> {
 /// The machine code of one function as Cranelift's disassembly (its VCode after register
 /// allocation), for reading what a model compiles to.
 pub fn asm_text(f: &ir::Function) -> Result<String, String> {
-    let isa = isa_builder()?;
-    let builder = JITBuilder::with_isa(isa.clone(), default_libcall_names());
-    let mut module = JITModule::new(builder);
-    let mut ctx: Context = module.make_context();
-    let mut fctx = FunctionBuilderContext::new();
-    let sig = signature(&module);
-    let id = module.declare_function(&f.name, Linkage::Local, &sig).map_err(|e| e.to_string())?;
-    ctx.func.signature = sig;
-    ctx.func.name = clif::UserFuncName::user(0, id.as_u32());
-    Translator::translate(&mut module, f, &mut ctx.func, &mut fctx);
+    let (mut ctx, isa) = translated(f)?;
     ctx.set_disasm(true);
     let code = ctx.compile(isa.as_ref(), &mut Default::default()).map_err(|e| format!("{e:?}"))?;
     Ok(format!("function {}:\n{}", f.name, code.vcode.clone().unwrap_or_default()))

@@ -145,7 +145,7 @@ impl Lowerer<'_> {
                 return;
             }
             other => {
-                self.error(errors::not_supported(d.ty.span, &format!("parameters of type `{}`", kind_name(other))));
+                self.error(errors::not_supported(d.ty.span, &format!("parameters of type `{}`", other.keyword())));
                 self.bind_placeholder(d, ty);
                 return;
             }
@@ -200,17 +200,7 @@ impl Lowerer<'_> {
             return;
         };
         self.f.vars[var as usize].name = Some(d.name.name.clone());
-        self.bind(
-            &d.name,
-            Binding {
-                var,
-                ty,
-                data: false,
-                origin: Some(ast::BlockKind::Parameters),
-                assignable: false,
-                span: d.name.span,
-            },
-        );
+        self.bind_parameter(d, var, ty);
         if self.mode == Mode::WriteArray {
             self.write_output(value, ty);
         }
@@ -396,21 +386,23 @@ impl Lowerer<'_> {
         });
     }
 
+    fn bind_parameter(&mut self, d: &ast::VarDecl, var: u32, ty: Ty) {
+        let binding = Binding {
+            var,
+            ty,
+            data: false,
+            origin: Some(ast::BlockKind::Parameters),
+            assignable: false,
+            span: d.name.span,
+        };
+        self.bind(&d.name, binding);
+    }
+
     /// Binds a parameter that was refused (already reported), so that its uses are not
     /// reported again as undefined. The program never reaches code generation.
     fn bind_placeholder(&mut self, d: &ast::VarDecl, ty: Ty) {
         let var = self.f.new_var(Some(d.name.name.clone()), ty, crate::ir::VarKind::Mutable);
-        self.bind(
-            &d.name,
-            Binding {
-                var,
-                ty,
-                data: false,
-                origin: Some(ast::BlockKind::Parameters),
-                assignable: false,
-                span: d.name.span,
-            },
-        );
+        self.bind_parameter(d, var, ty);
     }
 
     pub(crate) fn product(&mut self, dims: &[Atom]) -> Atom {
@@ -443,31 +435,4 @@ fn memory_strides(l: &mut Lowerer<'_>, dims: &[Atom], core: Core) -> Vec<Atom> {
         stride = l.product(&[stride, dims[d]]);
     }
     strides
-}
-
-pub fn kind_name(k: &TypeKind) -> &'static str {
-    match k {
-        TypeKind::Int => "int",
-        TypeKind::Real => "real",
-        TypeKind::Complex => "complex",
-        TypeKind::Vector => "vector",
-        TypeKind::RowVector => "row_vector",
-        TypeKind::Matrix => "matrix",
-        TypeKind::ComplexVector => "complex_vector",
-        TypeKind::ComplexRowVector => "complex_row_vector",
-        TypeKind::ComplexMatrix => "complex_matrix",
-        TypeKind::Simplex => "simplex",
-        TypeKind::Ordered => "ordered",
-        TypeKind::PositiveOrdered => "positive_ordered",
-        TypeKind::UnitVector => "unit_vector",
-        TypeKind::SumToZeroVector => "sum_to_zero_vector",
-        TypeKind::SumToZeroMatrix => "sum_to_zero_matrix",
-        TypeKind::CholeskyFactorCorr => "cholesky_factor_corr",
-        TypeKind::CholeskyFactorCov => "cholesky_factor_cov",
-        TypeKind::CorrMatrix => "corr_matrix",
-        TypeKind::CovMatrix => "cov_matrix",
-        TypeKind::ColumnStochasticMatrix => "column_stochastic_matrix",
-        TypeKind::RowStochasticMatrix => "row_stochastic_matrix",
-        TypeKind::Tuple(_) => "tuple",
-    }
 }

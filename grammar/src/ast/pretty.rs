@@ -67,7 +67,7 @@ impl Display for DeclType {
                 let elems: Vec<String> = elems.iter().map(ToString::to_string).collect();
                 let _ = write!(s, "tuple({})", elems.join(", "));
             }
-            kind => s.push_str(keyword(kind)),
+            kind => s.push_str(kind.keyword()),
         }
         s.push_str(&constraint_string(&self.constraint));
         if !self.sizes.is_empty() {
@@ -99,10 +99,6 @@ impl Display for ReturnType {
 // ---------------------------------------------------------------------------------------------
 // Types
 
-fn keyword(kind: &TypeKind) -> &'static str {
-    crate::parse::kind_keyword(kind)
-}
-
 /// An unsized type: `array[,] real`, `tuple(array[] real, int)`. Inside an unsized tuple the
 /// elements are `DeclType`s whose `array_dims` only count dimensions.
 fn unsized_string(array_dims: usize, kind: &TypeKind) -> String {
@@ -115,7 +111,7 @@ fn unsized_string(array_dims: usize, kind: &TypeKind) -> String {
             let elems: Vec<String> = elems.iter().map(|e| unsized_string(e.array_dims.len(), &e.kind)).collect();
             let _ = write!(s, "tuple({})", elems.join(", "));
         }
-        kind => s.push_str(keyword(kind)),
+        kind => s.push_str(kind.keyword()),
     }
     s
 }
