@@ -100,6 +100,10 @@ pub struct ViConfig {
     pub max_lbfgs_iters: usize,
     /// Draws per ELBO estimate of each Pathfinder candidate.
     pub pathfinder_draws: usize,
+    /// Independent Pathfinder paths (the first from the initial point, the others from random
+    /// initial values); the best Gaussian over all of them starts the refinement. Several paths
+    /// keep a multimodal posterior from being fitted at a minor mode.
+    pub pathfinder_paths: usize,
     /// Number of approximate posterior draws to output (after the mean row).
     pub output_samples: usize,
     /// Threads for the per-draw work; 0 means all available cores. Results do not depend on it.
@@ -120,6 +124,7 @@ impl Default for ViConfig {
             window: 20,
             max_lbfgs_iters: 1000,
             pathfinder_draws: 32,
+            pathfinder_paths: 4,
             output_samples: 1000,
             threads: 0,
             init_radius: 2.0,
@@ -223,8 +228,34 @@ pub fn fit(
         if threads == 1 { "" } else { "s" }
     )?;
     let mut run = Run { model, config, log, n, threads, constant, gradient_evals: 0, density_evals: 0, start };
-    let (start_q, lbfgs_iterations) =
-        if n == 0 { (Candidate { mean: vec![], cov: vec![], iter: 0, elbo: 0.0 }, 0) } else { run.pathfinder(&init)? };
+    let mut start_q = Candidate { mean: vec![], cov: vec![], iter: 0, elbo: f64::NEG_INFINITY };
+    let mut lbfgs_iterations = 0;
+    for path in 0..if n == 0 { 0 } else { config.pathfinder_paths } {
+        let path_init = if path == 0 {
+            init.clone()
+        } else {
+            let seed = splitmix(config.seed ^ splitmix(path as u64));
+            let init_config = InitConfig { radius: config.init_radius, seed, print_timing: false };
+            match advi::random_inits(model, &init_config, &mut io::sink()) {
+                Ok(init) => init,
+                Err(AdviError::Domain(_)) => continue,
+                Err(err) => return Err(err),
+            }
+        };
+        let (candidate, iterations) = run.pathfinder(&path_init, path)?;
+        lbfgs_iterations += iterations;
+        if path == 0 || candidate.elbo > start_q.elbo {
+            start_q = candidate;
+        }
+    }
+    if config.pathfinder_paths > 1 && n > 0 {
+        writeln!(
+            run.log,
+            "  Starting from the best Gaussian of {} paths (ELBO {}, propto).",
+            config.pathfinder_paths,
+            format_g(start_q.elbo, 6)
+        )?;
+    }
     // The diagonal families get their start, and the preconditioner of their mean steps, from a
     // full-rank fit first when that is affordable: Pathfinder's inverse Hessian can be wrong by
     // orders of magnitude in directions BFGS never explored, which the full-rank refinement
@@ -257,6 +288,7 @@ fn check_config(model: &dyn Model, init: Option<&[f64]>, config: &ViConfig) -> R
         ("window", config.window),
         ("output samples", config.output_samples),
         ("Pathfinder draws", config.pathfinder_draws),
+        ("Pathfinder paths", config.pathfinder_paths),
     ];
     for (name, value) in counts {
         if value == 0 {
@@ -583,9 +615,9 @@ impl Run<'_> {
 
     /// Pathfinder: BFGS on −log p from `init`, every iterate's Gaussian scored by its ELBO on
     /// common draws; returns the best one and the number of optimiser iterations.
-    fn pathfinder(&mut self, init: &[f64]) -> Result<(Candidate, usize), AdviError> {
+    fn pathfinder(&mut self, init: &[f64], path: usize) -> Result<(Candidate, usize), AdviError> {
         let n = self.n;
-        writeln!(self.log, "Pathfinder: climbing the log density with BFGS, scoring the Gaussian at each step.")?;
+        writeln!(self.log, "Pathfinder path {}: climbing the log density with BFGS, scoring the Gaussian at each step.", path + 1)?;
         // The same standard-normal draws score every candidate, so differences in ELBO between
         // candidates are not drowned in Monte Carlo noise.
         let k = self.config.pathfinder_draws;

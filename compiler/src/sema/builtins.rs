@@ -1211,7 +1211,7 @@ impl Lowerer<'_> {
     }
 
     /// Folds `f(acc, x)` over every element (converted to real) of a container.
-    fn reduce(&mut self, v: Val, init: Atom, f: &mut dyn FnMut(&mut Self, Atom, Atom) -> Atom) -> Atom {
+    pub(crate) fn reduce(&mut self, v: Val, init: Atom, f: &mut dyn FnMut(&mut Self, Atom, Atom) -> Atom) -> Atom {
         let acc = self.f.new_var(None, Ty::REAL, VarKind::Mutable);
         self.emit(Stmt::Decl { var: acc, dims: vec![] });
         self.emit(Stmt::Assign { var: acc, indices: vec![], value: init });

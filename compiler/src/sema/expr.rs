@@ -412,19 +412,7 @@ impl Lowerer<'_> {
         if v.ty.is_scalar() {
             return self.to_real(v);
         }
-        let acc = self.f.new_var(None, Ty::REAL, VarKind::Mutable);
-        self.emit(Stmt::Decl { var: acc, dims: vec![] });
-        self.emit(Stmt::Assign { var: acc, indices: vec![], value: Atom::Real(0.0) });
-        let dims = self.dims(v.atom, v.ty);
-        let Atom::Var(base) = v.atom else { return Atom::Real(f64::NAN) };
-        let elem_ty = Ty { elem: v.ty.elem, array_rank: 0, core: Core::Scalar };
-        self.for_each_index(&dims, v.ty.core, &mut |l, idx| {
-            let x = l.let_(elem_ty, Expr::Load { base, indices: idx.to_vec() });
-            let x = l.to_real(Val { atom: x, ty: elem_ty, data: true });
-            let s = l.prim(Prim::Add, &[Atom::Var(acc), x]);
-            l.emit(Stmt::Assign { var: acc, indices: vec![], value: s });
-        });
-        self.let_(Ty::REAL, Expr::Atom(Atom::Var(acc)))
+        self.reduce(v, Atom::Real(0.0), &mut |l, acc, x| l.prim(Prim::Add, &[acc, x]))
     }
 
     fn index(&mut self, base: Val, indices: &[ast::Index], span: Span) -> Val {
