@@ -281,6 +281,34 @@ fn build(args: &ModelArgs) -> Result<(CompiledModel, Stages, f64), Failure> {
     Ok((model, stages, compile_ms))
 }
 
+/// A model's name: its file stem, or its folder's name when the file is just `model.vppl`.
+fn model_name(path: &Path) -> String {
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    if stem == "model"
+        && let Some(dir) = path.parent().and_then(|d| d.file_name())
+    {
+        return dir.to_string_lossy().into_owned();
+    }
+    stem
+}
+
+/// The current time as CmdStan writes it (`2026-11-23 15:16:43 UTC`).
+fn utc_now() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
 fn timings_line(stages: &Stages) -> String {
     stages.timings.iter().map(|(name, d)| format!("{name} {:.2}", d.as_secs_f64() * 1e3)).collect::<Vec<_>>().join(", ")
 }
@@ -320,7 +348,11 @@ fn run(a: RunArgs) -> Result<(), Failure> {
     let summaries = runtime::summary::summarize(model.output_names(), &constrained);
     let _ = writeln!(out);
     let _ = runtime::summary::print_summary(&mut out, &summaries, 3);
-    let header = runtime::output::CsvHeader::new(&model.meta().name, &config);
+    let mut header = runtime::output::CsvHeader::new(&model_name(&a.model.model), &config);
+    header.data_file = data_path(&a.model).map(|p| p.display().to_string()).unwrap_or_default();
+    header.output_file = a.output.display().to_string();
+    header.stanc_version = format!("vppl {}", env!("CARGO_PKG_VERSION"));
+    header.start_datetime = utc_now();
     runtime::output::write_variational_csv(&a.output, &header, model.output_names(), &fit, &constrained)
         .map_err(|e| format!("cannot write output file `{}`: {e}", a.output.display()))?;
     let _ = writeln!(out, "\nWrote {}", a.output.display());
