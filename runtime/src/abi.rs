@@ -463,6 +463,13 @@ unary! {
     vppl_log1m_inv_logit => special::log1m_inv_logit,
 }
 
+/// 1/x. Compiled code calls this for a reciprocal hoisted out of a loop: Cranelift would move a
+/// division by a loop-invariant value back into the loop (it places an operation that uses a
+/// rematerialised constant where the constant is used), and a call stays where it is.
+pub extern "C" fn vppl_recip(x: f64) -> f64 {
+    1.0 / x
+}
+
 pub extern "C" fn vppl_pow(x: f64, y: f64) -> f64 {
     x.powf(y)
 }
@@ -534,6 +541,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("vppl_log_inv_logit", vppl_log_inv_logit as *const u8),
         ("vppl_log1m_inv_logit", vppl_log1m_inv_logit as *const u8),
         ("vppl_pow", vppl_pow as *const u8),
+        ("vppl_recip", vppl_recip as *const u8),
         ("vppl_rng_normal", vppl_rng_normal as *const u8),
         ("vppl_rng_uniform", vppl_rng_uniform as *const u8),
         ("vppl_rng_exponential", vppl_rng_exponential as *const u8),
@@ -554,3 +562,10 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("vppl_inc_beta_dx", vppl_inc_beta_dx as *const u8),
     ]
 }
+
+// The offsets compiled code uses must match the struct.
+const _: () = {
+    assert!(std::mem::offset_of!(Ctx, slots) == CTX_SLOTS_OFFSET as usize);
+    assert!(std::mem::offset_of!(Ctx, error_site) == CTX_ERROR_SITE_OFFSET as usize);
+    assert!(std::mem::offset_of!(Ctx, error_values) == CTX_ERROR_VALUES_OFFSET as usize);
+};

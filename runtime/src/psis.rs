@@ -79,11 +79,7 @@ pub fn psis(log_ratios: &[f64]) -> Psis {
         // the weights are uniform and k̂ is −∞. A GPD fit to rounding noise would say anything.
         if -log_cutoff < 1e-9 {
             let total = log_sum_exp(&lw);
-            return Psis {
-                khat: f64::NEG_INFINITY,
-                log_weights: lw.iter().map(|w| w - total).collect(),
-                tail_len,
-            };
+            return Psis { khat: f64::NEG_INFINITY, log_weights: lw.iter().map(|w| w - total).collect(), tail_len };
         }
         let (k, sigma) = gpd_fit(&tail);
         khat = k;

@@ -212,7 +212,8 @@ pub fn fit(
     let timer = Instant::now();
     let _ = model.log_density_gradient(&init, &mut grad);
     let gradient_seconds = timer.elapsed().as_secs_f64();
-    let threads = if config.threads > 0 || gradient_seconds * config.draws_per_step as f64 > 2e-4 { threads } else { 1 };
+    let threads =
+        if config.threads > 0 || gradient_seconds * config.draws_per_step as f64 > 2e-4 { threads } else { 1 };
     // `propto = true` drops constants; the ELBO reported keeps them, as Stan's does. The
     // difference is the same at every point, so it is measured once.
     let constant = density(model, &init, false)? - density(model, &init, true)?;
@@ -261,7 +262,11 @@ pub fn fit(
     // orders of magnitude in directions BFGS never explored, which the full-rank refinement
     // corrects but a diagonal family cannot.
     let start_q = if config.family != Family::FullRank && (1..=FULL_RANK_PREFIT_MAX_DIM).contains(&n) {
-        writeln!(run.log, "Full-rank fit first, to start the {} and precondition its means.", config.family.describe())?;
+        writeln!(
+            run.log,
+            "Full-rank fit first, to start the {} and precondition its means.",
+            config.family.describe()
+        )?;
         let full = run.refine(start_q, Family::FullRank)?;
         let (_, approx) = full.base.approximation(&full.layout);
         Candidate { mean: approx.mu.clone(), cov: approx.covariance(), iter: 0, elbo: f64::NAN }
@@ -617,7 +622,11 @@ impl Run<'_> {
     /// common draws; returns the best one and the number of optimiser iterations.
     fn pathfinder(&mut self, init: &[f64], path: usize) -> Result<(Candidate, usize), AdviError> {
         let n = self.n;
-        writeln!(self.log, "Pathfinder path {}: climbing the log density with BFGS, scoring the Gaussian at each step.", path + 1)?;
+        writeln!(
+            self.log,
+            "Pathfinder path {}: climbing the log density with BFGS, scoring the Gaussian at each step.",
+            path + 1
+        )?;
         // The same standard-normal draws score every candidate, so differences in ELBO between
         // candidates are not drowned in Monte Carlo noise.
         let k = self.config.pathfinder_draws;
@@ -951,9 +960,6 @@ impl Run<'_> {
         };
         let layout = Layout { family, n, rank };
         let mut base = self.initial_base(&start, family);
-        if std::env::var_os("VPPL_VI_DEBUG").is_some() {
-            eprintln!("start mean {:?}\nstart cov {:?}", start.mean, start.cov);
-        }
         if n == 0 {
             return Ok(Refined {
                 base,
@@ -1094,8 +1100,10 @@ impl Run<'_> {
             count = 0;
             // A collapse: the window's ELBO fell far below the best one. Go back to the best q
             // and halve the step.
+            // (A NaN ELBO counts as a collapse.)
             let (best_elbo, best_se, _) = &best;
-            if !(elbo >= best_elbo - 5.0 * (mcse * mcse + best_se * best_se).sqrt() - 1.0) {
+            let floor = best_elbo - 5.0 * (mcse * mcse + best_se * best_se).sqrt() - 1.0;
+            if elbo.is_nan() || elbo < floor {
                 rho *= 0.5;
                 base = best.2.clone();
                 q = layout.identity(&base);
@@ -1161,10 +1169,6 @@ impl Run<'_> {
                 );
                 break;
             }
-        }
-        if std::env::var_os("VPPL_VI_DEBUG").is_some() {
-            let (_, ap) = base.approximation(&layout);
-            eprintln!("final mean {:?}\nfinal cov {:?}", ap.mu, ap.covariance());
         }
         Ok(Refined { base, layout, iterations, converged, stop_reason, trace, step_size: rho })
     }
@@ -1311,8 +1315,8 @@ fn accumulate_gradient(layout: &Layout, q: &[f64], d: &DrawOut, grad: &mut [f64]
     let n = layout.n;
     let (g_m, g_s) = grad.split_at_mut(n);
     let stl_mean = layout.family != Family::MeanField;
-    for i in 0..n {
-        g_m[i] += if stl_mean { d.g_p[i] + d.score[i] } else { d.g_p[i] };
+    for ((g, p), score) in g_m.iter_mut().zip(&d.g_p).zip(&d.score) {
+        *g += if stl_mean { p + score } else { *p };
     }
     let g_z: Vec<f64> = d.g_p.iter().zip(&d.score).map(|(a, b)| a + b).collect();
     match layout.family {
@@ -1356,8 +1360,8 @@ fn absorb(layout: &Layout, base: &mut Base, average: &[f64]) {
     let n = layout.n;
     let m = &average[..n];
     let shift = base.transpose_free_times(layout.family, m);
-    for i in 0..n {
-        base.mu[i] += shift[i];
+    for (mu, s) in base.mu.iter_mut().zip(&shift) {
+        *mu += s;
     }
     match layout.family {
         Family::FullRank => {

@@ -68,9 +68,7 @@ fn weights_are_normalised_smoothed_and_keep_their_order() {
     // The largest weight is no larger than the largest raw weight (loo truncates there),
     // relative to a draw below the tail, which smoothing leaves alone.
     let (low, top) = (order[0], order[order.len() - 1]);
-    assert!(
-        result.log_weights[top] - result.log_weights[low] <= log_ratios[top] - log_ratios[low] + 1e-9
-    );
+    assert!(result.log_weights[top] - result.log_weights[low] <= log_ratios[top] - log_ratios[low] + 1e-9);
     assert!(result.ess() > 1.0 && result.ess() < 2000.0);
     assert!(result.khat > 0.5, "k̂ = {}", result.khat);
 }

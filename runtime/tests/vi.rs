@@ -278,11 +278,13 @@ fn strongly_correlated_gaussian() {
 
 #[test]
 fn heavy_tails_are_flagged() {
-    // A Gaussian cannot fit Student-t tails with 2 degrees of freedom: the ratios p/q have a
-    // tail k̂ must see. With 1000 draws it shows clearly from about 8 such coordinates on (4
-    // give k̂ ≈ 0.65, a multivariate t in 4 dimensions ≈ 0.5); several seeds, every one flagged.
-    let target = StudentT { nu: 2.0, names: names(4) };
-    for seed in [6, 7, 8] {
+    // A Gaussian cannot fit the tails of a Student-t with 2 degrees of freedom: the ratios p/q
+    // have a tail that k̂ must see. Measured with 1000 output draws over seeds 6–9: in one
+    // dimension k̂ is 1.1–2.5 on every seed; in 2 and 4 dimensions it scatters around 0.7
+    // (0.56–1.27 and 0.46–0.86), since there the Gaussian's light tails rarely sample the
+    // region where p/q is large.
+    let target = StudentT { nu: 2.0, names: names(1) };
+    for seed in [6, 7, 8, 9] {
         let fit = run(&target, Family::FullRank, seed);
         assert!(fit.diagnostics.khat > 0.7, "seed {seed}: k̂ {}", fit.diagnostics.khat);
         assert!(fit.diagnostics.verdict.starts_with("not reliable"));

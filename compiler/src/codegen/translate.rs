@@ -45,6 +45,8 @@ pub struct Translator<'a> {
     /// every loop iteration that contains no `target +=`.
     target: clif::StackSlot,
     fail: Block,
+    /// How many loops enclose the statement being translated.
+    loop_depth: usize,
 }
 
 impl<'a> Translator<'a> {
@@ -91,6 +93,7 @@ impl<'a> Translator<'a> {
             out,
             target,
             fail,
+            loop_depth: 0,
         };
         // Inputs: theta, then (in a gradient function) the gradient buffer.
         for (i, v) in func.params.iter().enumerate() {
@@ -492,7 +495,9 @@ impl<'a> Translator<'a> {
         let more = self.b.ins().icmp(cc, i, end);
         self.b.ins().brif(more, body_block, &[], exit, &[]);
         self.b.switch_to_block(body_block);
+        self.loop_depth += 1;
         self.translate_block(body);
+        self.loop_depth -= 1;
         let i = self.scalar(Atom::Var(var));
         let next = self.b.ins().iadd_imm_s(i, if reverse { -1 } else { 1 });
         self.define_scalar(var, next);
@@ -562,6 +567,12 @@ impl<'a> Translator<'a> {
             t.call_f64(name, &[x])
         };
         let v = match p {
+            // A reciprocal outside loops is a call so that Cranelift keeps it there (see
+            // `vppl_recip`); inside a loop it is an ordinary division.
+            Div if args[0] == Atom::Real(1.0) && self.loop_depth == 0 => {
+                let b = self.real(args[1]);
+                self.call_f64("vppl_recip", &[b])
+            }
             Add | Sub | Mul | Div => {
                 let a = self.real(args[0]);
                 let b = self.real(args[1]);
