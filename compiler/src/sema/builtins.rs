@@ -310,7 +310,7 @@ impl Lowerer<'_> {
                 let sign = self.prim(Sub, &[two_n, Atom::Real(1.0)]);
                 let s = self.prim(Mul, &[sign, alpha]);
                 let ns = self.prim(Neg, &[s]);
-                let l = self.prim(Log1pExp, &[ns]);
+                let l = self.log1p_exp(ns, false);
                 let nl = self.prim(Neg, &[l]);
                 vec![(0b11, nl)]
             }
@@ -1186,13 +1186,29 @@ impl Lowerer<'_> {
         )
     }
 
+    /// log(1 + eˣ) as max(x, 0) + log1p(e^(−|x|)) (just log1p(eˣ) when x is known to be ≤ 0).
+    /// Written with primitives rather than as one, so the reverse sweep reuses e^(−|x|) instead
+    /// of calling exp again: one exponential and one log1p per element in all.
+    fn log1p_exp(&mut self, x: Atom, nonpositive: bool) -> Atom {
+        if nonpositive {
+            let e = self.prim(Prim::Exp, &[x]);
+            return self.prim(Prim::Log1p, &[e]);
+        }
+        let ax = self.prim(Prim::Fabs, &[x]);
+        let nax = self.prim(Prim::Neg, &[ax]);
+        let e = self.prim(Prim::Exp, &[nax]);
+        let l = self.prim(Prim::Log1p, &[e]);
+        let m = self.prim(Prim::Fmax, &[x, Atom::Real(0.0)]);
+        self.prim(Prim::Add, &[m, l])
+    }
+
     fn log_sum_exp2(&mut self, a: Atom, b: Atom) -> Atom {
         // max(a, b) + log1p(exp(−|a − b|))
         let m = self.prim(Prim::Fmax, &[a, b]);
         let d = self.prim(Prim::Sub, &[a, b]);
         let ad = self.prim(Prim::Fabs, &[d]);
         let nad = self.prim(Prim::Neg, &[ad]);
-        let l = self.prim(Prim::Log1pExp, &[nad]);
+        let l = self.log1p_exp(nad, true);
         self.prim(Prim::Add, &[m, l])
     }
 
