@@ -38,6 +38,8 @@ fn bad_command_lines_are_reported() {
     insta::assert_snapshot!("no_such_model", failure(&["run", "tests/cli/nope.stan"]));
     insta::assert_snapshot!("bad_option", failure(&["run", MODEL, "--iterations", "5"]));
     insta::assert_snapshot!("bad_algorithm", failure(&["run", MODEL, "--algorithm", "nuts"]));
+    insta::assert_snapshot!("stan_option_without_stan", failure(&["run", MODEL, "--eta", "0.1"]));
+    insta::assert_snapshot!("lowrank_stan", failure(&["run", MODEL, "--stan-compatible", "--algorithm", "lowrank"]));
     insta::assert_snapshot!(
         "unwritable_output",
         failure(&["run", MODEL, "--data", "tests/cli/good.data.json", "--output", "/nonexistent/dir/out.csv"])
@@ -67,7 +69,7 @@ fn run_writes_csv_and_summary_json() {
         json.to_str().expect("utf-8 path"),
     ]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("Begin stochastic gradient ascent."), "{stdout}");
+    assert!(stdout.contains("Pareto k̂"), "{stdout}");
     assert!(stdout.contains("theta[3]"), "{stdout}");
     let csv_text = std::fs::read_to_string(&csv).expect("csv written");
     let header = csv_text.lines().find(|l| !l.starts_with('#')).expect("header row");
@@ -78,6 +80,26 @@ fn run_writes_csv_and_summary_json() {
         assert!(summary.get(key).is_some(), "summary lacks {key}");
     }
     assert!(summary["parameters"]["theta[1]"]["q50"].is_number());
+}
+
+#[test]
+fn stan_compatible_runs_stans_advi() {
+    let csv = std::env::temp_dir().join(format!("vppl-cli-stan-{}.csv", std::process::id()));
+    let (code, stdout, stderr) = vppl(&[
+        "run",
+        MODEL,
+        "--data",
+        "tests/cli/good.data.json",
+        "--stan-compatible",
+        "--seed",
+        "3",
+        "--output",
+        csv.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    for line in ["Begin eta adaptation.", "Begin stochastic gradient ascent.", "COMPLETED.", "Pareto k̂"] {
+        assert!(stdout.contains(line), "missing {line:?} in {stdout}");
+    }
 }
 
 #[test]

@@ -29,6 +29,7 @@ use runtime::Model;
 use runtime::advi::{self, AdviConfig, Algorithm, InitConfig};
 use runtime::compiled::CompiledModel;
 use runtime::data::{self, DataFile};
+use runtime::vi::{self, Family, ViConfig};
 
 #[derive(Parser)]
 #[command(name = "vppl", version, about = "Stan models compiled to native code in milliseconds, fitted with ADVI")]
@@ -71,47 +72,59 @@ struct ModelArgs {
     data: Option<PathBuf>,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
 enum AlgorithmArg {
     Meanfield,
     Fullrank,
+    Lowrank,
 }
 
 #[derive(clap::Args)]
 struct RunArgs {
     #[command(flatten)]
     model: ModelArgs,
-    #[arg(long, value_enum, default_value = "meanfield")]
-    algorithm: AlgorithmArg,
-    /// Maximum number of iterations.
-    #[arg(long, default_value_t = 10000)]
-    iter: usize,
-    /// Monte Carlo draws per gradient.
-    #[arg(long, default_value_t = 1)]
-    grad_samples: usize,
-    /// Monte Carlo draws per ELBO estimate.
-    #[arg(long, default_value_t = 100)]
-    elbo_samples: usize,
-    /// Step-size scale (used as is when adaptation is off).
-    #[arg(long, default_value_t = 1.0)]
-    eta: f64,
-    /// Choose eta by trying 100, 10, 1, 0.1, 0.01.
-    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
-    adapt_engaged: bool,
-    /// Iterations per eta candidate during adaptation.
-    #[arg(long, default_value_t = 50)]
-    adapt_iter: usize,
-    /// Relative ELBO change below which the fit has converged.
-    #[arg(long, default_value_t = 0.01)]
-    tol_rel_obj: f64,
-    /// Evaluate the ELBO every this many iterations.
-    #[arg(long, default_value_t = 100)]
-    eval_elbo: usize,
+    /// The Gaussian family on the unconstrained space. Default: fullrank (meanfield with
+    /// --stan-compatible, as CmdStan).
+    #[arg(long, value_enum)]
+    algorithm: Option<AlgorithmArg>,
+    /// Rank of the low-rank part of `--algorithm lowrank` (covariance D² + BBᵀ).
+    #[arg(long, default_value_t = 2)]
+    rank: usize,
+    /// Use Stan's ADVI exactly as CmdStan runs it, instead of vppl's accurate method.
+    #[arg(long)]
+    stan_compatible: bool,
+    /// Maximum number of iterations (default 2000; 10000 with --stan-compatible).
+    #[arg(long)]
+    iter: Option<usize>,
+    /// Monte Carlo draws per gradient step (default 16; 1 with --stan-compatible).
+    #[arg(long)]
+    grad_samples: Option<usize>,
+    /// Stan's ADVI only: Monte Carlo draws per ELBO estimate (100).
+    #[arg(long)]
+    elbo_samples: Option<usize>,
+    /// Stan's ADVI only: step-size scale, used as is when adaptation is off (1).
+    #[arg(long)]
+    eta: Option<f64>,
+    /// Stan's ADVI only: choose eta by trying 100, 10, 1, 0.1, 0.01 (true).
+    #[arg(long, action = clap::ArgAction::Set)]
+    adapt_engaged: Option<bool>,
+    /// Stan's ADVI only: iterations per eta candidate during adaptation (50).
+    #[arg(long)]
+    adapt_iter: Option<usize>,
+    /// Stan's ADVI only: relative ELBO change below which the fit has converged (0.01).
+    #[arg(long)]
+    tol_rel_obj: Option<f64>,
+    /// Stan's ADVI only: evaluate the ELBO every this many iterations (100).
+    #[arg(long)]
+    eval_elbo: Option<usize>,
     /// Draws from the approximation written to the output.
     #[arg(long, default_value_t = 1000)]
     output_samples: usize,
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// Threads for gradient draws (0: all cores when it pays). Any count gives the same result.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
     /// Stan variational CSV to write.
     #[arg(long, default_value = "output.csv")]
     output: PathBuf,
@@ -314,6 +327,7 @@ fn timings_line(stages: &Stages) -> String {
 }
 
 fn run(a: RunArgs) -> Result<(), Failure> {
+    check_run_options(&a)?;
     // Report an unwritable output before spending any time on the fit.
     runtime::output::check_writable(&a.output)
         .map_err(|e| format!("cannot write output file `{}`: {e}", a.output.display()))?;
@@ -324,30 +338,72 @@ fn run(a: RunArgs) -> Result<(), Failure> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let _ = writeln!(out, "Compiled {} in {compile_ms:.1} ms ({})", a.model.model.display(), timings_line(&stages));
+    let stan_defaults = AdviConfig::default();
+    let algorithm =
+        a.algorithm.unwrap_or(if a.stan_compatible { AlgorithmArg::Meanfield } else { AlgorithmArg::Fullrank });
     let config = AdviConfig {
-        algorithm: match a.algorithm {
+        algorithm: match algorithm {
             AlgorithmArg::Meanfield => Algorithm::MeanField,
-            AlgorithmArg::Fullrank => Algorithm::FullRank,
+            AlgorithmArg::Fullrank | AlgorithmArg::Lowrank => Algorithm::FullRank,
         },
-        iter: a.iter,
-        grad_samples: a.grad_samples,
-        elbo_samples: a.elbo_samples,
-        eta: a.eta,
-        adapt_engaged: a.adapt_engaged,
-        adapt_iter: a.adapt_iter,
-        tol_rel_obj: a.tol_rel_obj,
-        eval_elbo: a.eval_elbo,
+        iter: a.iter.unwrap_or(stan_defaults.iter),
+        grad_samples: a.grad_samples.unwrap_or(stan_defaults.grad_samples),
+        elbo_samples: a.elbo_samples.unwrap_or(stan_defaults.elbo_samples),
+        eta: a.eta.unwrap_or(stan_defaults.eta),
+        adapt_engaged: a.adapt_engaged.unwrap_or(stan_defaults.adapt_engaged),
+        adapt_iter: a.adapt_iter.unwrap_or(stan_defaults.adapt_iter),
+        tol_rel_obj: a.tol_rel_obj.unwrap_or(stan_defaults.tol_rel_obj),
+        eval_elbo: a.eval_elbo.unwrap_or(stan_defaults.eval_elbo),
         output_samples: a.output_samples,
         seed: a.seed,
     };
-    let _ = advi::write_experimental_message(&mut out);
-    let init = advi::random_inits(&model, &InitConfig { seed: a.seed, ..InitConfig::default() }, &mut out)
-        .map_err(|e| e.to_string())?;
-    let fit = advi::run_advi(&model, &init, &config, &mut out).map_err(|e| e.to_string())?;
+    let (fit, diagnostics) = if a.stan_compatible {
+        let _ = advi::write_experimental_message(&mut out);
+        let init = advi::random_inits(&model, &InitConfig { seed: a.seed, ..InitConfig::default() }, &mut out)
+            .map_err(|e| e.to_string())?;
+        let fit = advi::run_advi(&model, &init, &config, &mut out).map_err(|e| e.to_string())?;
+        // Stan does not judge its fit; vppl does, from the same output draws.
+        let log_ratios: Vec<f64> = fit.log_p[1..].iter().zip(&fit.log_g[1..]).map(|(p, g)| p - g).collect();
+        let khat = runtime::psis::psis(&log_ratios).khat;
+        (fit, Verdict { khat, elbo_mcse: None, gradient_evals: None, converged: None })
+    } else {
+        let defaults = ViConfig::default();
+        let vi_config = ViConfig {
+            family: match algorithm {
+                AlgorithmArg::Meanfield => Family::MeanField,
+                AlgorithmArg::Fullrank => Family::FullRank,
+                AlgorithmArg::Lowrank => Family::LowRank { rank: a.rank },
+            },
+            seed: a.seed,
+            max_iters: a.iter.unwrap_or(defaults.max_iters),
+            draws_per_step: a.grad_samples.unwrap_or(defaults.draws_per_step),
+            output_samples: a.output_samples,
+            threads: a.threads,
+            ..defaults
+        };
+        let result = vi::fit(&model, None, &vi_config, &mut out).map_err(|e| e.to_string())?;
+        let d = &result.diagnostics;
+        let verdict = Verdict {
+            khat: d.khat,
+            elbo_mcse: Some(d.elbo_mcse),
+            gradient_evals: Some(d.gradient_evals),
+            converged: Some(d.converged),
+        };
+        (result.fit, verdict)
+    };
     let constrained = advi::constrained_draws(&model, &fit, a.seed, &mut out).map_err(|e| e.to_string())?;
     let summaries = runtime::summary::summarize(model.output_names(), &constrained);
     let _ = writeln!(out);
     let _ = runtime::summary::print_summary(&mut out, &summaries, 3);
+    if a.stan_compatible {
+        // vppl's method reports these in its own log; Stan's does not.
+        let _ = writeln!(out);
+        let _ = writeln!(out, "ELBO: {:.3}", fit.elbo);
+        let _ = writeln!(out, "Pareto k̂: {:.2}: {}", diagnostics.khat, runtime::psis::khat_verdict(diagnostics.khat));
+    }
+    if diagnostics.converged == Some(false) || (a.stan_compatible && !fit.converged) {
+        let _ = writeln!(out, "Warning: the fit stopped at the iteration limit without converging; raise --iter.");
+    }
     let mut header = runtime::output::CsvHeader::new(&model_name(&a.model.model), &config);
     header.data_file = data_path(&a.model).map(|p| p.display().to_string()).unwrap_or_default();
     header.output_file = a.output.display().to_string();
@@ -357,9 +413,49 @@ fn run(a: RunArgs) -> Result<(), Failure> {
         .map_err(|e| format!("cannot write output file `{}`: {e}", a.output.display()))?;
     let _ = writeln!(out, "\nWrote {}", a.output.display());
     if let Some(p) = &a.summary_json {
-        let json = runtime::summary::summary_json(&fit, &summaries, compile_ms);
+        let mut json = runtime::summary::summary_json(&fit, &summaries, compile_ms);
+        if let Some(obj) = json.as_object_mut() {
+            let name = if a.stan_compatible { "stan-advi" } else { "vppl" };
+            obj.insert("method".into(), serde_json::json!(name));
+            obj.insert("khat".into(), serde_json::json!(diagnostics.khat));
+            obj.insert("elbo_mcse".into(), serde_json::json!(diagnostics.elbo_mcse));
+            obj.insert("gradient_evals".into(), serde_json::json!(diagnostics.gradient_evals));
+        }
         let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
         std::fs::write(p, text + "\n").map_err(|e| format!("cannot write summary file `{}`: {e}", p.display()))?;
+    }
+    Ok(())
+}
+
+/// How far to trust a fit, whichever algorithm made it.
+struct Verdict {
+    khat: f64,
+    elbo_mcse: Option<f64>,
+    gradient_evals: Option<usize>,
+    converged: Option<bool>,
+}
+
+/// Options of Stan's algorithm are refused without `--stan-compatible`, rather than ignored.
+fn check_run_options(a: &RunArgs) -> Result<(), Failure> {
+    let stan_only = [
+        ("--elbo-samples", a.elbo_samples.is_some()),
+        ("--eta", a.eta.is_some()),
+        ("--adapt-engaged", a.adapt_engaged.is_some()),
+        ("--adapt-iter", a.adapt_iter.is_some()),
+        ("--tol-rel-obj", a.tol_rel_obj.is_some()),
+        ("--eval-elbo", a.eval_elbo.is_some()),
+    ];
+    if !a.stan_compatible
+        && let Some((name, _)) = stan_only.iter().find(|(_, given)| *given)
+    {
+        return Err(Failure::Message(format!(
+            "{name} is an option of Stan's ADVI; add --stan-compatible to run Stan's algorithm"
+        )));
+    }
+    if a.stan_compatible && a.algorithm == Some(AlgorithmArg::Lowrank) {
+        return Err(Failure::Message(
+            "Stan's ADVI has no low-rank family; use meanfield or fullrank with --stan-compatible".into(),
+        ));
     }
     Ok(())
 }
