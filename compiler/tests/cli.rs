@@ -67,6 +67,7 @@ fn run_writes_csv_and_summary_json() {
         csv.to_str().expect("utf-8 path"),
         "--summary-json",
         json.to_str().expect("utf-8 path"),
+        "--psis",
     ]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("Pareto k̂"), "{stdout}");
@@ -76,7 +77,10 @@ fn run_writes_csv_and_summary_json() {
     assert!(header.starts_with("lp__,log_p__,log_g__,mu,tau,theta_tilde.1"), "{header}");
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).expect("json written")).expect("valid JSON");
-    for key in ["elbo", "converged", "iterations", "compile_ms"] {
+    let q: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("fit.q.json")).expect("q written")).expect("valid JSON");
+    assert_eq!(q["mean"].as_array().map(Vec::len), Some(5), "{q}");
+    for key in ["elbo", "converged", "iterations", "compile_ms", "khat", "elbo_mcse"] {
         assert!(summary.get(key).is_some(), "summary lacks {key}");
     }
     assert!(summary["parameters"]["theta[1]"]["q50"].is_number());

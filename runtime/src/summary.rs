@@ -51,6 +51,47 @@ pub fn summarize(output_names: &[OutputName], constrained: &[Vec<f64>]) -> Vec<P
         .collect()
 }
 
+/// Like [`summarize`], with the draws (row 0 left out) weighted by `weights` (normalised
+/// importance weights, one per draw, such as PSIS's): weighted mean and sd, and quantiles of the
+/// weighted empirical distribution.
+pub fn summarize_weighted(output_names: &[OutputName], constrained: &[Vec<f64>], weights: &[f64]) -> Vec<ParamSummary> {
+    let draws = constrained.get(1..).unwrap_or(&[]);
+    let total: f64 = weights.iter().filter(|w| w.is_finite()).sum();
+    output_names
+        .iter()
+        .enumerate()
+        .map(|(column, name)| {
+            let mut pairs: Vec<(f64, f64)> = draws
+                .iter()
+                .zip(weights)
+                .filter(|(_, w)| w.is_finite() && **w > 0.0)
+                .map(|(row, w)| (row[column], w / total))
+                .collect();
+            let mean: f64 = pairs.iter().map(|(v, w)| v * w).sum();
+            let var: f64 = pairs.iter().map(|(v, w)| w * (v - mean).powi(2)).sum();
+            pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let quantile = |p: f64| {
+                let mut acc = 0.0;
+                for (v, w) in &pairs {
+                    acc += w;
+                    if acc >= p {
+                        return *v;
+                    }
+                }
+                pairs.last().map_or(f64::NAN, |(v, _)| *v)
+            };
+            ParamSummary {
+                name: name.display(),
+                mean,
+                sd: var.sqrt(),
+                q5: quantile(0.05),
+                q50: quantile(0.5),
+                q95: quantile(0.95),
+            }
+        })
+        .collect()
+}
+
 /// Prints the table: a header row `Mean SD 5% 50% 95%`, then one row per column with
 /// `sig_figs` significant digits, right-aligned, names left-aligned (stansummary's layout,
 /// restricted to these columns).

@@ -131,6 +131,13 @@ struct RunArgs {
     /// Also write the summary as JSON here.
     #[arg(long)]
     summary_json: Option<PathBuf>,
+    /// Also write the ELBO trace here (CmdStan's diagnostic_file: iter,time_in_seconds,ELBO).
+    #[arg(long)]
+    diagnostic_file: Option<PathBuf>,
+    /// Weight the summary by Pareto-smoothed importance weights (PSIS), correcting the
+    /// approximation toward the posterior when k̂ is below 0.7.
+    #[arg(long)]
+    psis: bool,
 }
 
 #[derive(clap::Args)]
@@ -331,9 +338,11 @@ fn run(a: RunArgs) -> Result<(), Failure> {
     // Report an unwritable output before spending any time on the fit.
     runtime::output::check_writable(&a.output)
         .map_err(|e| format!("cannot write output file `{}`: {e}", a.output.display()))?;
-    if let Some(p) = &a.summary_json {
-        runtime::output::check_writable(p).map_err(|e| format!("cannot write summary file `{}`: {e}", p.display()))?;
+    for p in a.summary_json.iter().chain(&a.diagnostic_file) {
+        runtime::output::check_writable(p).map_err(|e| format!("cannot write `{}`: {e}", p.display()))?;
     }
+    let q_path = a.output.with_extension("q.json");
+    runtime::output::check_writable(&q_path).map_err(|e| format!("cannot write `{}`: {e}", q_path.display()))?;
     let (model, stages, compile_ms) = build(&a.model)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -364,8 +373,8 @@ fn run(a: RunArgs) -> Result<(), Failure> {
         let fit = advi::run_advi(&model, &init, &config, &mut out).map_err(|e| e.to_string())?;
         // Stan does not judge its fit; vppl does, from the same output draws.
         let log_ratios: Vec<f64> = fit.log_p[1..].iter().zip(&fit.log_g[1..]).map(|(p, g)| p - g).collect();
-        let khat = runtime::psis::psis(&log_ratios).khat;
-        (fit, Verdict { khat, elbo_mcse: None, gradient_evals: None, converged: None })
+        let psis = runtime::psis::psis(&log_ratios);
+        (fit, Verdict { khat: psis.khat, elbo_mcse: None, gradient_evals: None, converged: None, psis })
     } else {
         let defaults = ViConfig::default();
         let vi_config = ViConfig {
@@ -388,11 +397,19 @@ fn run(a: RunArgs) -> Result<(), Failure> {
             elbo_mcse: Some(d.elbo_mcse),
             gradient_evals: Some(d.gradient_evals),
             converged: Some(d.converged),
+            psis: result.psis.clone(),
         };
         (result.fit, verdict)
     };
     let constrained = advi::constrained_draws(&model, &fit, a.seed, &mut out).map_err(|e| e.to_string())?;
-    let summaries = runtime::summary::summarize(model.output_names(), &constrained);
+    let summaries = if a.psis {
+        let weights: Vec<f64> = diagnostics.psis.log_weights.iter().map(|w| w.exp()).collect();
+        let _ =
+            writeln!(out, "\nSummary weighted by Pareto-smoothed importance sampling (k̂ = {:.2}):", diagnostics.khat);
+        runtime::summary::summarize_weighted(model.output_names(), &constrained, &weights)
+    } else {
+        runtime::summary::summarize(model.output_names(), &constrained)
+    };
     let _ = writeln!(out);
     let _ = runtime::summary::print_summary(&mut out, &summaries, 3);
     if a.stan_compatible {
@@ -411,7 +428,12 @@ fn run(a: RunArgs) -> Result<(), Failure> {
     header.start_datetime = utc_now();
     runtime::output::write_variational_csv(&a.output, &header, model.output_names(), &fit, &constrained)
         .map_err(|e| format!("cannot write output file `{}`: {e}", a.output.display()))?;
-    let _ = writeln!(out, "\nWrote {}", a.output.display());
+    write_q(&q_path, &model, &fit).map_err(|e| format!("cannot write `{}`: {e}", q_path.display()))?;
+    if let Some(p) = &a.diagnostic_file {
+        runtime::output::write_elbo_trace(p, &header, &fit)
+            .map_err(|e| format!("cannot write `{}`: {e}", p.display()))?;
+    }
+    let _ = writeln!(out, "\nWrote {} and {}", a.output.display(), q_path.display());
     if let Some(p) = &a.summary_json {
         let mut json = runtime::summary::summary_json(&fit, &summaries, compile_ms);
         if let Some(obj) = json.as_object_mut() {
@@ -427,8 +449,27 @@ fn run(a: RunArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The fitted q as JSON, on the unconstrained scale: its mean, and its standard deviations
+/// (mean-field) or the lower-triangular Cholesky factor of its covariance (row-major).
+fn write_q(path: &Path, model: &CompiledModel, fit: &advi::AdviResult) -> std::io::Result<()> {
+    let approx = &fit.approximation;
+    let mut json = serde_json::json!({
+        "family": match approx.scale { advi::Scale::MeanField { .. } => "meanfield", advi::Scale::FullRank { .. } => "fullrank" },
+        "dimension": approx.mu.len(),
+        "mean": approx.mu,
+        "sd": approx.sigma(),
+        "output_names": model.output_names().iter().map(|n| n.display()).collect::<Vec<_>>(),
+    });
+    if let advi::Scale::FullRank { l_chol } = &approx.scale {
+        json["cholesky_factor"] = serde_json::json!(l_chol);
+    }
+    let text = serde_json::to_string_pretty(&json).map_err(std::io::Error::other)?;
+    std::fs::write(path, text + "\n")
+}
+
 /// How far to trust a fit, whichever algorithm made it.
 struct Verdict {
+    psis: runtime::psis::Psis,
     khat: f64,
     elbo_mcse: Option<f64>,
     gradient_evals: Option<usize>,
