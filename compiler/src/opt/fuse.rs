@@ -68,17 +68,25 @@ fn try_block(g: &mut Function, stmts: &[Stmt], uses: &HashMap<VarId, usize>) -> 
         }
         return Some(out);
     }
-    // Not at this level: try nested blocks.
+    // Not at this level: try nested blocks (loop bodies and both branches of conditionals).
     for (k, s) in stmts.iter().enumerate() {
-        let inner = match s {
-            Stmt::For { body, .. } => body,
-            _ => continue,
-        };
-        if let Some(new_inner) = try_block(g, inner, uses) {
-            let mut out = stmts.to_vec();
-            if let Stmt::For { body, .. } = &mut out[k] {
-                *body = new_inner;
+        let replaced = match s {
+            Stmt::For { var, lo, hi, reverse, body } => {
+                try_block(g, body, uses).map(|body| Stmt::For { var: *var, lo: *lo, hi: *hi, reverse: *reverse, body })
             }
+            Stmt::If { cond, then, otherwise } => match try_block(g, then, uses) {
+                Some(then) => Some(Stmt::If { cond: *cond, then, otherwise: otherwise.clone() }),
+                None => try_block(g, otherwise, uses).map(|otherwise| Stmt::If {
+                    cond: *cond,
+                    then: then.clone(),
+                    otherwise,
+                }),
+            },
+            _ => None,
+        };
+        if let Some(new) = replaced {
+            let mut out = stmts.to_vec();
+            out[k] = new;
             return Some(out);
         }
     }
