@@ -122,6 +122,11 @@ struct RunArgs {
     output_samples: usize,
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// Importance resampling of the output: draw this many times --output-samples proposals
+    /// from q and keep --output-samples of them by their Pareto-smoothed importance weights when
+    /// k̂ < 0.7 (1 turns it off).
+    #[arg(long, default_value_t = 8)]
+    resample_factor: usize,
     /// Threads for gradient draws (0: all cores when it pays). Any count gives the same result.
     #[arg(long, default_value_t = 0)]
     threads: usize,
@@ -388,6 +393,7 @@ fn run(a: RunArgs) -> Result<(), Failure> {
             draws_per_step: a.grad_samples.unwrap_or(defaults.draws_per_step),
             output_samples: a.output_samples,
             threads: a.threads,
+            resample_factor: a.resample_factor,
             ..defaults
         };
         let result = vi::fit(&model, None, &vi_config, &mut out).map_err(|e| e.to_string())?;
