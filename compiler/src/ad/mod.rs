@@ -64,13 +64,59 @@ pub fn differentiate(f: &Function) -> Function {
 }
 
 /// The variables whose value depends on `theta` (and are real-valued).
+/// The variables that need adjoints: those that depend on `theta` (forward) and whose value
+/// reaches `target` (backward). A value that only feeds a check, a condition or an index gets
+/// no adjoint and no rule.
 fn activity(f: &Function, theta: VarId) -> HashSet<VarId> {
     let mut active = HashSet::from([theta]);
     loop {
         let before = active.len();
         mark(f, &f.body, &mut active);
         if active.len() == before {
-            return active;
+            break;
+        }
+    }
+    let mut useful = HashSet::new();
+    loop {
+        let before = useful.len();
+        mark_useful(&f.body, &mut useful);
+        if useful.len() == before {
+            break;
+        }
+    }
+    useful.insert(theta);
+    active.retain(|v| useful.contains(v));
+    active
+}
+
+/// Backward: what flows into `target`.
+fn mark_useful(stmts: &[Stmt], useful: &mut HashSet<VarId>) {
+    let add = |a: &Atom, useful: &mut HashSet<VarId>| {
+        if let Atom::Var(v) = a {
+            useful.insert(*v);
+        }
+    };
+    for s in stmts.iter().rev() {
+        match s {
+            Stmt::TargetAdd(a) => add(a, useful),
+            Stmt::Let { var, expr } if useful.contains(var) => match expr {
+                Expr::Atom(a) => add(a, useful),
+                Expr::Prim(_, args) => args.iter().for_each(|a| add(a, useful)),
+                Expr::Load { base, .. } | Expr::View { base, .. } => {
+                    useful.insert(*base);
+                }
+                Expr::Dim { .. } | Expr::Alloc { .. } | Expr::Random(..) => {}
+            },
+            Stmt::Assign { var, value, .. } if useful.contains(var) => add(value, useful),
+            Stmt::Copy { dst, src } if useful.contains(dst) => {
+                useful.insert(*src);
+            }
+            Stmt::For { body, .. } => mark_useful(body, useful),
+            Stmt::If { then, otherwise, .. } => {
+                mark_useful(then, useful);
+                mark_useful(otherwise, useful);
+            }
+            _ => {}
         }
     }
 }

@@ -34,7 +34,12 @@ pub(super) fn adjoint(ad: &mut Ad, p: Prim, args: &[Atom], result: VarId, g: Ato
                 ad.accumulate(args[1], n, out);
             }
         }
-        // d(ab) = b da + a db
+        // d(ab) = b da + a db; for a square, d(aa) = 2a da.
+        Prim::Mul if args[0] == args[1] => {
+            let ga = op(ad, Prim::Mul, &[g, args[0]], out);
+            let c = op(ad, Prim::Add, &[ga, ga], out);
+            ad.accumulate(args[0], c, out);
+        }
         Prim::Mul => {
             if ad.atom_active(args[0]) {
                 let c = op(ad, Prim::Mul, &[g, args[1]], out);
