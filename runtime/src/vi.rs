@@ -1577,8 +1577,18 @@ impl Run<'_> {
         if dropped > 0 {
             writeln!(
                 self.log,
-                "{dropped} of {s} draws have a log density of −∞ (outside the support); they get zero weight."
+                "{dropped} of {proposals} draws have a log density of −∞ (outside the support, or rejected); \
+                 they get zero weight, and the ELBO and k̂ are over the others."
             )?;
+            if dropped * 100 > proposals {
+                writeln!(
+                    self.log,
+                    "Warning: {:.0}% of q's draws fall where the model has no density: q spreads beyond the \
+                     posterior's support, so k̂ understates the mismatch. Declaring the constraint on the \
+                     parameter (<lower=…>, <upper=…>) instead of rejecting lets vppl transform it away.",
+                    100.0 * dropped as f64 / proposals as f64
+                )?;
+            }
         }
         writeln!(self.log, "Pareto k̂ = {}: {verdict}.", format_g(psis.khat, 3))?;
         let seconds = self.start.elapsed().as_secs_f64();
