@@ -35,8 +35,9 @@ import stan_bench as sb  # noqa: E402
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "reference"
 NUTS_BUILD = sb.BUILD_DIR / "nuts"
-SETTINGS = {"chains": 4, "num_warmup": 1000, "num_samples": 2000, "seed": 1,
-            "delta": 0.8, "max_depth": 10, "init_radius": 2, "metric": "diag_e"}
+SETTINGS = {"chains": 4, "num_warmup": 1000, "num_samples": 2000, "seed": int(os.environ.get("NUTS_SEED", "1")),
+            "delta": float(os.environ.get("NUTS_DELTA", "0.8")), "max_depth": 10, "init_radius": 2,
+            "metric": "diag_e"}
 PAR = int(os.environ.get("NUTS_PARALLEL", "2"))
 
 
@@ -211,7 +212,8 @@ def main():
         dg = r["diagnostics"]
         print(f"[nuts] {name}: {dg['wall_s']:.1f}s div={dg['divergent']} rhat_max={dg['rhat_max']:.4f} "
               f"ess_min={dg['ess_min']:.0f}", flush=True)
-        (OUT / f"{name}.json").write_text(json.dumps(r, indent=1) + "\n")
+        suffix = os.environ.get("NUTS_SUFFIX", "")
+        (OUT / f"{name}{suffix}.json").write_text(json.dumps(r, indent=1) + "\n")
 
 
 if __name__ == "__main__":

@@ -381,6 +381,12 @@ pub enum Stmt {
         then: Vec<Stmt>,
         otherwise: Vec<Stmt>,
     },
+    /// `while (cond) body`: `cond_block` computes `cond` before every iteration.
+    While {
+        cond_block: Vec<Stmt>,
+        cond: Atom,
+        body: Vec<Stmt>,
+    },
     /// Raise error `site` unless `cond` is nonzero; `values` go into the message.
     Check {
         cond: Atom,

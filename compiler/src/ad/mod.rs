@@ -111,7 +111,7 @@ fn mark_useful(stmts: &[Stmt], useful: &mut HashSet<VarId>) {
             Stmt::Copy { dst, src } if useful.contains(dst) => {
                 useful.insert(*src);
             }
-            Stmt::For { body, .. } => mark_useful(body, useful),
+            Stmt::For { body, .. } | Stmt::While { body, .. } => mark_useful(body, useful),
             Stmt::If { then, otherwise, .. } => {
                 mark_useful(then, useful);
                 mark_useful(otherwise, useful);
@@ -149,6 +149,10 @@ fn mark(f: &Function, stmts: &[Stmt], active: &mut HashSet<VarId>) {
                 }
             }
             Stmt::For { body, .. } => mark(f, body, active),
+            Stmt::While { cond_block, body, .. } => {
+                mark(f, cond_block, active);
+                mark(f, body, active);
+            }
             Stmt::If { then, otherwise, .. } => {
                 mark(f, then, active);
                 mark(f, otherwise, active);
@@ -266,6 +270,22 @@ impl Ad {
                 Stmt::For { var, lo, hi, reverse, body } => {
                     let body = self.forward_block(body, true);
                     out.push(Stmt::For { var: *var, lo: *lo, hi: *hi, reverse: *reverse, body });
+                }
+                // A while loop counts its iterations and leaves the count on the tape; the
+                // reverse sweep runs the body's reverse that many times.
+                Stmt::While { cond_block, cond, body } => {
+                    let count = self.g.new_var(None, Ty::INT, VarKind::Mutable);
+                    out.push(Stmt::Decl { var: count, dims: vec![] });
+                    out.push(Stmt::Assign { var: count, indices: vec![], value: Atom::Int(0) });
+                    let mut body = self.forward_block(body, true);
+                    let next = self.temp(
+                        Ty::INT,
+                        Expr::Prim(crate::ir::Prim::IAdd, vec![Atom::Var(count), Atom::Int(1)]),
+                        &mut body,
+                    );
+                    body.push(Stmt::Assign { var: count, indices: vec![], value: next });
+                    out.push(Stmt::While { cond_block: cond_block.clone(), cond: *cond, body });
+                    out.push(Stmt::Push(Atom::Var(count)));
                 }
                 Stmt::If { cond, then, otherwise } => {
                     let then = self.forward_block(then, repeated);
@@ -500,6 +520,15 @@ impl Ad {
                 }
             }
             Stmt::TargetAdd(a) => self.accumulate(*a, Atom::Real(1.0), out),
+            Stmt::While { body, .. } => {
+                let count = self.g.new_var(None, Ty::INT, VarKind::Let);
+                out.push(Stmt::Pop(count));
+                self.depth += 1;
+                let body = self.reverse_block(body, true);
+                self.depth -= 1;
+                let var = self.g.new_var(Some("iteration".into()), Ty::INT, VarKind::LoopIndex);
+                out.push(Stmt::For { var, lo: Atom::Int(1), hi: Atom::Var(count), reverse: true, body });
+            }
             Stmt::For { var, lo, hi, reverse, body } => {
                 self.depth += 1;
                 let body = self.reverse_block(body, true);
@@ -599,6 +628,11 @@ fn seed_needed(f: &Function, stmts: &[Stmt], active: &HashSet<VarId>, needed: &m
                 }
             }
             Stmt::Assign { indices, .. } => indices.iter().for_each(|a| add(a, needed)),
+            Stmt::While { cond_block, cond, body } => {
+                seed_needed(f, cond_block, active, needed);
+                add(cond, needed);
+                seed_needed(f, body, active, needed);
+            }
             Stmt::For { lo, hi, body, .. } => {
                 add(lo, needed);
                 add(hi, needed);
@@ -635,6 +669,10 @@ fn collect_lets(stmts: &[Stmt], lets: &mut HashMap<VarId, Vec<VarId>>) {
                 lets.entry(*var).or_default().extend(ops);
             }
             Stmt::For { body, .. } => collect_lets(body, lets),
+            Stmt::While { cond_block, body, .. } => {
+                collect_lets(cond_block, lets);
+                collect_lets(body, lets);
+            }
             Stmt::If { then, otherwise, .. } => {
                 collect_lets(then, lets);
                 collect_lets(otherwise, lets);
@@ -653,6 +691,10 @@ fn assigned(stmts: &[Stmt], set: &mut HashSet<VarId>) {
             }
             Stmt::Copy { dst, .. } | Stmt::AccumAll { dst, .. } => {
                 set.insert(*dst);
+            }
+            Stmt::While { cond_block, body, .. } => {
+                assigned(cond_block, set);
+                assigned(body, set);
             }
             Stmt::For { var, body, .. } => {
                 set.insert(*var);

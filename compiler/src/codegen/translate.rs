@@ -370,6 +370,22 @@ impl<'a> Translator<'a> {
                 self.b.ins().stack_store(types::I64, sum, self.target, 0);
             }
             Stmt::For { var, lo, hi, reverse, body } => self.translate_for(*var, *lo, *hi, *reverse, body),
+            Stmt::While { cond_block, cond, body } => {
+                let header = self.b.create_block();
+                let body_block = self.b.create_block();
+                let exit = self.b.create_block();
+                self.b.ins().jump(header, &[]);
+                self.b.switch_to_block(header);
+                self.loop_depth += 1;
+                self.translate_block(cond_block);
+                let c = self.scalar(*cond);
+                self.b.ins().brif(c, body_block, &[], exit, &[]);
+                self.b.switch_to_block(body_block);
+                self.translate_block(body);
+                self.loop_depth -= 1;
+                self.b.ins().jump(header, &[]);
+                self.b.switch_to_block(exit);
+            }
             Stmt::If { cond, then, otherwise } => {
                 let c = self.scalar(*cond);
                 let then_block = self.b.create_block();

@@ -128,6 +128,14 @@ impl Printer<'_> {
                 }
                 self.line(depth, "}");
             }
+            Stmt::While { cond_block, cond, body } => {
+                self.line(depth, "while {");
+                self.block(depth + 1, cond_block);
+                let text = format!("}} {} {{", self.atom(*cond));
+                self.line(depth, &text);
+                self.block(depth + 1, body);
+                self.line(depth, "}");
+            }
             Stmt::Check { cond, site, values } => {
                 let msg = &self.func.errors[*site as usize].message;
                 let text = format!("check {} else {:?} [{}]", self.atom(*cond), msg, self.atoms(values));

@@ -76,6 +76,11 @@ fn walk(func: &Function, stmts: &[Stmt], defined: &mut HashSet<u32>, bound_once:
                 walk(func, then, defined, bound_once);
                 walk(func, otherwise, defined, bound_once);
             }
+            Stmt::While { cond_block, cond, body } => {
+                walk(func, cond_block, defined, bound_once);
+                use_atom(cond, defined);
+                walk(func, body, defined, bound_once);
+            }
             Stmt::Check { cond, values, .. } => {
                 use_atom(cond, defined);
                 values.iter().for_each(|a| use_atom(a, defined));

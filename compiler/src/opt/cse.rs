@@ -84,6 +84,11 @@ fn block(
                     None => out.push(s.clone()),
                 }
             }
+            Stmt::While { cond_block, cond, body } => {
+                let cond_block = block(g, cond_block, bindings, available);
+                let body = block(g, body, bindings, available);
+                out.push(Stmt::While { cond_block, cond: *cond, body });
+            }
             Stmt::For { var, lo, hi, reverse, body } => {
                 let body = block(g, body, bindings, available);
                 out.push(Stmt::For { var: *var, lo: *lo, hi: *hi, reverse: *reverse, body });
@@ -116,6 +121,10 @@ fn count_bindings(stmts: &[Stmt], bindings: &mut HashMap<VarId, usize>) {
         match s {
             Stmt::Let { var, .. } | Stmt::Pop(var) | Stmt::Decl { var, .. } | Stmt::Assign { var, .. } => {
                 *bindings.entry(*var).or_default() += 1;
+            }
+            Stmt::While { cond_block, body, .. } => {
+                count_bindings(cond_block, bindings);
+                count_bindings(body, bindings);
             }
             Stmt::For { var, body, .. } => {
                 *bindings.entry(*var).or_default() += 1;

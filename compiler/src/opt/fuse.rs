@@ -130,6 +130,9 @@ fn count_non_dim_uses(stmts: &[Stmt], b: VarId) -> usize {
             Stmt::Let { expr: Expr::Dim { .. }, .. } => {}
             Stmt::Let { expr: Expr::Load { base, .. }, .. } if *base == b => n += 1,
             Stmt::For { body, .. } => n += count_non_dim_uses(body, b),
+            Stmt::While { cond_block, body, .. } => {
+                n += count_non_dim_uses(cond_block, b) + count_non_dim_uses(body, b)
+            }
             Stmt::If { then, otherwise, .. } => n += count_non_dim_uses(then, b) + count_non_dim_uses(otherwise, b),
             _ => {}
         }
@@ -159,6 +162,10 @@ fn count_uses(stmts: &[Stmt], uses: &mut HashMap<VarId, usize>) {
             Stmt::Output { value: Atom::Var(v), .. } | Stmt::TargetAdd(Atom::Var(v)) | Stmt::Push(Atom::Var(v)) => {
                 add(*v, uses)
             }
+            Stmt::While { cond_block, body, .. } => {
+                count_uses(cond_block, uses);
+                count_uses(body, uses);
+            }
             Stmt::For { body, .. } => count_uses(body, uses),
             Stmt::If { then, otherwise, .. } => {
                 count_uses(then, uses);
@@ -178,6 +185,11 @@ fn replace_dims(s: &Stmt, b: VarId, len: Atom) -> Stmt {
             lo: *lo,
             hi: *hi,
             reverse: *reverse,
+            body: body.iter().map(|t| replace_dims(t, b, len)).collect(),
+        },
+        Stmt::While { cond_block, cond, body } => Stmt::While {
+            cond_block: cond_block.iter().map(|t| replace_dims(t, b, len)).collect(),
+            cond: *cond,
             body: body.iter().map(|t| replace_dims(t, b, len)).collect(),
         },
         Stmt::If { cond, then, otherwise } => Stmt::If {

@@ -23,6 +23,12 @@ fn hoist_block(g: &mut Function, stmts: Vec<Stmt>) -> Vec<Stmt> {
                 out.extend(hoisted);
                 out.push(Stmt::For { var, lo, hi, reverse, body });
             }
+            // Nothing is hoisted out of a while loop itself (its body may run zero times and
+            // its condition reads state the body changes), only out of loops inside it.
+            Stmt::While { cond_block, cond, body } => {
+                let body = hoist_block(g, body);
+                out.push(Stmt::While { cond_block, cond, body });
+            }
             Stmt::If { cond, then, otherwise } => {
                 let then = hoist_block(g, then);
                 let otherwise = hoist_block(g, otherwise);
@@ -92,6 +98,10 @@ fn written(stmts: &[Stmt], set: &mut HashSet<VarId>, bound: &mut std::collection
             }
             Stmt::For { var, body, .. } => {
                 set.insert(*var);
+                written(body, set, bound);
+            }
+            Stmt::While { cond_block, body, .. } => {
+                written(cond_block, set, bound);
                 written(body, set, bound);
             }
             Stmt::If { then, otherwise, .. } => {

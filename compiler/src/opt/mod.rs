@@ -43,6 +43,7 @@ fn count(stmts: &[Stmt]) -> usize {
         .map(|s| match s {
             Stmt::For { body, .. } => 1 + count(body),
             Stmt::If { then, otherwise, .. } => 1 + count(then) + count(otherwise),
+            Stmt::While { cond_block, body, .. } => 1 + count(cond_block) + count(body),
             _ => 1,
         })
         .sum()
@@ -96,6 +97,13 @@ fn fold_block(f: &Function, stmts: &[Stmt], subst: &mut HashMap<VarId, Atom>, on
                 let then = fold_block(f, &then, subst, once);
                 let otherwise = fold_block(f, &otherwise, subst, once);
                 out.push(Stmt::If { cond, then, otherwise });
+            }
+            Stmt::While { cond_block, cond, body } => {
+                // `cond` is computed in `cond_block`: rename it after folding that block.
+                let cond_block = fold_block(f, &cond_block, subst, once);
+                let cond = sub(cond, subst);
+                let body = fold_block(f, &body, subst, once);
+                out.push(Stmt::While { cond_block, cond, body });
             }
             Stmt::Check { cond: Atom::Int(c), .. } if c != 0 => {}
             s => out.push(s),
@@ -213,6 +221,10 @@ fn rename(s: &Stmt, subst: &HashMap<VarId, Atom>) -> Stmt {
         Stmt::If { cond, then, otherwise } => {
             Stmt::If { cond: a(cond), then: then.clone(), otherwise: otherwise.clone() }
         }
+        // The condition is renamed with its block, in `fold_block`.
+        Stmt::While { cond_block, cond, body } => {
+            Stmt::While { cond_block: cond_block.clone(), cond: *cond, body: body.clone() }
+        }
         Stmt::Check { cond, site, values } => Stmt::Check { cond: a(cond), site: *site, values: all(values) },
         Stmt::Output { pos, value } => Stmt::Output { pos: a(pos), value: a(value) },
         Stmt::Push(x) => Stmt::Push(a(x)),
@@ -264,6 +276,11 @@ fn uses(stmts: &[Stmt], used: &mut HashSet<VarId>) {
                 add(hi, used);
                 uses(body, used);
             }
+            Stmt::While { cond_block, cond, body } => {
+                uses(cond_block, used);
+                add(cond, used);
+                uses(body, used);
+            }
             Stmt::If { cond, then, otherwise } => {
                 add(cond, used);
                 uses(then, used);
@@ -302,6 +319,12 @@ fn remove_dead(f: &Function, stmts: &[Stmt], used: &HashSet<VarId>) -> Vec<Stmt>
                     out.push(Stmt::For { var: *var, lo: *lo, hi: *hi, reverse: *reverse, body });
                 }
             }
+            // A loop stays even with an empty body: it might not terminate.
+            Stmt::While { cond_block, cond, body } => out.push(Stmt::While {
+                cond_block: remove_dead(f, cond_block, used),
+                cond: *cond,
+                body: remove_dead(f, body, used),
+            }),
             Stmt::If { cond, then, otherwise } => {
                 let then = remove_dead(f, then, used);
                 let otherwise = remove_dead(f, otherwise, used);

@@ -97,7 +97,19 @@ impl Lowerer<'_> {
                     l.pop_scope();
                 });
             }
-            StmtKind::While { .. } => self.error(errors::not_supported(s.span, "`while` loops")),
+            StmtKind::While { cond, body } => {
+                // The condition is computed afresh before every iteration.
+                self.open();
+                let c = self.expr(cond);
+                let c = self.truth(c, cond.span);
+                let cond_block = self.close();
+                self.open();
+                self.push_scope();
+                self.lower_body(body);
+                self.pop_scope();
+                let body = self.close();
+                self.emit(Stmt::While { cond_block, cond: c, body });
+            }
             StmtKind::If { cond, then, otherwise } => {
                 let c = self.expr(cond);
                 let c = self.truth(c, cond.span);
