@@ -381,6 +381,10 @@ pub enum Stmt {
         then: Vec<Stmt>,
         otherwise: Vec<Stmt>,
     },
+    /// Leave the innermost loop / go on with its next iteration. Only in functions that are not
+    /// differentiated (sema refuses them where the log density is computed).
+    Break,
+    Continue,
     /// `while (cond) body`: `cond_block` computes `cond` before every iteration.
     While {
         cond_block: Vec<Stmt>,

@@ -547,6 +547,7 @@ impl Ad {
                 }
             }
             Stmt::Check { .. } | Stmt::Output { .. } | Stmt::Store { .. } => {}
+            Stmt::Break | Stmt::Continue => panic!("compiler bug: break/continue reached AD; sema refuses them there"),
             Stmt::Accum { .. } | Stmt::AccumAll { .. } | Stmt::Kernel { .. } | Stmt::Push(_) | Stmt::Pop(_) => {
                 panic!("compiler bug: AD input contains statements only AD produces")
             }

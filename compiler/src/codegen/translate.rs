@@ -47,6 +47,8 @@ pub struct Translator<'a> {
     fail: Block,
     /// How many loops enclose the statement being translated.
     loop_depth: usize,
+    /// For each enclosing loop: where `continue` and `break` jump.
+    loop_targets: Vec<(Block, Block)>,
 }
 
 impl<'a> Translator<'a> {
@@ -94,6 +96,7 @@ impl<'a> Translator<'a> {
             target,
             fail,
             loop_depth: 0,
+            loop_targets: Vec::new(),
         };
         // Inputs: theta, then (in a gradient function) the gradient buffer.
         for (i, v) in func.params.iter().enumerate() {
@@ -370,6 +373,13 @@ impl<'a> Translator<'a> {
                 self.b.ins().stack_store(types::I64, sum, self.target, 0);
             }
             Stmt::For { var, lo, hi, reverse, body } => self.translate_for(*var, *lo, *hi, *reverse, body),
+            Stmt::Break | Stmt::Continue => {
+                let (next, exit) = *self.loop_targets.last().expect("sema allows break/continue only in loops");
+                self.b.ins().jump(if matches!(s, Stmt::Break) { exit } else { next }, &[]);
+                // Whatever follows in this block is unreachable; it still needs a block.
+                let dead = self.b.create_block();
+                self.b.switch_to_block(dead);
+            }
             Stmt::While { cond_block, cond, body } => {
                 let header = self.b.create_block();
                 let body_block = self.b.create_block();
@@ -381,7 +391,9 @@ impl<'a> Translator<'a> {
                 let c = self.scalar(*cond);
                 self.b.ins().brif(c, body_block, &[], exit, &[]);
                 self.b.switch_to_block(body_block);
+                self.loop_targets.push((header, exit));
                 self.translate_block(body);
+                self.loop_targets.pop();
                 self.loop_depth -= 1;
                 self.b.ins().jump(header, &[]);
                 self.b.switch_to_block(exit);
@@ -511,9 +523,15 @@ impl<'a> Translator<'a> {
         let more = self.b.ins().icmp(cc, i, end);
         self.b.ins().brif(more, body_block, &[], exit, &[]);
         self.b.switch_to_block(body_block);
+        // `continue` goes to the latch, which steps the index.
+        let latch = self.b.create_block();
         self.loop_depth += 1;
+        self.loop_targets.push((latch, exit));
         self.translate_block(body);
+        self.loop_targets.pop();
         self.loop_depth -= 1;
+        self.b.ins().jump(latch, &[]);
+        self.b.switch_to_block(latch);
         let i = self.scalar(Atom::Var(var));
         let next = self.b.ins().iadd_imm_s(i, if reverse { -1 } else { 1 });
         self.define_scalar(var, next);

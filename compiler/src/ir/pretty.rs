@@ -128,6 +128,8 @@ impl Printer<'_> {
                 }
                 self.line(depth, "}");
             }
+            Stmt::Break => self.line(depth, "break"),
+            Stmt::Continue => self.line(depth, "continue"),
             Stmt::While { cond_block, cond, body } => {
                 self.line(depth, "while {");
                 self.block(depth + 1, cond_block);

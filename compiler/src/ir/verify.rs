@@ -76,6 +76,7 @@ fn walk(func: &Function, stmts: &[Stmt], defined: &mut HashSet<u32>, bound_once:
                 walk(func, then, defined, bound_once);
                 walk(func, otherwise, defined, bound_once);
             }
+            Stmt::Break | Stmt::Continue => {}
             Stmt::While { cond_block, cond, body } => {
                 walk(func, cond_block, defined, bound_once);
                 use_atom(cond, defined);

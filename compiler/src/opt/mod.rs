@@ -229,6 +229,8 @@ fn rename(s: &Stmt, subst: &HashMap<VarId, Atom>) -> Stmt {
         Stmt::Output { pos, value } => Stmt::Output { pos: a(pos), value: a(value) },
         Stmt::Push(x) => Stmt::Push(a(x)),
         Stmt::Pop(x) => Stmt::Pop(*x),
+        Stmt::Break => Stmt::Break,
+        Stmt::Continue => Stmt::Continue,
         Stmt::Store { slot, var } => Stmt::Store { slot: *slot, var: v(var) },
     }
 }
@@ -294,7 +296,7 @@ fn uses(stmts: &[Stmt], used: &mut HashSet<VarId>) {
                 add(pos, used);
                 add(value, used);
             }
-            Stmt::Pop(_) => {}
+            Stmt::Pop(_) | Stmt::Break | Stmt::Continue => {}
             Stmt::Store { var, .. } => {
                 used.insert(*var);
             }

@@ -84,6 +84,11 @@ pub fn sampling_outside_model(span: Span, block: &str) -> Diagnostic {
         .with_hint("move this statement to the model block")
 }
 
+pub fn outside_loop(span: Span, word: &str) -> Diagnostic {
+    Diagnostic::error("E1020", span, format!("`{word}` outside a loop"))
+        .with_label(format!("`{word}` can only appear inside `for` or `while`"))
+}
+
 pub fn not_supported(span: Span, what: &str) -> Diagnostic {
     Diagnostic::error("E1099", span, format!("not supported yet: {what}"))
         .with_label("vppl cannot compile this construct yet")

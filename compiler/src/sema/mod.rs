@@ -201,6 +201,8 @@ pub(crate) struct Lowerer<'a> {
     /// recursion).
     functions: HashMap<String, Vec<ast::FunDef>>,
     inline_stack: Vec<String>,
+    /// How many user loops enclose the statement being lowered (for `break`/`continue`).
+    loop_nesting: usize,
 }
 
 fn lower(program: &ast::Program, mode: Mode, info: &ModelInfo, diags: &mut Vec<Diagnostic>) -> Function {
@@ -224,6 +226,7 @@ fn lower(program: &ast::Program, mode: Mode, info: &ModelInfo, diags: &mut Vec<D
         theta: None,
         functions: Lowerer::collect_functions(program),
         inline_stack: Vec::new(),
+        loop_nesting: 0,
     };
     if matches!(mode, Mode::LogDensity { .. } | Mode::WriteArray) {
         let theta = l.f.new_var(Some("theta".into()), Ty::VECTOR, VarKind::Input);

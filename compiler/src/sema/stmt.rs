@@ -3,7 +3,7 @@
 use grammar::ast::{self, AssignOp, BinOp, BlockKind, StmtKind};
 
 use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Prim, Stmt, Ty, VarKind};
-use crate::sema::{Binding, Lowerer, Val, decl_ty, errors};
+use crate::sema::{Binding, Lowerer, Mode, Val, decl_ty, errors};
 
 impl Lowerer<'_> {
     pub(crate) fn lower_stmts(&mut self, stmts: &[ast::Stmt]) {
@@ -70,7 +70,9 @@ impl Lowerer<'_> {
                     Binding { var: loop_var, ty: Ty::INT, data: true, origin: None, assignable: false, span: var.span },
                 );
                 self.open();
+                self.loop_nesting += 1;
                 self.lower_body(body);
+                self.loop_nesting -= 1;
                 let inner = self.close();
                 self.pop_scope();
                 self.emit(Stmt::For { var: loop_var, lo: lo_atom, hi: hi_atom, reverse: false, body: inner });
@@ -105,7 +107,9 @@ impl Lowerer<'_> {
                 let cond_block = self.close();
                 self.open();
                 self.push_scope();
+                self.loop_nesting += 1;
                 self.lower_body(body);
+                self.loop_nesting -= 1;
                 self.pop_scope();
                 let body = self.close();
                 self.emit(Stmt::While { cond_block, cond: c, body });
@@ -132,7 +136,19 @@ impl Lowerer<'_> {
                 self.lower_stmts(stmts);
                 self.pop_scope();
             }
-            StmtKind::Break | StmtKind::Continue => self.error(errors::not_supported(s.span, "`break` and `continue`")),
+            StmtKind::Break | StmtKind::Continue => {
+                if self.loop_nesting == 0 {
+                    let word = if matches!(s.kind, StmtKind::Break) { "break" } else { "continue" };
+                    self.error(errors::outside_loop(s.span, word));
+                } else if matches!(self.mode, Mode::LogDensity { .. }) {
+                    self.error(errors::not_supported(
+                        s.span,
+                        "`break` and `continue` where the log density is computed (model, transformed parameters)",
+                    ));
+                } else {
+                    self.emit(if matches!(s.kind, StmtKind::Break) { Stmt::Break } else { Stmt::Continue });
+                }
+            }
             StmtKind::Return(_) => self.error(errors::not_supported(s.span, "`return` outside a function")),
             StmtKind::Print(args) => {
                 // Printing is not wired to the runtime yet; the arguments are still checked.
