@@ -7,7 +7,8 @@ For each run: `vppl run examples/peers/<m>/model.vppl --seed S [--algorithm mean
 process (parse + compile + fit + 1000 draws + writing), the summary JSON and the
 counts printed on stdout ("N gradient and M log density evaluations, T seconds").
 --threads 1 because every peer runs single-threaded; vppl's result does not
-depend on the thread count.  Writes bench/peers/vppl_runs.json (merged).
+depend on the thread count.  Writes bench/peers/vppl_runs.json (merged) and the full output of each run to
+bench/peers/logs/vppl/<m>_<variant>_<seed>.txt.
 """
 import json
 import re
@@ -21,6 +22,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 VPPL = REPO / "target" / "release" / "vppl"
 OUT = HERE / "vppl_runs.json"
+LOGS = HERE / "logs" / "vppl"
 MODELS = ["linreg", "logistic", "eight_schools_nc", "hier_poisson", "stochvol", "gmm"]
 SEEDS = [1, 2, 3]
 VARIANTS = {"default": [], "meanfield": ["--algorithm", "meanfield"]}
@@ -52,6 +54,8 @@ def main():
                 r = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
                 wall = time.perf_counter() - t0
                 key = f"{m}/{var}/{s}"
+                LOGS.mkdir(parents=True, exist_ok=True)
+                (LOGS / f"{m}_{var}_{s}.txt").write_text("$ " + " ".join(cmd[3:]) + "\n" + r.stdout + r.stderr)
                 if r.returncode != 0:
                     res["runs"][key] = {"error": (r.stderr or r.stdout)[-800:], "wall_s": wall,
                                         "cmd": " ".join(cmd[3:])}

@@ -1,4 +1,5 @@
 //! Built-in functions and distributions.
 
+pub mod catalog;
 pub mod linalg;
 pub mod special;

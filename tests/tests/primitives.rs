@@ -85,6 +85,19 @@ const CASES: &[(&str, &str)] = &[
     ),
     ("vector[3] y; matrix[3, 2] x; real a; vector[2] b; real<lower=0> s;", "normal_id_glm_lpdf(y | x, a, b, s)"),
     ("simplex[4] t; vector<lower=0>[4] a;", "dirichlet_lpdf(t | a)"),
+    (
+        "real<lower=0> mu; real<lower=0> phi; real eta;",
+        "neg_binomial_2_lpmf(3 | mu, phi) + neg_binomial_2_log_lpmf(2 | eta, phi)",
+    ),
+    (
+        "real<lower=0> y; real<lower=0> a; real<lower=0> s;",
+        "weibull_lpdf(y | a, s) + chi_square_lpdf(y | a) + inv_chi_square_lpdf(y | a) + scaled_inv_chi_square_lpdf(y | a, s) + rayleigh_lpdf(y | s)",
+    ),
+    (
+        "real y; real mu; real<lower=0> s;",
+        "logistic_lpdf(y | mu, s) + double_exponential_lpdf(y | mu, s) + gumbel_lpdf(y | mu, s)",
+    ),
+    ("real<lower=2> y; real<lower=0, upper=1> ym; real<lower=0> a;", "pareto_lpdf(y | ym, a)"),
     ("real<offset=1, multiplier=3> x; real<lower=-1, upper=x + 3> y;", "normal_lpdf(x | 0, 1) + normal_lpdf(y | 0, 1)"),
 ];
 

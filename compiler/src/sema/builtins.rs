@@ -67,6 +67,17 @@ enum Dist {
     BernoulliLogit,
     Binomial,
     BinomialLogit,
+    NegBinomial2,
+    NegBinomial2Log,
+    Weibull,
+    Logistic,
+    DoubleExponential,
+    ChiSquare,
+    InvChiSquare,
+    ScaledInvChiSquare,
+    Pareto,
+    Gumbel,
+    Rayleigh,
 }
 
 fn dist_by_name(name: &str) -> Option<Dist> {
@@ -87,6 +98,17 @@ fn dist_by_name(name: &str) -> Option<Dist> {
         "bernoulli_logit" => Dist::BernoulliLogit,
         "binomial" => Dist::Binomial,
         "binomial_logit" => Dist::BinomialLogit,
+        "neg_binomial_2" => Dist::NegBinomial2,
+        "neg_binomial_2_log" => Dist::NegBinomial2Log,
+        "weibull" => Dist::Weibull,
+        "logistic" => Dist::Logistic,
+        "double_exponential" => Dist::DoubleExponential,
+        "chi_square" => Dist::ChiSquare,
+        "inv_chi_square" => Dist::InvChiSquare,
+        "scaled_inv_chi_square" => Dist::ScaledInvChiSquare,
+        "pareto" => Dist::Pareto,
+        "gumbel" => Dist::Gumbel,
+        "rayleigh" => Dist::Rayleigh,
         _ => return None,
     })
 }
@@ -102,6 +124,14 @@ fn dist_arity(d: Dist) -> (usize, bool) {
         Dist::StudentT => (4, false),
         Dist::Poisson | Dist::PoissonLog | Dist::Bernoulli | Dist::BernoulliLogit => (2, true),
         Dist::Binomial | Dist::BinomialLogit => (3, true),
+        Dist::NegBinomial2 | Dist::NegBinomial2Log => (3, true),
+        Dist::Weibull
+        | Dist::Logistic
+        | Dist::DoubleExponential
+        | Dist::ScaledInvChiSquare
+        | Dist::Pareto
+        | Dist::Gumbel => (3, false),
+        Dist::ChiSquare | Dist::InvChiSquare | Dist::Rayleigh => (2, false),
     }
 }
 
@@ -133,6 +163,14 @@ fn dist_requirements(d: Dist) -> &'static [Req] {
         Dist::BernoulliLogit => &[NonNegInt, NotNan],
         Dist::Binomial => &[NonNegInt, NonNegInt, Prob],
         Dist::BinomialLogit => &[NonNegInt, NonNegInt, NotNan],
+        Dist::NegBinomial2 => &[NonNegInt, PositiveFinite, PositiveFinite],
+        Dist::NegBinomial2Log => &[NonNegInt, Finite, PositiveFinite],
+        Dist::Weibull => &[NonNegInt, PositiveFinite, PositiveFinite],
+        Dist::Logistic | Dist::DoubleExponential | Dist::Gumbel => &[Finite, Finite, PositiveFinite],
+        Dist::ChiSquare | Dist::InvChiSquare => &[NonNegInt, PositiveFinite],
+        Dist::ScaledInvChiSquare => &[NonNegInt, PositiveFinite, PositiveFinite],
+        Dist::Pareto => &[NotNan, PositiveFinite, PositiveFinite],
+        Dist::Rayleigh => &[NonNegInt, PositiveFinite],
     }
 }
 
@@ -314,6 +352,153 @@ impl Lowerer<'_> {
                 let nl = self.prim(Neg, &[l]);
                 vec![(0b11, nl)]
             }
+            // Γ(n+φ)/(Γ(n+1)Γ(φ)) (μ/(μ+φ))ⁿ (φ/(μ+φ))^φ; the _log form has μ = exp(η)
+            // and log(μ+φ) = log_sum_exp(η, log φ).
+            Dist::NegBinomial2 | Dist::NegBinomial2Log => {
+                let (n, m, phi) = (xs[0], xs[1], xs[2]);
+                let nphi = self.prim(Add, &[n, phi]);
+                let a = self.prim(Lgamma, &[nphi]);
+                let b = self.prim(Lgamma, &[phi]);
+                let norm = self.prim(Sub, &[a, b]);
+                let n1 = self.prim(Add, &[n, Atom::Real(1.0)]);
+                let lgn = self.prim(Lgamma, &[n1]);
+                let nlgn = self.prim(Neg, &[lgn]);
+                let log_mu = if d == Dist::NegBinomial2 { self.prim(Log, &[m]) } else { m };
+                let t_mu = self.prim(Mul, &[n, log_mu]);
+                let lphi = self.prim(Log, &[phi]);
+                let t_phi = self.prim(Mul, &[phi, lphi]);
+                let log_sum = if d == Dist::NegBinomial2 {
+                    let s = self.prim(Add, &[m, phi]);
+                    self.prim(Log, &[s])
+                } else {
+                    self.log_sum_exp2(m, lphi)
+                };
+                let t = self.prim(Mul, &[nphi, log_sum]);
+                let nt = self.prim(Neg, &[t]);
+                vec![(0b101, norm), (0b001, nlgn), (0b011, t_mu), (0b100, t_phi), (0b111, nt)]
+            }
+            // log α + (α−1) log y − α log σ − (y/σ)^α
+            Dist::Weibull => {
+                let (y, alpha, sigma) = (xs[0], xs[1], xs[2]);
+                let la = self.prim(Log, &[alpha]);
+                let am1 = self.prim(Sub, &[alpha, Atom::Real(1.0)]);
+                let ly = self.prim(Log, &[y]);
+                let t1 = self.prim(Mul, &[am1, ly]);
+                let ls = self.prim(Log, &[sigma]);
+                let t2 = self.prim(Mul, &[alpha, ls]);
+                let nt2 = self.prim(Neg, &[t2]);
+                let r = self.prim(Div, &[y, sigma]);
+                let p = self.prim(Pow, &[r, alpha]);
+                let np = self.prim(Neg, &[p]);
+                vec![(0b010, la), (0b011, t1), (0b110, nt2), (0b111, np)]
+            }
+            // z = (y−μ)/σ: −z − 2 log1p(e^(−z)) − log σ
+            Dist::Logistic => {
+                let d0 = self.prim(Sub, &[xs[0], xs[1]]);
+                let z = self.prim(Div, &[d0, xs[2]]);
+                let nz = self.prim(Neg, &[z]);
+                let l = self.log1p_exp(nz, false);
+                let l2 = self.prim(Mul, &[Atom::Real(2.0), l]);
+                let t = self.prim(Sub, &[nz, l2]);
+                let ls = self.prim(Log, &[xs[2]]);
+                let nls = self.prim(Neg, &[ls]);
+                vec![(0b111, t), (0b100, nls)]
+            }
+            // −log 2 − log σ − |y−μ|/σ
+            Dist::DoubleExponential => {
+                let d0 = self.prim(Sub, &[xs[0], xs[1]]);
+                let a = self.prim(Fabs, &[d0]);
+                let r = self.prim(Div, &[a, xs[2]]);
+                let nr = self.prim(Neg, &[r]);
+                let ls = self.prim(Log, &[xs[2]]);
+                let nls = self.prim(Neg, &[ls]);
+                vec![(0b111, nr), (0b100, nls), (0, Atom::Real(-std::f64::consts::LN_2))]
+            }
+            // −(ν/2) log 2 − lgamma(ν/2) + (ν/2 − 1) log y − y/2 (inverse: −(ν/2+1) log y − 1/(2y))
+            Dist::ChiSquare | Dist::InvChiSquare => {
+                let (y, nu) = (xs[0], xs[1]);
+                let h = self.prim(Mul, &[Atom::Real(0.5), nu]);
+                let lg = self.prim(Lgamma, &[h]);
+                let hl2 = self.prim(Mul, &[h, Atom::Real(std::f64::consts::LN_2)]);
+                let s = self.prim(Add, &[hl2, lg]);
+                let norm = self.prim(Neg, &[s]);
+                let ly = self.prim(Log, &[y]);
+                let (coef, tail) = if d == Dist::ChiSquare {
+                    let c = self.prim(Sub, &[h, Atom::Real(1.0)]);
+                    let t = self.prim(Mul, &[Atom::Real(-0.5), y]);
+                    (c, t)
+                } else {
+                    let c0 = self.prim(Add, &[h, Atom::Real(1.0)]);
+                    let c = self.prim(Neg, &[c0]);
+                    let inv = self.prim(Div, &[Atom::Real(-0.5), y]);
+                    (c, inv)
+                };
+                let t = self.prim(Mul, &[coef, ly]);
+                vec![(0b10, norm), (0b11, t), (0b01, tail)]
+            }
+            // (ν/2) log(ν/2) − lgamma(ν/2) + ν log s − (ν/2+1) log y − ν s²/(2y)
+            Dist::ScaledInvChiSquare => {
+                let (y, nu, s0) = (xs[0], xs[1], xs[2]);
+                let h = self.prim(Mul, &[Atom::Real(0.5), nu]);
+                let lh = self.prim(Log, &[h]);
+                let a = self.prim(Mul, &[h, lh]);
+                let lg = self.prim(Lgamma, &[h]);
+                let norm = self.prim(Sub, &[a, lg]);
+                let ls = self.prim(Log, &[s0]);
+                let t_s = self.prim(Mul, &[nu, ls]);
+                let h1 = self.prim(Add, &[h, Atom::Real(1.0)]);
+                let ly = self.prim(Log, &[y]);
+                let t_y = self.prim(Mul, &[h1, ly]);
+                let nt_y = self.prim(Neg, &[t_y]);
+                let s2 = self.prim(Mul, &[s0, s0]);
+                let num = self.prim(Mul, &[h, s2]);
+                let r = self.prim(Div, &[num, y]);
+                let nr = self.prim(Neg, &[r]);
+                vec![(0b010, norm), (0b110, t_s), (0b011, nt_y), (0b111, nr)]
+            }
+            // log α + α log y_min − (α+1) log y, for y ≥ y_min (else −∞)
+            Dist::Pareto => {
+                let (y, ymin, alpha) = (xs[0], xs[1], xs[2]);
+                let la = self.prim(Log, &[alpha]);
+                let lm = self.prim(Log, &[ymin]);
+                let t1 = self.prim(Mul, &[alpha, lm]);
+                let a1 = self.prim(Add, &[alpha, Atom::Real(1.0)]);
+                let ly = self.prim(Log, &[y]);
+                let t2 = self.prim(Mul, &[a1, ly]);
+                let nt2 = self.prim(Neg, &[t2]);
+                let below = self.prim(Lt, &[y, ymin]);
+                let var = self.f.new_var(None, Ty::REAL, VarKind::Mutable);
+                self.emit(Stmt::Decl { var, dims: vec![] });
+                self.if_(
+                    below,
+                    |l| l.emit(Stmt::Assign { var, indices: vec![], value: Atom::Real(f64::NEG_INFINITY) }),
+                    |l| l.emit(Stmt::Assign { var, indices: vec![], value: Atom::Real(0.0) }),
+                );
+                let support = self.let_(Ty::REAL, Expr::Atom(Atom::Var(var)));
+                vec![(0b100, la), (0b110, t1), (0b101, nt2), (0b011, support)]
+            }
+            // z = (y−μ)/β: −log β − z − e^(−z)
+            Dist::Gumbel => {
+                let d0 = self.prim(Sub, &[xs[0], xs[1]]);
+                let z = self.prim(Div, &[d0, xs[2]]);
+                let nz = self.prim(Neg, &[z]);
+                let e = self.prim(Exp, &[nz]);
+                let t = self.prim(Sub, &[nz, e]);
+                let lb = self.prim(Log, &[xs[2]]);
+                let nlb = self.prim(Neg, &[lb]);
+                vec![(0b111, t), (0b100, nlb)]
+            }
+            // log y − 2 log σ − y²/(2σ²)
+            Dist::Rayleigh => {
+                let (y, sigma) = (xs[0], xs[1]);
+                let ly = self.prim(Log, &[y]);
+                let ls = self.prim(Log, &[sigma]);
+                let t = self.prim(Mul, &[Atom::Real(-2.0), ls]);
+                let r = self.prim(Div, &[y, sigma]);
+                let r2 = self.prim(Mul, &[r, r]);
+                let q = self.prim(Mul, &[Atom::Real(-0.5), r2]);
+                vec![(0b01, ly), (0b10, t), (0b11, q)]
+            }
             Dist::Binomial | Dist::BinomialLogit => {
                 let (n, big_n, p) = (xs[0], xs[1], xs[2]);
                 let (lp, l1mp) = if d == Dist::Binomial {
@@ -437,6 +622,7 @@ impl Lowerer<'_> {
         // A probability mass function's variate (and binomial's number of trials) is an int.
         let int_args = match d {
             Dist::Binomial | Dist::BinomialLogit => 2,
+            Dist::NegBinomial2 | Dist::NegBinomial2Log => 1,
             _ => usize::from(int_variate),
         };
         if let Some((k, _)) = types.iter().enumerate().take(int_args).find(|(_, t)| t.elem != Elem::Int) {
@@ -1277,6 +1463,17 @@ const DIST_NAMES: &[&str] = &[
     "binomial",
     "binomial_logit",
     "dirichlet",
+    "neg_binomial_2",
+    "neg_binomial_2_log",
+    "weibull",
+    "logistic",
+    "double_exponential",
+    "chi_square",
+    "inv_chi_square",
+    "scaled_inv_chi_square",
+    "pareto",
+    "gumbel",
+    "rayleigh",
     "multi_normal",
     "multi_normal_cholesky",
 ];
