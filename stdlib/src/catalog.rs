@@ -86,7 +86,10 @@ impl BaseType {
     }
 
     pub fn is_complex(self) -> bool {
-        matches!(self, BaseType::Complex | BaseType::ComplexVector | BaseType::ComplexRowVector | BaseType::ComplexMatrix)
+        matches!(
+            self,
+            BaseType::Complex | BaseType::ComplexVector | BaseType::ComplexRowVector | BaseType::ComplexMatrix
+        )
     }
 
     /// `int`, `real` or `complex`.
@@ -333,7 +336,8 @@ pub enum Pattern {
     AnyArray,
 }
 
-const DEEP_BASES: [BaseType; 5] = [BaseType::Int, BaseType::Real, BaseType::Vector, BaseType::RowVector, BaseType::Matrix];
+const DEEP_BASES: [BaseType; 5] =
+    [BaseType::Int, BaseType::Real, BaseType::Vector, BaseType::RowVector, BaseType::Matrix];
 const DEEP_COMPLEX_BASES: [BaseType; 4] =
     [BaseType::Complex, BaseType::ComplexVector, BaseType::ComplexRowVector, BaseType::ComplexMatrix];
 
@@ -469,12 +473,8 @@ impl Family {
             Shape::Product => {
                 let mut combos: Vec<Vec<ArgType>> = vec![vec![]];
                 for p in &self.params {
-                    let choices: Vec<ArgType> = p
-                        .pattern
-                        .expand()
-                        .into_iter()
-                        .map(|t| if p.data_only { t.data() } else { t })
-                        .collect();
+                    let choices: Vec<ArgType> =
+                        p.pattern.expand().into_iter().map(|t| if p.data_only { t.data() } else { t }).collect();
                     combos = combos
                         .into_iter()
                         .flat_map(|c| {
@@ -496,9 +496,9 @@ impl Family {
                                 ReturnType::Type(first.expect("R needs an argument").map_base(BaseType::ints_to_real))
                             }
                             RetRule::SameAsFirst => ReturnType::Type(first.expect("T needs an argument")),
-                            RetRule::ComplexToReals => {
-                                ReturnType::Type(first.expect("R needs an argument").map_base(BaseType::complex_to_real))
-                            }
+                            RetRule::ComplexToReals => ReturnType::Type(
+                                first.expect("R needs an argument").map_base(BaseType::complex_to_real),
+                            ),
                             RetRule::Rng(b) => {
                                 let one = ArgType::new(*b, 0);
                                 ReturnType::Type(if args.iter().all(|a| a.is_primitive()) { one } else { one.array(1) })
@@ -540,6 +540,9 @@ impl fmt::Display for Family {
     }
 }
 
+/// The scalar types, the container types and the return type's base of a binary family.
+type BinaryFamily = (Vec<ArgType>, Vec<ArgType>, fn(BaseType) -> BaseType);
+
 fn binary_expansion(kind: BinaryKind) -> Vec<(Vec<ArgType>, ReturnType)> {
     use BaseType::*;
     let t = ArgType::new;
@@ -551,17 +554,15 @@ fn binary_expansion(kind: BinaryKind) -> Vec<(Vec<ArgType>, ReturnType)> {
     };
     match kind {
         BinaryKind::IntsReals | BinaryKind::RealReal | BinaryKind::ComplexComplex | BinaryKind::RealsToComplex => {
-            let (scalars, containers, ret): (Vec<ArgType>, Vec<ArgType>, fn(BaseType) -> BaseType) = match kind {
+            let (scalars, containers, ret): BinaryFamily = match kind {
                 BinaryKind::IntsReals => (
                     vec![t(Int, 0), t(Real, 0)],
                     vec![t(Int, 1), t(Real, 1), t(Vector, 0), t(RowVector, 0), t(Matrix, 0)],
                     BaseType::ints_to_real,
                 ),
-                BinaryKind::RealReal => (
-                    vec![t(Real, 0)],
-                    vec![t(Real, 1), t(Vector, 0), t(RowVector, 0), t(Matrix, 0)],
-                    |b| b,
-                ),
+                BinaryKind::RealReal => {
+                    (vec![t(Real, 0)], vec![t(Real, 1), t(Vector, 0), t(RowVector, 0), t(Matrix, 0)], |b| b)
+                }
                 BinaryKind::ComplexComplex => (
                     vec![t(Complex, 0)],
                     vec![t(Complex, 1), t(ComplexVector, 0), t(ComplexRowVector, 0), t(ComplexMatrix, 0)],
@@ -833,8 +834,17 @@ fn arr(dims: u8, t: &str) -> String {
     if dims == 0 { t.to_string() } else { format!("array[{}] {t}", ",".repeat(dims as usize - 1)) }
 }
 
-const BARE: [&str; 9] =
-    ["int", "real", "complex", "vector", "row_vector", "matrix", "complex_vector", "complex_row_vector", "complex_matrix"];
+const BARE: [&str; 9] = [
+    "int",
+    "real",
+    "complex",
+    "vector",
+    "row_vector",
+    "matrix",
+    "complex_vector",
+    "complex_row_vector",
+    "complex_matrix",
+];
 const CONTAINERS: [&str; 6] =
     ["vector", "row_vector", "matrix", "complex_vector", "complex_row_vector", "complex_matrix"];
 
@@ -1049,12 +1059,57 @@ fn scalar_functions(t: &mut Table) {
         "R",
         "T",
         &[
-            "acos", "acosh", "asin", "asinh", "atan", "atanh", "cbrt", "ceil", "cos", "cosh", "digamma", "erf",
-            "erfc", "exp", "exp2", "expm1", "floor", "inv", "inv_cloglog", "inv_erfc", "inv_logit", "inv_Phi",
-            "inv_sqrt", "inv_square", "lambert_w0", "lambert_wm1", "lgamma", "log", "log10", "log1m", "log1m_exp",
-            "log1m_inv_logit", "log1p", "log1p_exp", "log2", "log_inv_logit", "logit", "Phi", "Phi_approx",
-            "round", "sin", "sinh", "sqrt", "square", "std_normal_qf", "std_normal_log_qf", "tan", "tanh",
-            "tgamma", "trunc", "trigamma",
+            "acos",
+            "acosh",
+            "asin",
+            "asinh",
+            "atan",
+            "atanh",
+            "cbrt",
+            "ceil",
+            "cos",
+            "cosh",
+            "digamma",
+            "erf",
+            "erfc",
+            "exp",
+            "exp2",
+            "expm1",
+            "floor",
+            "inv",
+            "inv_cloglog",
+            "inv_erfc",
+            "inv_logit",
+            "inv_Phi",
+            "inv_sqrt",
+            "inv_square",
+            "lambert_w0",
+            "lambert_wm1",
+            "lgamma",
+            "log",
+            "log10",
+            "log1m",
+            "log1m_exp",
+            "log1m_inv_logit",
+            "log1p",
+            "log1p_exp",
+            "log2",
+            "log_inv_logit",
+            "logit",
+            "Phi",
+            "Phi_approx",
+            "round",
+            "sin",
+            "sinh",
+            "sqrt",
+            "square",
+            "std_normal_qf",
+            "std_normal_log_qf",
+            "tan",
+            "tanh",
+            "tgamma",
+            "trunc",
+            "trigamma",
         ],
     );
     t.unary("T", "T", &["abs", "minus"]);
@@ -1064,8 +1119,8 @@ fn scalar_functions(t: &mut Table) {
     t.adds(&["int is_inf(real x)", "int is_nan(real x)"]);
     // Complex scalar overloads of the real functions.
     for n in [
-        "acos", "acosh", "asin", "asinh", "atan", "atanh", "cos", "cosh", "exp", "log", "log10", "sin", "sinh",
-        "sqrt", "tan", "tanh", "proj",
+        "acos", "acosh", "asin", "asinh", "atan", "atanh", "cos", "cosh", "exp", "log", "log10", "sin", "sinh", "sqrt",
+        "tan", "tanh", "proj",
     ] {
         t.add_string(format!("complex {n}(complex z)"));
     }
@@ -1073,8 +1128,17 @@ fn scalar_functions(t: &mut Table) {
     t.adds(&["complex to_complex()", "complex to_complex(real re)"]);
     t.binary(BinaryKind::RealsToComplex, &["to_complex"]);
     // Constants.
-    for n in ["e", "pi", "sqrt2", "log2", "log10", "not_a_number", "positive_infinity", "negative_infinity", "machine_precision"]
-    {
+    for n in [
+        "e",
+        "pi",
+        "sqrt2",
+        "log2",
+        "log10",
+        "not_a_number",
+        "positive_infinity",
+        "negative_infinity",
+        "machine_precision",
+    ] {
         t.add_string(format!("real {n}()"));
     }
     t.add("real target()");
@@ -1082,9 +1146,23 @@ fn scalar_functions(t: &mut Table) {
     t.binary(
         BinaryKind::IntsReals,
         &[
-            "atan2", "beta", "fdim", "fmax", "fmin", "fmod", "hypot", "lbeta", "lchoose", "lmultiply",
-            "log_diff_exp", "log_falling_factorial", "log_inv_logit_diff", "log_modified_bessel_first_kind",
-            "log_rising_factorial", "log_sum_exp", "pow",
+            "atan2",
+            "beta",
+            "fdim",
+            "fmax",
+            "fmin",
+            "fmod",
+            "hypot",
+            "lbeta",
+            "lchoose",
+            "lmultiply",
+            "log_diff_exp",
+            "log_falling_factorial",
+            "log_inv_logit_diff",
+            "log_modified_bessel_first_kind",
+            "log_rising_factorial",
+            "log_sum_exp",
+            "pow",
         ],
     );
     t.binary(BinaryKind::ComplexComplex, &["pow"]);
@@ -1092,7 +1170,11 @@ fn scalar_functions(t: &mut Table) {
     t.binary(
         BinaryKind::IntReal,
         &[
-            "bessel_first_kind", "bessel_second_kind", "binary_log_loss", "lmgamma", "modified_bessel_first_kind",
+            "bessel_first_kind",
+            "bessel_second_kind",
+            "binary_log_loss",
+            "lmgamma",
+            "modified_bessel_first_kind",
             "modified_bessel_second_kind",
         ],
     );
@@ -1237,12 +1319,23 @@ fn container_functions(t: &mut Table) {
         t.each(&["array[] int", "array[] real", "vector", "row_vector"], &format!("array[] int {n}($ v)"));
     }
     t.each(
-        &["array[] int", "array[] real", "vector", "row_vector", "array[] complex", "complex_vector", "complex_row_vector"],
+        &[
+            "array[] int",
+            "array[] real",
+            "vector",
+            "row_vector",
+            "array[] complex",
+            "complex_vector",
+            "complex_row_vector",
+        ],
         "$ cumulative_sum($ x)",
     );
     t.each(&["vector", "row_vector", "complex_vector", "complex_row_vector"], "$ reverse($ x)");
     // Conversions.
-    for (m, v, r, s) in [("matrix", "vector", "row_vector", "real"), ("complex_matrix", "complex_vector", "complex_row_vector", "complex")] {
+    for (m, v, r, s) in [
+        ("matrix", "vector", "row_vector", "real"),
+        ("complex_matrix", "complex_vector", "complex_row_vector", "complex"),
+    ] {
         for x in [m, v, r] {
             t.add_string(format!("{v} to_vector({x} x)"));
             t.add_string(format!("{r} to_row_vector({x} x)"));
@@ -1273,7 +1366,10 @@ fn container_functions(t: &mut Table) {
 }
 
 fn matrix_functions(t: &mut Table) {
-    let real_and_complex = [("real", "vector", "row_vector", "matrix"), ("complex", "complex_vector", "complex_row_vector", "complex_matrix")];
+    let real_and_complex = [
+        ("real", "vector", "row_vector", "matrix"),
+        ("complex", "complex_vector", "complex_row_vector", "complex_matrix"),
+    ];
     // Arithmetic written as functions.
     for n in ["add", "subtract", "elt_multiply", "elt_divide"] {
         t.each(&BARE, &format!("$ {n}($ x, $ y)"));
@@ -1303,7 +1399,10 @@ fn matrix_functions(t: &mut Table) {
         t.add_string(format!("{r} multiply({r} x, {m} y)"));
         t.add_string(format!("{m} multiply({m} x, {m} y)"));
     }
-    t.each(&["vector", "row_vector", "matrix", "complex_vector", "complex_row_vector", "complex_matrix"], "$ transpose($ x)");
+    t.each(
+        &["vector", "row_vector", "matrix", "complex_vector", "complex_row_vector", "complex_matrix"],
+        "$ transpose($ x)",
+    );
     // Dot products and norms.
     for (s, v, r, m) in real_and_complex {
         for a in [v, r] {
@@ -1464,7 +1563,9 @@ fn matrix_functions(t: &mut Table) {
         t.add_string(format!("matrix {n}(array[] vector x, real sigma, real length_scale)"));
         t.add_string(format!("matrix {n}(array[] vector x1, array[] vector x2, real sigma, real length_scale)"));
         t.add_string(format!("matrix {n}(array[] vector x, real sigma, array[] real length_scale)"));
-        t.add_string(format!("matrix {n}(array[] vector x1, array[] vector x2, real sigma, array[] real length_scale)"));
+        t.add_string(format!(
+            "matrix {n}(array[] vector x1, array[] vector x2, real sigma, array[] real length_scale)"
+        ));
     }
     t.adds(&[
         "matrix gp_dot_prod_cov(array[] real x, real sigma)",
@@ -1500,7 +1601,9 @@ fn higher_order_functions(t: &mut Table) {
         "array[] vector ode_adjoint_tol_ctl(function ode, vector initial_state, real initial_time, array[] real times, data real rel_tol_forward, data vector abs_tol_forward, data real rel_tol_backward, data vector abs_tol_backward, data real rel_tol_quadrature, data real abs_tol_quadrature, data int max_num_steps, data int num_steps_between_checkpoints, data int interpolation_polynomial, data int solver_forward, data int solver_backward, ...)",
     ]);
     for n in ["ode_rk45", "ode_ckrk", "ode_adams", "ode_bdf"] {
-        t.add_string(format!("array[] vector {n}(function ode, vector initial_state, real initial_time, array[] real times, ...)"));
+        t.add_string(format!(
+            "array[] vector {n}(function ode, vector initial_state, real initial_time, array[] real times, ...)"
+        ));
         t.add_string(format!(
             "array[] vector {n}_tol(function ode, vector initial_state, real initial_time, array[] real times, data real rel_tol, data real abs_tol, data int max_num_steps, ...)"
         ));
@@ -1518,23 +1621,102 @@ fn higher_order_functions(t: &mut Table) {
 
 /// `unary_real` and the one-argument real functions of `call()`: element-wise over any shape.
 const VPPL_ELEMENTWISE: &[&str] = &[
-    "log", "exp", "sqrt", "log1p", "expm1", "inv_logit", "log_inv_logit", "log1m_inv_logit", "log1p_exp", "log1m_exp",
-    "lgamma", "digamma", "trigamma", "abs", "Phi", "inv_Phi", "erf", "erfc", "sin", "cos", "tan", "tanh", "atan",
-    "floor", "ceil", "round", "square", "log10", "log2", "log1m", "inv", "inv_sqrt", "inv_square", "logit",
+    "log",
+    "exp",
+    "sqrt",
+    "log1p",
+    "expm1",
+    "inv_logit",
+    "log_inv_logit",
+    "log1m_inv_logit",
+    "log1p_exp",
+    "log1m_exp",
+    "lgamma",
+    "digamma",
+    "trigamma",
+    "abs",
+    "Phi",
+    "inv_Phi",
+    "erf",
+    "erfc",
+    "sin",
+    "cos",
+    "tan",
+    "tanh",
+    "atan",
+    "floor",
+    "ceil",
+    "round",
+    "square",
+    "log10",
+    "log2",
+    "log1m",
+    "inv",
+    "inv_sqrt",
+    "inv_square",
+    "logit",
 ];
-const VPPL_CONSTANTS: &[&str] =
-    &["pi", "e", "sqrt2", "log2", "log10", "not_a_number", "positive_infinity", "negative_infinity", "machine_precision"];
+const VPPL_CONSTANTS: &[&str] = &[
+    "pi",
+    "e",
+    "sqrt2",
+    "log2",
+    "log10",
+    "not_a_number",
+    "positive_infinity",
+    "negative_infinity",
+    "machine_precision",
+];
 const VPPL_BINARY_SCALAR: &[&str] = &["pow", "fmin", "fmax", "log_diff_exp", "lbeta", "lchoose", "fdim", "hypot"];
 /// `DIST_NAMES`: their `_lpdf`/`_lpmf`/`_lupdf`/`_lupmf` and `~`.
 const VPPL_DENSITIES: &[&str] = &[
-    "normal", "std_normal", "cauchy", "student_t", "exponential", "gamma", "inv_gamma", "beta", "lognormal", "uniform",
-    "poisson", "poisson_log", "bernoulli", "bernoulli_logit", "binomial", "binomial_logit", "dirichlet",
-    "multi_normal", "multi_normal_cholesky",
+    "normal",
+    "std_normal",
+    "cauchy",
+    "student_t",
+    "exponential",
+    "gamma",
+    "inv_gamma",
+    "beta",
+    "lognormal",
+    "uniform",
+    "poisson",
+    "poisson_log",
+    "bernoulli",
+    "bernoulli_logit",
+    "binomial",
+    "binomial_logit",
+    "dirichlet",
+    "neg_binomial_2",
+    "neg_binomial_2_log",
+    "weibull",
+    "logistic",
+    "double_exponential",
+    "chi_square",
+    "inv_chi_square",
+    "scaled_inv_chi_square",
+    "pareto",
+    "gumbel",
+    "rayleigh",
+    "multi_normal",
+    "multi_normal_cholesky",
 ];
 /// `RngDist`.
 const VPPL_RNGS: &[&str] = &[
-    "normal", "uniform", "exponential", "gamma", "inv_gamma", "beta", "lognormal", "cauchy", "student_t", "poisson",
-    "poisson_log", "bernoulli", "bernoulli_logit", "binomial",
+    "normal",
+    "uniform",
+    "exponential",
+    "gamma",
+    "inv_gamma",
+    "beta",
+    "lognormal",
+    "cauchy",
+    "student_t",
+    "poisson",
+    "poisson_log",
+    "bernoulli",
+    "bernoulli_logit",
+    "binomial",
 ];
 
 /// Whether vppl's lowering (`Lowerer::call` and its helpers) accepts this concrete signature.
@@ -1694,6 +1876,7 @@ fn build_catalog() -> Catalog {
             has_rng: has("rng"),
         });
     }
+    distributions.sort_by_key(|d| d.name);
     Catalog { families, signatures, by_name, families_by_name, names, distributions }
 }
 

@@ -86,6 +86,14 @@ const CASES: &[(&str, &str)] = &[
     ("vector[3] y; matrix[3, 2] x; real a; vector[2] b; real<lower=0> s;", "normal_id_glm_lpdf(y | x, a, b, s)"),
     ("simplex[4] t; vector<lower=0>[4] a;", "dirichlet_lpdf(t | a)"),
     (
+        "cholesky_factor_corr[4] L; real<lower=0> eta;",
+        "lkj_corr_cholesky_lpdf(L | eta) + sum(multiply_lower_tri_self_transpose(L))",
+    ),
+    (
+        "cholesky_factor_corr[3] L; vector<lower=0>[3] s; vector[3] y;",
+        "multi_normal_cholesky_lpdf(y | rep_vector(0, 3), diag_pre_multiply(s, L)) + sum(diag_post_multiply(L, s))",
+    ),
+    (
         "real<lower=0> mu; real<lower=0> phi; real eta;",
         "neg_binomial_2_lpmf(3 | mu, phi) + neg_binomial_2_log_lpmf(2 | eta, phi)",
     ),

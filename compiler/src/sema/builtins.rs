@@ -595,6 +595,9 @@ impl Lowerer<'_> {
         if name == "dirichlet" {
             return self.dirichlet(vals, span, propto);
         }
+        if name == "lkj_corr_cholesky" {
+            return self.lkj_corr_cholesky(vals, span, propto);
+        }
         // A user-defined density: `y ~ foo(...)` calls `foo_lpdf` (or `foo_lpmf`).
         for user_suffix in ["_lpdf", "_lpmf"] {
             let full = format!("{name}{user_suffix}");
@@ -727,6 +730,72 @@ impl Lowerer<'_> {
             (_, Atom::Real(y)) if y == 0.0 => a,
             _ => self.prim(Prim::Add, &[a, b]),
         }
+    }
+
+    /// lkj_corr_cholesky(L | η) = Σ_{i=2..K} (K − i + 2η − 2) log L[i,i] + c(η, K), with
+    /// c(η, K) = (K−1) lgamma(η + (K−1)/2) − Σ_{k=1..K−1} (½ k log π + lgamma(η + (K−1−k)/2))
+    /// (Lewandowski, Kurowicka and Joe 2009, theorem 5; Stan's `do_lkj_constant`).
+    fn lkj_corr_cholesky(&mut self, vals: &[Val], span: Span, propto: bool) -> Option<Atom> {
+        if vals.len() != 2 || vals[0].ty != Ty::MATRIX || !vals[1].ty.is_scalar() {
+            let types: Vec<Ty> = vals.iter().map(|v| v.ty).collect();
+            if !types.contains(&Ty::ERROR) {
+                self.error(errors::wrong_arguments(span, "lkj_corr_cholesky_lpdf", &types, "(matrix L, real eta)"));
+            }
+            return None;
+        }
+        let (l_val, eta_val) = (vals[0], vals[1]);
+        let eta = self.to_real(eta_val);
+        self.check_requirement(Req::PositiveFinite, eta, "lkj_corr_cholesky", 1, span);
+        let k = self.dim(l_val.atom, 0);
+        let kr = self.to_real(Val { atom: k, ty: Ty::INT, data: true });
+        let Atom::Var(lv) = l_val.atom else { return None };
+        let mut total = Atom::Real(0.0);
+        if !propto || !(l_val.data && eta_val.data) {
+            let two_eta = self.prim(Prim::Mul, &[Atom::Real(2.0), eta]);
+            let shift = self.prim(Prim::Sub, &[kr, Atom::Real(2.0)]);
+            let base = self.prim(Prim::Add, &[two_eta, shift]);
+            let acc = self.reduce_range(Atom::Int(2), k, &mut |l, i| {
+                let d = l.let_(Ty::REAL, Expr::Load { base: lv, indices: vec![i, i] });
+                let ld = l.prim(Prim::Log, &[d]);
+                let ir = l.prim(Prim::ToReal, &[i]);
+                let coef = l.prim(Prim::Sub, &[base, ir]);
+                l.prim(Prim::Mul, &[coef, ld])
+            });
+            total = acc;
+        }
+        if !propto || !eta_val.data {
+            let km1 = self.prim(Prim::Sub, &[kr, Atom::Real(1.0)]);
+            let half_km1 = self.prim(Prim::Mul, &[Atom::Real(0.5), km1]);
+            let a = self.prim(Prim::Add, &[eta, half_km1]);
+            let lg = self.prim(Prim::Lgamma, &[a]);
+            let first = self.prim(Prim::Mul, &[km1, lg]);
+            let km1_int = self.prim(Prim::ISub, &[k, Atom::Int(1)]);
+            let sum = self.reduce_range(Atom::Int(1), km1_int, &mut |l, kk| {
+                let kkr = l.prim(Prim::ToReal, &[kk]);
+                let t1 = l.prim(Prim::Mul, &[Atom::Real(0.5 * LOG_PI), kkr]);
+                let d = l.prim(Prim::Sub, &[km1, kkr]);
+                let hd = l.prim(Prim::Mul, &[Atom::Real(0.5), d]);
+                let arg = l.prim(Prim::Add, &[eta, hd]);
+                let lg = l.prim(Prim::Lgamma, &[arg]);
+                l.prim(Prim::Add, &[t1, lg])
+            });
+            let c = self.prim(Prim::Sub, &[first, sum]);
+            total = self.add_real(total, c);
+        }
+        Some(total)
+    }
+
+    /// Σ f(i) for i in lo..=hi, as a real.
+    fn reduce_range(&mut self, lo: Atom, hi: Atom, f: &mut dyn FnMut(&mut Self, Atom) -> Atom) -> Atom {
+        let acc = self.f.new_var(None, Ty::REAL, VarKind::Mutable);
+        self.emit(Stmt::Decl { var: acc, dims: vec![] });
+        self.emit(Stmt::Assign { var: acc, indices: vec![], value: Atom::Real(0.0) });
+        self.for_loop(lo, hi, |l, i| {
+            let t = f(l, i);
+            let s = l.prim(Prim::Add, &[Atom::Var(acc), t]);
+            l.emit(Stmt::Assign { var: acc, indices: vec![], value: s });
+        });
+        self.let_(Ty::REAL, Expr::Atom(Atom::Var(acc)))
     }
 
     /// dirichlet(θ | α) = Σ (αₖ − 1) log θₖ + lgamma(Σ αₖ) − Σ lgamma(αₖ).
@@ -1214,6 +1283,43 @@ impl Lowerer<'_> {
                     span,
                 )
             }
+            ("diag_pre_multiply" | "diag_post_multiply", 2) => {
+                // diag(v) M scales row i by v[i]; M diag(v) scales column j by v[j].
+                let pre = n == "diag_pre_multiply";
+                let (v, m) = if pre { (vals[0], vals[1]) } else { (vals[1], vals[0]) };
+                if m.ty != Ty::MATRIX || v.ty.array_rank != 0 || !matches!(v.ty.core, Core::Vector | Core::RowVector) {
+                    return wrong(self, "a vector and a matrix");
+                }
+                let dims = self.dims(m.atom, Ty::MATRIX);
+                let out = self.build(Ty::MATRIX, dims.clone());
+                let (Atom::Var(vv), Atom::Var(mv), Atom::Var(dst)) = (v.atom, m.atom, out) else { return Val::error() };
+                self.for_each_index(&dims, Core::Matrix, &mut |l, idx| {
+                    let which = if pre { idx[0] } else { idx[1] };
+                    let s = l.let_(Ty::REAL, Expr::Load { base: vv, indices: vec![which] });
+                    let x = l.let_(Ty::REAL, Expr::Load { base: mv, indices: idx.to_vec() });
+                    let p = l.prim(Prim::Mul, &[s, x]);
+                    l.emit(Stmt::Assign { var: dst, indices: idx.to_vec(), value: p });
+                });
+                Val { atom: out, ty: Ty::MATRIX, data }
+            }
+            ("multiply_lower_tri_self_transpose", 1) if types[0] == Ty::MATRIX => {
+                // L Lᵀ over the lower triangle of L: (i, j) = Σ_{k ≤ min(i, j)} L[i,k] L[j,k].
+                let dims = self.dims(vals[0].atom, Ty::MATRIX);
+                let (r, c) = (dims[0], dims[1]);
+                let out = self.build(Ty::MATRIX, vec![r, r]);
+                let (Atom::Var(lv), Atom::Var(dst)) = (vals[0].atom, out) else { return Val::error() };
+                self.for_each_index(&[r, r], Core::Matrix, &mut |l, idx| {
+                    let m = l.prim(Prim::IMin, &[idx[0], idx[1]]);
+                    let m = l.prim(Prim::IMin, &[m, c]);
+                    let s = l.reduce_range(Atom::Int(1), m, &mut |l, kk| {
+                        let a = l.let_(Ty::REAL, Expr::Load { base: lv, indices: vec![idx[0], kk] });
+                        let b = l.let_(Ty::REAL, Expr::Load { base: lv, indices: vec![idx[1], kk] });
+                        l.prim(Prim::Mul, &[a, b])
+                    });
+                    l.emit(Stmt::Assign { var: dst, indices: idx.to_vec(), value: s });
+                });
+                Val { atom: out, ty: Ty::MATRIX, data }
+            }
             ("cholesky_decompose", 1) if types[0] == Ty::MATRIX => {
                 let atom = self.let_(Ty::MATRIX, Expr::Prim(Prim::Cholesky, vec![vals[0].atom]));
                 Val { atom, ty: Ty::MATRIX, data }
@@ -1463,6 +1569,7 @@ const DIST_NAMES: &[&str] = &[
     "binomial",
     "binomial_logit",
     "dirichlet",
+    "lkj_corr_cholesky",
     "neg_binomial_2",
     "neg_binomial_2_log",
     "weibull",
@@ -1571,6 +1678,9 @@ const KNOWN_FUNCTIONS: &[&str] = &[
     "to_vector",
     "to_row_vector",
     "cholesky_decompose",
+    "diag_pre_multiply",
+    "diag_post_multiply",
+    "multiply_lower_tri_self_transpose",
     "student_t_lccdf",
     "student_t_lcdf",
     "normal_id_glm_lpdf",

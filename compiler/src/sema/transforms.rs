@@ -140,6 +140,13 @@ impl Lowerer<'_> {
                 n = self.product(&[n, km1]);
                 n
             }
+            TypeKind::CholeskyFactorCorr if d.ty.array_dims.is_empty() => {
+                // K(K−1)/2 canonical partial correlations.
+                let k = dims[0];
+                let km1 = self.prim(Prim::ISub, &[k, Atom::Int(1)]);
+                let p = self.prim(Prim::IMul, &[k, km1]);
+                self.prim(Prim::IDiv, &[p, Atom::Int(2)])
+            }
             TypeKind::Int => {
                 self.bind_placeholder(d, ty);
                 return;
@@ -178,6 +185,7 @@ impl Lowerer<'_> {
                     self.constrain_ordered(theta, offset, out_var, &dims, positive, jacobian);
                 }
                 TypeKind::Simplex => self.constrain_simplex(theta, offset, out_var, &dims, jacobian),
+                TypeKind::CholeskyFactorCorr => self.constrain_cholesky_corr(theta, offset, out_var, dims[0], jacobian),
                 _ => {
                     let strides = memory_strides(self, &dims, ty.core);
                     self.for_each_index(&dims.clone(), ty.core, &mut |l, idx| {
@@ -340,6 +348,67 @@ impl Lowerer<'_> {
                 cur_idx.push(j);
                 l.emit(Stmt::Assign { var: out, indices: cur_idx, value: y });
             });
+        });
+    }
+
+    /// `cholesky_factor_corr[K]` as Stan builds it: canonical partial correlations z = tanh(x),
+    /// row by row, L[i,1] = z, L[i,j] = z √(1 − Σ_{l<j} L[i,l]²), L[i,i] = √(1 − Σ_{l<i} L[i,l]²);
+    /// log|J| = Σ log(1 − z²) + ½ Σ log(1 − Σ_{l<j} L[i,l]²) over the off-diagonal j > 1.
+    fn constrain_cholesky_corr(&mut self, theta: u32, offset: Atom, out: u32, k: Atom, jacobian: bool) {
+        let one = Atom::Int(1);
+        self.emit(Stmt::Assign { var: out, indices: vec![one, one], value: Atom::Real(1.0) });
+        // The upper triangle is zero.
+        self.for_loop(Atom::Int(1), k, |l, i| {
+            let ip1 = l.prim(Prim::IAdd, &[i, one]);
+            l.for_loop(ip1, k, |l, j| l.emit(Stmt::Assign { var: out, indices: vec![i, j], value: Atom::Real(0.0) }));
+        });
+        let cpc = |l: &mut Self, pos: Atom| -> Atom {
+            let x = l.let_(Ty::REAL, Expr::Load { base: theta, indices: vec![pos] });
+            let z = l.prim(Prim::Tanh, &[x]);
+            if jacobian {
+                let z2 = l.prim(Prim::Mul, &[z, z]);
+                let nz2 = l.prim(Prim::Neg, &[z2]);
+                let lj = l.prim(Prim::Log1p, &[nz2]);
+                l.emit(Stmt::TargetAdd(lj));
+            }
+            z
+        };
+        self.for_loop(Atom::Int(2), k, |l, i| {
+            // Row i's partial correlations follow the (i−1)(i−2)/2 of the rows above it.
+            let im1 = l.prim(Prim::ISub, &[i, one]);
+            let im2 = l.prim(Prim::ISub, &[i, Atom::Int(2)]);
+            let before = l.prim(Prim::IMul, &[im1, im2]);
+            let before = l.prim(Prim::IDiv, &[before, Atom::Int(2)]);
+            let base = l.prim(Prim::IAdd, &[offset, before]);
+            let pos = l.prim(Prim::IAdd, &[base, one]);
+            let z1 = cpc(l, pos);
+            l.emit(Stmt::Assign { var: out, indices: vec![i, one], value: z1 });
+            let sum_sqs = l.f.new_var(None, Ty::REAL, crate::ir::VarKind::Mutable);
+            l.emit(Stmt::Decl { var: sum_sqs, dims: vec![] });
+            let z1sq = l.prim(Prim::Mul, &[z1, z1]);
+            l.emit(Stmt::Assign { var: sum_sqs, indices: vec![], value: z1sq });
+            l.for_loop(Atom::Int(2), im1, |l, j| {
+                let pos = l.prim(Prim::IAdd, &[base, j]);
+                let z = cpc(l, pos);
+                let s = l.let_(Ty::REAL, Expr::Atom(Atom::Var(sum_sqs)));
+                let ns = l.prim(Prim::Neg, &[s]);
+                if jacobian {
+                    let lr = l.prim(Prim::Log1p, &[ns]);
+                    let half = l.prim(Prim::Mul, &[Atom::Real(0.5), lr]);
+                    l.emit(Stmt::TargetAdd(half));
+                }
+                let rest = l.prim(Prim::Add, &[Atom::Real(1.0), ns]);
+                let root = l.prim(Prim::Sqrt, &[rest]);
+                let v = l.prim(Prim::Mul, &[z, root]);
+                l.emit(Stmt::Assign { var: out, indices: vec![i, j], value: v });
+                let v2 = l.prim(Prim::Mul, &[v, v]);
+                let s2 = l.prim(Prim::Add, &[s, v2]);
+                l.emit(Stmt::Assign { var: sum_sqs, indices: vec![], value: s2 });
+            });
+            let s = l.let_(Ty::REAL, Expr::Atom(Atom::Var(sum_sqs)));
+            let rest = l.prim(Prim::Sub, &[Atom::Real(1.0), s]);
+            let diag = l.prim(Prim::Sqrt, &[rest]);
+            l.emit(Stmt::Assign { var: out, indices: vec![i, i], value: diag });
         });
     }
 
