@@ -608,7 +608,10 @@ impl Lowerer<'_> {
             }
         }
         let Some(d) = dist_by_name(name) else {
-            if suffix.is_empty() {
+            // A distribution of Stan's that vppl does not compile yet is not a typo.
+            if stdlib::catalog::distribution(name).is_some() {
+                self.error(errors::not_supported(name_span, &format!("the `{name}` distribution")));
+            } else if suffix.is_empty() {
                 self.error(errors::tilde_unknown(name_span, name, DIST_NAMES));
             } else {
                 let with_suffix: Vec<String> = DIST_NAMES.iter().map(|d| format!("{d}{suffix}")).collect();
@@ -1356,6 +1359,9 @@ impl Lowerer<'_> {
             _ => {
                 if KNOWN_FUNCTIONS.contains(&n) || unary_real(n).is_some() {
                     wrong(self, "other arguments (see the Stan Functions Reference)")
+                } else if stdlib::catalog::is_builtin(n) {
+                    self.error(errors::not_supported(name.span, &format!("the built-in function `{n}`")));
+                    Val::error()
                 } else {
                     let mut all: Vec<&str> = KNOWN_FUNCTIONS.to_vec();
                     all.extend(UNARY_NAMES);
