@@ -71,6 +71,7 @@ fn run_writes_csv_and_summary_json() {
     ]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("Pareto k̂"), "{stdout}");
+    assert!(stdout.contains("Gradient evaluation took"), "{stdout}");
     assert!(stdout.contains("theta[3]"), "{stdout}");
     let csv_text = std::fs::read_to_string(&csv).expect("csv written");
     let header = csv_text.lines().find(|l| !l.starts_with('#')).expect("header row");

@@ -381,6 +381,17 @@ fn run(a: RunArgs) -> Result<(), Failure> {
         let psis = runtime::psis::psis(&log_ratios);
         (fit, Verdict { khat: psis.khat, elbo_mcse: None, gradient_evals: None, converged: None, psis })
     } else {
+        // Stan's line, measured over about a millisecond rather than one call.
+        let x = random_point(model.n_unconstrained(), a.seed);
+        let mut grad = vec![0.0; x.len()];
+        let start = Instant::now();
+        let mut calls = 0u32;
+        while (calls == 0 || start.elapsed().as_secs_f64() < 1e-3) && calls < 100_000 {
+            let _ = model.log_density_gradient(&x, &mut grad);
+            calls += 1;
+        }
+        let per_call = start.elapsed().as_secs_f64() / f64::from(calls);
+        let _ = writeln!(out, "Gradient evaluation took {} seconds", runtime::output::format_g(per_call, 6));
         let defaults = ViConfig::default();
         let vi_config = ViConfig {
             family: match algorithm {
