@@ -379,7 +379,8 @@ fn run(a: RunArgs) -> Result<(), Failure> {
         // Stan does not judge its fit; vppl does, from the same output draws.
         let log_ratios: Vec<f64> = fit.log_p[1..].iter().zip(&fit.log_g[1..]).map(|(p, g)| p - g).collect();
         let psis = runtime::psis::psis(&log_ratios);
-        (fit, Verdict { khat: psis.khat, elbo_mcse: None, gradient_evals: None, converged: None, psis })
+        let unconverged = (!fit.converged).then(|| ITERATION_LIMIT_WARNING.to_string());
+        (fit, Verdict { khat: psis.khat, elbo_mcse: None, gradient_evals: None, unconverged, psis })
     } else {
         // Stan's line, measured over about a millisecond rather than one call.
         let x = random_point(model.n_unconstrained(), a.seed);
@@ -413,7 +414,13 @@ fn run(a: RunArgs) -> Result<(), Failure> {
             khat: d.khat,
             elbo_mcse: Some(d.elbo_mcse),
             gradient_evals: Some(d.gradient_evals),
-            converged: Some(d.converged),
+            unconverged: (!d.converged).then(|| {
+                if d.iterations >= vi_config.max_iters {
+                    ITERATION_LIMIT_WARNING.to_string()
+                } else {
+                    format!("the fit did not converge ({}); check k̂", d.stop_reason)
+                }
+            }),
             psis: result.psis.clone(),
         };
         (result.fit, verdict)
@@ -435,8 +442,8 @@ fn run(a: RunArgs) -> Result<(), Failure> {
         let _ = writeln!(out, "ELBO: {:.3}", fit.elbo);
         let _ = writeln!(out, "Pareto k̂: {:.2}: {}", diagnostics.khat, runtime::psis::khat_verdict(diagnostics.khat));
     }
-    if diagnostics.converged == Some(false) || (a.stan_compatible && !fit.converged) {
-        let _ = writeln!(out, "Warning: the fit stopped at the iteration limit without converging; raise --iter.");
+    if let Some(why) = &diagnostics.unconverged {
+        let _ = writeln!(out, "Warning: {why}.");
     }
     let mut header = runtime::output::CsvHeader::new(&model_name(&a.model.model), &config);
     header.data_file = data_path(&a.model).map(|p| p.display().to_string()).unwrap_or_default();
@@ -485,12 +492,15 @@ fn write_q(path: &Path, model: &CompiledModel, fit: &advi::AdviResult) -> std::i
 }
 
 /// How far to trust a fit, whichever algorithm made it.
+const ITERATION_LIMIT_WARNING: &str = "the fit stopped at the iteration limit without converging; raise --iter";
+
 struct Verdict {
     psis: runtime::psis::Psis,
     khat: f64,
     elbo_mcse: Option<f64>,
     gradient_evals: Option<usize>,
-    converged: Option<bool>,
+    /// Why the fit did not converge, as the end-of-run warning says it; `None` if it did.
+    unconverged: Option<String>,
 }
 
 /// Options of Stan's algorithm are refused without `--stan-compatible`, rather than ignored.
