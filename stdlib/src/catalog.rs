@@ -1720,6 +1720,8 @@ const VPPL_RNGS: &[&str] = &[
 ];
 
 /// Whether vppl's lowering (`Lowerer::call` and its helpers) accepts this concrete signature.
+/// Written by hand (this crate sits below the compiler); `compiler/tests/catalog_agreement.rs`
+/// compiles a call of every signature and fails on any disagreement.
 fn vppl_status(name: &str, args: &[ArgType]) -> Status {
     let yes = if args.iter().any(|a| a.base.is_complex()) { false } else { vppl_accepts(name, args) };
     if yes { Status::Implemented } else { Status::SignatureOnly }
@@ -1746,11 +1748,15 @@ fn vppl_accepts(name: &str, args: &[ArgType]) -> bool {
                     && args[1] == ArgType::MATRIX
                     && args[3] == ArgType::VECTOR;
             }
+            if base == "lkj_corr_cholesky" {
+                return args == [ArgType::MATRIX, ArgType::REAL];
+            }
             if !VPPL_DENSITIES.contains(&base) {
                 return false;
             }
             return match base {
-                "dirichlet" => args == [ArgType::VECTOR, ArgType::VECTOR],
+                // A vector or a row vector each, not arrays of them.
+                "dirichlet" => args.iter().all(|a| a.array_dims == 0 && a.rank() == 1),
                 "multi_normal" | "multi_normal_cholesky" => {
                     args[0].array_dims == 0 && args[1].array_dims == 0 && args[2] == ArgType::MATRIX
                 }
@@ -1776,7 +1782,9 @@ fn vppl_accepts(name: &str, args: &[ArgType]) -> bool {
         ("rep_array", 2..=4) => scalar(&args[0]) && args[1..].iter().all(|a| *a == ArgType::INT),
         ("diag_matrix", 1) => args[0] == ArgType::VECTOR,
         ("to_vector" | "to_row_vector", 1) => matches!(args[0].rank(), 1 | 2),
-        ("cholesky_decompose", 1) => args[0] == ArgType::MATRIX,
+        ("cholesky_decompose" | "multiply_lower_tri_self_transpose", 1) => args[0] == ArgType::MATRIX,
+        ("diag_pre_multiply", 2) => args[0].array_dims == 0 && args[0].rank() == 1 && args[1] == ArgType::MATRIX,
+        ("diag_post_multiply", 2) => args[0] == ArgType::MATRIX && args[1].array_dims == 0 && args[1].rank() == 1,
         ("mdivide_left_tri_low", 2) => args == [ArgType::MATRIX, ArgType::VECTOR],
         ("gp_exp_quad_cov", 3) => args[0] == ArgType::REAL.array(1) && scalar(&args[1]) && scalar(&args[2]),
         ("student_t_lcdf" | "student_t_lccdf", 4) => all_scalar,

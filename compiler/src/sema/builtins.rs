@@ -866,7 +866,11 @@ impl Lowerer<'_> {
             self.error(errors::wrong_arguments(span, name, &types, "(vector y, vector mu, matrix L)"));
             return None;
         }
-        let (y, mu, m) = (vals[0], vals[1], vals[2]);
+        let (y, mut mu, m) = (vals[0], vals[1], vals[2]);
+        // Stan allows a row vector against a vector; both are stored alike, so mu takes y's type.
+        if mu.ty.array_rank == 0 && matches!(mu.ty.core, Core::Vector | Core::RowVector) {
+            mu.ty = y.ty;
+        }
         let l_val = if name == "multi_normal" {
             let atom = self.let_(Ty::MATRIX, Expr::Prim(Prim::Cholesky, vec![m.atom]));
             Val { atom, ty: Ty::MATRIX, data: m.data }
@@ -970,10 +974,17 @@ impl Lowerer<'_> {
                 return wrong(self, "one argument");
             }
             let v = vals[0];
-            if n == "abs" && v.ty == Ty::INT {
-                let neg = self.prim(Prim::INeg, &[v.atom]);
-                let atom = self.prim(Prim::IMax, &[v.atom, neg]);
-                return Val { atom, ty: Ty::INT, data };
+            if n == "abs" && v.ty.elem == Elem::Int {
+                // Integer in, integer out, elementwise over arrays too.
+                return self.map_elementwise(
+                    &[v],
+                    v.ty,
+                    &mut |l, xs| {
+                        let neg = l.prim(Prim::INeg, &[xs[0]]);
+                        l.prim(Prim::IMax, &[xs[0], neg])
+                    },
+                    span,
+                );
             }
             let p = prims[0];
             let out_ty = if v.ty.is_scalar() { Ty::REAL } else { Ty { elem: Elem::Real, ..v.ty } };
@@ -1167,6 +1178,9 @@ impl Lowerer<'_> {
                 let init = if n == "min" { Atom::Real(f64::INFINITY) } else { Atom::Real(f64::NEG_INFINITY) };
                 let atom = self.reduce(vals[0], init, &mut |l, acc, x| l.prim(p, &[acc, x]));
                 Val { atom, ty: Ty::REAL, data }
+            }
+            ("prod", 1) if !types[0].is_scalar() && types[0].elem == Elem::Int => {
+                self.int_reduce(vals[0], Prim::IMul, Atom::Int(1))
             }
             ("prod", 1) if !types[0].is_scalar() => {
                 let atom = self.reduce(vals[0], Atom::Real(1.0), &mut |l, acc, x| l.prim(Prim::Mul, &[acc, x]));
@@ -1363,10 +1377,7 @@ impl Lowerer<'_> {
                     self.error(errors::not_supported(name.span, &format!("the built-in function `{n}`")));
                     Val::error()
                 } else {
-                    let mut all: Vec<&str> = KNOWN_FUNCTIONS.to_vec();
-                    all.extend(UNARY_NAMES);
-                    all.extend(DIST_NAMES.iter().map(|d| *d));
-                    self.error(errors::unknown_function(name.span, n, &all));
+                    self.error(errors::unknown_function(name.span, n, &known_names()));
                     Val::error()
                 }
             }
@@ -1555,6 +1566,15 @@ impl Lowerer<'_> {
         let atom = self.let_(Ty::INT, Expr::Atom(Atom::Var(acc)));
         Val { atom, ty: Ty::INT, data: v.data }
     }
+}
+
+/// The names of the functions and distributions the lowering knows (distributions by their
+/// base name), for the test that holds the catalog's record to the compiler.
+pub fn known_names() -> Vec<&'static str> {
+    let mut all: Vec<&str> = KNOWN_FUNCTIONS.to_vec();
+    all.extend(UNARY_NAMES);
+    all.extend(DIST_NAMES);
+    all
 }
 
 const DIST_NAMES: &[&str] = &[

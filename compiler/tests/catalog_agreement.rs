@@ -1,0 +1,96 @@
+//! The catalog's [`Status`] of every signature agrees with what the compiler actually accepts.
+//!
+//! The catalog (in `stdlib`, which the compiler depends on) records which of Stan's signatures
+//! vppl compiles, so that `check` and the suggestions can tell "not supported yet" from "no such
+//! function". That record is written by hand; this test holds it to the truth by compiling a
+//! one-call program for every signature of ordinary argument types and comparing.
+
+use stdlib::catalog::{ArgType, BaseType, ReturnType, Signature, Status, signatures};
+
+/// A declaration of `t` named `name`, every size `N`.
+fn decl(t: &ArgType, name: &str) -> Option<String> {
+    let base = match t.base {
+        BaseType::Int => "int",
+        BaseType::Real => "real",
+        BaseType::Vector => "vector[N]",
+        BaseType::RowVector => "row_vector[N]",
+        BaseType::Matrix => "matrix[N, N]",
+        _ => return None,
+    };
+    let array = match t.array_dims {
+        0 => String::new(),
+        d => format!("array[{}] ", vec!["N"; d as usize].join(", ")),
+    };
+    Some(format!("{array}{base} {name};"))
+}
+
+/// A program whose only work is one call of `s`, or `None` if its types cannot be declared
+/// (complex, function arguments, tuples, variadic tails).
+fn program(s: &Signature) -> Option<String> {
+    if s.variadic {
+        return None;
+    }
+    let mut data = vec!["int N;".to_string()];
+    let mut args = Vec::new();
+    for (i, a) in s.args.iter().enumerate() {
+        data.push(decl(a, &format!("a{i}"))?);
+        args.push(format!("a{i}"));
+    }
+    let conditional = ["_lpdf", "_lpmf", "_lupdf", "_lupmf", "_lcdf", "_lccdf", "_cdf"];
+    let density = conditional.iter().any(|sfx| s.name.ends_with(sfx));
+    let call = if density && !args.is_empty() {
+        let rest = if args.len() > 1 { format!(" | {}", args[1..].join(", ")) } else { String::new() };
+        format!("{}({}{rest})", s.name, args[0])
+    } else {
+        format!("{}({})", s.name, args.join(", "))
+    };
+    let data = data.join("\n  ");
+    // `_lupdf` and `_lupmf` are only allowed in the model block (or in `_lpdf` functions).
+    if s.name.ends_with("_lupdf") || s.name.ends_with("_lupmf") {
+        return Some(format!("data {{\n  {data}\n}}\nmodel {{\n  target += {call};\n}}\n"));
+    }
+    let ReturnType::Type(ret) = &s.ret else { return None };
+    let ret = decl(&ArgType { data_only: false, ..*ret }, "r")?;
+    Some(format!("data {{\n  {data}\n}}\ngenerated quantities {{\n  {} = {call};\n}}\n", ret.trim_end_matches(';')))
+}
+
+fn compiles(source: &str) -> Result<(), String> {
+    let ast = grammar::parse(source).map_err(|d| format!("{d:?}"))?;
+    let (lowered, diags) = compiler::sema::check(&ast);
+    match lowered {
+        Some(_) => Ok(()),
+        None => Err(diags.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("; ")),
+    }
+}
+
+#[test]
+fn implemented_signatures_compile_and_the_others_do_not() {
+    let mut tried = 0;
+    let mut wrong = Vec::new();
+    for s in signatures() {
+        let Some(source) = program(s) else { continue };
+        tried += 1;
+        match (s.status, compiles(&source)) {
+            (Status::Implemented, Err(e)) => wrong.push(format!("{s}: marked implemented, but: {e}")),
+            (Status::SignatureOnly, Ok(())) => wrong.push(format!("{s}: marked signature-only, but compiles")),
+            _ => {}
+        }
+    }
+    assert!(tried > 1000, "only {tried} signatures tried");
+    assert!(wrong.is_empty(), "{} of {tried} signatures disagree:\n{}", wrong.len(), wrong.join("\n"));
+}
+
+#[test]
+fn every_name_the_compiler_knows_has_an_implemented_signature() {
+    use stdlib::catalog::{distribution, is_builtin, lookup};
+    for name in compiler::sema::builtins::known_names() {
+        // `fabs` was removed from Stan in 2.33 (`abs` replaces it); vppl still reads it.
+        if name == "fabs" {
+            assert!(!is_builtin(name));
+            continue;
+        }
+        // A distribution's name (`beta`) may also be a function's that vppl does not compile.
+        let full = distribution(name).map_or(name.to_string(), |d| d.density_name());
+        assert!(lookup(&full).any(|s| s.status == Status::Implemented), "no implemented signature of `{full}`");
+    }
+}
