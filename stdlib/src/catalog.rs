@@ -1619,8 +1619,9 @@ fn higher_order_functions(t: &mut Table) {
 // What vppl compiles today (compiler/src/sema/builtins.rs)
 // ---------------------------------------------------------------------------------------------
 
-/// `unary_real` and the one-argument real functions of `call()`: element-wise over any shape.
-const VPPL_ELEMENTWISE: &[&str] = &[
+/// The names of the compiler's `unary_real` (one real argument, element-wise over any shape);
+/// the compiler's suggestions read this list.
+pub const VPPL_UNARY: &[&str] = &[
     "log",
     "exp",
     "sqrt",
@@ -1647,15 +1648,9 @@ const VPPL_ELEMENTWISE: &[&str] = &[
     "floor",
     "ceil",
     "round",
-    "square",
-    "log10",
-    "log2",
-    "log1m",
-    "inv",
-    "inv_sqrt",
-    "inv_square",
-    "logit",
 ];
+/// The other one-argument real functions of `call()`, element-wise too.
+const VPPL_ELEMENTWISE_MORE: &[&str] = &["square", "log10", "log2", "log1m", "inv", "inv_sqrt", "inv_square", "logit"];
 const VPPL_CONSTANTS: &[&str] = &[
     "pi",
     "e",
@@ -1668,8 +1663,9 @@ const VPPL_CONSTANTS: &[&str] = &[
     "machine_precision",
 ];
 const VPPL_BINARY_SCALAR: &[&str] = &["pow", "fmin", "fmax", "log_diff_exp", "lbeta", "lchoose", "fdim", "hypot"];
-/// `DIST_NAMES`: their `_lpdf`/`_lpmf`/`_lupdf`/`_lupmf` and `~`.
-const VPPL_DENSITIES: &[&str] = &[
+/// The distributions vppl compiles: their `_lpdf`/`_lpmf`/`_lupdf`/`_lupmf` and `~` (the
+/// compiler's list of them, for its suggestions, is this one).
+pub const VPPL_DENSITIES: &[&str] = &[
     "normal",
     "std_normal",
     "cauchy",
@@ -1687,6 +1683,7 @@ const VPPL_DENSITIES: &[&str] = &[
     "binomial",
     "binomial_logit",
     "dirichlet",
+    "lkj_corr_cholesky",
     "neg_binomial_2",
     "neg_binomial_2_log",
     "weibull",
@@ -1734,7 +1731,7 @@ fn vppl_accepts(name: &str, args: &[ArgType]) -> bool {
     if args.is_empty() && VPPL_CONSTANTS.contains(&name) {
         return true;
     }
-    if VPPL_ELEMENTWISE.contains(&name) {
+    if VPPL_UNARY.contains(&name) || VPPL_ELEMENTWISE_MORE.contains(&name) {
         return args.len() == 1;
     }
     if VPPL_BINARY_SCALAR.contains(&name) {
@@ -1748,14 +1745,12 @@ fn vppl_accepts(name: &str, args: &[ArgType]) -> bool {
                     && args[1] == ArgType::MATRIX
                     && args[3] == ArgType::VECTOR;
             }
-            if base == "lkj_corr_cholesky" {
-                return args == [ArgType::MATRIX, ArgType::REAL];
-            }
             if !VPPL_DENSITIES.contains(&base) {
                 return false;
             }
             return match base {
                 // A vector or a row vector each, not arrays of them.
+                "lkj_corr_cholesky" => args == [ArgType::MATRIX, ArgType::REAL],
                 "dirichlet" => args.iter().all(|a| a.array_dims == 0 && a.rank() == 1),
                 "multi_normal" | "multi_normal_cholesky" => {
                     args[0].array_dims == 0 && args[1].array_dims == 0 && args[2] == ArgType::MATRIX

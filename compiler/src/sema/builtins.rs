@@ -1577,39 +1577,7 @@ pub fn known_names() -> Vec<&'static str> {
     all
 }
 
-const DIST_NAMES: &[&str] = &[
-    "normal",
-    "std_normal",
-    "cauchy",
-    "student_t",
-    "exponential",
-    "gamma",
-    "inv_gamma",
-    "beta",
-    "lognormal",
-    "uniform",
-    "poisson",
-    "poisson_log",
-    "bernoulli",
-    "bernoulli_logit",
-    "binomial",
-    "binomial_logit",
-    "dirichlet",
-    "lkj_corr_cholesky",
-    "neg_binomial_2",
-    "neg_binomial_2_log",
-    "weibull",
-    "logistic",
-    "double_exponential",
-    "chi_square",
-    "inv_chi_square",
-    "scaled_inv_chi_square",
-    "pareto",
-    "gumbel",
-    "rayleigh",
-    "multi_normal",
-    "multi_normal_cholesky",
-];
+const DIST_NAMES: &[&str] = stdlib::catalog::VPPL_DENSITIES;
 
 /// Stan's higher-order functions: they take a user-defined function as an argument.
 fn is_higher_order(n: &str) -> bool {
@@ -1622,35 +1590,7 @@ fn is_higher_order(n: &str) -> bool {
 }
 
 /// The names `unary_real` knows, for suggestions.
-const UNARY_NAMES: &[&str] = &[
-    "log",
-    "exp",
-    "sqrt",
-    "log1p",
-    "expm1",
-    "inv_logit",
-    "log_inv_logit",
-    "log1m_inv_logit",
-    "log1p_exp",
-    "log1m_exp",
-    "lgamma",
-    "digamma",
-    "trigamma",
-    "fabs",
-    "abs",
-    "Phi",
-    "inv_Phi",
-    "erf",
-    "erfc",
-    "sin",
-    "cos",
-    "tan",
-    "tanh",
-    "atan",
-    "floor",
-    "ceil",
-    "round",
-];
+const UNARY_NAMES: &[&str] = stdlib::catalog::VPPL_UNARY;
 
 const KNOWN_FUNCTIONS: &[&str] = &[
     "square",
