@@ -155,6 +155,39 @@ impl Model for Truncated {
     }
 }
 
+/// A standard normal that raises a domain error at about 70 % of all points, scattered finely
+/// everywhere, so that most draws of any q fail however small its steps.
+struct Speckled {
+    names: Vec<OutputName>,
+}
+
+impl Model for Speckled {
+    fn n_unconstrained(&self) -> usize {
+        self.names.len()
+    }
+    fn output_names(&self) -> &[OutputName] {
+        &self.names
+    }
+    fn log_density(&self, theta: &[f64], _propto: bool) -> Result<f64, EvalError> {
+        let mut grad = vec![0.0; theta.len()];
+        self.log_density_gradient(theta, &mut grad)
+    }
+    fn log_density_gradient(&self, theta: &[f64], grad: &mut [f64]) -> Result<f64, EvalError> {
+        // |sin u| < 0.9 on 2·asin(0.9)/π ≈ 71 % of a period.
+        if (1e6 * theta[0]).sin().abs() < 0.9 {
+            return Err(EvalError { kind: EvalErrorKind::Domain, message: "speckle".into() });
+        }
+        for (g, x) in grad.iter_mut().zip(theta) {
+            *g = -x;
+        }
+        Ok(-0.5 * theta.iter().map(|x| x * x).sum::<f64>())
+    }
+    fn write_array(&self, theta: &[f64], _rng: &mut ChaCha8Rng, out: &mut [f64]) -> Result<(), EvalError> {
+        out.copy_from_slice(theta);
+        Ok(())
+    }
+}
+
 fn run(model: &dyn Model, family: Family, seed: u64) -> ViResult {
     let config = ViConfig { family, seed, threads: 1, ..ViConfig::default() };
     let mut log = Vec::new();
@@ -324,6 +357,22 @@ fn draws_off_the_support_are_dropped_not_fatal() {
         assert!(fit.diagnostics.elbo.is_finite());
         assert!(fit.fit.approximation.mu[0] < 1.5);
     }
+}
+
+#[test]
+fn mostly_failing_draws_end_the_fit_with_a_warning_not_an_error() {
+    // Issue 3: no run aborts because draws were non-finite. The fit keeps the best q found and
+    // says it did not converge.
+    let target = Speckled { names: names(2) };
+    let config = ViConfig { seed: 3, threads: 1, ..ViConfig::default() };
+    let mut log = Vec::new();
+    let fit = vi::fit(&target, None, &config, &mut log)
+        .unwrap_or_else(|e| panic!("fit failed: {e}\n{}", String::from_utf8_lossy(&log)));
+    let log = String::from_utf8_lossy(&log);
+    assert!(!fit.diagnostics.converged);
+    assert!(fit.diagnostics.stop_reason.contains("draws kept failing"), "{}", fit.diagnostics.stop_reason);
+    assert!(log.contains("draws failed; back to the best q so far"), "{log}");
+    assert!(fit.fit.approximation.mu.iter().all(|m| m.is_finite()));
 }
 
 #[test]
