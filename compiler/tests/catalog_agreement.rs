@@ -54,6 +54,47 @@ fn program(s: &Signature) -> Option<String> {
     Some(format!("data {{\n  {data}\n}}\ngenerated quantities {{\n  {} = {call};\n}}\n", ret.trim_end_matches(';')))
 }
 
+/// The same call with every real-valued argument that may be a parameter made one, in the model
+/// block, or `None` where that is the same program or not allowed (`_rng`).
+fn program_with_parameters(s: &Signature) -> Option<String> {
+    if s.variadic || s.name.ends_with("_rng") {
+        return None;
+    }
+    let mut data = vec!["int N;".to_string()];
+    let mut params = Vec::new();
+    let mut args = Vec::new();
+    for (i, a) in s.args.iter().enumerate() {
+        let name = format!("a{i}");
+        if a.data_only || a.base == BaseType::Int {
+            data.push(decl(a, &name)?);
+        } else {
+            params.push(decl(a, &name)?);
+        }
+        args.push(name);
+    }
+    if params.is_empty() {
+        return None;
+    }
+    let conditional = ["_lpdf", "_lpmf", "_lupdf", "_lupmf", "_lcdf", "_lccdf", "_cdf"];
+    let call = if conditional.iter().any(|sfx| s.name.ends_with(sfx)) {
+        let rest = if args.len() > 1 { format!(" | {}", args[1..].join(", ")) } else { String::new() };
+        format!("{}({}{rest})", s.name, args[0])
+    } else {
+        format!("{}({})", s.name, args.join(", "))
+    };
+    let ReturnType::Type(ret) = &s.ret else { return None };
+    let ret = decl(&ArgType { data_only: false, ..*ret }, "r")?;
+    // An integer result of parameters (`is_nan`, `int_step`) goes into a real: a local int
+    // would be fine too, but a real accepts both.
+    let ret = ret.replace(" int ", " real ").replace("int r", "real r");
+    Some(format!(
+        "data {{\n  {}\n}}\nparameters {{\n  {}\n}}\nmodel {{\n  {} = {call};\n}}\n",
+        data.join("\n  "),
+        params.join("\n  "),
+        ret.trim_end_matches(';')
+    ))
+}
+
 fn compiles(source: &str) -> Result<(), String> {
     let ast = grammar::parse(source).map_err(|d| format!("{d:?}"))?;
     let (lowered, diags) = compiler::sema::check(&ast);
@@ -93,4 +134,19 @@ fn every_name_the_compiler_knows_has_an_implemented_signature() {
         let full = distribution(name).map_or(name.to_string(), |d| d.density_name());
         assert!(lookup(&full).any(|s| s.status == Status::Implemented), "no implemented signature of `{full}`");
     }
+}
+
+#[test]
+fn implemented_signatures_compile_with_parameter_arguments() {
+    let mut tried = 0;
+    let mut wrong = Vec::new();
+    for s in signatures().iter().filter(|s| s.status == Status::Implemented) {
+        let Some(source) = program_with_parameters(s) else { continue };
+        tried += 1;
+        if let Err(e) = compiles(&source) {
+            wrong.push(format!("{s}: {e}"));
+        }
+    }
+    assert!(tried > 500, "only {tried} signatures tried");
+    assert!(wrong.is_empty(), "{} of {tried} signatures fail with parameters:\n{}", wrong.len(), wrong.join("\n"));
 }
