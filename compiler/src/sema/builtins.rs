@@ -913,6 +913,10 @@ impl Lowerer<'_> {
     /// A call to a built-in function or distribution.
     pub(crate) fn call(&mut self, name: &Ident, args: &[ast::Expr], conditional: bool, span: Span) -> Val {
         let n = name.name.as_str();
+        if let Some(hint) = errors::removed_function_hint(n).filter(|_| !self.functions.contains_key(n)) {
+            self.error(errors::removed_function(name.span, n, &hint));
+            return Val::error();
+        }
         if is_higher_order(n) {
             self.error(errors::not_supported(
                 span,
@@ -926,6 +930,9 @@ impl Lowerer<'_> {
                 return Val::error();
             }
             return self.call_user(name, &vals, span);
+        }
+        if n == "fabs" {
+            self.diags.push(errors::deprecated_fabs(name.span));
         }
         if let Some(v) = self.special_call(n, args, conditional, name.span, span) {
             return v;

@@ -161,3 +161,46 @@ fn edit_distance(a: &str, b: &str) -> usize {
     }
     prev[b.len()]
 }
+
+/// How to write a call of a function Stan removed (in 2.33), or `None` if `name` was not removed.
+pub fn removed_function_hint(name: &str) -> Option<String> {
+    let renamed = match name {
+        "if_else" => return Some("use the conditional operator instead: `cond ? a : b`".to_string()),
+        "multiply_log" => "lmultiply",
+        "binomial_coefficient_log" => "lchoose",
+        "cov_exp_quad" => "gp_exp_quad_cov",
+        "integrate_ode" | "integrate_ode_rk45" | "integrate_ode_bdf" | "integrate_ode_adams" => {
+            let solver = name.strip_prefix("integrate_ode_").unwrap_or("rk45");
+            return Some(format!(
+                "use `ode_{solver}(f, y0, t0, ts, ...)`, whose system function takes its arguments \
+                 directly: `vector f(real t, vector y, ...)`"
+            ));
+        }
+        _ => {
+            // The `_log` suffixes of distributions became `_lpdf`/`_lpmf`, `_lcdf` and `_lccdf`,
+            // and the first argument is now separated by `|`.
+            let modern = |suffix: &str, new_suffix: Option<&str>| {
+                let base = name.strip_suffix(suffix)?;
+                let d = stdlib::catalog::distribution(base)?;
+                Some(new_suffix.map_or_else(|| d.density_name(), |s| format!("{base}{s}")))
+            };
+            let modern = modern("_cdf_log", Some("_lcdf"))
+                .or_else(|| modern("_ccdf_log", Some("_lccdf")))
+                .or_else(|| modern("_log", None))?;
+            return Some(format!("write `{modern}(y | ...)`, with `|` after the first argument"));
+        }
+    };
+    Some(format!("use `{renamed}` instead"))
+}
+
+pub fn removed_function(span: Span, name: &str, hint: &str) -> Diagnostic {
+    Diagnostic::error("E1021", span, format!("`{name}` was removed from Stan"))
+        .with_label("removed function")
+        .with_hint(hint)
+}
+
+pub fn deprecated_fabs(span: Span) -> Diagnostic {
+    Diagnostic::warning("W1002", span, "`fabs` was removed from Stan 2.33; vppl still accepts it")
+        .with_label("removed function")
+        .with_hint("use `abs`, which works on int and real")
+}
