@@ -204,3 +204,9 @@ pub fn deprecated_fabs(span: Span) -> Diagnostic {
         .with_label("removed function")
         .with_hint("use `abs`, which works on int and real")
 }
+
+pub fn lp_function_outside_model(span: Span, name: &str) -> Diagnostic {
+    Diagnostic::error("E1022", span, format!("`{name}` can only be called where `target` exists"))
+        .with_label("an `_lp` function called outside the model block")
+        .with_hint("call `_lp` functions in the model or transformed parameters block, or from another `_lp` function")
+}

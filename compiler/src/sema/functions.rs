@@ -55,6 +55,15 @@ impl Lowerer<'_> {
             self.error(errors::wrong_arguments(span, &name.name, &types, &expected.join(" or ")));
             return Val::error();
         };
+        // `_lp` functions add to `target`, so they can only be called where `target` exists.
+        let in_lp_function = self.inline_stack.last().is_some_and(|f| f.ends_with("_lp"));
+        if name.name.ends_with("_lp")
+            && !in_lp_function
+            && !matches!(self.block, ast::BlockKind::Model | ast::BlockKind::TransformedParameters)
+        {
+            self.error(errors::lp_function_outside_model(name.span, &name.name));
+            return Val::error();
+        }
         if self.inline_stack.contains(&name.name) {
             self.error(errors::not_supported(span, "recursive functions"));
             return Val::error();
@@ -153,6 +162,8 @@ impl Lowerer<'_> {
                 let atom = self.let_(ty, Expr::Atom(Atom::Var(result)));
                 Some(Val { atom, ty, data })
             }
+            // Stan requires a return on every path; a loop or a one-armed `if` does not give one.
+            _ if ret.is_some() && !always_returns(last) => self.missing_return(ret, fname, last.span),
             _ if contains_return(last) => {
                 self.error(errors::not_supported(last.span, "a `return` inside a loop or a one-armed `if`"));
                 None
@@ -172,11 +183,22 @@ impl Lowerer<'_> {
                     span,
                     format!("function `{fname}` can end without returning a value"),
                 )
-                .with_label("the body ends here")
+                .with_label("a path through here reaches the end of the body without a `return`")
                 .with_hint("end every path through the function with `return …;`"),
             );
         }
         None
+    }
+}
+
+/// Whether every path through `s` ends in `return`, `reject` or `fatal_error` (Stan's rule for
+/// the body of a function that returns a value: loops never count, since they may not run).
+fn always_returns(s: &ast::Stmt) -> bool {
+    match &s.kind {
+        StmtKind::Return(_) | StmtKind::Reject(_) | StmtKind::FatalError(_) => true,
+        StmtKind::If { then, otherwise: Some(otherwise), .. } => always_returns(then) && always_returns(otherwise),
+        StmtKind::Block(stmts) | StmtKind::Profile { body: stmts, .. } => stmts.iter().any(always_returns),
+        _ => false,
     }
 }
 
