@@ -24,6 +24,18 @@ fn decl(t: &ArgType, name: &str) -> Option<String> {
     Some(format!("{array}{base} {name};"))
 }
 
+/// The call of `name` on `args`, with `|` after the first argument where Stan requires it.
+fn call(name: &str, args: &[String]) -> String {
+    let conditional = ["_lpdf", "_lpmf", "_lupdf", "_lupmf", "_lcdf", "_lccdf", "_cdf"];
+    match args.split_first() {
+        Some((first, rest)) if conditional.iter().any(|sfx| name.ends_with(sfx)) => {
+            let rest = if rest.is_empty() { String::new() } else { format!(" | {}", rest.join(", ")) };
+            format!("{name}({first}{rest})")
+        }
+        _ => format!("{name}({})", args.join(", ")),
+    }
+}
+
 /// A program whose only work is one call of `s`, or `None` if its types cannot be declared
 /// (complex, function arguments, tuples, variadic tails).
 fn program(s: &Signature) -> Option<String> {
@@ -36,14 +48,7 @@ fn program(s: &Signature) -> Option<String> {
         data.push(decl(a, &format!("a{i}"))?);
         args.push(format!("a{i}"));
     }
-    let conditional = ["_lpdf", "_lpmf", "_lupdf", "_lupmf", "_lcdf", "_lccdf", "_cdf"];
-    let density = conditional.iter().any(|sfx| s.name.ends_with(sfx));
-    let call = if density && !args.is_empty() {
-        let rest = if args.len() > 1 { format!(" | {}", args[1..].join(", ")) } else { String::new() };
-        format!("{}({}{rest})", s.name, args[0])
-    } else {
-        format!("{}({})", s.name, args.join(", "))
-    };
+    let call = call(s.name, &args);
     let data = data.join("\n  ");
     // `_lupdf` and `_lupmf` are only allowed in the model block (or in `_lpdf` functions).
     if s.name.ends_with("_lupdf") || s.name.ends_with("_lupmf") {
@@ -75,18 +80,12 @@ fn program_with_parameters(s: &Signature) -> Option<String> {
     if params.is_empty() {
         return None;
     }
-    let conditional = ["_lpdf", "_lpmf", "_lupdf", "_lupmf", "_lcdf", "_lccdf", "_cdf"];
-    let call = if conditional.iter().any(|sfx| s.name.ends_with(sfx)) {
-        let rest = if args.len() > 1 { format!(" | {}", args[1..].join(", ")) } else { String::new() };
-        format!("{}({}{rest})", s.name, args[0])
-    } else {
-        format!("{}({})", s.name, args.join(", "))
-    };
+    let call = call(s.name, &args);
     let ReturnType::Type(ret) = &s.ret else { return None };
-    let ret = decl(&ArgType { data_only: false, ..*ret }, "r")?;
     // An integer result of parameters (`is_nan`, `int_step`) goes into a real: a local int
     // would be fine too, but a real accepts both.
-    let ret = ret.replace(" int ", " real ").replace("int r", "real r");
+    let base = if ret.base == BaseType::Int { BaseType::Real } else { ret.base };
+    let ret = decl(&ArgType { data_only: false, base, ..*ret }, "r")?;
     Some(format!(
         "data {{\n  {}\n}}\nparameters {{\n  {}\n}}\nmodel {{\n  {} = {call};\n}}\n",
         data.join("\n  "),

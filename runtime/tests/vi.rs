@@ -123,13 +123,27 @@ impl Model for StudentT {
     }
 }
 
-/// A standard normal that raises a domain error wherever x[0] > 1.5 (a region q's draws reach
-/// often), to check that such draws are dropped rather than fatal.
-struct Truncated {
+/// A standard normal that raises a domain error wherever `fails` says so, to check that draws
+/// off the support are dropped rather than fatal.
+struct Holed {
     names: Vec<OutputName>,
+    fails: fn(&[f64]) -> bool,
 }
 
-impl Model for Truncated {
+impl Holed {
+    /// Fails wherever x[0] > 1.5, a region q's draws reach often.
+    fn truncated(n: usize) -> Holed {
+        Holed { names: names(n), fails: |theta| theta[0] > 1.5 }
+    }
+
+    /// Fails at about 70 % of all points, scattered finely everywhere, so that most draws of any
+    /// q fail however small its steps: |sin u| < 0.9 on 2·asin(0.9)/π ≈ 71 % of a period.
+    fn speckled(n: usize) -> Holed {
+        Holed { names: names(n), fails: |theta| (1e6 * theta[0]).sin().abs() < 0.9 }
+    }
+}
+
+impl Model for Holed {
     fn n_unconstrained(&self) -> usize {
         self.names.len()
     }
@@ -141,41 +155,8 @@ impl Model for Truncated {
         self.log_density_gradient(theta, &mut grad)
     }
     fn log_density_gradient(&self, theta: &[f64], grad: &mut [f64]) -> Result<f64, EvalError> {
-        if theta[0] > 1.5 {
-            return Err(EvalError { kind: EvalErrorKind::Domain, message: "x[1] is too large".into() });
-        }
-        for (g, x) in grad.iter_mut().zip(theta) {
-            *g = -x;
-        }
-        Ok(-0.5 * theta.iter().map(|x| x * x).sum::<f64>())
-    }
-    fn write_array(&self, theta: &[f64], _rng: &mut ChaCha8Rng, out: &mut [f64]) -> Result<(), EvalError> {
-        out.copy_from_slice(theta);
-        Ok(())
-    }
-}
-
-/// A standard normal that raises a domain error at about 70 % of all points, scattered finely
-/// everywhere, so that most draws of any q fail however small its steps.
-struct Speckled {
-    names: Vec<OutputName>,
-}
-
-impl Model for Speckled {
-    fn n_unconstrained(&self) -> usize {
-        self.names.len()
-    }
-    fn output_names(&self) -> &[OutputName] {
-        &self.names
-    }
-    fn log_density(&self, theta: &[f64], _propto: bool) -> Result<f64, EvalError> {
-        let mut grad = vec![0.0; theta.len()];
-        self.log_density_gradient(theta, &mut grad)
-    }
-    fn log_density_gradient(&self, theta: &[f64], grad: &mut [f64]) -> Result<f64, EvalError> {
-        // |sin u| < 0.9 on 2·asin(0.9)/π ≈ 71 % of a period.
-        if (1e6 * theta[0]).sin().abs() < 0.9 {
-            return Err(EvalError { kind: EvalErrorKind::Domain, message: "speckle".into() });
+        if (self.fails)(theta) {
+            return Err(EvalError { kind: EvalErrorKind::Domain, message: "outside the support".into() });
         }
         for (g, x) in grad.iter_mut().zip(theta) {
             *g = -x;
@@ -350,7 +331,7 @@ fn same_seed_same_fit_for_any_thread_count() {
 
 #[test]
 fn draws_off_the_support_are_dropped_not_fatal() {
-    let target = Truncated { names: names(3) };
+    let target = Holed::truncated(3);
     for family in [Family::FullRank, Family::MeanField] {
         let fit = run(&target, family, 7);
         assert!(fit.diagnostics.dropped_draws > 0);
@@ -363,7 +344,7 @@ fn draws_off_the_support_are_dropped_not_fatal() {
 fn mostly_failing_draws_end_the_fit_with_a_warning_not_an_error() {
     // Issue 3: no run aborts because draws were non-finite. The fit keeps the best q found and
     // says it did not converge.
-    let target = Speckled { names: names(2) };
+    let target = Holed::speckled(2);
     let config = ViConfig { seed: 3, threads: 1, ..ViConfig::default() };
     let mut log = Vec::new();
     let fit = vi::fit(&target, None, &config, &mut log)
