@@ -523,25 +523,19 @@ impl Ad {
             Stmt::While { body, .. } => {
                 let count = self.g.new_var(None, Ty::INT, VarKind::Let);
                 out.push(Stmt::Pop(count));
-                self.depth += 1;
-                let body = self.reverse_block(body, true);
-                self.depth -= 1;
+                let body = self.nested(|ad| ad.reverse_block(body, true));
                 let var = self.g.new_var(Some("iteration".into()), Ty::INT, VarKind::LoopIndex);
                 out.push(Stmt::For { var, lo: Atom::Int(1), hi: Atom::Var(count), reverse: true, body });
             }
             Stmt::For { var, lo, hi, reverse, body } => {
-                self.depth += 1;
-                let body = self.reverse_block(body, true);
-                self.depth -= 1;
+                let body = self.nested(|ad| ad.reverse_block(body, true));
                 if !body.is_empty() {
                     out.push(Stmt::For { var: *var, lo: *lo, hi: *hi, reverse: !reverse, body });
                 }
             }
             Stmt::If { cond, then, otherwise } => {
-                self.depth += 1;
-                let then = self.reverse_block(then, repeated);
-                let otherwise = self.reverse_block(otherwise, repeated);
-                self.depth -= 1;
+                let then = self.nested(|ad| ad.reverse_block(then, repeated));
+                let otherwise = self.nested(|ad| ad.reverse_block(otherwise, repeated));
                 if !then.is_empty() || !otherwise.is_empty() {
                     out.push(Stmt::If { cond: *cond, then, otherwise });
                 }
@@ -552,6 +546,19 @@ impl Ad {
                 panic!("compiler bug: AD input contains statements only AD produces")
             }
         }
+    }
+
+    /// Reverses a nested block one level deeper. What the block learnt about zero adjoints
+    /// holds only inside it: once it is left (for the other branch of an `if`, or for the
+    /// next nested block at the same depth), an adjoint zeroed in it may not be zero on the
+    /// path actually taken at run time.
+    fn nested(&mut self, reverse: impl FnOnce(&mut Self) -> Vec<Stmt>) -> Vec<Stmt> {
+        self.depth += 1;
+        let out = reverse(self);
+        self.depth -= 1;
+        let depth = self.depth;
+        self.known_zero.retain(|_, d| *d <= depth);
+        out
     }
 
     /// Pops the value an assignment overwrote back into place.
