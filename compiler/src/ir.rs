@@ -412,6 +412,78 @@ pub enum Stmt {
     },
 }
 
+impl Expr {
+    /// Calls `f` for every variable the expression reads (a container's base counts).
+    pub fn for_each_read(&self, mut f: impl FnMut(VarId)) {
+        let atoms = |atoms: &[Atom], f: &mut dyn FnMut(VarId)| atoms.iter().filter_map(|a| a.var()).for_each(f);
+        match self {
+            Expr::Atom(a) => atoms(std::slice::from_ref(a), &mut f),
+            Expr::Prim(_, args) | Expr::Random(_, args) => atoms(args, &mut f),
+            Expr::Load { base, indices } => {
+                f(*base);
+                atoms(indices, &mut f);
+            }
+            Expr::Dim { base, .. } => f(*base),
+            Expr::Alloc { dims, .. } => atoms(dims, &mut f),
+            Expr::View { base, offset, dims } => {
+                f(*base);
+                atoms(std::slice::from_ref(offset), &mut f);
+                atoms(dims, &mut f);
+            }
+        }
+    }
+}
+
+impl Stmt {
+    /// Calls `f` for every variable the statement itself reads: a loop's bounds and an if's
+    /// condition count, the statements nested in them do not. A scalar assignment does not
+    /// read its target; an element store reads its container (the pointer) and indices.
+    pub fn for_each_read(&self, mut f: impl FnMut(VarId)) {
+        let atoms = |atoms: &[Atom], f: &mut dyn FnMut(VarId)| atoms.iter().filter_map(|a| a.var()).for_each(f);
+        match self {
+            Stmt::Let { expr, .. } => expr.for_each_read(f),
+            Stmt::Decl { dims, .. } => atoms(dims, &mut f),
+            Stmt::Assign { var, indices, value } => {
+                if !indices.is_empty() {
+                    f(*var);
+                }
+                atoms(indices, &mut f);
+                atoms(std::slice::from_ref(value), &mut f);
+            }
+            Stmt::Accum { var, indices, value } => {
+                f(*var);
+                atoms(indices, &mut f);
+                atoms(std::slice::from_ref(value), &mut f);
+            }
+            Stmt::Copy { dst, src } | Stmt::AccumAll { dst, src } => {
+                f(*dst);
+                f(*src);
+            }
+            Stmt::Kernel { args, .. } => atoms(args, &mut f),
+            Stmt::TargetAdd(a) | Stmt::Push(a) => atoms(std::slice::from_ref(a), &mut f),
+            Stmt::For { lo, hi, .. } => atoms(&[*lo, *hi], &mut f),
+            Stmt::If { cond, .. } | Stmt::While { cond, .. } => atoms(std::slice::from_ref(cond), &mut f),
+            Stmt::Check { cond, values, .. } => {
+                atoms(std::slice::from_ref(cond), &mut f);
+                atoms(values, &mut f);
+            }
+            Stmt::Output { pos, value } => atoms(&[*pos, *value], &mut f),
+            Stmt::Store { var, .. } => f(*var),
+            Stmt::Pop(_) | Stmt::Break | Stmt::Continue => {}
+        }
+    }
+
+    /// The statement blocks nested directly in this one.
+    pub fn blocks(&self) -> Vec<&[Stmt]> {
+        match self {
+            Stmt::For { body, .. } => vec![body],
+            Stmt::If { then, otherwise, .. } => vec![then, otherwise],
+            Stmt::While { cond_block, body, .. } => vec![cond_block, body],
+            _ => vec![],
+        }
+    }
+}
+
 /// In-place kernels for adjoint rules; the first operand is the accumulator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kernel {

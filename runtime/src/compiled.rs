@@ -163,17 +163,22 @@ impl CompiledModel {
     }
 
     fn with_ctx<R>(&self, f: impl FnOnce(&mut Ctx) -> R) -> R {
-        thread_local! {
-            // One context per thread, reused by every model and every call: its arena and tape
-            // keep their capacity, so an evaluation allocates nothing once warm.
-            static CTX: std::cell::RefCell<Option<Box<Ctx>>> = const { std::cell::RefCell::new(None) };
-        }
         CTX.with(|cell| {
             let mut slot = cell.borrow_mut();
             let ctx = slot.get_or_insert_with(|| Box::new(Ctx::new(std::ptr::null_mut())));
             ctx.reset();
             ctx.slots = self.slots.as_ptr() as *mut Slot;
             f(ctx)
+        })
+    }
+
+    /// The error the last call on this thread left in its context (which stays as it was until
+    /// the next call resets it).
+    fn last_error(&self, entry: Entry) -> EvalError {
+        CTX.with(|cell| {
+            let slot = cell.borrow();
+            let ctx = slot.as_ref().expect("a call made the context");
+            self.error_message(entry, ctx)
         })
     }
 
@@ -224,16 +229,26 @@ impl CompiledModel {
 
     fn run(&self, entry: Entry, f: EntryFn, theta: &[f64], out: &mut [f64]) -> Result<f64, EvalError> {
         assert_eq!(theta.len(), self.n_unconstrained, "theta has the model's unconstrained dimension");
-        self.with_ctx(|ctx| {
+        // The closure returns plain values and the error is built outside it: a `Result`
+        // moved out of the thread-local access costs more than some small models' gradients.
+        let mut value = 0.0;
+        let failed = self.with_ctx(|ctx| {
             // Safety: theta has n_unconstrained elements; out is sized by the caller for the
             // entry point (gradient: n_unconstrained; write_array: the outputs).
-            let value = unsafe { f(ctx, theta.as_ptr(), theta.len() as i64, out.as_mut_ptr()) };
-            if ctx.error_site >= 0 {
-                return Err(self.error_message(entry, ctx));
-            }
-            Ok(value)
-        })
+            value = unsafe { f(ctx, theta.as_ptr(), theta.len() as i64, out.as_mut_ptr()) };
+            ctx.error_site >= 0
+        });
+        if failed {
+            return Err(self.last_error(entry));
+        }
+        Ok(value)
     }
+}
+
+thread_local! {
+    // One context per thread, reused by every model and every call: its arena and tape keep
+    // their capacity, so an evaluation allocates nothing once warm.
+    static CTX: std::cell::RefCell<Option<Box<Ctx>>> = const { std::cell::RefCell::new(None) };
 }
 
 /// Names of every element in Stan's output order: the first index varies fastest.

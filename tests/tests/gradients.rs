@@ -79,8 +79,9 @@ fn gradients_match_stan() {
     assert!(checked >= 25, "only {checked} Stan fixtures were checked");
 }
 
-/// Control flow whose reverse sweep zeroes an adjoint in one block and adds to it in another:
-/// each program at points on both sides of its branches, against finite differences.
+/// Control flow whose reverse sweep zeroes an adjoint in one block and adds to it in another,
+/// and loop reductions with and without a unit adjoint: each program at points on both sides
+/// of its branches, against finite differences.
 #[test]
 fn branch_gradients_match_finite_differences() {
     let programs = [
@@ -90,6 +91,11 @@ fn branch_gradients_match_finite_differences() {
         "parameters { real a; } model { real x = a; if (a < 10) { target += x * 3; } if (a > 0) { x = 2; } target += x; }",
         // A loop after a branch, both touching one accumulator's adjoint.
         "parameters { real a; } model { real x = a; if (a > 0) { x = x * x; } for (i in 1:3) { target += x * i; } target += -a * a; }",
+        // Reductions whose reverse runs inside the forward loop (a sum that reaches target
+        // through a difference), and ones that must not (the sum read twice, or scaled).
+        "parameters { real a; } model { real s = 0; for (i in 1:4) { s += -square(a - i); } target += 1 - (0.5 - s); }",
+        "parameters { real a; } model { real s = 0; for (i in 1:4) { s += -square(a - i); } target += s; target += s; }",
+        "parameters { real a; } model { real s = 0; for (i in 1:4) { s += -square(a - i); } target += 3 * s; }",
     ];
     for text in programs {
         let model = tests::load_text(text).unwrap_or_else(|e| panic!("{text}: {e}"));

@@ -21,7 +21,7 @@ mod rules;
 
 use std::collections::{HashMap, HashSet};
 
-use crate::ir::{Atom, Elem, Expr, Function, Kernel, Stmt, Ty, VarId, VarKind};
+use crate::ir::{Atom, Elem, Expr, Function, Kernel, Prim, Stmt, Ty, VarId, VarKind};
 
 /// Turns a log density function `f(theta)` into `f(theta, grad)` that also writes the gradient
 /// with respect to `theta` into `grad` (which the caller zeroes).
@@ -33,11 +33,15 @@ pub fn differentiate(f: &Function) -> Function {
     g.gradient_of = Some((theta, grad));
     let active = activity(f, theta);
     let needed = needed(f, &active);
+    let (fused, unit) = target_reductions(f, &active, &needed);
     let mut ad = Ad {
         g,
         active,
         needed,
+        fused,
+        unit,
         known_zero: HashMap::new(),
+        known_value: HashMap::new(),
         depth: 0,
         adjoint: HashMap::new(),
         assigned_in: HashMap::new(),
@@ -54,11 +58,22 @@ pub fn differentiate(f: &Function) -> Function {
             ad.known_zero.insert(adj, 0);
         }
     }
-    let forward = ad.forward_block(&f.body, false);
-    let reverse = ad.reverse_block(&f.body, false);
+    // The top level runs once, so its adjoints are declared right after their values, during
+    // the forward sweep: a fused loop adds to them before the reverse sweep starts.
     let mut body = prologue;
-    body.extend(forward);
-    body.extend(reverse);
+    for s in &f.body {
+        if ad.fused.contains(&address(s)) {
+            let fused = ad.fused_loop(s);
+            body.push(fused);
+        } else {
+            let forward = ad.forward_block(std::slice::from_ref(s), false);
+            body.extend(forward);
+        }
+        ad.declare_adjoints(std::slice::from_ref(s), &mut body);
+    }
+    for s in f.body.iter().rev() {
+        ad.reverse_stmt(s, false, &mut body);
+    }
     ad.g.body = body;
     ad.g
 }
@@ -172,6 +187,14 @@ struct Ad {
     /// assignment, not an addition to zero (which the code generator may not fold, since
     /// 0 + x is not x for x = −0).
     known_zero: HashMap<VarId, usize>,
+    /// Scalar adjoints whose only contribution so far, at the given depth, was this value:
+    /// reading them reads the value, so constants reach the rules and fold.
+    known_value: HashMap<VarId, (Atom, usize)>,
+    /// Top-level loops whose reverse runs inside the forward loop (by statement address; see
+    /// [`target_reductions`]).
+    fused: HashSet<usize>,
+    /// Accumulators of those loops: their adjoint is 1 throughout, so it is not stored.
+    unit: HashSet<VarId>,
     depth: usize,
     adjoint: HashMap<VarId, VarId>,
     /// Cache: the variables assigned anywhere inside a statement list, keyed by its address.
@@ -208,6 +231,12 @@ impl Ad {
         adj
     }
 
+    /// Records that `adj` holds zero from here on at the current depth.
+    fn set_zero(&mut self, adj: VarId) {
+        self.known_zero.insert(adj, self.depth);
+        self.known_value.remove(&adj);
+    }
+
     fn adj(&self, v: VarId) -> VarId {
         self.adjoint[&v]
     }
@@ -222,13 +251,16 @@ impl Ad {
     fn accumulate(&mut self, atom: Atom, value: Atom, out: &mut Vec<Stmt>) {
         if let Atom::Var(v) = atom
             && self.is_active(v)
+            && !self.unit.contains(&v)
         {
             let adj = self.adj(v);
             if self.g.ty(v).is_scalar() {
                 if self.known_zero.remove(&adj) == Some(self.depth) {
                     out.push(Stmt::Assign { var: adj, indices: vec![], value });
+                    self.known_value.insert(adj, (value, self.depth));
                 } else {
                     out.push(Stmt::Accum { var: adj, indices: vec![], value });
+                    self.known_value.remove(&adj);
                 }
             } else {
                 let Atom::Var(src) = value else { unreachable!("container adjoints are variables") };
@@ -391,7 +423,25 @@ impl Ad {
                 }
             }
         }
-        // Fresh adjoints for this block's lets and containers.
+        self.declare_adjoints(stmts, &mut out);
+        for s in stmts.iter().rev() {
+            self.reverse_stmt(s, repeated, &mut out);
+        }
+        out
+    }
+
+    /// Runs a top-level loop's reverse inside it, right after each iteration's forward
+    /// statements, which are all still in scope: nothing is recomputed or stored.
+    fn fused_loop(&mut self, s: &Stmt) -> Stmt {
+        let Stmt::For { var, lo, hi, reverse, body } = s else { unreachable!("only loops are fused") };
+        let mut fused = self.forward_block(body, false);
+        let back = self.nested(|ad| ad.reverse_block(body, false));
+        fused.extend(back);
+        Stmt::For { var: *var, lo: *lo, hi: *hi, reverse: *reverse, body: fused }
+    }
+
+    /// Fresh adjoints for the lets and containers `stmts` binds.
+    fn declare_adjoints(&mut self, stmts: &[Stmt], out: &mut Vec<Stmt>) {
         for s in stmts {
             match s {
                 Stmt::Let { var, expr: Expr::View { base, offset, dims } } if self.is_active(*var) => {
@@ -408,20 +458,16 @@ impl Ad {
                 Stmt::Let { var, .. } if self.is_active(*var) => {
                     let v = *var;
                     let adj = self.new_adjoint(v);
-                    self.zero_adjoint(v, adj, &mut out);
+                    self.zero_adjoint(v, adj, out);
                 }
                 Stmt::Decl { var, .. } if self.is_active(*var) && !self.g.ty(*var).is_scalar() => {
                     let v = *var;
                     let adj = self.new_adjoint(v);
-                    self.zero_adjoint(v, adj, &mut out);
+                    self.zero_adjoint(v, adj, out);
                 }
                 _ => {}
             }
         }
-        for s in stmts.iter().rev() {
-            self.reverse_stmt(s, repeated, &mut out);
-        }
-        out
     }
 
     fn zero_adjoint(&mut self, v: VarId, adj: VarId, out: &mut Vec<Stmt>) {
@@ -429,7 +475,7 @@ impl Ad {
         if ty.is_scalar() {
             out.push(Stmt::Decl { var: adj, dims: vec![] });
             out.push(Stmt::Assign { var: adj, indices: vec![], value: Atom::Real(0.0) });
-            self.known_zero.insert(adj, self.depth);
+            self.set_zero(adj);
             return;
         }
         let dims: Vec<Atom> =
@@ -446,7 +492,11 @@ impl Ad {
                 }
                 let adj = self.adj(*var);
                 let ty = self.g.ty(*var);
-                let g = if ty.is_scalar() { self.temp(ty, Expr::Atom(Atom::Var(adj)), out) } else { Atom::Var(adj) };
+                let g = match self.known_value.get(&adj) {
+                    Some(&(value, depth)) if depth == self.depth => value,
+                    _ if ty.is_scalar() => self.temp(ty, Expr::Atom(Atom::Var(adj)), out),
+                    _ => Atom::Var(adj),
+                };
                 match expr {
                     Expr::Atom(a) => self.accumulate(*a, g, out),
                     Expr::Load { base, indices } => {
@@ -460,6 +510,8 @@ impl Ad {
                     Expr::View { .. } | Expr::Dim { .. } | Expr::Alloc { .. } | Expr::Random(..) => {}
                 }
             }
+            // A reduction's accumulator passes its constant unit adjoint on.
+            Stmt::Assign { var, value, .. } if self.unit.contains(var) => self.accumulate(*value, Atom::Real(1.0), out),
             Stmt::Assign { var, indices, value } => {
                 // A location written once needs neither its adjoint reset nor its old value back;
                 // any other location's adjoint restarts at zero for the value before this write.
@@ -480,7 +532,7 @@ impl Ad {
                     if !built {
                         out.push(Stmt::Assign { var: adj, indices: indices.clone(), value: Atom::Real(0.0) });
                         if indices.is_empty() {
-                            self.known_zero.insert(adj, self.depth);
+                            self.set_zero(adj);
                         }
                     }
                     if restore {
@@ -502,7 +554,7 @@ impl Ad {
                     if self.is_active(*var) {
                         let adj = self.adj(*var);
                         out.push(Stmt::Assign { var: adj, indices: vec![], value: Atom::Real(0.0) });
-                        self.known_zero.insert(adj, self.depth);
+                        self.set_zero(adj);
                     }
                 }
             }
@@ -527,6 +579,8 @@ impl Ad {
                 let var = self.g.new_var(Some("iteration".into()), Ty::INT, VarKind::LoopIndex);
                 out.push(Stmt::For { var, lo: Atom::Int(1), hi: Atom::Var(count), reverse: true, body });
             }
+            // A fused loop's reverse ran inside it.
+            Stmt::For { .. } if self.fused.contains(&address(s)) => {}
             Stmt::For { var, lo, hi, reverse, body } => {
                 let body = self.nested(|ad| ad.reverse_block(body, true));
                 if !body.is_empty() {
@@ -558,6 +612,7 @@ impl Ad {
         self.depth -= 1;
         let depth = self.depth;
         self.known_zero.retain(|_, d| *d <= depth);
+        self.known_value.retain(|_, (_, d)| *d <= depth);
         out
     }
 
@@ -713,6 +768,116 @@ fn assigned(stmts: &[Stmt], set: &mut HashSet<VarId>) {
                 assigned(otherwise, set);
             }
             _ => {}
+        }
+    }
+}
+
+fn address(s: &Stmt) -> usize {
+    s as *const Stmt as usize
+}
+
+/// The top-level loops whose reverse can run inside the forward loop, and their accumulators.
+///
+/// A loop qualifies when every iteration's adjoints are known as soon as it has run: its body
+/// is straight-line scalar code that writes nothing but `target` and sum accumulators
+/// (`acc := acc + t`), each read once after the loop by a chain of copies and sums that ends
+/// in `target +=`. Such an accumulator's adjoint is 1 at every iteration, so the reverse of an
+/// iteration needs nothing from later ones. Running it in the forward loop saves a second
+/// pass over the data and the recomputation of every value the rules read.
+fn target_reductions(
+    f: &Function,
+    active: &HashSet<VarId>,
+    needed: &HashSet<VarId>,
+) -> (HashSet<usize>, HashSet<VarId>) {
+    let mut reads: HashMap<VarId, usize> = HashMap::new();
+    count_reads(&f.body, &mut reads);
+    // The top-level statement that reads each variable (the last one, when there are several).
+    let mut reader: HashMap<VarId, usize> = HashMap::new();
+    for (i, s) in f.body.iter().enumerate() {
+        s.for_each_read(|v| {
+            reader.insert(v, i);
+        });
+    }
+    // Whether `v`'s only read, at top level after statement `after`, passes its adjoint to
+    // `target` unchanged.
+    let unit_chain = |mut v: VarId, mut after: usize, outside: usize| -> bool {
+        let mut allowed = outside;
+        loop {
+            if reads.get(&v).copied().unwrap_or(0) != allowed {
+                return false;
+            }
+            let Some(&j) = reader.get(&v) else { return false };
+            if j <= after {
+                return false;
+            }
+            let once = |a: &Atom| *a == Atom::Var(v);
+            v = match &f.body[j] {
+                Stmt::TargetAdd(a) if once(a) => return true,
+                Stmt::Let { var, expr: Expr::Atom(a) } if once(a) => *var,
+                Stmt::Let { var, expr: Expr::Prim(Prim::Add, args) } if once(&args[0]) != once(&args[1]) => *var,
+                Stmt::Let { var, expr: Expr::Prim(Prim::Sub, args) } if once(&args[0]) && !once(&args[1]) => *var,
+                _ => return false,
+            };
+            after = j;
+            allowed = 1;
+        }
+    };
+    let mut loops = HashSet::new();
+    let mut unit = HashSet::new();
+    for (i, s) in f.body.iter().enumerate() {
+        let Stmt::For { body, .. } = s else { continue };
+        let mut accumulators = Vec::new();
+        let flat = body.iter().all(|t| match t {
+            Stmt::Let { var, expr } => {
+                f.ty(*var).is_scalar() && !matches!(expr, Expr::Alloc { .. } | Expr::Random(..) | Expr::View { .. })
+            }
+            Stmt::Check { .. } | Stmt::TargetAdd(_) => true,
+            Stmt::Assign { var, indices, value: Atom::Var(n) } if indices.is_empty() => {
+                accumulators.push((*var, *n));
+                true
+            }
+            _ => false,
+        });
+        if !flat || !body.iter().any(|t| matches!(t, Stmt::Let { var, .. } if active.contains(var))) {
+            continue;
+        }
+        let mut inside: HashMap<VarId, usize> = HashMap::new();
+        count_reads(body, &mut inside);
+        let sums = accumulators.iter().all(|&(acc, n)| {
+            let sum = body.iter().any(|t| {
+                matches!(t, Stmt::Let { var, expr: Expr::Prim(Prim::Add, args) }
+                    if *var == n && (args[0] == Atom::Var(acc)) != (args[1] == Atom::Var(acc)))
+            });
+            let writes_before = f.body.iter().enumerate().all(|(k, t)| {
+                let mut w = HashSet::new();
+                assigned(std::slice::from_ref(t), &mut w);
+                !w.contains(&acc) || k < i && matches!(t, Stmt::Decl { .. } | Stmt::Assign { .. }) || k == i
+            });
+            f.vars[acc as usize].kind == VarKind::Mutable
+                && f.ty(acc).is_real()
+                && f.ty(acc).is_scalar()
+                && !needed.contains(&acc)
+                && sum
+                && inside.get(&n) == Some(&1)
+                && inside.get(&acc) == Some(&1)
+                && accumulators.iter().filter(|(a, _)| *a == acc).count() == 1
+                && writes_before
+                && unit_chain(acc, i, 2)
+        });
+        if sums {
+            loops.insert(address(s));
+            unit.extend(accumulators.iter().map(|&(acc, _)| acc));
+        }
+    }
+    (loops, unit)
+}
+
+/// How often each variable is read, over `stmts` and everything nested in them.
+fn count_reads(stmts: &[Stmt], reads: &mut HashMap<VarId, usize>) {
+    for s in stmts {
+        s.for_each_read(|v| *reads.entry(v).or_default() += 1);
+        for block in s.blocks() {
+            count_reads(block, reads);
         }
     }
 }

@@ -49,6 +49,27 @@ pub struct Translator<'a> {
     loop_depth: usize,
     /// For each enclosing loop: where `continue` and `break` jump.
     loop_targets: Vec<(Block, Block)>,
+    /// The top-level statement being translated, and the last one that reads each variable.
+    top: usize,
+    last_read: HashMap<VarId, usize>,
+    /// For each enclosing top-level loop: the values parked in memory while it runs.
+    through: Vec<Vec<Parked>>,
+    /// How many calls have been emitted so far.
+    calls: usize,
+    park_slots: HashMap<usize, clif::StackSlot>,
+    /// Whether this is a function the fit calls over and over (log density, gradient): only
+    /// those are worth the extra compile time of parking values around loops.
+    hot: bool,
+}
+
+/// A value stored to `slot` by `store` before a top-level loop: either read in the loop, from
+/// its `copy` loaded right after the store, or live across the loop and loaded after it.
+struct Parked {
+    var: Variable,
+    value: Value,
+    slot: clif::StackSlot,
+    store: clif::Inst,
+    copy: Option<Value>,
 }
 
 impl<'a> Translator<'a> {
@@ -60,7 +81,17 @@ impl<'a> Translator<'a> {
     ) {
         let b = FunctionBuilder::new(clif_func, fctx);
         let mut t = Translator::start(b, module, func);
-        t.translate_block(&func.body);
+        for (k, s) in func.body.iter().enumerate() {
+            let mut reads = Vec::new();
+            loop_effects(std::slice::from_ref(s), &mut reads, &mut std::collections::HashSet::new());
+            for v in reads {
+                t.last_read.insert(v, k);
+            }
+        }
+        for (k, s) in func.body.iter().enumerate() {
+            t.top = k;
+            t.translate_stmt(s);
+        }
         let target = t.b.ins().stack_load(types::I64, types::F64, t.target, 0);
         t.b.ins().return_(&[target]);
         // Every failed check jumps here with its site and values: the one call that records
@@ -97,6 +128,12 @@ impl<'a> Translator<'a> {
             fail,
             loop_depth: 0,
             loop_targets: Vec::new(),
+            top: 0,
+            last_read: HashMap::new(),
+            through: Vec::new(),
+            calls: 0,
+            park_slots: HashMap::new(),
+            hot: func.name.starts_with("log_density"),
         };
         // Inputs: theta, then (in a gradient function) the gradient buffer.
         for (i, v) in func.params.iter().enumerate() {
@@ -240,6 +277,7 @@ impl<'a> Translator<'a> {
         let params: Vec<clif::Type> = args.iter().map(|a| self.b.func.dfg.value_type(*a)).collect();
         let f = self.import(name, &params, ret);
         let inst = self.b.ins().call(f, args);
+        self.calls += 1;
         self.b.inst_results(inst).first().copied()
     }
 
@@ -512,6 +550,8 @@ impl<'a> Translator<'a> {
         let lo = self.scalar(lo);
         let hi = self.scalar(hi);
         let (start, end) = if reverse { (hi, lo) } else { (lo, hi) };
+        let outer = if self.loop_depth == 0 && self.hot { self.reload_invariants(var, body) } else { Vec::new() };
+        let calls_before = self.calls;
         self.define_scalar(var, start);
         let header = self.b.create_block();
         let body_block = self.b.create_block();
@@ -537,6 +577,121 @@ impl<'a> Translator<'a> {
         self.define_scalar(var, next);
         self.b.ins().jump(header, &[]);
         self.b.switch_to_block(exit);
+        // A loop that calls out keeps nothing in floating-point registers across its calls
+        // anyway: copies and parked values would only add memory traffic, so they are undone.
+        let calls = self.calls > calls_before;
+        for p in outer {
+            if let Some(copy) = p.copy
+                && calls
+            {
+                let load = self.b.func.dfg.value_def(copy).unwrap_inst();
+                self.b.func.layout.remove_inst(p.store);
+                self.b.func.layout.remove_inst(load);
+                self.b.func.dfg.detach_inst_results(load);
+                self.b.func.dfg.change_to_alias(copy, p.value);
+            }
+            self.b.def_var(p.var, p.value);
+        }
+        if self.loop_depth == 0 && self.hot {
+            for p in self.through.pop().expect("pushed before the loop") {
+                if calls {
+                    self.b.func.layout.remove_inst(p.store);
+                    self.b.def_var(p.var, p.value);
+                } else {
+                    let ty = self.b.func.dfg.value_type(p.value);
+                    let value = self.b.ins().stack_load(types::I64, ty, p.slot, 0);
+                    self.b.def_var(p.var, value);
+                }
+            }
+        }
+    }
+
+    /// The Cranelift variables of an IR variable defined so far (none before its definition).
+    fn variables(&self, v: VarId) -> Vec<Variable> {
+        match &self.vars[v as usize] {
+            Some(Repr::Scalar(x)) => vec![*x],
+            Some(Repr::Container { ptr, dims }) => std::iter::once(*ptr).chain(dims.iter().copied()).collect(),
+            None => vec![],
+        }
+    }
+
+    /// The stack slot that holds `x` while it is parked: one per variable, for every loop.
+    fn park_slot(&mut self, x: Variable) -> clif::StackSlot {
+        if let Some(slot) = self.park_slots.get(&cranelift_codegen::entity::EntityRef::index(x)) {
+            return *slot;
+        }
+        let slot = self.b.create_sized_stack_slot(clif::StackSlotData::new(clif::StackSlotKind::ExplicitSlot, 8, 3));
+        self.park_slots.insert(cranelift_codegen::entity::EntityRef::index(x), slot);
+        slot
+    }
+
+    /// Constants are rematerialised where they are used: copying them through memory only costs.
+    fn is_constant(&self, value: Value) -> bool {
+        matches!(self.b.func.dfg.value_def(value), clif::ValueDef::Result(inst, _)
+            if matches!(self.b.func.dfg.insts[inst].opcode(), clif::Opcode::F64const | clif::Opcode::Iconst))
+    }
+
+    /// Gives the loop its own copies of the values it reads but does not change, loaded from
+    /// a stack slot right before it; returns the Cranelift variables with their values from
+    /// before, which the caller restores after the loop.
+    ///
+    /// Why: a value defined before a call and read in a later loop must survive the call in
+    /// memory (no floating-point register survives a call). regalloc2 then splits its live
+    /// range so that it is in a register inside the loop, but stores it back to its spill
+    /// slot on every back edge, for the uses after the loop. A copy read only inside the loop
+    /// needs no such store. The copy goes through memory because Cranelift merges or removes
+    /// any register-to-register copy (a block parameter with one incoming value included).
+    fn reload_invariants(&mut self, index: VarId, body: &[Stmt]) -> Vec<Parked> {
+        let mut read = Vec::new();
+        let mut changed = std::collections::HashSet::from([index]);
+        loop_effects(body, &mut read, &mut changed);
+        let mut seen = std::collections::HashSet::new();
+        let mut outer = Vec::new();
+        // Values read after the loop but not in it go to memory before it and come back after:
+        // otherwise regalloc2 may keep them in registers through the loop and still store
+        // them on every back edge.
+        let after: Vec<VarId> = {
+            let in_loop: std::collections::HashSet<VarId> = read.iter().copied().collect();
+            let mut after: Vec<VarId> = self
+                .last_read
+                .iter()
+                .filter(|&(v, &k)| k > self.top && !in_loop.contains(v) && self.vars[*v as usize].is_some())
+                .map(|(v, _)| *v)
+                .collect();
+            after.sort_unstable();
+            after
+        };
+        let mut through = Vec::new();
+        for v in after {
+            for x in self.variables(v) {
+                let value = self.b.use_var(x);
+                if self.is_constant(value) {
+                    continue;
+                }
+                let slot = self.park_slot(x);
+                let store = self.b.ins().stack_store(types::I64, value, slot, 0);
+                through.push(Parked { var: x, value, slot, store, copy: None });
+            }
+        }
+        self.through.push(through);
+        for v in read {
+            if changed.contains(&v) || !seen.insert(v) {
+                continue;
+            }
+            for x in self.variables(v) {
+                let value = self.b.use_var(x);
+                if self.is_constant(value) {
+                    continue;
+                }
+                let ty = self.b.func.dfg.value_type(value);
+                let slot = self.park_slot(x);
+                let store = self.b.ins().stack_store(types::I64, value, slot, 0);
+                let copy = self.b.ins().stack_load(types::I64, ty, slot, 0);
+                self.b.def_var(x, copy);
+                outer.push(Parked { var: x, value, slot, store, copy: Some(copy) });
+            }
+        }
+        outer
     }
 
     fn translate_let(&mut self, var: VarId, expr: &Expr) {
@@ -870,5 +1025,28 @@ fn clif_ty(ty: Ty) -> clif::Type {
     match (ty.is_scalar(), ty.elem) {
         (true, Elem::Real) => types::F64,
         _ => types::I64,
+    }
+}
+
+/// The variables a loop body reads (in order, with repeats) and those it changes: scalars it
+/// assigns or pops, containers it declares or binds anew.
+fn loop_effects(stmts: &[Stmt], read: &mut Vec<VarId>, changed: &mut std::collections::HashSet<VarId>) {
+    for s in stmts {
+        s.for_each_read(|v| read.push(v));
+        match s {
+            Stmt::Let { var, .. } | Stmt::Decl { var, .. } | Stmt::Pop(var) => {
+                changed.insert(*var);
+            }
+            Stmt::Assign { var, indices, .. } | Stmt::Accum { var, indices, .. } if indices.is_empty() => {
+                changed.insert(*var);
+            }
+            Stmt::For { var, .. } => {
+                changed.insert(*var);
+            }
+            _ => {}
+        }
+        for block in s.blocks() {
+            loop_effects(block, read, changed);
+        }
     }
 }

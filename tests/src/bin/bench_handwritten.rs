@@ -145,7 +145,7 @@ fn compare(name: &str, hand: &mut dyn FnMut(&[f64], &mut [f64]) -> f64) {
     let t_vppl = median_ns(|| {
         let _ = std::hint::black_box(model.log_density_gradient(std::hint::black_box(&x), &mut g_vppl));
     });
-    println!("| {name} | {:.2} | {:.2} | {:.2} |", t_hand / 1e3, t_vppl / 1e3, t_vppl / t_hand);
+    println!("| {name} | {:.3} | {:.3} | {:.2} |", t_hand / 1e3, t_vppl / 1e3, t_vppl / t_hand);
 }
 
 fn main() {
