@@ -951,6 +951,11 @@ impl Lowerer<'_> {
             }
         }
         if let Some(base) = n.strip_suffix("_rng") {
+            if let Some(f) = self.inline_stack.last().filter(|f| !f.ends_with("_rng")) {
+                let f = f.clone();
+                self.error(errors::rng_in_plain_function(name.span, n, &f));
+                return Val::error();
+            }
             if !matches!(self.block, ast::BlockKind::GeneratedQuantities) {
                 let what = if self.block == ast::BlockKind::TransformedData { "in transformed data" } else { "" };
                 if what.is_empty() {

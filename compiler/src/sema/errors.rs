@@ -205,6 +205,47 @@ pub fn deprecated_fabs(span: Span) -> Diagnostic {
         .with_hint("use `abs`, which works on int and real")
 }
 
+pub fn function_defined_twice(span: Span, name: &str, previous: Span) -> Diagnostic {
+    Diagnostic::error("E1023", span, format!("`{name}` is defined twice with the same argument types"))
+        .with_label("second definition here")
+        .with_secondary(previous, "first defined here")
+        .with_hint("overloads must differ in the types of their arguments; remove or rename one")
+}
+
+pub fn void_as_value(span: Span, name: &str) -> Diagnostic {
+    Diagnostic::error("E1024", span, format!("`{name}` returns nothing (`void`), so its call has no value"))
+        .with_label("used as a value here")
+        .with_hint("call it as a statement, `name(...);`, or declare a return type")
+}
+
+pub fn value_as_statement(span: Span, name: &str) -> Diagnostic {
+    Diagnostic::error("E1025", span, format!("the value of `{name}` is thrown away"))
+        .with_label("a function that returns a value, called as a statement")
+        .with_hint("assign the result to a variable, or make the function `void`")
+}
+
+pub fn target_in_plain_function(span: Span, function: &str) -> Diagnostic {
+    Diagnostic::error(
+        "E1012",
+        span,
+        format!("`target` can only be incremented in `_lp` functions, and `{function}` is not one"),
+    )
+    .with_label("not allowed in this function")
+    .with_hint(format!("rename the function to `{function}_lp`"))
+}
+
+pub fn rng_in_plain_function(span: Span, name: &str, function: &str) -> Diagnostic {
+    Diagnostic::error(
+        "E1014",
+        span,
+        format!(
+            "`{name}` draws random numbers and can only be called in `_rng` functions, and `{function}` is not one"
+        ),
+    )
+    .with_label("random number generator called here")
+    .with_hint(format!("rename the function to `{function}_rng`"))
+}
+
 pub fn lp_function_outside_model(span: Span, name: &str) -> Diagnostic {
     Diagnostic::error("E1022", span, format!("`{name}` can only be called where `target` exists"))
         .with_label("an `_lp` function called outside the model block")

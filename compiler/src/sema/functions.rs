@@ -40,6 +40,24 @@ impl Lowerer<'_> {
         map
     }
 
+    /// Two definitions of one name with the same argument types (forward declarations aside).
+    pub(crate) fn check_function_definitions(&mut self, program: &ast::Program) {
+        let mut seen: Vec<(&str, Vec<Ty>, Span)> = Vec::new();
+        for s in program.functions.iter().flat_map(|b| &b.stmts) {
+            let StmtKind::FunDef(f) = &s.kind else { continue };
+            if f.body.is_none() {
+                continue;
+            }
+            let types: Vec<Ty> = f.params.iter().map(|p| unsized_ty(&p.ty)).collect();
+            if let Some((_, _, first)) = seen.iter().find(|(n, t, _)| *n == f.name.name && *t == types) {
+                let first = *first;
+                self.error(errors::function_defined_twice(f.name.span, &f.name.name, first));
+            } else {
+                seen.push((&f.name.name, types, f.name.span));
+            }
+        }
+    }
+
     /// Calls the user-defined function `name` with already lowered arguments.
     pub(crate) fn call_user(&mut self, name: &ast::Ident, vals: &[Val], span: Span) -> Val {
         let defs = self.functions.get(&name.name).cloned().unwrap_or_default();
@@ -93,6 +111,12 @@ impl Lowerer<'_> {
             ReturnType::Void(_) => None,
             ReturnType::Type(t) => Some(unsized_ty(t)),
         };
+        if ret.is_none() && self.statement_call != Some(span) {
+            self.inline_stack.pop();
+            self.scopes = saved_scopes;
+            self.error(errors::void_as_value(span, &name.name));
+            return Val::error();
+        }
         let stmts: Vec<ast::Stmt> = match &body.kind {
             StmtKind::Block(stmts) => stmts.clone(),
             _ => vec![(**body).clone()],

@@ -203,6 +203,9 @@ pub(crate) struct Lowerer<'a> {
     inline_stack: Vec<String>,
     /// How many user loops enclose the statement being lowered (for `break`/`continue`).
     loop_nesting: usize,
+    /// The span of the call that makes up the statement being lowered, if it is one: the
+    /// one place a `void` function may be called.
+    statement_call: Option<Span>,
 }
 
 fn lower(program: &ast::Program, mode: Mode, info: &ModelInfo, diags: &mut Vec<Diagnostic>) -> Function {
@@ -227,6 +230,7 @@ fn lower(program: &ast::Program, mode: Mode, info: &ModelInfo, diags: &mut Vec<D
         functions: Lowerer::collect_functions(program),
         inline_stack: Vec::new(),
         loop_nesting: 0,
+        statement_call: None,
     };
     if matches!(mode, Mode::LogDensity { .. } | Mode::WriteArray) {
         let theta = l.f.new_var(Some("theta".into()), Ty::VECTOR, VarKind::Input);
@@ -253,6 +257,9 @@ fn lower(program: &ast::Program, mode: Mode, info: &ModelInfo, diags: &mut Vec<D
 
 impl<'a> Lowerer<'a> {
     fn lower_program(&mut self, p: &ast::Program) {
+        if matches!(self.mode, Mode::LogDensity { propto: false }) {
+            self.check_function_definitions(p);
+        }
         self.lower_data(p);
         self.lower_transformed_data(p);
         if let Some(b) = &p.parameters

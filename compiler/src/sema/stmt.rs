@@ -43,6 +43,11 @@ impl Lowerer<'_> {
                 }
             }
             StmtKind::TargetPlus(e) | StmtKind::JacobianPlus(e) => {
+                if let Some(f) = self.inline_stack.last().filter(|f| !f.ends_with("_lp")) {
+                    let f = f.clone();
+                    self.error(errors::target_in_plain_function(s.span, &f));
+                    return;
+                }
                 if !self.may_increment_target() {
                     self.error(errors::target_outside_model(s.span));
                     return;
@@ -179,7 +184,17 @@ impl Lowerer<'_> {
                 self.check(Atom::Int(0), kind, message, s.span, values);
             }
             StmtKind::Call(e) => {
+                // Only a `void` function may be called for its effect alone.
+                if let ast::ExprKind::Call { name, .. } = &e.kind {
+                    let defs = self.functions.get(&name.name);
+                    if defs.is_some_and(|d| d.iter().all(|d| !matches!(d.return_type, ast::ReturnType::Void(_)))) {
+                        self.error(errors::value_as_statement(e.span, &name.name));
+                        return;
+                    }
+                    self.statement_call = Some(e.span);
+                }
                 self.expr(e);
+                self.statement_call = None;
             }
             StmtKind::Empty => {}
         }

@@ -1,0 +1,1 @@
+functions { real f(real x) { return x; } real f(real x) { return 2 * x; } } model { }

@@ -1,0 +1,1 @@
+parameters { vector[K] v; } model { v ~ normal(0, 1); }

@@ -1,0 +1,1 @@
+parameters { real x; } model { y = x; real y; }

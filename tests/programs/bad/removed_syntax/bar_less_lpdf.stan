@@ -1,0 +1,1 @@
+parameters { real x; } model { target += normal_lpdf(x, 0, 1); }

@@ -1,0 +1,1 @@
+data { int y[3]; } model { }

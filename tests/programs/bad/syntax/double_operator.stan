@@ -1,0 +1,1 @@
+parameters { real x; } model { target += x * * x; }

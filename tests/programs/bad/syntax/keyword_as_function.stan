@@ -1,0 +1,1 @@
+parameters { real x; } model { x ~ while(0, 1); }

@@ -1,0 +1,1 @@
+parameters { real<lower> x; } model { }

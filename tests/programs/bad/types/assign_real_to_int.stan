@@ -1,0 +1,1 @@
+data { int N; } transformed data { int M = 2.5; }

@@ -1,0 +1,1 @@
+parameters { vector[3] v; } model { matrix[3,3] m = v; }

@@ -1,0 +1,1 @@
+parameters { vector[2] v; } model { if (v) target += 1; }

@@ -1,0 +1,1 @@
+parameters { real x; } model { vector[2] v; v += x * [1, 2]; }

@@ -1,0 +1,1 @@
+data { int N; } parameters { vector[N / 2.0] v; }

@@ -1,0 +1,1 @@
+functions { real f(real x) { return x; } } model { f(1.0); }

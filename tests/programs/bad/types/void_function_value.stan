@@ -1,0 +1,1 @@
+functions { void f(real x) { print(x); } } parameters { real y; } model { y ~ normal(f(1.0), 1); }

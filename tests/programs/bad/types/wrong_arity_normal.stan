@@ -1,0 +1,1 @@
+parameters { real x; } model { x ~ normal(0); }
