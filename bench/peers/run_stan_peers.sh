@@ -3,11 +3,5 @@
 #   PEERS_VENV=/work/peers-venv PEERS_BUILD=/work/peers-build bench/peers/run_stan_peers.sh [model,model]
 # Writes tests/fixtures/stan_gradients/<model>.json and bench/peers/stan_advi_defaults.json.
 set -euo pipefail
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-: "${PEERS_VENV:=/work/peers-venv}"
-export PEERS_DIR="${PEERS_DIR:-/work/shared/peers}"
-export PEERS_BUILD="${PEERS_BUILD:-/work/peers-build}"
-export XDG_CACHE_HOME="$PEERS_BUILD/xdg-cache"
-export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONWARNINGS=ignore PYTHONDONTWRITEBYTECODE=1
-mkdir -p "$PEERS_BUILD"
-exec nice -n 19 "$PEERS_VENV/bin/python" "$here/stan_peers.py" "$@"
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+run_driver stan_peers.py "$@"

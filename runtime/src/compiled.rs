@@ -214,28 +214,33 @@ impl CompiledModel {
         out: &mut [f64],
         rng: &mut ChaCha8Rng,
     ) -> Result<f64, EvalError> {
-        assert_eq!(theta.len(), self.n_unconstrained, "theta has the model's unconstrained dimension");
-        self.with_ctx(|ctx| {
-            ctx.rng = rng;
-            // Safety: as in `run`; the stream outlives the call and is unset right after.
-            let value = unsafe { f(ctx, theta.as_ptr(), theta.len() as i64, out.as_mut_ptr()) };
-            ctx.rng = std::ptr::null_mut();
-            if ctx.error_site >= 0 {
-                return Err(self.error_message(entry, ctx));
-            }
-            Ok(value)
-        })
+        self.call(entry, f, theta, out, rng)
     }
 
     fn run(&self, entry: Entry, f: EntryFn, theta: &[f64], out: &mut [f64]) -> Result<f64, EvalError> {
+        self.call(entry, f, theta, out, std::ptr::null_mut())
+    }
+
+    /// Calls an entry point with `rng` (or null) as the stream of its `*_rng` calls.
+    fn call(
+        &self,
+        entry: Entry,
+        f: EntryFn,
+        theta: &[f64],
+        out: &mut [f64],
+        rng: *mut ChaCha8Rng,
+    ) -> Result<f64, EvalError> {
         assert_eq!(theta.len(), self.n_unconstrained, "theta has the model's unconstrained dimension");
         // The closure returns plain values and the error is built outside it: a `Result`
         // moved out of the thread-local access costs more than some small models' gradients.
         let mut value = 0.0;
         let failed = self.with_ctx(|ctx| {
+            ctx.rng = rng;
             // Safety: theta has n_unconstrained elements; out is sized by the caller for the
-            // entry point (gradient: n_unconstrained; write_array: the outputs).
+            // entry point (gradient: n_unconstrained; write_array: the outputs); the stream, if
+            // any, outlives the call and is unset right after.
             value = unsafe { f(ctx, theta.as_ptr(), theta.len() as i64, out.as_mut_ptr()) };
+            ctx.rng = std::ptr::null_mut();
             ctx.error_site >= 0
         });
         if failed {

@@ -798,6 +798,15 @@ fn target_reductions(
             reader.insert(v, i);
         });
     }
+    // The top-level statements that write each variable (anywhere inside them).
+    let mut writers: HashMap<VarId, Vec<usize>> = HashMap::new();
+    for (k, s) in f.body.iter().enumerate() {
+        let mut written = HashSet::new();
+        assigned(std::slice::from_ref(s), &mut written);
+        for v in written {
+            writers.entry(v).or_default().push(k);
+        }
+    }
     // Whether `v`'s only read, at top level after statement `after`, passes its adjoint to
     // `target` unchanged.
     let unit_chain = |mut v: VarId, mut after: usize, outside: usize| -> bool {
@@ -848,10 +857,8 @@ fn target_reductions(
                 matches!(t, Stmt::Let { var, expr: Expr::Prim(Prim::Add, args) }
                     if *var == n && (args[0] == Atom::Var(acc)) != (args[1] == Atom::Var(acc)))
             });
-            let writes_before = f.body.iter().enumerate().all(|(k, t)| {
-                let mut w = HashSet::new();
-                assigned(std::slice::from_ref(t), &mut w);
-                !w.contains(&acc) || k < i && matches!(t, Stmt::Decl { .. } | Stmt::Assign { .. }) || k == i
+            let writes_before = writers.get(&acc).is_none_or(|ks| {
+                ks.iter().all(|&k| k == i || k < i && matches!(f.body[k], Stmt::Decl { .. } | Stmt::Assign { .. }))
             });
             f.vars[acc as usize].kind == VarKind::Mutable
                 && f.ty(acc).is_real()

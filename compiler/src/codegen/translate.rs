@@ -81,11 +81,13 @@ impl<'a> Translator<'a> {
     ) {
         let b = FunctionBuilder::new(clif_func, fctx);
         let mut t = Translator::start(b, module, func);
-        for (k, s) in func.body.iter().enumerate() {
-            let mut reads = Vec::new();
-            loop_effects(std::slice::from_ref(s), &mut reads, &mut std::collections::HashSet::new());
-            for v in reads {
-                t.last_read.insert(v, k);
+        if t.hot {
+            for (k, s) in func.body.iter().enumerate() {
+                let mut reads = Vec::new();
+                loop_effects(std::slice::from_ref(s), &mut reads, &mut std::collections::HashSet::new());
+                for v in reads {
+                    t.last_read.insert(v, k);
+                }
             }
         }
         for (k, s) in func.body.iter().enumerate() {
@@ -617,11 +619,12 @@ impl<'a> Translator<'a> {
 
     /// The stack slot that holds `x` while it is parked: one per variable, for every loop.
     fn park_slot(&mut self, x: Variable) -> clif::StackSlot {
-        if let Some(slot) = self.park_slots.get(&cranelift_codegen::entity::EntityRef::index(x)) {
+        let key = cranelift_codegen::entity::EntityRef::index(x);
+        if let Some(slot) = self.park_slots.get(&key) {
             return *slot;
         }
         let slot = self.b.create_sized_stack_slot(clif::StackSlotData::new(clif::StackSlotKind::ExplicitSlot, 8, 3));
-        self.park_slots.insert(cranelift_codegen::entity::EntityRef::index(x), slot);
+        self.park_slots.insert(key, slot);
         slot
     }
 
@@ -661,37 +664,34 @@ impl<'a> Translator<'a> {
             after.sort_unstable();
             after
         };
-        let mut through = Vec::new();
-        for v in after {
-            for x in self.variables(v) {
-                let value = self.b.use_var(x);
-                if self.is_constant(value) {
-                    continue;
-                }
-                let slot = self.park_slot(x);
-                let store = self.b.ins().stack_store(types::I64, value, slot, 0);
-                through.push(Parked { var: x, value, slot, store, copy: None });
-            }
-        }
+        let parked: Vec<Variable> = after.into_iter().flat_map(|v| self.variables(v)).collect();
+        let through = parked.into_iter().filter_map(|x| self.park(x)).collect();
         self.through.push(through);
         for v in read {
             if changed.contains(&v) || !seen.insert(v) {
                 continue;
             }
             for x in self.variables(v) {
-                let value = self.b.use_var(x);
-                if self.is_constant(value) {
-                    continue;
-                }
-                let ty = self.b.func.dfg.value_type(value);
-                let slot = self.park_slot(x);
-                let store = self.b.ins().stack_store(types::I64, value, slot, 0);
-                let copy = self.b.ins().stack_load(types::I64, ty, slot, 0);
+                let Some(mut p) = self.park(x) else { continue };
+                let ty = self.b.func.dfg.value_type(p.value);
+                let copy = self.b.ins().stack_load(types::I64, ty, p.slot, 0);
                 self.b.def_var(x, copy);
-                outer.push(Parked { var: x, value, slot, store, copy: Some(copy) });
+                p.copy = Some(copy);
+                outer.push(p);
             }
         }
         outer
+    }
+
+    /// Stores the current value of `x` to its park slot (nothing for a constant).
+    fn park(&mut self, x: Variable) -> Option<Parked> {
+        let value = self.b.use_var(x);
+        if self.is_constant(value) {
+            return None;
+        }
+        let slot = self.park_slot(x);
+        let store = self.b.ins().stack_store(types::I64, value, slot, 0);
+        Some(Parked { var: x, value, slot, store, copy: None })
     }
 
     fn translate_let(&mut self, var: VarId, expr: &Expr) {

@@ -86,6 +86,14 @@ impl Lowerer<'_> {
             self.error(errors::not_supported(span, "recursive functions"));
             return Val::error();
         }
+        let ret = match &def.return_type {
+            ReturnType::Void(_) => None,
+            ReturnType::Type(t) => Some(unsized_ty(t)),
+        };
+        if ret.is_none() && self.statement_call != Some(span) {
+            self.error(errors::void_as_value(span, &name.name));
+            return Val::error();
+        }
         let Some(body) = &def.body else { return Val::error() };
         // The function sees only its arguments.
         let saved_scopes = std::mem::replace(&mut self.scopes, vec![HashMap::new()]);
@@ -106,16 +114,6 @@ impl Lowerer<'_> {
             };
             let binding = Binding { var, ty, data: v.data, origin: None, assignable: false, span: p.name.span };
             self.scopes.last_mut().expect("function scope").insert(p.name.name.clone(), binding);
-        }
-        let ret = match &def.return_type {
-            ReturnType::Void(_) => None,
-            ReturnType::Type(t) => Some(unsized_ty(t)),
-        };
-        if ret.is_none() && self.statement_call != Some(span) {
-            self.inline_stack.pop();
-            self.scopes = saved_scopes;
-            self.error(errors::void_as_value(span, &name.name));
-            return Val::error();
         }
         let stmts: Vec<ast::Stmt> = match &body.kind {
             StmtKind::Block(stmts) => stmts.clone(),

@@ -31,6 +31,9 @@ impl Lowerer<'_> {
                     self.error(errors::not_supported(t.span, "truncated distributions `T[,]`"));
                     return;
                 }
+                if self.refuse_target_in_plain_function(s.span) {
+                    return;
+                }
                 if !self.may_increment_target() {
                     self.error(errors::sampling_outside_model(s.span, super::stmt::block_name(self.block)));
                     return;
@@ -43,9 +46,7 @@ impl Lowerer<'_> {
                 }
             }
             StmtKind::TargetPlus(e) | StmtKind::JacobianPlus(e) => {
-                if let Some(f) = self.inline_stack.last().filter(|f| !f.ends_with("_lp")) {
-                    let f = f.clone();
-                    self.error(errors::target_in_plain_function(s.span, &f));
+                if self.refuse_target_in_plain_function(s.span) {
                     return;
                 }
                 if !self.may_increment_target() {
@@ -209,6 +210,14 @@ impl Lowerer<'_> {
             }
             _ => self.lower_stmt(body, &[]),
         }
+    }
+
+    /// Inside a function not named `_lp`, `target` does not exist (for `target +=` and `~`
+    /// alike): reports that and returns true.
+    fn refuse_target_in_plain_function(&mut self, span: grammar::Span) -> bool {
+        let Some(f) = self.inline_stack.last().filter(|f| !f.ends_with("_lp")).cloned() else { return false };
+        self.error(errors::target_in_plain_function(span, &f));
+        true
     }
 
     fn may_increment_target(&self) -> bool {
