@@ -31,6 +31,8 @@ pub struct Stages {
     /// The IR after simplification, gradient included: what codegen translates.
     pub opt: ir::Module,
     pub opt_gradient: ir::Function,
+    /// The checks of the data alone, sliced from the log density: run once, after `load`.
+    pub opt_validate: ir::Function,
     pub info: ModelInfo,
     pub warnings: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
@@ -52,14 +54,18 @@ pub fn compile_ir(source: &Source) -> Result<Stages, Vec<Diagnostic>> {
     let gradient = ad::differentiate(&opt::simplify(&opt::fuse(&module.log_density_propto)));
     timings.push(("ad", t.elapsed()));
     let t = Instant::now();
+    let log_density = opt::simplify(&opt::hoist(&opt::simplify(&opt::fuse(&module.log_density))));
+    // Checks of the data alone move out of the functions the fit calls, into `validate`.
+    let (opt_validate, moved) = opt::data_checks::split(&log_density);
+    let log_density_propto = opt::simplify(&opt::hoist(&opt::simplify(&opt::fuse(&module.log_density_propto))));
     let opt_module = ir::Module {
         load: opt::simplify(&module.load),
         sizes: opt::simplify(&module.sizes),
-        log_density: opt::simplify(&opt::hoist(&opt::simplify(&opt::fuse(&module.log_density)))),
-        log_density_propto: opt::simplify(&opt::hoist(&opt::simplify(&opt::fuse(&module.log_density_propto)))),
+        log_density: opt::data_checks::drop(&log_density, &moved),
+        log_density_propto: opt::data_checks::drop(&log_density_propto, &moved),
         write_array: opt::simplify(&module.write_array),
     };
-    let opt_gradient = opt::simplify(&opt::hoist(&opt::simplify(&gradient)));
+    let opt_gradient = opt::data_checks::drop(&opt::simplify(&opt::hoist(&opt::simplify(&gradient))), &moved);
     timings.push(("opt", t.elapsed()));
     if cfg!(debug_assertions) {
         for f in [
@@ -68,11 +74,12 @@ pub fn compile_ir(source: &Source) -> Result<Stages, Vec<Diagnostic>> {
             &opt_module.log_density,
             &opt_module.log_density_propto,
             &opt_module.write_array,
+            &opt_validate,
         ] {
             ir::verify::verify(f);
         }
     }
-    Ok(Stages { ast, ir: module, ad: gradient, opt: opt_module, opt_gradient, info, warnings, timings })
+    Ok(Stages { ast, ir: module, ad: gradient, opt: opt_module, opt_gradient, opt_validate, info, warnings, timings })
 }
 
 /// Native code and everything the runtime needs to run it.
@@ -85,7 +92,15 @@ pub struct Native {
 pub fn compile_native(source: &Source, stages: &mut Stages) -> Result<Native, String> {
     let t = Instant::now();
     let m = &stages.opt;
-    let funcs = [&m.load, &m.sizes, &m.log_density, &m.log_density_propto, &stages.opt_gradient, &m.write_array];
+    let funcs = [
+        &m.load,
+        &m.sizes,
+        &m.log_density,
+        &m.log_density_propto,
+        &stages.opt_gradient,
+        &m.write_array,
+        &stages.opt_validate,
+    ];
     let jit = jit::compile(&funcs)?;
     stages.timings.push(("codegen", t.elapsed()));
     let f = &jit.functions;
@@ -96,6 +111,7 @@ pub fn compile_native(source: &Source, stages: &mut Stages) -> Result<Native, St
         log_density_propto: f[3],
         gradient: f[4],
         write_array: f[5],
+        validate: f[6],
     };
     let errors = funcs.map(|func| error_sites(source, func));
     let meta = ModelMeta {

@@ -33,6 +33,19 @@ fn bad_data_is_reported_by_variable() {
     }
 }
 
+/// Data that every evaluation of the log density would refuse (a zero scale, an index out of
+/// range) is reported when the data are loaded, before the fit starts.
+#[test]
+fn data_the_model_block_refuses_is_reported_at_load() {
+    let out = ["--output", "/tmp/vppl-cli-test.csv"];
+    let zero = failure(&[&["run", MODEL, "--data", "tests/cli/zero_scale.data.json"][..], &out].concat());
+    insta::assert_snapshot!("data_zero_scale", zero);
+    let index = failure(
+        &[&["run", "tests/cli/groups.stan", "--data", "tests/cli/groups_bad_index.data.json"][..], &out].concat(),
+    );
+    insta::assert_snapshot!("data_index_out_of_range", index);
+}
+
 #[test]
 fn bad_command_lines_are_reported() {
     insta::assert_snapshot!("no_such_model", failure(&["run", "tests/cli/nope.stan"]));

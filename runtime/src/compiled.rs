@@ -19,6 +19,8 @@ pub struct Entries {
     pub log_density_propto: EntryFn,
     pub gradient: EntryFn,
     pub write_array: EntryFn,
+    /// Checks of the data that the model block makes: run once, after `sizes`.
+    pub validate: EntryFn,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,7 +52,7 @@ pub struct ModelMeta {
     /// Output variables (name, rank), in output order.
     pub outputs: Vec<(String, usize)>,
     /// Error sites of each entry point, in the order of [`Entry`].
-    pub errors: [Vec<ErrorSiteInfo>; 6],
+    pub errors: [Vec<ErrorSiteInfo>; 7],
 }
 
 /// Indices into [`ModelMeta::errors`].
@@ -62,6 +64,7 @@ pub enum Entry {
     LogDensityPropto = 3,
     Gradient = 4,
     WriteArray = 5,
+    Validate = 6,
 }
 
 pub struct CompiledModel {
@@ -155,6 +158,18 @@ impl CompiledModel {
             names.extend(column_major_names(name, &dims));
         }
         model.output_names = names;
+        // The model block's checks of the data alone were moved out of the log density into
+        // `validate`: failing one here means every evaluation would fail.
+        ctx.reset();
+        ctx.slots = model.slots.as_mut_ptr();
+        // Safety: validate reads only the slots, never theta or the output buffer.
+        let status = unsafe { (model.entries.validate)(&mut ctx, std::ptr::null(), 0, std::ptr::null_mut()) };
+        if status.is_nan() {
+            let message = model.error_message(Entry::Validate, &ctx).message;
+            return Err(LoadError {
+                message: format!("with these data every evaluation of the log density fails: {message}"),
+            });
+        }
         Ok(model)
     }
 

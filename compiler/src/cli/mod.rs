@@ -651,6 +651,7 @@ fn ir(a: IrArgs) -> Result<(), Failure> {
         Stage::Opt => {
             out!("{}", stages.opt);
             out!("{}", stages.opt_gradient);
+            out!("{}", stages.opt_validate);
         }
         Stage::Asm => {
             for f in [&stages.opt.log_density_propto, &stages.opt_gradient] {

@@ -1,6 +1,8 @@
 //! Loop-invariant code motion: a scalar computation inside a loop whose operands do not change
 //! in the loop runs once, before it. A division by such a value becomes a multiplication by its
-//! reciprocal, computed once (a difference of at most one rounding).
+//! reciprocal, computed once (a difference of at most one rounding); so do divisions by one
+//! value repeated in a block, as in a density and its adjoint (`(y - mu) / sigma`, then
+//! `g / sigma`).
 
 use std::collections::HashSet;
 
@@ -14,6 +16,7 @@ pub fn hoist(f: &Function) -> Function {
 }
 
 fn hoist_block(g: &mut Function, stmts: Vec<Stmt>) -> Vec<Stmt> {
+    let stmts = share_reciprocals(g, stmts);
     let mut out = Vec::with_capacity(stmts.len());
     for s in stmts {
         match s {
@@ -75,6 +78,46 @@ fn hoist_loop(g: &mut Function, loop_var: VarId, body: Vec<Stmt>) -> (Vec<Stmt>,
         }
     }
     (hoisted, rest)
+}
+
+/// Two or more divisions by the same immutable value in one block become multiplications by
+/// its reciprocal, computed where the first division was; a division by a constant becomes a
+/// multiplication by its reciprocal.
+fn share_reciprocals(g: &mut Function, stmts: Vec<Stmt>) -> Vec<Stmt> {
+    let mut count: std::collections::HashMap<VarId, usize> = Default::default();
+    for s in &stmts {
+        if let Stmt::Let { expr: Expr::Prim(Prim::Div, args), .. } = s
+            && let Atom::Var(d) = args[1]
+            && matches!(g.vars[d as usize].kind, VarKind::Let | VarKind::Slot(_))
+        {
+            *count.entry(d).or_default() += 1;
+        }
+    }
+    count.retain(|_, n| *n > 1);
+    let mut recips: std::collections::HashMap<VarId, VarId> = Default::default();
+    let mut out = Vec::with_capacity(stmts.len() + count.len());
+    for s in stmts {
+        match s {
+            Stmt::Let { var, expr: Expr::Prim(Prim::Div, args) }
+                if args[1].var().is_some_and(|d| count.contains_key(&d)) =>
+            {
+                let d = args[1].var().expect("a variable divisor");
+                let recip = *recips.entry(d).or_insert_with(|| {
+                    let r = g.new_var(None, Ty::REAL, VarKind::Let);
+                    out.push(Stmt::Let { var: r, expr: Expr::Prim(Prim::Div, vec![Atom::Real(1.0), args[1]]) });
+                    r
+                });
+                out.push(Stmt::Let { var, expr: Expr::Prim(Prim::Mul, vec![args[0], Atom::Var(recip)]) });
+            }
+            Stmt::Let { var, expr: Expr::Prim(Prim::Div, args) } if matches!(args[1], Atom::Real(c) if c != 0.0 && (1.0 / c).is_finite() && c.is_finite()) =>
+            {
+                let Atom::Real(c) = args[1] else { unreachable!("matched a real constant") };
+                out.push(Stmt::Let { var, expr: Expr::Prim(Prim::Mul, vec![args[0], Atom::Real(1.0 / c)]) });
+            }
+            s => out.push(s),
+        }
+    }
+    out
 }
 
 /// Scalar primitives that cannot fail or trap and have no effects: safe to run even when the

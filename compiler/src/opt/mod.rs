@@ -4,6 +4,7 @@
 //! rules can run in any order until nothing changes.
 
 mod cse;
+pub mod data_checks;
 mod fuse;
 mod licm;
 
@@ -141,6 +142,8 @@ fn fold(p: Prim, args: &[Atom]) -> Option<Atom> {
         (Prim::ISub, [x, Int(0)]) => Some(*x),
         (Prim::IMul, [Int(1), x]) | (Prim::IMul, [x, Int(1)]) => Some(*x),
         (Prim::IEq, [Int(a), Int(b)]) => Some(Int(i64::from(a == b))),
+        // An int equals itself (a real does not: NaN).
+        (Prim::IEq | Prim::ILe | Prim::IGe, [Atom::Var(a), Atom::Var(b)]) if a == b => Some(Int(1)),
         (Prim::ToReal, [Int(a)]) => Some(Real(*a as f64)),
         (p, args) if args.iter().all(|a| !matches!(a, Atom::Var(_))) => eval_constant(p, args),
         _ => None,
@@ -167,6 +170,7 @@ fn eval_constant(p: Prim, args: &[Atom]) -> Option<Atom> {
         Prim::Log => Some(Real(r(0)?.ln())),
         Prim::Log1p => Some(Real(r(0)?.ln_1p())),
         Prim::Sqrt => Some(Real(r(0)?.sqrt())),
+        Prim::Fabs => Some(Real(r(0)?.abs())),
         Prim::Lgamma => Some(Real(sp::lgamma(r(0)?))),
         Prim::Lt => b(r(0)? < r(1)?),
         Prim::Le => b(r(0)? <= r(1)?),
