@@ -51,13 +51,14 @@ pub fn compile_ir(source: &Source) -> Result<Stages, Vec<Diagnostic>> {
     // Dead lets are removed before differentiating: a dead let that is still active would get
     // an adjoint rule, and a zero adjoint times a non-finite partial is NaN.
     let t = Instant::now();
-    let gradient = ad::differentiate(&opt::simplify(&opt::fuse(&module.log_density_propto)));
+    let propto = opt::simplify(&opt::fuse(&module.log_density_propto));
+    let gradient = ad::differentiate(&propto);
     timings.push(("ad", t.elapsed()));
     let t = Instant::now();
     let log_density = opt::simplify(&opt::hoist(&opt::simplify(&opt::fuse(&module.log_density))));
     // Checks of the data alone move out of the functions the fit calls, into `validate`.
     let (opt_validate, moved) = opt::data_checks::split(&log_density);
-    let log_density_propto = opt::simplify(&opt::hoist(&opt::simplify(&opt::fuse(&module.log_density_propto))));
+    let log_density_propto = opt::simplify(&opt::hoist(&propto));
     let opt_module = ir::Module {
         load: opt::simplify(&module.load),
         sizes: opt::simplify(&module.sizes),
@@ -92,27 +93,12 @@ pub struct Native {
 pub fn compile_native(source: &Source, stages: &mut Stages) -> Result<Native, String> {
     let t = Instant::now();
     let m = &stages.opt;
-    let funcs = [
-        &m.load,
-        &m.sizes,
-        &m.log_density,
-        &m.log_density_propto,
-        &stages.opt_gradient,
-        &m.write_array,
-        &stages.opt_validate,
-    ];
+    let funcs = [&m.load, &m.sizes, &m.log_density, &stages.opt_gradient, &m.write_array, &stages.opt_validate];
     let jit = jit::compile(&funcs)?;
     stages.timings.push(("codegen", t.elapsed()));
     let f = &jit.functions;
-    let entries = Entries {
-        load: f[0],
-        sizes: f[1],
-        log_density: f[2],
-        log_density_propto: f[3],
-        gradient: f[4],
-        write_array: f[5],
-        validate: f[6],
-    };
+    let entries =
+        Entries { load: f[0], sizes: f[1], log_density: f[2], gradient: f[3], write_array: f[4], validate: f[5] };
     let errors = funcs.map(|func| error_sites(source, func));
     let meta = ModelMeta {
         name: source.name.clone(),

@@ -16,7 +16,6 @@ pub struct Entries {
     pub load: EntryFn,
     pub sizes: EntryFn,
     pub log_density: EntryFn,
-    pub log_density_propto: EntryFn,
     pub gradient: EntryFn,
     pub write_array: EntryFn,
     /// Checks of the data that the model block makes: run once, after `sizes`.
@@ -52,7 +51,7 @@ pub struct ModelMeta {
     /// Output variables (name, rank), in output order.
     pub outputs: Vec<(String, usize)>,
     /// Error sites of each entry point, in the order of [`Entry`].
-    pub errors: [Vec<ErrorSiteInfo>; 7],
+    pub errors: [Vec<ErrorSiteInfo>; 6],
 }
 
 /// Indices into [`ModelMeta::errors`].
@@ -61,10 +60,9 @@ pub enum Entry {
     Load = 0,
     Sizes = 1,
     LogDensity = 2,
-    LogDensityPropto = 3,
-    Gradient = 4,
-    WriteArray = 5,
-    Validate = 6,
+    Gradient = 3,
+    WriteArray = 4,
+    Validate = 5,
 }
 
 pub struct CompiledModel {
@@ -305,12 +303,13 @@ impl Model for CompiledModel {
     }
 
     fn log_density(&self, theta: &[f64], propto: bool) -> Result<f64, EvalError> {
-        let (entry, f) = if propto {
-            (Entry::LogDensityPropto, self.entries.log_density_propto)
-        } else {
-            (Entry::LogDensity, self.entries.log_density)
-        };
-        self.run(entry, f, theta, &mut [])
+        if propto {
+            // The gradient function returns the value without constants: no separate entry
+            // point is compiled for a value the fit never asks for alone.
+            let mut grad = vec![0.0; self.n_unconstrained];
+            return self.run(Entry::Gradient, self.entries.gradient, theta, &mut grad);
+        }
+        self.run(Entry::LogDensity, self.entries.log_density, theta, &mut [])
     }
 
     fn log_density_gradient(&self, theta: &[f64], grad: &mut [f64]) -> Result<f64, EvalError> {

@@ -19,7 +19,7 @@
 
 mod rules;
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::ir::{Atom, Elem, Expr, Function, Kernel, Prim, Stmt, Ty, VarId, VarKind};
 
@@ -40,11 +40,11 @@ pub fn differentiate(f: &Function) -> Function {
         needed,
         fused,
         unit,
-        known_zero: HashMap::new(),
-        known_value: HashMap::new(),
+        known_zero: HashMap::default(),
+        known_value: HashMap::default(),
         depth: 0,
-        adjoint: HashMap::new(),
-        assigned_in: HashMap::new(),
+        adjoint: HashMap::default(),
+        assigned_in: HashMap::default(),
     };
     ad.adjoint.insert(theta, grad);
     // Adjoints of mutable scalars live for the whole function.
@@ -83,7 +83,7 @@ pub fn differentiate(f: &Function) -> Function {
 /// reaches `target` (backward). A value that only feeds a check, a condition or an index gets
 /// no adjoint and no rule.
 fn activity(f: &Function, theta: VarId) -> HashSet<VarId> {
-    let mut active = HashSet::from([theta]);
+    let mut active = HashSet::from_iter([theta]);
     loop {
         let before = active.len();
         mark(f, &f.body, &mut active);
@@ -91,7 +91,7 @@ fn activity(f: &Function, theta: VarId) -> HashSet<VarId> {
             break;
         }
     }
-    let mut useful = HashSet::new();
+    let mut useful = HashSet::default();
     loop {
         let before = useful.len();
         mark_useful(&f.body, &mut useful);
@@ -341,7 +341,7 @@ impl Ad {
     /// recomputes it or pops it.
     fn restores(&mut self, stmts: &[Stmt]) -> Vec<Restore> {
         let mut result = Vec::new();
-        let mut recomputable: HashSet<VarId> = HashSet::new();
+        let mut recomputable: HashSet<VarId> = HashSet::default();
         let block_lets: HashSet<VarId> = stmts
             .iter()
             .filter_map(|s| match s {
@@ -395,7 +395,7 @@ impl Ad {
         if let Some(s) = self.assigned_in.get(&key) {
             return s.clone();
         }
-        let mut set = HashSet::new();
+        let mut set = HashSet::default();
         assigned(&stmts[i + 1..], &mut set);
         self.assigned_in.insert(key, set.clone());
         set
@@ -630,11 +630,11 @@ impl Ad {
 /// bounds, conditions, containers, and, transitively, the operands of every such let (which the
 /// reverse sweep may recompute). Only these are recomputed, saved on the tape, or restored.
 fn needed(f: &Function, active: &HashSet<VarId>) -> HashSet<VarId> {
-    let mut needed = HashSet::new();
+    let mut needed = HashSet::default();
     seed_needed(f, &f.body, active, &mut needed);
     // Closure: a needed let's operands are needed to recompute it; a needed element's
     // container must hold its values.
-    let mut lets: HashMap<VarId, Vec<VarId>> = HashMap::new();
+    let mut lets: HashMap<VarId, Vec<VarId>> = HashMap::default();
     collect_lets(&f.body, &mut lets);
     loop {
         let before = needed.len();
@@ -789,19 +789,19 @@ fn target_reductions(
     active: &HashSet<VarId>,
     needed: &HashSet<VarId>,
 ) -> (HashSet<usize>, HashSet<VarId>) {
-    let mut reads: HashMap<VarId, usize> = HashMap::new();
+    let mut reads: HashMap<VarId, usize> = HashMap::default();
     count_reads(&f.body, &mut reads);
     // The top-level statement that reads each variable (the last one, when there are several).
-    let mut reader: HashMap<VarId, usize> = HashMap::new();
+    let mut reader: HashMap<VarId, usize> = HashMap::default();
     for (i, s) in f.body.iter().enumerate() {
         s.for_each_read(|v| {
             reader.insert(v, i);
         });
     }
     // The top-level statements that write each variable (anywhere inside them).
-    let mut writers: HashMap<VarId, Vec<usize>> = HashMap::new();
+    let mut writers: HashMap<VarId, Vec<usize>> = HashMap::default();
     for (k, s) in f.body.iter().enumerate() {
-        let mut written = HashSet::new();
+        let mut written = HashSet::default();
         assigned(std::slice::from_ref(s), &mut written);
         for v in written {
             writers.entry(v).or_default().push(k);
@@ -831,8 +831,8 @@ fn target_reductions(
             allowed = 1;
         }
     };
-    let mut loops = HashSet::new();
-    let mut unit = HashSet::new();
+    let mut loops = HashSet::default();
+    let mut unit = HashSet::default();
     for (i, s) in f.body.iter().enumerate() {
         let Stmt::For { body, .. } = s else { continue };
         let mut accumulators = Vec::new();
@@ -850,7 +850,7 @@ fn target_reductions(
         if !flat || !body.iter().any(|t| matches!(t, Stmt::Let { var, .. } if active.contains(var))) {
             continue;
         }
-        let mut inside: HashMap<VarId, usize> = HashMap::new();
+        let mut inside: HashMap<VarId, usize> = HashMap::default();
         count_reads(body, &mut inside);
         let sums = accumulators.iter().all(|&(acc, n)| {
             let sum = body.iter().any(|t| {

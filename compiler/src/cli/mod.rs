@@ -624,7 +624,7 @@ fn bench(a: BenchArgs) -> Result<(), Failure> {
     let mut grad = vec![0.0; n];
     model.log_density_gradient(&point, &mut grad).map_err(|e| e.to_string())?;
     let lp_ns = median_ns(|| {
-        let _ = std::hint::black_box(model.log_density(std::hint::black_box(&point), true));
+        let _ = std::hint::black_box(model.log_density(std::hint::black_box(&point), false));
     });
     let grad_ns = median_ns(|| {
         let _ = std::hint::black_box(model.log_density_gradient(std::hint::black_box(&point), &mut grad));
@@ -654,12 +654,12 @@ fn ir(a: IrArgs) -> Result<(), Failure> {
             out!("{}", stages.opt_validate);
         }
         Stage::Asm => {
-            for f in [&stages.opt.log_density_propto, &stages.opt_gradient] {
+            for f in [&stages.opt.log_density, &stages.opt_gradient] {
                 out!("{}", crate::codegen::jit::asm_text(f)?);
             }
         }
         Stage::Clif => {
-            for f in [&stages.opt.log_density_propto, &stages.opt_gradient] {
+            for f in [&stages.opt.log_density, &stages.opt_gradient] {
                 out!("{}", crate::codegen::jit::clif_text(f)?);
             }
         }

@@ -5,7 +5,7 @@
 //! the constrained values, or the sizes). It returns the log density (0 where there is none),
 //! or NaN after an error was recorded in the context.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{self as clif, AbiParam, Block, InstBuilder, MemFlagsData, Value, types};
@@ -84,7 +84,7 @@ impl<'a> Translator<'a> {
         if t.hot {
             for (k, s) in func.body.iter().enumerate() {
                 let mut reads = Vec::new();
-                loop_effects(std::slice::from_ref(s), &mut reads, &mut std::collections::HashSet::new());
+                loop_effects(std::slice::from_ref(s), &mut reads, &mut rustc_hash::FxHashSet::default());
                 for v in reads {
                     t.last_read.insert(v, k);
                 }
@@ -123,7 +123,7 @@ impl<'a> Translator<'a> {
             module,
             func,
             vars: vec![None; func.vars.len()],
-            imports: HashMap::new(),
+            imports: HashMap::default(),
             ctx,
             out,
             target,
@@ -131,10 +131,10 @@ impl<'a> Translator<'a> {
             loop_depth: 0,
             loop_targets: Vec::new(),
             top: 0,
-            last_read: HashMap::new(),
+            last_read: HashMap::default(),
             through: Vec::new(),
             calls: 0,
-            park_slots: HashMap::new(),
+            park_slots: HashMap::default(),
             hot: func.name.starts_with("log_density"),
         };
         // Inputs: theta, then (in a gradient function) the gradient buffer.
@@ -646,15 +646,15 @@ impl<'a> Translator<'a> {
     /// any register-to-register copy (a block parameter with one incoming value included).
     fn reload_invariants(&mut self, index: VarId, body: &[Stmt]) -> Vec<Parked> {
         let mut read = Vec::new();
-        let mut changed = std::collections::HashSet::from([index]);
+        let mut changed = rustc_hash::FxHashSet::from_iter([index]);
         loop_effects(body, &mut read, &mut changed);
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = rustc_hash::FxHashSet::default();
         let mut outer = Vec::new();
         // Values read after the loop but not in it go to memory before it and come back after:
         // otherwise regalloc2 may keep them in registers through the loop and still store
         // them on every back edge.
         let after: Vec<VarId> = {
-            let in_loop: std::collections::HashSet<VarId> = read.iter().copied().collect();
+            let in_loop: rustc_hash::FxHashSet<VarId> = read.iter().copied().collect();
             let mut after: Vec<VarId> = self
                 .last_read
                 .iter()
@@ -1030,7 +1030,7 @@ fn clif_ty(ty: Ty) -> clif::Type {
 
 /// The variables a loop body reads (in order, with repeats) and those it changes: scalars it
 /// assigns or pops, containers it declares or binds anew.
-fn loop_effects(stmts: &[Stmt], read: &mut Vec<VarId>, changed: &mut std::collections::HashSet<VarId>) {
+fn loop_effects(stmts: &[Stmt], read: &mut Vec<VarId>, changed: &mut rustc_hash::FxHashSet<VarId>) {
     for s in stmts {
         s.for_each_read(|v| read.push(v));
         match s {

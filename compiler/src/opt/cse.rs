@@ -6,13 +6,13 @@
 //! in the whole function (so a reverse sweep that binds a let again never breaks an alias), and
 //! loads from data or theta, which nothing writes.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::ir::{Atom, Expr, Function, Prim, Stmt, VarId, VarKind};
 
 pub fn eliminate(f: &Function) -> Function {
     let mut g = f.clone();
-    let mut bindings: HashMap<VarId, usize> = HashMap::new();
+    let mut bindings: HashMap<VarId, usize> = HashMap::default();
     count_bindings(&f.body, &mut bindings);
     let mut available: Vec<(Key, VarId)> = Vec::new();
     g.body = block(&g, &f.body, &bindings, &mut available);
@@ -106,8 +106,8 @@ fn block(
 }
 
 /// The variables bound (or assigned) exactly once in the whole function.
-pub fn bound_once(stmts: &[Stmt]) -> std::collections::HashSet<VarId> {
-    let mut bindings = HashMap::new();
+pub fn bound_once(stmts: &[Stmt]) -> rustc_hash::FxHashSet<VarId> {
+    let mut bindings = HashMap::default();
     count_bindings(stmts, &mut bindings);
     bindings.into_iter().filter(|(_, n)| *n == 1).map(|(v, _)| v).collect()
 }

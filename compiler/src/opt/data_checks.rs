@@ -12,7 +12,7 @@
 //! by finishing it. So a check that fails at load would have failed in every evaluation, and
 //! the user hears about bad data before the fit starts, not at its first draw.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::ir::{Atom, Expr, Function, Stmt, VarId, VarKind};
 
@@ -26,7 +26,7 @@ pub fn split(log_density: &Function) -> (Function, HashSet<CheckKey>) {
     let mut validate = log_density.clone();
     validate.name = "validate".to_string();
     validate.body = body;
-    (super::simplify(&validate), scan.moved)
+    (super::remove_dead_lets(validate), scan.moved)
 }
 
 /// `f` without the checks that `validate` performs.
@@ -34,7 +34,7 @@ pub fn drop(f: &Function, moved: &HashSet<CheckKey>) -> Function {
     let mut scan = Scan::new(f, Mode::Drop(moved));
     let mut g = f.clone();
     g.body = scan.block(&f.body);
-    super::simplify(&g)
+    super::remove_dead_lets(g)
 }
 
 enum Mode<'a> {
@@ -58,7 +58,7 @@ impl<'a> Scan<'a> {
     fn new(f: &'a Function, mode: Mode<'a>) -> Scan<'a> {
         let data =
             (0..f.vars.len() as VarId).filter(|&v| matches!(f.vars[v as usize].kind, VarKind::Slot(_))).collect();
-        Scan { f, mode, data, sizes: HashMap::new(), moved: HashSet::new() }
+        Scan { f, mode, data, sizes: HashMap::default(), moved: HashSet::default() }
     }
 
     fn known(&self, a: &Atom) -> bool {

@@ -4,7 +4,7 @@
 //! `alpha + X * beta` followed by `y ~ normal(mu, sigma)` becomes one loop over the data: no
 //! buffer for `mu` going forward, no buffer for its adjoint coming back, two passes fewer.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::ir::{Atom, Expr, Function, Stmt, VarId, VarKind};
 
@@ -24,7 +24,7 @@ struct Candidate {
 }
 
 fn fuse_one(g: &mut Function) -> Option<Vec<Stmt>> {
-    let mut uses: HashMap<VarId, usize> = HashMap::new();
+    let mut uses: HashMap<VarId, usize> = HashMap::default();
     count_uses(&g.body, &mut uses);
     let body = g.body.clone();
     try_block(g, &body, &uses)
@@ -211,7 +211,7 @@ fn inline_into(g: &mut Function, consumer: &Stmt, b: VarId, i: VarId, lets: &[St
             Stmt::Let { var: x, expr: Expr::Load { base, indices } }
                 if *base == b && indices.as_slice() == [Atom::Var(*j)] =>
             {
-                let mut rename: HashMap<VarId, Atom> = HashMap::from([(i, Atom::Var(*j))]);
+                let mut rename: HashMap<VarId, Atom> = HashMap::from_iter([(i, Atom::Var(*j))]);
                 let sub = |a: &Atom, rename: &HashMap<VarId, Atom>| match a {
                     Atom::Var(v) => rename.get(v).copied().unwrap_or(*a),
                     _ => *a,

@@ -4,7 +4,7 @@
 //! value repeated in a block, as in a density and its adjoint (`(y - mu) / sigma`, then
 //! `g / sigma`).
 
-use std::collections::HashSet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::ir::{Atom, Expr, Function, Prim, Stmt, Ty, VarId, VarKind};
 
@@ -46,8 +46,8 @@ fn hoist_block(g: &mut Function, stmts: Vec<Stmt>) -> Vec<Stmt> {
 /// Splits a loop body into the lets that can run before the loop and the rest.
 fn hoist_loop(g: &mut Function, loop_var: VarId, body: Vec<Stmt>) -> (Vec<Stmt>, Vec<Stmt>) {
     // Everything bound or written anywhere in the loop varies, except what we hoist.
-    let mut varying: HashSet<VarId> = HashSet::from([loop_var]);
-    let mut bound_count: std::collections::HashMap<VarId, usize> = Default::default();
+    let mut varying: HashSet<VarId> = HashSet::from_iter([loop_var]);
+    let mut bound_count: HashMap<VarId, usize> = Default::default();
     written(&body, &mut varying, &mut bound_count);
     let mutable: HashSet<VarId> =
         g.vars.iter().enumerate().filter(|(_, v)| v.kind == VarKind::Mutable).map(|(i, _)| i as VarId).collect();
@@ -84,7 +84,7 @@ fn hoist_loop(g: &mut Function, loop_var: VarId, body: Vec<Stmt>) -> (Vec<Stmt>,
 /// its reciprocal, computed where the first division was; a division by a constant becomes a
 /// multiplication by its reciprocal.
 fn share_reciprocals(g: &mut Function, stmts: Vec<Stmt>) -> Vec<Stmt> {
-    let mut count: std::collections::HashMap<VarId, usize> = Default::default();
+    let mut count: HashMap<VarId, usize> = Default::default();
     for s in &stmts {
         if let Stmt::Let { expr: Expr::Prim(Prim::Div, args), .. } = s
             && let Atom::Var(d) = args[1]
@@ -94,7 +94,7 @@ fn share_reciprocals(g: &mut Function, stmts: Vec<Stmt>) -> Vec<Stmt> {
         }
     }
     count.retain(|_, n| *n > 1);
-    let mut recips: std::collections::HashMap<VarId, VarId> = Default::default();
+    let mut recips: HashMap<VarId, VarId> = Default::default();
     let mut out = Vec::with_capacity(stmts.len() + count.len());
     for s in stmts {
         match s {
@@ -126,7 +126,7 @@ fn is_scalar_pure(p: Prim) -> bool {
     !matches!(p, Prim::MatVec | Prim::VecMat | Prim::MatMul | Prim::Cholesky | Prim::TriSolveVec)
 }
 
-fn written(stmts: &[Stmt], set: &mut HashSet<VarId>, bound: &mut std::collections::HashMap<VarId, usize>) {
+fn written(stmts: &[Stmt], set: &mut HashSet<VarId>, bound: &mut HashMap<VarId, usize>) {
     for s in stmts {
         match s {
             Stmt::Let { var, .. } | Stmt::Pop(var) => {

@@ -11,23 +11,27 @@ mod licm;
 pub use fuse::fuse;
 pub use licm::hoist;
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::ir::{Atom, Expr, Function, Prim, Stmt, VarId, VarKind};
 
 pub fn simplify(f: &Function) -> Function {
     let mut g = f.clone();
     let once = cse::bound_once(&f.body);
-    let mut subst: HashMap<VarId, Atom> = HashMap::new();
+    let mut subst: HashMap<VarId, Atom> = HashMap::default();
     g.body = fold_block(&g, &f.body, &mut subst, &once);
     // Duplicates become aliases, which a second folding pass substitutes.
     g = cse::eliminate(&g);
-    let mut subst: HashMap<VarId, Atom> = HashMap::new();
+    let mut subst: HashMap<VarId, Atom> = HashMap::default();
     g.body = fold_block(&g, &g.body, &mut subst, &once);
-    // Dead lets: a let whose value no statement reads. Repeat, since removing one can make
-    // its operands dead too.
+    remove_dead_lets(g)
+}
+
+/// Removes every let whose value no statement reads. Repeats, since removing one can make its
+/// operands dead too.
+pub fn remove_dead_lets(mut g: Function) -> Function {
     loop {
-        let mut used = HashSet::new();
+        let mut used = HashSet::default();
         uses(&g.body, &mut used);
         let before = count(&g.body);
         g.body = remove_dead(&g, &g.body, &used);
