@@ -141,3 +141,12 @@ fn diagnose_json_agrees_with_finite_differences() {
         assert!((a - b).abs() < 1e-5 * a.abs().max(1.0), "{a} vs {b}");
     }
 }
+
+/// A valid program that vppl cannot compile yet passes `vppl check`, with warnings.
+#[test]
+fn check_accepts_what_cannot_run_yet() {
+    let (code, stdout, stderr) = vppl(&["check", "../tests/programs/checked/ode_solver.stan"]);
+    assert_eq!(code, 0, "stdout: {stdout}\nstderr: {stderr}");
+    assert!(stdout.contains("no errors"), "{stdout}");
+    assert!(stderr.contains("Warning") && stderr.contains("not supported yet"), "{stderr}");
+}

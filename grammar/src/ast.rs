@@ -21,6 +21,23 @@ pub struct Program {
     pub comments: Vec<Comment>,
 }
 
+impl Program {
+    /// The blocks present, in program order.
+    pub fn blocks(&self) -> impl Iterator<Item = &ProgramBlock> {
+        [
+            &self.functions,
+            &self.data,
+            &self.transformed_data,
+            &self.parameters,
+            &self.transformed_parameters,
+            &self.model,
+            &self.generated_quantities,
+        ]
+        .into_iter()
+        .flatten()
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BlockKind {
     Functions,
@@ -89,6 +106,31 @@ pub enum TypeKind {
 }
 
 impl TypeKind {
+    /// The unconstrained kind that stores the same values (`simplex` → `vector`,
+    /// `cov_matrix` → `matrix`); an unconstrained kind is its own.
+    pub fn plain(&self) -> TypeKind {
+        match self {
+            TypeKind::Simplex
+            | TypeKind::Ordered
+            | TypeKind::PositiveOrdered
+            | TypeKind::UnitVector
+            | TypeKind::SumToZeroVector => TypeKind::Vector,
+            TypeKind::SumToZeroMatrix
+            | TypeKind::CholeskyFactorCorr
+            | TypeKind::CholeskyFactorCov
+            | TypeKind::CorrMatrix
+            | TypeKind::CovMatrix
+            | TypeKind::ColumnStochasticMatrix
+            | TypeKind::RowStochasticMatrix => TypeKind::Matrix,
+            other => other.clone(),
+        }
+    }
+
+    /// Whether the kind itself constrains its values (`simplex`, not `vector`).
+    pub fn is_constrained(&self) -> bool {
+        self.plain() != *self
+    }
+
     /// The keyword that spells this type in Stan.
     pub fn keyword(&self) -> &'static str {
         match self {

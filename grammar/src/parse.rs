@@ -400,23 +400,10 @@ fn one_element_tuple(span: Span) -> Diagnostic {
 
 /// A type keyword in a function signature: constrained types are not allowed there.
 pub(crate) fn unsized_kind(kind: TypeKind, span: Span) -> Result<TypeKind, Diagnostic> {
-    let plain = match kind {
-        TypeKind::Int
-        | TypeKind::Real
-        | TypeKind::Complex
-        | TypeKind::Vector
-        | TypeKind::RowVector
-        | TypeKind::Matrix
-        | TypeKind::ComplexVector
-        | TypeKind::ComplexRowVector
-        | TypeKind::ComplexMatrix => return Ok(kind),
-        TypeKind::Simplex
-        | TypeKind::Ordered
-        | TypeKind::PositiveOrdered
-        | TypeKind::UnitVector
-        | TypeKind::SumToZeroVector => "vector",
-        _ => "matrix",
-    };
+    if !kind.is_constrained() {
+        return Ok(kind);
+    }
+    let plain = kind.plain().keyword();
     Err(Diagnostic::error(
         "E0016",
         span,

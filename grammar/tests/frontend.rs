@@ -336,16 +336,7 @@ fn spans_are_exact() {
     for path in stan_files(&manifest_dir().join("tests/programs")) {
         let src = fs::read_to_string(&path).unwrap();
         let program = parse(&src).unwrap();
-        let blocks = [
-            &program.functions,
-            &program.data,
-            &program.transformed_data,
-            &program.parameters,
-            &program.transformed_parameters,
-            &program.model,
-            &program.generated_quantities,
-        ];
-        for block in blocks.into_iter().flatten() {
+        for block in program.blocks() {
             assert!(src[block.span.range()].ends_with('}'));
             block.stmts.iter().for_each(|s| check_stmt_spans(&src, s));
         }

@@ -229,6 +229,18 @@ fn write_array_prefix(f: &mut fmt::Formatter<'_>, dims: u8) -> fmt::Result {
     Ok(())
 }
 
+/// `tuple(A, B, ...)` in Stan's notation.
+pub fn write_tuple(f: &mut fmt::Formatter<'_>, elems: &[impl fmt::Display]) -> fmt::Result {
+    f.write_str("tuple(")?;
+    for (i, t) in elems.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{t}")?;
+    }
+    f.write_str(")")
+}
+
 /// What a function returns.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReturnType {
@@ -242,16 +254,7 @@ impl fmt::Display for ReturnType {
         match self {
             ReturnType::Void => f.write_str("void"),
             ReturnType::Type(t) => write!(f, "{t}"),
-            ReturnType::Tuple(ts) => {
-                f.write_str("tuple(")?;
-                for (i, t) in ts.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "{t}")?;
-                }
-                f.write_str(")")
-            }
+            ReturnType::Tuple(ts) => write_tuple(f, ts),
         }
     }
 }
@@ -1399,10 +1402,14 @@ fn matrix_functions(t: &mut Table) {
         t.add_string(format!("{r} multiply({r} x, {m} y)"));
         t.add_string(format!("{m} multiply({m} x, {m} y)"));
     }
-    t.each(
-        &["vector", "row_vector", "matrix", "complex_vector", "complex_row_vector", "complex_matrix"],
-        "$ transpose($ x)",
-    );
+    t.adds(&[
+        "row_vector transpose(vector x)",
+        "vector transpose(row_vector x)",
+        "matrix transpose(matrix x)",
+        "complex_row_vector transpose(complex_vector x)",
+        "complex_vector transpose(complex_row_vector x)",
+        "complex_matrix transpose(complex_matrix x)",
+    ]);
     // Dot products and norms.
     for (s, v, r, m) in real_and_complex {
         for a in [v, r] {

@@ -3,7 +3,7 @@
 
 use grammar::{Diagnostic, Span};
 
-use crate::ir::Ty;
+use std::fmt::Display;
 
 pub fn undefined_variable(span: Span, name: &str, candidates: &[String]) -> Diagnostic {
     let mut d = Diagnostic::error("E1001", span, format!("cannot find variable `{name}` in this scope"))
@@ -31,19 +31,19 @@ pub fn duplicate_declaration(span: Span, name: &str, previous: Span) -> Diagnost
         .with_hint("rename one of the two variables")
 }
 
-pub fn mismatched_operands(span: Span, op: &str, lhs: Ty, rhs: Ty) -> Diagnostic {
+pub fn mismatched_operands(span: Span, op: &str, lhs: impl Display, rhs: impl Display) -> Diagnostic {
     Diagnostic::error("E1004", span, format!("no operator `{op}` for operands of type `{lhs}` and `{rhs}`"))
         .with_label(format!("`{lhs}` {op} `{rhs}`"))
 }
 
-pub fn wrong_arguments(span: Span, name: &str, found: &[Ty], expected: &str) -> Diagnostic {
+pub fn wrong_arguments(span: Span, name: &str, found: &[impl Display], expected: &str) -> Diagnostic {
     let found: Vec<String> = found.iter().map(|t| t.to_string()).collect();
     Diagnostic::error("E1005", span, format!("`{name}` cannot be called with arguments ({})", found.join(", ")))
         .with_label("no signature matches these argument types")
         .with_hint(format!("`{name}` takes {expected}"))
 }
 
-pub fn assign_type_mismatch(span: Span, name: &str, target: Ty, value: Ty) -> Diagnostic {
+pub fn assign_type_mismatch(span: Span, name: &str, target: impl Display, value: impl Display) -> Diagnostic {
     Diagnostic::error("E1006", span, format!("cannot assign a value of type `{value}` to `{name}` of type `{target}`"))
         .with_label(format!("this is `{value}`"))
 }
@@ -54,22 +54,22 @@ pub fn assign_to_readonly(span: Span, name: &str, block: &str) -> Diagnostic {
         .with_hint("only variables declared in the current block (or local variables) can be assigned")
 }
 
-pub fn not_indexable(span: Span, ty: Ty, n: usize) -> Diagnostic {
+pub fn not_indexable(span: Span, ty: impl Display, n: usize) -> Diagnostic {
     Diagnostic::error("E1008", span, format!("too many indices: a value of type `{ty}` cannot take {n}"))
         .with_label("indexed here")
 }
 
-pub fn index_not_int(span: Span, ty: Ty) -> Diagnostic {
+pub fn index_not_int(span: Span, ty: impl Display) -> Diagnostic {
     Diagnostic::error("E1009", span, format!("an index must be an int or an array of ints, found `{ty}`"))
         .with_label("this index")
 }
 
-pub fn condition_not_scalar(span: Span, ty: Ty) -> Diagnostic {
+pub fn condition_not_scalar(span: Span, ty: impl Display) -> Diagnostic {
     Diagnostic::error("E1010", span, format!("a condition must be an int or a real, found `{ty}`"))
         .with_label("this condition")
 }
 
-pub fn size_not_int(span: Span, ty: Ty) -> Diagnostic {
+pub fn size_not_int(span: Span, ty: impl Display) -> Diagnostic {
     Diagnostic::error("E1011", span, format!("a size must be an int, found `{ty}`")).with_label("this size")
 }
 
@@ -89,8 +89,11 @@ pub fn outside_loop(span: Span, word: &str) -> Diagnostic {
         .with_label(format!("`{word}` can only appear inside `for` or `while`"))
 }
 
+/// The code of [`not_supported`]: the program is valid, vppl cannot compile it yet.
+pub const NOT_SUPPORTED: &str = "E1099";
+
 pub fn not_supported(span: Span, what: &str) -> Diagnostic {
-    Diagnostic::error("E1099", span, format!("not supported yet: {what}"))
+    Diagnostic::error(NOT_SUPPORTED, span, format!("not supported yet: {what}"))
         .with_label("vppl cannot compile this construct yet")
 }
 
@@ -250,4 +253,16 @@ pub fn lp_function_outside_model(span: Span, name: &str) -> Diagnostic {
     Diagnostic::error("E1022", span, format!("`{name}` can only be called where `target` exists"))
         .with_label("an `_lp` function called outside the model block")
         .with_hint("call `_lp` functions in the model or transformed parameters block, or from another `_lp` function")
+}
+
+pub fn return_type_mismatch(span: Span, function: &str, expected: impl Display, found: impl Display) -> Diagnostic {
+    Diagnostic::error("E1029", span, format!("`{function}` returns `{expected}`, but this is `{found}`"))
+        .with_label(format!("this is `{found}`"))
+        .with_hint(format!("return a value of type `{expected}`, or change the declared return type of `{function}`"))
+}
+
+pub fn missing_return(span: Span, function: &str) -> Diagnostic {
+    Diagnostic::error("E1019", span, format!("function `{function}` can end without returning a value"))
+        .with_label("a path through here reaches the end of the body without a `return`")
+        .with_hint("end every path through the function with `return …;`")
 }

@@ -213,8 +213,7 @@ impl Lowerer<'_> {
         let is_linalg = |t: Ty| t.array_rank == 0 && t.core != Core::Scalar;
         let scalar_or_linalg = |t: Ty| t.is_scalar() || is_linalg(t);
         if !scalar_or_linalg(a.ty) || !scalar_or_linalg(b.ty) {
-            self.error(errors::mismatched_operands(span, op.symbol(), a.ty, b.ty));
-            return Val::error();
+            return self.no_operator(op, a, b, span);
         }
         let container_ty = if a.ty.is_scalar() { b.ty } else { a.ty };
         let elementwise = |l: &mut Self, p: Prim| {
@@ -263,16 +262,34 @@ impl Lowerer<'_> {
                     });
                     Val { atom: out, ty: Ty::MATRIX, data }
                 }
-                _ => {
-                    self.error(errors::mismatched_operands(span, op.symbol(), a.ty, b.ty));
-                    Val::error()
-                }
+                _ => self.no_operator(op, a, b, span),
             },
-            _ => {
-                self.error(errors::mismatched_operands(span, op.symbol(), a.ty, b.ty));
-                Val::error()
-            }
+            _ => self.no_operator(op, a, b, span),
         }
+    }
+
+    /// An operator lowering has no rule for: a mistake, or a valid operation vppl cannot
+    /// compile yet (`matrix \ vector`).
+    fn no_operator(&mut self, op: BinOp, a: Val, b: Val, span: Span) -> Val {
+        let arg = |t: Ty| {
+            let base = match (t.elem, t.core) {
+                (Elem::Int, _) => stdlib::catalog::BaseType::Int,
+                (Elem::Real, Core::Scalar) => stdlib::catalog::BaseType::Real,
+                (Elem::Real, Core::Vector) => stdlib::catalog::BaseType::Vector,
+                (Elem::Real, Core::RowVector) => stdlib::catalog::BaseType::RowVector,
+                (Elem::Real, Core::Matrix) => stdlib::catalog::BaseType::Matrix,
+            };
+            stdlib::catalog::ArgType::new(base, t.array_rank)
+        };
+        if super::typeck::operator_exists(op, arg(a.ty), arg(b.ty)) {
+            self.error(errors::not_supported(
+                span,
+                &format!("the operator `{}` on `{}` and `{}`", op.symbol(), a.ty, b.ty),
+            ));
+        } else {
+            self.error(errors::mismatched_operands(span, op.symbol(), a.ty, b.ty));
+        }
+        Val::error()
     }
 
     pub(crate) fn kernel(&mut self, p: Prim, a: Val, b: Val, ty: Ty) -> Val {

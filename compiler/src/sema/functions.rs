@@ -144,6 +144,11 @@ impl Lowerer<'_> {
         match (&last.kind, ret) {
             (StmtKind::Return(Some(e)), Some(ty)) => {
                 let v = self.expr(e);
+                let promotes = v.ty.array_rank == ty.array_rank && v.ty.core == ty.core && v.ty.elem == Elem::Int;
+                if v.ty != ty && v.ty != Ty::ERROR && !promotes {
+                    self.error(errors::return_type_mismatch(e.span, fname, ty, v.ty));
+                    return None;
+                }
                 Some(self.convert(v, ty, e.span, fname))
             }
             (StmtKind::Return(None), None) => None,
@@ -199,15 +204,7 @@ impl Lowerer<'_> {
 
     fn missing_return(&mut self, ret: Option<Ty>, fname: &str, span: Span) -> Option<Val> {
         if ret.is_some() {
-            self.error(
-                grammar::Diagnostic::error(
-                    "E1019",
-                    span,
-                    format!("function `{fname}` can end without returning a value"),
-                )
-                .with_label("a path through here reaches the end of the body without a `return`")
-                .with_hint("end every path through the function with `return …;`"),
-            );
+            self.error(errors::missing_return(span, fname));
         }
         None
     }

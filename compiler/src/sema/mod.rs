@@ -11,6 +11,7 @@ mod expr;
 mod functions;
 mod stmt;
 mod transforms;
+pub mod typeck;
 
 use std::collections::HashMap;
 
@@ -77,6 +78,11 @@ pub fn check(program: &ast::Program) -> (Option<(ir::Module, ModelInfo)>, Vec<Di
         }
     }
     let log_density_propto = lower(program, Mode::LogDensity { propto: true }, &info, &mut Vec::new());
+    // The whole-language checker sees what lowering does not (functions never called, and
+    // constructs lowering cannot compile yet); it runs when lowering found nothing else wrong.
+    if !diags.iter().any(|d| d.is_error() && d.code != errors::NOT_SUPPORTED) {
+        diags.extend(typeck::check(program));
+    }
     if diags.iter().any(Diagnostic::is_error) {
         return (None, diags);
     }

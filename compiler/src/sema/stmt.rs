@@ -261,6 +261,10 @@ impl Lowerer<'_> {
                 | ast::TypeKind::Tuple(_)
         ) {
             self.error(errors::not_supported(d.ty.span, "complex and tuple types"));
+            // Its uses are not reported again: they see a type that accepts everything.
+            let var = self.f.new_var(Some(d.name.name.clone()), Ty::ERROR, VarKind::Let);
+            let binding = Binding { var, ty: Ty::ERROR, data: true, origin: None, assignable: true, span: d.name.span };
+            self.bind(&d.name, binding);
             return;
         }
         let origin = match self.block {

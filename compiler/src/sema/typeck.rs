@@ -1,0 +1,954 @@
+//! The type checker of the whole language, on the AST alone: Stan's types (complex, tuples and
+//! every container), overload resolution against the built-in catalog and the user's
+//! functions, and the rules lowering cannot see because it only walks what it compiles.
+//!
+//! Lowering (`sema::check`) checks what it translates, and translates functions only where
+//! they are called. This pass checks every function body once, at its definition, and the
+//! constructs lowering cannot compile yet (complex numbers, tuples), so `vppl check` can accept
+//! a program that type-checks even when vppl cannot run it. It runs after lowering found no
+//! error of its own; everything it reports is something lowering let through.
+//!
+//! Where a type cannot be known (after an error, or for a construct it does not model) it is
+//! [`Type::Unknown`], which every rule accepts: one mistake, one diagnostic.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use grammar::ast::{self, BinOp, BlockKind, ExprKind, Index, StmtKind, TypeKind, UnOp};
+use grammar::{Diagnostic, Span};
+use stdlib::catalog::{self, ArgType, BaseType, Resolution};
+
+use super::errors;
+
+/// A Stan type.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Type {
+    /// A base type inside `n` levels of arrays.
+    Base(BaseType, u8),
+    /// A tuple inside `n` levels of arrays.
+    Tuple(Vec<Type>, u8),
+    Unknown,
+}
+
+impl Type {
+    const INT: Type = Type::Base(BaseType::Int, 0);
+    const REAL: Type = Type::Base(BaseType::Real, 0);
+
+    fn is_int(&self) -> bool {
+        matches!(self, Type::Base(BaseType::Int, 0))
+    }
+
+    /// A scalar int or real (or unknown): what a condition may be.
+    fn is_int_or_real(&self) -> bool {
+        matches!(self, Type::Base(BaseType::Int | BaseType::Real, 0) | Type::Unknown)
+    }
+
+    fn array_dims(&self) -> u8 {
+        match self {
+            Type::Base(_, n) | Type::Tuple(_, n) => *n,
+            Type::Unknown => 0,
+        }
+    }
+
+    fn with_dims(&self, n: u8) -> Type {
+        match self {
+            Type::Base(b, _) => Type::Base(*b, n),
+            Type::Tuple(ts, _) => Type::Tuple(ts.clone(), n),
+            Type::Unknown => Type::Unknown,
+        }
+    }
+
+    /// Whether every value of type `from` can be stored in a variable of type `self`
+    /// (int → real → complex, element by element in containers of the same shape).
+    fn accepts(&self, from: &Type) -> bool {
+        match (self, from) {
+            (Type::Unknown, _) | (_, Type::Unknown) => true,
+            (Type::Base(to, n), Type::Base(b, m)) => n == m && b.promotion_cost(*to).is_some(),
+            (Type::Tuple(to, n), Type::Tuple(ts, m)) => {
+                n == m && to.len() == ts.len() && to.iter().zip(ts).all(|(a, b)| a.accepts(b))
+            }
+            _ => false,
+        }
+    }
+
+    /// The promotions an argument of this type needs to be passed as `param`.
+    fn cost_to(&self, param: &Type) -> Option<u32> {
+        match (self, param) {
+            (Type::Unknown, _) | (_, Type::Unknown) => Some(0),
+            (Type::Base(b, n), Type::Base(to, m)) if n == m => b.promotion_cost(*to),
+            (Type::Tuple(ts, n), Type::Tuple(to, m)) if n == m && ts.len() == to.len() => {
+                ts.iter().zip(to).map(|(a, b)| a.cost_to(b)).sum()
+            }
+            _ => None,
+        }
+    }
+
+    /// The smallest type both can be promoted to.
+    fn join(&self, other: &Type) -> Option<Type> {
+        if self.accepts(other) {
+            Some(self.clone())
+        } else if other.accepts(self) {
+            Some(other.clone())
+        } else {
+            None
+        }
+    }
+
+    fn arg_type(&self, data: bool) -> Option<ArgType> {
+        match self {
+            Type::Base(b, n) => Some(ArgType { base: *b, array_dims: *n, data_only: data }),
+            _ => None,
+        }
+    }
+
+    fn from_arg(a: ArgType) -> Type {
+        Type::Base(a.base, a.array_dims)
+    }
+}
+
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let dims = self.array_dims();
+        if dims > 0 {
+            write!(f, "array[{}] ", ",".repeat(dims as usize - 1))?;
+        }
+        match self {
+            Type::Base(b, _) => f.write_str(b.name()),
+            Type::Tuple(ts, _) => catalog::write_tuple(f, ts),
+            Type::Unknown => f.write_str("<unknown>"),
+        }
+    }
+}
+
+/// The base type a declaration's kind stores.
+fn base_of(kind: &TypeKind) -> Option<BaseType> {
+    Some(match kind {
+        TypeKind::Int => BaseType::Int,
+        TypeKind::Real => BaseType::Real,
+        TypeKind::Complex => BaseType::Complex,
+        TypeKind::Vector
+        | TypeKind::Simplex
+        | TypeKind::Ordered
+        | TypeKind::PositiveOrdered
+        | TypeKind::UnitVector
+        | TypeKind::SumToZeroVector => BaseType::Vector,
+        TypeKind::RowVector => BaseType::RowVector,
+        TypeKind::Matrix
+        | TypeKind::SumToZeroMatrix
+        | TypeKind::CholeskyFactorCorr
+        | TypeKind::CholeskyFactorCov
+        | TypeKind::CorrMatrix
+        | TypeKind::CovMatrix
+        | TypeKind::ColumnStochasticMatrix
+        | TypeKind::RowStochasticMatrix => BaseType::Matrix,
+        TypeKind::ComplexVector => BaseType::ComplexVector,
+        TypeKind::ComplexRowVector => BaseType::ComplexRowVector,
+        TypeKind::ComplexMatrix => BaseType::ComplexMatrix,
+        TypeKind::Tuple(_) => return None,
+    })
+}
+
+fn decl_type(t: &ast::DeclType) -> Type {
+    let dims = t.array_dims.len() as u8;
+    match &t.kind {
+        TypeKind::Tuple(ts) => Type::Tuple(ts.iter().map(decl_type).collect(), dims),
+        k => base_of(k).map_or(Type::Unknown, |b| Type::Base(b, dims)),
+    }
+}
+
+fn unsized_type(t: &ast::UnsizedType) -> Type {
+    let dims = t.array_dims as u8;
+    match &t.kind {
+        TypeKind::Tuple(ts) => Type::Tuple(ts.iter().map(decl_type).collect(), dims),
+        k => base_of(k).map_or(Type::Unknown, |b| Type::Base(b, dims)),
+    }
+}
+
+/// What a checked expression is.
+#[derive(Clone, Debug)]
+struct Val {
+    ty: Type,
+    /// Depends on no parameter (only data, transformed data and constants).
+    data: bool,
+}
+
+impl Val {
+    fn unknown() -> Val {
+        Val { ty: Type::Unknown, data: true }
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Var {
+    ty: Type,
+    data: bool,
+    /// Function arguments and loop variables cannot be assigned.
+    readonly: bool,
+}
+
+/// A user-defined function's signature.
+#[derive(Clone, Debug)]
+struct UserFn {
+    params: Vec<(Type, bool)>,
+    param_spans: Vec<Span>,
+    ret: Option<Type>,
+}
+
+/// Where the statements being checked are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Place {
+    Block(BlockKind),
+    /// The body of a function with this name.
+    Function,
+}
+
+struct Checker {
+    scopes: Vec<HashMap<String, Var>>,
+    functions: HashMap<String, Vec<UserFn>>,
+    diags: Vec<Diagnostic>,
+    place: Place,
+    /// Inside a function: its name and return type (`None` for void).
+    function: Option<(String, Option<Type>)>,
+    loops: usize,
+}
+
+/// Checks the whole program; returns its errors and warnings.
+pub fn check(program: &ast::Program) -> Vec<Diagnostic> {
+    let mut c = Checker {
+        scopes: vec![HashMap::new()],
+        functions: HashMap::new(),
+        diags: Vec::new(),
+        place: Place::Function,
+        function: None,
+        loops: 0,
+    };
+    // Signatures first: functions may call each other in any order.
+    for s in program.functions.iter().flat_map(|b| &b.stmts) {
+        if let StmtKind::FunDef(f) = &s.kind {
+            let sig = UserFn {
+                params: f.params.iter().map(|p| (unsized_type(&p.ty), p.ty.data_only)).collect(),
+                param_spans: f.params.iter().map(|p| p.ty.span.to(p.name.span)).collect(),
+                ret: match &f.return_type {
+                    ast::ReturnType::Void(_) => None,
+                    ast::ReturnType::Type(t) => Some(unsized_type(t)),
+                },
+            };
+            let overloads = c.functions.entry(f.name.name.clone()).or_default();
+            if !overloads.iter().any(|o| o.params == sig.params) {
+                overloads.push(sig);
+            }
+        }
+    }
+    for s in program.functions.iter().flat_map(|b| &b.stmts) {
+        if let StmtKind::FunDef(f) = &s.kind {
+            c.function_body(f);
+        }
+    }
+    for block in program.blocks().filter(|b| b.kind != BlockKind::Functions) {
+        c.place = Place::Block(block.kind);
+        // The model block's variables are local to it; every other block's are global.
+        let global = block.kind != BlockKind::Model;
+        if !global {
+            c.scopes.push(HashMap::new());
+        }
+        for s in &block.stmts {
+            c.stmt(s, global);
+        }
+        if block.kind == BlockKind::Model {
+            c.scopes.pop();
+        }
+    }
+    c.diags
+}
+
+impl Checker {
+    fn lookup(&self, name: &str) -> Option<&Var> {
+        self.scopes.iter().rev().find_map(|s| s.get(name))
+    }
+
+    fn declare(&mut self, name: &str, var: Var) {
+        self.scopes.last_mut().expect("a scope is always open").insert(name.to_string(), var);
+    }
+
+    fn error(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    /// Whether every value computed here is data (no parameter has a derivative here).
+    fn all_data(&self) -> bool {
+        matches!(
+            self.place,
+            Place::Block(BlockKind::Data | BlockKind::TransformedData | BlockKind::GeneratedQuantities)
+        )
+    }
+
+    fn function_body(&mut self, f: &ast::FunDef) {
+        let Some(body) = &f.body else { return };
+        let ret = match &f.return_type {
+            ast::ReturnType::Void(_) => None,
+            ast::ReturnType::Type(t) => Some(unsized_type(t)),
+        };
+        self.place = Place::Function;
+        self.function = Some((f.name.name.clone(), ret.clone()));
+        self.scopes.push(HashMap::new());
+        for p in &f.params {
+            let ty = unsized_type(&p.ty);
+            let data = p.ty.data_only || is_int_based(&ty);
+            self.declare(&p.name.name, Var { ty, data, readonly: true });
+        }
+        self.stmt(body, false);
+        if ret.is_some() && !returns(body) {
+            self.error(errors::missing_return(f.name.span, &f.name.name));
+        }
+        self.scopes.pop();
+        self.function = None;
+    }
+
+    // ---- statements ---------------------------------------------------------------------------
+
+    /// `top`: a statement at the top level of a program block (where declarations are global
+    /// and may carry constraints).
+    fn stmt(&mut self, s: &ast::Stmt, top: bool) {
+        match &s.kind {
+            StmtKind::Decl(d) => self.decl(d, top),
+            StmtKind::FunDef(_) | StmtKind::Empty | StmtKind::Break | StmtKind::Continue => {}
+            StmtKind::Assign { lhs, op, rhs } => self.assign(lhs, *op, rhs),
+            StmtKind::Tilde { lhs, dist, args, truncation } => {
+                let lhs_val = self.expr(lhs);
+                let mut vals = vec![lhs_val];
+                vals.extend(args.iter().map(|a| self.expr(a)));
+                if let Some(t) = truncation {
+                    for e in t.lower.iter().chain(&t.upper) {
+                        self.expr(e);
+                    }
+                }
+                let mut spans = vec![lhs.span];
+                spans.extend(args.iter().map(|a| a.span));
+                self.tilde(dist, &vals, &spans, s.span);
+            }
+            StmtKind::TargetPlus(e) | StmtKind::JacobianPlus(e) => {
+                self.expr(e);
+            }
+            StmtKind::For { var, lo, hi, body } => {
+                for e in [lo, hi] {
+                    let v = self.expr(e);
+                    if !v.ty.is_int() && v.ty != Type::Unknown {
+                        self.error(
+                            Diagnostic::error(
+                                "E1026",
+                                e.span,
+                                format!("a loop bound must be an int, found `{}`", v.ty),
+                            )
+                            .with_label("this bound")
+                            .with_hint("loop over a container with `for (x in xs)`, or convert with `to_int`"),
+                        );
+                    }
+                }
+                self.scoped_loop(var, Type::INT, true, body);
+            }
+            StmtKind::ForEach { var, container, body } => {
+                let c = self.expr(container);
+                let elem = match &c.ty {
+                    Type::Base(b, n) if *n > 0 => Type::Base(*b, n - 1),
+                    Type::Tuple(ts, n) if *n > 0 => Type::Tuple(ts.clone(), n - 1),
+                    Type::Base(b, 0) if !b.is_scalar() => {
+                        Type::Base(if b.is_complex() { BaseType::Complex } else { BaseType::Real }, 0)
+                    }
+                    Type::Unknown => Type::Unknown,
+                    other => {
+                        let d = Diagnostic::error("E1026", container.span, format!("cannot loop over a `{other}`"))
+                            .with_label("not an array, vector or matrix");
+                        self.error(d);
+                        Type::Unknown
+                    }
+                };
+                let data = c.data || is_int_based(&elem);
+                self.scoped_loop(var, elem, data, body);
+            }
+            StmtKind::While { cond, body } => {
+                self.condition(cond);
+                self.loops += 1;
+                self.scoped(body);
+                self.loops -= 1;
+            }
+            StmtKind::If { cond, then, otherwise } => {
+                self.condition(cond);
+                self.scoped(then);
+                if let Some(o) = otherwise {
+                    self.scoped(o);
+                }
+            }
+            StmtKind::Block(stmts) | StmtKind::Profile { body: stmts, .. } => {
+                self.scopes.push(HashMap::new());
+                for s in stmts {
+                    self.stmt(s, false);
+                }
+                self.scopes.pop();
+            }
+            StmtKind::Return(e) => self.ret(e.as_ref(), s.span),
+            StmtKind::Print(args) | StmtKind::Reject(args) | StmtKind::FatalError(args) => {
+                for a in args {
+                    self.expr(a);
+                }
+            }
+            StmtKind::Call(e) => {
+                self.expr(e);
+            }
+        }
+    }
+
+    fn scoped(&mut self, s: &ast::Stmt) {
+        self.scopes.push(HashMap::new());
+        self.stmt(s, false);
+        self.scopes.pop();
+    }
+
+    fn scoped_loop(&mut self, var: &ast::Ident, ty: Type, data: bool, body: &ast::Stmt) {
+        self.scopes.push(HashMap::new());
+        self.declare(&var.name, Var { ty, data, readonly: true });
+        self.loops += 1;
+        self.stmt(body, false);
+        self.loops -= 1;
+        self.scopes.pop();
+    }
+
+    fn condition(&mut self, e: &ast::Expr) {
+        let v = self.expr(e);
+        if !v.ty.is_int_or_real() {
+            self.error(errors::condition_not_scalar(e.span, &v.ty));
+        }
+    }
+
+    fn decl(&mut self, d: &ast::VarDecl, top: bool) {
+        for size in d.ty.array_dims.iter().chain(&d.ty.sizes) {
+            let v = self.expr(size);
+            if !v.ty.is_int() && v.ty != Type::Unknown {
+                self.error(errors::size_not_int(size.span, &v.ty));
+            }
+        }
+        let c = &d.ty.constraint;
+        for e in [&c.lower, &c.upper, &c.offset, &c.multiplier].into_iter().flatten() {
+            self.expr(e);
+        }
+        let constrained = !c.is_empty() || d.ty.kind.is_constrained();
+        if constrained && !top {
+            self.error(
+                Diagnostic::error(
+                    "E1028",
+                    d.ty.span,
+                    format!("the local variable `{}` cannot have a constrained type", d.name.name),
+                )
+                .with_label("constraints are only allowed on block-level variables")
+                .with_hint(format!(
+                    "declare it as plain `{}`, and check its value with `reject` if needed",
+                    d.ty.kind.plain().keyword()
+                )),
+            );
+        }
+        let ty = decl_type(&d.ty);
+        if let Some(init) = &d.init {
+            let v = self.expr(init);
+            if !ty.accepts(&v.ty) {
+                self.error(errors::assign_type_mismatch(init.span, &d.name.name, &ty, &v.ty));
+            }
+        }
+        let data = self.all_data() || is_int_based(&ty) || self.place == Place::Block(BlockKind::TransformedData);
+        self.declare(&d.name.name, Var { ty, data, readonly: false });
+    }
+
+    fn assign(&mut self, lhs: &ast::Expr, op: ast::AssignOp, rhs: &ast::Expr) {
+        let target = self.expr(lhs);
+        let value = self.expr(rhs);
+        if let Some(name) = root_name(lhs)
+            && let Some(var) = self.lookup(name)
+            && var.readonly
+        {
+            let d = Diagnostic::error("E1007", lhs.span, format!("cannot assign to `{name}`: it is read-only here"))
+                .with_label("a function argument or loop variable")
+                .with_hint("copy it into a local variable and assign that");
+            self.error(d);
+            return;
+        }
+        let result = match op {
+            ast::AssignOp::Assign => value.ty.clone(),
+            _ => {
+                let bin = match op {
+                    ast::AssignOp::Add => BinOp::Add,
+                    ast::AssignOp::Sub => BinOp::Sub,
+                    ast::AssignOp::Mul => BinOp::Mul,
+                    ast::AssignOp::Div => BinOp::Div,
+                    ast::AssignOp::EltMul => BinOp::EltMul,
+                    ast::AssignOp::EltDiv => BinOp::EltDiv,
+                    ast::AssignOp::Assign => unreachable!("handled above"),
+                };
+                self.binary(bin, &target, &value, lhs.span.to(rhs.span)).ty
+            }
+        };
+        if !target.ty.accepts(&result) {
+            let name = root_name(lhs).unwrap_or("the left-hand side");
+            self.error(errors::assign_type_mismatch(rhs.span, name, &target.ty, &result));
+        }
+    }
+
+    fn ret(&mut self, e: Option<&ast::Expr>, span: Span) {
+        let value = e.map(|e| self.expr(e));
+        let Some((name, expected)) = self.function.clone() else {
+            return;
+        };
+        match (expected, value) {
+            (Some(t), Some(v)) if !t.accepts(&v.ty) => {
+                self.error(errors::return_type_mismatch(e.map_or(span, |e| e.span), &name, &t, &v.ty));
+            }
+            (Some(t), None) => {
+                let d = Diagnostic::error("E1029", span, format!("`{name}` must return a `{t}`"))
+                    .with_label("`return` without a value");
+                self.error(d);
+            }
+            (None, Some(v)) => {
+                let d = Diagnostic::error("E1029", span, format!("`{name}` is void, but this returns a value"))
+                    .with_label(format!("returns a `{}`", v.ty))
+                    .with_hint("write `return;`, or give the function a return type");
+                self.error(d);
+            }
+            _ => {}
+        }
+    }
+
+    fn tilde(&mut self, dist: &ast::Ident, args: &[Val], spans: &[Span], span: Span) {
+        let candidates = [format!("{}_lpdf", dist.name), format!("{}_lpmf", dist.name)];
+        for name in &candidates {
+            if self.functions.contains_key(name) || catalog::is_builtin(name) {
+                self.call(name, args, spans, span, dist.span);
+                return;
+            }
+        }
+        // Unknown distributions are reported by lowering, with the candidates.
+    }
+
+    // ---- expressions --------------------------------------------------------------------------
+
+    fn expr(&mut self, e: &ast::Expr) -> Val {
+        match &e.kind {
+            ExprKind::Int(_) => Val { ty: Type::INT, data: true },
+            ExprKind::Real(..) => Val { ty: Type::REAL, data: true },
+            ExprKind::Imag(..) => Val { ty: Type::Base(BaseType::Complex, 0), data: true },
+            ExprKind::Str(_) => Val::unknown(),
+            ExprKind::Var(id) => match self.lookup(&id.name) {
+                Some(v) => Val { ty: v.ty.clone(), data: v.data || self.all_data() },
+                None if self.functions.contains_key(&id.name) || catalog::is_builtin(&id.name) => {
+                    Val { ty: Type::Base(BaseType::Function, 0), data: true }
+                }
+                None => {
+                    let names: Vec<String> = self.scopes.iter().flat_map(|s| s.keys().cloned()).collect();
+                    self.error(errors::undefined_variable(id.span, &id.name, &names));
+                    Val::unknown()
+                }
+            },
+            ExprKind::Paren(inner) => self.expr(inner),
+            ExprKind::Unary { op, operand } => {
+                let v = self.expr(operand);
+                let name = match op {
+                    UnOp::Neg => "minus",
+                    UnOp::Plus => "plus",
+                    UnOp::Not => "logical_negation",
+                    UnOp::Transpose => "transpose",
+                };
+                self.operator(name, &[v], e.span, || format!("no operator `{}` for this operand", unary_symbol(*op)))
+            }
+            ExprKind::Binary { op, lhs, rhs } => {
+                let l = self.expr(lhs);
+                let r = self.expr(rhs);
+                self.binary(*op, &l, &r, e.span)
+            }
+            ExprKind::Cond { cond, then, otherwise } => {
+                self.condition(cond);
+                let a = self.expr(then);
+                let b = self.expr(otherwise);
+                let data = a.data && b.data;
+                match a.ty.join(&b.ty) {
+                    Some(ty) => Val { ty, data },
+                    None => {
+                        let d = Diagnostic::error(
+                            "E1004",
+                            e.span,
+                            format!("the branches of `?:` have types `{}` and `{}`", a.ty, b.ty),
+                        )
+                        .with_label("both branches must have one type (up to int → real → complex)");
+                        self.error(d);
+                        Val::unknown()
+                    }
+                }
+            }
+            ExprKind::Call { name, args, .. } => {
+                let vals: Vec<Val> = args.iter().map(|a| self.expr(a)).collect();
+                let spans: Vec<Span> = args.iter().map(|a| a.span).collect();
+                self.call(&name.name, &vals, &spans, e.span, name.span)
+            }
+            ExprKind::Index { base, indices } => self.index(base, indices, e.span),
+            ExprKind::ArrayLit(items) => {
+                let vals: Vec<Val> = items.iter().map(|a| self.expr(a)).collect();
+                let data = vals.iter().all(|v| v.data);
+                let mut ty = vals.first().map_or(Type::Unknown, |v| v.ty.clone());
+                for (v, item) in vals.iter().zip(items) {
+                    match ty.join(&v.ty) {
+                        Some(t) => ty = t,
+                        None => {
+                            let d = Diagnostic::error(
+                                "E1004",
+                                item.span,
+                                format!("array elements of types `{ty}` and `{}`", v.ty),
+                            )
+                            .with_label("every element of an array must have one type");
+                            self.error(d);
+                            return Val::unknown();
+                        }
+                    }
+                }
+                Val { ty: ty.with_dims(ty.array_dims() + 1), data }
+            }
+            ExprKind::RowVectorLit(items) => {
+                let vals: Vec<Val> = items.iter().map(|a| self.expr(a)).collect();
+                let data = vals.iter().all(|v| v.data);
+                let bases: Vec<Option<BaseType>> = vals
+                    .iter()
+                    .map(|v| match v.ty {
+                        Type::Base(b, 0) => Some(b),
+                        _ => None,
+                    })
+                    .collect();
+                let ty = if vals.iter().any(|v| v.ty == Type::Unknown) {
+                    Type::Unknown
+                } else if bases.iter().all(|b| matches!(b, Some(BaseType::Int | BaseType::Real))) {
+                    Type::Base(BaseType::RowVector, 0)
+                } else if bases.iter().all(|b| matches!(b, Some(BaseType::Int | BaseType::Real | BaseType::Complex))) {
+                    Type::Base(BaseType::ComplexRowVector, 0)
+                } else if bases.iter().all(|b| matches!(b, Some(BaseType::RowVector))) {
+                    Type::Base(BaseType::Matrix, 0)
+                } else if bases.iter().all(|b| matches!(b, Some(BaseType::RowVector | BaseType::ComplexRowVector))) {
+                    Type::Base(BaseType::ComplexMatrix, 0)
+                } else {
+                    let d = Diagnostic::error(
+                        "E1004",
+                        e.span,
+                        "the elements of `[...]` must be all scalars or all row vectors",
+                    )
+                    .with_label("mixed elements");
+                    self.error(d);
+                    Type::Unknown
+                };
+                Val { ty, data }
+            }
+            ExprKind::TupleLit(items) => {
+                let vals: Vec<Val> = items.iter().map(|a| self.expr(a)).collect();
+                let data = vals.iter().all(|v| v.data);
+                Val { ty: Type::Tuple(vals.into_iter().map(|v| v.ty).collect(), 0), data }
+            }
+            ExprKind::TupleGet { base, index } => {
+                let b = self.expr(base);
+                match &b.ty {
+                    Type::Tuple(ts, 0) if (1..=ts.len()).contains(index) => {
+                        Val { ty: ts[index - 1].clone(), data: b.data }
+                    }
+                    Type::Unknown => Val::unknown(),
+                    other => {
+                        let mut d = Diagnostic::error("E1008", e.span, format!("`{other}` has no element `.{index}`"))
+                            .with_label("not a tuple with this many elements");
+                        if matches!(base.kind, ExprKind::Real(..)) {
+                            d = d.with_hint("a number has at most one decimal point");
+                        }
+                        self.error(d);
+                        Val::unknown()
+                    }
+                }
+            }
+        }
+    }
+
+    fn binary(&mut self, op: BinOp, l: &Val, r: &Val, span: Span) -> Val {
+        let name = operator_function(op, matches!(r.ty, Type::Base(b, 0) if b.rank() > 0));
+        // `&&` and `||` take reals too (nonzero is true).
+        if matches!(op, BinOp::Or | BinOp::And) && l.ty.is_int_or_real() && r.ty.is_int_or_real() {
+            return Val { ty: Type::INT, data: true };
+        }
+        if op == BinOp::IntDiv && !(l.ty.is_int() && r.ty.is_int()) && l.ty != Type::Unknown && r.ty != Type::Unknown {
+            self.error(errors::mismatched_operands(span, op.symbol(), &l.ty, &r.ty));
+            return Val::unknown();
+        }
+        let (lt, rt) = (l.ty.clone(), r.ty.clone());
+        self.operator(name, &[l.clone(), r.clone()], span, || {
+            format!("no operator `{}` for operands of type `{lt}` and `{rt}`", op.symbol())
+        })
+    }
+
+    /// An operator, resolved against the built-in function behind it.
+    fn operator(&mut self, name: &str, args: &[Val], span: Span, message: impl FnOnce() -> String) -> Val {
+        let data = args.iter().all(|v| v.data);
+        let Some(types) = args.iter().map(|v| v.ty.arg_type(true)).collect::<Option<Vec<_>>>() else {
+            if args.iter().any(|v| v.ty == Type::Unknown) {
+                return Val::unknown();
+            }
+            self.error(Diagnostic::error("E1004", span, message()).with_label("no signature matches"));
+            return Val::unknown();
+        };
+        match catalog::resolve(name, &types) {
+            Resolution::Match { signature, .. } | Resolution::NeedsData { signature, .. } => {
+                let ty = signature.ret_type().map_or(Type::Unknown, Type::from_arg);
+                Val { data: data || is_int_based(&ty), ty }
+            }
+            Resolution::Ambiguous(_) => Val::unknown(),
+            Resolution::NoMatch(_) | Resolution::UnknownName => {
+                self.error(Diagnostic::error("E1004", span, message()).with_label("no signature matches"));
+                Val::unknown()
+            }
+        }
+    }
+
+    fn call(&mut self, name: &str, args: &[Val], spans: &[Span], span: Span, name_span: Span) -> Val {
+        // Accepted with a warning (lowering gives it): `fabs` is the old name of `abs`.
+        let name = if name == "fabs" { "abs" } else { name };
+        let data = args.iter().all(|v| v.data);
+        if let Some(overloads) = self.functions.get(name).cloned() {
+            let mut best: Option<(u32, &UserFn)> = None;
+            let mut tie = false;
+            for o in &overloads {
+                if o.params.len() != args.len() {
+                    continue;
+                }
+                let cost: Option<u32> = args.iter().zip(&o.params).map(|(a, (p, _))| a.ty.cost_to(p)).sum();
+                match (cost, best) {
+                    (Some(c), Some((b, _))) if c == b => tie = true,
+                    (Some(c), Some((b, _))) if c > b => {}
+                    (Some(c), _) => {
+                        best = Some((c, o));
+                        tie = false;
+                    }
+                    (None, _) => {}
+                }
+            }
+            return match best {
+                Some((_, sig)) if !tie => {
+                    for (i, (a, (_, data_only))) in args.iter().zip(&sig.params).enumerate() {
+                        if *data_only && !a.data {
+                            let d = needs_data(spans.get(i).copied().unwrap_or(span), name, i)
+                                .with_secondary(sig.param_spans[i], "declared `data` here");
+                            self.error(d);
+                        }
+                    }
+                    let ty = sig.ret.clone().unwrap_or(Type::Unknown);
+                    Val { data: data || is_int_based(&ty), ty }
+                }
+                Some(_) => Val::unknown(),
+                None => {
+                    let found: Vec<Type> = args.iter().map(|a| a.ty.clone()).collect();
+                    let expected: Vec<String> = overloads
+                        .iter()
+                        .map(|o| {
+                            let ps: Vec<String> = o.params.iter().map(|(t, d)| data_prefix(*d, t)).collect();
+                            format!("({})", ps.join(", "))
+                        })
+                        .collect();
+                    self.error(errors::wrong_arguments(span, name, &found, &expected.join(" or ")));
+                    Val::unknown()
+                }
+            };
+        }
+        let Some(types) = args.iter().map(|v| v.ty.arg_type(v.data)).collect::<Option<Vec<_>>>() else {
+            return Val::unknown();
+        };
+        match catalog::resolve(name, &types) {
+            Resolution::Match { signature, .. } => {
+                let ty = match &signature.ret {
+                    catalog::ReturnType::Type(t) => Type::from_arg(*t),
+                    catalog::ReturnType::Tuple(ts) => Type::Tuple(ts.iter().map(|t| Type::from_arg(*t)).collect(), 0),
+                    catalog::ReturnType::Void => Type::Unknown,
+                };
+                // Random draws are data: they carry no derivative.
+                let data = data || name.ends_with("_rng") || is_int_based(&ty);
+                Val { ty, data }
+            }
+            Resolution::NeedsData { arg, .. } => {
+                self.error(needs_data(spans.get(arg).copied().unwrap_or(span), name, arg));
+                Val::unknown()
+            }
+            Resolution::Ambiguous(_) => Val::unknown(),
+            Resolution::NoMatch(candidates) => {
+                let found: Vec<Type> = args.iter().map(|a| a.ty.clone()).collect();
+                let mut shown: Vec<String> = candidates.iter().take(6).map(|s| s.to_string()).collect();
+                if candidates.len() > 6 {
+                    shown.push(format!("… {} signatures in all", candidates.len()));
+                }
+                self.error(errors::wrong_arguments(span, name, &found, &shown.join("; ")));
+                Val::unknown()
+            }
+            Resolution::UnknownName => {
+                let mut names: Vec<&str> = catalog::all_names().to_vec();
+                names.extend(self.functions.keys().map(String::as_str));
+                let mut d = errors::unknown_function(name_span, name, &names);
+                if let Some(base) = name.strip_suffix("_lpmf")
+                    && catalog::is_builtin(&format!("{base}_lpdf"))
+                {
+                    d = d.with_hint(format!("`{base}` is a density over reals: write `{base}_lpdf`"));
+                } else if let Some(base) = name.strip_suffix("_lpdf")
+                    && catalog::is_builtin(&format!("{base}_lpmf"))
+                {
+                    d = d.with_hint(format!("`{base}` is a mass function over ints: write `{base}_lpmf`"));
+                }
+                self.error(d);
+                Val::unknown()
+            }
+        }
+    }
+
+    fn index(&mut self, base: &ast::Expr, indices: &[Index], span: Span) -> Val {
+        let b = self.expr(base);
+        let mut data = b.data;
+        // Whether each index keeps its dimension (a range or multi-index) or drops it.
+        let mut keeps = Vec::with_capacity(indices.len());
+        for ix in indices {
+            match ix {
+                Index::Single(e) => {
+                    let v = self.expr(e);
+                    data &= v.data;
+                    match v.ty {
+                        Type::Base(BaseType::Int, 0) => keeps.push(false),
+                        Type::Base(BaseType::Int, 1) => keeps.push(true),
+                        Type::Unknown => keeps.push(false),
+                        ref other => {
+                            self.error(errors::index_not_int(e.span, other));
+                            return Val::unknown();
+                        }
+                    }
+                }
+                Index::Range { lo, hi, .. } => {
+                    for e in lo.iter().chain(hi) {
+                        let v = self.expr(e);
+                        if !v.ty.is_int() && v.ty != Type::Unknown {
+                            self.error(errors::index_not_int(e.span, &v.ty));
+                        }
+                    }
+                    keeps.push(true);
+                }
+                Index::All(_) => keeps.push(true),
+            }
+        }
+        let ty = match &b.ty {
+            Type::Unknown => Type::Unknown,
+            ty => {
+                let dims = ty.array_dims() as usize;
+                let n_array = keeps.len().min(dims);
+                let kept = keeps[..n_array].iter().filter(|k| **k).count();
+                let rest = &keeps[n_array..];
+                let new_dims = (dims - n_array + kept) as u8;
+                match ty {
+                    Type::Tuple(..) if rest.is_empty() => ty.with_dims(new_dims),
+                    Type::Base(bt, _) => match index_base(*bt, rest) {
+                        Some(nb) => Type::Base(nb, new_dims),
+                        None => {
+                            self.error(errors::not_indexable(span, ty, indices.len()));
+                            return Val::unknown();
+                        }
+                    },
+                    _ => {
+                        self.error(errors::not_indexable(span, ty, indices.len()));
+                        return Val::unknown();
+                    }
+                }
+            }
+        };
+        Val { data: data || is_int_based(&ty), ty }
+    }
+}
+
+/// The built-in function behind a binary operator (`/` by a matrix is `mdivide_right`).
+fn operator_function(op: BinOp, rhs_is_matrix_like: bool) -> &'static str {
+    match op {
+        BinOp::Or => "logical_or",
+        BinOp::And => "logical_and",
+        BinOp::Eq => "logical_eq",
+        BinOp::Neq => "logical_neq",
+        BinOp::Lt => "logical_lt",
+        BinOp::Le => "logical_lte",
+        BinOp::Gt => "logical_gt",
+        BinOp::Ge => "logical_gte",
+        BinOp::Add => "add",
+        BinOp::Sub => "subtract",
+        BinOp::Mul => "multiply",
+        BinOp::Div if rhs_is_matrix_like => "mdivide_right",
+        BinOp::Div | BinOp::IntDiv => "divide",
+        BinOp::Mod => "modulus",
+        BinOp::LeftDiv => "mdivide_left",
+        BinOp::EltMul => "elt_multiply",
+        BinOp::EltDiv => "elt_divide",
+        BinOp::Pow | BinOp::EltPow => "pow",
+    }
+}
+
+/// Whether Stan defines the operator for these operand types (for lowering, to tell a wrong
+/// program from one it cannot compile yet).
+pub fn operator_exists(op: BinOp, lhs: ArgType, rhs: ArgType) -> bool {
+    let name = operator_function(op, rhs.array_dims == 0 && rhs.base.rank() > 0);
+    matches!(catalog::resolve(name, &[lhs, rhs]), Resolution::Match { .. } | Resolution::NeedsData { .. })
+}
+
+/// The base type left after indexing a vector or matrix with `keeps` (true: a range or
+/// multi-index, which keeps that dimension).
+fn index_base(b: BaseType, keeps: &[bool]) -> Option<BaseType> {
+    use BaseType as B;
+    let scalar = if b.is_complex() { B::Complex } else { B::Real };
+    let (vector, row) =
+        if b.is_complex() { (B::ComplexVector, B::ComplexRowVector) } else { (B::Vector, B::RowVector) };
+    Some(match (b, keeps) {
+        (_, []) => b,
+        (B::Vector | B::ComplexVector | B::RowVector | B::ComplexRowVector, [false]) => scalar,
+        (B::Vector | B::ComplexVector | B::RowVector | B::ComplexRowVector, [true]) => b,
+        (B::Matrix | B::ComplexMatrix, [false]) | (B::Matrix | B::ComplexMatrix, [false, true]) => row,
+        (B::Matrix | B::ComplexMatrix, [true]) | (B::Matrix | B::ComplexMatrix, [true, true]) => b,
+        (B::Matrix | B::ComplexMatrix, [false, false]) => scalar,
+        (B::Matrix | B::ComplexMatrix, [true, false]) => vector,
+        _ => return None,
+    })
+}
+
+/// Whether a value of this type is made of ints (never carries a derivative).
+fn is_int_based(t: &Type) -> bool {
+    matches!(t, Type::Base(BaseType::Int, _))
+}
+
+fn unary_symbol(op: UnOp) -> &'static str {
+    match op {
+        UnOp::Neg => "-",
+        UnOp::Plus => "+",
+        UnOp::Not => "!",
+        UnOp::Transpose => "'",
+    }
+}
+
+fn data_prefix(data: bool, t: &Type) -> String {
+    if data { format!("data {t}") } else { t.to_string() }
+}
+
+fn needs_data(span: Span, name: &str, arg: usize) -> Diagnostic {
+    Diagnostic::error("E1030", span, format!("argument {} of `{name}` must be data only", arg + 1))
+        .with_label("this argument depends on a parameter")
+        .with_hint("pass data or transformed data here (the argument is declared `data`)")
+}
+
+/// The variable an assignment's left-hand side writes to.
+fn root_name(e: &ast::Expr) -> Option<&str> {
+    match &e.kind {
+        ExprKind::Var(id) => Some(&id.name),
+        ExprKind::Index { base, .. } | ExprKind::TupleGet { base, .. } => root_name(base),
+        ExprKind::Paren(inner) => root_name(inner),
+        _ => None,
+    }
+}
+
+/// Whether every path through `s` ends in `return`, `reject` or `fatal_error`.
+fn returns(s: &ast::Stmt) -> bool {
+    match &s.kind {
+        StmtKind::Return(_) | StmtKind::Reject(_) | StmtKind::FatalError(_) => true,
+        StmtKind::Block(stmts) | StmtKind::Profile { body: stmts, .. } => stmts.iter().any(returns),
+        StmtKind::If { then, otherwise: Some(o), .. } => returns(then) && returns(o),
+        _ => false,
+    }
+}
