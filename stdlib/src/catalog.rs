@@ -1827,11 +1827,12 @@ impl Distribution {
 
 struct Catalog {
     families: Vec<Family>,
-    /// Grouped by name, in table order within a name.
-    signatures: Vec<Signature>,
-    by_name: HashMap<&'static str, std::ops::Range<usize>>,
     families_by_name: HashMap<&'static str, Vec<usize>>,
+    /// Every name, sorted.
     names: Vec<&'static str>,
+    /// The signatures of `names[i]`, expanded from its families the first time it is looked
+    /// up: expanding the whole table (25 000 signatures) takes longer than compiling a model.
+    expanded: Vec<OnceLock<Vec<Signature>>>,
     distributions: Vec<Distribution>,
 }
 
@@ -1842,30 +1843,11 @@ fn catalog() -> &'static Catalog {
 
 fn build_catalog() -> Catalog {
     let families = build_table();
-    let mut signatures = Vec::new();
-    let mut seen: HashSet<(&'static str, Vec<ArgType>)> = HashSet::new();
-    for (i, fam) in families.iter().enumerate() {
-        for (args, ret) in fam.expand() {
-            if seen.insert((fam.name, args.clone())) {
-                let status = vppl_status(fam.name, &args);
-                signatures.push(Signature { name: fam.name, args, ret, status, variadic: fam.variadic, family: i });
-            }
-        }
-    }
-    signatures.sort_by_key(|s| s.name);
-    let mut by_name = HashMap::new();
-    let mut start = 0;
-    for i in 1..=signatures.len() {
-        if i == signatures.len() || signatures[i].name != signatures[start].name {
-            by_name.insert(signatures[start].name, start..i);
-            start = i;
-        }
-    }
     let mut families_by_name: HashMap<&'static str, Vec<usize>> = HashMap::new();
     for (i, f) in families.iter().enumerate() {
         families_by_name.entry(f.name).or_default().push(i);
     }
-    let mut names: Vec<&'static str> = by_name.keys().copied().collect();
+    let mut names: Vec<&'static str> = families_by_name.keys().copied().collect();
     names.sort_unstable();
     let mut distributions = Vec::new();
     for n in &names {
@@ -1876,7 +1858,7 @@ fn build_catalog() -> Catalog {
         } else {
             continue;
         };
-        let has = |sfx: &str| by_name.contains_key(format!("{base}_{sfx}").as_str());
+        let has = |sfx: &str| families_by_name.contains_key(format!("{base}_{sfx}").as_str());
         distributions.push(Distribution {
             name: base,
             kind,
@@ -1887,12 +1869,30 @@ fn build_catalog() -> Catalog {
         });
     }
     distributions.sort_by_key(|d| d.name);
-    Catalog { families, signatures, by_name, families_by_name, names, distributions }
+    let expanded = names.iter().map(|_| OnceLock::new()).collect();
+    Catalog { families, families_by_name, names, expanded, distributions }
 }
 
-/// Every concrete signature, grouped by name.
+/// The concrete signatures of one function, in table order, each argument list once.
+fn expand_name(c: &Catalog, name: &'static str) -> Vec<Signature> {
+    let mut out = Vec::new();
+    let mut seen: HashSet<Vec<ArgType>> = HashSet::new();
+    for &i in c.families_by_name.get(name).into_iter().flatten() {
+        let fam = &c.families[i];
+        for (args, ret) in fam.expand() {
+            if seen.insert(args.clone()) {
+                let status = vppl_status(fam.name, &args);
+                out.push(Signature { name: fam.name, args, ret, status, variadic: fam.variadic, family: i });
+            }
+        }
+    }
+    out
+}
+
+/// Every concrete signature, grouped by name (names sorted).
 pub fn signatures() -> &'static [Signature] {
-    &catalog().signatures
+    static ALL: OnceLock<Vec<Signature>> = OnceLock::new();
+    ALL.get_or_init(|| all_names().iter().flat_map(|n| lookup(n).cloned()).collect())
 }
 
 /// The compact table the signatures were expanded from.
@@ -1903,8 +1903,11 @@ pub fn families() -> &'static [Family] {
 /// The concrete signatures of one function.
 pub fn lookup(name: &str) -> impl Iterator<Item = &'static Signature> {
     let c = catalog();
-    let range = c.by_name.get(name).cloned().unwrap_or(0..0);
-    c.signatures[range].iter()
+    let sigs: &'static [Signature] = match c.names.binary_search(&name) {
+        Ok(i) => c.expanded[i].get_or_init(|| expand_name(c, c.names[i])),
+        Err(_) => &[],
+    };
+    sigs.iter()
 }
 
 /// The compact entries of one function, for "candidate signatures" hints.
@@ -1915,7 +1918,7 @@ pub fn lookup_families(name: &str) -> impl Iterator<Item = &'static Family> {
 
 /// Whether `name` is a built-in function (including every derived distribution function).
 pub fn is_builtin(name: &str) -> bool {
-    catalog().by_name.contains_key(name)
+    catalog().names.binary_search(&name).is_ok()
 }
 
 /// Every built-in name, sorted, for did-you-mean suggestions.
