@@ -312,6 +312,18 @@ pub enum BinOp {
     EltPow,
 }
 
+impl UnOp {
+    /// The operator as written (`'` follows its operand, the others precede it).
+    pub fn symbol(self) -> &'static str {
+        match self {
+            UnOp::Neg => "-",
+            UnOp::Plus => "+",
+            UnOp::Not => "!",
+            UnOp::Transpose => "'",
+        }
+    }
+}
+
 impl BinOp {
     pub fn symbol(self) -> &'static str {
         match self {

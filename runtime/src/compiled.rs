@@ -131,22 +131,16 @@ impl CompiledModel {
             output_names: Vec::new(),
         };
         let mut ctx = Ctx::new(model.slots.as_mut_ptr());
+        let load = model.entries.load;
         // Safety: the load function reads the slots set up above and writes transformed data
         // slots, whose memory comes from ctx's arena and is kept below.
-        let status = unsafe { (model.entries.load)(&mut ctx, std::ptr::null(), 0, std::ptr::null_mut()) };
-        if status.is_nan() {
-            return Err(LoadError { message: model.error_message(Entry::Load, &ctx).message });
-        }
+        unsafe { model.run_at_load(&mut ctx, Entry::Load, load, std::ptr::null_mut()) }?;
         model._transformed_data = ctx.take_arena();
         let n_sizes = 1 + model.meta.outputs.iter().map(|(_, r)| r).sum::<usize>();
         let mut sizes = vec![0.0; n_sizes];
-        ctx.reset();
-        ctx.slots = model.slots.as_mut_ptr();
+        let sizes_fn = model.entries.sizes;
         // Safety: sizes writes exactly n_sizes values.
-        let status = unsafe { (model.entries.sizes)(&mut ctx, std::ptr::null(), 0, sizes.as_mut_ptr()) };
-        if status.is_nan() {
-            return Err(LoadError { message: model.error_message(Entry::Sizes, &ctx).message });
-        }
+        unsafe { model.run_at_load(&mut ctx, Entry::Sizes, sizes_fn, sizes.as_mut_ptr()) }?;
         model.n_unconstrained = sizes[0] as usize;
         let mut pos = 1;
         let mut names = Vec::new();
@@ -158,17 +152,27 @@ impl CompiledModel {
         model.output_names = names;
         // The model block's checks of the data alone were moved out of the log density into
         // `validate`: failing one here means every evaluation would fail.
-        ctx.reset();
-        ctx.slots = model.slots.as_mut_ptr();
+        let validate = model.entries.validate;
         // Safety: validate reads only the slots, never theta or the output buffer.
-        let status = unsafe { (model.entries.validate)(&mut ctx, std::ptr::null(), 0, std::ptr::null_mut()) };
-        if status.is_nan() {
-            let message = model.error_message(Entry::Validate, &ctx).message;
-            return Err(LoadError {
-                message: format!("with these data every evaluation of the log density fails: {message}"),
-            });
-        }
+        unsafe { model.run_at_load(&mut ctx, Entry::Validate, validate, std::ptr::null_mut()) }.map_err(|e| {
+            LoadError { message: format!("with these data every evaluation of the log density fails: {}", e.message) }
+        })?;
         Ok(model)
+    }
+
+    /// Runs an entry point once while loading (no theta), on `ctx` reset to this model's slots.
+    ///
+    /// # Safety
+    /// `out` must have room for everything `f` writes.
+    unsafe fn run_at_load(&mut self, ctx: &mut Ctx, entry: Entry, f: EntryFn, out: *mut f64) -> Result<(), LoadError> {
+        ctx.reset();
+        ctx.slots = self.slots.as_mut_ptr();
+        // Safety: the caller vouches for `out`; the slots outlive the call.
+        let status = unsafe { f(ctx, std::ptr::null(), 0, out) };
+        if status.is_nan() {
+            return Err(LoadError { message: self.error_message(entry, ctx).message });
+        }
+        Ok(())
     }
 
     pub fn meta(&self) -> &ModelMeta {

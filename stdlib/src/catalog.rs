@@ -218,7 +218,8 @@ impl fmt::Display for ArgType {
     }
 }
 
-fn write_array_prefix(f: &mut fmt::Formatter<'_>, dims: u8) -> fmt::Result {
+/// `array[,] ` for two dimensions; nothing for none.
+pub fn write_array_prefix(f: &mut fmt::Formatter<'_>, dims: u8) -> fmt::Result {
     if dims > 0 {
         f.write_str("array[")?;
         for _ in 1..dims {

@@ -55,7 +55,7 @@ pub fn compile(funcs: &[&ir::Function]) -> Result<Jit, String> {
     }
     let mut order: Vec<usize> = (0..contexts.len()).collect();
     // Largest first (by Cranelift instructions), so the longest compile starts at once.
-    order.sort_by_key(|&i| std::cmp::Reverse(contexts[i].lock().map_or(0, |c| c.func.dfg.num_insts())));
+    order.sort_by_cached_key(|&i| std::cmp::Reverse(contexts[i].lock().map_or(0, |c| c.func.dfg.num_insts())));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(contexts.len());
     let errors: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());

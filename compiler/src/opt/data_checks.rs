@@ -94,11 +94,11 @@ impl<'a> Scan<'a> {
                     if known {
                         self.data.insert(*var);
                     }
-                    match (known, size) {
-                        (true, Some(a)) if slice => out.push(Stmt::Let { var: *var, expr: Expr::Atom(a) }),
-                        (true, _) if slice => out.push(s.clone()),
-                        _ if !slice => out.push(s.clone()),
-                        _ => {}
+                    if !slice {
+                        out.push(s.clone());
+                    } else if known {
+                        let expr = size.map_or_else(|| expr.clone(), Expr::Atom);
+                        out.push(Stmt::Let { var: *var, expr });
                     }
                 }
                 Stmt::Check { cond, site, values } => {

@@ -97,25 +97,23 @@ fn share_reciprocals(g: &mut Function, stmts: Vec<Stmt>) -> Vec<Stmt> {
     let mut recips: HashMap<VarId, VarId> = Default::default();
     let mut out = Vec::with_capacity(stmts.len() + count.len());
     for s in stmts {
-        match s {
-            Stmt::Let { var, expr: Expr::Prim(Prim::Div, args) }
-                if args[1].var().is_some_and(|d| count.contains_key(&d)) =>
-            {
-                let d = args[1].var().expect("a variable divisor");
-                let recip = *recips.entry(d).or_insert_with(|| {
-                    let r = g.new_var(None, Ty::REAL, VarKind::Let);
-                    out.push(Stmt::Let { var: r, expr: Expr::Prim(Prim::Div, vec![Atom::Real(1.0), args[1]]) });
-                    r
-                });
-                out.push(Stmt::Let { var, expr: Expr::Prim(Prim::Mul, vec![args[0], Atom::Var(recip)]) });
+        let Stmt::Let { var, expr: Expr::Prim(Prim::Div, args) } = s else {
+            out.push(s);
+            continue;
+        };
+        let by = match args[1] {
+            Atom::Var(d) if count.contains_key(&d) => Atom::Var(*recips.entry(d).or_insert_with(|| {
+                let r = g.new_var(None, Ty::REAL, VarKind::Let);
+                out.push(Stmt::Let { var: r, expr: Expr::Prim(Prim::Div, vec![Atom::Real(1.0), args[1]]) });
+                r
+            })),
+            Atom::Real(c) if c != 0.0 && c.is_finite() && (1.0 / c).is_finite() => Atom::Real(1.0 / c),
+            _ => {
+                out.push(Stmt::Let { var, expr: Expr::Prim(Prim::Div, args) });
+                continue;
             }
-            Stmt::Let { var, expr: Expr::Prim(Prim::Div, args) } if matches!(args[1], Atom::Real(c) if c != 0.0 && (1.0 / c).is_finite() && c.is_finite()) =>
-            {
-                let Atom::Real(c) = args[1] else { unreachable!("matched a real constant") };
-                out.push(Stmt::Let { var, expr: Expr::Prim(Prim::Mul, vec![args[0], Atom::Real(1.0 / c)]) });
-            }
-            s => out.push(s),
-        }
+        };
+        out.push(Stmt::Let { var, expr: Expr::Prim(Prim::Mul, vec![args[0], by]) });
     }
     out
 }

@@ -212,7 +212,7 @@ impl Lowerer<'_> {
 
 /// Whether every path through `s` ends in `return`, `reject` or `fatal_error` (Stan's rule for
 /// the body of a function that returns a value: loops never count, since they may not run).
-fn always_returns(s: &ast::Stmt) -> bool {
+pub(super) fn always_returns(s: &ast::Stmt) -> bool {
     match &s.kind {
         StmtKind::Return(_) | StmtKind::Reject(_) | StmtKind::FatalError(_) => true,
         StmtKind::If { then, otherwise: Some(otherwise), .. } => always_returns(then) && always_returns(otherwise),

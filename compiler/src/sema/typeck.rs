@@ -108,10 +108,7 @@ impl Type {
 
 impl fmt::Display for Type {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let dims = self.array_dims();
-        if dims > 0 {
-            write!(f, "array[{}] ", ",".repeat(dims as usize - 1))?;
-        }
+        catalog::write_array_prefix(f, self.array_dims())?;
         match self {
             Type::Base(b, _) => f.write_str(b.name()),
             Type::Tuple(ts, _) => catalog::write_tuple(f, ts),
@@ -120,47 +117,26 @@ impl fmt::Display for Type {
     }
 }
 
-/// The base type a declaration's kind stores.
-fn base_of(kind: &TypeKind) -> Option<BaseType> {
-    Some(match kind {
-        TypeKind::Int => BaseType::Int,
-        TypeKind::Real => BaseType::Real,
-        TypeKind::Complex => BaseType::Complex,
-        TypeKind::Vector
-        | TypeKind::Simplex
-        | TypeKind::Ordered
-        | TypeKind::PositiveOrdered
-        | TypeKind::UnitVector
-        | TypeKind::SumToZeroVector => BaseType::Vector,
-        TypeKind::RowVector => BaseType::RowVector,
-        TypeKind::Matrix
-        | TypeKind::SumToZeroMatrix
-        | TypeKind::CholeskyFactorCorr
-        | TypeKind::CholeskyFactorCov
-        | TypeKind::CorrMatrix
-        | TypeKind::CovMatrix
-        | TypeKind::ColumnStochasticMatrix
-        | TypeKind::RowStochasticMatrix => BaseType::Matrix,
-        TypeKind::ComplexVector => BaseType::ComplexVector,
-        TypeKind::ComplexRowVector => BaseType::ComplexRowVector,
-        TypeKind::ComplexMatrix => BaseType::ComplexMatrix,
-        TypeKind::Tuple(_) => return None,
-    })
-}
-
-fn decl_type(t: &ast::DeclType) -> Type {
-    let dims = t.array_dims.len() as u8;
-    match &t.kind {
-        TypeKind::Tuple(ts) => Type::Tuple(ts.iter().map(decl_type).collect(), dims),
-        k => base_of(k).map_or(Type::Unknown, |b| Type::Base(b, dims)),
+/// The Stan type of a declared kind in `dims` levels of arrays (`simplex` stores a vector).
+fn stan_type(kind: &TypeKind, dims: usize) -> Type {
+    match kind {
+        TypeKind::Tuple(ts) => Type::Tuple(ts.iter().map(decl_type).collect(), dims as u8),
+        k => BaseType::from_name(k.plain().keyword()).map_or(Type::Unknown, |b| Type::Base(b, dims as u8)),
     }
 }
 
+fn decl_type(t: &ast::DeclType) -> Type {
+    stan_type(&t.kind, t.array_dims.len())
+}
+
 fn unsized_type(t: &ast::UnsizedType) -> Type {
-    let dims = t.array_dims as u8;
-    match &t.kind {
-        TypeKind::Tuple(ts) => Type::Tuple(ts.iter().map(decl_type).collect(), dims),
-        k => base_of(k).map_or(Type::Unknown, |b| Type::Base(b, dims)),
+    stan_type(&t.kind, t.array_dims)
+}
+
+fn return_type(f: &ast::FunDef) -> Option<Type> {
+    match &f.return_type {
+        ast::ReturnType::Void(_) => None,
+        ast::ReturnType::Type(t) => Some(unsized_type(t)),
     }
 }
 
@@ -228,10 +204,7 @@ pub fn check(program: &ast::Program) -> Vec<Diagnostic> {
             let sig = UserFn {
                 params: f.params.iter().map(|p| (unsized_type(&p.ty), p.ty.data_only)).collect(),
                 param_spans: f.params.iter().map(|p| p.ty.span.to(p.name.span)).collect(),
-                ret: match &f.return_type {
-                    ast::ReturnType::Void(_) => None,
-                    ast::ReturnType::Type(t) => Some(unsized_type(t)),
-                },
+                ret: return_type(f),
             };
             let overloads = c.functions.entry(f.name.name.clone()).or_default();
             if !overloads.iter().any(|o| o.params == sig.params) {
@@ -284,10 +257,7 @@ impl Checker {
 
     fn function_body(&mut self, f: &ast::FunDef) {
         let Some(body) = &f.body else { return };
-        let ret = match &f.return_type {
-            ast::ReturnType::Void(_) => None,
-            ast::ReturnType::Type(t) => Some(unsized_type(t)),
-        };
+        let ret = return_type(f);
         self.place = Place::Function;
         self.function = Some((f.name.name.clone(), ret.clone()));
         self.scopes.push(HashMap::new());
@@ -297,7 +267,7 @@ impl Checker {
             self.declare(&p.name.name, Var { ty, data, readonly: true });
         }
         self.stmt(body, false);
-        if ret.is_some() && !returns(body) {
+        if ret.is_some() && !super::functions::always_returns(body) {
             self.error(errors::missing_return(f.name.span, &f.name.name));
         }
         self.scopes.pop();
@@ -553,7 +523,7 @@ impl Checker {
                     UnOp::Not => "logical_negation",
                     UnOp::Transpose => "transpose",
                 };
-                self.operator(name, &[v], e.span, || format!("no operator `{}` for this operand", unary_symbol(*op)))
+                self.operator(name, &[v], e.span, || format!("no operator `{}` for this operand", op.symbol()))
             }
             ExprKind::Binary { op, lhs, rhs } => {
                 let l = self.expr(lhs);
@@ -914,15 +884,6 @@ fn is_int_based(t: &Type) -> bool {
     matches!(t, Type::Base(BaseType::Int, _))
 }
 
-fn unary_symbol(op: UnOp) -> &'static str {
-    match op {
-        UnOp::Neg => "-",
-        UnOp::Plus => "+",
-        UnOp::Not => "!",
-        UnOp::Transpose => "'",
-    }
-}
-
 fn data_prefix(data: bool, t: &Type) -> String {
     if data { format!("data {t}") } else { t.to_string() }
 }
@@ -940,15 +901,5 @@ fn root_name(e: &ast::Expr) -> Option<&str> {
         ExprKind::Index { base, .. } | ExprKind::TupleGet { base, .. } => root_name(base),
         ExprKind::Paren(inner) => root_name(inner),
         _ => None,
-    }
-}
-
-/// Whether every path through `s` ends in `return`, `reject` or `fatal_error`.
-fn returns(s: &ast::Stmt) -> bool {
-    match &s.kind {
-        StmtKind::Return(_) | StmtKind::Reject(_) | StmtKind::FatalError(_) => true,
-        StmtKind::Block(stmts) | StmtKind::Profile { body: stmts, .. } => stmts.iter().any(returns),
-        StmtKind::If { then, otherwise: Some(o), .. } => returns(then) && returns(o),
-        _ => false,
     }
 }

@@ -200,11 +200,7 @@ fn write_expr(s: &mut String, e: &Expr, min: u8) {
             s.push('\'');
         }
         ExprKind::Unary { op, operand } => {
-            s.push(match op {
-                UnOp::Neg => '-',
-                UnOp::Plus => '+',
-                _ => '!',
-            });
+            s.push_str(op.symbol());
             write_expr(s, operand, PREC_UNARY);
         }
         ExprKind::Binary { op, lhs, rhs } => {
