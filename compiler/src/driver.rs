@@ -38,6 +38,25 @@ pub struct Stages {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
+/// The front end alone, as `vppl check` runs it: parse, lower and type-check. A valid program
+/// that vppl cannot compile yet passes: its "not supported yet" errors become warnings.
+pub fn check(source: &Source) -> Vec<Diagnostic> {
+    let diags = match grammar::parse(&source.text) {
+        Ok(ast) => sema::check(&ast).1,
+        Err(d) => d,
+    };
+    diags
+        .into_iter()
+        .map(|d| {
+            if d.code == sema::errors::NOT_SUPPORTED {
+                Diagnostic { severity: grammar::Severity::Warning, ..d }
+            } else {
+                d
+            }
+        })
+        .collect()
+}
+
 /// Front end through simplification: everything but native code.
 pub fn compile_ir(source: &Source) -> Result<Stages, Vec<Diagnostic>> {
     let mut timings = Vec::new();

@@ -145,7 +145,7 @@ fn diagnose_json_agrees_with_finite_differences() {
 /// A valid program that vppl cannot compile yet passes `vppl check`, with warnings.
 #[test]
 fn check_accepts_what_cannot_run_yet() {
-    let (code, stdout, stderr) = vppl(&["check", "../tests/programs/checked/ode_solver.stan"]);
+    let (code, stdout, stderr) = vppl(&["check", "../tests/programs/accepted/functions/ode_solver.stan"]);
     assert_eq!(code, 0, "stdout: {stdout}\nstderr: {stderr}");
     assert!(stdout.contains("no errors"), "{stdout}");
     assert!(stderr.contains("Warning") && stderr.contains("not supported yet"), "{stderr}");

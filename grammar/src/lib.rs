@@ -27,6 +27,7 @@
 //! | E0015 | Initial value on a declaration in `data` or `parameters`.                      |
 //! | E0016 | Invalid type: constrained type in a function signature, one-element tuple.     |
 //! | E0017 | Invalid tuple index (`x.0`, or too large).                                     |
+//! | E0018 | Indexing a transposed expression without parentheses (`M'[1]`).                |
 
 pub mod ast;
 pub mod diagnostic;

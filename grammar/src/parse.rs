@@ -27,6 +27,12 @@ pub fn parse(source: &str) -> Result<Program, Vec<Diagnostic>> {
     if lexed.fatal {
         return Err(diagnostics);
     }
+    let boundaries: Vec<usize> = lexed
+        .tokens
+        .iter()
+        .filter(|(_, tok, _)| matches!(tok, Tok::Semi | Tok::LBrace | Tok::RBrace))
+        .map(|&(start, _, _)| start)
+        .collect();
     let tokens = lexed.tokens.into_iter().map(Ok::<_, Diagnostic>);
     let mut recovered = Vec::new();
     let result = ProgramParser::new().parse(&mut recovered, tokens);
@@ -38,7 +44,7 @@ pub fn parse(source: &str) -> Result<Program, Vec<Diagnostic>> {
             None
         }
     };
-    diagnostics.extend(without_cascades(errors).into_iter().map(|err| syntax_error(err, source)));
+    diagnostics.extend(without_cascades(errors, &boundaries).into_iter().map(|err| syntax_error(err, source)));
     match program {
         Some(mut program) if !diagnostics.iter().any(Diagnostic::is_error) => {
             program.comments = lexed.comments;
@@ -51,11 +57,19 @@ pub fn parse(source: &str) -> Result<Program, Vec<Diagnostic>> {
 /// Drops syntax errors that are probably consequences of an earlier one: error recovery
 /// skips tokens up to the next statement, and when the first error was a misplaced block
 /// (or the skipped tokens held a `}`), what follows no longer lines up with the source's
-/// structure. The first error is always kept.
-fn without_cascades(errors: Vec<LalrpopError<'_>>) -> Vec<LalrpopError<'_>> {
-    let mut kept = Vec::new();
+/// structure. Recovery can also resume in the middle of the broken statement (at `mu` in
+/// `2 * * mu;`), so an error with no `;`, `{` or `}` between it and the previous one is left
+/// out too. The first error is always kept.
+fn without_cascades<'src>(errors: Vec<LalrpopError<'src>>, boundaries: &[usize]) -> Vec<LalrpopError<'src>> {
+    let mut kept: Vec<LalrpopError<'src>> = Vec::new();
     for err in errors {
-        if !kept.is_empty() {
+        if let Some(previous) = kept.last() {
+            let (from, to) = (error_start(previous), error_start(&err));
+            // (A grammar action's error can point back before the previous error.)
+            // An error at a `;` itself (`y = ;`) is a statement of its own.
+            if from <= to && !boundaries.iter().any(|&b| from <= b && b <= to && from < to) {
+                continue;
+            }
             let structural = match &err {
                 ParseError::UnrecognizedEof { .. } => true,
                 ParseError::UnrecognizedToken { token: (_, tok, _), .. }
@@ -77,6 +91,16 @@ fn without_cascades(errors: Vec<LalrpopError<'_>>) -> Vec<LalrpopError<'_>> {
         }
     }
     kept
+}
+
+/// Where an error is reported, for ordering errors against statement boundaries.
+fn error_start(err: &LalrpopError<'_>) -> usize {
+    match err {
+        ParseError::User { error } => error.span.start as usize,
+        ParseError::UnrecognizedToken { token: (start, _, _), .. }
+        | ParseError::ExtraToken { token: (start, _, _) } => *start,
+        ParseError::UnrecognizedEof { location, .. } | ParseError::InvalidToken { location } => *location,
+    }
 }
 
 /// Wraps a diagnostic from a grammar action as a LALRPOP error.
@@ -141,6 +165,15 @@ pub(crate) fn tuple_get(base: Expr, text: &str, span: Span) -> Result<Expr, Diag
         Err(_) => Err(Diagnostic::error("E0017", index_span, format!("tuple index `{}` is too large", &text[1..]))
             .with_label("no tuple has this many elements")),
     }
+}
+
+/// `M'[1]`: Stan's grammar indexes before it transposes, so the transposed value must be
+/// parenthesised to be indexed.
+pub(crate) fn index_after_transpose(transposed: Span, index: Span) -> Diagnostic {
+    Diagnostic::error("E0018", index, "a transposed expression cannot be indexed directly")
+        .with_label("indexes the transpose")
+        .with_secondary(transposed, "transposed here")
+        .with_hint("put the transpose in parentheses, as in `(M')[1]`, or index first: `M[:, 1]'`")
 }
 
 /// Whether `e` can be assigned to: a variable, possibly indexed or projected.

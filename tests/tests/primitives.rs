@@ -19,7 +19,7 @@ const CASES: &[(&str, &str)] = &[
     ("real<lower=-0.9> x;", "log1p(x)"),
     ("real x;", "expm1(x)"),
     ("real<lower=0> x;", "sqrt(x)"),
-    ("real<lower=0.1> x;", "fabs(x) + fabs(-x)"),
+    ("real<lower=0.1> x;", "abs(x) + abs(-x)"),
     ("real x; real y;", "fmin(x, y) + 2 * fmax(x, y)"),
     ("real x;", "sin(x) + cos(x)"),
     ("real<lower=-1, upper=1> x;", "tan(x)"),

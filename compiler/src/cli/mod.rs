@@ -693,21 +693,7 @@ fn format(a: FormatArgs) -> Result<(), Failure> {
 
 fn check(a: CheckArgs) -> Result<(), Failure> {
     let source = read_source(&a.model)?;
-    let diags = match driver::compile_ir(&source) {
-        Ok(stages) => stages.warnings,
-        Err(d) => d,
-    };
-    // A valid program that vppl cannot compile yet passes the check, with a warning.
-    let diags: Vec<grammar::Diagnostic> = diags
-        .into_iter()
-        .map(|d| {
-            if d.code == crate::sema::errors::NOT_SUPPORTED {
-                grammar::Diagnostic { severity: grammar::Severity::Warning, ..d }
-            } else {
-                d
-            }
-        })
-        .collect();
+    let diags = driver::check(&source);
     let failed = diags.iter().any(grammar::Diagnostic::is_error);
     if a.json {
         let items: Vec<serde_json::Value> = diags

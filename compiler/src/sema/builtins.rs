@@ -31,7 +31,7 @@ fn unary_real(name: &str) -> Option<&'static [Prim]> {
         "lgamma" => &[Lgamma],
         "digamma" => &[Digamma],
         "trigamma" => &[Trigamma],
-        "fabs" | "abs" => &[Fabs],
+        "abs" => &[Fabs],
         "Phi" => &[Phi],
         "inv_Phi" => &[InvPhi],
         "erf" => &[Erf],
@@ -912,6 +912,16 @@ impl Lowerer<'_> {
 
     /// A call to a built-in function or distribution.
     pub(crate) fn call(&mut self, name: &Ident, args: &[ast::Expr], conditional: bool, span: Span) -> Val {
+        // A user's `foo_lpdf` is also called as `foo_lupdf`; it computes every term either way.
+        let normalised = user_normalised(&name.name).filter(|n| self.functions.contains_key(n));
+        let renamed;
+        let name = match normalised {
+            Some(n) => {
+                renamed = Ident { name: n, span: name.span };
+                &renamed
+            }
+            None => name,
+        };
         let n = name.name.as_str();
         if let Some(hint) = errors::removed_function_hint(n).filter(|_| !self.functions.contains_key(n)) {
             self.error(errors::removed_function(name.span, n, &hint));
@@ -930,9 +940,6 @@ impl Lowerer<'_> {
                 return Val::error();
             }
             return self.call_user(name, &vals, span);
-        }
-        if n == "fabs" {
-            self.diags.push(errors::deprecated_fabs(name.span));
         }
         if let Some(v) = self.special_call(n, args, conditional, name.span, span) {
             return v;
@@ -1665,3 +1672,10 @@ const KNOWN_FUNCTIONS: &[&str] = &[
     "mdivide_left_tri_low",
     "gp_exp_quad_cov",
 ];
+
+/// `foo_lpdf` for `foo_lupdf` (and `_lpmf` for `_lupmf`).
+pub(crate) fn user_normalised(name: &str) -> Option<String> {
+    let (base, kind) =
+        name.strip_suffix("_lupdf").map(|b| (b, "pdf")).or_else(|| name.strip_suffix("_lupmf").map(|b| (b, "pmf")))?;
+    Some(format!("{base}_l{kind}"))
+}

@@ -64,9 +64,17 @@ pub fn index_not_int(span: Span, ty: impl Display) -> Diagnostic {
         .with_label("this index")
 }
 
-pub fn condition_not_scalar(span: Span, ty: impl Display) -> Diagnostic {
-    Diagnostic::error("E1010", span, format!("a condition must be an int or a real, found `{ty}`"))
-        .with_label("this condition")
+/// Stan's conditions (`if`, `while`, `?:`, `!`, `&&`, `||`) take an int; a real condition was
+/// removed in Stan 2.34, and a comparison gives the intended test.
+pub fn condition_not_int(span: Span, ty: impl Display) -> Diagnostic {
+    let ty = ty.to_string();
+    let d = Diagnostic::error("E1010", span, format!("a condition must be an int, found `{ty}`"))
+        .with_label("this condition");
+    if ty == "real" {
+        d.with_hint("compare explicitly, as in `x != 0`: Stan no longer treats a nonzero real as true")
+    } else {
+        d
+    }
 }
 
 pub fn size_not_int(span: Span, ty: impl Display) -> Diagnostic {
@@ -170,6 +178,7 @@ pub fn removed_function_hint(name: &str) -> Option<String> {
     let renamed = match name {
         "if_else" => return Some("use the conditional operator instead: `cond ? a : b`".to_string()),
         "multiply_log" => "lmultiply",
+        "fabs" => "abs",
         "binomial_coefficient_log" => "lchoose",
         "cov_exp_quad" => "gp_exp_quad_cov",
         "integrate_ode" | "integrate_ode_rk45" | "integrate_ode_bdf" | "integrate_ode_adams" => {
@@ -202,10 +211,21 @@ pub fn removed_function(span: Span, name: &str, hint: &str) -> Diagnostic {
         .with_hint(hint)
 }
 
-pub fn deprecated_fabs(span: Span) -> Diagnostic {
-    Diagnostic::warning("W1002", span, "`fabs` was removed from Stan 2.33; vppl still accepts it")
-        .with_label("removed function")
-        .with_hint("use `abs`, which works on int and real")
+pub fn unnormalised_outside_model(span: Span, name: &str, normalised: &str) -> Diagnostic {
+    Diagnostic::error(
+        "E1031",
+        span,
+        format!("`{name}` can only be called in the model block or in `_lpdf`/`_lpmf` functions"),
+    )
+    .with_label("the constant terms it drops would change this value")
+    .with_hint(format!("call `{normalised}`, which includes every term"))
+}
+
+/// A name Stan still accepts but will reserve: `jacobian` (the statement `jacobian += ...`).
+pub fn future_keyword(span: Span, name: &str, version: &str) -> Diagnostic {
+    Diagnostic::warning("W1002", span, format!("`{name}` will be a reserved word in Stan {version}"))
+        .with_label("declared here")
+        .with_hint(format!("rename `{name}`: later versions of Stan will refuse this program"))
 }
 
 pub fn function_defined_twice(span: Span, name: &str, previous: Span) -> Diagnostic {

@@ -164,14 +164,11 @@ impl Lowerer<'_> {
                 }
             },
             UnOp::Not => {
-                if !v.ty.is_scalar() {
-                    self.error(errors::mismatched_operands(span, "!", v.ty, v.ty));
+                if v.ty != Ty::INT {
+                    self.error(errors::condition_not_int(span, v.ty));
                     return Val::int(0);
                 }
-                let atom = match v.ty.elem {
-                    Elem::Int => self.prim(Prim::IEq, &[v.atom, Atom::Int(0)]),
-                    Elem::Real => self.prim(Prim::Eq, &[v.atom, Atom::Real(0.0)]),
-                };
+                let atom = self.prim(Prim::IEq, &[v.atom, Atom::Int(0)]);
                 Val { atom, ty: Ty::INT, data: v.data }
             }
             UnOp::Transpose => match v.ty {

@@ -581,6 +581,9 @@ impl<'a> Lowerer<'a> {
             self.error(errors::duplicate_declaration(name.span, &name.name, prev_span));
             return;
         }
+        if name.name == "jacobian" {
+            self.diags.push(errors::future_keyword(name.span, "jacobian", "2.38"));
+        }
         self.scopes.last_mut().expect("scope stack is never empty").insert(name.name.clone(), b);
     }
 

@@ -229,14 +229,11 @@ impl Lowerer<'_> {
         if c.ty == Ty::ERROR {
             return Atom::Int(0);
         }
-        if !c.ty.is_scalar() {
-            self.error(errors::condition_not_scalar(span, c.ty));
+        if c.ty != Ty::INT {
+            self.error(errors::condition_not_int(span, c.ty));
             return Atom::Int(0);
         }
-        match c.ty.elem {
-            Elem::Int => self.snapshot(c.atom),
-            Elem::Real => self.prim(Prim::Ne, &[c.atom, Atom::Real(0.0)]),
-        }
+        self.snapshot(c.atom)
     }
 
     /// The current value of a mutable scalar as an immutable `Let` (other atoms unchanged).

@@ -38,11 +38,6 @@ impl Type {
         matches!(self, Type::Base(BaseType::Int, 0))
     }
 
-    /// A scalar int or real (or unknown): what a condition may be.
-    fn is_int_or_real(&self) -> bool {
-        matches!(self, Type::Base(BaseType::Int | BaseType::Real, 0) | Type::Unknown)
-    }
-
     fn array_dims(&self) -> u8 {
         match self {
             Type::Base(_, n) | Type::Tuple(_, n) => *n,
@@ -382,11 +377,12 @@ impl Checker {
         self.scopes.pop();
     }
 
-    fn condition(&mut self, e: &ast::Expr) {
+    fn condition(&mut self, e: &ast::Expr) -> Val {
         let v = self.expr(e);
-        if !v.ty.is_int_or_real() {
-            self.error(errors::condition_not_scalar(e.span, &v.ty));
+        if !v.ty.is_int() && v.ty != Type::Unknown {
+            self.error(errors::condition_not_int(e.span, &v.ty));
         }
+        v
     }
 
     fn decl(&mut self, d: &ast::VarDecl, top: bool) {
@@ -484,6 +480,24 @@ impl Checker {
         }
     }
 
+    /// Checks where a `_lupdf`/`_lupmf` call stands: Stan drops the constant terms only where
+    /// they cannot be observed, in the model block and in `_lpdf`/`_lpmf` functions. Returns
+    /// the name to resolve: a user's `foo_lpdf` is also called as `foo_lupdf`.
+    fn unnormalised(&mut self, name: &str, name_span: Span) -> String {
+        let Some(normalised) = super::builtins::user_normalised(name) else {
+            return name.to_string();
+        };
+        let allowed = match (self.place, &self.function) {
+            (Place::Block(BlockKind::Model), _) => true,
+            (Place::Function, Some((f, _))) => f.ends_with("_lpdf") || f.ends_with("_lpmf"),
+            _ => false,
+        };
+        if !allowed {
+            self.error(errors::unnormalised_outside_model(name_span, name, &normalised));
+        }
+        if self.functions.contains_key(&normalised) { normalised } else { name.to_string() }
+    }
+
     fn tilde(&mut self, dist: &ast::Ident, args: &[Val], spans: &[Span], span: Span) {
         let candidates = [format!("{}_lpdf", dist.name), format!("{}_lpmf", dist.name)];
         for name in &candidates {
@@ -517,6 +531,10 @@ impl Checker {
             ExprKind::Paren(inner) => self.expr(inner),
             ExprKind::Unary { op, operand } => {
                 let v = self.expr(operand);
+                if *op == UnOp::Not && !v.ty.is_int() && v.ty != Type::Unknown {
+                    self.error(errors::condition_not_int(e.span, &v.ty));
+                    return Val::unknown();
+                }
                 let name = match op {
                     UnOp::Neg => "minus",
                     UnOp::Plus => "plus",
@@ -524,6 +542,10 @@ impl Checker {
                     UnOp::Transpose => "transpose",
                 };
                 self.operator(name, &[v], e.span, || format!("no operator `{}` for this operand", op.symbol()))
+            }
+            ExprKind::Binary { op: BinOp::And | BinOp::Or, lhs, rhs } => {
+                let (l, r) = (self.condition(lhs), self.condition(rhs));
+                Val { ty: Type::INT, data: l.data && r.data }
             }
             ExprKind::Binary { op, lhs, rhs } => {
                 let l = self.expr(lhs);
@@ -636,10 +658,6 @@ impl Checker {
 
     fn binary(&mut self, op: BinOp, l: &Val, r: &Val, span: Span) -> Val {
         let name = operator_function(op, matches!(r.ty, Type::Base(b, 0) if b.rank() > 0));
-        // `&&` and `||` take reals too (nonzero is true).
-        if matches!(op, BinOp::Or | BinOp::And) && l.ty.is_int_or_real() && r.ty.is_int_or_real() {
-            return Val { ty: Type::INT, data: true };
-        }
         if op == BinOp::IntDiv && !(l.ty.is_int() && r.ty.is_int()) && l.ty != Type::Unknown && r.ty != Type::Unknown {
             self.error(errors::mismatched_operands(span, op.symbol(), &l.ty, &r.ty));
             return Val::unknown();
@@ -674,9 +692,8 @@ impl Checker {
     }
 
     fn call(&mut self, name: &str, args: &[Val], spans: &[Span], span: Span, name_span: Span) -> Val {
-        // Accepted with a warning (lowering gives it): `fabs` is the old name of `abs`.
-        let name = if name == "fabs" { "abs" } else { name };
         let data = args.iter().all(|v| v.data);
+        let name = &self.unnormalised(name, name_span);
         if let Some(overloads) = self.functions.get(name).cloned() {
             let mut best: Option<(u32, &UserFn)> = None;
             let mut tie = false;
