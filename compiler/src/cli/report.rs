@@ -1,6 +1,6 @@
 //! Renders diagnostics with ariadne. The only place that knows about ariadne.
 
-use ariadne::{Color, Config, Label, Report, ReportKind, Source};
+use ariadne::{Color, Config, IndexType, Label, Report, ReportKind, Source};
 use grammar::{Diagnostic, Severity};
 
 /// Renders one diagnostic against its source file, with or without colour.
@@ -13,12 +13,19 @@ pub fn render(d: &Diagnostic, file: &str, source: &str, color: bool) -> String {
     let mut report = Report::build(kind, (file, range.clone()))
         .with_code(d.code)
         .with_message(&d.message)
-        .with_config(Config::default().with_color(color));
+        // Spans are byte offsets; ariadne counts characters unless told otherwise.
+        .with_config(Config::default().with_color(color).with_index_type(IndexType::Byte));
     let primary_color = if d.severity == Severity::Error { Color::Red } else { Color::Yellow };
-    report = report.with_label(Label::new((file, range)).with_message(&d.label).with_color(primary_color));
+    // Labels are ordered by position: ariadne starts a new section (headed by the primary
+    // location) whenever a label lies above the previous one.
+    let order = |r: &std::ops::Range<usize>| i32::try_from(r.start).unwrap_or(i32::MAX);
+    report = report.with_label(
+        Label::new((file, range.clone())).with_message(&d.label).with_color(primary_color).with_order(order(&range)),
+    );
     for (span, label) in &d.secondary {
+        let range = clamp(span.range(), source.len());
         report = report.with_label(
-            Label::new((file, clamp(span.range(), source.len()))).with_message(label).with_color(Color::Blue),
+            Label::new((file, range.clone())).with_message(label).with_color(Color::Blue).with_order(order(&range)),
         );
     }
     if let Some(hint) = &d.hint {

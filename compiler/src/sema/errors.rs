@@ -181,13 +181,6 @@ pub fn removed_function_hint(name: &str) -> Option<String> {
         "fabs" => "abs",
         "binomial_coefficient_log" => "lchoose",
         "cov_exp_quad" => "gp_exp_quad_cov",
-        "integrate_ode" | "integrate_ode_rk45" | "integrate_ode_bdf" | "integrate_ode_adams" => {
-            let solver = name.strip_prefix("integrate_ode_").unwrap_or("rk45");
-            return Some(format!(
-                "use `ode_{solver}(f, y0, t0, ts, ...)`, whose system function takes its arguments \
-                 directly: `vector f(real t, vector y, ...)`"
-            ));
-        }
         _ => {
             // The `_log` suffixes of distributions became `_lpdf`/`_lpmf`, `_lcdf` and `_lccdf`,
             // and the first argument is now separated by `|`.
@@ -219,6 +212,25 @@ pub fn unnormalised_outside_model(span: Span, name: &str, normalised: &str) -> D
     )
     .with_label("the constant terms it drops would change this value")
     .with_hint(format!("call `{normalised}`, which includes every term"))
+}
+
+/// The old ODE interface, which Stan still accepts (until 3.0, since the new one differs in
+/// more than spelling) with a deprecation warning.
+pub fn deprecated_ode(span: Span, name: &str) -> Option<Diagnostic> {
+    let solver = match name {
+        "integrate_ode" | "integrate_ode_rk45" => "rk45",
+        "integrate_ode_bdf" => "bdf",
+        "integrate_ode_adams" => "adams",
+        _ => return None,
+    };
+    Some(
+        Diagnostic::warning("W1003", span, format!("`{name}` is deprecated and will be removed in Stan 3.0"))
+            .with_label("deprecated function")
+            .with_hint(format!(
+                "use `ode_{solver}(f, y0, t0, ts, ...)`, whose system function takes its arguments directly: \
+                 `vector f(real t, vector y, ...)`"
+            )),
+    )
 }
 
 /// A name Stan still accepts but will reserve: `jacobian` (the statement `jacobian += ...`).

@@ -144,8 +144,12 @@ impl Lowerer<'_> {
         match (&last.kind, ret) {
             (StmtKind::Return(Some(e)), Some(ty)) => {
                 let v = self.expr(e);
+                if v.ty == Ty::ERROR {
+                    // Already reported; converting it would give a value of the declared type.
+                    return None;
+                }
                 let promotes = v.ty.array_rank == ty.array_rank && v.ty.core == ty.core && v.ty.elem == Elem::Int;
-                if v.ty != ty && v.ty != Ty::ERROR && !promotes {
+                if v.ty != ty && !promotes {
                     self.error(errors::return_type_mismatch(e.span, fname, ty, v.ty));
                     return None;
                 }

@@ -1,4 +1,4 @@
-// Removed ODE interface `integrate_ode_rk45`, now `ode_rk45`.
+// The old ODE interface `integrate_ode_rk45`: Stan still accepts it until 3.0, so it is a warning pointing to `ode_rk45`.
 functions {
   array[] real rhs(real t, array[] real y, array[] real theta, array[] real x_r, array[] int x_i) {
     return {-theta[1] * y[1]};

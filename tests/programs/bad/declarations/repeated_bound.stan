@@ -1,0 +1,7 @@
+// The same bound given twice.
+parameters {
+  real<lower=0, lower=1> sigma;
+}
+model {
+  sigma ~ exponential(1);
+}

@@ -1,0 +1,13 @@
+// The `for` header is missing its closing `)` before the body.
+data {
+  int<lower=1> N;
+  vector[N] y;
+}
+parameters {
+  real mu;
+}
+model {
+  for (n in 1:N {
+    y[n] ~ normal(mu, 1);
+  }
+}

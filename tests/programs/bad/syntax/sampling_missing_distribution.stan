@@ -1,0 +1,7 @@
+// A `~` statement with no distribution after it.
+parameters {
+  real mu;
+}
+model {
+  mu ~ ;
+}

@@ -1,0 +1,8 @@
+// `target +=` with nothing to add.
+parameters {
+  real mu;
+}
+model {
+  target += ;
+  mu ~ normal(0, 1);
+}

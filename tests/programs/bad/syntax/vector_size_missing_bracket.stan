@@ -1,0 +1,11 @@
+// A vector size without its closing `]`.
+data {
+  int<lower=1> N;
+  vector[N y;
+}
+parameters {
+  real mu;
+}
+model {
+  y ~ normal(mu, 1);
+}
