@@ -19,6 +19,11 @@ impl Span {
         Span { start: self.start.min(other.start), end: self.end.max(other.end) }
     }
 
+    /// Whether the two spans share a byte (or are the same empty span).
+    pub fn overlaps(self, other: Span) -> bool {
+        (self.start < other.end && other.start < self.end) || self == other
+    }
+
     pub fn range(self) -> std::ops::Range<usize> {
         self.start as usize..self.end as usize
     }

@@ -105,6 +105,40 @@ pub fn not_supported(span: Span, what: &str) -> Diagnostic {
         .with_label("vppl cannot compile this construct yet")
 }
 
+pub fn jacobian_outside_transformed_parameters(span: Span) -> Diagnostic {
+    Diagnostic::error(
+        "E1040",
+        span,
+        "`jacobian +=` can only be used in transformed parameters and in `_jacobian` functions",
+    )
+    .with_label("not allowed here")
+    .with_hint("a change of variables belongs where the transformed parameter is defined; elsewhere use `target +=`")
+}
+
+pub fn return_outside_function(span: Span) -> Diagnostic {
+    Diagnostic::error("E1039", span, "`return` outside a function")
+        .with_label("`return` can only appear in the body of a function")
+        .with_hint("to skip the rest of a block, put it inside `if (...) { ... }`")
+}
+
+/// Lowering's type errors that the type checker can overrule: it has Stan's whole signature
+/// table, where lowering has only what vppl compiles.
+pub fn is_type_error(code: &str) -> bool {
+    matches!(code, "E1004" | "E1005" | "E1006" | "E1011")
+}
+
+/// A lowering type error in a program the type checker accepts: valid Stan that vppl cannot
+/// compile yet. The original message says which types were involved.
+pub fn valid_but_not_compiled(d: &Diagnostic) -> Diagnostic {
+    let what = match d.code {
+        "E1004" => "this operator with these operand types",
+        "E1005" => "this signature of the function",
+        "E1006" => "this assignment",
+        _ => "this construct",
+    };
+    not_supported(d.span, &format!("{what} (vppl found: {})", d.message))
+}
+
 pub fn int_division(span: Span) -> Diagnostic {
     Diagnostic::warning("W1001", span, "integer division truncates the result")
         .with_label("both operands are int")

@@ -42,13 +42,16 @@ impl Lowerer<'_> {
 
     /// Two definitions of one name with the same argument types (forward declarations aside).
     pub(crate) fn check_function_definitions(&mut self, program: &ast::Program) {
-        let mut seen: Vec<(&str, Vec<Ty>, Span)> = Vec::new();
+        let mut seen: Vec<(&str, Vec<String>, Span)> = Vec::new();
         for s in program.functions.iter().flat_map(|b| &b.stmts) {
             let StmtKind::FunDef(f) = &s.kind else { continue };
             if f.body.is_none() {
                 continue;
             }
-            let types: Vec<Ty> = f.params.iter().map(|p| unsized_ty(&p.ty)).collect();
+            // Stan's types as written (`complex` and `real` differ; lowering's `Ty` would not
+            // tell them apart), without the `data` qualifier, which does not make an overload.
+            let types: Vec<String> =
+                f.params.iter().map(|p| ast::UnsizedType { data_only: false, ..p.ty.clone() }.to_string()).collect();
             if let Some((_, _, first)) = seen.iter().find(|(n, t, _)| *n == f.name.name && *t == types) {
                 let first = *first;
                 self.error(errors::function_defined_twice(f.name.span, &f.name.name, first));
@@ -201,7 +204,22 @@ impl Lowerer<'_> {
             }
             _ => {
                 self.lower_one(last, &[]);
-                self.missing_return(ret, fname, last.span)
+                match ret {
+                    // `reject` or `fatal_error` ends every path here (the arms above took the
+                    // rest): the value is never read.
+                    Some(ty) if ty.is_scalar() => {
+                        let atom = if ty.elem == Elem::Int { Atom::Int(0) } else { Atom::Real(0.0) };
+                        Some(Val { atom, ty, data: true })
+                    }
+                    Some(_) => {
+                        self.error(errors::not_supported(
+                            last.span,
+                            "a function returning a container that ends in `reject`",
+                        ));
+                        None
+                    }
+                    None => None,
+                }
             }
         }
     }

@@ -79,9 +79,21 @@ pub fn check(program: &ast::Program) -> (Option<(ir::Module, ModelInfo)>, Vec<Di
     }
     let log_density_propto = lower(program, Mode::LogDensity { propto: true }, &info, &mut Vec::new());
     // The whole-language checker sees what lowering does not (functions never called, and
-    // constructs lowering cannot compile yet); it runs when lowering found nothing else wrong.
+    // constructs lowering cannot compile yet). Lowering knows only what vppl compiles, typeck
+    // knows Stan: a type error of lowering where typeck finds the program valid is a construct
+    // vppl cannot compile yet. Typeck's own findings are added when lowering found nothing
+    // else wrong (otherwise the two would report one mistake twice).
+    let typed = typeck::check(program);
+    for d in diags.iter_mut() {
+        if d.is_error()
+            && errors::is_type_error(d.code)
+            && !typed.iter().any(|t| t.is_error() && t.span.overlaps(d.span))
+        {
+            *d = errors::valid_but_not_compiled(d);
+        }
+    }
     if !diags.iter().any(|d| d.is_error() && d.code != errors::NOT_SUPPORTED) {
-        diags.extend(typeck::check(program));
+        diags.extend(typed);
     }
     if diags.iter().any(Diagnostic::is_error) {
         return (None, diags);

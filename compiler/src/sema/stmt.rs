@@ -45,11 +45,15 @@ impl Lowerer<'_> {
                     self.emit(Stmt::TargetAdd(lp));
                 }
             }
+            StmtKind::JacobianPlus(_) if !self.may_increment_jacobian() => {
+                self.error(errors::jacobian_outside_transformed_parameters(s.span));
+            }
             StmtKind::TargetPlus(e) | StmtKind::JacobianPlus(e) => {
-                if self.refuse_target_in_plain_function(s.span) {
+                let jacobian = matches!(s.kind, StmtKind::JacobianPlus(_));
+                if !jacobian && self.refuse_target_in_plain_function(s.span) {
                     return;
                 }
-                if !self.may_increment_target() {
+                if !jacobian && !self.may_increment_target() {
                     self.error(errors::target_outside_model(s.span));
                     return;
                 }
@@ -89,6 +93,11 @@ impl Lowerer<'_> {
                     self.error(errors::not_indexable(container.span, c.ty, 1));
                     return;
                 }
+                if c.ty.array_rank == 0 && c.ty.core == Core::Matrix {
+                    // Stan visits a matrix's elements in column-major order, not its rows.
+                    self.error(errors::not_supported(container.span, "a `for` loop over the elements of a matrix"));
+                    return;
+                }
                 let n = self.dim(c.atom, 0);
                 let elem_ty = c.ty.indexed(1);
                 let Atom::Var(base) = c.atom else { return };
@@ -101,7 +110,9 @@ impl Lowerer<'_> {
                         var,
                         Binding { var: xv, ty: elem_ty, data: c.data, origin: None, assignable: false, span: var.span },
                     );
+                    l.loop_nesting += 1;
                     l.lower_body(body);
+                    l.loop_nesting -= 1;
                     l.pop_scope();
                 });
             }
@@ -155,7 +166,7 @@ impl Lowerer<'_> {
                     self.emit(if matches!(s.kind, StmtKind::Break) { Stmt::Break } else { Stmt::Continue });
                 }
             }
-            StmtKind::Return(_) => self.error(errors::not_supported(s.span, "`return` outside a function")),
+            StmtKind::Return(_) => self.error(errors::return_outside_function(s.span)),
             StmtKind::Print(args) => {
                 // Printing is not wired to the runtime yet; the arguments are still checked.
                 for a in args {
@@ -220,8 +231,19 @@ impl Lowerer<'_> {
         true
     }
 
+    /// `target +=` and `~`: the model block, and `_lp` functions, which Stan also lets
+    /// transformed parameters call.
     fn may_increment_target(&self) -> bool {
         self.block == BlockKind::Model
+            || (self.block == BlockKind::TransformedParameters
+                && self.inline_stack.last().is_some_and(|f| f.ends_with("_lp")))
+    }
+
+    /// `jacobian +=` (Stan 2.36): the transformed parameters block and `_jacobian` functions.
+    /// Every fit vppl runs includes the Jacobian, so it adds to the target like `target +=`.
+    fn may_increment_jacobian(&self) -> bool {
+        self.block == BlockKind::TransformedParameters
+            && self.inline_stack.last().is_none_or(|f| f.ends_with("_jacobian"))
     }
 
     /// A condition as an int atom (nonzero = true).
