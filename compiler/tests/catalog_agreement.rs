@@ -26,9 +26,8 @@ fn decl(t: &ArgType, name: &str) -> Option<String> {
 
 /// The call of `name` on `args`, with `|` after the first argument where Stan requires it.
 fn call(name: &str, args: &[String]) -> String {
-    let conditional = ["_lpdf", "_lpmf", "_lupdf", "_lupmf", "_lcdf", "_lccdf", "_cdf"];
     match args.split_first() {
-        Some((first, rest)) if conditional.iter().any(|sfx| name.ends_with(sfx)) => {
+        Some((first, rest)) if stdlib::catalog::is_conditional(name) => {
             let rest = if rest.is_empty() { String::new() } else { format!(" | {}", rest.join(", ")) };
             format!("{name}({first}{rest})")
         }

@@ -246,12 +246,12 @@ pub enum ExprKind {
         then: Box<Expr>,
         otherwise: Box<Expr>,
     },
-    /// `f(a, b)`, or `f(a | b, c)` when `conditional` is true (the `|` comes after the first
-    /// argument).
+    /// `f(a, b)`, or `f(a | b, c)`: `bar` is the span of the `|`, which comes after the first
+    /// argument (Stan's conditional notation).
     Call {
         name: Ident,
         args: Vec<Expr>,
-        conditional: bool,
+        bar: Option<Span>,
     },
     /// `base[i, j:k, :]`
     Index {

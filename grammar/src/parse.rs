@@ -146,13 +146,13 @@ pub(crate) fn binary(op: BinOp, lhs: Expr, rhs: Expr, span: Span) -> Expr {
     Expr { kind: ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span }
 }
 
-pub(crate) fn call(name: Ident, args: Vec<Expr>, conditional: bool, span: Span) -> Result<Expr, Diagnostic> {
+pub(crate) fn call(name: Ident, args: Vec<Expr>, bar: Option<Span>, span: Span) -> Result<Expr, Diagnostic> {
     if name.name == "get_lp" {
         return Err(Diagnostic::error("E0014", name.span, "`get_lp()` was removed from Stan")
             .with_label("removed function")
             .with_hint("use `target()`"));
     }
-    Ok(Expr { kind: ExprKind::Call { name, args, conditional }, span })
+    Ok(Expr { kind: ExprKind::Call { name, args, bar }, span })
 }
 
 /// `base.N`, where `text` is the `.N` token.

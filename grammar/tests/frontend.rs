@@ -79,9 +79,9 @@ fn sexpr(e: &Expr) -> String {
         ExprKind::Cond { cond, then, otherwise } => {
             format!("(?: {} {} {})", sexpr(cond), sexpr(then), sexpr(otherwise))
         }
-        ExprKind::Call { name, args, conditional } => {
+        ExprKind::Call { name, args, bar } => {
             let args: Vec<String> = args.iter().map(sexpr).collect();
-            format!("(call{} {} {})", if *conditional { "|" } else { "" }, name.name, args.join(" "))
+            format!("(call{} {} {})", if bar.is_some() { "|" } else { "" }, name.name, args.join(" "))
         }
         ExprKind::Index { base, indices } => {
             let ix: Vec<String> = indices

@@ -1933,6 +1933,15 @@ pub fn distributions() -> &'static [Distribution] {
 }
 
 /// The distribution `y ~ name(...)` refers to.
+/// The suffixes of the functions written with Stan's conditional notation, `f(y | theta)`:
+/// only they may use the `|`, and with more than one argument they must (built-in or not).
+pub const CONDITIONAL_SUFFIXES: [&str; 7] = ["_lpdf", "_lupdf", "_lpmf", "_lupmf", "_cdf", "_lcdf", "_lccdf"];
+
+/// Whether a call of `name` is written `name(y | ...)`.
+pub fn is_conditional(name: &str) -> bool {
+    CONDITIONAL_SUFFIXES.iter().any(|s| name.ends_with(s))
+}
+
 pub fn distribution(name: &str) -> Option<&'static Distribution> {
     let ds = distributions();
     ds.binary_search_by(|d| d.name.cmp(name)).ok().map(|i| &ds[i])

@@ -1602,7 +1602,7 @@ pub fn known_names() -> Vec<&'static str> {
 const DIST_NAMES: &[&str] = stdlib::catalog::VPPL_DENSITIES;
 
 /// Stan's higher-order functions: they take a user-defined function as an argument.
-fn is_higher_order(n: &str) -> bool {
+pub(crate) fn is_higher_order(n: &str) -> bool {
     n.starts_with("ode_")
         || n.starts_with("integrate_ode")
         || n.starts_with("algebra_solver")

@@ -97,6 +97,11 @@ pub fn outside_loop(span: Span, word: &str) -> Diagnostic {
         .with_label(format!("`{word}` can only appear inside `for` or `while`"))
 }
 
+/// In a function body, `return` is what leaves early.
+pub fn outside_loop_in_function(span: Span, word: &str) -> Diagnostic {
+    outside_loop(span, word).with_hint("to leave the function early, use `return`")
+}
+
 /// The code of [`not_supported`]: the program is valid, vppl cannot compile it yet.
 pub const NOT_SUPPORTED: &str = "E1099";
 
@@ -331,4 +336,179 @@ pub fn missing_return(span: Span, function: &str) -> Diagnostic {
     Diagnostic::error("E1019", span, format!("function `{function}` can end without returning a value"))
         .with_label("a path through here reaches the end of the body without a `return`")
         .with_hint("end every path through the function with `return …;`")
+}
+
+/// `target()` exists where the log density is being accumulated (stanc3 also accepts it in
+/// transformed parameters, where `_lp` functions may be called).
+pub fn target_read_outside_model(span: Span, function: Option<&str>) -> Diagnostic {
+    let d = Diagnostic::error(
+        "E1012",
+        span,
+        "`target()` can only be read in the model block, transformed parameters or `_lp` functions",
+    )
+    .with_label("the log density is not being accumulated here");
+    match function {
+        Some(f) => d.with_hint(format!("rename the function to `{f}_lp`")),
+        None => d.with_hint("read it in the model block; the output's `lp__` column holds each draw's log density"),
+    }
+}
+
+pub fn transformed_parameter_int(span: Span) -> Diagnostic {
+    Diagnostic::error(
+        "E1017",
+        span,
+        "transformed parameters must be real-valued; an `int` cannot be a transformed parameter",
+    )
+    .with_label("declared as int")
+    .with_hint("declare it in generated quantities, or as a local variable inside a nested block `{ … }`")
+}
+
+/// A function argument of a higher-order function whose signature is not the one it calls.
+/// `role` names what the function is to the caller ("ODE system"), `problem` what is wrong,
+/// `shape` the signature it needs.
+pub fn wrong_functional(
+    span: Span,
+    function: &str,
+    caller: &str,
+    role: &str,
+    problem: &str,
+    definition: Span,
+    shape: &str,
+) -> Diagnostic {
+    Diagnostic::error("E1027", span, format!("`{function}` cannot be the {role} of `{caller}`"))
+        .with_label(problem)
+        .with_secondary(definition, format!("`{function}` is defined here"))
+        .with_hint(format!("the {role} must be `{shape}`"))
+}
+
+pub fn builtin_functional(span: Span, function: &str, caller: &str, role: &str, shape: &str) -> Diagnostic {
+    Diagnostic::error("E1027", span, format!("`{function}` cannot be the {role} of `{caller}`"))
+        .with_label("a built-in function")
+        .with_hint(format!("define the {role} in the functions block: `{shape}`"))
+}
+
+/// The arguments after a higher-order function's own ones are passed on to its function
+/// argument, after the leading parameters the caller fills in.
+pub fn wrong_extra_count(
+    span: Span,
+    caller: &str,
+    function: &str,
+    given: usize,
+    expected: &[String],
+    definition: Span,
+) -> Diagnostic {
+    let takes = if expected.is_empty() { "none".to_string() } else { expected.join(", ") };
+    let plural = |n: usize| if n == 1 { "argument" } else { "arguments" };
+    Diagnostic::error(
+        "E1032",
+        span,
+        format!("`{caller}` passes {given} {} on to `{function}`, which takes {}", plural(given), expected.len()),
+    )
+    .with_label(if given > expected.len() {
+        format!("more arguments than `{function}` takes")
+    } else {
+        format!("`{function}` also needs {}", expected[given..].join(", "))
+    })
+    .with_secondary(definition, format!("`{function}` is defined here"))
+    .with_hint(format!("after its own arguments, `{caller}` needs one argument for each of these parameters: {takes}"))
+}
+
+pub fn wrong_extra_type(
+    span: Span,
+    caller: &str,
+    function: &str,
+    param: &str,
+    expected: impl Display,
+    found: impl Display,
+    param_span: Span,
+) -> Diagnostic {
+    Diagnostic::error(
+        "E1032",
+        span,
+        format!("`{caller}` passes this to `{param}` of `{function}`, which is `{expected}`, not `{found}`"),
+    )
+    .with_label(format!("this is `{found}`"))
+    .with_secondary(param_span, format!("`{param}` is declared `{expected}` here"))
+}
+
+/// A user-defined `_lpdf` with an int variate or `_lpmf` with a real one.
+pub fn density_variate(span: Span, function: &str, param: &str, found: impl Display, name_span: Span) -> Diagnostic {
+    let (base, is_pdf) = match function.strip_suffix("_lpdf") {
+        Some(base) => (base, true),
+        None => (function.strip_suffix("_lpmf").unwrap_or(function), false),
+    };
+    let (what, wants, other) = if is_pdf {
+        ("a density (`_lpdf`)", "a real", "_lpmf")
+    } else {
+        ("a mass function (`_lpmf`)", "an int", "_lpdf")
+    };
+    Diagnostic::error("E1033", span, format!("{what} takes {wants} variate, but `{param}` is `{found}`"))
+        .with_label(format!("the variate `{param}` is `{found}`"))
+        .with_secondary(name_span, format!("the suffix makes `{function}` {what}"))
+        .with_hint(format!("rename it `{base}{other}`"))
+}
+
+/// A user-defined density, mass function or CDF that does not return `real`.
+pub fn density_return_type(span: Span, function: &str, found: &str, name_span: Span) -> Diagnostic {
+    Diagnostic::error(
+        "E1033",
+        span,
+        format!("`{function}` must return `real`: densities, mass functions and CDFs return a (log) probability"),
+    )
+    .with_label(format!("declared `{found}`"))
+    .with_secondary(name_span, "its suffix makes it a probability function")
+    .with_hint(format!("declare `real {function}(...)` and return the value"))
+}
+
+pub fn unnormalised_definition(span: Span, function: &str, normalised: &str) -> Diagnostic {
+    let base = normalised.trim_end_matches("_lpdf").trim_end_matches("_lpmf");
+    Diagnostic::error(
+        "E1034",
+        span,
+        format!("`{function}` cannot be defined: user-defined densities are defined as `{normalised}`"),
+    )
+    .with_label("`_lupdf`/`_lupmf` are only ways to call a density")
+    .with_hint(format!("rename it `{normalised}`; `{function}(y | ...)` and `y ~ {base}(...)` then call it"))
+}
+
+pub fn truncation_bound_type(span: Span, found: impl Display) -> Diagnostic {
+    Diagnostic::error("E1035", span, format!("a truncation bound must be an int or a real, found `{found}`"))
+        .with_label("this bound")
+        .with_hint("truncate element by element in a loop: `for (n in 1:N) y[n] ~ dist(...) T[L[n], U[n]];`")
+}
+
+/// Truncation needs the distribution's `_lcdf` and `_lccdf`, which only univariate ones have.
+pub fn truncation_without_cdf(span: Span, dist: &str, variate: Span, variate_type: impl Display) -> Diagnostic {
+    Diagnostic::error(
+        "E1036",
+        span,
+        format!("`{dist}` cannot be truncated: truncation needs `{dist}_lcdf` and `{dist}_lccdf`"),
+    )
+    .with_label("truncation needs the distribution's CDFs")
+    .with_secondary(variate, format!("the variate is `{variate_type}`"))
+    .with_hint("only univariate distributions can be truncated")
+}
+
+pub fn bar_in_plain_call(span: Span, name: &str, comma_form: &str) -> Diagnostic {
+    Diagnostic::error(
+        "E1037",
+        span,
+        "`|` can only follow the first argument of `_lpdf`, `_lupdf`, `_lpmf`, `_lupmf`, `_cdf`, `_lcdf` or \
+         `_lccdf` functions",
+    )
+    .with_label(format!("`{name}` is not one"))
+    .with_hint(format!("separate the arguments with commas: `{comma_form}`"))
+}
+
+pub fn declared_not_defined(span: Span, name: &str) -> Diagnostic {
+    Diagnostic::error("E1038", span, format!("`{name}` is declared but never defined"))
+        .with_label("a declaration without a body")
+        .with_hint("add a body `{ … }`, or remove the declaration")
+}
+
+pub fn declaration_mismatch(span: Span, name: &str, declared: &str, defined: &str, definition: Span) -> Diagnostic {
+    Diagnostic::error("E1038", span, format!("`{name}{declared}` is declared but never defined"))
+        .with_label("no definition has these argument types")
+        .with_secondary(definition, format!("a definition with different argument types {defined}"))
+        .with_hint("make the declaration and the definition have the same signature")
 }

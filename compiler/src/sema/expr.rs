@@ -109,7 +109,7 @@ impl Lowerer<'_> {
                 let result = self.let_(ty, Expr::Atom(Atom::Var(var)));
                 Val { atom: result, ty, data: t.data && o.data }
             }
-            ast::ExprKind::Call { name, args, conditional } => self.call(name, args, *conditional, e.span),
+            ast::ExprKind::Call { name, args, bar } => self.call(name, args, bar.is_some(), e.span),
             ast::ExprKind::Index { base, indices } => {
                 let b = self.expr(base);
                 self.index(b, indices, e.span)

@@ -61,6 +61,11 @@ impl ModelInfo {
 
 /// Checks the program and lowers it to the IR. Warnings come back in both cases.
 pub fn check(program: &ast::Program) -> (Option<(ir::Module, ModelInfo)>, Vec<Diagnostic>) {
+    // A wrong signature would show up at every call as a consequence; it is reported alone.
+    let signature_errors = typeck::check_signatures(program);
+    if !signature_errors.is_empty() {
+        return (None, signature_errors);
+    }
     let mut diags = Vec::new();
     let info = model_info(program, &mut diags);
     // The log density walk is the one that reports problems; the other walks see the same
@@ -121,12 +126,15 @@ fn model_info(program: &ast::Program, diags: &mut Vec<Diagnostic>) -> ModelInfo 
             outputs.push(OutputVar { name, rank: ty.rank() });
         }
     }
-    if let Some(b) = &program.parameters {
-        for s in &b.stmts {
+    for (block, error) in [
+        (&program.parameters, errors::parameter_int as fn(Span) -> Diagnostic),
+        (&program.transformed_parameters, errors::transformed_parameter_int),
+    ] {
+        for s in block.iter().flat_map(|b| &b.stmts) {
             if let ast::StmtKind::Decl(d) = &s.kind
                 && decl_ty(&d.ty).elem == Elem::Int
             {
-                diags.push(errors::parameter_int(d.ty.span));
+                diags.push(error(d.ty.span));
             }
         }
     }

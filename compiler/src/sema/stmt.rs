@@ -156,7 +156,12 @@ impl Lowerer<'_> {
             StmtKind::Break | StmtKind::Continue => {
                 if self.loop_nesting == 0 {
                     let word = if matches!(s.kind, StmtKind::Break) { "break" } else { "continue" };
-                    self.error(errors::outside_loop(s.span, word));
+                    let d = if self.inline_stack.is_empty() {
+                        errors::outside_loop(s.span, word)
+                    } else {
+                        errors::outside_loop_in_function(s.span, word)
+                    };
+                    self.error(d);
                 } else if matches!(self.mode, Mode::LogDensity { .. }) {
                     self.error(errors::not_supported(
                         s.span,

@@ -135,6 +135,94 @@ fn return_type(f: &ast::FunDef) -> Option<Type> {
     }
 }
 
+fn return_type_span(f: &ast::FunDef) -> Span {
+    match &f.return_type {
+        ast::ReturnType::Void(span) => *span,
+        ast::ReturnType::Type(t) => t.span,
+    }
+}
+
+/// From the return type to the last parameter: where a definition's signature is written.
+fn signature_span(f: &ast::FunDef) -> Span {
+    let end = f.params.last().map_or(f.name.span, |p| p.name.span);
+    return_type_span(f).to(end)
+}
+
+/// `(array[] real, real)`: a signature's argument types.
+fn param_list(f: &ast::FunDef) -> String {
+    let ps: Vec<String> = f.params.iter().map(|p| data_prefix(p.ty.data_only, &unsized_type(&p.ty))).collect();
+    format!("({})", ps.join(", "))
+}
+
+/// The rules on function signatures themselves, checked before anything else: every call of a
+/// function with a wrong signature would otherwise report the consequence (an unknown
+/// distribution, a `void` value) instead of the cause.
+pub fn check_signatures(program: &ast::Program) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let defs: Vec<&ast::FunDef> = program
+        .functions
+        .iter()
+        .flat_map(|b| &b.stmts)
+        .filter_map(|s| match &s.kind {
+            StmtKind::FunDef(f) => Some(f),
+            _ => None,
+        })
+        .collect();
+    for f in &defs {
+        let name = f.name.name.as_str();
+        if let Some(normalised) = super::builtins::user_normalised(name) {
+            diags.push(errors::unnormalised_definition(f.name.span, name, &normalised));
+            continue;
+        }
+        if catalog::is_conditional(name) {
+            match return_type(f) {
+                Some(t) if t == Type::REAL => {}
+                other => {
+                    let found = other.map_or("void".to_string(), |t| t.to_string());
+                    diags.push(errors::density_return_type(return_type_span(f), name, &found, f.name.span));
+                    continue;
+                }
+            }
+        }
+        // The variate decides between a density and a mass function.
+        let wants_int = if name.ends_with("_lpdf") {
+            Some(false)
+        } else if name.ends_with("_lpmf") {
+            Some(true)
+        } else {
+            None
+        };
+        if let (Some(wants_int), Some(p)) = (wants_int, f.params.first()) {
+            let ty = unsized_type(&p.ty);
+            if ty != Type::Unknown && is_int_based(&ty) != wants_int {
+                let span = p.ty.span.to(p.name.span);
+                diags.push(errors::density_variate(span, name, &p.name.name, &ty, f.name.span));
+            }
+        }
+    }
+    // A forward declaration promises a definition with the same argument types.
+    let types = |f: &ast::FunDef| -> Vec<Type> { f.params.iter().map(|p| unsized_type(&p.ty)).collect() };
+    for decl in defs.iter().filter(|f| f.body.is_none()) {
+        let same_name: Vec<&&ast::FunDef> =
+            defs.iter().filter(|f| f.body.is_some() && f.name.name == decl.name.name).collect();
+        if same_name.iter().any(|f| types(f) == types(decl)) {
+            continue;
+        }
+        let d = match same_name.first() {
+            None => errors::declared_not_defined(decl.name.span, &decl.name.name),
+            Some(def) => errors::declaration_mismatch(
+                decl.name.span,
+                &decl.name.name,
+                &param_list(decl),
+                &param_list(def),
+                signature_span(def),
+            ),
+        };
+        diags.push(d);
+    }
+    diags
+}
+
 /// What a checked expression is.
 #[derive(Clone, Debug)]
 struct Val {
@@ -161,8 +249,11 @@ struct Var {
 #[derive(Clone, Debug)]
 struct UserFn {
     params: Vec<(Type, bool)>,
+    param_names: Vec<String>,
     param_spans: Vec<Span>,
     ret: Option<Type>,
+    /// The signature as written (return type to last parameter).
+    span: Span,
 }
 
 /// Where the statements being checked are.
@@ -198,8 +289,10 @@ pub fn check(program: &ast::Program) -> Vec<Diagnostic> {
         if let StmtKind::FunDef(f) = &s.kind {
             let sig = UserFn {
                 params: f.params.iter().map(|p| (unsized_type(&p.ty), p.ty.data_only)).collect(),
+                param_names: f.params.iter().map(|p| p.name.name.clone()).collect(),
                 param_spans: f.params.iter().map(|p| p.ty.span.to(p.name.span)).collect(),
                 ret: return_type(f),
+                span: signature_span(f),
             };
             let overloads = c.functions.entry(f.name.name.clone()).or_default();
             if !overloads.iter().any(|o| o.params == sig.params) {
@@ -276,16 +369,24 @@ impl Checker {
     fn stmt(&mut self, s: &ast::Stmt, top: bool) {
         match &s.kind {
             StmtKind::Decl(d) => self.decl(d, top),
-            StmtKind::FunDef(_) | StmtKind::Empty | StmtKind::Break | StmtKind::Continue => {}
+            StmtKind::FunDef(_) | StmtKind::Empty => {}
+            StmtKind::Break | StmtKind::Continue => {
+                if self.loops == 0 {
+                    let word = if matches!(s.kind, StmtKind::Break) { "break" } else { "continue" };
+                    let d = match self.place {
+                        Place::Function => errors::outside_loop_in_function(s.span, word),
+                        Place::Block(_) => errors::outside_loop(s.span, word),
+                    };
+                    self.error(d);
+                }
+            }
             StmtKind::Assign { lhs, op, rhs } => self.assign(lhs, *op, rhs),
             StmtKind::Tilde { lhs, dist, args, truncation } => {
                 let lhs_val = self.expr(lhs);
                 let mut vals = vec![lhs_val];
                 vals.extend(args.iter().map(|a| self.expr(a)));
                 if let Some(t) = truncation {
-                    for e in t.lower.iter().chain(&t.upper) {
-                        self.expr(e);
-                    }
+                    self.truncation(t, dist, lhs.span, &vals[0].ty);
                 }
                 let mut spans = vec![lhs.span];
                 spans.extend(args.iter().map(|a| a.span));
@@ -498,6 +599,28 @@ impl Checker {
         if self.functions.contains_key(&normalised) { normalised } else { name.to_string() }
     }
 
+    /// `T[L, U]`: scalar bounds, and a distribution with both CDFs (stanc3 requires both
+    /// whichever bounds are given).
+    fn truncation(&mut self, t: &ast::Truncation, dist: &ast::Ident, variate: Span, variate_ty: &Type) {
+        for e in t.lower.iter().chain(&t.upper) {
+            let v = self.expr(e);
+            match v.ty {
+                Type::Base(BaseType::Int | BaseType::Real, 0) | Type::Unknown => {}
+                ref other => self.error(errors::truncation_bound_type(e.span, other)),
+            }
+        }
+        let name = &dist.name;
+        let has = |c: &Checker, suffix: &str| {
+            let f = format!("{name}{suffix}");
+            c.functions.contains_key(&f) || catalog::is_builtin(&f)
+        };
+        let known = has(self, "_lpdf") || has(self, "_lpmf");
+        // Unknown distributions are reported by lowering.
+        if known && !(has(self, "_lcdf") && has(self, "_lccdf")) {
+            self.error(errors::truncation_without_cdf(t.span, name, variate, variate_ty));
+        }
+    }
+
     fn tilde(&mut self, dist: &ast::Ident, args: &[Val], spans: &[Span], span: Span) {
         let candidates = [format!("{}_lpdf", dist.name), format!("{}_lpmf", dist.name)];
         for name in &candidates {
@@ -571,10 +694,31 @@ impl Checker {
                     }
                 }
             }
-            ExprKind::Call { name, args, .. } => {
+            ExprKind::Call { name, args, bar } => {
                 let vals: Vec<Val> = args.iter().map(|a| self.expr(a)).collect();
                 let spans: Vec<Span> = args.iter().map(|a| a.span).collect();
-                self.call(&name.name, &vals, &spans, e.span, name.span)
+                let conditional = catalog::is_conditional(&name.name);
+                match bar {
+                    Some(bar) if !conditional => {
+                        let comma_form = ast::Expr {
+                            kind: ExprKind::Call { name: name.clone(), args: args.clone(), bar: None },
+                            ..e.clone()
+                        };
+                        self.error(errors::bar_in_plain_call(*bar, &name.name, &comma_form.to_string()));
+                    }
+                    None if conditional && args.len() > 1 => {
+                        self.error(errors::lpdf_needs_bar(name.span, &name.name));
+                    }
+                    _ => {}
+                }
+                if name.name == "target" && args.is_empty() {
+                    self.target_read(e.span);
+                }
+                let result = self.call(&name.name, &vals, &spans, e.span, name.span);
+                if super::builtins::is_higher_order(&name.name) && !self.functions.contains_key(&name.name) {
+                    self.higher_order(&name.name, args, &vals);
+                }
+                result
             }
             ExprKind::Index { base, indices } => self.index(base, indices, e.span),
             ExprKind::ArrayLit(items) => {
@@ -786,6 +930,89 @@ impl Checker {
         }
     }
 
+    /// `target()` reads the log density, which exists only while it is being accumulated.
+    fn target_read(&mut self, span: Span) {
+        let function = self.function.as_ref().map(|(f, _)| f.clone());
+        let allowed = match self.place {
+            Place::Block(BlockKind::Model | BlockKind::TransformedParameters) => true,
+            Place::Block(
+                BlockKind::Functions
+                | BlockKind::Data
+                | BlockKind::TransformedData
+                | BlockKind::Parameters
+                | BlockKind::GeneratedQuantities,
+            ) => false,
+            Place::Function => function.as_deref().is_some_and(|f| f.ends_with("_lp")),
+        };
+        if !allowed {
+            self.error(errors::target_read_outside_model(span, function.as_deref()));
+        }
+    }
+
+    /// The function argument of a higher-order call (already resolved against the catalog,
+    /// which knows it only as `function`): it must name a user-defined function whose leading
+    /// parameters and return type are the ones the caller uses, and whose other parameters
+    /// take the call's trailing arguments.
+    fn higher_order(&mut self, caller: &str, args: &[ast::Expr], vals: &[Val]) {
+        let Some(types) = vals.iter().map(|v| v.ty.arg_type(v.data)).collect::<Option<Vec<_>>>() else { return };
+        let signature = match catalog::resolve(caller, &types) {
+            Resolution::Match { signature, .. } | Resolution::NeedsData { signature, .. } => signature,
+            _ => return,
+        };
+        let (Some(first), Some(Type::Base(BaseType::Function, 0))) = (args.first(), vals.first().map(|v| &v.ty)) else {
+            return;
+        };
+        let ExprKind::Var(f) = &strip_parens(first).kind else { return };
+        let Some(slot) = Functional::of(caller, vals.get(1).map(|v| &v.ty)) else { return };
+        let shape = slot.shape();
+        let Some(overloads) = self.functions.get(&f.name).cloned() else {
+            self.error(errors::builtin_functional(f.span, &f.name, caller, slot.role, &shape));
+            return;
+        };
+        // The overloads whose own signature fits; the caller picks the one its extra arguments fit.
+        let fitting: Vec<&UserFn> = overloads.iter().filter(|o| slot.problem(&f.name, o).is_none()).collect();
+        let Some(fit) = fitting.first() else {
+            let o = &overloads[0];
+            let problem = slot.problem(&f.name, o).unwrap_or_default();
+            self.error(errors::wrong_functional(f.span, &f.name, caller, slot.role, &problem, o.span, &shape));
+            return;
+        };
+        if !slot.variadic {
+            return;
+        }
+        let extra = &vals[signature.args.len()..];
+        let extra_spans: Vec<Span> = args[signature.args.len()..].iter().map(|a| a.span).collect();
+        let takes = |o: &UserFn| -> bool {
+            o.params.len() - slot.params.len() == extra.len()
+                && extra.iter().zip(&o.params[slot.params.len()..]).all(|(v, (p, _))| v.ty.cost_to(p).is_some())
+        };
+        let sig = fitting.iter().copied().find(|o| takes(o)).unwrap_or(fit);
+        let rest = slot.params.len()..sig.params.len();
+        if rest.len() != extra.len() {
+            let expected: Vec<String> = rest
+                .clone()
+                .map(|i| format!("{} {}", data_prefix(sig.params[i].1, &sig.params[i].0), sig.param_names[i]))
+                .collect();
+            let span = match (extra_spans.get(rest.len()), extra_spans.last()) {
+                (Some(surplus), Some(last)) => surplus.to(*last),
+                _ => args.last().map_or(f.span, |a| a.span),
+            };
+            self.error(errors::wrong_extra_count(span, caller, &f.name, extra.len(), &expected, sig.span));
+            return;
+        }
+        for ((v, span), i) in extra.iter().zip(&extra_spans).zip(rest) {
+            let (p, data_only) = &sig.params[i];
+            if v.ty.cost_to(p).is_none() {
+                let d =
+                    errors::wrong_extra_type(*span, caller, &f.name, &sig.param_names[i], p, &v.ty, sig.param_spans[i]);
+                self.error(d);
+            } else if *data_only && !v.data {
+                let d = needs_data(*span, &f.name, i).with_secondary(sig.param_spans[i], "declared `data` here");
+                self.error(d);
+            }
+        }
+    }
+
     fn index(&mut self, base: &ast::Expr, indices: &[Index], span: Span) -> Val {
         let b = self.expr(base);
         let mut data = b.data;
@@ -843,6 +1070,151 @@ impl Checker {
             }
         };
         Val { data: data || is_int_based(&ty), ty }
+    }
+}
+
+fn strip_parens(e: &ast::Expr) -> &ast::Expr {
+    match &e.kind {
+        ExprKind::Paren(inner) => strip_parens(inner),
+        _ => e,
+    }
+}
+
+/// What a higher-order function requires of its function argument (the Functions Reference's
+/// signatures of the functional arguments).
+struct Functional {
+    /// What the function is to its caller, for messages ("ODE system").
+    role: &'static str,
+    /// The leading parameters the caller fills in: type, data only, name for the hint.
+    params: Vec<(Type, bool, &'static str)>,
+    ret: Type,
+    /// The call's arguments after its own are passed on to the function's other parameters.
+    variadic: bool,
+    /// `reduce_sum`'s slice may be promoted (an `array[] int` sliced into `array[] real`).
+    promotes_first: bool,
+}
+
+impl Functional {
+    /// `sliced`: the type of the call's second argument, which decides `reduce_sum`'s slice.
+    fn of(caller: &str, sliced: Option<&Type>) -> Option<Functional> {
+        let t = |b: BaseType, dims: u8| Type::Base(b, dims);
+        use BaseType::{Int, Real, Vector};
+        let (role, params, ret, variadic) = match caller {
+            "reduce_sum" | "reduce_sum_static" => {
+                let slice = sliced.cloned().unwrap_or(Type::Unknown);
+                (
+                    "partial-sum function",
+                    vec![(slice, false, "slice"), (t(Int, 0), true, "start"), (t(Int, 0), true, "end")],
+                    Type::REAL,
+                    true,
+                )
+            }
+            "map_rect" => (
+                "mapped function",
+                vec![
+                    (t(Vector, 0), false, "phi"),
+                    (t(Vector, 0), false, "theta"),
+                    (t(Real, 1), true, "x_r"),
+                    (t(Int, 1), true, "x_i"),
+                ],
+                t(Vector, 0),
+                false,
+            ),
+            "integrate_1d" => (
+                "integrand",
+                vec![
+                    (Type::REAL, false, "x"),
+                    (Type::REAL, false, "xc"),
+                    (t(Real, 1), false, "theta"),
+                    (t(Real, 1), true, "x_r"),
+                    (t(Int, 1), true, "x_i"),
+                ],
+                Type::REAL,
+                false,
+            ),
+            "algebra_solver" | "algebra_solver_newton" => (
+                "algebraic system",
+                vec![
+                    (t(Vector, 0), false, "y"),
+                    (t(Vector, 0), false, "theta"),
+                    (t(Real, 1), true, "x_r"),
+                    (t(Int, 1), true, "x_i"),
+                ],
+                t(Vector, 0),
+                false,
+            ),
+            "solve_newton" | "solve_powell" | "solve_newton_tol" | "solve_powell_tol" => {
+                ("algebraic system", vec![(t(Vector, 0), false, "x")], t(Vector, 0), true)
+            }
+            "ode_rk45"
+            | "ode_ckrk"
+            | "ode_adams"
+            | "ode_bdf"
+            | "ode_rk45_tol"
+            | "ode_ckrk_tol"
+            | "ode_adams_tol"
+            | "ode_bdf_tol"
+            | "ode_adjoint_tol_ctl" => {
+                ("ODE system", vec![(Type::REAL, false, "t"), (t(Vector, 0), false, "y")], t(Vector, 0), true)
+            }
+            "dae" | "dae_tol" => (
+                "DAE residual function",
+                vec![(Type::REAL, false, "t"), (t(Vector, 0), false, "y"), (t(Vector, 0), false, "y_prime")],
+                t(Vector, 0),
+                true,
+            ),
+            // The removed integrate_ode_* functions are refused by lowering.
+            _ => return None,
+        };
+        let promotes_first = matches!(caller, "reduce_sum" | "reduce_sum_static");
+        Some(Functional { role, params, ret, variadic, promotes_first })
+    }
+
+    /// `vector f(real t, vector y, ...)`.
+    fn shape(&self) -> String {
+        // Ints are always data; Stan's documentation writes `int start`.
+        let mut ps: Vec<String> =
+            self.params.iter().map(|(t, d, n)| format!("{} {n}", data_prefix(*d && !is_int_based(t), t))).collect();
+        if self.variadic {
+            ps.push("...".to_string());
+        }
+        format!("{} f({})", self.ret, ps.join(", "))
+    }
+
+    /// What keeps `o` (an overload of `name`) from being this function, if anything.
+    fn problem(&self, name: &str, o: &UserFn) -> Option<String> {
+        if name.ends_with("_lp") {
+            return Some(format!("`{name}` can change `target`"));
+        }
+        if name.ends_with("_rng") {
+            return Some(format!("`{name}` draws random numbers"));
+        }
+        let types: Vec<String> = o.params.iter().map(|(t, d)| data_prefix(*d, t)).collect();
+        let takes = format!("`{name}` takes ({})", types.join(", "));
+        let count_ok =
+            if self.variadic { o.params.len() >= self.params.len() } else { o.params.len() == self.params.len() };
+        if !count_ok {
+            return Some(takes);
+        }
+        for (i, ((want, want_data, _), (have, have_data))) in self.params.iter().zip(&o.params).enumerate() {
+            let fits = if i == 0 && self.promotes_first {
+                want.cost_to(have).is_some()
+            } else {
+                want == have || *want == Type::Unknown
+            };
+            if !fits {
+                return Some(takes);
+            }
+            // A `data` parameter cannot receive what the caller computes from parameters.
+            if *have_data && !want_data {
+                return Some(format!("{takes}, with `{}` data only", o.param_names[i]));
+            }
+        }
+        match &o.ret {
+            Some(r) if *r == self.ret => None,
+            Some(r) => Some(format!("`{name}` returns `{r}`")),
+            None => Some(format!("`{name}` returns nothing (`void`)")),
+        }
     }
 }
 

@@ -217,11 +217,11 @@ fn write_expr(s: &mut String, e: &Expr, min: u8) {
             s.push_str(" : ");
             write_expr(s, otherwise, PREC_COND);
         }
-        ExprKind::Call { name, args, conditional } => {
+        ExprKind::Call { name, args, bar } => {
             s.push_str(&name.name);
             s.push('(');
             match args.split_first() {
-                Some((first, rest)) if *conditional => {
+                Some((first, rest)) if bar.is_some() => {
                     write_expr(s, first, 0);
                     s.push_str(" | ");
                     s.push_str(&expr_list(rest));
