@@ -158,9 +158,11 @@ impl Lowerer<'_> {
             UnOp::Neg => match (v.ty.is_scalar(), v.ty.elem) {
                 (true, Elem::Int) => Val { atom: self.prim(Prim::INeg, &[v.atom]), ..v },
                 (true, Elem::Real) => Val { atom: self.prim(Prim::Neg, &[v.atom]), ..v },
-                (false, _) => {
+                (false, elem) => {
                     let ty = v.ty;
-                    self.map_elementwise(&[v], ty, &mut |l, xs| l.prim(Prim::Neg, &[xs[0]]), span)
+                    // An int container stays int: its elements negate as ints.
+                    let neg = if elem == Elem::Int { Prim::INeg } else { Prim::Neg };
+                    self.map_elementwise(&[v], ty, &mut |l, xs| l.prim(neg, &[xs[0]]), span)
                 }
             },
             UnOp::Not => {
