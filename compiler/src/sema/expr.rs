@@ -617,6 +617,9 @@ impl Lowerer<'_> {
             self.error(errors::not_supported(span, "an empty array literal"));
             return Val::error();
         };
+        if vals.iter().any(|v| v.ty == Ty::ERROR) {
+            return Val::error();
+        }
         let elem = if vals.iter().any(|v| v.ty.elem == Elem::Real) { Elem::Real } else { Elem::Int };
         let inner = Ty { elem, ..first.ty };
         for (v, e) in vals.iter().zip(items) {
