@@ -65,9 +65,11 @@ fn without_cascades<'src>(errors: Vec<LalrpopError<'src>>, boundaries: &[usize])
     for err in errors {
         if let Some(previous) = kept.last() {
             let (from, to) = (error_start(previous), error_start(&err));
-            // (A grammar action's error can point back before the previous error.)
-            // An error at a `;` itself (`y = ;`) is a statement of its own.
-            if from <= to && !boundaries.iter().any(|&b| from <= b && b <= to && from < to) {
+            // A boundary at either end counts: an error at a `;` itself (`y = ;`) is a
+            // statement of its own. A grammar action's error can point back before the
+            // previous error; it is kept.
+            let same_statement = from == to || (from < to && !boundaries.iter().any(|b| (from..=to).contains(b)));
+            if same_statement {
                 continue;
             }
             let structural = match &err {

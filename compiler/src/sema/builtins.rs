@@ -913,15 +913,10 @@ impl Lowerer<'_> {
     /// A call to a built-in function or distribution.
     pub(crate) fn call(&mut self, name: &Ident, args: &[ast::Expr], conditional: bool, span: Span) -> Val {
         // A user's `foo_lpdf` is also called as `foo_lupdf`; it computes every term either way.
-        let normalised = user_normalised(&name.name).filter(|n| self.functions.contains_key(n));
-        let renamed;
-        let name = match normalised {
-            Some(n) => {
-                renamed = Ident { name: n, span: name.span };
-                &renamed
-            }
-            None => name,
-        };
+        let renamed = user_normalised(&name.name)
+            .filter(|n| self.functions.contains_key(n))
+            .map(|n| Ident { name: n, span: name.span });
+        let name = renamed.as_ref().unwrap_or(name);
         let n = name.name.as_str();
         if let Some(hint) = errors::removed_function_hint(n).filter(|_| !self.functions.contains_key(n)) {
             self.error(errors::removed_function(name.span, n, &hint));

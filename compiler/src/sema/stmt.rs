@@ -31,11 +31,8 @@ impl Lowerer<'_> {
                     self.error(errors::not_supported(t.span, "truncated distributions `T[,]`"));
                     return;
                 }
-                if self.refuse_target_in_plain_function(s.span) {
-                    return;
-                }
-                if !self.may_increment_target() {
-                    self.error(errors::sampling_outside_model(s.span, super::stmt::block_name(self.block)));
+                if let Some(d) = self.target_refusal(s.span, true) {
+                    self.error(d);
                     return;
                 }
                 let mut all = vec![lhs.clone()];
@@ -48,15 +45,8 @@ impl Lowerer<'_> {
             StmtKind::JacobianPlus(_) if !self.may_increment_jacobian() => {
                 self.error(errors::jacobian_outside_transformed_parameters(s.span));
             }
+            StmtKind::TargetPlus(_) if let Some(d) = self.target_refusal(s.span, false) => self.error(d),
             StmtKind::TargetPlus(e) | StmtKind::JacobianPlus(e) => {
-                let jacobian = matches!(s.kind, StmtKind::JacobianPlus(_));
-                if !jacobian && self.refuse_target_in_plain_function(s.span) {
-                    return;
-                }
-                if !jacobian && !self.may_increment_target() {
-                    self.error(errors::target_outside_model(s.span));
-                    return;
-                }
                 let v = self.expr(e);
                 let total = self.sum_all(v);
                 self.emit(Stmt::TargetAdd(total));
@@ -228,20 +218,20 @@ impl Lowerer<'_> {
         }
     }
 
-    /// Inside a function not named `_lp`, `target` does not exist (for `target +=` and `~`
-    /// alike): reports that and returns true.
-    fn refuse_target_in_plain_function(&mut self, span: grammar::Span) -> bool {
-        let Some(f) = self.inline_stack.last().filter(|f| !f.ends_with("_lp")).cloned() else { return false };
-        self.error(errors::target_in_plain_function(span, &f));
-        true
-    }
-
-    /// `target +=` and `~`: the model block, and `_lp` functions, which Stan also lets
-    /// transformed parameters call.
-    fn may_increment_target(&self) -> bool {
-        self.block == BlockKind::Model
-            || (self.block == BlockKind::TransformedParameters
-                && self.inline_stack.last().is_some_and(|f| f.ends_with("_lp")))
+    /// Why `target +=` (or `~`, if `tilde`) cannot stand here, if it cannot. Inside a function
+    /// not named `_lp`, `target` does not exist; otherwise it is the model block's, and `_lp`
+    /// functions', which Stan also lets transformed parameters call.
+    fn target_refusal(&self, span: grammar::Span, tilde: bool) -> Option<grammar::Diagnostic> {
+        if let Some(f) = self.inline_stack.last().filter(|f| !f.ends_with("_lp")) {
+            return Some(errors::target_in_plain_function(span, f));
+        }
+        let in_lp_function = !self.inline_stack.is_empty();
+        match self.block {
+            BlockKind::Model => None,
+            BlockKind::TransformedParameters if in_lp_function => None,
+            block if tilde => Some(errors::sampling_outside_model(span, block_name(block))),
+            _ => Some(errors::target_outside_model(span)),
+        }
     }
 
     /// `jacobian +=` (Stan 2.36): the transformed parameters block and `_jacobian` functions.

@@ -1163,7 +1163,7 @@ impl Functional {
                 t(Vector, 0),
                 true,
             ),
-            // The removed integrate_ode_* functions are refused by lowering.
+            // The deprecated integrate_ode_* (whose system takes arrays) are not checked here.
             _ => return None,
         };
         let promotes_first = matches!(caller, "reduce_sum" | "reduce_sum_static");
