@@ -179,6 +179,14 @@ pub(crate) fn index_after_transpose(transposed: Span, index: Span) -> Diagnostic
 }
 
 /// Whether `e` can be assigned to: a variable, possibly indexed or projected.
+/// The left side of a tuple unpacking `(a, (b, c[i])) = ...`: lvalues, possibly nested.
+fn is_pattern(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::TupleLit(items) => items.iter().all(is_pattern),
+        _ => is_lvalue(e),
+    }
+}
+
 fn is_lvalue(e: &Expr) -> bool {
     match &e.kind {
         ExprKind::Var(_) => true,
@@ -219,6 +227,16 @@ pub(crate) fn assign(lhs: Expr, op: AssignOp, rhs: Expr, span: Span) -> Result<S
         && op == AssignOp::Add
     {
         return Ok(Stmt { kind: StmtKind::JacobianPlus(rhs), span });
+    }
+    if let ExprKind::TupleLit(items) = &lhs.kind
+        && items.iter().all(is_pattern)
+    {
+        if op != AssignOp::Assign {
+            return Err(Diagnostic::error("E0013", lhs.span, "a tuple can only be unpacked with `=`")
+                .with_label("unpacked here")
+                .with_hint("unpack with `=` first, then update the variables one by one"));
+        }
+        return Ok(Stmt { kind: StmtKind::Assign { lhs, op, rhs }, span });
     }
     if !is_lvalue(&lhs) {
         return Err(Diagnostic::error("E0013", lhs.span, "cannot assign to this expression")

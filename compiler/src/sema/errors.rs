@@ -54,6 +54,57 @@ pub fn assign_to_readonly(span: Span, name: &str, block: &str) -> Diagnostic {
         .with_hint("only variables declared in the current block (or local variables) can be assigned")
 }
 
+/// Words Stan reserves although vppl's grammar reads them as names: the words of `<lower=…>`
+/// and of block headings, C++ words stanc3 refuses, and the compiler's `__` suffix.
+const RESERVED: [&str; 19] = [
+    "lower",
+    "upper",
+    "offset",
+    "multiplier",
+    "transformed",
+    "generated",
+    "quantities",
+    "var",
+    "true",
+    "false",
+    "repeat",
+    "until",
+    "then",
+    "struct",
+    "auto",
+    "export",
+    "extern",
+    "typedef",
+    "static",
+];
+
+/// A declared name Stan does not allow.
+pub fn reserved_name(span: Span, name: &str) -> Option<Diagnostic> {
+    if RESERVED.contains(&name) {
+        return Some(
+            Diagnostic::error("E1043", span, format!("`{name}` is a reserved word and cannot be a name"))
+                .with_label("reserved word")
+                .with_hint(format!("choose another name, such as `{name}_`")),
+        );
+    }
+    let stem = name.strip_suffix("__")?;
+    let d = Diagnostic::error("E1043", span, format!("`{name}` ends in `__`, which Stan reserves for the compiler"))
+        .with_label("reserved suffix");
+    Some(if stem.is_empty() || stem.ends_with('_') { d } else { d.with_hint(format!("call it `{stem}`")) })
+}
+
+pub fn unpack_mismatch(span: Span, places: usize, ty: impl Display, rhs: Span) -> Diagnostic {
+    let ty = ty.to_string();
+    let d = Diagnostic::error("E1042", span, format!("cannot unpack a `{ty}` into {places} places"))
+        .with_label(format!("{places} places"))
+        .with_secondary(rhs, format!("this is a `{ty}`"));
+    if ty.starts_with("tuple(") {
+        d.with_hint("the pattern needs one place per element of the tuple")
+    } else {
+        d.with_hint("only a tuple can be unpacked")
+    }
+}
+
 pub fn not_indexable(span: Span, ty: impl Display, n: usize) -> Diagnostic {
     Diagnostic::error("E1008", span, format!("too many indices: a value of type `{ty}` cannot take {n}"))
         .with_label("indexed here")

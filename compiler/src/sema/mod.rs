@@ -59,6 +59,10 @@ impl ModelInfo {
     }
 }
 
+/// Mistakes both lowering and typeck find, where typeck's report is the better one: a declared
+/// twice (E1003) and assignment to a read-only variable (E1007).
+const TYPECK_REPORTS: [&str; 2] = ["E1003", "E1007"];
+
 /// Checks the program and lowers it to the IR. Warnings come back in both cases.
 pub fn check(program: &ast::Program) -> (Option<(ir::Module, ModelInfo)>, Vec<Diagnostic>) {
     // A wrong signature would show up at every call as a consequence; it is reported alone.
@@ -88,18 +92,45 @@ pub fn check(program: &ast::Program) -> (Option<(ir::Module, ModelInfo)>, Vec<Di
     // knows Stan: a type error of lowering where typeck finds the program valid is a construct
     // vppl cannot compile yet. Typeck's own findings are added when lowering found nothing
     // else wrong (otherwise the two would report one mistake twice).
+    // Where both found the same mistake of naming or assignment (same code, overlapping spans),
+    // typeck's report is kept: it knows what declared the name and points there. (Lowering's
+    // type errors carry hand-written hints for the functions vppl compiles, so they stay.)
     let typed = typeck::check(program);
     for d in diags.iter_mut() {
-        if d.is_error()
-            && errors::is_type_error(d.code)
-            && !typed.iter().any(|t| t.is_error() && t.span.overlaps(d.span))
-        {
+        if !d.is_error() {
+            continue;
+        }
+        if let Some(t) = typed.iter().find(|t| {
+            t.is_error() && t.code == d.code && TYPECK_REPORTS.contains(&d.code) && t.span.overlaps(d.span)
+        }) {
+            *d = t.clone();
+        } else if errors::is_type_error(d.code) && !typed.iter().any(|t| t.is_error() && t.span.overlaps(d.span)) {
             *d = errors::valid_but_not_compiled(d);
         }
     }
-    if !diags.iter().any(|d| d.is_error() && d.code != errors::NOT_SUPPORTED) {
-        diags.extend(typed);
+    let mut seen = Vec::new();
+    diags.retain(|d| {
+        let new = !seen.contains(d);
+        if new {
+            seen.push(d.clone());
+        }
+        new
+    });
+    // Typeck's other findings are added where lowering reported nothing (a mistake both saw,
+    // under different codes, is reported once).
+    for t in typed {
+        let reported = diags.iter().any(|d| {
+            d == &t || (t.is_error() && d.is_error() && d.code != errors::NOT_SUPPORTED && d.span.overlaps(t.span))
+        });
+        if !reported {
+            diags.push(t);
+        }
     }
+    // In a program with mistakes, notes on what vppl cannot compile yet would only bury them.
+    if diags.iter().any(|d| d.is_error() && d.code != errors::NOT_SUPPORTED) {
+        diags.retain(|d| d.code != errors::NOT_SUPPORTED);
+    }
+    diags.sort_by_key(|d| d.span.start);
     if diags.iter().any(Diagnostic::is_error) {
         return (None, diags);
     }

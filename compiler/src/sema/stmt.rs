@@ -379,6 +379,10 @@ impl Lowerer<'_> {
                     return;
                 }
             },
+            ast::ExprKind::TupleLit(_) => {
+                self.error(errors::not_supported(lhs.span, "tuple unpacking"));
+                return;
+            }
             _ => {
                 self.error(errors::not_supported(lhs.span, "this assignment target"));
                 return;

@@ -170,6 +170,10 @@ pub fn check_signatures(program: &ast::Program) -> Vec<Diagnostic> {
         .collect();
     for f in &defs {
         let name = f.name.name.as_str();
+        if let Some(d) = errors::reserved_name(f.name.span, name) {
+            diags.push(d);
+            continue;
+        }
         if let Some(normalised) = super::builtins::user_normalised(name) {
             diags.push(errors::unnormalised_definition(f.name.span, name, &normalised));
             continue;
@@ -241,8 +245,22 @@ impl Val {
 struct Var {
     ty: Type,
     data: bool,
-    /// Function arguments and loop variables cannot be assigned.
-    readonly: bool,
+    kind: VarKind,
+    /// Where it is declared (for the secondary label of a diagnostic).
+    span: Span,
+}
+
+/// What declared a variable, which decides where it may be assigned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum VarKind {
+    /// A local variable of a statement block, a function body or the model block.
+    Local,
+    /// A variable of a program block: assignable only in that block.
+    Block(BlockKind),
+    /// Function arguments are never assignable.
+    Argument,
+    /// Loop variables change only with the loop.
+    Loop,
 }
 
 /// A user-defined function's signature.
@@ -327,8 +345,17 @@ impl Checker {
         self.scopes.iter().rev().find_map(|s| s.get(name))
     }
 
-    fn declare(&mut self, name: &str, var: Var) {
-        self.scopes.last_mut().expect("a scope is always open").insert(name.to_string(), var);
+    /// Stan has no shadowing: a name in scope cannot be declared again, in any nested scope.
+    fn declare(&mut self, name: &ast::Ident, var: Var) {
+        if let Some(d) = errors::reserved_name(name.span, &name.name) {
+            self.error(d);
+        }
+        if let Some(previous) = self.lookup(&name.name) {
+            let d = errors::duplicate_declaration(name.span, &name.name, previous.span);
+            self.error(d);
+            return;
+        }
+        self.scopes.last_mut().expect("a scope is always open").insert(name.name.clone(), var);
     }
 
     fn error(&mut self, d: Diagnostic) {
@@ -352,11 +379,16 @@ impl Checker {
         for p in &f.params {
             let ty = unsized_type(&p.ty);
             let data = p.ty.data_only || is_int_based(&ty);
-            self.declare(&p.name.name, Var { ty, data, readonly: true });
+            self.declare(&p.name, Var { ty, data, kind: VarKind::Argument, span: p.ty.span.to(p.name.span) });
         }
         self.stmt(body, false);
         if ret.is_some() && !super::functions::always_returns(body) {
-            self.error(errors::missing_return(f.name.span, &f.name.name));
+            // At the statement a path falls out of (a loop, a one-armed `if`), when there is one.
+            let span = match &body.kind {
+                StmtKind::Block(stmts) => stmts.last().map_or(f.name.span, |s| s.span),
+                _ => body.span,
+            };
+            self.error(errors::missing_return(span, &f.name.name));
         }
         self.scopes.pop();
         self.function = None;
@@ -471,7 +503,7 @@ impl Checker {
 
     fn scoped_loop(&mut self, var: &ast::Ident, ty: Type, data: bool, body: &ast::Stmt) {
         self.scopes.push(HashMap::new());
-        self.declare(&var.name, Var { ty, data, readonly: true });
+        self.declare(var, Var { ty, data, kind: VarKind::Loop, span: var.span });
         self.loops += 1;
         self.stmt(body, false);
         self.loops -= 1;
@@ -520,20 +552,23 @@ impl Checker {
             }
         }
         let data = self.all_data() || is_int_based(&ty) || self.place == Place::Block(BlockKind::TransformedData);
-        self.declare(&d.name.name, Var { ty, data, readonly: false });
+        let kind = match self.place {
+            Place::Block(k) if top => VarKind::Block(k),
+            _ => VarKind::Local,
+        };
+        self.declare(&d.name, Var { ty, data, kind, span: d.ty.span.to(d.name.span) });
     }
 
     fn assign(&mut self, lhs: &ast::Expr, op: ast::AssignOp, rhs: &ast::Expr) {
+        if let ExprKind::TupleLit(_) = &lhs.kind {
+            // Unpacking `(a, b) = t;` (the parser admits it only with `=`).
+            let value = self.expr(rhs);
+            self.unpack(lhs, &value.ty, rhs.span, &mut Vec::new());
+            return;
+        }
         let target = self.expr(lhs);
         let value = self.expr(rhs);
-        if let Some(name) = root_name(lhs)
-            && let Some(var) = self.lookup(name)
-            && var.readonly
-        {
-            let d = Diagnostic::error("E1007", lhs.span, format!("cannot assign to `{name}`: it is read-only here"))
-                .with_label("a function argument or loop variable")
-                .with_hint("copy it into a local variable and assign that");
-            self.error(d);
+        if !self.assignable(lhs) {
             return;
         }
         let result = match op {
@@ -555,6 +590,80 @@ impl Checker {
             let name = root_name(lhs).unwrap_or("the left-hand side");
             self.error(errors::assign_type_mismatch(rhs.span, name, &target.ty, &result));
         }
+    }
+
+    /// One place of a tuple unpacking: `pattern` receives a value of type `ty`. `seen` holds the
+    /// variables already assigned, since Stan refuses one variable twice (the order of the
+    /// assignments would decide its value).
+    fn unpack(&mut self, pattern: &ast::Expr, ty: &Type, rhs: Span, seen: &mut Vec<(String, Span)>) {
+        if let ExprKind::TupleLit(items) = &pattern.kind {
+            match ty {
+                Type::Tuple(elems, 0) if elems.len() == items.len() => {
+                    for (item, elem) in items.iter().zip(elems) {
+                        self.unpack(item, elem, rhs, seen);
+                    }
+                }
+                Type::Unknown => {
+                    for item in items {
+                        self.unpack(item, &Type::Unknown, rhs, seen);
+                    }
+                }
+                _ => self.error(errors::unpack_mismatch(pattern.span, items.len(), ty, rhs)),
+            }
+            return;
+        }
+        let target = self.expr(pattern);
+        if let Some(name) = root_name(pattern) {
+            if let Some((_, first)) = seen.iter().find(|(n, _)| n == name) {
+                let d = Diagnostic::error("E1041", pattern.span, format!("`{name}` is assigned twice in one unpacking"))
+                    .with_label("assigned again here")
+                    .with_secondary(*first, "first assigned here")
+                    .with_hint("unpack into a different variable, and copy it afterwards");
+                self.error(d);
+                return;
+            }
+            seen.push((name.to_string(), pattern.span));
+        }
+        if self.assignable(pattern) && !target.ty.accepts(ty) {
+            let name = root_name(pattern).unwrap_or("the left-hand side");
+            self.error(errors::assign_type_mismatch(pattern.span, name, &target.ty, ty));
+        }
+    }
+
+    /// Whether the variable under `lhs` may be assigned here; reports why not.
+    fn assignable(&mut self, lhs: &ast::Expr) -> bool {
+        let Some(name) = root_name(lhs) else { return true };
+        // An undefined name was reported when `lhs` was checked.
+        let Some(var) = self.lookup(name) else { return true };
+        let (what, hint) = match var.kind {
+            VarKind::Local => return true,
+            VarKind::Block(k) if self.place == Place::Block(k) => return true,
+            VarKind::Block(k) => (
+                format!("it was declared in the {} block", super::stmt::block_name(k)),
+                "a program block's variables are assigned only in the block that declares them; \
+                 declare a local variable here and assign that"
+                    .to_string(),
+            ),
+            VarKind::Argument => (
+                "it is a function argument".to_string(),
+                "arguments are read-only; copy it into a local variable and assign that".to_string(),
+            ),
+            VarKind::Loop => (
+                "it is the loop variable".to_string(),
+                "the loop sets it; use another variable, or a `while` loop to control the steps yourself".to_string(),
+            ),
+        };
+        let declared = match var.kind {
+            VarKind::Argument => "the argument",
+            VarKind::Loop => "the loop variable",
+            _ => "declared here",
+        };
+        let d = Diagnostic::error("E1007", lhs.span, format!("cannot assign to `{name}`: {what}"))
+            .with_label("assigned here")
+            .with_secondary(var.span, declared)
+            .with_hint(hint);
+        self.error(d);
+        false
     }
 
     fn ret(&mut self, e: Option<&ast::Expr>, span: Span) {
