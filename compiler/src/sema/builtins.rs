@@ -1389,9 +1389,24 @@ impl Lowerer<'_> {
             }
             _ => {
                 if KNOWN_FUNCTIONS.contains(&n) || unary_real(n).is_some() {
-                    wrong(self, "other arguments (see the Stan Functions Reference)")
+                    let families: Vec<String> = stdlib::catalog::lookup_families(n).map(|f| f.to_string()).collect();
+                    if matches!(n, "rows" | "cols") && vals.first().is_some_and(|v| v.ty.array_rank > 0) {
+                        let d = errors::wrong_arguments(span, n, &types, &families.join("; ")).with_hint(format!(
+                            "`{n}` takes a vector, row_vector or matrix; an array's length is `size`"
+                        ));
+                        self.error(d);
+                        return Val::error();
+                    }
+                    if families.is_empty() {
+                        wrong(self, "other arguments (see the Stan Functions Reference)")
+                    } else {
+                        wrong(self, &families.join("; "))
+                    }
                 } else if stdlib::catalog::is_builtin(n) {
                     self.error(errors::not_supported(name.span, &format!("the built-in function `{n}`")));
+                    Val::error()
+                } else if self.lookup(n).is_some() {
+                    self.error(errors::variable_called(name.span, n));
                     Val::error()
                 } else {
                     self.error(errors::unknown_function(name.span, n, &known_names()));

@@ -8,6 +8,12 @@ use std::fmt::Display;
 pub fn undefined_variable(span: Span, name: &str, candidates: &[String]) -> Diagnostic {
     let mut d = Diagnostic::error("E1001", span, format!("cannot find variable `{name}` in this scope"))
         .with_label("not declared before this use");
+    if name == "lp__" {
+        return d.with_hint("the log density accumulated so far is read with `target()`");
+    }
+    if stdlib::catalog::lookup(name).any(|s| s.args.is_empty() && !s.variadic) {
+        return d.with_hint(format!("`{name}` is a function of no arguments: write `{name}()`"));
+    }
     if let Some(best) = closest(name, candidates) {
         d = d.with_hint(format!("did you mean `{best}`?"));
     }
@@ -24,6 +30,13 @@ pub fn unknown_function(span: Span, name: &str, candidates: &[&str]) -> Diagnost
     d
 }
 
+/// A call whose name is a variable: `mu(1)`.
+pub fn variable_called(span: Span, name: &str) -> Diagnostic {
+    Diagnostic::error("E1002", span, format!("`{name}` is a variable, not a function"))
+        .with_label("called here")
+        .with_hint(format!("to index it, use brackets: `{name}[...]`"))
+}
+
 pub fn duplicate_declaration(span: Span, name: &str, previous: Span) -> Diagnostic {
     Diagnostic::error("E1003", span, format!("`{name}` is declared twice"))
         .with_label("second declaration here")
@@ -32,8 +45,20 @@ pub fn duplicate_declaration(span: Span, name: &str, previous: Span) -> Diagnost
 }
 
 pub fn mismatched_operands(span: Span, op: &str, lhs: impl Display, rhs: impl Display) -> Diagnostic {
-    Diagnostic::error("E1004", span, format!("no operator `{op}` for operands of type `{lhs}` and `{rhs}`"))
-        .with_label(format!("`{lhs}` {op} `{rhs}`"))
+    let (lhs, rhs) = (lhs.to_string(), rhs.to_string());
+    let d = Diagnostic::error("E1004", span, format!("no operator `{op}` for operands of type `{lhs}` and `{rhs}`"))
+        .with_label(format!("`{lhs}` {op} `{rhs}`"));
+    // Linear algebra's shape rules, where a user most often means something else.
+    let hint = match (op, lhs.as_str(), rhs.as_str()) {
+        ("*", "vector", "vector") => "for the elementwise product write `a .* b`; for the dot product `a' * b`",
+        ("*", "row_vector", "row_vector") => "for the elementwise product write `a .* b`; for the dot product `a * b'`",
+        ("*", "vector", "matrix") => "a vector is a column; to multiply a row by the matrix write `v' * A`",
+        ("*", "matrix", "row_vector") => "a row_vector is a row; to multiply the matrix by a column write `A * r'`",
+        ("/", "vector", "vector") | ("/", "row_vector", "row_vector") => "for elementwise division write `a ./ b`",
+        ("^", "vector" | "row_vector" | "matrix", _) => "for elementwise powers write `a .^ b`",
+        _ => return d,
+    };
+    d.with_hint(hint)
 }
 
 pub fn wrong_arguments(span: Span, name: &str, found: &[impl Display], expected: &str) -> Diagnostic {
@@ -91,6 +116,66 @@ pub fn reserved_name(span: Span, name: &str) -> Option<Diagnostic> {
     let d = Diagnostic::error("E1043", span, format!("`{name}` ends in `__`, which Stan reserves for the compiler"))
         .with_label("reserved suffix");
     Some(if stem.is_empty() || stem.ends_with('_') { d } else { d.with_hint(format!("call it `{stem}`")) })
+}
+
+/// A prefix or postfix operator (`!`, `-`, `'`) applied to a type it does not take.
+pub fn bad_unary_operand(span: Span, op: &str, ty: impl Display) -> Diagnostic {
+    let ty = ty.to_string();
+    let d = Diagnostic::error("E1004", span, format!("no operator `{op}` for an operand of type `{ty}`"))
+        .with_label(format!("this is `{ty}`"));
+    match op {
+        "!" if ty == "real" => {
+            d.with_hint("write the test, as in `x == 0`: Stan no longer treats a nonzero real as true")
+        }
+        "!" => d.with_hint("`!` negates an int (0 is false); to test elements, compare them, as in `v == 0`"),
+        "'" if ty.starts_with("array[] ") => d.with_hint(
+            "`'` transposes a vector, row_vector or matrix; convert the array first, as in `to_row_vector(a)`",
+        ),
+        "'" => d.with_hint("`'` transposes a vector, row_vector or matrix"),
+        _ => d,
+    }
+}
+
+/// An array literal `{a, b}` whose elements have different types.
+pub fn array_literal_mismatch(span: Span, first: impl Display, this: impl Display, first_span: Span) -> Diagnostic {
+    Diagnostic::error("E1045", span, format!("the elements of an array must have one type: `{first}`, then `{this}`"))
+        .with_label(format!("this is `{this}`"))
+        .with_secondary(first_span, format!("the first element is `{first}`"))
+        .with_hint("`{...}` builds an array of one element type (ints promote to reals); `[...]` builds a row_vector")
+}
+
+/// `for (x in e)` over a scalar.
+pub fn cannot_loop_over(span: Span, ty: impl Display) -> Diagnostic {
+    let ty = ty.to_string();
+    let d = Diagnostic::error("E1026", span, format!("cannot loop over a value of type `{ty}`"))
+        .with_label("not an array, vector or matrix");
+    if ty == "int" { d.with_hint("to count from 1 to N, write `for (i in 1:N)`") } else { d }
+}
+
+pub fn bound_type(
+    span: Span,
+    what: &str,
+    name: &str,
+    declared: impl Display,
+    found: impl Display,
+    int: bool,
+) -> Diagnostic {
+    let declared = declared.to_string();
+    let allowed = match (int, declared.as_str()) {
+        (true, "int") => "an int".to_string(),
+        (true, _) => format!("an int, or of type `{declared}`"),
+        (false, "real") => "an int or a real".to_string(),
+        (false, _) => format!("a scalar, or of type `{declared}`"),
+    };
+    let d = Diagnostic::error("E1044", span, format!("the {what} of `{name}` must be {allowed}, found `{found}`"))
+        .with_label(format!("this is `{found}`"));
+    if int {
+        d.with_hint(format!("declare `{name}` as a real, or give an int {what}"))
+    } else if declared == "real" {
+        d.with_hint(format!("to bound elementwise, declare `{name}` with the bound's type; otherwise give one number"))
+    } else {
+        d.with_hint("a container bound applies elementwise and must have the variable's own type")
+    }
 }
 
 pub fn unpack_mismatch(span: Span, places: usize, ty: impl Display, rhs: Span) -> Diagnostic {
@@ -218,6 +303,28 @@ pub fn rng_outside_gq(span: Span, name: &str) -> Diagnostic {
 
 pub fn tilde_unknown(span: Span, name: &str, candidates: &[&str]) -> Diagnostic {
     let owned: Vec<String> = candidates.iter().map(|s| s.to_string()).collect();
+    // A suffixed name: `~` takes the distribution's bare name.
+    let suffixes = ["_lpdf", "_lpmf", "_lupdf", "_lupmf", "_lcdf", "_lccdf", "_cdf", "_ccdf", "_rng", "_log"];
+    if let Some((base, suffix)) = suffixes
+        .iter()
+        .find_map(|s| name.strip_suffix(s).map(|b| (b, *s)))
+        .filter(|(b, _)| owned.iter().any(|c| c == b))
+    {
+        let d =
+            Diagnostic::error("E1015", span, format!("`~` takes a distribution's name without the `{suffix}` suffix"))
+                .with_label(format!("write `{base}`"));
+        return match suffix {
+            "_lpdf" | "_lpmf" | "_lupdf" | "_lupmf" | "_log" => {
+                d.with_hint(format!("`y ~ {base}(...)` adds `{base}{}(y | ...)` to the target", &suffix.replace("_lu", "_l")))
+            }
+            "_rng" => d.with_hint(format!(
+                "`y ~ {base}(...)` states the distribution of `y`; to draw from it, write `y = {name}(...)` in generated quantities"
+            )),
+            _ => d.with_hint(format!(
+                "a cumulative distribution cannot be sampled; write `target += {base}_lcdf(y | ...);` (or `_lccdf`) to add its log"
+            )),
+        };
+    }
     let mut d = Diagnostic::error("E1015", span, format!("unknown distribution `{name}`"))
         .with_label("no `_lpdf` or `_lpmf` with this name");
     if let Some(best) = closest(name, &owned) {

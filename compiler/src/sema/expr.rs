@@ -167,8 +167,8 @@ impl Lowerer<'_> {
             },
             UnOp::Not => {
                 if v.ty != Ty::INT {
-                    self.error(errors::condition_not_int(span, v.ty));
-                    return Val::int(0);
+                    self.error(errors::bad_unary_operand(span, "!", v.ty));
+                    return Val::error();
                 }
                 let atom = self.prim(Prim::IEq, &[v.atom, Atom::Int(0)]);
                 Val { atom, ty: Ty::INT, data: v.data }
@@ -188,8 +188,8 @@ impl Lowerer<'_> {
                     Val { atom: out, ty: Ty::MATRIX, data: v.data }
                 }
                 t => {
-                    self.error(errors::mismatched_operands(span, "'", t, t));
-                    v
+                    self.error(errors::bad_unary_operand(span, "'", t));
+                    Val::error()
                 }
             },
         }
@@ -624,7 +624,7 @@ impl Lowerer<'_> {
         let inner = Ty { elem, ..first.ty };
         for (v, e) in vals.iter().zip(items) {
             if v.ty.array_rank != inner.array_rank || v.ty.core != inner.core {
-                self.error(errors::mismatched_operands(e.span, "{…}", inner, v.ty));
+                self.error(errors::array_literal_mismatch(e.span, first.ty, v.ty, items[0].span));
                 return Val::error();
             }
         }

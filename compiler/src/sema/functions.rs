@@ -85,6 +85,16 @@ impl Lowerer<'_> {
             self.error(errors::lp_function_outside_model(name.span, &name.name));
             return Val::error();
         }
+        // A user `_rng` function is blamed at its call, not at the generator inside its body
+        // (which is where it belongs).
+        let in_rng_function = self.inline_stack.last().is_some_and(|f| f.ends_with("_rng"));
+        if name.name.ends_with("_rng")
+            && !in_rng_function
+            && !matches!(self.block, ast::BlockKind::GeneratedQuantities | ast::BlockKind::TransformedData)
+        {
+            self.error(errors::rng_outside_gq(name.span, &name.name));
+            return Val::error();
+        }
         if self.inline_stack.contains(&name.name) {
             self.error(errors::not_supported(span, "recursive functions"));
             return Val::error();

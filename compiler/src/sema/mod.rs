@@ -100,9 +100,10 @@ pub fn check(program: &ast::Program) -> (Option<(ir::Module, ModelInfo)>, Vec<Di
         if !d.is_error() {
             continue;
         }
-        if let Some(t) = typed.iter().find(|t| {
-            t.is_error() && t.code == d.code && TYPECK_REPORTS.contains(&d.code) && t.span.overlaps(d.span)
-        }) {
+        if let Some(t) = typed
+            .iter()
+            .find(|t| t.is_error() && t.code == d.code && TYPECK_REPORTS.contains(&d.code) && t.span.overlaps(d.span))
+        {
             *d = t.clone();
         } else if errors::is_type_error(d.code) && !typed.iter().any(|t| t.is_error() && t.span.overlaps(d.span)) {
             *d = errors::valid_but_not_compiled(d);

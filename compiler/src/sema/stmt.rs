@@ -80,7 +80,7 @@ impl Lowerer<'_> {
             StmtKind::ForEach { var, container, body } => {
                 let c = self.expr(container);
                 if c.ty.is_scalar() {
-                    self.error(errors::not_indexable(container.span, c.ty, 1));
+                    self.error(errors::cannot_loop_over(container.span, c.ty));
                     return;
                 }
                 if c.ty.array_rank == 0 && c.ty.core == Core::Matrix {

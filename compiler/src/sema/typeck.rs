@@ -454,9 +454,7 @@ impl Checker {
                     }
                     Type::Unknown => Type::Unknown,
                     other => {
-                        let d = Diagnostic::error("E1026", container.span, format!("cannot loop over a `{other}`"))
-                            .with_label("not an array, vector or matrix");
-                        self.error(d);
+                        self.error(errors::cannot_loop_over(container.span, other));
                         Type::Unknown
                     }
                 };
@@ -526,8 +524,31 @@ impl Checker {
             }
         }
         let c = &d.ty.constraint;
-        for e in [&c.lower, &c.upper, &c.offset, &c.multiplier].into_iter().flatten() {
-            self.expr(e);
+        let declared = decl_type(&d.ty);
+        for (word, e) in
+            [("lower bound", &c.lower), ("upper bound", &c.upper), ("offset", &c.offset), ("multiplier", &c.multiplier)]
+        {
+            let Some(e) = e else { continue };
+            let v = self.expr(e);
+            // A bound is a scalar, or a container of the variable's own type (elementwise).
+            let ok = match &v.ty {
+                Type::Unknown => true,
+                _ if d.ty.kind == TypeKind::Int => {
+                    v.ty.is_int() || (declared.array_dims() > 0 && declared.accepts(&v.ty))
+                }
+                Type::Base(BaseType::Int | BaseType::Real, 0) => true,
+                other => declared.array_dims() + u8::from(d.ty.kind != TypeKind::Real) > 0 && declared.accepts(other),
+            };
+            if !ok {
+                self.error(errors::bound_type(
+                    e.span,
+                    word,
+                    &d.name.name,
+                    &declared,
+                    &v.ty,
+                    d.ty.kind == TypeKind::Int,
+                ));
+            }
         }
         let constrained = !c.is_empty() || d.ty.kind.is_constrained();
         if constrained && !top {
@@ -569,6 +590,13 @@ impl Checker {
         let target = self.expr(lhs);
         let value = self.expr(rhs);
         if !self.assignable(lhs) {
+            return;
+        }
+        if let Some(inner) = nested_multi_index(lhs) {
+            let d = Diagnostic::error("E1046", inner, "the left side of an assignment cannot index into a multi-index")
+                .with_label("this selects several elements")
+                .with_hint("put all the indices in one bracket, as in `m[:, 1]`");
+            self.error(d);
             return;
         }
         let result = match op {
@@ -615,10 +643,11 @@ impl Checker {
         let target = self.expr(pattern);
         if let Some(name) = root_name(pattern) {
             if let Some((_, first)) = seen.iter().find(|(n, _)| n == name) {
-                let d = Diagnostic::error("E1041", pattern.span, format!("`{name}` is assigned twice in one unpacking"))
-                    .with_label("assigned again here")
-                    .with_secondary(*first, "first assigned here")
-                    .with_hint("unpack into a different variable, and copy it afterwards");
+                let d =
+                    Diagnostic::error("E1041", pattern.span, format!("`{name}` is assigned twice in one unpacking"))
+                        .with_label("assigned again here")
+                        .with_secondary(*first, "first assigned here")
+                        .with_hint("unpack into a different variable, and copy it afterwards");
                 self.error(d);
                 return;
             }
@@ -764,7 +793,7 @@ impl Checker {
             ExprKind::Unary { op, operand } => {
                 let v = self.expr(operand);
                 if *op == UnOp::Not && !v.ty.is_int() && v.ty != Type::Unknown {
-                    self.error(errors::condition_not_int(e.span, &v.ty));
+                    self.error(errors::bad_unary_operand(e.span, "!", &v.ty));
                     return Val::unknown();
                 }
                 let name = match op {
@@ -1013,8 +1042,14 @@ impl Checker {
             Resolution::Ambiguous(_) => Val::unknown(),
             Resolution::NoMatch(candidates) => {
                 let found: Vec<Type> = args.iter().map(|a| a.ty.clone()).collect();
-                let mut shown: Vec<String> = candidates.iter().take(6).map(|s| s.to_string()).collect();
-                if candidates.len() > 6 {
+                // Many expanded signatures read better as the compact entries they came from.
+                let mut shown: Vec<String> = if candidates.len() > 6 {
+                    catalog::lookup_families(name).map(|f| f.to_string()).collect()
+                } else {
+                    candidates.iter().map(|s| s.to_string()).collect()
+                };
+                if shown.len() > 6 {
+                    shown.truncate(6);
                     shown.push(format!("… {} signatures in all", candidates.len()));
                 }
                 self.error(errors::wrong_arguments(span, name, &found, &shown.join("; ")));
@@ -1393,6 +1428,24 @@ fn needs_data(span: Span, name: &str, arg: usize) -> Diagnostic {
 }
 
 /// The variable an assignment's left-hand side writes to.
+/// In `m[:][1] = …`, the span of `m[:]`: an indexed multi-index, which Stan cannot assign.
+fn nested_multi_index(e: &ast::Expr) -> Option<Span> {
+    let ExprKind::Index { base, .. } = &e.kind else { return None };
+    let mut inner = base.as_ref();
+    loop {
+        match &inner.kind {
+            ExprKind::Index { base, indices } => {
+                if indices.iter().any(|i| !matches!(i, Index::Single(_))) {
+                    return Some(inner.span);
+                }
+                inner = base;
+            }
+            ExprKind::TupleGet { base, .. } | ExprKind::Paren(base) => inner = base,
+            _ => return None,
+        }
+    }
+}
+
 fn root_name(e: &ast::Expr) -> Option<&str> {
     match &e.kind {
         ExprKind::Var(id) => Some(&id.name),

@@ -1,0 +1,11 @@
+// `~` is followed by `normal_lpdf` instead of the distribution name `normal`.
+data {
+  real y;
+}
+parameters {
+  real mu;
+  real<lower=0> sigma;
+}
+model {
+  y ~ normal_lpdf(mu, sigma);
+}
