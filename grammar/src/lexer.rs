@@ -71,6 +71,11 @@ pub fn lex(source: &str) -> Lexed<'_> {
                     continue;
                 }
                 out.fatal = true;
+                if let Some(diag) = dot_dot_after_token(source, range.start, out.tokens.last()) {
+                    error_end = diag.span.end as usize;
+                    out.diagnostics.push(diag);
+                    continue;
+                }
                 // Logos works on bytes; report the whole character that starts here.
                 let ch = source.get(range.start..).and_then(|rest| rest.chars().next());
                 let (message, end) = match ch {
@@ -87,7 +92,107 @@ pub fn lex(source: &str) -> Lexed<'_> {
             }
         }
     }
+    malformed_numbers(source, &mut out);
     out
+}
+
+/// Number-like token sequences that are mistakes: `1e` or `2.5e-` (an exponent without digits,
+/// lexed as a number then the identifier `e`) and `1..5` (a range written as in Rust or
+/// Ruby, lexed as `1.` then `.5`).
+///
+/// `1e` becomes one real literal token with an `E0020` diagnostic, so parsing goes on and
+/// independent mistakes are still reported; `1..5` is `E0019` and ends the parse, like a
+/// stray character.
+fn malformed_numbers<'src>(source: &'src str, out: &mut Lexed<'src>) {
+    let tokens = std::mem::take(&mut out.tokens);
+    let mut found = false;
+    let mut i = 0;
+    while i < tokens.len() {
+        let (start, ref tok, end) = tokens[i];
+        let adjacent = |j: usize| tokens.get(j).filter(|(s, _, _)| *s == tokens[j - 1].2);
+        let mantissa = match tok {
+            Tok::IntLit(_) | Tok::DotInt(_) => true,
+            Tok::RealLit(text) => !text.contains(['e', 'E']),
+            _ => false,
+        };
+        if mantissa && let Some((_, Tok::Ident("e" | "E"), e_end)) = adjacent(i + 1) {
+            let mut last = i + 1;
+            let mut bad_end = *e_end;
+            if let Some((_, Tok::Plus | Tok::Minus, sign_end)) = adjacent(i + 2) {
+                last = i + 2;
+                bad_end = *sign_end;
+            }
+            out.diagnostics.push(missing_exponent(
+                &source[start..bad_end],
+                &source[start..end],
+                Span::new(start, bad_end),
+            ));
+            out.tokens.push((start, Tok::RealLit(&source[start..bad_end]), bad_end));
+            found = true;
+            i = last + 1;
+            continue;
+        }
+        if let Tok::RealLit(text) = tok
+            && text.ends_with('.')
+            && let Some((_, Tok::DotInt(hi), _)) = adjacent(i + 1)
+        {
+            out.fatal = true;
+            found = true;
+            out.diagnostics.push(dot_dot(Some(&text[..text.len() - 1]), Some(&hi[1..]), Span::new(end - 1, end + 1)));
+        }
+        out.tokens.push(tokens[i].clone());
+        i += 1;
+    }
+    if found {
+        out.diagnostics.sort_by_key(|d| d.span.start);
+    }
+}
+
+fn missing_exponent(text: &str, mantissa: &str, span: Span) -> Diagnostic {
+    Diagnostic::error("E0020", span, "the exponent of this number has no digits")
+        .with_label(format!("`{text}` needs digits after the `e`"))
+        .with_hint(format!(
+            "give the exponent digits, as in `{mantissa}e3` or `{mantissa}e-3`, or drop the `e`: `{mantissa}`"
+        ))
+}
+
+/// `..` used as a range; `lo` and `hi` are the bounds' text when they are simple.
+fn dot_dot(lo: Option<&str>, hi: Option<&str>, span: Span) -> Diagnostic {
+    let example = match (lo, hi) {
+        (Some(lo), Some(hi)) if !lo.is_empty() && !hi.is_empty() => format!("`{lo}:{hi}`"),
+        _ => "`1:N`".to_string(),
+    };
+    Diagnostic::error("E0019", span, "`..` is not a range operator in Stan")
+        .with_label("range written with `..`")
+        .with_hint(format!("ranges are written with a colon: {example}"))
+}
+
+/// A stray `.` that is part of `..` (`1..N` lexes as `1.` then `.`; `1 .. N` as `1` then two
+/// stray dots). `previous` is the last token before the `.` at `offset`.
+fn dot_dot_after_token(source: &str, offset: usize, previous: Option<&Spanned<'_>>) -> Option<Diagnostic> {
+    let rest = &source[offset..];
+    if !rest.starts_with('.') {
+        return None;
+    }
+    let word = |text: &str| -> Option<String> {
+        let w: String = text.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        (!w.is_empty()).then_some(w)
+    };
+    let (span, lo) = match previous {
+        Some(&(_, Tok::RealLit(text), end)) if end == offset && text.ends_with('.') => {
+            (Span::new(offset - 1, offset + 1), Some(text[..text.len() - 1].to_string()))
+        }
+        _ if rest.starts_with("..") => {
+            let lo = match previous {
+                Some((_, Tok::IntLit(text) | Tok::Ident(text), _)) => Some(text.to_string()),
+                _ => None,
+            };
+            (Span::new(offset, offset + 2), lo)
+        }
+        _ => return None,
+    };
+    let hi = word(source[span.end as usize..].trim_start());
+    Some(dot_dot(lo.as_deref(), hi.as_deref(), span))
 }
 
 /// Whether anything other than whitespace precedes `offset` on its line.
@@ -185,6 +290,22 @@ mod tests {
         let lexed = lex("\u{FEFF}model {}");
         assert!(lexed.diagnostics.is_empty());
         assert_eq!(lexed.tokens.len(), 3);
+    }
+
+    #[test]
+    fn malformed_numbers() {
+        let lexed = lex("1e) 2.5E- 3e5 2exp");
+        assert_eq!(kinds("1e) 2.5E- 3e5 2exp")[..3], ["RealLit(\"1e\")", "RParen", "RealLit(\"2.5E-\")"]);
+        let codes: Vec<_> = lexed.diagnostics.iter().map(|d| (d.code, d.span)).collect();
+        assert_eq!(codes, [("E0020", Span::new(0, 2)), ("E0020", Span::new(4, 9))]);
+        assert!(!lexed.fatal);
+
+        for src in ["1..5", "1..N", "1 .. N"] {
+            let lexed = lex(src);
+            assert_eq!(lexed.diagnostics.len(), 1, "{src}");
+            assert_eq!(lexed.diagnostics[0].code, "E0019");
+            assert!(lexed.fatal);
+        }
     }
 
     #[test]

@@ -28,6 +28,11 @@
 //! | E0016 | Invalid type: constrained type in a function signature, one-element tuple.     |
 //! | E0017 | Invalid tuple index (`x.0`, or too large).                                     |
 //! | E0018 | Indexing a transposed expression without parentheses (`M'[1]`).                |
+//! | E0019 | Syntax from another language: `and`, `**`, `++`, `elif`, `do`, `1..N`, `//`.   |
+//! | E0020 | A number whose exponent has no digits (`1e`, `2.5e-`).                         |
+//! | E0021 | A string in single quotes (Stan strings use `"`).                              |
+//! | E0022 | A constraint after the size or name (`vector[N]<lower=0>`, `real x<lower=0>`). |
+//! | E0023 | An unknown type starting a declaration (`float x;`, a misspelled `simplex`).   |
 
 pub mod ast;
 pub mod diagnostic;

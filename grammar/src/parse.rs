@@ -7,7 +7,7 @@
 
 use crate::ast::*;
 use crate::diagnostic::Diagnostic;
-use crate::lexer;
+use crate::lexer::{self, Spanned};
 use crate::parser::ProgramParser;
 use crate::span::Span;
 use crate::token::Tok;
@@ -33,6 +33,7 @@ pub fn parse(source: &str) -> Result<Program, Vec<Diagnostic>> {
         .filter(|(_, tok, _)| matches!(tok, Tok::Semi | Tok::LBrace | Tok::RBrace))
         .map(|&(start, _, _)| start)
         .collect();
+    let context_tokens = lexed.tokens.clone();
     let tokens = lexed.tokens.into_iter().map(Ok::<_, Diagnostic>);
     let mut recovered = Vec::new();
     let result = ProgramParser::new().parse(&mut recovered, tokens);
@@ -44,7 +45,13 @@ pub fn parse(source: &str) -> Result<Program, Vec<Diagnostic>> {
             None
         }
     };
-    diagnostics.extend(without_cascades(errors, &boundaries).into_iter().map(|err| syntax_error(err, source)));
+    let context = Context { source, tokens: &context_tokens, comments: &lexed.comments };
+    for diagnostic in without_cascades(errors, &boundaries).into_iter().map(|err| syntax_error(err, &context)) {
+        // Two errors explained by the same mistake (a `//` that cut a statement) give it once.
+        if !diagnostics.iter().any(|d| d.code == diagnostic.code && d.span == diagnostic.span) {
+            diagnostics.push(diagnostic);
+        }
+    }
     match program {
         Some(mut program) if !diagnostics.iter().any(Diagnostic::is_error) => {
             program.comments = lexed.comments;
@@ -126,7 +133,8 @@ pub(crate) fn int_lit(text: &str, span: Span) -> Result<Expr, Diagnostic> {
 }
 
 pub(crate) fn real_lit(text: &str, span: Span) -> Expr {
-    // The lexer's patterns only produce text that `f64` parses; a huge exponent gives infinity.
+    // The lexer's patterns produce text that `f64` parses (a huge exponent gives infinity),
+    // except `1e`, which comes with a lexical error (E0020) and is only kept to parse on.
     let value = text.parse::<f64>().unwrap_or(f64::NAN);
     Expr { kind: ExprKind::Real(value, text.to_string()), span }
 }
@@ -515,21 +523,31 @@ pub(crate) fn old_unsized_array(kind: TypeKind, dims: usize, span: Span) -> Diag
 // ---------------------------------------------------------------------------------------------
 // Syntax errors
 
-/// Turns a LALRPOP error into a diagnostic with a readable list of what was expected.
-fn syntax_error(err: LalrpopError<'_>, source: &str) -> Diagnostic {
-    match err {
-        ParseError::User { error } => error,
-        ParseError::UnrecognizedToken { token: (start, tok, end), expected }
+/// Turns a LALRPOP error into a diagnostic with a readable list of what was expected, or, for
+/// mistakes that habits from other languages explain, a message naming the habit and a hint.
+fn syntax_error(err: LalrpopError<'_>, context: &Context<'_, '_>) -> Diagnostic {
+    let source = context.source;
+    let diagnostic = match err {
+        ParseError::User { error } => return error,
+        ParseError::UnrecognizedToken { token: (start, tok, end), expected } => {
+            let at = context.index_of(start);
+            if let Some(diagnostic) = foreign_syntax(context, at, &expected) {
+                return diagnostic;
+            }
             if expected.iter().any(|e| e == "\";\"")
                 && !expected.iter().any(|e| e == "\"for\"")
                 && !expected.iter().any(|e| e == "\"}\"")
                 && tok != Tok::Arrow
-                && source[..start].trim_end_matches([' ', '\t', '\r']).ends_with('\n') =>
-        {
-            missing_semicolon(&tok, Span::new(start, end), source)
-        }
-        ParseError::UnrecognizedToken { token: (start, tok, end), expected } => {
-            unexpected_token(&tok, Span::new(start, end), Some(&expected))
+                && source[..start].trim_end_matches([' ', '\t', '\r']).ends_with('\n')
+            {
+                missing_semicolon(&tok, Span::new(start, end), source)
+            } else {
+                let diagnostic = unexpected_token(&tok, Span::new(start, end), Some(&expected));
+                match misspelled_constraint_key(&tok, &expected) {
+                    Some(key) => diagnostic.with_hint(format!("did you mean `{key}`?")),
+                    None => diagnostic,
+                }
+            }
         }
         ParseError::ExtraToken { token: (start, tok, end) } => unexpected_token(&tok, Span::new(start, end), None),
         ParseError::UnrecognizedEof { expected, .. } => {
@@ -540,7 +558,8 @@ fn syntax_error(err: LalrpopError<'_>, source: &str) -> Diagnostic {
         ParseError::InvalidToken { location } => {
             Diagnostic::error("E0002", Span::new(location, location), "invalid token").with_label("here")
         }
-    }
+    };
+    cut_by_comment(context, diagnostic)
 }
 
 /// A statement that ends without `;`: like rustc, point just after the statement, where the
@@ -773,4 +792,493 @@ fn join_or(words: &[String]) -> String {
         _ if words.len() > MAX => format!("{}, …", words[..MAX].join(", ")),
         [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Habits from other languages
+//
+// LALRPOP reports where the parse failed and what could have come there. For the common
+// mistakes below that is far from the cause or says nothing useful, so the tokens around the
+// failure are inspected and, when they match the mistake, the error is replaced by one that
+// names it and shows the Stan spelling.
+
+/// What the translation of a syntax error can look at besides the error itself.
+struct Context<'a, 'src> {
+    source: &'a str,
+    tokens: &'a [Spanned<'src>],
+    comments: &'a [Comment],
+}
+
+impl<'src> Context<'_, 'src> {
+    /// The index of the token that starts at `offset` (or of the first one after it).
+    fn index_of(&self, offset: usize) -> usize {
+        self.tokens.partition_point(|(start, _, _)| *start < offset)
+    }
+
+    fn tok(&self, i: usize) -> Option<&Tok<'src>> {
+        self.tokens.get(i).map(|(_, tok, _)| tok)
+    }
+
+    fn span(&self, i: usize) -> Span {
+        let (start, _, end) = self.tokens[i];
+        Span::new(start, end)
+    }
+
+    fn text(&self, span: Span) -> &str {
+        &self.source[span.range()]
+    }
+
+    /// Whether token `i` starts right where token `i - 1` ends.
+    fn adjacent(&self, i: usize) -> bool {
+        i > 0 && i < self.tokens.len() && self.tokens[i - 1].2 == self.tokens[i].0
+    }
+
+    /// The first token of the statement that token `i` belongs to: the one after the last
+    /// `;`, `{` or `}` before it.
+    fn statement_start(&self, i: usize) -> usize {
+        self.tokens[..i.min(self.tokens.len())]
+            .iter()
+            .rposition(|(_, tok, _)| matches!(tok, Tok::Semi | Tok::LBrace | Tok::RBrace))
+            .map_or(0, |j| j + 1)
+    }
+
+    /// The `)`, `]` or `}` that closes the bracket at `open`, if the file has it.
+    fn closing(&self, open: usize) -> Option<usize> {
+        let mut depth = 0usize;
+        for (j, (_, tok, _)) in self.tokens.iter().enumerate().skip(open) {
+            match tok {
+                Tok::LParen | Tok::LBracket | Tok::LBrace => depth += 1,
+                Tok::RParen | Tok::RBracket | Tok::RBrace => {
+                    depth = depth.checked_sub(1)?;
+                    if depth == 0 {
+                        return Some(j);
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// The unclosed `(` that token `i` is inside of, within its statement.
+    fn enclosing_paren(&self, i: usize) -> Option<usize> {
+        let mut depth = 0usize;
+        for j in (self.statement_start(i)..i).rev() {
+            match self.tokens[j].1 {
+                Tok::RParen | Tok::RBracket => depth += 1,
+                Tok::LParen | Tok::LBracket if depth > 0 => depth -= 1,
+                Tok::LParen => return Some(j),
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// The source text of the parenthesised group opened at `open`, with the token `i` in it
+    /// replaced by `replacement`, when the group is closed on the same line.
+    fn group_with(&self, open: usize, i: usize, replacement: &str) -> Option<String> {
+        let close = self.closing(open)?;
+        let (start, end) = (self.span(open).start as usize, self.span(close).end as usize);
+        let span = self.span(i);
+        let text = format!(
+            "{}{replacement}{}",
+            &self.source[start..span.start as usize],
+            &self.source[span.end as usize..end]
+        );
+        (!text.contains('\n')).then_some(text)
+    }
+
+    /// The text of token `i` when it is a name or a number, which can stand for an operand
+    /// in a hint.
+    fn operand(&self, i: usize) -> Option<&str> {
+        match self.tok(i)? {
+            Tok::Ident(text) | Tok::IntLit(text) | Tok::RealLit(text) => Some(text),
+            _ => None,
+        }
+    }
+}
+
+/// A diagnostic for a mistake that comes from another language's syntax, when the tokens
+/// around the error at token `at` show one.
+fn foreign_syntax(context: &Context<'_, '_>, at: usize, expected: &[String]) -> Option<Diagnostic> {
+    let expects = |name: &str| expected.iter().any(|e| e == name);
+    let tok = context.tok(at)?;
+    let span = context.span(at);
+    let previous = at.checked_sub(1).and_then(|i| context.tok(i));
+    let start = context.statement_start(at);
+
+    // `x > 0 and x < 1`
+    if let Tok::Ident(word @ ("and" | "or")) = tok
+        && expects("\"&&\"")
+    {
+        let (op, meaning) = if *word == "and" { ("&&", "logical and") } else { ("||", "logical or") };
+        let example = context.enclosing_paren(at).and_then(|open| {
+            let group = context.group_with(open, at, op)?;
+            Some(match open.checked_sub(1).and_then(|k| context.tok(k)) {
+                Some(keyword @ (Tok::If | Tok::While)) => format!("{keyword} {group}"),
+                _ => group,
+            })
+        });
+        let hint = match example {
+            Some(example) => format!("{meaning} is written `{op}`: `{example}`"),
+            None => format!("{meaning} is written `{op}`, as in `a {op} b`"),
+        };
+        return Some(
+            Diagnostic::error("E0019", span, format!("`{word}` is not an operator in Stan"))
+                .with_label(format!("Stan writes `{op}`"))
+                .with_hint(hint),
+        );
+    }
+
+    // `x ** 2`
+    if *tok == Tok::Star && previous == Some(&Tok::Star) && context.adjacent(at) {
+        let stars = context.span(at - 1).to(span);
+        let hint = match (context.operand(at.wrapping_sub(2)), context.operand(at + 1)) {
+            (Some(base), Some(exponent)) => format!("powers are written with `^`: `{base} ^ {exponent}`"),
+            _ => "powers are written with `^`, as in `x ^ 2`".to_string(),
+        };
+        return Some(
+            Diagnostic::error("E0019", stars, "`**` is not an operator in Stan")
+                .with_label("power written with `**`")
+                .with_hint(hint),
+        );
+    }
+
+    // `2mu`
+    if let (Tok::Ident(name), Some(Tok::IntLit(number) | Tok::RealLit(number))) = (tok, previous)
+        && context.adjacent(at)
+        && expects("\"*\"")
+    {
+        return Some(
+            Diagnostic::error("E0019", context.span(at - 1).to(span), "a number followed by a name is not a product")
+                .with_label("no operator between them")
+                .with_hint(format!("Stan has no implicit multiplication: write `{number} * {name}`")),
+        );
+    }
+
+    // `i++;`
+    if matches!(tok, Tok::Semi | Tok::RParen)
+        && at >= 2
+        && let Some(op @ (Tok::Plus | Tok::Minus)) = previous
+        && context.tok(at - 2) == Some(op)
+        && context.adjacent(at - 1)
+    {
+        let ops = context.span(at - 2).to(context.span(at - 1));
+        let (twice, compound) = if *op == Tok::Plus { ("++", "+=") } else { ("--", "-=") };
+        // The incremented variable: the statement before the operator (`x[2]++;`), or inside
+        // parentheses (`for (...; i++)`) the name just before it.
+        let statement = &context.source[context.tokens.get(start).map_or(0, |t| t.0)..ops.start as usize];
+        let target = match tok {
+            Tok::Semi if start < at - 2 && !statement.contains('\n') => Some(statement.trim()),
+            _ => context.operand(at.wrapping_sub(3)),
+        };
+        let hint = format!("write `{} {compound} 1;`", target.unwrap_or("i"));
+        return Some(
+            Diagnostic::error("E0019", ops, format!("Stan has no `{twice}` operator"))
+                .with_label(if twice == "++" { "increment" } else { "decrement" })
+                .with_hint(hint),
+        );
+    }
+
+    // `} elif (x > 0) {`: read as a call to a function `elif`.
+    if let Some(Tok::Ident(word @ ("elif" | "elsif" | "elseif"))) = context.tok(start)
+        && context.tok(start + 1) == Some(&Tok::LParen)
+        && at > start
+    {
+        let condition =
+            context.closing(start + 1).map(|close| context.text(context.span(start + 1).to(context.span(close))));
+        let hint = match condition {
+            Some(condition) if !condition.contains('\n') => format!("write `else if`: `}} else if {condition} {{`"),
+            _ => "write `else if (...)`".to_string(),
+        };
+        return Some(
+            Diagnostic::error("E0019", context.span(start), format!("`{word}` is not a Stan keyword"))
+                .with_label("Stan writes `else if`")
+                .with_hint(hint),
+        );
+    }
+
+    // `do { ... } while (cond);`
+    if let Some(Tok::Ident("do")) = context.tok(start)
+        && at == start + 1
+        && *tok == Tok::LBrace
+    {
+        // The condition after the body, to show the loop as Stan writes it.
+        let condition = context
+            .closing(at)
+            .filter(|&close| {
+                context.tok(close + 1) == Some(&Tok::While) && context.tok(close + 2) == Some(&Tok::LParen)
+            })
+            .and_then(|close| context.closing(close + 2).map(|end| context.span(close + 2).to(context.span(end))))
+            .map(|span| context.text(span))
+            .filter(|text| !text.contains('\n'))
+            .unwrap_or("(condition)");
+        return Some(
+            Diagnostic::error("E0019", context.span(start), "Stan has no `do ... while` loop")
+                .with_label("`do` is not a Stan keyword")
+                .with_hint(format!(
+                    "Stan only has `while {condition} {{ ... }}`, which tests the condition before each pass; to \
+                     run the body at least once, make the condition true on entry"
+                )),
+        );
+    }
+
+    // `T(0, )`
+    if *tok == Tok::LParen && previous == Some(&Tok::Truncate) && expects("\"[\"") {
+        let close = context.closing(at);
+        let whole = close.map_or(span, |close| context.span(at - 1).to(context.span(close)));
+        let hint = match close {
+            Some(close) if !context.text(whole).contains('\n') => {
+                let bounds = &context.source[span.end as usize..context.span(close).start as usize];
+                format!("write `T[{bounds}]`")
+            }
+            _ => "write `T[lower, upper]`; either bound may be left out, as in `T[0, ]`".to_string(),
+        };
+        return Some(
+            Diagnostic::error("E0002", whole, "truncation bounds are written in square brackets")
+                .with_label("truncation with parentheses")
+                .with_hint(hint),
+        );
+    }
+
+    // `print('mu = ', mu)`: `'` is the transposition operator.
+    if *tok == Tok::Quote && expects("IntLit") {
+        let line_end =
+            context.source[span.end as usize..].find('\n').map_or(context.source.len(), |n| n + span.end as usize);
+        let close = (at + 1..context.tokens.len())
+            .take_while(|&j| (context.tokens[j].0) < line_end)
+            .find(|&j| context.tokens[j].1 == Tok::Quote);
+        let (whole, hint) = match close {
+            Some(close) => {
+                let whole = span.to(context.span(close));
+                let inner = &context.source[span.end as usize..whole.end as usize - 1];
+                (whole, format!("write `\"{inner}\"`"))
+            }
+            None => (span, "write strings in double quotes, as in `\"text\"`".to_string()),
+        };
+        return Some(
+            Diagnostic::error("E0021", whole, "strings are written in double quotes")
+                .with_label("single-quoted string")
+                .with_hint(hint),
+        );
+    }
+
+    // `if (K = 1)`
+    if *tok == Tok::Assign
+        && expects("\")\"")
+        && let Some(open) = context.enclosing_paren(at)
+        && let Some(keyword @ (Tok::If | Tok::While)) = open.checked_sub(1).and_then(|k| context.tok(k))
+    {
+        let hint = match context.group_with(open, at, "==") {
+            Some(condition) => format!("to compare, write `==`: `{keyword} {condition}`"),
+            None => "to compare, write `==`".to_string(),
+        };
+        return Some(
+            Diagnostic::error("E0002", span, "a condition cannot contain an assignment")
+                .with_label("`=` assigns")
+                .with_hint(hint),
+        );
+    }
+
+    // `print(target)`
+    if previous == Some(&Tok::Target) && expects("\"(\"") && !expects("\"+=\"") {
+        return Some(
+            Diagnostic::error("E0002", context.span(at - 1), "`target` is not a variable")
+                .with_label("the log density so far is `target()`")
+                .with_hint("write `target()` to read the accumulated log density"),
+        );
+    }
+
+    // `vector[N]<lower=0> v;` and `real x<lower=0>;`
+    if *tok == Tok::Lt
+        && let Some(diagnostic) = misplaced_constraint(context, at, start)
+    {
+        return Some(diagnostic);
+    }
+
+    unknown_type(context, at, start, expects("\"real\""))
+}
+
+/// A constraint `<...>` after the size or after the name of a declaration, at token `at`.
+fn misplaced_constraint(context: &Context<'_, '_>, at: usize, start: usize) -> Option<Diagnostic> {
+    let starts_decl =
+        |tok: &Tok<'_>| matches!(tok, Tok::Array | Tok::Tuple) || TYPE_KEYWORDS.contains(&&*tok.to_string());
+    if !starts_decl(context.tok(start)?) {
+        return None;
+    }
+    let after_size = context.tok(at - 1) == Some(&Tok::RBracket);
+    let after_name = matches!(context.tok(at - 1), Some(Tok::Ident(_)))
+        && at >= 2
+        && (context.tok(at - 2) == Some(&Tok::RBracket)
+            || context.tok(at - 2).is_some_and(|t| TYPE_KEYWORDS.contains(&&*t.to_string())));
+    if !after_size && !after_name {
+        return None;
+    }
+    // The last type keyword before the `<`: the constraint belongs right after it.
+    let keyword =
+        (start..at).rev().find(|&j| context.tok(j).is_some_and(|t| TYPE_KEYWORDS.contains(&&*t.to_string())))?;
+    let mut depth = 0usize;
+    let mut close = None;
+    for j in at + 1..context.tokens.len() {
+        match context.tokens[j].1 {
+            Tok::LParen | Tok::LBracket => depth += 1,
+            Tok::RParen | Tok::RBracket => depth = depth.saturating_sub(1),
+            Tok::Gt if depth == 0 => {
+                close = Some(j);
+                break;
+            }
+            Tok::Semi | Tok::LBrace | Tok::RBrace => break,
+            _ => {}
+        }
+    }
+    let constraint = context.span(at).to(context.span(close?));
+    let semi = (close? + 1..context.tokens.len())
+        .find(|&j| matches!(context.tokens[j].1, Tok::Semi | Tok::LBrace | Tok::RBrace))?;
+    let source = context.source;
+    let keyword_end = context.span(keyword).end as usize;
+    let fixed = format!(
+        "{}{}{}{}",
+        &source[context.span(start).start as usize..keyword_end],
+        context.text(constraint),
+        &source[keyword_end..constraint.start as usize],
+        &source[constraint.end as usize..context.span(semi).end as usize],
+    );
+    let (message, label) = if after_size {
+        ("a constraint must come before the size", "constraint after the size")
+    } else {
+        ("a constraint must come right after the type, before the name", "constraint after the name")
+    };
+    let hint = if fixed.contains('\n') {
+        "write the constraint right after the type keyword, as in `vector<lower=0>[N] v;`".to_string()
+    } else {
+        format!("write the constraint right after the type keyword: `{fixed}`")
+    };
+    Some(Diagnostic::error("E0022", constraint, message).with_label(label).with_hint(hint))
+}
+
+/// A declaration that starts with a name that is not a type but looks like one: `float x;`,
+/// `simplx[K] theta;`. In `data` and `parameters` the parser fails at the name itself
+/// (`at == start`, where a type is expected); in the other blocks it reads `float` as an
+/// expression and fails at the declared name.
+fn unknown_type(context: &Context<'_, '_>, at: usize, start: usize, type_expected: bool) -> Option<Diagnostic> {
+    let Some(Tok::Ident(word)) = context.tok(start) else {
+        return None;
+    };
+    let declared_name = matches!(context.tok(at), Some(Tok::Ident(_)))
+        && (at == start + 1
+            || (at > start + 1
+                && context.tok(start + 1) == Some(&Tok::LBracket)
+                && context.closing(start + 1) == Some(at - 1)));
+    let type_at_error = at == start && type_expected;
+    if !type_at_error && !declared_name {
+        return None;
+    }
+    let span = context.span(start);
+    // The declaration with `word` replaced, when it is on one line.
+    let fixed = |replacement: &str| {
+        let semi = (start..context.tokens.len()).find(|&j| matches!(context.tokens[j].1, Tok::Semi | Tok::LBrace))?;
+        let rest = &context.source[span.end as usize..context.span(semi).end as usize];
+        (!rest.contains('\n') && context.tokens[semi].1 == Tok::Semi).then(|| format!(": `{replacement}{rest}`"))
+    };
+    let (message, hint) = match *word {
+        "float" | "double" => (
+            "is not a Stan type",
+            format!("Stan's type for real numbers is `real`{}", fixed("real").unwrap_or_default()),
+        ),
+        "bool" | "boolean" => (
+            "is not a Stan type",
+            format!("Stan has no boolean type; use `int`, with 0 for false{}", fixed("int").unwrap_or_default()),
+        ),
+        "integer" | "long" => {
+            ("is not a Stan type", format!("Stan's integer type is `int`{}", fixed("int").unwrap_or_default()))
+        }
+        _ => {
+            let candidates = TYPE_KEYWORDS.iter().chain(&["array", "tuple"]).copied();
+            ("is not a type", format!("did you mean `{}`?", closest(word, candidates)?))
+        }
+    };
+    Some(Diagnostic::error("E0023", span, format!("`{word}` {message}")).with_label("unknown type").with_hint(hint))
+}
+
+/// `real<lowr=0>`: the constraint key that the identifier at the error is a misspelling of.
+fn misspelled_constraint_key(tok: &Tok<'_>, expected: &[String]) -> Option<&'static str> {
+    let Tok::Ident(word) = tok else {
+        return None;
+    };
+    if !expected.iter().any(|e| e == "\"lower\"") || expected.iter().any(|e| e == "IntLit") {
+        return None;
+    }
+    closest(word, ["lower", "upper", "offset", "multiplier"].into_iter())
+}
+
+/// The candidate nearest to `word`, if it is near enough to be a typo of it: one edit for
+/// words of up to four letters, two for longer ones.
+fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = if word.chars().count() <= 4 { 1 } else { 2 };
+    candidates
+        .map(|c| (edit_distance(&word.to_lowercase(), c), c))
+        .filter(|&(d, _)| d <= limit)
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance, with swapping two neighbouring characters counted as one edit.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    rows[0] = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (rows[i - 1][j] + 1).min(rows[i][j - 1] + 1).min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = d;
+        }
+    }
+    rows[a.len()][b.len()]
+}
+
+/// `(N // 2);`: in Python `//` divides integers, in Stan it starts a comment, so the rest of
+/// the line is gone and the parser fails later, often on the next line. When a line comment
+/// inside the failed statement comes right after an operand and reads like the rest of the
+/// statement (it ends with `;`, `)` or `{`), the error is moved to the `//`.
+fn cut_by_comment(context: &Context<'_, '_>, diagnostic: Diagnostic) -> Diagnostic {
+    if diagnostic.code != "E0002" {
+        return diagnostic;
+    }
+    let error = diagnostic.span.start as usize;
+    let at = context.index_of(error);
+    let statement = context.tokens.get(context.statement_start(at)).map_or(0, |t| t.0);
+    let source = context.source;
+    let cut = context.comments.iter().find(|c| {
+        let body = c.text.strip_prefix("//").unwrap_or("").trim();
+        let start = c.span.start as usize;
+        c.trailing
+            && (statement..error).contains(&start)
+            && source[..start]
+                .trim_end()
+                .ends_with(|ch: char| ch.is_ascii_alphanumeric() || matches!(ch, '_' | ')' | ']'))
+            && body.starts_with(|ch: char| ch.is_ascii_alphanumeric() || ch == '(')
+            && body.ends_with([';', ')', '{'])
+    });
+    let Some(comment) = cut else {
+        return diagnostic;
+    };
+    let slashes = Span::new(comment.span.start as usize, comment.span.start as usize + 2);
+    let left = source[..slashes.start as usize].trim_end();
+    let left: &str = &left[left.rfind(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_')).map_or(0, |i| i + 1)..];
+    let body = comment.text[2..].trim_start();
+    let right: &str =
+        &body[..body.find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_' || ch == '.')).unwrap_or(body.len())];
+    let example =
+        if left.is_empty() || right.is_empty() { "`a %/% b`".to_string() } else { format!("`{left} %/% {right}`") };
+    Diagnostic::error("E0019", slashes, "`//` starts a comment in Stan; the rest of this line is ignored")
+        .with_label("comment starts here")
+        .with_secondary(diagnostic.span, diagnostic.message)
+        .with_hint(format!("integer division is written `%/%`: {example}"))
 }
