@@ -1,0 +1,14 @@
+// `elsif` is used for a chained condition; Stan writes `else if`.
+data {
+  real x;
+}
+parameters {
+  real mu;
+}
+model {
+  if (x > 1) {
+    mu ~ normal(1, 1);
+  } elsif (x > 0) {
+    mu ~ normal(0, 1);
+  }
+}
