@@ -68,6 +68,14 @@ impl Lowerer<'_> {
         let Some(def) = defs.iter().find(|d| {
             d.params.len() == vals.len() && d.params.iter().zip(&types).all(|(p, t)| assignable(*t, unsized_ty(&p.ty)))
         }) else {
+            if stdlib::catalog::is_builtin(&name.name) {
+                // The type checker decides whether the library's signatures take it.
+                self.error(errors::not_supported(
+                    span,
+                    "a built-in function called beside a user overload of its name",
+                ));
+                return Val::error();
+            }
             let expected: Vec<String> = defs
                 .iter()
                 .map(|d| d.params.iter().map(|p| unsized_ty(&p.ty).to_string()).collect::<Vec<_>>().join(", "))

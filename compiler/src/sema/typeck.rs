@@ -780,7 +780,10 @@ impl Checker {
             ExprKind::Str(_) => Val::unknown(),
             ExprKind::Var(id) => match self.lookup(&id.name) {
                 Some(v) => Val { ty: v.ty.clone(), data: v.data || self.all_data() },
-                None if self.functions.contains_key(&id.name) || catalog::is_builtin(&id.name) => {
+                None if self.functions.contains_key(&id.name)
+                    || catalog::is_builtin(&id.name)
+                    || super::builtins::user_normalised(&id.name).is_some_and(|n| self.functions.contains_key(&n)) =>
+                {
                     Val { ty: Type::Base(BaseType::Function, 0), data: true }
                 }
                 None => {
@@ -994,6 +997,15 @@ impl Checker {
                     (None, _) => {}
                 }
             }
+            // Stan resolves a user overload of a library name together with the library's
+            // signatures: a call that fits none of the user's goes to the library.
+            let library_fits = best.is_none()
+                && args.iter().map(|v| v.ty.arg_type(v.data)).collect::<Option<Vec<_>>>().is_some_and(|types| {
+                    matches!(catalog::resolve(name, &types), Resolution::Match { .. } | Resolution::NeedsData { .. })
+                });
+            if library_fits {
+                return self.library_call(name, args, spans, span, name_span);
+            }
             return match best {
                 Some((_, sig)) if !tie => {
                     for (i, (a, (_, data_only))) in args.iter().zip(&sig.params).enumerate() {
@@ -1021,6 +1033,12 @@ impl Checker {
                 }
             };
         }
+        self.library_call(name, args, spans, span, name_span)
+    }
+
+    /// A call resolved against the built-in signature table.
+    fn library_call(&mut self, name: &str, args: &[Val], spans: &[Span], span: Span, name_span: Span) -> Val {
+        let data = args.iter().all(|v| v.data);
         let Some(types) = args.iter().map(|v| v.ty.arg_type(v.data)).collect::<Option<Vec<_>>>() else {
             return Val::unknown();
         };
@@ -1109,7 +1127,9 @@ impl Checker {
         let ExprKind::Var(f) = &strip_parens(first).kind else { return };
         let Some(slot) = Functional::of(caller, vals.get(1).map(|v| &v.ty)) else { return };
         let shape = slot.shape();
-        let Some(overloads) = self.functions.get(&f.name).cloned() else {
+        // `foo_lupmf` names the user's `foo_lpmf`, without its constants.
+        let defined = super::builtins::user_normalised(&f.name).unwrap_or_else(|| f.name.clone());
+        let Some(overloads) = self.functions.get(&defined).cloned() else {
             self.error(errors::builtin_functional(f.span, &f.name, caller, slot.role, &shape));
             return;
         };
