@@ -220,6 +220,40 @@ pub struct Expr {
     pub span: Span,
 }
 
+impl Expr {
+    /// Calls `f` on this expression and every expression inside it, parents first.
+    pub fn walk(&self, f: &mut dyn FnMut(&Expr)) {
+        f(self);
+        match &self.kind {
+            ExprKind::Int(_) | ExprKind::Real(..) | ExprKind::Imag(..) | ExprKind::Str(_) | ExprKind::Var(_) => {}
+            ExprKind::Unary { operand: e, .. } | ExprKind::TupleGet { base: e, .. } | ExprKind::Paren(e) => e.walk(f),
+            ExprKind::Binary { lhs, rhs, .. } => {
+                lhs.walk(f);
+                rhs.walk(f);
+            }
+            ExprKind::Cond { cond, then, otherwise } => {
+                cond.walk(f);
+                then.walk(f);
+                otherwise.walk(f);
+            }
+            ExprKind::Call { args: items, .. }
+            | ExprKind::ArrayLit(items)
+            | ExprKind::RowVectorLit(items)
+            | ExprKind::TupleLit(items) => items.iter().for_each(|e| e.walk(f)),
+            ExprKind::Index { base, indices } => {
+                base.walk(f);
+                for i in indices {
+                    match i {
+                        Index::Single(e) => e.walk(f),
+                        Index::Range { lo, hi, .. } => lo.iter().chain(hi).for_each(|e| e.walk(f)),
+                        Index::All(_) => {}
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExprKind {
     /// An integer literal; the text is kept so the formatter prints it as written.

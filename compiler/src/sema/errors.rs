@@ -42,7 +42,7 @@
 //! | E1038 | a function declared but never defined (or declared differently) |
 //! | E1039 | `return` outside a function |
 //! | E1040 | `jacobian +=` outside transformed parameters and `_jacobian` functions |
-//! | E1041 | one variable assigned twice in a tuple unpacking |
+//! | E1041 | one variable assigned twice, or assigned and read, in a tuple unpacking |
 //! | E1042 | a tuple unpacking whose pattern does not fit the value |
 //! | E1043 | a reserved word or a `__` name declared |
 //! | E1044 | a bound, offset or multiplier of the wrong type |

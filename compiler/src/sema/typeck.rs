@@ -584,7 +584,9 @@ impl Checker {
         if let ExprKind::TupleLit(_) = &lhs.kind {
             // Unpacking `(a, b) = t;` (the parser admits it only with `=`).
             let value = self.expr(rhs);
-            self.unpack(lhs, &value.ty, rhs.span, &mut Vec::new());
+            let mut assigned = Vec::new();
+            self.unpack(lhs, &value.ty, rhs.span, &mut assigned);
+            self.unpack_reads(lhs, &assigned);
             return;
         }
         let target = self.expr(lhs);
@@ -615,8 +617,8 @@ impl Checker {
             }
         };
         if !target.ty.accepts(&result) {
-            let name = root_name(lhs).unwrap_or("the left-hand side");
-            self.error(errors::assign_type_mismatch(rhs.span, name, &target.ty, &result));
+            // The place as written (`t.1`, `x[i]`), which has the type the message names.
+            self.error(errors::assign_type_mismatch(rhs.span, &lhs.to_string(), &target.ty, &result));
         }
     }
 
@@ -654,8 +656,45 @@ impl Checker {
             seen.push((name.to_string(), pattern.span));
         }
         if self.assignable(pattern) && !target.ty.accepts(ty) {
-            let name = root_name(pattern).unwrap_or("the left-hand side");
-            self.error(errors::assign_type_mismatch(pattern.span, name, &target.ty, ty));
+            self.error(errors::assign_type_mismatch(pattern.span, &pattern.to_string(), &target.ty, ty));
+        }
+    }
+
+    /// A variable an unpacking assigns may not also be read on its left side (`(x[i], i) = …`):
+    /// the order of the assignments would decide which `i` indexes `x`.
+    fn unpack_reads(&mut self, pattern: &ast::Expr, assigned: &[(String, Span)]) {
+        let mut reads = Vec::new();
+        pattern.walk(&mut |e| {
+            if let ExprKind::Index { indices, .. } = &e.kind {
+                for i in indices {
+                    let parts: Vec<&ast::Expr> = match i {
+                        Index::Single(e) => vec![e],
+                        Index::Range { lo, hi, .. } => lo.iter().chain(hi).collect(),
+                        Index::All(_) => vec![],
+                    };
+                    for part in parts {
+                        part.walk(&mut |v| {
+                            if let ExprKind::Var(id) = &v.kind {
+                                reads.push(id.clone());
+                            }
+                        });
+                    }
+                }
+            }
+        });
+        for id in reads {
+            if let Some((_, at)) = assigned.iter().find(|(n, _)| *n == id.name) {
+                let d = Diagnostic::error(
+                    "E1041",
+                    id.span,
+                    format!("`{}` is both assigned and read on the left of this unpacking", id.name),
+                )
+                .with_label("read here, as an index")
+                .with_secondary(*at, "assigned here")
+                .with_hint("unpack into a fresh variable first, then index with it in a separate statement");
+                self.error(d);
+                return;
+            }
         }
     }
 
