@@ -643,12 +643,20 @@ impl Lowerer<'_> {
         }
         let ok_shape = |t: &Ty| t.is_scalar() || (t.rank() == 1 && (t.array_rank == 1 || t.core != Core::Scalar));
         if vals.len() != arity || !types.iter().all(ok_shape) {
-            self.error(errors::wrong_arguments(
-                span,
-                name,
-                &types,
-                &format!("{arity} arguments, each a scalar or a one-dimensional container"),
-            ));
+            let density = format!("{name}{}", if int_variate { "_lpmf" } else { "_lpdf" });
+            let family = stdlib::catalog::lookup_families(&density).next().map(|f| f.to_string());
+            let d = if suffix.is_empty() {
+                errors::tilde_arguments(span, name, &types, arity - 1, family.as_deref())
+            } else {
+                errors::wrong_arguments(
+                    span,
+                    written,
+                    &types,
+                    &family
+                        .unwrap_or_else(|| format!("{arity} arguments, each a scalar or a one-dimensional container")),
+                )
+            };
+            self.error(d);
             return None;
         }
         // Which arguments depend on parameters decides which terms `~` may drop.

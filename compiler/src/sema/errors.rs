@@ -120,6 +120,37 @@ pub fn wrong_arguments(span: Span, name: &str, found: &[impl Display], expected:
         .with_hint(format!("`{name}` takes {expected}"))
 }
 
+/// `y ~ dist(args)` whose types or count fit no signature. The variate is not an argument of
+/// the distribution as written, so it is named apart (counting it would mislead).
+pub fn tilde_arguments(
+    span: Span,
+    dist: &str,
+    types: &[impl Display],
+    arity: usize,
+    density: Option<&str>,
+) -> Diagnostic {
+    let (variate, args) = match types.split_first() {
+        Some((v, rest)) => (v.to_string(), rest.iter().map(|t| t.to_string()).collect::<Vec<_>>()),
+        None => (String::from("?"), Vec::new()),
+    };
+    let given = args.len();
+    let d = Diagnostic::error(
+        "E1005",
+        span,
+        format!("`~ {dist}` cannot take a `{variate}` variate with arguments ({})", args.join(", ")),
+    );
+    let d = if given == arity {
+        d.with_label("no signature matches these types")
+    } else {
+        let s = if arity == 1 { "" } else { "s" };
+        d.with_label(format!("{given} given, `{dist}` takes {arity} argument{s} after `~`"))
+    };
+    match density {
+        Some(f) => d.with_hint(format!("the density is `{f}`; `~` supplies the variate (the part before `|`)")),
+        None => d.with_hint("the variate and each argument are a scalar or a one-dimensional container"),
+    }
+}
+
 pub fn assign_type_mismatch(span: Span, name: &str, target: impl Display, value: impl Display) -> Diagnostic {
     Diagnostic::error("E1006", span, format!("cannot assign a value of type `{value}` to `{name}` of type `{target}`"))
         .with_label(format!("this is `{value}`"))
