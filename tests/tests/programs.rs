@@ -138,3 +138,31 @@ fn every_example_type_checks() {
     }
     assert!(n >= 26, "found only {n} example models");
 }
+
+/// The code tables (`grammar::CODES`, `sema::errors::CODES`, printed by `vppl explain`) and the
+/// corpus agree: every code a snapshot shows is documented, and every documented code has a
+/// program in the corpus that shows it.
+#[test]
+fn every_code_is_documented_and_exercised() {
+    let documented: std::collections::BTreeSet<&str> =
+        grammar::CODES.iter().chain(compiler::sema::errors::CODES).map(|(c, _)| *c).collect();
+    let mut shown = std::collections::BTreeSet::new();
+    for snap in files(&root().join("tests/snapshots"), &["snap"]) {
+        let text = std::fs::read_to_string(&snap).expect("snapshot readable");
+        // Rendered diagnostics start with `[E1234]` or `[W1234]`.
+        for (i, _) in text.match_indices('[') {
+            let code = text.get(i + 1..i + 6).unwrap_or("");
+            let well_formed = code.len() == 5
+                && (code.starts_with('E') || code.starts_with('W'))
+                && code[1..].bytes().all(|b| b.is_ascii_digit())
+                && text[i + 6..].starts_with(']');
+            if well_formed {
+                shown.insert(code.to_string());
+            }
+        }
+    }
+    let undocumented: Vec<&String> = shown.iter().filter(|c| !documented.contains(c.as_str())).collect();
+    assert!(undocumented.is_empty(), "codes shown in snapshots but missing from the code tables: {undocumented:?}");
+    let unexercised: Vec<&&str> = documented.iter().filter(|c| !shown.contains(**c)).collect();
+    assert!(unexercised.is_empty(), "documented codes that no corpus program shows: {unexercised:?}");
+}

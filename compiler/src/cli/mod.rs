@@ -53,6 +53,14 @@ enum Command {
     Check(CheckArgs),
     /// Print the program in canonical style (comments kept).
     Format(FormatArgs),
+    /// Explain a diagnostic code (`vppl explain E1043`), or list them all.
+    Explain(ExplainArgs),
+}
+
+#[derive(clap::Args)]
+struct ExplainArgs {
+    /// A code such as `E1043` (case and the leading `E` optional); none lists every code.
+    code: Option<String>,
 }
 
 #[derive(clap::Args)]
@@ -212,6 +220,7 @@ pub fn main() -> i32 {
         Command::Ir(a) => ir(a),
         Command::Check(a) => check(a),
         Command::Format(a) => format(a),
+        Command::Explain(a) => explain(a),
     };
     match result {
         Ok(()) => 0,
@@ -689,6 +698,34 @@ fn format(a: FormatArgs) -> Result<(), Failure> {
     }
     out!("{formatted}");
     Ok(())
+}
+
+/// Every diagnostic code with its meaning: the syntax phase's, then sema's.
+fn all_codes() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+    grammar::CODES.iter().chain(crate::sema::errors::CODES)
+}
+
+fn explain(a: ExplainArgs) -> Result<(), Failure> {
+    let Some(code) = a.code else {
+        for (code, meaning) in all_codes() {
+            outln!("{code}  {meaning}");
+        }
+        return Ok(());
+    };
+    // `e1043`, `1043` and `E1043` all name the same code, as do `19` and `E0019`.
+    let wanted = code.trim().to_ascii_uppercase();
+    let wanted = if wanted.starts_with(|c: char| c.is_ascii_digit()) { format!("E{wanted:0>4}") } else { wanted };
+    match all_codes().find(|(c, _)| *c == wanted) {
+        Some((c, meaning)) => {
+            let phase = if c.starts_with("E0") { "syntax" } else { "type checking and lowering" };
+            let kind = if c.starts_with('W') { "warning" } else { "error" };
+            outln!("{c} ({kind}, {phase}): {meaning}");
+            Ok(())
+        }
+        None => Err(Failure::Message(format!(
+            "no diagnostic code `{code}`; codes look like `E1043` (run `vppl explain` for the list)"
+        ))),
+    }
 }
 
 fn check(a: CheckArgs) -> Result<(), Failure> {

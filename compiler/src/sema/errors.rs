@@ -1,61 +1,63 @@
 //! Diagnostic constructors for name resolution, type checking and lowering, named after the
-//! mistake. Codes E1xxx belong to this phase (E0xxx, syntax, are listed in `grammar/src/lib.rs`):
-//!
-//! | code  | mistake |
-//! |-------|---------|
-//! | E1001 | a variable used but not declared |
-//! | E1002 | an unknown function, or a variable called as one |
-//! | E1003 | a name declared twice (Stan has no shadowing) |
-//! | E1004 | an operator applied to types it does not take |
-//! | E1005 | a call whose arguments fit no signature |
-//! | E1006 | an assignment or initial value of the wrong type |
-//! | E1007 | an assignment to a read-only variable (argument, loop variable, other block) |
-//! | E1008 | too many indices |
-//! | E1009 | an index that is not an int or int array |
-//! | E1010 | a condition that is not an int |
-//! | E1011 | a size that is not an int |
-//! | E1012 | `target +=` or `~` where there is no `target` |
-//! | E1013 | a density or CDF called with `,` where Stan wants `|` |
-//! | E1014 | a random number generator outside transformed data and generated quantities |
-//! | E1015 | `~` with an unknown or suffixed distribution name |
-//! | E1017 | an int parameter |
-//! | E1018 | `~` outside the model block |
-//! | E1019 | a function that can end without returning its value |
-//! | E1020 | `break` or `continue` outside a loop |
-//! | E1021 | a function removed from Stan (with its replacement) |
-//! | E1022 | an `_lp` function called where `target` does not exist |
-//! | E1023 | a function defined twice with the same argument types |
-//! | E1024 | the value of a `void` function used |
-//! | E1025 | a returning function called as a statement |
-//! | E1026 | a loop bound that is not an int, or a loop over a scalar |
-//! | E1027 | a higher-order call given a function of the wrong shape |
-//! | E1028 | a constrained type on a local variable |
-//! | E1029 | a `return` that does not fit the function's return type |
-//! | E1030 | a parameter passed where an argument must be data only |
-//! | E1031 | `_lupdf`/`_lupmf` outside the model block and density functions |
-//! | E1032 | a higher-order call whose extra arguments the function does not take |
-//! | E1033 | a density's variate of the wrong kind (`_lpdf` int, `_lpmf` real) |
-//! | E1034 | a user function defined with a `_lupdf`/`_lupmf` name |
-//! | E1035 | a truncation bound that is not a scalar |
-//! | E1036 | truncation of a distribution without both CDFs |
-//! | E1037 | `|` in a call that is not a density or CDF |
-//! | E1038 | a function declared but never defined (or declared differently) |
-//! | E1039 | `return` outside a function |
-//! | E1040 | `jacobian +=` outside transformed parameters and `_jacobian` functions |
-//! | E1041 | one variable assigned twice, or assigned and read, in a tuple unpacking |
-//! | E1042 | a tuple unpacking whose pattern does not fit the value |
-//! | E1043 | a reserved word or a `__` name declared |
-//! | E1044 | a bound, offset or multiplier of the wrong type |
-//! | E1045 | an array literal whose elements have different types |
-//! | E1046 | an assignment into an indexed multi-index (`m[:][1] = …`) |
-//! | E1099 | valid Stan that vppl cannot compile yet (a warning in `vppl check`) |
-//! | W1001 | integer division |
-//! | W1002 | `jacobian` as a name (a keyword from Stan 2.36) |
-//! | W1003 | the deprecated `integrate_ode*` solvers |
+//! mistake. Codes E1xxx and W1xxx belong to this phase; [`CODES`] lists each with its meaning
+//! (E0xxx, syntax, are in `grammar::CODES`; `vppl explain` prints both).
 
 use grammar::{Diagnostic, Span};
 
 use std::fmt::Display;
+
+/// This phase's diagnostic codes and what each means.
+pub const CODES: &[(&str, &str)] = &[
+    ("E1001", "A variable used but not declared."),
+    ("E1002", "An unknown function, or a variable called as one."),
+    ("E1003", "A name declared twice (Stan has no shadowing)."),
+    ("E1004", "An operator applied to types it does not take."),
+    ("E1005", "A call whose arguments fit no signature."),
+    ("E1006", "An assignment or initial value of the wrong type."),
+    ("E1007", "An assignment to a read-only variable (argument, loop variable, other block)."),
+    ("E1008", "Too many indices."),
+    ("E1009", "An index that is not an int or int array."),
+    ("E1010", "A condition that is not an int."),
+    ("E1011", "A size that is not an int."),
+    ("E1012", "`target +=` or `~` where there is no `target`."),
+    ("E1013", "A density or CDF called with `,` where Stan wants `|`."),
+    ("E1014", "A random number generator outside transformed data and generated quantities."),
+    ("E1015", "`~` with an unknown or suffixed distribution name."),
+    ("E1017", "An int parameter."),
+    ("E1018", "`~` outside the model block."),
+    ("E1019", "A function that can end without returning its value."),
+    ("E1020", "`break` or `continue` outside a loop."),
+    ("E1021", "A function removed from Stan (with its replacement)."),
+    ("E1022", "An `_lp` function called where `target` does not exist."),
+    ("E1023", "A function defined twice with the same argument types."),
+    ("E1024", "The value of a `void` function used."),
+    ("E1025", "A returning function called as a statement."),
+    ("E1026", "A loop bound that is not an int, or a loop over a scalar."),
+    ("E1027", "A higher-order call given a function of the wrong shape."),
+    ("E1028", "A constrained type on a local variable."),
+    ("E1029", "A `return` that does not fit the function's return type."),
+    ("E1030", "A parameter passed where an argument must be data only."),
+    ("E1031", "`_lupdf`/`_lupmf` outside the model block and density functions."),
+    ("E1032", "A higher-order call whose extra arguments the function does not take."),
+    ("E1033", "A density's variate of the wrong kind (`_lpdf` int, `_lpmf` real)."),
+    ("E1034", "A user function defined with a `_lupdf`/`_lupmf` name."),
+    ("E1035", "A truncation bound that is not a scalar."),
+    ("E1036", "Truncation of a distribution without both CDFs."),
+    ("E1037", "`|` in a call that is not a density or CDF."),
+    ("E1038", "A function declared but never defined (or declared differently)."),
+    ("E1039", "`return` outside a function."),
+    ("E1040", "`jacobian +=` outside transformed parameters and `_jacobian` functions."),
+    ("E1041", "One variable assigned twice, or assigned and read, in a tuple unpacking."),
+    ("E1042", "A tuple unpacking whose pattern does not fit the value."),
+    ("E1043", "A reserved word or a `__` name declared."),
+    ("E1044", "A bound, offset or multiplier of the wrong type."),
+    ("E1045", "An array literal whose elements have different types."),
+    ("E1046", "An assignment into an indexed multi-index (`m[:][1] = …`)."),
+    ("E1099", "Valid Stan that vppl cannot compile yet (a warning in `vppl check`)."),
+    ("W1001", "Integer division."),
+    ("W1002", "`jacobian` as a name (a keyword from Stan 2.36)."),
+    ("W1003", "The deprecated `integrate_ode*` solvers."),
+];
 
 pub fn undefined_variable(span: Span, name: &str, candidates: &[String]) -> Diagnostic {
     let mut d = Diagnostic::error("E1001", span, format!("cannot find variable `{name}` in this scope"))
