@@ -423,9 +423,25 @@ impl Checker {
                 let mut spans = vec![lhs.span];
                 spans.extend(args.iter().map(|a| a.span));
                 self.tilde(dist, &vals, &spans, s.span);
+                if let Some(d) = self.target_refusal(s.span, true) {
+                    self.error(d);
+                }
             }
-            StmtKind::TargetPlus(e) | StmtKind::JacobianPlus(e) => {
+            StmtKind::TargetPlus(e) => {
                 self.expr(e);
+                if let Some(d) = self.target_refusal(s.span, false) {
+                    self.error(d);
+                }
+            }
+            StmtKind::JacobianPlus(e) => {
+                self.expr(e);
+                let allowed = match self.place {
+                    Place::Block(k) => k == BlockKind::TransformedParameters,
+                    Place::Function => self.function.as_ref().is_some_and(|(f, _)| f.ends_with("_jacobian")),
+                };
+                if !allowed {
+                    self.error(errors::jacobian_outside_transformed_parameters(s.span));
+                }
             }
             StmtKind::For { var, lo, hi, body } => {
                 for e in [lo, hi] {
@@ -698,6 +714,45 @@ impl Checker {
         }
     }
 
+    /// Why `target +=` (or `~`, with `tilde`) cannot stand here, if it cannot: only the model
+    /// block and `_lp` functions have a `target` (an `_lp` function's callers are checked at
+    /// each call).
+    fn target_refusal(&self, span: Span, tilde: bool) -> Option<Diagnostic> {
+        match (self.place, &self.function) {
+            (Place::Function, Some((f, _))) if !f.ends_with("_lp") => Some(errors::target_in_plain_function(span, f)),
+            (Place::Function, _) | (Place::Block(BlockKind::Model), _) => None,
+            (Place::Block(block), _) if tilde => {
+                Some(errors::sampling_outside_model(span, super::stmt::block_name(block)))
+            }
+            (Place::Block(_), _) => Some(errors::target_outside_model(span)),
+        }
+    }
+
+    /// The suffix rules of a call: `_rng` functions draw random numbers, so they stand only
+    /// where no derivative is taken (transformed data, generated quantities, other `_rng`
+    /// functions); `_lp` functions change `target`, so they stand only where it exists.
+    fn suffix_refusal(&self, name: &str, name_span: Span) -> Option<Diagnostic> {
+        let caller = self.function.as_ref().map(|(f, _)| f.as_str());
+        if name.ends_with("_rng") {
+            return match (self.place, caller) {
+                (Place::Function, Some(f)) if !f.ends_with("_rng") => {
+                    Some(errors::rng_in_plain_function(name_span, name, f))
+                }
+                (Place::Function, _)
+                | (Place::Block(BlockKind::TransformedData | BlockKind::GeneratedQuantities), _) => None,
+                (Place::Block(_), _) => Some(errors::rng_outside_gq(name_span, name)),
+            };
+        }
+        if name.ends_with("_lp") {
+            return match (self.place, caller) {
+                (Place::Function, Some(f)) if f.ends_with("_lp") => None,
+                (Place::Block(BlockKind::Model | BlockKind::TransformedParameters), _) => None,
+                _ => Some(errors::lp_function_outside_model(name_span, name)),
+            };
+        }
+        None
+    }
+
     /// Whether the variable under `lhs` may be assigned here; reports why not.
     fn assignable(&mut self, lhs: &ast::Expr) -> bool {
         let Some(name) = root_name(lhs) else { return true };
@@ -853,6 +908,9 @@ impl Checker {
             ExprKind::Binary { op, lhs, rhs } => {
                 let l = self.expr(lhs);
                 let r = self.expr(rhs);
+                if *op == BinOp::Div && l.ty.is_int() && r.ty.is_int() {
+                    self.diags.push(errors::int_division(e.span));
+                }
                 self.binary(*op, &l, &r, e.span)
             }
             ExprKind::Cond { cond, then, otherwise } => {
@@ -1017,6 +1075,10 @@ impl Checker {
 
     fn call(&mut self, name: &str, args: &[Val], spans: &[Span], span: Span, name_span: Span) -> Val {
         let data = args.iter().all(|v| v.data);
+        if let Some(d) = self.suffix_refusal(name, name_span) {
+            self.error(d);
+            return Val::unknown();
+        }
         let name = &self.unnormalised(name, name_span);
         if let Some(overloads) = self.functions.get(name).cloned() {
             let mut best: Option<(u32, &UserFn)> = None;
