@@ -32,9 +32,14 @@ impl Span {
 /// Line and column (both 1-based) of a byte offset, for messages printed outside ariadne
 /// (runtime errors from compiled code, JSON diagnostics).
 pub fn line_col(source: &str, offset: u32) -> (usize, usize) {
-    let offset = (offset as usize).min(source.len());
+    let mut offset = (offset as usize).min(source.len());
+    while !source.is_char_boundary(offset) {
+        offset -= 1;
+    }
     let before = &source[..offset];
     let line = before.matches('\n').count() + 1;
-    let col = before.rfind('\n').map_or(offset, |nl| offset - nl - 1) + 1;
+    // Columns count characters, as the rendered report does, not bytes.
+    let line_start = before.rfind('\n').map_or(0, |nl| nl + 1);
+    let col = before[line_start..].chars().count() + 1;
     (line, col)
 }

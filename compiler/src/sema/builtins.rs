@@ -599,7 +599,10 @@ impl Lowerer<'_> {
             return self.lkj_corr_cholesky(vals, span, propto);
         }
         // A user-defined density: `y ~ foo(...)` calls `foo_lpdf` (or `foo_lpmf`).
-        for user_suffix in ["_lpdf", "_lpmf"] {
+        // An int variate looks for the mass function first (a user may define both).
+        let int_variate = vals.first().is_some_and(|v| v.ty.elem == Elem::Int);
+        let suffixes = if int_variate { ["_lpmf", "_lpdf"] } else { ["_lpdf", "_lpmf"] };
+        for user_suffix in suffixes {
             let full = format!("{name}{user_suffix}");
             if self.functions.contains_key(&full) {
                 let ident = Ident { name: full, span: name_span };

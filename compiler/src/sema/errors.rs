@@ -29,7 +29,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("E1020", "`break` or `continue` outside a loop."),
     ("E1021", "A function removed from Stan (with its replacement)."),
     ("E1022", "An `_lp` function called where `target` does not exist."),
-    ("E1023", "A function defined twice with the same argument types."),
+    ("E1023", "A function defined twice with the same argument types, or with a built-in's."),
     ("E1024", "The value of a `void` function used."),
     ("E1025", "A returning function called as a statement."),
     ("E1026", "A loop bound that is not an int, or a loop over a scalar."),
@@ -46,13 +46,14 @@ pub const CODES: &[(&str, &str)] = &[
     ("E1037", "`|` in a call that is not a density or CDF."),
     ("E1038", "A function declared but never defined (or declared differently)."),
     ("E1039", "`return` outside a function."),
-    ("E1040", "`jacobian +=` outside transformed parameters and `_jacobian` functions."),
+    ("E1040", "`jacobian +=`, or a `_jacobian` function's call, outside transformed parameters."),
     ("E1041", "One variable assigned twice, or assigned and read, in a tuple unpacking."),
     ("E1042", "A tuple unpacking whose pattern does not fit the value."),
     ("E1043", "A reserved word or a `__` name declared."),
     ("E1044", "A bound, offset or multiplier of the wrong type."),
     ("E1045", "An array literal whose elements have different types."),
     ("E1046", "An assignment into an indexed multi-index (`m[:][1] = …`)."),
+    ("E1047", "A block-level size that depends on something other than data."),
     ("E1099", "Valid Stan that vppl cannot compile yet (a warning in `vppl check`)."),
     ("W1001", "Integer division."),
     ("W1002", "`jacobian` as a name (a keyword from Stan 2.36)."),
@@ -107,7 +108,9 @@ pub fn mismatched_operands(span: Span, op: &str, lhs: impl Display, rhs: impl Di
         ("*", "vector", "vector") => "for the elementwise product write `a .* b`; for the dot product `a' * b`",
         ("*", "row_vector", "row_vector") => "for the elementwise product write `a .* b`; for the dot product `a * b'`",
         ("*", "vector", "matrix") => "a vector is a column; to multiply a row by the matrix write `v' * A`",
-        ("*", "matrix", "row_vector") => "a row_vector is a row; to multiply the matrix by a column write `A * r'`",
+        ("*", "matrix", "row_vector") => {
+            "a matrix multiplies a column on its right: a vector `v`, or `r'` for a row_vector `r` (drop a `'` that made the row)"
+        }
         ("/", "vector", "vector") | ("/", "row_vector", "row_vector") => "for elementwise division write `a ./ b`",
         ("^", "vector" | "row_vector" | "matrix", _) => "for elementwise powers write `a .^ b`",
         _ => return d,
@@ -341,6 +344,16 @@ pub fn jacobian_outside_transformed_parameters(span: Span) -> Diagnostic {
     .with_hint("a change of variables belongs where the transformed parameter is defined; elsewhere use `target +=`")
 }
 
+pub fn jacobian_function_outside(span: Span, name: &str) -> Diagnostic {
+    Diagnostic::error(
+        "E1040",
+        span,
+        format!("`{name}` adds to the Jacobian and can only be called in transformed parameters"),
+    )
+    .with_label("a `_jacobian` function called here")
+    .with_hint("call it where the transformed parameter it changes is defined, or from another `_jacobian` function")
+}
+
 pub fn return_outside_function(span: Span) -> Diagnostic {
     Diagnostic::error("E1039", span, "`return` outside a function")
         .with_label("`return` can only appear in the body of a function")
@@ -518,6 +531,15 @@ pub fn future_keyword(span: Span, name: &str, version: &str) -> Diagnostic {
         .with_hint(format!("rename `{name}`: later versions of Stan will refuse this program"))
 }
 
+pub fn redefines_builtin(span: Span, name: &str) -> Diagnostic {
+    Diagnostic::error("E1023", span, format!("`{name}` with these argument types is a built-in function"))
+        .with_label("redefines the library's signature")
+        .with_hint(
+            "rename the function, or give it argument types the library's `{name}` does not take"
+                .replace("{name}", name),
+        )
+}
+
 pub fn function_defined_twice(span: Span, name: &str, previous: Span) -> Diagnostic {
     Diagnostic::error("E1023", span, format!("`{name}` is defined twice with the same argument types"))
         .with_label("second definition here")
@@ -535,6 +557,21 @@ pub fn value_as_statement(span: Span, name: &str) -> Diagnostic {
     Diagnostic::error("E1025", span, format!("the value of `{name}` is thrown away"))
         .with_label("a function that returns a value, called as a statement")
         .with_hint("assign the result to a variable, or make the function `void`")
+}
+
+/// A built-in function called for nothing: every built-in returns a value. A density called
+/// this way is most likely a forgotten `target +=`, which would drop it from the model.
+pub fn builtin_as_statement(span: Span, name: &str) -> Diagnostic {
+    let d = Diagnostic::error("E1025", span, format!("the value of `{name}` is thrown away"))
+        .with_label("a built-in function called as a statement");
+    let density = ["_lpdf", "_lupdf", "_lpmf", "_lupmf", "_lcdf", "_lccdf"].iter().any(|s| name.ends_with(s));
+    if density {
+        d.with_hint(format!("to add it to the log density, write `target += {name}(...);`"))
+    } else if name.ends_with("_rng") {
+        d.with_hint("keep the draw: assign it to a variable")
+    } else {
+        d.with_hint("built-in functions change nothing; assign the result to a variable")
+    }
 }
 
 pub fn target_in_plain_function(span: Span, function: &str) -> Diagnostic {

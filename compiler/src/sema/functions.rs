@@ -103,6 +103,14 @@ impl Lowerer<'_> {
             self.error(errors::rng_outside_gq(name.span, &name.name));
             return Val::error();
         }
+        let in_jacobian_function = self.inline_stack.last().is_some_and(|f| f.ends_with("_jacobian"));
+        if name.name.ends_with("_jacobian")
+            && !in_jacobian_function
+            && self.block != ast::BlockKind::TransformedParameters
+        {
+            self.error(errors::jacobian_function_outside(name.span, &name.name));
+            return Val::error();
+        }
         if self.inline_stack.contains(&name.name) {
             self.error(errors::not_supported(span, "recursive functions"));
             return Val::error();

@@ -59,9 +59,11 @@ impl ModelInfo {
     }
 }
 
-/// Mistakes both lowering and typeck find, where typeck's report is the better one: a declared
-/// twice (E1003) and assignment to a read-only variable (E1007).
-const TYPECK_REPORTS: [&str; 2] = ["E1003", "E1007"];
+/// Typeck's reports that replace any lowering error at an overlapping place, because typeck
+/// knows the cause: a name declared twice (E1003), assignment to a read-only variable (E1007),
+/// a loop bound that is not an int (E1026; lowering calls it a size), and a block-level size
+/// that is not data (E1047; lowering's walks cannot see the variable at all).
+const TYPECK_REPORTS: [&str; 4] = ["E1003", "E1007", "E1026", "E1047"];
 
 /// Checks the program and lowers it to the IR. Warnings come back in both cases.
 pub fn check(program: &ast::Program) -> (Option<(ir::Module, ModelInfo)>, Vec<Diagnostic>) {
@@ -92,17 +94,16 @@ pub fn check(program: &ast::Program) -> (Option<(ir::Module, ModelInfo)>, Vec<Di
     // knows Stan: a type error of lowering where typeck finds the program valid is a construct
     // vppl cannot compile yet. Typeck's own findings are added when lowering found nothing
     // else wrong (otherwise the two would report one mistake twice).
-    // Where both found the same mistake of naming or assignment (same code, overlapping spans),
-    // typeck's report is kept: it knows what declared the name and points there. (Lowering's
-    // type errors carry hand-written hints for the functions vppl compiles, so they stay.)
+    // Where typeck reports one of TYPECK_REPORTS at a place lowering also found wrong, typeck's
+    // report is kept: it knows the cause. (Lowering's type errors carry hand-written hints for
+    // the functions vppl compiles, so they stay.)
     let typed = typeck::check(program);
     for d in diags.iter_mut() {
         if !d.is_error() {
             continue;
         }
-        if let Some(t) = typed
-            .iter()
-            .find(|t| t.is_error() && t.code == d.code && TYPECK_REPORTS.contains(&d.code) && t.span.overlaps(d.span))
+        if let Some(t) =
+            typed.iter().find(|t| t.is_error() && TYPECK_REPORTS.contains(&t.code) && t.span.overlaps(d.span))
         {
             *d = t.clone();
         } else if errors::is_type_error(d.code) && !typed.iter().any(|t| t.is_error() && t.span.overlaps(d.span)) {
@@ -164,13 +165,22 @@ fn model_info(program: &ast::Program, diags: &mut Vec<Diagnostic>) -> ModelInfo 
     ] {
         for s in block.iter().flat_map(|b| &b.stmts) {
             if let ast::StmtKind::Decl(d) = &s.kind
-                && decl_ty(&d.ty).elem == Elem::Int
+                && holds_int(&d.ty)
             {
                 diags.push(error(d.ty.span));
             }
         }
     }
     ModelInfo { data, transformed_data, outputs }
+}
+
+/// Whether a declared type has an int anywhere (also inside a tuple): parameters cannot.
+fn holds_int(t: &ast::DeclType) -> bool {
+    match &t.kind {
+        ast::TypeKind::Int => true,
+        ast::TypeKind::Tuple(elems) => elems.iter().any(holds_int),
+        _ => false,
+    }
 }
 
 /// The IR type of a declared type (constraints and sizes dropped).

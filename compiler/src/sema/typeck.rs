@@ -174,6 +174,19 @@ pub fn check_signatures(program: &ast::Program) -> Vec<Diagnostic> {
             diags.push(d);
             continue;
         }
+        // A new overload of a library name is fine; the library's own signature is not.
+        let types: Option<Vec<(BaseType, u8)>> =
+            f.params.iter().map(|p| unsized_type(&p.ty).arg_type(false).map(|a| (a.base, a.array_dims))).collect();
+        if let Some(types) = types
+            && catalog::lookup(name).any(|s| {
+                !s.variadic
+                    && s.args.len() == types.len()
+                    && s.args.iter().zip(&types).all(|(a, t)| (a.base, a.array_dims) == *t)
+            })
+        {
+            diags.push(errors::redefines_builtin(signature_span(f), name));
+            continue;
+        }
         if let Some(normalised) = super::builtins::user_normalised(name) {
             diags.push(errors::unnormalised_definition(f.name.span, name, &normalised));
             continue;
@@ -505,6 +518,19 @@ impl Checker {
             }
             StmtKind::Call(e) => {
                 self.expr(e);
+                // Only a `void` function may be called for its effect alone.
+                if let ExprKind::Call { name, .. } = &e.kind {
+                    match self.functions.get(&name.name) {
+                        Some(overloads) if overloads.iter().all(|o| o.ret.is_some()) => {
+                            self.error(errors::value_as_statement(e.span, &name.name));
+                        }
+                        Some(_) => {}
+                        None if catalog::is_builtin(&name.name) => {
+                            self.error(errors::builtin_as_statement(e.span, &name.name));
+                        }
+                        None => {}
+                    }
+                }
             }
         }
     }
@@ -537,6 +563,8 @@ impl Checker {
             let v = self.expr(size);
             if !v.ty.is_int() && v.ty != Type::Unknown {
                 self.error(errors::size_not_int(size.span, &v.ty));
+            } else if top {
+                self.size_is_data(size);
             }
         }
         let c = &d.ty.constraint;
@@ -714,6 +742,32 @@ impl Checker {
         }
     }
 
+    /// A block-level variable's size is fixed before sampling starts: it may read only data and
+    /// transformed data (a value computed in the block itself could differ between draws).
+    fn size_is_data(&mut self, size: &ast::Expr) {
+        let mut offending = None;
+        size.walk(&mut |e| {
+            if let ExprKind::Var(id) = &e.kind
+                && offending.is_none()
+                && let Some(var) = self.lookup(&id.name)
+                && !matches!(var.kind, VarKind::Block(BlockKind::Data | BlockKind::TransformedData))
+            {
+                offending = Some((id.clone(), var.span));
+            }
+        });
+        if let Some((id, declared)) = offending {
+            let d = Diagnostic::error(
+                "E1047",
+                id.span,
+                format!("the size of a block-level variable must be data, and `{}` is not", id.name),
+            )
+            .with_label("not data or transformed data")
+            .with_secondary(declared, "declared here")
+            .with_hint("compute the size in transformed data, or make this variable a local one inside `{ ... }`");
+            self.error(d);
+        }
+    }
+
     /// Why `target +=` (or `~`, with `tilde`) cannot stand here, if it cannot: only the model
     /// block and `_lp` functions have a `target` (an `_lp` function's callers are checked at
     /// each call).
@@ -741,6 +795,13 @@ impl Checker {
                 (Place::Function, _)
                 | (Place::Block(BlockKind::TransformedData | BlockKind::GeneratedQuantities), _) => None,
                 (Place::Block(_), _) => Some(errors::rng_outside_gq(name_span, name)),
+            };
+        }
+        if name.ends_with("_jacobian") {
+            return match (self.place, caller) {
+                (Place::Function, Some(f)) if f.ends_with("_jacobian") => None,
+                (Place::Block(BlockKind::TransformedParameters), _) => None,
+                _ => Some(errors::jacobian_function_outside(name_span, name)),
             };
         }
         if name.ends_with("_lp") {
@@ -854,7 +915,11 @@ impl Checker {
     }
 
     fn tilde(&mut self, dist: &ast::Ident, args: &[Val], spans: &[Span], span: Span) {
-        let candidates = [format!("{}_lpdf", dist.name), format!("{}_lpmf", dist.name)];
+        // An int variate looks for the mass function first (a user may define both).
+        let mut candidates = [format!("{}_lpdf", dist.name), format!("{}_lpmf", dist.name)];
+        if args.first().is_some_and(|v| is_int_based(&v.ty)) {
+            candidates.reverse();
+        }
         for name in &candidates {
             if self.functions.contains_key(name) || catalog::is_builtin(name) {
                 self.call(name, args, spans, span, dist.span);
