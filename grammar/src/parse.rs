@@ -534,6 +534,13 @@ fn syntax_error(err: LalrpopError<'_>, context: &Context<'_, '_>) -> Diagnostic 
             if let Some(diagnostic) = foreign_syntax(context, at, &expected) {
                 return diagnostic;
             }
+            if (is_block_header(&tok) || tok == Tok::RBrace)
+                && expected.iter().any(|e| e == "\"}\"")
+                && let Some(diagnostic) =
+                    unclosed_brace(context, at, unexpected_token(&tok, Span::new(start, end), Some(&expected)))
+            {
+                return diagnostic;
+            }
             if expected.iter().any(|e| e == "\";\"")
                 && !expected.iter().any(|e| e == "\"for\"")
                 && !expected.iter().any(|e| e == "\"}\"")
@@ -552,14 +559,65 @@ fn syntax_error(err: LalrpopError<'_>, context: &Context<'_, '_>) -> Diagnostic 
         ParseError::ExtraToken { token: (start, tok, end) } => unexpected_token(&tok, Span::new(start, end), None),
         ParseError::UnrecognizedEof { expected, .. } => {
             let span = Span::new(source.len(), source.len());
-            Diagnostic::error("E0002", span, format!("expected {}, found end of file", describe_expected(&expected)))
-                .with_label("the file ends here")
+            let d = Diagnostic::error(
+                "E0002",
+                span,
+                format!("expected {}, found end of file", describe_expected(&expected)),
+            )
+            .with_label("the file ends here");
+            if expected.iter().any(|e| e == "\"}\"") {
+                unclosed_brace(context, context.tokens.len(), d.clone()).unwrap_or(d)
+            } else {
+                d
+            }
         }
         ParseError::InvalidToken { location } => {
             Diagnostic::error("E0002", Span::new(location, location), "invalid token").with_label("here")
         }
     };
     cut_by_comment(context, diagnostic)
+}
+
+/// A block that is still open where the parser wants its `}`: point at the brace that is
+/// probably unclosed. Braces pair up by nesting, so the pair that looks wrong is the one whose
+/// `}` is indented unlike the line of its `{` (the `}` meant for an outer brace); without such a
+/// pair, the innermost brace left open.
+fn unclosed_brace(context: &Context<'_, '_>, at: usize, d: Diagnostic) -> Option<Diagnostic> {
+    let indent = |offset: u32| -> usize {
+        let line_start = context.source[..offset as usize].rfind('\n').map_or(0, |i| i + 1);
+        context.source[line_start..].len() - context.source[line_start..].trim_start_matches([' ', '\t']).len()
+    };
+    let starts_line = |offset: u32| {
+        let line_start = context.source[..offset as usize].rfind('\n').map_or(0, |i| i + 1);
+        context.source[line_start..offset as usize].trim().is_empty()
+    };
+    let mut open: Vec<Span> = Vec::new();
+    let mut suspect: Option<(Span, Span)> = None;
+    for i in 0..at.min(context.tokens.len()) {
+        match context.tok(i) {
+            Some(Tok::LBrace) => open.push(context.span(i)),
+            Some(Tok::RBrace) => {
+                let close = context.span(i);
+                if let Some(opening) = open.pop()
+                    && suspect.is_none()
+                    && starts_line(close.start)
+                    && indent(close.start) < indent(opening.start)
+                {
+                    suspect = Some((opening, close));
+                }
+            }
+            _ => {}
+        }
+    }
+    let innermost = *open.last()?;
+    let d = match suspect {
+        Some((opening, close)) => d
+            .with_secondary(opening, "this `{` may be the one left open")
+            .with_secondary(close, "this `}` closes it, but is indented like an outer block")
+            .with_hint("add the missing `}` where the inner block ends"),
+        None => d.with_secondary(innermost, "this `{` is not closed").with_hint("add the missing `}`"),
+    };
+    Some(d)
 }
 
 /// A statement that ends without `;`: like rustc, point just after the statement, where the

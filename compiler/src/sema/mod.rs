@@ -133,6 +133,18 @@ pub fn check(program: &ast::Program) -> (Option<(ir::Module, ModelInfo)>, Vec<Di
         diags.retain(|d| d.code != errors::NOT_SUPPORTED);
     }
     diags.sort_by_key(|d| d.span.start);
+    // A name never declared is one mistake however often it is used: report its first use.
+    let mut undeclared: Vec<String> = Vec::new();
+    diags.retain(|d| {
+        if d.code != "E1001" {
+            return true;
+        }
+        if undeclared.contains(&d.message) {
+            return false;
+        }
+        undeclared.push(d.message.clone());
+        true
+    });
     if diags.iter().any(Diagnostic::is_error) {
         return (None, diags);
     }
