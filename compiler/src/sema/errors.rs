@@ -17,7 +17,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("E1007", "An assignment to a read-only variable (argument, loop variable, other block)."),
     ("E1008", "Too many indices."),
     ("E1009", "An index that is not an int or int array."),
-    ("E1010", "A condition that is not an int."),
+    ("E1010", "A condition, or an operand of `&&` or `||`, that is not an int."),
     ("E1011", "A size that is not an int."),
     ("E1012", "`target +=` or `~` where there is no `target`."),
     ("E1013", "A density or CDF called with `,` where Stan wants `|`."),
@@ -294,6 +294,18 @@ pub fn condition_not_int(span: Span, ty: impl Display) -> Diagnostic {
     let ty = ty.to_string();
     let d = Diagnostic::error("E1010", span, format!("a condition must be an int, found `{ty}`"))
         .with_label("this condition");
+    if ty == "real" {
+        d.with_hint("compare explicitly, as in `x != 0`: Stan no longer treats a nonzero real as true")
+    } else {
+        d
+    }
+}
+
+/// An operand of `&&` or `||` that is not an int (Stan's truth values are ints).
+pub fn logical_operand_not_int(span: Span, op: &str, ty: impl Display) -> Diagnostic {
+    let ty = ty.to_string();
+    let d = Diagnostic::error("E1010", span, format!("the operands of `{op}` must be ints, found `{ty}`"))
+        .with_label("this operand");
     if ty == "real" {
         d.with_hint("compare explicitly, as in `x != 0`: Stan no longer treats a nonzero real as true")
     } else {

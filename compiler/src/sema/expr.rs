@@ -126,6 +126,10 @@ impl Lowerer<'_> {
     /// `&&` and `||` short-circuit, as in Stan.
     fn logical(&mut self, op: BinOp, lhs: &ast::Expr, rhs: &ast::Expr) -> Val {
         let a = self.expr(lhs);
+        if a.ty != Ty::INT && a.ty != Ty::ERROR {
+            self.error(errors::logical_operand_not_int(lhs.span, op.symbol(), a.ty));
+            return Val::error();
+        }
         let a = self.truth(a, lhs.span);
         let var = self.f.new_var(None, Ty::INT, VarKind::Mutable);
         self.emit(Stmt::Decl { var, dims: vec![] });
@@ -134,7 +138,11 @@ impl Lowerer<'_> {
             _ => (1, false),
         };
         let mut eval_rhs = |l: &mut Self| {
-            let b = l.expr(rhs);
+            let mut b = l.expr(rhs);
+            if b.ty != Ty::INT && b.ty != Ty::ERROR {
+                l.error(errors::logical_operand_not_int(rhs.span, op.symbol(), b.ty));
+                b = Val::error();
+            }
             let b = l.truth(b, rhs.span);
             let b = l.prim(Prim::INe, &[b, Atom::Int(0)]);
             l.emit(Stmt::Assign { var, indices: vec![], value: b });

@@ -966,9 +966,16 @@ impl Checker {
                 };
                 self.operator(name, &[v], e.span, || format!("no operator `{}` for this operand", op.symbol()))
             }
-            ExprKind::Binary { op: BinOp::And | BinOp::Or, lhs, rhs } => {
-                let (l, r) = (self.condition(lhs), self.condition(rhs));
-                Val { ty: Type::INT, data: l.data && r.data }
+            ExprKind::Binary { op: op @ (BinOp::And | BinOp::Or), lhs, rhs } => {
+                let mut data = true;
+                for operand in [lhs, rhs] {
+                    let v = self.expr(operand);
+                    if !v.ty.is_int() && v.ty != Type::Unknown {
+                        self.error(errors::logical_operand_not_int(operand.span, op.symbol(), &v.ty));
+                    }
+                    data &= v.data;
+                }
+                Val { ty: Type::INT, data }
             }
             ExprKind::Binary { op, lhs, rhs } => {
                 let l = self.expr(lhs);
