@@ -51,6 +51,12 @@ pub fn lex(source: &str) -> Lexed<'_> {
                     trailing: has_code_before(source, range.start),
                 });
             }
+            // `<-` is `<` then `-` (`mu <-1` compares with -1, as in stanc); its removed use as
+            // an assignment is recognised by the parser (see `parse::old_arrow`).
+            Ok(Tok::Arrow) => {
+                out.tokens.push((range.start, Tok::Lt, range.start + 1));
+                out.tokens.push((range.start + 1, Tok::Minus, range.end));
+            }
             Ok(tok) => out.tokens.push((range.start, tok, range.end)),
             Err(LexError::UnterminatedComment) => {
                 out.fatal = true;
@@ -250,7 +256,8 @@ mod tests {
                 "DotHat",
                 "IntDiv",
                 "Backslash",
-                "Arrow",
+                "Lt",
+                "Minus",
                 "Le",
                 "DotStarAssign",
                 "DotSlashAssign",

@@ -11,7 +11,7 @@ use crate::lexer::{self, Spanned};
 use crate::parser::ProgramParser;
 use crate::span::Span;
 use crate::token::Tok;
-use lalrpop_util::ParseError;
+use lalrpop_util::{ErrorRecovery, ParseError};
 
 type LalrpopError<'src> = ParseError<usize, Tok<'src>, Diagnostic>;
 
@@ -259,10 +259,11 @@ pub(crate) fn assign(lhs: Expr, op: AssignOp, rhs: Expr, span: Span) -> Result<S
 /// An expression followed by `;`: only a function call is a statement.
 pub(crate) fn expr_stmt(e: Expr, span: Span) -> Result<Stmt, Diagnostic> {
     match &e.kind {
-        ExprKind::Call { name, .. } if name.name == "increment_log_prob" => {
+        ExprKind::Call { name, args, .. } if name.name == "increment_log_prob" => {
+            let args: Vec<String> = args.iter().map(ToString::to_string).collect();
             Err(Diagnostic::error("E0005", name.span, "`increment_log_prob` was removed from Stan")
                 .with_label("removed statement")
-                .with_hint("use `target += ...;`"))
+                .with_hint(format!("write `target += {};`", args.join(", "))))
         }
         ExprKind::Call { .. } => Ok(Stmt { kind: StmtKind::Call(e), span }),
         ExprKind::Binary { op: BinOp::Eq, .. } => Err(expression_statement(&e).with_hint("did you mean `=`?")),
@@ -502,14 +503,45 @@ pub(crate) fn decls(ty: DeclType, vars: Vec<(Ident, Option<Expr>)>, span: Span) 
 }
 
 /// The removed declaration syntax `real x[N];`, with the modern spelling as a hint.
-pub(crate) fn old_array_decl(ty: DeclType, name: Ident, dims: Vec<Expr>, span: Span) -> Diagnostic {
+pub(crate) fn old_array_decl(
+    ty: DeclType,
+    name: Ident,
+    dims: Vec<Expr>,
+    init: Option<&Expr>,
+    span: Span,
+) -> Diagnostic {
     let mut modern = ty;
     let mut all_dims = dims;
     all_dims.append(&mut modern.array_dims);
     modern.array_dims = all_dims;
+    let init = init.map_or(String::new(), |e| format!(" = {e}"));
     Diagnostic::error("E0006", span, "this array declaration syntax was removed from Stan")
         .with_label("old array syntax")
-        .with_hint(format!("write `{modern} {};`", name.name))
+        .with_hint(format!("write `{modern} {}{init};`", name.name))
+}
+
+/// A grammar action's diagnostic for a construct the parser can read past (removed syntax,
+/// an out-of-range literal, an expression used as a statement): recorded like a recovered
+/// syntax error, so every such place in a file is reported in one run.
+pub(crate) fn recovered<'src>(error: Diagnostic) -> ErrorRecovery<usize, Tok<'src>, Diagnostic> {
+    ErrorRecovery { error: ParseError::User { error }, dropped_tokens: Vec::new() }
+}
+
+/// `result`'s value, or `fallback()` after recording its diagnostic (see [`recovered`]).
+pub(crate) fn recover<'src, T>(
+    errors: &mut Vec<ErrorRecovery<usize, Tok<'src>, Diagnostic>>,
+    result: Result<T, Diagnostic>,
+    fallback: impl FnOnce() -> T,
+) -> T {
+    result.unwrap_or_else(|d| {
+        errors.push(recovered(d));
+        fallback()
+    })
+}
+
+/// The statement a refused one is replaced by while parsing goes on.
+pub(crate) fn empty(span: Span) -> Stmt {
+    Stmt { kind: StmtKind::Empty, span }
 }
 
 /// The removed unsized array syntax `real[]`.
@@ -528,7 +560,7 @@ pub(crate) fn old_unsized_array(kind: TypeKind, dims: usize, span: Span) -> Diag
 fn syntax_error(err: LalrpopError<'_>, context: &Context<'_, '_>) -> Diagnostic {
     let source = context.source;
     let diagnostic = match err {
-        ParseError::User { error } => return error,
+        ParseError::User { error } => return old_arrow(context, &error).unwrap_or(error),
         ParseError::UnrecognizedToken { token: (start, tok, end), expected } => {
             let at = context.index_of(start);
             if let Some(diagnostic) = foreign_syntax(context, at, &expected) {
@@ -544,7 +576,6 @@ fn syntax_error(err: LalrpopError<'_>, context: &Context<'_, '_>) -> Diagnostic 
             if expected.iter().any(|e| e == "\";\"")
                 && !expected.iter().any(|e| e == "\"for\"")
                 && !expected.iter().any(|e| e == "\"}\"")
-                && tok != Tok::Arrow
                 && source[..start].trim_end_matches([' ', '\t', '\r']).ends_with('\n')
             {
                 missing_semicolon(&tok, Span::new(start, end), source)
@@ -576,6 +607,28 @@ fn syntax_error(err: LalrpopError<'_>, context: &Context<'_, '_>) -> Diagnostic 
         }
     };
     cut_by_comment(context, diagnostic)
+}
+
+/// `x <- e;`, read as the comparison `x < -e` used as a statement: the removed assignment
+/// operator, reported at the `<-`.
+fn old_arrow(context: &Context<'_, '_>, error: &Diagnostic) -> Option<Diagnostic> {
+    if error.code != "E0010" {
+        return None;
+    }
+    let first = context.index_of(error.span.start as usize);
+    let arrow = (first..context.tokens.len()).take_while(|&i| context.span(i).start < error.span.end).find(|&i| {
+        context.tok(i) == Some(&Tok::Lt)
+            && context.tok(i + 1) == Some(&Tok::Minus)
+            && context.span(i).end == context.span(i + 1).start
+    })?;
+    let span = context.span(arrow).to(context.span(arrow + 1));
+    let lhs = context.source[error.span.start as usize..span.start as usize].trim();
+    let rhs = context.source[span.end as usize..error.span.end as usize].trim();
+    Some(
+        Diagnostic::error("E0004", span, "the `<-` assignment operator was removed from Stan")
+            .with_label("old assignment")
+            .with_hint(format!("write `{lhs} = {rhs};` (`<-` elsewhere compares with a negative number)")),
+    )
 }
 
 /// A block that is still open where the parser wants its `}`: point at the brace that is
@@ -656,11 +709,6 @@ const BLOCK_HEADERS: [&str; 7] = [
 ];
 
 fn unexpected_token(tok: &Tok<'_>, span: Span, expected: Option<&[String]>) -> Diagnostic {
-    if *tok == Tok::Arrow {
-        return Diagnostic::error("E0004", span, "the `<-` assignment operator was removed from Stan")
-            .with_label("old assignment")
-            .with_hint("use `=` for assignment (write `< -` to compare with a negative number)");
-    }
     let at_top_level = expected.is_none_or(|exp| exp.iter().all(|e| BLOCK_HEADERS.contains(&e.as_str())));
     if is_block_header(tok) && at_top_level {
         return Diagnostic::error("E0012", span, format!("the `{tok}` block is out of place"))

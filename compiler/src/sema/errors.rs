@@ -58,6 +58,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("W1001", "Integer division."),
     ("W1002", "`jacobian` as a name (a keyword from Stan 2.36)."),
     ("W1003", "The deprecated `integrate_ode*` solvers."),
+    ("W1004", "The deprecated `lkj_cov` distribution."),
 ];
 
 pub fn undefined_variable(span: Span, name: &str, candidates: &[String]) -> Diagnostic {
@@ -313,6 +314,12 @@ pub fn logical_operand_not_int(span: Span, op: &str, ty: impl Display) -> Diagno
     }
 }
 
+pub fn loop_bound_not_int(span: Span, ty: impl Display) -> Diagnostic {
+    Diagnostic::error("E1026", span, format!("a loop bound must be an int, found `{ty}`"))
+        .with_label("this bound")
+        .with_hint("loop over a container with `for (x in xs)`, or convert with `to_int`")
+}
+
 pub fn size_not_int(span: Span, ty: impl Display) -> Diagnostic {
     Diagnostic::error("E1011", span, format!("a size must be an int, found `{ty}`")).with_label("this size")
 }
@@ -534,6 +541,16 @@ pub fn deprecated_ode(span: Span, name: &str) -> Option<Diagnostic> {
                  `vector f(real t, vector y, ...)`"
             )),
     )
+}
+
+/// `lkj_cov`, which Stan still accepts but will remove.
+pub fn deprecated_lkj_cov(span: Span) -> Diagnostic {
+    Diagnostic::warning("W1004", span, "the `lkj_cov` distribution is deprecated and will be removed in Stan 3.0")
+        .with_label("deprecated distribution")
+        .with_hint(
+            "give the correlation matrix's Cholesky factor an `lkj_corr_cholesky` prior and the scales their own \
+             prior, then combine them with `diag_pre_multiply`",
+        )
 }
 
 /// A name Stan still accepts but will reserve: `jacobian` (the statement `jacobian += ...`).

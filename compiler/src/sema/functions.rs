@@ -37,6 +37,19 @@ impl Lowerer<'_> {
                 map.entry(f.name.name.clone()).or_default().push(f.clone());
             }
         }
+        // A declaration never defined is known by name (its calls lower to nothing; the type
+        // checker reports it once, E1038), so its calls are not "unknown function" as well.
+        for s in program.functions.iter().flat_map(|b| &b.stmts) {
+            if let StmtKind::FunDef(f) = &s.kind
+                && f.body.is_none()
+            {
+                let overloads = map.entry(f.name.name.clone()).or_default();
+                let types = |d: &ast::FunDef| d.params.iter().map(|p| p.ty.kind.clone()).collect::<Vec<_>>();
+                if !overloads.iter().any(|d| types(d) == types(f)) {
+                    overloads.push(f.clone());
+                }
+            }
+        }
         map
     }
 

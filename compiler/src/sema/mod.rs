@@ -69,10 +69,11 @@ const TYPECK_REPORTS: [&str; 4] = ["E1003", "E1007", "E1026", "E1047"];
 pub fn check(program: &ast::Program) -> (Option<(ir::Module, ModelInfo)>, Vec<Diagnostic>) {
     // A wrong signature would show up at every call as a consequence; it is reported alone.
     let signature_errors = typeck::check_signatures(program);
-    if !signature_errors.is_empty() {
+    // A declaration never defined (E1038) changes nothing at the calls: the rest is checked.
+    if signature_errors.iter().any(|d| d.code != "E1038") {
         return (None, signature_errors);
     }
-    let mut diags = Vec::new();
+    let mut diags = signature_errors;
     let info = model_info(program, &mut diags);
     // The log density walk is the one that reports problems; the other walks see the same
     // program and would only repeat them.

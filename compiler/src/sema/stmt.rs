@@ -55,8 +55,8 @@ impl Lowerer<'_> {
                 let lo_v = self.expr(lo);
                 let hi_v = self.expr(hi);
                 for (v, e) in [(lo_v, lo), (hi_v, hi)] {
-                    if v.ty != Ty::INT {
-                        self.error(errors::size_not_int(e.span, v.ty));
+                    if v.ty != Ty::INT && v.ty != Ty::ERROR {
+                        self.error(errors::loop_bound_not_int(e.span, v.ty));
                     }
                 }
                 // Bounds are evaluated once, before the loop; a mutable variable is copied so

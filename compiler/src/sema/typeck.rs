@@ -460,15 +460,7 @@ impl Checker {
                 for e in [lo, hi] {
                     let v = self.expr(e);
                     if !v.ty.is_int() && v.ty != Type::Unknown {
-                        self.error(
-                            Diagnostic::error(
-                                "E1026",
-                                e.span,
-                                format!("a loop bound must be an int, found `{}`", v.ty),
-                            )
-                            .with_label("this bound")
-                            .with_hint("loop over a container with `for (x in xs)`, or convert with `to_int`"),
-                        );
+                        self.error(errors::loop_bound_not_int(e.span, &v.ty));
                     }
                 }
                 self.scoped_loop(var, Type::INT, true, body);
@@ -638,7 +630,7 @@ impl Checker {
         if !self.assignable(lhs) {
             return;
         }
-        if let Some(inner) = nested_multi_index(lhs) {
+        if let Some(inner) = nested_multi_index(lhs, &|e| self.is_multi_index(e)) {
             let d = Diagnostic::error("E1046", inner, "the left side of an assignment cannot index into a multi-index")
                 .with_label("this selects several elements")
                 .with_hint("put all the indices in one bracket, as in `m[:, 1]`");
@@ -739,6 +731,19 @@ impl Checker {
                 self.error(d);
                 return;
             }
+        }
+    }
+
+    /// Whether an index expression selects several elements (an int array), judged without
+    /// checking it again: a variable of int array type, or an array literal.
+    fn is_multi_index(&self, e: &ast::Expr) -> bool {
+        match &e.kind {
+            ExprKind::Var(id) => {
+                self.lookup(&id.name).is_some_and(|v| matches!(v.ty, Type::Base(BaseType::Int, n) if n > 0))
+            }
+            ExprKind::ArrayLit(_) => true,
+            ExprKind::Paren(inner) => self.is_multi_index(inner),
+            _ => false,
         }
     }
 
@@ -1150,6 +1155,9 @@ impl Checker {
         if let Some(d) = self.suffix_refusal(name, name_span) {
             self.error(d);
             return Val::unknown();
+        }
+        if name == "lkj_cov_lpdf" && !self.functions.contains_key(name) {
+            self.diags.push(errors::deprecated_lkj_cov(name_span));
         }
         let name = &self.unnormalised(name, name_span);
         if let Some(overloads) = self.functions.get(name).cloned() {
@@ -1621,14 +1629,19 @@ fn needs_data(span: Span, name: &str, arg: usize) -> Diagnostic {
 }
 
 /// The variable an assignment's left-hand side writes to.
-/// In `m[:][1] = …`, the span of `m[:]`: an indexed multi-index, which Stan cannot assign.
-fn nested_multi_index(e: &ast::Expr) -> Option<Span> {
+/// In `m[:][1] = …` or `w[idx][j] = …` (`idx` an int array), the span of the inner indexing:
+/// an indexed multi-index, which Stan cannot assign. `multi` says whether a single index
+/// expression is an int array.
+fn nested_multi_index(e: &ast::Expr, multi: &dyn Fn(&ast::Expr) -> bool) -> Option<Span> {
     let ExprKind::Index { base, .. } = &e.kind else { return None };
     let mut inner = base.as_ref();
     loop {
         match &inner.kind {
             ExprKind::Index { base, indices } => {
-                if indices.iter().any(|i| !matches!(i, Index::Single(_))) {
+                if indices.iter().any(|i| match i {
+                    Index::Single(e) => multi(e),
+                    Index::Range { .. } | Index::All(_) => true,
+                }) {
                     return Some(inner.span);
                 }
                 inner = base;
