@@ -19,6 +19,9 @@ pub struct Program {
     pub generated_quantities: Option<ProgramBlock>,
     /// Comments in source order (`//`, `/* */`), kept for the formatter.
     pub comments: Vec<Comment>,
+    /// Byte offsets of the blank lines outside comments, kept so the formatter keeps the
+    /// program's paragraphs.
+    pub blank_lines: Vec<u32>,
 }
 
 impl Program {

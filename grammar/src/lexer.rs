@@ -19,9 +19,26 @@ pub struct Lexed<'src> {
     pub comments: Vec<Comment>,
     /// Lexical diagnostics in source order.
     pub diagnostics: Vec<Diagnostic>,
+    /// Byte offsets of the lines that hold only whitespace, outside comments.
+    pub blank_lines: Vec<u32>,
     /// Whether a diagnostic dropped text from the token stream. When it did, parse errors
     /// after it are likely consequences of it, so the caller should not parse.
     pub fatal: bool,
+}
+
+/// The start of every line of `source` that holds only whitespace and is not inside a block
+/// comment.
+fn blank_lines(source: &str, comments: &[Comment]) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    for line in source.split_inclusive('\n') {
+        let inside_comment = comments.iter().any(|c| (c.span.start as usize) < start && start < c.span.end as usize);
+        if line.trim().is_empty() && !inside_comment && line.ends_with('\n') {
+            out.push(start as u32);
+        }
+        start += line.len();
+    }
+    out
 }
 
 /// Splits `source` into tokens and comments. Never panics; unknown characters become `E0001`
@@ -99,6 +116,7 @@ pub fn lex(source: &str) -> Lexed<'_> {
         }
     }
     malformed_numbers(source, &mut out);
+    out.blank_lines = blank_lines(source, &out.comments);
     out
 }
 

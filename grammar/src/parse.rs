@@ -55,6 +55,7 @@ pub fn parse(source: &str) -> Result<Program, Vec<Diagnostic>> {
     match program {
         Some(mut program) if !diagnostics.iter().any(Diagnostic::is_error) => {
             program.comments = lexed.comments;
+            program.blank_lines = lexed.blank_lines;
             Ok(program)
         }
         _ => Err(diagnostics),

@@ -146,7 +146,7 @@ fn peer_models_round_trip() {
 
 /// The AST's printout with spans and comments removed, for comparing meaning.
 fn strip(program: &Program) -> String {
-    let p = Program { comments: Vec::new(), ..program.clone() };
+    let p = Program { comments: Vec::new(), blank_lines: Vec::new(), ..program.clone() };
     let debug = format!("{p:?}");
     // Remove every `span: Span { start: .., end: .. }` so positions do not matter.
     let mut out = String::new();

@@ -17,7 +17,7 @@ use std::fmt::{self, Display, Write as _};
 
 impl Display for Program {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut p = Printer::new(&self.comments);
+        let mut p = Printer::new(&self.comments, &self.blank_lines);
         let blocks = [
             (&self.functions, "functions"),
             (&self.data, "data"),
@@ -30,6 +30,7 @@ impl Display for Program {
         for (block, name) in blocks {
             if let Some(block) = block {
                 p.comments_before(block.span.start);
+                p.paragraph(block.span.start);
                 p.line(&format!("{name} {{"));
                 p.stmt_list(&block.stmts, closing_brace(block.span));
                 p.line("}");
@@ -43,7 +44,7 @@ impl Display for Program {
 impl Display for Stmt {
     /// The statement without comments; multi-line statements use `\n` and two-space indents.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut p = Printer::new(&[]);
+        let mut p = Printer::new(&[], &[]);
         p.stmt(self);
         f.write_str(p.out.trim_end_matches('\n'))
     }
@@ -201,7 +202,12 @@ fn write_expr(s: &mut String, e: &Expr, min: u8) {
         }
         ExprKind::Unary { op, operand } => {
             s.push_str(op.symbol());
-            write_expr(s, operand, PREC_UNARY);
+            let inner = expr_string(operand, PREC_UNARY);
+            // `- -1`, not `--1` (which reads like C's decrement).
+            if inner.starts_with(['-', '+']) {
+                s.push(' ');
+            }
+            s.push_str(&inner);
         }
         ExprKind::Binary { op, lhs, rhs } => {
             let p = binop_prec(*op);
@@ -299,11 +305,33 @@ struct Printer<'a> {
     next_comment: usize,
     /// Whether the last line ends in a `//` comment, so nothing more can be appended to it.
     line_ends_in_comment: bool,
+    blank_lines: &'a [u32],
+    /// The source position of the last item printed: a blank line between it and the next
+    /// item is kept.
+    cursor: u32,
 }
 
 impl<'a> Printer<'a> {
-    fn new(comments: &'a [Comment]) -> Printer<'a> {
-        Printer { out: String::new(), indent: 0, comments, next_comment: 0, line_ends_in_comment: false }
+    fn new(comments: &'a [Comment], blank_lines: &'a [u32]) -> Printer<'a> {
+        Printer {
+            out: String::new(),
+            indent: 0,
+            comments,
+            next_comment: 0,
+            line_ends_in_comment: false,
+            blank_lines,
+            cursor: 0,
+        }
+    }
+
+    /// Before the item that starts at `pos`: one empty line if the source had a blank line
+    /// since the last item (never at the start of the output or of a block, never two).
+    fn paragraph(&mut self, pos: u32) {
+        let blank = self.blank_lines.iter().any(|&b| self.cursor < b && b < pos);
+        if blank && !self.out.is_empty() && !self.out.ends_with("{\n") && !self.out.ends_with("\n\n") {
+            self.out.push('\n');
+        }
+        self.cursor = self.cursor.max(pos);
     }
 
     fn line(&mut self, text: &str) {
@@ -322,6 +350,9 @@ impl<'a> Printer<'a> {
                 break;
             }
             self.next_comment += 1;
+            if !comment.trailing {
+                self.paragraph(comment.span.start);
+            }
             if comment.trailing && self.out.ends_with('\n') && !self.line_ends_in_comment {
                 self.out.pop();
                 self.out.push(' ');
@@ -339,6 +370,7 @@ impl<'a> Printer<'a> {
         self.indent += 1;
         for stmt in stmts {
             self.comments_before(stmt.span.start);
+            self.paragraph(stmt.span.start);
             self.stmt(stmt);
         }
         self.comments_before(close);
