@@ -80,8 +80,13 @@ fn without_cascades<'src>(errors: Vec<LalrpopError<'src>>, boundaries: &[usize])
             if same_statement {
                 continue;
             }
+            // A `}` where a `;` was wanted is a statement missing its `;` at the end of a block:
+            // recovery resumes cleanly there, so it is not structural.
             let structural = match &err {
                 ParseError::UnrecognizedEof { .. } => true,
+                ParseError::UnrecognizedToken { token: (_, Tok::RBrace, _), expected } => {
+                    !expected.iter().any(|e| e == "\";\"")
+                }
                 ParseError::UnrecognizedToken { token: (_, tok, _), .. }
                 | ParseError::ExtraToken { token: (_, tok, _) } => is_block_header(tok) || *tok == Tok::RBrace,
                 _ => false,
