@@ -615,7 +615,15 @@ impl Lowerer<'_> {
             if stdlib::catalog::distribution(name).is_some() {
                 self.error(errors::not_supported(name_span, &format!("the `{name}` distribution")));
             } else if suffix.is_empty() {
-                self.error(errors::tilde_unknown(name_span, name, DIST_NAMES));
+                let mut d = errors::tilde_unknown(name_span, name, DIST_NAMES);
+                // Before Stan 2.26 a user density was named `foo_log`.
+                if self.functions.contains_key(&format!("{name}_log")) {
+                    d = d.with_hint(format!(
+                        "`{name}_log` is the removed naming of a density: rename it `{name}_lpdf` (or `{name}_lpmf` \
+                         for an int variate) to use it with `~`"
+                    ));
+                }
+                self.error(d);
             } else {
                 let with_suffix: Vec<String> = DIST_NAMES.iter().map(|d| format!("{d}{suffix}")).collect();
                 let refs: Vec<&str> = with_suffix.iter().map(String::as_str).collect();
@@ -956,7 +964,7 @@ impl Lowerer<'_> {
         for (suffix, drop_constants) in [("_lpdf", false), ("_lpmf", false), ("_lupdf", true), ("_lupmf", true)] {
             if let Some(base) = n.strip_suffix(suffix) {
                 if !conditional && args.len() > 1 {
-                    self.error(errors::lpdf_needs_bar(name.span, n));
+                    self.error(errors::lpdf_needs_bar(name.span, n, args));
                 }
                 let vals: Vec<Val> = args.iter().map(|e| self.expr(e)).collect();
                 let data = vals.iter().all(|v| v.data);
@@ -1442,7 +1450,7 @@ impl Lowerer<'_> {
             return None;
         }
         if !conditional && args.len() > 1 {
-            self.error(errors::lpdf_needs_bar(name_span, n));
+            self.error(errors::lpdf_needs_bar(name_span, n, args));
         }
         let vals: Vec<Val> = args.iter().map(|e| self.expr(e)).collect();
         let types: Vec<Ty> = vals.iter().map(|v| v.ty).collect();

@@ -403,10 +403,16 @@ pub fn int_division(span: Span) -> Diagnostic {
         .with_hint("write `1.0 * a / b` for real division, or `a %/% b` to make the truncation explicit")
 }
 
-pub fn lpdf_needs_bar(span: Span, name: &str) -> Diagnostic {
-    Diagnostic::error("E1013", span, format!("`{name}` needs a `|` after its first argument"))
-        .with_label("written with a comma")
-        .with_hint(format!("write `{name}(y | ...)`"))
+/// `normal_lpdf(y, mu, sigma)`: reported at the comma that should be `|`, with the call as it
+/// should be written. `args` has at least two elements.
+pub fn lpdf_needs_bar(name_span: Span, name: &str, args: &[grammar::ast::Expr]) -> Diagnostic {
+    let (first, rest) = (&args[0], &args[1..]);
+    let comma = Span::new(first.span.end as usize, rest[0].span.start as usize);
+    let rest: Vec<String> = rest.iter().map(ToString::to_string).collect();
+    Diagnostic::error("E1013", comma, format!("`{name}` needs a `|` after its first argument"))
+        .with_label("write `|` here")
+        .with_secondary(name_span, "a density, mass function or CDF")
+        .with_hint(format!("write `{name}({first} | {})`", rest.join(", ")))
 }
 
 pub fn rng_outside_gq(span: Span, name: &str) -> Diagnostic {

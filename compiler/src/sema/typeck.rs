@@ -1022,7 +1022,7 @@ impl Checker {
                         self.error(errors::bar_in_plain_call(*bar, &name.name, &comma_form.to_string()));
                     }
                     None if conditional && args.len() > 1 => {
-                        self.error(errors::lpdf_needs_bar(name.span, &name.name));
+                        self.error(errors::lpdf_needs_bar(name.span, &name.name, args));
                     }
                     _ => {}
                 }
