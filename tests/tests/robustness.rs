@@ -134,6 +134,9 @@ fn mutated_programs_never_panic() {
                     std::mem::forget(native.jit);
                     return true;
                 }
+                if std::env::var("VPPL_TRACE").is_ok() {
+                    eprintln!("== RUN {}\n{mutated}\n== END", path.display());
+                }
                 if let Ok(model) = runtime::compiled::CompiledModel::new(
                     native.entries,
                     native.meta,
@@ -154,4 +157,47 @@ fn mutated_programs_never_panic() {
     }
     assert!(total > 2000, "only {total} mutations were tried");
     assert!(compiled > 0, "no mutation compiled, so code generation was not exercised");
+}
+
+/// Empty and negative sizes reach compiled code safely: an empty constrained vector or matrix
+/// is evaluated without touching memory it does not have (`ordered[0]` once wrote its missing
+/// first element and corrupted the heap), and a negative size, or an empty simplex, is an
+/// error at run time. A failure here is a crash of the test process, not a wrong value.
+#[test]
+fn empty_and_negative_sizes_are_safe() {
+    let cases = [
+        ("ordered[0] x;", true),
+        ("positive_ordered[0] x;", true),
+        ("array[2] ordered[0] x;", true),
+        ("cholesky_factor_corr[0] x;", true),
+        ("array[0] simplex[3] x;", true),
+        ("vector<lower=0>[0] x;", true),
+        ("simplex[0] x;", false),
+        ("simplex[-1] x;", false),
+        ("ordered[-1] x;", false),
+        ("vector[-1] x;", false),
+        ("array[-2] real x;", false),
+        ("matrix[-1, 2] x;", false),
+    ];
+    for (decl, valid) in cases {
+        let text = format!("parameters {{\n  real mu;\n  {decl}\n}}\nmodel {{\n  mu ~ normal(0, 1);\n}}\n");
+        let src = Source { name: "sizes".into(), path: "sizes.stan".into(), text };
+        let mut stages = driver::compile_ir(&src).unwrap_or_else(|d| panic!("{decl} does not compile: {d:?}"));
+        let native = driver::compile_native(&src, &mut stages).unwrap_or_else(|_| panic!("{decl}: no native code"));
+        let evaluated =
+            runtime::compiled::CompiledModel::new(native.entries, native.meta, &runtime::data::DataFile::empty())
+                .map_err(|e| e.message)
+                .and_then(|model| {
+                    let x = vec![0.1; model.n_unconstrained()];
+                    let mut g = vec![0.0; x.len()];
+                    model.log_density_gradient(&x, &mut g).map_err(|e| format!("{e:?}"))
+                });
+        match (valid, evaluated) {
+            (true, Err(e)) => panic!("{decl} is a valid empty declaration, but evaluating it failed: {e}"),
+            (false, Ok(_)) => panic!("{decl} has an invalid size, but evaluating it succeeded"),
+            (false, Err(e)) => assert!(e.contains("size"), "{decl}: the error does not name the size: {e}"),
+            (true, Ok(_)) => {}
+        }
+        std::mem::forget(native.jit);
+    }
 }

@@ -54,6 +54,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("E1045", "An array literal whose elements have different types."),
     ("E1046", "An assignment into an indexed multi-index (`m[:][1] = …`)."),
     ("E1047", "A block-level size that depends on something other than data."),
+    ("E1048", "A call that fits no signature of a user-defined function."),
     ("E1099", "Valid Stan that vppl cannot compile yet (a warning in `vppl check`)."),
     ("W1001", "Integer division."),
     ("W1002", "`jacobian` as a name (a keyword from Stan 2.36)."),

@@ -62,8 +62,9 @@ impl ModelInfo {
 /// Typeck's reports that replace any lowering error at an overlapping place, because typeck
 /// knows the cause: a name declared twice (E1003), assignment to a read-only variable (E1007),
 /// a loop bound that is not an int (E1026; lowering calls it a size), and a block-level size
-/// that is not data (E1047; lowering's walks cannot see the variable at all).
-const TYPECK_REPORTS: [&str; 4] = ["E1003", "E1007", "E1026", "E1047"];
+/// that is not data (E1047; lowering's walks cannot see the variable at all), and a call that
+/// fits no signature of a user function (E1048; typeck points at the argument and parameter).
+const TYPECK_REPORTS: [&str; 5] = ["E1003", "E1007", "E1026", "E1047", "E1048"];
 
 /// Checks the program and lowers it to the IR. Warnings come back in both cases.
 pub fn check(program: &ast::Program) -> (Option<(ir::Module, ModelInfo)>, Vec<Diagnostic>) {

@@ -24,6 +24,15 @@ impl Lowerer<'_> {
                 dims.push(*m);
                 dims.push(*m);
             }
+            (TypeKind::Simplex, [k]) => {
+                // The stick-breaking transform needs one element at least (Stan's rule too).
+                if !matches!(k, Atom::Int(n) if *n >= 1) {
+                    let ok = self.prim(Prim::IGe, &[*k, Atom::Int(1)]);
+                    let message = "a simplex has size {}, and it needs at least one element".to_string();
+                    self.check(ok, ErrorKind::Fatal, message, t.span, vec![*k]);
+                }
+                dims.push(*k);
+            }
             _ => dims.extend(sizes),
         }
         dims
@@ -36,6 +45,13 @@ impl Lowerer<'_> {
                 self.error(errors::size_not_int(e.span, v.ty));
             }
             return Atom::Int(0);
+        }
+        // A negative size would make a buffer of negative length; Stan refuses it at run time.
+        // (A literal size is known to be fine.)
+        if !matches!(v.atom, Atom::Int(n) if n >= 0) {
+            let ok = self.prim(Prim::IGe, &[v.atom, Atom::Int(0)]);
+            let message = "a size is {}, and sizes cannot be negative".to_string();
+            self.check(ok, ErrorKind::Fatal, message, e.span, vec![v.atom]);
         }
         v.atom
     }
@@ -319,19 +335,28 @@ impl Lowerer<'_> {
     fn constrain_ordered(&mut self, theta: u32, offset: Atom, out: u32, dims: &[Atom], positive: bool, jacobian: bool) {
         let k = dims[dims.len() - 1];
         self.for_each_vector(offset, dims, k, &mut |l, base, idx, k| {
-            let first_pos = l.prim(Prim::IAdd, &[base, Atom::Int(1)]);
-            let x1 = l.let_(Ty::REAL, Expr::Load { base: theta, indices: vec![first_pos] });
-            let y1 = if positive {
-                if jacobian {
-                    l.emit(Stmt::TargetAdd(x1));
-                }
-                l.prim(Prim::Exp, &[x1])
-            } else {
-                x1
+            // An empty ordered vector (`ordered[0]`) has no first element to write.
+            let write_first = |l: &mut Self| {
+                let first_pos = l.prim(Prim::IAdd, &[base, Atom::Int(1)]);
+                let x1 = l.let_(Ty::REAL, Expr::Load { base: theta, indices: vec![first_pos] });
+                let y1 = if positive {
+                    if jacobian {
+                        l.emit(Stmt::TargetAdd(x1));
+                    }
+                    l.prim(Prim::Exp, &[x1])
+                } else {
+                    x1
+                };
+                let mut first_idx = idx.to_vec();
+                first_idx.push(Atom::Int(1));
+                l.emit(Stmt::Assign { var: out, indices: first_idx, value: y1 });
             };
-            let mut first_idx = idx.to_vec();
-            first_idx.push(Atom::Int(1));
-            l.emit(Stmt::Assign { var: out, indices: first_idx, value: y1 });
+            if matches!(k, Atom::Int(n) if n >= 1) {
+                write_first(l);
+            } else {
+                let nonempty = l.prim(Prim::IGe, &[k, Atom::Int(1)]);
+                l.if_(nonempty, write_first, |_| {});
+            }
             l.for_loop(Atom::Int(2), k, |l, j| {
                 let pos = l.prim(Prim::IAdd, &[base, j]);
                 let xk = l.let_(Ty::REAL, Expr::Load { base: theta, indices: vec![pos] });
@@ -356,7 +381,15 @@ impl Lowerer<'_> {
     /// log|J| = Σ log(1 − z²) + ½ Σ log(1 − Σ_{l<j} L[i,l]²) over the off-diagonal j > 1.
     fn constrain_cholesky_corr(&mut self, theta: u32, offset: Atom, out: u32, k: Atom, jacobian: bool) {
         let one = Atom::Int(1);
-        self.emit(Stmt::Assign { var: out, indices: vec![one, one], value: Atom::Real(1.0) });
+        // `cholesky_factor_corr[0]` is empty: there is no L[1,1] to set.
+        let set_corner =
+            |l: &mut Self| l.emit(Stmt::Assign { var: out, indices: vec![one, one], value: Atom::Real(1.0) });
+        if matches!(k, Atom::Int(n) if n >= 1) {
+            set_corner(self);
+        } else {
+            let nonempty = self.prim(Prim::IGe, &[k, one]);
+            self.if_(nonempty, set_corner, |_| {});
+        }
         // The upper triangle is zero.
         self.for_loop(Atom::Int(1), k, |l, i| {
             let ip1 = l.prim(Prim::IAdd, &[i, one]);

@@ -1201,15 +1201,7 @@ impl Checker {
                 }
                 Some(_) => Val::unknown(),
                 None => {
-                    let found: Vec<Type> = args.iter().map(|a| a.ty.clone()).collect();
-                    let expected: Vec<String> = overloads
-                        .iter()
-                        .map(|o| {
-                            let ps: Vec<String> = o.params.iter().map(|(t, d)| data_prefix(*d, t)).collect();
-                            format!("({})", ps.join(", "))
-                        })
-                        .collect();
-                    self.error(errors::wrong_arguments(span, name, &found, &expected.join(" or ")));
+                    self.error(user_call_mismatch(name, &overloads, args, spans, span));
                     Val::unknown()
                 }
             };
@@ -1629,6 +1621,41 @@ fn needs_data(span: Span, name: &str, arg: usize) -> Diagnostic {
 }
 
 /// The variable an assignment's left-hand side writes to.
+/// A call that fits none of a user function's signatures (E1048). With one signature of the
+/// call's arity, the first argument that does not fit it is blamed, beside its parameter;
+/// otherwise every signature is shown where it is written.
+fn user_call_mismatch(name: &str, overloads: &[UserFn], args: &[Val], spans: &[Span], span: Span) -> Diagnostic {
+    let same_arity: Vec<&UserFn> = overloads.iter().filter(|o| o.params.len() == args.len()).collect();
+    if let [o] = same_arity.as_slice()
+        && let Some(i) = args.iter().zip(&o.params).position(|(a, (p, _))| a.ty.cost_to(p).is_none())
+    {
+        let (found, wanted) = (&args[i].ty, &o.params[i].0);
+        return Diagnostic::error(
+            "E1048",
+            spans.get(i).copied().unwrap_or(span),
+            format!(
+                "argument {} of `{name}` is `{found}`, but its parameter `{}` is `{wanted}`",
+                i + 1,
+                o.param_names[i]
+            ),
+        )
+        .with_label(format!("this is `{found}`"))
+        .with_secondary(o.param_spans[i], format!("`{wanted}` here"))
+        .with_hint("Stan converts an int to a real and a real to a complex, never back");
+    }
+    let found: Vec<String> = args.iter().map(|a| a.ty.to_string()).collect();
+    let mut d =
+        Diagnostic::error("E1048", span, format!("`{name}` cannot be called with arguments ({})", found.join(", ")))
+            .with_label("no signature of this function matches");
+    for o in overloads {
+        d = d.with_secondary(
+            o.span,
+            format!("`{name}` takes {} argument{}", o.params.len(), if o.params.len() == 1 { "" } else { "s" }),
+        );
+    }
+    d
+}
+
 /// In `m[:][1] = …` or `w[idx][j] = …` (`idx` an int array), the span of the inner indexing:
 /// an indexed multi-index, which Stan cannot assign. `multi` says whether a single index
 /// expression is an int array.
