@@ -150,3 +150,27 @@ fn check_accepts_what_cannot_run_yet() {
     assert!(stdout.contains("no errors"), "{stdout}");
     assert!(stderr.contains("Warning") && stderr.contains("not supported yet"), "{stderr}");
 }
+
+/// `vppl explain` prints one code's meaning (however the code is spelled), every code without
+/// an argument, and refuses a code that does not exist.
+#[test]
+fn explain_prints_what_a_code_means() {
+    for spelling in ["E1043", "e1043", "1043"] {
+        let (code, stdout, _) = vppl(&["explain", spelling]);
+        assert_eq!(code, 0, "vppl explain {spelling}");
+        assert!(stdout.starts_with("E1043 (error, type checking and lowering): A reserved word"), "{stdout}");
+    }
+    let (code, stdout, _) = vppl(&["explain", "19"]);
+    assert_eq!(code, 0);
+    assert!(stdout.starts_with("E0019 (error, syntax):"), "{stdout}");
+    let (code, stdout, _) = vppl(&["explain", "W1001"]);
+    assert_eq!(code, 0);
+    assert!(stdout.starts_with("W1001 (warning,"), "{stdout}");
+    let (code, all, _) = vppl(&["explain"]);
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = all.lines().collect();
+    assert_eq!(lines.len(), grammar::CODES.len() + compiler::sema::errors::CODES.len());
+    assert!(lines.iter().any(|l| l.starts_with("E1099")));
+    let text = failure(&["explain", "E9999"]);
+    assert!(text.contains("no diagnostic code `E9999`"), "{text}");
+}
