@@ -753,7 +753,13 @@ fn check(a: CheckArgs) -> Result<(), Failure> {
     } else {
         print_diagnostics(&a.model, &source, &diags);
         if !failed {
-            outln!("{}: no errors", a.model.display());
+            let warnings = diags.len();
+            let s = if warnings == 1 { "" } else { "s" };
+            if warnings == 0 {
+                outln!("{}: no errors", a.model.display());
+            } else {
+                outln!("{}: no errors, {warnings} warning{s}", a.model.display());
+            }
         }
     }
     if failed { Err(Failure::Reported) } else { Ok(()) }
