@@ -46,7 +46,7 @@ pub fn parse(source: &str) -> Result<Program, Vec<Diagnostic>> {
         }
     };
     let context = Context { source, tokens: &context_tokens, comments: &lexed.comments };
-    for diagnostic in without_cascades(errors, &boundaries).into_iter().map(|err| syntax_error(err, &context)) {
+    for diagnostic in without_cascades(errors, &boundaries, source).into_iter().map(|err| syntax_error(err, &context)) {
         // Two errors explained by the same mistake (a `//` that cut a statement) give it once.
         if !diagnostics.iter().any(|d| d.code == diagnostic.code && d.span == diagnostic.span) {
             diagnostics.push(diagnostic);
@@ -68,15 +68,23 @@ pub fn parse(source: &str) -> Result<Program, Vec<Diagnostic>> {
 /// structure. Recovery can also resume in the middle of the broken statement (at `mu` in
 /// `2 * * mu;`), so an error with no `;`, `{` or `}` between it and the previous one is left
 /// out too. The first error is always kept.
-fn without_cascades<'src>(errors: Vec<LalrpopError<'src>>, boundaries: &[usize]) -> Vec<LalrpopError<'src>> {
+fn without_cascades<'src>(
+    errors: Vec<LalrpopError<'src>>,
+    boundaries: &[usize],
+    source: &str,
+) -> Vec<LalrpopError<'src>> {
     let mut kept: Vec<LalrpopError<'src>> = Vec::new();
     for err in errors {
         if let Some(previous) = kept.last() {
             let (from, to) = (error_start(previous), error_start(&err));
-            // A boundary at either end counts: an error at a `;` itself (`y = ;`) is a
-            // statement of its own. A grammar action's error can point back before the
-            // previous error; it is kept.
-            let same_statement = from == to || (from < to && !boundaries.iter().any(|b| (from..=to).contains(b)));
+            // A boundary where the previous error stands counts, and so does a previous error
+            // that is a missing `;` (the token it stopped at starts the next statement); a
+            // boundary where this error stands does not: an error at the `;` that ends the
+            // broken statement (`mu ~ normal(0, 1) + ;`) belongs to it. A grammar action's
+            // error can point back before the previous error; it is kept.
+            let previous_ended = missing_semicolon_at(previous, source);
+            let same_statement =
+                from == to || (from < to && !previous_ended && !boundaries.iter().any(|b| (from..to).contains(b)));
             if same_statement {
                 continue;
             }
@@ -109,6 +117,18 @@ fn without_cascades<'src>(errors: Vec<LalrpopError<'src>>, boundaries: &[usize])
 }
 
 /// Where an error is reported, for ordering errors against statement boundaries.
+/// Whether `err` is a statement missing its `;`: a `;` was expected at a token that starts a
+/// line.
+fn missing_semicolon_at(err: &LalrpopError<'_>, source: &str) -> bool {
+    match err {
+        ParseError::UnrecognizedToken { token: (start, _, _), expected } => {
+            expected.iter().any(|e| e == "\";\"")
+                && source.get(..*start).is_some_and(|before| before.trim_end_matches([' ', '\t', '\r']).ends_with('\n'))
+        }
+        _ => false,
+    }
+}
+
 fn error_start(err: &LalrpopError<'_>) -> usize {
     match err {
         ParseError::User { error } => error.span.start as usize,
