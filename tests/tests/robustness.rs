@@ -181,26 +181,59 @@ fn empty_and_negative_sizes_are_safe() {
         ("vector[-1] x;", false),
         ("array[-2] real x;", false),
         ("matrix[-1, 2] x;", false),
+        // Sizes that each fit, with a product that does not (it overflowed to 0 and the
+        // buffer was tiny).
+        ("array[65536, 65536] matrix[65536, 65536] x;", false),
+        ("matrix[100000, 100000] x;", false),
     ];
     for (decl, valid) in cases {
         let text = format!("parameters {{\n  real mu;\n  {decl}\n}}\nmodel {{\n  mu ~ normal(0, 1);\n}}\n");
-        let src = Source { name: "sizes".into(), path: "sizes.stan".into(), text };
-        let mut stages = driver::compile_ir(&src).unwrap_or_else(|d| panic!("{decl} does not compile: {d:?}"));
-        let native = driver::compile_native(&src, &mut stages).unwrap_or_else(|_| panic!("{decl}: no native code"));
-        let evaluated =
-            runtime::compiled::CompiledModel::new(native.entries, native.meta, &runtime::data::DataFile::empty())
-                .map_err(|e| e.message)
-                .and_then(|model| {
-                    let x = vec![0.1; model.n_unconstrained()];
-                    let mut g = vec![0.0; x.len()];
-                    model.log_density_gradient(&x, &mut g).map_err(|e| format!("{e:?}"))
-                });
+        let evaluated = evaluate_once(decl, text);
         match (valid, evaluated) {
             (true, Err(e)) => panic!("{decl} is a valid empty declaration, but evaluating it failed: {e}"),
             (false, Ok(_)) => panic!("{decl} has an invalid size, but evaluating it succeeded"),
             (false, Err(e)) => assert!(e.contains("size"), "{decl}: the error does not name the size: {e}"),
             (true, Ok(_)) => {}
         }
-        std::mem::forget(native.jit);
     }
+}
+
+/// Linear algebra checks its operands' shapes in compiled code: the kernels trust them, and a
+/// mismatch read and wrote past the buffers (a garbage value, or a crash).
+#[test]
+fn mismatched_shapes_are_errors() {
+    let cases = [
+        ("vector[3] v = rep_matrix(1, 3, 4) * rep_vector(1, 3);", "matrix product"),
+        ("matrix[3, 4] m = rep_matrix(1, 3, 4) * rep_matrix(1, 3, 4);", "matrix product"),
+        ("row_vector[2] r = rep_row_vector(1, 3) * rep_matrix(1, 2, 2);", "matrix product"),
+        ("matrix[3, 1] l = cholesky_decompose(rep_matrix(1, 3, 1));", "square"),
+        ("real lp = multi_normal_cholesky_lpdf(rep_vector(0, 3) | rep_vector(0, 3), rep_matrix(1, 3, 1));", "square"),
+        (
+            "real lp = multi_normal_cholesky_lpdf(rep_vector(0, 3) | rep_vector(0, 3), diag_matrix(rep_vector(1, 2)));",
+            "size",
+        ),
+    ];
+    for (stmt, expected) in cases {
+        let text = format!("parameters {{\n  real mu;\n}}\nmodel {{\n  {stmt}\n  mu ~ normal(0, 1);\n}}\n");
+        let message = evaluate_once(stmt, text).expect_err(stmt);
+        assert!(message.contains(expected), "{stmt}: {message}");
+    }
+}
+
+/// Compiles `text` (which must compile) to native code and evaluates the log density and its
+/// gradient once at 0.1, with no data: the value, or the error of loading or evaluating.
+fn evaluate_once(what: &str, text: String) -> Result<f64, String> {
+    let src = Source { name: "case".into(), path: "case.stan".into(), text };
+    let mut stages = driver::compile_ir(&src).unwrap_or_else(|d| panic!("{what} does not compile: {d:?}"));
+    let native = driver::compile_native(&src, &mut stages).unwrap_or_else(|_| panic!("{what}: no native code"));
+    let result = runtime::compiled::CompiledModel::new(native.entries, native.meta, &runtime::data::DataFile::empty())
+        .map_err(|e| e.message)
+        .and_then(|model| {
+            let x = vec![0.1; model.n_unconstrained()];
+            let mut g = vec![0.0; x.len()];
+            model.log_density_gradient(&x, &mut g).map_err(|e| format!("{e:?}"))
+        });
+    // The model's code must outlive every pointer into it; the test process ends soon.
+    std::mem::forget(native.jit);
+    result
 }

@@ -891,14 +891,14 @@ impl Lowerer<'_> {
             mu.ty = y.ty;
         }
         let l_val = if name == "multi_normal" {
-            let atom = self.let_(Ty::MATRIX, Expr::Prim(Prim::Cholesky, vec![m.atom]));
+            let atom = self.cholesky(m.atom, span);
             Val { atom, ty: Ty::MATRIX, data: m.data }
         } else {
             m
         };
         let diff = self.binary(ast::BinOp::Sub, y, mu, span);
         let diff = if diff.ty.core == Core::RowVector { Val { ty: Ty::VECTOR, ..diff } } else { diff };
-        let z = self.let_(Ty::VECTOR, Expr::Prim(Prim::TriSolveVec, vec![l_val.atom, diff.atom]));
+        let z = self.tri_solve(l_val.atom, diff.atom, span);
         let zv = Val { atom: z, ty: Ty::VECTOR, data: diff.data && l_val.data };
         let zz = self.dot(zv, zv, span);
         let quad = self.prim(Prim::Mul, &[Atom::Real(-0.5), zz]);
@@ -1374,11 +1374,11 @@ impl Lowerer<'_> {
                 Val { atom: out, ty: Ty::MATRIX, data }
             }
             ("cholesky_decompose", 1) if types[0] == Ty::MATRIX => {
-                let atom = self.let_(Ty::MATRIX, Expr::Prim(Prim::Cholesky, vec![vals[0].atom]));
+                let atom = self.cholesky(vals[0].atom, span);
                 Val { atom, ty: Ty::MATRIX, data }
             }
             ("mdivide_left_tri_low", 2) if types[0] == Ty::MATRIX && types[1] == Ty::VECTOR => {
-                let atom = self.let_(Ty::VECTOR, Expr::Prim(Prim::TriSolveVec, vec![vals[0].atom, vals[1].atom]));
+                let atom = self.tri_solve(vals[0].atom, vals[1].atom, span);
                 Val { atom, ty: Ty::VECTOR, data }
             }
             ("gp_exp_quad_cov", 3)
@@ -1469,7 +1469,7 @@ impl Lowerer<'_> {
                 ));
                 return Some(Val::error());
             }
-            let xb = self.kernel(Prim::MatVec, vals[1], vals[3], Ty::VECTOR);
+            let xb = self.kernel(Prim::MatVec, vals[1], vals[3], Ty::VECTOR, span);
             let mu = self.binary(ast::BinOp::Add, vals[2], xb, span);
             let drop = n.ends_with("_lupdf");
             let lp = self.density_of("normal", name_span, &[vals[0], mu, vals[4]], span, drop)?;

@@ -247,9 +247,9 @@ impl Lowerer<'_> {
             BinOp::Mul if one_scalar => elementwise(self, Prim::Mul),
             BinOp::Div if b.ty.is_scalar() => elementwise(self, Prim::Div),
             BinOp::Mul => match (a.ty.core, b.ty.core) {
-                (Core::Matrix, Core::Vector) => self.kernel(Prim::MatVec, a, b, Ty::VECTOR),
-                (Core::RowVector, Core::Matrix) => self.kernel(Prim::VecMat, a, b, Ty::ROW_VECTOR),
-                (Core::Matrix, Core::Matrix) => self.kernel(Prim::MatMul, a, b, Ty::MATRIX),
+                (Core::Matrix, Core::Vector) => self.kernel(Prim::MatVec, a, b, Ty::VECTOR, span),
+                (Core::RowVector, Core::Matrix) => self.kernel(Prim::VecMat, a, b, Ty::ROW_VECTOR, span),
+                (Core::Matrix, Core::Matrix) => self.kernel(Prim::MatMul, a, b, Ty::MATRIX, span),
                 (Core::RowVector, Core::Vector) => {
                     let atom = self.dot(a, b, span);
                     Val { atom, ty: Ty::REAL, data }
@@ -299,9 +299,53 @@ impl Lowerer<'_> {
         Val::error()
     }
 
-    pub(crate) fn kernel(&mut self, p: Prim, a: Val, b: Val, ty: Ty) -> Val {
+    /// A product kernel, after the check that the operands' inner sizes agree (the kernels
+    /// trust them: a mismatch would read and write past the buffers).
+    pub(crate) fn kernel(&mut self, p: Prim, a: Val, b: Val, ty: Ty, span: Span) -> Val {
+        let (inner_a, inner_b) = match p {
+            Prim::VecMat => (self.dim(a.atom, 0), self.dim(b.atom, 0)),
+            _ => (self.dim(a.atom, 1), self.dim(b.atom, 0)),
+        };
+        self.same_size(
+            inner_a,
+            inner_b,
+            "matrix product: the left operand has {} columns, the right one {} rows",
+            span,
+        );
         let atom = self.let_(ty, Expr::Prim(p, vec![a.atom, b.atom]));
         Val { atom, ty, data: a.data && b.data }
+    }
+
+    /// A run-time check that two sizes agree (linear algebra's shape rules); `message` shows
+    /// both. Sizes known to agree need no check.
+    pub(crate) fn same_size(&mut self, a: Atom, b: Atom, message: &str, span: Span) {
+        if let (Atom::Int(x), Atom::Int(y)) = (a, b)
+            && x == y
+        {
+            return;
+        }
+        let ok = self.prim(Prim::IEq, &[a, b]);
+        self.check(ok, crate::ir::ErrorKind::Index, message.to_string(), span, vec![a, b]);
+    }
+
+    /// The Cholesky factor of `m`, after the check that `m` is square.
+    pub(crate) fn cholesky(&mut self, m: Atom, span: Span) -> Atom {
+        let (rows, cols) = (self.dim(m, 0), self.dim(m, 1));
+        self.same_size(
+            rows,
+            cols,
+            "cholesky_decompose: the matrix has {} rows and {} columns; it must be square",
+            span,
+        );
+        self.let_(Ty::MATRIX, Expr::Prim(Prim::Cholesky, vec![m]))
+    }
+
+    /// `L \ v` for a lower-triangular `L`, after the checks that `L` is square and as large as `v`.
+    pub(crate) fn tri_solve(&mut self, l: Atom, v: Atom, span: Span) -> Atom {
+        let (rows, cols, n) = (self.dim(l, 0), self.dim(l, 1), self.dim(v, 0));
+        self.same_size(rows, cols, "a triangular factor has {} rows and {} columns; it must be square", span);
+        self.same_size(rows, n, "a triangular factor of size {} is applied to a vector of size {}", span);
+        self.let_(Ty::VECTOR, Expr::Prim(Prim::TriSolveVec, vec![l, v]))
     }
 
     /// Sum of products of two equally long vectors (any of vector / row_vector / real array).

@@ -35,7 +35,33 @@ impl Lowerer<'_> {
             }
             _ => dims.extend(sizes),
         }
+        self.check_element_count(&dims, t.span);
         dims
+    }
+
+    /// Each size is checked on its own, so their product must be too: one that overflows would
+    /// make a tiny buffer that every checked index still fits. A container holds at most
+    /// `MAX_ELEMENTS` elements (16 GiB of reals), more than any machine this runs on.
+    fn check_element_count(&mut self, dims: &[Atom], span: grammar::Span) {
+        const MAX_ELEMENTS: i64 = (1 << 31) - 1;
+        let message = "this container would hold more than 2147483647 elements (one of its sizes is {})";
+        let constant: Option<Vec<i64>> =
+            dims.iter().map(|d| if let Atom::Int(n) = d { Some(*n) } else { None }).collect();
+        if let Some(sizes) = constant {
+            let total = sizes.iter().try_fold(1i64, |acc, &n| acc.checked_mul(n.max(0)));
+            if total.is_some_and(|t| t <= MAX_ELEMENTS) {
+                return;
+            }
+        }
+        let mut count = Atom::Int(1);
+        for &d in dims {
+            // count * d ≤ MAX  ⇔  count ≤ MAX / d (d ≥ 1; a zero size empties the container).
+            let divisor = self.prim(Prim::IMax, &[d, Atom::Int(1)]);
+            let room = self.prim(Prim::IDiv, &[Atom::Int(MAX_ELEMENTS), divisor]);
+            let ok = self.prim(Prim::ILe, &[count, room]);
+            self.check(ok, ErrorKind::Fatal, message.to_string(), span, vec![d]);
+            count = self.prim(Prim::IMul, &[count, divisor]);
+        }
     }
 
     fn size_expr(&mut self, e: &ast::Expr) -> Atom {
