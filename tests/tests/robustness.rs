@@ -207,6 +207,8 @@ fn mismatched_shapes_are_errors() {
         ("matrix[3, 4] m = rep_matrix(1, 3, 4) * rep_matrix(1, 3, 4);", "matrix product"),
         ("row_vector[2] r = rep_row_vector(1, 3) * rep_matrix(1, 2, 2);", "matrix product"),
         ("matrix[3, 1] l = cholesky_decompose(rep_matrix(1, 3, 1));", "square"),
+        ("int n = -3;\n  vector[0] v = rep_vector(1, n);", "negative"),
+        ("int n = 65536;\n  array[0, 0, 0] real a = rep_array(1.0, n, n, n);", "2147483647"),
         ("real lp = multi_normal_cholesky_lpdf(rep_vector(0, 3) | rep_vector(0, 3), rep_matrix(1, 3, 1));", "square"),
         (
             "real lp = multi_normal_cholesky_lpdf(rep_vector(0, 3) | rep_vector(0, 3), diag_matrix(rep_vector(1, 2)));",

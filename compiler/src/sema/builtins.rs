@@ -1285,10 +1285,12 @@ impl Lowerer<'_> {
             ("rep_vector" | "rep_row_vector", 2) if types[0].is_scalar() && types[1] == Ty::INT => {
                 let ty = if n == "rep_vector" { Ty::VECTOR } else { Ty::ROW_VECTOR };
                 let x = self.to_real(vals[0]);
+                self.check_given_sizes(&[vals[1].atom], span);
                 self.fill(ty, vec![vals[1].atom], x, vals[0].data)
             }
             ("rep_matrix", 3) if types[0].is_scalar() && types[1] == Ty::INT && types[2] == Ty::INT => {
                 let x = self.to_real(vals[0]);
+                self.check_given_sizes(&[vals[1].atom, vals[2].atom], span);
                 self.fill(Ty::MATRIX, vec![vals[1].atom, vals[2].atom], x, vals[0].data)
             }
             ("rep_array", k)
@@ -1296,6 +1298,7 @@ impl Lowerer<'_> {
             {
                 let ty = Ty::array(types[0].elem, (k - 1) as u8);
                 let dims: Vec<Atom> = vals[1..].iter().map(|v| v.atom).collect();
+                self.check_given_sizes(&dims, span);
                 self.fill(ty, dims, vals[0].atom, vals[0].data)
             }
             ("diag_matrix", 1) if types[0] == Ty::VECTOR => {

@@ -39,6 +39,19 @@ impl Lowerer<'_> {
         dims
     }
 
+    /// The sizes a built-in function is given (`rep_vector(x, n)`): none negative, and an
+    /// element count that fits.
+    pub(crate) fn check_given_sizes(&mut self, dims: &[Atom], span: grammar::Span) {
+        for &d in dims {
+            if !matches!(d, Atom::Int(n) if n >= 0) {
+                let ok = self.prim(Prim::IGe, &[d, Atom::Int(0)]);
+                let message = "a size is {}, and sizes cannot be negative".to_string();
+                self.check(ok, ErrorKind::Fatal, message, span, vec![d]);
+            }
+        }
+        self.check_element_count(dims, span);
+    }
+
     /// Each size is checked on its own, so their product must be too: one that overflows would
     /// make a tiny buffer that every checked index still fits. A container holds at most
     /// `MAX_ELEMENTS` elements (16 GiB of reals), more than any machine this runs on.
