@@ -31,8 +31,13 @@ pub struct Lexed<'src> {
 fn blank_lines(source: &str, comments: &[Comment]) -> Vec<u32> {
     let mut out = Vec::new();
     let mut start = 0usize;
+    // Comments are in source order, as are lines: one pass over both.
+    let mut next_comment = 0;
     for line in source.split_inclusive('\n') {
-        let inside_comment = comments.iter().any(|c| (c.span.start as usize) < start && start < c.span.end as usize);
+        while comments.get(next_comment).is_some_and(|c| c.span.end as usize <= start) {
+            next_comment += 1;
+        }
+        let inside_comment = comments.get(next_comment).is_some_and(|c| (c.span.start as usize) < start);
         if line.trim().is_empty() && !inside_comment && line.ends_with('\n') {
             out.push(start as u32);
         }

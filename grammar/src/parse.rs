@@ -662,14 +662,12 @@ fn old_arrow(context: &Context<'_, '_>, error: &Diagnostic) -> Option<Diagnostic
 /// `}` is indented unlike the line of its `{` (the `}` meant for an outer brace); without such a
 /// pair, the innermost brace left open.
 fn unclosed_brace(context: &Context<'_, '_>, at: usize, d: Diagnostic) -> Option<Diagnostic> {
-    let indent = |offset: u32| -> usize {
-        let line_start = context.source[..offset as usize].rfind('\n').map_or(0, |i| i + 1);
-        context.source[line_start..].len() - context.source[line_start..].trim_start_matches([' ', '\t']).len()
+    let line_start = |offset: u32| context.source[..offset as usize].rfind('\n').map_or(0, |i| i + 1);
+    let indent = |offset: u32| {
+        let line = &context.source[line_start(offset)..];
+        line.len() - line.trim_start_matches([' ', '\t']).len()
     };
-    let starts_line = |offset: u32| {
-        let line_start = context.source[..offset as usize].rfind('\n').map_or(0, |i| i + 1);
-        context.source[line_start..offset as usize].trim().is_empty()
-    };
+    let starts_line = |offset: u32| context.source[line_start(offset)..offset as usize].trim().is_empty();
     let mut open: Vec<Span> = Vec::new();
     let mut suspect: Option<(Span, Span)> = None;
     for i in 0..at.min(context.tokens.len()) {

@@ -293,21 +293,18 @@ pub fn index_not_int(span: Span, ty: impl Display) -> Diagnostic {
 /// Stan's conditions (`if`, `while`, `?:`, `!`, `&&`, `||`) take an int; a real condition was
 /// removed in Stan 2.34, and a comparison gives the intended test.
 pub fn condition_not_int(span: Span, ty: impl Display) -> Diagnostic {
-    let ty = ty.to_string();
-    let d = Diagnostic::error("E1010", span, format!("a condition must be an int, found `{ty}`"))
-        .with_label("this condition");
-    if ty == "real" {
-        d.with_hint("compare explicitly, as in `x != 0`: Stan no longer treats a nonzero real as true")
-    } else {
-        d
-    }
+    truth_value_not_int(span, "a condition must be an int", "this condition", ty)
 }
 
 /// An operand of `&&` or `||` that is not an int (Stan's truth values are ints).
 pub fn logical_operand_not_int(span: Span, op: &str, ty: impl Display) -> Diagnostic {
+    truth_value_not_int(span, &format!("the operands of `{op}` must be ints"), "this operand", ty)
+}
+
+/// E1010, with the hint for a real (a truth value before Stan 2.34).
+fn truth_value_not_int(span: Span, must: &str, label: &str, ty: impl Display) -> Diagnostic {
     let ty = ty.to_string();
-    let d = Diagnostic::error("E1010", span, format!("the operands of `{op}` must be ints, found `{ty}`"))
-        .with_label("this operand");
+    let d = Diagnostic::error("E1010", span, format!("{must}, found `{ty}`")).with_label(label);
     if ty == "real" {
         d.with_hint("compare explicitly, as in `x != 0`: Stan no longer treats a nonzero real as true")
     } else {

@@ -74,6 +74,23 @@ impl Lowerer<'_> {
         }
     }
 
+    /// Where a user function with a suffix may be called: `_lp` functions add to `target`
+    /// (model, transformed parameters), `_rng` functions draw (transformed data, generated
+    /// quantities), `_jacobian` functions add to the Jacobian (transformed parameters); each
+    /// also from a function of its own kind. The call is blamed, not the body.
+    fn suffix_call_refusal(&self, name: &ast::Ident) -> Option<grammar::Diagnostic> {
+        use ast::BlockKind::{GeneratedQuantities, Model, TransformedData, TransformedParameters};
+        type Refusal = fn(Span, &str) -> grammar::Diagnostic;
+        let rules: [(&str, &[ast::BlockKind], Refusal); 3] = [
+            ("_lp", &[Model, TransformedParameters], errors::lp_function_outside_model),
+            ("_rng", &[GeneratedQuantities, TransformedData], errors::rng_outside_gq),
+            ("_jacobian", &[TransformedParameters], errors::jacobian_function_outside),
+        ];
+        let (suffix, blocks, refusal) = rules.into_iter().find(|(suffix, _, _)| name.name.ends_with(suffix))?;
+        let in_own_kind = self.inline_stack.last().is_some_and(|f| f.ends_with(suffix));
+        (!in_own_kind && !blocks.contains(&self.block)).then(|| refusal(name.span, &name.name))
+    }
+
     /// Calls the user-defined function `name` with already lowered arguments.
     pub(crate) fn call_user(&mut self, name: &ast::Ident, vals: &[Val], span: Span) -> Val {
         let defs = self.functions.get(&name.name).cloned().unwrap_or_default();
@@ -97,31 +114,8 @@ impl Lowerer<'_> {
             self.error(errors::wrong_arguments(span, &name.name, &types, &expected.join(" or ")));
             return Val::error();
         };
-        // `_lp` functions add to `target`, so they can only be called where `target` exists.
-        let in_lp_function = self.inline_stack.last().is_some_and(|f| f.ends_with("_lp"));
-        if name.name.ends_with("_lp")
-            && !in_lp_function
-            && !matches!(self.block, ast::BlockKind::Model | ast::BlockKind::TransformedParameters)
-        {
-            self.error(errors::lp_function_outside_model(name.span, &name.name));
-            return Val::error();
-        }
-        // A user `_rng` function is blamed at its call, not at the generator inside its body
-        // (which is where it belongs).
-        let in_rng_function = self.inline_stack.last().is_some_and(|f| f.ends_with("_rng"));
-        if name.name.ends_with("_rng")
-            && !in_rng_function
-            && !matches!(self.block, ast::BlockKind::GeneratedQuantities | ast::BlockKind::TransformedData)
-        {
-            self.error(errors::rng_outside_gq(name.span, &name.name));
-            return Val::error();
-        }
-        let in_jacobian_function = self.inline_stack.last().is_some_and(|f| f.ends_with("_jacobian"));
-        if name.name.ends_with("_jacobian")
-            && !in_jacobian_function
-            && self.block != ast::BlockKind::TransformedParameters
-        {
-            self.error(errors::jacobian_function_outside(name.span, &name.name));
+        if let Some(d) = self.suffix_call_refusal(name) {
+            self.error(d);
             return Val::error();
         }
         if self.inline_stack.contains(&name.name) {

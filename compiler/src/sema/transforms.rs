@@ -43,13 +43,19 @@ impl Lowerer<'_> {
     /// element count that fits.
     pub(crate) fn check_given_sizes(&mut self, dims: &[Atom], span: grammar::Span) {
         for &d in dims {
-            if !matches!(d, Atom::Int(n) if n >= 0) {
-                let ok = self.prim(Prim::IGe, &[d, Atom::Int(0)]);
-                let message = "a size is {}, and sizes cannot be negative".to_string();
-                self.check(ok, ErrorKind::Fatal, message, span, vec![d]);
-            }
+            self.check_not_negative(d, span);
         }
         self.check_element_count(dims, span);
+    }
+
+    /// A negative size would make a buffer of negative length; Stan refuses it at run time.
+    /// (A literal size is known to be fine.)
+    fn check_not_negative(&mut self, size: Atom, span: grammar::Span) {
+        if !matches!(size, Atom::Int(n) if n >= 0) {
+            let ok = self.prim(Prim::IGe, &[size, Atom::Int(0)]);
+            let message = "a size is {}, and sizes cannot be negative".to_string();
+            self.check(ok, ErrorKind::Fatal, message, span, vec![size]);
+        }
     }
 
     /// Each size is checked on its own, so their product must be too: one that overflows would
@@ -85,13 +91,7 @@ impl Lowerer<'_> {
             }
             return Atom::Int(0);
         }
-        // A negative size would make a buffer of negative length; Stan refuses it at run time.
-        // (A literal size is known to be fine.)
-        if !matches!(v.atom, Atom::Int(n) if n >= 0) {
-            let ok = self.prim(Prim::IGe, &[v.atom, Atom::Int(0)]);
-            let message = "a size is {}, and sizes cannot be negative".to_string();
-            self.check(ok, ErrorKind::Fatal, message, e.span, vec![v.atom]);
-        }
+        self.check_not_negative(v.atom, e.span);
         v.atom
     }
 

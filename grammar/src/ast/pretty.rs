@@ -327,7 +327,9 @@ impl<'a> Printer<'a> {
     /// Before the item that starts at `pos`: one empty line if the source had a blank line
     /// since the last item (never at the start of the output or of a block, never two).
     fn paragraph(&mut self, pos: u32) {
-        let blank = self.blank_lines.iter().any(|&b| self.cursor < b && b < pos);
+        // `blank_lines` is in source order: the first one after the cursor decides.
+        let next = self.blank_lines.partition_point(|&b| b <= self.cursor);
+        let blank = self.blank_lines.get(next).is_some_and(|&b| b < pos);
         if blank && !self.out.is_empty() && !self.out.ends_with("{\n") && !self.out.ends_with("\n\n") {
             self.out.push('\n');
         }
