@@ -15,8 +15,27 @@ use std::path::{Path, PathBuf};
 
 use crate::advi::{AdviConfig, AdviResult};
 use crate::model::OutputName;
+use crate::vi::{Family, ViConfig};
 
-/// The values CmdStan echoes in the comment header that are not ADVI settings.
+/// The algorithm a run used, with every setting it ran with: the CSV header lists exactly these.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RunMethod {
+    /// Stan's ADVI (`--stan-compatible`), with CmdStan's argument names and defaults.
+    StanAdvi(AdviConfig),
+    /// vppl's default method ([`crate::vi`]).
+    Vppl(ViConfig),
+}
+
+impl RunMethod {
+    fn seed(&self) -> u64 {
+        match self {
+            RunMethod::StanAdvi(config) => config.seed,
+            RunMethod::Vppl(config) => config.seed,
+        }
+    }
+}
+
+/// The values CmdStan echoes in the comment header besides the method's settings.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CsvHeader {
     /// Printed as `stan_version_major/minor/patch`: the Stan language version we follow.
@@ -25,12 +44,12 @@ pub struct CsvHeader {
     pub model: String,
     /// `YYYY-MM-DD HH:MM:SS UTC`, supplied by the caller (the runtime reads no clock for it).
     pub start_datetime: String,
-    pub config: AdviConfig,
+    pub method: RunMethod,
     /// Chain id, 1 by default.
     pub id: u32,
     /// Path of the data file; empty when the model has no data.
     pub data_file: String,
-    /// The `init` argument: a radius such as `2`, or a file path.
+    /// The `init` argument: `2` (the default radius), another radius, or a file path.
     pub init: String,
     /// Path of the output CSV as the user gave it.
     pub output_file: String,
@@ -46,13 +65,13 @@ pub struct CsvHeader {
 }
 
 impl CsvHeader {
-    /// A header with CmdStan's defaults for everything but the model name and the ADVI config.
-    pub fn new(model: &str, config: &AdviConfig) -> Self {
+    /// A header with CmdStan's defaults for everything but the model name and the method.
+    pub fn new(model: &str, method: RunMethod) -> Self {
         CsvHeader {
             stan_version: (2, 37, 0),
             model: model.to_string(),
             start_datetime: String::new(),
-            config: config.clone(),
+            method,
             id: 1,
             data_file: String::new(),
             init: "2".to_string(),
@@ -102,9 +121,17 @@ pub fn write_variational_csv_to(
     let mut names = vec!["lp__".to_string(), "log_p__".to_string(), "log_g__".to_string()];
     names.extend(output_names.iter().map(OutputName::csv));
     writeln!(out, "{}", names.join(","))?;
-    if header.config.adapt_engaged {
-        writeln!(out, "# Stepsize adaptation complete.")?;
-        writeln!(out, "# eta = {}", format_g(fit.eta, 6))?;
+    // cmdstanpy reads eta from the line after the one starting `# Stepsize adaptation`.
+    match &header.method {
+        RunMethod::StanAdvi(config) if config.adapt_engaged => {
+            writeln!(out, "# Stepsize adaptation complete.")?;
+            writeln!(out, "# eta = {}", format_g(fit.eta, 6))?;
+        }
+        RunMethod::StanAdvi(_) => {}
+        RunMethod::Vppl(_) => {
+            writeln!(out, "# Stepsize adaptation: vppl adapts its step size as it refines; the last one is")?;
+            writeln!(out, "# eta = {}", format_g(fit.eta, 6))?;
+        }
     }
     for (row_index, values) in constrained.iter().enumerate() {
         // Stan writes lp__ as 0 on every row: ADVI has no log density of the sampler's kind.
@@ -237,11 +264,14 @@ fn parse_csv_number(field: &str) -> Option<f64> {
     }
 }
 
-/// The comment block CmdStan writes at the top of its output and diagnostic files.
-/// A value equal to CmdStan's default is marked `(Default)`, as CmdStan does.
+/// The comment block CmdStan writes at the top of its output and diagnostic files, with the
+/// settings of the method that ran. A value equal to the method's default is marked
+/// `(Default)`, as CmdStan does.
+///
+/// A vppl run writes the keys cmdstanpy needs (`algorithm`, `iter`, `grad_samples`,
+/// `elbo_samples`, `eta`, `tol_rel_obj`, `eval_elbo`, `output_samples`) with the values of vppl's
+/// nearest settings, and says `engine = vppl`; README.md ("Output files") lists what each means.
 fn write_config_comments(out: &mut dyn Write, header: &CsvHeader) -> io::Result<()> {
-    let defaults = AdviConfig::default();
-    let config = &header.config;
     let mark = |is_default: bool| if is_default { " (Default)" } else { "" };
     let (major, minor, patch) = header.stan_version;
     writeln!(out, "# stan_version_major = {major}")?;
@@ -251,57 +281,94 @@ fn write_config_comments(out: &mut dyn Write, header: &CsvHeader) -> io::Result<
     writeln!(out, "# start_datetime = {}", header.start_datetime)?;
     writeln!(out, "# method = variational")?;
     writeln!(out, "#   variational")?;
-    let algorithm = config.algorithm.cmdstan_name();
-    writeln!(out, "#     algorithm = {algorithm}{}", mark(config.algorithm == defaults.algorithm))?;
-    writeln!(out, "#       {algorithm}")?;
-    writeln!(out, "#     iter = {}{}", config.iter, mark(config.iter == defaults.iter))?;
-    writeln!(
-        out,
-        "#     grad_samples = {}{}",
-        config.grad_samples,
-        mark(config.grad_samples == defaults.grad_samples)
-    )?;
-    writeln!(
-        out,
-        "#     elbo_samples = {}{}",
-        config.elbo_samples,
-        mark(config.elbo_samples == defaults.elbo_samples)
-    )?;
-    writeln!(out, "#     eta = {}{}", format_g(config.eta, 6), mark(config.eta == defaults.eta))?;
-    writeln!(out, "#     adapt")?;
-    writeln!(
-        out,
-        "#       engaged = {}{}",
-        config.adapt_engaged,
-        mark(config.adapt_engaged == defaults.adapt_engaged)
-    )?;
-    writeln!(out, "#       iter = {}{}", config.adapt_iter, mark(config.adapt_iter == defaults.adapt_iter))?;
-    writeln!(
-        out,
-        "#     tol_rel_obj = {}{}",
-        format_g(config.tol_rel_obj, 6),
-        mark(config.tol_rel_obj == defaults.tol_rel_obj)
-    )?;
-    writeln!(out, "#     eval_elbo = {}{}", config.eval_elbo, mark(config.eval_elbo == defaults.eval_elbo))?;
-    writeln!(
-        out,
-        "#     output_samples = {}{}",
-        config.output_samples,
-        mark(config.output_samples == defaults.output_samples)
-    )?;
+    match &header.method {
+        RunMethod::StanAdvi(config) => {
+            let defaults = AdviConfig::default();
+            let algorithm = config.algorithm.cmdstan_name();
+            writeln!(out, "#     algorithm = {algorithm}{}", mark(config.algorithm == defaults.algorithm))?;
+            writeln!(out, "#       {algorithm}")?;
+            writeln!(out, "#     engine = stan-advi")?;
+            let settings = [
+                ("iter", config.iter.to_string(), config.iter == defaults.iter),
+                ("grad_samples", config.grad_samples.to_string(), config.grad_samples == defaults.grad_samples),
+                ("elbo_samples", config.elbo_samples.to_string(), config.elbo_samples == defaults.elbo_samples),
+                ("eta", format_g(config.eta, 6), config.eta == defaults.eta),
+            ];
+            for (key, value, is_default) in settings {
+                writeln!(out, "#     {key} = {value}{}", mark(is_default))?;
+            }
+            writeln!(out, "#     adapt")?;
+            writeln!(
+                out,
+                "#       engaged = {}{}",
+                config.adapt_engaged,
+                mark(config.adapt_engaged == defaults.adapt_engaged)
+            )?;
+            writeln!(out, "#       iter = {}{}", config.adapt_iter, mark(config.adapt_iter == defaults.adapt_iter))?;
+            let settings = [
+                ("tol_rel_obj", format_g(config.tol_rel_obj, 6), config.tol_rel_obj == defaults.tol_rel_obj),
+                ("eval_elbo", config.eval_elbo.to_string(), config.eval_elbo == defaults.eval_elbo),
+                ("output_samples", config.output_samples.to_string(), config.output_samples == defaults.output_samples),
+            ];
+            for (key, value, is_default) in settings {
+                writeln!(out, "#     {key} = {value}{}", mark(is_default))?;
+            }
+        }
+        RunMethod::Vppl(config) => {
+            let defaults = ViConfig::default();
+            // cmdstanpy knows two families; a low-rank q is written out as its full-rank factor.
+            let algorithm = match config.family {
+                Family::MeanField => "meanfield",
+                Family::FullRank | Family::LowRank { .. } => "fullrank",
+            };
+            writeln!(out, "#     algorithm = {algorithm}{}", mark(config.family == defaults.family))?;
+            writeln!(out, "#       {algorithm}")?;
+            writeln!(out, "#     engine = vppl")?;
+            writeln!(out, "#     family = {}{}", config.family.name(), mark(config.family == defaults.family))?;
+            if let Family::LowRank { rank } = config.family {
+                writeln!(out, "#     rank = {rank}")?;
+            }
+            let elbo_samples = config.output_samples * config.resample_factor.max(1);
+            let default_elbo_samples = defaults.output_samples * defaults.resample_factor;
+            let settings = [
+                ("iter", config.max_iters.to_string(), config.max_iters == defaults.max_iters),
+                ("grad_samples", config.draws_per_step.to_string(), config.draws_per_step == defaults.draws_per_step),
+                ("elbo_samples", elbo_samples.to_string(), elbo_samples == default_elbo_samples),
+                ("eta", format_g(config.step_size, 6), config.step_size == defaults.step_size),
+                ("tol_rel_obj", format_g(config.tolerance, 6), config.tolerance == defaults.tolerance),
+                ("eval_elbo", config.window.to_string(), config.window == defaults.window),
+                ("output_samples", config.output_samples.to_string(), config.output_samples == defaults.output_samples),
+                (
+                    "resample_factor",
+                    config.resample_factor.to_string(),
+                    config.resample_factor == defaults.resample_factor,
+                ),
+            ];
+            for (key, value, is_default) in settings {
+                writeln!(out, "#     {key} = {value}{}", mark(is_default))?;
+            }
+            writeln!(out, "#     pathfinder")?;
+            let settings = [
+                ("paths", config.pathfinder_paths, defaults.pathfinder_paths),
+                ("lbfgs_iter", config.max_lbfgs_iters, defaults.max_lbfgs_iters),
+                ("draws", config.pathfinder_draws, defaults.pathfinder_draws),
+            ];
+            for (key, value, default) in settings {
+                writeln!(out, "#       {key} = {value}{}", mark(value == default))?;
+            }
+        }
+    }
     writeln!(out, "# id = {}{}", header.id, mark(header.id == 1))?;
     writeln!(out, "# data")?;
     writeln!(out, "#   file = {}{}", header.data_file, mark(header.data_file.is_empty()))?;
     writeln!(out, "# init = {}{}", header.init, mark(header.init == "2"))?;
     writeln!(out, "# random")?;
-    writeln!(out, "#   seed = {}", config.seed)?;
+    writeln!(out, "#   seed = {}", header.method.seed())?;
     writeln!(out, "# output")?;
     writeln!(out, "#   file = {}{}", header.output_file, mark(header.output_file == "output.csv"))?;
     writeln!(out, "#   diagnostic_file = {}{}", header.diagnostic_file, mark(header.diagnostic_file.is_empty()))?;
     writeln!(out, "#   refresh = {}{}", header.refresh, mark(header.refresh == 100))?;
     writeln!(out, "#   sig_figs = {}{}", header.sig_figs, mark(header.sig_figs == DEFAULT_SIG_FIGS))?;
-    writeln!(out, "#   profile_file = profile.csv (Default)")?;
-    writeln!(out, "#   save_cmdstan_config = false (Default)")?;
     writeln!(out, "# num_threads = {}{}", header.num_threads, mark(header.num_threads == 1))?;
     writeln!(out, "# stanc_version = {}", header.stanc_version)?;
     writeln!(out, "# stancflags = {}", header.stancflags)

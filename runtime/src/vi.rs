@@ -165,6 +165,8 @@ pub struct Diagnostics {
     /// Why the refinement stopped, in words.
     pub stop_reason: String,
     pub seconds: f64,
+    /// Threads the per-draw work ran on (what `threads: 0` resolved to).
+    pub threads: usize,
 }
 
 /// Everything a finished fit produced.
@@ -1610,6 +1612,7 @@ impl Run<'_> {
             converged: refined.converged,
             stop_reason: refined.stop_reason.clone(),
             seconds,
+            threads: self.threads,
         };
         let fit = AdviResult {
             algorithm,

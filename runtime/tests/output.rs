@@ -8,8 +8,8 @@ use common::{CorrelatedGaussian, TruncatedNormalWithDomainErrors};
 use runtime::Model;
 use runtime::advi::{AdviConfig, AdviResult, Algorithm, Approximation, ElboPoint, Scale, constrained_draws, run_advi};
 use runtime::output::{
-    CsvHeader, check_writable, format_g, parse_stan_csv, write_elbo_trace, write_elbo_trace_to, write_variational_csv,
-    write_variational_csv_to,
+    CsvHeader, RunMethod, check_writable, format_g, parse_stan_csv, write_elbo_trace, write_elbo_trace_to,
+    write_variational_csv, write_variational_csv_to,
 };
 
 /// A small fit with hand-picked numbers, so the snapshot shows the formatting of each kind of
@@ -39,7 +39,7 @@ fn fake_header() -> CsvHeader {
         data_file: "model.data.json".to_string(),
         output_file: "out.csv".to_string(),
         stanc_version: "vppl 0.1.0".to_string(),
-        ..CsvHeader::new("model_model", &config)
+        ..CsvHeader::new("model_model", RunMethod::StanAdvi(config.clone()))
     }
 }
 
@@ -63,50 +63,49 @@ fn fake_constrained() -> Vec<Vec<f64>> {
 fn csv_has_cmdstans_layout() {
     let mut out = Vec::new();
     write_variational_csv_to(&mut out, &fake_header(), &names(), &fake_fit(), &fake_constrained()).unwrap();
-    insta::assert_snapshot!(String::from_utf8(out).unwrap(), @r#"
-# stan_version_major = 2
-# stan_version_minor = 37
-# stan_version_patch = 0
-# model = model_model
-# start_datetime = 2026-01-02 03:04:05 UTC
-# method = variational
-#   variational
-#     algorithm = meanfield (Default)
-#       meanfield
-#     iter = 10000 (Default)
-#     grad_samples = 1 (Default)
-#     elbo_samples = 100 (Default)
-#     eta = 1 (Default)
-#     adapt
-#       engaged = true (Default)
-#       iter = 50 (Default)
-#     tol_rel_obj = 0.01 (Default)
-#     eval_elbo = 100 (Default)
-#     output_samples = 1000 (Default)
-# id = 1 (Default)
-# data
-#   file = model.data.json
-# init = 2 (Default)
-# random
-#   seed = 1234
-# output
-#   file = out.csv
-#   diagnostic_file =  (Default)
-#   refresh = 100 (Default)
-#   sig_figs = 8 (Default)
-#   profile_file = profile.csv (Default)
-#   save_cmdstan_config = false (Default)
-# num_threads = 1 (Default)
-# stanc_version = vppl 0.1.0
-# stancflags = 
-lp__,log_p__,log_g__,sigma,Sigma.2.1
-# Stepsize adaptation complete.
-# eta = 0.1
-0,0,0,1.6487213,0.001
-0,-3.4567891,-0.5,1.2840254,1e-05
-0,-1e-07,-2.25,2.7182818,1.2345679e+08
-0,-inf,-1.2345679e+08,1,nan
-"#);
+    insta::assert_snapshot!(String::from_utf8(out).unwrap(), @"
+    # stan_version_major = 2
+    # stan_version_minor = 37
+    # stan_version_patch = 0
+    # model = model_model
+    # start_datetime = 2026-01-02 03:04:05 UTC
+    # method = variational
+    #   variational
+    #     algorithm = meanfield (Default)
+    #       meanfield
+    #     engine = stan-advi
+    #     iter = 10000 (Default)
+    #     grad_samples = 1 (Default)
+    #     elbo_samples = 100 (Default)
+    #     eta = 1 (Default)
+    #     adapt
+    #       engaged = true (Default)
+    #       iter = 50 (Default)
+    #     tol_rel_obj = 0.01 (Default)
+    #     eval_elbo = 100 (Default)
+    #     output_samples = 1000 (Default)
+    # id = 1 (Default)
+    # data
+    #   file = model.data.json
+    # init = 2 (Default)
+    # random
+    #   seed = 1234
+    # output
+    #   file = out.csv
+    #   diagnostic_file =  (Default)
+    #   refresh = 100 (Default)
+    #   sig_figs = 8 (Default)
+    # num_threads = 1 (Default)
+    # stanc_version = vppl 0.1.0
+    # stancflags = 
+    lp__,log_p__,log_g__,sigma,Sigma.2.1
+    # Stepsize adaptation complete.
+    # eta = 0.1
+    0,0,0,1.6487213,0.001
+    0,-3.4567891,-0.5,1.2840254,1e-05
+    0,-1e-07,-2.25,2.7182818,1.2345679e+08
+    0,-inf,-1.2345679e+08,1,nan
+    ");
 }
 
 #[test]
@@ -134,7 +133,7 @@ fn a_real_fit_round_trips_through_a_file() {
     let rows = constrained_draws(&model, &fit, config.seed, &mut Vec::new()).unwrap();
     let dir = temp_dir("round_trip");
     let path = dir.join("fit.csv");
-    let mut header = CsvHeader::new("gauss_model", &config);
+    let mut header = CsvHeader::new("gauss_model", RunMethod::StanAdvi(config.clone()));
     header.sig_figs = 17;
     write_variational_csv(&path, &header, model.output_names(), &fit, &rows).unwrap();
     let csv = parse_stan_csv(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -242,7 +241,14 @@ fn header_row_lists_the_models_outputs_after_the_advi_columns() {
     let fit = run_advi(&model, &[1.0], &config, &mut Vec::new()).unwrap();
     let rows = constrained_draws(&model, &fit, 1, &mut Vec::new()).unwrap();
     let mut out = Vec::new();
-    write_variational_csv_to(&mut out, &CsvHeader::new("t_model", &config), model.output_names(), &fit, &rows).unwrap();
+    write_variational_csv_to(
+        &mut out,
+        &CsvHeader::new("t_model", RunMethod::StanAdvi(config.clone())),
+        model.output_names(),
+        &fit,
+        &rows,
+    )
+    .unwrap();
     let text = String::from_utf8(out).unwrap();
     let header_row = text.lines().find(|l| !l.starts_with('#')).unwrap();
     assert_eq!(header_row, "lp__,log_p__,log_g__,x,y_rep");
@@ -254,4 +260,22 @@ fn temp_dir(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// A default-method run lists vppl's own settings, under the keys cmdstanpy reads, and says
+/// which engine ran; a non-default value is not marked `(Default)`.
+#[test]
+fn vppl_header_lists_what_ran() {
+    let config = runtime::vi::ViConfig {
+        family: runtime::vi::Family::LowRank { rank: 3 },
+        seed: 7,
+        max_iters: 500,
+        ..runtime::vi::ViConfig::default()
+    };
+    let header = CsvHeader { num_threads: 2, ..CsvHeader::new("m_model", RunMethod::Vppl(config)) };
+    let mut out = Vec::new();
+    write_variational_csv_to(&mut out, &header, &names(), &fake_fit(), &fake_constrained()).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let comments: Vec<&str> = text.lines().filter(|l| l.starts_with('#')).collect();
+    insta::assert_snapshot!(comments.join("\n"));
 }

@@ -29,10 +29,15 @@ use runtime::Model;
 use runtime::advi::{self, AdviConfig, Algorithm, InitConfig};
 use runtime::compiled::CompiledModel;
 use runtime::data::{self, DataFile};
+use runtime::output::RunMethod;
 use runtime::vi::{self, Family, ViConfig};
 
 #[derive(Parser)]
-#[command(name = "vppl", version, about = "Stan models compiled to native code in milliseconds, fitted with ADVI")]
+#[command(
+    name = "vppl",
+    version,
+    about = "Stan models compiled to native code in milliseconds, fitted by variational inference"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -40,7 +45,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Compile a model, fit it with ADVI, print a summary and write Stan's variational CSV.
+    /// Compile a model, fit it by variational inference (vppl's method, or Stan's ADVI with
+    /// --stan-compatible), print a summary and write Stan's variational CSV.
     Run(RunArgs),
     /// Log density and gradient at one point, with finite differences beside it (CmdStan's
     /// diagnose method).
@@ -380,30 +386,11 @@ fn run(a: RunArgs) -> Result<(), Failure> {
         output_samples: a.output_samples,
         seed: a.seed,
     };
-    let (fit, diagnostics) = if a.stan_compatible {
-        let _ = advi::write_experimental_message(&mut out);
-        let init = advi::random_inits(&model, &InitConfig { seed: a.seed, ..InitConfig::default() }, &mut out)
-            .map_err(|e| e.to_string())?;
-        let fit = advi::run_advi(&model, &init, &config, &mut out).map_err(|e| e.to_string())?;
-        // Stan does not judge its fit; vppl does, from the same output draws.
-        let log_ratios: Vec<f64> = fit.log_p[1..].iter().zip(&fit.log_g[1..]).map(|(p, g)| p - g).collect();
-        let psis = runtime::psis::psis(&log_ratios);
-        let unconverged = (!fit.converged).then(|| ITERATION_LIMIT_WARNING.to_string());
-        (fit, Verdict { khat: psis.khat, elbo_mcse: None, gradient_evals: None, unconverged, psis })
+    let defaults = ViConfig::default();
+    let method = if a.stan_compatible {
+        RunMethod::StanAdvi(config.clone())
     } else {
-        // Stan's line, measured over about a millisecond rather than one call.
-        let x = random_point(model.n_unconstrained(), a.seed);
-        let mut grad = vec![0.0; x.len()];
-        let start = Instant::now();
-        let mut calls = 0u32;
-        while (calls == 0 || start.elapsed().as_secs_f64() < 1e-3) && calls < 100_000 {
-            let _ = model.log_density_gradient(&x, &mut grad);
-            calls += 1;
-        }
-        let per_call = start.elapsed().as_secs_f64() / f64::from(calls);
-        let _ = writeln!(out, "Gradient evaluation took {} seconds", runtime::output::format_g(per_call, 6));
-        let defaults = ViConfig::default();
-        let vi_config = ViConfig {
+        RunMethod::Vppl(ViConfig {
             family: match algorithm {
                 AlgorithmArg::Meanfield => Family::MeanField,
                 AlgorithmArg::Fullrank => Family::FullRank,
@@ -416,23 +403,50 @@ fn run(a: RunArgs) -> Result<(), Failure> {
             threads: a.threads,
             resample_factor: a.resample_factor,
             ..defaults
-        };
-        let result = vi::fit(&model, None, &vi_config, &mut out).map_err(|e| e.to_string())?;
-        let d = &result.diagnostics;
-        let verdict = Verdict {
-            khat: d.khat,
-            elbo_mcse: Some(d.elbo_mcse),
-            gradient_evals: Some(d.gradient_evals),
-            unconverged: (!d.converged).then(|| {
-                if d.iterations >= vi_config.max_iters {
-                    ITERATION_LIMIT_WARNING.to_string()
-                } else {
-                    format!("the fit did not converge ({}); check k̂", d.stop_reason)
-                }
-            }),
-            psis: result.psis.clone(),
-        };
-        (result.fit, verdict)
+        })
+    };
+    let (fit, diagnostics) = match &method {
+        RunMethod::StanAdvi(config) => {
+            let _ = advi::write_experimental_message(&mut out);
+            let init = advi::random_inits(&model, &InitConfig { seed: a.seed, ..InitConfig::default() }, &mut out)
+                .map_err(|e| e.to_string())?;
+            let fit = advi::run_advi(&model, &init, config, &mut out).map_err(|e| e.to_string())?;
+            // Stan does not judge its fit; vppl does, from the same output draws.
+            let log_ratios: Vec<f64> = fit.log_p[1..].iter().zip(&fit.log_g[1..]).map(|(p, g)| p - g).collect();
+            let psis = runtime::psis::psis(&log_ratios);
+            let unconverged = (!fit.converged).then(|| ITERATION_LIMIT_WARNING.to_string());
+            (fit, Verdict { khat: psis.khat, elbo_mcse: None, gradient_evals: None, unconverged, psis, threads: 1 })
+        }
+        RunMethod::Vppl(vi_config) => {
+            // Stan's line, measured over about a millisecond rather than one call.
+            let x = random_point(model.n_unconstrained(), a.seed);
+            let mut grad = vec![0.0; x.len()];
+            let start = Instant::now();
+            let mut calls = 0u32;
+            while (calls == 0 || start.elapsed().as_secs_f64() < 1e-3) && calls < 100_000 {
+                let _ = model.log_density_gradient(&x, &mut grad);
+                calls += 1;
+            }
+            let per_call = start.elapsed().as_secs_f64() / f64::from(calls);
+            let _ = writeln!(out, "Gradient evaluation took {} seconds", runtime::output::format_g(per_call, 6));
+            let result = vi::fit(&model, None, vi_config, &mut out).map_err(|e| e.to_string())?;
+            let d = &result.diagnostics;
+            let verdict = Verdict {
+                khat: d.khat,
+                elbo_mcse: Some(d.elbo_mcse),
+                gradient_evals: Some(d.gradient_evals),
+                unconverged: (!d.converged).then(|| {
+                    if d.iterations >= vi_config.max_iters {
+                        ITERATION_LIMIT_WARNING.to_string()
+                    } else {
+                        format!("the fit did not converge ({}); check k̂", d.stop_reason)
+                    }
+                }),
+                psis: result.psis.clone(),
+                threads: d.threads,
+            };
+            (result.fit, verdict)
+        }
     };
     let constrained = advi::constrained_draws(&model, &fit, a.seed, &mut out).map_err(|e| e.to_string())?;
     let summaries = if a.psis {
@@ -454,9 +468,11 @@ fn run(a: RunArgs) -> Result<(), Failure> {
     if let Some(why) = &diagnostics.unconverged {
         let _ = writeln!(out, "Warning: {why}.");
     }
-    let mut header = runtime::output::CsvHeader::new(&model_name(&a.model.model), &config);
+    let mut header = runtime::output::CsvHeader::new(&model_name(&a.model.model), method.clone());
     header.data_file = data_path(&a.model).map(|p| p.display().to_string()).unwrap_or_default();
     header.output_file = a.output.display().to_string();
+    header.num_threads = diagnostics.threads;
+    header.diagnostic_file = a.diagnostic_file.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
     header.stanc_version = format!("vppl {}", env!("CARGO_PKG_VERSION"));
     header.start_datetime = utc_now();
     runtime::output::write_variational_csv(&a.output, &header, model.output_names(), &fit, &constrained)
@@ -505,6 +521,8 @@ const ITERATION_LIMIT_WARNING: &str = "the fit stopped at the iteration limit wi
 
 struct Verdict {
     psis: runtime::psis::Psis,
+    /// Threads the fit ran on.
+    threads: usize,
     khat: f64,
     elbo_mcse: Option<f64>,
     gradient_evals: Option<usize>,

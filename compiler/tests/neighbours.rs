@@ -1,0 +1,144 @@
+//! vppl's variational CSV read by the tools our users read it with: cmdstanpy (`from_csv`) and
+//! ArviZ (`from_cmdstan`), the real packages. The test installs them from PyPI, at the versions
+//! pinned in `tests/neighbours/requirements.txt`, into a virtual environment under `target/tmp`
+//! on its first run (about a minute), and reuses it afterwards.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use runtime::output::parse_stan_csv;
+
+const MODEL: &str = "tests/cli/eight_schools.stan";
+const DATA: &str = "tests/cli/good.data.json";
+const OUTPUT_SAMPLES: usize = 300;
+
+#[test]
+fn cmdstanpy_and_arviz_read_default_and_stan_compatible_csvs() {
+    let python = python_with_neighbours();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("neighbours-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for (method, extra, algorithm) in
+        [("vppl", &[][..], "fullrank"), ("stan-advi", &["--stan-compatible"][..], "meanfield")]
+    {
+        let csv = dir.join(format!("{method}.csv"));
+        let json = dir.join(format!("{method}.json"));
+        let mut args = vec![
+            "run",
+            MODEL,
+            "--data",
+            DATA,
+            "--seed",
+            "11",
+            "--output-samples",
+            "300",
+            "--output",
+            csv.to_str().expect("utf-8 path"),
+            "--summary-json",
+            json.to_str().expect("utf-8 path"),
+        ];
+        args.extend_from_slice(extra);
+        let out = Command::new(env!("CARGO_BIN_EXE_vppl"))
+            .args(&args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("vppl runs");
+        assert!(out.status.success(), "{method}: {}", String::from_utf8_lossy(&out.stderr));
+
+        let read = Command::new(&python)
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/neighbours/read_fit.py"))
+            .arg(&csv)
+            .output()
+            .expect("python runs");
+        assert!(
+            read.status.success(),
+            "{method}: the neighbours could not read the CSV:\n{}",
+            String::from_utf8_lossy(&read.stderr)
+        );
+        let seen: serde_json::Value = serde_json::from_slice(&read.stdout).expect("read_fit.py prints JSON");
+        let summary: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&json).expect("summary written")).expect("summary JSON");
+        let ours = parse_stan_csv(&std::fs::read_to_string(&csv).expect("csv written")).expect("our own CSV parses");
+
+        // cmdstanpy: the method's settings, the columns, the mean row and the draws.
+        let cmdstanpy = &seen["cmdstanpy"];
+        assert_eq!(cmdstanpy["algorithm"], algorithm, "{method}");
+        let eta_line = ours.comments.iter().rev().find_map(|c| c.strip_prefix("eta = ")).expect("eta line");
+        assert_eq!(cmdstanpy["eta"].as_f64(), eta_line.parse::<f64>().ok(), "{method}");
+        assert_eq!(cmdstanpy["draws"], OUTPUT_SAMPLES, "{method}");
+        let names: Vec<&str> = ours.columns[3..].iter().map(String::as_str).collect();
+        let expected_columns: Vec<String> = names.iter().map(|n| stan_name(n)).collect();
+        assert_eq!(cmdstanpy["columns"], serde_json::json!(expected_columns), "{method}: column names");
+        assert_eq!(cmdstanpy["stan_variables"], serde_json::json!(["mu", "tau", "theta", "theta_tilde"]), "{method}");
+        for (name, parameter) in summary["parameters"].as_object().expect("parameters") {
+            let mean = parameter["mean"].as_f64().expect("mean");
+            let read_mean =
+                cmdstanpy["means"][name].as_f64().unwrap_or_else(|| panic!("{method}: cmdstanpy lacks {name}"));
+            assert!(close(read_mean, mean), "{method}: {name}: cmdstanpy's mean {read_mean}, vppl's {mean}");
+        }
+        for (column, name) in names.iter().enumerate() {
+            let stan_name = stan_name(name);
+            let first_row = ours.rows[0][column + 3];
+            assert!(
+                close(cmdstanpy["variational_mean"][&stan_name].as_f64().unwrap(), first_row),
+                "{method}: {stan_name}"
+            );
+        }
+
+        // ArviZ: one chain whose draws are every row (it takes the mean row as a draw, as it does
+        // for CmdStan's own variational CSV), the variables by name, and their means.
+        let arviz = &seen["arviz"];
+        assert_eq!(arviz["chains"], 1, "{method}");
+        assert_eq!(arviz["draws"], OUTPUT_SAMPLES + 1, "{method}");
+        assert_eq!(arviz["variables"], serde_json::json!(["mu", "tau", "theta", "theta_tilde"]), "{method}");
+        for (column, name) in names.iter().enumerate() {
+            // ArviZ numbers elements from 0: `theta[0]` is Stan's `theta[1]`.
+            let arviz_name = match name.split_once('.') {
+                Some((base, index)) => format!("{base}[{}]", index.parse::<usize>().unwrap() - 1),
+                None => name.to_string(),
+            };
+            let expected = ours.rows.iter().map(|r| r[column + 3]).sum::<f64>() / ours.rows.len() as f64;
+            let got =
+                arviz["means"][&arviz_name].as_f64().unwrap_or_else(|| panic!("{method}: ArviZ lacks {arviz_name}"));
+            assert!(close(got, expected), "{method}: {arviz_name}: ArviZ's mean {got}, the rows' {expected}");
+        }
+    }
+}
+
+/// `theta.3` → `theta[3]`, `mu` → `mu`.
+fn stan_name(csv_name: &str) -> String {
+    match csv_name.split_once('.') {
+        Some((base, indices)) => format!("{base}[{}]", indices.replace('.', ",")),
+        None => csv_name.to_string(),
+    }
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-6 * (1.0 + b.abs())
+}
+
+/// The venv's Python with the pinned neighbours installed, made on first use.
+fn python_with_neighbours() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let requirements = manifest.join("tests/neighbours/requirements.txt");
+    let wanted = std::fs::read_to_string(&requirements).expect("requirements.txt");
+    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("python-neighbours");
+    let python = venv.join("bin").join("python");
+    // The marker holds the requirements the venv was made from; it is written last, so an
+    // interrupted install is redone.
+    let marker = venv.join("vppl-requirements.txt");
+    if std::fs::read_to_string(&marker).ok().as_deref() == Some(wanted.as_str()) {
+        return python;
+    }
+    let status = Command::new("python3").args(["-m", "venv", "--clear"]).arg(&venv).status();
+    assert!(
+        matches!(status, Ok(s) if s.success()),
+        "this test needs Python 3 with venv (`python3 -m venv`) to install cmdstanpy and ArviZ: {status:?}"
+    );
+    let status = Command::new(&python)
+        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
+        .arg(&requirements)
+        .status();
+    assert!(matches!(status, Ok(s) if s.success()), "pip could not install {}: {status:?}", requirements.display());
+    std::fs::write(&marker, wanted).expect("write the venv's marker");
+    python
+}
