@@ -4,9 +4,11 @@
 //! shape); [`DataFile::get`] checks the JSON value against it and flattens it. CmdStan's rules:
 //! a scalar is a number; an array is a nested JSON array, outermost dimension first; a vector or
 //! row vector is an array of numbers; a `matrix[R, C]` is an array of R rows of C numbers; reals
-//! may be written as integers, and as the strings `"inf"`, `"-inf"`, `"Infinity"`, `"NaN"` (in
-//! any case, with an optional `+`); arrays must be rectangular. Keys the model does not declare
-//! are ignored.
+//! may be written as integers, as the strings `"inf"`, `"-inf"`, `"Infinity"`, `"NaN"` (in any
+//! case, with an optional `+`), and as the bare words `NaN`, `Infinity` and `-Infinity` that
+//! Python's `json.dump` writes (not JSON, but CmdStan reads them); an int must be written as an
+//! integer (`150.0` is refused, as CmdStan refuses it); arrays must be rectangular. Keys the model
+//! does not declare are ignored.
 
 use serde_json::Value;
 
@@ -100,7 +102,8 @@ pub fn parse_data_file(text: &str) -> Result<DataFile, DataError> {
     if text.trim().is_empty() {
         return Ok(DataFile::empty());
     }
-    let value: Value = serde_json::from_str(text).map_err(|err| {
+    let text = quote_bare_non_finite(text);
+    let value: Value = serde_json::from_str(&text).map_err(|err| {
         // serde_json's message ends in " at line L column C"; we report the position separately.
         let full = err.to_string();
         let message = match full.rfind(" at line ") {
@@ -130,6 +133,40 @@ pub fn parse_data_file(text: &str) -> Result<DataFile, DataError> {
             column: None,
         }),
     }
+}
+
+/// Puts quotes around the bare words `NaN`, `Infinity` and `-Infinity` outside strings, so
+/// serde_json reads them as the strings CmdStan's spellings already are. Anything else is left
+/// for the JSON parser to judge. The text is borrowed unchanged when it has none.
+fn quote_bare_non_finite(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("NaN") && !text.contains("Infinity") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+        } else if c == '"' {
+            in_string = true;
+        } else if let Some(word) = ["-Infinity", "Infinity", "NaN"].into_iter().find(|w| rest.starts_with(w)) {
+            out.push('"');
+            out.push_str(word);
+            out.push('"');
+            rest = &rest[word.len()..];
+            continue;
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 impl DataFile {
@@ -293,8 +330,10 @@ impl Reader<'_> {
     }
 }
 
-/// An int must be integral and within Stan's 32-bit range; `3.0` is accepted as 3 because JSON
-/// writers (numpy, for one) often print integral floats that way.
+/// An int must be written as an integer within Stan's 32-bit range. `3.0` is refused, as
+/// CmdStan refuses it: it is a real in JSON, and a model that declares an int usually counts
+/// with it, so a real there is more often a mistake (a column of the wrong variable) than a
+/// writer's habit. The message says how to write it.
 fn to_int(value: &Value) -> Result<i64, String> {
     let out_of_range = |text: String| format!("{text} (outside the range of Stan's 32-bit int)");
     match value {
@@ -302,12 +341,10 @@ fn to_int(value: &Value) -> Result<i64, String> {
             if let Some(int) = number.as_i64() {
                 if i32::try_from(int).is_ok() { Ok(int) } else { Err(out_of_range(int.to_string())) }
             } else if let Some(float) = number.as_f64() {
-                if float.fract() != 0.0 || !float.is_finite() {
-                    Err(number.to_string())
-                } else if float.abs() > i32::MAX as f64 {
-                    Err(out_of_range(number.to_string()))
+                if float.fract() == 0.0 && float.abs() <= i32::MAX as f64 {
+                    Err(format!("the real {number} (write it as the integer {})", float as i64))
                 } else {
-                    Ok(float as i64)
+                    Err(format!("the real {number}"))
                 }
             } else {
                 Err(out_of_range(number.to_string()))

@@ -56,10 +56,34 @@ real [3.0]
 dims []
 real [-0.0015]
 "#);
-    insta::assert_snapshot!(check(r#"{"N": 3.0}"#, "int N"), @r#"
-dims []
-int [3]
-"#);
+}
+
+/// What Python's `json.dump` writes for non-finite floats: bare words, not JSON, read as CmdStan
+/// reads them; inside a string they stay text.
+#[test]
+fn bare_non_finite_words() {
+    insta::assert_snapshot!(check(r#"{"y": [1, NaN, Infinity, -Infinity]}"#, "vector y"), @"
+    dims [4]
+    real [1.0, NaN, inf, -inf]
+    ");
+    insta::assert_snapshot!(check(r#"{"y": NaN}"#, "real y"), @"
+    dims []
+    real [NaN]
+    ");
+    insta::assert_snapshot!(check(r#"{"s": "NaN Infinity", "y": [Infinity]}"#, "vector y"), @"
+    dims [1]
+    real [inf]
+    ");
+    insta::assert_snapshot!(check(r#"{"y": [NaNa]}"#, "vector y"), @"invalid JSON in the data file at line 1, column 13: expected `,` or `]`");
+    insta::assert_snapshot!(check(r#"{"N": NaN}"#, "int N"), @r#"data variable `N`: expected an int, found the string "NaN""#);
+}
+
+/// An int written as a real is refused even when it is integral, with the spelling to use.
+#[test]
+fn reals_for_ints() {
+    insta::assert_snapshot!(check(r#"{"N": 150.0}"#, "int N"), @"data variable `N`: expected an int, found the real 150.0 (write it as the integer 150)");
+    insta::assert_snapshot!(check(r#"{"n": [1, 2.5]}"#, "array[] int n"), @"data variable `n`: expected an int at n[2], found the real 2.5");
+    insta::assert_snapshot!(check(r#"{"n": [1, 2e3]}"#, "array[] int n"), @"data variable `n`: expected an int at n[2], found the real 2000.0 (write it as the integer 2000)");
 }
 
 #[test]
@@ -150,8 +174,8 @@ fn wrong_number_of_dimensions() {
 
 #[test]
 fn wrong_element_type() {
-    insta::assert_snapshot!(check(r#"{"K": 2.5}"#, "int K"), @"data variable `K`: expected an int, found 2.5");
-    insta::assert_snapshot!(check(r#"{"y": [1, 2, 2.5]}"#, "array[] int y"), @"data variable `y`: expected an int at y[3], found 2.5");
+    insta::assert_snapshot!(check(r#"{"K": 2.5}"#, "int K"), @"data variable `K`: expected an int, found the real 2.5");
+    insta::assert_snapshot!(check(r#"{"y": [1, 2, 2.5]}"#, "array[] int y"), @"data variable `y`: expected an int at y[3], found the real 2.5");
     insta::assert_snapshot!(check(r#"{"K": 3000000000}"#, "int K"), @"data variable `K`: expected an int, found 3000000000 (outside the range of Stan's 32-bit int)");
     insta::assert_snapshot!(check(r#"{"y": [1, null]}"#, "vector y"), @"data variable `y`: expected a real at y[2], found null");
     insta::assert_snapshot!(check(r#"{"b": true}"#, "real b"), @"data variable `b`: expected a real, found the boolean true");
