@@ -33,6 +33,9 @@ pub struct Stages {
     pub opt_gradient: ir::Function,
     /// The checks of the data alone, sliced from the log density: run once, after `load`.
     pub opt_validate: ir::Function,
+    /// The log density with a finiteness check after every term (`sema::locate_terms`): run
+    /// only to say which term is not finite when no initial value works.
+    pub opt_locate: ir::Function,
     pub info: ModelInfo,
     pub warnings: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
@@ -86,6 +89,7 @@ pub fn compile_ir(source: &Source) -> Result<Stages, Vec<Diagnostic>> {
         write_array: opt::simplify(&module.write_array),
     };
     let opt_gradient = opt::data_checks::drop(&opt::simplify(&opt::hoist(&opt::simplify(&gradient))), &moved);
+    let opt_locate = opt::simplify(&sema::locate_terms(&ast, &info));
     timings.push(("opt", t.elapsed()));
     if cfg!(debug_assertions) {
         for f in [
@@ -95,11 +99,23 @@ pub fn compile_ir(source: &Source) -> Result<Stages, Vec<Diagnostic>> {
             &opt_module.log_density_propto,
             &opt_module.write_array,
             &opt_validate,
+            &opt_locate,
         ] {
             ir::verify::verify(f);
         }
     }
-    Ok(Stages { ast, ir: module, ad: gradient, opt: opt_module, opt_gradient, opt_validate, info, warnings, timings })
+    Ok(Stages {
+        ast,
+        ir: module,
+        ad: gradient,
+        opt: opt_module,
+        opt_gradient,
+        opt_validate,
+        opt_locate,
+        info,
+        warnings,
+        timings,
+    })
 }
 
 /// Native code and everything the runtime needs to run it.
@@ -112,12 +128,27 @@ pub struct Native {
 pub fn compile_native(source: &Source, stages: &mut Stages) -> Result<Native, String> {
     let t = Instant::now();
     let m = &stages.opt;
-    let funcs = [&m.load, &m.sizes, &m.log_density, &stages.opt_gradient, &m.write_array, &stages.opt_validate];
+    let funcs = [
+        &m.load,
+        &m.sizes,
+        &m.log_density,
+        &stages.opt_gradient,
+        &m.write_array,
+        &stages.opt_validate,
+        &stages.opt_locate,
+    ];
     let jit = jit::compile(&funcs)?;
     stages.timings.push(("codegen", t.elapsed()));
     let f = &jit.functions;
-    let entries =
-        Entries { load: f[0], sizes: f[1], log_density: f[2], gradient: f[3], write_array: f[4], validate: f[5] };
+    let entries = Entries {
+        load: f[0],
+        sizes: f[1],
+        log_density: f[2],
+        gradient: f[3],
+        write_array: f[4],
+        validate: f[5],
+        locate: f[6],
+    };
     let errors = funcs.map(|func| error_sites(source, func));
     let meta = ModelMeta {
         name: source.name.clone(),
@@ -159,7 +190,7 @@ fn error_sites(source: &Source, func: &ir::Function) -> Vec<ErrorSiteInfo> {
                 ir::ErrorKind::Fatal => SiteKind::Fatal,
                 ir::ErrorKind::Data => SiteKind::Data,
             };
-            ErrorSiteInfo { kind, message: e.message.clone(), line, column }
+            ErrorSiteInfo { kind, message: e.message.clone(), line, column, needs: e.needs.clone() }
         })
         .collect()
 }

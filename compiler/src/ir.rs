@@ -317,6 +317,9 @@ pub struct ErrorSite {
     pub message: String,
     /// Byte span in the model source, for the location in the message.
     pub span: (u32, u32),
+    /// For a term of the `locate` entry point: each data variable the statement reads, with
+    /// what needs it finite (`normal needs a finite variate`). Empty for other sites.
+    pub needs: Vec<(String, String)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -176,3 +176,25 @@ fn explain_prints_what_a_code_means() {
     let text = failure(&["explain", "E9999"]);
     assert!(text.contains("no diagnostic code `E9999`"), "{text}");
 }
+
+/// A non-finite data value that makes the log density non-finite is named with its variable,
+/// index and the term that needs it: at load when the term reads data alone, or when no initial
+/// value works. Stan's rejection messages are printed once each, not a hundred times.
+#[test]
+fn non_finite_data_is_named() {
+    let output = std::env::temp_dir().join(format!("vppl-non-finite-{}.csv", std::process::id()));
+    let output = output.to_str().expect("utf-8 path");
+    for (model, case) in [
+        ("non_finite", "nan_variate"),
+        ("non_finite", "inf_argument"),
+        ("non_finite", "two_non_finite"),
+        ("non_finite_term", "zero_weight"),
+    ] {
+        let (model, data) = (format!("tests/cli/{model}.stan"), format!("tests/cli/{case}.data.json"));
+        let (code, stdout, stderr) = vppl(&["run", &model, "--data", &data, "--output", output]);
+        assert_eq!(code, 1, "{case}: {stdout}{stderr}");
+        let rejections = stdout.matches("Rejecting initial value").count();
+        assert!(rejections <= 1, "{case}: {rejections} rejection blocks:\n{stdout}");
+        insta::assert_snapshot!(format!("non_finite_{case}"), stderr);
+    }
+}

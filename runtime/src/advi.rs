@@ -260,6 +260,7 @@ pub fn random_inits(model: &dyn Model, config: &InitConfig, log: &mut dyn Write)
     let max_tries = if init_zero { 1 } else { 100 };
     let mut theta = vec![0.0; n];
     let mut grad = vec![0.0; n];
+    let mut rejections = Rejections::default();
     for _ in 0..max_tries {
         for value in theta.iter_mut() {
             *value = if init_zero { 0.0 } else { rng.random_range(-config.radius..config.radius) };
@@ -267,15 +268,17 @@ pub fn random_inits(model: &dyn Model, config: &InitConfig, log: &mut dyn Write)
         match model.log_density(&theta, false) {
             Ok(lp) if lp.is_finite() => {}
             Ok(_) => {
-                writeln!(log, "Rejecting initial value:")?;
-                writeln!(log, "  Log probability evaluates to log(0), i.e. negative infinity.")?;
-                writeln!(log, "  Stan can't start sampling from this initial value.")?;
+                rejections.reject(
+                    log,
+                    "  Log probability evaluates to log(0), i.e. negative infinity.\n  Stan can't start sampling from this initial value.",
+                )?;
                 continue;
             }
             Err(err) if err.kind == EvalErrorKind::Domain => {
-                writeln!(log, "Rejecting initial value:")?;
-                writeln!(log, "  Error evaluating the log probability at the initial value.")?;
-                writeln!(log, "{}", err.message)?;
+                rejections.reject(
+                    log,
+                    &format!("  Error evaluating the log probability at the initial value.\n{}", err.message),
+                )?;
                 continue;
             }
             Err(err) => {
@@ -300,9 +303,10 @@ pub fn random_inits(model: &dyn Model, config: &InitConfig, log: &mut dyn Write)
         match gradient_result {
             Ok(_) => {}
             Err(err) if err.kind == EvalErrorKind::Domain => {
-                writeln!(log, "Rejecting initial value:")?;
-                writeln!(log, "  Error evaluating the log probability at the initial value.")?;
-                writeln!(log, "{}", err.message)?;
+                rejections.reject(
+                    log,
+                    &format!("  Error evaluating the log probability at the initial value.\n{}", err.message),
+                )?;
                 continue;
             }
             Err(err) => {
@@ -311,9 +315,10 @@ pub fn random_inits(model: &dyn Model, config: &InitConfig, log: &mut dyn Write)
             }
         }
         if !grad.iter().sum::<f64>().is_finite() {
-            writeln!(log, "Rejecting initial value:")?;
-            writeln!(log, "  Gradient evaluated at the initial value is not finite.")?;
-            writeln!(log, "  Stan can't start sampling from this initial value.")?;
+            rejections.reject(
+                log,
+                "  Gradient evaluated at the initial value is not finite.\n  Stan can't start sampling from this initial value.",
+            )?;
             continue;
         }
         if config.print_timing {
@@ -328,8 +333,10 @@ pub fn random_inits(model: &dyn Model, config: &InitConfig, log: &mut dyn Write)
             writeln!(log)?;
             writeln!(log)?;
         }
+        rejections.finish(log)?;
         return Ok(theta);
     }
+    rejections.finish(log)?;
     writeln!(log)?;
     if init_zero {
         writeln!(log, "Initial values of 0 failed to initialize.")?;
@@ -347,7 +354,43 @@ pub fn random_inits(model: &dyn Model, config: &InitConfig, log: &mut dyn Write)
              or reparameterizing the model."
         )?;
     }
-    Err(AdviError::Domain("Initialization failed.".to_string()))
+    // Which term is not finite, and the data to blame, at the last point tried.
+    let message = match model.explain_non_finite(&theta) {
+        Some(why) => {
+            format!("Initialization failed: no initial value has a finite log density. At the last one tried, {why}")
+        }
+        None => "Initialization failed.".to_string(),
+    };
+    Err(AdviError::Domain(message))
+}
+
+/// The rejected initial values: each distinct reason is printed once, in Stan's words, and the
+/// repeats are counted instead of printing a hundred identical blocks.
+#[derive(Default)]
+struct Rejections {
+    seen: Vec<String>,
+    repeats: usize,
+}
+
+impl Rejections {
+    fn reject(&mut self, log: &mut dyn Write, reason: &str) -> io::Result<()> {
+        if self.seen.iter().any(|r| r == reason) {
+            self.repeats += 1;
+            return Ok(());
+        }
+        self.seen.push(reason.to_string());
+        writeln!(log, "Rejecting initial value:")?;
+        writeln!(log, "{reason}")
+    }
+
+    fn finish(&mut self, log: &mut dyn Write) -> io::Result<()> {
+        if self.repeats > 0 {
+            let s = if self.repeats == 1 { "" } else { "s" };
+            writeln!(log, "({} more initial value{s} rejected for a reason shown above.)", self.repeats)?;
+        }
+        self.repeats = 0;
+        Ok(())
+    }
 }
 
 /// Runs ADVI from the unconstrained point `init`, as `stan::variational::advi::run` does:

@@ -20,6 +20,9 @@ pub struct Entries {
     pub write_array: EntryFn,
     /// Checks of the data that the model block makes: run once, after `sizes`.
     pub validate: EntryFn,
+    /// The log density with a finiteness check after every term: says which term is not
+    /// finite ([`CompiledModel::locate_non_finite`]). The fit never calls it.
+    pub locate: EntryFn,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,6 +41,9 @@ pub struct ErrorSiteInfo {
     pub message: String,
     pub line: usize,
     pub column: usize,
+    /// For a term of `locate`: each data variable the statement reads, with what needs it
+    /// finite there (`normal needs a finite variate`).
+    pub needs: Vec<(String, String)>,
 }
 
 /// Everything about a model except its code.
@@ -51,7 +57,7 @@ pub struct ModelMeta {
     /// Output variables (name, rank), in output order.
     pub outputs: Vec<(String, usize)>,
     /// Error sites of each entry point, in the order of [`Entry`].
-    pub errors: [Vec<ErrorSiteInfo>; 6],
+    pub errors: [Vec<ErrorSiteInfo>; 7],
 }
 
 /// Indices into [`ModelMeta::errors`].
@@ -63,14 +69,17 @@ pub enum Entry {
     Gradient = 3,
     WriteArray = 4,
     Validate = 5,
+    Locate = 6,
 }
 
 pub struct CompiledModel {
     entries: Entries,
     meta: ModelMeta,
     slots: Box<[Slot]>,
-    /// Owners of the memory the slots point into.
-    _data: Vec<Values>,
+    /// Owners of the memory the slots point into; also read to name non-finite data elements.
+    data: Vec<Values>,
+    /// Each data variable's dimensions (array dimensions, then the vector's or matrix's).
+    data_dims: Vec<Vec<usize>>,
     _transformed_data: Vec<Vec<u64>>,
     n_unconstrained: usize,
     output_names: Vec<OutputName>,
@@ -101,6 +110,7 @@ impl CompiledModel {
         let empty = Slot { ptr: std::ptr::null_mut(), dims: [0; MAX_RANK] };
         let mut slots = vec![empty; n_slots].into_boxed_slice();
         let mut owned = Vec::new();
+        let mut data_dims = Vec::new();
         for (i, spec) in meta.data.iter().enumerate() {
             let value = data.get(spec).map_err(|e| LoadError { message: e.to_string() })?;
             let mut values = value.values;
@@ -120,12 +130,14 @@ impl CompiledModel {
                 slots[i].dims[d] = *n as i64;
             }
             owned.push(values);
+            data_dims.push(value.dims);
         }
         let mut model = CompiledModel {
             entries,
             meta,
             slots,
-            _data: owned,
+            data: owned,
+            data_dims,
             _transformed_data: Vec::new(),
             n_unconstrained: 0,
             output_names: Vec::new(),
@@ -170,9 +182,39 @@ impl CompiledModel {
         // Safety: the caller vouches for `out`; the slots outlive the call.
         let status = unsafe { f(ctx, std::ptr::null(), 0, out) };
         if status.is_nan() {
-            return Err(LoadError { message: self.error_message(entry, ctx).message });
+            let message = self.error_message(entry, ctx).message;
+            return Err(LoadError { message: self.blame_data(entry, ctx.error_site, message) });
         }
         Ok(())
+    }
+
+    /// Runs the `locate` entry point at `theta`: the first term whose value is not finite, with
+    /// its place in the model, and each non-finite data element that term reads with what needs
+    /// it finite there. `None` when every term is finite at `theta`.
+    fn locate_non_finite(&self, theta: &[f64]) -> Option<String> {
+        let err = self.run(Entry::Locate, self.entries.locate, theta, &mut []).err()?;
+        let site = CTX.with(|cell| cell.borrow().as_ref().map_or(-1, |ctx| ctx.error_site));
+        Some(self.blame_data(Entry::Locate, site, err.message))
+    }
+
+    /// `message`, followed by a line for each non-finite data element that the failed check's
+    /// term reads (at most three per variable), saying what needs it finite.
+    fn blame_data(&self, entry: Entry, site: i64, message: String) -> String {
+        let site = usize::try_from(site).ok().and_then(|i| self.meta.errors[entry as usize].get(i));
+        let mut lines = vec![message];
+        for (variable, need) in site.map(|s| s.needs.as_slice()).unwrap_or_default() {
+            let Some(index) = self.meta.data.iter().position(|d| &d.name == variable) else { continue };
+            let Values::Real(values) = &self.data[index] else { continue };
+            let bad: Vec<usize> = (0..values.len()).filter(|&k| !values[k].is_finite()).collect();
+            for &k in bad.iter().take(3) {
+                let name = element_name(&self.meta.data[index], &self.data_dims[index], k);
+                lines.push(format!("  {name} is {} in the data; {need}", format_number(values[k])));
+            }
+            if bad.len() > 3 {
+                lines.push(format!("  … and {} more non-finite elements of `{variable}`", bad.len() - 3));
+            }
+        }
+        lines.join("\n")
     }
 
     pub fn meta(&self) -> &ModelMeta {
@@ -293,6 +335,32 @@ fn column_major_names(name: &str, dims: &[usize]) -> Vec<OutputName> {
     out
 }
 
+/// `y[2,3]`: Stan's name of the `k`-th flat element of a data variable (arrays row-major, then
+/// a vector's elements, or a matrix's in column-major order).
+fn element_name(spec: &DataSpec, dims: &[usize], k: usize) -> String {
+    if dims.is_empty() {
+        return spec.name.clone();
+    }
+    let (array_dims, inner_dims) = dims.split_at(spec.array_rank.min(dims.len()));
+    let inner: usize = inner_dims.iter().product();
+    let (mut outer, within) = (k / inner.max(1), k % inner.max(1));
+    let mut indices = vec![0; array_dims.len()];
+    for (slot, d) in indices.iter_mut().zip(array_dims).rev() {
+        *slot = outer % d + 1;
+        outer /= d;
+    }
+    match inner_dims {
+        [] => {}
+        [_] => indices.push(within + 1),
+        [rows, ..] => {
+            indices.push(within % rows + 1);
+            indices.push(within / rows + 1);
+        }
+    }
+    let indices: Vec<String> = indices.iter().map(usize::to_string).collect();
+    format!("{}[{}]", spec.name, indices.join(","))
+}
+
 fn format_number(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 { format!("{}", x as i64) } else { format!("{x}") }
 }
@@ -314,6 +382,10 @@ impl Model for CompiledModel {
             return self.run(Entry::Gradient, self.entries.gradient, theta, &mut grad);
         }
         self.run(Entry::LogDensity, self.entries.log_density, theta, &mut [])
+    }
+
+    fn explain_non_finite(&self, theta: &[f64]) -> Option<String> {
+        self.locate_non_finite(theta)
     }
 
     fn log_density_gradient(&self, theta: &[f64], grad: &mut [f64]) -> Result<f64, EvalError> {

@@ -77,6 +77,13 @@ pub trait Model: Sync {
     /// the fit differentiates); `propto = false` keeps every constant (what the ELBO uses).
     fn log_density(&self, theta: &[f64], propto: bool) -> Result<f64, EvalError>;
 
+    /// Why the log density is not finite at `theta`, in words: the term to blame with its
+    /// place in the model, and the data elements it reads that are not finite. `None` when the
+    /// model cannot tell (the default) or every term is finite there.
+    fn explain_non_finite(&self, _theta: &[f64]) -> Option<String> {
+        None
+    }
+
     /// Log density (`propto = true`, Jacobian included) and its gradient, written to `grad`
     /// (`grad.len() == n_unconstrained()`).
     fn log_density_gradient(&self, theta: &[f64], grad: &mut [f64]) -> Result<f64, EvalError>;

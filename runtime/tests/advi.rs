@@ -269,14 +269,14 @@ fn random_inits_are_in_the_radius_and_retried() {
     let err = random_inits(&AlwaysFails::new(EvalErrorKind::Domain, 1), &config, &mut log).unwrap_err();
     let log = String::from_utf8(log).unwrap();
     let tail: Vec<&str> = log.lines().rev().take(6).collect::<Vec<_>>().into_iter().rev().collect();
-    insta::assert_snapshot!(format!("{}\n---\n{err}", tail.join("\n")), @r#"
-Rejecting initial value:
-  Error evaluating the log probability at the initial value.
-normal_lpdf: Scale parameter is -1, but must be positive! (in 'bad.stan', line 3, column 2)
+    insta::assert_snapshot!(format!("{}\n---\n{err}", tail.join("\n")), @"
+      Error evaluating the log probability at the initial value.
+    normal_lpdf: Scale parameter is -1, but must be positive! (in 'bad.stan', line 3, column 2)
+    (99 more initial values rejected for a reason shown above.)
 
-Initialization between (-2, 2) failed after 100 attempts. 
- Try specifying initial values, reducing ranges of constrained values, or reparameterizing the model.
----
-Initialization failed.
-"#);
+    Initialization between (-2, 2) failed after 100 attempts. 
+     Try specifying initial values, reducing ranges of constrained values, or reparameterizing the model.
+    ---
+    Initialization failed.
+    ");
 }

@@ -588,7 +588,7 @@ impl Lowerer<'_> {
         span: Span,
         drop_constants: bool,
     ) -> Option<Atom> {
-        let propto = drop_constants && matches!(self.mode, Mode::LogDensity { propto: true });
+        let propto = drop_constants && matches!(self.mode, Mode::LogDensity { propto: true, .. });
         if name == "multi_normal_cholesky" || name == "multi_normal" {
             return self.multi_normal(name, vals, span, propto);
         }

@@ -25,7 +25,13 @@ use crate::ir::{self, Atom, Elem, ErrorKind, ErrorSite, Expr, Function, Prim, St
 pub enum Mode {
     Load,
     Sizes,
-    LogDensity { propto: bool },
+    /// `locate`: the log density with every constant, checking after each term (`~`,
+    /// `target +=`, `jacobian +=`) that the running total is still finite; the entry point that
+    /// says which term is not finite when no initial value works ([`locate_terms`]).
+    LogDensity {
+        propto: bool,
+        locate: bool,
+    },
     WriteArray,
 }
 
@@ -78,7 +84,7 @@ pub fn check(program: &ast::Program) -> (Option<(ir::Module, ModelInfo)>, Vec<Di
     let info = model_info(program, &mut diags);
     // The log density walk is the one that reports problems; the other walks see the same
     // program and would only repeat them.
-    let log_density = lower(program, Mode::LogDensity { propto: false }, &info, &mut diags);
+    let log_density = lower(program, Mode::LogDensity { propto: false, locate: false }, &info, &mut diags);
     let mut spare = Vec::new();
     let load = lower(program, Mode::Load, &info, &mut spare);
     let sizes = lower(program, Mode::Sizes, &info, &mut spare);
@@ -90,7 +96,7 @@ pub fn check(program: &ast::Program) -> (Option<(ir::Module, ModelInfo)>, Vec<Di
             diags.push(d);
         }
     }
-    let log_density_propto = lower(program, Mode::LogDensity { propto: true }, &info, &mut Vec::new());
+    let log_density_propto = lower(program, Mode::LogDensity { propto: true, locate: false }, &info, &mut Vec::new());
     // The whole-language checker sees what lowering does not (functions never called, and
     // constructs lowering cannot compile yet). Lowering knows only what vppl compiles, typeck
     // knows Stan: a type error of lowering where typeck finds the program valid is a construct
@@ -152,6 +158,17 @@ pub fn check(program: &ast::Program) -> (Option<(ir::Module, ModelInfo)>, Vec<Di
     }
     let module = ir::Module { load, sizes, log_density, log_density_propto, write_array };
     (Some((module, info)), diags)
+}
+
+/// The `locate` entry point of a program that [`check`] accepted: the log density with every
+/// constant, raising an error at the first term after which the total is not finite. The fit
+/// never calls it; the runtime does when no initial value has a finite log density, to say
+/// which statement is to blame.
+pub fn locate_terms(program: &ast::Program, info: &ModelInfo) -> Function {
+    let mut diags = Vec::new();
+    let f = lower(program, Mode::LogDensity { propto: false, locate: true }, info, &mut diags);
+    assert!(diags.iter().all(|d| !d.is_error()), "bug: lowering found errors in a checked program: {diags:?}");
+    f
 }
 
 fn model_info(program: &ast::Program, diags: &mut Vec<Diagnostic>) -> ModelInfo {
@@ -288,14 +305,18 @@ pub(crate) struct Lowerer<'a> {
     /// The span of the call that makes up the statement being lowered, if it is one: the
     /// one place a `void` function may be called.
     statement_call: Option<Span>,
+    /// While a term (`~`, `target +=`) is lowered: the data variables it reads and what needs
+    /// each finite, attached to every check made meanwhile (`ErrorSite::needs`).
+    term_needs: Vec<(String, String)>,
 }
 
 fn lower(program: &ast::Program, mode: Mode, info: &ModelInfo, diags: &mut Vec<Diagnostic>) -> Function {
     let name = match mode {
         Mode::Load => "load",
         Mode::Sizes => "sizes",
-        Mode::LogDensity { propto: false } => "log_density",
-        Mode::LogDensity { propto: true } => "log_density_propto",
+        Mode::LogDensity { locate: true, .. } => "locate_terms",
+        Mode::LogDensity { propto: false, .. } => "log_density",
+        Mode::LogDensity { propto: true, .. } => "log_density_propto",
         Mode::WriteArray => "write_array",
     };
     let mut l = Lowerer {
@@ -313,6 +334,7 @@ fn lower(program: &ast::Program, mode: Mode, info: &ModelInfo, diags: &mut Vec<D
         inline_stack: Vec::new(),
         loop_nesting: 0,
         statement_call: None,
+        term_needs: Vec::new(),
     };
     if matches!(mode, Mode::LogDensity { .. } | Mode::WriteArray) {
         let theta = l.f.new_var(Some("theta".into()), Ty::VECTOR, VarKind::Input);
@@ -339,7 +361,7 @@ fn lower(program: &ast::Program, mode: Mode, info: &ModelInfo, diags: &mut Vec<D
 
 impl<'a> Lowerer<'a> {
     fn lower_program(&mut self, p: &ast::Program) {
-        if matches!(self.mode, Mode::LogDensity { propto: false }) {
+        if matches!(self.mode, Mode::LogDensity { propto: false, locate: false }) {
             self.check_function_definitions(p);
         }
         self.lower_data(p);
@@ -594,7 +616,8 @@ impl<'a> Lowerer<'a> {
             return;
         }
         let site = self.f.errors.len() as u32;
-        self.f.errors.push(ErrorSite { kind, message, span: (span.start, span.end) });
+        let needs = self.term_needs.clone();
+        self.f.errors.push(ErrorSite { kind, message, span: (span.start, span.end), needs });
         self.emit(Stmt::Check { cond, site, values });
     }
 

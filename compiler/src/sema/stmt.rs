@@ -37,19 +37,42 @@ impl Lowerer<'_> {
                 }
                 let mut all = vec![lhs.clone()];
                 all.extend(args.iter().cloned());
+                let needs = std::iter::once((lhs, format!("{} needs a finite variate", dist.name)))
+                    .chain(args.iter().map(|a| (a, format!("{} needs finite arguments", dist.name))));
+                self.term_needs = self.data_needs(needs.collect());
                 let lp = self.density(dist, &all, s.span, true);
                 if let Some(lp) = lp {
                     self.emit(Stmt::TargetAdd(lp));
+                    self.locate_term(s, lp);
                 }
+                self.term_needs.clear();
             }
             StmtKind::JacobianPlus(_) if !self.may_increment_jacobian() => {
                 self.error(errors::jacobian_outside_transformed_parameters(s.span));
             }
             StmtKind::TargetPlus(_) if let Some(d) = self.target_refusal(s.span, false) => self.error(d),
             StmtKind::TargetPlus(e) | StmtKind::JacobianPlus(e) => {
+                let needs = match &e.kind {
+                    ast::ExprKind::Call { name, args, .. } => args
+                        .iter()
+                        .enumerate()
+                        .map(|(i, a)| {
+                            let role = if i == 0 && name.name.contains("_lp") {
+                                "a finite variate"
+                            } else {
+                                "finite arguments"
+                            };
+                            (a, format!("{} needs {role}", name.name))
+                        })
+                        .collect(),
+                    _ => vec![(e, "the term needs finite values".to_string())],
+                };
+                self.term_needs = self.data_needs(needs);
                 let v = self.expr(e);
                 let total = self.sum_all(v);
                 self.emit(Stmt::TargetAdd(total));
+                self.locate_term(s, total);
+                self.term_needs.clear();
             }
             StmtKind::For { var, lo, hi, body } => {
                 let lo_v = self.expr(lo);
@@ -221,6 +244,38 @@ impl Lowerer<'_> {
     /// Why `target +=` (or `~`, if `tilde`) cannot stand here, if it cannot. Inside a function
     /// not named `_lp`, `target` does not exist; otherwise it is the model block's, and `_lp`
     /// functions', which Stan also lets transformed parameters call.
+    /// Each data variable that `parts` read, once, with what needs it finite there. Every check
+    /// made while a term is lowered carries this list (`Lowerer::term_needs`), so a failure can
+    /// name the non-finite data element to blame.
+    fn data_needs(&self, parts: Vec<(&ast::Expr, String)>) -> Vec<(String, String)> {
+        let mut needs: Vec<(String, String)> = Vec::new();
+        for (expr, need) in parts {
+            expr.walk(&mut |e| {
+                if let ast::ExprKind::Var(name) = &e.kind
+                    && self.info.data.iter().any(|d| d.name == name.name)
+                    && !needs.iter().any(|(n, _)| *n == name.name)
+                {
+                    needs.push((name.name.clone(), need.clone()));
+                }
+            });
+        }
+        needs
+    }
+
+    /// In the `locate` entry point, a check after a term that its value is finite (a comparison
+    /// with ±∞ is false for NaN too), naming the statement.
+    fn locate_term(&mut self, s: &ast::Stmt, term: Atom) {
+        if !matches!(self.mode, Mode::LogDensity { locate: true, .. }) {
+            return;
+        }
+        let above = self.prim(Prim::Gt, &[term, Atom::Real(f64::NEG_INFINITY)]);
+        let below = self.prim(Prim::Lt, &[term, Atom::Real(f64::INFINITY)]);
+        let finite = self.prim(Prim::And, &[above, below]);
+        let text = s.to_string();
+        let message = format!("`{}` is {{}} here", text.trim_end_matches(';'));
+        self.check(finite, ErrorKind::Domain, message, s.span, vec![term]);
+    }
+
     fn target_refusal(&self, span: grammar::Span, tilde: bool) -> Option<grammar::Diagnostic> {
         if let Some(f) = self.inline_stack.last().filter(|f| !f.ends_with("_lp")) {
             return Some(errors::target_in_plain_function(span, f));
