@@ -15,6 +15,7 @@
 //! | array and row-vector literals | the same, but numbers and names fill each line |
 //! | a chain of one precedence (`a + b - c`) | a break after every operator; the rest one level in |
 //! | `c ? a : b` | a break after `?` and after `:`; the rest one level in |
+//! | `for (i in lo:hi)` | a break after `:`; `hi` one level in |
 //! | `(...)`, `if (...)`, `while (...)`, `for (...)` | hug their contents, indented one level more |
 //!
 //! Index lists, types and bounds have no breaks of their own, so a line passes 100 columns only
@@ -288,10 +289,14 @@ fn index_doc(index: &Index) -> Doc {
         Index::Range { lo, hi, .. } => {
             // The grammar reads `a ? b : c : d` as the range `(a ? b : c):d`, so no bound
             // needs parentheses.
-            let bound = |b: &Option<Expr>| b.as_ref().map_or(text(""), |e| expr_doc(e, 0));
-            Doc::Concat(vec![bound(lo), text(":"), bound(hi)])
+            Doc::Concat(vec![bound_doc(lo), text(":"), bound_doc(hi)])
         }
     }
+}
+
+/// An optional bound of a range or a truncation: nothing when absent.
+fn bound_doc(bound: &Option<Expr>) -> Doc {
+    bound.as_ref().map_or(text(""), |e| expr_doc(e, 0))
 }
 
 /// An array or row-vector literal. Literals whose elements are all numbers or names fill their
@@ -574,6 +579,8 @@ impl<'a> Printer<'a> {
 
     fn stmt(&mut self, s: &Stmt) {
         let semi = |doc: Doc| Doc::Concat(vec![doc, text(";")]);
+        // `target += e;`, `jacobian += e;`, `return e;`.
+        let keyword = |keyword: &str, e: &Expr| semi(Doc::Concat(vec![text(keyword), expr_doc(e, 0)]));
         let call = |name: &str, args: &[Expr]| {
             Doc::Concat(vec![text(name), delimited("(", comma_separated(args.iter().map(|e| expr_doc(e, 0))), ")")])
         };
@@ -611,15 +618,16 @@ impl<'a> Printer<'a> {
             StmtKind::Tilde { lhs, dist, args, truncation } => {
                 let mut parts = vec![expr_doc(lhs, 0), text(" ~ "), call(&dist.name, args)];
                 if let Some(t) = truncation {
-                    let bound = |b: &Option<Expr>| b.as_ref().map_or(text(""), |e| expr_doc(e, 0));
-                    parts.extend([text(" T["), bound(&t.lower), text(", "), bound(&t.upper), text("]")]);
+                    parts.extend([text(" T["), bound_doc(&t.lower), text(", "), bound_doc(&t.upper), text("]")]);
                 }
                 self.lines(&semi(Doc::Concat(parts)));
             }
-            StmtKind::TargetPlus(e) => self.lines(&semi(Doc::Concat(vec![text("target += "), expr_doc(e, 0)]))),
-            StmtKind::JacobianPlus(e) => self.lines(&semi(Doc::Concat(vec![text("jacobian += "), expr_doc(e, 0)]))),
+            StmtKind::TargetPlus(e) => self.lines(&keyword("target += ", e)),
+            StmtKind::JacobianPlus(e) => self.lines(&keyword("jacobian += ", e)),
             StmtKind::For { var, lo, hi, body } => {
-                let range = vec![expr_doc(lo, 0), text(":"), expr_doc(hi, 0)];
+                // The range breaks after its `:`, like an operator.
+                let range =
+                    vec![Doc::Group(vec![expr_doc(lo, 0), text(":"), nest(vec![Doc::Break(""), expr_doc(hi, 0)])])];
                 self.with_body(head_with_condition(&format!("for ({} in ", var.name), range), body);
             }
             StmtKind::ForEach { var, container, body } => {
@@ -643,7 +651,7 @@ impl<'a> Printer<'a> {
             StmtKind::Break => self.line("break;"),
             StmtKind::Continue => self.line("continue;"),
             StmtKind::Return(None) => self.line("return;"),
-            StmtKind::Return(Some(e)) => self.lines(&semi(Doc::Concat(vec![text("return "), expr_doc(e, 0)]))),
+            StmtKind::Return(Some(e)) => self.lines(&keyword("return ", e)),
             StmtKind::Print(args) => self.lines(&semi(call("print", args))),
             StmtKind::Reject(args) => self.lines(&semi(call("reject", args))),
             StmtKind::FatalError(args) => self.lines(&semi(call("fatal_error", args))),
@@ -717,6 +725,14 @@ mod tests {
             span: Span::default(),
         };
         assert_eq!(transpose.to_string(), "(-x)'");
+    }
+
+    /// Diagnostics quote expressions with `Display`, which never breaks a line.
+    #[test]
+    fn expressions_print_on_one_line() {
+        let long = (0..40).map(|i| var(&format!("term_{i}"))).reduce(|a, b| bin(BinOp::Add, a, b)).unwrap();
+        let printed = long.to_string();
+        assert!(printed.len() > 2 * WIDTH && !printed.contains('\n'), "{printed}");
     }
 
     #[test]
