@@ -121,6 +121,58 @@ fn accepted_programs() {
     }
 }
 
+/// No line the formatter prints for the corpus (accepted and good programs, the grammar's test
+/// programs, the examples) is longer than 100 columns, comments aside, unless it is a single
+/// token sequence the formatter cannot break: no space outside its string literals.
+#[test]
+fn formatted_lines_fit_in_100_columns() {
+    let mut programs = files(&root().join("tests/programs/accepted"), &["stan"]);
+    programs.extend(files(&root().join("tests/programs/good"), &["stan", "vppl"]));
+    programs.extend(files(&root().join("grammar/tests/programs"), &["stan"]));
+    programs.extend(files(&root().join("examples"), &["vppl"]));
+    assert!(programs.len() >= 250, "only {} programs found", programs.len());
+    let mut too_long = Vec::new();
+    for path in programs {
+        let src = source(&path);
+        let ast = grammar::parse(&src.text).unwrap_or_else(|d| panic!("{} should parse: {d:?}", path.display()));
+        let formatted = ast.to_string();
+        let mut in_block_comment = false;
+        for (i, line) in formatted.lines().enumerate() {
+            // The line without comments, and its code outside string literals.
+            let (mut code, mut bare) = (String::new(), String::new());
+            let (mut in_string, mut chars) = (false, line.chars().peekable());
+            while let Some(c) = chars.next() {
+                let next = chars.peek().copied();
+                if in_block_comment {
+                    in_block_comment = !(c == '*' && next == Some('/'));
+                    if !in_block_comment {
+                        chars.next();
+                    }
+                    continue;
+                }
+                if !in_string && c == '/' && next == Some('/') {
+                    break;
+                }
+                if !in_string && c == '/' && next == Some('*') {
+                    in_block_comment = true;
+                    chars.next();
+                    continue;
+                }
+                in_string ^= c == '"';
+                code.push(c);
+                if !in_string && c != '"' {
+                    bare.push(c);
+                }
+            }
+            let unbreakable = !bare.trim().contains(' ');
+            if code.trim_end().chars().count() > 100 && !unbreakable {
+                too_long.push(format!("{}:{}: {line}", path.display(), i + 1));
+            }
+        }
+    }
+    assert!(too_long.is_empty(), "formatted lines over 100 columns:\n{}", too_long.join("\n"));
+}
+
 /// Every example model passes the front end (`vppl check`): no error but "not supported yet".
 #[test]
 fn every_example_type_checks() {

@@ -4,6 +4,25 @@
 //! line, spaces around binary operators, the user's own parentheses (`ExprKind::Paren`) and
 //! otherwise only the parentheses that precedence requires (none, for a parsed program).
 //!
+//! Long statements are broken the way rustfmt breaks them, by one rule: a statement that fits in
+//! `WIDTH` (100) columns, indentation included, stays on one line; otherwise its outermost
+//! breakable construct is broken, and each piece that still does not fit is broken the same way
+//! (the groups of Wadler's "prettier printer", `Doc`). The breakable constructs:
+//!
+//! | construct | broken layout |
+//! |---|---|
+//! | argument, parameter and tuple lists | `(` ends its line; one item a line, one level in; `)` alone |
+//! | array and row-vector literals | the same, but numbers and names fill each line |
+//! | a chain of one precedence (`a + b - c`) | a break after every operator; the rest one level in |
+//! | `c ? a : b` | a break after `?` and after `:`; the rest one level in |
+//! | `for (i in lo:hi)` | a break after `:`; `hi` one level in |
+//! | `(...)`, `if (...)`, `while (...)`, `for (...)` | hug their contents, indented one level more |
+//!
+//! Index lists, types and bounds have no breaks of their own, so a line passes 100 columns only
+//! where the text between two possible breaks is longer (a long string, a long declaration
+//! before its `=`). The source's line breaks inside a statement are not kept: the layout depends
+//! on the syntax tree alone, which keeps formatting idempotent.
+//!
 //! Comments are placed by position: a comment is printed before the first statement (or the
 //! closing brace) that starts after it, on its own line, or at the end of the previous line
 //! when code preceded it on its source line. Comments inside a statement therefore move to
@@ -163,130 +182,289 @@ fn prec(e: &Expr) -> u8 {
     }
 }
 
-/// `e` printed so that it parses back at precedence level `min` or tighter.
+/// `e` printed on one line so that it parses back at precedence level `min` or tighter.
 fn expr_string(e: &Expr, min: u8) -> String {
-    let mut s = String::new();
-    write_expr(&mut s, e, min);
-    s
+    flat(&expr_doc(e, min))
 }
 
 fn expr_list(es: &[Expr]) -> String {
     es.iter().map(|e| expr_string(e, 0)).collect::<Vec<_>>().join(", ")
 }
 
-fn write_expr(s: &mut String, e: &Expr, min: u8) {
+/// The layout of `e`, parenthesised where it would not parse back at precedence level `min`.
+fn expr_doc(e: &Expr, min: u8) -> Doc {
     if prec(e) < min {
-        s.push('(');
-        write_expr(s, e, 0);
-        s.push(')');
-        return;
+        return Doc::Concat(vec![text("("), expr_doc(e, 0), text(")")]);
     }
     match &e.kind {
-        ExprKind::Int(v) => {
-            let _ = write!(s, "{v}");
-        }
-        ExprKind::Real(v, text) | ExprKind::Imag(v, text) => {
-            if text.is_empty() {
-                let _ = write!(s, "{v:?}");
+        ExprKind::Int(v) => text(v.to_string()),
+        ExprKind::Real(v, source) | ExprKind::Imag(v, source) => {
+            if source.is_empty() {
+                text(format!("{v:?}"))
             } else {
-                s.push_str(text);
+                text(source.as_str())
             }
         }
-        ExprKind::Str(text) => {
-            let _ = write!(s, "\"{text}\"");
-        }
-        ExprKind::Var(name) => s.push_str(&name.name),
+        ExprKind::Str(source) => text(format!("\"{source}\"")),
+        ExprKind::Var(name) => text(name.name.as_str()),
         ExprKind::Unary { op: UnOp::Transpose, operand } => {
-            write_expr(s, operand, PREC_POSTFIX);
-            s.push('\'');
+            Doc::Concat(vec![expr_doc(operand, PREC_POSTFIX), text("'")])
         }
         ExprKind::Unary { op, operand } => {
-            s.push_str(op.symbol());
-            let inner = expr_string(operand, PREC_UNARY);
+            let inner = expr_doc(operand, PREC_UNARY);
             // `- -1`, not `--1` (which reads like C's decrement).
-            if inner.starts_with(['-', '+']) {
-                s.push(' ');
-            }
-            s.push_str(&inner);
+            let space = if flat(&inner).starts_with(['-', '+']) { " " } else { "" };
+            Doc::Concat(vec![text(format!("{}{space}", op.symbol())), inner])
         }
         ExprKind::Binary { op, lhs, rhs } => {
+            // A left-associative chain of one precedence (`a + b - c`) breaks after every
+            // operator or after none, like a list. `^` is right-associative (`a ^ b ^ c` is
+            // `a ^ (b ^ c)`), so a power breaks after its own operator only.
             let p = binop_prec(*op);
             let (lhs_min, rhs_min) = if p == PREC_POW { (PREC_POSTFIX, PREC_UNARY) } else { (p, p + 1) };
-            write_expr(s, lhs, lhs_min);
-            let _ = write!(s, " {} ", op.symbol());
-            write_expr(s, rhs, rhs_min);
-        }
-        ExprKind::Cond { cond, then, otherwise } => {
-            write_expr(s, cond, PREC_COND + 1);
-            s.push_str(" ? ");
-            write_expr(s, then, PREC_COND);
-            s.push_str(" : ");
-            write_expr(s, otherwise, PREC_COND);
-        }
-        ExprKind::Call { name, args, bar } => {
-            s.push_str(&name.name);
-            s.push('(');
-            match args.split_first() {
-                Some((first, rest)) if bar.is_some() => {
-                    write_expr(s, first, 0);
-                    s.push_str(" | ");
-                    s.push_str(&expr_list(rest));
-                    // `f(y | )` is legal and keeps the bar; drop the space before `)`.
-                    if rest.is_empty() {
-                        s.pop();
-                    }
-                }
-                _ => s.push_str(&expr_list(args)),
+            let mut links = vec![(*op, rhs)];
+            let mut first: &Expr = lhs;
+            while p != PREC_POW
+                && let ExprKind::Binary { op, lhs, rhs } = &first.kind
+                && binop_prec(*op) == p
+            {
+                links.push((*op, rhs));
+                first = lhs;
             }
-            s.push(')');
+            let tail = links
+                .iter()
+                .rev()
+                .flat_map(|(op, rhs)| [text(format!(" {}", op.symbol())), space(), expr_doc(rhs, rhs_min)]);
+            Doc::Group(vec![expr_doc(first, lhs_min), nest(tail.collect())])
+        }
+        ExprKind::Cond { cond, then, otherwise } => Doc::Group(vec![
+            expr_doc(cond, PREC_COND + 1),
+            nest(vec![
+                text(" ?"),
+                space(),
+                expr_doc(then, PREC_COND),
+                text(" :"),
+                space(),
+                expr_doc(otherwise, PREC_COND),
+            ]),
+        ]),
+        ExprKind::Call { name, args, bar } => {
+            let items = match args.split_first() {
+                Some((first, rest)) if bar.is_some() => {
+                    // `f(y | )` is legal and keeps the bar, printed `f(y |)`.
+                    let mut items = vec![expr_doc(first, 0), text(" |")];
+                    if !rest.is_empty() {
+                        items.push(space());
+                        items.extend(comma_separated(rest.iter().map(|e| expr_doc(e, 0))));
+                    }
+                    items
+                }
+                _ => comma_separated(args.iter().map(|e| expr_doc(e, 0))),
+            };
+            Doc::Concat(vec![text(name.name.as_str()), delimited("(", items, ")")])
         }
         ExprKind::Index { base, indices } => {
-            write_expr(s, base, PREC_POSTFIX);
-            s.push('[');
-            for (i, index) in indices.iter().enumerate() {
-                if i > 0 {
-                    s.push_str(", ");
-                }
-                write_index(s, index);
-            }
-            s.push(']');
+            let indices = indices.iter().map(index_doc);
+            let mut parts = vec![expr_doc(base, PREC_POSTFIX), text("[")];
+            parts.extend(indices.enumerate().flat_map(|(i, d)| [text(if i > 0 { ", " } else { "" }), d]));
+            parts.push(text("]"));
+            Doc::Concat(parts)
         }
-        ExprKind::ArrayLit(es) => {
-            let _ = write!(s, "{{{}}}", expr_list(es));
-        }
-        ExprKind::RowVectorLit(es) => {
-            let _ = write!(s, "[{}]", expr_list(es));
-        }
-        ExprKind::TupleLit(es) => {
-            let _ = write!(s, "({})", expr_list(es));
-        }
+        ExprKind::ArrayLit(es) => literal_doc("{", es, "}"),
+        ExprKind::RowVectorLit(es) => literal_doc("[", es, "]"),
+        ExprKind::TupleLit(es) => delimited("(", comma_separated(es.iter().map(|e| expr_doc(e, 0))), ")"),
         ExprKind::TupleGet { base, index } => {
-            write_expr(s, base, PREC_POSTFIX);
-            let _ = write!(s, ".{index}");
+            Doc::Concat(vec![expr_doc(base, PREC_POSTFIX), text(format!(".{index}"))])
         }
-        ExprKind::Paren(inner) => {
-            s.push('(');
-            write_expr(s, inner, 0);
-            s.push(')');
+        // The user's parentheses hug their contents, whose continuation lines are indented one
+        // level more than the expression around them.
+        ExprKind::Paren(inner) => Doc::Concat(vec![text("("), nest(vec![expr_doc(inner, 0)]), text(")")]),
+    }
+}
+
+fn index_doc(index: &Index) -> Doc {
+    match index {
+        Index::Single(e) => expr_doc(e, 0),
+        Index::All(_) => text(":"),
+        Index::Range { lo, hi, .. } => {
+            // The grammar reads `a ? b : c : d` as the range `(a ? b : c):d`, so no bound
+            // needs parentheses.
+            Doc::Concat(vec![bound_doc(lo), text(":"), bound_doc(hi)])
         }
     }
 }
 
-fn write_index(s: &mut String, index: &Index) {
-    match index {
-        Index::Single(e) => write_expr(s, e, 0),
-        Index::All(_) => s.push(':'),
-        Index::Range { lo, hi, .. } => {
-            // The grammar reads `a ? b : c : d` as the range `(a ? b : c):d`, so no bound
-            // needs parentheses.
-            if let Some(lo) = lo {
-                write_expr(s, lo, 0);
-            }
-            s.push(':');
-            if let Some(hi) = hi {
-                write_expr(s, hi, 0);
-            }
+/// An optional bound of a range or a truncation: nothing when absent.
+fn bound_doc(bound: &Option<Expr>) -> Doc {
+    bound.as_ref().map_or(text(""), |e| expr_doc(e, 0))
+}
+
+/// An array or row-vector literal. Literals whose elements are all numbers or names fill their
+/// lines when broken (rustfmt's layout for short array items); others take a line per element.
+fn literal_doc(open: &str, es: &[Expr], close: &str) -> Doc {
+    let simple = |e: &Expr| match &e.kind {
+        ExprKind::Int(_) | ExprKind::Real(..) | ExprKind::Imag(..) | ExprKind::Var(_) => true,
+        ExprKind::Unary { op: UnOp::Neg, operand } => {
+            matches!(operand.kind, ExprKind::Int(_) | ExprKind::Real(..) | ExprKind::Imag(..))
         }
+        _ => false,
+    };
+    let items = comma_separated(es.iter().map(|e| expr_doc(e, 0)));
+    if es.len() > 1 && es.iter().all(simple) {
+        delimited(open, vec![Doc::Fill(items)], close)
+    } else {
+        delimited(open, items, close)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layout
+
+/// The width the printer keeps lines within, where a break is possible.
+const WIDTH: usize = 100;
+
+/// A layout: text with the places where it may break (Wadler's "prettier printer").
+#[derive(Clone)]
+enum Doc {
+    Text(String),
+    /// A line break if its group is broken; otherwise the text it holds (`" "` or `""`).
+    Break(&'static str),
+    /// On one line if it fits (with what follows up to the next break), else every `Break`
+    /// in it, outside inner groups, is a line break.
+    Group(Vec<Doc>),
+    /// Lines started inside it are indented one level more.
+    Nest(Vec<Doc>),
+    /// Items and breaks, alternating; a broken fill breaks only before items that do not fit.
+    Fill(Vec<Doc>),
+    Concat(Vec<Doc>),
+}
+
+fn text(s: impl Into<String>) -> Doc {
+    Doc::Text(s.into())
+}
+
+/// A break that is a space on one line.
+fn space() -> Doc {
+    Doc::Break(" ")
+}
+
+fn nest(docs: Vec<Doc>) -> Doc {
+    Doc::Nest(docs)
+}
+
+/// `a, b, c` with a break after each comma.
+fn comma_separated(items: impl Iterator<Item = Doc>) -> Vec<Doc> {
+    let mut out = Vec::new();
+    for item in items {
+        if !out.is_empty() {
+            out.extend([text(","), space()]);
+        }
+        out.push(item);
+    }
+    out
+}
+
+/// `open items close` on one line, or `open` ending its line, the items indented one level
+/// below it and `close` on its own line.
+fn delimited(open: &str, items: Vec<Doc>, close: &str) -> Doc {
+    if items.is_empty() {
+        return text(format!("{open}{close}"));
+    }
+    let mut inner = vec![Doc::Break("")];
+    inner.extend(items);
+    Doc::Group(vec![text(open), nest(inner), Doc::Break(""), text(close)])
+}
+
+/// `doc` on one line, however long.
+fn flat(doc: &Doc) -> String {
+    let mut out = String::new();
+    render(&mut out, doc, 0, usize::MAX);
+    out
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Flat,
+    Broken,
+    Fill,
+}
+
+/// A part of a layout waiting to be printed: its indent level and the mode of its group.
+type Pending<'d> = (usize, Mode, &'d Doc);
+
+/// Appends `doc` to `out`, at the start of a line indented `indent` levels (already written).
+fn render(out: &mut String, doc: &Doc, indent: usize, width: usize) {
+    let mut col = 2 * indent;
+    let mut stack: Vec<Pending> = vec![(indent, Mode::Broken, doc)];
+    while let Some((indent, mode, doc)) = stack.pop() {
+        match doc {
+            Doc::Text(s) => {
+                out.push_str(s);
+                col += s.chars().count();
+            }
+            Doc::Break(s) => {
+                let newline = match mode {
+                    Mode::Flat => false,
+                    Mode::Broken => true,
+                    Mode::Fill => stack
+                        .split_last()
+                        .is_some_and(|(&(_, _, next), rest)| !fits(width.saturating_sub(col + s.len()), next, rest)),
+                };
+                if newline {
+                    out.push('\n');
+                    out.push_str(&"  ".repeat(indent));
+                    col = 2 * indent;
+                } else {
+                    out.push_str(s);
+                    col += s.len();
+                }
+            }
+            Doc::Group(docs) | Doc::Fill(docs) => {
+                let mode = if mode == Mode::Flat || fits(width.saturating_sub(col), doc, &stack) {
+                    Mode::Flat
+                } else if matches!(doc, Doc::Fill(_)) {
+                    Mode::Fill
+                } else {
+                    Mode::Broken
+                };
+                stack.extend(docs.iter().rev().map(|d| (indent, mode, d)));
+            }
+            Doc::Nest(docs) => stack.extend(docs.iter().rev().map(|d| (indent + 1, mode, d))),
+            Doc::Concat(docs) => stack.extend(docs.iter().rev().map(|d| (indent, mode, d))),
+        }
+    }
+}
+
+/// Whether `doc` on one line, then `rest` up to its next possible line break, takes at most
+/// `room` columns. Groups not yet printed count as flat.
+fn fits(mut room: usize, doc: &Doc, rest: &[Pending]) -> bool {
+    let mut rest = rest.iter().rev();
+    let mut todo: Vec<(Mode, &Doc)> = vec![(Mode::Flat, doc)];
+    loop {
+        let (mode, doc) = match todo.pop() {
+            Some(next) => next,
+            None => match rest.next() {
+                Some(&(_, mode, doc)) => (mode, doc),
+                None => return true,
+            },
+        };
+        let used = match doc {
+            Doc::Text(s) => s.chars().count(),
+            Doc::Break(_) if mode != Mode::Flat => return true,
+            Doc::Break(s) => s.len(),
+            Doc::Group(docs) | Doc::Fill(docs) => {
+                todo.extend(docs.iter().rev().map(|d| (Mode::Flat, d)));
+                0
+            }
+            Doc::Nest(docs) | Doc::Concat(docs) => {
+                todo.extend(docs.iter().rev().map(|d| (mode, d)));
+                0
+            }
+        };
+        if used > room {
+            return false;
+        }
+        room -= used;
     }
 }
 
@@ -337,10 +515,13 @@ impl<'a> Printer<'a> {
     }
 
     fn line(&mut self, text: &str) {
-        for _ in 0..self.indent {
-            self.out.push_str("  ");
-        }
-        self.out.push_str(text);
+        self.lines(&Doc::Text(text.to_string()));
+    }
+
+    /// `doc` at the current indent, broken where it would pass [`WIDTH`] columns.
+    fn lines(&mut self, doc: &Doc) {
+        self.out.push_str(&"  ".repeat(self.indent));
+        render(&mut self.out, doc, self.indent, WIDTH);
         self.out.push('\n');
         self.line_ends_in_comment = false;
     }
@@ -380,15 +561,15 @@ impl<'a> Printer<'a> {
     }
 
     /// `head {` ... `}` for a block body, or `head` with the statement indented below it.
-    fn with_body(&mut self, head: &str, body: &Stmt) {
+    fn with_body(&mut self, head: Doc, body: &Stmt) {
         match &body.kind {
             StmtKind::Block(stmts) => {
-                self.line(&format!("{head} {{"));
+                self.lines(&Doc::Concat(vec![head, text(" {")]));
                 self.stmt_list(stmts, closing_brace(body.span));
                 self.line("}");
             }
             _ => {
-                self.line(head);
+                self.lines(&head);
                 self.indent += 1;
                 self.stmt(body);
                 self.indent -= 1;
@@ -397,17 +578,29 @@ impl<'a> Printer<'a> {
     }
 
     fn stmt(&mut self, s: &Stmt) {
+        let semi = |doc: Doc| Doc::Concat(vec![doc, text(";")]);
+        // `target += e;`, `jacobian += e;`, `return e;`.
+        let keyword = |keyword: &str, e: &Expr| semi(Doc::Concat(vec![text(keyword), expr_doc(e, 0)]));
+        let call = |name: &str, args: &[Expr]| {
+            Doc::Concat(vec![text(name), delimited("(", comma_separated(args.iter().map(|e| expr_doc(e, 0))), ")")])
+        };
         match &s.kind {
             StmtKind::Decl(decl) => {
-                let init = decl.init.as_ref().map_or(String::new(), |e| format!(" = {e}"));
-                self.line(&format!("{} {}{init};", decl.ty, decl.name.name));
+                let mut parts = vec![text(format!("{} {}", decl.ty, decl.name.name))];
+                if let Some(init) = &decl.init {
+                    parts.extend([text(" = "), expr_doc(init, 0)]);
+                }
+                self.lines(&semi(Doc::Concat(parts)));
             }
             StmtKind::FunDef(def) => {
-                let params: Vec<String> = def.params.iter().map(|p| format!("{} {}", p.ty, p.name.name)).collect();
-                let head = format!("{} {}({})", def.return_type, def.name.name, params.join(", "));
+                let params = def.params.iter().map(|p| text(format!("{} {}", p.ty, p.name.name)));
+                let head = Doc::Concat(vec![
+                    text(format!("{} {}", def.return_type, def.name.name)),
+                    delimited("(", comma_separated(params), ")"),
+                ]);
                 match &def.body {
-                    None => self.line(&format!("{head};")),
-                    Some(body) => self.with_body(&head, body),
+                    None => self.lines(&semi(head)),
+                    Some(body) => self.with_body(head, body),
                 }
             }
             StmtKind::Assign { lhs, op, rhs } => {
@@ -420,26 +613,30 @@ impl<'a> Printer<'a> {
                     AssignOp::EltMul => ".*=",
                     AssignOp::EltDiv => "./=",
                 };
-                self.line(&format!("{lhs} {op} {rhs};"));
+                self.lines(&semi(Doc::Concat(vec![expr_doc(lhs, 0), text(format!(" {op} ")), expr_doc(rhs, 0)])));
             }
             StmtKind::Tilde { lhs, dist, args, truncation } => {
-                let mut text = format!("{lhs} ~ {}({})", dist.name, expr_list(args));
+                let mut parts = vec![expr_doc(lhs, 0), text(" ~ "), call(&dist.name, args)];
                 if let Some(t) = truncation {
-                    let bound = |b: &Option<Expr>| b.as_ref().map_or(String::new(), ToString::to_string);
-                    let _ = write!(text, " T[{}, {}]", bound(&t.lower), bound(&t.upper));
+                    parts.extend([text(" T["), bound_doc(&t.lower), text(", "), bound_doc(&t.upper), text("]")]);
                 }
-                text.push(';');
-                self.line(&text);
+                self.lines(&semi(Doc::Concat(parts)));
             }
-            StmtKind::TargetPlus(e) => self.line(&format!("target += {e};")),
-            StmtKind::JacobianPlus(e) => self.line(&format!("jacobian += {e};")),
+            StmtKind::TargetPlus(e) => self.lines(&keyword("target += ", e)),
+            StmtKind::JacobianPlus(e) => self.lines(&keyword("jacobian += ", e)),
             StmtKind::For { var, lo, hi, body } => {
-                self.with_body(&format!("for ({} in {lo}:{hi})", var.name), body);
+                // The range breaks after its `:`, like an operator.
+                let range =
+                    vec![Doc::Group(vec![expr_doc(lo, 0), text(":"), nest(vec![Doc::Break(""), expr_doc(hi, 0)])])];
+                self.with_body(head_with_condition(&format!("for ({} in ", var.name), range), body);
             }
             StmtKind::ForEach { var, container, body } => {
-                self.with_body(&format!("for ({} in {container})", var.name), body);
+                let container = vec![expr_doc(container, 0)];
+                self.with_body(head_with_condition(&format!("for ({} in ", var.name), container), body);
             }
-            StmtKind::While { cond, body } => self.with_body(&format!("while ({cond})"), body),
+            StmtKind::While { cond, body } => {
+                self.with_body(head_with_condition("while (", vec![expr_doc(cond, 0)]), body);
+            }
             StmtKind::If { cond, then, otherwise } => self.if_stmt("", cond, then, otherwise.as_deref()),
             StmtKind::Block(stmts) => {
                 self.line("{");
@@ -454,20 +651,20 @@ impl<'a> Printer<'a> {
             StmtKind::Break => self.line("break;"),
             StmtKind::Continue => self.line("continue;"),
             StmtKind::Return(None) => self.line("return;"),
-            StmtKind::Return(Some(e)) => self.line(&format!("return {e};")),
-            StmtKind::Print(args) => self.line(&format!("print({});", expr_list(args))),
-            StmtKind::Reject(args) => self.line(&format!("reject({});", expr_list(args))),
-            StmtKind::FatalError(args) => self.line(&format!("fatal_error({});", expr_list(args))),
-            StmtKind::Call(e) => self.line(&format!("{e};")),
+            StmtKind::Return(Some(e)) => self.lines(&keyword("return ", e)),
+            StmtKind::Print(args) => self.lines(&semi(call("print", args))),
+            StmtKind::Reject(args) => self.lines(&semi(call("reject", args))),
+            StmtKind::FatalError(args) => self.lines(&semi(call("fatal_error", args))),
+            StmtKind::Call(e) => self.lines(&semi(expr_doc(e, 0))),
             StmtKind::Empty => self.line(";"),
         }
     }
 
     /// `if`, with `else if` chains kept flat; `prefix` is `"} else "` or `"else "` inside a chain.
     fn if_stmt(&mut self, prefix: &str, cond: &Expr, then: &Stmt, otherwise: Option<&Stmt>) {
-        let head = format!("{prefix}if ({cond})");
+        let head = head_with_condition(&format!("{prefix}if ("), vec![expr_doc(cond, 0)]);
         let then_is_block = matches!(then.kind, StmtKind::Block(_));
-        self.with_body(&head, then);
+        self.with_body(head, then);
         let Some(otherwise) = otherwise else { return };
         // After a block, `else` joins the closing brace: `} else {`.
         let else_prefix = if then_is_block {
@@ -483,9 +680,15 @@ impl<'a> Printer<'a> {
             StmtKind::If { cond, then, otherwise } => {
                 self.if_stmt(&format!("{else_prefix} "), cond, then, otherwise.as_deref());
             }
-            _ => self.with_body(else_prefix, otherwise),
+            _ => self.with_body(text(else_prefix), otherwise),
         }
     }
+}
+
+/// `keyword (condition)`. The condition is nested one level more than other expressions, so its
+/// continuation lines (two levels in) stand apart from the body below.
+fn head_with_condition(open: &str, condition: Vec<Doc>) -> Doc {
+    Doc::Concat(vec![text(open), nest(condition), text(")")])
 }
 
 #[cfg(test)]
@@ -522,6 +725,14 @@ mod tests {
             span: Span::default(),
         };
         assert_eq!(transpose.to_string(), "(-x)'");
+    }
+
+    /// Diagnostics quote expressions with `Display`, which never breaks a line.
+    #[test]
+    fn expressions_print_on_one_line() {
+        let long = (0..40).map(|i| var(&format!("term_{i}"))).reduce(|a, b| bin(BinOp::Add, a, b)).unwrap();
+        let printed = long.to_string();
+        assert!(printed.len() > 2 * WIDTH && !printed.contains('\n'), "{printed}");
     }
 
     #[test]
