@@ -620,7 +620,7 @@ impl Lowerer<'_> {
         let Some(d) = dist_by_name(name) else {
             // A distribution of Stan's that vppl does not compile yet is not a typo.
             if stdlib::catalog::distribution(name).is_some() {
-                self.error(errors::not_supported(name_span, &format!("the `{name}` distribution")));
+                self.error(errors::function_not_supported(name_span, &format!("the `{name}` distribution"), name));
             } else if suffix.is_empty() {
                 let mut d = errors::tilde_unknown(name_span, name, &distribution_names(self.functions.keys()));
                 // Before Stan 2.26 a user density was named `foo_log`.
@@ -1433,7 +1433,7 @@ impl Lowerer<'_> {
                         wrong(self, &families.join("; "))
                     }
                 } else if stdlib::catalog::is_builtin(n) {
-                    self.error(errors::not_supported(name.span, &format!("the built-in function `{n}`")));
+                    self.error(errors::function_not_supported(name.span, &format!("the built-in function `{n}`"), n));
                     Val::error()
                 } else {
                     self.error(errors::variable_called(name.span, n));
@@ -1526,7 +1526,7 @@ impl Lowerer<'_> {
             return Val::error();
         }
         let Some(d) = RngDist::by_name(base) else {
-            self.error(errors::not_supported(span, &format!("`{n}`")));
+            self.error(errors::function_not_supported(span, &format!("`{n}`"), n));
             return Val::error();
         };
         let one_dim = |t: &Ty| t.is_scalar() || t.rank() == 1;

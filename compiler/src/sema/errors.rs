@@ -346,6 +346,13 @@ pub fn not_supported(span: Span, what: &str) -> Diagnostic {
         .with_label("vppl cannot compile this construct yet")
 }
 
+/// A built-in function or distribution (`name`, as `vppl functions` takes it) that vppl does
+/// not compile, or not with these arguments.
+pub fn function_not_supported(span: Span, what: &str, name: &str) -> Diagnostic {
+    not_supported(span, what)
+        .with_hint(format!("run `vppl functions {name}` to see which of its signatures vppl compiles"))
+}
+
 pub fn jacobian_outside_transformed_parameters(span: Span) -> Diagnostic {
     Diagnostic::error(
         "E1040",
@@ -387,7 +394,14 @@ pub fn valid_but_not_compiled(d: &Diagnostic) -> Diagnostic {
         "E1006" => "this assignment",
         _ => "this construct",
     };
-    not_supported(d.span, &format!("{what} (vppl found: {})", d.message))
+    let what = format!("{what} (vppl found: {})", d.message);
+    // E1005's message starts with the function, or with the distribution after `~`, in
+    // backticks (`wrong_arguments`, `tilde_arguments`).
+    let called = d.message.split('`').nth(1).map(|s| s.trim_start_matches("~ "));
+    match called.filter(|n| stdlib::catalog::is_builtin(n) || stdlib::catalog::distribution(n).is_some()) {
+        Some(name) if d.code == "E1005" => function_not_supported(d.span, &what, name),
+        _ => not_supported(d.span, &what),
+    }
 }
 
 pub fn int_division(span: Span) -> Diagnostic {
