@@ -475,8 +475,7 @@ pub fn parameter_int(span: Span) -> Diagnostic {
 /// first in alphabetical order, so the answer never depends on the candidates' order.
 pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let candidates: Vec<&str> = candidates.into_iter().filter(|c| *c != name).collect();
-    let first = |found: Vec<&'a str>| found.into_iter().min();
-    if let Some(c) = first(candidates.iter().copied().filter(|c| c.eq_ignore_ascii_case(name)).collect()) {
+    if let Some(c) = candidates.iter().copied().filter(|c| c.eq_ignore_ascii_case(name)).min() {
         return Some(c);
     }
     for suffix in ["_lpdf", "_lpmf"] {
@@ -485,10 +484,11 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         }
     }
     let limit = (name.chars().count() + 1) / 3;
+    let lower = name.to_lowercase();
     let shared_start = |c: &str| c.chars().zip(name.chars()).take_while(|(a, b)| a == b).count();
     candidates
         .into_iter()
-        .map(|c| (edit_distance(&name.to_lowercase(), &c.to_lowercase()), std::cmp::Reverse(shared_start(c)), c))
+        .map(|c| (edit_distance(&lower, &c.to_lowercase()), std::cmp::Reverse(shared_start(c)), c))
         .filter(|(d, _, _)| *d <= limit)
         .min()
         .map(|(_, _, c)| c)
@@ -501,11 +501,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     // `rows[i][j]` is the distance between the first i letters of a and the first j of b.
     let mut rows = vec![vec![0; b.len() + 1]; a.len() + 1];
+    rows[0] = (0..=b.len()).collect();
     for (i, row) in rows.iter_mut().enumerate() {
         row[0] = i;
-    }
-    for j in 0..=b.len() {
-        rows[0][j] = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
