@@ -198,3 +198,50 @@ fn non_finite_data_is_named() {
         insta::assert_snapshot!(format!("non_finite_{case}"), stderr);
     }
 }
+
+/// `vppl functions NAME` lists one function's signatures with their status and a count.
+#[test]
+fn functions_lists_one_name() {
+    let (code, stdout, stderr) = vppl(&["functions", "dirichlet_lpdf"]);
+    assert_eq!(code, 0, "{stderr}");
+    insta::assert_snapshot!("functions_dirichlet_lpdf", stdout);
+    // A distribution's name lists all its functions.
+    let (code, stdout, _) = vppl(&["functions", "std_normal"]);
+    assert_eq!(code, 0);
+    let headings: Vec<&str> = stdout.lines().filter(|l| !l.starts_with(' ')).collect();
+    assert_eq!(headings.first(), Some(&"std_normal_lpdf"), "{stdout}");
+    assert!(headings.contains(&"std_normal_rng"), "{stdout}");
+}
+
+/// `vppl functions --json` is every signature of the catalog, each with its status.
+#[test]
+fn functions_json_is_the_catalog() {
+    let (code, stdout, stderr) = vppl(&["functions", "--json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let items: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    let items = items.as_array().expect("a list");
+    let catalog = stdlib::catalog::signatures();
+    assert_eq!(items.len(), catalog.len());
+    let mut implemented = 0;
+    for (item, signature) in items.iter().zip(catalog) {
+        assert_eq!(item["name"], signature.name);
+        assert_eq!(item["signature"], signature.to_string());
+        match item["status"].as_str() {
+            Some("implemented") => implemented += 1,
+            Some("not yet") => {}
+            other => panic!("status {other:?}"),
+        }
+    }
+    let expected = catalog.iter().filter(|s| s.status == stdlib::catalog::Status::Implemented).count();
+    assert_eq!(implemented, expected);
+    // The listing closes with the same count.
+    let (_, listing, _) = vppl(&["functions"]);
+    let last = listing.lines().last().expect("a closing line");
+    assert_eq!(last, format!("{expected} of {} signatures implemented", catalog.len()));
+}
+
+/// An unknown name is refused with a suggestion.
+#[test]
+fn functions_refuses_an_unknown_name() {
+    insta::assert_snapshot!("functions_unknown_name", failure(&["functions", "nromal_lpdf"]));
+}

@@ -18,6 +18,8 @@ macro_rules! outln {
     }};
 }
 
+mod functions;
+
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -61,6 +63,9 @@ enum Command {
     Format(FormatArgs),
     /// Explain a diagnostic code (`vppl explain E1043`), or list them all.
     Explain(ExplainArgs),
+    /// List Stan's built-in functions and which signatures vppl compiles (`vppl functions
+    /// normal_lpdf`), or all of them.
+    Functions(functions::FunctionsArgs),
 }
 
 #[derive(clap::Args)]
@@ -227,6 +232,7 @@ pub fn main() -> i32 {
         Command::Check(a) => check(a),
         Command::Format(a) => format(a),
         Command::Explain(a) => explain(a),
+        Command::Functions(a) => functions::functions(a),
     };
     match result {
         Ok(()) => 0,

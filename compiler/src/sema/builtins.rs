@@ -589,6 +589,13 @@ impl Lowerer<'_> {
         drop_constants: bool,
     ) -> Option<Atom> {
         let propto = drop_constants && matches!(self.mode, Mode::LogDensity { propto: true, .. });
+        // An argument that failed to check was reported where it failed; only the name is
+        // still judged (an unknown distribution is a mistake of its own).
+        let known = stdlib::catalog::distribution(name).is_some()
+            || ["_lpdf", "_lpmf"].iter().any(|s| self.functions.contains_key(&format!("{name}{s}")));
+        if known && vals.iter().any(|v| v.ty == Ty::ERROR) {
+            return None;
+        }
         if name == "multi_normal_cholesky" || name == "multi_normal" {
             return self.multi_normal(name, vals, span, propto);
         }
@@ -613,9 +620,9 @@ impl Lowerer<'_> {
         let Some(d) = dist_by_name(name) else {
             // A distribution of Stan's that vppl does not compile yet is not a typo.
             if stdlib::catalog::distribution(name).is_some() {
-                self.error(errors::not_supported(name_span, &format!("the `{name}` distribution")));
+                self.error(errors::function_not_supported(name_span, &format!("the `{name}` distribution"), name));
             } else if suffix.is_empty() {
-                let mut d = errors::tilde_unknown(name_span, name, DIST_NAMES);
+                let mut d = errors::tilde_unknown(name_span, name, &distribution_names(self.functions.keys()));
                 // Before Stan 2.26 a user density was named `foo_log`.
                 if self.functions.contains_key(&format!("{name}_log")) {
                     d = d.with_hint(format!(
@@ -625,17 +632,12 @@ impl Lowerer<'_> {
                 }
                 self.error(d);
             } else {
-                let with_suffix: Vec<String> = DIST_NAMES.iter().map(|d| format!("{d}{suffix}")).collect();
-                let refs: Vec<&str> = with_suffix.iter().map(String::as_str).collect();
-                self.error(errors::unknown_function(name_span, written, &refs));
+                self.error(errors::unknown_function(name_span, written, function_names(self.functions.keys())));
             }
             return None;
         };
         let (arity, int_variate) = dist_arity(d);
         let types: Vec<Ty> = vals.iter().map(|v| v.ty).collect();
-        if types.contains(&Ty::ERROR) {
-            return None;
-        }
         // A probability mass function's variate (and binomial's number of trials) is an int.
         let int_args = match d {
             Dist::Binomial | Dist::BinomialLogit => 2,
@@ -990,6 +992,12 @@ impl Lowerer<'_> {
                 return Val::error();
             }
             return self.random(base, n, args, span);
+        }
+        if !stdlib::catalog::is_builtin(n) && self.lookup(n).is_none() {
+            // The arguments of an unknown function are left to `typeck`, which knows a function
+            // passed as one (`map_rectq(f, ...)` is one mistake, not also an undeclared `f`).
+            self.error(errors::unknown_function(name.span, n, function_names(self.functions.keys())));
+            return Val::error();
         }
         let vals: Vec<Val> = args.iter().map(|e| self.expr(e)).collect();
         let data = vals.iter().all(|v| v.data);
@@ -1425,13 +1433,10 @@ impl Lowerer<'_> {
                         wrong(self, &families.join("; "))
                     }
                 } else if stdlib::catalog::is_builtin(n) {
-                    self.error(errors::not_supported(name.span, &format!("the built-in function `{n}`")));
-                    Val::error()
-                } else if self.lookup(n).is_some() {
-                    self.error(errors::variable_called(name.span, n));
+                    self.error(errors::function_not_supported(name.span, &format!("the built-in function `{n}`"), n));
                     Val::error()
                 } else {
-                    self.error(errors::unknown_function(name.span, n, &known_names()));
+                    self.error(errors::variable_called(name.span, n));
                     Val::error()
                 }
             }
@@ -1521,7 +1526,7 @@ impl Lowerer<'_> {
             return Val::error();
         }
         let Some(d) = RngDist::by_name(base) else {
-            self.error(errors::not_supported(span, &format!("`{n}`")));
+            self.error(errors::function_not_supported(span, &format!("`{n}`"), n));
             return Val::error();
         };
         let one_dim = |t: &Ty| t.is_scalar() || t.rank() == 1;
@@ -1707,6 +1712,21 @@ const KNOWN_FUNCTIONS: &[&str] = &[
     "mdivide_left_tri_low",
     "gp_exp_quad_cov",
 ];
+
+/// Every name a call can use, for suggestions: Stan's built-in functions and the user's.
+pub(crate) fn function_names<'a>(user: impl IntoIterator<Item = &'a String>) -> Vec<&'a str> {
+    let mut names: Vec<&str> = stdlib::catalog::all_names().to_vec();
+    names.extend(user.into_iter().map(String::as_str));
+    names
+}
+
+/// Every name `~` can use, for suggestions: Stan's distributions and the user's densities and
+/// mass functions (by their names without the suffix).
+pub(crate) fn distribution_names<'a>(user: impl IntoIterator<Item = &'a String>) -> Vec<&'a str> {
+    let mut names: Vec<&str> = stdlib::catalog::distributions().iter().map(|d| d.name).collect();
+    names.extend(user.into_iter().filter_map(|f| f.strip_suffix("_lpdf").or_else(|| f.strip_suffix("_lpmf"))));
+    names
+}
 
 /// `foo_lpdf` for `foo_lupdf` (and `_lpmf` for `_lupmf`).
 pub(crate) fn user_normalised(name: &str) -> Option<String> {

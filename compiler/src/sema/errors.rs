@@ -62,8 +62,9 @@ pub const CODES: &[(&str, &str)] = &[
     ("W1004", "The deprecated `lkj_cov` distribution."),
 ];
 
-pub fn undefined_variable(span: Span, name: &str, candidates: &[String]) -> Diagnostic {
-    let mut d = Diagnostic::error("E1001", span, format!("cannot find variable `{name}` in this scope"))
+/// `candidates`: the variables visible where `name` is used.
+pub fn undefined_variable<'a>(span: Span, name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Diagnostic {
+    let d = Diagnostic::error("E1001", span, format!("cannot find variable `{name}` in this scope"))
         .with_label("not declared before this use");
     if name == "lp__" {
         return d.with_hint("the log density accumulated so far is read with `target()`");
@@ -71,20 +72,14 @@ pub fn undefined_variable(span: Span, name: &str, candidates: &[String]) -> Diag
     if stdlib::catalog::lookup(name).any(|s| s.args.is_empty() && !s.variadic) {
         return d.with_hint(format!("`{name}` is a function of no arguments: write `{name}()`"));
     }
-    if let Some(best) = closest(name, candidates) {
-        d = d.with_hint(format!("did you mean `{best}`?"));
-    }
-    d
+    with_suggestion(d, name, candidates)
 }
 
-pub fn unknown_function(span: Span, name: &str, candidates: &[&str]) -> Diagnostic {
-    let owned: Vec<String> = candidates.iter().map(|s| s.to_string()).collect();
-    let mut d = Diagnostic::error("E1002", span, format!("unknown function `{name}`"))
+/// `candidates`: the built-in and user-defined function names.
+pub fn unknown_function<'a>(span: Span, name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Diagnostic {
+    let d = Diagnostic::error("E1002", span, format!("unknown function `{name}`"))
         .with_label("no built-in or user-defined function has this name");
-    if let Some(best) = closest(name, &owned) {
-        d = d.with_hint(format!("did you mean `{best}`?"));
-    }
-    d
+    with_suggestion(d, name, candidates)
 }
 
 /// A call whose name is a variable: `mu(1)`.
@@ -351,6 +346,13 @@ pub fn not_supported(span: Span, what: &str) -> Diagnostic {
         .with_label("vppl cannot compile this construct yet")
 }
 
+/// A built-in function or distribution (`name`, as `vppl functions` takes it) that vppl does
+/// not compile, or not with these arguments.
+pub fn function_not_supported(span: Span, what: &str, name: &str) -> Diagnostic {
+    not_supported(span, what)
+        .with_hint(format!("run `vppl functions {name}` to see which of its signatures vppl compiles"))
+}
+
 pub fn jacobian_outside_transformed_parameters(span: Span) -> Diagnostic {
     Diagnostic::error(
         "E1040",
@@ -392,7 +394,14 @@ pub fn valid_but_not_compiled(d: &Diagnostic) -> Diagnostic {
         "E1006" => "this assignment",
         _ => "this construct",
     };
-    not_supported(d.span, &format!("{what} (vppl found: {})", d.message))
+    let what = format!("{what} (vppl found: {})", d.message);
+    // E1005's message starts with the function, or with the distribution after `~`, in
+    // backticks (`wrong_arguments`, `tilde_arguments`).
+    let called = d.message.split('`').nth(1).map(|s| s.trim_start_matches("~ "));
+    match called.filter(|n| stdlib::catalog::is_builtin(n) || stdlib::catalog::distribution(n).is_some()) {
+        Some(name) if d.code == "E1005" => function_not_supported(d.span, &what, name),
+        _ => not_supported(d.span, &what),
+    }
 }
 
 pub fn int_division(span: Span) -> Diagnostic {
@@ -422,14 +431,14 @@ pub fn rng_outside_gq(span: Span, name: &str) -> Diagnostic {
     .with_label("random number generator called here")
 }
 
+/// `candidates`: the distributions `~` can name (built-in, and the user's densities).
 pub fn tilde_unknown(span: Span, name: &str, candidates: &[&str]) -> Diagnostic {
-    let owned: Vec<String> = candidates.iter().map(|s| s.to_string()).collect();
     // A suffixed name: `~` takes the distribution's bare name.
     let suffixes = ["_lpdf", "_lpmf", "_lupdf", "_lupmf", "_lcdf", "_lccdf", "_cdf", "_ccdf", "_rng", "_log"];
     if let Some((base, suffix)) = suffixes
         .iter()
         .find_map(|s| name.strip_suffix(s).map(|b| (b, *s)))
-        .filter(|(b, _)| owned.iter().any(|c| c == b))
+        .filter(|(b, _)| candidates.contains(b))
     {
         let d =
             Diagnostic::error("E1015", span, format!("`~` takes a distribution's name without the `{suffix}` suffix"))
@@ -446,12 +455,9 @@ pub fn tilde_unknown(span: Span, name: &str, candidates: &[&str]) -> Diagnostic 
             )),
         };
     }
-    let mut d = Diagnostic::error("E1015", span, format!("unknown distribution `{name}`"))
+    let d = Diagnostic::error("E1015", span, format!("unknown distribution `{name}`"))
         .with_label("no `_lpdf` or `_lpmf` with this name");
-    if let Some(best) = closest(name, &owned) {
-        d = d.with_hint(format!("did you mean `{best}`?"));
-    }
-    d
+    with_suggestion(d, name, candidates.iter().copied())
 }
 
 pub fn parameter_int(span: Span) -> Diagnostic {
@@ -460,31 +466,64 @@ pub fn parameter_int(span: Span) -> Diagnostic {
         .with_hint("declare it in the data block, or marginalise the discrete parameter out")
 }
 
-/// The candidate nearest to `name` by edit distance, if it is near enough to be a typo.
-pub fn closest<'a>(name: &str, candidates: &'a [String]) -> Option<&'a str> {
-    let mut best: Option<(usize, &str)> = None;
-    for c in candidates {
-        let d = edit_distance(name, c);
-        if d <= (name.len().max(2) / 3).max(1) && best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, c));
+/// The one "did you mean" rule of every unknown name (variable, function or distribution):
+/// among `candidates`, the name the user most likely meant. In order: the same name in other
+/// case (`Sigma` for `sigma`); a density or mass function written without its suffix (`normal`
+/// for `normal_lpdf`); the nearest by Damerau–Levenshtein distance (a swap of two neighbouring
+/// letters counts one), if it is within a third of the name's length. Ties go to the candidate
+/// that shares the longest start with `name` (`sqrt` rather than `qr` for `sqr`), then to the
+/// first in alphabetical order, so the answer never depends on the candidates' order.
+pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let candidates: Vec<&str> = candidates.into_iter().filter(|c| *c != name).collect();
+    if let Some(c) = candidates.iter().copied().filter(|c| c.eq_ignore_ascii_case(name)).min() {
+        return Some(c);
+    }
+    for suffix in ["_lpdf", "_lpmf"] {
+        if let Some(c) = candidates.iter().copied().find(|c| c.strip_suffix(suffix) == Some(name)) {
+            return Some(c);
         }
     }
-    best.map(|(_, c)| c)
+    let limit = (name.chars().count() + 1) / 3;
+    let lower = name.to_lowercase();
+    let shared_start = |c: &str| c.chars().zip(name.chars()).take_while(|(a, b)| a == b).count();
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&lower, &c.to_lowercase()), std::cmp::Reverse(shared_start(c)), c))
+        .filter(|(d, _, _)| *d <= limit)
+        .min()
+        .map(|(_, _, c)| c)
 }
 
+/// The optimal-string-alignment form of Damerau–Levenshtein distance: insertions, deletions,
+/// substitutions and transpositions of neighbours each cost one.
 fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    // `rows[i][j]` is the distance between the first i letters of a and the first j of b.
+    let mut rows = vec![vec![0; b.len() + 1]; a.len() + 1];
+    rows[0] = (0..=b.len()).collect();
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
     for i in 1..=a.len() {
-        let mut cur = vec![i; b.len() + 1];
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            let mut d = (rows[i - 1][j] + 1).min(rows[i][j - 1] + 1).min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = d;
         }
-        prev = cur;
     }
-    prev[b.len()]
+    rows[a.len()][b.len()]
+}
+
+/// The hint of [`suggest`], if it has an answer.
+fn with_suggestion<'a>(d: Diagnostic, name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Diagnostic {
+    match suggest(name, candidates) {
+        Some(best) => d.with_hint(format!("did you mean `{best}`?")),
+        None => d,
+    }
 }
 
 /// How to write a call of a function Stan removed (in 2.33), or `None` if `name` was not removed.

@@ -52,8 +52,8 @@ impl Lowerer<'_> {
             ast::ExprKind::Var(id) => match self.lookup(&id.name) {
                 Some(b) => Val { atom: Atom::Var(b.var), ty: b.ty, data: b.data },
                 None => {
-                    let names = self.names_in_scope();
-                    self.error(errors::undefined_variable(id.span, &id.name, &names));
+                    let d = errors::undefined_variable(id.span, &id.name, self.names_in_scope());
+                    self.error(d);
                     Val::error()
                 }
             },
@@ -81,6 +81,10 @@ impl Lowerer<'_> {
                 self.open();
                 let o = self.expr(otherwise);
                 let otherwise_stmts = self.close();
+                // A branch that failed to check was reported where it failed.
+                if t.ty == Ty::ERROR || o.ty == Ty::ERROR {
+                    return Val::error();
+                }
                 let ty = if t.ty == o.ty {
                     t.ty
                 } else if t.ty.is_scalar() && o.ty.is_scalar() {

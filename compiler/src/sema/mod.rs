@@ -141,10 +141,11 @@ pub fn check(program: &ast::Program) -> (Option<(ir::Module, ModelInfo)>, Vec<Di
         diags.retain(|d| d.code != errors::NOT_SUPPORTED);
     }
     diags.sort_by_key(|d| d.span.start);
-    // A name never declared is one mistake however often it is used: report its first use.
+    // A name never declared (a variable, E1001, or a function, E1002) is one mistake however
+    // often it is used: report its first use.
     let mut undeclared: Vec<String> = Vec::new();
     diags.retain(|d| {
-        if d.code != "E1001" {
+        if d.code != "E1001" && d.code != "E1002" {
             return true;
         }
         if undeclared.contains(&d.message) {
@@ -686,11 +687,9 @@ impl<'a> Lowerer<'a> {
         self.scopes.last_mut().expect("scope stack is never empty").insert(name.name.clone(), b);
     }
 
-    /// Names in scope, sorted so that suggestions do not depend on hash order.
-    fn names_in_scope(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.scopes.iter().flat_map(|s| s.keys().cloned()).collect();
-        names.sort();
-        names
+    /// The variables visible here, for suggestions.
+    fn names_in_scope(&self) -> impl Iterator<Item = &str> {
+        self.scopes.iter().flat_map(|s| s.keys().map(String::as_str))
     }
 }
 

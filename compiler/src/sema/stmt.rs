@@ -444,8 +444,8 @@ impl Lowerer<'_> {
             }
         };
         let Some(b) = self.lookup(&name.name).cloned() else {
-            let names = self.names_in_scope();
-            self.error(errors::undefined_variable(name.span, &name.name, &names));
+            let d = errors::undefined_variable(name.span, &name.name, self.names_in_scope());
+            self.error(d);
             return;
         };
         if !b.assignable || (b.origin.is_some() && b.origin != Some(self.block)) {

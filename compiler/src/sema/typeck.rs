@@ -951,8 +951,9 @@ impl Checker {
                     Val { ty: Type::Base(BaseType::Function, 0), data: true }
                 }
                 None => {
-                    let names: Vec<String> = self.scopes.iter().flat_map(|s| s.keys().cloned()).collect();
-                    self.error(errors::undefined_variable(id.span, &id.name, &names));
+                    let names = self.scopes.iter().flat_map(|s| s.keys().map(String::as_str));
+                    let d = errors::undefined_variable(id.span, &id.name, names);
+                    self.error(d);
                     Val::unknown()
                 }
             },
@@ -1013,8 +1014,10 @@ impl Checker {
                 let vals: Vec<Val> = args.iter().map(|a| self.expr(a)).collect();
                 let spans: Vec<Span> = args.iter().map(|a| a.span).collect();
                 let conditional = catalog::is_conditional(&name.name);
+                // An unknown name is one mistake: its `|` is not judged against it.
+                let known = self.functions.contains_key(&name.name) || catalog::is_builtin(&name.name);
                 match bar {
-                    Some(bar) if !conditional => {
+                    Some(bar) if !conditional && known => {
                         let comma_form = ast::Expr {
                             kind: ExprKind::Call { name: name.clone(), args: args.clone(), bar: None },
                             ..e.clone()
@@ -1247,9 +1250,8 @@ impl Checker {
                 Val::unknown()
             }
             Resolution::UnknownName => {
-                let mut names: Vec<&str> = catalog::all_names().to_vec();
-                names.extend(self.functions.keys().map(String::as_str));
-                let mut d = errors::unknown_function(name_span, name, &names);
+                let names = super::builtins::function_names(self.functions.keys());
+                let mut d = errors::unknown_function(name_span, name, names);
                 if let Some(base) = name.strip_suffix("_lpmf")
                     && catalog::is_builtin(&format!("{base}_lpdf"))
                 {
@@ -1355,6 +1357,7 @@ impl Checker {
         let mut data = b.data;
         // Whether each index keeps its dimension (a range or multi-index) or drops it.
         let mut keeps = Vec::with_capacity(indices.len());
+        let mut unknown_index = false;
         for ix in indices {
             match ix {
                 Index::Single(e) => {
@@ -1363,7 +1366,11 @@ impl Checker {
                     match v.ty {
                         Type::Base(BaseType::Int, 0) => keeps.push(false),
                         Type::Base(BaseType::Int, 1) => keeps.push(true),
-                        Type::Unknown => keeps.push(false),
+                        // A single index or a multi-index: what is selected is unknown.
+                        Type::Unknown => {
+                            keeps.push(false);
+                            unknown_index = true;
+                        }
                         ref other => {
                             self.error(errors::index_not_int(e.span, other));
                             return Val::unknown();
@@ -1406,6 +1413,9 @@ impl Checker {
                 }
             }
         };
+        if unknown_index {
+            return Val { ty: Type::Unknown, data };
+        }
         Val { data: data || is_int_based(&ty), ty }
     }
 }
