@@ -18,6 +18,9 @@ macro_rules! outln {
     }};
 }
 
+// After the macros, which it uses.
+mod plot;
+
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -55,6 +58,8 @@ enum Command {
     Format(FormatArgs),
     /// Explain a diagnostic code (`vppl explain E1043`), or list them all.
     Explain(ExplainArgs),
+    /// Draw the density of each quantity of a fit (the CSV `vppl run` writes) as PNG or SVG.
+    Plot(plot::PlotArgs),
 }
 
 #[derive(clap::Args)]
@@ -221,6 +226,7 @@ pub fn main() -> i32 {
         Command::Check(a) => check(a),
         Command::Format(a) => format(a),
         Command::Explain(a) => explain(a),
+        Command::Plot(a) => plot::plot(a),
     };
     match result {
         Ok(()) => 0,
