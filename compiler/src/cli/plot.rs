@@ -17,15 +17,15 @@ pub struct PlotArgs {
     fit: PathBuf,
     /// The picture to write, PNG or SVG by its extension. Default: FIT with the extension
     /// `.png`, beside the CSV.
-    #[arg(short, long)]
+    #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
     /// The quantities to draw, comma-separated, named as in Stan (`mu,theta[1]`; `theta` for all
     /// its elements) or as in the CSV (`theta.1`). Default: the first 12 outputs.
-    #[arg(long)]
+    #[arg(long, value_name = "NAMES")]
     params: Option<String>,
     /// The ELBO trace, as `vppl run --diagnostic-file` writes it: adds a panel of the ELBO by
     /// iteration.
-    #[arg(long)]
+    #[arg(long, value_name = "ELBO_CSV")]
     diagnostic_file: Option<PathBuf>,
 }
 
