@@ -245,3 +245,129 @@ fn functions_json_is_the_catalog() {
 fn functions_refuses_an_unknown_name() {
     insta::assert_snapshot!("functions_unknown_name", failure(&["functions", "nromal_lpdf"]));
 }
+
+/// A fresh directory for one test's files.
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("vppl-cli-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// The text of every `<text>` element of an SVG that plotters wrote, in order.
+fn svg_texts(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| Some(t.split_once('>')?.1.split_once("</text>")?.0.trim().to_string()))
+        .collect()
+}
+
+/// `vppl plot` on what `vppl run` wrote: a PNG of the expected size with curves and text in it,
+/// and an SVG with each chosen name as a title, the summary's quantiles as words, and a solid
+/// median mark in each panel.
+#[test]
+fn plot_draws_the_densities_of_a_fit() {
+    let dir = temp_dir("plot");
+    let path = |name: &str| dir.join(name).to_str().expect("utf-8 path").to_string();
+    let (code, _, stderr) = vppl(&[
+        "run",
+        "../examples/eight_schools-eight_schools_noncentered/model.vppl",
+        "--seed",
+        "5",
+        "--output",
+        &path("fit.csv"),
+        "--diagnostic-file",
+        &path("elbo.csv"),
+        "--summary-json",
+        &path("summary.json"),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+
+    // Eighteen outputs: the first twelve are drawn, four by three, and the ELBO below them.
+    let (code, stdout, stderr) = vppl(&["plot", &path("fit.csv"), "--diagnostic-file", &path("elbo.csv")]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("fit.png (12 densities and the ELBO trace)"), "{stdout}");
+    assert!(stderr.contains("note: drawing the first 12 of 18 quantities; choose others with --params"), "{stderr}");
+    let decoder =
+        png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path("fit.png")).expect("PNG written")));
+    let mut reader = decoder.read_info().expect("a PNG");
+    let mut pixels = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut pixels).expect("PNG pixels");
+    assert_eq!((info.width, info.height, info.color_type), (4 * 320, 3 * 240 + 240, png::ColorType::Rgb));
+    let rgb: Vec<&[u8]> = pixels.chunks(3).collect();
+    let colours: std::collections::HashSet<&[u8]> = rgb.iter().copied().collect();
+    let inked = rgb.iter().filter(|p| p.iter().any(|&c| c < 200)).count();
+    assert!(colours.len() > 50, "{} colours", colours.len());
+    assert!(inked * 50 > rgb.len() && inked * 2 < rgb.len(), "{inked} of {} pixels inked", rgb.len());
+    // The first panel's title, in black, sits in its top 30 rows.
+    let dark_title_pixels =
+        (0..30).flat_map(|y| (0..320).map(move |x| y * 1280 + x)).filter(|&i| rgb[i].iter().all(|&c| c < 80)).count();
+    assert!(dark_title_pixels > 40, "{dark_title_pixels} dark pixels in the first title");
+
+    let (code, stdout, stderr) =
+        vppl(&["plot", &path("fit.csv"), "--params", "mu, theta[1],tau", "-o", &path("fit.svg")]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("fit.svg (3 densities)"), "{stdout}");
+    let svg = std::fs::read_to_string(path("fit.svg")).expect("SVG written");
+    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"), "{svg}");
+    let texts = svg_texts(&svg);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path("summary.json")).expect("summary")).expect("JSON");
+    let mut title_positions = Vec::new();
+    for name in ["mu", "theta[1]", "tau"] {
+        title_positions
+            .push(texts.iter().position(|t| t == name).unwrap_or_else(|| panic!("no title {name}: {texts:?}")));
+        let q = |key: &str| runtime::output::format_g(summary["parameters"][name][key].as_f64().expect("quantile"), 3);
+        let words = format!("5% {}   50% {}   95% {}", q("q5"), q("q50"), q("q95"));
+        assert!(texts.contains(&words), "no `{words}` for {name}: {texts:?}");
+    }
+    assert!(title_positions.is_sorted(), "titles out of order: {texts:?}");
+    let medians = svg
+        .split("<polyline")
+        .filter(|p| p.contains(r##"stroke="#C82828" stroke-width="2""##))
+        .filter_map(|p| {
+            let points = p.split_once("points=\"")?.1.split_once('"')?.0;
+            let xs: Vec<&str> = points.split_whitespace().filter_map(|xy| Some(xy.split_once(',')?.0)).collect();
+            Some(xs.len() == 2 && xs[0] == xs[1])
+        })
+        .filter(|&vertical| vertical)
+        .count();
+    assert_eq!(medians, 3, "one median mark per panel");
+}
+
+/// Every mistake `vppl plot` can meet is an `error:` line and exit status 1, and leaves no
+/// picture behind.
+#[test]
+fn plot_refuses_bad_input() {
+    const FIT: &str = "tests/cli/fit.csv";
+    let dir = temp_dir("plot-bad");
+    let out = dir.join("out.png");
+    let out = out.to_str().expect("utf-8 path");
+    let many = dir.join("many.csv");
+    let names: Vec<String> = (1..=50).map(|i| format!("x.{i}")).collect();
+    let values = vec!["0.5"; 50].join(",");
+    std::fs::write(&many, format!("lp__,log_p__,log_g__,{}\n0,0,0,{values}\n0,-1,-1,{values}\n", names.join(",")))
+        .expect("many.csv written");
+    let cases: [(&str, Vec<&str>); 11] = [
+        ("no_such_fit", vec!["plot", "tests/cli/nope.csv", "-o", out]),
+        ("not_a_stan_csv", vec!["plot", "tests/cli/good.data.json", "-o", out]),
+        ("no_draws", vec!["plot", "tests/cli/mean_only.csv", "-o", out]),
+        ("unknown_name", vec!["plot", FIT, "--params", "mu,thetaa", "-o", out]),
+        ("unknown_element", vec!["plot", FIT, "--params", "theta[4]", "-o", out]),
+        ("unknown_base", vec!["plot", FIT, "--params", "sigma", "-o", out]),
+        ("no_names", vec!["plot", FIT, "--params", " , ", "-o", out]),
+        ("too_many", vec!["plot", many.to_str().expect("utf-8 path"), "--params", "x", "-o", out]),
+        ("unknown_extension", vec!["plot", FIT, "-o", "fit.jpg"]),
+        ("unwritable_output", vec!["plot", FIT, "-o", "/nonexistent/dir/fit.png"]),
+        ("not_an_elbo_trace", vec!["plot", FIT, "--diagnostic-file", FIT, "-o", out]),
+    ];
+    for (name, args) in cases {
+        let text = failure(&args);
+        assert!(text.starts_with("exit 1\nerror: "), "{name}: {text}");
+        insta::assert_snapshot!(format!("plot_{name}"), text);
+        assert!(!std::path::Path::new(out).exists(), "{name} wrote {out}");
+    }
+    assert!(!std::path::Path::new("fit.jpg").exists());
+    let leftovers: Vec<_> =
+        std::fs::read_dir(&dir).expect("dir").filter_map(Result::ok).map(|e| e.file_name()).collect();
+    assert_eq!(leftovers, vec![std::ffi::OsString::from("many.csv")], "temporary files left behind");
+}

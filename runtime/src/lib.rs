@@ -8,6 +8,7 @@ pub mod compiled;
 pub mod data;
 pub mod model;
 pub mod output;
+pub mod plot;
 pub mod psis;
 pub mod summary;
 pub mod vi;

@@ -376,7 +376,7 @@ fn write_config_comments(out: &mut dyn Write, header: &CsvHeader) -> io::Result<
 
 /// Runs `write` into a temporary file next to `path`, then renames it to `path`; on any error
 /// the temporary file is removed and `path` is left as it was.
-fn write_atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+pub(crate) fn write_atomically(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
     let temp = sibling_temp_path(path, "tmp");
     let result = (|| {
         let mut out = BufWriter::new(fs::File::create(&temp)?);

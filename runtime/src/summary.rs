@@ -139,7 +139,7 @@ pub fn summary_json(fit: &AdviResult, summaries: &[ParamSummary], compile_ms: f6
 }
 
 /// Type-7 quantile of sorted values; NaN for no values.
-fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
+pub(crate) fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
     }

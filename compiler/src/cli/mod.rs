@@ -19,6 +19,8 @@ macro_rules! outln {
 }
 
 mod functions;
+// After the macros, which it uses.
+mod plot;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -66,6 +68,8 @@ enum Command {
     /// List Stan's built-in functions and which signatures vppl compiles (`vppl functions
     /// normal_lpdf`), or all of them.
     Functions(functions::FunctionsArgs),
+    /// Draw the density of each quantity of a fit (the CSV `vppl run` writes) as PNG or SVG.
+    Plot(plot::PlotArgs),
 }
 
 #[derive(clap::Args)]
@@ -233,6 +237,7 @@ pub fn main() -> i32 {
         Command::Format(a) => format(a),
         Command::Explain(a) => explain(a),
         Command::Functions(a) => functions::functions(a),
+        Command::Plot(a) => plot::plot(a),
     };
     match result {
         Ok(()) => 0,

@@ -435,10 +435,8 @@ pub fn rng_outside_gq(span: Span, name: &str) -> Diagnostic {
 pub fn tilde_unknown(span: Span, name: &str, candidates: &[&str]) -> Diagnostic {
     // A suffixed name: `~` takes the distribution's bare name.
     let suffixes = ["_lpdf", "_lpmf", "_lupdf", "_lupmf", "_lcdf", "_lccdf", "_cdf", "_ccdf", "_rng", "_log"];
-    if let Some((base, suffix)) = suffixes
-        .iter()
-        .find_map(|s| name.strip_suffix(s).map(|b| (b, *s)))
-        .filter(|(b, _)| candidates.contains(b))
+    if let Some((base, suffix)) =
+        suffixes.iter().find_map(|s| name.strip_suffix(s).map(|b| (b, *s))).filter(|(b, _)| candidates.contains(b))
     {
         let d =
             Diagnostic::error("E1015", span, format!("`~` takes a distribution's name without the `{suffix}` suffix"))
