@@ -46,6 +46,41 @@ fn data_the_model_block_refuses_is_reported_at_load() {
     insta::assert_snapshot!("data_index_out_of_range", index);
 }
 
+/// Mistakes that are not in the data file are not blamed on it: no data file at all, the
+/// model's own code failing while it computes transformed data, a model with nothing to fit.
+#[test]
+fn errors_say_what_happened() {
+    let out = ["--output", "/tmp/vppl-cli-test.csv"];
+    // The CLI test models have no data.json beside them.
+    insta::assert_snapshot!("no_data_file", failure(&[&["run", MODEL][..], &out].concat()));
+    let args = ["run", "tests/cli/transformed_data_index.stan", "--data", "tests/cli/two_values.data.json"];
+    insta::assert_snapshot!("transformed_data_index", failure(&[&args[..], &out].concat()));
+    insta::assert_snapshot!("no_parameters", failure(&[&["run", "tests/cli/no_parameters.stan"][..], &out].concat()));
+}
+
+/// Seeds take CmdStan's range (-1 is a seed from the clock, said on stderr); `--init` takes 0, a
+/// radius or a file.
+#[test]
+fn seeds_and_inits_are_checked() {
+    let good = ["run", MODEL, "--data", "tests/cli/good.data.json", "--output", "/tmp/vppl-cli-seed.csv"];
+    insta::assert_snapshot!("seed_out_of_range", failure(&[&good[..], &["--seed", "4294967296"]].concat()));
+    insta::assert_snapshot!("seed_negative", failure(&[&good[..], &["--seed", "-2"]].concat()));
+    let (code, _, stderr) = vppl(&[&good[..], &["--seed", "-1", "--output-samples", "10"]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("(from the clock; pass --seed"), "{stderr}");
+    let (code, stdout, stderr) =
+        vppl(&[&good[..], &["--seed", "4294967295", "--init", "0", "--output-samples", "10"]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("Pareto k̂"), "{stdout}");
+    let csv = std::fs::read_to_string("/tmp/vppl-cli-seed.csv").expect("csv written");
+    assert!(
+        csv.contains("# init = 0\n") && csv.contains("#   seed = 4294967295\n"),
+        "the header records --init and --seed"
+    );
+    insta::assert_snapshot!("init_negative", failure(&[&good[..], &["--init", "-1"]].concat()));
+    insta::assert_snapshot!("init_missing_file", failure(&[&good[..], &["--init", "inits.json"]].concat()));
+}
+
 #[test]
 fn bad_command_lines_are_reported() {
     insta::assert_snapshot!("no_such_model", failure(&["run", "tests/cli/nope.stan"]));

@@ -94,6 +94,10 @@ unsafe impl Send for CompiledModel {}
 #[derive(Clone, Debug, PartialEq)]
 pub struct LoadError {
     pub message: String,
+    /// Whether the data are to blame (a missing or malformed variable, a violated constraint, a
+    /// value that makes every evaluation fail), as opposed to the model's own code failing while
+    /// it computes transformed data (an index out of range, a `reject`).
+    pub from_data: bool,
 }
 
 impl std::fmt::Display for LoadError {
@@ -112,7 +116,7 @@ impl CompiledModel {
         let mut owned = Vec::new();
         let mut data_dims = Vec::new();
         for (i, spec) in meta.data.iter().enumerate() {
-            let value = data.get(spec).map_err(|e| LoadError { message: e.to_string() })?;
+            let value = data.get(spec).map_err(|e| LoadError { message: e.to_string(), from_data: true })?;
             let mut values = value.values;
             // A scalar or an empty container still gets a valid pointer.
             let ptr = match &mut values {
@@ -167,7 +171,10 @@ impl CompiledModel {
         let validate = model.entries.validate;
         // Safety: validate reads only the slots, never theta or the output buffer.
         unsafe { model.run_at_load(&mut ctx, Entry::Validate, validate, std::ptr::null_mut()) }.map_err(|e| {
-            LoadError { message: format!("with these data every evaluation of the log density fails: {}", e.message) }
+            LoadError {
+                message: format!("with these data every evaluation of the log density fails: {}", e.message),
+                from_data: true,
+            }
         })?;
         Ok(model)
     }
@@ -183,7 +190,10 @@ impl CompiledModel {
         let status = unsafe { f(ctx, std::ptr::null(), 0, out) };
         if status.is_nan() {
             let message = self.error_message(entry, ctx).message;
-            return Err(LoadError { message: self.blame_data(entry, ctx.error_site, message) });
+            let sites = &self.meta.errors[entry as usize];
+            let site = usize::try_from(ctx.error_site).ok().and_then(|i| sites.get(i));
+            let from_data = site.is_some_and(|s| s.kind == SiteKind::Data);
+            return Err(LoadError { message: self.blame_data(entry, ctx.error_site, message), from_data });
         }
         Ok(())
     }

@@ -143,8 +143,14 @@ struct RunArgs {
     /// Draws from the approximation written to the output.
     #[arg(long, default_value_t = 1000)]
     output_samples: usize,
-    #[arg(long, default_value_t = 0)]
-    seed: u64,
+    /// Seed of every random draw, as CmdStan's: 0 to 4294967295, or -1 for one from the clock
+    /// (printed, and written to the CSV). The same seed gives the same fit, bit for bit.
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true, value_parser = parse_seed)]
+    seed: i64,
+    /// Initial values, as CmdStan's `init`: 0 (start at zero on the unconstrained scale), a
+    /// radius R (uniform on (−R, R)), or a JSON file of parameter values.
+    #[arg(long, default_value = "2", allow_hyphen_values = true)]
+    init: String,
     /// Importance resampling of the output: draw this many times --output-samples proposals
     /// from q and keep --output-samples of them by their Pareto-smoothed importance weights when
     /// k̂ < 0.7 (1 turns it off).
@@ -175,8 +181,9 @@ struct DiagnoseArgs {
     /// The unconstrained point, a JSON array; default: uniform(−2, 2) with --seed.
     #[arg(long)]
     unconstrained: Option<String>,
-    #[arg(long, default_value_t = 0)]
-    seed: u64,
+    /// Seed of the random point: 0 to 4294967295, or -1 for one from the clock.
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true, value_parser = parse_seed)]
+    seed: i64,
     /// Finite-difference step.
     #[arg(long, default_value_t = 1e-6)]
     epsilon: f64,
@@ -305,8 +312,24 @@ fn data_path(args: &ModelArgs) -> Option<PathBuf> {
     [dir.join(format!("{stem}.data.json")), dir.join("data.json")].into_iter().find(|p| p.is_file())
 }
 
-fn load_data(args: &ModelArgs) -> Result<DataFile, Failure> {
-    let Some(path) = data_path(args) else { return Ok(DataFile::empty()) };
+fn load_data(args: &ModelArgs, meta: &runtime::compiled::ModelMeta) -> Result<DataFile, Failure> {
+    let Some(path) = data_path(args) else {
+        if meta.data.is_empty() {
+            return Ok(DataFile::empty());
+        }
+        // Say what was looked for rather than calling the first variable missing.
+        let names: Vec<String> = meta.data.iter().take(4).map(|d| format!("`{}`", d.name)).collect();
+        let more = if meta.data.len() > 4 { ", …" } else { "" };
+        let dir = args.model.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let stem = args.model.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        return Err(Failure::Message(format!(
+            "the model declares data ({}{more}) but no data file was given, and none was found beside it \
+             (`{}` or `{}`); give one with --data FILE.json",
+            names.join(", "),
+            dir.join(format!("{stem}.data.json")).display(),
+            dir.join("data.json").display()
+        )));
+    };
     let text =
         std::fs::read_to_string(&path).map_err(|e| format!("cannot read data file `{}`: {e}", path.display()))?;
     data::parse_data_file(&text).map_err(|e| Failure::Message(format!("in data file `{}`: {e}", path.display())))
@@ -318,10 +341,13 @@ fn build(args: &ModelArgs) -> Result<(CompiledModel, Stages, f64), Failure> {
     let (source, mut stages) = front_end(&args.model)?;
     let native = driver::compile_native(&source, &mut stages)?;
     let compile_ms = start.elapsed().as_secs_f64() * 1e3;
-    let data = load_data(args)?;
+    let data = load_data(args, &native.meta)?;
     let data_name = data_path(args).map(|p| p.display().to_string()).unwrap_or_default();
     let model = CompiledModel::new(native.entries, native.meta, &data).map_err(|e| {
-        Failure::Message(if data_name.is_empty() {
+        Failure::Message(if !e.from_data {
+            // The model's own code failed (transformed data): the message has its line.
+            format!("while computing transformed data: {}", e.message)
+        } else if data_name.is_empty() {
             e.message
         } else {
             format!("in data file `{data_name}`: {}", e.message)
@@ -366,6 +392,7 @@ fn timings_line(stages: &Stages) -> String {
 
 fn run(a: RunArgs) -> Result<(), Failure> {
     check_run_options(&a)?;
+    let init = parse_init(&a.init)?;
     // Report an unwritable output before spending any time on the fit.
     runtime::output::check_writable(&a.output)
         .map_err(|e| format!("cannot write output file `{}`: {e}", a.output.display()))?;
@@ -375,6 +402,24 @@ fn run(a: RunArgs) -> Result<(), Failure> {
     let q_path = a.output.with_extension("q.json");
     runtime::output::check_writable(&q_path).map_err(|e| format!("cannot write `{}`: {e}", q_path.display()))?;
     let (model, stages, compile_ms) = build(&a.model)?;
+    if model.n_unconstrained() == 0 {
+        return Err(Failure::Message(format!(
+            "`{}` has no parameters, so there is no posterior to fit; vppl cannot yet run generated \
+             quantities alone as Stan's fixed_param sampler does. Declare the unknowns in a \
+             parameters block, or compute fixed results in transformed data",
+            a.model.model.display()
+        )));
+    }
+    let radius = match init {
+        InitArg::Radius(radius) => radius,
+        InitArg::File(path) => {
+            return Err(Failure::Message(format!(
+                "--init `{}`: initial values from a file are not supported yet; give a radius (0, or R for uniform(−R, R))",
+                path.display()
+            )));
+        }
+    };
+    let seed = resolve_seed(a.seed);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let _ = writeln!(out, "Compiled {} in {compile_ms:.1} ms ({})", a.model.model.display(), timings_line(&stages));
@@ -395,7 +440,7 @@ fn run(a: RunArgs) -> Result<(), Failure> {
         tol_rel_obj: a.tol_rel_obj.unwrap_or(stan_defaults.tol_rel_obj),
         eval_elbo: a.eval_elbo.unwrap_or(stan_defaults.eval_elbo),
         output_samples: a.output_samples,
-        seed: a.seed,
+        seed,
     };
     let defaults = ViConfig::default();
     let method = if a.stan_compatible {
@@ -407,19 +452,20 @@ fn run(a: RunArgs) -> Result<(), Failure> {
                 AlgorithmArg::Fullrank => Family::FullRank,
                 AlgorithmArg::Lowrank => Family::LowRank { rank: a.rank },
             },
-            seed: a.seed,
+            seed,
             max_iters: a.iter.unwrap_or(defaults.max_iters),
             draws_per_step: a.grad_samples.unwrap_or(defaults.draws_per_step),
             output_samples: a.output_samples,
             threads: a.threads,
             resample_factor: a.resample_factor,
+            init_radius: radius,
             ..defaults
         })
     };
     let (fit, diagnostics) = match &method {
         RunMethod::StanAdvi(config) => {
             let _ = advi::write_experimental_message(&mut out);
-            let init = advi::random_inits(&model, &InitConfig { seed: a.seed, ..InitConfig::default() }, &mut out)
+            let init = advi::random_inits(&model, &InitConfig { seed, radius, ..InitConfig::default() }, &mut out)
                 .map_err(|e| e.to_string())?;
             let fit = advi::run_advi(&model, &init, config, &mut out).map_err(|e| e.to_string())?;
             // Stan does not judge its fit; vppl does, from the same output draws.
@@ -430,7 +476,7 @@ fn run(a: RunArgs) -> Result<(), Failure> {
         }
         RunMethod::Vppl(vi_config) => {
             // Stan's line, measured over about a millisecond rather than one call.
-            let x = random_point(model.n_unconstrained(), a.seed);
+            let x = random_point(model.n_unconstrained(), seed);
             let mut grad = vec![0.0; x.len()];
             let start = Instant::now();
             let mut calls = 0u32;
@@ -459,7 +505,7 @@ fn run(a: RunArgs) -> Result<(), Failure> {
             (result.fit, verdict)
         }
     };
-    let constrained = advi::constrained_draws(&model, &fit, a.seed, &mut out).map_err(|e| e.to_string())?;
+    let constrained = advi::constrained_draws(&model, &fit, seed, &mut out).map_err(|e| e.to_string())?;
     let summaries = if a.psis {
         let weights: Vec<f64> = diagnostics.psis.log_weights.iter().map(|w| w.exp()).collect();
         let _ =
@@ -483,6 +529,7 @@ fn run(a: RunArgs) -> Result<(), Failure> {
     header.data_file = data_path(&a.model).map(|p| p.display().to_string()).unwrap_or_default();
     header.output_file = a.output.display().to_string();
     header.num_threads = diagnostics.threads;
+    header.init = a.init.clone();
     header.diagnostic_file = a.diagnostic_file.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
     header.stanc_version = format!("vppl {}", env!("CARGO_PKG_VERSION"));
     header.start_datetime = utc_now();
@@ -566,6 +613,53 @@ fn check_run_options(a: &RunArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// CmdStan's range of seeds: 0 to 4294967295, or -1 for a seed from the clock.
+fn parse_seed(text: &str) -> Result<i64, String> {
+    match text.trim().parse::<i64>() {
+        Ok(seed) if seed == -1 || (0..=i64::from(u32::MAX)).contains(&seed) => Ok(seed),
+        _ => Err("a seed is an integer from 0 to 4294967295, or -1 for a seed from the clock".to_string()),
+    }
+}
+
+/// The seed to use: the one given, or for -1 one from the clock, said on stderr so the run can
+/// be repeated.
+fn resolve_seed(seed: i64) -> u64 {
+    if let Ok(seed) = u64::try_from(seed) {
+        return seed;
+    }
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    let seed = u64::from(nanos ^ std::process::id().rotate_left(16));
+    eprintln!("Seed {seed} (from the clock; pass --seed {seed} to repeat this run).");
+    seed
+}
+
+/// What `--init` asks for.
+enum InitArg {
+    /// Uniform on (−radius, radius) on the unconstrained scale; 0 is the origin.
+    Radius(f64),
+    /// A JSON file of constrained parameter values.
+    File(PathBuf),
+}
+
+fn parse_init(text: &str) -> Result<InitArg, Failure> {
+    if let Ok(radius) = text.trim().parse::<f64>() {
+        return if radius.is_finite() && radius >= 0.0 {
+            Ok(InitArg::Radius(radius))
+        } else {
+            Err(Failure::Message(format!(
+                "--init {text}: a radius must be a non-negative number (0 starts at zero on the unconstrained scale)"
+            )))
+        };
+    }
+    let path = PathBuf::from(text);
+    if !path.is_file() {
+        return Err(Failure::Message(format!(
+            "--init `{text}` is neither a number (a radius) nor a file of initial values that exists"
+        )));
+    }
+    Ok(InitArg::File(path))
+}
+
 fn parse_point(text: &str, n: usize) -> Result<Vec<f64>, Failure> {
     let v: serde_json::Value =
         serde_json::from_str(text).map_err(|e| format!("--unconstrained is not a JSON array: {e}"))?;
@@ -610,7 +704,7 @@ fn diagnose(a: DiagnoseArgs) -> Result<(), Failure> {
     let n = model.n_unconstrained();
     let point = match &a.unconstrained {
         Some(text) => parse_point(text, n)?,
-        None => random_point(n, a.seed),
+        None => random_point(n, resolve_seed(a.seed)),
     };
     let mut grad = vec![0.0; n];
     let lp = model.log_density_gradient(&point, &mut grad).map_err(|e| e.to_string())?;

@@ -1,0 +1,3 @@
+generated quantities {
+  real x = normal_rng(0, 1);
+}
