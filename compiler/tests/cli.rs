@@ -406,3 +406,31 @@ fn plot_refuses_bad_input() {
         std::fs::read_dir(&dir).expect("dir").filter_map(Result::ok).map(|e| e.file_name()).collect();
     assert_eq!(leftovers, vec![std::ffi::OsString::from("many.csv")], "temporary files left behind");
 }
+
+/// Progress bars are drawn on a terminal (a real pseudo-terminal, made by util-linux's
+/// `script`) and never into a pipe.
+#[test]
+fn progress_shows_on_a_terminal_only() {
+    let program = env!("CARGO_BIN_EXE_vppl");
+    let model = "../examples/diamonds-diamonds/model.vppl";
+    let csv = std::env::temp_dir().join(format!("vppl-progress-{}.csv", std::process::id()));
+    // Stan's ADVI on this model takes seconds: long enough for its bar to appear.
+    let command =
+        format!("{program} run {model} --stan-compatible --output-samples 10 --output {} > /dev/null", csv.display());
+    let out = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("util-linux's `script` runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let terminal = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        terminal.contains("Stochastic gradient ascent") && terminal.contains("/10000"),
+        "no bar on the terminal:\n{terminal}"
+    );
+    // Piped, stderr has no bar.
+    let (code, _, stderr) =
+        vppl(&["run", model, "--stan-compatible", "--output-samples", "10", "--output", csv.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("Stochastic gradient ascent"), "a bar in a pipe:\n{stderr}");
+}

@@ -17,6 +17,8 @@ use std::collections::VecDeque;
 use std::io::{self, Write};
 use std::time::Instant;
 
+use crate::progress::Phase;
+
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
@@ -65,6 +67,9 @@ pub struct AdviConfig {
     /// Number of approximate posterior draws to output (after the mean row).
     pub output_samples: usize,
     pub seed: u64,
+    /// Live progress bars on stderr ([`crate::progress`]); not a CmdStan argument, and nothing
+    /// else depends on it.
+    pub progress: bool,
 }
 
 impl Default for AdviConfig {
@@ -83,6 +88,7 @@ impl Default for AdviConfig {
             eval_elbo: 100,
             output_samples: 1000,
             seed: 0,
+            progress: false,
         }
     }
 }
@@ -789,9 +795,11 @@ impl Advi<'_> {
         let mut elbo_best = -f64::MAX;
         let mut eta_best = 0.0;
         let mut variational = initial.to_vec();
+        let phase = Phase::new(self.config.progress, "Adapting eta", (adapt_iter * ETA_SEQUENCE.len()) as u64);
         for (eta_index, &eta) in ETA_SEQUENCE.iter().enumerate() {
             for iter_tune in 1..=adapt_iter {
                 let m = eta_index * adapt_iter + iter_tune;
+                phase.set(m as u64);
                 print_progress(self.log, m, 0, adapt_iter * ETA_SEQUENCE.len(), adapt_iter, true)?;
                 // A diverging gradient is fine here: a smaller eta will be tried.
                 match self.calc_grad(&variational, &mut grad) {
@@ -857,8 +865,10 @@ impl Advi<'_> {
         writeln!(self.log, "  iter             ELBO   delta_ELBO_mean   delta_ELBO_med   notes ")?;
         let start = Instant::now();
 
+        let phase = Phase::new(config.progress, "Stochastic gradient ascent", max_iterations as u64);
         let mut iter_counter = 1;
         loop {
+            phase.set(iter_counter as u64);
             self.calc_grad(variational, &mut grad)?;
             Self::update(variational, &grad, &mut history, eta, iter_counter);
             let mut do_more_iterations = true;

@@ -9,6 +9,7 @@ pub mod data;
 pub mod model;
 pub mod output;
 pub mod plot;
+pub mod progress;
 pub mod psis;
 pub mod summary;
 pub mod vi;

@@ -48,6 +48,7 @@ use rand_distr::StandardNormal;
 use crate::advi::{self, AdviError, AdviResult, Algorithm, Approximation, ElboPoint, InitConfig, Scale};
 use crate::model::{EvalErrorKind, Model};
 use crate::output::format_g;
+use crate::progress::Phase;
 use crate::psis::{self, Psis};
 
 /// The variational family: a Gaussian on the unconstrained space.
@@ -115,6 +116,9 @@ pub struct ViConfig {
     /// of them chosen by their Pareto-smoothed importance weights, so the output follows the
     /// posterior more closely than q does (as Pathfinder does). 0 or 1 turns it off.
     pub resample_factor: usize,
+    /// Live progress bars on stderr ([`crate::progress`]); the caller turns them on when stderr
+    /// is a terminal. Nothing else depends on it.
+    pub progress: bool,
 }
 
 impl Default for ViConfig {
@@ -134,6 +138,7 @@ impl Default for ViConfig {
             threads: 0,
             init_radius: 2.0,
             resample_factor: 8,
+            progress: false,
         }
     }
 }
@@ -661,8 +666,12 @@ impl Run<'_> {
         let mut stop = format!("reached the limit of {} iterations", self.config.max_lbfgs_iters);
         let mut iterations = 0;
         let mut p = vec![0.0; n];
+        let paths = self.config.pathfinder_paths;
+        let message = format!("Pathfinder, path {}/{paths}", path + 1);
+        let phase = Phase::new(self.config.progress, &message, self.config.max_lbfgs_iters as u64);
         for iter in 1..=self.config.max_lbfgs_iters {
             iterations = iter;
+            phase.set(iter as u64);
             for i in 0..n {
                 p[i] = -dot(&h[i * n..(i + 1) * n], &g);
             }
@@ -1016,8 +1025,10 @@ impl Run<'_> {
         let mut grad = vec![0.0; q.len()];
         let mut step = vec![0.0; q.len()];
         let timer = Instant::now();
+        let phase = Phase::new(config.progress, "Refining q (ELBO ascent)", config.max_iters as u64);
         for iter in 1..=config.max_iters {
             iterations = iter;
+            phase.set(iter as u64);
             let draws = self.refine_draws(&base, &layout, &q, iter)?;
             self.gradient_evals += m_draws;
             grad.fill(0.0);
@@ -1515,7 +1526,10 @@ impl Run<'_> {
         let model = self.model;
         let (sigma_or_l, log_det) = scale_of(n, &approximation);
         let mu = &approximation.mu;
+        let message = if factor > 1 { "Importance resampling" } else { "Drawing from q" };
+        let phase = Phase::new(self.config.progress, message, proposals as u64);
         let rows = par_map(self.threads, proposals, |j| -> Result<(Vec<f64>, f64, f64), AdviError> {
+            phase.inc(1);
             let mut rng = draw_rng(seed, PHASE_OUTPUT, 0, j as u64);
             let mut eps = vec![0.0; n];
             standard_normals(&mut rng, &mut eps);
@@ -1523,6 +1537,7 @@ impl Run<'_> {
             let log_p = density(model, &x, false)?;
             Ok((x, log_p, -0.5 * dot(&eps, &eps)))
         });
+        drop(phase);
         self.density_evals += proposals;
         let mut draws = Vec::with_capacity(proposals + 1);
         let mut log_p = Vec::with_capacity(s + 1);

@@ -420,6 +420,8 @@ fn run(a: RunArgs) -> Result<(), Failure> {
         }
     };
     let seed = resolve_seed(a.seed);
+    // Progress bars only on a terminal: piped output stays plain lines.
+    let progress = std::io::stderr().is_terminal();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let _ = writeln!(out, "Compiled {} in {compile_ms:.1} ms ({})", a.model.model.display(), timings_line(&stages));
@@ -441,6 +443,7 @@ fn run(a: RunArgs) -> Result<(), Failure> {
         eval_elbo: a.eval_elbo.unwrap_or(stan_defaults.eval_elbo),
         output_samples: a.output_samples,
         seed,
+        progress,
     };
     let defaults = ViConfig::default();
     let method = if a.stan_compatible {
@@ -459,6 +462,7 @@ fn run(a: RunArgs) -> Result<(), Failure> {
             threads: a.threads,
             resample_factor: a.resample_factor,
             init_radius: radius,
+            progress,
             ..defaults
         })
     };
