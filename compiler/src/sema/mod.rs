@@ -3,7 +3,7 @@
 //! One walk over the AST does all three: each expression is checked and lowered to A-normal
 //! form in the same step, so types never have to be stored in the tree. The walk runs once per
 //! entry point of the model ABI (load, sizes, log density with and without constants,
-//! write_array); the program is the same each time, only what is emitted differs.
+//! write_array, unconstrain); the program is the same each time, only what is emitted differs.
 
 pub mod builtins;
 pub mod errors;

@@ -161,6 +161,12 @@ impl Lowerer<'_> {
         });
     }
 
+    /// The element of `v` at `idx` (see [`Self::element_of`]) as a real.
+    fn real_element(&mut self, v: Val, idx: &[Atom]) -> Atom {
+        let e = self.element_of(v, idx);
+        self.to_real(e)
+    }
+
     /// `v` itself if it is a scalar, else its element at `idx` (a bound given per element).
     pub(crate) fn element_of(&mut self, v: Val, idx: &[Atom]) -> Val {
         if v.ty.is_scalar() {
@@ -262,8 +268,8 @@ impl Lowerer<'_> {
                 TypeKind::CholeskyFactorCorr => self.constrain_cholesky_corr(theta, offset, out_var, dims[0], jacobian),
                 _ => {
                     let strides = memory_strides(self, &dims, ty.core);
-                    let first = self.prim(Prim::IAdd, &[offset, Atom::Int(1)]);
                     self.for_each_index(&dims.clone(), ty.core, &mut |l, idx| {
+                        let first = l.prim(Prim::IAdd, &[offset, Atom::Int(1)]);
                         let flat = l.flat_position(first, idx, &strides);
                         let x = l.let_(Ty::REAL, Expr::Load { base: theta, indices: vec![flat] });
                         let y = l.constrain_elementwise(d, x, idx, jacobian);
@@ -364,26 +370,20 @@ impl Lowerer<'_> {
     /// logit((y − lb) / (ub − lb)) = log(y − lb) − log(ub − y).
     fn free_elementwise(&mut self, d: &ast::VarDecl, y: Atom, idx: &[Atom]) -> Atom {
         let c = &d.ty.constraint;
+        let mut x = y;
+        for (e, prim) in [(&c.offset, Prim::Sub), (&c.multiplier, Prim::Div)] {
+            if let Some(e) = e {
+                let v = self.expr(e);
+                let v = self.real_element(v, idx);
+                x = self.prim(prim, &[x, v]);
+            }
+        }
         if c.offset.is_some() || c.multiplier.is_some() {
-            let offset = c.offset.as_ref().map(|e| self.expr(e));
-            let mult = c.multiplier.as_ref().map(|e| self.expr(e));
-            let mut x = y;
-            if let Some(o) = offset {
-                let o = self.element_of(o, idx);
-                let o = self.to_real(o);
-                x = self.prim(Prim::Sub, &[x, o]);
-            }
-            if let Some(m) = mult {
-                let m = self.element_of(m, idx);
-                let m = self.to_real(m);
-                x = self.prim(Prim::Div, &[x, m]);
-            }
             return x;
         }
         let bound = |l: &mut Self, e: &Option<ast::Expr>, prim: Prim, rule: &str| {
             let v = e.as_ref().map(|e| l.expr(e))?;
-            let v = l.element_of(v, idx);
-            let b = l.to_real(v);
+            let b = l.real_element(v, idx);
             let ok = l.prim(prim, &[y, b]);
             l.check_init(ok, d, idx, y, rule, vec![b]);
             Some(b)
@@ -460,19 +460,12 @@ impl Lowerer<'_> {
                 let y = l.let_(Ty::REAL, Expr::Load { base: read, indices: at(j) });
                 let ok = l.prim(Prim::Ge, &[y, Atom::Real(0.0)]);
                 l.check_init(ok, d, &at(j), y, "simplex: it must be >= 0", vec![]);
-                let s = l.let_(Ty::REAL, Expr::Atom(Atom::Var(sum)));
-                let s = l.prim(Prim::Add, &[s, y]);
-                l.emit(Stmt::Assign { var: sum, indices: vec![], value: s });
+                l.add_to(sum, y);
             });
-            let s = l.let_(Ty::REAL, Expr::Atom(Atom::Var(sum)));
-            let deviation = l.prim(Prim::Sub, &[s, Atom::Real(1.0)]);
-            let deviation = l.prim(Prim::Fabs, &[deviation]);
-            let ok = l.prim(Prim::Le, &[deviation, Atom::Real(1e-8)]);
-            let (position, mut values) = element_label(idx);
-            values.push(s);
+            let (position, values) = element_label(idx);
             let message =
                 format!("init value `{}{position}` violates simplex: its elements sum to {{}}, not 1", d.name.name);
-            l.check(ok, ErrorKind::Data, message, d.name.span, values);
+            l.check_sums_to_one(d, sum, message, values);
             let last = l.let_(Ty::REAL, Expr::Load { base: read, indices: at(k) });
             let rest = l.mutable_real(last);
             let n = l.prim(Prim::ISub, &[k, Atom::Int(1)]);
@@ -519,27 +512,15 @@ impl Lowerer<'_> {
             l.for_loop(one, i, |l, j| {
                 let y = l.let_(Ty::REAL, Expr::Load { base: read, indices: vec![i, j] });
                 let sq = l.prim(Prim::Mul, &[y, y]);
-                let s = l.let_(Ty::REAL, Expr::Atom(Atom::Var(sum)));
-                let s = l.prim(Prim::Add, &[s, sq]);
-                l.emit(Stmt::Assign { var: sum, indices: vec![], value: s });
+                l.add_to(sum, sq);
             });
-            let s = l.let_(Ty::REAL, Expr::Atom(Atom::Var(sum)));
-            let deviation = l.prim(Prim::Sub, &[s, Atom::Real(1.0)]);
-            let deviation = l.prim(Prim::Fabs, &[deviation]);
-            let ok = l.prim(Prim::Le, &[deviation, Atom::Real(1e-8)]);
             let message = format!(
                 "init value `{}` violates cholesky_factor_corr: row {{}} has squared length {{}}, not 1",
                 d.name.name
             );
-            l.check(ok, ErrorKind::Data, message, d.name.span, vec![i, s]);
+            l.check_sums_to_one(d, sum, message, vec![i]);
         });
-        self.for_loop(Atom::Int(2), k, |l, i| {
-            // Row i's partial correlations follow the (i−1)(i−2)/2 of the rows above it.
-            let im1 = l.prim(Prim::ISub, &[i, one]);
-            let im2 = l.prim(Prim::ISub, &[i, Atom::Int(2)]);
-            let before = l.prim(Prim::IMul, &[im1, im2]);
-            let before = l.prim(Prim::IDiv, &[before, Atom::Int(2)]);
-            let base = l.prim(Prim::IAdd, &[offset, before]);
+        self.for_each_correlation_row(offset, k, &mut |l, i, im1, base| {
             let sum = l.mutable_real(Atom::Real(0.0));
             l.for_loop(one, im1, |l, j| {
                 let y = l.let_(Ty::REAL, Expr::Load { base: read, indices: vec![i, j] });
@@ -560,6 +541,38 @@ impl Lowerer<'_> {
                 l.emit(Stmt::Assign { var: sum, indices: vec![], value: s });
             });
         });
+    }
+
+    /// Runs `body` for each row i ≥ 2 of a `cholesky_factor_corr[K]`, with i − 1 and the theta
+    /// position just before the row's i − 1 canonical partial correlations.
+    fn for_each_correlation_row(&mut self, offset: Atom, k: Atom, body: &mut dyn FnMut(&mut Self, Atom, Atom, Atom)) {
+        self.for_loop(Atom::Int(2), k, |l, i| {
+            // Row i's partial correlations follow the (i−1)(i−2)/2 of the rows above it.
+            let im1 = l.prim(Prim::ISub, &[i, Atom::Int(1)]);
+            let im2 = l.prim(Prim::ISub, &[i, Atom::Int(2)]);
+            let before = l.prim(Prim::IMul, &[im1, im2]);
+            let before = l.prim(Prim::IDiv, &[before, Atom::Int(2)]);
+            let base = l.prim(Prim::IAdd, &[offset, before]);
+            body(l, i, im1, base);
+        });
+    }
+
+    /// `sum += value` on a mutable real.
+    fn add_to(&mut self, sum: VarId, value: Atom) {
+        let s = self.let_(Ty::REAL, Expr::Atom(Atom::Var(sum)));
+        let s = self.prim(Prim::Add, &[s, value]);
+        self.emit(Stmt::Assign { var: sum, indices: vec![], value: s });
+    }
+
+    /// Raises `message` about the init value of `d` unless the mutable real `sum` is 1 within
+    /// Stan's tolerance, 1e-8; its `{}` are filled with `values`, then the sum.
+    fn check_sums_to_one(&mut self, d: &ast::VarDecl, sum: VarId, message: String, mut values: Vec<Atom>) {
+        let s = self.let_(Ty::REAL, Expr::Atom(Atom::Var(sum)));
+        let deviation = self.prim(Prim::Sub, &[s, Atom::Real(1.0)]);
+        let deviation = self.prim(Prim::Fabs, &[deviation]);
+        let ok = self.prim(Prim::Le, &[deviation, Atom::Real(1e-8)]);
+        values.push(s);
+        self.check(ok, ErrorKind::Data, message, d.name.span, values);
     }
 
     /// A fresh mutable real set to `init`.
@@ -589,8 +602,7 @@ impl Lowerer<'_> {
             let mult = c.multiplier.as_ref().map(|e| self.expr(e));
             let mut y = x;
             if let Some(m) = mult {
-                let m = self.element_of(m, idx);
-                let m = self.to_real(m);
+                let m = self.real_element(m, idx);
                 y = self.prim(Prim::Mul, &[m, y]);
                 if jacobian {
                     let lj = self.prim(Prim::Log, &[m]);
@@ -598,22 +610,15 @@ impl Lowerer<'_> {
                 }
             }
             if let Some(o) = offset {
-                let o = self.element_of(o, idx);
-                let o = self.to_real(o);
+                let o = self.real_element(o, idx);
                 y = self.prim(Prim::Add, &[o, y]);
             }
             return self.let_(Ty::REAL, Expr::Atom(y));
         }
         let lower = c.lower.as_ref().map(|e| self.expr(e));
         let upper = c.upper.as_ref().map(|e| self.expr(e));
-        let lower = lower.map(|v| {
-            let e = self.element_of(v, idx);
-            self.to_real(e)
-        });
-        let upper = upper.map(|v| {
-            let e = self.element_of(v, idx);
-            self.to_real(e)
-        });
+        let lower = lower.map(|v| self.real_element(v, idx));
+        let upper = upper.map(|v| self.real_element(v, idx));
         match (lower, upper) {
             (None, None) => self.let_(Ty::REAL, Expr::Atom(x)),
             (Some(lb), None) => {
@@ -747,13 +752,7 @@ impl Lowerer<'_> {
             }
             z
         };
-        self.for_loop(Atom::Int(2), k, |l, i| {
-            // Row i's partial correlations follow the (i−1)(i−2)/2 of the rows above it.
-            let im1 = l.prim(Prim::ISub, &[i, one]);
-            let im2 = l.prim(Prim::ISub, &[i, Atom::Int(2)]);
-            let before = l.prim(Prim::IMul, &[im1, im2]);
-            let before = l.prim(Prim::IDiv, &[before, Atom::Int(2)]);
-            let base = l.prim(Prim::IAdd, &[offset, before]);
+        self.for_each_correlation_row(offset, k, &mut |l, i, im1, base| {
             let pos = l.prim(Prim::IAdd, &[base, one]);
             let z1 = cpc(l, pos);
             l.emit(Stmt::Assign { var: out, indices: vec![i, one], value: z1 });
