@@ -36,6 +36,9 @@ pub struct Stages {
     /// The log density with a finiteness check after every term (`sema::locate_terms`): run
     /// only to say which term is not finite when no initial value works.
     pub opt_locate: ir::Function,
+    /// From constrained parameter values to the unconstrained vector (`sema::unconstrain`):
+    /// run only to read an init file.
+    pub opt_unconstrain: ir::Function,
     pub info: ModelInfo,
     pub warnings: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
@@ -90,6 +93,7 @@ pub fn compile_ir(source: &Source) -> Result<Stages, Vec<Diagnostic>> {
     };
     let opt_gradient = opt::data_checks::drop(&opt::simplify(&opt::hoist(&opt::simplify(&gradient))), &moved);
     let opt_locate = opt::simplify(&sema::locate_terms(&ast, &info));
+    let opt_unconstrain = opt::simplify(&sema::unconstrain(&ast, &info));
     timings.push(("opt", t.elapsed()));
     if cfg!(debug_assertions) {
         for f in [
@@ -100,6 +104,7 @@ pub fn compile_ir(source: &Source) -> Result<Stages, Vec<Diagnostic>> {
             &opt_module.write_array,
             &opt_validate,
             &opt_locate,
+            &opt_unconstrain,
         ] {
             ir::verify::verify(f);
         }
@@ -112,6 +117,7 @@ pub fn compile_ir(source: &Source) -> Result<Stages, Vec<Diagnostic>> {
         opt_gradient,
         opt_validate,
         opt_locate,
+        opt_unconstrain,
         info,
         warnings,
         timings,
@@ -136,6 +142,7 @@ pub fn compile_native(source: &Source, stages: &mut Stages) -> Result<Native, St
         &m.write_array,
         &stages.opt_validate,
         &stages.opt_locate,
+        &stages.opt_unconstrain,
     ];
     let jit = jit::compile(&funcs)?;
     stages.timings.push(("codegen", t.elapsed()));
@@ -148,6 +155,7 @@ pub fn compile_native(source: &Source, stages: &mut Stages) -> Result<Native, St
         write_array: f[4],
         validate: f[5],
         locate: f[6],
+        unconstrain: f[7],
     };
     let errors = funcs.map(|func| error_sites(source, func));
     let meta = ModelMeta {
@@ -156,6 +164,7 @@ pub fn compile_native(source: &Source, stages: &mut Stages) -> Result<Native, St
         data: stages.info.data.iter().map(|d| data_spec(&d.name, d.ty)).collect(),
         n_transformed_data: stages.info.transformed_data.len(),
         outputs: stages.info.outputs.iter().map(|o| (o.name.clone(), o.rank)).collect(),
+        parameters: stages.info.parameters.iter().map(|p| data_spec(&p.name, p.ty)).collect(),
         errors,
     };
     Ok(Native { jit, entries, meta })

@@ -23,6 +23,9 @@ pub struct Entries {
     /// The log density with a finiteness check after every term: says which term is not
     /// finite ([`CompiledModel::locate_non_finite`]). The fit never calls it.
     pub locate: EntryFn,
+    /// From constrained parameter values to the unconstrained vector (Stan's
+    /// `transform_inits`): [`CompiledModel::unconstrain`]. The fit never calls it.
+    pub unconstrain: EntryFn,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,8 +59,10 @@ pub struct ModelMeta {
     pub n_transformed_data: usize,
     /// Output variables (name, rank), in output order.
     pub outputs: Vec<(String, usize)>,
+    /// Parameters in declaration order, as an init file gives them (constrained values).
+    pub parameters: Vec<DataSpec>,
     /// Error sites of each entry point, in the order of [`Entry`].
-    pub errors: [Vec<ErrorSiteInfo>; 7],
+    pub errors: [Vec<ErrorSiteInfo>; 8],
 }
 
 /// Indices into [`ModelMeta::errors`].
@@ -70,6 +75,7 @@ pub enum Entry {
     WriteArray = 4,
     Validate = 5,
     Locate = 6,
+    Unconstrain = 7,
 }
 
 pub struct CompiledModel {
@@ -177,6 +183,61 @@ impl CompiledModel {
             }
         })?;
         Ok(model)
+    }
+
+    /// CmdStan's `init=FILE` (Stan's `transform_inits`): the unconstrained vector whose
+    /// constrained parameter values are the ones `inits` gives, by name.
+    ///
+    /// `inits` is a CmdStan JSON file like a data file, and each parameter in it is read and
+    /// checked the same way (type, shape); keys that are not parameters are ignored. Each given
+    /// value must satisfy its declared constraint (bounds may depend on data and on parameters
+    /// declared before it, given or not), else the error names the parameter, the element and
+    /// the constraint (`init value `sigma` = -1 violates lower=0`). A parameter the file lacks
+    /// gets unconstrained values drawn uniformly from (−2, 2) with `rng`, CmdStan's partial
+    /// initialisation; `rng` is drawn from once per unconstrained value, given or not, so the
+    /// result does not depend on which parameters the file gives.
+    pub fn unconstrain(&self, inits: &DataFile, rng: &mut ChaCha8Rng) -> Result<Vec<f64>, LoadError> {
+        use rand::Rng;
+        let random: Vec<f64> = (0..self.n_unconstrained).map(|_| rng.random_range(-2.0..2.0)).collect();
+        // The slots `sema::unconstrain` reads: the data and transformed data, each parameter's
+        // given value (a valid pointer to one unread real when it is not given), and which
+        // parameters are given.
+        let mut slots = self.slots.to_vec();
+        let mut owned = Vec::new();
+        let mut given = Vec::new();
+        for spec in &self.meta.parameters {
+            let mut slot = Slot { ptr: std::ptr::null_mut(), dims: [0; MAX_RANK] };
+            let mut values = if inits.contains(&spec.name) {
+                let value = inits
+                    .get(spec)
+                    .map_err(|e| LoadError { message: format!("init value `{}`: {}", spec.name, e.message) })?;
+                for (d, n) in value.dims.iter().enumerate().take(MAX_RANK) {
+                    slot.dims[d] = *n as i64;
+                }
+                let Values::Real(values) = value.values else { unreachable!("bug: a parameter read as ints") };
+                values
+            } else {
+                vec![0.0]
+            };
+            given.push(i64::from(inits.contains(&spec.name)));
+            // The heap buffer stays where it is when the vector moves into `owned`.
+            slot.ptr = values.as_mut_ptr() as *mut u8;
+            owned.push(values);
+            slots.push(slot);
+        }
+        let mut flags = Slot { ptr: given.as_mut_ptr() as *mut u8, dims: [0; MAX_RANK] };
+        flags.dims[0] = given.len() as i64;
+        slots.push(flags);
+        let mut out = vec![0.0; self.n_unconstrained];
+        let mut ctx = Ctx::new(slots.as_mut_ptr());
+        // Safety: the slots and the buffers they point into outlive the call; theta and out have
+        // the model's unconstrained dimension, which is what unconstrain reads and writes.
+        let status =
+            unsafe { (self.entries.unconstrain)(&mut ctx, random.as_ptr(), random.len() as i64, out.as_mut_ptr()) };
+        if status.is_nan() || ctx.error_site >= 0 {
+            return Err(LoadError { message: self.error_message(Entry::Unconstrain, &ctx).message });
+        }
+        Ok(out)
     }
 
     /// Runs an entry point once while loading (no theta), on `ctx` reset to this model's slots.

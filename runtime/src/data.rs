@@ -175,6 +175,11 @@ impl DataFile {
         DataFile { fields: serde_json::Map::new() }
     }
 
+    /// Whether the file has a value for `name`.
+    pub fn contains(&self, name: &str) -> bool {
+        self.fields.contains_key(name)
+    }
+
     /// Reads the variable `spec.name`, checking its structure and element type against `spec`.
     pub fn get(&self, spec: &DataSpec) -> Result<DataValue, DataError> {
         let error =

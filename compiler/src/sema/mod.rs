@@ -3,7 +3,7 @@
 //! One walk over the AST does all three: each expression is checked and lowered to A-normal
 //! form in the same step, so types never have to be stored in the tree. The walk runs once per
 //! entry point of the model ABI (load, sizes, log density with and without constants,
-//! write_array); the program is the same each time, only what is emitted differs.
+//! write_array, unconstrain); the program is the same each time, only what is emitted differs.
 
 pub mod builtins;
 pub mod errors;
@@ -33,6 +33,9 @@ pub enum Mode {
         locate: bool,
     },
     WriteArray,
+    /// `unconstrain` (Stan's `transform_inits`): reads each parameter's constrained value, checks
+    /// its constraint, and writes the unconstrained vector ([`unconstrain`]).
+    Unconstrain,
 }
 
 /// A data variable as the runtime must read it from the JSON file.
@@ -57,6 +60,8 @@ pub struct ModelInfo {
     /// Transformed data variables; their slots follow the data slots.
     pub transformed_data: Vec<DataVar>,
     pub outputs: Vec<OutputVar>,
+    /// Parameters in declaration order: what `unconstrain` reads from its slots.
+    pub parameters: Vec<DataVar>,
 }
 
 impl ModelInfo {
@@ -161,6 +166,27 @@ pub fn check(program: &ast::Program) -> (Option<(ir::Module, ModelInfo)>, Vec<Di
     (Some((module, info)), diags)
 }
 
+/// The `unconstrain` entry point of a program that [`check`] accepted (Stan's
+/// `transform_inits`): from given constrained parameter values to the unconstrained vector.
+///
+/// Its ABI is the one of every entry point, `(ctx, theta, n, out)`, and it reads the given
+/// values the way every entry point reads data: from slots. Slots `0..n_slots` are the data and
+/// transformed data as always; slot `n_slots + k` holds the value of parameter `k` (in
+/// declaration order) as the runtime read it from the init file, and slot
+/// `n_slots + n_parameters` is an `array[] int` saying which parameters the file gives (1) and
+/// which it does not (0). So the runtime reads inits with the data reader, and codegen needs
+/// nothing new. A given parameter's sizes and constraint are checked and it is unconstrained
+/// into `out`; a parameter the file lacks keeps the unconstrained values `theta` holds at its
+/// place (the runtime's random draws, CmdStan's partial initialisation), and its constrained
+/// value is computed from them. Either way the constrained value is bound to the parameter's
+/// name, so the bounds of later parameters read it.
+pub fn unconstrain(program: &ast::Program, info: &ModelInfo) -> Function {
+    let mut diags = Vec::new();
+    let f = lower(program, Mode::Unconstrain, info, &mut diags);
+    assert!(diags.iter().all(|d| !d.is_error()), "bug: lowering found errors in a checked program: {diags:?}");
+    f
+}
+
 /// The `locate` entry point of a program that [`check`] accepted: the log density with every
 /// constant, raising an error at the first term after which the total is not finite. The fit
 /// never calls it; the runtime does when no initial value has a finite log density, to say
@@ -185,6 +211,7 @@ fn model_info(program: &ast::Program, diags: &mut Vec<Diagnostic>) -> ModelInfo 
     let data = decls(&program.data).into_iter().map(|(name, ty, _)| DataVar { name, ty }).collect();
     let transformed_data =
         decls(&program.transformed_data).into_iter().map(|(name, ty, _)| DataVar { name, ty }).collect();
+    let parameters = decls(&program.parameters).into_iter().map(|(name, ty, _)| DataVar { name, ty }).collect();
     let mut outputs = Vec::new();
     for block in [&program.parameters, &program.transformed_parameters, &program.generated_quantities] {
         for (name, ty, _) in decls(block) {
@@ -203,7 +230,7 @@ fn model_info(program: &ast::Program, diags: &mut Vec<Diagnostic>) -> ModelInfo 
             }
         }
     }
-    ModelInfo { data, transformed_data, outputs }
+    ModelInfo { data, transformed_data, outputs, parameters }
 }
 
 /// Whether a declared type has an int anywhere (also inside a tuple): parameters cannot.
@@ -297,6 +324,8 @@ pub(crate) struct Lowerer<'a> {
     /// Parameters read so far: the running offset into theta.
     theta_offset: Atom,
     theta: Option<VarId>,
+    /// In unconstrain: the slot saying which parameters the init file gives.
+    given: Option<VarId>,
     /// User-defined functions by name, and the ones being inlined right now (to refuse
     /// recursion).
     functions: HashMap<String, Vec<ast::FunDef>>,
@@ -319,6 +348,7 @@ fn lower(program: &ast::Program, mode: Mode, info: &ModelInfo, diags: &mut Vec<D
         Mode::LogDensity { propto: false, .. } => "log_density",
         Mode::LogDensity { propto: true, .. } => "log_density_propto",
         Mode::WriteArray => "write_array",
+        Mode::Unconstrain => "unconstrain",
     };
     let mut l = Lowerer {
         f: Function::new(name),
@@ -331,16 +361,21 @@ fn lower(program: &ast::Program, mode: Mode, info: &ModelInfo, diags: &mut Vec<D
         out_pos: None,
         theta_offset: Atom::Int(0),
         theta: None,
+        given: None,
         functions: Lowerer::collect_functions(program),
         inline_stack: Vec::new(),
         loop_nesting: 0,
         statement_call: None,
         term_needs: Vec::new(),
     };
-    if matches!(mode, Mode::LogDensity { .. } | Mode::WriteArray) {
+    if matches!(mode, Mode::LogDensity { .. } | Mode::WriteArray | Mode::Unconstrain) {
         let theta = l.f.new_var(Some("theta".into()), Ty::VECTOR, VarKind::Input);
         l.f.params.push(theta);
         l.theta = Some(theta);
+    }
+    if mode == Mode::Unconstrain {
+        let slot = (info.n_slots() + info.parameters.len()) as u32;
+        l.given = Some(l.f.new_var(Some("given".into()), Ty::array(Elem::Int, 1), VarKind::Slot(slot)));
     }
     if matches!(mode, Mode::WriteArray | Mode::Sizes) {
         let pos = l.f.new_var(Some("pos".into()), Ty::INT, VarKind::Mutable);
@@ -378,7 +413,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        let wants_tp = !matches!(self.mode, Mode::Load);
+        let wants_tp = !matches!(self.mode, Mode::Load | Mode::Unconstrain);
         if let Some(b) = &p.transformed_parameters
             && wants_tp
         {

@@ -4,7 +4,7 @@
 
 use grammar::ast::{self, TypeKind};
 
-use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Prim, Stmt, Ty};
+use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Prim, Stmt, Ty, VarId, VarKind};
 use crate::sema::{Binding, Lowerer, Mode, Val, decl_ty, errors};
 
 impl Lowerer<'_> {
@@ -99,18 +99,22 @@ impl Lowerer<'_> {
     /// constraints.
     pub(crate) fn check_data_decl(&mut self, d: &ast::VarDecl, var: u32, ty: Ty) {
         let dims = self.decl_dims(&d.ty);
+        self.check_declared_sizes(d, var, &dims, "data variable", "the data");
+        self.check_constraint(d, Atom::Var(var), ty, "data variable");
+    }
+
+    /// Checks the sizes of a value read from a slot (`var`, the `noun` from `source`) against
+    /// the declaration's `dims`.
+    fn check_declared_sizes(&mut self, d: &ast::VarDecl, var: VarId, dims: &[Atom], noun: &str, source: &str) {
         for (i, expected) in dims.iter().enumerate() {
             let found = self.dim(Atom::Var(var), i);
             let ok = self.prim(Prim::IEq, &[found, *expected]);
             let what =
                 if i < d.ty.array_dims.len() { format!("array dimension {}", i + 1) } else { "size".to_string() };
-            let message = format!(
-                "data variable `{}`: {what} is {{}} in the data, but the declaration requires {{}}",
-                d.name.name
-            );
+            let message =
+                format!("{noun} `{}`: {what} is {{}} in {source}, but the declaration requires {{}}", d.name.name);
             self.check(ok, ErrorKind::Data, message, d.ty.span, vec![found, *expected]);
         }
-        self.check_constraint(d, Atom::Var(var), ty, "data variable");
     }
 
     /// Checks `<lower=…, upper=…>` element by element, and the structural constraints of
@@ -137,12 +141,7 @@ impl Lowerer<'_> {
                 };
                 let ok = l.prim(prim, &[x_atom, b_atom]);
                 let rel = if is_lower { ">=" } else { "<=" };
-                // Up to two indices are shown; deeper containers name the element less precisely.
-                let (position, mut values) = match idx.len() {
-                    0 => (String::new(), vec![]),
-                    1 | 2 => (format!("[{}]", vec!["{}"; idx.len()].join(",")), idx.to_vec()),
-                    _ => ("[…]".to_string(), vec![]),
-                };
+                let (position, mut values) = element_label(idx);
                 let message = format!("{what} `{name}{position}` is {{}}, but it must be {rel} {{}}");
                 values.push(l.to_real(x));
                 values.push(l.to_real(b));
@@ -160,6 +159,12 @@ impl Lowerer<'_> {
             let x = l.let_(scalar, Expr::Load { base, indices: idx.to_vec() });
             each(l, Val { atom: x, ty: scalar, data: true }, idx);
         });
+    }
+
+    /// The element of `v` at `idx` (see [`Self::element_of`]) as a real.
+    fn real_element(&mut self, v: Val, idx: &[Atom]) -> Atom {
+        let e = self.element_of(v, idx);
+        self.to_real(e)
     }
 
     /// `v` itself if it is a scalar, else its element at `idx` (a bound given per element).
@@ -219,12 +224,32 @@ impl Lowerer<'_> {
             self.theta_offset = self.prim(Prim::IAdd, &[self.theta_offset, unconstrained]);
             return;
         }
-        let theta = self.theta.expect("theta exists when reading parameters");
         let offset = self.theta_offset;
-        let jacobian = matches!(self.mode, Mode::LogDensity { .. });
+        let value = if self.mode == Mode::Unconstrain {
+            self.unconstrain_parameter(d, ty, &dims, offset, unconstrained)
+        } else {
+            let jacobian = matches!(self.mode, Mode::LogDensity { .. });
+            self.constrain_parameter(d, ty, &dims, offset, jacobian)
+        };
+        self.theta_offset = self.prim(Prim::IAdd, &[offset, unconstrained]);
+        let Atom::Var(var) = value else {
+            return;
+        };
+        self.f.vars[var as usize].name = Some(d.name.name.clone());
+        self.bind_parameter(d, var, ty);
+        if self.mode == Mode::WriteArray {
+            self.write_output(value, ty);
+        }
+    }
+
+    /// The constrained value of a parameter of type `ty` and sizes `dims` whose unconstrained
+    /// values follow position `offset` of theta, adding the log-Jacobian when `jacobian`.
+    fn constrain_parameter(&mut self, d: &ast::VarDecl, ty: Ty, dims: &[Atom], offset: Atom, jacobian: bool) -> Atom {
+        let theta = self.theta.expect("theta exists when reading parameters");
+        let dims = dims.to_vec();
         let unconstrained_view = d.ty.constraint.is_empty()
             && matches!(d.ty.kind, TypeKind::Real | TypeKind::Vector | TypeKind::RowVector | TypeKind::Matrix);
-        let value = if !ty.is_scalar() && unconstrained_view {
+        if !ty.is_scalar() && unconstrained_view {
             // Theta already holds these values in this layout: read them in place.
             self.let_(ty, Expr::View { base: theta, offset, dims: dims.clone() })
         } else if ty.is_scalar() {
@@ -244,12 +269,8 @@ impl Lowerer<'_> {
                 _ => {
                     let strides = memory_strides(self, &dims, ty.core);
                     self.for_each_index(&dims.clone(), ty.core, &mut |l, idx| {
-                        let mut flat = l.prim(Prim::IAdd, &[offset, Atom::Int(1)]);
-                        for (i, s) in idx.iter().zip(&strides) {
-                            let i0 = l.prim(Prim::ISub, &[*i, Atom::Int(1)]);
-                            let term = l.prim(Prim::IMul, &[i0, *s]);
-                            flat = l.prim(Prim::IAdd, &[flat, term]);
-                        }
+                        let first = l.prim(Prim::IAdd, &[offset, Atom::Int(1)]);
+                        let flat = l.flat_position(first, idx, &strides);
                         let x = l.let_(Ty::REAL, Expr::Load { base: theta, indices: vec![flat] });
                         let y = l.constrain_elementwise(d, x, idx, jacobian);
                         l.emit(Stmt::Assign { var: out_var, indices: idx.to_vec(), value: y });
@@ -257,15 +278,319 @@ impl Lowerer<'_> {
                 }
             }
             out
+        }
+    }
+
+    /// In `unconstrain` (see [`crate::sema::unconstrain`]): the constrained value of parameter
+    /// `d`, from its slot when the init file gives it (checked, and unconstrained into the
+    /// output), else from the unconstrained values theta holds at its place (copied to the
+    /// output). `count` is its number of unconstrained values.
+    fn unconstrain_parameter(&mut self, d: &ast::VarDecl, ty: Ty, dims: &[Atom], offset: Atom, count: Atom) -> Atom {
+        let index = self.info.parameters.iter().position(|p| p.name == d.name.name).expect("parameters are listed");
+        let given = self.given.expect("the given flags exist in unconstrain");
+        let theta = self.theta.expect("theta exists in unconstrain");
+        let value = self.f.new_var(Some(d.name.name.clone()), ty, VarKind::Mutable);
+        self.emit(Stmt::Decl { var: value, dims: dims.to_vec() });
+        let set = |l: &mut Self, src: Atom| match src {
+            Atom::Var(src) if !ty.is_scalar() => l.emit(Stmt::Copy { dst: value, src }),
+            _ => l.emit(Stmt::Assign { var: value, indices: vec![], value: src }),
         };
-        self.theta_offset = self.prim(Prim::IAdd, &[offset, unconstrained]);
-        let Atom::Var(var) = value else {
-            return;
+        let is_given = self.let_(Ty::INT, Expr::Load { base: given, indices: vec![Atom::Int(index as i64 + 1)] });
+        let slot = (self.info.n_slots() + index) as u32;
+        self.if_(
+            is_given,
+            |l| {
+                let read = l.f.new_var(Some(d.name.name.clone()), ty, VarKind::Slot(slot));
+                l.check_declared_sizes(d, read, dims, "init value", "the init file");
+                l.free_parameter(d, read, ty, dims, offset);
+                set(l, Atom::Var(read));
+            },
+            |l| {
+                let constrained = l.constrain_parameter(d, ty, dims, offset, false);
+                set(l, constrained);
+                l.for_loop(Atom::Int(1), count, |l, i| {
+                    let pos = l.prim(Prim::IAdd, &[offset, i]);
+                    let x = l.let_(Ty::REAL, Expr::Load { base: theta, indices: vec![pos] });
+                    let out = l.prim(Prim::ISub, &[pos, Atom::Int(1)]);
+                    l.emit(Stmt::Output { pos: out, value: x });
+                });
+            },
+        );
+        Atom::Var(value)
+    }
+
+    /// Stan's inverse transforms: checks that the given value `read` of parameter `d` satisfies
+    /// its constraint and writes its unconstrained values to the output, after position `offset`.
+    fn free_parameter(&mut self, d: &ast::VarDecl, read: VarId, ty: Ty, dims: &[Atom], offset: Atom) {
+        match &d.ty.kind {
+            TypeKind::Ordered | TypeKind::PositiveOrdered => {
+                self.free_ordered(d, read, offset, dims, d.ty.kind == TypeKind::PositiveOrdered);
+            }
+            TypeKind::Simplex => self.free_simplex(d, read, offset, dims),
+            TypeKind::CholeskyFactorCorr => self.free_cholesky_corr(d, read, offset, dims[0]),
+            _ if ty.is_scalar() => {
+                let x = self.free_elementwise(d, Atom::Var(read), &[]);
+                self.emit(Stmt::Output { pos: offset, value: x });
+            }
+            _ => {
+                let strides = memory_strides(self, dims, ty.core);
+                self.for_each_index(dims, ty.core, &mut |l, idx| {
+                    let flat = l.flat_position(offset, idx, &strides);
+                    let y = l.let_(Ty::REAL, Expr::Load { base: read, indices: idx.to_vec() });
+                    let x = l.free_elementwise(d, y, idx);
+                    l.emit(Stmt::Output { pos: flat, value: x });
+                });
+            }
+        }
+    }
+
+    /// `start` plus the memory position of the element at `idx` (1-based indices).
+    fn flat_position(&mut self, start: Atom, idx: &[Atom], strides: &[Atom]) -> Atom {
+        let mut flat = start;
+        for (i, s) in idx.iter().zip(strides) {
+            let i0 = self.prim(Prim::ISub, &[*i, Atom::Int(1)]);
+            let term = self.prim(Prim::IMul, &[i0, *s]);
+            flat = self.prim(Prim::IAdd, &[flat, term]);
+        }
+        flat
+    }
+
+    /// Raises "init value `name[i,j]` = y violates {rule}" unless `ok`; `{}` in `rule` are
+    /// filled with `values` (at most four values in all: two indices, y and one more).
+    fn check_init(&mut self, ok: Atom, d: &ast::VarDecl, idx: &[Atom], y: Atom, rule: &str, values: Vec<Atom>) {
+        let (position, mut all) = element_label(idx);
+        all.push(y);
+        all.extend(values);
+        let message = format!("init value `{}{position}` = {{}} violates {rule}", d.name.name);
+        self.check(ok, ErrorKind::Data, message, d.name.span, all);
+    }
+
+    /// The inverse of [`Self::constrain_elementwise`], one element, after checking its bounds:
+    /// x = (y − offset) / multiplier, log(y − lb), log(ub − y), or
+    /// logit((y − lb) / (ub − lb)) = log(y − lb) − log(ub − y).
+    fn free_elementwise(&mut self, d: &ast::VarDecl, y: Atom, idx: &[Atom]) -> Atom {
+        let c = &d.ty.constraint;
+        let mut x = y;
+        for (e, prim) in [(&c.offset, Prim::Sub), (&c.multiplier, Prim::Div)] {
+            if let Some(e) = e {
+                let v = self.expr(e);
+                let v = self.real_element(v, idx);
+                x = self.prim(prim, &[x, v]);
+            }
+        }
+        if c.offset.is_some() || c.multiplier.is_some() {
+            return x;
+        }
+        let bound = |l: &mut Self, e: &Option<ast::Expr>, prim: Prim, rule: &str| {
+            let v = e.as_ref().map(|e| l.expr(e))?;
+            let b = l.real_element(v, idx);
+            let ok = l.prim(prim, &[y, b]);
+            l.check_init(ok, d, idx, y, rule, vec![b]);
+            Some(b)
         };
-        self.f.vars[var as usize].name = Some(d.name.name.clone());
-        self.bind_parameter(d, var, ty);
-        if self.mode == Mode::WriteArray {
-            self.write_output(value, ty);
+        let lower = bound(self, &c.lower, Prim::Ge, "lower={}");
+        let upper = bound(self, &c.upper, Prim::Le, "upper={}");
+        match (lower, upper) {
+            (None, None) => y,
+            (Some(lb), None) => {
+                let above = self.prim(Prim::Sub, &[y, lb]);
+                self.prim(Prim::Log, &[above])
+            }
+            (None, Some(ub)) => {
+                let below = self.prim(Prim::Sub, &[ub, y]);
+                self.prim(Prim::Log, &[below])
+            }
+            (Some(lb), Some(ub)) => {
+                let above = self.prim(Prim::Sub, &[y, lb]);
+                let below = self.prim(Prim::Sub, &[ub, y]);
+                let log_above = self.prim(Prim::Log, &[above]);
+                let log_below = self.prim(Prim::Log, &[below]);
+                self.prim(Prim::Sub, &[log_above, log_below])
+            }
+        }
+    }
+
+    /// The inverse of [`Self::constrain_ordered`] after checking that each element is greater
+    /// than the one before (and, for `positive_ordered`, that the first is positive):
+    /// x1 = y1 (or log y1), xk = log(yk − y(k−1)).
+    fn free_ordered(&mut self, d: &ast::VarDecl, read: VarId, offset: Atom, dims: &[Atom], positive: bool) {
+        let k = dims[dims.len() - 1];
+        let kind = if positive { "positive_ordered" } else { "ordered" };
+        self.for_each_vector(offset, dims, k, &mut |l, base, idx, k| {
+            let at = |j: Atom| [idx, &[j]].concat();
+            l.if_nonempty(k, |l| {
+                let first = at(Atom::Int(1));
+                let y1 = l.let_(Ty::REAL, Expr::Load { base: read, indices: first.clone() });
+                let x1 = if positive {
+                    let ok = l.prim(Prim::Gt, &[y1, Atom::Real(0.0)]);
+                    l.check_init(ok, d, &first, y1, "positive_ordered: it must be positive", vec![]);
+                    l.prim(Prim::Log, &[y1])
+                } else {
+                    y1
+                };
+                l.emit(Stmt::Output { pos: base, value: x1 });
+            });
+            l.for_loop(Atom::Int(2), k, |l, j| {
+                let cur = at(j);
+                let jm1 = l.prim(Prim::ISub, &[j, Atom::Int(1)]);
+                let y = l.let_(Ty::REAL, Expr::Load { base: read, indices: cur.clone() });
+                let prev = l.let_(Ty::REAL, Expr::Load { base: read, indices: at(jm1) });
+                let ok = l.prim(Prim::Gt, &[y, prev]);
+                let rule = format!("{kind}: it must be greater than the element before it, {{}}");
+                l.check_init(ok, d, &cur, y, &rule, vec![prev]);
+                let diff = l.prim(Prim::Sub, &[y, prev]);
+                let x = l.prim(Prim::Log, &[diff]);
+                let pos = l.prim(Prim::IAdd, &[base, jm1]);
+                l.emit(Stmt::Output { pos, value: x });
+            });
+        });
+    }
+
+    /// The inverse of [`Self::constrain_simplex`] (Stan's `simplex_free`) after checking that
+    /// the elements are non-negative and sum to one within Stan's tolerance, 1e-8. From the
+    /// last element back, with S the sum of the elements after y_j:
+    /// x_j = logit(y_j / (y_j + S)) + log(N − j + 1) = log y_j − log S + log(N − j + 1).
+    fn free_simplex(&mut self, d: &ast::VarDecl, read: VarId, offset: Atom, dims: &[Atom]) {
+        let k_last = dims[dims.len() - 1];
+        let per = self.prim(Prim::ISub, &[k_last, Atom::Int(1)]);
+        self.for_each_vector(offset, dims, per, &mut |l, base, idx, k| {
+            let at = |j: Atom| [idx, &[j]].concat();
+            let sum = l.mutable_real(Atom::Real(0.0));
+            l.for_loop(Atom::Int(1), k, |l, j| {
+                let y = l.let_(Ty::REAL, Expr::Load { base: read, indices: at(j) });
+                let ok = l.prim(Prim::Ge, &[y, Atom::Real(0.0)]);
+                l.check_init(ok, d, &at(j), y, "simplex: it must be >= 0", vec![]);
+                l.add_to(sum, y);
+            });
+            let (position, values) = element_label(idx);
+            let message =
+                format!("init value `{}{position}` violates simplex: its elements sum to {{}}, not 1", d.name.name);
+            l.check_sums_to_one(d, sum, message, values);
+            let last = l.let_(Ty::REAL, Expr::Load { base: read, indices: at(k) });
+            let rest = l.mutable_real(last);
+            let n = l.prim(Prim::ISub, &[k, Atom::Int(1)]);
+            let j_var = l.f.new_var(Some("i".into()), Ty::INT, VarKind::LoopIndex);
+            let j = Atom::Var(j_var);
+            l.open();
+            let y = l.let_(Ty::REAL, Expr::Load { base: read, indices: at(j) });
+            let s = l.let_(Ty::REAL, Expr::Atom(Atom::Var(rest)));
+            let log_y = l.prim(Prim::Log, &[y]);
+            let log_s = l.prim(Prim::Log, &[s]);
+            let remaining = l.prim(Prim::ISub, &[n, j]);
+            let remaining = l.prim(Prim::IAdd, &[remaining, Atom::Int(1)]);
+            let remaining = l.prim(Prim::ToReal, &[remaining]);
+            let log_remaining = l.prim(Prim::Log, &[remaining]);
+            let x = l.prim(Prim::Sub, &[log_y, log_s]);
+            let x = l.prim(Prim::Add, &[x, log_remaining]);
+            let jm1 = l.prim(Prim::ISub, &[j, Atom::Int(1)]);
+            let pos = l.prim(Prim::IAdd, &[base, jm1]);
+            l.emit(Stmt::Output { pos, value: x });
+            let s = l.prim(Prim::Add, &[s, y]);
+            l.emit(Stmt::Assign { var: rest, indices: vec![], value: s });
+            let body = l.close();
+            l.emit(Stmt::For { var: j_var, lo: Atom::Int(1), hi: n, reverse: true, body });
+        });
+    }
+
+    /// The inverse of [`Self::constrain_cholesky_corr`] (Stan's `cholesky_corr_free`) after
+    /// checking that the matrix is lower triangular with a positive diagonal and rows of unit
+    /// length (within 1e-8): z = L[i,j] / √(1 − Σ_{l<j} L[i,l]²), x = atanh(z) =
+    /// ½ (log1p(z) − log1p(−z)), row by row.
+    fn free_cholesky_corr(&mut self, d: &ast::VarDecl, read: VarId, offset: Atom, k: Atom) {
+        let one = Atom::Int(1);
+        self.for_loop(one, k, |l, i| {
+            let ip1 = l.prim(Prim::IAdd, &[i, one]);
+            l.for_loop(ip1, k, |l, j| {
+                let y = l.let_(Ty::REAL, Expr::Load { base: read, indices: vec![i, j] });
+                let ok = l.prim(Prim::Eq, &[y, Atom::Real(0.0)]);
+                l.check_init(ok, d, &[i, j], y, "cholesky_factor_corr: it must be 0 above the diagonal", vec![]);
+            });
+            let y = l.let_(Ty::REAL, Expr::Load { base: read, indices: vec![i, i] });
+            let ok = l.prim(Prim::Gt, &[y, Atom::Real(0.0)]);
+            l.check_init(ok, d, &[i, i], y, "cholesky_factor_corr: the diagonal must be positive", vec![]);
+            let sum = l.mutable_real(Atom::Real(0.0));
+            l.for_loop(one, i, |l, j| {
+                let y = l.let_(Ty::REAL, Expr::Load { base: read, indices: vec![i, j] });
+                let sq = l.prim(Prim::Mul, &[y, y]);
+                l.add_to(sum, sq);
+            });
+            let message = format!(
+                "init value `{}` violates cholesky_factor_corr: row {{}} has squared length {{}}, not 1",
+                d.name.name
+            );
+            l.check_sums_to_one(d, sum, message, vec![i]);
+        });
+        self.for_each_correlation_row(offset, k, &mut |l, i, im1, base| {
+            let sum = l.mutable_real(Atom::Real(0.0));
+            l.for_loop(one, im1, |l, j| {
+                let y = l.let_(Ty::REAL, Expr::Load { base: read, indices: vec![i, j] });
+                let s = l.let_(Ty::REAL, Expr::Atom(Atom::Var(sum)));
+                let rest = l.prim(Prim::Sub, &[Atom::Real(1.0), s]);
+                let root = l.prim(Prim::Sqrt, &[rest]);
+                let z = l.prim(Prim::Div, &[y, root]);
+                let up = l.prim(Prim::Log1p, &[z]);
+                let minus_z = l.prim(Prim::Neg, &[z]);
+                let down = l.prim(Prim::Log1p, &[minus_z]);
+                let diff = l.prim(Prim::Sub, &[up, down]);
+                let x = l.prim(Prim::Mul, &[Atom::Real(0.5), diff]);
+                let jm1 = l.prim(Prim::ISub, &[j, one]);
+                let pos = l.prim(Prim::IAdd, &[base, jm1]);
+                l.emit(Stmt::Output { pos, value: x });
+                let sq = l.prim(Prim::Mul, &[y, y]);
+                let s = l.prim(Prim::Add, &[s, sq]);
+                l.emit(Stmt::Assign { var: sum, indices: vec![], value: s });
+            });
+        });
+    }
+
+    /// Runs `body` for each row i ≥ 2 of a `cholesky_factor_corr[K]`, with i − 1 and the theta
+    /// position just before the row's i − 1 canonical partial correlations.
+    fn for_each_correlation_row(&mut self, offset: Atom, k: Atom, body: &mut dyn FnMut(&mut Self, Atom, Atom, Atom)) {
+        self.for_loop(Atom::Int(2), k, |l, i| {
+            // Row i's partial correlations follow the (i−1)(i−2)/2 of the rows above it.
+            let im1 = l.prim(Prim::ISub, &[i, Atom::Int(1)]);
+            let im2 = l.prim(Prim::ISub, &[i, Atom::Int(2)]);
+            let before = l.prim(Prim::IMul, &[im1, im2]);
+            let before = l.prim(Prim::IDiv, &[before, Atom::Int(2)]);
+            let base = l.prim(Prim::IAdd, &[offset, before]);
+            body(l, i, im1, base);
+        });
+    }
+
+    /// `sum += value` on a mutable real.
+    fn add_to(&mut self, sum: VarId, value: Atom) {
+        let s = self.let_(Ty::REAL, Expr::Atom(Atom::Var(sum)));
+        let s = self.prim(Prim::Add, &[s, value]);
+        self.emit(Stmt::Assign { var: sum, indices: vec![], value: s });
+    }
+
+    /// Raises `message` about the init value of `d` unless the mutable real `sum` is 1 within
+    /// Stan's tolerance, 1e-8; its `{}` are filled with `values`, then the sum.
+    fn check_sums_to_one(&mut self, d: &ast::VarDecl, sum: VarId, message: String, mut values: Vec<Atom>) {
+        let s = self.let_(Ty::REAL, Expr::Atom(Atom::Var(sum)));
+        let deviation = self.prim(Prim::Sub, &[s, Atom::Real(1.0)]);
+        let deviation = self.prim(Prim::Fabs, &[deviation]);
+        let ok = self.prim(Prim::Le, &[deviation, Atom::Real(1e-8)]);
+        values.push(s);
+        self.check(ok, ErrorKind::Data, message, d.name.span, values);
+    }
+
+    /// A fresh mutable real set to `init`.
+    fn mutable_real(&mut self, init: Atom) -> VarId {
+        let var = self.f.new_var(None, Ty::REAL, VarKind::Mutable);
+        self.emit(Stmt::Decl { var, dims: vec![] });
+        self.emit(Stmt::Assign { var, indices: vec![], value: init });
+        var
+    }
+
+    /// Runs `body` (the code of a container's first element) unless the size `k` is zero:
+    /// directly when `k` is a positive literal, else under a run-time test.
+    fn if_nonempty(&mut self, k: Atom, body: impl FnOnce(&mut Self)) {
+        if matches!(k, Atom::Int(n) if n >= 1) {
+            body(self);
+        } else {
+            let nonempty = self.prim(Prim::IGe, &[k, Atom::Int(1)]);
+            self.if_(nonempty, body, |_| {});
         }
     }
 
@@ -277,8 +602,7 @@ impl Lowerer<'_> {
             let mult = c.multiplier.as_ref().map(|e| self.expr(e));
             let mut y = x;
             if let Some(m) = mult {
-                let m = self.element_of(m, idx);
-                let m = self.to_real(m);
+                let m = self.real_element(m, idx);
                 y = self.prim(Prim::Mul, &[m, y]);
                 if jacobian {
                     let lj = self.prim(Prim::Log, &[m]);
@@ -286,22 +610,15 @@ impl Lowerer<'_> {
                 }
             }
             if let Some(o) = offset {
-                let o = self.element_of(o, idx);
-                let o = self.to_real(o);
+                let o = self.real_element(o, idx);
                 y = self.prim(Prim::Add, &[o, y]);
             }
             return self.let_(Ty::REAL, Expr::Atom(y));
         }
         let lower = c.lower.as_ref().map(|e| self.expr(e));
         let upper = c.upper.as_ref().map(|e| self.expr(e));
-        let lower = lower.map(|v| {
-            let e = self.element_of(v, idx);
-            self.to_real(e)
-        });
-        let upper = upper.map(|v| {
-            let e = self.element_of(v, idx);
-            self.to_real(e)
-        });
+        let lower = lower.map(|v| self.real_element(v, idx));
+        let upper = upper.map(|v| self.real_element(v, idx));
         match (lower, upper) {
             (None, None) => self.let_(Ty::REAL, Expr::Atom(x)),
             (Some(lb), None) => {
@@ -390,12 +707,7 @@ impl Lowerer<'_> {
                 first_idx.push(Atom::Int(1));
                 l.emit(Stmt::Assign { var: out, indices: first_idx, value: y1 });
             };
-            if matches!(k, Atom::Int(n) if n >= 1) {
-                write_first(l);
-            } else {
-                let nonempty = l.prim(Prim::IGe, &[k, Atom::Int(1)]);
-                l.if_(nonempty, write_first, |_| {});
-            }
+            l.if_nonempty(k, write_first);
             l.for_loop(Atom::Int(2), k, |l, j| {
                 let pos = l.prim(Prim::IAdd, &[base, j]);
                 let xk = l.let_(Ty::REAL, Expr::Load { base: theta, indices: vec![pos] });
@@ -423,12 +735,7 @@ impl Lowerer<'_> {
         // `cholesky_factor_corr[0]` is empty: there is no L[1,1] to set.
         let set_corner =
             |l: &mut Self| l.emit(Stmt::Assign { var: out, indices: vec![one, one], value: Atom::Real(1.0) });
-        if matches!(k, Atom::Int(n) if n >= 1) {
-            set_corner(self);
-        } else {
-            let nonempty = self.prim(Prim::IGe, &[k, one]);
-            self.if_(nonempty, set_corner, |_| {});
-        }
+        self.if_nonempty(k, set_corner);
         // The upper triangle is zero.
         self.for_loop(Atom::Int(1), k, |l, i| {
             let ip1 = l.prim(Prim::IAdd, &[i, one]);
@@ -445,20 +752,12 @@ impl Lowerer<'_> {
             }
             z
         };
-        self.for_loop(Atom::Int(2), k, |l, i| {
-            // Row i's partial correlations follow the (i−1)(i−2)/2 of the rows above it.
-            let im1 = l.prim(Prim::ISub, &[i, one]);
-            let im2 = l.prim(Prim::ISub, &[i, Atom::Int(2)]);
-            let before = l.prim(Prim::IMul, &[im1, im2]);
-            let before = l.prim(Prim::IDiv, &[before, Atom::Int(2)]);
-            let base = l.prim(Prim::IAdd, &[offset, before]);
+        self.for_each_correlation_row(offset, k, &mut |l, i, im1, base| {
             let pos = l.prim(Prim::IAdd, &[base, one]);
             let z1 = cpc(l, pos);
             l.emit(Stmt::Assign { var: out, indices: vec![i, one], value: z1 });
-            let sum_sqs = l.f.new_var(None, Ty::REAL, crate::ir::VarKind::Mutable);
-            l.emit(Stmt::Decl { var: sum_sqs, dims: vec![] });
             let z1sq = l.prim(Prim::Mul, &[z1, z1]);
-            l.emit(Stmt::Assign { var: sum_sqs, indices: vec![], value: z1sq });
+            let sum_sqs = l.mutable_real(z1sq);
             l.for_loop(Atom::Int(2), im1, |l, j| {
                 let pos = l.prim(Prim::IAdd, &[base, j]);
                 let z = cpc(l, pos);
@@ -492,9 +791,7 @@ impl Lowerer<'_> {
         let per = self.prim(Prim::ISub, &[k_last, Atom::Int(1)]);
         self.for_each_vector(offset, dims, per, &mut |l, base, idx, k| {
             let n = l.prim(Prim::ISub, &[k, Atom::Int(1)]);
-            let stick = l.f.new_var(None, Ty::REAL, crate::ir::VarKind::Mutable);
-            l.emit(Stmt::Decl { var: stick, dims: vec![] });
-            l.emit(Stmt::Assign { var: stick, indices: vec![], value: Atom::Real(1.0) });
+            let stick = l.mutable_real(Atom::Real(1.0));
             l.for_loop(Atom::Int(1), n, |l, j| {
                 let pos = l.prim(Prim::IAdd, &[base, j]);
                 let x = l.let_(Ty::REAL, Expr::Load { base: theta, indices: vec![pos] });
@@ -542,7 +839,7 @@ impl Lowerer<'_> {
     /// Binds a parameter that was refused (already reported), so that its uses are not
     /// reported again as undefined. The program never reaches code generation.
     fn bind_placeholder(&mut self, d: &ast::VarDecl, ty: Ty) {
-        let var = self.f.new_var(Some(d.name.name.clone()), ty, crate::ir::VarKind::Mutable);
+        let var = self.f.new_var(Some(d.name.name.clone()), ty, VarKind::Mutable);
         self.bind_parameter(d, var, ty);
     }
 
@@ -576,4 +873,14 @@ fn memory_strides(l: &mut Lowerer<'_>, dims: &[Atom], core: Core) -> Vec<Atom> {
         stride = l.product(&[stride, dims[d]]);
     }
     strides
+}
+
+/// `[{}]` or `[{},{}]`, with the indices that fill it: up to two indices are shown; deeper
+/// containers name the element less precisely (`[…]`).
+fn element_label(idx: &[Atom]) -> (String, Vec<Atom>) {
+    match idx.len() {
+        0 => (String::new(), vec![]),
+        1 | 2 => (format!("[{}]", vec!["{}"; idx.len()].join(",")), idx.to_vec()),
+        _ => ("[…]".to_string(), vec![]),
+    }
 }
