@@ -79,6 +79,17 @@ fn seeds_and_inits_are_checked() {
     );
     insta::assert_snapshot!("init_negative", failure(&[&good[..], &["--init", "-1"]].concat()));
     insta::assert_snapshot!("init_missing_file", failure(&[&good[..], &["--init", "inits.json"]].concat()));
+    // A file of constrained values: tau = 2 starts the fit (the first Pathfinder path).
+    let (code, stdout, stderr) =
+        vppl(&[&good[..], &["--init", "tests/cli/partial.inits.json", "--output-samples", "10"]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("Pareto k̂"), "{stdout}");
+    let csv = std::fs::read_to_string("/tmp/vppl-cli-seed.csv").expect("csv written");
+    assert!(csv.contains("# init = tests/cli/partial.inits.json\n"), "the header records the init file");
+    insta::assert_snapshot!(
+        "init_violates_constraint",
+        failure(&[&good[..], &["--init", "tests/cli/bad.inits.json"]].concat())
+    );
 }
 
 #[test]

@@ -208,9 +208,10 @@ impl CompiledModel {
         for spec in &self.meta.parameters {
             let mut slot = Slot { ptr: std::ptr::null_mut(), dims: [0; MAX_RANK] };
             let mut values = if inits.contains(&spec.name) {
-                let value = inits
-                    .get(spec)
-                    .map_err(|e| LoadError { message: format!("init value `{}`: {}", spec.name, e.message) })?;
+                let value = inits.get(spec).map_err(|e| LoadError {
+                    message: format!("init value `{}`: {}", spec.name, e.message),
+                    from_data: true,
+                })?;
                 for (d, n) in value.dims.iter().enumerate().take(MAX_RANK) {
                     slot.dims[d] = *n as i64;
                 }
@@ -235,7 +236,7 @@ impl CompiledModel {
         let status =
             unsafe { (self.entries.unconstrain)(&mut ctx, random.as_ptr(), random.len() as i64, out.as_mut_ptr()) };
         if status.is_nan() || ctx.error_site >= 0 {
-            return Err(LoadError { message: self.error_message(Entry::Unconstrain, &ctx).message });
+            return Err(LoadError { message: self.error_message(Entry::Unconstrain, &ctx).message, from_data: true });
         }
         Ok(out)
     }

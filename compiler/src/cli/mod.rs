@@ -410,16 +410,12 @@ fn run(a: RunArgs) -> Result<(), Failure> {
             a.model.model.display()
         )));
     }
-    let radius = match init {
-        InitArg::Radius(radius) => radius,
-        InitArg::File(path) => {
-            return Err(Failure::Message(format!(
-                "--init `{}`: initial values from a file are not supported yet; give a radius (0, or R for uniform(−R, R))",
-                path.display()
-            )));
-        }
-    };
     let seed = resolve_seed(a.seed);
+    // A file of initial values gives the starting point; a radius draws it (default 2).
+    let (radius, given_init) = match init {
+        InitArg::Radius(radius) => (radius, None),
+        InitArg::File(path) => (2.0, Some(read_inits(&model, &path, seed)?)),
+    };
     // Progress bars only on a terminal: piped output stays plain lines.
     let progress = std::io::stderr().is_terminal();
     let stdout = std::io::stdout();
@@ -469,8 +465,11 @@ fn run(a: RunArgs) -> Result<(), Failure> {
     let (fit, diagnostics) = match &method {
         RunMethod::StanAdvi(config) => {
             let _ = advi::write_experimental_message(&mut out);
-            let init = advi::random_inits(&model, &InitConfig { seed, radius, ..InitConfig::default() }, &mut out)
-                .map_err(|e| e.to_string())?;
+            let init = match &given_init {
+                Some(init) => init.clone(),
+                None => advi::random_inits(&model, &InitConfig { seed, radius, ..InitConfig::default() }, &mut out)
+                    .map_err(|e| e.to_string())?,
+            };
             let fit = advi::run_advi(&model, &init, config, &mut out).map_err(|e| e.to_string())?;
             // Stan does not judge its fit; vppl does, from the same output draws.
             let log_ratios: Vec<f64> = fit.log_p[1..].iter().zip(&fit.log_g[1..]).map(|(p, g)| p - g).collect();
@@ -490,7 +489,7 @@ fn run(a: RunArgs) -> Result<(), Failure> {
             }
             let per_call = start.elapsed().as_secs_f64() / f64::from(calls);
             let _ = writeln!(out, "Gradient evaluation took {} seconds", runtime::output::format_g(per_call, 6));
-            let result = vi::fit(&model, None, vi_config, &mut out).map_err(|e| e.to_string())?;
+            let result = vi::fit(&model, given_init.as_deref(), vi_config, &mut out).map_err(|e| e.to_string())?;
             let d = &result.diagnostics;
             let verdict = Verdict {
                 khat: d.khat,
@@ -635,6 +634,25 @@ fn resolve_seed(seed: i64) -> u64 {
     let seed = u64::from(nanos ^ std::process::id().rotate_left(16));
     eprintln!("Seed {seed} (from the clock; pass --seed {seed} to repeat this run).");
     seed
+}
+
+/// The unconstrained starting point from a JSON file of constrained parameter values (CmdStan's
+/// `init=FILE`); parameters the file lacks are drawn uniformly from (−2, 2). The log density
+/// must be finite there: if not, the term to blame is named.
+fn read_inits(model: &CompiledModel, path: &Path, seed: u64) -> Result<Vec<f64>, Failure> {
+    use rand::SeedableRng as _;
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read init file `{}`: {e}", path.display()))?;
+    let file = data::parse_data_file(&text).map_err(|e| format!("in init file `{}`: {e}", path.display()))?;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let init =
+        model.unconstrain(&file, &mut rng).map_err(|e| format!("in init file `{}`: {}", path.display(), e.message))?;
+    match model.log_density(&init, false) {
+        Ok(lp) if lp.is_finite() => Ok(init),
+        Ok(_) | Err(_) => {
+            let why = model.explain_non_finite(&init).unwrap_or_else(|| "the log density is not finite".into());
+            Err(Failure::Message(format!("the initial values of `{}` are not usable: {why}", path.display())))
+        }
+    }
 }
 
 /// What `--init` asks for.
