@@ -104,54 +104,30 @@ impl Atom {
     }
 }
 
-/// Primitive operations. Everything the compiler knows about a primitive (signature,
-/// derivative, code) is an exhaustive `match` over this enum.
+/// Primitive operations: the machine-level operations codegen emits inline, the container
+/// kernels, and `Call`, a call of a scalar function of `stdlib::scalar`'s table (which declares
+/// everything about it: implementation, runtime symbol, partial derivatives).
+///
+/// Everything the compiler knows about a core primitive is an exhaustive `match` over this
+/// enum: its result type and kind here, its adjoint in `ad/rules.rs` (what the reverse sweep
+/// reads is derived from that rule), its code in `codegen/translate.rs`, its folding in `opt`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Prim {
-    // Real scalar arithmetic.
+    // Real scalar arithmetic, inline.
     Add,
     Sub,
     Mul,
     Div,
     Neg,
-    Pow,
-    Exp,
-    Log,
-    Log1p,
-    Expm1,
     Sqrt,
     Fabs,
     Fmin,
     Fmax,
-    Sin,
-    Cos,
-    Tan,
-    Tanh,
-    Atan,
-    Lgamma,
-    Digamma,
-    Trigamma,
-    /// The derivative of trigamma; not exposed to users, only produced by adjoint rules.
-    Tetragamma,
-    /// Regularised incomplete beta function I_x(a, b), operands (a, b, x).
-    IncBeta,
-    /// Its partial derivatives with respect to a, b and x; only produced by its adjoint rule.
-    IncBetaDa,
-    IncBetaDb,
-    IncBetaDx,
-    Erf,
-    Erfc,
-    Phi,
-    InvPhi,
-    Log1pExp,
-    Log1mExp,
-    InvLogit,
-    LogInvLogit,
-    Log1mInvLogit,
-    /// `floor` and friends on reals (zero derivative).
+    /// `floor` and `ceil` on reals (zero derivative).
     Floor,
     Ceil,
-    Round,
+    /// A scalar function of the table (`log`, `lgamma`, `inc_beta`, ...), called by symbol.
+    Call(Fun),
     // Real comparisons, producing an int 0/1.
     Lt,
     Le,
@@ -193,6 +169,59 @@ pub enum Prim {
     Cholesky,
     /// mdivide_left_tri_low(L, v): L⁻¹ v for lower-triangular L
     TriSolveVec,
+}
+
+pub use stdlib::scalar::Fun;
+
+impl From<Fun> for Prim {
+    fn from(f: Fun) -> Prim {
+        Prim::Call(f)
+    }
+}
+
+/// What a primitive is, for the passes that move or merge computations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PrimKind {
+    /// A pure function of scalar operands: it may be merged with an equal one (CSE) and moved
+    /// out of a loop whose iterations do not change its operands (LICM).
+    Scalar,
+    /// A container kernel: it allocates its result, so it is neither merged nor moved.
+    Kernel,
+}
+
+impl Prim {
+    pub fn result_ty(self) -> Ty {
+        use Prim::*;
+        match self {
+            Add | Sub | Mul | Div | Neg | Sqrt | Fabs | Fmin | Fmax | Floor | Ceil | Call(_) | ToReal => Ty::REAL,
+            Lt | Le | Gt | Ge | Eq | Ne | IAdd | ISub | IMul | IDiv | IMod | INeg | ILt | ILe | IGt | IGe | IEq | INe
+            | And | Or | Not | IMin | IMax | IsNan | IsInf => Ty::INT,
+            MatVec | TriSolveVec => Ty::VECTOR,
+            VecMat => Ty::ROW_VECTOR,
+            MatMul | Cholesky => Ty::MATRIX,
+        }
+    }
+
+    /// The number of operands.
+    pub fn arity(self) -> usize {
+        use Prim::*;
+        match self {
+            Call(f) => f.arity(),
+            Neg | Sqrt | Fabs | Floor | Ceil | INeg | Not | ToReal | IsNan | IsInf | Cholesky => 1,
+            Add | Sub | Mul | Div | Fmin | Fmax | Lt | Le | Gt | Ge | Eq | Ne | IAdd | ISub | IMul | IDiv | IMod
+            | ILt | ILe | IGt | IGe | IEq | INe | And | Or | IMin | IMax | MatVec | VecMat | MatMul | TriSolveVec => 2,
+        }
+    }
+
+    pub fn kind(self) -> PrimKind {
+        use Prim::*;
+        match self {
+            Add | Sub | Mul | Div | Neg | Sqrt | Fabs | Fmin | Fmax | Floor | Ceil | Call(_) | ToReal | Lt | Le | Gt
+            | Ge | Eq | Ne | IAdd | ISub | IMul | IDiv | IMod | INeg | ILt | ILe | IGt | IGe | IEq | INe | And | Or
+            | Not | IMin | IMax | IsNan | IsInf => PrimKind::Scalar,
+            MatVec | VecMat | MatMul | Cholesky | TriSolveVec => PrimKind::Kernel,
+        }
+    }
 }
 
 /// Things an `Expr` can compute.

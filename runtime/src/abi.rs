@@ -7,6 +7,7 @@
 //! Invariant: the layout of [`Ctx`] and [`Slot`] is part of the model ABI; codegen reads the
 //! offsets from the constants below, never from guesses.
 
+use stdlib::scalar::Fun;
 use stdlib::{linalg, special};
 
 /// One data or transformed-data variable: a pointer to its first element and its sizes.
@@ -429,39 +430,7 @@ pub unsafe extern "C" fn vppl_acc_tri_solve(
     }
 }
 
-// ---- scalar functions --------------------------------------------------------------------------
-
-macro_rules! unary {
-    ($($name:ident => $f:expr),* $(,)?) => {
-        $(pub extern "C" fn $name(x: f64) -> f64 { ($f)(x) })*
-    };
-}
-
-unary! {
-    vppl_exp => f64::exp,
-    vppl_log => f64::ln,
-    vppl_log1p => f64::ln_1p,
-    vppl_expm1 => f64::exp_m1,
-    vppl_sin => f64::sin,
-    vppl_cos => f64::cos,
-    vppl_tan => f64::tan,
-    vppl_tanh => f64::tanh,
-    vppl_atan => f64::atan,
-    vppl_round => f64::round,
-    vppl_lgamma => special::lgamma,
-    vppl_digamma => special::digamma,
-    vppl_trigamma => special::trigamma,
-    vppl_tetragamma => special::tetragamma,
-    vppl_erf => special::erf,
-    vppl_erfc => special::erfc,
-    vppl_phi => special::Phi,
-    vppl_inv_phi => special::inv_Phi,
-    vppl_log1p_exp => special::log1p_exp,
-    vppl_log1m_exp => special::log1m_exp,
-    vppl_inv_logit => special::inv_logit,
-    vppl_log_inv_logit => special::log_inv_logit,
-    vppl_log1m_inv_logit => special::log1m_inv_logit,
-}
+// ---- scalar functions (the table's are `stdlib::scalar`'s) ------------------------------------------
 
 /// 1/x. Compiled code calls this for a reciprocal hoisted out of a loop: Cranelift would move a
 /// division by a loop-invariant value back into the loop (it places an operation that uses a
@@ -470,29 +439,10 @@ pub extern "C" fn vppl_recip(x: f64) -> f64 {
     1.0 / x
 }
 
-pub extern "C" fn vppl_pow(x: f64, y: f64) -> f64 {
-    x.powf(y)
-}
-
-pub extern "C" fn vppl_inc_beta(a: f64, b: f64, x: f64) -> f64 {
-    special::inc_beta(a, b, x)
-}
-
-pub extern "C" fn vppl_inc_beta_da(a: f64, b: f64, x: f64) -> f64 {
-    special::inc_beta_grad(a, b, x).1
-}
-
-pub extern "C" fn vppl_inc_beta_db(a: f64, b: f64, x: f64) -> f64 {
-    special::inc_beta_grad(a, b, x).2
-}
-
-pub extern "C" fn vppl_inc_beta_dx(a: f64, b: f64, x: f64) -> f64 {
-    special::inc_beta_deriv_x(a, b, x)
-}
-
 /// Every symbol compiled code may call, with its address, for the JIT's symbol table and for
 /// linking standalone executables.
 pub fn symbols() -> Vec<(&'static str, *const u8)> {
+    let table = Fun::ALL.iter().map(|f| (f.symbol(), f.native().address()));
     vec![
         ("vppl_alloc", vppl_alloc as *const u8),
         ("vppl_push_f64", vppl_push_f64 as *const u8),
@@ -517,30 +467,6 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("vppl_acc_cholesky", vppl_acc_cholesky as *const u8),
         ("vppl_tri_solve", vppl_tri_solve as *const u8),
         ("vppl_acc_tri_solve", vppl_acc_tri_solve as *const u8),
-        ("vppl_exp", vppl_exp as *const u8),
-        ("vppl_log", vppl_log as *const u8),
-        ("vppl_log1p", vppl_log1p as *const u8),
-        ("vppl_expm1", vppl_expm1 as *const u8),
-        ("vppl_sin", vppl_sin as *const u8),
-        ("vppl_cos", vppl_cos as *const u8),
-        ("vppl_tan", vppl_tan as *const u8),
-        ("vppl_tanh", vppl_tanh as *const u8),
-        ("vppl_atan", vppl_atan as *const u8),
-        ("vppl_round", vppl_round as *const u8),
-        ("vppl_lgamma", vppl_lgamma as *const u8),
-        ("vppl_digamma", vppl_digamma as *const u8),
-        ("vppl_trigamma", vppl_trigamma as *const u8),
-        ("vppl_tetragamma", vppl_tetragamma as *const u8),
-        ("vppl_erf", vppl_erf as *const u8),
-        ("vppl_erfc", vppl_erfc as *const u8),
-        ("vppl_phi", vppl_phi as *const u8),
-        ("vppl_inv_phi", vppl_inv_phi as *const u8),
-        ("vppl_log1p_exp", vppl_log1p_exp as *const u8),
-        ("vppl_log1m_exp", vppl_log1m_exp as *const u8),
-        ("vppl_inv_logit", vppl_inv_logit as *const u8),
-        ("vppl_log_inv_logit", vppl_log_inv_logit as *const u8),
-        ("vppl_log1m_inv_logit", vppl_log1m_inv_logit as *const u8),
-        ("vppl_pow", vppl_pow as *const u8),
         ("vppl_recip", vppl_recip as *const u8),
         ("vppl_rng_normal", vppl_rng_normal as *const u8),
         ("vppl_rng_uniform", vppl_rng_uniform as *const u8),
@@ -556,11 +482,10 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("vppl_rng_bernoulli", vppl_rng_bernoulli as *const u8),
         ("vppl_rng_bernoulli_logit", vppl_rng_bernoulli_logit as *const u8),
         ("vppl_rng_binomial", vppl_rng_binomial as *const u8),
-        ("vppl_inc_beta", vppl_inc_beta as *const u8),
-        ("vppl_inc_beta_da", vppl_inc_beta_da as *const u8),
-        ("vppl_inc_beta_db", vppl_inc_beta_db as *const u8),
-        ("vppl_inc_beta_dx", vppl_inc_beta_dx as *const u8),
     ]
+    .into_iter()
+    .chain(table)
+    .collect()
 }
 
 // The offsets compiled code uses must match the struct.

@@ -2,4 +2,5 @@
 
 pub mod catalog;
 pub mod linalg;
+pub mod scalar;
 pub mod special;

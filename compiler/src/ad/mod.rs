@@ -17,6 +17,7 @@
 //!
 //! The sweep knows nothing about particular primitives; their derivatives are in `rules.rs`.
 
+pub mod partials;
 mod rules;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -205,6 +206,24 @@ struct Ad {
 enum Restore {
     Recompute(Stmt),
     Pop(VarId),
+}
+
+impl rules::Sweep for Ad {
+    fn atom_active(&self, a: Atom) -> bool {
+        Ad::atom_active(self, a)
+    }
+
+    fn adj(&mut self, v: VarId) -> VarId {
+        Ad::adj(self, v)
+    }
+
+    fn temp(&mut self, ty: Ty, expr: Expr, out: &mut Vec<Stmt>) -> Atom {
+        Ad::temp(self, ty, expr, out)
+    }
+
+    fn accumulate(&mut self, atom: Atom, value: Atom, out: &mut Vec<Stmt>) {
+        Ad::accumulate(self, atom, value, out)
+    }
 }
 
 impl Ad {
@@ -631,7 +650,7 @@ impl Ad {
 /// reverse sweep may recompute). Only these are recomputed, saved on the tape, or restored.
 fn needed(f: &Function, active: &HashSet<VarId>) -> HashSet<VarId> {
     let mut needed = HashSet::default();
-    seed_needed(f, &f.body, active, &mut needed);
+    seed_needed(f, &f.body, active, &mut needed, &mut HashMap::default());
     // Closure: a needed let's operands are needed to recompute it; a needed element's
     // container must hold its values.
     let mut lets: HashMap<VarId, Vec<VarId>> = HashMap::default();
@@ -650,7 +669,13 @@ fn needed(f: &Function, active: &HashSet<VarId>) -> HashSet<VarId> {
     }
 }
 
-fn seed_needed(f: &Function, stmts: &[Stmt], active: &HashSet<VarId>, needed: &mut HashSet<VarId>) {
+fn seed_needed(
+    f: &Function,
+    stmts: &[Stmt],
+    active: &HashSet<VarId>,
+    needed: &mut HashSet<VarId>,
+    reads_cache: &mut HashMap<Prim, (u8, bool)>,
+) {
     let add = |a: &Atom, needed: &mut HashSet<VarId>| {
         if let Atom::Var(v) = a {
             needed.insert(*v);
@@ -665,7 +690,7 @@ fn seed_needed(f: &Function, stmts: &[Stmt], active: &HashSet<VarId>, needed: &m
                 }
                 match expr {
                     Expr::Prim(p, args) if active.contains(var) => {
-                        let (operands, result) = rules::reads(*p);
+                        let (operands, result) = rules::reads(*p, reads_cache);
                         for (i, a) in args.iter().enumerate() {
                             if operands & (1 << i) != 0 {
                                 add(a, needed);
@@ -692,19 +717,19 @@ fn seed_needed(f: &Function, stmts: &[Stmt], active: &HashSet<VarId>, needed: &m
             }
             Stmt::Assign { indices, .. } => indices.iter().for_each(|a| add(a, needed)),
             Stmt::While { cond_block, cond, body } => {
-                seed_needed(f, cond_block, active, needed);
+                seed_needed(f, cond_block, active, needed, reads_cache);
                 add(cond, needed);
-                seed_needed(f, body, active, needed);
+                seed_needed(f, body, active, needed, reads_cache);
             }
             Stmt::For { lo, hi, body, .. } => {
                 add(lo, needed);
                 add(hi, needed);
-                seed_needed(f, body, active, needed);
+                seed_needed(f, body, active, needed, reads_cache);
             }
             Stmt::If { cond, then, otherwise } => {
                 add(cond, needed);
-                seed_needed(f, then, active, needed);
-                seed_needed(f, otherwise, active, needed);
+                seed_needed(f, then, active, needed, reads_cache);
+                seed_needed(f, otherwise, active, needed, reads_cache);
             }
             _ => {}
         }

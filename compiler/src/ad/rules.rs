@@ -2,24 +2,37 @@
 //!
 //! A rule gets the operands, the result and the incoming adjoint `g`, and adds each operand's
 //! contribution with `accumulate`. Contributions to constants and inactive values are skipped
-//! by `accumulate`, never built. The comment above each arm gives the math.
+//! by `accumulate`, never built. The comment above each arm gives the math. A function of
+//! `stdlib::scalar`'s table has one rule for all: its partials' formulas (`partials.rs`).
+//!
+//! What the reverse sweep must keep for a rule is not listed anywhere: [`reads`] runs the rule
+//! on placeholder operands and sees which of them it reads.
+
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::ir::{Atom, Expr, Kernel, Prim, Stmt, Ty, VarId};
-use crate::sema::prim_result_ty;
 
-use super::Ad;
+use super::partials;
 
-pub(super) fn adjoint(ad: &mut Ad, p: Prim, args: &[Atom], result: VarId, g: Atom, out: &mut Vec<Stmt>) {
+/// What an adjoint rule may do. The differentiation (`Ad`) implements it, and so does
+/// [`Probe`], which runs a rule only to see what it reads.
+pub(super) trait Sweep {
+    fn atom_active(&self, a: Atom) -> bool;
+    /// The adjoint variable of an active variable.
+    fn adj(&mut self, v: VarId) -> VarId;
+    /// A new let of `expr`, emitted into `out`.
+    fn temp(&mut self, ty: Ty, expr: Expr, out: &mut Vec<Stmt>) -> Atom;
+    /// Adds `value` to the adjoint of `atom` (nothing for constants and inactive values).
+    fn accumulate(&mut self, atom: Atom, value: Atom, out: &mut Vec<Stmt>);
+}
+
+pub(super) fn op(ad: &mut impl Sweep, p: Prim, a: &[Atom], out: &mut Vec<Stmt>) -> Atom {
+    ad.temp(p.result_ty(), Expr::Prim(p, a.to_vec()), out)
+}
+
+pub(super) fn adjoint(ad: &mut impl Sweep, p: Prim, args: &[Atom], result: VarId, g: Atom, out: &mut Vec<Stmt>) {
     let y = Atom::Var(result);
-    let op = |ad: &mut Ad, p: Prim, a: &[Atom], out: &mut Vec<Stmt>| {
-        ad.temp(prim_result_ty(p), Expr::Prim(p, a.to_vec()), out)
-    };
     let x = args.first().copied().unwrap_or(Atom::Real(0.0));
-    // Most rules are unary: d(f(x)) = f'(x) dx, with `scale` = f'(x).
-    let unary = |ad: &mut Ad, scale: Atom, out: &mut Vec<Stmt>| {
-        let c = ad.temp(Ty::REAL, Expr::Prim(Prim::Mul, vec![g, scale]), out);
-        ad.accumulate(x, c, out);
-    };
     match p {
         // d(a + b) = da + db
         Prim::Add => {
@@ -65,40 +78,6 @@ pub(super) fn adjoint(ad: &mut Ad, p: Prim, args: &[Atom], result: VarId, g: Ato
             let n = op(ad, Prim::Neg, &[g], out);
             ad.accumulate(x, n, out);
         }
-        // d(aᵇ) = b aᵇ⁻¹ da + aᵇ log(a) db
-        Prim::Pow => {
-            if ad.atom_active(args[0]) {
-                let bm1 = op(ad, Prim::Sub, &[args[1], Atom::Real(1.0)], out);
-                let pw = op(ad, Prim::Pow, &[args[0], bm1], out);
-                let d = op(ad, Prim::Mul, &[args[1], pw], out);
-                let c = op(ad, Prim::Mul, &[g, d], out);
-                ad.accumulate(args[0], c, out);
-            }
-            if ad.atom_active(args[1]) {
-                let la = op(ad, Prim::Log, &[args[0]], out);
-                let d = op(ad, Prim::Mul, &[y, la], out);
-                let c = op(ad, Prim::Mul, &[g, d], out);
-                ad.accumulate(args[1], c, out);
-            }
-        }
-        // d exp(x) = exp(x) dx
-        Prim::Exp => unary(ad, y, out),
-        // d log(x) = dx / x
-        Prim::Log => {
-            let c = op(ad, Prim::Div, &[g, x], out);
-            ad.accumulate(x, c, out);
-        }
-        // d log1p(x) = dx / (1 + x)
-        Prim::Log1p => {
-            let d = op(ad, Prim::Add, &[x, Atom::Real(1.0)], out);
-            let c = op(ad, Prim::Div, &[g, d], out);
-            ad.accumulate(x, c, out);
-        }
-        // d expm1(x) = (expm1(x) + 1) dx
-        Prim::Expm1 => {
-            let d = op(ad, Prim::Add, &[y, Atom::Real(1.0)], out);
-            unary(ad, d, out);
-        }
         // d √x = dx / (2√x)
         Prim::Sqrt => {
             let d = op(ad, Prim::Mul, &[Atom::Real(2.0), y], out);
@@ -112,7 +91,8 @@ pub(super) fn adjoint(ad: &mut Ad, p: Prim, args: &[Atom], result: VarId, g: Ato
             let pr = op(ad, Prim::ToReal, &[pos], out);
             let nr = op(ad, Prim::ToReal, &[neg], out);
             let sign = op(ad, Prim::Sub, &[pr, nr], out);
-            unary(ad, sign, out);
+            let c = op(ad, Prim::Mul, &[g, sign], out);
+            ad.accumulate(x, c, out);
         }
         // The adjoint goes to the operand that was chosen (the first on a tie).
         Prim::Fmin | Prim::Fmax => {
@@ -129,125 +109,10 @@ pub(super) fn adjoint(ad: &mut Ad, p: Prim, args: &[Atom], result: VarId, g: Ato
                 ad.accumulate(args[1], c, out);
             }
         }
-        // d sin x = cos x dx
-        Prim::Sin => {
-            let d = op(ad, Prim::Cos, &[x], out);
-            unary(ad, d, out);
-        }
-        // d cos x = −sin x dx
-        Prim::Cos => {
-            let s = op(ad, Prim::Sin, &[x], out);
-            let d = op(ad, Prim::Neg, &[s], out);
-            unary(ad, d, out);
-        }
-        // d tan x = (1 + tan² x) dx
-        Prim::Tan => {
-            let t2 = op(ad, Prim::Mul, &[y, y], out);
-            let d = op(ad, Prim::Add, &[t2, Atom::Real(1.0)], out);
-            unary(ad, d, out);
-        }
-        // d tanh x = (1 − tanh² x) dx
-        Prim::Tanh => {
-            let t2 = op(ad, Prim::Mul, &[y, y], out);
-            let d = op(ad, Prim::Sub, &[Atom::Real(1.0), t2], out);
-            unary(ad, d, out);
-        }
-        // d atan x = dx / (1 + x²)
-        Prim::Atan => {
-            let x2 = op(ad, Prim::Mul, &[x, x], out);
-            let d = op(ad, Prim::Add, &[x2, Atom::Real(1.0)], out);
-            let c = op(ad, Prim::Div, &[g, d], out);
-            ad.accumulate(x, c, out);
-        }
-        // d lgamma(x) = digamma(x) dx
-        Prim::Lgamma => {
-            let d = op(ad, Prim::Digamma, &[x], out);
-            unary(ad, d, out);
-        }
-        // d digamma(x) = trigamma(x) dx
-        Prim::Digamma => {
-            let d = op(ad, Prim::Trigamma, &[x], out);
-            unary(ad, d, out);
-        }
-        // d trigamma(x) = tetragamma(x) dx
-        Prim::Trigamma => {
-            let d = op(ad, Prim::Tetragamma, &[x], out);
-            unary(ad, d, out);
-        }
-        // Tetragamma is only produced by the rule above; nothing differentiates it again.
-        Prim::Tetragamma => panic!("compiler bug: tetragamma is never differentiated"),
-        // d I_x(a, b) = ∂a I da + ∂b I db + ∂x I dx
-        Prim::IncBeta => {
-            for (k, d) in [Prim::IncBetaDa, Prim::IncBetaDb, Prim::IncBetaDx].into_iter().enumerate() {
-                if ad.atom_active(args[k]) {
-                    let partial = op(ad, d, args, out);
-                    let c = op(ad, Prim::Mul, &[g, partial], out);
-                    ad.accumulate(args[k], c, out);
-                }
-            }
-        }
-        Prim::IncBetaDa | Prim::IncBetaDb | Prim::IncBetaDx => {
-            panic!("compiler bug: derivatives of the incomplete beta function are never differentiated")
-        }
-        // d erf(x) = 2/√π exp(−x²) dx
-        Prim::Erf | Prim::Erfc => {
-            let x2 = op(ad, Prim::Mul, &[x, x], out);
-            let nx2 = op(ad, Prim::Neg, &[x2], out);
-            let e = op(ad, Prim::Exp, &[nx2], out);
-            let k = if p == Prim::Erf { std::f64::consts::FRAC_2_SQRT_PI } else { -std::f64::consts::FRAC_2_SQRT_PI };
-            let d = op(ad, Prim::Mul, &[Atom::Real(k), e], out);
-            unary(ad, d, out);
-        }
-        // d Φ(x) = φ(x) dx, φ(x) = exp(−x²/2)/√(2π)
-        Prim::Phi => {
-            let x2 = op(ad, Prim::Mul, &[x, x], out);
-            let h = op(ad, Prim::Mul, &[Atom::Real(-0.5), x2], out);
-            let e = op(ad, Prim::Exp, &[h], out);
-            let d = op(ad, Prim::Mul, &[Atom::Real(0.398_942_280_401_432_7), e], out);
-            unary(ad, d, out);
-        }
-        // d Φ⁻¹(p) = dp / φ(Φ⁻¹(p))
-        Prim::InvPhi => {
-            let y2 = op(ad, Prim::Mul, &[y, y], out);
-            let h = op(ad, Prim::Mul, &[Atom::Real(-0.5), y2], out);
-            let e = op(ad, Prim::Exp, &[h], out);
-            let phi = op(ad, Prim::Mul, &[Atom::Real(0.398_942_280_401_432_7), e], out);
-            let c = op(ad, Prim::Div, &[g, phi], out);
-            ad.accumulate(x, c, out);
-        }
-        // d log1p_exp(x) = inv_logit(x) dx
-        Prim::Log1pExp => {
-            let d = op(ad, Prim::InvLogit, &[x], out);
-            unary(ad, d, out);
-        }
-        // d log1m_exp(x) = −1/expm1(−x) dx
-        Prim::Log1mExp => {
-            let nx = op(ad, Prim::Neg, &[x], out);
-            let em = op(ad, Prim::Expm1, &[nx], out);
-            let c = op(ad, Prim::Div, &[g, em], out);
-            let n = op(ad, Prim::Neg, &[c], out);
-            ad.accumulate(x, n, out);
-        }
-        // d inv_logit(x) = σ(x)(1 − σ(x)) dx
-        Prim::InvLogit => {
-            let om = op(ad, Prim::Sub, &[Atom::Real(1.0), y], out);
-            let d = op(ad, Prim::Mul, &[y, om], out);
-            unary(ad, d, out);
-        }
-        // d log σ(x) = (1 − σ(x)) dx = σ(−x) dx
-        Prim::LogInvLogit => {
-            let nx = op(ad, Prim::Neg, &[x], out);
-            let d = op(ad, Prim::InvLogit, &[nx], out);
-            unary(ad, d, out);
-        }
-        // d log(1 − σ(x)) = −σ(x) dx
-        Prim::Log1mInvLogit => {
-            let s = op(ad, Prim::InvLogit, &[x], out);
-            let d = op(ad, Prim::Neg, &[s], out);
-            unary(ad, d, out);
-        }
         // Piecewise constant: zero derivative almost everywhere.
-        Prim::Floor | Prim::Ceil | Prim::Round => {}
+        Prim::Floor | Prim::Ceil => {}
+        // d f(x₁, …, xₙ) = Σ ∂f/∂xᵢ dxᵢ, each partial from the function's table entry.
+        Prim::Call(f) => partials::adjoint(ad, f, args, y, g, out),
         // Int-valued results carry no adjoint.
         Prim::Lt
         | Prim::Le
@@ -328,20 +193,65 @@ pub(super) fn adjoint(ad: &mut Ad, p: Prim, args: &[Atom], result: VarId, g: Ato
 
 /// Which values the adjoint rule of `p` reads: a bit per operand (bit i = operand i) and
 /// whether it reads the result. The reverse sweep keeps exactly these (see `ad::needed`).
-pub(super) fn reads(p: Prim) -> (u8, bool) {
-    use Prim::*;
-    const ALL: u8 = 0xff;
-    match p {
-        Add | Sub | Neg => (0, false),
-        Mul | Fmin | Fmax => (ALL, false),
-        Div => (0b10, true),
-        Pow => (ALL, true),
-        Exp | Expm1 | Sqrt | Tan | Tanh | InvPhi | InvLogit => (0, true),
-        IncBeta | IncBetaDa | IncBetaDb | IncBetaDx => (ALL, false),
-        Log | Log1p | Fabs | Sin | Cos | Atan | Lgamma | Digamma | Trigamma | Tetragamma | Erf | Erfc | Phi
-        | Log1pExp | Log1mExp | LogInvLogit | Log1mInvLogit => (ALL, false),
-        Floor | Ceil | Round | Lt | Le | Gt | Ge | Eq | Ne | IAdd | ISub | IMul | IDiv | IMod | INeg | ILt | ILe
-        | IGt | IGe | IEq | INe | And | Or | Not | IMin | IMax | ToReal | IsNan | IsInf => (0, false),
-        MatVec | VecMat | MatMul | Cholesky | TriSolveVec => (ALL, true),
+/// Derived by running the rule on placeholders, every operand active.
+pub(super) fn reads(p: Prim, cache: &mut HashMap<Prim, (u8, bool)>) -> (u8, bool) {
+    *cache.entry(p).or_insert_with(|| {
+        if let Prim::Call(f) = p
+            && f.partials().is_empty()
+        {
+            // Internal functions are produced by adjoint rules and never differentiated.
+            return (0, false);
+        }
+        let arity = p.arity() as u32;
+        let mut probe = Probe { next: arity + 2 };
+        let args: Vec<Atom> = (0..arity).map(Atom::Var).collect();
+        let mut out = Vec::new();
+        adjoint(&mut probe, p, &args, arity, Atom::Var(arity + 1), &mut out);
+        let mut operands = 0u8;
+        let mut result = false;
+        let mut note = |v: VarId| {
+            if v < arity {
+                operands |= 1 << v;
+            } else if v == arity {
+                result = true;
+            }
+        };
+        for s in &out {
+            s.for_each_read(&mut note);
+        }
+        (operands, result)
+    })
+}
+
+/// A sweep that only records: every operand is active, every value a fresh variable.
+struct Probe {
+    next: VarId,
+}
+
+impl Probe {
+    fn fresh(&mut self) -> VarId {
+        self.next += 1;
+        self.next
+    }
+}
+
+impl Sweep for Probe {
+    fn atom_active(&self, a: Atom) -> bool {
+        matches!(a, Atom::Var(_))
+    }
+
+    fn adj(&mut self, _v: VarId) -> VarId {
+        self.fresh()
+    }
+
+    fn temp(&mut self, _ty: Ty, expr: Expr, out: &mut Vec<Stmt>) -> Atom {
+        let var = self.fresh();
+        out.push(Stmt::Let { var, expr });
+        Atom::Var(var)
+    }
+
+    fn accumulate(&mut self, _atom: Atom, value: Atom, out: &mut Vec<Stmt>) {
+        let var = self.fresh();
+        out.push(Stmt::Accum { var, indices: vec![], value });
     }
 }

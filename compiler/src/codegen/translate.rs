@@ -751,10 +751,6 @@ impl<'a> Translator<'a> {
 
     fn translate_prim(&mut self, var: VarId, p: Prim, args: &[Atom]) {
         use Prim::*;
-        let unary_call = |t: &mut Self, name: &'static str| {
-            let x = t.real(args[0]);
-            t.call_f64(name, &[x])
-        };
         let v = match p {
             // A reciprocal outside loops is a call so that Cranelift keeps it there (see
             // `vppl_recip`); inside a loop it is an ordinary division.
@@ -775,11 +771,6 @@ impl<'a> Translator<'a> {
             Neg => {
                 let a = self.real(args[0]);
                 self.b.ins().fneg(a)
-            }
-            Pow => {
-                let a = self.real(args[0]);
-                let b = self.real(args[1]);
-                self.call_f64("vppl_pow", &[a, b])
             }
             Sqrt => {
                 let a = self.real(args[0]);
@@ -802,41 +793,11 @@ impl<'a> Translator<'a> {
                 let b = self.real(args[1]);
                 if p == Fmin { self.b.ins().fmin(a, b) } else { self.b.ins().fmax(a, b) }
             }
-            Exp => unary_call(self, "vppl_exp"),
-            Log => unary_call(self, "vppl_log"),
-            Log1p => unary_call(self, "vppl_log1p"),
-            Expm1 => unary_call(self, "vppl_expm1"),
-            Sin => unary_call(self, "vppl_sin"),
-            Cos => unary_call(self, "vppl_cos"),
-            Tan => unary_call(self, "vppl_tan"),
-            Tanh => unary_call(self, "vppl_tanh"),
-            Atan => unary_call(self, "vppl_atan"),
-            Round => unary_call(self, "vppl_round"),
-            Lgamma => unary_call(self, "vppl_lgamma"),
-            Digamma => unary_call(self, "vppl_digamma"),
-            Trigamma => unary_call(self, "vppl_trigamma"),
-            Tetragamma => unary_call(self, "vppl_tetragamma"),
-            IncBeta | IncBetaDa | IncBetaDb | IncBetaDx => {
-                let a = self.real(args[0]);
-                let b = self.real(args[1]);
-                let x = self.real(args[2]);
-                let name = match p {
-                    IncBeta => "vppl_inc_beta",
-                    IncBetaDa => "vppl_inc_beta_da",
-                    IncBetaDb => "vppl_inc_beta_db",
-                    _ => "vppl_inc_beta_dx",
-                };
-                self.call_f64(name, &[a, b, x])
+            // A table function: its runtime symbol, every operand a double.
+            Call(f) => {
+                let xs: Vec<Value> = args.iter().map(|a| self.real(*a)).collect();
+                self.call_f64(f.symbol(), &xs)
             }
-            Erf => unary_call(self, "vppl_erf"),
-            Erfc => unary_call(self, "vppl_erfc"),
-            Phi => unary_call(self, "vppl_phi"),
-            InvPhi => unary_call(self, "vppl_inv_phi"),
-            Log1pExp => unary_call(self, "vppl_log1p_exp"),
-            Log1mExp => unary_call(self, "vppl_log1m_exp"),
-            InvLogit => unary_call(self, "vppl_inv_logit"),
-            LogInvLogit => unary_call(self, "vppl_log_inv_logit"),
-            Log1mInvLogit => unary_call(self, "vppl_log1m_inv_logit"),
             Lt | Le | Gt | Ge | Eq | Ne => {
                 let a = self.real(args[0]);
                 let b = self.real(args[1]);

@@ -180,6 +180,9 @@ pub fn format_real(x: f64) -> String {
 }
 
 pub fn prim_name(p: crate::ir::Prim) -> String {
+    if let crate::ir::Prim::Call(f) = p {
+        return f.name().to_string();
+    }
     let dbg = format!("{p:?}");
     let mut out = String::new();
     for (i, c) in dbg.chars().enumerate() {

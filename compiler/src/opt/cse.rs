@@ -8,7 +8,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::ir::{Atom, Expr, Function, Prim, Stmt, VarId, VarKind};
+use crate::ir::{Atom, Expr, Function, Prim, PrimKind, Stmt, VarId, VarKind};
 
 pub fn eliminate(f: &Function) -> Function {
     let mut g = f.clone();
@@ -113,7 +113,10 @@ pub fn bound_once(stmts: &[Stmt]) -> rustc_hash::FxHashSet<VarId> {
 }
 
 fn is_kernel(p: Prim) -> bool {
-    matches!(p, Prim::MatVec | Prim::VecMat | Prim::MatMul | Prim::Cholesky | Prim::TriSolveVec)
+    match p.kind() {
+        PrimKind::Scalar => false,
+        PrimKind::Kernel => true,
+    }
 }
 
 fn count_bindings(stmts: &[Stmt], bindings: &mut HashMap<VarId, usize>) {

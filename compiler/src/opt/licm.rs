@@ -6,7 +6,7 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use crate::ir::{Atom, Expr, Function, Prim, Stmt, Ty, VarId, VarKind};
+use crate::ir::{Atom, Expr, Function, Prim, PrimKind, Stmt, Ty, VarId, VarKind};
 
 pub fn hoist(f: &Function) -> Function {
     let mut g = f.clone();
@@ -121,7 +121,10 @@ fn share_reciprocals(g: &mut Function, stmts: Vec<Stmt>) -> Vec<Stmt> {
 /// Scalar primitives that cannot fail or trap and have no effects: safe to run even when the
 /// loop runs zero times.
 fn is_scalar_pure(p: Prim) -> bool {
-    !matches!(p, Prim::MatVec | Prim::VecMat | Prim::MatMul | Prim::Cholesky | Prim::TriSolveVec)
+    match p.kind() {
+        PrimKind::Scalar => true,
+        PrimKind::Kernel => false,
+    }
 }
 
 fn written(stmts: &[Stmt], set: &mut HashSet<VarId>, bound: &mut HashMap<VarId, usize>) {

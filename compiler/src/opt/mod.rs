@@ -154,10 +154,10 @@ fn fold(p: Prim, args: &[Atom]) -> Option<Atom> {
     }
 }
 
-/// Evaluates a scalar primitive whose operands are all constants (kernels never reach here).
+/// Evaluates a scalar primitive whose operands are all constants. A table function runs its
+/// own implementation, so the folded value is the one compiled code would compute.
 fn eval_constant(p: Prim, args: &[Atom]) -> Option<Atom> {
     use Atom::{Int, Real};
-    use stdlib::special as sp;
     let r = |k: usize| match args.get(k) {
         Some(Real(x)) => Some(*x),
         Some(Int(i)) => Some(*i as f64),
@@ -170,12 +170,12 @@ fn eval_constant(p: Prim, args: &[Atom]) -> Option<Atom> {
     let b = |c: bool| Some(Int(i64::from(c)));
     match p {
         Prim::Neg => Some(Real(-r(0)?)),
-        Prim::Exp => Some(Real(r(0)?.exp())),
-        Prim::Log => Some(Real(r(0)?.ln())),
-        Prim::Log1p => Some(Real(r(0)?.ln_1p())),
         Prim::Sqrt => Some(Real(r(0)?.sqrt())),
         Prim::Fabs => Some(Real(r(0)?.abs())),
-        Prim::Lgamma => Some(Real(sp::lgamma(r(0)?))),
+        Prim::Call(f) => {
+            let x: Option<Vec<f64>> = (0..f.arity()).map(r).collect();
+            Some(Real(f.native().eval(&x?)))
+        }
         Prim::Lt => b(r(0)? < r(1)?),
         Prim::Le => b(r(0)? <= r(1)?),
         Prim::Gt => b(r(0)? > r(1)?),
@@ -192,7 +192,31 @@ fn eval_constant(p: Prim, args: &[Atom]) -> Option<Atom> {
         Prim::IGt => b(i(0)? > i(1)?),
         Prim::IGe => b(i(0)? >= i(1)?),
         Prim::INe => b(i(0)? != i(1)?),
-        _ => None,
+        // Folded by `fold` where it is exact (or left alone: Fmin/Fmax of a NaN, floor, and
+        // int division, whose divide-by-zero is compiled code's to report), or never constant.
+        Prim::Add
+        | Prim::Sub
+        | Prim::Mul
+        | Prim::Div
+        | Prim::Fmin
+        | Prim::Fmax
+        | Prim::Floor
+        | Prim::Ceil
+        | Prim::IAdd
+        | Prim::ISub
+        | Prim::IMul
+        | Prim::IDiv
+        | Prim::IMod
+        | Prim::INeg
+        | Prim::IEq
+        | Prim::IMin
+        | Prim::IMax
+        | Prim::ToReal
+        | Prim::MatVec
+        | Prim::VecMat
+        | Prim::MatMul
+        | Prim::Cholesky
+        | Prim::TriSolveVec => None,
     }
 }
 

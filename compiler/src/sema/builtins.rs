@@ -8,42 +8,42 @@
 use grammar::Span;
 use grammar::ast::{self, Ident};
 
-use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Prim, RngDist, Stmt, Ty, VarKind};
+use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Fun, Prim, RngDist, Stmt, Ty, VarKind};
 use crate::sema::{Lowerer, Mode, Val, errors};
 
 const LOG_SQRT_TWO_PI: f64 = 0.918_938_533_204_672_8;
 const LOG_PI: f64 = 1.144_729_885_849_400_2;
 
 /// Elementwise real functions of one argument, vectorised over containers.
-fn unary_real(name: &str) -> Option<&'static [Prim]> {
-    use Prim::*;
+fn unary_real(name: &str) -> Option<Prim> {
+    use Fun::*;
     Some(match name {
-        "log" => &[Log],
-        "exp" => &[Exp],
-        "sqrt" => &[Sqrt],
-        "log1p" => &[Log1p],
-        "expm1" => &[Expm1],
-        "inv_logit" => &[InvLogit],
-        "log_inv_logit" => &[LogInvLogit],
-        "log1m_inv_logit" => &[Log1mInvLogit],
-        "log1p_exp" => &[Log1pExp],
-        "log1m_exp" => &[Log1mExp],
-        "lgamma" => &[Lgamma],
-        "digamma" => &[Digamma],
-        "trigamma" => &[Trigamma],
-        "abs" => &[Fabs],
-        "Phi" => &[Phi],
-        "inv_Phi" => &[InvPhi],
-        "erf" => &[Erf],
-        "erfc" => &[Erfc],
-        "sin" => &[Sin],
-        "cos" => &[Cos],
-        "tan" => &[Tan],
-        "tanh" => &[Tanh],
-        "atan" => &[Atan],
-        "floor" => &[Floor],
-        "ceil" => &[Ceil],
-        "round" => &[Round],
+        "sqrt" => Prim::Sqrt,
+        "abs" => Prim::Fabs,
+        "floor" => Prim::Floor,
+        "ceil" => Prim::Ceil,
+        "log" => Log.into(),
+        "exp" => Exp.into(),
+        "log1p" => Log1p.into(),
+        "expm1" => Expm1.into(),
+        "inv_logit" => InvLogit.into(),
+        "log_inv_logit" => LogInvLogit.into(),
+        "log1m_inv_logit" => Log1mInvLogit.into(),
+        "log1p_exp" => Log1pExp.into(),
+        "log1m_exp" => Log1mExp.into(),
+        "lgamma" => Lgamma.into(),
+        "digamma" => Digamma.into(),
+        "trigamma" => Trigamma.into(),
+        "Phi" => Phi.into(),
+        "inv_Phi" => InvPhi.into(),
+        "erf" => Erf.into(),
+        "erfc" => Erfc.into(),
+        "sin" => Sin.into(),
+        "cos" => Cos.into(),
+        "tan" => Tan.into(),
+        "tanh" => Tanh.into(),
+        "atan" => Atan.into(),
+        "round" => Round.into(),
         _ => return None,
     })
 }
@@ -180,6 +180,7 @@ type Term = (u32, Atom);
 impl Lowerer<'_> {
     /// The per-element terms of `d` at scalar arguments `x`.
     fn dist_terms(&mut self, d: Dist, x: &[Atom]) -> Vec<Term> {
+        use Fun::*;
         use Prim::*;
         let r = |l: &mut Self, a: Atom| l.to_real(Val { atom: a, ty: l.f.atom_ty(a), data: true });
         let xs: Vec<Atom> = x.iter().map(|a| r(self, *a)).collect();
@@ -780,7 +781,7 @@ impl Lowerer<'_> {
             let base = self.prim(Prim::Add, &[two_eta, shift]);
             let acc = self.reduce_range(Atom::Int(2), k, &mut |l, i| {
                 let d = l.let_(Ty::REAL, Expr::Load { base: lv, indices: vec![i, i] });
-                let ld = l.prim(Prim::Log, &[d]);
+                let ld = l.prim(Fun::Log, &[d]);
                 let ir = l.prim(Prim::ToReal, &[i]);
                 let coef = l.prim(Prim::Sub, &[base, ir]);
                 l.prim(Prim::Mul, &[coef, ld])
@@ -791,7 +792,7 @@ impl Lowerer<'_> {
             let km1 = self.prim(Prim::Sub, &[kr, Atom::Real(1.0)]);
             let half_km1 = self.prim(Prim::Mul, &[Atom::Real(0.5), km1]);
             let a = self.prim(Prim::Add, &[eta, half_km1]);
-            let lg = self.prim(Prim::Lgamma, &[a]);
+            let lg = self.prim(Fun::Lgamma, &[a]);
             let first = self.prim(Prim::Mul, &[km1, lg]);
             let km1_int = self.prim(Prim::ISub, &[k, Atom::Int(1)]);
             let sum = self.reduce_range(Atom::Int(1), km1_int, &mut |l, kk| {
@@ -800,7 +801,7 @@ impl Lowerer<'_> {
                 let d = l.prim(Prim::Sub, &[km1, kkr]);
                 let hd = l.prim(Prim::Mul, &[Atom::Real(0.5), d]);
                 let arg = l.prim(Prim::Add, &[eta, hd]);
-                let lg = l.prim(Prim::Lgamma, &[arg]);
+                let lg = l.prim(Fun::Lgamma, &[arg]);
                 l.prim(Prim::Add, &[t1, lg])
             });
             let c = self.prim(Prim::Sub, &[first, sum]);
@@ -858,11 +859,11 @@ impl Lowerer<'_> {
             let mut term = Atom::Real(0.0);
             if keep_kernel {
                 let am1 = l.prim(Prim::Sub, &[ai, Atom::Real(1.0)]);
-                let lt = l.prim(Prim::Log, &[ti]);
+                let lt = l.prim(Fun::Log, &[ti]);
                 term = l.prim(Prim::Mul, &[am1, lt]);
             }
             if keep_norm {
-                let lg = l.prim(Prim::Lgamma, &[ai]);
+                let lg = l.prim(Fun::Lgamma, &[ai]);
                 term = l.prim(Prim::Sub, &[term, lg]);
                 let sa = l.prim(Prim::Add, &[Atom::Var(total_alpha), ai]);
                 l.emit(Stmt::Assign { var: total_alpha, indices: vec![], value: sa });
@@ -873,7 +874,7 @@ impl Lowerer<'_> {
         let mut total = self.let_(Ty::REAL, Expr::Atom(Atom::Var(acc)));
         if keep_norm {
             let sa = self.let_(Ty::REAL, Expr::Atom(Atom::Var(total_alpha)));
-            let lg = self.prim(Prim::Lgamma, &[sa]);
+            let lg = self.prim(Fun::Lgamma, &[sa]);
             total = self.prim(Prim::Add, &[total, lg]);
         }
         Some(total)
@@ -916,7 +917,7 @@ impl Lowerer<'_> {
             let Atom::Var(lv) = l_val.atom else { return None };
             self.for_loop(Atom::Int(1), k, |l, i| {
                 let d = l.let_(Ty::REAL, Expr::Load { base: lv, indices: vec![i, i] });
-                let ld = l.prim(Prim::Log, &[d]);
+                let ld = l.prim(Fun::Log, &[d]);
                 let s = l.prim(Prim::Sub, &[Atom::Var(acc), ld]);
                 l.emit(Stmt::Assign { var: acc, indices: vec![], value: s });
             });
@@ -1013,7 +1014,7 @@ impl Lowerer<'_> {
             l.error(errors::wrong_arguments(span, n, &types, expected));
             Val::error()
         };
-        if let Some(prims) = unary_real(n) {
+        if let Some(p) = unary_real(n) {
             if vals.len() != 1 {
                 return wrong(self, "one argument");
             }
@@ -1030,7 +1031,6 @@ impl Lowerer<'_> {
                     span,
                 );
             }
-            let p = prims[0];
             let out_ty = if v.ty.is_scalar() { Ty::REAL } else { Ty { elem: Elem::Real, ..v.ty } };
             return self.map_elementwise(
                 &[v],
@@ -1061,16 +1061,16 @@ impl Lowerer<'_> {
         match (n, vals.len()) {
             ("square", 1) => real1(self, &mut |l, x| l.prim(Prim::Mul, &[x, x])),
             ("log10", 1) => real1(self, &mut |l, x| {
-                let lx = l.prim(Prim::Log, &[x]);
+                let lx = l.prim(Fun::Log, &[x]);
                 l.prim(Prim::Mul, &[lx, Atom::Real(std::f64::consts::LOG10_E)])
             }),
             ("log2", 1) => real1(self, &mut |l, x| {
-                let lx = l.prim(Prim::Log, &[x]);
+                let lx = l.prim(Fun::Log, &[x]);
                 l.prim(Prim::Mul, &[lx, Atom::Real(std::f64::consts::LOG2_E)])
             }),
             ("log1m", 1) => real1(self, &mut |l, x| {
                 let nx = l.prim(Prim::Neg, &[x]);
-                l.prim(Prim::Log1p, &[nx])
+                l.prim(Fun::Log1p, &[nx])
             }),
             ("inv", 1) => real1(self, &mut |l, x| l.prim(Prim::Div, &[Atom::Real(1.0), x])),
             ("inv_sqrt", 1) => real1(self, &mut |l, x| {
@@ -1084,7 +1084,7 @@ impl Lowerer<'_> {
             ("logit", 1) => real1(self, &mut |l, x| {
                 let nx = l.prim(Prim::Sub, &[Atom::Real(1.0), x]);
                 let r = l.prim(Prim::Div, &[x, nx]);
-                l.prim(Prim::Log, &[r])
+                l.prim(Fun::Log, &[r])
             }),
             ("pi", 0) => Val::real(std::f64::consts::PI),
             ("e", 0) => Val::real(std::f64::consts::E),
@@ -1109,7 +1109,7 @@ impl Lowerer<'_> {
                 let a = self.to_real(vals[0]);
                 let b = self.to_real(vals[1]);
                 let atom = match n {
-                    "pow" => self.prim(Prim::Pow, &[a, b]),
+                    "pow" => self.prim(Fun::Pow, &[a, b]),
                     "fmin" => self.prim(Prim::Fmin, &[a, b]),
                     "fmax" => self.prim(Prim::Fmax, &[a, b]),
                     "fdim" => {
@@ -1125,7 +1125,7 @@ impl Lowerer<'_> {
                     "log_diff_exp" => {
                         // log(exp(a) − exp(b)) = a + log1m_exp(b − a)
                         let d = self.prim(Prim::Sub, &[b, a]);
-                        let l = self.prim(Prim::Log1mExp, &[d]);
+                        let l = self.prim(Fun::Log1mExp, &[d]);
                         self.prim(Prim::Add, &[a, l])
                     }
                     "lbeta" | "lchoose" => {
@@ -1138,15 +1138,15 @@ impl Lowerer<'_> {
                         } else {
                             (a, b)
                         };
-                        let la = self.prim(Prim::Lgamma, &[x]);
-                        let lb = self.prim(Prim::Lgamma, &[y]);
+                        let la = self.prim(Fun::Lgamma, &[x]);
+                        let lb = self.prim(Fun::Lgamma, &[y]);
                         let s = self.prim(Prim::Add, &[x, y]);
-                        let ls = self.prim(Prim::Lgamma, &[s]);
+                        let ls = self.prim(Fun::Lgamma, &[s]);
                         let t = self.prim(Prim::Add, &[la, lb]);
                         let lbeta = self.prim(Prim::Sub, &[t, ls]);
                         if n == "lchoose" {
                             let a1 = self.prim(Prim::Add, &[a, Atom::Real(1.0)]);
-                            let l1 = self.prim(Prim::Log, &[a1]);
+                            let l1 = self.prim(Fun::Log, &[a1]);
                             let s = self.prim(Prim::Add, &[l1, lbeta]);
                             self.prim(Prim::Neg, &[s])
                         } else {
@@ -1167,9 +1167,9 @@ impl Lowerer<'_> {
                 let theta = self.to_real(vals[0]);
                 let a = self.to_real(vals[1]);
                 let b = self.to_real(vals[2]);
-                let lt = self.prim(Prim::Log, &[theta]);
+                let lt = self.prim(Fun::Log, &[theta]);
                 let nt = self.prim(Prim::Neg, &[theta]);
-                let l1mt = self.prim(Prim::Log1p, &[nt]);
+                let l1mt = self.prim(Fun::Log1p, &[nt]);
                 let x = self.prim(Prim::Add, &[lt, a]);
                 let y = self.prim(Prim::Add, &[l1mt, b]);
                 Val { atom: self.log_sum_exp2(x, y), ty: Ty::REAL, data }
@@ -1246,10 +1246,10 @@ impl Lowerer<'_> {
                 let shift = self.let_(Ty::REAL, Expr::Atom(Atom::Var(shift)));
                 let s = self.reduce(vals[0], Atom::Real(0.0), &mut |l, acc, x| {
                     let d = l.prim(Prim::Sub, &[x, shift]);
-                    let e = l.prim(Prim::Exp, &[d]);
+                    let e = l.prim(Fun::Exp, &[d]);
                     l.prim(Prim::Add, &[acc, e])
                 });
-                let ls = self.prim(Prim::Log, &[s]);
+                let ls = self.prim(Fun::Log, &[s]);
                 Val { atom: self.prim(Prim::Add, &[shift, ls]), ty: Ty::REAL, data }
             }
             ("mean", 1) | ("variance", 1) | ("sd", 1) if !types[0].is_scalar() => {
@@ -1411,7 +1411,7 @@ impl Lowerer<'_> {
                     let d = l.prim(Prim::Sub, &[xi, xj]);
                     let d2 = l.prim(Prim::Mul, &[d, d]);
                     let e = l.prim(Prim::Mul, &[d2, inv]);
-                    let ex = l.prim(Prim::Exp, &[e]);
+                    let ex = l.prim(Fun::Exp, &[e]);
                     let v = l.prim(Prim::Mul, &[a2, ex]);
                     l.emit(Stmt::Assign { var: dst, indices: idx.to_vec(), value: v });
                 });
@@ -1496,7 +1496,7 @@ impl Lowerer<'_> {
         let denom = self.prim(Prim::Add, &[nu, t2]);
         let x = self.prim(Prim::Div, &[nu, denom]);
         let half_nu = self.prim(Prim::Mul, &[Atom::Real(0.5), nu]);
-        let ib = self.prim(Prim::IncBeta, &[half_nu, Atom::Real(0.5), x]);
+        let ib = self.prim(Fun::IncBeta, &[half_nu, Atom::Real(0.5), x]);
         let half = self.prim(Prim::Mul, &[Atom::Real(0.5), ib]);
         let upper = self.prim(Prim::Gt, &[t, Atom::Real(0.0)]);
         let ccdf = self.f.new_var(None, Ty::REAL, VarKind::Mutable);
@@ -1514,7 +1514,7 @@ impl Lowerer<'_> {
             },
         );
         let p = self.let_(Ty::REAL, Expr::Atom(Atom::Var(ccdf)));
-        let atom = self.prim(Prim::Log, &[p]);
+        let atom = self.prim(Fun::Log, &[p]);
         Some(Val { atom, ty: Ty::REAL, data })
     }
 
@@ -1559,13 +1559,13 @@ impl Lowerer<'_> {
     /// of calling exp again: one exponential and one log1p per element in all.
     fn log1p_exp(&mut self, x: Atom, nonpositive: bool) -> Atom {
         if nonpositive {
-            let e = self.prim(Prim::Exp, &[x]);
-            return self.prim(Prim::Log1p, &[e]);
+            let e = self.prim(Fun::Exp, &[x]);
+            return self.prim(Fun::Log1p, &[e]);
         }
         let ax = self.prim(Prim::Fabs, &[x]);
         let nax = self.prim(Prim::Neg, &[ax]);
-        let e = self.prim(Prim::Exp, &[nax]);
-        let l = self.prim(Prim::Log1p, &[e]);
+        let e = self.prim(Fun::Exp, &[nax]);
+        let l = self.prim(Fun::Log1p, &[e]);
         let m = self.prim(Prim::Fmax, &[x, Atom::Real(0.0)]);
         self.prim(Prim::Add, &[m, l])
     }

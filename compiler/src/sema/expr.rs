@@ -3,7 +3,7 @@
 use grammar::Span;
 use grammar::ast::{self, BinOp, UnOp};
 
-use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Prim, Stmt, Ty, VarKind};
+use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Fun, Prim, Stmt, Ty, VarKind};
 use crate::sema::{Lowerer, Val, errors};
 
 /// An index list resolved against its base: what each position selects, and the type and
@@ -246,8 +246,8 @@ impl Lowerer<'_> {
             BinOp::Sub if same || one_scalar => elementwise(self, Prim::Sub),
             BinOp::EltMul if same || one_scalar => elementwise(self, Prim::Mul),
             BinOp::EltDiv if same || one_scalar => elementwise(self, Prim::Div),
-            BinOp::EltPow if same || one_scalar => elementwise(self, Prim::Pow),
-            BinOp::Pow if one_scalar => elementwise(self, Prim::Pow),
+            BinOp::EltPow if same || one_scalar => elementwise(self, Fun::Pow.into()),
+            BinOp::Pow if one_scalar => elementwise(self, Fun::Pow.into()),
             BinOp::Mul if one_scalar => elementwise(self, Prim::Mul),
             BinOp::Div if b.ty.is_scalar() => elementwise(self, Prim::Div),
             BinOp::Mul => match (a.ty.core, b.ty.core) {
@@ -408,7 +408,7 @@ impl Lowerer<'_> {
             BinOp::Sub => Prim::Sub,
             BinOp::Mul | BinOp::EltMul => Prim::Mul,
             BinOp::Div | BinOp::EltDiv => Prim::Div,
-            BinOp::Pow | BinOp::EltPow => Prim::Pow,
+            BinOp::Pow | BinOp::EltPow => Prim::Call(Fun::Pow),
             BinOp::Lt => Prim::Lt,
             BinOp::Le => Prim::Le,
             BinOp::Gt => Prim::Gt,
@@ -423,7 +423,7 @@ impl Lowerer<'_> {
         let x = self.to_real(a);
         let y = self.to_real(b);
         let atom = self.prim(real_prim, &[x, y]);
-        let ty = crate::sema::prim_result_ty(real_prim);
+        let ty = real_prim.result_ty();
         Val { atom, ty, data }
     }
 

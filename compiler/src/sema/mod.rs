@@ -547,8 +547,9 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Applies a scalar primitive to atoms, folding constants where both are literals.
-    pub(crate) fn prim(&mut self, p: Prim, args: &[Atom]) -> Atom {
-        let ty = prim_result_ty(p);
+    pub(crate) fn prim(&mut self, p: impl Into<Prim>, args: &[Atom]) -> Atom {
+        let p = p.into();
+        let ty = p.result_ty();
         self.let_(ty, Expr::Prim(p, args.to_vec()))
     }
 
@@ -728,18 +729,3 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-/// Result type of a scalar primitive. Container kernels are typed by their caller.
-pub fn prim_result_ty(p: Prim) -> Ty {
-    use Prim::*;
-    match p {
-        Add | Sub | Mul | Div | Neg | Pow | Exp | Log | Log1p | Expm1 | Sqrt | Fabs | Fmin | Fmax | Sin | Cos | Tan
-        | Tanh | Atan | Lgamma | Digamma | Trigamma | Tetragamma | IncBeta | IncBetaDa | IncBetaDb | IncBetaDx
-        | Erf | Erfc | Phi | InvPhi | Log1pExp | Log1mExp | InvLogit | LogInvLogit | Log1mInvLogit | Floor | Ceil
-        | Round | ToReal => Ty::REAL,
-        Lt | Le | Gt | Ge | Eq | Ne | IAdd | ISub | IMul | IDiv | IMod | INeg | ILt | ILe | IGt | IGe | IEq | INe
-        | And | Or | Not | IMin | IMax | IsNan | IsInf => Ty::INT,
-        MatVec | TriSolveVec => Ty::VECTOR,
-        VecMat => Ty::ROW_VECTOR,
-        MatMul | Cholesky => Ty::MATRIX,
-    }
-}

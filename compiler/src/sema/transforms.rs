@@ -4,7 +4,7 @@
 
 use grammar::ast::{self, TypeKind};
 
-use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Prim, Stmt, Ty, VarId, VarKind};
+use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Fun, Prim, Stmt, Ty, VarId, VarKind};
 use crate::sema::{Binding, Lowerer, Mode, Val, decl_ty, errors};
 
 impl Lowerer<'_> {
@@ -394,17 +394,17 @@ impl Lowerer<'_> {
             (None, None) => y,
             (Some(lb), None) => {
                 let above = self.prim(Prim::Sub, &[y, lb]);
-                self.prim(Prim::Log, &[above])
+                self.prim(Fun::Log, &[above])
             }
             (None, Some(ub)) => {
                 let below = self.prim(Prim::Sub, &[ub, y]);
-                self.prim(Prim::Log, &[below])
+                self.prim(Fun::Log, &[below])
             }
             (Some(lb), Some(ub)) => {
                 let above = self.prim(Prim::Sub, &[y, lb]);
                 let below = self.prim(Prim::Sub, &[ub, y]);
-                let log_above = self.prim(Prim::Log, &[above]);
-                let log_below = self.prim(Prim::Log, &[below]);
+                let log_above = self.prim(Fun::Log, &[above]);
+                let log_below = self.prim(Fun::Log, &[below]);
                 self.prim(Prim::Sub, &[log_above, log_below])
             }
         }
@@ -424,7 +424,7 @@ impl Lowerer<'_> {
                 let x1 = if positive {
                     let ok = l.prim(Prim::Gt, &[y1, Atom::Real(0.0)]);
                     l.check_init(ok, d, &first, y1, "positive_ordered: it must be positive", vec![]);
-                    l.prim(Prim::Log, &[y1])
+                    l.prim(Fun::Log, &[y1])
                 } else {
                     y1
                 };
@@ -439,7 +439,7 @@ impl Lowerer<'_> {
                 let rule = format!("{kind}: it must be greater than the element before it, {{}}");
                 l.check_init(ok, d, &cur, y, &rule, vec![prev]);
                 let diff = l.prim(Prim::Sub, &[y, prev]);
-                let x = l.prim(Prim::Log, &[diff]);
+                let x = l.prim(Fun::Log, &[diff]);
                 let pos = l.prim(Prim::IAdd, &[base, jm1]);
                 l.emit(Stmt::Output { pos, value: x });
             });
@@ -474,12 +474,12 @@ impl Lowerer<'_> {
             l.open();
             let y = l.let_(Ty::REAL, Expr::Load { base: read, indices: at(j) });
             let s = l.let_(Ty::REAL, Expr::Atom(Atom::Var(rest)));
-            let log_y = l.prim(Prim::Log, &[y]);
-            let log_s = l.prim(Prim::Log, &[s]);
+            let log_y = l.prim(Fun::Log, &[y]);
+            let log_s = l.prim(Fun::Log, &[s]);
             let remaining = l.prim(Prim::ISub, &[n, j]);
             let remaining = l.prim(Prim::IAdd, &[remaining, Atom::Int(1)]);
             let remaining = l.prim(Prim::ToReal, &[remaining]);
-            let log_remaining = l.prim(Prim::Log, &[remaining]);
+            let log_remaining = l.prim(Fun::Log, &[remaining]);
             let x = l.prim(Prim::Sub, &[log_y, log_s]);
             let x = l.prim(Prim::Add, &[x, log_remaining]);
             let jm1 = l.prim(Prim::ISub, &[j, Atom::Int(1)]);
@@ -528,9 +528,9 @@ impl Lowerer<'_> {
                 let rest = l.prim(Prim::Sub, &[Atom::Real(1.0), s]);
                 let root = l.prim(Prim::Sqrt, &[rest]);
                 let z = l.prim(Prim::Div, &[y, root]);
-                let up = l.prim(Prim::Log1p, &[z]);
+                let up = l.prim(Fun::Log1p, &[z]);
                 let minus_z = l.prim(Prim::Neg, &[z]);
-                let down = l.prim(Prim::Log1p, &[minus_z]);
+                let down = l.prim(Fun::Log1p, &[minus_z]);
                 let diff = l.prim(Prim::Sub, &[up, down]);
                 let x = l.prim(Prim::Mul, &[Atom::Real(0.5), diff]);
                 let jm1 = l.prim(Prim::ISub, &[j, one]);
@@ -605,7 +605,7 @@ impl Lowerer<'_> {
                 let m = self.real_element(m, idx);
                 y = self.prim(Prim::Mul, &[m, y]);
                 if jacobian {
-                    let lj = self.prim(Prim::Log, &[m]);
+                    let lj = self.prim(Fun::Log, &[m]);
                     self.emit(Stmt::TargetAdd(lj));
                 }
             }
@@ -623,7 +623,7 @@ impl Lowerer<'_> {
             (None, None) => self.let_(Ty::REAL, Expr::Atom(x)),
             (Some(lb), None) => {
                 // y = lb + exp(x), log|dy/dx| = x
-                let e = self.prim(Prim::Exp, &[x]);
+                let e = self.prim(Fun::Exp, &[x]);
                 if jacobian {
                     self.emit(Stmt::TargetAdd(x));
                 }
@@ -631,7 +631,7 @@ impl Lowerer<'_> {
             }
             (None, Some(ub)) => {
                 // y = ub - exp(x), log|dy/dx| = x
-                let e = self.prim(Prim::Exp, &[x]);
+                let e = self.prim(Fun::Exp, &[x]);
                 if jacobian {
                     self.emit(Stmt::TargetAdd(x));
                 }
@@ -641,12 +641,12 @@ impl Lowerer<'_> {
                 // y = lb + (ub - lb) inv_logit(x),
                 // log|dy/dx| = log(ub - lb) + log_inv_logit(x) + log1m_inv_logit(x)
                 let diff = self.prim(Prim::Sub, &[ub, lb]);
-                let il = self.prim(Prim::InvLogit, &[x]);
+                let il = self.prim(Fun::InvLogit, &[x]);
                 let scaled = self.prim(Prim::Mul, &[diff, il]);
                 if jacobian {
-                    let ld = self.prim(Prim::Log, &[diff]);
-                    let a = self.prim(Prim::LogInvLogit, &[x]);
-                    let b = self.prim(Prim::Log1mInvLogit, &[x]);
+                    let ld = self.prim(Fun::Log, &[diff]);
+                    let a = self.prim(Fun::LogInvLogit, &[x]);
+                    let b = self.prim(Fun::Log1mInvLogit, &[x]);
                     let ab = self.prim(Prim::Add, &[a, b]);
                     let lj = self.prim(Prim::Add, &[ld, ab]);
                     self.emit(Stmt::TargetAdd(lj));
@@ -699,7 +699,7 @@ impl Lowerer<'_> {
                     if jacobian {
                         l.emit(Stmt::TargetAdd(x1));
                     }
-                    l.prim(Prim::Exp, &[x1])
+                    l.prim(Fun::Exp, &[x1])
                 } else {
                     x1
                 };
@@ -715,7 +715,7 @@ impl Lowerer<'_> {
                 let mut prev_idx = idx.to_vec();
                 prev_idx.push(jm1);
                 let prev = l.let_(Ty::REAL, Expr::Load { base: out, indices: prev_idx });
-                let e = l.prim(Prim::Exp, &[xk]);
+                let e = l.prim(Fun::Exp, &[xk]);
                 let y = l.prim(Prim::Add, &[prev, e]);
                 if jacobian {
                     l.emit(Stmt::TargetAdd(xk));
@@ -743,11 +743,11 @@ impl Lowerer<'_> {
         });
         let cpc = |l: &mut Self, pos: Atom| -> Atom {
             let x = l.let_(Ty::REAL, Expr::Load { base: theta, indices: vec![pos] });
-            let z = l.prim(Prim::Tanh, &[x]);
+            let z = l.prim(Fun::Tanh, &[x]);
             if jacobian {
                 let z2 = l.prim(Prim::Mul, &[z, z]);
                 let nz2 = l.prim(Prim::Neg, &[z2]);
-                let lj = l.prim(Prim::Log1p, &[nz2]);
+                let lj = l.prim(Fun::Log1p, &[nz2]);
                 l.emit(Stmt::TargetAdd(lj));
             }
             z
@@ -764,7 +764,7 @@ impl Lowerer<'_> {
                 let s = l.let_(Ty::REAL, Expr::Atom(Atom::Var(sum_sqs)));
                 let ns = l.prim(Prim::Neg, &[s]);
                 if jacobian {
-                    let lr = l.prim(Prim::Log1p, &[ns]);
+                    let lr = l.prim(Fun::Log1p, &[ns]);
                     let half = l.prim(Prim::Mul, &[Atom::Real(0.5), lr]);
                     l.emit(Stmt::TargetAdd(half));
                 }
@@ -798,15 +798,15 @@ impl Lowerer<'_> {
                 let remaining = l.prim(Prim::ISub, &[n, j]);
                 let remaining = l.prim(Prim::IAdd, &[remaining, Atom::Int(1)]);
                 let remaining = l.prim(Prim::ToReal, &[remaining]);
-                let log_remaining = l.prim(Prim::Log, &[remaining]);
+                let log_remaining = l.prim(Fun::Log, &[remaining]);
                 let adj = l.prim(Prim::Sub, &[x, log_remaining]);
-                let z = l.prim(Prim::InvLogit, &[adj]);
+                let z = l.prim(Fun::InvLogit, &[adj]);
                 let s = l.let_(Ty::REAL, Expr::Atom(Atom::Var(stick)));
                 let y = l.prim(Prim::Mul, &[s, z]);
                 if jacobian {
-                    let ls = l.prim(Prim::Log, &[s]);
-                    let lz = l.prim(Prim::LogInvLogit, &[adj]);
-                    let l1mz = l.prim(Prim::Log1mInvLogit, &[adj]);
+                    let ls = l.prim(Fun::Log, &[s]);
+                    let lz = l.prim(Fun::LogInvLogit, &[adj]);
+                    let l1mz = l.prim(Fun::Log1mInvLogit, &[adj]);
                     let t = l.prim(Prim::Add, &[ls, lz]);
                     let t = l.prim(Prim::Add, &[t, l1mz]);
                     l.emit(Stmt::TargetAdd(t));
