@@ -3,6 +3,7 @@
 //! Invariant: stages are functions; only `driver` runs them in order.
 
 pub mod ad;
+pub mod catalog;
 pub mod cli;
 pub mod codegen;
 pub mod driver;

@@ -5,7 +5,7 @@
 //! function". That record is written by hand; this test holds it to the truth by compiling a
 //! one-call program for every signature of ordinary argument types and comparing.
 
-use stdlib::catalog::{ArgType, BaseType, ReturnType, Signature, Status, signatures};
+use compiler::catalog::{ArgType, BaseType, ReturnType, Signature, Status, signatures};
 
 /// A declaration of `t` named `name`, every size `N`.
 fn decl(t: &ArgType, name: &str) -> Option<String> {
@@ -27,7 +27,7 @@ fn decl(t: &ArgType, name: &str) -> Option<String> {
 /// The call of `name` on `args`, with `|` after the first argument where Stan requires it.
 fn call(name: &str, args: &[String]) -> String {
     match args.split_first() {
-        Some((first, rest)) if stdlib::catalog::is_conditional(name) => {
+        Some((first, rest)) if compiler::catalog::is_conditional(name) => {
             let rest = if rest.is_empty() { String::new() } else { format!(" | {}", rest.join(", ")) };
             format!("{name}({first}{rest})")
         }
@@ -121,7 +121,7 @@ fn implemented_signatures_compile_and_the_others_do_not() {
 
 #[test]
 fn every_name_the_compiler_knows_has_an_implemented_signature() {
-    use stdlib::catalog::{distribution, is_builtin, lookup};
+    use compiler::catalog::{distribution, is_builtin, lookup};
     for name in compiler::sema::builtins::known_names() {
         // `fabs` was removed from Stan in 2.33 (`abs` replaces it); vppl still reads it.
         if name == "fabs" {

@@ -266,7 +266,7 @@ fn functions_json_is_the_catalog() {
     assert_eq!(code, 0, "{stderr}");
     let items: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
     let items = items.as_array().expect("a list");
-    let catalog = stdlib::catalog::signatures();
+    let catalog = compiler::catalog::signatures();
     assert_eq!(items.len(), catalog.len());
     let mut implemented = 0;
     for (item, signature) in items.iter().zip(catalog) {
@@ -278,7 +278,7 @@ fn functions_json_is_the_catalog() {
             other => panic!("status {other:?}"),
         }
     }
-    let expected = catalog.iter().filter(|s| s.status == stdlib::catalog::Status::Implemented).count();
+    let expected = catalog.iter().filter(|s| s.status == compiler::catalog::Status::Implemented).count();
     assert_eq!(implemented, expected);
     // The listing closes with the same count.
     let (_, listing, _) = vppl(&["functions"]);

@@ -1,6 +1,6 @@
-//! Built-in functions and distributions.
+//! The numerics compiled code calls: special functions, scalar functions with their
+//! derivatives, dense linear algebra.
 
-pub mod catalog;
 pub mod linalg;
 pub mod scalar;
 pub mod special;

@@ -1,7 +1,7 @@
 //! `vppl functions`: every signature of Stan's built-in functions, from the catalog, with
 //! whether vppl compiles it.
 
-use stdlib::catalog::{self, Signature, Status};
+use crate::catalog::{self, Signature, Status};
 
 use super::Failure;
 

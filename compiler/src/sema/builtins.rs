@@ -592,7 +592,7 @@ impl Lowerer<'_> {
         let propto = drop_constants && matches!(self.mode, Mode::LogDensity { propto: true, .. });
         // An argument that failed to check was reported where it failed; only the name is
         // still judged (an unknown distribution is a mistake of its own).
-        let known = stdlib::catalog::distribution(name).is_some()
+        let known = crate::catalog::distribution(name).is_some()
             || ["_lpdf", "_lpmf"].iter().any(|s| self.functions.contains_key(&format!("{name}{s}")));
         if known && vals.iter().any(|v| v.ty == Ty::ERROR) {
             return None;
@@ -620,7 +620,7 @@ impl Lowerer<'_> {
         }
         let Some(d) = dist_by_name(name) else {
             // A distribution of Stan's that vppl does not compile yet is not a typo.
-            if stdlib::catalog::distribution(name).is_some() {
+            if crate::catalog::distribution(name).is_some() {
                 self.error(errors::function_not_supported(name_span, &format!("the `{name}` distribution"), name));
             } else if suffix.is_empty() {
                 let mut d = errors::tilde_unknown(name_span, name, &distribution_names(self.functions.keys()));
@@ -658,7 +658,7 @@ impl Lowerer<'_> {
         let ok_shape = |t: &Ty| t.is_scalar() || (t.rank() == 1 && (t.array_rank == 1 || t.core != Core::Scalar));
         if vals.len() != arity || !types.iter().all(ok_shape) {
             let density = format!("{name}{}", if int_variate { "_lpmf" } else { "_lpdf" });
-            let family = stdlib::catalog::lookup_families(&density).next().map(|f| f.to_string());
+            let family = crate::catalog::lookup_families(&density).next().map(|f| f.to_string());
             let d = if suffix.is_empty() {
                 errors::tilde_arguments(span, name, &types, arity - 1, family.as_deref())
             } else {
@@ -994,7 +994,7 @@ impl Lowerer<'_> {
             }
             return self.random(base, n, args, span);
         }
-        if !stdlib::catalog::is_builtin(n) && self.lookup(n).is_none() {
+        if !crate::catalog::is_builtin(n) && self.lookup(n).is_none() {
             // The arguments of an unknown function are left to `typeck`, which knows a function
             // passed as one (`map_rectq(f, ...)` is one mistake, not also an undeclared `f`).
             self.error(errors::unknown_function(name.span, n, function_names(self.functions.keys())));
@@ -1419,7 +1419,7 @@ impl Lowerer<'_> {
             }
             _ => {
                 if KNOWN_FUNCTIONS.contains(&n) || unary_real(n).is_some() {
-                    let families: Vec<String> = stdlib::catalog::lookup_families(n).map(|f| f.to_string()).collect();
+                    let families: Vec<String> = crate::catalog::lookup_families(n).map(|f| f.to_string()).collect();
                     if matches!(n, "rows" | "cols") && vals.first().is_some_and(|v| v.ty.array_rank > 0) {
                         let d = errors::wrong_arguments(span, n, &types, &families.join("; ")).with_hint(format!(
                             "`{n}` takes a vector, row_vector or matrix; an array's length is `size`"
@@ -1432,7 +1432,7 @@ impl Lowerer<'_> {
                     } else {
                         wrong(self, &families.join("; "))
                     }
-                } else if stdlib::catalog::is_builtin(n) {
+                } else if crate::catalog::is_builtin(n) {
                     self.error(errors::function_not_supported(name.span, &format!("the built-in function `{n}`"), n));
                     Val::error()
                 } else {
@@ -1636,7 +1636,7 @@ pub fn known_names() -> Vec<&'static str> {
     all
 }
 
-const DIST_NAMES: &[&str] = stdlib::catalog::VPPL_DENSITIES;
+const DIST_NAMES: &[&str] = crate::catalog::VPPL_DENSITIES;
 
 /// Stan's higher-order functions: they take a user-defined function as an argument.
 pub(crate) fn is_higher_order(n: &str) -> bool {
@@ -1649,7 +1649,7 @@ pub(crate) fn is_higher_order(n: &str) -> bool {
 }
 
 /// The names `unary_real` knows, for suggestions.
-const UNARY_NAMES: &[&str] = stdlib::catalog::VPPL_UNARY;
+const UNARY_NAMES: &[&str] = crate::catalog::VPPL_UNARY;
 
 const KNOWN_FUNCTIONS: &[&str] = &[
     "square",
@@ -1715,7 +1715,7 @@ const KNOWN_FUNCTIONS: &[&str] = &[
 
 /// Every name a call can use, for suggestions: Stan's built-in functions and the user's.
 pub(crate) fn function_names<'a>(user: impl IntoIterator<Item = &'a String>) -> Vec<&'a str> {
-    let mut names: Vec<&str> = stdlib::catalog::all_names().to_vec();
+    let mut names: Vec<&str> = crate::catalog::all_names().to_vec();
     names.extend(user.into_iter().map(String::as_str));
     names
 }
@@ -1723,7 +1723,7 @@ pub(crate) fn function_names<'a>(user: impl IntoIterator<Item = &'a String>) -> 
 /// Every name `~` can use, for suggestions: Stan's distributions and the user's densities and
 /// mass functions (by their names without the suffix).
 pub(crate) fn distribution_names<'a>(user: impl IntoIterator<Item = &'a String>) -> Vec<&'a str> {
-    let mut names: Vec<&str> = stdlib::catalog::distributions().iter().map(|d| d.name).collect();
+    let mut names: Vec<&str> = crate::catalog::distributions().iter().map(|d| d.name).collect();
     names.extend(user.into_iter().filter_map(|f| f.strip_suffix("_lpdf").or_else(|| f.strip_suffix("_lpmf"))));
     names
 }

@@ -69,7 +69,7 @@ pub fn undefined_variable<'a>(span: Span, name: &str, candidates: impl IntoItera
     if name == "lp__" {
         return d.with_hint("the log density accumulated so far is read with `target()`");
     }
-    if stdlib::catalog::lookup(name).any(|s| s.args.is_empty() && !s.variadic) {
+    if crate::catalog::lookup(name).any(|s| s.args.is_empty() && !s.variadic) {
         return d.with_hint(format!("`{name}` is a function of no arguments: write `{name}()`"));
     }
     with_suggestion(d, name, candidates)
@@ -398,7 +398,7 @@ pub fn valid_but_not_compiled(d: &Diagnostic) -> Diagnostic {
     // E1005's message starts with the function, or with the distribution after `~`, in
     // backticks (`wrong_arguments`, `tilde_arguments`).
     let called = d.message.split('`').nth(1).map(|s| s.trim_start_matches("~ "));
-    match called.filter(|n| stdlib::catalog::is_builtin(n) || stdlib::catalog::distribution(n).is_some()) {
+    match called.filter(|n| crate::catalog::is_builtin(n) || crate::catalog::distribution(n).is_some()) {
         Some(name) if d.code == "E1005" => function_not_supported(d.span, &what, name),
         _ => not_supported(d.span, &what),
     }
@@ -537,7 +537,7 @@ pub fn removed_function_hint(name: &str) -> Option<String> {
             // and the first argument is now separated by `|`.
             let modern = |suffix: &str, new_suffix: Option<&str>| {
                 let base = name.strip_suffix(suffix)?;
-                let d = stdlib::catalog::distribution(base)?;
+                let d = crate::catalog::distribution(base)?;
                 Some(new_suffix.map_or_else(|| d.density_name(), |s| format!("{base}{s}")))
             };
             let modern = modern("_cdf_log", Some("_lcdf"))

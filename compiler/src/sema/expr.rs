@@ -284,13 +284,13 @@ impl Lowerer<'_> {
     fn no_operator(&mut self, op: BinOp, a: Val, b: Val, span: Span) -> Val {
         let arg = |t: Ty| {
             let base = match (t.elem, t.core) {
-                (Elem::Int, _) => stdlib::catalog::BaseType::Int,
-                (Elem::Real, Core::Scalar) => stdlib::catalog::BaseType::Real,
-                (Elem::Real, Core::Vector) => stdlib::catalog::BaseType::Vector,
-                (Elem::Real, Core::RowVector) => stdlib::catalog::BaseType::RowVector,
-                (Elem::Real, Core::Matrix) => stdlib::catalog::BaseType::Matrix,
+                (Elem::Int, _) => crate::catalog::BaseType::Int,
+                (Elem::Real, Core::Scalar) => crate::catalog::BaseType::Real,
+                (Elem::Real, Core::Vector) => crate::catalog::BaseType::Vector,
+                (Elem::Real, Core::RowVector) => crate::catalog::BaseType::RowVector,
+                (Elem::Real, Core::Matrix) => crate::catalog::BaseType::Matrix,
             };
-            stdlib::catalog::ArgType::new(base, t.array_rank)
+            crate::catalog::ArgType::new(base, t.array_rank)
         };
         if super::typeck::operator_exists(op, arg(a.ty), arg(b.ty)) {
             self.error(errors::not_supported(

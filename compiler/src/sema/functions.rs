@@ -98,7 +98,7 @@ impl Lowerer<'_> {
         let Some(def) = defs.iter().find(|d| {
             d.params.len() == vals.len() && d.params.iter().zip(&types).all(|(p, t)| assignable(*t, unsized_ty(&p.ty)))
         }) else {
-            if stdlib::catalog::is_builtin(&name.name) {
+            if crate::catalog::is_builtin(&name.name) {
                 // The type checker decides whether the library's signatures take it.
                 self.error(errors::not_supported(
                     span,

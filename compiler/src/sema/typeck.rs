@@ -16,7 +16,7 @@ use std::fmt;
 
 use grammar::ast::{self, BinOp, BlockKind, ExprKind, Index, StmtKind, TypeKind, UnOp};
 use grammar::{Diagnostic, Span};
-use stdlib::catalog::{self, ArgType, BaseType, Resolution};
+use crate::catalog::{self, ArgType, BaseType, Resolution};
 
 use super::errors;
 

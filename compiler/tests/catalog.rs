@@ -1,7 +1,7 @@
 //! Tests of the built-in signature catalog: the whole expanded table as a snapshot, and
 //! Stan's overload resolution over it.
 
-use stdlib::catalog::*;
+use compiler::catalog::*;
 
 const INT: ArgType = ArgType::INT;
 const REAL: ArgType = ArgType::REAL;
