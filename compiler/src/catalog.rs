@@ -1627,50 +1627,6 @@ fn higher_order_functions(t: &mut Table) {
 // What vppl compiles today (compiler/src/sema/builtins.rs)
 // ---------------------------------------------------------------------------------------------
 
-/// The names of the compiler's `unary_real` (one real argument, element-wise over any shape);
-/// the compiler's suggestions read this list.
-pub const VPPL_UNARY: &[&str] = &[
-    "log",
-    "exp",
-    "sqrt",
-    "log1p",
-    "expm1",
-    "inv_logit",
-    "log_inv_logit",
-    "log1m_inv_logit",
-    "log1p_exp",
-    "log1m_exp",
-    "lgamma",
-    "digamma",
-    "trigamma",
-    "abs",
-    "Phi",
-    "inv_Phi",
-    "erf",
-    "erfc",
-    "sin",
-    "cos",
-    "tan",
-    "tanh",
-    "atan",
-    "floor",
-    "ceil",
-    "round",
-];
-/// The other one-argument real functions of `call()`, element-wise too.
-const VPPL_ELEMENTWISE_MORE: &[&str] = &["square", "log10", "log2", "log1m", "inv", "inv_sqrt", "inv_square", "logit"];
-const VPPL_CONSTANTS: &[&str] = &[
-    "pi",
-    "e",
-    "sqrt2",
-    "log2",
-    "log10",
-    "not_a_number",
-    "positive_infinity",
-    "negative_infinity",
-    "machine_precision",
-];
-const VPPL_BINARY_SCALAR: &[&str] = &["pow", "fmin", "fmax", "log_diff_exp", "lbeta", "lchoose", "fdim", "hypot"];
 /// The distributions vppl compiles: their `_lpdf`/`_lpmf`/`_lupdf`/`_lupmf` and `~` (the
 /// compiler's list of them, for its suggestions, is this one).
 pub const VPPL_DENSITIES: &[&str] = &[
@@ -1724,26 +1680,22 @@ const VPPL_RNGS: &[&str] = &[
     "binomial",
 ];
 
-/// Whether vppl's lowering (`Lowerer::call` and its helpers) accepts this concrete signature.
-/// Written by hand (this crate sits below the compiler); `compiler/tests/catalog_agreement.rs`
-/// compiles a call of every signature and fails on any disagreement.
+/// Whether vppl compiles this concrete signature: for a function, what its entry in
+/// `sema::builtins::functions` accepts; for distributions, the densities' own rules (still
+/// written here, next to the lowering's list of them, until distributions get a table of their
+/// own). `compiler/tests/catalog_agreement.rs` compiles a call of every signature and fails on
+/// any disagreement.
 fn vppl_status(name: &str, args: &[ArgType]) -> Status {
-    let yes = if args.iter().any(|a| a.base.is_complex()) { false } else { vppl_accepts(name, args) };
+    let args: Vec<ArgType> = args.iter().map(|a| a.autodiff()).collect();
+    let yes = if args.iter().any(|a| a.base.is_complex()) { false } else { vppl_accepts(name, &args) };
     if yes { Status::Implemented } else { Status::SignatureOnly }
 }
 
 fn vppl_accepts(name: &str, args: &[ArgType]) -> bool {
-    let scalar = |a: &ArgType| a.is_primitive();
-    let all_scalar = args.iter().all(scalar);
+    let all_scalar = args.iter().all(|a| a.is_primitive());
     let one_dim = |a: &ArgType| a.is_primitive() || a.rank() == 1;
-    if args.is_empty() && VPPL_CONSTANTS.contains(&name) {
-        return true;
-    }
-    if VPPL_UNARY.contains(&name) || VPPL_ELEMENTWISE_MORE.contains(&name) {
-        return args.len() == 1;
-    }
-    if VPPL_BINARY_SCALAR.contains(&name) {
-        return args.len() == 2 && all_scalar;
+    if let Some(f) = crate::sema::builtins::functions::function(name) {
+        return (f.accepts)(args);
     }
     for sfx in ["_lpdf", "_lpmf", "_lupdf", "_lupmf"] {
         if let Some(base) = name.strip_suffix(sfx) {
@@ -1770,29 +1722,7 @@ fn vppl_accepts(name: &str, args: &[ArgType]) -> bool {
     if let Some(base) = name.strip_suffix("_rng") {
         return VPPL_RNGS.contains(&base) && args.iter().all(one_dim);
     }
-    let a0 = args.first().copied();
-    match (name, args.len()) {
-        ("log_sum_exp", 2) | ("log_mix", 3) | ("fma", 3) | ("min" | "max", 2) => all_scalar,
-        ("step" | "int_step" | "is_nan" | "is_inf", 1) => all_scalar,
-        ("log_sum_exp" | "min" | "max" | "sum" | "prod" | "mean" | "variance" | "sd", 1) => !all_scalar,
-        ("dot_product", 2) => args.iter().all(|a| a.rank() == 1),
-        ("dot_self", 1) => args[0].rank() == 1,
-        ("num_elements", 1) => true,
-        ("size", 1) => !all_scalar,
-        ("rows" | "cols", 1) => a0.is_some_and(|a| a.array_dims == 0 && !a.base.is_scalar()),
-        ("rep_vector" | "rep_row_vector", 2) => scalar(&args[0]) && args[1] == ArgType::INT,
-        ("rep_matrix", 3) => scalar(&args[0]) && args[1..].iter().all(|a| *a == ArgType::INT),
-        ("rep_array", 2..=4) => scalar(&args[0]) && args[1..].iter().all(|a| *a == ArgType::INT),
-        ("diag_matrix", 1) => args[0] == ArgType::VECTOR,
-        ("to_vector" | "to_row_vector", 1) => matches!(args[0].rank(), 1 | 2),
-        ("cholesky_decompose" | "multiply_lower_tri_self_transpose", 1) => args[0] == ArgType::MATRIX,
-        ("diag_pre_multiply", 2) => args[0].array_dims == 0 && args[0].rank() == 1 && args[1] == ArgType::MATRIX,
-        ("diag_post_multiply", 2) => args[0] == ArgType::MATRIX && args[1].array_dims == 0 && args[1].rank() == 1,
-        ("mdivide_left_tri_low", 2) => args == [ArgType::MATRIX, ArgType::VECTOR],
-        ("gp_exp_quad_cov", 3) => args[0] == ArgType::REAL.array(1) && scalar(&args[1]) && scalar(&args[2]),
-        ("student_t_lcdf" | "student_t_lccdf", 4) => all_scalar,
-        _ => false,
-    }
+    matches!(name, "student_t_lcdf" | "student_t_lccdf") && args.len() == 4 && all_scalar
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,42 +11,10 @@ use grammar::ast::{self, Ident};
 use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Fun, Prim, RngDist, Stmt, Ty, VarKind};
 use crate::sema::{Lowerer, Mode, Val, errors};
 
+pub(crate) mod functions;
+
 const LOG_SQRT_TWO_PI: f64 = 0.918_938_533_204_672_8;
 const LOG_PI: f64 = 1.144_729_885_849_400_2;
-
-/// Elementwise real functions of one argument, vectorised over containers.
-fn unary_real(name: &str) -> Option<Prim> {
-    use Fun::*;
-    Some(match name {
-        "sqrt" => Prim::Sqrt,
-        "abs" => Prim::Fabs,
-        "floor" => Prim::Floor,
-        "ceil" => Prim::Ceil,
-        "log" => Log.into(),
-        "exp" => Exp.into(),
-        "log1p" => Log1p.into(),
-        "expm1" => Expm1.into(),
-        "inv_logit" => InvLogit.into(),
-        "log_inv_logit" => LogInvLogit.into(),
-        "log1m_inv_logit" => Log1mInvLogit.into(),
-        "log1p_exp" => Log1pExp.into(),
-        "log1m_exp" => Log1mExp.into(),
-        "lgamma" => Lgamma.into(),
-        "digamma" => Digamma.into(),
-        "trigamma" => Trigamma.into(),
-        "Phi" => Phi.into(),
-        "inv_Phi" => InvPhi.into(),
-        "erf" => Erf.into(),
-        "erfc" => Erfc.into(),
-        "sin" => Sin.into(),
-        "cos" => Cos.into(),
-        "tan" => Tan.into(),
-        "tanh" => Tanh.into(),
-        "atan" => Atan.into(),
-        "round" => Round.into(),
-        _ => return None,
-    })
-}
 
 /// Distributions whose log density is a sum of per-element terms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1014,432 +982,29 @@ impl Lowerer<'_> {
             l.error(errors::wrong_arguments(span, n, &types, expected));
             Val::error()
         };
-        if let Some(p) = unary_real(n) {
-            if vals.len() != 1 {
-                return wrong(self, "one argument");
+        let Some(def) = functions::function(n) else {
+            if crate::catalog::is_builtin(n) {
+                self.error(errors::function_not_supported(name.span, &format!("the built-in function `{n}`"), n));
+            } else {
+                self.error(errors::variable_called(name.span, n));
             }
-            let v = vals[0];
-            if n == "abs" && v.ty.elem == Elem::Int {
-                // Integer in, integer out, elementwise over arrays too.
-                return self.map_elementwise(
-                    &[v],
-                    v.ty,
-                    &mut |l, xs| {
-                        let neg = l.prim(Prim::INeg, &[xs[0]]);
-                        l.prim(Prim::IMax, &[xs[0], neg])
-                    },
-                    span,
-                );
-            }
-            let out_ty = if v.ty.is_scalar() { Ty::REAL } else { Ty { elem: Elem::Real, ..v.ty } };
-            return self.map_elementwise(
-                &[v],
-                out_ty,
-                &mut |l, xs| {
-                    let x = l.to_real(Val { atom: xs[0], ty: l.f.atom_ty(xs[0]), data: true });
-                    l.prim(p, &[x])
-                },
-                span,
-            );
-        }
-        let real1 = |l: &mut Self, f: &mut dyn FnMut(&mut Self, Atom) -> Atom| -> Val {
-            if vals.len() != 1 {
-                return wrong(l, "one argument");
-            }
-            let v = vals[0];
-            let out_ty = if v.ty.is_scalar() { Ty::REAL } else { Ty { elem: Elem::Real, ..v.ty } };
-            l.map_elementwise(
-                &[v],
-                out_ty,
-                &mut |l, xs| {
-                    let x = l.to_real(Val { atom: xs[0], ty: l.f.atom_ty(xs[0]), data: true });
-                    f(l, x)
-                },
-                span,
-            )
+            return Val::error();
         };
-        match (n, vals.len()) {
-            ("square", 1) => real1(self, &mut |l, x| l.prim(Prim::Mul, &[x, x])),
-            ("log10", 1) => real1(self, &mut |l, x| {
-                let lx = l.prim(Fun::Log, &[x]);
-                l.prim(Prim::Mul, &[lx, Atom::Real(std::f64::consts::LOG10_E)])
-            }),
-            ("log2", 1) => real1(self, &mut |l, x| {
-                let lx = l.prim(Fun::Log, &[x]);
-                l.prim(Prim::Mul, &[lx, Atom::Real(std::f64::consts::LOG2_E)])
-            }),
-            ("log1m", 1) => real1(self, &mut |l, x| {
-                let nx = l.prim(Prim::Neg, &[x]);
-                l.prim(Fun::Log1p, &[nx])
-            }),
-            ("inv", 1) => real1(self, &mut |l, x| l.prim(Prim::Div, &[Atom::Real(1.0), x])),
-            ("inv_sqrt", 1) => real1(self, &mut |l, x| {
-                let s = l.prim(Prim::Sqrt, &[x]);
-                l.prim(Prim::Div, &[Atom::Real(1.0), s])
-            }),
-            ("inv_square", 1) => real1(self, &mut |l, x| {
-                let s = l.prim(Prim::Mul, &[x, x]);
-                l.prim(Prim::Div, &[Atom::Real(1.0), s])
-            }),
-            ("logit", 1) => real1(self, &mut |l, x| {
-                let nx = l.prim(Prim::Sub, &[Atom::Real(1.0), x]);
-                let r = l.prim(Prim::Div, &[x, nx]);
-                l.prim(Fun::Log, &[r])
-            }),
-            ("pi", 0) => Val::real(std::f64::consts::PI),
-            ("e", 0) => Val::real(std::f64::consts::E),
-            ("sqrt2", 0) => Val::real(std::f64::consts::SQRT_2),
-            ("log2", 0) => Val::real(std::f64::consts::LN_2),
-            ("log10", 0) => Val::real(std::f64::consts::LN_10),
-            ("not_a_number", 0) => Val::real(f64::NAN),
-            ("positive_infinity", 0) => Val::real(f64::INFINITY),
-            ("negative_infinity", 0) => Val::real(f64::NEG_INFINITY),
-            ("machine_precision", 0) => Val::real(f64::EPSILON),
-            ("pow", 2)
-            | ("fmin", 2)
-            | ("fmax", 2)
-            | ("log_diff_exp", 2)
-            | ("lbeta", 2)
-            | ("lchoose", 2)
-            | ("fdim", 2)
-            | ("hypot", 2) => {
-                if !types.iter().all(|t| t.is_scalar()) {
-                    return wrong(self, "two scalar arguments");
-                }
-                let a = self.to_real(vals[0]);
-                let b = self.to_real(vals[1]);
-                let atom = match n {
-                    "pow" => self.prim(Fun::Pow, &[a, b]),
-                    "fmin" => self.prim(Prim::Fmin, &[a, b]),
-                    "fmax" => self.prim(Prim::Fmax, &[a, b]),
-                    "fdim" => {
-                        let d = self.prim(Prim::Sub, &[a, b]);
-                        self.prim(Prim::Fmax, &[d, Atom::Real(0.0)])
-                    }
-                    "hypot" => {
-                        let a2 = self.prim(Prim::Mul, &[a, a]);
-                        let b2 = self.prim(Prim::Mul, &[b, b]);
-                        let s = self.prim(Prim::Add, &[a2, b2]);
-                        self.prim(Prim::Sqrt, &[s])
-                    }
-                    "log_diff_exp" => {
-                        // log(exp(a) − exp(b)) = a + log1m_exp(b − a)
-                        let d = self.prim(Prim::Sub, &[b, a]);
-                        let l = self.prim(Fun::Log1mExp, &[d]);
-                        self.prim(Prim::Add, &[a, l])
-                    }
-                    "lbeta" | "lchoose" => {
-                        let (x, y) = if n == "lchoose" {
-                            // lchoose(n, k) = −log(n + 1) − lbeta(n − k + 1, k + 1)
-                            let x = self.prim(Prim::Sub, &[a, b]);
-                            let x = self.prim(Prim::Add, &[x, Atom::Real(1.0)]);
-                            let y = self.prim(Prim::Add, &[b, Atom::Real(1.0)]);
-                            (x, y)
-                        } else {
-                            (a, b)
-                        };
-                        let la = self.prim(Fun::Lgamma, &[x]);
-                        let lb = self.prim(Fun::Lgamma, &[y]);
-                        let s = self.prim(Prim::Add, &[x, y]);
-                        let ls = self.prim(Fun::Lgamma, &[s]);
-                        let t = self.prim(Prim::Add, &[la, lb]);
-                        let lbeta = self.prim(Prim::Sub, &[t, ls]);
-                        if n == "lchoose" {
-                            let a1 = self.prim(Prim::Add, &[a, Atom::Real(1.0)]);
-                            let l1 = self.prim(Fun::Log, &[a1]);
-                            let s = self.prim(Prim::Add, &[l1, lbeta]);
-                            self.prim(Prim::Neg, &[s])
-                        } else {
-                            lbeta
-                        }
-                    }
-                    _ => unreachable!("listed in the arm"),
-                };
-                Val { atom, ty: Ty::REAL, data }
-            }
-            ("log_sum_exp", 2) if types.iter().all(|t| t.is_scalar()) => {
-                let a = self.to_real(vals[0]);
-                let b = self.to_real(vals[1]);
-                Val { atom: self.log_sum_exp2(a, b), ty: Ty::REAL, data }
-            }
-            ("log_mix", 3) if types.iter().all(|t| t.is_scalar()) => {
-                // log_mix(θ, a, b) = log_sum_exp(log θ + a, log1m(θ) + b)
-                let theta = self.to_real(vals[0]);
-                let a = self.to_real(vals[1]);
-                let b = self.to_real(vals[2]);
-                let lt = self.prim(Fun::Log, &[theta]);
-                let nt = self.prim(Prim::Neg, &[theta]);
-                let l1mt = self.prim(Fun::Log1p, &[nt]);
-                let x = self.prim(Prim::Add, &[lt, a]);
-                let y = self.prim(Prim::Add, &[l1mt, b]);
-                Val { atom: self.log_sum_exp2(x, y), ty: Ty::REAL, data }
-            }
-            ("fma", 3) if types.iter().all(|t| t.is_scalar()) => {
-                let a = self.to_real(vals[0]);
-                let b = self.to_real(vals[1]);
-                let c = self.to_real(vals[2]);
-                let p = self.prim(Prim::Mul, &[a, b]);
-                Val { atom: self.prim(Prim::Add, &[p, c]), ty: Ty::REAL, data }
-            }
-            ("step", 1) if types[0].is_scalar() => {
-                let x = self.to_real(vals[0]);
-                let c = self.prim(Prim::Lt, &[x, Atom::Real(0.0)]);
-                let c = self.prim(Prim::Not, &[c]);
-                Val { atom: self.prim(Prim::ToReal, &[c]), ty: Ty::REAL, data }
-            }
-            ("int_step", 1) if types[0].is_scalar() => {
-                let x = self.to_real(vals[0]);
-                Val { atom: self.prim(Prim::Gt, &[x, Atom::Real(0.0)]), ty: Ty::INT, data }
-            }
-            ("is_nan", 1) | ("is_inf", 1) if types[0].is_scalar() => {
-                let x = self.to_real(vals[0]);
-                let p = if n == "is_nan" { Prim::IsNan } else { Prim::IsInf };
-                Val { atom: self.prim(p, &[x]), ty: Ty::INT, data }
-            }
-            ("min" | "max", 2) if types.iter().all(|t| t.is_scalar()) => {
-                if types.iter().all(|t| *t == Ty::INT) {
-                    let p = if n == "min" { Prim::IMin } else { Prim::IMax };
-                    return Val { atom: self.prim(p, &[vals[0].atom, vals[1].atom]), ty: Ty::INT, data };
-                }
-                let a = self.to_real(vals[0]);
-                let b = self.to_real(vals[1]);
-                let p = if n == "min" { Prim::Fmin } else { Prim::Fmax };
-                Val { atom: self.prim(p, &[a, b]), ty: Ty::REAL, data }
-            }
-            ("sum", 1) if !types[0].is_scalar() => {
-                if types[0].elem == Elem::Int {
-                    return self.int_reduce(vals[0], Prim::IAdd, Atom::Int(0));
-                }
-                Val { atom: self.sum_all(vals[0]), ty: Ty::REAL, data }
-            }
-            ("min" | "max", 1) if !types[0].is_scalar() => {
-                if types[0].elem == Elem::Int {
-                    let p = if n == "min" { Prim::IMin } else { Prim::IMax };
-                    let init = if n == "min" { Atom::Int(i64::MAX) } else { Atom::Int(i64::MIN) };
-                    return self.int_reduce(vals[0], p, init);
-                }
-                let p = if n == "min" { Prim::Fmin } else { Prim::Fmax };
-                let init = if n == "min" { Atom::Real(f64::INFINITY) } else { Atom::Real(f64::NEG_INFINITY) };
-                let atom = self.reduce(vals[0], init, &mut |l, acc, x| l.prim(p, &[acc, x]));
-                Val { atom, ty: Ty::REAL, data }
-            }
-            ("prod", 1) if !types[0].is_scalar() && types[0].elem == Elem::Int => {
-                self.int_reduce(vals[0], Prim::IMul, Atom::Int(1))
-            }
-            ("prod", 1) if !types[0].is_scalar() => {
-                let atom = self.reduce(vals[0], Atom::Real(1.0), &mut |l, acc, x| l.prim(Prim::Mul, &[acc, x]));
-                Val { atom, ty: Ty::REAL, data }
-            }
-            ("log_sum_exp", 1) if !types[0].is_scalar() => {
-                // max + log(Σ exp(x − max)), with max = −∞ giving −∞.
-                let m =
-                    self.reduce(vals[0], Atom::Real(f64::NEG_INFINITY), &mut |l, acc, x| l.prim(Prim::Fmax, &[acc, x]));
-                let finite = self.prim(Prim::IsInf, &[m]);
-                let finite = self.prim(Prim::Not, &[finite]);
-                let shift = self.f.new_var(None, Ty::REAL, VarKind::Mutable);
-                self.emit(Stmt::Decl { var: shift, dims: vec![] });
-                self.if_(
-                    finite,
-                    |l| l.emit(Stmt::Assign { var: shift, indices: vec![], value: m }),
-                    |l| l.emit(Stmt::Assign { var: shift, indices: vec![], value: Atom::Real(0.0) }),
-                );
-                let shift = self.let_(Ty::REAL, Expr::Atom(Atom::Var(shift)));
-                let s = self.reduce(vals[0], Atom::Real(0.0), &mut |l, acc, x| {
-                    let d = l.prim(Prim::Sub, &[x, shift]);
-                    let e = l.prim(Fun::Exp, &[d]);
-                    l.prim(Prim::Add, &[acc, e])
-                });
-                let ls = self.prim(Fun::Log, &[s]);
-                Val { atom: self.prim(Prim::Add, &[shift, ls]), ty: Ty::REAL, data }
-            }
-            ("mean", 1) | ("variance", 1) | ("sd", 1) if !types[0].is_scalar() => {
-                let total = self.sum_all(vals[0]);
-                let count = self.num_elements(vals[0]);
-                let count_r = self.to_real(Val { atom: count, ty: Ty::INT, data: true });
-                let mean = self.prim(Prim::Div, &[total, count_r]);
-                if n == "mean" {
-                    return Val { atom: mean, ty: Ty::REAL, data };
-                }
-                let ss = self.reduce(vals[0], Atom::Real(0.0), &mut |l, acc, x| {
-                    let d = l.prim(Prim::Sub, &[x, mean]);
-                    let d2 = l.prim(Prim::Mul, &[d, d]);
-                    l.prim(Prim::Add, &[acc, d2])
-                });
-                let nm1 = self.prim(Prim::Sub, &[count_r, Atom::Real(1.0)]);
-                let var = self.prim(Prim::Div, &[ss, nm1]);
-                let atom = if n == "sd" { self.prim(Prim::Sqrt, &[var]) } else { var };
-                Val { atom, ty: Ty::REAL, data }
-            }
-            ("dot_product", 2) if types.iter().all(|t| t.rank() == 1) => {
-                Val { atom: self.dot(vals[0], vals[1], span), ty: Ty::REAL, data }
-            }
-            ("dot_self", 1) if types[0].rank() == 1 => {
-                Val { atom: self.dot(vals[0], vals[0], span), ty: Ty::REAL, data }
-            }
-            ("num_elements", 1) => Val { atom: self.num_elements(vals[0]), ty: Ty::INT, data: true },
-            ("size", 1) if !types[0].is_scalar() => Val { atom: self.dim(vals[0].atom, 0), ty: Ty::INT, data: true },
-            ("rows", 1) if types[0].array_rank == 0 && types[0].core != Core::Scalar => {
-                let atom = if types[0].core == Core::RowVector { Atom::Int(1) } else { self.dim(vals[0].atom, 0) };
-                Val { atom, ty: Ty::INT, data: true }
-            }
-            ("cols", 1) if types[0].array_rank == 0 && types[0].core != Core::Scalar => {
-                let atom = match types[0].core {
-                    Core::Vector => Atom::Int(1),
-                    Core::RowVector => self.dim(vals[0].atom, 0),
-                    _ => self.dim(vals[0].atom, 1),
-                };
-                Val { atom, ty: Ty::INT, data: true }
-            }
-            ("rep_vector" | "rep_row_vector", 2) if types[0].is_scalar() && types[1] == Ty::INT => {
-                let ty = if n == "rep_vector" { Ty::VECTOR } else { Ty::ROW_VECTOR };
-                let x = self.to_real(vals[0]);
-                self.check_given_sizes(&[vals[1].atom], span);
-                self.fill(ty, vec![vals[1].atom], x, vals[0].data)
-            }
-            ("rep_matrix", 3) if types[0].is_scalar() && types[1] == Ty::INT && types[2] == Ty::INT => {
-                let x = self.to_real(vals[0]);
-                self.check_given_sizes(&[vals[1].atom, vals[2].atom], span);
-                self.fill(Ty::MATRIX, vec![vals[1].atom, vals[2].atom], x, vals[0].data)
-            }
-            ("rep_array", k)
-                if (2..=4).contains(&k) && types[0].is_scalar() && types[1..].iter().all(|t| *t == Ty::INT) =>
-            {
-                let ty = Ty::array(types[0].elem, (k - 1) as u8);
-                let dims: Vec<Atom> = vals[1..].iter().map(|v| v.atom).collect();
-                self.check_given_sizes(&dims, span);
-                self.fill(ty, dims, vals[0].atom, vals[0].data)
-            }
-            ("diag_matrix", 1) if types[0] == Ty::VECTOR => {
-                let k = self.dim(vals[0].atom, 0);
-                let out = self.fill(Ty::MATRIX, vec![k, k], Atom::Real(0.0), vals[0].data);
-                let (Atom::Var(src), Atom::Var(dst)) = (vals[0].atom, out.atom) else { return out };
-                self.for_loop(Atom::Int(1), k, |l, i| {
-                    let x = l.let_(Ty::REAL, Expr::Load { base: src, indices: vec![i] });
-                    l.emit(Stmt::Assign { var: dst, indices: vec![i, i], value: x });
-                });
-                out
-            }
-            ("to_vector" | "to_row_vector", 1) if types[0].rank() == 2 => {
-                // Column-major order, for matrices and two-dimensional arrays alike.
-                let ty = if n == "to_vector" { Ty::VECTOR } else { Ty::ROW_VECTOR };
-                let dims = self.dims(vals[0].atom, types[0]);
-                let len = self.prim(Prim::IMul, &[dims[0], dims[1]]);
-                let out = self.build(ty, vec![len]);
-                let (Atom::Var(src), Atom::Var(dst)) = (vals[0].atom, out) else { return Val::error() };
-                let elem = Ty { elem: types[0].elem, array_rank: 0, core: Core::Scalar };
-                let rows = dims[0];
-                self.for_each_index(&dims, Core::Matrix, &mut |l, idx| {
-                    let x = l.let_(elem, Expr::Load { base: src, indices: idx.to_vec() });
-                    let x = l.to_real(Val { atom: x, ty: elem, data: true });
-                    let j0 = l.prim(Prim::ISub, &[idx[1], Atom::Int(1)]);
-                    let off = l.prim(Prim::IMul, &[j0, rows]);
-                    let pos = l.prim(Prim::IAdd, &[off, idx[0]]);
-                    l.emit(Stmt::Assign { var: dst, indices: vec![pos], value: x });
-                });
-                Val { atom: out, ty, data }
-            }
-            ("to_vector" | "to_row_vector", 1) if types[0].rank() == 1 => {
-                let ty = if n == "to_vector" { Ty::VECTOR } else { Ty::ROW_VECTOR };
-                self.map_elementwise(
-                    &[vals[0]],
-                    Ty { elem: Elem::Real, array_rank: 0, core: ty.core },
-                    &mut |l, xs| l.to_real(Val { atom: xs[0], ty: l.f.atom_ty(xs[0]), data: true }),
-                    span,
-                )
-            }
-            ("diag_pre_multiply" | "diag_post_multiply", 2) => {
-                // diag(v) M scales row i by v[i]; M diag(v) scales column j by v[j].
-                let pre = n == "diag_pre_multiply";
-                let (v, m) = if pre { (vals[0], vals[1]) } else { (vals[1], vals[0]) };
-                if m.ty != Ty::MATRIX || v.ty.array_rank != 0 || !matches!(v.ty.core, Core::Vector | Core::RowVector) {
-                    return wrong(self, "a vector and a matrix");
-                }
-                let dims = self.dims(m.atom, Ty::MATRIX);
-                let out = self.build(Ty::MATRIX, dims.clone());
-                let (Atom::Var(vv), Atom::Var(mv), Atom::Var(dst)) = (v.atom, m.atom, out) else { return Val::error() };
-                self.for_each_index(&dims, Core::Matrix, &mut |l, idx| {
-                    let which = if pre { idx[0] } else { idx[1] };
-                    let s = l.let_(Ty::REAL, Expr::Load { base: vv, indices: vec![which] });
-                    let x = l.let_(Ty::REAL, Expr::Load { base: mv, indices: idx.to_vec() });
-                    let p = l.prim(Prim::Mul, &[s, x]);
-                    l.emit(Stmt::Assign { var: dst, indices: idx.to_vec(), value: p });
-                });
-                Val { atom: out, ty: Ty::MATRIX, data }
-            }
-            ("multiply_lower_tri_self_transpose", 1) if types[0] == Ty::MATRIX => {
-                // L Lᵀ over the lower triangle of L: (i, j) = Σ_{k ≤ min(i, j)} L[i,k] L[j,k].
-                let dims = self.dims(vals[0].atom, Ty::MATRIX);
-                let (r, c) = (dims[0], dims[1]);
-                let out = self.build(Ty::MATRIX, vec![r, r]);
-                let (Atom::Var(lv), Atom::Var(dst)) = (vals[0].atom, out) else { return Val::error() };
-                self.for_each_index(&[r, r], Core::Matrix, &mut |l, idx| {
-                    let m = l.prim(Prim::IMin, &[idx[0], idx[1]]);
-                    let m = l.prim(Prim::IMin, &[m, c]);
-                    let s = l.reduce_range(Atom::Int(1), m, &mut |l, kk| {
-                        let a = l.let_(Ty::REAL, Expr::Load { base: lv, indices: vec![idx[0], kk] });
-                        let b = l.let_(Ty::REAL, Expr::Load { base: lv, indices: vec![idx[1], kk] });
-                        l.prim(Prim::Mul, &[a, b])
-                    });
-                    l.emit(Stmt::Assign { var: dst, indices: idx.to_vec(), value: s });
-                });
-                Val { atom: out, ty: Ty::MATRIX, data }
-            }
-            ("cholesky_decompose", 1) if types[0] == Ty::MATRIX => {
-                let atom = self.cholesky(vals[0].atom, span);
-                Val { atom, ty: Ty::MATRIX, data }
-            }
-            ("mdivide_left_tri_low", 2) if types[0] == Ty::MATRIX && types[1] == Ty::VECTOR => {
-                let atom = self.tri_solve(vals[0].atom, vals[1].atom, span);
-                Val { atom, ty: Ty::VECTOR, data }
-            }
-            ("gp_exp_quad_cov", 3)
-                if types[0] == Ty::array(Elem::Real, 1) && types[1].is_scalar() && types[2].is_scalar() =>
-            {
-                // K[i, j] = α² exp(−(xᵢ − xⱼ)² / (2ρ²))
-                let alpha = self.to_real(vals[1]);
-                let rho = self.to_real(vals[2]);
-                let a2 = self.prim(Prim::Mul, &[alpha, alpha]);
-                let r2 = self.prim(Prim::Mul, &[rho, rho]);
-                let two_r2 = self.prim(Prim::Mul, &[Atom::Real(-2.0), r2]);
-                let inv = self.prim(Prim::Div, &[Atom::Real(1.0), two_r2]);
-                let k = self.dim(vals[0].atom, 0);
-                let out = self.build(Ty::MATRIX, vec![k, k]);
-                let (Atom::Var(x), Atom::Var(dst)) = (vals[0].atom, out) else { return Val::error() };
-                self.for_each_index(&[k, k], Core::Matrix, &mut |l, idx| {
-                    let xi = l.let_(Ty::REAL, Expr::Load { base: x, indices: vec![idx[0]] });
-                    let xj = l.let_(Ty::REAL, Expr::Load { base: x, indices: vec![idx[1]] });
-                    let d = l.prim(Prim::Sub, &[xi, xj]);
-                    let d2 = l.prim(Prim::Mul, &[d, d]);
-                    let e = l.prim(Prim::Mul, &[d2, inv]);
-                    let ex = l.prim(Fun::Exp, &[e]);
-                    let v = l.prim(Prim::Mul, &[a2, ex]);
-                    l.emit(Stmt::Assign { var: dst, indices: idx.to_vec(), value: v });
-                });
-                Val { atom: out, ty: Ty::MATRIX, data }
-            }
-            _ => {
-                if KNOWN_FUNCTIONS.contains(&n) || unary_real(n).is_some() {
-                    let families: Vec<String> = crate::catalog::lookup_families(n).map(|f| f.to_string()).collect();
-                    if matches!(n, "rows" | "cols") && vals.first().is_some_and(|v| v.ty.array_rank > 0) {
-                        let d = errors::wrong_arguments(span, n, &types, &families.join("; ")).with_hint(format!(
-                            "`{n}` takes a vector, row_vector or matrix; an array's length is `size`"
-                        ));
-                        self.error(d);
-                        return Val::error();
-                    }
-                    if families.is_empty() {
-                        wrong(self, "other arguments (see the Stan Functions Reference)")
-                    } else {
-                        wrong(self, &families.join("; "))
-                    }
-                } else if crate::catalog::is_builtin(n) {
-                    self.error(errors::function_not_supported(name.span, &format!("the built-in function `{n}`"), n));
-                    Val::error()
-                } else {
-                    self.error(errors::variable_called(name.span, n));
-                    Val::error()
-                }
-            }
+        let arg_types: Vec<crate::catalog::ArgType> = types.iter().map(|t| functions::arg_type(*t)).collect();
+        if (def.accepts)(&arg_types) {
+            return (def.lower)(self, &functions::Args { name: n, vals: &vals, span, data });
+        }
+        let families: Vec<String> = crate::catalog::lookup_families(n).map(|f| f.to_string()).collect();
+        if matches!(n, "rows" | "cols") && vals.first().is_some_and(|v| v.ty.array_rank > 0) {
+            let d = errors::wrong_arguments(span, n, &types, &families.join("; "))
+                .with_hint(format!("`{n}` takes a vector, row_vector or matrix; an array's length is `size`"));
+            self.error(d);
+            return Val::error();
+        }
+        if families.is_empty() {
+            wrong(self, "other arguments (see the Stan Functions Reference)")
+        } else {
+            wrong(self, &families.join("; "))
         }
     }
 
@@ -1630,13 +1195,11 @@ impl Lowerer<'_> {
 /// The names of the functions and distributions the lowering knows (distributions by their
 /// base name), for the test that holds the catalog's record to the compiler.
 pub fn known_names() -> Vec<&'static str> {
-    let mut all: Vec<&str> = KNOWN_FUNCTIONS.to_vec();
-    all.extend(UNARY_NAMES);
-    all.extend(DIST_NAMES);
+    let mut all: Vec<&str> =
+        crate::catalog::all_names().iter().copied().filter(|n| functions::function(n).is_some()).collect();
+    all.extend(crate::catalog::VPPL_DENSITIES);
     all
 }
-
-const DIST_NAMES: &[&str] = crate::catalog::VPPL_DENSITIES;
 
 /// Stan's higher-order functions: they take a user-defined function as an argument.
 pub(crate) fn is_higher_order(n: &str) -> bool {
@@ -1647,71 +1210,6 @@ pub(crate) fn is_higher_order(n: &str) -> bool {
         || n.starts_with("dae")
         || matches!(n, "reduce_sum" | "reduce_sum_static" | "map_rect" | "integrate_1d")
 }
-
-/// The names `unary_real` knows, for suggestions.
-const UNARY_NAMES: &[&str] = crate::catalog::VPPL_UNARY;
-
-const KNOWN_FUNCTIONS: &[&str] = &[
-    "square",
-    "log10",
-    "log2",
-    "log1m",
-    "inv",
-    "inv_sqrt",
-    "inv_square",
-    "logit",
-    "pi",
-    "e",
-    "sqrt2",
-    "not_a_number",
-    "positive_infinity",
-    "negative_infinity",
-    "machine_precision",
-    "pow",
-    "fmin",
-    "fmax",
-    "log_diff_exp",
-    "lbeta",
-    "lchoose",
-    "fdim",
-    "hypot",
-    "log_sum_exp",
-    "log_mix",
-    "fma",
-    "step",
-    "int_step",
-    "is_nan",
-    "is_inf",
-    "min",
-    "max",
-    "sum",
-    "prod",
-    "mean",
-    "variance",
-    "sd",
-    "dot_product",
-    "dot_self",
-    "num_elements",
-    "size",
-    "rows",
-    "cols",
-    "rep_vector",
-    "rep_row_vector",
-    "rep_matrix",
-    "rep_array",
-    "diag_matrix",
-    "to_vector",
-    "to_row_vector",
-    "cholesky_decompose",
-    "diag_pre_multiply",
-    "diag_post_multiply",
-    "multiply_lower_tri_self_transpose",
-    "student_t_lccdf",
-    "student_t_lcdf",
-    "normal_id_glm_lpdf",
-    "mdivide_left_tri_low",
-    "gp_exp_quad_cov",
-];
 
 /// Every name a call can use, for suggestions: Stan's built-in functions and the user's.
 pub(crate) fn function_names<'a>(user: impl IntoIterator<Item = &'a String>) -> Vec<&'a str> {

@@ -1,0 +1,585 @@
+//! Every built-in function vppl compiles (distributions aside): one entry per name, which says
+//! which of the catalog's signatures of that name vppl compiles and how it lowers them.
+//!
+//! The catalog's `Status::Implemented` of a function signature is `accepts` of its entry
+//! (`catalog::vppl_status`), and a call is lowered exactly when `accepts` holds for its
+//! arguments, so the two cannot disagree. `lower` may assume what `accepts` checked.
+
+use grammar::Span;
+
+use crate::catalog::{ArgType, BaseType};
+use crate::ir::{Atom, Core, Elem, Expr, Fun, Prim, Stmt, Ty, VarKind};
+use crate::sema::{Lowerer, Val};
+
+/// A call being lowered: the name as written (one entry may serve several names), the checked
+/// arguments, and whether they are all data.
+pub(crate) struct Args<'a> {
+    pub name: &'a str,
+    pub vals: &'a [Val],
+    pub span: Span,
+    pub data: bool,
+}
+
+impl Args<'_> {
+    fn ty(&self, i: usize) -> Ty {
+        self.vals[i].ty
+    }
+
+    fn real(&self, l: &mut Lowerer, i: usize) -> Atom {
+        l.to_real(self.vals[i])
+    }
+
+    fn value(&self, atom: Atom, ty: Ty) -> Val {
+        Val { atom, ty, data: self.data }
+    }
+}
+
+/// How vppl compiles one built-in function.
+pub(crate) struct Function {
+    /// Which of the catalog's signatures of the name vppl compiles (argument types as the
+    /// catalog writes them; `data_only` is ignored).
+    pub accepts: fn(&[ArgType]) -> bool,
+    pub lower: fn(&mut Lowerer, &Args) -> Val,
+}
+
+fn def(accepts: fn(&[ArgType]) -> bool, lower: fn(&mut Lowerer, &Args) -> Val) -> Option<Function> {
+    Some(Function { accepts, lower })
+}
+
+/// The catalog type of a lowered value's type.
+pub(crate) fn arg_type(t: Ty) -> ArgType {
+    let base = match (t.elem, t.core) {
+        (Elem::Int, _) => BaseType::Int,
+        (Elem::Real, Core::Scalar) => BaseType::Real,
+        (Elem::Real, Core::Vector) => BaseType::Vector,
+        (Elem::Real, Core::RowVector) => BaseType::RowVector,
+        (Elem::Real, Core::Matrix) => BaseType::Matrix,
+    };
+    ArgType::new(base, t.array_rank)
+}
+
+// Argument predicates the entries share.
+fn scalar(a: &ArgType) -> bool {
+    a.is_primitive()
+}
+fn all_scalar(args: &[ArgType]) -> bool {
+    args.iter().all(scalar)
+}
+fn one(args: &[ArgType]) -> bool {
+    args.len() == 1
+}
+fn none(args: &[ArgType]) -> bool {
+    args.is_empty()
+}
+fn one_container(args: &[ArgType]) -> bool {
+    args.len() == 1 && !scalar(&args[0])
+}
+fn one_scalar(args: &[ArgType]) -> bool {
+    args.len() == 1 && scalar(&args[0])
+}
+fn two_scalars(args: &[ArgType]) -> bool {
+    args.len() == 2 && all_scalar(args)
+}
+fn three_scalars(args: &[ArgType]) -> bool {
+    args.len() == 3 && all_scalar(args)
+}
+fn one_matrix(args: &[ArgType]) -> bool {
+    args == [ArgType::MATRIX]
+}
+/// A scalar and then `sizes` ints.
+fn scalar_then_ints(args: &[ArgType], sizes: std::ops::RangeInclusive<usize>) -> bool {
+    !args.is_empty()
+        && sizes.contains(&(args.len() - 1))
+        && scalar(&args[0])
+        && args[1..].iter().all(|a| *a == ArgType::INT)
+}
+fn bare_vector_like(a: &ArgType) -> bool {
+    a.array_dims == 0 && a.rank() == 1
+}
+
+/// The entry of `name`, if vppl compiles any signature of it.
+pub(crate) fn function(name: &str) -> Option<Function> {
+    match name {
+        // Element-wise functions of one real, over any shape (`abs` of ints stays an int).
+        "log" | "exp" | "sqrt" | "log1p" | "expm1" | "inv_logit" | "log_inv_logit" | "log1m_inv_logit"
+        | "log1p_exp" | "log1m_exp" | "lgamma" | "digamma" | "trigamma" | "abs" | "Phi" | "inv_Phi" | "erf"
+        | "erfc" | "sin" | "cos" | "tan" | "tanh" | "atan" | "floor" | "ceil" | "round" => def(one, |l, a| {
+            let v = a.vals[0];
+            if a.name == "abs" && v.ty.elem == Elem::Int {
+                return l.map_elementwise(
+                    &[v],
+                    v.ty,
+                    &mut |l, xs| {
+                        let neg = l.prim(Prim::INeg, &[xs[0]]);
+                        l.prim(Prim::IMax, &[xs[0], neg])
+                    },
+                    a.span,
+                );
+            }
+            let p = unary_prim(a.name).expect("listed in the arm");
+            l.real_elementwise(a, &mut |l, x| l.prim(p, &[x]))
+        }),
+        "square" => def(one, |l, a| l.real_elementwise(a, &mut |l, x| l.prim(Prim::Mul, &[x, x]))),
+        "log1m" => def(one, |l, a| {
+            l.real_elementwise(a, &mut |l, x| {
+                let nx = l.prim(Prim::Neg, &[x]);
+                l.prim(Fun::Log1p, &[nx])
+            })
+        }),
+        "inv" => def(one, |l, a| l.real_elementwise(a, &mut |l, x| l.prim(Prim::Div, &[Atom::Real(1.0), x]))),
+        "inv_sqrt" => def(one, |l, a| {
+            l.real_elementwise(a, &mut |l, x| {
+                let s = l.prim(Prim::Sqrt, &[x]);
+                l.prim(Prim::Div, &[Atom::Real(1.0), s])
+            })
+        }),
+        "inv_square" => def(one, |l, a| {
+            l.real_elementwise(a, &mut |l, x| {
+                let s = l.prim(Prim::Mul, &[x, x]);
+                l.prim(Prim::Div, &[Atom::Real(1.0), s])
+            })
+        }),
+        "logit" => def(one, |l, a| {
+            l.real_elementwise(a, &mut |l, x| {
+                let nx = l.prim(Prim::Sub, &[Atom::Real(1.0), x]);
+                let r = l.prim(Prim::Div, &[x, nx]);
+                l.prim(Fun::Log, &[r])
+            })
+        }),
+        // `log2()` and `log10()` are also constants.
+        "log10" | "log2" => def(
+            |args| args.len() <= 1,
+            |l, a| {
+                let ten = a.name == "log10";
+                if a.vals.is_empty() {
+                    return Val::real(if ten { std::f64::consts::LN_10 } else { std::f64::consts::LN_2 });
+                }
+                let k = if ten { std::f64::consts::LOG10_E } else { std::f64::consts::LOG2_E };
+                l.real_elementwise(a, &mut |l, x| {
+                    let lx = l.prim(Fun::Log, &[x]);
+                    l.prim(Prim::Mul, &[lx, Atom::Real(k)])
+                })
+            },
+        ),
+        "pi" | "e" | "sqrt2" | "not_a_number" | "positive_infinity" | "negative_infinity" | "machine_precision" => {
+            def(none, |_, a| {
+                Val::real(match a.name {
+                    "pi" => std::f64::consts::PI,
+                    "e" => std::f64::consts::E,
+                    "sqrt2" => std::f64::consts::SQRT_2,
+                    "not_a_number" => f64::NAN,
+                    "positive_infinity" => f64::INFINITY,
+                    "negative_infinity" => f64::NEG_INFINITY,
+                    _ => f64::EPSILON,
+                })
+            })
+        }
+        "pow" => def(two_scalars, |l, a| l.real_binary(a, &mut |l, x, y| l.prim(Fun::Pow, &[x, y]))),
+        "fmin" => def(two_scalars, |l, a| l.real_binary(a, &mut |l, x, y| l.prim(Prim::Fmin, &[x, y]))),
+        "fmax" => def(two_scalars, |l, a| l.real_binary(a, &mut |l, x, y| l.prim(Prim::Fmax, &[x, y]))),
+        "fdim" => def(two_scalars, |l, a| {
+            l.real_binary(a, &mut |l, x, y| {
+                let d = l.prim(Prim::Sub, &[x, y]);
+                l.prim(Prim::Fmax, &[d, Atom::Real(0.0)])
+            })
+        }),
+        "hypot" => def(two_scalars, |l, a| {
+            l.real_binary(a, &mut |l, x, y| {
+                let x2 = l.prim(Prim::Mul, &[x, x]);
+                let y2 = l.prim(Prim::Mul, &[y, y]);
+                let s = l.prim(Prim::Add, &[x2, y2]);
+                l.prim(Prim::Sqrt, &[s])
+            })
+        }),
+        // log(exp(a) − exp(b)) = a + log1m_exp(b − a)
+        "log_diff_exp" => def(two_scalars, |l, a| {
+            l.real_binary(a, &mut |l, x, y| {
+                let d = l.prim(Prim::Sub, &[y, x]);
+                let m = l.prim(Fun::Log1mExp, &[d]);
+                l.prim(Prim::Add, &[x, m])
+            })
+        }),
+        "lbeta" => def(two_scalars, |l, a| l.real_binary(a, &mut |l, x, y| l.lbeta(x, y))),
+        // lchoose(n, k) = −log(n + 1) − lbeta(n − k + 1, k + 1)
+        "lchoose" => def(two_scalars, |l, a| {
+            l.real_binary(a, &mut |l, n, k| {
+                let x = l.prim(Prim::Sub, &[n, k]);
+                let x = l.prim(Prim::Add, &[x, Atom::Real(1.0)]);
+                let y = l.prim(Prim::Add, &[k, Atom::Real(1.0)]);
+                let lbeta = l.lbeta(x, y);
+                let n1 = l.prim(Prim::Add, &[n, Atom::Real(1.0)]);
+                let l1 = l.prim(Fun::Log, &[n1]);
+                let s = l.prim(Prim::Add, &[l1, lbeta]);
+                l.prim(Prim::Neg, &[s])
+            })
+        }),
+        "log_sum_exp" => def(
+            |args| two_scalars(args) || one_container(args),
+            |l, a| {
+                if a.vals.len() == 2 {
+                    return l.real_binary(a, &mut |l, x, y| l.log_sum_exp2(x, y));
+                }
+                let atom = l.log_sum_exp_all(a.vals[0]);
+                a.value(atom, Ty::REAL)
+            },
+        ),
+        // log_mix(θ, a, b) = log_sum_exp(log θ + a, log1m(θ) + b)
+        "log_mix" => def(three_scalars, |l, a| {
+            let [theta, x, y] = [0, 1, 2].map(|i| a.real(l, i));
+            let lt = l.prim(Fun::Log, &[theta]);
+            let nt = l.prim(Prim::Neg, &[theta]);
+            let l1mt = l.prim(Fun::Log1p, &[nt]);
+            let u = l.prim(Prim::Add, &[lt, x]);
+            let v = l.prim(Prim::Add, &[l1mt, y]);
+            let atom = l.log_sum_exp2(u, v);
+            a.value(atom, Ty::REAL)
+        }),
+        "fma" => def(three_scalars, |l, a| {
+            let [x, y, z] = [0, 1, 2].map(|i| a.real(l, i));
+            let p = l.prim(Prim::Mul, &[x, y]);
+            let atom = l.prim(Prim::Add, &[p, z]);
+            a.value(atom, Ty::REAL)
+        }),
+        "step" => def(one_scalar, |l, a| {
+            let x = a.real(l, 0);
+            let c = l.prim(Prim::Lt, &[x, Atom::Real(0.0)]);
+            let c = l.prim(Prim::Not, &[c]);
+            let atom = l.prim(Prim::ToReal, &[c]);
+            a.value(atom, Ty::REAL)
+        }),
+        "int_step" => def(one_scalar, |l, a| {
+            let x = a.real(l, 0);
+            let atom = l.prim(Prim::Gt, &[x, Atom::Real(0.0)]);
+            a.value(atom, Ty::INT)
+        }),
+        "is_nan" | "is_inf" => def(one_scalar, |l, a| {
+            let x = a.real(l, 0);
+            let atom = l.prim(if a.name == "is_nan" { Prim::IsNan } else { Prim::IsInf }, &[x]);
+            a.value(atom, Ty::INT)
+        }),
+        "min" | "max" => def(
+            |args| two_scalars(args) || one_container(args),
+            |l, a| {
+                let min = a.name == "min";
+                let (ip, rp) = if min { (Prim::IMin, Prim::Fmin) } else { (Prim::IMax, Prim::Fmax) };
+                if a.vals.len() == 2 {
+                    if a.vals.iter().all(|v| v.ty == Ty::INT) {
+                        let atom = l.prim(ip, &[a.vals[0].atom, a.vals[1].atom]);
+                        return a.value(atom, Ty::INT);
+                    }
+                    return l.real_binary(a, &mut |l, x, y| l.prim(rp, &[x, y]));
+                }
+                if a.ty(0).elem == Elem::Int {
+                    let init = if min { Atom::Int(i64::MAX) } else { Atom::Int(i64::MIN) };
+                    return l.int_reduce(a.vals[0], ip, init);
+                }
+                let init = if min { Atom::Real(f64::INFINITY) } else { Atom::Real(f64::NEG_INFINITY) };
+                let atom = l.reduce(a.vals[0], init, &mut |l, acc, x| l.prim(rp, &[acc, x]));
+                a.value(atom, Ty::REAL)
+            },
+        ),
+        "sum" => def(one_container, |l, a| {
+            if a.ty(0).elem == Elem::Int {
+                return l.int_reduce(a.vals[0], Prim::IAdd, Atom::Int(0));
+            }
+            let atom = l.sum_all(a.vals[0]);
+            a.value(atom, Ty::REAL)
+        }),
+        "prod" => def(one_container, |l, a| {
+            if a.ty(0).elem == Elem::Int {
+                return l.int_reduce(a.vals[0], Prim::IMul, Atom::Int(1));
+            }
+            let atom = l.reduce(a.vals[0], Atom::Real(1.0), &mut |l, acc, x| l.prim(Prim::Mul, &[acc, x]));
+            a.value(atom, Ty::REAL)
+        }),
+        "mean" | "variance" | "sd" => def(one_container, |l, a| {
+            let v = a.vals[0];
+            let total = l.sum_all(v);
+            let count = l.num_elements(v);
+            let count_r = l.to_real(Val { atom: count, ty: Ty::INT, data: true });
+            let mean = l.prim(Prim::Div, &[total, count_r]);
+            if a.name == "mean" {
+                return a.value(mean, Ty::REAL);
+            }
+            let ss = l.reduce(v, Atom::Real(0.0), &mut |l, acc, x| {
+                let d = l.prim(Prim::Sub, &[x, mean]);
+                let d2 = l.prim(Prim::Mul, &[d, d]);
+                l.prim(Prim::Add, &[acc, d2])
+            });
+            let nm1 = l.prim(Prim::Sub, &[count_r, Atom::Real(1.0)]);
+            let var = l.prim(Prim::Div, &[ss, nm1]);
+            let atom = if a.name == "sd" { l.prim(Prim::Sqrt, &[var]) } else { var };
+            a.value(atom, Ty::REAL)
+        }),
+        "dot_product" => def(
+            |args| args.len() == 2 && args.iter().all(|a| a.rank() == 1),
+            |l, a| {
+                let atom = l.dot(a.vals[0], a.vals[1], a.span);
+                a.value(atom, Ty::REAL)
+            },
+        ),
+        "dot_self" => def(
+            |args| args.len() == 1 && args[0].rank() == 1,
+            |l, a| {
+                let atom = l.dot(a.vals[0], a.vals[0], a.span);
+                a.value(atom, Ty::REAL)
+            },
+        ),
+        "num_elements" => def(one, |l, a| Val { atom: l.num_elements(a.vals[0]), ty: Ty::INT, data: true }),
+        "size" => def(one_container, |l, a| Val { atom: l.dim(a.vals[0].atom, 0), ty: Ty::INT, data: true }),
+        "rows" | "cols" => def(
+            |args| args.len() == 1 && args[0].array_dims == 0 && !args[0].base.is_scalar(),
+            |l, a| {
+                let v = a.vals[0];
+                let atom = match (a.name, v.ty.core) {
+                    ("rows", Core::RowVector) | ("cols", Core::Vector) => Atom::Int(1),
+                    ("rows", _) | ("cols", Core::RowVector) => l.dim(v.atom, 0),
+                    _ => l.dim(v.atom, 1),
+                };
+                Val { atom, ty: Ty::INT, data: true }
+            },
+        ),
+        "rep_vector" | "rep_row_vector" => def(
+            |args| scalar_then_ints(args, 1..=1),
+            |l, a| {
+                let ty = if a.name == "rep_vector" { Ty::VECTOR } else { Ty::ROW_VECTOR };
+                let x = a.real(l, 0);
+                l.check_given_sizes(&[a.vals[1].atom], a.span);
+                l.fill(ty, vec![a.vals[1].atom], x, a.vals[0].data)
+            },
+        ),
+        "rep_matrix" => def(
+            |args| scalar_then_ints(args, 2..=2),
+            |l, a| {
+                let x = a.real(l, 0);
+                let dims = vec![a.vals[1].atom, a.vals[2].atom];
+                l.check_given_sizes(&dims, a.span);
+                l.fill(Ty::MATRIX, dims, x, a.vals[0].data)
+            },
+        ),
+        "rep_array" => def(
+            |args| scalar_then_ints(args, 1..=3),
+            |l, a| {
+                let ty = Ty::array(a.ty(0).elem, (a.vals.len() - 1) as u8);
+                let dims: Vec<Atom> = a.vals[1..].iter().map(|v| v.atom).collect();
+                l.check_given_sizes(&dims, a.span);
+                l.fill(ty, dims, a.vals[0].atom, a.vals[0].data)
+            },
+        ),
+        "diag_matrix" => def(
+            |args| args == [ArgType::VECTOR],
+            |l, a| {
+                let k = l.dim(a.vals[0].atom, 0);
+                let out = l.fill(Ty::MATRIX, vec![k, k], Atom::Real(0.0), a.vals[0].data);
+                let (Atom::Var(src), Atom::Var(dst)) = (a.vals[0].atom, out.atom) else { return out };
+                l.for_loop(Atom::Int(1), k, |l, i| {
+                    let x = l.let_(Ty::REAL, Expr::Load { base: src, indices: vec![i] });
+                    l.emit(Stmt::Assign { var: dst, indices: vec![i, i], value: x });
+                });
+                out
+            },
+        ),
+        "to_vector" | "to_row_vector" => def(
+            |args| args.len() == 1 && matches!(args[0].rank(), 1 | 2),
+            |l, a| {
+                let ty = if a.name == "to_vector" { Ty::VECTOR } else { Ty::ROW_VECTOR };
+                if a.ty(0).rank() == 1 {
+                    return l.map_elementwise(
+                        &[a.vals[0]],
+                        ty,
+                        &mut |l, xs| l.to_real(Val { atom: xs[0], ty: l.f.atom_ty(xs[0]), data: true }),
+                        a.span,
+                    );
+                }
+                // Column-major order, for matrices and two-dimensional arrays alike.
+                let dims = l.dims(a.vals[0].atom, a.ty(0));
+                let len = l.prim(Prim::IMul, &[dims[0], dims[1]]);
+                let out = l.build(ty, vec![len]);
+                let (Atom::Var(src), Atom::Var(dst)) = (a.vals[0].atom, out) else { return Val::error() };
+                let elem = Ty { elem: a.ty(0).elem, array_rank: 0, core: Core::Scalar };
+                let rows = dims[0];
+                l.for_each_index(&dims, Core::Matrix, &mut |l, idx| {
+                    let x = l.let_(elem, Expr::Load { base: src, indices: idx.to_vec() });
+                    let x = l.to_real(Val { atom: x, ty: elem, data: true });
+                    let j0 = l.prim(Prim::ISub, &[idx[1], Atom::Int(1)]);
+                    let off = l.prim(Prim::IMul, &[j0, rows]);
+                    let pos = l.prim(Prim::IAdd, &[off, idx[0]]);
+                    l.emit(Stmt::Assign { var: dst, indices: vec![pos], value: x });
+                });
+                a.value(out, ty)
+            },
+        ),
+        // diag(v) M scales row i by v[i]; M diag(v) scales column j by v[j].
+        "diag_pre_multiply" => def(
+            |args| args.len() == 2 && bare_vector_like(&args[0]) && args[1] == ArgType::MATRIX,
+            |l, a| l.diag_multiply(a, true),
+        ),
+        "diag_post_multiply" => def(
+            |args| args.len() == 2 && args[0] == ArgType::MATRIX && bare_vector_like(&args[1]),
+            |l, a| l.diag_multiply(a, false),
+        ),
+        // L Lᵀ over the lower triangle of L: (i, j) = Σ_{k ≤ min(i, j)} L[i,k] L[j,k].
+        "multiply_lower_tri_self_transpose" => def(one_matrix, |l, a| {
+            let dims = l.dims(a.vals[0].atom, Ty::MATRIX);
+            let (r, c) = (dims[0], dims[1]);
+            let out = l.build(Ty::MATRIX, vec![r, r]);
+            let (Atom::Var(lv), Atom::Var(dst)) = (a.vals[0].atom, out) else { return Val::error() };
+            l.for_each_index(&[r, r], Core::Matrix, &mut |l, idx| {
+                let m = l.prim(Prim::IMin, &[idx[0], idx[1]]);
+                let m = l.prim(Prim::IMin, &[m, c]);
+                let s = l.reduce_range(Atom::Int(1), m, &mut |l, kk| {
+                    let x = l.let_(Ty::REAL, Expr::Load { base: lv, indices: vec![idx[0], kk] });
+                    let y = l.let_(Ty::REAL, Expr::Load { base: lv, indices: vec![idx[1], kk] });
+                    l.prim(Prim::Mul, &[x, y])
+                });
+                l.emit(Stmt::Assign { var: dst, indices: idx.to_vec(), value: s });
+            });
+            a.value(out, Ty::MATRIX)
+        }),
+        "cholesky_decompose" => def(one_matrix, |l, a| {
+            let atom = l.cholesky(a.vals[0].atom, a.span);
+            a.value(atom, Ty::MATRIX)
+        }),
+        "mdivide_left_tri_low" => def(
+            |args| args == [ArgType::MATRIX, ArgType::VECTOR],
+            |l, a| {
+                let atom = l.tri_solve(a.vals[0].atom, a.vals[1].atom, a.span);
+                a.value(atom, Ty::VECTOR)
+            },
+        ),
+        // K[i, j] = α² exp(−(xᵢ − xⱼ)² / (2ρ²))
+        "gp_exp_quad_cov" => def(
+            |args| args.len() == 3 && args[0] == ArgType::REAL.array(1) && scalar(&args[1]) && scalar(&args[2]),
+            |l, a| {
+                let alpha = a.real(l, 1);
+                let rho = a.real(l, 2);
+                let a2 = l.prim(Prim::Mul, &[alpha, alpha]);
+                let r2 = l.prim(Prim::Mul, &[rho, rho]);
+                let two_r2 = l.prim(Prim::Mul, &[Atom::Real(-2.0), r2]);
+                let inv = l.prim(Prim::Div, &[Atom::Real(1.0), two_r2]);
+                let k = l.dim(a.vals[0].atom, 0);
+                let out = l.build(Ty::MATRIX, vec![k, k]);
+                let (Atom::Var(x), Atom::Var(dst)) = (a.vals[0].atom, out) else { return Val::error() };
+                l.for_each_index(&[k, k], Core::Matrix, &mut |l, idx| {
+                    let xi = l.let_(Ty::REAL, Expr::Load { base: x, indices: vec![idx[0]] });
+                    let xj = l.let_(Ty::REAL, Expr::Load { base: x, indices: vec![idx[1]] });
+                    let d = l.prim(Prim::Sub, &[xi, xj]);
+                    let d2 = l.prim(Prim::Mul, &[d, d]);
+                    let e = l.prim(Prim::Mul, &[d2, inv]);
+                    let ex = l.prim(Fun::Exp, &[e]);
+                    let v = l.prim(Prim::Mul, &[a2, ex]);
+                    l.emit(Stmt::Assign { var: dst, indices: idx.to_vec(), value: v });
+                });
+                a.value(out, Ty::MATRIX)
+            },
+        ),
+        _ => None,
+    }
+}
+
+/// The primitive of an element-wise function of one real.
+fn unary_prim(name: &str) -> Option<Prim> {
+    use Fun::*;
+    Some(match name {
+        "sqrt" => Prim::Sqrt,
+        "abs" => Prim::Fabs,
+        "floor" => Prim::Floor,
+        "ceil" => Prim::Ceil,
+        "log" => Log.into(),
+        "exp" => Exp.into(),
+        "log1p" => Log1p.into(),
+        "expm1" => Expm1.into(),
+        "inv_logit" => InvLogit.into(),
+        "log_inv_logit" => LogInvLogit.into(),
+        "log1m_inv_logit" => Log1mInvLogit.into(),
+        "log1p_exp" => Log1pExp.into(),
+        "log1m_exp" => Log1mExp.into(),
+        "lgamma" => Lgamma.into(),
+        "digamma" => Digamma.into(),
+        "trigamma" => Trigamma.into(),
+        "Phi" => Phi.into(),
+        "inv_Phi" => InvPhi.into(),
+        "erf" => Erf.into(),
+        "erfc" => Erfc.into(),
+        "sin" => Sin.into(),
+        "cos" => Cos.into(),
+        "tan" => Tan.into(),
+        "tanh" => Tanh.into(),
+        "atan" => Atan.into(),
+        "round" => Round.into(),
+        _ => return None,
+    })
+}
+
+impl Lowerer<'_> {
+    /// `f` of the one argument, element by element, every element made real.
+    fn real_elementwise(&mut self, a: &Args, f: &mut dyn FnMut(&mut Self, Atom) -> Atom) -> Val {
+        let v = a.vals[0];
+        let out_ty = if v.ty.is_scalar() { Ty::REAL } else { Ty { elem: Elem::Real, ..v.ty } };
+        self.map_elementwise(
+            &[v],
+            out_ty,
+            &mut |l, xs| {
+                let x = l.to_real(Val { atom: xs[0], ty: l.f.atom_ty(xs[0]), data: true });
+                f(l, x)
+            },
+            a.span,
+        )
+    }
+
+    /// `f` of two scalar arguments made real.
+    fn real_binary(&mut self, a: &Args, f: &mut dyn FnMut(&mut Self, Atom, Atom) -> Atom) -> Val {
+        let x = a.real(self, 0);
+        let y = a.real(self, 1);
+        let atom = f(self, x, y);
+        a.value(atom, Ty::REAL)
+    }
+
+    /// lbeta(a, b) = lgamma(a) + lgamma(b) − lgamma(a + b)
+    fn lbeta(&mut self, x: Atom, y: Atom) -> Atom {
+        let la = self.prim(Fun::Lgamma, &[x]);
+        let lb = self.prim(Fun::Lgamma, &[y]);
+        let s = self.prim(Prim::Add, &[x, y]);
+        let ls = self.prim(Fun::Lgamma, &[s]);
+        let t = self.prim(Prim::Add, &[la, lb]);
+        self.prim(Prim::Sub, &[t, ls])
+    }
+
+    /// max + log(Σ exp(x − max)) over a container, with max = −∞ giving −∞.
+    fn log_sum_exp_all(&mut self, v: Val) -> Atom {
+        let m = self.reduce(v, Atom::Real(f64::NEG_INFINITY), &mut |l, acc, x| l.prim(Prim::Fmax, &[acc, x]));
+        let finite = self.prim(Prim::IsInf, &[m]);
+        let finite = self.prim(Prim::Not, &[finite]);
+        let shift = self.f.new_var(None, Ty::REAL, VarKind::Mutable);
+        self.emit(Stmt::Decl { var: shift, dims: vec![] });
+        self.if_(
+            finite,
+            |l| l.emit(Stmt::Assign { var: shift, indices: vec![], value: m }),
+            |l| l.emit(Stmt::Assign { var: shift, indices: vec![], value: Atom::Real(0.0) }),
+        );
+        let shift = self.let_(Ty::REAL, Expr::Atom(Atom::Var(shift)));
+        let s = self.reduce(v, Atom::Real(0.0), &mut |l, acc, x| {
+            let d = l.prim(Prim::Sub, &[x, shift]);
+            let e = l.prim(Fun::Exp, &[d]);
+            l.prim(Prim::Add, &[acc, e])
+        });
+        let ls = self.prim(Fun::Log, &[s]);
+        self.prim(Prim::Add, &[shift, ls])
+    }
+
+    /// `diag_pre_multiply(v, M)` (`pre`) or `diag_post_multiply(M, v)`.
+    fn diag_multiply(&mut self, a: &Args, pre: bool) -> Val {
+        let (v, m) = if pre { (a.vals[0], a.vals[1]) } else { (a.vals[1], a.vals[0]) };
+        let dims = self.dims(m.atom, Ty::MATRIX);
+        let out = self.build(Ty::MATRIX, dims.clone());
+        let (Atom::Var(vv), Atom::Var(mv), Atom::Var(dst)) = (v.atom, m.atom, out) else { return Val::error() };
+        self.for_each_index(&dims, Core::Matrix, &mut |l, idx| {
+            let which = if pre { idx[0] } else { idx[1] };
+            let s = l.let_(Ty::REAL, Expr::Load { base: vv, indices: vec![which] });
+            let x = l.let_(Ty::REAL, Expr::Load { base: mv, indices: idx.to_vec() });
+            let p = l.prim(Prim::Mul, &[s, x]);
+            l.emit(Stmt::Assign { var: dst, indices: idx.to_vec(), value: p });
+        });
+        a.value(out, Ty::MATRIX)
+    }
+}
