@@ -1627,41 +1627,6 @@ fn higher_order_functions(t: &mut Table) {
 // What vppl compiles today (compiler/src/sema/builtins.rs)
 // ---------------------------------------------------------------------------------------------
 
-/// The distributions vppl compiles: their `_lpdf`/`_lpmf`/`_lupdf`/`_lupmf` and `~` (the
-/// compiler's list of them, for its suggestions, is this one).
-pub const VPPL_DENSITIES: &[&str] = &[
-    "normal",
-    "std_normal",
-    "cauchy",
-    "student_t",
-    "exponential",
-    "gamma",
-    "inv_gamma",
-    "beta",
-    "lognormal",
-    "uniform",
-    "poisson",
-    "poisson_log",
-    "bernoulli",
-    "bernoulli_logit",
-    "binomial",
-    "binomial_logit",
-    "dirichlet",
-    "lkj_corr_cholesky",
-    "neg_binomial_2",
-    "neg_binomial_2_log",
-    "weibull",
-    "logistic",
-    "double_exponential",
-    "chi_square",
-    "inv_chi_square",
-    "scaled_inv_chi_square",
-    "pareto",
-    "gumbel",
-    "rayleigh",
-    "multi_normal",
-    "multi_normal_cholesky",
-];
 /// `RngDist`.
 const VPPL_RNGS: &[&str] = &[
     "normal",
@@ -1699,24 +1664,7 @@ fn vppl_accepts(name: &str, args: &[ArgType]) -> bool {
     }
     for sfx in ["_lpdf", "_lpmf", "_lupdf", "_lupmf"] {
         if let Some(base) = name.strip_suffix(sfx) {
-            if base == "normal_id_glm" {
-                return sfx.ends_with("pdf")
-                    && args.len() == 5
-                    && args[1] == ArgType::MATRIX
-                    && args[3] == ArgType::VECTOR;
-            }
-            if !VPPL_DENSITIES.contains(&base) {
-                return false;
-            }
-            return match base {
-                // A vector or a row vector each, not arrays of them.
-                "lkj_corr_cholesky" => args == [ArgType::MATRIX, ArgType::REAL],
-                "dirichlet" => args.iter().all(|a| a.array_dims == 0 && a.rank() == 1),
-                "multi_normal" | "multi_normal_cholesky" => {
-                    args[0].array_dims == 0 && args[1].array_dims == 0 && args[2] == ArgType::MATRIX
-                }
-                _ => args.iter().all(one_dim),
-            };
+            return crate::sema::builtins::distributions::density_accepts(base, args);
         }
     }
     if let Some(base) = name.strip_suffix("_rng") {

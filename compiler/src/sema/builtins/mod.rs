@@ -11,101 +11,15 @@ use grammar::ast::{self, Ident};
 use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Fun, Prim, RngDist, Stmt, Ty, VarKind};
 use crate::sema::{Lowerer, Mode, Val, errors};
 
+pub(crate) mod distributions;
 pub(crate) mod functions;
 
-const LOG_SQRT_TWO_PI: f64 = 0.918_938_533_204_672_8;
-const LOG_PI: f64 = 1.144_729_885_849_400_2;
-
-/// Distributions whose log density is a sum of per-element terms.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Dist {
-    Normal,
-    StdNormal,
-    Cauchy,
-    StudentT,
-    Exponential,
-    Gamma,
-    InvGamma,
-    Beta,
-    Lognormal,
-    Uniform,
-    Poisson,
-    PoissonLog,
-    Bernoulli,
-    BernoulliLogit,
-    Binomial,
-    BinomialLogit,
-    NegBinomial2,
-    NegBinomial2Log,
-    Weibull,
-    Logistic,
-    DoubleExponential,
-    ChiSquare,
-    InvChiSquare,
-    ScaledInvChiSquare,
-    Pareto,
-    Gumbel,
-    Rayleigh,
-}
-
-fn dist_by_name(name: &str) -> Option<Dist> {
-    Some(match name {
-        "normal" => Dist::Normal,
-        "std_normal" => Dist::StdNormal,
-        "cauchy" => Dist::Cauchy,
-        "student_t" => Dist::StudentT,
-        "exponential" => Dist::Exponential,
-        "gamma" => Dist::Gamma,
-        "inv_gamma" => Dist::InvGamma,
-        "beta" => Dist::Beta,
-        "lognormal" => Dist::Lognormal,
-        "uniform" => Dist::Uniform,
-        "poisson" => Dist::Poisson,
-        "poisson_log" => Dist::PoissonLog,
-        "bernoulli" => Dist::Bernoulli,
-        "bernoulli_logit" => Dist::BernoulliLogit,
-        "binomial" => Dist::Binomial,
-        "binomial_logit" => Dist::BinomialLogit,
-        "neg_binomial_2" => Dist::NegBinomial2,
-        "neg_binomial_2_log" => Dist::NegBinomial2Log,
-        "weibull" => Dist::Weibull,
-        "logistic" => Dist::Logistic,
-        "double_exponential" => Dist::DoubleExponential,
-        "chi_square" => Dist::ChiSquare,
-        "inv_chi_square" => Dist::InvChiSquare,
-        "scaled_inv_chi_square" => Dist::ScaledInvChiSquare,
-        "pareto" => Dist::Pareto,
-        "gumbel" => Dist::Gumbel,
-        "rayleigh" => Dist::Rayleigh,
-        _ => return None,
-    })
-}
-
-/// Argument count (the variate included) and whether the variate is an int (`_lpmf`).
-fn dist_arity(d: Dist) -> (usize, bool) {
-    match d {
-        Dist::StdNormal => (1, false),
-        Dist::Exponential => (2, false),
-        Dist::Normal | Dist::Cauchy | Dist::Gamma | Dist::InvGamma | Dist::Beta | Dist::Lognormal | Dist::Uniform => {
-            (3, false)
-        }
-        Dist::StudentT => (4, false),
-        Dist::Poisson | Dist::PoissonLog | Dist::Bernoulli | Dist::BernoulliLogit => (2, true),
-        Dist::Binomial | Dist::BinomialLogit => (3, true),
-        Dist::NegBinomial2 | Dist::NegBinomial2Log => (3, true),
-        Dist::Weibull
-        | Dist::Logistic
-        | Dist::DoubleExponential
-        | Dist::ScaledInvChiSquare
-        | Dist::Pareto
-        | Dist::Gumbel => (3, false),
-        Dist::ChiSquare | Dist::InvChiSquare | Dist::Rayleigh => (2, false),
-    }
-}
+pub(crate) const LOG_SQRT_TWO_PI: f64 = 0.918_938_533_204_672_8;
+pub(crate) const LOG_PI: f64 = 1.144_729_885_849_400_2;
 
 /// What each parameter argument must satisfy (checked per element, a domain error otherwise).
 #[derive(Clone, Copy, PartialEq)]
-enum Req {
+pub(crate) enum Req {
     Any,
     NotNan,
     Finite,
@@ -115,381 +29,15 @@ enum Req {
     NonNegInt,
 }
 
-fn dist_requirements(d: Dist) -> &'static [Req] {
-    use Req::*;
-    match d {
-        Dist::Normal | Dist::Cauchy | Dist::Lognormal => &[NotNan, Finite, PositiveFinite],
-        Dist::StdNormal => &[NotNan],
-        Dist::StudentT => &[NotNan, PositiveFinite, Finite, PositiveFinite],
-        Dist::Exponential => &[Any, PositiveFinite],
-        Dist::Gamma | Dist::InvGamma => &[NotNan, PositiveFinite, PositiveFinite],
-        Dist::Beta => &[Any, PositiveFinite, PositiveFinite],
-        Dist::Uniform => &[NotNan, Finite, Finite],
-        Dist::Poisson => &[NonNegInt, Positive],
-        Dist::PoissonLog => &[NonNegInt, NotNan],
-        Dist::Bernoulli => &[NonNegInt, Prob],
-        Dist::BernoulliLogit => &[NonNegInt, NotNan],
-        Dist::Binomial => &[NonNegInt, NonNegInt, Prob],
-        Dist::BinomialLogit => &[NonNegInt, NonNegInt, NotNan],
-        Dist::NegBinomial2 => &[NonNegInt, PositiveFinite, PositiveFinite],
-        Dist::NegBinomial2Log => &[NonNegInt, Finite, PositiveFinite],
-        Dist::Weibull => &[NonNegInt, PositiveFinite, PositiveFinite],
-        Dist::Logistic | Dist::DoubleExponential | Dist::Gumbel => &[Finite, Finite, PositiveFinite],
-        Dist::ChiSquare | Dist::InvChiSquare => &[NonNegInt, PositiveFinite],
-        Dist::ScaledInvChiSquare => &[NonNegInt, PositiveFinite, PositiveFinite],
-        Dist::Pareto => &[NotNan, PositiveFinite, PositiveFinite],
-        Dist::Rayleigh => &[NonNegInt, PositiveFinite],
-    }
-}
-
 /// One additive term of a log density and the arguments (bit i = argument i) it depends on.
-type Term = (u32, Atom);
+pub(crate) type Term = (u32, Atom);
 
 impl Lowerer<'_> {
-    /// The per-element terms of `d` at scalar arguments `x`.
-    fn dist_terms(&mut self, d: Dist, x: &[Atom]) -> Vec<Term> {
-        use Fun::*;
-        use Prim::*;
+    /// The per-element terms of `d` at scalar arguments `x`, each made real.
+    fn dist_terms(&mut self, d: &distributions::Elementwise, x: &[Atom]) -> Vec<Term> {
         let r = |l: &mut Self, a: Atom| l.to_real(Val { atom: a, ty: l.f.atom_ty(a), data: true });
         let xs: Vec<Atom> = x.iter().map(|a| r(self, *a)).collect();
-        match d {
-            Dist::Normal => {
-                let diff = self.prim(Sub, &[xs[0], xs[1]]);
-                let z = self.prim(Div, &[diff, xs[2]]);
-                let z2 = self.prim(Mul, &[z, z]);
-                let quad = self.prim(Mul, &[Atom::Real(-0.5), z2]);
-                let ls = self.prim(Log, &[xs[2]]);
-                let nls = self.prim(Neg, &[ls]);
-                vec![(0b111, quad), (0b100, nls), (0, Atom::Real(-LOG_SQRT_TWO_PI))]
-            }
-            Dist::StdNormal => {
-                let y2 = self.prim(Mul, &[xs[0], xs[0]]);
-                let quad = self.prim(Mul, &[Atom::Real(-0.5), y2]);
-                vec![(0b1, quad), (0, Atom::Real(-LOG_SQRT_TWO_PI))]
-            }
-            Dist::Cauchy => {
-                let diff = self.prim(Sub, &[xs[0], xs[1]]);
-                let z = self.prim(Div, &[diff, xs[2]]);
-                let z2 = self.prim(Mul, &[z, z]);
-                let l1 = self.prim(Log1p, &[z2]);
-                let t = self.prim(Neg, &[l1]);
-                let ls = self.prim(Log, &[xs[2]]);
-                let nls = self.prim(Neg, &[ls]);
-                vec![(0b111, t), (0b100, nls), (0, Atom::Real(-LOG_PI))]
-            }
-            Dist::StudentT => {
-                let (y, nu, mu, sigma) = (xs[0], xs[1], xs[2], xs[3]);
-                let half_nu = self.prim(Mul, &[Atom::Real(0.5), nu]);
-                let half_nu1 = self.prim(Add, &[half_nu, Atom::Real(0.5)]);
-                let lg1 = self.prim(Lgamma, &[half_nu1]);
-                let lg2 = self.prim(Lgamma, &[half_nu]);
-                let lnu = self.prim(Log, &[nu]);
-                let hlnu = self.prim(Mul, &[Atom::Real(0.5), lnu]);
-                let a = self.prim(Sub, &[lg1, lg2]);
-                let nu_term = self.prim(Sub, &[a, hlnu]);
-                let ls = self.prim(Log, &[sigma]);
-                let nls = self.prim(Neg, &[ls]);
-                let diff = self.prim(Sub, &[y, mu]);
-                let z = self.prim(Div, &[diff, sigma]);
-                let z2 = self.prim(Mul, &[z, z]);
-                let z2n = self.prim(Div, &[z2, nu]);
-                let l1 = self.prim(Log1p, &[z2n]);
-                let t = self.prim(Mul, &[half_nu1, l1]);
-                let nt = self.prim(Neg, &[t]);
-                vec![(0b0010, nu_term), (0b1000, nls), (0b1111, nt), (0, Atom::Real(-0.5 * LOG_PI))]
-            }
-            Dist::Exponential => {
-                let lb = self.prim(Log, &[xs[1]]);
-                let by = self.prim(Mul, &[xs[1], xs[0]]);
-                let nby = self.prim(Neg, &[by]);
-                vec![(0b10, lb), (0b11, nby)]
-            }
-            Dist::Gamma => {
-                let (y, a, b) = (xs[0], xs[1], xs[2]);
-                let lga = self.prim(Lgamma, &[a]);
-                let nlga = self.prim(Neg, &[lga]);
-                let lb = self.prim(Log, &[b]);
-                let alb = self.prim(Mul, &[a, lb]);
-                let am1 = self.prim(Sub, &[a, Atom::Real(1.0)]);
-                let ly = self.prim(Log, &[y]);
-                let t = self.prim(Mul, &[am1, ly]);
-                let by = self.prim(Mul, &[b, y]);
-                let nby = self.prim(Neg, &[by]);
-                vec![(0b010, nlga), (0b110, alb), (0b011, t), (0b101, nby)]
-            }
-            Dist::InvGamma => {
-                let (y, a, b) = (xs[0], xs[1], xs[2]);
-                let lga = self.prim(Lgamma, &[a]);
-                let nlga = self.prim(Neg, &[lga]);
-                let lb = self.prim(Log, &[b]);
-                let alb = self.prim(Mul, &[a, lb]);
-                let ap1 = self.prim(Add, &[a, Atom::Real(1.0)]);
-                let ly = self.prim(Log, &[y]);
-                let t = self.prim(Mul, &[ap1, ly]);
-                let nt = self.prim(Neg, &[t]);
-                let boy = self.prim(Div, &[b, y]);
-                let nboy = self.prim(Neg, &[boy]);
-                vec![(0b010, nlga), (0b110, alb), (0b011, nt), (0b101, nboy)]
-            }
-            Dist::Beta => {
-                let (y, a, b) = (xs[0], xs[1], xs[2]);
-                let ly = self.prim(Log, &[y]);
-                let ny = self.prim(Neg, &[y]);
-                let l1my = self.prim(Log1p, &[ny]);
-                let am1 = self.prim(Sub, &[a, Atom::Real(1.0)]);
-                let bm1 = self.prim(Sub, &[b, Atom::Real(1.0)]);
-                let t1 = self.prim(Mul, &[am1, ly]);
-                let t2 = self.prim(Mul, &[bm1, l1my]);
-                let lga = self.prim(Lgamma, &[a]);
-                let lgb = self.prim(Lgamma, &[b]);
-                let ab = self.prim(Add, &[a, b]);
-                let lgab = self.prim(Lgamma, &[ab]);
-                let s = self.prim(Add, &[lga, lgb]);
-                let lbeta = self.prim(Sub, &[s, lgab]);
-                let nlbeta = self.prim(Neg, &[lbeta]);
-                vec![(0b011, t1), (0b101, t2), (0b110, nlbeta)]
-            }
-            Dist::Lognormal => {
-                let (y, mu, sigma) = (xs[0], xs[1], xs[2]);
-                let ly = self.prim(Log, &[y]);
-                let nly = self.prim(Neg, &[ly]);
-                let diff = self.prim(Sub, &[ly, mu]);
-                let z = self.prim(Div, &[diff, sigma]);
-                let z2 = self.prim(Mul, &[z, z]);
-                let quad = self.prim(Mul, &[Atom::Real(-0.5), z2]);
-                let ls = self.prim(Log, &[sigma]);
-                let nls = self.prim(Neg, &[ls]);
-                vec![(0b111, quad), (0b100, nls), (0b001, nly), (0, Atom::Real(-LOG_SQRT_TWO_PI))]
-            }
-            Dist::Uniform => {
-                let (y, a, b) = (xs[0], xs[1], xs[2]);
-                let w = self.prim(Sub, &[b, a]);
-                let lw = self.prim(Log, &[w]);
-                let nlw = self.prim(Neg, &[lw]);
-                // Outside the support the density is zero: log density −∞.
-                let below = self.prim(Lt, &[y, a]);
-                let above = self.prim(Gt, &[y, b]);
-                let out = self.prim(Or, &[below, above]);
-                let var = self.f.new_var(None, Ty::REAL, VarKind::Mutable);
-                self.emit(Stmt::Decl { var, dims: vec![] });
-                self.if_(
-                    out,
-                    |l| l.emit(Stmt::Assign { var, indices: vec![], value: Atom::Real(f64::NEG_INFINITY) }),
-                    |l| l.emit(Stmt::Assign { var, indices: vec![], value: Atom::Real(0.0) }),
-                );
-                let support = self.let_(Ty::REAL, Expr::Atom(Atom::Var(var)));
-                vec![(0b110, nlw), (0b111, support)]
-            }
-            Dist::Poisson => {
-                let (n, lambda) = (xs[0], xs[1]);
-                let ll = self.prim(Log, &[lambda]);
-                let t = self.prim(Mul, &[n, ll]);
-                let nl = self.prim(Neg, &[lambda]);
-                let n1 = self.prim(Add, &[n, Atom::Real(1.0)]);
-                let lg = self.prim(Lgamma, &[n1]);
-                let nlg = self.prim(Neg, &[lg]);
-                vec![(0b11, t), (0b10, nl), (0b01, nlg)]
-            }
-            Dist::PoissonLog => {
-                let (n, alpha) = (xs[0], xs[1]);
-                let t = self.prim(Mul, &[n, alpha]);
-                let e = self.prim(Exp, &[alpha]);
-                let ne = self.prim(Neg, &[e]);
-                let n1 = self.prim(Add, &[n, Atom::Real(1.0)]);
-                let lg = self.prim(Lgamma, &[n1]);
-                let nlg = self.prim(Neg, &[lg]);
-                vec![(0b11, t), (0b10, ne), (0b01, nlg)]
-            }
-            Dist::Bernoulli => {
-                let (n, theta) = (xs[0], xs[1]);
-                let lt = self.prim(Log, &[theta]);
-                let nt = self.prim(Neg, &[theta]);
-                let l1mt = self.prim(Log1p, &[nt]);
-                let t1 = self.prim(Mul, &[n, lt]);
-                let one_m_n = self.prim(Sub, &[Atom::Real(1.0), n]);
-                let t2 = self.prim(Mul, &[one_m_n, l1mt]);
-                vec![(0b11, t1), (0b11, t2)]
-            }
-            Dist::BernoulliLogit => {
-                // log p(n | α) = −log1p_exp(−(2n − 1) α)
-                let (n, alpha) = (xs[0], xs[1]);
-                let two_n = self.prim(Mul, &[Atom::Real(2.0), n]);
-                let sign = self.prim(Sub, &[two_n, Atom::Real(1.0)]);
-                let s = self.prim(Mul, &[sign, alpha]);
-                let ns = self.prim(Neg, &[s]);
-                let l = self.log1p_exp(ns, false);
-                let nl = self.prim(Neg, &[l]);
-                vec![(0b11, nl)]
-            }
-            // Γ(n+φ)/(Γ(n+1)Γ(φ)) (μ/(μ+φ))ⁿ (φ/(μ+φ))^φ; the _log form has μ = exp(η)
-            // and log(μ+φ) = log_sum_exp(η, log φ).
-            Dist::NegBinomial2 | Dist::NegBinomial2Log => {
-                let (n, m, phi) = (xs[0], xs[1], xs[2]);
-                let nphi = self.prim(Add, &[n, phi]);
-                let a = self.prim(Lgamma, &[nphi]);
-                let b = self.prim(Lgamma, &[phi]);
-                let norm = self.prim(Sub, &[a, b]);
-                let n1 = self.prim(Add, &[n, Atom::Real(1.0)]);
-                let lgn = self.prim(Lgamma, &[n1]);
-                let nlgn = self.prim(Neg, &[lgn]);
-                let log_mu = if d == Dist::NegBinomial2 { self.prim(Log, &[m]) } else { m };
-                let t_mu = self.prim(Mul, &[n, log_mu]);
-                let lphi = self.prim(Log, &[phi]);
-                let t_phi = self.prim(Mul, &[phi, lphi]);
-                let log_sum = if d == Dist::NegBinomial2 {
-                    let s = self.prim(Add, &[m, phi]);
-                    self.prim(Log, &[s])
-                } else {
-                    self.log_sum_exp2(m, lphi)
-                };
-                let t = self.prim(Mul, &[nphi, log_sum]);
-                let nt = self.prim(Neg, &[t]);
-                vec![(0b101, norm), (0b001, nlgn), (0b011, t_mu), (0b100, t_phi), (0b111, nt)]
-            }
-            // log α + (α−1) log y − α log σ − (y/σ)^α
-            Dist::Weibull => {
-                let (y, alpha, sigma) = (xs[0], xs[1], xs[2]);
-                let la = self.prim(Log, &[alpha]);
-                let am1 = self.prim(Sub, &[alpha, Atom::Real(1.0)]);
-                let ly = self.prim(Log, &[y]);
-                let t1 = self.prim(Mul, &[am1, ly]);
-                let ls = self.prim(Log, &[sigma]);
-                let t2 = self.prim(Mul, &[alpha, ls]);
-                let nt2 = self.prim(Neg, &[t2]);
-                let r = self.prim(Div, &[y, sigma]);
-                let p = self.prim(Pow, &[r, alpha]);
-                let np = self.prim(Neg, &[p]);
-                vec![(0b010, la), (0b011, t1), (0b110, nt2), (0b111, np)]
-            }
-            // z = (y−μ)/σ: −z − 2 log1p(e^(−z)) − log σ
-            Dist::Logistic => {
-                let d0 = self.prim(Sub, &[xs[0], xs[1]]);
-                let z = self.prim(Div, &[d0, xs[2]]);
-                let nz = self.prim(Neg, &[z]);
-                let l = self.log1p_exp(nz, false);
-                let l2 = self.prim(Mul, &[Atom::Real(2.0), l]);
-                let t = self.prim(Sub, &[nz, l2]);
-                let ls = self.prim(Log, &[xs[2]]);
-                let nls = self.prim(Neg, &[ls]);
-                vec![(0b111, t), (0b100, nls)]
-            }
-            // −log 2 − log σ − |y−μ|/σ
-            Dist::DoubleExponential => {
-                let d0 = self.prim(Sub, &[xs[0], xs[1]]);
-                let a = self.prim(Fabs, &[d0]);
-                let r = self.prim(Div, &[a, xs[2]]);
-                let nr = self.prim(Neg, &[r]);
-                let ls = self.prim(Log, &[xs[2]]);
-                let nls = self.prim(Neg, &[ls]);
-                vec![(0b111, nr), (0b100, nls), (0, Atom::Real(-std::f64::consts::LN_2))]
-            }
-            // −(ν/2) log 2 − lgamma(ν/2) + (ν/2 − 1) log y − y/2 (inverse: −(ν/2+1) log y − 1/(2y))
-            Dist::ChiSquare | Dist::InvChiSquare => {
-                let (y, nu) = (xs[0], xs[1]);
-                let h = self.prim(Mul, &[Atom::Real(0.5), nu]);
-                let lg = self.prim(Lgamma, &[h]);
-                let hl2 = self.prim(Mul, &[h, Atom::Real(std::f64::consts::LN_2)]);
-                let s = self.prim(Add, &[hl2, lg]);
-                let norm = self.prim(Neg, &[s]);
-                let ly = self.prim(Log, &[y]);
-                let (coef, tail) = if d == Dist::ChiSquare {
-                    let c = self.prim(Sub, &[h, Atom::Real(1.0)]);
-                    let t = self.prim(Mul, &[Atom::Real(-0.5), y]);
-                    (c, t)
-                } else {
-                    let c0 = self.prim(Add, &[h, Atom::Real(1.0)]);
-                    let c = self.prim(Neg, &[c0]);
-                    let inv = self.prim(Div, &[Atom::Real(-0.5), y]);
-                    (c, inv)
-                };
-                let t = self.prim(Mul, &[coef, ly]);
-                vec![(0b10, norm), (0b11, t), (0b01, tail)]
-            }
-            // (ν/2) log(ν/2) − lgamma(ν/2) + ν log s − (ν/2+1) log y − ν s²/(2y)
-            Dist::ScaledInvChiSquare => {
-                let (y, nu, s0) = (xs[0], xs[1], xs[2]);
-                let h = self.prim(Mul, &[Atom::Real(0.5), nu]);
-                let lh = self.prim(Log, &[h]);
-                let a = self.prim(Mul, &[h, lh]);
-                let lg = self.prim(Lgamma, &[h]);
-                let norm = self.prim(Sub, &[a, lg]);
-                let ls = self.prim(Log, &[s0]);
-                let t_s = self.prim(Mul, &[nu, ls]);
-                let h1 = self.prim(Add, &[h, Atom::Real(1.0)]);
-                let ly = self.prim(Log, &[y]);
-                let t_y = self.prim(Mul, &[h1, ly]);
-                let nt_y = self.prim(Neg, &[t_y]);
-                let s2 = self.prim(Mul, &[s0, s0]);
-                let num = self.prim(Mul, &[h, s2]);
-                let r = self.prim(Div, &[num, y]);
-                let nr = self.prim(Neg, &[r]);
-                vec![(0b010, norm), (0b110, t_s), (0b011, nt_y), (0b111, nr)]
-            }
-            // log α + α log y_min − (α+1) log y, for y ≥ y_min (else −∞)
-            Dist::Pareto => {
-                let (y, ymin, alpha) = (xs[0], xs[1], xs[2]);
-                let la = self.prim(Log, &[alpha]);
-                let lm = self.prim(Log, &[ymin]);
-                let t1 = self.prim(Mul, &[alpha, lm]);
-                let a1 = self.prim(Add, &[alpha, Atom::Real(1.0)]);
-                let ly = self.prim(Log, &[y]);
-                let t2 = self.prim(Mul, &[a1, ly]);
-                let nt2 = self.prim(Neg, &[t2]);
-                let below = self.prim(Lt, &[y, ymin]);
-                let var = self.f.new_var(None, Ty::REAL, VarKind::Mutable);
-                self.emit(Stmt::Decl { var, dims: vec![] });
-                self.if_(
-                    below,
-                    |l| l.emit(Stmt::Assign { var, indices: vec![], value: Atom::Real(f64::NEG_INFINITY) }),
-                    |l| l.emit(Stmt::Assign { var, indices: vec![], value: Atom::Real(0.0) }),
-                );
-                let support = self.let_(Ty::REAL, Expr::Atom(Atom::Var(var)));
-                vec![(0b100, la), (0b110, t1), (0b101, nt2), (0b011, support)]
-            }
-            // z = (y−μ)/β: −log β − z − e^(−z)
-            Dist::Gumbel => {
-                let d0 = self.prim(Sub, &[xs[0], xs[1]]);
-                let z = self.prim(Div, &[d0, xs[2]]);
-                let nz = self.prim(Neg, &[z]);
-                let e = self.prim(Exp, &[nz]);
-                let t = self.prim(Sub, &[nz, e]);
-                let lb = self.prim(Log, &[xs[2]]);
-                let nlb = self.prim(Neg, &[lb]);
-                vec![(0b111, t), (0b100, nlb)]
-            }
-            // log y − 2 log σ − y²/(2σ²)
-            Dist::Rayleigh => {
-                let (y, sigma) = (xs[0], xs[1]);
-                let ly = self.prim(Log, &[y]);
-                let ls = self.prim(Log, &[sigma]);
-                let t = self.prim(Mul, &[Atom::Real(-2.0), ls]);
-                let r = self.prim(Div, &[y, sigma]);
-                let r2 = self.prim(Mul, &[r, r]);
-                let q = self.prim(Mul, &[Atom::Real(-0.5), r2]);
-                vec![(0b01, ly), (0b10, t), (0b11, q)]
-            }
-            Dist::Binomial | Dist::BinomialLogit => {
-                let (n, big_n, p) = (xs[0], xs[1], xs[2]);
-                let (lp, l1mp) = if d == Dist::Binomial {
-                    let np = self.prim(Neg, &[p]);
-                    (self.prim(Log, &[p]), self.prim(Log1p, &[np]))
-                } else {
-                    (self.prim(LogInvLogit, &[p]), self.prim(Log1mInvLogit, &[p]))
-                };
-                let t1 = self.prim(Mul, &[n, lp]);
-                let nmn = self.prim(Sub, &[big_n, n]);
-                let t2 = self.prim(Mul, &[nmn, l1mp]);
-                let n1 = self.prim(Add, &[big_n, Atom::Real(1.0)]);
-                let k1 = self.prim(Add, &[n, Atom::Real(1.0)]);
-                let nk1 = self.prim(Add, &[nmn, Atom::Real(1.0)]);
-                let a = self.prim(Lgamma, &[n1]);
-                let b = self.prim(Lgamma, &[k1]);
-                let c = self.prim(Lgamma, &[nk1]);
-                let ab = self.prim(Sub, &[a, b]);
-                let choose = self.prim(Sub, &[ab, c]);
-                vec![(0b111, t1), (0b111, t2), (0b011, choose)]
-            }
-        }
+        (d.terms)(self, &xs)
     }
 
     fn check_requirement(&mut self, req: Req, x: Atom, dist: &str, arg: usize, span: Span) {
@@ -565,14 +113,9 @@ impl Lowerer<'_> {
         if known && vals.iter().any(|v| v.ty == Ty::ERROR) {
             return None;
         }
-        if name == "multi_normal_cholesky" || name == "multi_normal" {
-            return self.multi_normal(name, vals, span, propto);
-        }
-        if name == "dirichlet" {
-            return self.dirichlet(vals, span, propto);
-        }
-        if name == "lkj_corr_cholesky" {
-            return self.lkj_corr_cholesky(vals, span, propto);
+        if let Some(m) = distributions::multivariate(name) {
+            let call = distributions::DensityCall { name, written, name_span, vals, span, drop_constants, propto };
+            return (m.lower)(self, &call);
         }
         // A user-defined density: `y ~ foo(...)` calls `foo_lpdf` (or `foo_lpmf`).
         // An int variate looks for the mass function first (a user may define both).
@@ -586,7 +129,7 @@ impl Lowerer<'_> {
                 return if v.ty == Ty::ERROR { None } else { Some(self.to_real(v)) };
             }
         }
-        let Some(d) = dist_by_name(name) else {
+        let Some(d) = distributions::elementwise(name) else {
             // A distribution of Stan's that vppl does not compile yet is not a typo.
             if crate::catalog::distribution(name).is_some() {
                 self.error(errors::function_not_supported(name_span, &format!("the `{name}` distribution"), name));
@@ -605,14 +148,10 @@ impl Lowerer<'_> {
             }
             return None;
         };
-        let (arity, int_variate) = dist_arity(d);
+        let (arity, int_variate) = (d.reqs.len(), d.int_args > 0);
         let types: Vec<Ty> = vals.iter().map(|v| v.ty).collect();
         // A probability mass function's variate (and binomial's number of trials) is an int.
-        let int_args = match d {
-            Dist::Binomial | Dist::BinomialLogit => 2,
-            Dist::NegBinomial2 | Dist::NegBinomial2Log => 1,
-            _ => usize::from(int_variate),
-        };
+        let int_args = d.int_args;
         if let Some((k, _)) = types.iter().enumerate().take(int_args).find(|(_, t)| t.elem != Elem::Int) {
             let what = if k == 0 { "the variate" } else { "the number of trials" };
             self.error(errors::wrong_arguments(
@@ -645,7 +184,7 @@ impl Lowerer<'_> {
         let live: u32 = vals.iter().enumerate().filter(|(_, v)| !v.data).map(|(i, _)| 1 << i).sum();
         let keep = |mask: u32| !propto || mask & live != 0;
         let container_mask: u32 = vals.iter().enumerate().filter(|(_, v)| !v.ty.is_scalar()).map(|(i, _)| 1 << i).sum();
-        let reqs = dist_requirements(d);
+        let reqs = d.reqs;
         // Scalar arguments are checked once.
         for (i, v) in vals.iter().enumerate() {
             if v.ty.is_scalar() {
@@ -675,7 +214,7 @@ impl Lowerer<'_> {
             None => None,
         };
         let hoisted: Vec<Term> =
-            self.dist_terms(d, &scalar_args).into_iter().filter(|(m, _)| m & container_mask == 0 && keep(*m)).collect();
+            self.dist_terms(&d, &scalar_args).into_iter().filter(|(m, _)| m & container_mask == 0 && keep(*m)).collect();
         let mut once = Atom::Real(0.0);
         for (_, t) in hoisted {
             once = self.add_real(once, t);
@@ -701,7 +240,7 @@ impl Lowerer<'_> {
                     }
                 }
                 let terms: Vec<Term> =
-                    l.dist_terms(d, &elems).into_iter().filter(|(m, _)| m & container_mask != 0 && keep(*m)).collect();
+                    l.dist_terms(&d, &elems).into_iter().filter(|(m, _)| m & container_mask != 0 && keep(*m)).collect();
                 let mut sum = Atom::Real(0.0);
                 for (_, t) in terms {
                     sum = l.add_real(sum, t);
@@ -1008,7 +547,7 @@ impl Lowerer<'_> {
         }
     }
 
-    /// Calls with a shape of their own: cumulative distribution functions and GLM densities.
+    /// Calls with a shape of their own: cumulative distribution functions.
     fn special_call(
         &mut self,
         n: &str,
@@ -1017,9 +556,7 @@ impl Lowerer<'_> {
         name_span: Span,
         span: Span,
     ) -> Option<Val> {
-        let is_cdf = matches!(n, "student_t_lccdf" | "student_t_lcdf");
-        let is_glm = n == "normal_id_glm_lpdf" || n == "normal_id_glm_lupdf";
-        if !is_cdf && !is_glm {
+        if !matches!(n, "student_t_lccdf" | "student_t_lcdf") {
             return None;
         }
         if !conditional && args.len() > 1 {
@@ -1031,23 +568,6 @@ impl Lowerer<'_> {
             return Some(Val::error());
         }
         let data = vals.iter().all(|v| v.data);
-        if is_glm {
-            // normal_id_glm(y | x, α, β, σ) = normal(y | α + x β, σ)
-            if vals.len() != 5 || types[1] != Ty::MATRIX || types[3] != Ty::VECTOR {
-                self.error(errors::wrong_arguments(
-                    span,
-                    n,
-                    &types,
-                    "(vector y | matrix x, real alpha, vector beta, real sigma)",
-                ));
-                return Some(Val::error());
-            }
-            let xb = self.kernel(Prim::MatVec, vals[1], vals[3], Ty::VECTOR, span);
-            let mu = self.binary(ast::BinOp::Add, vals[2], xb, span);
-            let drop = n.ends_with("_lupdf");
-            let lp = self.density_of("normal", name_span, &[vals[0], mu, vals[4]], span, drop)?;
-            return Some(Val { atom: lp, ty: Ty::REAL, data });
-        }
         if vals.len() != 4 || !types.iter().all(|t| t.is_scalar()) {
             self.error(errors::wrong_arguments(span, n, &types, "four scalars (y | nu, mu, sigma)"));
             return Some(Val::error());
@@ -1197,7 +717,12 @@ impl Lowerer<'_> {
 pub fn known_names() -> Vec<&'static str> {
     let mut all: Vec<&str> =
         crate::catalog::all_names().iter().copied().filter(|n| functions::function(n).is_some()).collect();
-    all.extend(crate::catalog::VPPL_DENSITIES);
+    all.extend(
+        crate::catalog::distributions()
+            .iter()
+            .map(|d| d.name)
+            .filter(|n| distributions::elementwise(n).is_some() || distributions::multivariate(n).is_some()),
+    );
     all
 }
 
