@@ -1627,23 +1627,6 @@ fn higher_order_functions(t: &mut Table) {
 // What vppl compiles today (compiler/src/sema/builtins.rs)
 // ---------------------------------------------------------------------------------------------
 
-/// `RngDist`.
-const VPPL_RNGS: &[&str] = &[
-    "normal",
-    "uniform",
-    "exponential",
-    "gamma",
-    "inv_gamma",
-    "beta",
-    "lognormal",
-    "cauchy",
-    "student_t",
-    "poisson",
-    "poisson_log",
-    "bernoulli",
-    "bernoulli_logit",
-    "binomial",
-];
 
 /// Whether vppl compiles this concrete signature: for a function, what its entry in
 /// `sema::builtins::functions` accepts; for distributions, the densities' own rules (still
@@ -1668,7 +1651,7 @@ fn vppl_accepts(name: &str, args: &[ArgType]) -> bool {
         }
     }
     if let Some(base) = name.strip_suffix("_rng") {
-        return VPPL_RNGS.contains(&base) && args.iter().all(one_dim);
+        return crate::ir::RngDist::by_name(base).is_some_and(|d| d.arity() == args.len()) && args.iter().all(one_dim);
     }
     matches!(name, "student_t_lcdf" | "student_t_lccdf") && args.len() == 4 && all_scalar
 }

@@ -199,30 +199,84 @@ fn draw<D: rand_distr::Distribution<f64>>(ctx: *mut Ctx, dist: Option<D>) -> f64
     }
 }
 
-macro_rules! rng_fn {
-    ($name:ident, |$a:ident, $b:ident, $c:ident| $dist:expr) => {
-        pub extern "C" fn $name(ctx: *mut Ctx, $a: f64, $b: f64, $c: f64) -> f64 {
-            let _ = ($a, $b, $c);
-            draw(ctx, $dist)
+macro_rules! rng_functions {
+    ($( $variant:ident $name:literal ($($p:ident),+) $kind:ident = $dist:expr; )*) => {
+        /// The distributions `*_rng` functions draw from: one entry each (the only
+        /// declaration of it), giving the Stan name, the parameters, whether the draw is an int,
+        /// and the sampler, exported as `vppl_rng_<name>(ctx, a, b, c) -> f64`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum RngDist {
+            $($variant,)*
+        }
+
+        impl RngDist {
+            pub const ALL: &'static [RngDist] = &[$(RngDist::$variant,)*];
+
+            /// The distribution's Stan name (`normal` for `normal_rng`).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(RngDist::$variant => $name,)*
+                }
+            }
+
+            /// The runtime symbol that draws it; every one takes (ctx, a, b, c) and returns a
+            /// double.
+            pub fn symbol(self) -> &'static str {
+                match self {
+                    $(RngDist::$variant => concat!("vppl_rng_", $name),)*
+                }
+            }
+
+            pub fn arity(self) -> usize {
+                match self {
+                    $(RngDist::$variant => [$(stringify!($p)),+].len(),)*
+                }
+            }
+
+            /// Whether the draw is an int.
+            pub fn discrete(self) -> bool {
+                match self {
+                    $(RngDist::$variant => stringify!($kind) == "int",)*
+                }
+            }
+
+            pub fn by_name(name: &str) -> Option<RngDist> {
+                RngDist::ALL.iter().copied().find(|d| d.name() == name)
+            }
+
+            /// The sampler's address.
+            pub fn address(self) -> *const u8 {
+                match self {
+                    $(RngDist::$variant => {
+                        extern "C" fn call(ctx: *mut Ctx, a: f64, b: f64, c: f64) -> f64 {
+                            let [$($p,)+ ..] = [a, b, c];
+                            draw(ctx, $dist)
+                        }
+                        call as *const u8
+                    })*
+                }
+            }
         }
     };
 }
 
 use rand_distr as rd;
-rng_fn!(vppl_rng_normal, |mu, sigma, _c| rd::Normal::new(mu, sigma).ok());
-rng_fn!(vppl_rng_uniform, |lo, hi, _c| rd::Uniform::new(lo, hi).ok());
-rng_fn!(vppl_rng_exponential, |rate, _b, _c| rd::Exp::new(rate).ok());
-rng_fn!(vppl_rng_gamma, |shape, rate, _c| rd::Gamma::new(shape, 1.0 / rate).ok());
-rng_fn!(vppl_rng_inv_gamma, |shape, scale, _c| rd::Gamma::new(shape, 1.0 / scale).ok().map(Reciprocal));
-rng_fn!(vppl_rng_beta, |a, b, _c| rd::Beta::new(a, b).ok());
-rng_fn!(vppl_rng_lognormal, |mu, sigma, _c| rd::LogNormal::new(mu, sigma).ok());
-rng_fn!(vppl_rng_cauchy, |mu, sigma, _c| rd::Cauchy::new(mu, sigma).ok());
-rng_fn!(vppl_rng_student_t, |nu, mu, sigma| rd::StudentT::new(nu).ok().map(|t| Affine(t, mu, sigma)));
-rng_fn!(vppl_rng_poisson, |lambda, _b, _c| rd::Poisson::new(lambda).ok());
-rng_fn!(vppl_rng_poisson_log, |alpha, _b, _c| rd::Poisson::new(alpha.exp()).ok());
-rng_fn!(vppl_rng_bernoulli, |p, _b, _c| rd::Bernoulli::new(p).ok().map(AsReal));
-rng_fn!(vppl_rng_bernoulli_logit, |a, _b, _c| rd::Bernoulli::new(special::inv_logit(a)).ok().map(AsReal));
-rng_fn!(vppl_rng_binomial, |n, p, _c| rd::Binomial::new(n.max(0.0) as u64, p).ok().map(Count));
+rng_functions! {
+    Normal "normal"(mu, sigma) real = rd::Normal::new(mu, sigma).ok();
+    Uniform "uniform"(lo, hi) real = rd::Uniform::new(lo, hi).ok();
+    Exponential "exponential"(rate) real = rd::Exp::new(rate).ok();
+    Gamma "gamma"(shape, rate) real = rd::Gamma::new(shape, 1.0 / rate).ok();
+    InvGamma "inv_gamma"(shape, scale) real = rd::Gamma::new(shape, 1.0 / scale).ok().map(Reciprocal);
+    Beta "beta"(a, b) real = rd::Beta::new(a, b).ok();
+    Lognormal "lognormal"(mu, sigma) real = rd::LogNormal::new(mu, sigma).ok();
+    Cauchy "cauchy"(mu, sigma) real = rd::Cauchy::new(mu, sigma).ok();
+    StudentT "student_t"(nu, mu, sigma) real = rd::StudentT::new(nu).ok().map(|t| Affine(t, mu, sigma));
+    Poisson "poisson"(lambda) int = rd::Poisson::new(lambda).ok();
+    PoissonLog "poisson_log"(alpha) int = rd::Poisson::new(alpha.exp()).ok();
+    Bernoulli "bernoulli"(p) int = rd::Bernoulli::new(p).ok().map(AsReal);
+    BernoulliLogit "bernoulli_logit"(alpha) int = rd::Bernoulli::new(special::inv_logit(alpha)).ok().map(AsReal);
+    Binomial "binomial"(n, p) int = rd::Binomial::new(n.max(0.0) as u64, p).ok().map(Count);
+}
 
 /// 1/X for X from the inner distribution (inverse gamma from gamma).
 struct Reciprocal<D>(D);
@@ -443,6 +497,7 @@ pub extern "C" fn vppl_recip(x: f64) -> f64 {
 /// linking standalone executables.
 pub fn symbols() -> Vec<(&'static str, *const u8)> {
     let table = Fun::ALL.iter().map(|f| (f.symbol(), f.native().address()));
+    let rngs = RngDist::ALL.iter().map(|d| (d.symbol(), d.address()));
     vec![
         ("vppl_alloc", vppl_alloc as *const u8),
         ("vppl_push_f64", vppl_push_f64 as *const u8),
@@ -468,23 +523,10 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("vppl_tri_solve", vppl_tri_solve as *const u8),
         ("vppl_acc_tri_solve", vppl_acc_tri_solve as *const u8),
         ("vppl_recip", vppl_recip as *const u8),
-        ("vppl_rng_normal", vppl_rng_normal as *const u8),
-        ("vppl_rng_uniform", vppl_rng_uniform as *const u8),
-        ("vppl_rng_exponential", vppl_rng_exponential as *const u8),
-        ("vppl_rng_gamma", vppl_rng_gamma as *const u8),
-        ("vppl_rng_inv_gamma", vppl_rng_inv_gamma as *const u8),
-        ("vppl_rng_beta", vppl_rng_beta as *const u8),
-        ("vppl_rng_lognormal", vppl_rng_lognormal as *const u8),
-        ("vppl_rng_cauchy", vppl_rng_cauchy as *const u8),
-        ("vppl_rng_student_t", vppl_rng_student_t as *const u8),
-        ("vppl_rng_poisson", vppl_rng_poisson as *const u8),
-        ("vppl_rng_poisson_log", vppl_rng_poisson_log as *const u8),
-        ("vppl_rng_bernoulli", vppl_rng_bernoulli as *const u8),
-        ("vppl_rng_bernoulli_logit", vppl_rng_bernoulli_logit as *const u8),
-        ("vppl_rng_binomial", vppl_rng_binomial as *const u8),
     ]
     .into_iter()
     .chain(table)
+    .chain(rngs)
     .collect()
 }
 
