@@ -139,7 +139,7 @@ pub fn tilde_arguments(
     let d = Diagnostic::error(
         "E1005",
         span,
-        format!("`~ {dist}` cannot take a `{variate}` variate with arguments ({})", args.join(", ")),
+        format!("`~ {dist}` cannot take {} `{variate}` variate with arguments ({})", article(&variate), args.join(", ")),
     );
     let d = if given == arity {
         d.with_label("no signature matches these types")
@@ -148,9 +148,14 @@ pub fn tilde_arguments(
         d.with_label(format!("{given} given, `{dist}` takes {arity} argument{s} after `~`"))
     };
     match density {
-        Some(f) => d.with_hint(format!("the density is `{f}`; `~` supplies the variate (the part before `|`)")),
+        Some(f) => d.with_hint(format!("the density is {f}; `~` supplies the variate (the part before `|`)")),
         None => d.with_hint("the variate and each argument are a scalar or a one-dimensional container"),
     }
+}
+
+/// "an" before a type that starts with a vowel (`an int`, `an array[] real`), "a" otherwise.
+fn article(ty: &str) -> &'static str {
+    if ty.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
 }
 
 pub fn assign_type_mismatch(span: Span, name: &str, target: impl Display, value: impl Display) -> Diagnostic {

@@ -70,13 +70,6 @@ impl ModelInfo {
     }
 }
 
-/// Typeck's reports that replace any lowering error at an overlapping place, because typeck
-/// knows the cause: a name declared twice (E1003), assignment to a read-only variable (E1007),
-/// a loop bound that is not an int (E1026; lowering calls it a size), and a block-level size
-/// that is not data (E1047; lowering's walks cannot see the variable at all), and a call that
-/// fits no signature of a user function (E1048; typeck points at the argument and parameter).
-const TYPECK_REPORTS: [&str; 5] = ["E1003", "E1007", "E1026", "E1047", "E1048"];
-
 /// Checks the program and lowers it to the IR. Warnings come back in both cases.
 pub fn check(program: &ast::Program) -> (Option<(ir::Module, ModelInfo)>, Vec<Diagnostic>) {
     // A wrong signature would show up at every call as a consequence; it is reported alone.
@@ -86,6 +79,14 @@ pub fn check(program: &ast::Program) -> (Option<(ir::Module, ModelInfo)>, Vec<Di
         return (None, signature_errors);
     }
     let mut diags = signature_errors;
+    // Types are checked once, by `typeck`, which knows all of Stan. A program it finds wrong
+    // gets its diagnostics and is not lowered; lowering sees only valid programs, so a type
+    // error it finds is a construct vppl cannot compile yet.
+    let typed = typeck::check(program);
+    if typed.iter().any(Diagnostic::is_error) {
+        diags.extend(typed);
+        return (None, finish(diags));
+    }
     let info = model_info(program, &mut diags);
     // The log density walk is the one that reports problems; the other walks see the same
     // program and would only repeat them.
@@ -102,27 +103,28 @@ pub fn check(program: &ast::Program) -> (Option<(ir::Module, ModelInfo)>, Vec<Di
         }
     }
     let log_density_propto = lower(program, Mode::LogDensity { propto: true, locate: false }, &info, &mut Vec::new());
-    // The whole-language checker sees what lowering does not (functions never called, and
-    // constructs lowering cannot compile yet). Lowering knows only what vppl compiles, typeck
-    // knows Stan: a type error of lowering where typeck finds the program valid is a construct
-    // vppl cannot compile yet. Typeck's own findings are added when lowering found nothing
-    // else wrong (otherwise the two would report one mistake twice).
-    // Where typeck reports one of TYPECK_REPORTS at a place lowering also found wrong, typeck's
-    // report is kept: it knows the cause. (Lowering's type errors carry hand-written hints for
-    // the functions vppl compiles, so they stay.)
-    let typed = typeck::check(program);
     for d in diags.iter_mut() {
-        if !d.is_error() {
-            continue;
-        }
-        if let Some(t) =
-            typed.iter().find(|t| t.is_error() && TYPECK_REPORTS.contains(&t.code) && t.span.overlaps(d.span))
-        {
-            *d = t.clone();
-        } else if errors::is_type_error(d.code) && !typed.iter().any(|t| t.is_error() && t.span.overlaps(d.span)) {
+        if d.is_error() && errors::is_type_error(d.code) {
             *d = errors::valid_but_not_compiled(d);
         }
     }
+    for t in typed {
+        if !diags.contains(&t) {
+            diags.push(t);
+        }
+    }
+    let diags = finish(diags);
+    if diags.iter().any(Diagnostic::is_error) {
+        return (None, diags);
+    }
+    let module = ir::Module { load, sizes, log_density, log_density_propto, write_array };
+    (Some((module, info)), diags)
+}
+
+/// Orders diagnostics and drops repeats: each in source order, a name never declared reported
+/// at its first use, and, in a program with mistakes, no notes on what vppl cannot compile yet
+/// (they would only bury the mistakes).
+fn finish(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut seen = Vec::new();
     diags.retain(|d| {
         let new = !seen.contains(d);
@@ -131,16 +133,6 @@ pub fn check(program: &ast::Program) -> (Option<(ir::Module, ModelInfo)>, Vec<Di
         }
         new
     });
-    // Typeck's other findings are added where lowering reported nothing (a mistake both saw,
-    // under different codes, is reported once).
-    for t in typed {
-        let reported = diags.iter().any(|d| {
-            d == &t || (t.is_error() && d.is_error() && d.code != errors::NOT_SUPPORTED && d.span.overlaps(t.span))
-        });
-        if !reported {
-            diags.push(t);
-        }
-    }
     // In a program with mistakes, notes on what vppl cannot compile yet would only bury them.
     if diags.iter().any(|d| d.is_error() && d.code != errors::NOT_SUPPORTED) {
         diags.retain(|d| d.code != errors::NOT_SUPPORTED);
@@ -159,11 +151,7 @@ pub fn check(program: &ast::Program) -> (Option<(ir::Module, ModelInfo)>, Vec<Di
         undeclared.push(d.message.clone());
         true
     });
-    if diags.iter().any(Diagnostic::is_error) {
-        return (None, diags);
-    }
-    let module = ir::Module { load, sizes, log_density, log_density_propto, write_array };
-    (Some((module, info)), diags)
+    diags
 }
 
 /// The `unconstrain` entry point of a program that [`check`] accepted (Stan's

@@ -926,12 +926,43 @@ impl Checker {
             candidates.reverse();
         }
         for name in &candidates {
-            if self.functions.contains_key(name) || catalog::is_builtin(name) {
+            if self.functions.contains_key(name) {
                 self.call(name, args, spans, span, dist.span);
                 return;
             }
         }
-        // Unknown distributions are reported by lowering, with the candidates.
+        for name in &candidates {
+            if !catalog::is_builtin(name) {
+                continue;
+            }
+            // `~` supplies the variate: a call fitting no signature is worded for `~`, with
+            // the number of arguments after it.
+            let types: Option<Vec<ArgType>> = args.iter().map(|v| v.ty.arg_type(v.data)).collect();
+            if let Some(types) = types
+                && matches!(catalog::resolve(name, &types), Resolution::NoMatch(_))
+                && int_argument_hint(name, &types).is_none()
+            {
+                let families: Vec<&catalog::Family> = catalog::lookup_families(name).collect();
+                let arity = families.first().map_or(0, |f| f.params.len().saturating_sub(1));
+                let found: Vec<Type> = args.iter().map(|a| a.ty.clone()).collect();
+                let density = families.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join("; ");
+                self.error(errors::tilde_arguments(span, &dist.name, &found, arity, Some(&density)));
+                return;
+            }
+            self.call(name, args, spans, span, dist.span);
+            return;
+        }
+        let names = super::builtins::distribution_names(self.functions.keys());
+        let mut d = errors::tilde_unknown(dist.span, &dist.name, &names);
+        // Before Stan 2.26 a user density was named `foo_log`.
+        if self.functions.contains_key(&format!("{}_log", dist.name)) {
+            d = d.with_hint(format!(
+                "`{0}_log` is the removed naming of a density: rename it `{0}_lpdf` (or `{0}_lpmf` for an int \
+                 variate) to use it with `~`",
+                dist.name
+            ));
+        }
+        self.error(d);
     }
 
     // ---- expressions --------------------------------------------------------------------------
@@ -944,6 +975,15 @@ impl Checker {
             ExprKind::Str(_) => Val::unknown(),
             ExprKind::Var(id) => match self.lookup(&id.name) {
                 Some(v) => Val { ty: v.ty.clone(), data: v.data || self.all_data() },
+                // `pi` for `pi()`: a constant is never passed as a function.
+                None if !self.functions.contains_key(&id.name)
+                    && catalog::lookup(&id.name).any(|s| s.args.is_empty() && !s.variadic) =>
+                {
+                    let names = self.scopes.iter().flat_map(|s| s.keys().map(String::as_str));
+                    let d = errors::undefined_variable(id.span, &id.name, names);
+                    self.error(d);
+                    Val::unknown()
+                }
                 None if self.functions.contains_key(&id.name)
                     || catalog::is_builtin(&id.name)
                     || super::builtins::user_normalised(&id.name).is_some_and(|n| self.functions.contains_key(&n)) =>
@@ -970,7 +1010,8 @@ impl Checker {
                     UnOp::Not => "logical_negation",
                     UnOp::Transpose => "transpose",
                 };
-                self.operator(name, &[v], e.span, || format!("no operator `{}` for this operand", op.symbol()))
+                let ty = v.ty.clone();
+                self.operator(name, &[v], e.span, || errors::bad_unary_operand(e.span, op.symbol(), &ty))
             }
             ExprKind::Binary { op: op @ (BinOp::And | BinOp::Or), lhs, rhs } => {
                 let mut data = true;
@@ -1047,13 +1088,7 @@ impl Checker {
                     match ty.join(&v.ty) {
                         Some(t) => ty = t,
                         None => {
-                            let d = Diagnostic::error(
-                                "E1004",
-                                item.span,
-                                format!("array elements of types `{ty}` and `{}`", v.ty),
-                            )
-                            .with_label("every element of an array must have one type");
-                            self.error(d);
+                            self.error(errors::array_literal_mismatch(item.span, &vals[0].ty, &v.ty, items[0].span));
                             return Val::unknown();
                         }
                     }
@@ -1125,19 +1160,18 @@ impl Checker {
             return Val::unknown();
         }
         let (lt, rt) = (l.ty.clone(), r.ty.clone());
-        self.operator(name, &[l.clone(), r.clone()], span, || {
-            format!("no operator `{}` for operands of type `{lt}` and `{rt}`", op.symbol())
-        })
+        self.operator(name, &[l.clone(), r.clone()], span, || errors::mismatched_operands(span, op.symbol(), &lt, &rt))
     }
 
     /// An operator, resolved against the built-in function behind it.
-    fn operator(&mut self, name: &str, args: &[Val], span: Span, message: impl FnOnce() -> String) -> Val {
+    fn operator(&mut self, name: &str, args: &[Val], span: Span, mismatch: impl FnOnce() -> Diagnostic) -> Val {
         let data = args.iter().all(|v| v.data);
         let Some(types) = args.iter().map(|v| v.ty.arg_type(true)).collect::<Option<Vec<_>>>() else {
             if args.iter().any(|v| v.ty == Type::Unknown) {
                 return Val::unknown();
             }
-            self.error(Diagnostic::error("E1004", span, message()).with_label("no signature matches"));
+            let _ = span;
+            self.error(mismatch());
             return Val::unknown();
         };
         match catalog::resolve(name, &types) {
@@ -1147,7 +1181,7 @@ impl Checker {
             }
             Resolution::Ambiguous(_) => Val::unknown(),
             Resolution::NoMatch(_) | Resolution::UnknownName => {
-                self.error(Diagnostic::error("E1004", span, message()).with_label("no signature matches"));
+                self.error(mismatch());
                 Val::unknown()
             }
         }
@@ -1246,10 +1280,26 @@ impl Checker {
                     shown.truncate(6);
                     shown.push(format!("… {} signatures in all", candidates.len()));
                 }
-                self.error(errors::wrong_arguments(span, name, &found, &shown.join("; ")));
+                if let Some(what) = int_argument_hint(name, &types) {
+                    self.error(errors::wrong_arguments(span, name, &found, &format!("{what} as an int or an array of ints")));
+                    return Val::unknown();
+                }
+                let mut d = errors::wrong_arguments(span, name, &found, &shown.join("; "));
+                if matches!(name, "rows" | "cols") && types.first().is_some_and(|t| t.array_dims > 0) {
+                    d = d.with_hint(format!("`{name}` takes a vector, row_vector or matrix; an array's length is `size`"));
+                }
+                self.error(d);
                 Val::unknown()
             }
             Resolution::UnknownName => {
+                if let Some(hint) = errors::removed_function_hint(name) {
+                    self.error(errors::removed_function(name_span, name, &hint));
+                    return Val::unknown();
+                }
+                if self.lookup(name).is_some() {
+                    self.error(errors::variable_called(name_span, name));
+                    return Val::unknown();
+                }
                 let names = super::builtins::function_names(self.functions.keys());
                 let mut d = errors::unknown_function(name_span, name, names);
                 if let Some(base) = name.strip_suffix("_lpmf")
@@ -1616,6 +1666,25 @@ fn index_base(b: BaseType, keeps: &[bool]) -> Option<BaseType> {
 }
 
 /// Whether a value of this type is made of ints (never carries a derivative).
+/// For a call of `name` that fits no signature: the argument given as a real where every
+/// signature wants an int (a mass function's variate, binomial's number of trials), in words.
+fn int_argument_hint(name: &str, types: &[ArgType]) -> Option<&'static str> {
+    let families: Vec<&catalog::Family> = catalog::lookup_families(name).collect();
+    let wants_int = |k: usize| {
+        !families.is_empty()
+            && families.iter().all(|f| {
+                f.params.get(k).is_some_and(|p| match p.pattern {
+                    catalog::Pattern::Ints => true,
+                    catalog::Pattern::Type(t) => t.base == BaseType::Int,
+                    _ => false,
+                })
+            })
+    };
+    let real = |t: &ArgType| matches!(t.base, BaseType::Real | BaseType::Vector | BaseType::RowVector);
+    let k = types.iter().enumerate().position(|(k, t)| real(t) && t.rank() <= 1 && wants_int(k))?;
+    Some(if k == 0 { "the variate" } else if name.starts_with("binomial") { "the number of trials" } else { "an int argument" })
+}
+
 fn is_int_based(t: &Type) -> bool {
     matches!(t, Type::Base(BaseType::Int, _))
 }

@@ -165,7 +165,7 @@ impl Lowerer<'_> {
         let ok_shape = |t: &Ty| t.is_scalar() || (t.rank() == 1 && (t.array_rank == 1 || t.core != Core::Scalar));
         if vals.len() != arity || !types.iter().all(ok_shape) {
             let density = format!("{name}{}", if int_variate { "_lpmf" } else { "_lpdf" });
-            let family = crate::catalog::lookup_families(&density).next().map(|f| f.to_string());
+            let family = crate::catalog::lookup_families(&density).next().map(|f| format!("`{f}`"));
             let d = if suffix.is_empty() {
                 errors::tilde_arguments(span, name, &types, arity - 1, family.as_deref())
             } else {
