@@ -33,6 +33,11 @@ pub struct Stages {
     pub opt_gradient: ir::Function,
     /// The checks of the data alone, sliced from the log density: run once, after `load`.
     pub opt_validate: ir::Function,
+    /// The work on the data alone, moved out of the functions the fit calls
+    /// (`opt::data_hoist`): run once, after `validate`, it fills `n_precomputed` slots after
+    /// the transformed data's.
+    pub opt_precompute: ir::Function,
+    pub n_precomputed: usize,
     /// The log density with a finiteness check after every term (`sema::locate_terms`): run
     /// only to say which term is not finite when no initial value works.
     pub opt_locate: ir::Function,
@@ -73,28 +78,40 @@ pub fn compile_ir(source: &Source) -> Result<Stages, Vec<Diagnostic>> {
     let (lowered, warnings) = sema::check(&ast);
     let Some((module, info)) = lowered else { return Err(warnings) };
     timings.push(("sema", t.elapsed()));
+    // Checks of the data alone move out of the functions the fit calls, into `validate`; then
+    // work on the data alone moves into `precompute`, which runs after it. The propto log
+    // density loses both before it is differentiated, so the gradient never sees them.
+    let t = Instant::now();
+    // Both log densities reach `data_hoist` in the same form (before loop-invariant code
+    // motion), so the values they have in common get one slot.
+    let log_density = opt::simplify(&opt::fuse(&module.log_density));
+    let (opt_validate, moved) = opt::data_checks::split(&opt::simplify(&opt::hoist(&log_density)));
+    let mut precompute = opt::data_hoist::Precompute::new(info.n_slots() as u32);
+    let log_density = precompute.hoist(&opt::data_checks::drop(&log_density, &moved));
+    let log_density = opt::simplify(&opt::hoist(&opt::simplify(&log_density)));
     // Dead lets are removed before differentiating: a dead let that is still active would get
     // an adjoint rule, and a zero adjoint times a non-finite partial is NaN.
-    let t = Instant::now();
     let propto = opt::simplify(&opt::fuse(&module.log_density_propto));
+    let propto = opt::simplify(&precompute.hoist(&opt::data_checks::drop(&propto, &moved)));
+    let before_ad = t.elapsed();
+    let t = Instant::now();
     let gradient = ad::differentiate(&propto);
     timings.push(("ad", t.elapsed()));
     let t = Instant::now();
-    let log_density = opt::simplify(&opt::hoist(&opt::simplify(&opt::fuse(&module.log_density))));
-    // Checks of the data alone move out of the functions the fit calls, into `validate`.
-    let (opt_validate, moved) = opt::data_checks::split(&log_density);
     let log_density_propto = opt::simplify(&opt::hoist(&propto));
     let opt_module = ir::Module {
         load: opt::simplify(&module.load),
         sizes: opt::simplify(&module.sizes),
-        log_density: opt::data_checks::drop(&log_density, &moved),
-        log_density_propto: opt::data_checks::drop(&log_density_propto, &moved),
+        log_density,
+        log_density_propto,
         write_array: opt::simplify(&module.write_array),
     };
-    let opt_gradient = opt::data_checks::drop(&opt::simplify(&opt::hoist(&opt::simplify(&gradient))), &moved);
+    let opt_gradient = opt::simplify(&opt::hoist(&opt::simplify(&gradient)));
+    let n_precomputed = precompute.n_slots();
+    let opt_precompute = opt::simplify(&precompute.function);
     let opt_locate = opt::simplify(&sema::locate_terms(&ast, &info));
     let opt_unconstrain = opt::simplify(&sema::unconstrain(&ast, &info));
-    timings.push(("opt", t.elapsed()));
+    timings.push(("opt", before_ad + t.elapsed()));
     if cfg!(debug_assertions) {
         for f in [
             &opt_module.load,
@@ -103,10 +120,14 @@ pub fn compile_ir(source: &Source) -> Result<Stages, Vec<Diagnostic>> {
             &opt_module.log_density_propto,
             &opt_module.write_array,
             &opt_validate,
+            &opt_precompute,
             &opt_locate,
             &opt_unconstrain,
         ] {
             ir::verify::verify(f);
+        }
+        for f in [&opt_module.log_density, &opt_module.log_density_propto, &opt_gradient] {
+            ir::verify::no_data_only_work(f);
         }
     }
     Ok(Stages {
@@ -116,6 +137,8 @@ pub fn compile_ir(source: &Source) -> Result<Stages, Vec<Diagnostic>> {
         opt: opt_module,
         opt_gradient,
         opt_validate,
+        opt_precompute,
+        n_precomputed,
         opt_locate,
         opt_unconstrain,
         info,
@@ -143,6 +166,7 @@ pub fn compile_native(source: &Source, stages: &mut Stages) -> Result<Native, St
         &stages.opt_validate,
         &stages.opt_locate,
         &stages.opt_unconstrain,
+        &stages.opt_precompute,
     ];
     let jit = jit::compile(&funcs)?;
     stages.timings.push(("codegen", t.elapsed()));
@@ -156,6 +180,7 @@ pub fn compile_native(source: &Source, stages: &mut Stages) -> Result<Native, St
         validate: f[5],
         locate: f[6],
         unconstrain: f[7],
+        precompute: f[8],
     };
     let errors = funcs.map(|func| error_sites(source, func));
     let meta = ModelMeta {
@@ -163,6 +188,7 @@ pub fn compile_native(source: &Source, stages: &mut Stages) -> Result<Native, St
         file: source.path.clone(),
         data: stages.info.data.iter().map(|d| data_spec(&d.name, d.ty)).collect(),
         n_transformed_data: stages.info.transformed_data.len(),
+        n_precomputed: stages.n_precomputed,
         outputs: stages.info.outputs.iter().map(|o| (o.name.clone(), o.rank)).collect(),
         parameters: stages.info.parameters.iter().map(|p| data_spec(&p.name, p.ty)).collect(),
         errors,

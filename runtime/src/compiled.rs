@@ -26,6 +26,9 @@ pub struct Entries {
     /// From constrained parameter values to the unconstrained vector (Stan's
     /// `transform_inits`): [`CompiledModel::unconstrain`]. The fit never calls it.
     pub unconstrain: EntryFn,
+    /// The work on the data alone that the fit's functions would repeat: run once, after
+    /// `validate`; fills the slots after the transformed data's.
+    pub precompute: EntryFn,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,12 +60,14 @@ pub struct ModelMeta {
     pub file: String,
     pub data: Vec<DataSpec>,
     pub n_transformed_data: usize,
+    /// Slots after the transformed data's, filled by `precompute`.
+    pub n_precomputed: usize,
     /// Output variables (name, rank), in output order.
     pub outputs: Vec<(String, usize)>,
     /// Parameters in declaration order, as an init file gives them (constrained values).
     pub parameters: Vec<DataSpec>,
     /// Error sites of each entry point, in the order of [`Entry`].
-    pub errors: [Vec<ErrorSiteInfo>; 8],
+    pub errors: [Vec<ErrorSiteInfo>; 9],
 }
 
 /// Indices into [`ModelMeta::errors`].
@@ -76,6 +81,7 @@ pub enum Entry {
     Validate = 5,
     Locate = 6,
     Unconstrain = 7,
+    Precompute = 8,
 }
 
 pub struct CompiledModel {
@@ -86,7 +92,11 @@ pub struct CompiledModel {
     data: Vec<Values>,
     /// Each data variable's dimensions (array dimensions, then the vector's or matrix's).
     data_dims: Vec<Vec<usize>>,
+    /// The memory of transformed data and precomputed values.
     _transformed_data: Vec<Vec<u64>>,
+    /// What a precomputed slot points at until `precompute` fills it (a value computed inside
+    /// loops that run zero times is never computed, and never read).
+    _placeholder: Box<u64>,
     n_unconstrained: usize,
     output_names: Vec<OutputName>,
 }
@@ -116,8 +126,9 @@ impl CompiledModel {
     /// Reads the data, runs the load entry point (data checks, transformed data) and the sizes
     /// entry point.
     pub fn new(entries: Entries, meta: ModelMeta, data: &DataFile) -> Result<CompiledModel, LoadError> {
-        let n_slots = meta.data.len() + meta.n_transformed_data;
-        let empty = Slot { ptr: std::ptr::null_mut(), dims: [0; MAX_RANK] };
+        let n_slots = meta.data.len() + meta.n_transformed_data + meta.n_precomputed;
+        let mut placeholder = Box::new(0u64);
+        let empty = Slot { ptr: &mut *placeholder as *mut u64 as *mut u8, dims: [0; MAX_RANK] };
         let mut slots = vec![empty; n_slots].into_boxed_slice();
         let mut owned = Vec::new();
         let mut data_dims = Vec::new();
@@ -149,6 +160,7 @@ impl CompiledModel {
             data: owned,
             data_dims,
             _transformed_data: Vec::new(),
+            _placeholder: placeholder,
             n_unconstrained: 0,
             output_names: Vec::new(),
         };
@@ -174,14 +186,22 @@ impl CompiledModel {
         model.output_names = names;
         // The model block's checks of the data alone were moved out of the log density into
         // `validate`: failing one here means every evaluation would fail.
+        // `precompute` then computes the values of the data alone that those functions read
+        // from slots; a check it makes would also fail in every evaluation.
+        let every_evaluation_fails = |e: LoadError| LoadError {
+            message: format!("with these data every evaluation of the log density fails: {}", e.message),
+            from_data: true,
+        };
         let validate = model.entries.validate;
         // Safety: validate reads only the slots, never theta or the output buffer.
-        unsafe { model.run_at_load(&mut ctx, Entry::Validate, validate, std::ptr::null_mut()) }.map_err(|e| {
-            LoadError {
-                message: format!("with these data every evaluation of the log density fails: {}", e.message),
-                from_data: true,
-            }
-        })?;
+        unsafe { model.run_at_load(&mut ctx, Entry::Validate, validate, std::ptr::null_mut()) }
+            .map_err(every_evaluation_fails)?;
+        let precompute = model.entries.precompute;
+        // Safety: precompute reads only the slots and writes the precomputed ones, whose memory
+        // comes from ctx's arena and is kept below.
+        unsafe { model.run_at_load(&mut ctx, Entry::Precompute, precompute, std::ptr::null_mut()) }
+            .map_err(every_evaluation_fails)?;
+        model._transformed_data.extend(ctx.take_arena());
         Ok(model)
     }
 
@@ -202,7 +222,7 @@ impl CompiledModel {
         // The slots `sema::unconstrain` reads: the data and transformed data, each parameter's
         // given value (a valid pointer to one unread real when it is not given), and which
         // parameters are given.
-        let mut slots = self.slots.to_vec();
+        let mut slots = self.slots[..self.meta.data.len() + self.meta.n_transformed_data].to_vec();
         let mut owned = Vec::new();
         let mut given = Vec::new();
         for spec in &self.meta.parameters {

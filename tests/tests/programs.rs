@@ -43,7 +43,7 @@ fn good_programs() {
             insta::assert_snapshot!(snapshot_name("ast", &path, &base), stages.ast.to_string());
             insta::assert_snapshot!(snapshot_name("ir", &path, &base), stages.ir.log_density_propto.to_string());
             insta::assert_snapshot!(snapshot_name("ad", &path, &base), stages.ad.to_string());
-            let opt = format!("{}\n{}", stages.opt_gradient, stages.opt_validate);
+            let opt = format!("{}\n{}\n{}", stages.opt_gradient, stages.opt_validate, stages.opt_precompute);
             insta::assert_snapshot!(snapshot_name("opt", &path, &base), opt);
         });
         // Runs: a short fixed-seed fit, summarised coarsely so the snapshot is stable.

@@ -806,6 +806,7 @@ fn ir(a: IrArgs) -> Result<(), Failure> {
             out!("{}", stages.opt);
             out!("{}", stages.opt_gradient);
             out!("{}", stages.opt_validate);
+            out!("{}", stages.opt_precompute);
         }
         Stage::Asm => {
             for f in [&stages.opt.log_density, &stages.opt_gradient] {

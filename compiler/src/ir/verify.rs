@@ -101,3 +101,99 @@ fn var_name(func: &Function, v: u32) -> String {
         None => format!("%{v}"),
     }
 }
+
+/// Checks that a function the fit calls holds no work on the data alone left at its top level
+/// (`opt::data_hoist` moves it into `precompute`): no loop that reads only data and values
+/// computed from them, does nothing but compute (no `target`, no draw, no output, no tape) and
+/// writes nothing that later statements reading more than data write again (a matrix zeroed
+/// before its diagonal gets a parameter), and no kernel or container copy from data-only
+/// operands.
+pub fn no_data_only_work(func: &Function) {
+    let mut data: HashSet<u32> = HashSet::new();
+    for (i, v) in func.vars.iter().enumerate() {
+        if matches!(v.kind, VarKind::Slot(_)) {
+            data.insert(i as u32);
+        }
+    }
+    // The data-only loops, and what each statement that reads more than data writes.
+    let mut loops = Vec::new();
+    let mut rewritten = Vec::new();
+    for (k, s) in func.body.iter().enumerate() {
+        let mut reads = Vec::new();
+        let mut bound = HashSet::new();
+        let pure = pure_reads(std::slice::from_ref(s), &mut reads, &mut bound);
+        let from_data = pure && reads.iter().all(|v| data.contains(v));
+        match s {
+            Stmt::Let { var, expr } if from_data => {
+                let costly = match expr {
+                    Expr::Prim(..) | Expr::Load { .. } | Expr::Alloc { .. } => !func.ty(*var).is_scalar(),
+                    _ => false,
+                };
+                assert!(!costly, "IR bug in {}: {} computes from the data alone", func.name, var_name(func, *var));
+                data.insert(*var);
+            }
+            Stmt::Decl { var, .. } if from_data => {
+                data.insert(*var);
+            }
+            Stmt::For { var, .. } if from_data => loops.push((k, *var, bound)),
+            _ if from_data => {}
+            // What a statement that reads more than data writes is no longer data.
+            _ => {
+                data.retain(|v| !bound.contains(v));
+                rewritten.push((k, bound));
+            }
+        }
+    }
+    for (k, var, written) in loops {
+        let kept = rewritten.iter().any(|(j, w)| *j > k && w.iter().any(|v| written.contains(v)));
+        assert!(kept, "IR bug in {}: the loop over {} is on the data alone", func.name, var_name(func, var));
+    }
+}
+
+/// Collects what the statements read that they do not bind, and what they bind or write, into
+/// `reads` and `bound`; false when one of them has an effect beyond its variables.
+fn pure_reads(stmts: &[Stmt], reads: &mut Vec<u32>, bound: &mut HashSet<u32>) -> bool {
+    let mut pure = true;
+    for s in stmts {
+        s.for_each_read(|v| {
+            if !bound.contains(&v) {
+                reads.push(v);
+            }
+        });
+        match s {
+            Stmt::Let { var, expr } => {
+                pure &= !matches!(expr, Expr::Random(..));
+                bound.insert(*var);
+            }
+            Stmt::Decl { var, .. } | Stmt::Assign { var, .. } | Stmt::Accum { var, .. } | Stmt::Copy { dst: var, .. } => {
+                bound.insert(*var);
+            }
+            Stmt::For { var, body, .. } => {
+                bound.insert(*var);
+                pure &= pure_reads(body, reads, bound);
+            }
+            Stmt::If { then, otherwise, .. } => {
+                pure &= pure_reads(then, reads, bound);
+                pure &= pure_reads(otherwise, reads, bound);
+            }
+            s => pure &= !has_effect(s),
+        }
+    }
+    pure
+}
+
+/// Whether a statement does more than compute variables and check them: it changes `target`,
+/// the outputs, the tape or the slots, or it may not terminate (`while`).
+pub(crate) fn has_effect(s: &Stmt) -> bool {
+    matches!(
+        s,
+        Stmt::While { .. }
+            | Stmt::AccumAll { .. }
+            | Stmt::Kernel { .. }
+            | Stmt::TargetAdd(_)
+            | Stmt::Output { .. }
+            | Stmt::Push(_)
+            | Stmt::Pop(_)
+            | Stmt::Store { .. }
+    )
+}

@@ -5,6 +5,7 @@
 
 mod cse;
 pub mod data_checks;
+pub mod data_hoist;
 mod fuse;
 mod licm;
 
