@@ -107,6 +107,15 @@ const CASES: &[(&str, &str)] = &[
     ),
     ("real<lower=2> y; real<lower=0, upper=1> ym; real<lower=0> a;", "pareto_lpdf(y | ym, a)"),
     ("real<offset=1, multiplier=3> x; real<lower=-1, upper=x + 3> y;", "normal_lpdf(x | 0, 1) + normal_lpdf(y | 0, 1)"),
+    (
+        "matrix[3, 2] x; real a; vector[2] b;",
+        "bernoulli_logit_glm_lpmf({1, 0, 1} | x, a, b) + poisson_log_glm_lpmf({3, 0, 2} | x, a, b)",
+    ),
+    (
+        "row_vector[2] x; vector[3] a; vector[2] b; real<lower=0> phi;",
+        "neg_binomial_2_log_glm_lpmf({3, 0, 2} | x, a, b, phi) + binomial_logit_glm_lpmf({3, 0, 2} | {5, 4, 3}, x, a, b)",
+    ),
+    ("vector[3] y; matrix[3, 2] x; vector[3] a; vector[2] b; real<lower=0> s;", "normal_id_glm_lpdf(y | x, a, b, s)"),
 ];
 
 #[test]

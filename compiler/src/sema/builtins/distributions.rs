@@ -13,7 +13,7 @@ use grammar::ast;
 
 use crate::catalog::ArgType;
 use crate::ir::{Atom, Expr, Fun, Prim, Stmt, Ty, VarKind};
-use crate::sema::{Lowerer, Val, errors};
+use crate::sema::{Lowerer, Val};
 
 use super::{LOG_PI, LOG_SQRT_TWO_PI, Req, Term};
 
@@ -68,29 +68,36 @@ pub(crate) fn multivariate(name: &str) -> Option<Multivariate> {
             accepts: |args| args == [ArgType::MATRIX, ArgType::REAL],
             lower: |l, c| l.lkj_corr_cholesky(c.vals, c.span, c.propto),
         },
-        // normal_id_glm(y | x, α, β, σ) = normal(y | α + x β, σ)
-        "normal_id_glm" => Multivariate {
-            accepts: |args| args.len() == 5 && args[1] == ArgType::MATRIX && args[3] == ArgType::VECTOR,
-            lower: |l, c| {
-                let v = c.vals;
-                if v.len() != 5 || v[1].ty != Ty::MATRIX || v[3].ty != Ty::VECTOR {
-                    let types: Vec<Ty> = v.iter().map(|v| v.ty).collect();
-                    let written = if c.written == c.name { "normal_id_glm_lpdf" } else { c.written };
-                    l.error(errors::wrong_arguments(
-                        c.span,
-                        written,
-                        &types,
-                        "(vector y | matrix x, real alpha, vector beta, real sigma)",
-                    ));
-                    return None;
-                }
-                let xb = l.kernel(Prim::MatVec, v[1], v[3], Ty::VECTOR, c.span);
-                let mu = l.binary(ast::BinOp::Add, v[2], xb, c.span);
-                l.density_named("normal", c.written, "", c.name_span, &[v[0], mu, v[4]], c.span, c.drop_constants)
-            },
-        },
+        // A GLM is its distribution at the linear predictor: `f_glm(y | x, α, β, ...)` is
+        // `f(y | α + x β, ...)` (binomial's number of trials comes before x).
+        "normal_id_glm" => glm(|l, c| l.glm(c, "normal", 1)),
+        "bernoulli_logit_glm" => glm(|l, c| l.glm(c, "bernoulli_logit", 1)),
+        "poisson_log_glm" => glm(|l, c| l.glm(c, "poisson_log", 1)),
+        "neg_binomial_2_log_glm" => glm(|l, c| l.glm(c, "neg_binomial_2_log", 1)),
+        "binomial_logit_glm" => glm(|l, c| l.glm(c, "binomial_logit", 2)),
         _ => return None,
     })
+}
+
+/// A GLM entry: every signature the catalog has (x a matrix or a row vector, α a real or a
+/// vector, β a vector) lowers to its distribution at the linear predictor.
+fn glm(lower: fn(&mut Lowerer, &DensityCall) -> Option<Atom>) -> Multivariate {
+    Multivariate { accepts: |_| true, lower }
+}
+
+impl Lowerer<'_> {
+    /// `base(y.. | α + x β, rest..)` for `base_glm(y.. | x, α, β, rest..)`, where x is argument
+    /// `x_at`.
+    fn glm(&mut self, c: &DensityCall, base: &str, x_at: usize) -> Option<Atom> {
+        let v = c.vals;
+        let (x, alpha, beta) = (v[x_at], v[x_at + 1], v[x_at + 2]);
+        let xb = self.binary(ast::BinOp::Mul, x, beta, c.span);
+        let mu = self.binary(ast::BinOp::Add, alpha, xb, c.span);
+        let mut args: Vec<Val> = v[..x_at].to_vec();
+        args.push(mu);
+        args.extend_from_slice(&v[x_at + 3..]);
+        self.density_named(base, c.written, "", c.name_span, &args, c.span, c.drop_constants)
+    }
 }
 
 /// Whether vppl compiles the density of `name` (without suffix) at these argument types: the
