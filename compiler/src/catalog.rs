@@ -1640,7 +1640,6 @@ fn vppl_status(name: &str, args: &[ArgType]) -> Status {
 }
 
 fn vppl_accepts(name: &str, args: &[ArgType]) -> bool {
-    let all_scalar = args.iter().all(|a| a.is_primitive());
     let one_dim = |a: &ArgType| a.is_primitive() || a.rank() == 1;
     if let Some(f) = crate::sema::builtins::functions::function(name) {
         return (f.accepts)(args);
@@ -1653,7 +1652,9 @@ fn vppl_accepts(name: &str, args: &[ArgType]) -> bool {
     if let Some(base) = name.strip_suffix("_rng") {
         return crate::ir::RngDist::by_name(base).is_some_and(|d| d.arity() == args.len()) && args.iter().all(one_dim);
     }
-    matches!(name, "student_t_lcdf" | "student_t_lccdf") && args.len() == 4 && all_scalar
+    ["_lcdf", "_lccdf", "_cdf"].iter().any(|sfx| {
+        name.strip_suffix(sfx).is_some_and(|base| crate::sema::builtins::distributions::cdf_accepts(base, args))
+    })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -33,9 +33,51 @@ const CASES: &[(&str, f64)] = &[
     ),
 ];
 
+/// Log CDFs and CCDFs against mpmath at 50 digits (`tests/reference/cdfs.py` writes these rows).
+const CDF_CASES: &[(&str, f64)] = &[
+    ("normal_lcdf(0.4 | -0.3, 1.2)", -0.32827418173059774),
+    ("normal_lccdf(0.4 | -0.3, 1.2)", -1.2735570520709843),
+    ("std_normal_lcdf(-1.7)", -3.1107960975524815),
+    ("std_normal_lccdf(-1.7)", -0.045589029170068931),
+    ("lognormal_lcdf(1.3 | 0.2, 0.6)", -0.61361224528724877),
+    ("lognormal_lccdf(1.3 | 0.2, 0.6)", -0.77955879511745508),
+    ("cauchy_lcdf(0.7 | -0.2, 1.3)", -0.36708486398567542),
+    ("cauchy_lccdf(0.7 | -0.2, 1.3)", -1.180096306622189),
+    ("student_t_lcdf(0.7 | 3.5, -0.2, 1.3)", -0.30918239896518644),
+    ("student_t_lccdf(0.7 | 3.5, -0.2, 1.3)", -1.3244351828139865),
+    ("student_t_lcdf(-2.1 | 3.5, -0.2, 1.3)", -2.1742298324438708),
+    ("student_t_lccdf(-2.1 | 3.5, -0.2, 1.3)", -0.12069491634213545),
+    ("exponential_lcdf(1.3 | 0.8)", -0.43611198571538634),
+    ("exponential_lccdf(1.3 | 0.8)", -1.04),
+    ("beta_lcdf(0.3 | 2.5, 1.5)", -2.4197514331761907),
+    ("beta_lccdf(0.3 | 2.5, 1.5)", -0.093150608844943318),
+    ("uniform_lcdf(0.3 | -1.0, 2.5)", -0.99039870402787694),
+    ("uniform_lccdf(0.3 | -1.0, 2.5)", -0.46430560813109783),
+    ("logistic_lcdf(0.4 | -0.3, 1.2)", -0.4434255054547435),
+    ("logistic_lccdf(0.4 | -0.3, 1.2)", -1.0267588387880768),
+    ("double_exponential_lcdf(0.4 | -0.3, 1.2)", -0.32714051492767119),
+    ("double_exponential_lccdf(0.4 | -0.3, 1.2)", -1.2764805138932786),
+    ("double_exponential_lcdf(-1.1 | -0.3, 1.2)", -1.359813847226612),
+    ("double_exponential_lccdf(-1.1 | -0.3, 1.2)", -0.2966670628779311),
+    ("gumbel_lcdf(0.4 | -0.3, 1.2)", -0.55803514577004707),
+    ("gumbel_lccdf(0.4 | -0.3, 1.2)", -0.84940927724466037),
+    ("weibull_lcdf(1.3 | 2.2, 0.9)", -0.11189160530170622),
+    ("weibull_lccdf(1.3 | 2.2, 0.9)", -2.2456488877160869),
+    ("rayleigh_lcdf(1.1 | 0.8)", -0.49193538562966083),
+    ("rayleigh_lccdf(1.1 | 0.8)", -0.9453125),
+    ("pareto_lcdf(2.5 | 1.2, 1.9)", -0.28494809393531022),
+    ("pareto_lccdf(2.5 | 1.2, 1.9)", -1.3945414326523808),
+    ("bernoulli_lcdf(0 | 0.35)", -0.43078291609245426),
+    ("bernoulli_lccdf(0 | 0.35)", -1.0498221244986777),
+    ("binomial_lcdf(3 | 9, 0.35)", -0.49611040321518685),
+    ("binomial_lccdf(3 | 9, 0.35)", -0.93877771315223767),
+    ("neg_binomial_2_lcdf(3 | 2.5, 1.7)", -0.30735373886881682),
+    ("neg_binomial_2_lccdf(3 | 2.5, 1.7)", -1.3294998175140594),
+];
+
 #[test]
 fn densities_match_independent_formulas() {
-    for (expr, want) in CASES {
+    for (expr, want) in CASES.iter().chain(CDF_CASES) {
         // A model with one unused parameter, so the log density is exactly the expression.
         let program = format!("parameters {{ real unused; }}\nmodel {{ target += {expr}; }}\n");
         let model = load_text(&program).unwrap_or_else(|e| panic!("{expr}: {e}"));

@@ -116,6 +116,29 @@ const CASES: &[(&str, &str)] = &[
         "neg_binomial_2_log_glm_lpmf({3, 0, 2} | x, a, b, phi) + binomial_logit_glm_lpmf({3, 0, 2} | {5, 4, 3}, x, a, b)",
     ),
     ("vector[3] y; matrix[3, 2] x; vector[3] a; vector[2] b; real<lower=0> s;", "normal_id_glm_lpdf(y | x, a, b, s)"),
+    (
+        "real y; real mu; real<lower=0> s;",
+        "normal_lcdf(y | mu, s) + normal_lccdf(y | mu, s) + lognormal_lcdf(exp(y) | mu, s) + cauchy_lcdf(y | mu, s) \
+         + cauchy_lccdf(y | mu, s) + logistic_lcdf(y | mu, s) + logistic_lccdf(y | mu, s) \
+         + double_exponential_lcdf(y | mu, s) + double_exponential_lccdf(y | mu, s) + gumbel_lcdf(y | mu, s) \
+         + gumbel_lccdf(y | mu, s) + normal_cdf(y | mu, s) + lognormal_lccdf(exp(y) | mu, s)",
+    ),
+    (
+        "real<lower=0> y; real<lower=0> a; real<lower=0> s;",
+        "exponential_lcdf(y | a) + exponential_lccdf(y | a) + weibull_lcdf(y | a, s) + weibull_lccdf(y | a, s) \
+         + rayleigh_lcdf(y | s) + rayleigh_lccdf(y | s)",
+    ),
+    (
+        "real<lower=0, upper=1> y; real<lower=0> a; real<lower=0> b;",
+        "beta_lcdf(y | a, b) + beta_lccdf(y | a, b) + bernoulli_lcdf(0 | y) + bernoulli_lccdf(0 | y) \
+         + binomial_lcdf(3 | 9, y) + binomial_lccdf(3 | 9, y) + neg_binomial_2_lcdf(3 | a, b) \
+         + neg_binomial_2_lccdf(3 | a, b) + beta_cdf(y | a, b)",
+    ),
+    ("real<lower=2> y; real<lower=0, upper=1> ym; real<lower=0> a;", "pareto_lcdf(y | ym, a) + pareto_lccdf(y | ym, a)"),
+    (
+        "vector[3] y; real mu; real<lower=0> s; real<lower=-3, upper=3> u;",
+        "normal_lcdf(y | mu, s) + std_normal_lccdf(y) + uniform_lcdf(u | -4, 4) + uniform_lccdf(u | -4, 4)",
+    ),
 ];
 
 #[test]

@@ -17,6 +17,9 @@ use crate::sema::{Lowerer, Val};
 
 use super::{LOG_PI, LOG_SQRT_TWO_PI, Req, Term};
 
+/// The terms of a log density (or the one term of a log CDF) at scalar real arguments.
+pub(crate) type Terms = fn(&mut Lowerer, &[Atom]) -> Vec<Term>;
+
 /// How vppl compiles one vectorised univariate distribution.
 pub(crate) struct Elementwise {
     /// What each argument must satisfy, the variate first: its length is the arity.
@@ -25,7 +28,10 @@ pub(crate) struct Elementwise {
     /// number of trials.
     pub int_args: usize,
     /// The terms of the log density at scalar (real) arguments.
-    pub terms: fn(&mut Lowerer, &[Atom]) -> Vec<Term>,
+    pub terms: Terms,
+    /// The log CDF and the log complementary CDF (`_lcdf`, `_lccdf`; `_cdf` is the exponential
+    /// of the first summed), each one term.
+    pub cdfs: Option<(Terms, Terms)>,
 }
 
 /// A density call being lowered (`~`, `_lpdf`, `_lupdf`, ...).
@@ -100,6 +106,12 @@ impl Lowerer<'_> {
     }
 }
 
+/// Whether vppl compiles `name`'s `_cdf`, `_lcdf` and `_lccdf` at these argument types.
+pub(crate) fn cdf_accepts(name: &str, args: &[ArgType]) -> bool {
+    let one_dim = |a: &ArgType| a.is_primitive() || a.rank() == 1;
+    elementwise(name).is_some_and(|d| d.cdfs.is_some() && d.reqs.len() == args.len() && args.iter().all(one_dim))
+}
+
 /// Whether vppl compiles the density of `name` (without suffix) at these argument types: the
 /// catalog's `Status::Implemented` of `_lpdf`, `_lpmf`, `_lupdf`, `_lupmf`.
 pub(crate) fn density_accepts(name: &str, args: &[ArgType]) -> bool {
@@ -113,34 +125,35 @@ pub(crate) fn density_accepts(name: &str, args: &[ArgType]) -> bool {
 /// The entry of the distribution `name` (without suffix).
 pub(crate) fn elementwise(name: &str) -> Option<Elementwise> {
     use Req::*;
-    let d = |reqs, int_args, terms| Some(Elementwise { reqs, int_args, terms });
+    let d = |reqs, int_args, terms| Some(Elementwise { reqs, int_args, terms, cdfs: None });
+    let c = |reqs, int_args, terms, lcdf, lccdf| Some(Elementwise { reqs, int_args, terms, cdfs: Some((lcdf, lccdf)) });
     match name {
-        "normal" => d(&[NotNan, Finite, PositiveFinite], 0, normal),
-        "std_normal" => d(&[NotNan], 0, std_normal),
-        "cauchy" => d(&[NotNan, Finite, PositiveFinite], 0, cauchy),
-        "student_t" => d(&[NotNan, PositiveFinite, Finite, PositiveFinite], 0, student_t),
-        "exponential" => d(&[Any, PositiveFinite], 0, exponential),
+        "normal" => c(&[NotNan, Finite, PositiveFinite], 0, normal, normal_lcdf, normal_lccdf),
+        "std_normal" => c(&[NotNan], 0, std_normal, std_normal_lcdf, std_normal_lccdf),
+        "cauchy" => c(&[NotNan, Finite, PositiveFinite], 0, cauchy, cauchy_lcdf, cauchy_lccdf),
+        "student_t" => c(&[NotNan, PositiveFinite, Finite, PositiveFinite], 0, student_t, student_t_lcdf, student_t_lccdf),
+        "exponential" => c(&[Any, PositiveFinite], 0, exponential, exponential_lcdf, exponential_lccdf),
         "gamma" => d(&[NotNan, PositiveFinite, PositiveFinite], 0, gamma),
         "inv_gamma" => d(&[NotNan, PositiveFinite, PositiveFinite], 0, inv_gamma),
-        "beta" => d(&[Any, PositiveFinite, PositiveFinite], 0, beta),
-        "lognormal" => d(&[NotNan, Finite, PositiveFinite], 0, lognormal),
-        "uniform" => d(&[NotNan, Finite, Finite], 0, uniform),
+        "beta" => c(&[Any, PositiveFinite, PositiveFinite], 0, beta, beta_lcdf, beta_lccdf),
+        "lognormal" => c(&[NotNan, Finite, PositiveFinite], 0, lognormal, lognormal_lcdf, lognormal_lccdf),
+        "uniform" => c(&[NotNan, Finite, Finite], 0, uniform, uniform_lcdf, uniform_lccdf),
         "poisson" => d(&[NonNegInt, Positive], 1, poisson),
         "poisson_log" => d(&[NonNegInt, NotNan], 1, poisson_log),
-        "bernoulli" => d(&[NonNegInt, Prob], 1, bernoulli),
+        "bernoulli" => c(&[NonNegInt, Prob], 1, bernoulli, bernoulli_lcdf, bernoulli_lccdf),
         "bernoulli_logit" => d(&[NonNegInt, NotNan], 1, bernoulli_logit),
-        "neg_binomial_2" => d(&[NonNegInt, PositiveFinite, PositiveFinite], 1, neg_binomial_2),
+        "neg_binomial_2" => c(&[NonNegInt, PositiveFinite, PositiveFinite], 1, neg_binomial_2, neg_binomial_2_lcdf, neg_binomial_2_lccdf),
         "neg_binomial_2_log" => d(&[NonNegInt, Finite, PositiveFinite], 1, neg_binomial_2_log),
-        "weibull" => d(&[NonNegInt, PositiveFinite, PositiveFinite], 0, weibull),
-        "logistic" => d(&[Finite, Finite, PositiveFinite], 0, logistic),
-        "double_exponential" => d(&[Finite, Finite, PositiveFinite], 0, double_exponential),
+        "weibull" => c(&[NonNegInt, PositiveFinite, PositiveFinite], 0, weibull, weibull_lcdf, weibull_lccdf),
+        "logistic" => c(&[Finite, Finite, PositiveFinite], 0, logistic, logistic_lcdf, logistic_lccdf),
+        "double_exponential" => c(&[Finite, Finite, PositiveFinite], 0, double_exponential, double_exponential_lcdf, double_exponential_lccdf),
         "chi_square" => d(&[NonNegInt, PositiveFinite], 0, chi_square),
         "inv_chi_square" => d(&[NonNegInt, PositiveFinite], 0, inv_chi_square),
         "scaled_inv_chi_square" => d(&[NonNegInt, PositiveFinite, PositiveFinite], 0, scaled_inv_chi_square),
-        "pareto" => d(&[NotNan, PositiveFinite, PositiveFinite], 0, pareto),
-        "gumbel" => d(&[Finite, Finite, PositiveFinite], 0, gumbel),
-        "rayleigh" => d(&[NonNegInt, PositiveFinite], 0, rayleigh),
-        "binomial" => d(&[NonNegInt, NonNegInt, Prob], 2, binomial),
+        "pareto" => c(&[NotNan, PositiveFinite, PositiveFinite], 0, pareto, pareto_lcdf, pareto_lccdf),
+        "gumbel" => c(&[Finite, Finite, PositiveFinite], 0, gumbel, gumbel_lcdf, gumbel_lccdf),
+        "rayleigh" => c(&[NonNegInt, PositiveFinite], 0, rayleigh, rayleigh_lcdf, rayleigh_lccdf),
+        "binomial" => c(&[NonNegInt, NonNegInt, Prob], 2, binomial, binomial_lcdf, binomial_lccdf),
         "binomial_logit" => d(&[NonNegInt, NonNegInt, NotNan], 2, binomial_logit),
         _ => None,
     }
@@ -574,4 +587,325 @@ fn binomial(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
 
 fn binomial_logit(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     binomial_family(l, xs, true)
+}
+
+// ---- cumulative distribution functions, per element --------------------------------------------
+
+/// The one term of a log CDF: it depends on every argument.
+fn cdf_term(v: Atom) -> Vec<Term> {
+    vec![(u32::MAX, v)]
+}
+
+impl Lowerer<'_> {
+    /// `cond ? a : b` (both computed).
+    fn select(&mut self, cond: Atom, a: Atom, b: Atom) -> Atom {
+        let var = self.f.new_var(None, Ty::REAL, VarKind::Mutable);
+        self.emit(Stmt::Decl { var, dims: vec![] });
+        self.if_(
+            cond,
+            |l| l.emit(Stmt::Assign { var, indices: vec![], value: a }),
+            |l| l.emit(Stmt::Assign { var, indices: vec![], value: b }),
+        );
+        self.let_(Ty::REAL, Expr::Atom(Atom::Var(var)))
+    }
+
+    /// (y − μ) / σ
+    fn standardise(&mut self, y: Atom, mu: Atom, sigma: Atom) -> Atom {
+        let d = self.prim(Prim::Sub, &[y, mu]);
+        self.prim(Prim::Div, &[d, sigma])
+    }
+
+    /// log Φ(z)
+    fn log_phi(&mut self, z: Atom) -> Atom {
+        let p = self.prim(Fun::Phi, &[z]);
+        self.prim(Fun::Log, &[p])
+    }
+
+    /// log Φ(−z)
+    fn log_phi_neg(&mut self, z: Atom) -> Atom {
+        let nz = self.prim(Prim::Neg, &[z]);
+        self.log_phi(nz)
+    }
+
+    /// log(1 − eˣ) for x ≤ 0.
+    fn log1m_exp(&mut self, x: Atom) -> Atom {
+        self.prim(Fun::Log1mExp, &[x])
+    }
+
+    /// The lower tail ½ I_x(ν/2, ½) of Student's t at t = (y − μ)/σ, x = ν/(ν + t²) (P(Y > y)
+    /// for t > 0), and whether t > 0.
+    fn student_t_tail(&mut self, xs: &[Atom]) -> (Atom, Atom) {
+        let t = self.standardise(xs[0], xs[2], xs[3]);
+        let t2 = self.prim(Prim::Mul, &[t, t]);
+        let denom = self.prim(Prim::Add, &[xs[1], t2]);
+        let x = self.prim(Prim::Div, &[xs[1], denom]);
+        let half_nu = self.prim(Prim::Mul, &[Atom::Real(0.5), xs[1]]);
+        let ib = self.prim(Fun::IncBeta, &[half_nu, Atom::Real(0.5), x]);
+        let tail = self.prim(Prim::Mul, &[Atom::Real(0.5), ib]);
+        let upper = self.prim(Prim::Gt, &[t, Atom::Real(0.0)]);
+        (tail, upper)
+    }
+
+    /// log P(Y ≤ y) (`upper` false) or log P(Y > y) for Student's t.
+    fn student_t_log_tail(&mut self, xs: &[Atom], upper_tail: bool) -> Atom {
+        let (tail, t_positive) = self.student_t_tail(xs);
+        let rest = self.prim(Prim::Sub, &[Atom::Real(1.0), tail]);
+        // P(Y > y) is the small tail when t > 0; P(Y ≤ y) is it when t ≤ 0.
+        let p = if upper_tail { self.select(t_positive, tail, rest) } else { self.select(t_positive, rest, tail) };
+        self.prim(Fun::Log, &[p])
+    }
+
+    /// The two-sided tail of the Laplace distribution: for z = (y − μ)/σ, ½ e^(−|z|) and z < 0.
+    fn laplace_tail(&mut self, xs: &[Atom]) -> (Atom, Atom) {
+        let z = self.standardise(xs[0], xs[1], xs[2]);
+        let a = self.prim(Prim::Fabs, &[z]);
+        let na = self.prim(Prim::Neg, &[a]);
+        let e = self.prim(Fun::Exp, &[na]);
+        let half = self.prim(Prim::Mul, &[Atom::Real(0.5), e]);
+        let below = self.prim(Prim::Lt, &[z, Atom::Real(0.0)]);
+        (half, below)
+    }
+
+    /// log of the binomial CDF P(N ≤ n) (`upper` false) or of P(N > n), by the incomplete beta
+    /// function: P(N ≤ n) = I_{1−θ}(N − n, n + 1).
+    fn binomial_log_tail(&mut self, xs: &[Atom], upper: bool) -> Atom {
+        let (n, big_n, theta) = (xs[0], xs[1], xs[2]);
+        let all = self.prim(Prim::Ge, &[n, big_n]);
+        // Keep the incomplete beta's first argument positive where the answer is known.
+        let nmn = self.prim(Prim::Sub, &[big_n, n]);
+        let a = self.prim(Prim::Fmax, &[nmn, Atom::Real(1.0)]);
+        let n1 = self.prim(Prim::Add, &[n, Atom::Real(1.0)]);
+        let p = if upper {
+            let ib = self.prim(Fun::IncBeta, &[n1, a, theta]);
+            self.select(all, Atom::Real(0.0), ib)
+        } else {
+            let nt = self.prim(Prim::Sub, &[Atom::Real(1.0), theta]);
+            let ib = self.prim(Fun::IncBeta, &[a, n1, nt]);
+            self.select(all, Atom::Real(1.0), ib)
+        };
+        self.prim(Fun::Log, &[p])
+    }
+
+    /// log of the negative binomial CDF P(N ≤ n) = I_{φ/(μ+φ)}(φ, n + 1) or of P(N > n).
+    fn neg_binomial_2_log_tail(&mut self, xs: &[Atom], upper: bool) -> Atom {
+        let (n, mu, phi) = (xs[0], xs[1], xs[2]);
+        let s = self.prim(Prim::Add, &[mu, phi]);
+        let n1 = self.prim(Prim::Add, &[n, Atom::Real(1.0)]);
+        let p = if upper {
+            let q = self.prim(Prim::Div, &[mu, s]);
+            self.prim(Fun::IncBeta, &[n1, phi, q])
+        } else {
+            let q = self.prim(Prim::Div, &[phi, s]);
+            self.prim(Fun::IncBeta, &[phi, n1, q])
+        };
+        self.prim(Fun::Log, &[p])
+    }
+}
+
+fn normal_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let z = l.standardise(xs[0], xs[1], xs[2]);
+    cdf_term(l.log_phi(z))
+}
+
+fn normal_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let z = l.standardise(xs[0], xs[1], xs[2]);
+    cdf_term(l.log_phi_neg(z))
+}
+
+fn std_normal_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    cdf_term(l.log_phi(xs[0]))
+}
+
+fn std_normal_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    cdf_term(l.log_phi_neg(xs[0]))
+}
+
+fn lognormal_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let ly = l.prim(Fun::Log, &[xs[0]]);
+    let z = l.standardise(ly, xs[1], xs[2]);
+    cdf_term(l.log_phi(z))
+}
+
+fn lognormal_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let ly = l.prim(Fun::Log, &[xs[0]]);
+    let z = l.standardise(ly, xs[1], xs[2]);
+    cdf_term(l.log_phi_neg(z))
+}
+
+/// F(y) = ½ ± atan(z)/π
+fn cauchy_log_tail(l: &mut Lowerer, xs: &[Atom], sign: f64) -> Vec<Term> {
+    let z = l.standardise(xs[0], xs[1], xs[2]);
+    let a = l.prim(Fun::Atan, &[z]);
+    let t = l.prim(Prim::Mul, &[a, Atom::Real(sign * std::f64::consts::FRAC_1_PI)]);
+    let p = l.prim(Prim::Add, &[Atom::Real(0.5), t]);
+    cdf_term(l.prim(Fun::Log, &[p]))
+}
+
+fn cauchy_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    cauchy_log_tail(l, xs, 1.0)
+}
+
+fn cauchy_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    cauchy_log_tail(l, xs, -1.0)
+}
+
+fn student_t_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    cdf_term(l.student_t_log_tail(xs, false))
+}
+
+fn student_t_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    cdf_term(l.student_t_log_tail(xs, true))
+}
+
+/// −β y, the log of P(Y > y).
+fn exponential_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let by = l.prim(Prim::Mul, &[xs[1], xs[0]]);
+    cdf_term(l.prim(Prim::Neg, &[by]))
+}
+
+fn exponential_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let t = exponential_lccdf(l, xs)[0].1;
+    cdf_term(l.log1m_exp(t))
+}
+
+fn beta_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let p = l.prim(Fun::IncBeta, &[xs[1], xs[2], xs[0]]);
+    cdf_term(l.prim(Fun::Log, &[p]))
+}
+
+/// 1 − I_y(a, b) = I_{1−y}(b, a)
+fn beta_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let y1 = l.prim(Prim::Sub, &[Atom::Real(1.0), xs[0]]);
+    let p = l.prim(Fun::IncBeta, &[xs[2], xs[1], y1]);
+    cdf_term(l.prim(Fun::Log, &[p]))
+}
+
+/// The uniform CDF (y − a)/(b − a), clamped to [0, 1].
+fn uniform_cdf(l: &mut Lowerer, xs: &[Atom]) -> Atom {
+    let d = l.prim(Prim::Sub, &[xs[0], xs[1]]);
+    let w = l.prim(Prim::Sub, &[xs[2], xs[1]]);
+    let p = l.prim(Prim::Div, &[d, w]);
+    let p = l.prim(Prim::Fmax, &[p, Atom::Real(0.0)]);
+    l.prim(Prim::Fmin, &[p, Atom::Real(1.0)])
+}
+
+fn uniform_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let p = uniform_cdf(l, xs);
+    cdf_term(l.prim(Fun::Log, &[p]))
+}
+
+fn uniform_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let p = uniform_cdf(l, xs);
+    let np = l.prim(Prim::Neg, &[p]);
+    cdf_term(l.prim(Fun::Log1p, &[np]))
+}
+
+fn logistic_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let z = l.standardise(xs[0], xs[1], xs[2]);
+    cdf_term(l.prim(Fun::LogInvLogit, &[z]))
+}
+
+fn logistic_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let z = l.standardise(xs[0], xs[1], xs[2]);
+    cdf_term(l.prim(Fun::Log1mInvLogit, &[z]))
+}
+
+/// Below μ the CDF is the small tail; above it, one minus it.
+fn double_exponential_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let (tail, below) = l.laplace_tail(xs);
+    let lt = l.prim(Fun::Log, &[tail]);
+    let nt = l.prim(Prim::Neg, &[tail]);
+    let l1m = l.prim(Fun::Log1p, &[nt]);
+    cdf_term(l.select(below, lt, l1m))
+}
+
+fn double_exponential_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let (tail, below) = l.laplace_tail(xs);
+    let lt = l.prim(Fun::Log, &[tail]);
+    let nt = l.prim(Prim::Neg, &[tail]);
+    let l1m = l.prim(Fun::Log1p, &[nt]);
+    cdf_term(l.select(below, l1m, lt))
+}
+
+/// F(y) = exp(−e^(−z)): log F = −e^(−z).
+fn gumbel_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let z = l.standardise(xs[0], xs[1], xs[2]);
+    let nz = l.prim(Prim::Neg, &[z]);
+    let e = l.prim(Fun::Exp, &[nz]);
+    cdf_term(l.prim(Prim::Neg, &[e]))
+}
+
+fn gumbel_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let t = gumbel_lcdf(l, xs)[0].1;
+    cdf_term(l.log1m_exp(t))
+}
+
+/// P(Y > y) = exp(−(y/σ)^α)
+fn weibull_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let r = l.prim(Prim::Div, &[xs[0], xs[2]]);
+    let p = l.prim(Fun::Pow, &[r, xs[1]]);
+    cdf_term(l.prim(Prim::Neg, &[p]))
+}
+
+fn weibull_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let t = weibull_lccdf(l, xs)[0].1;
+    cdf_term(l.log1m_exp(t))
+}
+
+/// P(Y > y) = exp(−y²/(2σ²))
+fn rayleigh_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let r = l.prim(Prim::Div, &[xs[0], xs[1]]);
+    let r2 = l.prim(Prim::Mul, &[r, r]);
+    cdf_term(l.prim(Prim::Mul, &[Atom::Real(-0.5), r2]))
+}
+
+fn rayleigh_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let t = rayleigh_lccdf(l, xs)[0].1;
+    cdf_term(l.log1m_exp(t))
+}
+
+/// P(Y > y) = (y_min / y)^α for y ≥ y_min, else 1.
+fn pareto_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let (y, ymin, alpha) = (xs[0], xs[1], xs[2]);
+    let lm = l.prim(Fun::Log, &[ymin]);
+    let ly = l.prim(Fun::Log, &[y]);
+    let d = l.prim(Prim::Sub, &[lm, ly]);
+    let t = l.prim(Prim::Mul, &[alpha, d]);
+    let below = l.prim(Prim::Lt, &[y, ymin]);
+    cdf_term(l.select(below, Atom::Real(0.0), t))
+}
+
+fn pareto_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let t = pareto_lccdf(l, xs)[0].1;
+    cdf_term(l.log1m_exp(t))
+}
+
+/// P(N ≤ n) is 1 − θ below 1 and 1 from there.
+fn bernoulli_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let nt = l.prim(Prim::Neg, &[xs[1]]);
+    let l1m = l.prim(Fun::Log1p, &[nt]);
+    let one = l.prim(Prim::Ge, &[xs[0], Atom::Real(1.0)]);
+    cdf_term(l.select(one, Atom::Real(0.0), l1m))
+}
+
+fn bernoulli_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let lt = l.prim(Fun::Log, &[xs[1]]);
+    let one = l.prim(Prim::Ge, &[xs[0], Atom::Real(1.0)]);
+    cdf_term(l.select(one, Atom::Real(f64::NEG_INFINITY), lt))
+}
+
+fn binomial_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    cdf_term(l.binomial_log_tail(xs, false))
+}
+
+fn binomial_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    cdf_term(l.binomial_log_tail(xs, true))
+}
+
+fn neg_binomial_2_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    cdf_term(l.neg_binomial_2_log_tail(xs, false))
+}
+
+fn neg_binomial_2_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    cdf_term(l.neg_binomial_2_log_tail(xs, true))
 }

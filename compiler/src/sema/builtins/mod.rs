@@ -34,10 +34,10 @@ pub(crate) type Term = (u32, Atom);
 
 impl Lowerer<'_> {
     /// The per-element terms of `d` at scalar arguments `x`, each made real.
-    fn dist_terms(&mut self, d: &distributions::Elementwise, x: &[Atom]) -> Vec<Term> {
+    fn dist_terms(&mut self, terms: distributions::Terms, x: &[Atom]) -> Vec<Term> {
         let r = |l: &mut Self, a: Atom| l.to_real(Val { atom: a, ty: l.f.atom_ty(a), data: true });
         let xs: Vec<Atom> = x.iter().map(|a| r(self, *a)).collect();
-        (d.terms)(self, &xs)
+        terms(self, &xs)
     }
 
     fn check_requirement(&mut self, req: Req, x: Atom, dist: &str, arg: usize, span: Span) {
@@ -180,11 +180,25 @@ impl Lowerer<'_> {
             self.error(d);
             return None;
         }
+        Some(self.vectorised(name, d.reqs, d.terms, vals, span, propto))
+    }
+
+    /// The sum over elements of `terms` at `vals` (scalars, or one-dimensional containers of
+    /// one size), each element's arguments checked against `reqs`. Terms of scalar arguments
+    /// alone are computed once; with `propto`, terms of data alone are left out.
+    fn vectorised(
+        &mut self,
+        name: &str,
+        reqs: &'static [Req],
+        terms: distributions::Terms,
+        vals: &[Val],
+        span: Span,
+        propto: bool,
+    ) -> Atom {
         // Which arguments depend on parameters decides which terms `~` may drop.
         let live: u32 = vals.iter().enumerate().filter(|(_, v)| !v.data).map(|(i, _)| 1 << i).sum();
         let keep = |mask: u32| !propto || mask & live != 0;
         let container_mask: u32 = vals.iter().enumerate().filter(|(_, v)| !v.ty.is_scalar()).map(|(i, _)| 1 << i).sum();
-        let reqs = d.reqs;
         // Scalar arguments are checked once.
         for (i, v) in vals.iter().enumerate() {
             if v.ty.is_scalar() {
@@ -214,7 +228,7 @@ impl Lowerer<'_> {
             None => None,
         };
         let hoisted: Vec<Term> =
-            self.dist_terms(&d, &scalar_args).into_iter().filter(|(m, _)| m & container_mask == 0 && keep(*m)).collect();
+            self.dist_terms(terms, &scalar_args).into_iter().filter(|(m, _)| m & container_mask == 0 && keep(*m)).collect();
         let mut once = Atom::Real(0.0);
         for (_, t) in hoisted {
             once = self.add_real(once, t);
@@ -240,7 +254,7 @@ impl Lowerer<'_> {
                     }
                 }
                 let terms: Vec<Term> =
-                    l.dist_terms(&d, &elems).into_iter().filter(|(m, _)| m & container_mask != 0 && keep(*m)).collect();
+                    l.dist_terms(terms, &elems).into_iter().filter(|(m, _)| m & container_mask != 0 && keep(*m)).collect();
                 let mut sum = Atom::Real(0.0);
                 for (_, t) in terms {
                     sum = l.add_real(sum, t);
@@ -253,7 +267,7 @@ impl Lowerer<'_> {
         } else {
             total = self.add_real(total, once);
         }
-        Some(total)
+        total
     }
 
     fn add_real(&mut self, a: Atom, b: Atom) -> Atom {
@@ -468,7 +482,7 @@ impl Lowerer<'_> {
             }
             return self.call_user(name, &vals, span);
         }
-        if let Some(v) = self.special_call(n, args, conditional, name.span, span) {
+        if let Some(v) = self.cdf_call(n, args, span) {
             return v;
         }
         for (suffix, drop_constants) in [("_lpdf", false), ("_lpmf", false), ("_lupdf", true), ("_lupmf", true)] {
@@ -547,59 +561,27 @@ impl Lowerer<'_> {
         }
     }
 
-    /// Calls with a shape of their own: cumulative distribution functions.
-    fn special_call(
-        &mut self,
-        n: &str,
-        args: &[ast::Expr],
-        conditional: bool,
-        name_span: Span,
-        span: Span,
-    ) -> Option<Val> {
-        if !matches!(n, "student_t_lccdf" | "student_t_lcdf") {
-            return None;
-        }
-        if !conditional && args.len() > 1 {
-            self.error(errors::lpdf_needs_bar(name_span, n, args));
-        }
+    /// `_lcdf`, `_lccdf` and `_cdf` of a distribution with CDFs in its entry: the sum over
+    /// elements of the per-element log CDF (the product of CDFs, for `_cdf`).
+    fn cdf_call(&mut self, n: &str, args: &[ast::Expr], span: Span) -> Option<Val> {
+        let (base, suffix) = ["_lcdf", "_lccdf", "_cdf"].iter().find_map(|s| n.strip_suffix(s).map(|b| (b, *s)))?;
+        let d = distributions::elementwise(base)?;
+        let (lcdf, lccdf) = d.cdfs?;
         let vals: Vec<Val> = args.iter().map(|e| self.expr(e)).collect();
         let types: Vec<Ty> = vals.iter().map(|v| v.ty).collect();
         if types.contains(&Ty::ERROR) {
             return Some(Val::error());
         }
-        let data = vals.iter().all(|v| v.data);
-        if vals.len() != 4 || !types.iter().all(|t| t.is_scalar()) {
-            self.error(errors::wrong_arguments(span, n, &types, "four scalars (y | nu, mu, sigma)"));
+        let arg_types: Vec<crate::catalog::ArgType> = types.iter().map(|t| functions::arg_type(*t)).collect();
+        let ints_ok = types.iter().take(d.int_args).all(|t| t.elem == Elem::Int);
+        if !ints_ok || !distributions::cdf_accepts(base, &arg_types) {
+            self.error(errors::function_not_supported(span, &format!("`{n}` with arguments of these types"), n));
             return Some(Val::error());
         }
-        // P(Y > y) for Student's t: with t = (y − μ)/σ and x = ν/(ν + t²),
-        // it is ½ I_x(ν/2, ½) when t > 0 and 1 − ½ I_x(ν/2, ½) otherwise.
-        let [y, nu, mu, sigma] = [0, 1, 2, 3].map(|k| self.to_real(vals[k]));
-        let d = self.prim(Prim::Sub, &[y, mu]);
-        let t = self.prim(Prim::Div, &[d, sigma]);
-        let t2 = self.prim(Prim::Mul, &[t, t]);
-        let denom = self.prim(Prim::Add, &[nu, t2]);
-        let x = self.prim(Prim::Div, &[nu, denom]);
-        let half_nu = self.prim(Prim::Mul, &[Atom::Real(0.5), nu]);
-        let ib = self.prim(Fun::IncBeta, &[half_nu, Atom::Real(0.5), x]);
-        let half = self.prim(Prim::Mul, &[Atom::Real(0.5), ib]);
-        let upper = self.prim(Prim::Gt, &[t, Atom::Real(0.0)]);
-        let ccdf = self.f.new_var(None, Ty::REAL, VarKind::Mutable);
-        self.emit(Stmt::Decl { var: ccdf, dims: vec![] });
-        let lccdf = n == "student_t_lccdf";
-        self.if_(
-            upper,
-            |l| {
-                let v = if lccdf { half } else { l.prim(Prim::Sub, &[Atom::Real(1.0), half]) };
-                l.emit(Stmt::Assign { var: ccdf, indices: vec![], value: v });
-            },
-            |l| {
-                let v = if lccdf { l.prim(Prim::Sub, &[Atom::Real(1.0), half]) } else { half };
-                l.emit(Stmt::Assign { var: ccdf, indices: vec![], value: v });
-            },
-        );
-        let p = self.let_(Ty::REAL, Expr::Atom(Atom::Var(ccdf)));
-        let atom = self.prim(Fun::Log, &[p]);
+        let data = vals.iter().all(|v| v.data);
+        let f = if suffix == "_lccdf" { lccdf } else { lcdf };
+        let total = self.vectorised(n, d.reqs, f, &vals, span, false);
+        let atom = if suffix == "_cdf" { self.prim(Fun::Exp, &[total]) } else { total };
         Some(Val { atom, ty: Ty::REAL, data })
     }
 

@@ -1,0 +1,59 @@
+"""Reference values of Stan's log CDFs and log CCDFs, for tests/tests/densities.rs.
+
+Each is computed with mpmath at 50 digits from the textbook definition (an integral of the
+density or the classical closed form), independently of vppl's formulas. Run with
+`python3 tests/reference/cdfs.py` and paste the rows into `CDF_CASES`.
+"""
+import mpmath as mp
+
+mp.mp.dps = 50
+
+
+def normal_cdf(y, mu, s):
+    return mp.ncdf((y - mu) / s)
+
+
+def student_t_cdf(y, nu, mu, s):
+    # The integral of the density from -inf: independent of the incomplete-beta identity.
+    dens = lambda t: mp.gamma((nu + 1) / 2) / (mp.sqrt(nu * mp.pi) * mp.gamma(nu / 2)) * (1 + t * t / nu) ** (-(nu + 1) / 2)
+    return mp.quad(dens, [-mp.inf, (y - mu) / s])
+
+
+def binomial_cdf(n, N, p):
+    return mp.fsum(mp.binomial(N, k) * p**k * (1 - p) ** (N - k) for k in range(0, n + 1))
+
+
+def neg_binomial_2_cdf(n, mu, phi):
+    pmf = lambda k: mp.binomial(k + phi - 1, k) * (mu / (mu + phi)) ** k * (phi / (mu + phi)) ** phi
+    return mp.fsum(pmf(k) for k in range(0, n + 1))
+
+
+def beta_cdf(y, a, b):
+    return mp.betainc(a, b, 0, y, regularized=True)
+
+
+CASES = [
+    ("normal", "0.4 | -0.3, 1.2", normal_cdf(mp.mpf("0.4"), mp.mpf("-0.3"), mp.mpf("1.2"))),
+    ("std_normal", "-1.7", mp.ncdf(mp.mpf("-1.7"))),
+    ("lognormal", "1.3 | 0.2, 0.6", normal_cdf(mp.log(mp.mpf("1.3")), mp.mpf("0.2"), mp.mpf("0.6"))),
+    ("cauchy", "0.7 | -0.2, 1.3", mp.mpf(1) / 2 + mp.atan((mp.mpf("0.7") + mp.mpf("0.2")) / mp.mpf("1.3")) / mp.pi),
+    ("student_t", "0.7 | 3.5, -0.2, 1.3", student_t_cdf(mp.mpf("0.7"), mp.mpf("3.5"), mp.mpf("-0.2"), mp.mpf("1.3"))),
+    ("student_t", "-2.1 | 3.5, -0.2, 1.3", student_t_cdf(mp.mpf("-2.1"), mp.mpf("3.5"), mp.mpf("-0.2"), mp.mpf("1.3"))),
+    ("exponential", "1.3 | 0.8", 1 - mp.exp(-mp.mpf("0.8") * mp.mpf("1.3"))),
+    ("beta", "0.3 | 2.5, 1.5", beta_cdf(mp.mpf("0.3"), mp.mpf("2.5"), mp.mpf("1.5"))),
+    ("uniform", "0.3 | -1.0, 2.5", (mp.mpf("0.3") + 1) / mp.mpf("3.5")),
+    ("logistic", "0.4 | -0.3, 1.2", 1 / (1 + mp.exp(-(mp.mpf("0.7") / mp.mpf("1.2"))))),
+    ("double_exponential", "0.4 | -0.3, 1.2", 1 - mp.exp(-(mp.mpf("0.7") / mp.mpf("1.2"))) / 2),
+    ("double_exponential", "-1.1 | -0.3, 1.2", mp.exp(-(mp.mpf("0.8") / mp.mpf("1.2"))) / 2),
+    ("gumbel", "0.4 | -0.3, 1.2", mp.exp(-mp.exp(-(mp.mpf("0.7") / mp.mpf("1.2"))))),
+    ("weibull", "1.3 | 2.2, 0.9", 1 - mp.exp(-((mp.mpf("1.3") / mp.mpf("0.9")) ** mp.mpf("2.2")))),
+    ("rayleigh", "1.1 | 0.8", 1 - mp.exp(-(mp.mpf("1.1") ** 2) / (2 * mp.mpf("0.8") ** 2))),
+    ("pareto", "2.5 | 1.2, 1.9", 1 - (mp.mpf("1.2") / mp.mpf("2.5")) ** mp.mpf("1.9")),
+    ("bernoulli", "0 | 0.35", 1 - mp.mpf("0.35")),
+    ("binomial", "3 | 9, 0.35", binomial_cdf(3, 9, mp.mpf("0.35"))),
+    ("neg_binomial_2", "3 | 2.5, 1.7", neg_binomial_2_cdf(3, mp.mpf("2.5"), mp.mpf("1.7"))),
+]
+
+for name, args, cdf in CASES:
+    print(f'    ("{name}_lcdf({args})", {mp.nstr(mp.log(cdf), 17)}),')
+    print(f'    ("{name}_lccdf({args})", {mp.nstr(mp.log(1 - cdf), 17)}),')
