@@ -27,10 +27,6 @@ impl Lowerer<'_> {
             }
             StmtKind::Assign { lhs, op, rhs } => self.lower_assign(lhs, *op, rhs),
             StmtKind::Tilde { lhs, dist, args, truncation } => {
-                if let Some(t) = truncation {
-                    self.error(errors::not_supported(t.span, "truncated distributions `T[,]`"));
-                    return;
-                }
                 if let Some(d) = self.target_refusal(s.span, true) {
                     self.error(d);
                     return;
@@ -40,7 +36,10 @@ impl Lowerer<'_> {
                 let needs = std::iter::once((lhs, format!("{} needs a finite variate", dist.name)))
                     .chain(args.iter().map(|a| (a, format!("{} needs finite arguments", dist.name))));
                 self.term_needs = self.data_needs(needs.collect());
-                let lp = self.density(dist, &all, s.span, true);
+                let lp = match truncation {
+                    None => self.density(dist, &all, s.span, true),
+                    Some(t) => self.truncated(dist, &all, t, s.span),
+                };
                 if let Some(lp) = lp {
                     self.emit(Stmt::TargetAdd(lp));
                     self.locate_term(s, lp);

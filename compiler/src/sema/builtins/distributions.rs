@@ -598,7 +598,7 @@ fn cdf_term(v: Atom) -> Vec<Term> {
 
 impl Lowerer<'_> {
     /// `cond ? a : b` (both computed).
-    fn select(&mut self, cond: Atom, a: Atom, b: Atom) -> Atom {
+    pub(super) fn select(&mut self, cond: Atom, a: Atom, b: Atom) -> Atom {
         let var = self.f.new_var(None, Ty::REAL, VarKind::Mutable);
         self.emit(Stmt::Decl { var, dims: vec![] });
         self.if_(

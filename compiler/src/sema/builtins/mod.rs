@@ -82,6 +82,23 @@ impl Lowerer<'_> {
         self.density_of(&dist.name, dist.span, &vals, span, drop_constants)
     }
 
+    /// `y ~ dist(args) T[lower, upper]`: the density plus the truncation's terms.
+    pub(crate) fn truncated(
+        &mut self,
+        dist: &Ident,
+        args: &[ast::Expr],
+        t: &ast::Truncation,
+        span: Span,
+    ) -> Option<Atom> {
+        let vals: Vec<Val> = args.iter().map(|e| self.expr(e)).collect();
+        let lower = t.lower.as_ref().map(|e| self.expr(e));
+        let upper = t.upper.as_ref().map(|e| self.expr(e));
+        let lp = self.density_of(&dist.name, dist.span, &vals, span, true)?;
+        let propto = matches!(self.mode, Mode::LogDensity { propto: true, .. });
+        let extra = self.truncation(&dist.name, &vals, lower, upper, t.span, propto)?;
+        Some(self.add_real(lp, extra))
+    }
+
     fn density_of(
         &mut self,
         name: &str,
@@ -565,24 +582,108 @@ impl Lowerer<'_> {
     /// elements of the per-element log CDF (the product of CDFs, for `_cdf`).
     fn cdf_call(&mut self, n: &str, args: &[ast::Expr], span: Span) -> Option<Val> {
         let (base, suffix) = ["_lcdf", "_lccdf", "_cdf"].iter().find_map(|s| n.strip_suffix(s).map(|b| (b, *s)))?;
-        let d = distributions::elementwise(base)?;
-        let (lcdf, lccdf) = d.cdfs?;
+        distributions::elementwise(base)?.cdfs?;
         let vals: Vec<Val> = args.iter().map(|e| self.expr(e)).collect();
-        let types: Vec<Ty> = vals.iter().map(|v| v.ty).collect();
-        if types.contains(&Ty::ERROR) {
-            return Some(Val::error());
-        }
-        let arg_types: Vec<crate::catalog::ArgType> = types.iter().map(|t| functions::arg_type(*t)).collect();
-        let ints_ok = types.iter().take(d.int_args).all(|t| t.elem == Elem::Int);
-        if !ints_ok || !distributions::cdf_accepts(base, &arg_types) {
-            self.error(errors::function_not_supported(span, &format!("`{n}` with arguments of these types"), n));
+        if vals.iter().any(|v| v.ty == Ty::ERROR) {
             return Some(Val::error());
         }
         let data = vals.iter().all(|v| v.data);
+        match self.cdf_of(base, suffix, &vals, span) {
+            Some(atom) => Some(Val { atom, ty: Ty::REAL, data }),
+            None => Some(Val::error()),
+        }
+    }
+
+    /// `base` + `suffix` (`_lcdf`, `_lccdf` or `_cdf`) at checked arguments: a built-in's from
+    /// its entry, a user's by calling it. None (reported) when there is neither.
+    fn cdf_of(&mut self, base: &str, suffix: &str, vals: &[Val], span: Span) -> Option<Atom> {
+        let n = format!("{base}{suffix}");
+        if self.functions.contains_key(&n) {
+            let v = self.call_user(&Ident { name: n, span }, vals, span);
+            return (v.ty != Ty::ERROR).then(|| self.to_real(v));
+        }
+        let Some((d, (lcdf, lccdf))) = distributions::elementwise(base).and_then(|d| d.cdfs.map(|c| (d, c))) else {
+            self.error(errors::function_not_supported(span, &format!("`{n}`"), &n));
+            return None;
+        };
+        let types: Vec<Ty> = vals.iter().map(|v| v.ty).collect();
+        let arg_types: Vec<crate::catalog::ArgType> = types.iter().map(|t| functions::arg_type(*t)).collect();
+        let ints_ok = types.iter().take(d.int_args).all(|t| t.elem == Elem::Int);
+        if !ints_ok || !distributions::cdf_accepts(base, &arg_types) {
+            self.error(errors::function_not_supported(span, &format!("`{n}` with arguments of these types"), &n));
+            return None;
+        }
         let f = if suffix == "_lccdf" { lccdf } else { lcdf };
-        let total = self.vectorised(n, d.reqs, f, &vals, span, false);
-        let atom = if suffix == "_cdf" { self.prim(Fun::Exp, &[total]) } else { total };
-        Some(Val { atom, ty: Ty::REAL, data })
+        let total = self.vectorised(&n, d.reqs, f, vals, span, false);
+        Some(if suffix == "_cdf" { self.prim(Fun::Exp, &[total]) } else { total })
+    }
+
+    /// What `y ~ dist(args) T[lower, upper]` adds besides the density: −∞ when y lies outside
+    /// the bounds, otherwise minus the log probability of the interval, log(F(U) − F(L)) (for a
+    /// mass function F(L − 1), so that L itself is inside). `vals` are the variate and the
+    /// arguments. With `propto`, the normaliser is left out when nothing in it is a parameter.
+    pub(crate) fn truncation(
+        &mut self,
+        dist: &str,
+        vals: &[Val],
+        lower: Option<Val>,
+        upper: Option<Val>,
+        span: Span,
+        propto: bool,
+    ) -> Option<Atom> {
+        let y = vals[0];
+        if !y.ty.is_scalar() {
+            self.error(errors::not_supported(span, "truncating a distribution of a container variate"));
+            return None;
+        }
+        let discrete = y.ty.elem == Elem::Int;
+        let yr = self.to_real(y);
+        // An int flag: the variate lies outside the bounds.
+        let mut outside = Atom::Int(0);
+        let mut lower_point = None;
+        if let Some(l) = lower {
+            let lr = self.to_real(l);
+            outside = self.prim(Prim::Lt, &[yr, lr]);
+            // P(Y ≥ L) = 1 − F(L − 1) for a mass function.
+            lower_point = Some(match (discrete, l.ty.elem) {
+                (false, _) => l,
+                (true, Elem::Int) => Val { atom: self.prim(Prim::ISub, &[l.atom, Atom::Int(1)]), ..l },
+                (true, Elem::Real) => Val { atom: self.prim(Prim::Sub, &[lr, Atom::Real(1.0)]), ty: Ty::REAL, ..l },
+            });
+        }
+        if let Some(u) = upper {
+            let ur = self.to_real(u);
+            let above = self.prim(Prim::Gt, &[yr, ur]);
+            outside = if lower.is_some() { self.prim(Prim::Or, &[outside, above]) } else { above };
+        }
+        let constant = vals[1..].iter().chain(lower.iter()).chain(upper.iter()).all(|v| v.data);
+        let at = |bound: Val| -> Vec<Val> {
+            let mut args = vec![bound];
+            args.extend_from_slice(&vals[1..]);
+            args
+        };
+        let log_mass = if propto && constant {
+            Atom::Real(0.0)
+        } else {
+            match (lower_point, upper) {
+                (Some(l), Some(u)) => {
+                    let fu = self.cdf_of(dist, "_lcdf", &at(u), span)?;
+                    let fl = self.cdf_of(dist, "_lcdf", &at(l), span)?;
+                    // log(e^a − e^b) = a + log1m_exp(b − a)
+                    let d = self.prim(Prim::Sub, &[fl, fu]);
+                    let m = self.prim(Fun::Log1mExp, &[d]);
+                    self.prim(Prim::Add, &[fu, m])
+                }
+                (Some(l), None) => self.cdf_of(dist, "_lccdf", &at(l), span)?,
+                (None, Some(u)) => self.cdf_of(dist, "_lcdf", &at(u), span)?,
+                (None, None) => Atom::Real(0.0),
+            }
+        };
+        let normaliser = self.prim(Prim::Neg, &[log_mass]);
+        if outside == Atom::Int(0) {
+            return Some(normaliser);
+        }
+        Some(self.select(outside, Atom::Real(f64::NEG_INFINITY), normaliser))
     }
 
     /// `foo_rng(args)`: one draw, or one per element when an argument is a container.
