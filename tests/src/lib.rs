@@ -74,6 +74,21 @@ pub fn finite_differences(model: &CompiledModel, point: &[f64], h: f64) -> Vec<f
         .collect()
 }
 
+/// Asserts that the compiled gradient at `x` agrees with central finite differences (step
+/// 1e-6, tolerance 1e-5 relative, or absolute below 1); `what` names the case in the message.
+pub fn assert_gradient_matches(model: &CompiledModel, x: &[f64], what: &str) {
+    let mut grad = vec![0.0; x.len()];
+    let lp = model.log_density_gradient(x, &mut grad).unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert!(lp.is_finite(), "{what}: log density {lp} at {x:?}");
+    for (i, fd) in finite_differences(model, x, 1e-6).into_iter().enumerate() {
+        assert!(
+            (grad[i] - fd).abs() <= 1e-5 * fd.abs().max(1.0),
+            "{what}: d/dx{i} = {} but finite differences give {fd} at {x:?}",
+            grad[i]
+        );
+    }
+}
+
 /// A deterministic point in (−r, r)ⁿ.
 pub fn point(n: usize, seed: u64, r: f64) -> Vec<f64> {
     let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(1);

@@ -3,7 +3,7 @@
 //! The declarations give each argument its domain.
 
 use runtime::Model;
-use tests::{load_text, point};
+use tests::{assert_gradient_matches, load_text, point};
 
 /// (parameter declarations, log density expression)
 const CASES: &[(&str, &str)] = &[
@@ -148,25 +148,7 @@ fn every_primitive_matches_finite_differences() {
         let model = load_text(&program).unwrap_or_else(|e| panic!("{program}\ndoes not compile: {e}"));
         let n = model.n_unconstrained();
         for seed in 0..3 {
-            let x = point(n, seed + 11, 0.8);
-            let mut grad = vec![0.0; n];
-            let lp = model.log_density_gradient(&x, &mut grad).unwrap_or_else(|e| panic!("{expr}: {e}"));
-            assert!(lp.is_finite(), "{expr}: log density {lp} at {x:?}");
-            for i in 0..n {
-                let h = 1e-6;
-                let mut p = x.clone();
-                p[i] += h;
-                let up = model.log_density(&p, true).expect("finite");
-                p[i] -= 2.0 * h;
-                let down = model.log_density(&p, true).expect("finite");
-                let fd = (up - down) / (2.0 * h);
-                let tol = 1e-5 * fd.abs().max(1.0);
-                assert!(
-                    (grad[i] - fd).abs() <= tol,
-                    "{expr}: d/dx{i} = {} but finite differences give {fd} at {x:?}",
-                    grad[i]
-                );
-            }
+            assert_gradient_matches(&model, &point(n, seed + 11, 0.8), expr);
         }
     }
 }

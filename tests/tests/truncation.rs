@@ -2,7 +2,7 @@
 //! its gradient against finite differences, and −∞ outside the bounds.
 
 use runtime::Model;
-use tests::load_text;
+use tests::{assert_gradient_matches, load_text};
 
 /// (model block, unconstrained point, log density with every constant) — references from
 /// mpmath at 50 digits: normal_lpdf(1.5 | μ, 1) − log(Φ(3 − μ) − Φ(−μ)) at μ = 0.3, the same
@@ -38,18 +38,7 @@ fn truncated_gradients_match_finite_differences() {
         let m = model(params, body);
         let n = m.n_unconstrained();
         let x: Vec<f64> = (0..n).map(|i| 0.2 + 0.1 * i as f64).collect();
-        let mut grad = vec![0.0; n];
-        m.log_density_gradient(&x, &mut grad).unwrap_or_else(|e| panic!("{body}: {e}"));
-        for i in 0..n {
-            let h = 1e-6;
-            let mut p = x.clone();
-            p[i] += h;
-            let up = m.log_density(&p, true).expect("finite");
-            p[i] -= 2.0 * h;
-            let down = m.log_density(&p, true).expect("finite");
-            let fd = (up - down) / (2.0 * h);
-            assert!((grad[i] - fd).abs() <= 1e-5 * fd.abs().max(1.0), "{body}: d/dx{i} = {} but {fd}", grad[i]);
-        }
+        assert_gradient_matches(&m, &x, body);
     }
 }
 
