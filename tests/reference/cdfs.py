@@ -1,8 +1,9 @@
-"""Reference values of Stan's log CDFs and log CCDFs, for tests/tests/densities.rs.
+"""Reference values of Stan's log CDFs and log CCDFs, and of the densities over categories and
+ranks, for tests/tests/densities.rs.
 
 Each is computed with mpmath at 50 digits from the textbook definition (an integral of the
 density or the classical closed form), independently of vppl's formulas. Run with
-`python3 tests/reference/cdfs.py` and paste the rows into `CDF_CASES`.
+`python3 tests/reference/cdfs.py` and paste the rows into `CDF_CASES` and `CATEGORY_CASES`.
 """
 import mpmath as mp
 
@@ -57,3 +58,31 @@ CASES = [
 for name, args, cdf in CASES:
     print(f'    ("{name}_lcdf({args})", {mp.nstr(mp.log(cdf), 17)}),')
     print(f'    ("{name}_lccdf({args})", {mp.nstr(mp.log(1 - cdf), 17)}),')
+
+
+# Densities over categories and ranks (tests/tests/densities.rs, `CATEGORY_CASES`).
+def lse(v):
+    return mp.log(mp.fsum(mp.exp(x) for x in v))
+
+
+def sig(x):
+    return 1 / (1 + mp.exp(-x))
+
+
+th = [mp.mpf("0.2"), mp.mpf("0.3"), mp.mpf("0.5")]
+be = [mp.mpf(1), mp.mpf("-0.5"), mp.mpf("0.3")]
+cuts = [mp.mpf(-1), mp.mpf("0.5"), mp.mpf(2)]
+eta = mp.mpf("0.4")
+multinomial = lambda y, p: mp.log(mp.factorial(sum(y))) - mp.fsum(mp.log(mp.factorial(k)) for k in y) + mp.fsum(k * mp.log(q) for k, q in zip(y, p))
+CATEGORY = [
+    ("categorical_lpmf({1, 3} | [0.2, 0.3, 0.5]')", mp.log(th[0]) + mp.log(th[2])),
+    ("categorical_logit_lpmf(2 | [1, -0.5, 0.3]')", be[1] - lse(be)),
+    ("multinomial_lpmf({2, 0, 3} | [0.2, 0.3, 0.5]')", multinomial([2, 0, 3], th)),
+    ("multinomial_logit_lpmf({2, 0, 3} | [1, -0.5, 0.3]')", multinomial([2, 0, 3], [mp.exp(b - lse(be)) for b in be])),
+    ("ordered_logistic_lpmf(2 | 0.4, [-1, 0.5, 2]')", mp.log(sig(eta - cuts[0]) - sig(eta - cuts[1]))),
+    ("ordered_logistic_lpmf({1, 4} | [0.4, -0.2]', [-1, 0.5, 2]')", mp.log(1 - sig(eta + 1)) + mp.log(sig(mp.mpf("-0.2") - 2))),
+    ("ordered_probit_lpmf(3 | 0.4, [-1, 0.5, 2]')", mp.log(mp.ncdf(eta - cuts[1]) - mp.ncdf(eta - cuts[2]))),
+]
+print()
+for expr, value in CATEGORY:
+    print(f'    ("{expr}", {mp.nstr(value, 17)}),')

@@ -75,9 +75,20 @@ const CDF_CASES: &[(&str, f64)] = &[
     ("neg_binomial_2_lccdf(3 | 2.5, 1.7)", -1.3294998175140594),
 ];
 
+/// Densities over categories and ranks, against mpmath (`tests/reference/cdfs.py`, second part).
+const CATEGORY_CASES: &[(&str, f64)] = &[
+    ("categorical_lpmf({1, 3} | [0.2, 0.3, 0.5]')", -2.3025850929940457),
+    ("categorical_logit_lpmf(2 | [1, -0.5, 0.3]')", -2.0421588491986966),
+    ("multinomial_lpmf({2, 0, 3} | [0.2, 0.3, 0.5]')", -2.995732273553991),
+    ("multinomial_logit_lpmf({2, 0, 3} | [1, -0.5, 0.3]')", -2.5082091529994372),
+    ("ordered_logistic_lpmf(2 | 0.4, [-1, 0.5, 2]')", -1.1172965289174758),
+    ("ordered_logistic_lpmf({1, 4} | [0.4, -0.2]', [-1, 0.5, 2]')", -3.9255007296871468),
+    ("ordered_probit_lpmf(3 | 0.4, [-1, 0.5, 2]')", -0.90294796623791754),
+];
+
 #[test]
 fn densities_match_independent_formulas() {
-    for (expr, want) in CASES.iter().chain(CDF_CASES) {
+    for (expr, want) in CASES.iter().chain(CDF_CASES).chain(CATEGORY_CASES) {
         // A model with one unused parameter, so the log density is exactly the expression.
         let program = format!("parameters {{ real unused; }}\nmodel {{ target += {expr}; }}\n");
         let model = load_text(&program).unwrap_or_else(|e| panic!("{expr}: {e}"));

@@ -139,6 +139,16 @@ const CASES: &[(&str, &str)] = &[
         "vector[3] y; real mu; real<lower=0> s; real<lower=-3, upper=3> u;",
         "normal_lcdf(y | mu, s) + std_normal_lccdf(y) + uniform_lcdf(u | -4, 4) + uniform_lccdf(u | -4, 4)",
     ),
+    (
+        "simplex[3] t; vector[3] b;",
+        "categorical_lpmf({1, 3, 3} | t) + categorical_logit_lpmf(2 | b) + multinomial_lpmf({2, 0, 3} | t) \
+         + multinomial_logit_lpmf({2, 0, 3} | b)",
+    ),
+    (
+        "real eta; vector[2] e; ordered[3] c; array[2] ordered[3] cs;",
+        "ordered_logistic_lpmf(2 | eta, c) + ordered_logistic_lpmf({1, 4} | e, c) + ordered_logistic_lpmf({3, 2} | e, cs) \
+         + ordered_probit_lpmf(3 | eta, c) + ordered_probit_lpmf({4, 1} | eta, cs) + ordered_probit_lpmf({2, 2} | e, c)",
+    ),
 ];
 
 #[test]

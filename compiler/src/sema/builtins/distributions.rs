@@ -74,6 +74,20 @@ pub(crate) fn multivariate(name: &str) -> Option<Multivariate> {
             accepts: |args| args == [ArgType::MATRIX, ArgType::REAL],
             lower: |l, c| l.lkj_corr_cholesky(c.vals, c.span, c.propto),
         },
+        "categorical" | "categorical_logit" => Multivariate {
+            accepts: |args| args.len() == 2 && int_outcomes(args[0]) && args[1] == ArgType::VECTOR,
+            lower: |l, c| l.categorical(c, c.name == "categorical_logit"),
+        },
+        "multinomial" | "multinomial_logit" => Multivariate {
+            accepts: |args| args == [ArgType::INT.array(1), ArgType::VECTOR],
+            lower: |l, c| l.multinomial(c, c.name == "multinomial_logit"),
+        },
+        // Every signature of the catalog: outcomes, linear predictors and cutpoints each shared
+        // or given per outcome.
+        "ordered_logistic" | "ordered_probit" => Multivariate {
+            accepts: |_| true,
+            lower: |l, c| l.ordered(c, c.name == "ordered_probit"),
+        },
         // A GLM is its distribution at the linear predictor: `f_glm(y | x, α, β, ...)` is
         // `f(y | α + x β, ...)` (binomial's number of trials comes before x).
         "normal_id_glm" => glm(|l, c| l.glm(c, "normal", 1)),
@@ -83,6 +97,11 @@ pub(crate) fn multivariate(name: &str) -> Option<Multivariate> {
         "binomial_logit_glm" => glm(|l, c| l.glm(c, "binomial_logit", 2)),
         _ => return None,
     })
+}
+
+/// An int outcome or an array of them.
+fn int_outcomes(t: ArgType) -> bool {
+    t.base == crate::catalog::BaseType::Int && t.array_dims <= 1
 }
 
 /// A GLM entry: every signature the catalog has (x a matrix or a row vector, α a real or a

@@ -546,7 +546,7 @@ impl Lowerer<'_> {
     }
 
     /// max + log(Σ exp(x − max)) over a container, with max = −∞ giving −∞.
-    fn log_sum_exp_all(&mut self, v: Val) -> Atom {
+    pub(super) fn log_sum_exp_all(&mut self, v: Val) -> Atom {
         let m = self.reduce(v, Atom::Real(f64::NEG_INFINITY), &mut |l, acc, x| l.prim(Prim::Fmax, &[acc, x]));
         let finite = self.prim(Prim::IsInf, &[m]);
         let finite = self.prim(Prim::Not, &[finite]);

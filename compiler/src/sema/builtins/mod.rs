@@ -11,6 +11,7 @@ use grammar::ast::{self, Ident};
 use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Fun, Prim, RngDist, Stmt, Ty, VarKind};
 use crate::sema::{Lowerer, Mode, Val, errors};
 
+pub(crate) mod discrete;
 pub(crate) mod distributions;
 pub(crate) mod functions;
 
@@ -131,6 +132,10 @@ impl Lowerer<'_> {
             return None;
         }
         if let Some(m) = distributions::multivariate(name) {
+            // Under `~`, a density of data alone is a constant.
+            if propto && vals.iter().all(|v| v.data) {
+                return Some(Atom::Real(0.0));
+            }
             let call = distributions::DensityCall { name, written, name_span, vals, span, drop_constants, propto };
             return (m.lower)(self, &call);
         }
