@@ -3,7 +3,7 @@ ranks, for tests/tests/densities.rs.
 
 Each is computed with mpmath at 50 digits from the textbook definition (an integral of the
 density or the classical closed form), independently of vppl's formulas. Run with
-`python3 tests/reference/cdfs.py` and paste the rows into `CDF_CASES` and `CATEGORY_CASES`.
+`python3 tests/reference/cdfs.py` and paste the rows into `CDF_CASES`, `CATEGORY_CASES` and `MORE_CASES`.
 """
 import mpmath as mp
 
@@ -85,4 +85,27 @@ CATEGORY = [
 ]
 print()
 for expr, value in CATEGORY:
+    print(f'    ("{expr}", {mp.nstr(value, 17)}),')
+
+
+# More univariate distributions (tests/tests/densities.rs, `MORE_CASES`): each density from its
+# textbook form, or as the sum of its pmf for the counts.
+f = mp.mpf
+B = lambda a, b: mp.beta(a, b)
+MORE = [
+    ("beta_binomial_lpmf(3 | 9, 2.5, 1.7)", mp.log(mp.binomial(9, 3) * B(3 + f("2.5"), 6 + f("1.7")) / B(f("2.5"), f("1.7")))),
+    ("beta_neg_binomial_lpmf(3 | 2.2, 3.5, 1.7)", mp.log(mp.gamma(3 + f("2.2")) / (mp.factorial(3) * mp.gamma(f("2.2"))) * B(f("3.5") + f("2.2"), f("1.7") + 3) / B(f("3.5"), f("1.7")))),
+    ("neg_binomial_lpmf(3 | 2.5, 1.7)", mp.log(mp.binomial(3 + f("2.5") - 1, 3) * (f("1.7") / (1 + f("1.7"))) ** f("2.5") * (1 / (1 + f("1.7"))) ** 3)),
+    ("hypergeometric_lpmf(2 | 5, 4, 6)", mp.log(mp.binomial(4, 2) * mp.binomial(6, 3) / mp.binomial(10, 5))),
+    ("discrete_range_lpmf(3 | 1, 6)", mp.log(f(1) / 6)),
+    ("exp_mod_normal_lpdf(0.7 | -0.2, 1.3, 0.8)", mp.log(mp.quad(lambda x: mp.npdf(x, f("-0.2"), f("1.3")) * f("0.8") * mp.exp(-f("0.8") * (f("0.7") - x)), [-mp.inf, f("0.7")]))),
+    ("skew_normal_lpdf(0.7 | -0.2, 1.3, 2.5)", mp.log(2 / f("1.3") * mp.npdf((f("0.7") + f("0.2")) / f("1.3")) * mp.ncdf(f("2.5") * (f("0.7") + f("0.2")) / f("1.3")))),
+    ("skew_double_exponential_lpdf(0.7 | -0.2, 1.3, 0.3)", mp.log(2 * f("0.3") * f("0.7") / f("1.3") * mp.exp(-2 / f("1.3") * f("0.3") * f("0.9")))),
+    ("frechet_lpdf(1.3 | 2.2, 0.9)", mp.log(f("2.2") / f("0.9") * (f("1.3") / f("0.9")) ** (-1 - f("2.2")) * mp.exp(-((f("1.3") / f("0.9")) ** -f("2.2"))))),
+    ("pareto_type_2_lpdf(1.3 | 0.2, 0.9, 2.2)", mp.log(f("2.2") / f("0.9") * (1 + (f("1.3") - f("0.2")) / f("0.9")) ** (-(f("2.2") + 1)))),
+    ("loglogistic_lpdf(1.3 | 0.9, 2.2)", mp.log((f("2.2") / f("0.9")) * (f("1.3") / f("0.9")) ** (f("2.2") - 1) / (1 + (f("1.3") / f("0.9")) ** f("2.2")) ** 2)),
+    ("beta_proportion_lpdf(0.3 | 0.4, 5.5)", mp.log(f("0.3") ** (f("0.4") * f("5.5") - 1) * f("0.7") ** (f("0.6") * f("5.5") - 1) / B(f("0.4") * f("5.5"), f("0.6") * f("5.5")))),
+]
+print()
+for expr, value in MORE:
     print(f'    ("{expr}", {mp.nstr(value, 17)}),')

@@ -86,9 +86,25 @@ const CATEGORY_CASES: &[(&str, f64)] = &[
     ("ordered_probit_lpmf(3 | 0.4, [-1, 0.5, 2]')", -0.90294796623791754),
 ];
 
+/// More univariate distributions, against mpmath (`tests/reference/cdfs.py`, third part).
+const MORE_CASES: &[(&str, f64)] = &[
+    ("beta_binomial_lpmf(3 | 9, 2.5, 1.7)", -2.3191516079402659),
+    ("beta_neg_binomial_lpmf(3 | 2.2, 3.5, 1.7)", -2.7170460867320088),
+    ("neg_binomial_lpmf(3 | 2.5, 1.7)", -2.2549424959833905),
+    ("hypergeometric_lpmf(2 | 5, 4, 6)", -0.74193734472937731),
+    ("discrete_range_lpmf(3 | 1, 6)", -1.791759469228055),
+    ("exp_mod_normal_lpdf(0.7 | -0.2, 1.3, 0.8)", -1.4128470632819675),
+    ("skew_normal_lpdf(0.7 | -0.2, 1.3, 2.5)", -0.77044347419928905),
+    ("skew_double_exponential_lpdf(0.7 | -0.2, 1.3, 0.3)", -1.5452494475568295),
+    ("frechet_lpdf(1.3 | 2.2, 0.9)", -0.72820700909766096),
+    ("pareto_type_2_lpdf(1.3 | 0.2, 0.9, 2.2)", -1.6614067518747727),
+    ("loglogistic_lpdf(1.3 | 0.9, 2.2)", -1.019542978954538),
+    ("beta_proportion_lpdf(0.3 | 0.4, 5.5)", 0.60864818668313527),
+];
+
 #[test]
 fn densities_match_independent_formulas() {
-    for (expr, want) in CASES.iter().chain(CDF_CASES).chain(CATEGORY_CASES) {
+    for (expr, want) in CASES.iter().chain(CDF_CASES).chain(CATEGORY_CASES).chain(MORE_CASES) {
         // A model with one unused parameter, so the log density is exactly the expression.
         let program = format!("parameters {{ real unused; }}\nmodel {{ target += {expr}; }}\n");
         let model = load_text(&program).unwrap_or_else(|e| panic!("{expr}: {e}"));

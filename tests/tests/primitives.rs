@@ -149,6 +149,18 @@ const CASES: &[(&str, &str)] = &[
         "ordered_logistic_lpmf(2 | eta, c) + ordered_logistic_lpmf({1, 4} | e, c) + ordered_logistic_lpmf({3, 2} | e, cs) \
          + ordered_probit_lpmf(3 | eta, c) + ordered_probit_lpmf({4, 1} | eta, cs) + ordered_probit_lpmf({2, 2} | e, c)",
     ),
+    (
+        "real<lower=0> a; real<lower=0> b; real<lower=0> r;",
+        "beta_binomial_lpmf({3, 1} | 9, a, b) + beta_neg_binomial_lpmf(3 | r, a, b) + neg_binomial_lpmf({3, 0} | a, b)",
+    ),
+    (
+        "real y; real mu; real<lower=0> s; real<lower=0> lam; real<lower=0, upper=1> tau;",
+        "exp_mod_normal_lpdf(y | mu, s, lam) + skew_normal_lpdf(y | mu, s, lam) + skew_double_exponential_lpdf(y | mu, s, tau)",
+    ),
+    (
+        "real<lower=0> y; real<lower=0> a; real<lower=0> s; real<lower=0, upper=1> p;",
+        "frechet_lpdf(y | a, s) + pareto_type_2_lpdf(y | -1, s, a) + loglogistic_lpdf(y | s, a) + beta_proportion_lpdf(p | 0.3, a)",
+    ),
 ];
 
 #[test]
@@ -159,6 +171,41 @@ fn every_primitive_matches_finite_differences() {
         let n = model.n_unconstrained();
         for seed in 0..3 {
             assert_gradient_matches(&model, &point(n, seed + 11, 0.8), expr);
+        }
+    }
+}
+
+/// `~` drops only terms of data alone: its gradient equals that of the full `_lpdf`/`_lpmf`
+/// (a term wrongly tagged as constant would be missing from the first).
+#[test]
+fn tilde_drops_only_constant_terms() {
+    let cases = [
+        ("real<lower=0> a; real<lower=0> b;", "{3, 1}", "beta_binomial", "9, a, b", "lpmf"),
+        ("real<lower=0> a; real<lower=0> b;", "3", "beta_neg_binomial", "a, 2.5, b", "lpmf"),
+        ("real<lower=0> a; real<lower=0> b;", "{3, 0}", "neg_binomial", "a, b", "lpmf"),
+        ("real mu; real<lower=0> s;", "0.7", "exp_mod_normal", "mu, s, 0.8", "lpdf"),
+        ("real mu; real<lower=0> s;", "0.7", "skew_normal", "mu, s, 2.5", "lpdf"),
+        ("real mu; real<lower=0, upper=1> t;", "0.7", "skew_double_exponential", "mu, 1.3, t", "lpdf"),
+        ("real<lower=0> a; real<lower=0> s;", "1.3", "frechet", "a, s", "lpdf"),
+        ("real<lower=0> a; real<lower=0> s;", "1.3", "pareto_type_2", "0.2, s, a", "lpdf"),
+        ("real<lower=0> a; real<lower=0> s;", "1.3", "loglogistic", "s, a", "lpdf"),
+        ("real<lower=0, upper=1> m; real<lower=0> k;", "0.3", "beta_proportion", "m, k", "lpdf"),
+        ("simplex[3] t;", "{1, 3}", "categorical", "t", "lpmf"),
+        ("vector[3] b;", "{2, 0, 3}", "multinomial_logit", "b", "lpmf"),
+        ("real eta; ordered[3] c;", "2", "ordered_logistic", "eta, c", "lpmf"),
+    ];
+    for (decls, y, dist, args, suffix) in cases {
+        let tilde = load_text(&format!("parameters {{ {decls} }}\nmodel {{ {y} ~ {dist}({args}); }}\n"))
+            .unwrap_or_else(|e| panic!("{dist}: {e}"));
+        let full = load_text(&format!("parameters {{ {decls} }}\nmodel {{ target += {dist}_{suffix}({y} | {args}); }}\n"))
+            .unwrap_or_else(|e| panic!("{dist}: {e}"));
+        let n = tilde.n_unconstrained();
+        let x = point(n, 5, 0.8);
+        let (mut g1, mut g2) = (vec![0.0; n], vec![0.0; n]);
+        tilde.log_density_gradient(&x, &mut g1).unwrap_or_else(|e| panic!("{dist}: {e}"));
+        full.log_density_gradient(&x, &mut g2).unwrap_or_else(|e| panic!("{dist}: {e}"));
+        for (a, b) in g1.iter().zip(&g2) {
+            assert!((a - b).abs() <= 1e-12 * b.abs().max(1.0), "{dist}: ~ gives {g1:?}, the full density {g2:?}");
         }
     }
 }

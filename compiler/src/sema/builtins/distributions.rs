@@ -174,6 +174,18 @@ pub(crate) fn elementwise(name: &str) -> Option<Elementwise> {
         "rayleigh" => c(&[NonNegInt, PositiveFinite], 0, rayleigh, rayleigh_lcdf, rayleigh_lccdf),
         "binomial" => c(&[NonNegInt, NonNegInt, Prob], 2, binomial, binomial_lcdf, binomial_lccdf),
         "binomial_logit" => d(&[NonNegInt, NonNegInt, NotNan], 2, binomial_logit),
+        "beta_binomial" => d(&[NonNegInt, NonNegInt, PositiveFinite, PositiveFinite], 2, beta_binomial),
+        "beta_neg_binomial" => d(&[NonNegInt, PositiveFinite, PositiveFinite, PositiveFinite], 1, beta_neg_binomial),
+        "neg_binomial" => d(&[NonNegInt, PositiveFinite, PositiveFinite], 1, neg_binomial),
+        "hypergeometric" => d(&[NonNegInt, NonNegInt, NonNegInt, NonNegInt], 4, hypergeometric),
+        "discrete_range" => d(&[Any, Any, Any], 3, discrete_range),
+        "exp_mod_normal" => d(&[NotNan, Finite, PositiveFinite, PositiveFinite], 0, exp_mod_normal),
+        "skew_normal" => d(&[NotNan, Finite, PositiveFinite, Finite], 0, skew_normal),
+        "skew_double_exponential" => d(&[Finite, Finite, PositiveFinite, Prob], 0, skew_double_exponential),
+        "frechet" => d(&[NonNegInt, PositiveFinite, PositiveFinite], 0, frechet),
+        "pareto_type_2" => d(&[NotNan, Finite, PositiveFinite, PositiveFinite], 0, pareto_type_2),
+        "loglogistic" => d(&[NonNegInt, PositiveFinite, PositiveFinite], 0, loglogistic),
+        "beta_proportion" => d(&[Any, Prob, PositiveFinite], 0, beta_proportion),
         _ => None,
     }
 }
@@ -927,4 +939,212 @@ fn neg_binomial_2_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
 
 fn neg_binomial_2_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     cdf_term(l.neg_binomial_2_log_tail(xs, true))
+}
+
+// ---- more univariate distributions --------------------------------------------------------------
+
+impl Lowerer<'_> {
+    /// lgamma(a + b)
+    fn lgamma_of_sum(&mut self, a: Atom, b: Atom) -> Atom {
+        let s = self.prim(Prim::Add, &[a, b]);
+        self.prim(Fun::Lgamma, &[s])
+    }
+}
+
+/// C(N, n) B(n + α, N − n + β) / B(α, β)
+fn beta_binomial(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    use Prim::*;
+    let (n, big_n, a, b) = (xs[0], xs[1], xs[2], xs[3]);
+    let choose = l.lchoose(big_n, n);
+    let na = l.prim(Add, &[n, a]);
+    let nmn = l.prim(Sub, &[big_n, n]);
+    let nb = l.prim(Add, &[nmn, b]);
+    let num = l.lbeta(na, nb);
+    let den = l.lbeta(a, b);
+    let nden = l.prim(Neg, &[den]);
+    vec![(0b0011, choose), (0b1111, num), (0b1100, nden)]
+}
+
+/// Γ(n + r)/(n! Γ(r)) B(α + r, β + n) / B(α, β)
+fn beta_neg_binomial(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    use Prim::*;
+    let (n, r, a, b) = (xs[0], xs[1], xs[2], xs[3]);
+    let lg_nr = l.lgamma_of_sum(n, r);
+    let lg_r = l.prim(Fun::Lgamma, &[r]);
+    let t1 = l.prim(Sub, &[lg_nr, lg_r]);
+    let n1 = l.prim(Add, &[n, Atom::Real(1.0)]);
+    let lg_n = l.prim(Fun::Lgamma, &[n1]);
+    let nlg_n = l.prim(Neg, &[lg_n]);
+    let ar = l.prim(Add, &[a, r]);
+    let bn = l.prim(Add, &[b, n]);
+    let num = l.lbeta(ar, bn);
+    let den = l.lbeta(a, b);
+    let nden = l.prim(Neg, &[den]);
+    vec![(0b0011, t1), (0b0001, nlg_n), (0b1111, num), (0b1100, nden)]
+}
+
+/// Γ(n + α)/(n! Γ(α)) (β/(1 + β))^α (1/(1 + β))^n
+fn neg_binomial(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    use Prim::*;
+    let (n, a, b) = (xs[0], xs[1], xs[2]);
+    let lg_na = l.lgamma_of_sum(n, a);
+    let lg_a = l.prim(Fun::Lgamma, &[a]);
+    let t1 = l.prim(Sub, &[lg_na, lg_a]);
+    let n1 = l.prim(Add, &[n, Atom::Real(1.0)]);
+    let lg_n = l.prim(Fun::Lgamma, &[n1]);
+    let nlg_n = l.prim(Neg, &[lg_n]);
+    let lb = l.prim(Fun::Log, &[b]);
+    let t2 = l.prim(Mul, &[a, lb]);
+    let l1b = l.prim(Fun::Log1p, &[b]);
+    let an = l.prim(Add, &[a, n]);
+    let t3 = l.prim(Mul, &[an, l1b]);
+    let nt3 = l.prim(Neg, &[t3]);
+    vec![(0b011, t1), (0b001, nlg_n), (0b110, t2), (0b111, nt3)]
+}
+
+/// C(a, n) C(b, N − n) / C(a + b, N)
+fn hypergeometric(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    use Prim::*;
+    let (n, big_n, a, b) = (xs[0], xs[1], xs[2], xs[3]);
+    let c1 = l.lchoose(a, n);
+    let nmn = l.prim(Sub, &[big_n, n]);
+    let c2 = l.lchoose(b, nmn);
+    let ab = l.prim(Add, &[a, b]);
+    let c3 = l.lchoose(ab, big_n);
+    let t = l.prim(Add, &[c1, c2]);
+    vec![(0b1111, l.prim(Sub, &[t, c3]))]
+}
+
+/// 1/(upper − lower + 1) for lower ≤ y ≤ upper, else 0.
+fn discrete_range(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    use Prim::*;
+    let (y, lo, hi) = (xs[0], xs[1], xs[2]);
+    let w = l.prim(Sub, &[hi, lo]);
+    let w = l.prim(Add, &[w, Atom::Real(1.0)]);
+    let lw = l.prim(Fun::Log, &[w]);
+    let nlw = l.prim(Neg, &[lw]);
+    let below = l.prim(Lt, &[y, lo]);
+    let above = l.prim(Gt, &[y, hi]);
+    let out = l.prim(Or, &[below, above]);
+    vec![(0b111, l.select(out, Atom::Real(f64::NEG_INFINITY), nlw))]
+}
+
+/// λ/2 exp(λ/2 (2μ + λσ² − 2y)) erfc((μ + λσ² − y)/(√2 σ))
+fn exp_mod_normal(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    use Prim::*;
+    let (y, mu, sigma, lambda) = (xs[0], xs[1], xs[2], xs[3]);
+    let ll = l.prim(Fun::Log, &[lambda]);
+    let s2 = l.prim(Mul, &[sigma, sigma]);
+    let ls2 = l.prim(Mul, &[lambda, s2]);
+    let half = l.prim(Mul, &[Atom::Real(0.5), ls2]);
+    let m = l.prim(Add, &[mu, half]);
+    let m = l.prim(Sub, &[m, y]);
+    let t = l.prim(Mul, &[lambda, m]);
+    let v = l.prim(Add, &[mu, ls2]);
+    let v = l.prim(Sub, &[v, y]);
+    let den = l.prim(Mul, &[sigma, Atom::Real(std::f64::consts::SQRT_2)]);
+    let z = l.prim(Div, &[v, den]);
+    let e = l.prim(Fun::Erfc, &[z]);
+    let le = l.prim(Fun::Log, &[e]);
+    vec![(0b1000, ll), (0b1111, t), (0b1111, le), (0, Atom::Real(-std::f64::consts::LN_2))]
+}
+
+/// 1/(ω√(2π)) exp(−z²/2) erfc(−α z/√2), z = (y − ξ)/ω
+fn skew_normal(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    use Prim::*;
+    let (y, xi, omega, alpha) = (xs[0], xs[1], xs[2], xs[3]);
+    let z = l.standardise(y, xi, omega);
+    let z2 = l.prim(Mul, &[z, z]);
+    let quad = l.prim(Mul, &[Atom::Real(-0.5), z2]);
+    let lo = l.prim(Fun::Log, &[omega]);
+    let nlo = l.prim(Neg, &[lo]);
+    let az = l.prim(Mul, &[alpha, z]);
+    let x = l.prim(Mul, &[az, Atom::Real(-std::f64::consts::FRAC_1_SQRT_2)]);
+    let e = l.prim(Fun::Erfc, &[x]);
+    let le = l.prim(Fun::Log, &[e]);
+    vec![(0b0111, quad), (0b0100, nlo), (0b1111, le), (0, Atom::Real(-LOG_SQRT_TWO_PI))]
+}
+
+/// 2τ(1 − τ)/σ exp(−2/σ [(1 − τ)(μ − y) below μ, τ(y − μ) above])
+fn skew_double_exponential(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    use Prim::*;
+    let (y, mu, sigma, tau) = (xs[0], xs[1], xs[2], xs[3]);
+    let lt = l.prim(Fun::Log, &[tau]);
+    let nt = l.prim(Neg, &[tau]);
+    let l1mt = l.prim(Fun::Log1p, &[nt]);
+    let lt2 = l.prim(Add, &[lt, l1mt]);
+    let ls = l.prim(Fun::Log, &[sigma]);
+    let nls = l.prim(Neg, &[ls]);
+    let d = l.prim(Sub, &[y, mu]);
+    let below = l.prim(Lt, &[y, mu]);
+    let omt = l.prim(Sub, &[Atom::Real(1.0), tau]);
+    let nd = l.prim(Neg, &[d]);
+    let lo = l.prim(Mul, &[omt, nd]);
+    let hi = l.prim(Mul, &[tau, d]);
+    let w = l.select(below, lo, hi);
+    let r = l.prim(Div, &[w, sigma]);
+    let q = l.prim(Mul, &[Atom::Real(-2.0), r]);
+    vec![(0b1000, lt2), (0b0100, nls), (0b1111, q), (0, Atom::Real(std::f64::consts::LN_2))]
+}
+
+/// α/σ (y/σ)^(−1−α) exp(−(y/σ)^(−α))
+fn frechet(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    use Prim::*;
+    let (y, alpha, sigma) = (xs[0], xs[1], xs[2]);
+    let la = l.prim(Fun::Log, &[alpha]);
+    let ls = l.prim(Fun::Log, &[sigma]);
+    let t1 = l.prim(Mul, &[alpha, ls]);
+    let ly = l.prim(Fun::Log, &[y]);
+    let a1 = l.prim(Add, &[alpha, Atom::Real(1.0)]);
+    let t2 = l.prim(Mul, &[a1, ly]);
+    let nt2 = l.prim(Neg, &[t2]);
+    let r = l.prim(Div, &[y, sigma]);
+    let na = l.prim(Neg, &[alpha]);
+    let p = l.prim(Fun::Pow, &[r, na]);
+    let np = l.prim(Neg, &[p]);
+    vec![(0b010, la), (0b110, t1), (0b011, nt2), (0b111, np)]
+}
+
+/// α/λ (1 + (y − μ)/λ)^(−(α + 1))
+fn pareto_type_2(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    use Prim::*;
+    let (y, mu, lambda, alpha) = (xs[0], xs[1], xs[2], xs[3]);
+    let la = l.prim(Fun::Log, &[alpha]);
+    let ll = l.prim(Fun::Log, &[lambda]);
+    let nll = l.prim(Neg, &[ll]);
+    let z = l.standardise(y, mu, lambda);
+    let lz = l.prim(Fun::Log1p, &[z]);
+    let a1 = l.prim(Add, &[alpha, Atom::Real(1.0)]);
+    let t = l.prim(Mul, &[a1, lz]);
+    let nt = l.prim(Neg, &[t]);
+    vec![(0b1000, la), (0b0100, nll), (0b1111, nt)]
+}
+
+/// (β/α)(y/α)^(β−1) / (1 + (y/α)^β)², α the scale and β the shape
+fn loglogistic(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    use Prim::*;
+    let (y, alpha, beta) = (xs[0], xs[1], xs[2]);
+    let lb = l.prim(Fun::Log, &[beta]);
+    let la = l.prim(Fun::Log, &[alpha]);
+    let nla = l.prim(Neg, &[la]);
+    let r = l.prim(Div, &[y, alpha]);
+    let lr = l.prim(Fun::Log, &[r]);
+    let bm1 = l.prim(Sub, &[beta, Atom::Real(1.0)]);
+    let t = l.prim(Mul, &[bm1, lr]);
+    let p = l.prim(Fun::Pow, &[r, beta]);
+    let lp = l.prim(Fun::Log1p, &[p]);
+    let t2 = l.prim(Mul, &[Atom::Real(-2.0), lp]);
+    vec![(0b100, lb), (0b010, nla), (0b111, t), (0b111, t2)]
+}
+
+/// beta(θ | μκ, (1 − μ)κ)
+fn beta_proportion(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    use Prim::*;
+    let (y, mu, kappa) = (xs[0], xs[1], xs[2]);
+    let a = l.prim(Mul, &[mu, kappa]);
+    let omu = l.prim(Sub, &[Atom::Real(1.0), mu]);
+    let b = l.prim(Mul, &[omu, kappa]);
+    // beta's terms over (y, a, b), with a and b each depending on both μ and κ.
+    let widen = |mask: u32| if mask & 0b110 != 0 { (mask & 1) | 0b110 } else { mask };
+    beta(l, &[y, a, b]).into_iter().map(|(m, t)| (widen(m), t)).collect()
 }

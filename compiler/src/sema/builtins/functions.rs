@@ -200,19 +200,7 @@ pub(crate) fn function(name: &str) -> Option<Function> {
             })
         }),
         "lbeta" => def(two_scalars, |l, a| l.real_binary(a, &mut |l, x, y| l.lbeta(x, y))),
-        // lchoose(n, k) = −log(n + 1) − lbeta(n − k + 1, k + 1)
-        "lchoose" => def(two_scalars, |l, a| {
-            l.real_binary(a, &mut |l, n, k| {
-                let x = l.prim(Prim::Sub, &[n, k]);
-                let x = l.prim(Prim::Add, &[x, Atom::Real(1.0)]);
-                let y = l.prim(Prim::Add, &[k, Atom::Real(1.0)]);
-                let lbeta = l.lbeta(x, y);
-                let n1 = l.prim(Prim::Add, &[n, Atom::Real(1.0)]);
-                let l1 = l.prim(Fun::Log, &[n1]);
-                let s = l.prim(Prim::Add, &[l1, lbeta]);
-                l.prim(Prim::Neg, &[s])
-            })
-        }),
+        "lchoose" => def(two_scalars, |l, a| l.real_binary(a, &mut |l, n, k| l.lchoose(n, k))),
         "log_sum_exp" => def(
             |args| two_scalars(args) || one_container(args),
             |l, a| {
@@ -536,13 +524,25 @@ impl Lowerer<'_> {
     }
 
     /// lbeta(a, b) = lgamma(a) + lgamma(b) − lgamma(a + b)
-    fn lbeta(&mut self, x: Atom, y: Atom) -> Atom {
+    pub(super) fn lbeta(&mut self, x: Atom, y: Atom) -> Atom {
         let la = self.prim(Fun::Lgamma, &[x]);
         let lb = self.prim(Fun::Lgamma, &[y]);
         let s = self.prim(Prim::Add, &[x, y]);
         let ls = self.prim(Fun::Lgamma, &[s]);
         let t = self.prim(Prim::Add, &[la, lb]);
         self.prim(Prim::Sub, &[t, ls])
+    }
+
+    /// log C(n, k) = −log(n + 1) − lbeta(n − k + 1, k + 1)
+    pub(super) fn lchoose(&mut self, n: Atom, k: Atom) -> Atom {
+        let x = self.prim(Prim::Sub, &[n, k]);
+        let x = self.prim(Prim::Add, &[x, Atom::Real(1.0)]);
+        let y = self.prim(Prim::Add, &[k, Atom::Real(1.0)]);
+        let lb = self.lbeta(x, y);
+        let n1 = self.prim(Prim::Add, &[n, Atom::Real(1.0)]);
+        let l1 = self.prim(Fun::Log, &[n1]);
+        let s = self.prim(Prim::Add, &[l1, lb]);
+        self.prim(Prim::Neg, &[s])
     }
 
     /// max + log(Σ exp(x − max)) over a container, with max = −∞ giving −∞.
