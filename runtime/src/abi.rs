@@ -188,19 +188,41 @@ pub unsafe extern "C" fn vppl_error(ctx: *mut Ctx, site: i64, a: f64, b: f64, c:
 
 // ---- random number generators (`*_rng`) --------------------------------------------------------
 
-/// Draws from `dist` with the context's stream; NaN without a stream (never in a fit: only
-/// write_array sets it) or with arguments outside the distribution's domain.
-fn draw<D: rand_distr::Distribution<f64>>(ctx: *mut Ctx, dist: Option<D>) -> f64 {
+type Stream = rand_chacha::ChaCha8Rng;
+
+/// Runs `sampler` on the context's stream; NaN without a stream (never in a fit: only
+/// write_array sets it). A sampler returns NaN for arguments outside the distribution's domain.
+fn draw(ctx: *mut Ctx, sampler: impl FnOnce(&mut Stream) -> f64) -> f64 {
     // Safety: compiled code passes its own valid context.
     let ctx = unsafe { &mut *ctx };
-    match (unsafe { ctx.rng.as_mut() }, dist) {
-        (Some(rng), Some(d)) => d.sample(rng),
-        _ => f64::NAN,
+    match unsafe { ctx.rng.as_mut() } {
+        Some(rng) => sampler(rng),
+        None => f64::NAN,
     }
 }
 
+/// One draw of `d`, or NaN when its parameters were refused.
+fn one<D: rand_distr::Distribution<f64>, E>(d: Result<D, E>, rng: &mut Stream) -> f64 {
+    d.map_or(f64::NAN, |d| d.sample(rng))
+}
+
+/// One draw of an integer-valued `d`, as a double (compiled code converts it to an int).
+fn count<D: rand_distr::Distribution<u64>, E>(d: Result<D, E>, rng: &mut Stream) -> f64 {
+    d.map_or(f64::NAN, |d| d.sample(rng) as f64)
+}
+
+/// A uniform draw in (0, 1), never 0 (for inverse-CDF samplers that take its logarithm).
+fn open01(rng: &mut Stream) -> f64 {
+    rng.sample(rand_distr::Open01)
+}
+
+/// A Poisson draw of a rate that is itself a draw (the gamma–Poisson mixtures).
+fn poisson_of(rate: f64, rng: &mut Stream) -> f64 {
+    if rate == 0.0 { 0.0 } else { one(rd::Poisson::new(rate), rng) }
+}
+
 macro_rules! rng_functions {
-    ($( $variant:ident $name:literal ($($p:ident),+) $kind:ident = $dist:expr; )*) => {
+    ($( $variant:ident $name:literal ($($p:ident),*) $kind:ident = |$rng:ident| $body:expr; )*) => {
         /// The distributions `*_rng` functions draw from: one entry each (the only
         /// declaration of it), giving the Stan name, the parameters, whether the draw is an int,
         /// and the sampler, exported as `vppl_rng_<name>(ctx, a, b, c) -> f64`.
@@ -229,7 +251,10 @@ macro_rules! rng_functions {
 
             pub fn arity(self) -> usize {
                 match self {
-                    $(RngDist::$variant => [$(stringify!($p)),+].len(),)*
+                    $(RngDist::$variant => {
+                        let params: &[&str] = &[$(stringify!($p)),*];
+                        params.len()
+                    })*
                 }
             }
 
@@ -249,8 +274,8 @@ macro_rules! rng_functions {
                 match self {
                     $(RngDist::$variant => {
                         extern "C" fn call(ctx: *mut Ctx, a: f64, b: f64, c: f64) -> f64 {
-                            let [$($p,)+ ..] = [a, b, c];
-                            draw(ctx, $dist)
+                            let [$($p,)* ..] = [a, b, c];
+                            draw(ctx, |$rng: &mut Stream| $body)
                         }
                         call as *const u8
                     })*
@@ -260,54 +285,90 @@ macro_rules! rng_functions {
     };
 }
 
+use rand::Rng;
 use rand_distr as rd;
 rng_functions! {
-    Normal "normal"(mu, sigma) real = rd::Normal::new(mu, sigma).ok();
-    Uniform "uniform"(lo, hi) real = rd::Uniform::new(lo, hi).ok();
-    Exponential "exponential"(rate) real = rd::Exp::new(rate).ok();
-    Gamma "gamma"(shape, rate) real = rd::Gamma::new(shape, 1.0 / rate).ok();
-    InvGamma "inv_gamma"(shape, scale) real = rd::Gamma::new(shape, 1.0 / scale).ok().map(Reciprocal);
-    Beta "beta"(a, b) real = rd::Beta::new(a, b).ok();
-    Lognormal "lognormal"(mu, sigma) real = rd::LogNormal::new(mu, sigma).ok();
-    Cauchy "cauchy"(mu, sigma) real = rd::Cauchy::new(mu, sigma).ok();
-    StudentT "student_t"(nu, mu, sigma) real = rd::StudentT::new(nu).ok().map(|t| Affine(t, mu, sigma));
-    Poisson "poisson"(lambda) int = rd::Poisson::new(lambda).ok();
-    PoissonLog "poisson_log"(alpha) int = rd::Poisson::new(alpha.exp()).ok();
-    Bernoulli "bernoulli"(p) int = rd::Bernoulli::new(p).ok().map(AsReal);
-    BernoulliLogit "bernoulli_logit"(alpha) int = rd::Bernoulli::new(special::inv_logit(alpha)).ok().map(AsReal);
-    Binomial "binomial"(n, p) int = rd::Binomial::new(n.max(0.0) as u64, p).ok().map(Count);
-}
-
-/// 1/X for X from the inner distribution (inverse gamma from gamma).
-struct Reciprocal<D>(D);
-impl<D: rand_distr::Distribution<f64>> rand_distr::Distribution<f64> for Reciprocal<D> {
-    fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        1.0 / self.0.sample(rng)
-    }
-}
-
-/// μ + σ X for X from the inner distribution (a located, scaled Student t).
-struct Affine<D>(D, f64, f64);
-impl<D: rand_distr::Distribution<f64>> rand_distr::Distribution<f64> for Affine<D> {
-    fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        self.1 + self.2 * self.0.sample(rng)
-    }
-}
-
-/// A Bernoulli draw as 0.0 or 1.0 (compiled code converts it to an int).
-struct AsReal(rd::Bernoulli);
-impl rand_distr::Distribution<f64> for AsReal {
-    fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        f64::from(u8::from(self.0.sample(rng)))
-    }
-}
-
-/// A binomial draw as a double.
-struct Count(rd::Binomial);
-impl rand_distr::Distribution<f64> for Count {
-    fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        self.0.sample(rng) as f64
-    }
+    Normal "normal"(mu, sigma) real = |r| one(rd::Normal::new(mu, sigma), r);
+    StdNormal "std_normal"() real = |r| one(rd::Normal::new(0.0, 1.0), r);
+    Uniform "uniform"(lo, hi) real = |r| one(rd::Uniform::new(lo, hi), r);
+    Exponential "exponential"(rate) real = |r| one(rd::Exp::new(rate), r);
+    Gamma "gamma"(shape, rate) real = |r| one(rd::Gamma::new(shape, 1.0 / rate), r);
+    InvGamma "inv_gamma"(shape, scale) real = |r| 1.0 / one(rd::Gamma::new(shape, 1.0 / scale), r);
+    Beta "beta"(a, b) real = |r| one(rd::Beta::new(a, b), r);
+    BetaProportion "beta_proportion"(mu, kappa) real = |r| one(rd::Beta::new(mu * kappa, (1.0 - mu) * kappa), r);
+    Lognormal "lognormal"(mu, sigma) real = |r| one(rd::LogNormal::new(mu, sigma), r);
+    Cauchy "cauchy"(mu, sigma) real = |r| one(rd::Cauchy::new(mu, sigma), r);
+    StudentT "student_t"(nu, mu, sigma) real = |r| mu + sigma * one(rd::StudentT::new(nu), r);
+    ChiSquare "chi_square"(nu) real = |r| one(rd::ChiSquared::new(nu), r);
+    InvChiSquare "inv_chi_square"(nu) real = |r| 1.0 / one(rd::ChiSquared::new(nu), r);
+    ScaledInvChiSquare "scaled_inv_chi_square"(nu, s) real = |r| nu * s * s / one(rd::ChiSquared::new(nu), r);
+    Weibull "weibull"(alpha, sigma) real = |r| one(rd::Weibull::new(sigma, alpha), r);
+    Frechet "frechet"(alpha, sigma) real = |r| one(rd::Frechet::new(0.0, sigma, alpha), r);
+    Gumbel "gumbel"(mu, beta) real = |r| one(rd::Gumbel::new(mu, beta), r);
+    Pareto "pareto"(y_min, alpha) real = |r| one(rd::Pareto::new(y_min, alpha), r);
+    // Inverse CDFs of a uniform draw.
+    Logistic "logistic"(mu, sigma) real = |r| {
+        let u = open01(r);
+        if sigma > 0.0 { mu + sigma * (u / (1.0 - u)).ln() } else { f64::NAN }
+    };
+    DoubleExponential "double_exponential"(mu, sigma) real = |r| {
+        let u = open01(r) - 0.5;
+        if sigma > 0.0 { mu - sigma * u.signum() * (1.0 - 2.0 * u.abs()).ln() } else { f64::NAN }
+    };
+    SkewDoubleExponential "skew_double_exponential"(mu, sigma, tau) real = |r| {
+        let u = open01(r);
+        if !(sigma > 0.0 && tau > 0.0 && tau < 1.0) {
+            f64::NAN
+        } else if u < tau {
+            mu + sigma / (2.0 * (1.0 - tau)) * (u / tau).ln()
+        } else {
+            mu - sigma / (2.0 * tau) * ((1.0 - u) / (1.0 - tau)).ln()
+        }
+    };
+    Rayleigh "rayleigh"(sigma) real = |r| if sigma > 0.0 { sigma * (-2.0 * open01(r).ln()).sqrt() } else { f64::NAN };
+    ParetoType2 "pareto_type_2"(mu, lambda, alpha) real = |r| {
+        let u = open01(r);
+        if lambda > 0.0 && alpha > 0.0 { mu + lambda * ((1.0 - u).powf(-1.0 / alpha) - 1.0) } else { f64::NAN }
+    };
+    Loglogistic "loglogistic"(alpha, beta) real = |r| {
+        let u = open01(r);
+        if alpha > 0.0 && beta > 0.0 { alpha * (u / (1.0 - u)).powf(1.0 / beta) } else { f64::NAN }
+    };
+    // Sums and mixtures of draws.
+    ExpModNormal "exp_mod_normal"(mu, sigma, lambda) real = |r| one(rd::Normal::new(mu, sigma), r) + one(rd::Exp::new(lambda), r);
+    SkewNormal "skew_normal"(xi, omega, alpha) real = |r| {
+        // With δ = α/√(1 + α²), u₀, v standard normal: u₁ = δ u₀ + √(1 − δ²) v, kept or flipped
+        // by the sign of u₀, is standard skew-normal.
+        let delta = alpha / (1.0 + alpha * alpha).sqrt();
+        let (u0, v) = (one(rd::Normal::new(0.0, 1.0), r), one(rd::Normal::new(0.0, 1.0), r));
+        let u1 = delta * u0 + (1.0 - delta * delta).sqrt() * v;
+        if omega > 0.0 { xi + omega * if u0 >= 0.0 { u1 } else { -u1 } } else { f64::NAN }
+    };
+    Poisson "poisson"(lambda) int = |r| one(rd::Poisson::new(lambda), r);
+    PoissonLog "poisson_log"(alpha) int = |r| one(rd::Poisson::new(alpha.exp()), r);
+    Bernoulli "bernoulli"(p) int = |r| rd::Bernoulli::new(p).map_or(f64::NAN, |d| f64::from(u8::from(r.sample(d))));
+    BernoulliLogit "bernoulli_logit"(alpha) int = |r| {
+        rd::Bernoulli::new(special::inv_logit(alpha)).map_or(f64::NAN, |d| f64::from(u8::from(r.sample(d))))
+    };
+    Binomial "binomial"(n, p) int = |r| count(rd::Binomial::new(n.max(0.0) as u64, p), r);
+    BetaBinomial "beta_binomial"(n, a, b) int = |r| {
+        let p = one(rd::Beta::new(a, b), r);
+        count(rd::Binomial::new(n.max(0.0) as u64, p), r)
+    };
+    Hypergeometric "hypergeometric"(n, a, b) int = |r| {
+        count(rd::Hypergeometric::new((a + b).max(0.0) as u64, a.max(0.0) as u64, n.max(0.0) as u64), r)
+    };
+    DiscreteRange "discrete_range"(lo, hi) int = |r| {
+        if lo <= hi { r.random_range(lo as i64..=hi as i64) as f64 } else { f64::NAN }
+    };
+    NegBinomial "neg_binomial"(alpha, beta) int = |r| poisson_of(one(rd::Gamma::new(alpha, 1.0 / beta), r), r);
+    NegBinomial2 "neg_binomial_2"(mu, phi) int = |r| poisson_of(one(rd::Gamma::new(phi, mu / phi), r), r);
+    NegBinomial2Log "neg_binomial_2_log"(eta, phi) int = |r| poisson_of(one(rd::Gamma::new(phi, eta.exp() / phi), r), r);
+    BetaNegBinomial "beta_neg_binomial"(n, a, b) int = |r| {
+        // The success probability p from Beta(α, β), then the failures before n successes.
+        let p = one(rd::Beta::new(a, b), r);
+        poisson_of(one(rd::Gamma::new(n, (1.0 - p) / p), r), r)
+    };
 }
 
 // ---- element-wise helpers on whole buffers -----------------------------------------------------

@@ -1,0 +1,174 @@
+//! Every `_rng`: 20 000 draws against the distribution's mean and variance, and, for the
+//! samplers written by hand (inverse CDFs, mixtures), a Kolmogorov–Smirnov test against the
+//! distribution's CDF. Seeds are fixed, so each test is deterministic.
+
+use rand_chacha::ChaCha8Rng;
+use rand_chacha::rand_core::SeedableRng;
+use runtime::Model;
+use stdlib::special::{Phi, lgamma};
+use tests::load_text;
+
+const N: usize = 20_000;
+
+/// `N` draws of `call` (a `_rng` call with constant arguments).
+fn draws(call: &str) -> Vec<f64> {
+    let program = format!(
+        "parameters {{ real unused; }}\nmodel {{ unused ~ normal(0, 1); }}\n\
+         generated quantities {{\n  array[{N}] real x;\n  for (i in 1:{N}) x[i] = {call};\n}}\n"
+    );
+    let model = load_text(&program).unwrap_or_else(|e| panic!("{call}: {e}"));
+    let mut out = vec![0.0; model.output_names().len()];
+    let mut rng = ChaCha8Rng::seed_from_u64(20261207);
+    model.write_array(&[0.0], &mut rng, &mut out).unwrap_or_else(|e| panic!("{call}: {e}"));
+    out[1..].to_vec()
+}
+
+fn moments(x: &[f64]) -> (f64, f64) {
+    let n = x.len() as f64;
+    let mean = x.iter().sum::<f64>() / n;
+    (mean, x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0))
+}
+
+// Γ-function moments (mpmath): Fréchet(α = 9, σ = 1.5) and log-logistic(α = 2, β = 9).
+const FRECHET_MEAN: f64 = 1.6166382497002436;
+const FRECHET_VAR: f64 = 0.064320940160096485;
+const LOGLOGISTIC_MEAN: f64 = 2.0412005386857484;
+const LOGLOGISTIC_VAR: f64 = 0.17790084573947418;
+
+/// (call, mean, variance), each with a finite fourth moment so that the sample variance settles.
+const MOMENTS: &[(&str, f64, f64)] = &[
+    ("normal_rng(1.5, 2)", 1.5, 4.0),
+    ("std_normal_rng()", 0.0, 1.0),
+    ("uniform_rng(-1, 3)", 1.0, 16.0 / 12.0),
+    ("exponential_rng(2)", 0.5, 0.25),
+    ("gamma_rng(3, 2)", 1.5, 0.75),
+    ("inv_gamma_rng(9, 2)", 0.25, 4.0 / (64.0 * 7.0)),
+    ("beta_rng(2, 3)", 0.4, 0.04),
+    ("beta_proportion_rng(0.4, 5)", 0.4, 0.04),
+    ("lognormal_rng(0.1, 0.3)", 1.1560395702680216, 0.12585710140875243),
+    ("student_t_rng(9, 1, 2)", 1.0, 4.0 * 9.0 / 7.0),
+    ("chi_square_rng(4)", 4.0, 8.0),
+    ("inv_chi_square_rng(12)", 0.1, 2.0 / (100.0 * 8.0)),
+    ("scaled_inv_chi_square_rng(12, 0.5)", 0.3, 2.0 * 144.0 * 0.0625 / (100.0 * 8.0)),
+    ("weibull_rng(2, 1.5)", 1.329340388179137, 0.4828541323557413),
+    ("frechet_rng(9, 1.5)", FRECHET_MEAN, FRECHET_VAR),
+    ("gumbel_rng(1, 2)", 2.1544313298030657, 6.579736267392906),
+    ("pareto_rng(1.5, 6)", 1.8, 0.135),
+    ("logistic_rng(1, 2)", 1.0, 13.159472534785811),
+    ("double_exponential_rng(1, 2)", 1.0, 8.0),
+    ("skew_double_exponential_rng(1, 2, 0.5)", 1.0, 8.0),
+    ("rayleigh_rng(2)", 2.5066282746310002, 1.7168146928204138),
+    ("pareto_type_2_rng(0, 2, 8)", 2.0 / 7.0, 32.0 / (49.0 * 6.0)),
+    ("loglogistic_rng(2, 9)", LOGLOGISTIC_MEAN, LOGLOGISTIC_VAR),
+    ("exp_mod_normal_rng(1, 0.5, 2)", 1.5, 0.5),
+    ("skew_normal_rng(1, 2, 3)", 2.513879513212096, 1.708168819476707),
+    ("poisson_rng(3.5)", 3.5, 3.5),
+    ("poisson_log_rng(1.2)", 3.3201169227365472, 3.3201169227365472),
+    ("bernoulli_rng(0.3)", 0.3, 0.21),
+    ("bernoulli_logit_rng(0.4)", 0.598687660112452, 0.24026074574152915),
+    ("binomial_rng(12, 0.3)", 3.6, 2.52),
+    ("beta_binomial_rng(10, 2, 3)", 4.0, 6.0),
+    ("hypergeometric_rng(5, 4, 6)", 2.0, 2.0 / 3.0),
+    ("discrete_range_rng(2, 7)", 4.5, 35.0 / 12.0),
+    ("neg_binomial_rng(3, 0.5)", 6.0, 18.0),
+    ("neg_binomial_2_rng(4, 2)", 4.0, 12.0),
+    ("neg_binomial_2_log_rng(1.2, 2)", 3.3201169227365472, 8.831705113057348),
+    ("beta_neg_binomial_rng(3, 5, 2)", 1.5, 5.25),
+];
+
+#[test]
+fn every_rng_has_its_distributions_mean_and_variance() {
+    for (call, mean, var) in MOMENTS {
+        let x = draws(call);
+        let (m, v) = moments(&x);
+        let se = (var / N as f64).sqrt();
+        assert!((m - mean).abs() <= 5.0 * se, "{call}: mean {m}, want {mean} (se {se})");
+        // The sample variance's spread depends on the fourth moment; 12% covers every one here.
+        assert!((v - var).abs() <= 0.12 * var, "{call}: variance {v}, want {var}");
+    }
+}
+
+/// The largest gap between the empirical CDF of `x` and `cdf`.
+fn ks(mut x: Vec<f64>, cdf: impl Fn(f64) -> f64) -> f64 {
+    x.sort_by(f64::total_cmp);
+    let n = x.len() as f64;
+    x.iter()
+        .enumerate()
+        .map(|(i, &v)| {
+            let f = cdf(v);
+            (f - i as f64 / n).abs().max(((i + 1) as f64 / n - f).abs())
+        })
+        .fold(0.0, f64::max)
+}
+
+#[test]
+fn hand_written_samplers_pass_kolmogorov_smirnov() {
+    let logistic = |z: f64| 1.0 / (1.0 + (-z).exp());
+    let cases: Vec<(&str, Box<dyn Fn(f64) -> f64>)> = vec![
+        ("logistic_rng(1, 2)", Box::new(move |y| logistic((y - 1.0) / 2.0))),
+        (
+            "double_exponential_rng(1, 2)",
+            Box::new(|y| if y < 1.0 { 0.5 * ((y - 1.0) / 2.0).exp() } else { 1.0 - 0.5 * (-(y - 1.0) / 2.0).exp() }),
+        ),
+        (
+            "skew_double_exponential_rng(1, 2, 0.3)",
+            Box::new(|y| {
+                if y < 1.0 { 0.3 * (-2.0 * 0.7 * (1.0 - y) / 2.0).exp() } else { 1.0 - 0.7 * (-2.0 * 0.3 * (y - 1.0) / 2.0).exp() }
+            }),
+        ),
+        ("rayleigh_rng(2)", Box::new(|y| 1.0 - (-y * y / 8.0).exp())),
+        ("pareto_type_2_rng(1, 2, 5)", Box::new(|y| 1.0 - (1.0 + (y - 1.0) / 2.0).powf(-5.0))),
+        ("loglogistic_rng(2, 5)", Box::new(|y| 1.0 / (1.0 + (y / 2.0).powf(-5.0)))),
+        ("weibull_rng(2, 1.5)", Box::new(|y| 1.0 - (-(y / 1.5).powi(2)).exp())),
+        ("frechet_rng(5, 1.5)", Box::new(|y| (-(y / 1.5).powf(-5.0)).exp())),
+        ("gumbel_rng(1, 2)", Box::new(|y| (-(-(y - 1.0) / 2.0).exp()).exp())),
+        ("std_normal_rng()", Box::new(Phi)),
+        (
+            // The skew normal's CDF is Φ(z) − 2 T(z, α); at α = 0 it is Φ (the sampler's
+            // flip must leave a symmetric draw alone).
+            "skew_normal_rng(0, 1, 0)",
+            Box::new(Phi),
+        ),
+    ];
+    // The 0.1 % critical value of the one-sample statistic is 1.95/√N.
+    let critical = 1.95 / (N as f64).sqrt();
+    for (call, cdf) in cases {
+        let d = ks(draws(call), cdf);
+        assert!(d < critical, "{call}: Kolmogorov–Smirnov distance {d} ≥ {critical}");
+    }
+}
+
+/// A discrete sampler's frequencies against its pmf, by the chi-square statistic over the
+/// values with an expected count of at least 20.
+#[test]
+fn discrete_samplers_match_their_mass_functions() {
+    let lchoose = |n: f64, k: f64| lgamma(n + 1.0) - lgamma(k + 1.0) - lgamma(n - k + 1.0);
+    let cases: Vec<(&str, Box<dyn Fn(f64) -> f64>)> = vec![
+        ("beta_binomial_rng(10, 2, 3)", Box::new(move |k| {
+            let lbeta = |a: f64, b: f64| lgamma(a) + lgamma(b) - lgamma(a + b);
+            (lchoose(10.0, k) + lbeta(k + 2.0, 10.0 - k + 3.0) - lbeta(2.0, 3.0)).exp()
+        })),
+        ("neg_binomial_2_rng(4, 2)", Box::new(move |k| {
+            (lgamma(k + 2.0) - lgamma(k + 1.0) - lgamma(2.0) + k * (4.0f64 / 6.0).ln() + 2.0 * (2.0f64 / 6.0).ln()).exp()
+        })),
+        ("hypergeometric_rng(5, 4, 6)", Box::new(move |k| {
+            (lchoose(4.0, k) + lchoose(6.0, 5.0 - k) - lchoose(10.0, 5.0)).exp()
+        })),
+    ];
+    for (call, pmf) in cases {
+        let x = draws(call);
+        let mut stat = 0.0;
+        let mut cells = 0;
+        for k in 0..60 {
+            let expected = N as f64 * pmf(k as f64);
+            if !(expected >= 20.0) {
+                continue;
+            }
+            let seen = x.iter().filter(|&&v| v == k as f64).count() as f64;
+            stat += (seen - expected).powi(2) / expected;
+            cells += 1;
+        }
+        // Well above the 0.1 % point of chi-square with `cells` degrees of freedom (≤ 30 here).
+        assert!(stat < 3.0 * cells as f64 + 30.0, "{call}: chi-square {stat} over {cells} cells");
+    }
+}
