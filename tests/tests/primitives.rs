@@ -161,6 +161,11 @@ const CASES: &[(&str, &str)] = &[
         "real<lower=0> y; real<lower=0> a; real<lower=0> s; real<lower=0, upper=1> p;",
         "frechet_lpdf(y | a, s) + pareto_type_2_lpdf(y | -1, s, a) + loglogistic_lpdf(y | s, a) + beta_proportion_lpdf(p | 0.3, a)",
     ),
+    (
+        "array[2] vector[3] y; vector[3] mu; array[2] row_vector[3] mus; cholesky_factor_corr[3] L;",
+        "multi_normal_cholesky_lpdf(y | mu, L) + multi_normal_lpdf(y | mus, multiply_lower_tri_self_transpose(L)) \
+         + multi_normal_lpdf(mu | mus, multiply_lower_tri_self_transpose(L))",
+    ),
 ];
 
 #[test]
@@ -207,5 +212,24 @@ fn tilde_drops_only_constant_terms() {
         for (a, b) in g1.iter().zip(&g2) {
             assert!((a - b).abs() <= 1e-12 * b.abs().max(1.0), "{dist}: ~ gives {g1:?}, the full density {g2:?}");
         }
+    }
+}
+
+/// A vectorised density is the sum of its elements' densities.
+#[test]
+fn vectorised_densities_are_sums() {
+    let pairs = [(
+        "array[2] vector[3] y; vector[3] mu; cholesky_factor_corr[3] L;",
+        "multi_normal_cholesky_lpdf(y | mu, L)",
+        "multi_normal_cholesky_lpdf(y[1] | mu, L) + multi_normal_cholesky_lpdf(y[2] | mu, L)",
+    )];
+    for (decls, whole, parts) in pairs {
+        let value = |expr: &str| {
+            let m = load_text(&format!("parameters {{ {decls} }}\nmodel {{ target += {expr}; }}\n"))
+                .unwrap_or_else(|e| panic!("{expr}: {e}"));
+            m.log_density(&point(m.n_unconstrained(), 3, 0.8), false).unwrap_or_else(|e| panic!("{expr}: {e}"))
+        };
+        let (a, b) = (value(whole), value(parts));
+        assert!((a - b).abs() <= 1e-12 * b.abs().max(1.0), "{whole} = {a}, but {parts} = {b}");
     }
 }

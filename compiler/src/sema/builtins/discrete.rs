@@ -13,16 +13,16 @@ use super::distributions::DensityCall;
 
 /// One argument of a vectorised call: shared by every outcome, or one per outcome.
 #[derive(Clone, Copy)]
-struct PerOutcome {
-    val: Val,
+pub(super) struct PerOutcome {
+    pub val: Val,
     /// The type of one outcome's value.
-    one: Ty,
+    pub one: Ty,
 }
 
 impl Lowerer<'_> {
     /// The number of outcomes of a vectorised call (None for a single one), after checking that
     /// every per-outcome argument has as many.
-    fn outcomes(&mut self, name: &str, args: &[PerOutcome], span: Span) -> Option<Atom> {
+    pub(super) fn outcomes(&mut self, name: &str, args: &[PerOutcome], span: Span) -> Option<Atom> {
         let per: Vec<Atom> = args.iter().filter(|a| a.val.ty != a.one).map(|a| a.val.atom).collect();
         let (&first, rest) = per.split_first()?;
         let n = self.dim(first, 0);
@@ -47,7 +47,7 @@ impl Lowerer<'_> {
     }
 
     /// Σ over outcomes of `f(arguments of the outcome)`.
-    fn sum_outcomes(
+    pub(super) fn sum_outcomes(
         &mut self,
         name: &str,
         args: &[PerOutcome],

@@ -60,9 +60,7 @@ pub(crate) struct Multivariate {
 pub(crate) fn multivariate(name: &str) -> Option<Multivariate> {
     Some(match name {
         "multi_normal" | "multi_normal_cholesky" => Multivariate {
-            accepts: |args| {
-                args.len() == 3 && args[0].array_dims == 0 && args[1].array_dims == 0 && args[2] == ArgType::MATRIX
-            },
+            accepts: |args| args.len() == 3 && args[2] == ArgType::MATRIX,
             lower: |l, c| l.multi_normal(c.name, c.vals, c.span, c.propto),
         },
         // A vector or a row vector each, not arrays of them.

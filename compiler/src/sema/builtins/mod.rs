@@ -424,52 +424,63 @@ impl Lowerer<'_> {
     }
 
     /// multi_normal_cholesky(y | mu, L) = −½‖L⁻¹(y − μ)‖² − Σ log Lᵢᵢ − (K/2) log 2π.
+    /// multi_normal(y | μ, Σ) and multi_normal_cholesky(y | μ, L), with y and μ each a vector
+    /// (or row vector) or an array of them: with L the Cholesky factor (computed once),
+    /// Σₙ −½ |L⁻¹(yₙ − μₙ)|² − n Σ log Lᵢᵢ − n K log √(2π).
     fn multi_normal(&mut self, name: &str, vals: &[Val], span: Span, propto: bool) -> Option<Atom> {
-        if vals.len() != 3 || vals[2].ty != Ty::MATRIX || vals[0].ty.array_rank != 0 || vals[0].ty.core == Core::Scalar
-        {
+        let vector_like = |t: Ty| t.array_rank <= 1 && matches!(t.core, Core::Vector | Core::RowVector);
+        if vals.len() != 3 || vals[2].ty != Ty::MATRIX || !vector_like(vals[0].ty) || !vector_like(vals[1].ty) {
             let types: Vec<Ty> = vals.iter().map(|v| v.ty).collect();
-            self.error(errors::wrong_arguments(span, name, &types, "(vector y, vector mu, matrix L)"));
+            self.error(errors::wrong_arguments(span, name, &types, "(vectors y, vectors mu, matrix L)"));
             return None;
         }
-        let (y, mut mu, m) = (vals[0], vals[1], vals[2]);
-        // Stan allows a row vector against a vector; both are stored alike, so mu takes y's type.
-        if mu.ty.array_rank == 0 && matches!(mu.ty.core, Core::Vector | Core::RowVector) {
-            mu.ty = y.ty;
-        }
+        let (y, mu, m) = (vals[0], vals[1], vals[2]);
         let l_val = if name == "multi_normal" {
             let atom = self.cholesky(m.atom, span);
             Val { atom, ty: Ty::MATRIX, data: m.data }
         } else {
             m
         };
-        let diff = self.binary(ast::BinOp::Sub, y, mu, span);
-        let diff = if diff.ty.core == Core::RowVector { Val { ty: Ty::VECTOR, ..diff } } else { diff };
-        let z = self.tri_solve(l_val.atom, diff.atom, span);
-        let zv = Val { atom: z, ty: Ty::VECTOR, data: diff.data && l_val.data };
-        let zz = self.dot(zv, zv, span);
-        let quad = self.prim(Prim::Mul, &[Atom::Real(-0.5), zz]);
-        let k = self.dim(y.atom, 0);
+        // One vector per outcome: the arrays' elements, or the vector itself, shared.
+        let one = |t: Ty| Ty { array_rank: 0, ..t };
+        let args = [
+            discrete::PerOutcome { val: y, one: one(y.ty) },
+            discrete::PerOutcome { val: mu, one: one(mu.ty) },
+        ];
+        let count = self.outcomes(name, &args, span);
+        let k = self.dim(l_val.atom, 0);
         let mut total = Atom::Real(0.0);
-        if !propto || !(zv.data) {
-            total = quad;
-        }
-        if !propto || !l_val.data {
-            let acc = self.f.new_var(None, Ty::REAL, VarKind::Mutable);
-            self.emit(Stmt::Decl { var: acc, dims: vec![] });
-            self.emit(Stmt::Assign { var: acc, indices: vec![], value: Atom::Real(0.0) });
-            let Atom::Var(lv) = l_val.atom else { return None };
-            self.for_loop(Atom::Int(1), k, |l, i| {
-                let d = l.let_(Ty::REAL, Expr::Load { base: lv, indices: vec![i, i] });
-                let ld = l.prim(Fun::Log, &[d]);
-                let s = l.prim(Prim::Sub, &[Atom::Var(acc), ld]);
-                l.emit(Stmt::Assign { var: acc, indices: vec![], value: s });
+        if !propto || !(y.data && mu.data && l_val.data) {
+            total = self.sum_outcomes(name, &args, span, &mut |l, v| {
+                // Stan allows a row vector against a vector; both are stored alike.
+                let (yi, mut mui) = (v[0], v[1]);
+                mui.ty = yi.ty;
+                let diff = l.binary(ast::BinOp::Sub, yi, mui, span);
+                let diff = if diff.ty.core == Core::RowVector { Val { ty: Ty::VECTOR, ..diff } } else { diff };
+                let z = l.tri_solve(l_val.atom, diff.atom, span);
+                let zv = Val { atom: z, ty: Ty::VECTOR, data: diff.data && l_val.data };
+                let zz = l.dot(zv, zv, span);
+                l.prim(Prim::Mul, &[Atom::Real(-0.5), zz])
             });
-            let logdet = self.let_(Ty::REAL, Expr::Atom(Atom::Var(acc)));
-            total = self.add_real(total, logdet);
+        }
+        let n = match count {
+            Some(n) => self.to_real(Val { atom: n, ty: Ty::INT, data: true }),
+            None => Atom::Real(1.0),
+        };
+        if !propto || !l_val.data {
+            let Atom::Var(lv) = l_val.atom else { return None };
+            let log_diag = self.reduce_range(Atom::Int(1), k, &mut |l, i| {
+                let d = l.let_(Ty::REAL, Expr::Load { base: lv, indices: vec![i, i] });
+                l.prim(Fun::Log, &[d])
+            });
+            let logdet = self.prim(Prim::Mul, &[n, log_diag]);
+            let neg = self.prim(Prim::Neg, &[logdet]);
+            total = self.add_real(total, neg);
         }
         if !propto {
             let kr = self.to_real(Val { atom: k, ty: Ty::INT, data: true });
-            let c = self.prim(Prim::Mul, &[kr, Atom::Real(-LOG_SQRT_TWO_PI)]);
+            let nk = self.prim(Prim::Mul, &[n, kr]);
+            let c = self.prim(Prim::Mul, &[nk, Atom::Real(-LOG_SQRT_TWO_PI)]);
             total = self.add_real(total, c);
         }
         Some(total)
