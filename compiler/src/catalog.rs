@@ -1627,7 +1627,6 @@ fn higher_order_functions(t: &mut Table) {
 // What vppl compiles today (compiler/src/sema/builtins.rs)
 // ---------------------------------------------------------------------------------------------
 
-
 /// Whether vppl compiles this concrete signature: for a function, what its entry in
 /// `sema::builtins::functions` accepts; for distributions, the densities' own rules (still
 /// written here, next to the lowering's list of them, until distributions get a table of their
@@ -1650,6 +1649,9 @@ fn vppl_accepts(name: &str, args: &[ArgType]) -> bool {
         }
     }
     if let Some(base) = name.strip_suffix("_rng") {
+        if let Some(c) = crate::sema::builtins::random::composite(base) {
+            return (c.accepts)(args);
+        }
         return crate::ir::RngDist::by_name(base).is_some_and(|d| d.arity() == args.len()) && args.iter().all(one_dim);
     }
     ["_lcdf", "_lccdf", "_cdf"].iter().any(|sfx| {

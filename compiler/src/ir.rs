@@ -194,8 +194,8 @@ impl Prim {
         use Prim::*;
         match self {
             Add | Sub | Mul | Div | Neg | Sqrt | Fabs | Fmin | Fmax | Floor | Ceil | Call(_) | ToReal => Ty::REAL,
-            Lt | Le | Gt | Ge | Eq | Ne | IAdd | ISub | IMul | IDiv | IMod | INeg | ILt | ILe | IGt | IGe | IEq | INe
-            | And | Or | Not | IMin | IMax | IsNan | IsInf => Ty::INT,
+            Lt | Le | Gt | Ge | Eq | Ne | IAdd | ISub | IMul | IDiv | IMod | INeg | ILt | ILe | IGt | IGe | IEq
+            | INe | And | Or | Not | IMin | IMax | IsNan | IsInf => Ty::INT,
             MatVec | TriSolveVec => Ty::VECTOR,
             VecMat => Ty::ROW_VECTOR,
             MatMul | Cholesky => Ty::MATRIX,
@@ -216,9 +216,9 @@ impl Prim {
     pub fn kind(self) -> PrimKind {
         use Prim::*;
         match self {
-            Add | Sub | Mul | Div | Neg | Sqrt | Fabs | Fmin | Fmax | Floor | Ceil | Call(_) | ToReal | Lt | Le | Gt
-            | Ge | Eq | Ne | IAdd | ISub | IMul | IDiv | IMod | INeg | ILt | ILe | IGt | IGe | IEq | INe | And | Or
-            | Not | IMin | IMax | IsNan | IsInf => PrimKind::Scalar,
+            Add | Sub | Mul | Div | Neg | Sqrt | Fabs | Fmin | Fmax | Floor | Ceil | Call(_) | ToReal | Lt | Le
+            | Gt | Ge | Eq | Ne | IAdd | ISub | IMul | IDiv | IMod | INeg | ILt | ILe | IGt | IGe | IEq | INe | And
+            | Or | Not | IMin | IMax | IsNan | IsInf => PrimKind::Scalar,
             MatVec | VecMat | MatMul | Cholesky | TriSolveVec => PrimKind::Kernel,
         }
     }

@@ -134,7 +134,10 @@ const CASES: &[(&str, &str)] = &[
          + binomial_lcdf(3 | 9, y) + binomial_lccdf(3 | 9, y) + neg_binomial_2_lcdf(3 | a, b) \
          + neg_binomial_2_lccdf(3 | a, b) + beta_cdf(y | a, b)",
     ),
-    ("real<lower=2> y; real<lower=0, upper=1> ym; real<lower=0> a;", "pareto_lcdf(y | ym, a) + pareto_lccdf(y | ym, a)"),
+    (
+        "real<lower=2> y; real<lower=0, upper=1> ym; real<lower=0> a;",
+        "pareto_lcdf(y | ym, a) + pareto_lccdf(y | ym, a)",
+    ),
     (
         "vector[3] y; real mu; real<lower=0> s; real<lower=-3, upper=3> u;",
         "normal_lcdf(y | mu, s) + std_normal_lccdf(y) + uniform_lcdf(u | -4, 4) + uniform_lccdf(u | -4, 4)",
@@ -202,8 +205,9 @@ fn tilde_drops_only_constant_terms() {
     for (decls, y, dist, args, suffix) in cases {
         let tilde = load_text(&format!("parameters {{ {decls} }}\nmodel {{ {y} ~ {dist}({args}); }}\n"))
             .unwrap_or_else(|e| panic!("{dist}: {e}"));
-        let full = load_text(&format!("parameters {{ {decls} }}\nmodel {{ target += {dist}_{suffix}({y} | {args}); }}\n"))
-            .unwrap_or_else(|e| panic!("{dist}: {e}"));
+        let full =
+            load_text(&format!("parameters {{ {decls} }}\nmodel {{ target += {dist}_{suffix}({y} | {args}); }}\n"))
+                .unwrap_or_else(|e| panic!("{dist}: {e}"));
         let n = tilde.n_unconstrained();
         let x = point(n, 5, 0.8);
         let (mut g1, mut g2) = (vec![0.0; n], vec![0.0; n]);

@@ -74,6 +74,17 @@ const MOMENTS: &[(&str, f64, f64)] = &[
     ("neg_binomial_2_rng(4, 2)", 4.0, 12.0),
     ("neg_binomial_2_log_rng(1.2, 2)", 3.3201169227365472, 8.831705113057348),
     ("beta_neg_binomial_rng(3, 5, 2)", 1.5, 5.25),
+    // Multivariate draws, one coordinate (or a sum) at a time.
+    ("dirichlet_rng([2, 3, 5]')[2]", 0.3, 21.0 / 1100.0),
+    ("multi_normal_rng([1, -2]', [[4, 1.2], [1.2, 2]])[2]", -2.0, 2.0),
+    ("multi_normal_rng([1, -2]', [[4, 1.2], [1.2, 2]])[1]", 1.0, 4.0),
+    ("multi_normal_cholesky_rng([1, -2]', [[2, 0], [0.6, 1.3]])[2]", -2.0, 0.36 + 1.69),
+    ("multinomial_rng([0.2, 0.5, 0.3]', 10)[2]", 5.0, 2.5),
+    (
+        "multinomial_logit_rng([0.1, 1.0, -0.5]', 10)[3]",
+        10.0 * 0.1369148829896928,
+        10.0 * 0.1369148829896928 * (1.0 - 0.1369148829896928),
+    ),
 ];
 
 #[test]
@@ -113,7 +124,11 @@ fn hand_written_samplers_pass_kolmogorov_smirnov() {
         (
             "skew_double_exponential_rng(1, 2, 0.3)",
             Box::new(|y| {
-                if y < 1.0 { 0.3 * (-2.0 * 0.7 * (1.0 - y) / 2.0).exp() } else { 1.0 - 0.7 * (-2.0 * 0.3 * (y - 1.0) / 2.0).exp() }
+                if y < 1.0 {
+                    0.3 * (-2.0 * 0.7 * (1.0 - y) / 2.0).exp()
+                } else {
+                    1.0 - 0.7 * (-2.0 * 0.3 * (y - 1.0) / 2.0).exp()
+                }
             }),
         ),
         ("rayleigh_rng(2)", Box::new(|y| 1.0 - (-y * y / 8.0).exp())),
@@ -138,37 +153,67 @@ fn hand_written_samplers_pass_kolmogorov_smirnov() {
     }
 }
 
-/// A discrete sampler's frequencies against its pmf, by the chi-square statistic over the
-/// values with an expected count of at least 20.
+/// A discrete sampler's frequencies against its pmf.
 #[test]
 fn discrete_samplers_match_their_mass_functions() {
     let lchoose = |n: f64, k: f64| lgamma(n + 1.0) - lgamma(k + 1.0) - lgamma(n - k + 1.0);
     let cases: Vec<(&str, Box<dyn Fn(f64) -> f64>)> = vec![
-        ("beta_binomial_rng(10, 2, 3)", Box::new(move |k| {
-            let lbeta = |a: f64, b: f64| lgamma(a) + lgamma(b) - lgamma(a + b);
-            (lchoose(10.0, k) + lbeta(k + 2.0, 10.0 - k + 3.0) - lbeta(2.0, 3.0)).exp()
-        })),
-        ("neg_binomial_2_rng(4, 2)", Box::new(move |k| {
-            (lgamma(k + 2.0) - lgamma(k + 1.0) - lgamma(2.0) + k * (4.0f64 / 6.0).ln() + 2.0 * (2.0f64 / 6.0).ln()).exp()
-        })),
-        ("hypergeometric_rng(5, 4, 6)", Box::new(move |k| {
-            (lchoose(4.0, k) + lchoose(6.0, 5.0 - k) - lchoose(10.0, 5.0)).exp()
-        })),
+        (
+            "beta_binomial_rng(10, 2, 3)",
+            Box::new(move |k| {
+                let lbeta = |a: f64, b: f64| lgamma(a) + lgamma(b) - lgamma(a + b);
+                (lchoose(10.0, k) + lbeta(k + 2.0, 10.0 - k + 3.0) - lbeta(2.0, 3.0)).exp()
+            }),
+        ),
+        (
+            "neg_binomial_2_rng(4, 2)",
+            Box::new(move |k| {
+                (lgamma(k + 2.0) - lgamma(k + 1.0) - lgamma(2.0) + k * (4.0f64 / 6.0).ln() + 2.0 * (2.0f64 / 6.0).ln())
+                    .exp()
+            }),
+        ),
+        (
+            "hypergeometric_rng(5, 4, 6)",
+            Box::new(move |k| (lchoose(4.0, k) + lchoose(6.0, 5.0 - k) - lchoose(10.0, 5.0)).exp()),
+        ),
     ];
     for (call, pmf) in cases {
         let x = draws(call);
-        let mut stat = 0.0;
-        let mut cells = 0;
-        for k in 0..60 {
-            let expected = N as f64 * pmf(k as f64);
-            if !(expected >= 20.0) {
-                continue;
-            }
-            let seen = x.iter().filter(|&&v| v == k as f64).count() as f64;
-            stat += (seen - expected).powi(2) / expected;
-            cells += 1;
-        }
-        // Well above the 0.1 % point of chi-square with `cells` degrees of freedom (≤ 30 here).
-        assert!(stat < 3.0 * cells as f64 + 30.0, "{call}: chi-square {stat} over {cells} cells");
+        assert_counts_follow(call, &x, pmf);
     }
+}
+
+/// Every draw of a multinomial has N trials; every categorical draw is a category.
+#[test]
+fn categorical_and_multinomial_draws_follow_their_probabilities() {
+    let theta = [0.2, 0.5, 0.3];
+    for call in ["categorical_rng([0.2, 0.5, 0.3]')", "categorical_logit_rng(log([0.2, 0.5, 0.3]'))"] {
+        let x = draws(call);
+        assert!(x.iter().all(|&v| v == 1.0 || v == 2.0 || v == 3.0), "{call}: a draw outside 1..3");
+        assert_counts_follow(
+            call,
+            &x,
+            Box::new(move |k: f64| if (1.0..=3.0).contains(&k) { theta[k as usize - 1] } else { 0.0 }),
+        );
+    }
+    let sums = draws("sum(multinomial_rng([0.2, 0.5, 0.3]', 10))");
+    assert!(sums.iter().all(|&s| s == 10.0), "a multinomial draw without 10 trials");
+}
+
+/// The chi-square statistic of the draws' frequencies against `pmf`, over the values with an
+/// expected count of at least 20.
+fn assert_counts_follow(call: &str, x: &[f64], pmf: Box<dyn Fn(f64) -> f64>) {
+    let mut stat = 0.0;
+    let mut cells = 0;
+    for k in 0..60 {
+        let expected = N as f64 * pmf(k as f64);
+        if !(expected >= 20.0) {
+            continue;
+        }
+        let seen = x.iter().filter(|&&v| v == k as f64).count() as f64;
+        stat += (seen - expected).powi(2) / expected;
+        cells += 1;
+    }
+    // Well above the 0.1 % point of chi-square with `cells` degrees of freedom (≤ 30 here).
+    assert!(stat < 3.0 * cells as f64 + 30.0, "{call}: chi-square {stat} over {cells} cells");
 }

@@ -165,7 +165,10 @@ fn pure_reads(stmts: &[Stmt], reads: &mut Vec<u32>, bound: &mut HashSet<u32>) ->
                 pure &= !matches!(expr, Expr::Random(..));
                 bound.insert(*var);
             }
-            Stmt::Decl { var, .. } | Stmt::Assign { var, .. } | Stmt::Accum { var, .. } | Stmt::Copy { dst: var, .. } => {
+            Stmt::Decl { var, .. }
+            | Stmt::Assign { var, .. }
+            | Stmt::Accum { var, .. }
+            | Stmt::Copy { dst: var, .. } => {
                 bound.insert(*var);
             }
             Stmt::For { var, body, .. } => {

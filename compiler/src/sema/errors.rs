@@ -139,7 +139,11 @@ pub fn tilde_arguments(
     let d = Diagnostic::error(
         "E1005",
         span,
-        format!("`~ {dist}` cannot take {} `{variate}` variate with arguments ({})", article(&variate), args.join(", ")),
+        format!(
+            "`~ {dist}` cannot take {} `{variate}` variate with arguments ({})",
+            article(&variate),
+            args.join(", ")
+        ),
     );
     let d = if given == arity {
         d.with_label("no signature matches these types")

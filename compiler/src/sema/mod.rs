@@ -716,4 +716,3 @@ impl<'a> Lowerer<'a> {
         self.scopes.iter().flat_map(|s| s.keys().map(String::as_str))
     }
 }
-

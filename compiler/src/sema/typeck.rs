@@ -14,9 +14,9 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use crate::catalog::{self, ArgType, BaseType, Resolution};
 use grammar::ast::{self, BinOp, BlockKind, ExprKind, Index, StmtKind, TypeKind, UnOp};
 use grammar::{Diagnostic, Span};
-use crate::catalog::{self, ArgType, BaseType, Resolution};
 
 use super::errors;
 
@@ -1281,12 +1281,19 @@ impl Checker {
                     shown.push(format!("… {} signatures in all", candidates.len()));
                 }
                 if let Some(what) = int_argument_hint(name, &types) {
-                    self.error(errors::wrong_arguments(span, name, &found, &format!("{what} as an int or an array of ints")));
+                    self.error(errors::wrong_arguments(
+                        span,
+                        name,
+                        &found,
+                        &format!("{what} as an int or an array of ints"),
+                    ));
                     return Val::unknown();
                 }
                 let mut d = errors::wrong_arguments(span, name, &found, &shown.join("; "));
                 if matches!(name, "rows" | "cols") && types.first().is_some_and(|t| t.array_dims > 0) {
-                    d = d.with_hint(format!("`{name}` takes a vector, row_vector or matrix; an array's length is `size`"));
+                    d = d.with_hint(format!(
+                        "`{name}` takes a vector, row_vector or matrix; an array's length is `size`"
+                    ));
                 }
                 self.error(d);
                 Val::unknown()
@@ -1682,7 +1689,13 @@ fn int_argument_hint(name: &str, types: &[ArgType]) -> Option<&'static str> {
     };
     let real = |t: &ArgType| matches!(t.base, BaseType::Real | BaseType::Vector | BaseType::RowVector);
     let k = types.iter().enumerate().position(|(k, t)| real(t) && t.rank() <= 1 && wants_int(k))?;
-    Some(if k == 0 { "the variate" } else if name.starts_with("binomial") { "the number of trials" } else { "an int argument" })
+    Some(if k == 0 {
+        "the variate"
+    } else if name.starts_with("binomial") {
+        "the number of trials"
+    } else {
+        "an int argument"
+    })
 }
 
 fn is_int_based(t: &Type) -> bool {

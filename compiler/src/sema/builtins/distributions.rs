@@ -82,10 +82,9 @@ pub(crate) fn multivariate(name: &str) -> Option<Multivariate> {
         },
         // Every signature of the catalog: outcomes, linear predictors and cutpoints each shared
         // or given per outcome.
-        "ordered_logistic" | "ordered_probit" => Multivariate {
-            accepts: |_| true,
-            lower: |l, c| l.ordered(c, c.name == "ordered_probit"),
-        },
+        "ordered_logistic" | "ordered_probit" => {
+            Multivariate { accepts: |_| true, lower: |l, c| l.ordered(c, c.name == "ordered_probit") }
+        }
         // A GLM is its distribution at the linear predictor: `f_glm(y | x, α, β, ...)` is
         // `f(y | α + x β, ...)` (binomial's number of trials comes before x).
         "normal_id_glm" => glm(|l, c| l.glm(c, "normal", 1)),
@@ -148,7 +147,9 @@ pub(crate) fn elementwise(name: &str) -> Option<Elementwise> {
         "normal" => c(&[NotNan, Finite, PositiveFinite], 0, normal, normal_lcdf, normal_lccdf),
         "std_normal" => c(&[NotNan], 0, std_normal, std_normal_lcdf, std_normal_lccdf),
         "cauchy" => c(&[NotNan, Finite, PositiveFinite], 0, cauchy, cauchy_lcdf, cauchy_lccdf),
-        "student_t" => c(&[NotNan, PositiveFinite, Finite, PositiveFinite], 0, student_t, student_t_lcdf, student_t_lccdf),
+        "student_t" => {
+            c(&[NotNan, PositiveFinite, Finite, PositiveFinite], 0, student_t, student_t_lcdf, student_t_lccdf)
+        }
         "exponential" => c(&[Any, PositiveFinite], 0, exponential, exponential_lcdf, exponential_lccdf),
         "gamma" => d(&[NotNan, PositiveFinite, PositiveFinite], 0, gamma),
         "inv_gamma" => d(&[NotNan, PositiveFinite, PositiveFinite], 0, inv_gamma),
@@ -159,11 +160,23 @@ pub(crate) fn elementwise(name: &str) -> Option<Elementwise> {
         "poisson_log" => d(&[NonNegInt, NotNan], 1, poisson_log),
         "bernoulli" => c(&[NonNegInt, Prob], 1, bernoulli, bernoulli_lcdf, bernoulli_lccdf),
         "bernoulli_logit" => d(&[NonNegInt, NotNan], 1, bernoulli_logit),
-        "neg_binomial_2" => c(&[NonNegInt, PositiveFinite, PositiveFinite], 1, neg_binomial_2, neg_binomial_2_lcdf, neg_binomial_2_lccdf),
+        "neg_binomial_2" => c(
+            &[NonNegInt, PositiveFinite, PositiveFinite],
+            1,
+            neg_binomial_2,
+            neg_binomial_2_lcdf,
+            neg_binomial_2_lccdf,
+        ),
         "neg_binomial_2_log" => d(&[NonNegInt, Finite, PositiveFinite], 1, neg_binomial_2_log),
         "weibull" => c(&[NonNegInt, PositiveFinite, PositiveFinite], 0, weibull, weibull_lcdf, weibull_lccdf),
         "logistic" => c(&[Finite, Finite, PositiveFinite], 0, logistic, logistic_lcdf, logistic_lccdf),
-        "double_exponential" => c(&[Finite, Finite, PositiveFinite], 0, double_exponential, double_exponential_lcdf, double_exponential_lccdf),
+        "double_exponential" => c(
+            &[Finite, Finite, PositiveFinite],
+            0,
+            double_exponential,
+            double_exponential_lcdf,
+            double_exponential_lccdf,
+        ),
         "chi_square" => d(&[NonNegInt, PositiveFinite], 0, chi_square),
         "inv_chi_square" => d(&[NonNegInt, PositiveFinite], 0, inv_chi_square),
         "scaled_inv_chi_square" => d(&[NonNegInt, PositiveFinite, PositiveFinite], 0, scaled_inv_chi_square),
@@ -191,237 +204,237 @@ pub(crate) fn elementwise(name: &str) -> Option<Elementwise> {
 fn normal(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     use Fun::*;
     use Prim::*;
-        let diff = l.prim(Sub, &[xs[0], xs[1]]);
-        let z = l.prim(Div, &[diff, xs[2]]);
-        let z2 = l.prim(Mul, &[z, z]);
-        let quad = l.prim(Mul, &[Atom::Real(-0.5), z2]);
-        let ls = l.prim(Log, &[xs[2]]);
-        let nls = l.prim(Neg, &[ls]);
-        vec![(0b111, quad), (0b100, nls), (0, Atom::Real(-LOG_SQRT_TWO_PI))]
+    let diff = l.prim(Sub, &[xs[0], xs[1]]);
+    let z = l.prim(Div, &[diff, xs[2]]);
+    let z2 = l.prim(Mul, &[z, z]);
+    let quad = l.prim(Mul, &[Atom::Real(-0.5), z2]);
+    let ls = l.prim(Log, &[xs[2]]);
+    let nls = l.prim(Neg, &[ls]);
+    vec![(0b111, quad), (0b100, nls), (0, Atom::Real(-LOG_SQRT_TWO_PI))]
 }
 
 fn std_normal(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     use Prim::*;
-        let y2 = l.prim(Mul, &[xs[0], xs[0]]);
-        let quad = l.prim(Mul, &[Atom::Real(-0.5), y2]);
-        vec![(0b1, quad), (0, Atom::Real(-LOG_SQRT_TWO_PI))]
+    let y2 = l.prim(Mul, &[xs[0], xs[0]]);
+    let quad = l.prim(Mul, &[Atom::Real(-0.5), y2]);
+    vec![(0b1, quad), (0, Atom::Real(-LOG_SQRT_TWO_PI))]
 }
 
 fn cauchy(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     use Fun::*;
     use Prim::*;
-        let diff = l.prim(Sub, &[xs[0], xs[1]]);
-        let z = l.prim(Div, &[diff, xs[2]]);
-        let z2 = l.prim(Mul, &[z, z]);
-        let l1 = l.prim(Log1p, &[z2]);
-        let t = l.prim(Neg, &[l1]);
-        let ls = l.prim(Log, &[xs[2]]);
-        let nls = l.prim(Neg, &[ls]);
-        vec![(0b111, t), (0b100, nls), (0, Atom::Real(-LOG_PI))]
+    let diff = l.prim(Sub, &[xs[0], xs[1]]);
+    let z = l.prim(Div, &[diff, xs[2]]);
+    let z2 = l.prim(Mul, &[z, z]);
+    let l1 = l.prim(Log1p, &[z2]);
+    let t = l.prim(Neg, &[l1]);
+    let ls = l.prim(Log, &[xs[2]]);
+    let nls = l.prim(Neg, &[ls]);
+    vec![(0b111, t), (0b100, nls), (0, Atom::Real(-LOG_PI))]
 }
 
 fn student_t(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     use Fun::*;
     use Prim::*;
-        let (y, nu, mu, sigma) = (xs[0], xs[1], xs[2], xs[3]);
-        let half_nu = l.prim(Mul, &[Atom::Real(0.5), nu]);
-        let half_nu1 = l.prim(Add, &[half_nu, Atom::Real(0.5)]);
-        let lg1 = l.prim(Lgamma, &[half_nu1]);
-        let lg2 = l.prim(Lgamma, &[half_nu]);
-        let lnu = l.prim(Log, &[nu]);
-        let hlnu = l.prim(Mul, &[Atom::Real(0.5), lnu]);
-        let a = l.prim(Sub, &[lg1, lg2]);
-        let nu_term = l.prim(Sub, &[a, hlnu]);
-        let ls = l.prim(Log, &[sigma]);
-        let nls = l.prim(Neg, &[ls]);
-        let diff = l.prim(Sub, &[y, mu]);
-        let z = l.prim(Div, &[diff, sigma]);
-        let z2 = l.prim(Mul, &[z, z]);
-        let z2n = l.prim(Div, &[z2, nu]);
-        let l1 = l.prim(Log1p, &[z2n]);
-        let t = l.prim(Mul, &[half_nu1, l1]);
-        let nt = l.prim(Neg, &[t]);
-        vec![(0b0010, nu_term), (0b1000, nls), (0b1111, nt), (0, Atom::Real(-0.5 * LOG_PI))]
+    let (y, nu, mu, sigma) = (xs[0], xs[1], xs[2], xs[3]);
+    let half_nu = l.prim(Mul, &[Atom::Real(0.5), nu]);
+    let half_nu1 = l.prim(Add, &[half_nu, Atom::Real(0.5)]);
+    let lg1 = l.prim(Lgamma, &[half_nu1]);
+    let lg2 = l.prim(Lgamma, &[half_nu]);
+    let lnu = l.prim(Log, &[nu]);
+    let hlnu = l.prim(Mul, &[Atom::Real(0.5), lnu]);
+    let a = l.prim(Sub, &[lg1, lg2]);
+    let nu_term = l.prim(Sub, &[a, hlnu]);
+    let ls = l.prim(Log, &[sigma]);
+    let nls = l.prim(Neg, &[ls]);
+    let diff = l.prim(Sub, &[y, mu]);
+    let z = l.prim(Div, &[diff, sigma]);
+    let z2 = l.prim(Mul, &[z, z]);
+    let z2n = l.prim(Div, &[z2, nu]);
+    let l1 = l.prim(Log1p, &[z2n]);
+    let t = l.prim(Mul, &[half_nu1, l1]);
+    let nt = l.prim(Neg, &[t]);
+    vec![(0b0010, nu_term), (0b1000, nls), (0b1111, nt), (0, Atom::Real(-0.5 * LOG_PI))]
 }
 
 fn exponential(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     use Fun::*;
     use Prim::*;
-        let lb = l.prim(Log, &[xs[1]]);
-        let by = l.prim(Mul, &[xs[1], xs[0]]);
-        let nby = l.prim(Neg, &[by]);
-        vec![(0b10, lb), (0b11, nby)]
+    let lb = l.prim(Log, &[xs[1]]);
+    let by = l.prim(Mul, &[xs[1], xs[0]]);
+    let nby = l.prim(Neg, &[by]);
+    vec![(0b10, lb), (0b11, nby)]
 }
 
 fn gamma(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     use Fun::*;
     use Prim::*;
-        let (y, a, b) = (xs[0], xs[1], xs[2]);
-        let lga = l.prim(Lgamma, &[a]);
-        let nlga = l.prim(Neg, &[lga]);
-        let lb = l.prim(Log, &[b]);
-        let alb = l.prim(Mul, &[a, lb]);
-        let am1 = l.prim(Sub, &[a, Atom::Real(1.0)]);
-        let ly = l.prim(Log, &[y]);
-        let t = l.prim(Mul, &[am1, ly]);
-        let by = l.prim(Mul, &[b, y]);
-        let nby = l.prim(Neg, &[by]);
-        vec![(0b010, nlga), (0b110, alb), (0b011, t), (0b101, nby)]
+    let (y, a, b) = (xs[0], xs[1], xs[2]);
+    let lga = l.prim(Lgamma, &[a]);
+    let nlga = l.prim(Neg, &[lga]);
+    let lb = l.prim(Log, &[b]);
+    let alb = l.prim(Mul, &[a, lb]);
+    let am1 = l.prim(Sub, &[a, Atom::Real(1.0)]);
+    let ly = l.prim(Log, &[y]);
+    let t = l.prim(Mul, &[am1, ly]);
+    let by = l.prim(Mul, &[b, y]);
+    let nby = l.prim(Neg, &[by]);
+    vec![(0b010, nlga), (0b110, alb), (0b011, t), (0b101, nby)]
 }
 
 fn inv_gamma(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     use Fun::*;
     use Prim::*;
-        let (y, a, b) = (xs[0], xs[1], xs[2]);
-        let lga = l.prim(Lgamma, &[a]);
-        let nlga = l.prim(Neg, &[lga]);
-        let lb = l.prim(Log, &[b]);
-        let alb = l.prim(Mul, &[a, lb]);
-        let ap1 = l.prim(Add, &[a, Atom::Real(1.0)]);
-        let ly = l.prim(Log, &[y]);
-        let t = l.prim(Mul, &[ap1, ly]);
-        let nt = l.prim(Neg, &[t]);
-        let boy = l.prim(Div, &[b, y]);
-        let nboy = l.prim(Neg, &[boy]);
-        vec![(0b010, nlga), (0b110, alb), (0b011, nt), (0b101, nboy)]
+    let (y, a, b) = (xs[0], xs[1], xs[2]);
+    let lga = l.prim(Lgamma, &[a]);
+    let nlga = l.prim(Neg, &[lga]);
+    let lb = l.prim(Log, &[b]);
+    let alb = l.prim(Mul, &[a, lb]);
+    let ap1 = l.prim(Add, &[a, Atom::Real(1.0)]);
+    let ly = l.prim(Log, &[y]);
+    let t = l.prim(Mul, &[ap1, ly]);
+    let nt = l.prim(Neg, &[t]);
+    let boy = l.prim(Div, &[b, y]);
+    let nboy = l.prim(Neg, &[boy]);
+    vec![(0b010, nlga), (0b110, alb), (0b011, nt), (0b101, nboy)]
 }
 
 fn beta(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     use Fun::*;
     use Prim::*;
-        let (y, a, b) = (xs[0], xs[1], xs[2]);
-        let ly = l.prim(Log, &[y]);
-        let ny = l.prim(Neg, &[y]);
-        let l1my = l.prim(Log1p, &[ny]);
-        let am1 = l.prim(Sub, &[a, Atom::Real(1.0)]);
-        let bm1 = l.prim(Sub, &[b, Atom::Real(1.0)]);
-        let t1 = l.prim(Mul, &[am1, ly]);
-        let t2 = l.prim(Mul, &[bm1, l1my]);
-        let lga = l.prim(Lgamma, &[a]);
-        let lgb = l.prim(Lgamma, &[b]);
-        let ab = l.prim(Add, &[a, b]);
-        let lgab = l.prim(Lgamma, &[ab]);
-        let s = l.prim(Add, &[lga, lgb]);
-        let lbeta = l.prim(Sub, &[s, lgab]);
-        let nlbeta = l.prim(Neg, &[lbeta]);
-        vec![(0b011, t1), (0b101, t2), (0b110, nlbeta)]
+    let (y, a, b) = (xs[0], xs[1], xs[2]);
+    let ly = l.prim(Log, &[y]);
+    let ny = l.prim(Neg, &[y]);
+    let l1my = l.prim(Log1p, &[ny]);
+    let am1 = l.prim(Sub, &[a, Atom::Real(1.0)]);
+    let bm1 = l.prim(Sub, &[b, Atom::Real(1.0)]);
+    let t1 = l.prim(Mul, &[am1, ly]);
+    let t2 = l.prim(Mul, &[bm1, l1my]);
+    let lga = l.prim(Lgamma, &[a]);
+    let lgb = l.prim(Lgamma, &[b]);
+    let ab = l.prim(Add, &[a, b]);
+    let lgab = l.prim(Lgamma, &[ab]);
+    let s = l.prim(Add, &[lga, lgb]);
+    let lbeta = l.prim(Sub, &[s, lgab]);
+    let nlbeta = l.prim(Neg, &[lbeta]);
+    vec![(0b011, t1), (0b101, t2), (0b110, nlbeta)]
 }
 
 fn lognormal(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     use Fun::*;
     use Prim::*;
-        let (y, mu, sigma) = (xs[0], xs[1], xs[2]);
-        let ly = l.prim(Log, &[y]);
-        let nly = l.prim(Neg, &[ly]);
-        let diff = l.prim(Sub, &[ly, mu]);
-        let z = l.prim(Div, &[diff, sigma]);
-        let z2 = l.prim(Mul, &[z, z]);
-        let quad = l.prim(Mul, &[Atom::Real(-0.5), z2]);
-        let ls = l.prim(Log, &[sigma]);
-        let nls = l.prim(Neg, &[ls]);
-        vec![(0b111, quad), (0b100, nls), (0b001, nly), (0, Atom::Real(-LOG_SQRT_TWO_PI))]
+    let (y, mu, sigma) = (xs[0], xs[1], xs[2]);
+    let ly = l.prim(Log, &[y]);
+    let nly = l.prim(Neg, &[ly]);
+    let diff = l.prim(Sub, &[ly, mu]);
+    let z = l.prim(Div, &[diff, sigma]);
+    let z2 = l.prim(Mul, &[z, z]);
+    let quad = l.prim(Mul, &[Atom::Real(-0.5), z2]);
+    let ls = l.prim(Log, &[sigma]);
+    let nls = l.prim(Neg, &[ls]);
+    vec![(0b111, quad), (0b100, nls), (0b001, nly), (0, Atom::Real(-LOG_SQRT_TWO_PI))]
 }
 
 fn uniform(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     use Fun::*;
     use Prim::*;
-        let (y, a, b) = (xs[0], xs[1], xs[2]);
-        let w = l.prim(Sub, &[b, a]);
-        let lw = l.prim(Log, &[w]);
-        let nlw = l.prim(Neg, &[lw]);
-        // Outside the support the density is zero: log density −∞.
-        let below = l.prim(Lt, &[y, a]);
-        let above = l.prim(Gt, &[y, b]);
-        let out = l.prim(Or, &[below, above]);
-        let var = l.f.new_var(None, Ty::REAL, VarKind::Mutable);
-        l.emit(Stmt::Decl { var, dims: vec![] });
-        l.if_(
-            out,
-            |l| l.emit(Stmt::Assign { var, indices: vec![], value: Atom::Real(f64::NEG_INFINITY) }),
-            |l| l.emit(Stmt::Assign { var, indices: vec![], value: Atom::Real(0.0) }),
-        );
-        let support = l.let_(Ty::REAL, Expr::Atom(Atom::Var(var)));
-        vec![(0b110, nlw), (0b111, support)]
+    let (y, a, b) = (xs[0], xs[1], xs[2]);
+    let w = l.prim(Sub, &[b, a]);
+    let lw = l.prim(Log, &[w]);
+    let nlw = l.prim(Neg, &[lw]);
+    // Outside the support the density is zero: log density −∞.
+    let below = l.prim(Lt, &[y, a]);
+    let above = l.prim(Gt, &[y, b]);
+    let out = l.prim(Or, &[below, above]);
+    let var = l.f.new_var(None, Ty::REAL, VarKind::Mutable);
+    l.emit(Stmt::Decl { var, dims: vec![] });
+    l.if_(
+        out,
+        |l| l.emit(Stmt::Assign { var, indices: vec![], value: Atom::Real(f64::NEG_INFINITY) }),
+        |l| l.emit(Stmt::Assign { var, indices: vec![], value: Atom::Real(0.0) }),
+    );
+    let support = l.let_(Ty::REAL, Expr::Atom(Atom::Var(var)));
+    vec![(0b110, nlw), (0b111, support)]
 }
 
 fn poisson(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     use Fun::*;
     use Prim::*;
-        let (n, lambda) = (xs[0], xs[1]);
-        let ll = l.prim(Log, &[lambda]);
-        let t = l.prim(Mul, &[n, ll]);
-        let nl = l.prim(Neg, &[lambda]);
-        let n1 = l.prim(Add, &[n, Atom::Real(1.0)]);
-        let lg = l.prim(Lgamma, &[n1]);
-        let nlg = l.prim(Neg, &[lg]);
-        vec![(0b11, t), (0b10, nl), (0b01, nlg)]
+    let (n, lambda) = (xs[0], xs[1]);
+    let ll = l.prim(Log, &[lambda]);
+    let t = l.prim(Mul, &[n, ll]);
+    let nl = l.prim(Neg, &[lambda]);
+    let n1 = l.prim(Add, &[n, Atom::Real(1.0)]);
+    let lg = l.prim(Lgamma, &[n1]);
+    let nlg = l.prim(Neg, &[lg]);
+    vec![(0b11, t), (0b10, nl), (0b01, nlg)]
 }
 
 fn poisson_log(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     use Fun::*;
     use Prim::*;
-        let (n, alpha) = (xs[0], xs[1]);
-        let t = l.prim(Mul, &[n, alpha]);
-        let e = l.prim(Exp, &[alpha]);
-        let ne = l.prim(Neg, &[e]);
-        let n1 = l.prim(Add, &[n, Atom::Real(1.0)]);
-        let lg = l.prim(Lgamma, &[n1]);
-        let nlg = l.prim(Neg, &[lg]);
-        vec![(0b11, t), (0b10, ne), (0b01, nlg)]
+    let (n, alpha) = (xs[0], xs[1]);
+    let t = l.prim(Mul, &[n, alpha]);
+    let e = l.prim(Exp, &[alpha]);
+    let ne = l.prim(Neg, &[e]);
+    let n1 = l.prim(Add, &[n, Atom::Real(1.0)]);
+    let lg = l.prim(Lgamma, &[n1]);
+    let nlg = l.prim(Neg, &[lg]);
+    vec![(0b11, t), (0b10, ne), (0b01, nlg)]
 }
 
 fn bernoulli(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     use Fun::*;
     use Prim::*;
-        let (n, theta) = (xs[0], xs[1]);
-        let lt = l.prim(Log, &[theta]);
-        let nt = l.prim(Neg, &[theta]);
-        let l1mt = l.prim(Log1p, &[nt]);
-        let t1 = l.prim(Mul, &[n, lt]);
-        let one_m_n = l.prim(Sub, &[Atom::Real(1.0), n]);
-        let t2 = l.prim(Mul, &[one_m_n, l1mt]);
-        vec![(0b11, t1), (0b11, t2)]
+    let (n, theta) = (xs[0], xs[1]);
+    let lt = l.prim(Log, &[theta]);
+    let nt = l.prim(Neg, &[theta]);
+    let l1mt = l.prim(Log1p, &[nt]);
+    let t1 = l.prim(Mul, &[n, lt]);
+    let one_m_n = l.prim(Sub, &[Atom::Real(1.0), n]);
+    let t2 = l.prim(Mul, &[one_m_n, l1mt]);
+    vec![(0b11, t1), (0b11, t2)]
 }
 
 fn bernoulli_logit(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     use Prim::*;
-        // log p(n | α) = −log1p_exp(−(2n − 1) α)
-        let (n, alpha) = (xs[0], xs[1]);
-        let two_n = l.prim(Mul, &[Atom::Real(2.0), n]);
-        let sign = l.prim(Sub, &[two_n, Atom::Real(1.0)]);
-        let s = l.prim(Mul, &[sign, alpha]);
-        let ns = l.prim(Neg, &[s]);
-        let lpe = l.log1p_exp(ns, false);
-        let nl = l.prim(Neg, &[lpe]);
-        vec![(0b11, nl)]
+    // log p(n | α) = −log1p_exp(−(2n − 1) α)
+    let (n, alpha) = (xs[0], xs[1]);
+    let two_n = l.prim(Mul, &[Atom::Real(2.0), n]);
+    let sign = l.prim(Sub, &[two_n, Atom::Real(1.0)]);
+    let s = l.prim(Mul, &[sign, alpha]);
+    let ns = l.prim(Neg, &[s]);
+    let lpe = l.log1p_exp(ns, false);
+    let nl = l.prim(Neg, &[lpe]);
+    vec![(0b11, nl)]
 }
 
-    // Γ(n+φ)/(Γ(n+1)Γ(φ)) (μ/(μ+φ))ⁿ (φ/(μ+φ))^φ; the _log form has μ = exp(η)
-    // and log(μ+φ) = log_sum_exp(η, log φ).
+// Γ(n+φ)/(Γ(n+1)Γ(φ)) (μ/(μ+φ))ⁿ (φ/(μ+φ))^φ; the _log form has μ = exp(η)
+// and log(μ+φ) = log_sum_exp(η, log φ).
 fn neg_binomial_2_family(l: &mut Lowerer, xs: &[Atom], log: bool) -> Vec<Term> {
     use Fun::*;
     use Prim::*;
-        let (n, m, phi) = (xs[0], xs[1], xs[2]);
-        let nphi = l.prim(Add, &[n, phi]);
-        let a = l.prim(Lgamma, &[nphi]);
-        let b = l.prim(Lgamma, &[phi]);
-        let norm = l.prim(Sub, &[a, b]);
-        let n1 = l.prim(Add, &[n, Atom::Real(1.0)]);
-        let lgn = l.prim(Lgamma, &[n1]);
-        let nlgn = l.prim(Neg, &[lgn]);
-        let log_mu = if !log { l.prim(Log, &[m]) } else { m };
-        let t_mu = l.prim(Mul, &[n, log_mu]);
-        let lphi = l.prim(Log, &[phi]);
-        let t_phi = l.prim(Mul, &[phi, lphi]);
-        let log_sum = if !log {
-            let s = l.prim(Add, &[m, phi]);
-            l.prim(Log, &[s])
-        } else {
-            l.log_sum_exp2(m, lphi)
-        };
-        let t = l.prim(Mul, &[nphi, log_sum]);
-        let nt = l.prim(Neg, &[t]);
-        vec![(0b101, norm), (0b001, nlgn), (0b011, t_mu), (0b100, t_phi), (0b111, nt)]
+    let (n, m, phi) = (xs[0], xs[1], xs[2]);
+    let nphi = l.prim(Add, &[n, phi]);
+    let a = l.prim(Lgamma, &[nphi]);
+    let b = l.prim(Lgamma, &[phi]);
+    let norm = l.prim(Sub, &[a, b]);
+    let n1 = l.prim(Add, &[n, Atom::Real(1.0)]);
+    let lgn = l.prim(Lgamma, &[n1]);
+    let nlgn = l.prim(Neg, &[lgn]);
+    let log_mu = if !log { l.prim(Log, &[m]) } else { m };
+    let t_mu = l.prim(Mul, &[n, log_mu]);
+    let lphi = l.prim(Log, &[phi]);
+    let t_phi = l.prim(Mul, &[phi, lphi]);
+    let log_sum = if !log {
+        let s = l.prim(Add, &[m, phi]);
+        l.prim(Log, &[s])
+    } else {
+        l.log_sum_exp2(m, lphi)
+    };
+    let t = l.prim(Mul, &[nphi, log_sum]);
+    let nt = l.prim(Neg, &[t]);
+    vec![(0b101, norm), (0b001, nlgn), (0b011, t_mu), (0b100, t_phi), (0b111, nt)]
 }
 
 fn neg_binomial_2(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
@@ -432,75 +445,75 @@ fn neg_binomial_2_log(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     neg_binomial_2_family(l, xs, true)
 }
 
-    // log α + (α−1) log y − α log σ − (y/σ)^α
+// log α + (α−1) log y − α log σ − (y/σ)^α
 fn weibull(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     use Fun::*;
     use Prim::*;
-        let (y, alpha, sigma) = (xs[0], xs[1], xs[2]);
-        let la = l.prim(Log, &[alpha]);
-        let am1 = l.prim(Sub, &[alpha, Atom::Real(1.0)]);
-        let ly = l.prim(Log, &[y]);
-        let t1 = l.prim(Mul, &[am1, ly]);
-        let ls = l.prim(Log, &[sigma]);
-        let t2 = l.prim(Mul, &[alpha, ls]);
-        let nt2 = l.prim(Neg, &[t2]);
-        let r = l.prim(Div, &[y, sigma]);
-        let p = l.prim(Pow, &[r, alpha]);
-        let np = l.prim(Neg, &[p]);
-        vec![(0b010, la), (0b011, t1), (0b110, nt2), (0b111, np)]
+    let (y, alpha, sigma) = (xs[0], xs[1], xs[2]);
+    let la = l.prim(Log, &[alpha]);
+    let am1 = l.prim(Sub, &[alpha, Atom::Real(1.0)]);
+    let ly = l.prim(Log, &[y]);
+    let t1 = l.prim(Mul, &[am1, ly]);
+    let ls = l.prim(Log, &[sigma]);
+    let t2 = l.prim(Mul, &[alpha, ls]);
+    let nt2 = l.prim(Neg, &[t2]);
+    let r = l.prim(Div, &[y, sigma]);
+    let p = l.prim(Pow, &[r, alpha]);
+    let np = l.prim(Neg, &[p]);
+    vec![(0b010, la), (0b011, t1), (0b110, nt2), (0b111, np)]
 }
 
-    // z = (y−μ)/σ: −z − 2 log1p(e^(−z)) − log σ
+// z = (y−μ)/σ: −z − 2 log1p(e^(−z)) − log σ
 fn logistic(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     use Fun::*;
     use Prim::*;
-        let d0 = l.prim(Sub, &[xs[0], xs[1]]);
-        let z = l.prim(Div, &[d0, xs[2]]);
-        let nz = l.prim(Neg, &[z]);
-        let lpe = l.log1p_exp(nz, false);
-        let l2 = l.prim(Mul, &[Atom::Real(2.0), lpe]);
-        let t = l.prim(Sub, &[nz, l2]);
-        let ls = l.prim(Log, &[xs[2]]);
-        let nls = l.prim(Neg, &[ls]);
-        vec![(0b111, t), (0b100, nls)]
+    let d0 = l.prim(Sub, &[xs[0], xs[1]]);
+    let z = l.prim(Div, &[d0, xs[2]]);
+    let nz = l.prim(Neg, &[z]);
+    let lpe = l.log1p_exp(nz, false);
+    let l2 = l.prim(Mul, &[Atom::Real(2.0), lpe]);
+    let t = l.prim(Sub, &[nz, l2]);
+    let ls = l.prim(Log, &[xs[2]]);
+    let nls = l.prim(Neg, &[ls]);
+    vec![(0b111, t), (0b100, nls)]
 }
 
-    // −log 2 − log σ − |y−μ|/σ
+// −log 2 − log σ − |y−μ|/σ
 fn double_exponential(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     use Fun::*;
     use Prim::*;
-        let d0 = l.prim(Sub, &[xs[0], xs[1]]);
-        let a = l.prim(Fabs, &[d0]);
-        let r = l.prim(Div, &[a, xs[2]]);
-        let nr = l.prim(Neg, &[r]);
-        let ls = l.prim(Log, &[xs[2]]);
-        let nls = l.prim(Neg, &[ls]);
-        vec![(0b111, nr), (0b100, nls), (0, Atom::Real(-std::f64::consts::LN_2))]
+    let d0 = l.prim(Sub, &[xs[0], xs[1]]);
+    let a = l.prim(Fabs, &[d0]);
+    let r = l.prim(Div, &[a, xs[2]]);
+    let nr = l.prim(Neg, &[r]);
+    let ls = l.prim(Log, &[xs[2]]);
+    let nls = l.prim(Neg, &[ls]);
+    vec![(0b111, nr), (0b100, nls), (0, Atom::Real(-std::f64::consts::LN_2))]
 }
 
-    // −(ν/2) log 2 − lgamma(ν/2) + (ν/2 − 1) log y − y/2 (inverse: −(ν/2+1) log y − 1/(2y))
+// −(ν/2) log 2 − lgamma(ν/2) + (ν/2 − 1) log y − y/2 (inverse: −(ν/2+1) log y − 1/(2y))
 fn chi_square_family(l: &mut Lowerer, xs: &[Atom], inverse: bool) -> Vec<Term> {
     use Fun::*;
     use Prim::*;
-        let (y, nu) = (xs[0], xs[1]);
-        let h = l.prim(Mul, &[Atom::Real(0.5), nu]);
-        let lg = l.prim(Lgamma, &[h]);
-        let hl2 = l.prim(Mul, &[h, Atom::Real(std::f64::consts::LN_2)]);
-        let s = l.prim(Add, &[hl2, lg]);
-        let norm = l.prim(Neg, &[s]);
-        let ly = l.prim(Log, &[y]);
-        let (coef, tail) = if !inverse {
-            let c = l.prim(Sub, &[h, Atom::Real(1.0)]);
-            let t = l.prim(Mul, &[Atom::Real(-0.5), y]);
-            (c, t)
-        } else {
-            let c0 = l.prim(Add, &[h, Atom::Real(1.0)]);
-            let c = l.prim(Neg, &[c0]);
-            let inv = l.prim(Div, &[Atom::Real(-0.5), y]);
-            (c, inv)
-        };
-        let t = l.prim(Mul, &[coef, ly]);
-        vec![(0b10, norm), (0b11, t), (0b01, tail)]
+    let (y, nu) = (xs[0], xs[1]);
+    let h = l.prim(Mul, &[Atom::Real(0.5), nu]);
+    let lg = l.prim(Lgamma, &[h]);
+    let hl2 = l.prim(Mul, &[h, Atom::Real(std::f64::consts::LN_2)]);
+    let s = l.prim(Add, &[hl2, lg]);
+    let norm = l.prim(Neg, &[s]);
+    let ly = l.prim(Log, &[y]);
+    let (coef, tail) = if !inverse {
+        let c = l.prim(Sub, &[h, Atom::Real(1.0)]);
+        let t = l.prim(Mul, &[Atom::Real(-0.5), y]);
+        (c, t)
+    } else {
+        let c0 = l.prim(Add, &[h, Atom::Real(1.0)]);
+        let c = l.prim(Neg, &[c0]);
+        let inv = l.prim(Div, &[Atom::Real(-0.5), y]);
+        (c, inv)
+    };
+    let t = l.prim(Mul, &[coef, ly]);
+    vec![(0b10, norm), (0b11, t), (0b01, tail)]
 }
 
 fn chi_square(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
@@ -511,103 +524,103 @@ fn inv_chi_square(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     chi_square_family(l, xs, true)
 }
 
-    // (ν/2) log(ν/2) − lgamma(ν/2) + ν log s − (ν/2+1) log y − ν s²/(2y)
+// (ν/2) log(ν/2) − lgamma(ν/2) + ν log s − (ν/2+1) log y − ν s²/(2y)
 fn scaled_inv_chi_square(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     use Fun::*;
     use Prim::*;
-        let (y, nu, s0) = (xs[0], xs[1], xs[2]);
-        let h = l.prim(Mul, &[Atom::Real(0.5), nu]);
-        let lh = l.prim(Log, &[h]);
-        let a = l.prim(Mul, &[h, lh]);
-        let lg = l.prim(Lgamma, &[h]);
-        let norm = l.prim(Sub, &[a, lg]);
-        let ls = l.prim(Log, &[s0]);
-        let t_s = l.prim(Mul, &[nu, ls]);
-        let h1 = l.prim(Add, &[h, Atom::Real(1.0)]);
-        let ly = l.prim(Log, &[y]);
-        let t_y = l.prim(Mul, &[h1, ly]);
-        let nt_y = l.prim(Neg, &[t_y]);
-        let s2 = l.prim(Mul, &[s0, s0]);
-        let num = l.prim(Mul, &[h, s2]);
-        let r = l.prim(Div, &[num, y]);
-        let nr = l.prim(Neg, &[r]);
-        vec![(0b010, norm), (0b110, t_s), (0b011, nt_y), (0b111, nr)]
+    let (y, nu, s0) = (xs[0], xs[1], xs[2]);
+    let h = l.prim(Mul, &[Atom::Real(0.5), nu]);
+    let lh = l.prim(Log, &[h]);
+    let a = l.prim(Mul, &[h, lh]);
+    let lg = l.prim(Lgamma, &[h]);
+    let norm = l.prim(Sub, &[a, lg]);
+    let ls = l.prim(Log, &[s0]);
+    let t_s = l.prim(Mul, &[nu, ls]);
+    let h1 = l.prim(Add, &[h, Atom::Real(1.0)]);
+    let ly = l.prim(Log, &[y]);
+    let t_y = l.prim(Mul, &[h1, ly]);
+    let nt_y = l.prim(Neg, &[t_y]);
+    let s2 = l.prim(Mul, &[s0, s0]);
+    let num = l.prim(Mul, &[h, s2]);
+    let r = l.prim(Div, &[num, y]);
+    let nr = l.prim(Neg, &[r]);
+    vec![(0b010, norm), (0b110, t_s), (0b011, nt_y), (0b111, nr)]
 }
 
-    // log α + α log y_min − (α+1) log y, for y ≥ y_min (else −∞)
+// log α + α log y_min − (α+1) log y, for y ≥ y_min (else −∞)
 fn pareto(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     use Fun::*;
     use Prim::*;
-        let (y, ymin, alpha) = (xs[0], xs[1], xs[2]);
-        let la = l.prim(Log, &[alpha]);
-        let lm = l.prim(Log, &[ymin]);
-        let t1 = l.prim(Mul, &[alpha, lm]);
-        let a1 = l.prim(Add, &[alpha, Atom::Real(1.0)]);
-        let ly = l.prim(Log, &[y]);
-        let t2 = l.prim(Mul, &[a1, ly]);
-        let nt2 = l.prim(Neg, &[t2]);
-        let below = l.prim(Lt, &[y, ymin]);
-        let var = l.f.new_var(None, Ty::REAL, VarKind::Mutable);
-        l.emit(Stmt::Decl { var, dims: vec![] });
-        l.if_(
-            below,
-            |l| l.emit(Stmt::Assign { var, indices: vec![], value: Atom::Real(f64::NEG_INFINITY) }),
-            |l| l.emit(Stmt::Assign { var, indices: vec![], value: Atom::Real(0.0) }),
-        );
-        let support = l.let_(Ty::REAL, Expr::Atom(Atom::Var(var)));
-        vec![(0b100, la), (0b110, t1), (0b101, nt2), (0b011, support)]
+    let (y, ymin, alpha) = (xs[0], xs[1], xs[2]);
+    let la = l.prim(Log, &[alpha]);
+    let lm = l.prim(Log, &[ymin]);
+    let t1 = l.prim(Mul, &[alpha, lm]);
+    let a1 = l.prim(Add, &[alpha, Atom::Real(1.0)]);
+    let ly = l.prim(Log, &[y]);
+    let t2 = l.prim(Mul, &[a1, ly]);
+    let nt2 = l.prim(Neg, &[t2]);
+    let below = l.prim(Lt, &[y, ymin]);
+    let var = l.f.new_var(None, Ty::REAL, VarKind::Mutable);
+    l.emit(Stmt::Decl { var, dims: vec![] });
+    l.if_(
+        below,
+        |l| l.emit(Stmt::Assign { var, indices: vec![], value: Atom::Real(f64::NEG_INFINITY) }),
+        |l| l.emit(Stmt::Assign { var, indices: vec![], value: Atom::Real(0.0) }),
+    );
+    let support = l.let_(Ty::REAL, Expr::Atom(Atom::Var(var)));
+    vec![(0b100, la), (0b110, t1), (0b101, nt2), (0b011, support)]
 }
 
-    // z = (y−μ)/β: −log β − z − e^(−z)
+// z = (y−μ)/β: −log β − z − e^(−z)
 fn gumbel(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     use Fun::*;
     use Prim::*;
-        let d0 = l.prim(Sub, &[xs[0], xs[1]]);
-        let z = l.prim(Div, &[d0, xs[2]]);
-        let nz = l.prim(Neg, &[z]);
-        let e = l.prim(Exp, &[nz]);
-        let t = l.prim(Sub, &[nz, e]);
-        let lb = l.prim(Log, &[xs[2]]);
-        let nlb = l.prim(Neg, &[lb]);
-        vec![(0b111, t), (0b100, nlb)]
+    let d0 = l.prim(Sub, &[xs[0], xs[1]]);
+    let z = l.prim(Div, &[d0, xs[2]]);
+    let nz = l.prim(Neg, &[z]);
+    let e = l.prim(Exp, &[nz]);
+    let t = l.prim(Sub, &[nz, e]);
+    let lb = l.prim(Log, &[xs[2]]);
+    let nlb = l.prim(Neg, &[lb]);
+    vec![(0b111, t), (0b100, nlb)]
 }
 
-    // log y − 2 log σ − y²/(2σ²)
+// log y − 2 log σ − y²/(2σ²)
 fn rayleigh(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     use Fun::*;
     use Prim::*;
-        let (y, sigma) = (xs[0], xs[1]);
-        let ly = l.prim(Log, &[y]);
-        let ls = l.prim(Log, &[sigma]);
-        let t = l.prim(Mul, &[Atom::Real(-2.0), ls]);
-        let r = l.prim(Div, &[y, sigma]);
-        let r2 = l.prim(Mul, &[r, r]);
-        let q = l.prim(Mul, &[Atom::Real(-0.5), r2]);
-        vec![(0b01, ly), (0b10, t), (0b11, q)]
+    let (y, sigma) = (xs[0], xs[1]);
+    let ly = l.prim(Log, &[y]);
+    let ls = l.prim(Log, &[sigma]);
+    let t = l.prim(Mul, &[Atom::Real(-2.0), ls]);
+    let r = l.prim(Div, &[y, sigma]);
+    let r2 = l.prim(Mul, &[r, r]);
+    let q = l.prim(Mul, &[Atom::Real(-0.5), r2]);
+    vec![(0b01, ly), (0b10, t), (0b11, q)]
 }
 
 fn binomial_family(l: &mut Lowerer, xs: &[Atom], logit: bool) -> Vec<Term> {
     use Fun::*;
     use Prim::*;
-        let (n, big_n, p) = (xs[0], xs[1], xs[2]);
-        let (lp, l1mp) = if !logit {
-            let np = l.prim(Neg, &[p]);
-            (l.prim(Log, &[p]), l.prim(Log1p, &[np]))
-        } else {
-            (l.prim(LogInvLogit, &[p]), l.prim(Log1mInvLogit, &[p]))
-        };
-        let t1 = l.prim(Mul, &[n, lp]);
-        let nmn = l.prim(Sub, &[big_n, n]);
-        let t2 = l.prim(Mul, &[nmn, l1mp]);
-        let n1 = l.prim(Add, &[big_n, Atom::Real(1.0)]);
-        let k1 = l.prim(Add, &[n, Atom::Real(1.0)]);
-        let nk1 = l.prim(Add, &[nmn, Atom::Real(1.0)]);
-        let a = l.prim(Lgamma, &[n1]);
-        let b = l.prim(Lgamma, &[k1]);
-        let c = l.prim(Lgamma, &[nk1]);
-        let ab = l.prim(Sub, &[a, b]);
-        let choose = l.prim(Sub, &[ab, c]);
-        vec![(0b111, t1), (0b111, t2), (0b011, choose)]
+    let (n, big_n, p) = (xs[0], xs[1], xs[2]);
+    let (lp, l1mp) = if !logit {
+        let np = l.prim(Neg, &[p]);
+        (l.prim(Log, &[p]), l.prim(Log1p, &[np]))
+    } else {
+        (l.prim(LogInvLogit, &[p]), l.prim(Log1mInvLogit, &[p]))
+    };
+    let t1 = l.prim(Mul, &[n, lp]);
+    let nmn = l.prim(Sub, &[big_n, n]);
+    let t2 = l.prim(Mul, &[nmn, l1mp]);
+    let n1 = l.prim(Add, &[big_n, Atom::Real(1.0)]);
+    let k1 = l.prim(Add, &[n, Atom::Real(1.0)]);
+    let nk1 = l.prim(Add, &[nmn, Atom::Real(1.0)]);
+    let a = l.prim(Lgamma, &[n1]);
+    let b = l.prim(Lgamma, &[k1]);
+    let c = l.prim(Lgamma, &[nk1]);
+    let ab = l.prim(Sub, &[a, b]);
+    let choose = l.prim(Sub, &[ab, c]);
+    vec![(0b111, t1), (0b111, t2), (0b011, choose)]
 }
 
 fn binomial(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {

@@ -14,6 +14,7 @@ use crate::sema::{Lowerer, Mode, Val, errors};
 pub(crate) mod discrete;
 pub(crate) mod distributions;
 pub(crate) mod functions;
+pub(crate) mod random;
 
 pub(crate) const LOG_SQRT_TWO_PI: f64 = 0.918_938_533_204_672_8;
 pub(crate) const LOG_PI: f64 = 1.144_729_885_849_400_2;
@@ -249,8 +250,11 @@ impl Lowerer<'_> {
             }
             None => None,
         };
-        let hoisted: Vec<Term> =
-            self.dist_terms(terms, &scalar_args).into_iter().filter(|(m, _)| m & container_mask == 0 && keep(*m)).collect();
+        let hoisted: Vec<Term> = self
+            .dist_terms(terms, &scalar_args)
+            .into_iter()
+            .filter(|(m, _)| m & container_mask == 0 && keep(*m))
+            .collect();
         let mut once = Atom::Real(0.0);
         for (_, t) in hoisted {
             once = self.add_real(once, t);
@@ -275,8 +279,11 @@ impl Lowerer<'_> {
                         elems.push(x);
                     }
                 }
-                let terms: Vec<Term> =
-                    l.dist_terms(terms, &elems).into_iter().filter(|(m, _)| m & container_mask != 0 && keep(*m)).collect();
+                let terms: Vec<Term> = l
+                    .dist_terms(terms, &elems)
+                    .into_iter()
+                    .filter(|(m, _)| m & container_mask != 0 && keep(*m))
+                    .collect();
                 let mut sum = Atom::Real(0.0);
                 for (_, t) in terms {
                     sum = l.add_real(sum, t);
@@ -443,10 +450,7 @@ impl Lowerer<'_> {
         };
         // One vector per outcome: the arrays' elements, or the vector itself, shared.
         let one = |t: Ty| Ty { array_rank: 0, ..t };
-        let args = [
-            discrete::PerOutcome { val: y, one: one(y.ty) },
-            discrete::PerOutcome { val: mu, one: one(mu.ty) },
-        ];
+        let args = [discrete::PerOutcome { val: y, one: one(y.ty) }, discrete::PerOutcome { val: mu, one: one(mu.ty) }];
         let count = self.outcomes(name, &args, span);
         let k = self.dim(l_val.atom, 0);
         let mut total = Atom::Real(0.0);
@@ -707,6 +711,14 @@ impl Lowerer<'_> {
         let vals: Vec<Val> = args.iter().map(|e| self.expr(e)).collect();
         let types: Vec<Ty> = vals.iter().map(|v| v.ty).collect();
         if types.contains(&Ty::ERROR) {
+            return Val::error();
+        }
+        if let Some(c) = random::composite(base) {
+            let arg_types: Vec<crate::catalog::ArgType> = types.iter().map(|t| functions::arg_type(*t)).collect();
+            if (c.accepts)(&arg_types) {
+                return (c.lower)(self, &vals, span);
+            }
+            self.error(errors::function_not_supported(span, &format!("`{n}` with arguments of these types"), n));
             return Val::error();
         }
         let Some(d) = RngDist::by_name(base) else {
