@@ -1619,7 +1619,7 @@ fn higher_order_functions(t: &mut Table) {
     // Deprecated, still accepted.
     for n in ["integrate_ode", "integrate_ode_rk45", "integrate_ode_adams", "integrate_ode_bdf"] {
         t.add_string(format!("array[,] real {n}(function ode, array[] real initial_state, real initial_time, array[] real times, array[] real theta, data array[] real x_r, data array[] int x_i)"));
-        t.add_string(format!("array[,] real {n}(function ode, array[] real initial_state, real initial_time, array[] real times, array[] real theta, data array[] real x_r, data array[] int x_i, data real rel_tol, data real abs_tol, data int max_num_steps)"));
+        t.add_string(format!("array[,] real {n}(function ode, array[] real initial_state, real initial_time, array[] real times, array[] real theta, data array[] real x_r, data array[] int x_i, data real rel_tol, data real abs_tol, data real max_num_steps)"));
     }
 }
 

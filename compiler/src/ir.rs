@@ -126,6 +126,10 @@ pub enum Prim {
     /// `floor` and `ceil` on reals (zero derivative).
     Floor,
     Ceil,
+    /// `select(c, a, b)`: a where the int c is nonzero, else b; both are computed, no branch.
+    /// Its adjoint goes to the chosen operand only, so a guard may make the other operand safe
+    /// (`log(select(n == 0, 1, x))`) without a branch in the loop.
+    Select,
     /// A scalar function of the table (`log`, `lgamma`, `inc_beta`, ...), called by symbol.
     Call(Fun),
     // Real comparisons, producing an int 0/1.
@@ -193,7 +197,7 @@ impl Prim {
     pub fn result_ty(self) -> Ty {
         use Prim::*;
         match self {
-            Add | Sub | Mul | Div | Neg | Sqrt | Fabs | Fmin | Fmax | Floor | Ceil | Call(_) | ToReal => Ty::REAL,
+            Add | Sub | Mul | Div | Neg | Sqrt | Fabs | Fmin | Fmax | Floor | Ceil | Select | Call(_) | ToReal => Ty::REAL,
             Lt | Le | Gt | Ge | Eq | Ne | IAdd | ISub | IMul | IDiv | IMod | INeg | ILt | ILe | IGt | IGe | IEq
             | INe | And | Or | Not | IMin | IMax | IsNan | IsInf => Ty::INT,
             MatVec | TriSolveVec => Ty::VECTOR,
@@ -208,6 +212,7 @@ impl Prim {
         match self {
             Call(f) => f.arity(),
             Neg | Sqrt | Fabs | Floor | Ceil | INeg | Not | ToReal | IsNan | IsInf | Cholesky => 1,
+            Select => 3,
             Add | Sub | Mul | Div | Fmin | Fmax | Lt | Le | Gt | Ge | Eq | Ne | IAdd | ISub | IMul | IDiv | IMod
             | ILt | ILe | IGt | IGe | IEq | INe | And | Or | IMin | IMax | MatVec | VecMat | MatMul | TriSolveVec => 2,
         }
@@ -216,8 +221,8 @@ impl Prim {
     pub fn kind(self) -> PrimKind {
         use Prim::*;
         match self {
-            Add | Sub | Mul | Div | Neg | Sqrt | Fabs | Fmin | Fmax | Floor | Ceil | Call(_) | ToReal | Lt | Le
-            | Gt | Ge | Eq | Ne | IAdd | ISub | IMul | IDiv | IMod | INeg | ILt | ILe | IGt | IGe | IEq | INe | And
+            Add | Sub | Mul | Div | Neg | Sqrt | Fabs | Fmin | Fmax | Floor | Ceil | Select | Call(_) | ToReal | Lt
+            | Le | Gt | Ge | Eq | Ne | IAdd | ISub | IMul | IDiv | IMod | INeg | ILt | ILe | IGt | IGe | IEq | INe | And
             | Or | Not | IMin | IMax | IsNan | IsInf => PrimKind::Scalar,
             MatVec | VecMat | MatMul | Cholesky | TriSolveVec => PrimKind::Kernel,
         }

@@ -109,6 +109,17 @@ pub(super) fn adjoint(ad: &mut impl Sweep, p: Prim, args: &[Atom], result: VarId
                 ad.accumulate(args[1], c, out);
             }
         }
+        // d select(c, a, b) = select(c, da, db): the unchosen operand gets nothing.
+        Prim::Select => {
+            if ad.atom_active(args[1]) {
+                let ga = op(ad, Prim::Select, &[args[0], g, Atom::Real(0.0)], out);
+                ad.accumulate(args[1], ga, out);
+            }
+            if ad.atom_active(args[2]) {
+                let gb = op(ad, Prim::Select, &[args[0], Atom::Real(0.0), g], out);
+                ad.accumulate(args[2], gb, out);
+            }
+        }
         // Piecewise constant: zero derivative almost everywhere.
         Prim::Floor | Prim::Ceil => {}
         // d f(x₁, …, xₙ) = Σ ∂f/∂xᵢ dxᵢ, each partial from the function's table entry.

@@ -793,6 +793,12 @@ impl<'a> Translator<'a> {
                 let b = self.real(args[1]);
                 if p == Fmin { self.b.ins().fmin(a, b) } else { self.b.ins().fmax(a, b) }
             }
+            Select => {
+                let c = self.scalar(args[0]);
+                let a = self.real(args[1]);
+                let b = self.real(args[2]);
+                self.b.ins().select(c, a, b)
+            }
             // A table function: its runtime symbol, every operand a double.
             Call(f) => {
                 let xs: Vec<Value> = args.iter().map(|a| self.real(*a)).collect();

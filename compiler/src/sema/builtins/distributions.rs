@@ -156,7 +156,7 @@ pub(crate) fn elementwise(name: &str) -> Option<Elementwise> {
         "beta" => c(&[Any, PositiveFinite, PositiveFinite], 0, beta, beta_lcdf, beta_lccdf),
         "lognormal" => c(&[NotNan, Finite, PositiveFinite], 0, lognormal, lognormal_lcdf, lognormal_lccdf),
         "uniform" => c(&[NotNan, Finite, Finite], 0, uniform, uniform_lcdf, uniform_lccdf),
-        "poisson" => d(&[NonNegInt, Positive], 1, poisson),
+        "poisson" => d(&[NonNegInt, NonNegInt], 1, poisson),
         "poisson_log" => d(&[NonNegInt, NotNan], 1, poisson_log),
         "bernoulli" => c(&[NonNegInt, Prob], 1, bernoulli, bernoulli_lcdf, bernoulli_lccdf),
         "bernoulli_logit" => d(&[NonNegInt, NotNan], 1, bernoulli_logit),
@@ -320,11 +320,16 @@ fn beta(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     vec![(0b011, t1), (0b101, t2), (0b110, nlbeta)]
 }
 
+/// At y = 0 the density is 0 (log −∞, as in Stan): the other terms are taken at y = 1 there, so
+/// they stay finite and the sum is −∞, not NaN.
 fn lognormal(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     use Fun::*;
     use Prim::*;
     let (y, mu, sigma) = (xs[0], xs[1], xs[2]);
-    let ly = l.prim(Log, &[y]);
+    let zero = l.prim(Eq, &[y, Atom::Real(0.0)]);
+    let ys = l.prim(Select, &[zero, Atom::Real(1.0), y]);
+    let ly = l.prim(Log, &[ys]);
+    let support = l.prim(Select, &[zero, Atom::Real(f64::NEG_INFINITY), Atom::Real(0.0)]);
     let nly = l.prim(Neg, &[ly]);
     let diff = l.prim(Sub, &[ly, mu]);
     let z = l.prim(Div, &[diff, sigma]);
@@ -332,7 +337,7 @@ fn lognormal(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     let quad = l.prim(Mul, &[Atom::Real(-0.5), z2]);
     let ls = l.prim(Log, &[sigma]);
     let nls = l.prim(Neg, &[ls]);
-    vec![(0b111, quad), (0b100, nls), (0b001, nly), (0, Atom::Real(-LOG_SQRT_TWO_PI))]
+    vec![(0b111, quad), (0b100, nls), (0b001, nly), (0b001, support), (0, Atom::Real(-LOG_SQRT_TWO_PI))]
 }
 
 fn uniform(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
@@ -357,12 +362,12 @@ fn uniform(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     vec![(0b110, nlw), (0b111, support)]
 }
 
+/// n log λ − λ − log n!, with n log λ = 0 for n = 0 (so a rate of 0 is allowed, as in Stan).
 fn poisson(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     use Fun::*;
     use Prim::*;
     let (n, lambda) = (xs[0], xs[1]);
-    let ll = l.prim(Log, &[lambda]);
-    let t = l.prim(Mul, &[n, ll]);
+    let t = l.times_log(n, lambda);
     let nl = l.prim(Neg, &[lambda]);
     let n1 = l.prim(Add, &[n, Atom::Real(1.0)]);
     let lg = l.prim(Lgamma, &[n1]);
@@ -383,17 +388,17 @@ fn poisson_log(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     vec![(0b11, t), (0b10, ne), (0b01, nlg)]
 }
 
+/// log θ for n = 1, log(1 − θ) for n = 0, as the logarithm of the one probability that
+/// applies: θ = 1 with n = 1 (and θ = 0 with n = 0) is finite, value and gradient, as in
+/// Stan, with one logarithm and no branch. (1 − θ is exact to rounding, so log(1 − θ) is
+/// within 1e-16 of log1p(−θ), absolutely.)
 fn bernoulli(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
-    use Fun::*;
     use Prim::*;
     let (n, theta) = (xs[0], xs[1]);
-    let lt = l.prim(Log, &[theta]);
-    let nt = l.prim(Neg, &[theta]);
-    let l1mt = l.prim(Log1p, &[nt]);
-    let t1 = l.prim(Mul, &[n, lt]);
-    let one_m_n = l.prim(Sub, &[Atom::Real(1.0), n]);
-    let t2 = l.prim(Mul, &[one_m_n, l1mt]);
-    vec![(0b11, t1), (0b11, t2)]
+    let one = l.prim(Ge, &[n, Atom::Real(1.0)]);
+    let q = l.prim(Sub, &[Atom::Real(1.0), theta]);
+    let p = l.prim(Select, &[one, theta, q]);
+    vec![(0b11, l.prim(Fun::Log, &[p]))]
 }
 
 fn bernoulli_logit(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
@@ -603,15 +608,16 @@ fn binomial_family(l: &mut Lowerer, xs: &[Atom], logit: bool) -> Vec<Term> {
     use Fun::*;
     use Prim::*;
     let (n, big_n, p) = (xs[0], xs[1], xs[2]);
-    let (lp, l1mp) = if !logit {
-        let np = l.prim(Neg, &[p]);
-        (l.prim(Log, &[p]), l.prim(Log1p, &[np]))
-    } else {
-        (l.prim(LogInvLogit, &[p]), l.prim(Log1mInvLogit, &[p]))
-    };
-    let t1 = l.prim(Mul, &[n, lp]);
     let nmn = l.prim(Sub, &[big_n, n]);
-    let t2 = l.prim(Mul, &[nmn, l1mp]);
+    // With θ itself, n log θ and (N − n) log(1 − θ) are computed only where the count is not
+    // 0, so θ = 0 or 1 is finite where Stan's is.
+    let (t1, t2) = if !logit {
+        (l.times_log(n, p), l.times_log1m(nmn, p))
+    } else {
+        let lp = l.prim(LogInvLogit, &[p]);
+        let l1mp = l.prim(Log1mInvLogit, &[p]);
+        (l.prim(Mul, &[n, lp]), l.prim(Mul, &[nmn, l1mp]))
+    };
     let n1 = l.prim(Add, &[big_n, Atom::Real(1.0)]);
     let k1 = l.prim(Add, &[n, Atom::Real(1.0)]);
     let nk1 = l.prim(Add, &[nmn, Atom::Real(1.0)]);
@@ -639,16 +645,29 @@ fn cdf_term(v: Atom) -> Vec<Term> {
 }
 
 impl Lowerer<'_> {
-    /// `cond ? a : b` (both computed).
+    /// k log x, with 0 log 0 = 0 (Stan's `multiply_log`): where k = 0 the logarithm is taken
+    /// of 1 instead, so neither the value nor the gradient sees log 0.
+    fn times_log(&mut self, k: Atom, x: Atom) -> Atom {
+        self.times_log_of(k, x, Fun::Log)
+    }
+
+    /// k log(1 − x), 0 where k = 0 (as `times_log`).
+    fn times_log1m(&mut self, k: Atom, x: Atom) -> Atom {
+        let nx = self.prim(Prim::Neg, &[x]);
+        self.times_log_of(k, nx, Fun::Log1p)
+    }
+
+    fn times_log_of(&mut self, k: Atom, x: Atom, log: Fun) -> Atom {
+        let zero = self.prim(Prim::Eq, &[k, Atom::Real(0.0)]);
+        let neutral = if log == Fun::Log { 1.0 } else { 0.0 };
+        let safe = self.prim(Prim::Select, &[zero, Atom::Real(neutral), x]);
+        let l = self.prim(log, &[safe]);
+        self.prim(Prim::Mul, &[k, l])
+    }
+
+    /// `cond ? a : b` (both computed; the gradient flows to the chosen one).
     pub(super) fn select(&mut self, cond: Atom, a: Atom, b: Atom) -> Atom {
-        let var = self.f.new_var(None, Ty::REAL, VarKind::Mutable);
-        self.emit(Stmt::Decl { var, dims: vec![] });
-        self.if_(
-            cond,
-            |l| l.emit(Stmt::Assign { var, indices: vec![], value: a }),
-            |l| l.emit(Stmt::Assign { var, indices: vec![], value: b }),
-        );
-        self.let_(Ty::REAL, Expr::Atom(Atom::Var(var)))
+        self.prim(Prim::Select, &[cond, a, b])
     }
 
     /// (y − μ) / σ

@@ -192,9 +192,13 @@ pub(crate) fn function(name: &str) -> Option<Function> {
             })
         }),
         // log(exp(a) − exp(b)) = a + log1m_exp(b − a)
+        // −∞ for equal arguments (−∞ included), as Stan: their difference (NaN for −∞) is
+        // then replaced by 0, and log1m_exp(0) = −∞.
         "log_diff_exp" => def(two_scalars, |l, a| {
             l.real_binary(a, &mut |l, x, y| {
+                let same = l.prim(Prim::Eq, &[x, y]);
                 let d = l.prim(Prim::Sub, &[y, x]);
+                let d = l.prim(Prim::Select, &[same, Atom::Real(0.0), d]);
                 let m = l.prim(Fun::Log1mExp, &[d]);
                 l.prim(Prim::Add, &[x, m])
             })

@@ -25,7 +25,6 @@ pub(crate) enum Req {
     Any,
     NotNan,
     Finite,
-    Positive,
     PositiveFinite,
     Prob,
     NonNegInt,
@@ -53,7 +52,6 @@ impl Lowerer<'_> {
                 let abs = self.prim(Prim::Fabs, &[xr]);
                 (self.prim(Prim::Lt, &[abs, Atom::Real(f64::INFINITY)]), "finite")
             }
-            Req::Positive => (self.prim(Prim::Gt, &[xr, Atom::Real(0.0)]), "positive"),
             Req::PositiveFinite => {
                 let pos = self.prim(Prim::Gt, &[xr, Atom::Real(0.0)]);
                 let fin = self.prim(Prim::Lt, &[xr, Atom::Real(f64::INFINITY)]);
@@ -767,9 +765,12 @@ impl Lowerer<'_> {
     }
 
     fn log_sum_exp2(&mut self, a: Atom, b: Atom) -> Atom {
-        // max(a, b) + log1p(exp(−|a − b|))
+        // max(a, b) + log1p(exp(−|a − b|)); −∞ when both are (their difference, NaN, is
+        // replaced by 0 there).
         let m = self.prim(Prim::Fmax, &[a, b]);
+        let none = self.prim(Prim::Eq, &[m, Atom::Real(f64::NEG_INFINITY)]);
         let d = self.prim(Prim::Sub, &[a, b]);
+        let d = self.prim(Prim::Select, &[none, Atom::Real(0.0), d]);
         let ad = self.prim(Prim::Fabs, &[d]);
         let nad = self.prim(Prim::Neg, &[ad]);
         let l = self.log1p_exp(nad, true);
