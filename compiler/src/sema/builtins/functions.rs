@@ -93,6 +93,12 @@ fn scalar_then_ints(args: &[ArgType], sizes: std::ops::RangeInclusive<usize>) ->
         && scalar(&args[0])
         && args[1..].iter().all(|a| *a == ArgType::INT)
 }
+/// Two arguments of a binary element-wise family: scalars, containers of one rank (the
+/// catalog pairs only equal shapes, or an int array with reals of that shape), or a container
+/// with a scalar.
+fn binary_elementwise(args: &[ArgType]) -> bool {
+    args.len() == 2 && (scalar(&args[0]) || scalar(&args[1]) || args[0].rank() == args[1].rank())
+}
 fn bare_vector_like(a: &ArgType) -> bool {
     a.array_dims == 0 && a.rank() == 1
 }
@@ -103,7 +109,9 @@ pub(crate) fn function(name: &str) -> Option<Function> {
         // Element-wise functions of one real, over any shape (`abs` of ints stays an int).
         "log" | "exp" | "sqrt" | "log1p" | "expm1" | "inv_logit" | "log_inv_logit" | "log1m_inv_logit"
         | "log1p_exp" | "log1m_exp" | "lgamma" | "digamma" | "trigamma" | "abs" | "Phi" | "inv_Phi" | "erf"
-        | "erfc" | "sin" | "cos" | "tan" | "tanh" | "atan" | "floor" | "ceil" | "round" => def(one, |l, a| {
+        | "erfc" | "sin" | "cos" | "tan" | "tanh" | "atan" | "floor" | "ceil" | "round" | "asin" | "acos" | "asinh"
+        | "acosh" | "atanh" | "sinh" | "cosh" | "cbrt" | "exp2" | "trunc" | "tgamma" | "inv_cloglog" | "Phi_approx"
+        | "inv_erfc" | "std_normal_qf" | "std_normal_log_qf" | "lambert_w0" | "lambert_wm1" => def(one, |l, a| {
             let v = a.vals[0];
             if a.name == "abs" && v.ty.elem == Elem::Int {
                 return l.map_elementwise(
@@ -174,50 +182,44 @@ pub(crate) fn function(name: &str) -> Option<Function> {
                 })
             })
         }
-        "pow" => def(two_scalars, |l, a| l.real_binary(a, &mut |l, x, y| l.prim(Fun::Pow, &[x, y]))),
-        "fmin" => def(two_scalars, |l, a| l.real_binary(a, &mut |l, x, y| l.prim(Prim::Fmin, &[x, y]))),
-        "fmax" => def(two_scalars, |l, a| l.real_binary(a, &mut |l, x, y| l.prim(Prim::Fmax, &[x, y]))),
-        "fdim" => def(two_scalars, |l, a| {
-            l.real_binary(a, &mut |l, x, y| {
-                let d = l.prim(Prim::Sub, &[x, y]);
-                l.prim(Prim::Fmax, &[d, Atom::Real(0.0)])
-            })
-        }),
-        "hypot" => def(two_scalars, |l, a| {
-            l.real_binary(a, &mut |l, x, y| {
-                let x2 = l.prim(Prim::Mul, &[x, x]);
-                let y2 = l.prim(Prim::Mul, &[y, y]);
-                let s = l.prim(Prim::Add, &[x2, y2]);
-                l.prim(Prim::Sqrt, &[s])
-            })
-        }),
-        // log(exp(a) − exp(b)) = a + log1m_exp(b − a)
-        "log_diff_exp" => def(two_scalars, |l, a| {
-            l.real_binary(a, &mut |l, x, y| {
-                let d = l.prim(Prim::Sub, &[y, x]);
-                let m = l.prim(Fun::Log1mExp, &[d]);
-                l.prim(Prim::Add, &[x, m])
-            })
-        }),
-        "lbeta" => def(two_scalars, |l, a| l.real_binary(a, &mut |l, x, y| l.lbeta(x, y))),
-        // lchoose(n, k) = −log(n + 1) − lbeta(n − k + 1, k + 1)
-        "lchoose" => def(two_scalars, |l, a| {
-            l.real_binary(a, &mut |l, n, k| {
-                let x = l.prim(Prim::Sub, &[n, k]);
-                let x = l.prim(Prim::Add, &[x, Atom::Real(1.0)]);
-                let y = l.prim(Prim::Add, &[k, Atom::Real(1.0)]);
-                let lbeta = l.lbeta(x, y);
-                let n1 = l.prim(Prim::Add, &[n, Atom::Real(1.0)]);
-                let l1 = l.prim(Fun::Log, &[n1]);
-                let s = l.prim(Prim::Add, &[l1, lbeta]);
-                l.prim(Prim::Neg, &[s])
-            })
-        }),
+        // Element-wise functions of two arguments (Stan's binary vectorisation): two scalars, two
+        // containers of one shape, or a container and a scalar on either side.
+        "pow"
+        | "fmin"
+        | "fmax"
+        | "fdim"
+        | "hypot"
+        | "log_diff_exp"
+        | "lbeta"
+        | "lchoose"
+        | "atan2"
+        | "beta"
+        | "fmod"
+        | "lmultiply"
+        | "log_falling_factorial"
+        | "log_rising_factorial"
+        | "log_inv_logit_diff"
+        | "log_modified_bessel_first_kind"
+        | "gamma_p"
+        | "gamma_q"
+        | "owens_t"
+        | "bessel_first_kind"
+        | "bessel_second_kind"
+        | "modified_bessel_first_kind"
+        | "modified_bessel_second_kind"
+        | "binary_log_loss"
+        | "lmgamma"
+        | "ldexp" => def(binary_elementwise, |l, a| l.real_binary(a, binary_scalar)),
+        // falling_factorial(int, int) and rising_factorial(int, int) are int-valued: not yet.
+        "falling_factorial" | "rising_factorial" => def(
+            |args| binary_elementwise(args) && args[0].base != BaseType::Int,
+            |l, a| l.real_binary(a, binary_scalar),
+        ),
         "log_sum_exp" => def(
-            |args| two_scalars(args) || one_container(args),
+            |args| binary_elementwise(args) || one_container(args),
             |l, a| {
                 if a.vals.len() == 2 {
-                    return l.real_binary(a, &mut |l, x, y| l.log_sum_exp2(x, y));
+                    return l.real_binary(a, binary_scalar);
                 }
                 let atom = l.log_sum_exp_all(a.vals[0]);
                 a.value(atom, Ty::REAL)
@@ -234,10 +236,33 @@ pub(crate) fn function(name: &str) -> Option<Function> {
             let atom = l.log_sum_exp2(u, v);
             a.value(atom, Ty::REAL)
         }),
-        "fma" => def(three_scalars, |l, a| {
-            let [x, y, z] = [0, 1, 2].map(|i| a.real(l, i));
-            let p = l.prim(Prim::Mul, &[x, y]);
-            let atom = l.prim(Prim::Add, &[p, z]);
+        // Element-wise over its container arguments (all of one type), scalars broadcast.
+        "fma" => def(
+            |args| args.len() == 3,
+            |l, a| {
+                l.real_map(a, &mut |l, xs| {
+                    let p = l.prim(Prim::Mul, &[xs[0], xs[1]]);
+                    l.prim(Prim::Add, &[p, xs[2]])
+                })
+            },
+        ),
+        "inc_beta" | "inv_inc_beta" => def(three_scalars, |l, a| {
+            let f = if a.name == "inc_beta" { Fun::IncBeta } else { Fun::InvIncBeta };
+            l.real_map(a, &mut |l, xs| l.prim(f, xs))
+        }),
+        "norm1" | "norm2" => def(one_container, |l, a| {
+            let atom = if a.name == "norm1" {
+                l.reduce(a.vals[0], Atom::Real(0.0), &mut |l, acc, x| {
+                    let m = l.prim(Prim::Fabs, &[x]);
+                    l.prim(Prim::Add, &[acc, m])
+                })
+            } else {
+                let s = l.reduce(a.vals[0], Atom::Real(0.0), &mut |l, acc, x| {
+                    let x2 = l.prim(Prim::Mul, &[x, x]);
+                    l.prim(Prim::Add, &[acc, x2])
+                });
+                l.prim(Prim::Sqrt, &[s])
+            };
             a.value(atom, Ty::REAL)
         }),
         "step" => def(one_scalar, |l, a| {
@@ -267,7 +292,7 @@ pub(crate) fn function(name: &str) -> Option<Function> {
                         let atom = l.prim(ip, &[a.vals[0].atom, a.vals[1].atom]);
                         return a.value(atom, Ty::INT);
                     }
-                    return l.real_binary(a, &mut |l, x, y| l.prim(rp, &[x, y]));
+                    return l.real_map(a, &mut |l, xs| l.prim(rp, xs));
                 }
                 if a.ty(0).elem == Elem::Int {
                     let init = if min { Atom::Int(i64::MAX) } else { Atom::Int(i64::MIN) };
@@ -507,8 +532,87 @@ fn unary_prim(name: &str) -> Option<Prim> {
         "tanh" => Tanh.into(),
         "atan" => Atan.into(),
         "round" => Round.into(),
+        "asin" => Asin.into(),
+        "acos" => Acos.into(),
+        "asinh" => Asinh.into(),
+        "acosh" => Acosh.into(),
+        "atanh" => Atanh.into(),
+        "sinh" => Sinh.into(),
+        "cosh" => Cosh.into(),
+        "cbrt" => Cbrt.into(),
+        "exp2" => Exp2.into(),
+        "trunc" => Trunc.into(),
+        "tgamma" => Tgamma.into(),
+        "inv_cloglog" => InvCloglog.into(),
+        "Phi_approx" => PhiApprox.into(),
+        "inv_erfc" => InvErfc.into(),
+        "std_normal_qf" => InvPhi.into(),
+        "std_normal_log_qf" => StdNormalLogQf.into(),
+        "lambert_w0" => LambertW0.into(),
+        "lambert_wm1" => LambertWm1.into(),
         _ => return None,
     })
+}
+
+/// One element of a binary element-wise function, both operands real.
+fn binary_scalar(l: &mut Lowerer, name: &str, x: Atom, y: Atom) -> Atom {
+    use Fun::*;
+    let table = match name {
+        "pow" => Pow,
+        "atan2" => Atan2,
+        "beta" => Beta,
+        "fmod" => Fmod,
+        "lmultiply" => Lmultiply,
+        "log_falling_factorial" => LogFallingFactorial,
+        "log_rising_factorial" => LogRisingFactorial,
+        "log_inv_logit_diff" => LogInvLogitDiff,
+        "log_modified_bessel_first_kind" => LogModifiedBesselFirstKind,
+        "gamma_p" => GammaP,
+        "gamma_q" => GammaQ,
+        "owens_t" => OwensT,
+        "bessel_first_kind" => BesselFirstKind,
+        "bessel_second_kind" => BesselSecondKind,
+        "modified_bessel_first_kind" => ModifiedBesselFirstKind,
+        "modified_bessel_second_kind" => ModifiedBesselSecondKind,
+        "binary_log_loss" => BinaryLogLoss,
+        "lmgamma" => Lmgamma,
+        "ldexp" => Ldexp,
+        "falling_factorial" => FallingFactorial,
+        "rising_factorial" => RisingFactorial,
+        "fmin" => return l.prim(Prim::Fmin, &[x, y]),
+        "fmax" => return l.prim(Prim::Fmax, &[x, y]),
+        "fdim" => {
+            let d = l.prim(Prim::Sub, &[x, y]);
+            return l.prim(Prim::Fmax, &[d, Atom::Real(0.0)]);
+        }
+        "hypot" => {
+            let x2 = l.prim(Prim::Mul, &[x, x]);
+            let y2 = l.prim(Prim::Mul, &[y, y]);
+            let s = l.prim(Prim::Add, &[x2, y2]);
+            return l.prim(Prim::Sqrt, &[s]);
+        }
+        // log(exp(a) − exp(b)) = a + log1m_exp(b − a)
+        "log_diff_exp" => {
+            let d = l.prim(Prim::Sub, &[y, x]);
+            let m = l.prim(Log1mExp, &[d]);
+            return l.prim(Prim::Add, &[x, m]);
+        }
+        "lbeta" => return l.lbeta(x, y),
+        // lchoose(n, k) = −log(n + 1) − lbeta(n − k + 1, k + 1)
+        "lchoose" => {
+            let d = l.prim(Prim::Sub, &[x, y]);
+            let d = l.prim(Prim::Add, &[d, Atom::Real(1.0)]);
+            let k1 = l.prim(Prim::Add, &[y, Atom::Real(1.0)]);
+            let lbeta = l.lbeta(d, k1);
+            let n1 = l.prim(Prim::Add, &[x, Atom::Real(1.0)]);
+            let l1 = l.prim(Log, &[n1]);
+            let s = l.prim(Prim::Add, &[l1, lbeta]);
+            return l.prim(Prim::Neg, &[s]);
+        }
+        "log_sum_exp" => return l.log_sum_exp2(x, y),
+        _ => unreachable!("`{name}` is not a binary element-wise function"),
+    };
+    l.prim(table, &[x, y])
 }
 
 impl Lowerer<'_> {
@@ -527,12 +631,30 @@ impl Lowerer<'_> {
         )
     }
 
-    /// `f` of two scalar arguments made real.
-    fn real_binary(&mut self, a: &Args, f: &mut dyn FnMut(&mut Self, Atom, Atom) -> Atom) -> Val {
-        let x = a.real(self, 0);
-        let y = a.real(self, 1);
-        let atom = f(self, x, y);
-        a.value(atom, Ty::REAL)
+    /// `f` (named as called) of two arguments element by element (the containers' sizes checked
+    /// equal, a scalar broadcast), every element made real.
+    fn real_binary(&mut self, a: &Args, f: fn(&mut Self, &str, Atom, Atom) -> Atom) -> Val {
+        let name = a.name;
+        self.real_map(a, &mut |l, xs| f(l, name, xs[0], xs[1]))
+    }
+
+    /// `f` of the arguments element by element (the containers' sizes checked equal, scalars
+    /// broadcast), every element made real; the result has the shape of the first real
+    /// container (else the first container, made real).
+    fn real_map(&mut self, a: &Args, f: &mut dyn FnMut(&mut Self, &[Atom]) -> Atom) -> Val {
+        let containers = || a.vals.iter().filter(|v| !v.ty.is_scalar());
+        let shape = containers().find(|v| v.ty.elem == Elem::Real).or_else(|| containers().next());
+        let out_ty = shape.map_or(Ty::REAL, |v| Ty { elem: Elem::Real, ..v.ty });
+        self.map_elementwise(
+            a.vals,
+            out_ty,
+            &mut |l, xs| {
+                let reals: Vec<Atom> =
+                    xs.iter().map(|&x| l.to_real(Val { atom: x, ty: l.f.atom_ty(x), data: true })).collect();
+                f(l, &reals)
+            },
+            a.span,
+        )
     }
 
     /// lbeta(a, b) = lgamma(a) + lgamma(b) − lgamma(a + b)
