@@ -52,7 +52,7 @@ const CASES: &[(&str, &str)] = &[
     ("real<lower=0, upper=1> p; real<upper=-0.1> x;", "std_normal_qf(p) + std_normal_log_qf(x)"),
     ("real<lower=-0.3> x;", "lambert_w0(x)"),
     ("real<lower=-0.35, upper=-0.01> x;", "lambert_wm1(x)"),
-    ("real x; real y;", "atan2(x, y)"),
+    ("real x; real y;", "atan2(x, y) + minus(x) + plus(y)"),
     ("real<lower=0.5> x; real<lower=0.1> y;", "fmod(x, y)"),
     ("real x; real<lower=0.1> y;", "lmultiply(x, y)"),
     ("real<lower=0.1> a; real<lower=0.1> b;", "beta(a, b)"),
@@ -169,5 +169,34 @@ fn every_primitive_matches_finite_differences() {
                 );
             }
         }
+    }
+}
+
+/// The int-valued functions and the functions behind the operators: their values (they have no
+/// gradient), through the whole compiler.
+#[test]
+fn int_functions_compute_exact_values() {
+    let cases: &[(&str, f64)] = &[
+        ("choose(5, 2) + choose(7, 0) + choose(3, 5) + choose(30, 15)", 10.0 + 1.0 + 0.0 + 155117520.0),
+        ("falling_factorial(5, 2) + falling_factorial(4, 6) + falling_factorial(12, 12)", 20.0 + 0.0 + 479001600.0),
+        ("rising_factorial(3, 2) + rising_factorial(0, 4) + rising_factorial(5, 0)", 12.0 + 0.0 + 1.0),
+        ("sum(choose({4, 6}, 2)) + sum(falling_factorial(5, {1, 3}))", 6.0 + 15.0 + 5.0 + 60.0),
+        ("modulus(7, 3) + modulus(-7, 3)", 1.0 - 1.0),
+        ("logical_eq(2, 2.0) + logical_neq(1, 2) + logical_lt(1, 2) + logical_lte(2, 2) + logical_gt(1, 2)", 4.0),
+        ("logical_gte(3, 2.5) + logical_and(1, 0) + logical_or(0, 2) + logical_negation(0)", 3.0),
+        ("plus(2.5) + minus(1.5) + sum(minus({1, 2}))", 1.0 - 3.0),
+    ];
+    for (expr, expected) in cases {
+        let program = format!("parameters {{ real x; }}\nmodel {{ target += {expr}; }}\n");
+        let model = load_text(&program).unwrap_or_else(|e| panic!("{program}\ndoes not compile: {e}"));
+        let lp = model.log_density(&[0.0], true).unwrap_or_else(|e| panic!("{expr}: {e}"));
+        assert_eq!(lp, *expected, "{expr}");
+    }
+    // Outside the domain, or beyond a 32-bit int: an error, as in Stan (found when the model
+    // loads, since these log densities fail at every point).
+    for expr in ["choose(40, 20)", "falling_factorial(-1, 2)", "rising_factorial(20, 20)", "modulus(1, 0)"] {
+        let program = format!("parameters {{ real x; }}\nmodel {{ target += {expr}; }}\n");
+        let fails = load_text(&program).map_or(true, |model| model.log_density(&[0.0], true).is_err());
+        assert!(fails, "{expr}");
     }
 }

@@ -6,9 +6,10 @@
 //! arguments, so the two cannot disagree. `lower` may assume what `accepts` checked.
 
 use grammar::Span;
+use grammar::ast::{BinOp, UnOp};
 
 use crate::catalog::{ArgType, BaseType};
-use crate::ir::{Atom, Core, Elem, Expr, Fun, Prim, Stmt, Ty, VarKind};
+use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Fun, Prim, Stmt, Ty, VarKind};
 use crate::sema::{Lowerer, Val};
 
 /// A call being lowered: the name as written (one entry may serve several names), the checked
@@ -210,11 +211,40 @@ pub(crate) fn function(name: &str) -> Option<Function> {
         | "binary_log_loss"
         | "lmgamma"
         | "ldexp" => def(binary_elementwise, |l, a| l.real_binary(a, binary_scalar)),
-        // falling_factorial(int, int) and rising_factorial(int, int) are int-valued: not yet.
-        "falling_factorial" | "rising_factorial" => def(
-            |args| binary_elementwise(args) && args[0].base != BaseType::Int,
-            |l, a| l.real_binary(a, binary_scalar),
-        ),
+        // Of a real and an int, real; of two ints, an int (a product in int arithmetic).
+        "falling_factorial" | "rising_factorial" | "choose" => def(binary_elementwise, |l, a| {
+            if a.vals.iter().all(|v| v.ty.elem == Elem::Int) {
+                return l.int_binary(a);
+            }
+            l.real_binary(a, binary_scalar)
+        }),
+        // The functions behind the operators.
+        "logical_eq" | "logical_neq" | "logical_lt" | "logical_lte" | "logical_gt" | "logical_gte" | "modulus" => {
+            def(two_scalars, |l, a| {
+                let op = match a.name {
+                    "logical_eq" => BinOp::Eq,
+                    "logical_neq" => BinOp::Neq,
+                    "logical_lt" => BinOp::Lt,
+                    "logical_lte" => BinOp::Le,
+                    "logical_gt" => BinOp::Gt,
+                    "logical_gte" => BinOp::Ge,
+                    _ => BinOp::Mod,
+                };
+                l.scalar_binary(op, a.vals[0], a.vals[1], a.span)
+            })
+        }
+        // Both operands evaluated, as the arguments of any call.
+        "logical_and" | "logical_or" => def(two_scalars, |l, a| {
+            let p = if a.name == "logical_and" { Prim::And } else { Prim::Or };
+            let atom = l.prim(p, &[a.vals[0].atom, a.vals[1].atom]);
+            a.value(atom, Ty::INT)
+        }),
+        "logical_negation" => def(one_scalar, |l, a| {
+            let atom = l.prim(Prim::Not, &[a.vals[0].atom]);
+            a.value(atom, Ty::INT)
+        }),
+        "plus" => def(one, |_, a| a.vals[0]),
+        "minus" => def(one, |l, a| l.unary(UnOp::Neg, a.vals[0], a.span)),
         "log_sum_exp" => def(
             |args| binary_elementwise(args) || one_container(args),
             |l, a| {
@@ -628,6 +658,64 @@ impl Lowerer<'_> {
                 f(l, x)
             },
             a.span,
+        )
+    }
+
+    /// `choose`, `falling_factorial` or `rising_factorial` of two ints (or int arrays, element by
+    /// element): a product of at most 64 factors (or k, for `choose` divided by 1, 2, …, k as it
+    /// goes, which keeps it exact), each partial product checked to fit Stan's 32-bit int.
+    fn int_binary(&mut self, a: &Args) -> Val {
+        let shape = a.vals.iter().find(|v| !v.ty.is_scalar()).map_or(Ty::INT, |v| v.ty);
+        let (name, span) = (a.name, a.span);
+        self.map_elementwise(
+            a.vals,
+            shape,
+            &mut |l, xs| {
+                let (n, k) = (xs[0], xs[1]);
+                let n_ok = l.prim(Prim::IGe, &[n, Atom::Int(0)]);
+                let k_ok = l.prim(Prim::IGe, &[k, Atom::Int(0)]);
+                let ok = l.prim(Prim::And, &[n_ok, k_ok]);
+                let message = format!("{name}(n, k) needs n >= 0 and k >= 0, but n is {{}} and k is {{}}");
+                l.check(ok, ErrorKind::Domain, message, span, vec![n, k]);
+                // choose: Π (n − m + i)/i over i ≤ m = min(k, n − k) (none when k > n: then 0);
+                // falling: Π (n − i + 1) over i ≤ min(k, n + 1); rising: Π (n + i − 1) over i ≤ k.
+                let (count, base, sign) = match name {
+                    "choose" => {
+                        let rest = l.prim(Prim::ISub, &[n, k]);
+                        let m = l.prim(Prim::IMin, &[k, rest]);
+                        let base = l.prim(Prim::ISub, &[n, m]);
+                        (m, base, 1)
+                    }
+                    "falling_factorial" => {
+                        let n1 = l.prim(Prim::IAdd, &[n, Atom::Int(1)]);
+                        (l.prim(Prim::IMin, &[k, n1]), n1, -1)
+                    }
+                    _ => (k, l.prim(Prim::ISub, &[n, Atom::Int(1)]), 1),
+                };
+                let count = l.prim(Prim::IMin, &[count, Atom::Int(64)]);
+                let acc = l.f.new_var(None, Ty::INT, VarKind::Mutable);
+                l.emit(Stmt::Decl { var: acc, dims: vec![] });
+                l.emit(Stmt::Assign { var: acc, indices: vec![], value: Atom::Int(1) });
+                l.for_loop(Atom::Int(1), count, |l, i| {
+                    let step = if sign < 0 { l.prim(Prim::INeg, &[i]) } else { i };
+                    let factor = l.prim(Prim::IAdd, &[base, step]);
+                    let mut next = l.prim(Prim::IMul, &[Atom::Var(acc), factor]);
+                    if name == "choose" {
+                        next = l.prim(Prim::IDiv, &[next, i]);
+                    }
+                    let fits = l.prim(Prim::ILe, &[next, Atom::Int(i64::from(i32::MAX))]);
+                    let message = format!("{name}(n, k) overflows an int at n = {{}}, k = {{}}");
+                    l.check(fits, ErrorKind::Domain, message, span, vec![n, k]);
+                    l.emit(Stmt::Assign { var: acc, indices: vec![], value: next });
+                });
+                let product = l.let_(Ty::INT, Expr::Atom(Atom::Var(acc)));
+                if name != "choose" {
+                    return product;
+                }
+                let within = l.prim(Prim::ILe, &[k, n]);
+                l.prim(Prim::IMul, &[product, within])
+            },
+            span,
         )
     }
 
