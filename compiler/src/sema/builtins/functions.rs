@@ -255,16 +255,32 @@ pub(crate) fn function(name: &str) -> Option<Function> {
                 a.value(atom, Ty::REAL)
             },
         ),
-        // log_mix(θ, a, b) = log_sum_exp(log θ + a, log1m(θ) + b)
-        "log_mix" => def(three_scalars, |l, a| {
-            let [theta, x, y] = [0, 1, 2].map(|i| a.real(l, i));
-            let lt = l.prim(Fun::Log, &[theta]);
-            let nt = l.prim(Prim::Neg, &[theta]);
-            let l1mt = l.prim(Fun::Log1p, &[nt]);
-            let u = l.prim(Prim::Add, &[lt, x]);
-            let v = l.prim(Prim::Add, &[l1mt, y]);
-            let atom = l.log_sum_exp2(u, v);
-            a.value(atom, Ty::REAL)
+        // log_mix(θ, a, b) = log_sum_exp(log θ + a, log1m(θ) + b); of mixing proportions θ and
+        // a vector lp, log_sum_exp(log θ + lp); of an array of them, the sum over the array.
+        "log_mix" => def(
+            |args| three_scalars(args) || args.len() == 2,
+            |l, a| {
+                if a.vals.len() == 2 {
+                    let atom = l.log_mix(a.vals[0], a.vals[1], a.span);
+                    return a.value(atom, Ty::REAL);
+                }
+                let [theta, x, y] = [0, 1, 2].map(|i| a.real(l, i));
+                let lt = l.prim(Fun::Log, &[theta]);
+                let nt = l.prim(Prim::Neg, &[theta]);
+                let l1mt = l.prim(Fun::Log1p, &[nt]);
+                let u = l.prim(Prim::Add, &[lt, x]);
+                let v = l.prim(Prim::Add, &[l1mt, y]);
+                let atom = l.log_sum_exp2(u, v);
+                a.value(atom, Ty::REAL)
+            },
+        ),
+        // 1F0(a; ; z) = (1 − z)^(−a)
+        "hypergeometric_1F0" => def(two_scalars, |l, a| {
+            l.real_map(a, &mut |l, xs| {
+                let base = l.prim(Prim::Sub, &[Atom::Real(1.0), xs[1]]);
+                let power = l.prim(Prim::Neg, &[xs[0]]);
+                l.prim(Fun::Pow, &[base, power])
+            })
         }),
         // Element-wise over its container arguments (all of one type), scalars broadcast.
         "fma" => def(
@@ -775,6 +791,32 @@ impl Lowerer<'_> {
         });
         let ls = self.prim(Fun::Log, &[s]);
         self.prim(Prim::Add, &[shift, ls])
+    }
+
+    /// log_mix(θ, lp) for a vector-like θ and lp a vector-like or an array of them.
+    fn log_mix(&mut self, theta: Val, lp: Val, span: Span) -> Atom {
+        let log_theta = self.map_elementwise(
+            &[theta],
+            Ty::VECTOR,
+            &mut |l, xs| {
+                let x = l.to_real(Val { atom: xs[0], ty: l.f.atom_ty(xs[0]), data: true });
+                l.prim(Fun::Log, &[x])
+            },
+            span,
+        );
+        let mix = |l: &mut Self, row: Val| {
+            let terms = l.map_elementwise(&[log_theta, row], Ty::VECTOR, &mut |l, xs| l.prim(Prim::Add, xs), span);
+            l.log_sum_exp_all(terms)
+        };
+        if lp.ty.rank() == 1 {
+            return mix(self, lp);
+        }
+        let row_ty = Ty { array_rank: 0, ..lp.ty };
+        let (Atom::Var(rows), n) = (lp.atom, self.dim(lp.atom, 0)) else { return Atom::Real(f64::NAN) };
+        self.reduce_range(Atom::Int(1), n, &mut |l, i| {
+            let row = l.let_(row_ty, Expr::Load { base: rows, indices: vec![i] });
+            mix(l, Val { atom: row, ty: row_ty, data: lp.data })
+        })
     }
 
     /// `diag_pre_multiply(v, M)` (`pre`) or `diag_post_multiply(M, v)`.
