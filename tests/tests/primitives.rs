@@ -45,6 +45,10 @@ const CASES: &[(&str, &str)] = &[
     ("simplex[3] t; vector[3] lp; array[2] row_vector[3] lps;", "log_mix(t, lp) + log_mix(t, lps)"),
     ("real a; real<lower=-0.9, upper=0.9> z;", "hypergeometric_1F0(a, z)"),
     ("real x; real y;", "fma(x, y, x) + hypot(x, y)"),
+    (
+        "vector[3] v; vector[3] w; real x;",
+        "sum(add(v, w)) + sum(subtract(v, x)) + sum(elt_multiply(v, w)) + sum(elt_divide(v, 2 + w .* w)) + multiply(v', w) + sum(divide(v, 3))",
+    ),
     ("real<lower=-0.9, upper=0.9> x;", "asin(x) + acos(x) + atanh(x)"),
     ("real x;", "asinh(x) + sinh(x) + cosh(x) + cbrt(x + 5) + exp2(x) + trunc(x)"),
     ("real<lower=1.1> x;", "acosh(x)"),
@@ -187,6 +191,7 @@ fn functions_compute_their_values() {
         ("logical_eq(2, 2.0) + logical_neq(1, 2) + logical_lt(1, 2) + logical_lte(2, 2) + logical_gt(1, 2)", 4.0),
         ("logical_gte(3, 2.5) + logical_and(1, 0) + logical_or(0, 2) + logical_negation(0)", 3.0),
         ("plus(2.5) + minus(1.5) + sum(minus({1, 2}))", 1.0 - 3.0),
+        ("add(1, 2) + divide(7, 2) + elt_divide(7, 2) + elt_multiply(2, 3) + subtract(1, 0.5) + multiply(2, 3)", 21.5),
         ("log_mix([0.25, 0.75]', [-1, -2]')", (0.25 * (-1f64).exp() + 0.75 * (-2f64).exp()).ln()),
         ("log_mix({0.5, 0.5}, {[0, 0], [1, 1]})", 1.0),
     ];

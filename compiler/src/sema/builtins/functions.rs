@@ -69,6 +69,9 @@ fn all_scalar(args: &[ArgType]) -> bool {
 fn one(args: &[ArgType]) -> bool {
     args.len() == 1
 }
+fn two(args: &[ArgType]) -> bool {
+    args.len() == 2
+}
 fn none(args: &[ArgType]) -> bool {
     args.is_empty()
 }
@@ -243,6 +246,9 @@ pub(crate) fn function(name: &str) -> Option<Function> {
             let atom = l.prim(Prim::Not, &[a.vals[0].atom]);
             a.value(atom, Ty::INT)
         }),
+        "add" | "subtract" | "multiply" | "elt_multiply" | "elt_divide" => def(two, operator_function),
+        // The operator `/` has no scalar-by-container form.
+        "divide" => def(|args| two(args) && (scalar(&args[1]) || !scalar(&args[0])), operator_function),
         "plus" => def(one, |_, a| a.vals[0]),
         "minus" => def(one, |l, a| l.unary(UnOp::Neg, a.vals[0], a.span)),
         "log_sum_exp" => def(
@@ -598,6 +604,23 @@ fn unary_prim(name: &str) -> Option<Prim> {
         "lambert_wm1" => LambertWm1.into(),
         _ => return None,
     })
+}
+
+/// `add`, `subtract`, `multiply`, `divide`, `elt_multiply`, `elt_divide`: their operator (of two
+/// scalars, `.*` and `./` are `*` and `/`, so two ints stay int).
+fn operator_function(l: &mut Lowerer, a: &Args) -> Val {
+    let scalars = a.vals.iter().all(|v| v.ty.is_scalar());
+    let op = match a.name {
+        "add" => BinOp::Add,
+        "subtract" => BinOp::Sub,
+        "multiply" => BinOp::Mul,
+        "divide" => BinOp::Div,
+        "elt_multiply" if !scalars => BinOp::EltMul,
+        "elt_multiply" => BinOp::Mul,
+        _ if !scalars => BinOp::EltDiv,
+        _ => BinOp::Div,
+    };
+    l.binary(op, a.vals[0], a.vals[1], a.span)
 }
 
 /// One element of a binary element-wise function, both operands real.
