@@ -28,6 +28,7 @@ pub enum Native {
     F1(extern "C" fn(f64) -> f64),
     F2(extern "C" fn(f64, f64) -> f64),
     F3(extern "C" fn(f64, f64, f64) -> f64),
+    F4(extern "C" fn(f64, f64, f64, f64) -> f64),
 }
 
 impl Native {
@@ -37,6 +38,7 @@ impl Native {
             Native::F1(f) => f as *const u8,
             Native::F2(f) => f as *const u8,
             Native::F3(f) => f as *const u8,
+            Native::F4(f) => f as *const u8,
         }
     }
 
@@ -46,6 +48,7 @@ impl Native {
             (Native::F1(f), [a]) => f(*a),
             (Native::F2(f), [a, b]) => f(*a, *b),
             (Native::F3(f), [a, b, c]) => f(*a, *b, *c),
+            (Native::F4(f), [a, b, c, d]) => f(*a, *b, *c, *d),
             _ => f64::NAN,
         }
     }
@@ -69,6 +72,12 @@ macro_rules! native {
             ($imp)($a, $b, $c)
         }
         Native::F3(call)
+    }};
+    ($imp:expr; $a:ident, $b:ident, $c:ident, $d:ident) => {{
+        extern "C" fn call($a: f64, $b: f64, $c: f64, $d: f64) -> f64 {
+            ($imp)($a, $b, $c, $d)
+        }
+        Native::F4(call)
     }};
 }
 
@@ -222,6 +231,12 @@ scalar_functions! {
     ModifiedBesselSecondKind "modified_bessel_second_kind"(n, x) = special::modified_bessel_second_kind, ["0", "-((modified_bessel_second_kind(n - 1, x) + modified_bessel_second_kind(n + 1, x)) / 2)"];
     /// ln I_v(z) of a real order v: ∂/∂z = I_{v+1}(z)/I_v(z) + v/z.
     LogModifiedBesselFirstKind "log_modified_bessel_first_kind"(v, z) = special::log_modified_bessel_first_kind, ["log_modified_bessel_first_kind_dv(v, z)", "exp(log_modified_bessel_first_kind(v + 1, z) - f) + v / z"];
+    /// Gauss's hypergeometric function ₂F₁(a, b; c; z): ∂/∂z = (ab/c) ₂F₁(a + 1, b + 1; c + 1; z).
+    Hypergeometric2F1 "hypergeometric_2f1"(a, b, c, z) = special::hypergeometric_2F1, ["hypergeometric_2f1_da(a, b, c, z)", "hypergeometric_2f1_db(a, b, c, z)", "hypergeometric_2f1_dc(a, b, c, z)", "a * b / c * hypergeometric_2f1(a + 1, b + 1, c + 1, z)"];
+    /// Its derivatives in the parameters; only its adjoint produces them.
+    Hypergeometric2F1Da "hypergeometric_2f1_da"(a, b, c, z) = |a, b, c, z| special::hypergeometric_2F1_grad(a, b, c, z)[1], [];
+    Hypergeometric2F1Db "hypergeometric_2f1_db"(a, b, c, z) = |a, b, c, z| special::hypergeometric_2F1_grad(a, b, c, z)[2], [];
+    Hypergeometric2F1Dc "hypergeometric_2f1_dc"(a, b, c, z) = |a, b, c, z| special::hypergeometric_2F1_grad(a, b, c, z)[3], [];
     /// Its derivative in the order; only its adjoint produces it.
     LogModifiedBesselFirstKindDv "log_modified_bessel_first_kind_dv"(v, z) = special::log_modified_bessel_first_kind_dv, [];
 }

@@ -82,6 +82,10 @@ fn eval(name: &str, a: &[f64]) -> f64 {
         "modified_bessel_second_kind" => modified_bessel_second_kind(a[0], a[1]),
         "log_modified_bessel_first_kind" => log_modified_bessel_first_kind(a[0], a[1]),
         "log_modified_bessel_first_kind_dv" => log_modified_bessel_first_kind_dv(a[0], a[1]),
+        "hypergeometric_2F1" => hypergeometric_2F1(a[0], a[1], a[2], a[3]),
+        "hypergeometric_2F1_da" => hypergeometric_2F1_grad(a[0], a[1], a[2], a[3])[1],
+        "hypergeometric_2F1_db" => hypergeometric_2F1_grad(a[0], a[1], a[2], a[3])[2],
+        "hypergeometric_2F1_dc" => hypergeometric_2F1_grad(a[0], a[1], a[2], a[3])[3],
         other => panic!("no function {other}"),
     }
 }

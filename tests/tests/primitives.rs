@@ -44,6 +44,10 @@ const CASES: &[(&str, &str)] = &[
     ("real<lower=0, upper=1> t; real x; real y;", "log_mix(t, x, y)"),
     ("simplex[3] t; vector[3] lp; array[2] row_vector[3] lps;", "log_mix(t, lp) + log_mix(t, lps)"),
     ("real a; real<lower=-0.9, upper=0.9> z;", "hypergeometric_1F0(a, z)"),
+    (
+        "real<lower=0.1> a; real<lower=0.1> b; real<lower=3> c; real<lower=-3, upper=0.9> z;",
+        "hypergeometric_2F1(a, b, c, z)",
+    ),
     ("real x; real y;", "fma(x, y, x) + hypot(x, y)"),
     (
         "vector[3] v; vector[3] w; real x;",

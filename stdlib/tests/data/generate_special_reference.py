@@ -171,6 +171,10 @@ FUNCTIONS = {
     "modified_bessel_second_kind": lambda n, x: mp.besselk(int(n), x),
     "log_modified_bessel_first_kind": log_bessel_i,
     "log_modified_bessel_first_kind_dv": d(log_bessel_i, 0),
+    "hypergeometric_2F1": mp.hyp2f1,
+    "hypergeometric_2F1_da": d(mp.hyp2f1, 0),
+    "hypergeometric_2F1_db": d(mp.hyp2f1, 1),
+    "hypergeometric_2F1_dc": d(mp.hyp2f1, 2),
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -265,6 +269,9 @@ GROUPS = [
     (["modified_bessel_second_kind"], [(0.0, 1e-10), (0.0, 1.0), (1.0, 1.0), (0.0, 5.0), (1.0, 10.0), (2.0, 0.5), (3.0, 2.5), (-3.0, 2.5), (5.0, 12.0), (0.0, 30.0), (1.0, 50.5), (4.0, 100.0), (10.0, 1.0), (50.0, 30.0), (0.0, 700.0)], 1e-13),
     (["log_modified_bessel_first_kind"], [(0.0, 1e-10), (0.0, 1.0), (0.5, 1.0), (2.5, 0.1), (1.0, 10.0), (3.7, 25.0), (0.0, 30.0), (1.5, 100.0), (20.0, 15.0), (100.0, 1000.0), (0.25, 1e5), (-0.5, 2.0), (-1.0, 3.0)], 1e-13),
     (["log_modified_bessel_first_kind_dv"], [(0.5, 1.0), (2.5, 0.1), (1.0, 10.0), (3.7, 25.0), (1.5, 100.0), (20.0, 15.0), (100.0, 1000.0), (0.25, 1e5), (-0.5, 2.0)], 1e-11),
+    # A polynomial (a = −3) is defined for every z; its derivative in a, for |z| < 1 only.
+    (["hypergeometric_2F1"], [(-3.0, 2.5, 1.5, 5.0)], 1e-13),
+    (["hypergeometric_2F1"], [(1.0, 1.0, 2.0, 0.5), (0.5, 1.5, 2.5, -0.3), (2.0, 3.0, 4.5, 0.9), (1.5, -2.0, 3.0, 0.7), (0.3, 0.7, 1.9, 1.0), (1.2, 0.8, 2.1, -0.9), (2.0, 1.0, 3.5, -7.0)], 1e-13, ["hypergeometric_2F1_da", "hypergeometric_2F1_db", "hypergeometric_2F1_dc"], 1e-11),
 ]
 
 

@@ -280,6 +280,10 @@ pub(crate) fn function(name: &str) -> Option<Function> {
                 a.value(atom, Ty::REAL)
             },
         ),
+        "hypergeometric_2F1" => def(
+            |args| args.len() == 4 && all_scalar(args),
+            |l, a| l.real_map(a, &mut |l, xs| l.prim(Fun::Hypergeometric2F1, xs)),
+        ),
         // 1F0(a; ; z) = (1 − z)^(−a)
         "hypergeometric_1F0" => def(two_scalars, |l, a| {
             l.real_map(a, &mut |l, xs| {
