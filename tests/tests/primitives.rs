@@ -48,6 +48,10 @@ const CASES: &[(&str, &str)] = &[
         "real<lower=0.1> a; real<lower=0.1> b; real<lower=3> c; real<lower=-3, upper=0.9> z;",
         "hypergeometric_2F1(a, b, c, z)",
     ),
+    (
+        "vector<lower=0.1>[3] a; vector<lower=3>[2] b; real<lower=-0.9, upper=0.9> z;",
+        "hypergeometric_3F2(a, b, z) + hypergeometric_pFq(a[1:2], b, z)",
+    ),
     ("real x; real y;", "fma(x, y, x) + hypot(x, y)"),
     (
         "vector[3] v; vector[3] w; real x;",
@@ -198,6 +202,9 @@ fn functions_compute_their_values() {
         ("add(1, 2) + divide(7, 2) + elt_divide(7, 2) + elt_multiply(2, 3) + subtract(1, 0.5) + multiply(2, 3)", 21.5),
         ("log_mix([0.25, 0.75]', [-1, -2]')", (0.25 * (-1f64).exp() + 0.75 * (-2f64).exp()).ln()),
         ("log_mix({0.5, 0.5}, {[0, 0], [1, 1]})", 1.0),
+        // ₂F₁(1, 1; 2; z) = −log(1 − z)/z; ₃F₂ with a₃ = b₂ is ₂F₁.
+        ("hypergeometric_pFq([1, 1]', [2]', 0.5)", 2.0 * std::f64::consts::LN_2),
+        ("hypergeometric_3F2({1, 1, 3}, {2, 3}, -0.5)", 2.0 * 1.5f64.ln()),
     ];
     for (expr, expected) in cases {
         let program = format!("parameters {{ real x; }}\nmodel {{ target += {expr}; }}\n");
@@ -207,7 +214,14 @@ fn functions_compute_their_values() {
     }
     // Outside the domain, or beyond a 32-bit int: an error, as in Stan (found when the model
     // loads, since these log densities fail at every point).
-    for expr in ["choose(40, 20)", "falling_factorial(-1, 2)", "rising_factorial(20, 20)", "modulus(1, 0)"] {
+    for expr in [
+        "choose(40, 20)",
+        "falling_factorial(-1, 2)",
+        "rising_factorial(20, 20)",
+        "modulus(1, 0)",
+        "hypergeometric_pFq([1, 1]', [2]', 1.5)",
+        "hypergeometric_3F2({1, 1}, {2, 3}, 0.5)",
+    ] {
         let program = format!("parameters {{ real x; }}\nmodel {{ target += {expr}; }}\n");
         let fails = load_text(&program).map_or(true, |model| model.log_density(&[0.0], true).is_err());
         assert!(fails, "{expr}");

@@ -284,6 +284,13 @@ pub(crate) fn function(name: &str) -> Option<Function> {
             |args| args.len() == 4 && all_scalar(args),
             |l, a| l.real_map(a, &mut |l, xs| l.prim(Fun::Hypergeometric2F1, xs)),
         ),
+        "hypergeometric_3F2" | "hypergeometric_pFq" => def(
+            |args| args.len() == 3,
+            |l, a| {
+                let atom = l.hypergeometric_pfq(a);
+                a.value(atom, Ty::REAL)
+            },
+        ),
         // 1F0(a; ; z) = (1 − z)^(−a)
         "hypergeometric_1F0" => def(two_scalars, |l, a| {
             l.real_map(a, &mut |l, xs| {
@@ -818,6 +825,75 @@ impl Lowerer<'_> {
         });
         let ls = self.prim(Fun::Log, &[s]);
         self.prim(Prim::Add, &[shift, ls])
+    }
+
+    /// pFq(a; b; z) = Σₖ Πᵢ(aᵢ)ₖ / Πⱼ(bⱼ)ₖ · zᵏ/k!, summed in a while loop until a term falls
+    /// below 10⁻¹⁶ of the sum (its gradient is the loop's); a series that has not converged
+    /// after 10⁵ terms is an error. `hypergeometric_3F2` checks that a has 3 elements and b 2.
+    fn hypergeometric_pfq(&mut self, a: &Args) -> Atom {
+        const MAX_TERMS: i64 = 100_000;
+        let (top, bottom) = (a.vals[0], a.vals[1]);
+        let z = a.real(self, 2);
+        if a.name == "hypergeometric_3F2" {
+            for (v, size, which) in [(top, 3, "a"), (bottom, 2, "b")] {
+                let n = self.num_elements(v);
+                let ok = self.prim(Prim::IEq, &[n, Atom::Int(size)]);
+                let message = format!("hypergeometric_3F2: {which} must have {size} elements, but has {{}}");
+                self.check(ok, ErrorKind::Domain, message, a.span, vec![n]);
+            }
+        }
+        let state = |l: &mut Self, ty: Ty, init: Atom| {
+            let var = l.f.new_var(None, ty, VarKind::Mutable);
+            l.emit(Stmt::Decl { var, dims: vec![] });
+            l.emit(Stmt::Assign { var, indices: vec![], value: init });
+            var
+        };
+        let sum = state(self, Ty::REAL, Atom::Real(1.0));
+        let term = state(self, Ty::REAL, Atom::Real(1.0));
+        let k = state(self, Ty::INT, Atom::Int(0));
+        // Go on while not (k > 0 and |term| ≤ 10⁻¹⁶ |sum| < ∞) and k < MAX_TERMS.
+        self.open();
+        let t = self.prim(Prim::Fabs, &[Atom::Var(term)]);
+        let s = self.prim(Prim::Fabs, &[Atom::Var(sum)]);
+        let bound = self.prim(Prim::Mul, &[s, Atom::Real(1e-16)]);
+        let small = self.prim(Prim::Le, &[t, bound]);
+        // An infinite sum has not converged (its terms have grown past every bound).
+        let infinite = self.prim(Prim::IsInf, &[s]);
+        let finite = self.prim(Prim::Not, &[infinite]);
+        let small = self.prim(Prim::And, &[small, finite]);
+        let started = self.prim(Prim::IGt, &[Atom::Var(k), Atom::Int(0)]);
+        let converged = self.prim(Prim::And, &[small, started]);
+        let open = self.prim(Prim::Not, &[converged]);
+        let room = self.prim(Prim::ILt, &[Atom::Var(k), Atom::Int(MAX_TERMS)]);
+        let cond = self.prim(Prim::And, &[open, room]);
+        let cond_block = self.close();
+        // term ← term · Πᵢ(aᵢ + k) / Πⱼ(bⱼ + k) · z/(k + 1)
+        self.open();
+        let kr = self.prim(Prim::ToReal, &[Atom::Var(k)]);
+        let rising = |l: &mut Self, v: Val| {
+            l.reduce(v, Atom::Real(1.0), &mut |l, acc, x| {
+                let shifted = l.prim(Prim::Add, &[x, kr]);
+                l.prim(Prim::Mul, &[acc, shifted])
+            })
+        };
+        let numerator = rising(self, top);
+        let denominator = rising(self, bottom);
+        let k1 = self.prim(Prim::Add, &[kr, Atom::Real(1.0)]);
+        let next = self.prim(Prim::Mul, &[Atom::Var(term), numerator]);
+        let next = self.prim(Prim::Div, &[next, denominator]);
+        let next = self.prim(Prim::Mul, &[next, z]);
+        let next = self.prim(Prim::Div, &[next, k1]);
+        self.emit(Stmt::Assign { var: term, indices: vec![], value: next });
+        let total = self.prim(Prim::Add, &[Atom::Var(sum), next]);
+        self.emit(Stmt::Assign { var: sum, indices: vec![], value: total });
+        let k_next = self.prim(Prim::IAdd, &[Atom::Var(k), Atom::Int(1)]);
+        self.emit(Stmt::Assign { var: k, indices: vec![], value: k_next });
+        let body = self.close();
+        self.emit(Stmt::While { cond_block, cond, body });
+        let converged = self.prim(Prim::ILt, &[Atom::Var(k), Atom::Int(MAX_TERMS)]);
+        let message = format!("{}: the series does not converge (after {{}} terms)", a.name);
+        self.check(converged, ErrorKind::Domain, message, a.span, vec![Atom::Var(k)]);
+        self.let_(Ty::REAL, Expr::Atom(Atom::Var(sum)))
     }
 
     /// log_mix(θ, lp) for a vector-like θ and lp a vector-like or an array of them.
