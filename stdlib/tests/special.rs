@@ -238,6 +238,32 @@ fn edge_cases() {
     assert_eq!(inc_beta(3.0, 0.0, 0.5), 0.0);
     assert!(inc_beta(2.0, 3.0, 1.5).is_nan() && inc_beta(-2.0, 3.0, 0.5).is_nan());
     assert_eq!(inc_beta_grad(2.0, 3.0, 0.0), (0.0, 0.0, 0.0));
+    // Owen's T for a → ∞ is ½Φ(−|h|); beyond h = 40 it underflows
+    close(owens_t(3.0, 1e300), 0.5 * Phi(-3.0), 1e-15);
+    close(owens_t(-3.0, -1e300), -0.5 * Phi(-3.0), 1e-15);
+    assert_eq!(owens_t(1e10, 0.5), 0.0);
+    assert_eq!(owens_t(0.0, 0.0), 0.0);
+    // ₂F₁ is NaN where its series has not converged, and outside its domain
+    assert!(hypergeometric_2F1(1.0, 1.0, 2.0, -1e6).is_nan());
+    assert!(hypergeometric_2F1(1.0, 1.0, 2.0, 1.5).is_nan());
+    assert!(hypergeometric_2F1(1.0, 1.0, -2.0, 0.5).is_nan());
+    close(hypergeometric_2F1(-2.0, 1.0, 3.0, 7.0), 4.5, 1e-15);
+    // Bessel functions at 0 and their domains
+    assert_eq!(bessel_first_kind(0.0, 0.0), 1.0);
+    assert_eq!(bessel_first_kind(3.0, 0.0), 0.0);
+    assert!(bessel_first_kind(1.5, 1.0).is_nan());
+    assert!(bessel_second_kind(1.0, 0.0).is_nan() && modified_bessel_second_kind(1.0, -1.0).is_nan());
+    assert_eq!(modified_bessel_first_kind(0.0, 0.0), 1.0);
+    assert_eq!(log_modified_bessel_first_kind(2.0, 0.0), f64::NEG_INFINITY);
+    assert!(log_modified_bessel_first_kind(-1.5, 1.0).is_nan());
+    // Lambert W at its branch point and ends
+    assert_eq!(lambert_w0(-(-1f64).exp()), -1.0);
+    assert_eq!(lambert_wm1(0.0), f64::NEG_INFINITY);
+    assert!(lambert_w0(-0.4).is_nan() && lambert_wm1(0.1).is_nan());
+    // inverse incomplete beta at its ends
+    assert_eq!(inv_inc_beta(2.0, 3.0, 0.0), 0.0);
+    assert_eq!(inv_inc_beta(2.0, 3.0, 1.0), 1.0);
+    assert!(inv_inc_beta(2.0, 3.0, 1.5).is_nan());
     // trig helpers are exact at integers
     assert_eq!(sin_pi(3.0), 0.0);
     assert_eq!(cos_pi(2.5), 0.0);
