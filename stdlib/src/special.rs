@@ -1963,16 +1963,39 @@ pub fn bessel_second_kind(n: f64, x: f64) -> f64 {
     if flip { -y } else { y }
 }
 
-/// The modified Bessel function of the first kind I_n(x) of integer order n.
+/// The modified Bessel function of the first kind I_n(x) of integer order n, with the sign of
+/// (−1)ⁿ for negative x.
 ///
-/// exp of [`log_modified_bessel_first_kind`] with the sign of (−1)ⁿ for negative x; accuracy
-/// ~1e-16·max(1, |ln I_n(x)|) relative.
+/// The methods of [`log_modified_bessel_first_kind`] without the logarithm where the value is
+/// in range (e^{z/2} · e^{z/2} for the large-z expansion, (z/2)ⁿ/n! times the series), so
+/// accuracy is ~1e-15 relative; exp of the logarithm elsewhere (where the value is near
+/// overflow or underflow: ~1e-16·|ln I_n(x)| relative).
 pub fn modified_bessel_first_kind(n: f64, x: f64) -> f64 {
     let Some((n, _)) = integer_order(n) else { return f64::NAN };
     if x.is_nan() {
         return f64::NAN;
     }
-    let i = log_bessel_i(n as f64, x.abs()).exp();
+    let (v, z) = (n as f64, x.abs());
+    let direct = if z == 0.0 || z == f64::INFINITY {
+        None
+    } else if let Some((sum, _)) = bessel_i_asymptotic(v, z) {
+        let half = (0.5 * z).exp();
+        Some(half * (sum / (2.0 * PI * z).sqrt()) * half)
+    } else {
+        let first = (0.5 * z).powi(n as i32) / tgamma(v + 1.0);
+        let q = 0.25 * z * z;
+        let (mut term, mut sum) = (1.0, 1.0);
+        for k in 1..MAX_ITER {
+            let k = k as f64;
+            term *= q / (k * (v + k));
+            sum += term;
+            if term < 1e-17 * sum || !sum.is_finite() {
+                break;
+            }
+        }
+        Some(first * sum).filter(|i| i.is_normal() && first.is_normal())
+    };
+    let i = direct.unwrap_or_else(|| log_bessel_i(v, z).exp());
     if x < 0.0 && n % 2 == 1 { -i } else { i }
 }
 
@@ -2027,8 +2050,8 @@ pub fn log_modified_bessel_first_kind_dv(v: f64, z: f64) -> f64 {
     if z == 0.0 {
         return if v == 0.0 { 0.0 } else { f64::NEG_INFINITY };
     }
-    if let Some((_, d)) = bessel_i_asymptotic(v, z) {
-        return d;
+    if let Some((sum, dsum)) = bessel_i_asymptotic(v, z) {
+        return dsum / sum;
     }
     let log_half_z = (0.5 * z).ln();
     let (mut term, mut sum, mut weighted) = (1.0, 1.0, log_half_z - digamma(v + 1.0));
@@ -2058,8 +2081,8 @@ fn log_bessel_i(v: f64, z: f64) -> f64 {
     if z == f64::INFINITY {
         return f64::INFINITY;
     }
-    if let Some((l, _)) = bessel_i_asymptotic(v, z) {
-        return l;
+    if let Some((sum, _)) = bessel_i_asymptotic(v, z) {
+        return z - 0.5 * (2.0 * PI * z).ln() + sum.ln();
     }
     // The first term apart, so that ln(1 + rest) keeps a small rest.
     let (mut term, mut first, mut rest, mut log_scale) = (1.0, 1.0, 0.0, v * (0.5 * z).ln() - lgamma(v + 1.0));
@@ -2082,7 +2105,8 @@ fn log_bessel_i(v: f64, z: f64) -> f64 {
     log_scale + big.ln() + (small / big).ln_1p()
 }
 
-/// (ln I_v(z), ∂/∂v ln I_v(z)) from the large-z expansion, if it converges to 10⁻¹⁷.
+/// The sum S of the large-z expansion I_v(z) = e^z/√(2πz) · S and its v-derivative, if it
+/// converges to 10⁻¹⁷.
 fn bessel_i_asymptotic(v: f64, z: f64) -> Option<(f64, f64)> {
     if z < 20.0 {
         return None;
@@ -2102,7 +2126,7 @@ fn bessel_i_asymptotic(v: f64, z: f64) -> Option<(f64, f64)> {
         sum += term;
         dsum += dterm;
         if term.abs() < 1e-17 * sum.abs() && dterm.abs() <= 1e-17 * dsum.abs().max(1e-300) {
-            return Some((z - 0.5 * (2.0 * PI * z).ln() + sum.ln(), dsum / sum));
+            return Some((sum, dsum));
         }
         if term.abs() > previous && k > 1 {
             return None;
