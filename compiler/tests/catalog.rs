@@ -308,7 +308,9 @@ fn implemented_status_follows_vppl() {
     assert_eq!(status("exp", &[VECTOR]), Status::Implemented);
     assert_eq!(status("exp", &[COMPLEX]), Status::SignatureOnly);
     assert_eq!(status("pow", &[REAL, REAL]), Status::Implemented);
-    assert_eq!(status("pow", &[VECTOR, REAL]), Status::SignatureOnly);
+    assert_eq!(status("pow", &[VECTOR, REAL]), Status::Implemented);
+    assert_eq!(status("choose", &[INT, INT]), Status::Implemented);
+    assert_eq!(status("to_int", &[REAL.data()]), Status::SignatureOnly);
     assert_eq!(status("mdivide_left_tri_low", &[MATRIX, VECTOR]), Status::Implemented);
     assert_eq!(status("mdivide_left_tri_low", &[MATRIX, MATRIX]), Status::SignatureOnly);
     assert_eq!(status("normal_rng", &[VECTOR, REAL]), Status::Implemented);

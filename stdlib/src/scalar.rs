@@ -15,8 +15,10 @@
 //! parameters, `f`, and calls of other functions of this table or `sqrt`/`abs`. A function with
 //! no partials is internal: only adjoint rules produce it, and nothing differentiates it.
 //!
-//! To add a function: one line below, then a row in `tests/tests/primitives.rs` (its gradient
-//! against finite differences) and reference values in `stdlib/tests/special.rs`.
+//! To add a function: one line below, then its name in `compiler/src/sema/builtins/functions.rs`,
+//! a row in `tests/tests/primitives.rs` (its gradient against finite differences) and reference
+//! values from `stdlib/tests/data/generate_special_reference.py` (ARCHITECTURE.md, "Adding a
+//! built-in").
 
 use crate::special;
 
@@ -26,6 +28,7 @@ pub enum Native {
     F1(extern "C" fn(f64) -> f64),
     F2(extern "C" fn(f64, f64) -> f64),
     F3(extern "C" fn(f64, f64, f64) -> f64),
+    F4(extern "C" fn(f64, f64, f64, f64) -> f64),
 }
 
 impl Native {
@@ -35,6 +38,7 @@ impl Native {
             Native::F1(f) => f as *const u8,
             Native::F2(f) => f as *const u8,
             Native::F3(f) => f as *const u8,
+            Native::F4(f) => f as *const u8,
         }
     }
 
@@ -44,6 +48,7 @@ impl Native {
             (Native::F1(f), [a]) => f(*a),
             (Native::F2(f), [a, b]) => f(*a, *b),
             (Native::F3(f), [a, b, c]) => f(*a, *b, *c),
+            (Native::F4(f), [a, b, c, d]) => f(*a, *b, *c, *d),
             _ => f64::NAN,
         }
     }
@@ -67,6 +72,12 @@ macro_rules! native {
             ($imp)($a, $b, $c)
         }
         Native::F3(call)
+    }};
+    ($imp:expr; $a:ident, $b:ident, $c:ident, $d:ident) => {{
+        extern "C" fn call($a: f64, $b: f64, $c: f64, $d: f64) -> f64 {
+            ($imp)($a, $b, $c, $d)
+        }
+        Native::F4(call)
     }};
 }
 
@@ -160,4 +171,72 @@ scalar_functions! {
     InvLogit "inv_logit"(x) = special::inv_logit, ["f * (1 - f)"];
     LogInvLogit "log_inv_logit"(x) = special::log_inv_logit, ["inv_logit(-x)"];
     Log1mInvLogit "log1m_inv_logit"(x) = special::log1m_inv_logit, ["-inv_logit(x)"];
+    Asin "asin"(x) = f64::asin, ["1 / sqrt(1 - x * x)"];
+    Acos "acos"(x) = f64::acos, ["-(1 / sqrt(1 - x * x))"];
+    Asinh "asinh"(x) = f64::asinh, ["1 / sqrt(x * x + 1)"];
+    Acosh "acosh"(x) = special::acosh, ["1 / sqrt(x * x - 1)"];
+    Atanh "atanh"(x) = special::atanh, ["1 / (1 - x * x)"];
+    Sinh "sinh"(x) = f64::sinh, ["cosh(x)"];
+    Cosh "cosh"(x) = f64::cosh, ["sinh(x)"];
+    Cbrt "cbrt"(x) = f64::cbrt, ["1 / (3 * (f * f))"];
+    Exp2 "exp2"(x) = f64::exp2, ["0.6931471805599453 * f"];
+    /// Rounds toward zero; piecewise constant.
+    Trunc "trunc"(x) = f64::trunc, ["0"];
+    Tgamma "tgamma"(x) = special::tgamma, ["f * digamma(x)"];
+    InvCloglog "inv_cloglog"(x) = special::inv_cloglog, ["exp(x - exp(x))"];
+    PhiApprox "phi_approx"(x) = special::Phi_approx, ["f * (1 - f) * (0.21168 * (x * x) + 1.5976)"];
+    InvErfc "inv_erfc"(x) = special::inv_erfc, ["-0.886226925452758 * exp(f * f)"];
+    /// Φ⁻¹(exp(x)).
+    StdNormalLogQf "std_normal_log_qf"(x) = special::std_normal_log_qf, ["exp(x + 0.9189385332046728 + 0.5 * (f * f))"];
+    LambertW0 "lambert_w0"(x) = special::lambert_w0, ["1 / (x + exp(f))"];
+    LambertWm1 "lambert_wm1"(x) = special::lambert_wm1, ["1 / (x + exp(f))"];
+    /// atan2(y, x), the angle of the point (x, y).
+    Atan2 "atan2"(y, x) = f64::atan2, ["x / (x * x + y * y)", "-(y / (x * x + y * y))"];
+    /// C's fmod: x − trunc(x / y) y.
+    Fmod "fmod"(x, y) = |x: f64, y: f64| x % y, ["1", "-trunc(x / y)"];
+    Lmultiply "lmultiply"(x, y) = special::lmultiply, ["log(y)", "x / y"];
+    /// x 2ⁿ of an int n.
+    Ldexp "ldexp"(x, n) = special::ldexp, ["exp2(n)", "0"];
+    Beta "beta"(a, b) = special::beta, ["f * (digamma(a) - digamma(a + b))", "f * (digamma(b) - digamma(a + b))"];
+    LogInvLogitDiff "log_inv_logit_diff"(x, y) = special::log_inv_logit_diff, ["-(1 / expm1(y - x)) - inv_logit(x)", "-(1 / expm1(x - y)) - inv_logit(y)"];
+    /// The log loss of an int outcome y, 0 or 1 (so ∂/∂p is −1/p or 1/(1 − p)).
+    BinaryLogLoss "binary_log_loss"(y, p) = special::binary_log_loss, ["0", "1 / (1 - y - p)"];
+    /// Of an int n.
+    FallingFactorial "falling_factorial"(x, n) = special::falling_factorial, ["falling_factorial_dx(x, n)", "0"];
+    /// Of an int n.
+    RisingFactorial "rising_factorial"(x, n) = special::rising_factorial, ["rising_factorial_dx(x, n)", "0"];
+    /// Their derivatives in x (by the product rule, so also at their zeros); only their adjoints
+    /// produce them.
+    FallingFactorialDx "falling_factorial_dx"(x, n) = special::falling_factorial_dx, [];
+    RisingFactorialDx "rising_factorial_dx"(x, n) = special::rising_factorial_dx, [];
+    LogFallingFactorial "log_falling_factorial"(x, n) = special::log_falling_factorial, ["digamma(x + 1) - digamma(x - n + 1)", "digamma(x - n + 1)"];
+    LogRisingFactorial "log_rising_factorial"(x, n) = special::log_rising_factorial, ["digamma(x + n) - digamma(x)", "digamma(x + n)"];
+    /// The log multivariate gamma function of an int dimension k.
+    Lmgamma "lmgamma"(k, x) = special::lmgamma_real, ["0", "lmgamma_dx(k, x)"];
+    /// Its derivative in x; only its adjoint produces it.
+    LmgammaDx "lmgamma_dx"(k, x) = special::lmgamma_deriv_real, [];
+    GammaP "gamma_p"(a, x) = special::gamma_p, ["gamma_p_da(a, x)", "gamma_p_dx(a, x)"];
+    GammaQ "gamma_q"(a, x) = special::gamma_q, ["-gamma_p_da(a, x)", "-gamma_p_dx(a, x)"];
+    /// The partial derivatives of P(a, x); only adjoints produce them.
+    GammaPDa "gamma_p_da"(a, x) = |a, x| special::gamma_p_grad_a(a, x).1, [];
+    GammaPDx "gamma_p_dx"(a, x) = special::gamma_p_deriv_x, [];
+    /// Owen's T(h, a).
+    OwensT "owens_t"(h, a) = special::owens_t, ["-0.19947114020071635 * exp(-0.5 * (h * h)) * erf(0.7071067811865476 * (a * h))", "exp(-0.5 * (h * h) * (1 + a * a)) / (6.283185307179586 * (1 + a * a))"];
+    /// x with inc_beta(a, b, x) = p; its partials by the implicit function theorem.
+    InvIncBeta "inv_inc_beta"(a, b, p) = special::inv_inc_beta, ["-(inc_beta_da(a, b, f) / inc_beta_dx(a, b, f))", "-(inc_beta_db(a, b, f) / inc_beta_dx(a, b, f))", "1 / inc_beta_dx(a, b, f)"];
+    /// Bessel functions of an int order n: J_n, Y_n, I_n, K_n.
+    BesselFirstKind "bessel_first_kind"(n, x) = special::bessel_first_kind, ["0", "(bessel_first_kind(n - 1, x) - bessel_first_kind(n + 1, x)) / 2"];
+    BesselSecondKind "bessel_second_kind"(n, x) = special::bessel_second_kind, ["0", "(bessel_second_kind(n - 1, x) - bessel_second_kind(n + 1, x)) / 2"];
+    ModifiedBesselFirstKind "modified_bessel_first_kind"(n, x) = special::modified_bessel_first_kind, ["0", "(modified_bessel_first_kind(n - 1, x) + modified_bessel_first_kind(n + 1, x)) / 2"];
+    ModifiedBesselSecondKind "modified_bessel_second_kind"(n, x) = special::modified_bessel_second_kind, ["0", "-((modified_bessel_second_kind(n - 1, x) + modified_bessel_second_kind(n + 1, x)) / 2)"];
+    /// ln I_v(z) of a real order v: ∂/∂z = I_{v+1}(z)/I_v(z) + v/z.
+    LogModifiedBesselFirstKind "log_modified_bessel_first_kind"(v, z) = special::log_modified_bessel_first_kind, ["log_modified_bessel_first_kind_dv(v, z)", "exp(log_modified_bessel_first_kind(v + 1, z) - f) + v / z"];
+    /// Gauss's hypergeometric function ₂F₁(a, b; c; z): ∂/∂z = (ab/c) ₂F₁(a + 1, b + 1; c + 1; z).
+    Hypergeometric2F1 "hypergeometric_2f1"(a, b, c, z) = special::hypergeometric_2F1, ["hypergeometric_2f1_da(a, b, c, z)", "hypergeometric_2f1_db(a, b, c, z)", "hypergeometric_2f1_dc(a, b, c, z)", "a * b / c * hypergeometric_2f1(a + 1, b + 1, c + 1, z)"];
+    /// Its derivatives in the parameters; only its adjoint produces them.
+    Hypergeometric2F1Da "hypergeometric_2f1_da"(a, b, c, z) = |a, b, c, z| special::hypergeometric_2F1_grad(a, b, c, z)[1], [];
+    Hypergeometric2F1Db "hypergeometric_2f1_db"(a, b, c, z) = |a, b, c, z| special::hypergeometric_2F1_grad(a, b, c, z)[2], [];
+    Hypergeometric2F1Dc "hypergeometric_2f1_dc"(a, b, c, z) = |a, b, c, z| special::hypergeometric_2F1_grad(a, b, c, z)[3], [];
+    /// Its derivative in the order; only its adjoint produces it.
+    LogModifiedBesselFirstKindDv "log_modified_bessel_first_kind_dv"(v, z) = special::log_modified_bessel_first_kind_dv, [];
 }

@@ -47,6 +47,45 @@ fn eval(name: &str, a: &[f64]) -> f64 {
         "inc_beta" => inc_beta(a[0], a[1], a[2]),
         "inc_beta_da" => inc_beta_grad(a[0], a[1], a[2]).1,
         "inc_beta_db" => inc_beta_grad(a[0], a[1], a[2]).2,
+        "acos" => a[0].acos(),
+        "asin" => a[0].asin(),
+        "acosh" => acosh(a[0]),
+        "asinh" => a[0].asinh(),
+        "atanh" => atanh(a[0]),
+        "cosh" => a[0].cosh(),
+        "sinh" => a[0].sinh(),
+        "cbrt" => a[0].cbrt(),
+        "exp2" => a[0].exp2(),
+        "inv_cloglog" => inv_cloglog(a[0]),
+        "Phi_approx" => Phi_approx(a[0]),
+        "inv_erfc" => inv_erfc(a[0]),
+        "std_normal_log_qf" => std_normal_log_qf(a[0]),
+        "lambert_w0" => lambert_w0(a[0]),
+        "lambert_wm1" => lambert_wm1(a[0]),
+        "atan2" => a[0].atan2(a[1]),
+        "fmod" => a[0] % a[1],
+        "lmultiply" => lmultiply(a[0], a[1]),
+        "ldexp" => ldexp(a[0], a[1]),
+        "beta" => beta(a[0], a[1]),
+        "log_inv_logit_diff" => log_inv_logit_diff(a[0], a[1]),
+        "binary_log_loss" => binary_log_loss(a[0], a[1]),
+        "falling_factorial" => falling_factorial(a[0], a[1]),
+        "rising_factorial" => rising_factorial(a[0], a[1]),
+        "log_falling_factorial" => log_falling_factorial(a[0], a[1]),
+        "log_rising_factorial" => log_rising_factorial(a[0], a[1]),
+        "lmgamma" => lmgamma_real(a[0], a[1]),
+        "owens_t" => owens_t(a[0], a[1]),
+        "inv_inc_beta" => inv_inc_beta(a[0], a[1], a[2]),
+        "bessel_first_kind" => bessel_first_kind(a[0], a[1]),
+        "bessel_second_kind" => bessel_second_kind(a[0], a[1]),
+        "modified_bessel_first_kind" => modified_bessel_first_kind(a[0], a[1]),
+        "modified_bessel_second_kind" => modified_bessel_second_kind(a[0], a[1]),
+        "log_modified_bessel_first_kind" => log_modified_bessel_first_kind(a[0], a[1]),
+        "log_modified_bessel_first_kind_dv" => log_modified_bessel_first_kind_dv(a[0], a[1]),
+        "hypergeometric_2F1" => hypergeometric_2F1(a[0], a[1], a[2], a[3]),
+        "hypergeometric_2F1_da" => hypergeometric_2F1_grad(a[0], a[1], a[2], a[3])[1],
+        "hypergeometric_2F1_db" => hypergeometric_2F1_grad(a[0], a[1], a[2], a[3])[2],
+        "hypergeometric_2F1_dc" => hypergeometric_2F1_grad(a[0], a[1], a[2], a[3])[3],
         other => panic!("no function {other}"),
     }
 }
@@ -199,6 +238,32 @@ fn edge_cases() {
     assert_eq!(inc_beta(3.0, 0.0, 0.5), 0.0);
     assert!(inc_beta(2.0, 3.0, 1.5).is_nan() && inc_beta(-2.0, 3.0, 0.5).is_nan());
     assert_eq!(inc_beta_grad(2.0, 3.0, 0.0), (0.0, 0.0, 0.0));
+    // Owen's T for a → ∞ is ½Φ(−|h|); beyond h = 40 it underflows
+    close(owens_t(3.0, 1e300), 0.5 * Phi(-3.0), 1e-15);
+    close(owens_t(-3.0, -1e300), -0.5 * Phi(-3.0), 1e-15);
+    assert_eq!(owens_t(1e10, 0.5), 0.0);
+    assert_eq!(owens_t(0.0, 0.0), 0.0);
+    // ₂F₁ is NaN where its series has not converged, and outside its domain
+    assert!(hypergeometric_2F1(1.0, 1.0, 2.0, -1e6).is_nan());
+    assert!(hypergeometric_2F1(1.0, 1.0, 2.0, 1.5).is_nan());
+    assert!(hypergeometric_2F1(1.0, 1.0, -2.0, 0.5).is_nan());
+    close(hypergeometric_2F1(-2.0, 1.0, 3.0, 7.0), 4.5, 1e-15);
+    // Bessel functions at 0 and their domains
+    assert_eq!(bessel_first_kind(0.0, 0.0), 1.0);
+    assert_eq!(bessel_first_kind(3.0, 0.0), 0.0);
+    assert!(bessel_first_kind(1.5, 1.0).is_nan());
+    assert!(bessel_second_kind(1.0, 0.0).is_nan() && modified_bessel_second_kind(1.0, -1.0).is_nan());
+    assert_eq!(modified_bessel_first_kind(0.0, 0.0), 1.0);
+    assert_eq!(log_modified_bessel_first_kind(2.0, 0.0), f64::NEG_INFINITY);
+    assert!(log_modified_bessel_first_kind(-1.5, 1.0).is_nan());
+    // Lambert W at its branch point and ends
+    assert_eq!(lambert_w0(-(-1f64).exp()), -1.0);
+    assert_eq!(lambert_wm1(0.0), f64::NEG_INFINITY);
+    assert!(lambert_w0(-0.4).is_nan() && lambert_wm1(0.1).is_nan());
+    // inverse incomplete beta at its ends
+    assert_eq!(inv_inc_beta(2.0, 3.0, 0.0), 0.0);
+    assert_eq!(inv_inc_beta(2.0, 3.0, 1.0), 1.0);
+    assert!(inv_inc_beta(2.0, 3.0, 1.5).is_nan());
     // trig helpers are exact at integers
     assert_eq!(sin_pi(3.0), 0.0);
     assert_eq!(cos_pi(2.5), 0.0);

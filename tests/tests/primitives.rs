@@ -42,7 +42,54 @@ const CASES: &[(&str, &str)] = &[
     ("real x; real y;", "log_sum_exp(x, y)"),
     ("real x;", "log_diff_exp(x + 1, x)"),
     ("real<lower=0, upper=1> t; real x; real y;", "log_mix(t, x, y)"),
+    ("simplex[3] t; vector[3] lp; array[2] row_vector[3] lps;", "log_mix(t, lp) + log_mix(t, lps)"),
+    ("real a; real<lower=-0.9, upper=0.9> z;", "hypergeometric_1F0(a, z)"),
+    (
+        "real<lower=0.1> a; real<lower=0.1> b; real<lower=3> c; real<lower=-3, upper=0.9> z;",
+        "hypergeometric_2F1(a, b, c, z)",
+    ),
+    (
+        "vector<lower=0.1>[3] a; vector<lower=3>[2] b; real<lower=-0.9, upper=0.9> z;",
+        "hypergeometric_3F2(a, b, z) + hypergeometric_pFq(a[1:2], b, z)",
+    ),
     ("real x; real y;", "fma(x, y, x) + hypot(x, y)"),
+    (
+        "vector[3] v; vector[3] w; real x;",
+        "sum(add(v, w)) + sum(subtract(v, x)) + sum(elt_multiply(v, w)) + sum(elt_divide(v, 2 + w .* w)) + multiply(v', w) + sum(divide(v, 3))",
+    ),
+    ("real<lower=-0.9, upper=0.9> x;", "asin(x) + acos(x) + atanh(x)"),
+    ("real x;", "asinh(x) + sinh(x) + cosh(x) + cbrt(x + 5) + exp2(x) + trunc(x)"),
+    ("real<lower=1.1> x;", "acosh(x)"),
+    ("real<lower=0.1> x;", "tgamma(x)"),
+    ("real x;", "inv_cloglog(x) + Phi_approx(x)"),
+    ("real<lower=0.1, upper=1.9> x;", "inv_erfc(x)"),
+    ("real<lower=0, upper=1> p; real<upper=-0.1> x;", "std_normal_qf(p) + std_normal_log_qf(x)"),
+    ("real<lower=-0.3> x;", "lambert_w0(x)"),
+    ("real<lower=-0.35, upper=-0.01> x;", "lambert_wm1(x)"),
+    ("real x; real y;", "atan2(x, y) + minus(x) + plus(y)"),
+    ("real<lower=0.5> x; real<lower=0.1> y;", "fmod(x, y)"),
+    ("real x; real<lower=0.1> y;", "lmultiply(x, y)"),
+    ("real<lower=0.1> a; real<lower=0.1> b;", "beta(a, b)"),
+    ("real x; real<upper=x> y;", "log_inv_logit_diff(x, y)"),
+    ("real<lower=0, upper=1> p;", "binary_log_loss(1, p) + binary_log_loss(0, p)"),
+    (
+        "real<lower=0.1> x;",
+        "falling_factorial(x, 3) + rising_factorial(x, 2) + log_falling_factorial(x + 3, x) + log_rising_factorial(x, x)",
+    ),
+    ("real<lower=1.5> x;", "lmgamma(3, x)"),
+    ("real x;", "ldexp(x, 3)"),
+    ("real<lower=0.1> a; real<lower=0> x;", "gamma_p(a, x) + gamma_q(a, x)"),
+    ("real h; real a;", "owens_t(h, a)"),
+    ("real<lower=0.5> a; real<lower=0.5> b; real<lower=0, upper=1> x;", "inc_beta(a, b, x) + inv_inc_beta(a, b, x)"),
+    ("real x;", "bessel_first_kind(2, x) + modified_bessel_first_kind(1, x)"),
+    ("real<lower=0.1> x;", "bessel_second_kind(1, x) + modified_bessel_second_kind(2, x)"),
+    ("real<lower=0> v; real<lower=0.1> z;", "log_modified_bessel_first_kind(v, z)"),
+    ("vector[3] v; real<lower=0.1> y;", "sum(pow(v, 2) + atan2(v, y) + fmax(v, y) + hypot(y, v) + log_sum_exp(v, v))"),
+    (
+        "vector<lower=0.1>[3] a; vector<lower=0.1>[3] x;",
+        "sum(gamma_p(a, x)) + sum(lbeta(a, 2.5)) + sum(bessel_first_kind({1, 2, 3}, x))",
+    ),
+    ("vector[3] v;", "sum(fma(v, v, 1.5)) + norm1(v) + norm2(v) + sum(asinh(v) + exp2(v) + inv_cloglog(v))"),
     ("real x; real y;", "x > y ? x * y : x - y"),
     ("vector[3] v;", "sum(v) + mean(v) + sd(v) + variance(v) + log_sum_exp(v) + max(v) + min(v) + prod(v)"),
     ("vector[3] v; vector[3] w;", "dot_product(v, w) + dot_self(v) + v' * w"),
@@ -235,5 +282,47 @@ fn vectorised_densities_are_sums() {
         };
         let (a, b) = (value(whole), value(parts));
         assert!((a - b).abs() <= 1e-12 * b.abs().max(1.0), "{whole} = {a}, but {parts} = {b}");
+    }
+}
+
+/// The int-valued functions, the functions behind the operators and the vectorised log_mix:
+/// their values, through the whole compiler.
+#[test]
+fn functions_compute_their_values() {
+    let cases: &[(&str, f64)] = &[
+        ("choose(5, 2) + choose(7, 0) + choose(3, 5) + choose(30, 15)", 10.0 + 1.0 + 0.0 + 155117520.0),
+        ("falling_factorial(5, 2) + falling_factorial(4, 6) + falling_factorial(12, 12)", 20.0 + 0.0 + 479001600.0),
+        ("rising_factorial(3, 2) + rising_factorial(0, 4) + rising_factorial(5, 0)", 12.0 + 0.0 + 1.0),
+        ("sum(choose({4, 6}, 2)) + sum(falling_factorial(5, {1, 3}))", 6.0 + 15.0 + 5.0 + 60.0),
+        ("modulus(7, 3) + modulus(-7, 3)", 1.0 - 1.0),
+        ("logical_eq(2, 2.0) + logical_neq(1, 2) + logical_lt(1, 2) + logical_lte(2, 2) + logical_gt(1, 2)", 4.0),
+        ("logical_gte(3, 2.5) + logical_and(1, 0) + logical_or(0, 2) + logical_negation(0)", 3.0),
+        ("plus(2.5) + minus(1.5) + sum(minus({1, 2}))", 1.0 - 3.0),
+        ("add(1, 2) + divide(7, 2) + elt_divide(7, 2) + elt_multiply(2, 3) + subtract(1, 0.5) + multiply(2, 3)", 21.5),
+        ("log_mix([0.25, 0.75]', [-1, -2]')", (0.25 * (-1f64).exp() + 0.75 * (-2f64).exp()).ln()),
+        ("log_mix({0.5, 0.5}, {[0, 0], [1, 1]})", 1.0),
+        // ₂F₁(1, 1; 2; z) = −log(1 − z)/z; ₃F₂ with a₃ = b₂ is ₂F₁.
+        ("hypergeometric_pFq([1, 1]', [2]', 0.5)", 2.0 * std::f64::consts::LN_2),
+        ("hypergeometric_3F2({1, 1, 3}, {2, 3}, -0.5)", 2.0 * 1.5f64.ln()),
+    ];
+    for (expr, expected) in cases {
+        let program = format!("parameters {{ real x; }}\nmodel {{ target += {expr}; }}\n");
+        let model = load_text(&program).unwrap_or_else(|e| panic!("{program}\ndoes not compile: {e}"));
+        let lp = model.log_density(&[0.0], true).unwrap_or_else(|e| panic!("{expr}: {e}"));
+        assert!((lp - expected).abs() <= 1e-15 * expected.abs().max(1.0), "{expr}: {lp}, not {expected}");
+    }
+    // Outside the domain, or beyond a 32-bit int: an error, as in Stan (found when the model
+    // loads, since these log densities fail at every point).
+    for expr in [
+        "choose(40, 20)",
+        "falling_factorial(-1, 2)",
+        "rising_factorial(20, 20)",
+        "modulus(1, 0)",
+        "hypergeometric_pFq([1, 1]', [2]', 1.5)",
+        "hypergeometric_3F2({1, 1}, {2, 3}, 0.5)",
+    ] {
+        let program = format!("parameters {{ real x; }}\nmodel {{ target += {expr}; }}\n");
+        let fails = load_text(&program).map_or(true, |model| model.log_density(&[0.0], true).is_err());
+        assert!(fails, "{expr}");
     }
 }

@@ -161,7 +161,7 @@ impl Lowerer<'_> {
         Val { atom, ty: Ty::INT, data: true }
     }
 
-    fn unary(&mut self, op: UnOp, v: Val, span: Span) -> Val {
+    pub(crate) fn unary(&mut self, op: UnOp, v: Val, span: Span) -> Val {
         if v.ty == Ty::ERROR {
             return v;
         }
@@ -378,7 +378,7 @@ impl Lowerer<'_> {
         self.let_(Ty::REAL, Expr::Atom(Atom::Var(acc)))
     }
 
-    fn scalar_binary(&mut self, op: BinOp, a: Val, b: Val, span: Span) -> Val {
+    pub(crate) fn scalar_binary(&mut self, op: BinOp, a: Val, b: Val, span: Span) -> Val {
         let data = a.data && b.data;
         let ints = a.ty.elem == Elem::Int && b.ty.elem == Elem::Int;
         let int_prim = match op {

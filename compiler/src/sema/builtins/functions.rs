@@ -6,9 +6,10 @@
 //! arguments, so the two cannot disagree. `lower` may assume what `accepts` checked.
 
 use grammar::Span;
+use grammar::ast::{BinOp, UnOp};
 
 use crate::catalog::{ArgType, BaseType};
-use crate::ir::{Atom, Core, Elem, Expr, Fun, Prim, Stmt, Ty, VarKind};
+use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Fun, Prim, Stmt, Ty, VarKind};
 use crate::sema::{Lowerer, Val};
 
 /// A call being lowered: the name as written (one entry may serve several names), the checked
@@ -68,6 +69,9 @@ fn all_scalar(args: &[ArgType]) -> bool {
 fn one(args: &[ArgType]) -> bool {
     args.len() == 1
 }
+fn two(args: &[ArgType]) -> bool {
+    args.len() == 2
+}
 fn none(args: &[ArgType]) -> bool {
     args.is_empty()
 }
@@ -93,6 +97,12 @@ fn scalar_then_ints(args: &[ArgType], sizes: std::ops::RangeInclusive<usize>) ->
         && scalar(&args[0])
         && args[1..].iter().all(|a| *a == ArgType::INT)
 }
+/// Two arguments of a binary element-wise family: scalars, containers of one rank (the
+/// catalog pairs only equal shapes, or an int array with reals of that shape), or a container
+/// with a scalar.
+fn binary_elementwise(args: &[ArgType]) -> bool {
+    args.len() == 2 && (scalar(&args[0]) || scalar(&args[1]) || args[0].rank() == args[1].rank())
+}
 fn bare_vector_like(a: &ArgType) -> bool {
     a.array_dims == 0 && a.rank() == 1
 }
@@ -103,7 +113,9 @@ pub(crate) fn function(name: &str) -> Option<Function> {
         // Element-wise functions of one real, over any shape (`abs` of ints stays an int).
         "log" | "exp" | "sqrt" | "log1p" | "expm1" | "inv_logit" | "log_inv_logit" | "log1m_inv_logit"
         | "log1p_exp" | "log1m_exp" | "lgamma" | "digamma" | "trigamma" | "abs" | "Phi" | "inv_Phi" | "erf"
-        | "erfc" | "sin" | "cos" | "tan" | "tanh" | "atan" | "floor" | "ceil" | "round" => def(one, |l, a| {
+        | "erfc" | "sin" | "cos" | "tan" | "tanh" | "atan" | "floor" | "ceil" | "round" | "asin" | "acos" | "asinh"
+        | "acosh" | "atanh" | "sinh" | "cosh" | "cbrt" | "exp2" | "trunc" | "tgamma" | "inv_cloglog" | "Phi_approx"
+        | "inv_erfc" | "std_normal_qf" | "std_normal_log_qf" | "lambert_w0" | "lambert_wm1" => def(one, |l, a| {
             let v = a.vals[0];
             if a.name == "abs" && v.ty.elem == Elem::Int {
                 return l.map_elementwise(
@@ -174,62 +186,146 @@ pub(crate) fn function(name: &str) -> Option<Function> {
                 })
             })
         }
-        "pow" => def(two_scalars, |l, a| l.real_binary(a, &mut |l, x, y| l.prim(Fun::Pow, &[x, y]))),
-        "fmin" => def(two_scalars, |l, a| l.real_binary(a, &mut |l, x, y| l.prim(Prim::Fmin, &[x, y]))),
-        "fmax" => def(two_scalars, |l, a| l.real_binary(a, &mut |l, x, y| l.prim(Prim::Fmax, &[x, y]))),
-        "fdim" => def(two_scalars, |l, a| {
-            l.real_binary(a, &mut |l, x, y| {
-                let d = l.prim(Prim::Sub, &[x, y]);
-                l.prim(Prim::Fmax, &[d, Atom::Real(0.0)])
-            })
+        // Element-wise functions of two arguments (Stan's binary vectorisation): two scalars, two
+        // containers of one shape, or a container and a scalar on either side.
+        "pow"
+        | "fmin"
+        | "fmax"
+        | "fdim"
+        | "hypot"
+        | "log_diff_exp"
+        | "lbeta"
+        | "lchoose"
+        | "atan2"
+        | "beta"
+        | "fmod"
+        | "lmultiply"
+        | "log_falling_factorial"
+        | "log_rising_factorial"
+        | "log_inv_logit_diff"
+        | "log_modified_bessel_first_kind"
+        | "gamma_p"
+        | "gamma_q"
+        | "owens_t"
+        | "bessel_first_kind"
+        | "bessel_second_kind"
+        | "modified_bessel_first_kind"
+        | "modified_bessel_second_kind"
+        | "binary_log_loss"
+        | "lmgamma"
+        | "ldexp" => def(binary_elementwise, |l, a| l.real_binary(a, binary_scalar)),
+        // Of a real and an int, real; of two ints, an int (a product in int arithmetic).
+        "falling_factorial" | "rising_factorial" | "choose" => def(binary_elementwise, |l, a| {
+            if a.vals.iter().all(|v| v.ty.elem == Elem::Int) {
+                return l.int_binary(a);
+            }
+            l.real_binary(a, binary_scalar)
         }),
-        "hypot" => def(two_scalars, |l, a| {
-            l.real_binary(a, &mut |l, x, y| {
-                let x2 = l.prim(Prim::Mul, &[x, x]);
-                let y2 = l.prim(Prim::Mul, &[y, y]);
-                let s = l.prim(Prim::Add, &[x2, y2]);
-                l.prim(Prim::Sqrt, &[s])
+        // The functions behind the operators.
+        "logical_eq" | "logical_neq" | "logical_lt" | "logical_lte" | "logical_gt" | "logical_gte" | "modulus" => {
+            def(two_scalars, |l, a| {
+                let op = match a.name {
+                    "logical_eq" => BinOp::Eq,
+                    "logical_neq" => BinOp::Neq,
+                    "logical_lt" => BinOp::Lt,
+                    "logical_lte" => BinOp::Le,
+                    "logical_gt" => BinOp::Gt,
+                    "logical_gte" => BinOp::Ge,
+                    _ => BinOp::Mod,
+                };
+                l.scalar_binary(op, a.vals[0], a.vals[1], a.span)
             })
+        }
+        // Both operands evaluated, as the arguments of any call.
+        "logical_and" | "logical_or" => def(two_scalars, |l, a| {
+            let p = if a.name == "logical_and" { Prim::And } else { Prim::Or };
+            let atom = l.prim(p, &[a.vals[0].atom, a.vals[1].atom]);
+            a.value(atom, Ty::INT)
         }),
-        // log(exp(a) − exp(b)) = a + log1m_exp(b − a)
-        // −∞ for equal arguments (−∞ included), as Stan: their difference (NaN for −∞) is
-        // then replaced by 0, and log1m_exp(0) = −∞.
-        "log_diff_exp" => def(two_scalars, |l, a| {
-            l.real_binary(a, &mut |l, x, y| {
-                let same = l.prim(Prim::Eq, &[x, y]);
-                let d = l.prim(Prim::Sub, &[y, x]);
-                let d = l.prim(Prim::Select, &[same, Atom::Real(0.0), d]);
-                let m = l.prim(Fun::Log1mExp, &[d]);
-                l.prim(Prim::Add, &[x, m])
-            })
+        "logical_negation" => def(one_scalar, |l, a| {
+            let atom = l.prim(Prim::Not, &[a.vals[0].atom]);
+            a.value(atom, Ty::INT)
         }),
-        "lbeta" => def(two_scalars, |l, a| l.real_binary(a, &mut |l, x, y| l.lbeta(x, y))),
-        "lchoose" => def(two_scalars, |l, a| l.real_binary(a, &mut |l, n, k| l.lchoose(n, k))),
+        "add" | "subtract" | "multiply" | "elt_multiply" | "elt_divide" => def(two, operator_function),
+        // The operator `/` has no scalar-by-container form.
+        "divide" => def(|args| two(args) && (scalar(&args[1]) || !scalar(&args[0])), operator_function),
+        "plus" => def(one, |_, a| a.vals[0]),
+        "minus" => def(one, |l, a| l.unary(UnOp::Neg, a.vals[0], a.span)),
         "log_sum_exp" => def(
-            |args| two_scalars(args) || one_container(args),
+            |args| binary_elementwise(args) || one_container(args),
             |l, a| {
                 if a.vals.len() == 2 {
-                    return l.real_binary(a, &mut |l, x, y| l.log_sum_exp2(x, y));
+                    return l.real_binary(a, binary_scalar);
                 }
                 let atom = l.log_sum_exp_all(a.vals[0]);
                 a.value(atom, Ty::REAL)
             },
         ),
-        // log_mix(θ, a, b) = log_sum_exp(log θ + a, log1m(θ) + b)
-        "log_mix" => def(three_scalars, |l, a| {
-            let [theta, x, y] = [0, 1, 2].map(|i| a.real(l, i));
-            let lt = l.prim(Fun::Log, &[theta]);
-            let nt = l.prim(Prim::Neg, &[theta]);
-            let l1mt = l.prim(Fun::Log1p, &[nt]);
-            let u = l.prim(Prim::Add, &[lt, x]);
-            let v = l.prim(Prim::Add, &[l1mt, y]);
-            let atom = l.log_sum_exp2(u, v);
-            a.value(atom, Ty::REAL)
+        // log_mix(θ, a, b) = log_sum_exp(log θ + a, log1m(θ) + b); of mixing proportions θ and
+        // a vector lp, log_sum_exp(log θ + lp); of an array of them, the sum over the array.
+        "log_mix" => def(
+            |args| three_scalars(args) || args.len() == 2,
+            |l, a| {
+                if a.vals.len() == 2 {
+                    let atom = l.log_mix(a.vals[0], a.vals[1], a.span);
+                    return a.value(atom, Ty::REAL);
+                }
+                let [theta, x, y] = [0, 1, 2].map(|i| a.real(l, i));
+                let lt = l.prim(Fun::Log, &[theta]);
+                let nt = l.prim(Prim::Neg, &[theta]);
+                let l1mt = l.prim(Fun::Log1p, &[nt]);
+                let u = l.prim(Prim::Add, &[lt, x]);
+                let v = l.prim(Prim::Add, &[l1mt, y]);
+                let atom = l.log_sum_exp2(u, v);
+                a.value(atom, Ty::REAL)
+            },
+        ),
+        "hypergeometric_2F1" => def(
+            |args| args.len() == 4 && all_scalar(args),
+            |l, a| l.real_map(a, &mut |l, xs| l.prim(Fun::Hypergeometric2F1, xs)),
+        ),
+        "hypergeometric_3F2" | "hypergeometric_pFq" => def(
+            |args| args.len() == 3,
+            |l, a| {
+                let atom = l.hypergeometric_pfq(a);
+                a.value(atom, Ty::REAL)
+            },
+        ),
+        // 1F0(a; ; z) = (1 − z)^(−a)
+        "hypergeometric_1F0" => def(two_scalars, |l, a| {
+            l.real_map(a, &mut |l, xs| {
+                let base = l.prim(Prim::Sub, &[Atom::Real(1.0), xs[1]]);
+                let power = l.prim(Prim::Neg, &[xs[0]]);
+                l.prim(Fun::Pow, &[base, power])
+            })
         }),
-        "fma" => def(three_scalars, |l, a| {
-            let [x, y, z] = [0, 1, 2].map(|i| a.real(l, i));
-            let p = l.prim(Prim::Mul, &[x, y]);
-            let atom = l.prim(Prim::Add, &[p, z]);
+        // Element-wise over its container arguments (all of one type), scalars broadcast.
+        "fma" => def(
+            |args| args.len() == 3,
+            |l, a| {
+                l.real_map(a, &mut |l, xs| {
+                    let p = l.prim(Prim::Mul, &[xs[0], xs[1]]);
+                    l.prim(Prim::Add, &[p, xs[2]])
+                })
+            },
+        ),
+        "inc_beta" | "inv_inc_beta" => def(three_scalars, |l, a| {
+            let f = if a.name == "inc_beta" { Fun::IncBeta } else { Fun::InvIncBeta };
+            l.real_map(a, &mut |l, xs| l.prim(f, xs))
+        }),
+        "norm1" | "norm2" => def(one_container, |l, a| {
+            let atom = if a.name == "norm1" {
+                l.reduce(a.vals[0], Atom::Real(0.0), &mut |l, acc, x| {
+                    let m = l.prim(Prim::Fabs, &[x]);
+                    l.prim(Prim::Add, &[acc, m])
+                })
+            } else {
+                let s = l.reduce(a.vals[0], Atom::Real(0.0), &mut |l, acc, x| {
+                    let x2 = l.prim(Prim::Mul, &[x, x]);
+                    l.prim(Prim::Add, &[acc, x2])
+                });
+                l.prim(Prim::Sqrt, &[s])
+            };
             a.value(atom, Ty::REAL)
         }),
         "step" => def(one_scalar, |l, a| {
@@ -259,7 +355,7 @@ pub(crate) fn function(name: &str) -> Option<Function> {
                         let atom = l.prim(ip, &[a.vals[0].atom, a.vals[1].atom]);
                         return a.value(atom, Ty::INT);
                     }
-                    return l.real_binary(a, &mut |l, x, y| l.prim(rp, &[x, y]));
+                    return l.real_map(a, &mut |l, xs| l.prim(rp, xs));
                 }
                 if a.ty(0).elem == Elem::Int {
                     let init = if min { Atom::Int(i64::MAX) } else { Atom::Int(i64::MIN) };
@@ -499,8 +595,97 @@ fn unary_prim(name: &str) -> Option<Prim> {
         "tanh" => Tanh.into(),
         "atan" => Atan.into(),
         "round" => Round.into(),
+        "asin" => Asin.into(),
+        "acos" => Acos.into(),
+        "asinh" => Asinh.into(),
+        "acosh" => Acosh.into(),
+        "atanh" => Atanh.into(),
+        "sinh" => Sinh.into(),
+        "cosh" => Cosh.into(),
+        "cbrt" => Cbrt.into(),
+        "exp2" => Exp2.into(),
+        "trunc" => Trunc.into(),
+        "tgamma" => Tgamma.into(),
+        "inv_cloglog" => InvCloglog.into(),
+        "Phi_approx" => PhiApprox.into(),
+        "inv_erfc" => InvErfc.into(),
+        "std_normal_qf" => InvPhi.into(),
+        "std_normal_log_qf" => StdNormalLogQf.into(),
+        "lambert_w0" => LambertW0.into(),
+        "lambert_wm1" => LambertWm1.into(),
         _ => return None,
     })
+}
+
+/// `add`, `subtract`, `multiply`, `divide`, `elt_multiply`, `elt_divide`: their operator (of two
+/// scalars, `.*` and `./` are `*` and `/`, so two ints stay int).
+fn operator_function(l: &mut Lowerer, a: &Args) -> Val {
+    let scalars = a.vals.iter().all(|v| v.ty.is_scalar());
+    let op = match a.name {
+        "add" => BinOp::Add,
+        "subtract" => BinOp::Sub,
+        "multiply" => BinOp::Mul,
+        "divide" => BinOp::Div,
+        "elt_multiply" if !scalars => BinOp::EltMul,
+        "elt_multiply" => BinOp::Mul,
+        _ if !scalars => BinOp::EltDiv,
+        _ => BinOp::Div,
+    };
+    l.binary(op, a.vals[0], a.vals[1], a.span)
+}
+
+/// One element of a binary element-wise function, both operands real.
+fn binary_scalar(l: &mut Lowerer, name: &str, x: Atom, y: Atom) -> Atom {
+    use Fun::*;
+    let table = match name {
+        "pow" => Pow,
+        "atan2" => Atan2,
+        "beta" => Beta,
+        "fmod" => Fmod,
+        "lmultiply" => Lmultiply,
+        "log_falling_factorial" => LogFallingFactorial,
+        "log_rising_factorial" => LogRisingFactorial,
+        "log_inv_logit_diff" => LogInvLogitDiff,
+        "log_modified_bessel_first_kind" => LogModifiedBesselFirstKind,
+        "gamma_p" => GammaP,
+        "gamma_q" => GammaQ,
+        "owens_t" => OwensT,
+        "bessel_first_kind" => BesselFirstKind,
+        "bessel_second_kind" => BesselSecondKind,
+        "modified_bessel_first_kind" => ModifiedBesselFirstKind,
+        "modified_bessel_second_kind" => ModifiedBesselSecondKind,
+        "binary_log_loss" => BinaryLogLoss,
+        "lmgamma" => Lmgamma,
+        "ldexp" => Ldexp,
+        "falling_factorial" => FallingFactorial,
+        "rising_factorial" => RisingFactorial,
+        "fmin" => return l.prim(Prim::Fmin, &[x, y]),
+        "fmax" => return l.prim(Prim::Fmax, &[x, y]),
+        "fdim" => {
+            let d = l.prim(Prim::Sub, &[x, y]);
+            return l.prim(Prim::Fmax, &[d, Atom::Real(0.0)]);
+        }
+        "hypot" => {
+            let x2 = l.prim(Prim::Mul, &[x, x]);
+            let y2 = l.prim(Prim::Mul, &[y, y]);
+            let s = l.prim(Prim::Add, &[x2, y2]);
+            return l.prim(Prim::Sqrt, &[s]);
+        }
+        // log(exp(a) − exp(b)) = a + log1m_exp(b − a); −∞ for equal arguments (−∞ included),
+        // as Stan: their difference (NaN for −∞) is then replaced by 0, and log1m_exp(0) = −∞.
+        "log_diff_exp" => {
+            let same = l.prim(Prim::Eq, &[x, y]);
+            let d = l.prim(Prim::Sub, &[y, x]);
+            let d = l.prim(Prim::Select, &[same, Atom::Real(0.0), d]);
+            let m = l.prim(Log1mExp, &[d]);
+            return l.prim(Prim::Add, &[x, m]);
+        }
+        "lbeta" => return l.lbeta(x, y),
+        "lchoose" => return l.lchoose(x, y),
+        "log_sum_exp" => return l.log_sum_exp2(x, y),
+        _ => unreachable!("`{name}` is not a binary element-wise function"),
+    };
+    l.prim(table, &[x, y])
 }
 
 impl Lowerer<'_> {
@@ -519,12 +704,88 @@ impl Lowerer<'_> {
         )
     }
 
-    /// `f` of two scalar arguments made real.
-    fn real_binary(&mut self, a: &Args, f: &mut dyn FnMut(&mut Self, Atom, Atom) -> Atom) -> Val {
-        let x = a.real(self, 0);
-        let y = a.real(self, 1);
-        let atom = f(self, x, y);
-        a.value(atom, Ty::REAL)
+    /// `choose`, `falling_factorial` or `rising_factorial` of two ints (or int arrays, element by
+    /// element): a product of at most 64 factors (or k, for `choose` divided by 1, 2, …, k as it
+    /// goes, which keeps it exact), each partial product checked to fit Stan's 32-bit int.
+    fn int_binary(&mut self, a: &Args) -> Val {
+        let shape = a.vals.iter().find(|v| !v.ty.is_scalar()).map_or(Ty::INT, |v| v.ty);
+        let (name, span) = (a.name, a.span);
+        self.map_elementwise(
+            a.vals,
+            shape,
+            &mut |l, xs| {
+                let (n, k) = (xs[0], xs[1]);
+                let n_ok = l.prim(Prim::IGe, &[n, Atom::Int(0)]);
+                let k_ok = l.prim(Prim::IGe, &[k, Atom::Int(0)]);
+                let ok = l.prim(Prim::And, &[n_ok, k_ok]);
+                let message = format!("{name}(n, k) needs n >= 0 and k >= 0, but n is {{}} and k is {{}}");
+                l.check(ok, ErrorKind::Domain, message, span, vec![n, k]);
+                // choose: Π (n − m + i)/i over i ≤ m = min(k, n − k) (none when k > n: then 0);
+                // falling: Π (n − i + 1) over i ≤ min(k, n + 1); rising: Π (n + i − 1) over i ≤ k.
+                let (count, base, sign) = match name {
+                    "choose" => {
+                        let rest = l.prim(Prim::ISub, &[n, k]);
+                        let m = l.prim(Prim::IMin, &[k, rest]);
+                        let base = l.prim(Prim::ISub, &[n, m]);
+                        (m, base, 1)
+                    }
+                    "falling_factorial" => {
+                        let n1 = l.prim(Prim::IAdd, &[n, Atom::Int(1)]);
+                        (l.prim(Prim::IMin, &[k, n1]), n1, -1)
+                    }
+                    _ => (k, l.prim(Prim::ISub, &[n, Atom::Int(1)]), 1),
+                };
+                let count = l.prim(Prim::IMin, &[count, Atom::Int(64)]);
+                let acc = l.f.new_var(None, Ty::INT, VarKind::Mutable);
+                l.emit(Stmt::Decl { var: acc, dims: vec![] });
+                l.emit(Stmt::Assign { var: acc, indices: vec![], value: Atom::Int(1) });
+                l.for_loop(Atom::Int(1), count, |l, i| {
+                    let step = if sign < 0 { l.prim(Prim::INeg, &[i]) } else { i };
+                    let factor = l.prim(Prim::IAdd, &[base, step]);
+                    let mut next = l.prim(Prim::IMul, &[Atom::Var(acc), factor]);
+                    if name == "choose" {
+                        next = l.prim(Prim::IDiv, &[next, i]);
+                    }
+                    let fits = l.prim(Prim::ILe, &[next, Atom::Int(i64::from(i32::MAX))]);
+                    let message = format!("{name}(n, k) overflows an int at n = {{}}, k = {{}}");
+                    l.check(fits, ErrorKind::Domain, message, span, vec![n, k]);
+                    l.emit(Stmt::Assign { var: acc, indices: vec![], value: next });
+                });
+                let product = l.let_(Ty::INT, Expr::Atom(Atom::Var(acc)));
+                if name != "choose" {
+                    return product;
+                }
+                let within = l.prim(Prim::ILe, &[k, n]);
+                l.prim(Prim::IMul, &[product, within])
+            },
+            span,
+        )
+    }
+
+    /// `f` (named as called) of two arguments element by element (the containers' sizes checked
+    /// equal, a scalar broadcast), every element made real.
+    fn real_binary(&mut self, a: &Args, f: fn(&mut Self, &str, Atom, Atom) -> Atom) -> Val {
+        let name = a.name;
+        self.real_map(a, &mut |l, xs| f(l, name, xs[0], xs[1]))
+    }
+
+    /// `f` of the arguments element by element (the containers' sizes checked equal, scalars
+    /// broadcast), every element made real; the result has the shape of the first real
+    /// container (else the first container, made real).
+    fn real_map(&mut self, a: &Args, f: &mut dyn FnMut(&mut Self, &[Atom]) -> Atom) -> Val {
+        let containers = || a.vals.iter().filter(|v| !v.ty.is_scalar());
+        let shape = containers().find(|v| v.ty.elem == Elem::Real).or_else(|| containers().next());
+        let out_ty = shape.map_or(Ty::REAL, |v| Ty { elem: Elem::Real, ..v.ty });
+        self.map_elementwise(
+            a.vals,
+            out_ty,
+            &mut |l, xs| {
+                let reals: Vec<Atom> =
+                    xs.iter().map(|&x| l.to_real(Val { atom: x, ty: l.f.atom_ty(x), data: true })).collect();
+                f(l, &reals)
+            },
+            a.span,
+        )
     }
 
     /// lbeta(a, b) = lgamma(a) + lgamma(b) − lgamma(a + b)
@@ -569,6 +830,101 @@ impl Lowerer<'_> {
         });
         let ls = self.prim(Fun::Log, &[s]);
         self.prim(Prim::Add, &[shift, ls])
+    }
+
+    /// pFq(a; b; z) = Σₖ Πᵢ(aᵢ)ₖ / Πⱼ(bⱼ)ₖ · zᵏ/k!, summed in a while loop until a term falls
+    /// below 10⁻¹⁶ of the sum (its gradient is the loop's); a series that has not converged
+    /// after 10⁵ terms is an error. `hypergeometric_3F2` checks that a has 3 elements and b 2.
+    fn hypergeometric_pfq(&mut self, a: &Args) -> Atom {
+        const MAX_TERMS: i64 = 100_000;
+        let (top, bottom) = (a.vals[0], a.vals[1]);
+        let z = a.real(self, 2);
+        if a.name == "hypergeometric_3F2" {
+            for (v, size, which) in [(top, 3, "a"), (bottom, 2, "b")] {
+                let n = self.num_elements(v);
+                let ok = self.prim(Prim::IEq, &[n, Atom::Int(size)]);
+                let message = format!("hypergeometric_3F2: {which} must have {size} elements, but has {{}}");
+                self.check(ok, ErrorKind::Domain, message, a.span, vec![n]);
+            }
+        }
+        let state = |l: &mut Self, ty: Ty, init: Atom| {
+            let var = l.f.new_var(None, ty, VarKind::Mutable);
+            l.emit(Stmt::Decl { var, dims: vec![] });
+            l.emit(Stmt::Assign { var, indices: vec![], value: init });
+            var
+        };
+        let sum = state(self, Ty::REAL, Atom::Real(1.0));
+        let term = state(self, Ty::REAL, Atom::Real(1.0));
+        let k = state(self, Ty::INT, Atom::Int(0));
+        // Go on while not (k > 0 and |term| ≤ 10⁻¹⁶ |sum| < ∞) and k < MAX_TERMS.
+        self.open();
+        let t = self.prim(Prim::Fabs, &[Atom::Var(term)]);
+        let s = self.prim(Prim::Fabs, &[Atom::Var(sum)]);
+        let bound = self.prim(Prim::Mul, &[s, Atom::Real(1e-16)]);
+        let small = self.prim(Prim::Le, &[t, bound]);
+        // An infinite sum has not converged (its terms have grown past every bound).
+        let infinite = self.prim(Prim::IsInf, &[s]);
+        let finite = self.prim(Prim::Not, &[infinite]);
+        let small = self.prim(Prim::And, &[small, finite]);
+        let started = self.prim(Prim::IGt, &[Atom::Var(k), Atom::Int(0)]);
+        let converged = self.prim(Prim::And, &[small, started]);
+        let open = self.prim(Prim::Not, &[converged]);
+        let room = self.prim(Prim::ILt, &[Atom::Var(k), Atom::Int(MAX_TERMS)]);
+        let cond = self.prim(Prim::And, &[open, room]);
+        let cond_block = self.close();
+        // term ← term · Πᵢ(aᵢ + k) / Πⱼ(bⱼ + k) · z/(k + 1)
+        self.open();
+        let kr = self.prim(Prim::ToReal, &[Atom::Var(k)]);
+        let rising = |l: &mut Self, v: Val| {
+            l.reduce(v, Atom::Real(1.0), &mut |l, acc, x| {
+                let shifted = l.prim(Prim::Add, &[x, kr]);
+                l.prim(Prim::Mul, &[acc, shifted])
+            })
+        };
+        let numerator = rising(self, top);
+        let denominator = rising(self, bottom);
+        let k1 = self.prim(Prim::Add, &[kr, Atom::Real(1.0)]);
+        let next = self.prim(Prim::Mul, &[Atom::Var(term), numerator]);
+        let next = self.prim(Prim::Div, &[next, denominator]);
+        let next = self.prim(Prim::Mul, &[next, z]);
+        let next = self.prim(Prim::Div, &[next, k1]);
+        self.emit(Stmt::Assign { var: term, indices: vec![], value: next });
+        let total = self.prim(Prim::Add, &[Atom::Var(sum), next]);
+        self.emit(Stmt::Assign { var: sum, indices: vec![], value: total });
+        let k_next = self.prim(Prim::IAdd, &[Atom::Var(k), Atom::Int(1)]);
+        self.emit(Stmt::Assign { var: k, indices: vec![], value: k_next });
+        let body = self.close();
+        self.emit(Stmt::While { cond_block, cond, body });
+        let converged = self.prim(Prim::ILt, &[Atom::Var(k), Atom::Int(MAX_TERMS)]);
+        let message = format!("{}: the series does not converge (after {{}} terms)", a.name);
+        self.check(converged, ErrorKind::Domain, message, a.span, vec![Atom::Var(k)]);
+        self.let_(Ty::REAL, Expr::Atom(Atom::Var(sum)))
+    }
+
+    /// log_mix(θ, lp) for a vector-like θ and lp a vector-like or an array of them.
+    fn log_mix(&mut self, theta: Val, lp: Val, span: Span) -> Atom {
+        let log_theta = self.map_elementwise(
+            &[theta],
+            Ty::VECTOR,
+            &mut |l, xs| {
+                let x = l.to_real(Val { atom: xs[0], ty: l.f.atom_ty(xs[0]), data: true });
+                l.prim(Fun::Log, &[x])
+            },
+            span,
+        );
+        let mix = |l: &mut Self, row: Val| {
+            let terms = l.map_elementwise(&[log_theta, row], Ty::VECTOR, &mut |l, xs| l.prim(Prim::Add, xs), span);
+            l.log_sum_exp_all(terms)
+        };
+        if lp.ty.rank() == 1 {
+            return mix(self, lp);
+        }
+        let row_ty = Ty { array_rank: 0, ..lp.ty };
+        let (Atom::Var(rows), n) = (lp.atom, self.dim(lp.atom, 0)) else { return Atom::Real(f64::NAN) };
+        self.reduce_range(Atom::Int(1), n, &mut |l, i| {
+            let row = l.let_(row_ty, Expr::Load { base: rows, indices: vec![i] });
+            mix(l, Val { atom: row, ty: row_ty, data: lp.data })
+        })
     }
 
     /// `diag_pre_multiply(v, M)` (`pre`) or `diag_post_multiply(M, v)`.
