@@ -107,12 +107,102 @@ const CASES: &[(&str, &str)] = &[
     ),
     ("real<lower=2> y; real<lower=0, upper=1> ym; real<lower=0> a;", "pareto_lpdf(y | ym, a)"),
     ("real<offset=1, multiplier=3> x; real<lower=-1, upper=x + 3> y;", "normal_lpdf(x | 0, 1) + normal_lpdf(y | 0, 1)"),
+    // Containers: slicing, reshaping, concatenation.
+    (
+        "vector[4] v; array[3] real a;",
+        "dot_product(cumulative_sum(v), [1, 2, 3, 4]') + dot_product(cumulative_sum(a), {3, 1, 2}) + sum(head(v, 2)) * 2 + dot_self(tail(v, 3)) + dot_self(segment(v, 2, 2)) + dot_product(reverse(v), [1, 2, 3, 4]')",
+    ),
+    (
+        "array[3] vector[2] b; array[2, 3] real c;",
+        "dot_self(head(b, 2)[2]) + dot_self(tail(b, 1)[1]) + dot_self(segment(b, 2, 1)[1]) + dot_product(reverse(c)[1], {1, 2, 3})",
+    ),
+    (
+        "matrix[3, 4] m;",
+        "sum(block(m, 2, 2, 2, 3) .* block(m, 1, 1, 2, 3)) + dot_self(sub_col(m, 1, 2, 3)) + dot_self(sub_row(m, 2, 1, 4))",
+    ),
+    ("vector[4] v;", "dot_product(softmax(v), [1, 2, 3, 4]') + dot_product(log_softmax(v), [1, -2, 3, 0.5]')"),
+    (
+        "vector[2] v; vector[3] w; real x; row_vector[2] r; matrix[2, 2] m;",
+        "dot_self(append_row(v, w)) + dot_self(append_row(x, v)) + dot_self(append_row(w, x)) + sum(append_row(m, r) .* append_row(m, r)) + sum(append_row(r, m)) + sum(append_row(r, r) .* m) + sum(append_row(m, m) .* append_row(m, m))",
+    ),
+    (
+        "vector[2] v; row_vector[3] w; real x; matrix[2, 2] m;",
+        "dot_self(append_col(w, w)) + dot_self(append_col(x, w)) + dot_self(append_col(w, x)) + sum(append_col(m, v) .* append_col(v, m)) + sum(append_col(v, v) .* m) + sum(append_col(m, m) .* append_col(m, m))",
+    ),
+    ("matrix[3, 3] m; vector[3] v; row_vector[3] r;", "sum(quad_form_diag(m, v)) + sum(quad_form_diag(m, r) .* m)"),
+    (
+        "vector[6] v; matrix[2, 3] m; row_vector[3] r; array[2] row_vector[3] ar; array[6] real a; array[2, 3] real a2;",
+        "sum(to_matrix(v, 2, 3) .* m) + sum(to_matrix(v, 3, 2, 0) .* m') + sum(to_matrix(m, 3, 2) .* m') + sum(to_matrix(r) .* to_matrix(r)) + sum(to_matrix(v) .* to_matrix(v)) + sum(to_matrix(ar) .* m) + sum(to_matrix(a, 2, 3, 0) .* m) + sum(to_matrix(a2) .* m) + sum(to_matrix(m) .* m)",
+    ),
+    (
+        "matrix[2, 3] m; array[2, 3] real a; vector[2] v; row_vector[3] r;",
+        "dot_product(to_array_1d(m), {1, 2, 3, 4, 5, 6}) + dot_product(to_array_1d(a), {1, -2, 3, -4, 5, -6}) + dot_product(to_array_1d(to_array_2d(m)), {6, 5, 4, 3, 2, 1}) + sum(rep_matrix(v, 3) .* rep_matrix(r, 2) .* m)",
+    ),
 ];
+
+/// Programs whose model block is given whole (statements, not one expression).
+const BODIES: &[(&str, &str)] = &[(
+    "vector[3] v; matrix[2, 2] m;",
+    "array[2, 3] real a; matrix[2, 3] b; a[1] = to_array_1d(v); a[2][1] = v[1] * v[2]; a[2][2:3] = {v[3], 1}; b[1] = v'; b[2][1] = m[1][2]; b[2, 2:3] = m[2]; b[2][3] += m[2][1] * v[1]; target += dot_product(to_array_1d(a), {1, 2, 3, 4, 5, 6}) + sum(b .* b);",
+)];
+
+/// Values of functions of no parameter (`dims`) and container results, from generated
+/// quantities: (statements, the outputs in order).
+const VALUES: &[(&str, &[f64])] = &[
+    (
+        "array[3] int d = dims(rep_array(1.0, 2, 3, 4)); array[2] int e = dims(rep_matrix(0, 5, 6)); array[0] int f = dims(1.5); int s = size(2);",
+        &[2.0, 3.0, 4.0, 5.0, 6.0, 1.0],
+    ),
+    ("array[4] int c = cumulative_sum({1, 2, 3, 4}); array[3] int r = reverse({1, 2, 3});", &[1.0, 3.0, 6.0, 10.0, 3.0, 2.0, 1.0]),
+    // Stan's output is column-major: (1,1), (2,1), (1,2), ...
+    ("matrix[2, 3] m = to_matrix({1, 2, 3, 4, 5, 6}, 2, 3, 0);", &[1.0, 4.0, 2.0, 5.0, 3.0, 6.0]),
+    ("array[4] real a = to_array_1d({{1, 2}, {3, 4}});", &[1.0, 2.0, 3.0, 4.0]),
+    ("vector[3] v = append_row(1, [2, 3]'); row_vector[3] w = append_col([1, 2], 3);", &[1.0, 2.0, 3.0, 1.0, 2.0, 3.0]),
+];
+
+/// Sizes and positions out of range are run-time errors with a message.
+const ERRORS: &[(&str, &str)] = &[
+    ("vector[2] h = head([1, 2, 3]', 4);", "head: 4 elements from position 1 do not fit"),
+    ("vector[2] h = segment([1, 2, 3]', 3, 2);", "segment: 2 elements from position 3 do not fit"),
+    ("matrix[2, 2] b = block(rep_matrix(0, 3, 3), 2, 3, 2, 2);", "block: 2 elements from position 3 do not fit"),
+    ("matrix[2, 2] m = to_matrix({1, 2, 3}, 2, 2);", "to_matrix: 4 elements are needed, the argument has 3"),
+    ("matrix[3, 2] m = append_row(rep_matrix(0, 2, 2), [1, 2, 3]);", "append_row: the operands have 2 and 3 columns"),
+];
+
+fn generated(statements: &str) -> Result<Vec<f64>, String> {
+    use rand_chacha::rand_core::SeedableRng;
+    let program = format!("generated quantities {{ {statements} }}\n");
+    let model = load_text(&program).unwrap_or_else(|e| panic!("{program}\ndoes not compile: {e}"));
+    let mut out = vec![0.0; model.output_names().len()];
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0);
+    model.write_array(&[], &mut rng, &mut out).map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+#[test]
+fn container_functions_give_stans_values() {
+    for (statements, expected) in VALUES {
+        let out = generated(statements).unwrap_or_else(|e| panic!("{statements}: {e}"));
+        assert_eq!(&out, expected, "{statements}");
+    }
+}
+
+#[test]
+fn container_sizes_out_of_range_are_errors() {
+    for (statements, message) in ERRORS {
+        match generated(statements) {
+            Ok(out) => panic!("{statements}: no error, values {out:?}"),
+            Err(e) => assert!(e.contains(message), "{statements}: {e}"),
+        }
+    }
+}
 
 #[test]
 fn every_primitive_matches_finite_differences() {
-    for (decls, expr) in CASES {
-        let program = format!("parameters {{ {decls} }}\nmodel {{ target += {expr}; }}\n");
+    let programs = CASES.iter().map(|(decls, expr)| (*decls, format!("target += {expr};")));
+    let bodies = BODIES.iter().map(|(decls, body)| (*decls, body.to_string()));
+    for (decls, expr) in programs.chain(bodies) {
+        let program = format!("parameters {{ {decls} }}\nmodel {{ {expr} }}\n");
         let model = load_text(&program).unwrap_or_else(|e| panic!("{program}\ndoes not compile: {e}"));
         let n = model.n_unconstrained();
         for seed in 0..3 {

@@ -8,7 +8,7 @@
 use grammar::Span;
 
 use crate::catalog::{ArgType, BaseType};
-use crate::ir::{Atom, Core, Elem, Expr, Fun, Prim, Stmt, Ty, VarKind};
+use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Fun, Prim, Stmt, Ty, VarId, VarKind};
 use crate::sema::{Lowerer, Val};
 
 /// A call being lowered: the name as written (one entry may serve several names), the checked
@@ -326,7 +326,10 @@ pub(crate) fn function(name: &str) -> Option<Function> {
             },
         ),
         "num_elements" => def(one, |l, a| Val { atom: l.num_elements(a.vals[0]), ty: Ty::INT, data: true }),
-        "size" => def(one_container, |l, a| Val { atom: l.dim(a.vals[0].atom, 0), ty: Ty::INT, data: true }),
+        "size" => def(one, |l, a| {
+            let atom = if a.ty(0).is_scalar() { Atom::Int(1) } else { l.dim(a.vals[0].atom, 0) };
+            Val { atom, ty: Ty::INT, data: true }
+        }),
         "rows" | "cols" => def(
             |args| args.len() == 1 && args[0].array_dims == 0 && !args[0].base.is_scalar(),
             |l, a| {
@@ -349,8 +352,11 @@ pub(crate) fn function(name: &str) -> Option<Function> {
             },
         ),
         "rep_matrix" => def(
-            |args| scalar_then_ints(args, 2..=2),
+            |args| scalar_then_ints(args, 2..=2) || (args.len() == 2 && bare_vector_like(&args[0]) && args[1] == ArgType::INT),
             |l, a| {
+                if a.vals.len() == 2 {
+                    return l.rep_lines(a);
+                }
                 let x = a.real(l, 0);
                 let dims = vec![a.vals[1].atom, a.vals[2].atom];
                 l.check_given_sizes(&dims, a.span);
@@ -473,7 +479,7 @@ pub(crate) fn function(name: &str) -> Option<Function> {
                 a.value(out, Ty::MATRIX)
             },
         ),
-        _ => None,
+        _ => container_function(name),
     }
 }
 
@@ -581,5 +587,431 @@ impl Lowerer<'_> {
             l.emit(Stmt::Assign { var: dst, indices: idx.to_vec(), value: p });
         });
         a.value(out, Ty::MATRIX)
+    }
+}
+
+// ---- Containers: slicing, reshaping, concatenation ---------------------------------------------
+//
+// Each is written as loops over elements (`Load` / `Assign`), so the AD differentiates them
+// with no rule of their own. Every position and size a user gives is checked first.
+
+/// A container operand's variable: containers are always variables.
+fn var_of(a: Atom) -> VarId {
+    a.var().expect("compiler bug: a container operand is a constant")
+}
+
+/// A vector, row vector or matrix, not in an array.
+fn linalg(a: &ArgType) -> bool {
+    a.array_dims == 0 && matches!(a.base, BaseType::Vector | BaseType::RowVector | BaseType::Matrix)
+}
+
+/// An array of ints or reals with `dims` dimensions.
+fn scalar_array(a: &ArgType, dims: std::ops::RangeInclusive<u8>) -> bool {
+    dims.contains(&a.array_dims) && matches!(a.base, BaseType::Int | BaseType::Real)
+}
+
+/// What `head`, `tail`, `segment` and `reverse` take: an array of anything, or a vector or
+/// row vector.
+fn sequence(a: &ArgType) -> bool {
+    a.array_dims > 0 || bare_vector_like(a)
+}
+
+fn ints(args: &[ArgType]) -> bool {
+    args.iter().all(|a| *a == ArgType::INT)
+}
+
+/// `append_row`'s operands: a vector or a scalar each (not both scalars), or a row vector or a
+/// matrix each. `append_col` is the same with vectors and row vectors swapped.
+fn appendable(args: &[ArgType], along: BaseType, across: BaseType) -> bool {
+    let is = |a: &ArgType, b: BaseType| a.array_dims == 0 && a.base == b;
+    let line = |a: &ArgType| is(a, along) || scalar(a);
+    let block = |a: &ArgType| is(a, across) || is(a, BaseType::Matrix);
+    args.len() == 2 && ((line(&args[0]) && line(&args[1]) && !all_scalar(args)) || args.iter().all(block))
+}
+
+fn container_function(name: &str) -> Option<Function> {
+    match name {
+        "cumulative_sum" => def(
+            |args| one(args) && args[0].rank() == 1,
+            |l, a| {
+                let v = a.vals[0];
+                let n = l.dim(v.atom, 0);
+                let out = l.build(v.ty, vec![n]);
+                let (src, dst) = (var_of(v.atom), var_of(out));
+                let scalar_ty = Ty { array_rank: 0, core: Core::Scalar, ..v.ty };
+                let (add, zero) =
+                    if v.ty.elem == Elem::Int { (Prim::IAdd, Atom::Int(0)) } else { (Prim::Add, Atom::Real(0.0)) };
+                let acc = l.f.new_var(None, scalar_ty, VarKind::Mutable);
+                l.emit(Stmt::Decl { var: acc, dims: vec![] });
+                l.emit(Stmt::Assign { var: acc, indices: vec![], value: zero });
+                l.for_loop(Atom::Int(1), n, |l, i| {
+                    let x = l.let_(scalar_ty, Expr::Load { base: src, indices: vec![i] });
+                    let s = l.prim(add, &[Atom::Var(acc), x]);
+                    l.emit(Stmt::Assign { var: acc, indices: vec![], value: s });
+                    l.emit(Stmt::Assign { var: dst, indices: vec![i], value: s });
+                });
+                a.value(out, v.ty)
+            },
+        ),
+        "head" | "tail" => def(
+            |args| args.len() == 2 && sequence(&args[0]) && args[1] == ArgType::INT,
+            |l, a| {
+                let (v, n) = (a.vals[0], a.vals[1].atom);
+                let size = l.dim(v.atom, 0);
+                let start = if a.name == "head" {
+                    Atom::Int(1)
+                } else {
+                    let d = l.prim(Prim::ISub, &[size, n]);
+                    l.prim(Prim::IAdd, &[d, Atom::Int(1)])
+                };
+                l.check_extent(start, n, size, a.name, a.span);
+                let offset = l.prim(Prim::ISub, &[start, Atom::Int(1)]);
+                l.gather_first(v, n, &mut |l, i| l.prim(Prim::IAdd, &[i, offset]))
+            },
+        ),
+        "segment" => def(
+            |args| args.len() == 3 && sequence(&args[0]) && ints(&args[1..]),
+            |l, a| {
+                let (v, start, n) = (a.vals[0], a.vals[1].atom, a.vals[2].atom);
+                let size = l.dim(v.atom, 0);
+                l.check_extent(start, n, size, a.name, a.span);
+                let offset = l.prim(Prim::ISub, &[start, Atom::Int(1)]);
+                l.gather_first(v, n, &mut |l, i| l.prim(Prim::IAdd, &[i, offset]))
+            },
+        ),
+        "reverse" => def(
+            |args| one(args) && sequence(&args[0]),
+            |l, a| {
+                let v = a.vals[0];
+                let size = l.dim(v.atom, 0);
+                let last = l.prim(Prim::IAdd, &[size, Atom::Int(1)]);
+                l.gather_first(v, size, &mut |l, i| l.prim(Prim::ISub, &[last, i]))
+            },
+        ),
+        // block(m, i, j, rows, cols) = m[i:i+rows−1, j:j+cols−1]; sub_col and sub_row are one
+        // column or row of it.
+        "block" => def(|args| args.len() == 5 && args[0] == ArgType::MATRIX && ints(&args[1..]), |l, a| l.block(a)),
+        "sub_col" | "sub_row" => {
+            def(|args| args.len() == 4 && args[0] == ArgType::MATRIX && ints(&args[1..]), |l, a| l.block(a))
+        }
+        // softmax(v) = exp(v − log_sum_exp(v)); log_softmax(v) = v − log_sum_exp(v).
+        "softmax" | "log_softmax" => def(
+            |args| args == [ArgType::VECTOR],
+            |l, a| {
+                let v = a.vals[0];
+                let n = l.dim(v.atom, 0);
+                let ok = l.prim(Prim::IGe, &[n, Atom::Int(1)]);
+                l.check(ok, ErrorKind::Domain, format!("{}: the vector is empty", a.name), a.span, vec![]);
+                let lse = l.log_sum_exp_all(v);
+                let soft = a.name == "softmax";
+                l.map_elementwise(
+                    &[v],
+                    Ty::VECTOR,
+                    &mut |l, xs| {
+                        let d = l.prim(Prim::Sub, &[xs[0], lse]);
+                        if soft { l.prim(Fun::Exp, &[d]) } else { d }
+                    },
+                    a.span,
+                )
+            },
+        ),
+        "append_row" => def(
+            |args| appendable(args, BaseType::Vector, BaseType::RowVector),
+            |l, a| l.append(a, true),
+        ),
+        "append_col" => def(
+            |args| appendable(args, BaseType::RowVector, BaseType::Vector),
+            |l, a| l.append(a, false),
+        ),
+        // quad_form_diag(m, v) = diag(v) m diag(v): element (i, j) is v[i] m[i, j] v[j].
+        "quad_form_diag" => def(
+            |args| args.len() == 2 && args[0] == ArgType::MATRIX && bare_vector_like(&args[1]),
+            |l, a| {
+                let (m, v) = (a.vals[0], a.vals[1]);
+                let n = l.square_size(m.atom, a.name, a.span);
+                let k = l.dim(v.atom, 0);
+                l.same_size(n, k, "quad_form_diag: the matrix has {} rows, the vector {} elements", a.span);
+                let data = m.data && v.data;
+                l.fill2(Ty::MATRIX, [n, n], data, &mut |l, i, j| {
+                    let vi = l.elem2(v, i, i);
+                    let vj = l.elem2(v, j, j);
+                    let x = l.elem2(m, i, j);
+                    let p = l.prim(Prim::Mul, &[vi, x]);
+                    l.prim(Prim::Mul, &[p, vj])
+                })
+            },
+        ),
+        "dims" => def(one, |l, a| {
+            let v = a.vals[0];
+            let rank = v.ty.rank();
+            let out = l.build(Ty::array(Elem::Int, 1), vec![Atom::Int(rank as i64)]);
+            let dst = var_of(out);
+            for d in 0..rank {
+                let size = l.dim(v.atom, d);
+                l.emit(Stmt::Assign { var: dst, indices: vec![Atom::Int(d as i64 + 1)], value: size });
+            }
+            Val { atom: out, ty: Ty::array(Elem::Int, 1), data: true }
+        }),
+        // One argument: a vector is a column, a row vector a row, a two-dimensional array or an
+        // array of row vectors row by row. With sizes m and n, the elements in column-major
+        // order (row-major when a fourth argument is 0).
+        "to_matrix" => def(
+            |args| match args {
+                [x] => linalg(x) || *x == ArgType::ROW_VECTOR.array(1) || scalar_array(x, 2..=2),
+                [x, sizes @ ..] => {
+                    matches!(sizes.len(), 2 | 3) && ints(sizes) && (linalg(x) || scalar_array(x, 1..=1))
+                }
+                [] => false,
+            },
+            |l, a| {
+                let v = a.vals[0];
+                if a.vals.len() == 1 {
+                    let dims = l.matrix_dims(v);
+                    return l.fill2(Ty::MATRIX, dims, v.data, &mut |l, i, j| l.elem2(v, i, j));
+                }
+                let [m, n] = [a.vals[1].atom, a.vals[2].atom];
+                l.check_given_sizes(&[m, n], a.span);
+                let count = l.num_elements(v);
+                let mn = l.prim(Prim::IMul, &[m, n]);
+                l.same_size(mn, count, "to_matrix: {} elements are needed, the argument has {}", a.span);
+                let col_major = match a.vals.get(3) {
+                    Some(flag) => l.prim(Prim::INe, &[flag.atom, Atom::Int(0)]),
+                    None => Atom::Int(1),
+                };
+                l.fill2(Ty::MATRIX, [m, n], v.data, &mut |l, i, j| {
+                    let (i0, j0) = (l.prim(Prim::ISub, &[i, Atom::Int(1)]), l.prim(Prim::ISub, &[j, Atom::Int(1)]));
+                    // k = col_major ? j0 m + i0 : i0 n + j0
+                    let by_col = l.prim(Prim::IMul, &[j0, m]);
+                    let by_col = l.prim(Prim::IAdd, &[by_col, i0]);
+                    let by_row = l.prim(Prim::IMul, &[i0, n]);
+                    let by_row = l.prim(Prim::IAdd, &[by_row, j0]);
+                    let d = l.prim(Prim::ISub, &[by_col, by_row]);
+                    let d = l.prim(Prim::IMul, &[col_major, d]);
+                    let k = l.prim(Prim::IAdd, &[by_row, d]);
+                    l.linear_elem(v, k)
+                })
+            },
+        ),
+        // Memory order is Stan's order here: arrays row-major, a matrix column-major.
+        "to_array_1d" => def(
+            |args| one(args) && (linalg(&args[0]) || scalar_array(&args[0], 1..=7)),
+            |l, a| {
+                let v = a.vals[0];
+                let ty = Ty::array(v.ty.elem, 1);
+                let count = l.num_elements(v);
+                let out = l.build(ty, vec![count]);
+                let (src, dst) = (var_of(v.atom), var_of(out));
+                let dims = l.dims(v.atom, v.ty);
+                let scalar_ty = Ty::array(v.ty.elem, 0);
+                l.for_each_index(&dims, v.ty.core, &mut |l, idx| {
+                    let x = l.let_(scalar_ty, Expr::Load { base: src, indices: idx.to_vec() });
+                    let pos = l.memory_position(&dims, idx, v.ty.core);
+                    l.emit(Stmt::Assign { var: dst, indices: vec![pos], value: x });
+                });
+                a.value(out, ty)
+            },
+        ),
+        "to_array_2d" => def(one_matrix, |l, a| {
+            let v = a.vals[0];
+            let dims = l.matrix_dims(v);
+            l.fill2(Ty::array(Elem::Real, 2), dims, v.data, &mut |l, i, j| l.elem2(v, i, j))
+        }),
+        _ => None,
+    }
+}
+
+impl Lowerer<'_> {
+    /// Raises an index error unless `len ≥ 0` elements from position `start` fit in `size`.
+    fn check_extent(&mut self, start: Atom, len: Atom, size: Atom, name: &str, span: Span) {
+        let len_ok = self.prim(Prim::IGe, &[len, Atom::Int(0)]);
+        let start_ok = self.prim(Prim::IGe, &[start, Atom::Int(1)]);
+        let end = self.prim(Prim::IAdd, &[start, len]);
+        let end = self.prim(Prim::ISub, &[end, Atom::Int(1)]);
+        let end_ok = self.prim(Prim::ILe, &[end, size]);
+        let ok = self.prim(Prim::And, &[len_ok, start_ok]);
+        let ok = self.prim(Prim::And, &[ok, end_ok]);
+        let message = format!("{name}: {{}} elements from position {{}} do not fit in a dimension of size {{}}");
+        self.check(ok, ErrorKind::Index, message, span, vec![len, start, size]);
+    }
+
+    /// A container like `v` with `len` elements along its first dimension, element `i` of which
+    /// is element `src(i)` of `v` (the caller checked that it exists).
+    fn gather_first(&mut self, v: Val, len: Atom, src: &mut dyn FnMut(&mut Self, Atom) -> Atom) -> Val {
+        let mut dims = self.dims(v.atom, v.ty);
+        dims[0] = len;
+        let out = self.build(v.ty, dims.clone());
+        let (base, dst) = (var_of(v.atom), var_of(out));
+        let scalar_ty = Ty::array(v.ty.elem, 0);
+        self.for_each_index(&dims, v.ty.core, &mut |l, idx| {
+            let mut from = idx.to_vec();
+            from[0] = src(l, idx[0]);
+            let x = l.let_(scalar_ty, Expr::Load { base, indices: from });
+            l.emit(Stmt::Assign { var: dst, indices: idx.to_vec(), value: x });
+        });
+        Val { atom: out, ty: v.ty, data: v.data }
+    }
+
+    /// Rows and columns of a scalar (1 × 1), vector (a column), row vector (a row), matrix or
+    /// two-dimensional container.
+    fn matrix_dims(&mut self, v: Val) -> [Atom; 2] {
+        match (v.ty.rank(), v.ty.core) {
+            (0, _) => [Atom::Int(1), Atom::Int(1)],
+            (1, Core::RowVector) => [Atom::Int(1), self.dim(v.atom, 0)],
+            (1, _) => [self.dim(v.atom, 0), Atom::Int(1)],
+            _ => [self.dim(v.atom, 0), self.dim(v.atom, 1)],
+        }
+    }
+
+    /// Element (i, j) of `v` seen as in `matrix_dims`, made real.
+    fn elem2(&mut self, v: Val, i: Atom, j: Atom) -> Atom {
+        let indices = match (v.ty.rank(), v.ty.core) {
+            (0, _) => return self.to_real(v),
+            (1, Core::RowVector) => vec![j],
+            (1, _) => vec![i],
+            _ => vec![i, j],
+        };
+        let scalar_ty = Ty::array(v.ty.elem, 0);
+        let x = self.let_(scalar_ty, Expr::Load { base: var_of(v.atom), indices });
+        self.to_real(Val { atom: x, ty: scalar_ty, data: true })
+    }
+
+    /// A new real container of type `ty` (vector, row vector, matrix or two-dimensional array)
+    /// with `dims` seen as in `matrix_dims`, element (i, j) being `f(i, j)`.
+    fn fill2(&mut self, ty: Ty, dims: [Atom; 2], data: bool, f: &mut dyn FnMut(&mut Self, Atom, Atom) -> Atom) -> Val {
+        let out_dims = self.shape_of(ty, dims);
+        let out = self.build(ty, out_dims.clone());
+        let dst = var_of(out);
+        let core = if out_dims.len() == 2 { Core::Matrix } else { ty.core };
+        self.for_each_index(&out_dims, core, &mut |l, idx| {
+            let (i, j) = match (idx, ty.core) {
+                ([k], Core::RowVector) => (Atom::Int(1), *k),
+                ([k], _) => (*k, Atom::Int(1)),
+                _ => (idx[0], idx[1]),
+            };
+            let x = f(l, i, j);
+            l.store2(dst, ty, i, j, x);
+        });
+        Val { atom: out, ty, data }
+    }
+
+    /// Element `k` (0-based) of `v` in column-major order, made real: a vector's, row vector's or
+    /// one-dimensional array's element k + 1, a matrix's (k mod rows + 1, k div rows + 1).
+    fn linear_elem(&mut self, v: Val, k: Atom) -> Atom {
+        if v.ty.rank() == 1 {
+            let i = self.prim(Prim::IAdd, &[k, Atom::Int(1)]);
+            return self.elem2(v, i, i);
+        }
+        let rows = self.dim(v.atom, 0);
+        let i = self.prim(Prim::IMod, &[k, rows]);
+        let i = self.prim(Prim::IAdd, &[i, Atom::Int(1)]);
+        let j = self.prim(Prim::IDiv, &[k, rows]);
+        let j = self.prim(Prim::IAdd, &[j, Atom::Int(1)]);
+        self.elem2(v, i, j)
+    }
+
+    /// The 1-based position in memory of element `idx` of a container of sizes `dims`: array
+    /// dimensions row-major, a matrix column-major.
+    fn memory_position(&mut self, dims: &[Atom], idx: &[Atom], core: Core) -> Atom {
+        let n = dims.len();
+        let mut order: Vec<usize> = (0..n).collect();
+        if core == Core::Matrix {
+            order.swap(n - 2, n - 1);
+        }
+        let mut pos = Atom::Int(0);
+        for d in order {
+            let scaled = self.prim(Prim::IMul, &[pos, dims[d]]);
+            let i0 = self.prim(Prim::ISub, &[idx[d], Atom::Int(1)]);
+            pos = self.prim(Prim::IAdd, &[scaled, i0]);
+        }
+        self.prim(Prim::IAdd, &[pos, Atom::Int(1)])
+    }
+
+    /// The size of a square matrix, after the check that it is square.
+    fn square_size(&mut self, m: Atom, name: &str, span: Span) -> Atom {
+        let (rows, cols) = (self.dim(m, 0), self.dim(m, 1));
+        let message = format!("{name}: the matrix has {{}} rows and {{}} columns; it must be square");
+        self.same_size(rows, cols, &message, span);
+        rows
+    }
+
+    /// `append_row(a, b)` (`rows`) or `append_col(a, b)`: `b` below or to the right of `a`.
+    fn append(&mut self, a: &Args, rows: bool) -> Val {
+        let (x, y) = (a.vals[0], a.vals[1]);
+        let line = |t: Ty| t.is_scalar() || t.core == if rows { Core::Vector } else { Core::RowVector };
+        let ty = match (line(x.ty) && line(y.ty), rows) {
+            (true, true) => Ty::VECTOR,
+            (true, false) => Ty::ROW_VECTOR,
+            (false, _) => Ty::MATRIX,
+        };
+        let [xr, xc] = self.matrix_dims(x);
+        let [yr, yc] = self.matrix_dims(y);
+        let dims = if rows {
+            self.same_size(xc, yc, "append_row: the operands have {} and {} columns", a.span);
+            [self.prim(Prim::IAdd, &[xr, yr]), xc]
+        } else {
+            self.same_size(xr, yr, "append_col: the operands have {} and {} rows", a.span);
+            [xr, self.prim(Prim::IAdd, &[xc, yc])]
+        };
+        let out = self.build(ty, self.shape_of(ty, dims));
+        let dst = var_of(out);
+        for (v, [r, c], shift) in [(x, [xr, xc], Atom::Int(0)), (y, [yr, yc], if rows { xr } else { xc })] {
+            self.for_each_index(&[r, c], Core::Matrix, &mut |l, idx| {
+                let e = l.elem2(v, idx[0], idx[1]);
+                let k = l.prim(Prim::IAdd, &[idx[if rows { 0 } else { 1 }], shift]);
+                let (i, j) = if rows { (k, idx[1]) } else { (idx[0], k) };
+                l.store2(dst, ty, i, j, e);
+            });
+        }
+        Val { atom: out, ty, data: x.data && y.data }
+    }
+
+    /// The sizes of a container of type `ty` (vector, row vector, matrix or two-dimensional
+    /// array) seen as in `matrix_dims`.
+    fn shape_of(&self, ty: Ty, [rows, cols]: [Atom; 2]) -> Vec<Atom> {
+        match (ty.rank(), ty.core) {
+            (1, Core::RowVector) => vec![cols],
+            (1, _) => vec![rows],
+            _ => vec![rows, cols],
+        }
+    }
+
+    /// Stores `x` at (i, j) of `dst`, of type `ty`, seen as in `matrix_dims`.
+    fn store2(&mut self, dst: VarId, ty: Ty, i: Atom, j: Atom, x: Atom) {
+        let indices = match (ty.rank(), ty.core) {
+            (1, Core::RowVector) => vec![j],
+            (1, _) => vec![i],
+            _ => vec![i, j],
+        };
+        self.emit(Stmt::Assign { var: dst, indices, value: x });
+    }
+
+    /// `rep_matrix(v, n)`: n copies of the vector as columns, or of the row vector as rows.
+    fn rep_lines(&mut self, a: &Args) -> Val {
+        let (v, n) = (a.vals[0], a.vals[1].atom);
+        self.check_given_sizes(&[n], a.span);
+        let len = self.dim(v.atom, 0);
+        let dims = if v.ty.core == Core::Vector { [len, n] } else { [n, len] };
+        self.fill2(Ty::MATRIX, dims, v.data, &mut |l, i, j| l.elem2(v, i, j))
+    }
+
+    /// `block(m, i, j, rows, cols)`, `sub_col(m, i, j, rows)` or `sub_row(m, i, j, cols)`.
+    fn block(&mut self, a: &Args) -> Val {
+        let m = a.vals[0];
+        let [i, j] = [a.vals[1].atom, a.vals[2].atom];
+        let (ty, n_rows, n_cols) = match a.name {
+            "block" => (Ty::MATRIX, a.vals[3].atom, a.vals[4].atom),
+            "sub_col" => (Ty::VECTOR, a.vals[3].atom, Atom::Int(1)),
+            _ => (Ty::ROW_VECTOR, Atom::Int(1), a.vals[3].atom),
+        };
+        let [rows, cols] = self.matrix_dims(m);
+        self.check_extent(i, n_rows, rows, a.name, a.span);
+        self.check_extent(j, n_cols, cols, a.name, a.span);
+        let di = self.prim(Prim::ISub, &[i, Atom::Int(1)]);
+        let dj = self.prim(Prim::ISub, &[j, Atom::Int(1)]);
+        self.fill2(ty, [n_rows, n_cols], m.data, &mut |l, r, c| {
+            let r = l.prim(Prim::IAdd, &[r, di]);
+            let c = l.prim(Prim::IAdd, &[c, dj]);
+            l.elem2(m, r, c)
+        })
     }
 }
