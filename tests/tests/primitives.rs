@@ -138,6 +138,38 @@ const CASES: &[(&str, &str)] = &[
         "matrix[2, 3] m; array[2, 3] real a; vector[2] v; row_vector[3] r;",
         "dot_product(to_array_1d(m), {1, 2, 3, 4, 5, 6}) + dot_product(to_array_1d(a), {1, -2, 3, -4, 5, -6}) + dot_product(to_array_1d(to_array_2d(m)), {6, 5, 4, 3, 2, 1}) + sum(rep_matrix(v, 3) .* rep_matrix(r, 2) .* m)",
     ),
+    (
+        "matrix[3, 2] m; vector[2] d; real x;",
+        "dot_self(col(m, 2)) + dot_self(row(m, 3)) + dot_self(diagonal(m)) + sum(add_diag(m, d) .* m) + sum(add_diag(m, x) .* m) + trace(m)",
+    ),
+    (
+        "matrix[2, 3] a; matrix[2, 3] b; vector[2] v; row_vector[3] r;",
+        "sum(rows_dot_product(a, b)) + 2 * sum(columns_dot_product(a, b)) + sum(rows_dot_self(a) + rows_dot_product(v, v)) + sum(columns_dot_self(r) .* columns_dot_product(r, r)) + sum(columns_dot_self(a))",
+    ),
+    (
+        "matrix[2, 3] a; matrix[3, 3] s; matrix[3, 2] b; vector[3] v; matrix[2, 2] d;",
+        "sum(crossprod(a)) + sum(tcrossprod(a)) + quad_form(s, v) + sum(quad_form(s, b)) + sum(quad_form_sym(s + s', b)) + quad_form_sym(s + s', v) + trace_quad_form(s, b) + trace_quad_form(s, v) + trace_gen_quad_form(d, s, b)",
+    ),
+    (
+        "vector[3] v; row_vector[3] r; array[3] real a; real x; real y;",
+        "norm1(v) + norm2(r) + norm1(a) + norm2(a) + squared_distance(v, r') + distance(v, r) + squared_distance(x, y) + distance(v, v + 1)",
+    ),
+    (
+        "vector[4] v; array[3] real a;",
+        "dot_product(sort_asc(v), [1, 2, 3, 4]') + dot_product(sort_desc(v), [1, -2, 3, 5]') + dot_product(sort_asc(a), {1, 2, 3}) + dot_product(v[sort_indices_desc(v)], [1, 3, 2, 4]') + rank(v, 2) * v[1]",
+    ),
+    (
+        "vector[2] v; array[2] vector[2] b;",
+        "sum(rep_array(v, 2)[2] .* rep_array(v, 3, 2)[3, 1]) + dot_self(rep_array(b, 2)[2, 1]) + sum(rep_array(v', 1)[1])",
+    ),
+    (
+        "real<lower=0> s; real<lower=0> l; real<lower=0> p;",
+        "sum(gp_exp_quad_cov({1.0, 2.0, 3.5}, s, l)) + sum(gp_matern32_cov({1.0, 2.0, 3.5}, {0.5, 1.5}, s, l)) + sum(gp_matern52_cov({1.0, 2.0, 3.5}, s, l)) + sum(gp_exponential_cov({1.0, 2.0, 3.5}, s, l)) + sum(gp_periodic_cov({1.0, 2.0, 3.5}, s, l, p + 1)) + sum(gp_dot_prod_cov({1.0, 2.0, 3.5}, s))",
+    ),
+    (
+        "array[3] vector[2] x; real<lower=0> s; array[2] real<lower=0> l;",
+        "sum(gp_exp_quad_cov(x, s, l)) + sum(gp_matern32_cov(x, {[1, 2]', [0.5, -1]'}, s, l[1])) + sum(gp_matern52_cov(x, s, l)) + sum(gp_exponential_cov(x, s, l[2])) + sum(gp_periodic_cov(x, s, l[1], 2)) + sum(gp_dot_prod_cov(x, x, s))",
+    ),
 ];
 
 /// Programs whose model block is given whole (statements, not one expression).
@@ -158,6 +190,14 @@ const VALUES: &[(&str, &[f64])] = &[
     ("matrix[2, 3] m = to_matrix({1, 2, 3, 4, 5, 6}, 2, 3, 0);", &[1.0, 4.0, 2.0, 5.0, 3.0, 6.0]),
     ("array[4] real a = to_array_1d({{1, 2}, {3, 4}});", &[1.0, 2.0, 3.0, 4.0]),
     ("vector[3] v = append_row(1, [2, 3]'); row_vector[3] w = append_col([1, 2], 3);", &[1.0, 2.0, 3.0, 1.0, 2.0, 3.0]),
+    (
+        "array[4] int s = sort_indices_asc({3.0, 1.0, 2.0, 1.0}); array[3] int d = sort_desc({2, 3, 1}); int r = rank({3, 1, 2}, 1);",
+        &[2.0, 4.0, 3.0, 1.0, 3.0, 2.0, 1.0, 2.0],
+    ),
+    (
+        "vector[3] l = linspaced_vector(3, 0, 1); array[1] real l1 = linspaced_array(1, 0, 2); array[2] int o = one_hot_int_array(2, 2); row_vector[2] z = ones_row_vector(2); vector[2] u = uniform_simplex(2); matrix[2, 2] i = identity_matrix(2);",
+        &[0.0, 0.5, 1.0, 2.0, 0.0, 1.0, 1.0, 1.0, 0.5, 0.5, 1.0, 0.0, 0.0, 1.0],
+    ),
 ];
 
 /// Sizes and positions out of range are run-time errors with a message.
@@ -167,6 +207,9 @@ const ERRORS: &[(&str, &str)] = &[
     ("matrix[2, 2] b = block(rep_matrix(0, 3, 3), 2, 3, 2, 2);", "block: 2 elements from position 3 do not fit"),
     ("matrix[2, 2] m = to_matrix({1, 2, 3}, 2, 2);", "to_matrix: 4 elements are needed, the argument has 3"),
     ("matrix[3, 2] m = append_row(rep_matrix(0, 2, 2), [1, 2, 3]);", "append_row: the operands have 2 and 3 columns"),
+    ("real x = quad_form_sym([[1, 2], [3, 4]], [1, 1]');", "quad_form_sym: the matrix is not symmetric"),
+    ("vector[2] o = one_hot_vector(2, 3);", "one_hot_vector: 1 elements from position 3 do not fit"),
+    ("array[2] real s = sort_asc({1, not_a_number()});", "sort_asc: element 2 is NaN"),
 ];
 
 fn generated(statements: &str) -> Result<Vec<f64>, String> {

@@ -364,8 +364,11 @@ pub(crate) fn function(name: &str) -> Option<Function> {
             },
         ),
         "rep_array" => def(
-            |args| scalar_then_ints(args, 1..=3),
+            |args| (2..=4).contains(&args.len()) && ints(&args[1..]),
             |l, a| {
+                if !a.ty(0).is_scalar() {
+                    return l.rep_container(a);
+                }
                 let ty = Ty::array(a.ty(0).elem, (a.vals.len() - 1) as u8);
                 let dims: Vec<Atom> = a.vals[1..].iter().map(|v| v.atom).collect();
                 l.check_given_sizes(&dims, a.span);
@@ -451,32 +454,6 @@ pub(crate) fn function(name: &str) -> Option<Function> {
             |l, a| {
                 let atom = l.tri_solve(a.vals[0].atom, a.vals[1].atom, a.span);
                 a.value(atom, Ty::VECTOR)
-            },
-        ),
-        // K[i, j] = α² exp(−(xᵢ − xⱼ)² / (2ρ²))
-        "gp_exp_quad_cov" => def(
-            |args| args.len() == 3 && args[0] == ArgType::REAL.array(1) && scalar(&args[1]) && scalar(&args[2]),
-            |l, a| {
-                let alpha = a.real(l, 1);
-                let rho = a.real(l, 2);
-                let a2 = l.prim(Prim::Mul, &[alpha, alpha]);
-                let r2 = l.prim(Prim::Mul, &[rho, rho]);
-                let two_r2 = l.prim(Prim::Mul, &[Atom::Real(-2.0), r2]);
-                let inv = l.prim(Prim::Div, &[Atom::Real(1.0), two_r2]);
-                let k = l.dim(a.vals[0].atom, 0);
-                let out = l.build(Ty::MATRIX, vec![k, k]);
-                let (Atom::Var(x), Atom::Var(dst)) = (a.vals[0].atom, out) else { return Val::error() };
-                l.for_each_index(&[k, k], Core::Matrix, &mut |l, idx| {
-                    let xi = l.let_(Ty::REAL, Expr::Load { base: x, indices: vec![idx[0]] });
-                    let xj = l.let_(Ty::REAL, Expr::Load { base: x, indices: vec![idx[1]] });
-                    let d = l.prim(Prim::Sub, &[xi, xj]);
-                    let d2 = l.prim(Prim::Mul, &[d, d]);
-                    let e = l.prim(Prim::Mul, &[d2, inv]);
-                    let ex = l.prim(Fun::Exp, &[e]);
-                    let v = l.prim(Prim::Mul, &[a2, ex]);
-                    l.emit(Stmt::Assign { var: dst, indices: idx.to_vec(), value: v });
-                });
-                a.value(out, Ty::MATRIX)
             },
         ),
         _ => container_function(name),
@@ -816,6 +793,309 @@ fn container_function(name: &str) -> Option<Function> {
             let dims = l.matrix_dims(v);
             l.fill2(Ty::array(Elem::Real, 2), dims, v.data, &mut |l, i, j| l.elem2(v, i, j))
         }),
+        "col" | "row" => def(
+            |args| args.len() == 2 && args[0] == ArgType::MATRIX && args[1] == ArgType::INT,
+            |l, a| {
+                let (m, k) = (a.vals[0], a.vals[1].atom);
+                let [rows, cols] = l.matrix_dims(m);
+                let (ty, dims) = if a.name == "col" { (Ty::VECTOR, [rows, Atom::Int(1)]) } else { (Ty::ROW_VECTOR, [Atom::Int(1), cols]) };
+                l.check_index(m.atom, usize::from(a.name == "col"), k, a.span);
+                let col = a.name == "col";
+                l.fill2(ty, dims, a.data, &mut |l, i, j| if col { l.elem2(m, i, k) } else { l.elem2(m, k, j) })
+            },
+        ),
+        "diagonal" => def(one_matrix, |l, a| {
+            let m = a.vals[0];
+            let [rows, cols] = l.matrix_dims(m);
+            let n = l.prim(Prim::IMin, &[rows, cols]);
+            l.fill2(Ty::VECTOR, [n, Atom::Int(1)], m.data, &mut |l, i, _| l.elem2(m, i, i))
+        }),
+        // m + diag(d) over the leading diagonal, d a scalar or as long as the diagonal.
+        "add_diag" => def(
+            |args| args.len() == 2 && args[0] == ArgType::MATRIX && (scalar(&args[1]) || bare_vector_like(&args[1])),
+            |l, a| {
+                let (m, d) = (a.vals[0], a.vals[1]);
+                let [rows, cols] = l.matrix_dims(m);
+                if !d.ty.is_scalar() {
+                    let n = l.prim(Prim::IMin, &[rows, cols]);
+                    let k = l.dim(d.atom, 0);
+                    l.same_size(k, n, "add_diag: the diagonal has {} elements, the matrix's {}", a.span);
+                }
+                l.fill2(Ty::MATRIX, [rows, cols], a.data, &mut |l, i, j| {
+                    let x = l.elem2(m, i, j);
+                    let on_int = l.prim(Prim::IEq, &[i, j]);
+                    let on = l.prim(Prim::ToReal, &[on_int]);
+                    let di = if d.ty.is_scalar() {
+                        l.to_real(d)
+                    } else {
+                        // Off the diagonal, element 1 is read (and multiplied by 0).
+                        let i0 = l.prim(Prim::ISub, &[i, Atom::Int(1)]);
+                        let k = l.prim(Prim::IMul, &[on_int, i0]);
+                        let k = l.prim(Prim::IAdd, &[k, Atom::Int(1)]);
+                        l.elem2(d, k, k)
+                    };
+                    let t = l.prim(Prim::Mul, &[on, di]);
+                    l.prim(Prim::Add, &[x, t])
+                })
+            },
+        ),
+        "identity_matrix" => def(
+            |args| args == [ArgType::INT],
+            |l, a| {
+                let n = a.vals[0].atom;
+                l.check_given_sizes(&[n], a.span);
+                l.fill2(Ty::MATRIX, [n, n], true, &mut |l, i, j| {
+                    let on = l.prim(Prim::IEq, &[i, j]);
+                    l.prim(Prim::ToReal, &[on])
+                })
+            },
+        ),
+        "zeros_vector" | "zeros_row_vector" | "zeros_array" | "zeros_int_array" | "ones_vector" | "ones_row_vector"
+        | "ones_array" | "ones_int_array" | "uniform_simplex" => def(
+            |args| args == [ArgType::INT],
+            |l, a| {
+                let n = a.vals[0].atom;
+                l.check_given_sizes(&[n], a.span);
+                let ty = sized_line(a.name);
+                let x = match a.name {
+                    "uniform_simplex" => {
+                        let ok = l.prim(Prim::IGe, &[n, Atom::Int(1)]);
+                        l.check(ok, ErrorKind::Domain, "uniform_simplex: the size is {}; it must be positive".into(), a.span, vec![n]);
+                        let nr = l.prim(Prim::ToReal, &[n]);
+                        l.prim(Prim::Div, &[Atom::Real(1.0), nr])
+                    }
+                    name if name.starts_with("zeros") => Atom::Real(0.0),
+                    _ => Atom::Real(1.0),
+                };
+                let x = if ty.elem == Elem::Int { Atom::Int(if x == Atom::Real(0.0) { 0 } else { 1 }) } else { x };
+                l.fill(ty, vec![n], x, true)
+            },
+        ),
+        "one_hot_vector" | "one_hot_row_vector" | "one_hot_array" | "one_hot_int_array" => def(
+            |args| args == [ArgType::INT, ArgType::INT],
+            |l, a| {
+                let (n, k) = (a.vals[0].atom, a.vals[1].atom);
+                let ok = l.prim(Prim::IGe, &[n, Atom::Int(1)]);
+                l.check(ok, ErrorKind::Domain, format!("{}: the size is {{}}; it must be positive", a.name), a.span, vec![n]);
+                l.check_extent(k, Atom::Int(1), n, a.name, a.span);
+                let ty = sized_line(a.name);
+                let zero = if ty.elem == Elem::Int { Atom::Int(0) } else { Atom::Real(0.0) };
+                let out = l.fill(ty, vec![n], zero, true);
+                let one = if ty.elem == Elem::Int { Atom::Int(1) } else { Atom::Real(1.0) };
+                l.emit(Stmt::Assign { var: var_of(out.atom), indices: vec![k], value: one });
+                out
+            },
+        ),
+        // lo + (hi − lo)(i − 1)/(n − 1); one element is hi.
+        "linspaced_vector" | "linspaced_row_vector" | "linspaced_array" => def(
+            |args| args.len() == 3 && args[0] == ArgType::INT && all_scalar(&args[1..]),
+            |l, a| {
+                let n = a.vals[0].atom;
+                l.check_given_sizes(&[n], a.span);
+                let (lo, hi) = (a.real(l, 1), a.real(l, 2));
+                let ok = l.prim(Prim::Ge, &[hi, lo]);
+                l.check(ok, ErrorKind::Domain, format!("{}: high {{}} is below low {{}}", a.name), a.span, vec![hi, lo]);
+                let ty = sized_line(a.name);
+                let width = l.prim(Prim::Sub, &[hi, lo]);
+                let steps = l.prim(Prim::ISub, &[n, Atom::Int(1)]);
+                let steps = l.prim(Prim::IMax, &[steps, Atom::Int(1)]);
+                let steps = l.prim(Prim::ToReal, &[steps]);
+                let step = l.prim(Prim::Div, &[width, steps]);
+                let first = l.prim(Prim::ILe, &[n, Atom::Int(1)]);
+                let first = l.prim(Prim::ToReal, &[first]);
+                // With one element, the start moves to hi.
+                let start = l.prim(Prim::Mul, &[first, width]);
+                let start = l.prim(Prim::Add, &[lo, start]);
+                l.fill2(ty, [n, n], a.data, &mut |l, i, j| {
+                    let k = if ty.core == Core::RowVector { j } else { i };
+                    let k = l.prim(Prim::ISub, &[k, Atom::Int(1)]);
+                    let k = l.prim(Prim::ToReal, &[k]);
+                    let x = l.prim(Prim::Mul, &[k, step]);
+                    l.prim(Prim::Add, &[start, x])
+                })
+            },
+        ),
+        // rows_dot_product(a, b)[i] = Σ_j a[i, j] b[i, j]; columns_dot_product sums down columns.
+        // A vector is a column, a row vector a row. The `_self` forms take b = a.
+        "rows_dot_product" | "columns_dot_product" => def(
+            |args| args.len() == 2 && args[0] == args[1] && linalg(&args[0]),
+            |l, a| l.line_dots(a, a.vals[1]),
+        ),
+        "rows_dot_self" | "columns_dot_self" => def(|args| one(args) && linalg(&args[0]), |l, a| l.line_dots(a, a.vals[0])),
+        "trace" => def(one_matrix, |l, a| {
+            let m = a.vals[0];
+            let [rows, cols] = l.matrix_dims(m);
+            let n = l.prim(Prim::IMin, &[rows, cols]);
+            let atom = l.reduce_range(Atom::Int(1), n, &mut |l, i| l.elem2(m, i, i));
+            a.value(atom, Ty::REAL)
+        }),
+        "crossprod" | "tcrossprod" => def(one_matrix, |l, a| {
+            let m = a.vals[0];
+            let t = l.transposed(m);
+            let (x, y) = if a.name == "crossprod" { (t, m) } else { (m, t) };
+            l.kernel(Prim::MatMul, x, y, Ty::MATRIX, a.span)
+        }),
+        // quad_form(A, B) = Bᵀ A B; quad_form(A, v) = vᵀ A v. The `_sym` forms check that A is
+        // symmetric and make a matrix result exactly symmetric.
+        "quad_form" | "quad_form_sym" => def(
+            |args| args.len() == 2 && args[0] == ArgType::MATRIX && matches!(args[1], ArgType::MATRIX | ArgType::VECTOR),
+            |l, a| {
+                let (m, b) = (a.vals[0], a.vals[1]);
+                l.square_size(m.atom, a.name, a.span);
+                if a.name == "quad_form_sym" {
+                    l.check_symmetric(m, a.name, a.span);
+                }
+                if b.ty == Ty::VECTOR {
+                    let mb = l.kernel(Prim::MatVec, m, b, Ty::VECTOR, a.span);
+                    let atom = l.dot(b, mb, a.span);
+                    return a.value(atom, Ty::REAL);
+                }
+                let mb = l.kernel(Prim::MatMul, m, b, Ty::MATRIX, a.span);
+                let bt = l.transposed(b);
+                let q = l.kernel(Prim::MatMul, bt, mb, Ty::MATRIX, a.span);
+                if a.name == "quad_form" {
+                    return q;
+                }
+                let n = l.dim(q.atom, 0);
+                l.fill2(Ty::MATRIX, [n, n], q.data, &mut |l, i, j| {
+                    let x = l.elem2(q, i, j);
+                    let y = l.elem2(q, j, i);
+                    let s = l.prim(Prim::Add, &[x, y]);
+                    l.prim(Prim::Mul, &[Atom::Real(0.5), s])
+                })
+            },
+        ),
+        // trace(Bᵀ A B) = Σ B .* (A B); trace(D Bᵀ A B) = Σᵢⱼ D[i, j] (Bᵀ A B)[j, i].
+        "trace_quad_form" => def(
+            |args| args.len() == 2 && args[0] == ArgType::MATRIX && matches!(args[1], ArgType::MATRIX | ArgType::VECTOR),
+            |l, a| {
+                let (m, b) = (a.vals[0], a.vals[1]);
+                l.square_size(m.atom, a.name, a.span);
+                let (p, ty) = if b.ty == Ty::VECTOR { (Prim::MatVec, Ty::VECTOR) } else { (Prim::MatMul, Ty::MATRIX) };
+                let mb = l.kernel(p, m, b, ty, a.span);
+                let prod = l.map_elementwise(&[b, mb], ty, &mut |l, xs| l.prim(Prim::Mul, &[xs[0], xs[1]]), a.span);
+                let atom = l.sum_all(prod);
+                a.value(atom, Ty::REAL)
+            },
+        ),
+        "trace_gen_quad_form" => def(
+            |args| args == [ArgType::MATRIX, ArgType::MATRIX, ArgType::MATRIX],
+            |l, a| {
+                let (d, m, b) = (a.vals[0], a.vals[1], a.vals[2]);
+                l.square_size(m.atom, a.name, a.span);
+                l.square_size(d.atom, a.name, a.span);
+                let mb = l.kernel(Prim::MatMul, m, b, Ty::MATRIX, a.span);
+                let bt = l.transposed(b);
+                let q = l.kernel(Prim::MatMul, bt, mb, Ty::MATRIX, a.span);
+                let qt = l.transposed(q);
+                let prod = l.map_elementwise(&[d, qt], Ty::MATRIX, &mut |l, xs| l.prim(Prim::Mul, &[xs[0], xs[1]]), a.span);
+                let atom = l.sum_all(prod);
+                a.value(atom, Ty::REAL)
+            },
+        ),
+        "norm1" | "norm2" => def(
+            |args| one(args) && args[0].rank() == 1,
+            |l, a| {
+                let v = a.vals[0];
+                let atom = if a.name == "norm1" {
+                    l.reduce(v, Atom::Real(0.0), &mut |l, acc, x| {
+                        let ax = l.prim(Prim::Fabs, &[x]);
+                        l.prim(Prim::Add, &[acc, ax])
+                    })
+                } else {
+                    let ss = l.dot(v, v, a.span);
+                    l.prim(Prim::Sqrt, &[ss])
+                };
+                a.value(atom, Ty::REAL)
+            },
+        ),
+        "squared_distance" | "distance" => def(
+            |args| args.len() == 2 && (all_scalar(args) || args.iter().all(bare_vector_like)),
+            |l, a| {
+                let (x, y) = (a.vals[0], a.vals[1]);
+                let atom = if x.ty.is_scalar() {
+                    let (x, y) = (a.real(l, 0), a.real(l, 1));
+                    let d = l.prim(Prim::Sub, &[x, y]);
+                    if a.name == "distance" { l.prim(Prim::Fabs, &[d]) } else { l.prim(Prim::Mul, &[d, d]) }
+                } else {
+                    let n = l.dim(x.atom, 0);
+                    let m = l.dim(y.atom, 0);
+                    l.same_size(n, m, "distance between vectors of sizes {} and {}", a.span);
+                    let ss = l.reduce_range(Atom::Int(1), n, &mut |l, i| {
+                        let (xi, yi) = (l.elem2(x, i, i), l.elem2(y, i, i));
+                        let d = l.prim(Prim::Sub, &[xi, yi]);
+                        l.prim(Prim::Mul, &[d, d])
+                    });
+                    if a.name == "distance" { l.prim(Prim::Sqrt, &[ss]) } else { ss }
+                };
+                a.value(atom, Ty::REAL)
+            },
+        ),
+        // The permutation that sorts: element i goes to 1 + the number of elements before it
+        // in the order (ties kept in place). Sorting gathers through it, so values sort with
+        // their gradients.
+        "sort_asc" | "sort_desc" | "sort_indices_asc" | "sort_indices_desc" => def(
+            |args| one(args) && args[0].rank() == 1,
+            |l, a| {
+                let v = a.vals[0];
+                let n = l.dim(v.atom, 0);
+                let desc = a.name.ends_with("desc");
+                let indices = a.name.starts_with("sort_indices");
+                let ty = if indices { Ty::array(Elem::Int, 1) } else { v.ty };
+                let out = l.build(ty, vec![n]);
+                let dst = var_of(out);
+                l.for_loop(Atom::Int(1), n, |l, i| {
+                    let xi = l.elem2(v, i, i);
+                    let nan = l.prim(Prim::IsNan, &[xi]);
+                    let ok = l.prim(Prim::Not, &[nan]);
+                    l.check(ok, ErrorKind::Domain, format!("{}: element {{}} is NaN", a.name), a.span, vec![i]);
+                    let before = l.count(n, &mut |l, j| {
+                        let xj = l.elem2(v, j, j);
+                        let (p, q) = if desc { (xj, xi) } else { (xi, xj) };
+                        let less = l.prim(Prim::Gt, &[p, q]);
+                        let tie = l.prim(Prim::Eq, &[p, q]);
+                        let earlier = l.prim(Prim::ILt, &[j, i]);
+                        let tie = l.prim(Prim::And, &[tie, earlier]);
+                        l.prim(Prim::Or, &[less, tie])
+                    });
+                    let pos = l.prim(Prim::IAdd, &[before, Atom::Int(1)]);
+                    let value = if indices {
+                        i
+                    } else {
+                        let scalar_ty = Ty::array(v.ty.elem, 0);
+                        l.let_(scalar_ty, Expr::Load { base: var_of(v.atom), indices: vec![i] })
+                    };
+                    l.emit(Stmt::Assign { var: dst, indices: vec![pos], value });
+                });
+                Val { atom: out, ty, data: v.data || indices }
+            },
+        ),
+        // Covariance matrices of Gaussian processes: K[i, j] = k(x1[i], x2[j]) (x2 = x1 when
+        // one set of points is given), with r the distance scaled by the length scale (one per
+        // dimension when it is an array): exp_quad σ² exp(−r²/2), matern32 σ² (1 + √3 r) e^(−√3 r),
+        // matern52 σ² (1 + √5 r + 5r²/3) e^(−√5 r), exponential σ² e^(−r).
+        "gp_exp_quad_cov" | "gp_matern32_cov" | "gp_matern52_cov" | "gp_exponential_cov" => {
+            def(|args| gp_args(args, 2, true), |l, a| l.gp_cov(a, 2))
+        }
+        // σ² exp(−2 sin²(π |x − x'| / p) / l²)
+        "gp_periodic_cov" => def(|args| gp_args(args, 3, false), |l, a| l.gp_cov(a, 3)),
+        // σ² + x · x'
+        "gp_dot_prod_cov" => def(|args| gp_args(args, 1, false), |l, a| l.gp_cov(a, 1)),
+        // The number of elements less than element s.
+        "rank" => def(
+            |args| args.len() == 2 && args[0].rank() == 1 && args[1] == ArgType::INT,
+            |l, a| {
+                let (v, s) = (a.vals[0], a.vals[1].atom);
+                let n = l.dim(v.atom, 0);
+                l.check_index(v.atom, 0, s, a.span);
+                let xs = l.elem2(v, s, s);
+                let atom = l.count(n, &mut |l, j| {
+                    let xj = l.elem2(v, j, j);
+                    l.prim(Prim::Lt, &[xj, xs])
+                });
+                Val { atom, ty: Ty::INT, data: true }
+            },
+        ),
         _ => None,
     }
 }
@@ -1012,6 +1292,246 @@ impl Lowerer<'_> {
             let r = l.prim(Prim::IAdd, &[r, di]);
             let c = l.prim(Prim::IAdd, &[c, dj]);
             l.elem2(m, r, c)
+        })
+    }
+}
+
+/// The type of `zeros_vector`, `ones_int_array`, `linspaced_row_vector`, ...: by the name's end.
+fn sized_line(name: &str) -> Ty {
+    if name.ends_with("int_array") {
+        Ty::array(Elem::Int, 1)
+    } else if name.ends_with("array") {
+        Ty::array(Elem::Real, 1)
+    } else if name.ends_with("row_vector") {
+        Ty::ROW_VECTOR
+    } else {
+        Ty::VECTOR
+    }
+}
+
+impl Lowerer<'_> {
+    /// The number of `j` in 1..=n for which `test(j)` (an int 0/1) holds.
+    fn count(&mut self, n: Atom, test: &mut dyn FnMut(&mut Self, Atom) -> Atom) -> Atom {
+        let acc = self.f.new_var(None, Ty::INT, VarKind::Mutable);
+        self.emit(Stmt::Decl { var: acc, dims: vec![] });
+        self.emit(Stmt::Assign { var: acc, indices: vec![], value: Atom::Int(0) });
+        self.for_loop(Atom::Int(1), n, |l, j| {
+            let t = test(l, j);
+            let s = l.prim(Prim::IAdd, &[Atom::Var(acc), t]);
+            l.emit(Stmt::Assign { var: acc, indices: vec![], value: s });
+        });
+        self.let_(Ty::INT, Expr::Atom(Atom::Var(acc)))
+    }
+
+    /// The transpose of a matrix, as a new matrix.
+    fn transposed(&mut self, m: Val) -> Val {
+        let [rows, cols] = self.matrix_dims(m);
+        self.fill2(Ty::MATRIX, [cols, rows], m.data, &mut |l, i, j| l.elem2(m, j, i))
+    }
+
+    /// Raises a domain error unless the square matrix `m` is symmetric (to Stan's absolute
+    /// tolerance, 1e-8).
+    fn check_symmetric(&mut self, m: Val, name: &str, span: Span) {
+        let n = self.dim(m.atom, 0);
+        let message = format!("{name}: the matrix is not symmetric: element ({{}}, {{}}) differs from its transpose's");
+        self.for_each_index(&[n, n], Core::Matrix, &mut |l, idx| {
+            let x = l.elem2(m, idx[0], idx[1]);
+            let y = l.elem2(m, idx[1], idx[0]);
+            let d = l.prim(Prim::Sub, &[x, y]);
+            let d = l.prim(Prim::Fabs, &[d]);
+            let ok = l.prim(Prim::Le, &[d, Atom::Real(1e-8)]);
+            l.check(ok, ErrorKind::Domain, message.clone(), span, vec![idx[0], idx[1]]);
+        });
+    }
+
+    /// `rows_dot_product(x, y)` (a vector, one dot product per row) or `columns_dot_product`
+    /// (a row vector, one per column); `y` is `x` for the `_self` forms.
+    fn line_dots(&mut self, a: &Args, y: Val) -> Val {
+        let x = a.vals[0];
+        let [rows, cols] = self.matrix_dims(x);
+        let by_rows = a.name.starts_with("rows");
+        if x.atom != y.atom {
+            let [yr, yc] = self.matrix_dims(y);
+            self.same_size(rows, yr, "the operands have {} and {} rows", a.span);
+            self.same_size(cols, yc, "the operands have {} and {} columns", a.span);
+        }
+        let (ty, dims, len) = if by_rows { (Ty::VECTOR, [rows, Atom::Int(1)], cols) } else { (Ty::ROW_VECTOR, [Atom::Int(1), cols], rows) };
+        self.fill2(ty, dims, x.data && y.data, &mut |l, i, j| {
+            l.reduce_range(Atom::Int(1), len, &mut |l, k| {
+                let (r, c) = if by_rows { (i, k) } else { (k, j) };
+                let p = l.elem2(x, r, c);
+                let q = l.elem2(y, r, c);
+                l.prim(Prim::Mul, &[p, q])
+            })
+        })
+    }
+
+    /// `rep_array(x, sizes...)` of a container `x`: the given sizes, then x's.
+    fn rep_container(&mut self, a: &Args) -> Val {
+        let x = a.vals[0];
+        let given: Vec<Atom> = a.vals[1..].iter().map(|v| v.atom).collect();
+        self.check_given_sizes(&given, a.span);
+        let ty = Ty { array_rank: x.ty.array_rank + given.len() as u8, ..x.ty };
+        let mut dims = given.clone();
+        dims.extend(self.dims(x.atom, x.ty));
+        let out = self.build(ty, dims.clone());
+        let (src, dst) = (var_of(x.atom), var_of(out));
+        let scalar_ty = Ty::array(x.ty.elem, 0);
+        self.for_each_index(&dims, ty.core, &mut |l, idx| {
+            let e = l.let_(scalar_ty, Expr::Load { base: src, indices: idx[given.len()..].to_vec() });
+            l.emit(Stmt::Assign { var: dst, indices: idx.to_vec(), value: e });
+        });
+        Val { atom: out, ty, data: x.data }
+    }
+}
+
+/// A Gaussian-process kernel's arguments: one or two equal sets of points (reals or vectors),
+/// then `n_params` scalars, the last of which may be an array (one length scale per
+/// dimension of vector points) when `per_dimension`.
+fn gp_args(args: &[ArgType], n_params: usize, per_dimension: bool) -> bool {
+    let points = |a: &ArgType| *a == ArgType::REAL.array(1) || *a == ArgType::VECTOR.array(1);
+    let Some(k) = args.len().checked_sub(n_params) else { return false };
+    if !(1..=2).contains(&k) || !args[..k].iter().all(|a| points(a) && *a == args[0]) {
+        return false;
+    }
+    let params = &args[k..];
+    let last_ok = scalar(&params[n_params - 1])
+        || (per_dimension && args[0].base == BaseType::Vector && params[n_params - 1] == ArgType::REAL.array(1));
+    all_scalar(&params[..n_params - 1]) && last_ok
+}
+
+impl Lowerer<'_> {
+    /// A Gaussian-process covariance matrix (`gp_args`'s arguments, `n_params` parameters).
+    fn gp_cov(&mut self, a: &Args, n_params: usize) -> Val {
+        let k = a.vals.len() - n_params;
+        let (x1, x2) = (a.vals[0], a.vals[k - 1]);
+        let params = &a.vals[k..];
+        let vectors = x1.ty.core == Core::Vector;
+        let dim = if vectors { self.dim(x1.atom, 1) } else { Atom::Int(1) };
+        if vectors && k == 2 {
+            let dim2 = self.dim(x2.atom, 1);
+            self.same_size(dim, dim2, "the points have {} and {} dimensions", a.span);
+        }
+        let (n1, n2) = (self.dim(x1.atom, 0), self.dim(x2.atom, 0));
+        let positive = |l: &mut Self, x: Atom, what: &str, strict: bool| {
+            let ok = l.prim(if strict { Prim::Gt } else { Prim::Ge }, &[x, Atom::Real(0.0)]);
+            let must = if strict { "positive" } else { "non-negative" };
+            let message = format!("{}: {what} is {{}}, but must be {must}", a.name);
+            l.check(ok, ErrorKind::Domain, message, a.span, vec![x]);
+        };
+        let sigma = self.to_real(params[0]);
+        positive(self, sigma, "the magnitude", n_params > 1);
+        let sigma2 = self.prim(Prim::Mul, &[sigma, sigma]);
+        // The length scale(s): a scalar, or one per dimension.
+        let scale = params.get(1).copied();
+        let per_dimension = scale.is_some_and(|s| !s.ty.is_scalar());
+        if let Some(s) = scale {
+            if per_dimension {
+                let n = self.dim(s.atom, 0);
+                self.same_size(n, dim, "{} length scales are given for points of {} dimensions", a.span);
+                self.for_loop(Atom::Int(1), n, |l, d| {
+                    let x = l.elem2(s, d, d);
+                    positive(l, x, "a length scale", true);
+                });
+            } else {
+                let x = self.to_real(s);
+                positive(self, x, "the length scale", true);
+            }
+        }
+        let period = params.get(2).map(|p| self.to_real(*p));
+        if let Some(p) = period {
+            positive(self, p, "the period", true);
+        }
+        let kind = a.name;
+        // Scaled squared distance (or, for dot_prod, the dot product) of x1[i] and x2[j].
+        let pair = |l: &mut Self, i: Atom, j: Atom| -> Atom {
+            let term = |l: &mut Self, d: Atom| {
+                let (p, q) = if vectors { (l.elem2(x1, i, d), l.elem2(x2, j, d)) } else { (l.elem2(x1, i, i), l.elem2(x2, j, j)) };
+                if kind == "gp_dot_prod_cov" {
+                    return l.prim(Prim::Mul, &[p, q]);
+                }
+                let diff = l.prim(Prim::Sub, &[p, q]);
+                let diff = match scale {
+                    Some(s) if per_dimension && kind != "gp_periodic_cov" => {
+                        let sd = l.elem2(s, d, d);
+                        l.prim(Prim::Div, &[diff, sd])
+                    }
+                    _ => diff,
+                };
+                l.prim(Prim::Mul, &[diff, diff])
+            };
+            if vectors { l.reduce_range(Atom::Int(1), dim, &mut |l, d| term(l, d)) } else { term(l, Atom::Int(1)) }
+        };
+        let uses_distance = matches!(kind, "gp_matern32_cov" | "gp_matern52_cov" | "gp_exponential_cov" | "gp_periodic_cov");
+        let one_set = k == 1;
+        self.fill2(Ty::MATRIX, [n1, n2], a.data, &mut |l, i, j| {
+            let value = l.f.new_var(None, Ty::REAL, VarKind::Mutable);
+            l.emit(Stmt::Decl { var: value, dims: vec![] });
+            let off = l.prim(Prim::INe, &[i, j]);
+            // On the diagonal of one set the distance is 0, whose square root has no derivative.
+            let compute = if one_set && uses_distance { off } else { Atom::Int(1) };
+            l.if_(
+                compute,
+                |l| {
+                    let d2 = pair(l, i, j);
+                    let d2 = match (scale, per_dimension, kind) {
+                        (Some(s), false, k) if k != "gp_periodic_cov" => {
+                            let s = l.to_real(s);
+                            let s2 = l.prim(Prim::Mul, &[s, s]);
+                            l.prim(Prim::Div, &[d2, s2])
+                        }
+                        _ => d2,
+                    };
+                    let shape = match kind {
+                        "gp_dot_prod_cov" => d2,
+                        "gp_exp_quad_cov" => {
+                            let e = l.prim(Prim::Mul, &[d2, Atom::Real(-0.5)]);
+                            l.prim(Fun::Exp, &[e])
+                        }
+                        "gp_exponential_cov" => {
+                            let r = l.prim(Prim::Sqrt, &[d2]);
+                            let e = l.prim(Prim::Neg, &[r]);
+                            l.prim(Fun::Exp, &[e])
+                        }
+                        "gp_periodic_cov" => {
+                            let r = l.prim(Prim::Sqrt, &[d2]);
+                            let p = period.expect("periodic has a period");
+                            let t = l.prim(Prim::Mul, &[r, Atom::Real(std::f64::consts::PI)]);
+                            let t = l.prim(Prim::Div, &[t, p]);
+                            let sn = l.prim(Fun::Sin, &[t]);
+                            let sn2 = l.prim(Prim::Mul, &[sn, sn]);
+                            let s = l.to_real(scale.expect("periodic has a length scale"));
+                            let s2 = l.prim(Prim::Mul, &[s, s]);
+                            let e = l.prim(Prim::Div, &[sn2, s2]);
+                            let e = l.prim(Prim::Mul, &[e, Atom::Real(-2.0)]);
+                            l.prim(Fun::Exp, &[e])
+                        }
+                        _ => {
+                            // Matérn: (1 + c r + c² r²/3 [5/2 only]) e^(−c r), c = √3 or √5.
+                            let five = kind == "gp_matern52_cov";
+                            let c = if five { 5f64.sqrt() } else { 3f64.sqrt() };
+                            let r = l.prim(Prim::Sqrt, &[d2]);
+                            let cr = l.prim(Prim::Mul, &[r, Atom::Real(c)]);
+                            let mut poly = l.prim(Prim::Add, &[cr, Atom::Real(1.0)]);
+                            if five {
+                                let q = l.prim(Prim::Mul, &[d2, Atom::Real(5.0 / 3.0)]);
+                                poly = l.prim(Prim::Add, &[poly, q]);
+                            }
+                            let e = l.prim(Prim::Neg, &[cr]);
+                            let e = l.prim(Fun::Exp, &[e]);
+                            l.prim(Prim::Mul, &[poly, e])
+                        }
+                    };
+                    let v = if kind == "gp_dot_prod_cov" {
+                        l.prim(Prim::Add, &[sigma2, shape])
+                    } else {
+                        l.prim(Prim::Mul, &[sigma2, shape])
+                    };
+                    l.emit(Stmt::Assign { var: value, indices: vec![], value: v });
+                },
+                |l| l.emit(Stmt::Assign { var: value, indices: vec![], value: sigma2 }),
+            );
+            l.let_(Ty::REAL, Expr::Atom(Atom::Var(value)))
         })
     }
 }
