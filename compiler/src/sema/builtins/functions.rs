@@ -352,7 +352,10 @@ pub(crate) fn function(name: &str) -> Option<Function> {
             },
         ),
         "rep_matrix" => def(
-            |args| scalar_then_ints(args, 2..=2) || (args.len() == 2 && bare_vector_like(&args[0]) && args[1] == ArgType::INT),
+            |args| {
+                scalar_then_ints(args, 2..=2)
+                    || (args.len() == 2 && bare_vector_like(&args[0]) && args[1] == ArgType::INT)
+            },
             |l, a| {
                 if a.vals.len() == 2 {
                     return l.rep_lines(a);
@@ -450,8 +453,11 @@ pub(crate) fn function(name: &str) -> Option<Function> {
             a.value(atom, Ty::MATRIX)
         }),
         "mdivide_left_tri_low" => def(
-            |args| args == [ArgType::MATRIX, ArgType::VECTOR],
+            |args| args == [ArgType::MATRIX, ArgType::VECTOR] || args == [ArgType::MATRIX, ArgType::MATRIX],
             |l, a| {
+                if a.ty(1) == Ty::MATRIX {
+                    return l.divide(a, a.vals[0], a.vals[1], true);
+                }
                 let atom = l.tri_solve(a.vals[0].atom, a.vals[1].atom, a.span);
                 a.value(atom, Ty::VECTOR)
             },
@@ -692,14 +698,8 @@ fn container_function(name: &str) -> Option<Function> {
                 )
             },
         ),
-        "append_row" => def(
-            |args| appendable(args, BaseType::Vector, BaseType::RowVector),
-            |l, a| l.append(a, true),
-        ),
-        "append_col" => def(
-            |args| appendable(args, BaseType::RowVector, BaseType::Vector),
-            |l, a| l.append(a, false),
-        ),
+        "append_row" => def(|args| appendable(args, BaseType::Vector, BaseType::RowVector), |l, a| l.append(a, true)),
+        "append_col" => def(|args| appendable(args, BaseType::RowVector, BaseType::Vector), |l, a| l.append(a, false)),
         // quad_form_diag(m, v) = diag(v) m diag(v): element (i, j) is v[i] m[i, j] v[j].
         "quad_form_diag" => def(
             |args| args.len() == 2 && args[0] == ArgType::MATRIX && bare_vector_like(&args[1]),
@@ -735,9 +735,7 @@ fn container_function(name: &str) -> Option<Function> {
         "to_matrix" => def(
             |args| match args {
                 [x] => linalg(x) || *x == ArgType::ROW_VECTOR.array(1) || scalar_array(x, 2..=2),
-                [x, sizes @ ..] => {
-                    matches!(sizes.len(), 2 | 3) && ints(sizes) && (linalg(x) || scalar_array(x, 1..=1))
-                }
+                [x, sizes @ ..] => matches!(sizes.len(), 2 | 3) && ints(sizes) && (linalg(x) || scalar_array(x, 1..=1)),
                 [] => false,
             },
             |l, a| {
@@ -798,7 +796,11 @@ fn container_function(name: &str) -> Option<Function> {
             |l, a| {
                 let (m, k) = (a.vals[0], a.vals[1].atom);
                 let [rows, cols] = l.matrix_dims(m);
-                let (ty, dims) = if a.name == "col" { (Ty::VECTOR, [rows, Atom::Int(1)]) } else { (Ty::ROW_VECTOR, [Atom::Int(1), cols]) };
+                let (ty, dims) = if a.name == "col" {
+                    (Ty::VECTOR, [rows, Atom::Int(1)])
+                } else {
+                    (Ty::ROW_VECTOR, [Atom::Int(1), cols])
+                };
                 l.check_index(m.atom, usize::from(a.name == "col"), k, a.span);
                 let col = a.name == "col";
                 l.fill2(ty, dims, a.data, &mut |l, i, j| if col { l.elem2(m, i, k) } else { l.elem2(m, k, j) })
@@ -860,7 +862,13 @@ fn container_function(name: &str) -> Option<Function> {
                 let x = match a.name {
                     "uniform_simplex" => {
                         let ok = l.prim(Prim::IGe, &[n, Atom::Int(1)]);
-                        l.check(ok, ErrorKind::Domain, "uniform_simplex: the size is {}; it must be positive".into(), a.span, vec![n]);
+                        l.check(
+                            ok,
+                            ErrorKind::Domain,
+                            "uniform_simplex: the size is {}; it must be positive".into(),
+                            a.span,
+                            vec![n],
+                        );
                         let nr = l.prim(Prim::ToReal, &[n]);
                         l.prim(Prim::Div, &[Atom::Real(1.0), nr])
                     }
@@ -876,7 +884,13 @@ fn container_function(name: &str) -> Option<Function> {
             |l, a| {
                 let (n, k) = (a.vals[0].atom, a.vals[1].atom);
                 let ok = l.prim(Prim::IGe, &[n, Atom::Int(1)]);
-                l.check(ok, ErrorKind::Domain, format!("{}: the size is {{}}; it must be positive", a.name), a.span, vec![n]);
+                l.check(
+                    ok,
+                    ErrorKind::Domain,
+                    format!("{}: the size is {{}}; it must be positive", a.name),
+                    a.span,
+                    vec![n],
+                );
                 l.check_extent(k, Atom::Int(1), n, a.name, a.span);
                 let ty = sized_line(a.name);
                 let zero = if ty.elem == Elem::Int { Atom::Int(0) } else { Atom::Real(0.0) };
@@ -894,7 +908,13 @@ fn container_function(name: &str) -> Option<Function> {
                 l.check_given_sizes(&[n], a.span);
                 let (lo, hi) = (a.real(l, 1), a.real(l, 2));
                 let ok = l.prim(Prim::Ge, &[hi, lo]);
-                l.check(ok, ErrorKind::Domain, format!("{}: high {{}} is below low {{}}", a.name), a.span, vec![hi, lo]);
+                l.check(
+                    ok,
+                    ErrorKind::Domain,
+                    format!("{}: high {{}} is below low {{}}", a.name),
+                    a.span,
+                    vec![hi, lo],
+                );
                 let ty = sized_line(a.name);
                 let width = l.prim(Prim::Sub, &[hi, lo]);
                 let steps = l.prim(Prim::ISub, &[n, Atom::Int(1)]);
@@ -917,11 +937,12 @@ fn container_function(name: &str) -> Option<Function> {
         ),
         // rows_dot_product(a, b)[i] = Σ_j a[i, j] b[i, j]; columns_dot_product sums down columns.
         // A vector is a column, a row vector a row. The `_self` forms take b = a.
-        "rows_dot_product" | "columns_dot_product" => def(
-            |args| args.len() == 2 && args[0] == args[1] && linalg(&args[0]),
-            |l, a| l.line_dots(a, a.vals[1]),
-        ),
-        "rows_dot_self" | "columns_dot_self" => def(|args| one(args) && linalg(&args[0]), |l, a| l.line_dots(a, a.vals[0])),
+        "rows_dot_product" | "columns_dot_product" => {
+            def(|args| args.len() == 2 && args[0] == args[1] && linalg(&args[0]), |l, a| l.line_dots(a, a.vals[1]))
+        }
+        "rows_dot_self" | "columns_dot_self" => {
+            def(|args| one(args) && linalg(&args[0]), |l, a| l.line_dots(a, a.vals[0]))
+        }
         "trace" => def(one_matrix, |l, a| {
             let m = a.vals[0];
             let [rows, cols] = l.matrix_dims(m);
@@ -938,7 +959,9 @@ fn container_function(name: &str) -> Option<Function> {
         // quad_form(A, B) = Bᵀ A B; quad_form(A, v) = vᵀ A v. The `_sym` forms check that A is
         // symmetric and make a matrix result exactly symmetric.
         "quad_form" | "quad_form_sym" => def(
-            |args| args.len() == 2 && args[0] == ArgType::MATRIX && matches!(args[1], ArgType::MATRIX | ArgType::VECTOR),
+            |args| {
+                args.len() == 2 && args[0] == ArgType::MATRIX && matches!(args[1], ArgType::MATRIX | ArgType::VECTOR)
+            },
             |l, a| {
                 let (m, b) = (a.vals[0], a.vals[1]);
                 l.square_size(m.atom, a.name, a.span);
@@ -967,7 +990,9 @@ fn container_function(name: &str) -> Option<Function> {
         ),
         // trace(Bᵀ A B) = Σ B .* (A B); trace(D Bᵀ A B) = Σᵢⱼ D[i, j] (Bᵀ A B)[j, i].
         "trace_quad_form" => def(
-            |args| args.len() == 2 && args[0] == ArgType::MATRIX && matches!(args[1], ArgType::MATRIX | ArgType::VECTOR),
+            |args| {
+                args.len() == 2 && args[0] == ArgType::MATRIX && matches!(args[1], ArgType::MATRIX | ArgType::VECTOR)
+            },
             |l, a| {
                 let (m, b) = (a.vals[0], a.vals[1]);
                 l.square_size(m.atom, a.name, a.span);
@@ -988,7 +1013,8 @@ fn container_function(name: &str) -> Option<Function> {
                 let bt = l.transposed(b);
                 let q = l.kernel(Prim::MatMul, bt, mb, Ty::MATRIX, a.span);
                 let qt = l.transposed(q);
-                let prod = l.map_elementwise(&[d, qt], Ty::MATRIX, &mut |l, xs| l.prim(Prim::Mul, &[xs[0], xs[1]]), a.span);
+                let prod =
+                    l.map_elementwise(&[d, qt], Ty::MATRIX, &mut |l, xs| l.prim(Prim::Mul, &[xs[0], xs[1]]), a.span);
                 let atom = l.sum_all(prod);
                 a.value(atom, Ty::REAL)
             },
@@ -1081,6 +1107,83 @@ fn container_function(name: &str) -> Option<Function> {
         "gp_periodic_cov" => def(|args| gp_args(args, 3, false), |l, a| l.gp_cov(a, 3)),
         // σ² + x · x'
         "gp_dot_prod_cov" => def(|args| gp_args(args, 1, false), |l, a| l.gp_cov(a, 1)),
+        // Dense kernels (LU, eigendecomposition, SVD, matrix exponential) and what is built on
+        // them. The `_spd` and `_sym` forms check that the matrix is symmetric.
+        "inverse" | "inverse_spd" => def(one_matrix, |l, a| {
+            let m = a.vals[0];
+            let inv = l.square_kernel(Prim::Inverse, m, a);
+            if a.name == "inverse" { inv } else { l.symmetrised(inv) }
+        }),
+        // (L Lᵀ)⁻¹, L as given.
+        "chol2inv" => def(one_matrix, |l, a| {
+            let m = a.vals[0];
+            let t = l.transposed(m);
+            let llt = l.kernel(Prim::MatMul, m, t, Ty::MATRIX, a.span);
+            let inv = l.square_kernel(Prim::Inverse, llt, a);
+            l.symmetrised(inv)
+        }),
+        "determinant" | "log_determinant" => def(one_matrix, |l, a| {
+            let p = if a.name == "determinant" { Prim::Determinant } else { Prim::LogDeterminant };
+            l.square_kernel(p, a.vals[0], a)
+        }),
+        // 2 Σ log L[i, i] with L the Cholesky factor.
+        "log_determinant_spd" => def(one_matrix, |l, a| {
+            let m = a.vals[0];
+            l.check_symmetric(m, a.name, a.span);
+            let chol = l.cholesky(m.atom, a.span);
+            let chol = Val { atom: chol, ty: Ty::MATRIX, data: m.data };
+            let n = l.dim(m.atom, 0);
+            let s = l.reduce_range(Atom::Int(1), n, &mut |l, i| {
+                let x = l.elem2(chol, i, i);
+                l.prim(Fun::Log, &[x])
+            });
+            let atom = l.prim(Prim::Mul, &[s, Atom::Real(2.0)]);
+            a.value(atom, Ty::REAL)
+        }),
+        "eigenvalues_sym" | "eigenvectors_sym" => def(one_matrix, |l, a| {
+            let m = a.vals[0];
+            let p = if a.name == "eigenvalues_sym" { Prim::EigenvaluesSym } else { Prim::EigenvectorsSym };
+            l.square_kernel(p, m, a)
+        }),
+        "singular_values" => def(one_matrix, |l, a| {
+            let atom = l.let_(Ty::VECTOR, Expr::Prim(Prim::SingularValues, vec![a.vals[0].atom]));
+            a.value(atom, Ty::VECTOR)
+        }),
+        "matrix_exp" => def(one_matrix, |l, a| l.square_kernel(Prim::MatrixExp, a.vals[0], a)),
+        // exp(A) B and exp(t A) B.
+        "matrix_exp_multiply" => def(
+            |args| args == [ArgType::MATRIX, ArgType::MATRIX],
+            |l, a| {
+                let e = l.square_kernel(Prim::MatrixExp, a.vals[0], a);
+                l.kernel(Prim::MatMul, e, a.vals[1], Ty::MATRIX, a.span)
+            },
+        ),
+        "scale_matrix_exp_multiply" => def(
+            |args| args.len() == 3 && scalar(&args[0]) && args[1] == ArgType::MATRIX && args[2] == ArgType::MATRIX,
+            |l, a| {
+                let t = a.real(l, 0);
+                let ta =
+                    l.map_elementwise(&[a.vals[1]], Ty::MATRIX, &mut |l, xs| l.prim(Prim::Mul, &[t, xs[0]]), a.span);
+                let ta = Val { data: ta.data && a.vals[0].data, ..ta };
+                let e = l.square_kernel(Prim::MatrixExp, ta, a);
+                l.kernel(Prim::MatMul, e, a.vals[2], Ty::MATRIX, a.span)
+            },
+        ),
+        // A⁻¹ b and b A⁻¹ through the inverse; the triangular forms invert the lower triangle.
+        "mdivide_left" | "mdivide_left_spd" => def(
+            |args| {
+                args.len() == 2 && args[0] == ArgType::MATRIX && matches!(args[1], ArgType::MATRIX | ArgType::VECTOR)
+            },
+            |l, a| l.divide(a, a.vals[0], a.vals[1], true),
+        ),
+        "mdivide_right" | "mdivide_right_spd" | "mdivide_right_tri_low" => def(
+            |args| {
+                args.len() == 2
+                    && matches!(args[0], ArgType::MATRIX | ArgType::ROW_VECTOR)
+                    && args[1] == ArgType::MATRIX
+            },
+            |l, a| l.divide(a, a.vals[1], a.vals[0], false),
+        ),
         // The number of elements less than element s.
         "rank" => def(
             |args| args.len() == 2 && args[0].rank() == 1 && args[1] == ArgType::INT,
@@ -1355,7 +1458,11 @@ impl Lowerer<'_> {
             self.same_size(rows, yr, "the operands have {} and {} rows", a.span);
             self.same_size(cols, yc, "the operands have {} and {} columns", a.span);
         }
-        let (ty, dims, len) = if by_rows { (Ty::VECTOR, [rows, Atom::Int(1)], cols) } else { (Ty::ROW_VECTOR, [Atom::Int(1), cols], rows) };
+        let (ty, dims, len) = if by_rows {
+            (Ty::VECTOR, [rows, Atom::Int(1)], cols)
+        } else {
+            (Ty::ROW_VECTOR, [Atom::Int(1), cols], rows)
+        };
         self.fill2(ty, dims, x.data && y.data, &mut |l, i, j| {
             l.reduce_range(Atom::Int(1), len, &mut |l, k| {
                 let (r, c) = if by_rows { (i, k) } else { (k, j) };
@@ -1446,7 +1553,11 @@ impl Lowerer<'_> {
         // Scaled squared distance (or, for dot_prod, the dot product) of x1[i] and x2[j].
         let pair = |l: &mut Self, i: Atom, j: Atom| -> Atom {
             let term = |l: &mut Self, d: Atom| {
-                let (p, q) = if vectors { (l.elem2(x1, i, d), l.elem2(x2, j, d)) } else { (l.elem2(x1, i, i), l.elem2(x2, j, j)) };
+                let (p, q) = if vectors {
+                    (l.elem2(x1, i, d), l.elem2(x2, j, d))
+                } else {
+                    (l.elem2(x1, i, i), l.elem2(x2, j, j))
+                };
                 if kind == "gp_dot_prod_cov" {
                     return l.prim(Prim::Mul, &[p, q]);
                 }
@@ -1462,7 +1573,8 @@ impl Lowerer<'_> {
             };
             if vectors { l.reduce_range(Atom::Int(1), dim, &mut |l, d| term(l, d)) } else { term(l, Atom::Int(1)) }
         };
-        let uses_distance = matches!(kind, "gp_matern32_cov" | "gp_matern52_cov" | "gp_exponential_cov" | "gp_periodic_cov");
+        let uses_distance =
+            matches!(kind, "gp_matern32_cov" | "gp_matern52_cov" | "gp_exponential_cov" | "gp_periodic_cov");
         let one_set = k == 1;
         self.fill2(Ty::MATRIX, [n1, n2], a.data, &mut |l, i, j| {
             let value = l.f.new_var(None, Ty::REAL, VarKind::Mutable);
@@ -1533,5 +1645,52 @@ impl Lowerer<'_> {
             );
             l.let_(Ty::REAL, Expr::Atom(Atom::Var(value)))
         })
+    }
+}
+
+impl Lowerer<'_> {
+    /// A one-matrix kernel of a square matrix, after the check that it is square.
+    fn square_kernel(&mut self, p: Prim, m: Val, a: &Args) -> Val {
+        self.square_size(m.atom, a.name, a.span);
+        if matches!(p, Prim::EigenvaluesSym | Prim::EigenvectorsSym) || a.name.ends_with("_spd") {
+            self.check_symmetric(m, a.name, a.span);
+        }
+        let ty = p.result_ty();
+        let atom = self.let_(ty, Expr::Prim(p, vec![m.atom]));
+        Val { atom, ty, data: m.data }
+    }
+
+    /// (M + Mᵀ) / 2 of a square matrix.
+    fn symmetrised(&mut self, m: Val) -> Val {
+        let n = self.dim(m.atom, 0);
+        self.fill2(Ty::MATRIX, [n, n], m.data, &mut |l, i, j| {
+            let x = l.elem2(m, i, j);
+            let y = l.elem2(m, j, i);
+            let s = l.prim(Prim::Add, &[x, y]);
+            l.prim(Prim::Mul, &[Atom::Real(0.5), s])
+        })
+    }
+
+    /// `mdivide_left*(m, b)` (`left`: m⁻¹ b) or `mdivide_right*(b, m)` (b m⁻¹); the
+    /// triangular forms read only m's lower triangle.
+    fn divide(&mut self, a: &Args, m: Val, b: Val, left: bool) -> Val {
+        let m = if a.name.contains("tri_low") {
+            let n = self.square_size(m.atom, a.name, a.span);
+            self.fill2(Ty::MATRIX, [n, n], m.data, &mut |l, i, j| {
+                let x = l.elem2(m, i, j);
+                let lower = l.prim(Prim::IGe, &[i, j]);
+                let lower = l.prim(Prim::ToReal, &[lower]);
+                l.prim(Prim::Mul, &[x, lower])
+            })
+        } else {
+            m
+        };
+        let inv = self.square_kernel(Prim::Inverse, m, a);
+        match (left, b.ty.core) {
+            (true, Core::Vector) => self.kernel(Prim::MatVec, inv, b, Ty::VECTOR, a.span),
+            (true, _) => self.kernel(Prim::MatMul, inv, b, Ty::MATRIX, a.span),
+            (false, Core::RowVector) => self.kernel(Prim::VecMat, b, inv, Ty::ROW_VECTOR, a.span),
+            (false, _) => self.kernel(Prim::MatMul, b, inv, Ty::MATRIX, a.span),
+        }
     }
 }
