@@ -176,6 +176,10 @@ const CASES: &[(&str, &str)] = &[
     ),
     ("matrix[3, 2] b; matrix[2, 2] c;", "dot_product(singular_values(b), [1, 2]') + sum(singular_values(c))"),
     (
+        "array[2] vector[2] x; array[1] vector[2] y; vector[3] v; matrix[2, 3] m; vector[4] w;",
+        "dot_self(append_array(x, y)[3]) + dot_self(append_array(y, x)[2]) + transpose(v) * v + sum(transpose(m) .* m') + sum(csr_matrix_times_vector(2, 3, w, {1, 3, 2, 3}, {1, 3, 5}, v)) + sum(csr_to_dense_matrix(2, 3, w, {1, 3, 2, 3}, {1, 3, 5}) .* m) + dot_self(csr_extract_w(m))",
+    ),
+    (
         "matrix[3, 3] m; matrix[3, 2] b;",
         "sum(matrix_exp(m) .* [[1, 2, 3], [4, 5, 6], [7, 8, 9]]) + sum(matrix_exp_multiply(m, b)) + sum(scale_matrix_exp_multiply(0.5, m, b))",
     ),
@@ -190,6 +194,10 @@ const BODIES: &[(&str, &str)] = &[
     (
         "matrix[3, 3] m; vector[3] v; matrix[3, 2] b; row_vector[3] r; matrix[2, 3] bt;",
         "matrix[3, 3] s = m * m' + diag_matrix(rep_vector(1, 3)); target += sum(mdivide_left(m + 3 * identity_matrix(3), v)) + sum(mdivide_left(s, b)) + sum(mdivide_left_spd(s, v)) + sum(mdivide_left_spd(s, b)) + sum(mdivide_right(r, s)) + sum(mdivide_right(bt, m + 3 * identity_matrix(3))) + sum(mdivide_right_spd(bt, s)) + sum(mdivide_left_tri_low(cholesky_decompose(s), b)) + sum(mdivide_right_tri_low(bt, cholesky_decompose(s))) + sum(mdivide_right_tri_low(r, cholesky_decompose(s))) + sum(inverse_spd(s) .* m) + sum(chol2inv(cholesky_decompose(s)) .* m) + log_determinant_spd(s);",
+    ),
+    (
+        "matrix[3, 3] m; vector[3] v; row_vector[3] r; matrix[3, 2] b;",
+        "matrix[3, 3] s = m + 3 * identity_matrix(3); target += sum(s \\ v) + sum(s \\ b) + sum(r / s) + sum(b' / s);",
     ),
     (
         "matrix[3, 3] m;",
@@ -221,6 +229,10 @@ const VALUES: &[(&str, &[f64])] = &[
         &[0.6, -0.2, -0.7, 0.4, 10.0, 2.302585092994046, 1.0, 3.0, 3.0, 2.0, 1.0, 0.0, 1.0, 1.0],
     ),
     (
+        "array[3] int a = append_array({1, 2}, {3}); array[4] int l = linspaced_int_array(4, 1, 10); array[5] int c = linspaced_int_array(5, 1, 3); array[3] int v = csr_extract_v([[0, 2, 0], [3, 0, 4]]); array[3] int u = csr_extract_u([[0, 2, 0], [3, 0, 4]]); vector[3] w = csr_extract_w([[0, 2, 0], [3, 0, 4]]);",
+        &[1.0, 2.0, 3.0, 1.0, 4.0, 7.0, 10.0, 1.0, 1.0, 2.0, 2.0, 3.0, 2.0, 1.0, 3.0, 1.0, 2.0, 4.0, 2.0, 3.0, 4.0],
+    ),
+    (
         "vector[3] l = linspaced_vector(3, 0, 1); array[1] real l1 = linspaced_array(1, 0, 2); array[2] int o = one_hot_int_array(2, 2); row_vector[2] z = ones_row_vector(2); vector[2] u = uniform_simplex(2); matrix[2, 2] i = identity_matrix(2);",
         &[0.0, 0.5, 1.0, 2.0, 0.0, 1.0, 1.0, 1.0, 0.5, 0.5, 1.0, 0.0, 0.0, 1.0],
     ),
@@ -235,6 +247,8 @@ const ERRORS: &[(&str, &str)] = &[
     ("matrix[3, 2] m = append_row(rep_matrix(0, 2, 2), [1, 2, 3]);", "append_row: the operands have 2 and 3 columns"),
     ("real x = quad_form_sym([[1, 2], [3, 4]], [1, 1]');", "quad_form_sym: the matrix is not symmetric"),
     ("vector[2] o = one_hot_vector(2, 3);", "one_hot_vector: 1 elements from position 3 do not fit"),
+    ("vector[2] y = csr_matrix_times_vector(2, 2, [1, 2]', {1, 3}, {1, 2, 3}, [1, 1]');", "csr_matrix_times_vector: 1 elements from position 3 do not fit"),
+    ("matrix[2, 2] d = csr_to_dense_matrix(2, 2, [1, 2]', {1, 2}, {1, 2, 4});", "the rows end at 4, not one past the 2 values"),
     ("array[2] real s = sort_asc({1, not_a_number()});", "sort_asc: element 2 is NaN"),
 ];
 

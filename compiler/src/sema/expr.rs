@@ -255,6 +255,13 @@ impl Lowerer<'_> {
             BinOp::Pow if one_scalar => elementwise(self, Fun::Pow.into()),
             BinOp::Mul if one_scalar => elementwise(self, Prim::Mul),
             BinOp::Div if b.ty.is_scalar() => elementwise(self, Prim::Div),
+            // b / A = mdivide_right(b, A); A \ b = mdivide_left(A, b).
+            BinOp::Div if b.ty.core == Core::Matrix && matches!(a.ty.core, Core::RowVector | Core::Matrix) => {
+                self.builtin("mdivide_right", &[a, b], span)
+            }
+            BinOp::LeftDiv if a.ty.core == Core::Matrix && matches!(b.ty.core, Core::Matrix | Core::Vector) => {
+                self.builtin("mdivide_left", &[a, b], span)
+            }
             BinOp::Mul => match (a.ty.core, b.ty.core) {
                 (Core::Matrix, Core::Vector) => self.kernel(Prim::MatVec, a, b, Ty::VECTOR, span),
                 (Core::RowVector, Core::Matrix) => self.kernel(Prim::VecMat, a, b, Ty::ROW_VECTOR, span),
@@ -282,6 +289,14 @@ impl Lowerer<'_> {
             },
             _ => self.no_operator(op, a, b, span),
         }
+    }
+
+    /// The built-in function `name` of checked arguments it accepts.
+    fn builtin(&mut self, name: &str, vals: &[Val], span: Span) -> Val {
+        use crate::sema::builtins::functions;
+        let def = functions::function(name).expect("a built-in function");
+        let data = vals.iter().all(|v| v.data);
+        (def.lower)(self, &functions::Args { name, vals, span, data })
     }
 
     /// An operator lowering has no rule for: a mistake, or a valid operation vppl cannot

@@ -976,16 +976,7 @@ fn container_function(name: &str) -> Option<Function> {
                 let mb = l.kernel(Prim::MatMul, m, b, Ty::MATRIX, a.span);
                 let bt = l.transposed(b);
                 let q = l.kernel(Prim::MatMul, bt, mb, Ty::MATRIX, a.span);
-                if a.name == "quad_form" {
-                    return q;
-                }
-                let n = l.dim(q.atom, 0);
-                l.fill2(Ty::MATRIX, [n, n], q.data, &mut |l, i, j| {
-                    let x = l.elem2(q, i, j);
-                    let y = l.elem2(q, j, i);
-                    let s = l.prim(Prim::Add, &[x, y]);
-                    l.prim(Prim::Mul, &[Atom::Real(0.5), s])
-                })
+                if a.name == "quad_form" { q } else { l.symmetrised(q) }
             },
         ),
         // trace(Bᵀ A B) = Σ B .* (A B); trace(D Bᵀ A B) = Σᵢⱼ D[i, j] (Bᵀ A B)[j, i].
@@ -1184,6 +1175,201 @@ fn container_function(name: &str) -> Option<Function> {
             },
             |l, a| l.divide(a, a.vals[1], a.vals[0], false),
         ),
+        "append_array" => def(
+            |args| {
+                let number = |a: &ArgType| matches!(a.base, BaseType::Int | BaseType::Real);
+                args.len() == 2
+                    && args[0].array_dims > 0
+                    && args[0].array_dims == args[1].array_dims
+                    && (args[0].base == args[1].base || (number(&args[0]) && number(&args[1])))
+            },
+            |l, a| {
+                let (x, y) = (a.vals[0], a.vals[1]);
+                let elem = if x.ty.elem == Elem::Real || y.ty.elem == Elem::Real { Elem::Real } else { Elem::Int };
+                let ty = Ty { elem, ..x.ty };
+                let mut dims = l.dims(x.atom, x.ty);
+                let y_dims = l.dims(y.atom, y.ty);
+                for (d, (&dx, &dy)) in dims.iter().zip(&y_dims).enumerate().skip(1) {
+                    let message = format!("append_array: dimension {} of the arrays' elements is {{}} and {{}}", d + 1);
+                    l.same_size(dx, dy, &message, a.span);
+                }
+                let n1 = dims[0];
+                dims[0] = l.prim(Prim::IAdd, &[n1, y_dims[0]]);
+                let out = l.build(ty, dims);
+                let dst = var_of(out);
+                for (v, v_dims, shift) in [(x, l.dims(x.atom, x.ty), Atom::Int(0)), (y, y_dims, n1)] {
+                    let scalar_ty = Ty::array(v.ty.elem, 0);
+                    l.for_each_index(&v_dims, v.ty.core, &mut |l, idx| {
+                        let e = l.let_(scalar_ty, Expr::Load { base: var_of(v.atom), indices: idx.to_vec() });
+                        let e = if elem == Elem::Real { l.to_real(Val { atom: e, ty: scalar_ty, data: true }) } else { e };
+                        let mut at = idx.to_vec();
+                        at[0] = l.prim(Prim::IAdd, &[idx[0], shift]);
+                        l.emit(Stmt::Assign { var: dst, indices: at, value: e });
+                    });
+                }
+                a.value(out, ty)
+            },
+        ),
+        "transpose" => def(
+            |args| one(args) && linalg(&args[0]),
+            |l, a| {
+                let v = a.vals[0];
+                match v.ty.core {
+                    Core::Matrix => l.transposed(v),
+                    core => {
+                        let ty = if core == Core::Vector { Ty::ROW_VECTOR } else { Ty::VECTOR };
+                        let [rows, cols] = l.matrix_dims(v);
+                        l.fill2(ty, [cols, rows], v.data, &mut |l, i, j| l.elem2(v, j, i))
+                    }
+                }
+            },
+        ),
+        // Eigen's integer LinSpaced: steps of (hi − lo)/(n − 1), or, when there are more
+        // elements than integers in [lo, hi], i / ((n + hi − lo)/(hi − lo + 1)).
+        "linspaced_int_array" => def(
+            |args| args == [ArgType::INT, ArgType::INT, ArgType::INT],
+            |l, a| {
+                let [n, lo, hi] = [0, 1, 2].map(|i| a.vals[i].atom);
+                l.check_given_sizes(&[n], a.span);
+                let ok = l.prim(Prim::IGe, &[hi, lo]);
+                l.check(ok, ErrorKind::Domain, format!("{}: high {{}} is below low {{}}", a.name), a.span, vec![hi, lo]);
+                let width = l.prim(Prim::ISub, &[hi, lo]);
+                let steps = l.prim(Prim::ISub, &[n, Atom::Int(1)]);
+                let steps = l.prim(Prim::IMax, &[steps, Atom::Int(1)]);
+                let multiplier = l.prim(Prim::IDiv, &[width, steps]);
+                let count = l.prim(Prim::IAdd, &[width, Atom::Int(1)]);
+                let divisor = l.prim(Prim::IAdd, &[n, width]);
+                let divisor = l.prim(Prim::IDiv, &[divisor, count]);
+                let crowded = l.prim(Prim::ILt, &[count, n]);
+                let several = l.prim(Prim::IGt, &[n, Atom::Int(1)]);
+                let use_divisor = l.prim(Prim::And, &[crowded, several]);
+                // Only read when used; never zero.
+                let divisor = l.prim(Prim::IMax, &[divisor, Atom::Int(1)]);
+                let ty = Ty::array(Elem::Int, 1);
+                let out = l.build(ty, vec![n]);
+                let dst = var_of(out);
+                l.for_loop(Atom::Int(1), n, |l, i| {
+                    let i0 = l.prim(Prim::ISub, &[i, Atom::Int(1)]);
+                    let by_div = l.prim(Prim::IDiv, &[i0, divisor]);
+                    let by_mul = l.prim(Prim::IMul, &[i0, multiplier]);
+                    let d = l.prim(Prim::ISub, &[by_div, by_mul]);
+                    let d = l.prim(Prim::IMul, &[use_divisor, d]);
+                    let step = l.prim(Prim::IAdd, &[by_mul, d]);
+                    let v = l.prim(Prim::IAdd, &[lo, step]);
+                    l.emit(Stmt::Assign { var: dst, indices: vec![i], value: v });
+                });
+                Val { atom: out, ty, data: true }
+            },
+        ),
+        // Compressed sparse rows: values w, their columns v, and where each row starts in them, u.
+        "csr_matrix_times_vector" => def(
+            |args| {
+                let ints = ArgType::INT.array(1);
+                args == [ArgType::INT, ArgType::INT, ArgType::VECTOR, ints, ints, ArgType::VECTOR]
+            },
+            |l, a| {
+                let [m, n] = [a.vals[0].atom, a.vals[1].atom];
+                let (w, v, u, b) = (a.vals[2], a.vals[3], a.vals[4], a.vals[5]);
+                l.check_csr(m, n, w, v, u, a);
+                let k = l.dim(b.atom, 0);
+                l.same_size(k, n, "csr_matrix_times_vector: the vector has {} elements, the matrix {} columns", a.span);
+                let data = w.data && b.data;
+                l.fill2(Ty::VECTOR, [m, Atom::Int(1)], data, &mut |l, i, _| {
+                    let (start, end) = l.csr_row(u, i);
+                    l.reduce_range(start, end, &mut |l, p| {
+                        let col = l.let_(Ty::INT, Expr::Load { base: var_of(v.atom), indices: vec![p] });
+                        let x = l.elem2(w, p, p);
+                        let y = l.elem2(b, col, col);
+                        l.prim(Prim::Mul, &[x, y])
+                    })
+                })
+            },
+        ),
+        "csr_to_dense_matrix" => def(
+            |args| {
+                let ints = ArgType::INT.array(1);
+                args == [ArgType::INT, ArgType::INT, ArgType::VECTOR, ints, ints]
+            },
+            |l, a| {
+                let [m, n] = [a.vals[0].atom, a.vals[1].atom];
+                let (w, v, u) = (a.vals[2], a.vals[3], a.vals[4]);
+                l.check_csr(m, n, w, v, u, a);
+                // A mutable matrix: each element is zeroed, then set (the AD keeps both writes apart).
+                let out = l.f.new_var(None, Ty::MATRIX, VarKind::Mutable);
+                l.emit(Stmt::Decl { var: out, dims: vec![m, n] });
+                l.for_each_index(&[m, n], Core::Matrix, &mut |l, idx| {
+                    l.emit(Stmt::Assign { var: out, indices: idx.to_vec(), value: Atom::Real(0.0) });
+                });
+                l.for_loop(Atom::Int(1), m, |l, i| {
+                    let (start, end) = l.csr_row(u, i);
+                    l.for_loop(start, end, |l, p| {
+                        let col = l.let_(Ty::INT, Expr::Load { base: var_of(v.atom), indices: vec![p] });
+                        let x = l.elem2(w, p, p);
+                        l.emit(Stmt::Assign { var: out, indices: vec![i, col], value: x });
+                    });
+                });
+                let atom = l.let_(Ty::MATRIX, Expr::Atom(Atom::Var(out)));
+                a.value(atom, Ty::MATRIX)
+            },
+        ),
+        // The nonzero elements of a matrix, row by row: their values (w), columns (v) and where
+        // each row starts among them (u, one more than the rows).
+        "csr_extract_w" | "csr_extract_v" | "csr_extract_u" => def(one_matrix, |l, a| {
+            let m = a.vals[0];
+            let [rows, cols] = l.matrix_dims(m);
+            let nonzero = |l: &mut Lowerer, i: Atom, j: Atom| {
+                let x = l.elem2(m, i, j);
+                (x, l.prim(Prim::Ne, &[x, Atom::Real(0.0)]))
+            };
+            let ty = if a.name == "csr_extract_w" { Ty::VECTOR } else { Ty::array(Elem::Int, 1) };
+            let len = if a.name == "csr_extract_u" {
+                l.prim(Prim::IAdd, &[rows, Atom::Int(1)])
+            } else {
+                let total = l.f.new_var(None, Ty::INT, VarKind::Mutable);
+                l.emit(Stmt::Decl { var: total, dims: vec![] });
+                l.emit(Stmt::Assign { var: total, indices: vec![], value: Atom::Int(0) });
+                l.for_each_index(&[rows, cols], Core::Matrix, &mut |l, idx| {
+                    let (_, nz) = nonzero(l, idx[0], idx[1]);
+                    let s = l.prim(Prim::IAdd, &[Atom::Var(total), nz]);
+                    l.emit(Stmt::Assign { var: total, indices: vec![], value: s });
+                });
+                l.let_(Ty::INT, Expr::Atom(Atom::Var(total)))
+            };
+            let out = l.build(ty, vec![len]);
+            let dst = var_of(out);
+            // How many nonzeros came before, in row order.
+            let seen = l.f.new_var(None, Ty::INT, VarKind::Mutable);
+            l.emit(Stmt::Decl { var: seen, dims: vec![] });
+            l.emit(Stmt::Assign { var: seen, indices: vec![], value: Atom::Int(0) });
+            l.for_loop(Atom::Int(1), rows, |l, i| {
+                if a.name == "csr_extract_u" {
+                    let start = l.prim(Prim::IAdd, &[Atom::Var(seen), Atom::Int(1)]);
+                    l.emit(Stmt::Assign { var: dst, indices: vec![i], value: start });
+                }
+                l.for_loop(Atom::Int(1), cols, |l, j| {
+                    let (x, nz) = nonzero(l, i, j);
+                    l.if_(
+                        nz,
+                        |l| {
+                            let pos = l.prim(Prim::IAdd, &[Atom::Var(seen), Atom::Int(1)]);
+                            match a.name {
+                                "csr_extract_w" => l.emit(Stmt::Assign { var: dst, indices: vec![pos], value: x }),
+                                "csr_extract_v" => l.emit(Stmt::Assign { var: dst, indices: vec![pos], value: j }),
+                                _ => {}
+                            }
+                            l.emit(Stmt::Assign { var: seen, indices: vec![], value: pos });
+                        },
+                        |_| {},
+                    );
+                });
+            });
+            if a.name == "csr_extract_u" {
+                let end = l.prim(Prim::IAdd, &[Atom::Var(seen), Atom::Int(1)]);
+                let last = l.prim(Prim::IAdd, &[rows, Atom::Int(1)]);
+                l.emit(Stmt::Assign { var: dst, indices: vec![last], value: end });
+            }
+            Val { atom: out, ty, data: m.data || ty.elem == Elem::Int }
+        }),
         // The number of elements less than element s.
         "rank" => def(
             |args| args.len() == 2 && args[0].rank() == 1 && args[1] == ArgType::INT,
@@ -1692,5 +1878,51 @@ impl Lowerer<'_> {
             (false, Core::RowVector) => self.kernel(Prim::VecMat, b, inv, Ty::ROW_VECTOR, a.span),
             (false, _) => self.kernel(Prim::MatMul, b, inv, Ty::MATRIX, a.span),
         }
+    }
+}
+
+impl Lowerer<'_> {
+    /// The checks of a compressed-sparse-row matrix of m rows and n columns: sizes that are not
+    /// negative, as many columns as values, m + 1 row starts from 1 to one past the values, and
+    /// every column within n.
+    fn check_csr(&mut self, m: Atom, n: Atom, w: Val, v: Val, u: Val, a: &Args) {
+        self.check_given_sizes(&[m, n], a.span);
+        let nw = self.dim(w.atom, 0);
+        let nv = self.dim(v.atom, 0);
+        let message = format!("{}: {{}} values but {{}} column indices", a.name);
+        self.same_size(nw, nv, &message, a.span);
+        let nu = self.dim(u.atom, 0);
+        let m1 = self.prim(Prim::IAdd, &[m, Atom::Int(1)]);
+        let message = format!("{}: {{}} row starts for {{}} rows and the end", a.name);
+        self.same_size(nu, m1, &message, a.span);
+        let u_var = var_of(u.atom);
+        let first = self.let_(Ty::INT, Expr::Load { base: u_var, indices: vec![Atom::Int(1)] });
+        let message = format!("{}: the first row starts at {{}}, not {{}}", a.name);
+        self.same_size(first, Atom::Int(1), &message, a.span);
+        let end = self.let_(Ty::INT, Expr::Load { base: u_var, indices: vec![m1] });
+        let after = self.prim(Prim::IAdd, &[nw, Atom::Int(1)]);
+        let message = format!("{}: the rows end at {{}}, not one past the {{}} values", a.name);
+        let ok = self.prim(Prim::IEq, &[end, after]);
+        self.check(ok, ErrorKind::Index, message, a.span, vec![end, nw]);
+        self.for_loop(Atom::Int(1), m, |l, i| {
+            let (start, last) = l.csr_row(u, i);
+            let before = l.prim(Prim::ISub, &[start, Atom::Int(1)]);
+            let ok = l.prim(Prim::ILe, &[before, last]);
+            let message = format!("{}: row {{}} starts after the next one", a.name);
+            l.check(ok, ErrorKind::Index, message, a.span, vec![i]);
+        });
+        self.for_loop(Atom::Int(1), nv, |l, p| {
+            let col = l.let_(Ty::INT, Expr::Load { base: var_of(v.atom), indices: vec![p] });
+            l.check_extent(col, Atom::Int(1), n, a.name, a.span);
+        });
+    }
+
+    /// The positions of row `i`'s values among a CSR matrix's: u[i] to u[i + 1] − 1.
+    fn csr_row(&mut self, u: Val, i: Atom) -> (Atom, Atom) {
+        let u_var = var_of(u.atom);
+        let start = self.let_(Ty::INT, Expr::Load { base: u_var, indices: vec![i] });
+        let next = self.prim(Prim::IAdd, &[i, Atom::Int(1)]);
+        let end = self.let_(Ty::INT, Expr::Load { base: u_var, indices: vec![next] });
+        (start, self.prim(Prim::ISub, &[end, Atom::Int(1)]))
     }
 }
