@@ -233,6 +233,10 @@ const VALUES: &[(&str, &[f64])] = &[
         &[1.0, 2.0, 3.0, 1.0, 4.0, 7.0, 10.0, 1.0, 1.0, 2.0, 2.0, 3.0, 2.0, 1.0, 3.0, 1.0, 2.0, 4.0, 2.0, 3.0, 4.0],
     ),
     (
+        "real q = quantile([4, 1, 3, 2]', 0.5); array[3] real qs = quantile({4.0, 1.0, 3.0, 2.0}, {0.0, 0.25, 1.0}); real one = quantile([7]', 0.3);",
+        &[2.5, 1.0, 1.75, 4.0, 7.0],
+    ),
+    (
         "vector[3] l = linspaced_vector(3, 0, 1); array[1] real l1 = linspaced_array(1, 0, 2); array[2] int o = one_hot_int_array(2, 2); row_vector[2] z = ones_row_vector(2); vector[2] u = uniform_simplex(2); matrix[2, 2] i = identity_matrix(2);",
         &[0.0, 0.5, 1.0, 2.0, 0.0, 1.0, 1.0, 1.0, 0.5, 0.5, 1.0, 0.0, 0.0, 1.0],
     ),
@@ -247,8 +251,14 @@ const ERRORS: &[(&str, &str)] = &[
     ("matrix[3, 2] m = append_row(rep_matrix(0, 2, 2), [1, 2, 3]);", "append_row: the operands have 2 and 3 columns"),
     ("real x = quad_form_sym([[1, 2], [3, 4]], [1, 1]');", "quad_form_sym: the matrix is not symmetric"),
     ("vector[2] o = one_hot_vector(2, 3);", "one_hot_vector: 1 elements from position 3 do not fit"),
-    ("vector[2] y = csr_matrix_times_vector(2, 2, [1, 2]', {1, 3}, {1, 2, 3}, [1, 1]');", "csr_matrix_times_vector: 1 elements from position 3 do not fit"),
-    ("matrix[2, 2] d = csr_to_dense_matrix(2, 2, [1, 2]', {1, 2}, {1, 2, 4});", "the rows end at 4, not one past the 2 values"),
+    (
+        "vector[2] y = csr_matrix_times_vector(2, 2, [1, 2]', {1, 3}, {1, 2, 3}, [1, 1]');",
+        "csr_matrix_times_vector: 1 elements from position 3 do not fit",
+    ),
+    (
+        "matrix[2, 2] d = csr_to_dense_matrix(2, 2, [1, 2]', {1, 2}, {1, 2, 4});",
+        "the rows end at 4, not one past the 2 values",
+    ),
     ("array[2] real s = sort_asc({1, not_a_number()});", "sort_asc: element 2 is NaN"),
 ];
 

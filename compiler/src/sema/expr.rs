@@ -292,7 +292,7 @@ impl Lowerer<'_> {
     }
 
     /// The built-in function `name` of checked arguments it accepts.
-    fn builtin(&mut self, name: &str, vals: &[Val], span: Span) -> Val {
+    pub(crate) fn builtin(&mut self, name: &str, vals: &[Val], span: Span) -> Val {
         use crate::sema::builtins::functions;
         let def = functions::function(name).expect("a built-in function");
         let data = vals.iter().all(|v| v.data);

@@ -905,16 +905,8 @@ fn container_function(name: &str) -> Option<Function> {
             |args| args.len() == 3 && args[0] == ArgType::INT && all_scalar(&args[1..]),
             |l, a| {
                 let n = a.vals[0].atom;
-                l.check_given_sizes(&[n], a.span);
                 let (lo, hi) = (a.real(l, 1), a.real(l, 2));
-                let ok = l.prim(Prim::Ge, &[hi, lo]);
-                l.check(
-                    ok,
-                    ErrorKind::Domain,
-                    format!("{}: high {{}} is below low {{}}", a.name),
-                    a.span,
-                    vec![hi, lo],
-                );
+                l.check_linspaced(n, lo, hi, Prim::Ge, a);
                 let ty = sized_line(a.name);
                 let width = l.prim(Prim::Sub, &[hi, lo]);
                 let steps = l.prim(Prim::ISub, &[n, Atom::Int(1)]);
@@ -1201,7 +1193,8 @@ fn container_function(name: &str) -> Option<Function> {
                     let scalar_ty = Ty::array(v.ty.elem, 0);
                     l.for_each_index(&v_dims, v.ty.core, &mut |l, idx| {
                         let e = l.let_(scalar_ty, Expr::Load { base: var_of(v.atom), indices: idx.to_vec() });
-                        let e = if elem == Elem::Real { l.to_real(Val { atom: e, ty: scalar_ty, data: true }) } else { e };
+                        let e =
+                            if elem == Elem::Real { l.to_real(Val { atom: e, ty: scalar_ty, data: true }) } else { e };
                         let mut at = idx.to_vec();
                         at[0] = l.prim(Prim::IAdd, &[idx[0], shift]);
                         l.emit(Stmt::Assign { var: dst, indices: at, value: e });
@@ -1230,9 +1223,7 @@ fn container_function(name: &str) -> Option<Function> {
             |args| args == [ArgType::INT, ArgType::INT, ArgType::INT],
             |l, a| {
                 let [n, lo, hi] = [0, 1, 2].map(|i| a.vals[i].atom);
-                l.check_given_sizes(&[n], a.span);
-                let ok = l.prim(Prim::IGe, &[hi, lo]);
-                l.check(ok, ErrorKind::Domain, format!("{}: high {{}} is below low {{}}", a.name), a.span, vec![hi, lo]);
+                l.check_linspaced(n, lo, hi, Prim::IGe, a);
                 let width = l.prim(Prim::ISub, &[hi, lo]);
                 let steps = l.prim(Prim::ISub, &[n, Atom::Int(1)]);
                 let steps = l.prim(Prim::IMax, &[steps, Atom::Int(1)]);
@@ -1370,6 +1361,58 @@ fn container_function(name: &str) -> Option<Function> {
             }
             Val { atom: out, ty, data: m.data || ty.elem == Elem::Int }
         }),
+        // Stan's sample quantile: with the sorted values x₀ ≤ … ≤ xₙ₋₁ and i = (n − 1) p,
+        // (1 − h) x⌊i⌋ + h x⌈i⌉, h = i − ⌊i⌋.
+        "quantile" => def(
+            |args| args.len() == 2 && args[0].rank() == 1 && (scalar(&args[1]) || args[1] == ArgType::REAL.array(1)),
+            |l, a| {
+                let (v, p) = (a.vals[0], a.vals[1]);
+                let n = l.dim(v.atom, 0);
+                let ok = l.prim(Prim::IGe, &[n, Atom::Int(1)]);
+                l.check(ok, ErrorKind::Domain, "quantile: the sample is empty".into(), a.span, vec![]);
+                let sorted = l.builtin("sort_asc", &[v], a.span);
+                let one = |l: &mut Lowerer, p: Atom| {
+                    let lo_ok = l.prim(Prim::Ge, &[p, Atom::Real(0.0)]);
+                    let hi_ok = l.prim(Prim::Le, &[p, Atom::Real(1.0)]);
+                    let ok = l.prim(Prim::And, &[lo_ok, hi_ok]);
+                    l.check(
+                        ok,
+                        ErrorKind::Domain,
+                        "quantile: the probability {} is not in [0, 1]".into(),
+                        a.span,
+                        vec![p],
+                    );
+                    let last = l.prim(Prim::ISub, &[n, Atom::Int(1)]);
+                    let last_r = l.prim(Prim::ToReal, &[last]);
+                    let index = l.prim(Prim::Mul, &[last_r, p]);
+                    // ⌊i⌋ as an int: the number of k in 1..n−1 with k ≤ i.
+                    let floor = l.count(last, &mut |l, k| {
+                        let kr = l.prim(Prim::ToReal, &[k]);
+                        l.prim(Prim::Le, &[kr, index])
+                    });
+                    let floor_r = l.prim(Prim::ToReal, &[floor]);
+                    let h = l.prim(Prim::Sub, &[index, floor_r]);
+                    let above = l.prim(Prim::Gt, &[h, Atom::Real(0.0)]);
+                    let lo = l.prim(Prim::IAdd, &[floor, Atom::Int(1)]);
+                    let hi = l.prim(Prim::IAdd, &[lo, above]);
+                    let x_lo = l.elem2(sorted, lo, lo);
+                    let x_hi = l.elem2(sorted, hi, hi);
+                    let d = l.prim(Prim::Sub, &[x_hi, x_lo]);
+                    let t = l.prim(Prim::Mul, &[h, d]);
+                    l.prim(Prim::Add, &[x_lo, t])
+                };
+                if p.ty.is_scalar() {
+                    let p = l.to_real(p);
+                    let atom = one(l, p);
+                    return a.value(atom, Ty::REAL);
+                }
+                let k = l.dim(p.atom, 0);
+                l.fill2(Ty::array(Elem::Real, 1), [k, Atom::Int(1)], true, &mut |l, i, _| {
+                    let pi = l.elem2(p, i, i);
+                    one(l, pi)
+                })
+            },
+        ),
         // The number of elements less than element s.
         "rank" => def(
             |args| args.len() == 2 && args[0].rank() == 1 && args[1] == ArgType::INT,
@@ -1599,6 +1642,15 @@ fn sized_line(name: &str) -> Ty {
 }
 
 impl Lowerer<'_> {
+    /// The checks of `linspaced_*(n, lo, hi)`: a size that is not negative, and lo ≤ hi (`ge`
+    /// compares reals or ints).
+    fn check_linspaced(&mut self, n: Atom, lo: Atom, hi: Atom, ge: Prim, a: &Args) {
+        self.check_given_sizes(&[n], a.span);
+        let ok = self.prim(ge, &[hi, lo]);
+        let message = format!("{}: high {{}} is below low {{}}", a.name);
+        self.check(ok, ErrorKind::Domain, message, a.span, vec![hi, lo]);
+    }
+
     /// The number of `j` in 1..=n for which `test(j)` (an int 0/1) holds.
     fn count(&mut self, n: Atom, test: &mut dyn FnMut(&mut Self, Atom) -> Atom) -> Atom {
         let acc = self.f.new_var(None, Ty::INT, VarKind::Mutable);
