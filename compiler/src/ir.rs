@@ -173,6 +173,20 @@ pub enum Prim {
     Cholesky,
     /// mdivide_left_tri_low(L, v): L⁻¹ v for lower-triangular L
     TriSolveVec,
+    /// inverse(matrix) → matrix (LU)
+    Inverse,
+    /// determinant(matrix) → real
+    Determinant,
+    /// log |det A| → real
+    LogDeterminant,
+    /// eigenvalues_sym(matrix) → vector, ascending
+    EigenvaluesSym,
+    /// eigenvectors_sym(matrix) → matrix, columns in the eigenvalues' order
+    EigenvectorsSym,
+    /// singular_values(matrix) → vector, descending
+    SingularValues,
+    /// matrix_exp(matrix) → matrix
+    MatrixExp,
 }
 
 pub use stdlib::scalar::Fun;
@@ -200,9 +214,10 @@ impl Prim {
             Add | Sub | Mul | Div | Neg | Sqrt | Fabs | Fmin | Fmax | Floor | Ceil | Select | Call(_) | ToReal => Ty::REAL,
             Lt | Le | Gt | Ge | Eq | Ne | IAdd | ISub | IMul | IDiv | IMod | INeg | ILt | ILe | IGt | IGe | IEq
             | INe | And | Or | Not | IMin | IMax | IsNan | IsInf => Ty::INT,
-            MatVec | TriSolveVec => Ty::VECTOR,
+            Determinant | LogDeterminant => Ty::REAL,
+            MatVec | TriSolveVec | EigenvaluesSym | SingularValues => Ty::VECTOR,
             VecMat => Ty::ROW_VECTOR,
-            MatMul | Cholesky => Ty::MATRIX,
+            MatMul | Cholesky | Inverse | EigenvectorsSym | MatrixExp => Ty::MATRIX,
         }
     }
 
@@ -211,7 +226,8 @@ impl Prim {
         use Prim::*;
         match self {
             Call(f) => f.arity(),
-            Neg | Sqrt | Fabs | Floor | Ceil | INeg | Not | ToReal | IsNan | IsInf | Cholesky => 1,
+            Neg | Sqrt | Fabs | Floor | Ceil | INeg | Not | ToReal | IsNan | IsInf | Cholesky | Inverse
+            | Determinant | LogDeterminant | EigenvaluesSym | EigenvectorsSym | SingularValues | MatrixExp => 1,
             Select => 3,
             Add | Sub | Mul | Div | Fmin | Fmax | Lt | Le | Gt | Ge | Eq | Ne | IAdd | ISub | IMul | IDiv | IMod
             | ILt | ILe | IGt | IGe | IEq | INe | And | Or | IMin | IMax | MatVec | VecMat | MatMul | TriSolveVec => 2,
@@ -221,10 +237,11 @@ impl Prim {
     pub fn kind(self) -> PrimKind {
         use Prim::*;
         match self {
-            Add | Sub | Mul | Div | Neg | Sqrt | Fabs | Fmin | Fmax | Floor | Ceil | Select | Call(_) | ToReal | Lt
-            | Le | Gt | Ge | Eq | Ne | IAdd | ISub | IMul | IDiv | IMod | INeg | ILt | ILe | IGt | IGe | IEq | INe | And
+            Add | Sub | Mul | Div | Neg | Sqrt | Fabs | Fmin | Fmax | Floor | Ceil | Select | Call(_) | ToReal | Lt | Le
+            | Gt | Ge | Eq | Ne | IAdd | ISub | IMul | IDiv | IMod | INeg | ILt | ILe | IGt | IGe | IEq | INe | And
             | Or | Not | IMin | IMax | IsNan | IsInf => PrimKind::Scalar,
-            MatVec | VecMat | MatMul | Cholesky | TriSolveVec => PrimKind::Kernel,
+            MatVec | VecMat | MatMul | Cholesky | TriSolveVec | Inverse | Determinant | LogDeterminant
+            | EigenvaluesSym | EigenvectorsSym | SingularValues | MatrixExp => PrimKind::Kernel,
         }
     }
 }
@@ -460,6 +477,18 @@ pub enum Kernel {
     /// Adjoint of x = L⁻¹ v: operands (acc_v, acc_L, L, x, g); acc_v += w = L⁻ᵀ g and
     /// acc_L −= lower(w xᵀ). Either accumulator may be the constant 0 (not active).
     AccTriSolveVec,
+    /// Adjoint of C = A⁻¹: operands (acc, C, G); acc −= Cᵀ G Cᵀ.
+    AccInverse,
+    /// Operands (acc, A, s), s a real: acc += s A⁻ᵀ (adjoint of ln |det A|, and of det A with
+    /// s = adj · det A).
+    AccInverseT,
+    /// Adjoint of the symmetric eigenvalues / eigenvectors of A: operands (acc, A, g).
+    AccEigenvaluesSym,
+    AccEigenvectorsSym,
+    /// Adjoint of the singular values of A: operands (acc, A, g); acc += U diag(g) Vᵀ.
+    AccSingularValues,
+    /// Adjoint of exp(A): operands (acc, A, G).
+    AccMatrixExp,
     /// Sets every element of a container to zero.
     Zero,
     /// Saves every element of a container on the tape / restores them (LIFO).

@@ -545,6 +545,111 @@ pub unsafe extern "C" fn vppl_acc_tri_solve(
     }
 }
 
+/// out = A⁻¹, A n×n.
+///
+/// # Safety
+/// Pointers valid for n×n elements.
+pub unsafe extern "C" fn vppl_inverse(out: *mut f64, a: *const f64, n: i64) {
+    linalg::inverse(slice!(a, n * n), n as usize, slice!(mut out, n * n));
+}
+
+/// acc += −Cᵀ G Cᵀ (the adjoint of C = A⁻¹).
+///
+/// # Safety
+/// Pointers valid for n×n elements.
+pub unsafe extern "C" fn vppl_acc_inverse(acc: *mut f64, c: *const f64, g: *const f64, n: i64) {
+    linalg::inverse_adjoint(slice!(c, n * n), slice!(g, n * n), n as usize, slice!(mut acc, n * n));
+}
+
+/// det A, A n×n.
+///
+/// # Safety
+/// `a` valid for n×n elements.
+pub unsafe extern "C" fn vppl_determinant(a: *const f64, n: i64) -> f64 {
+    linalg::determinant(slice!(a, n * n), n as usize)
+}
+
+/// ln |det A|, A n×n.
+///
+/// # Safety
+/// `a` valid for n×n elements.
+pub unsafe extern "C" fn vppl_log_determinant(a: *const f64, n: i64) -> f64 {
+    linalg::log_determinant(slice!(a, n * n), n as usize)
+}
+
+/// acc += s A⁻ᵀ (the adjoint of a determinant or log-determinant).
+///
+/// # Safety
+/// Pointers valid for n×n elements.
+pub unsafe extern "C" fn vppl_acc_inverse_t(acc: *mut f64, a: *const f64, s: f64, n: i64) {
+    linalg::inverse_transpose_acc(slice!(a, n * n), n as usize, s, slice!(mut acc, n * n));
+}
+
+/// The ascending eigenvalues of the symmetric A (n×n).
+///
+/// # Safety
+/// `out` valid for n elements, `a` for n×n.
+pub unsafe extern "C" fn vppl_eigenvalues_sym(out: *mut f64, a: *const f64, n: i64) {
+    let (values, _) = linalg::eigen_sym(slice!(a, n * n), n as usize);
+    slice!(mut out, n).copy_from_slice(&values);
+}
+
+/// The eigenvectors (columns, in the eigenvalues' ascending order) of the symmetric A (n×n).
+///
+/// # Safety
+/// Pointers valid for n×n elements.
+pub unsafe extern "C" fn vppl_eigenvectors_sym(out: *mut f64, a: *const f64, n: i64) {
+    let (_, vectors) = linalg::eigen_sym(slice!(a, n * n), n as usize);
+    slice!(mut out, n * n).copy_from_slice(vectors.as_slice());
+}
+
+/// acc += the adjoint of the eigenvalues (`values`) or eigenvectors of A, given theirs, `g`.
+///
+/// # Safety
+/// `acc` and `a` valid for n×n elements, `g` for n (values) or n×n (vectors).
+pub unsafe extern "C" fn vppl_acc_eigen_sym(acc: *mut f64, a: *const f64, g: *const f64, n: i64, values: i64) {
+    let (a, acc) = (slice!(a, n * n), slice!(mut acc, n * n));
+    if values != 0 {
+        linalg::eigenvalues_sym_adjoint(a, n as usize, slice!(g, n), acc);
+    } else {
+        linalg::eigenvectors_sym_adjoint(a, n as usize, slice!(g, n * n), acc);
+    }
+}
+
+/// The singular values of A (r×c) in descending order: min(r, c) of them.
+///
+/// # Safety
+/// `out` valid for min(r, c) elements, `a` for r×c.
+pub unsafe extern "C" fn vppl_singular_values(out: *mut f64, a: *const f64, r: i64, c: i64) {
+    let (_, values, _) = linalg::svd(slice!(a, r * c), r as usize, c as usize);
+    slice!(mut out, r.min(c)).copy_from_slice(&values);
+}
+
+/// acc += U diag(g) Vᵀ (the adjoint of the singular values of A, r×c).
+///
+/// # Safety
+/// `acc` and `a` valid for r×c elements, `g` for min(r, c).
+pub unsafe extern "C" fn vppl_acc_singular_values(acc: *mut f64, a: *const f64, g: *const f64, r: i64, c: i64) {
+    let g = slice!(g, r.min(c));
+    linalg::singular_values_adjoint(slice!(a, r * c), r as usize, c as usize, g, slice!(mut acc, r * c));
+}
+
+/// out = exp(A), A n×n.
+///
+/// # Safety
+/// Pointers valid for n×n elements.
+pub unsafe extern "C" fn vppl_matrix_exp(out: *mut f64, a: *const f64, n: i64) {
+    linalg::matrix_exp(slice!(a, n * n), n as usize, slice!(mut out, n * n));
+}
+
+/// acc += the adjoint of exp(A) given adj(exp(A)) = g.
+///
+/// # Safety
+/// Pointers valid for n×n elements.
+pub unsafe extern "C" fn vppl_acc_matrix_exp(acc: *mut f64, a: *const f64, g: *const f64, n: i64) {
+    linalg::matrix_exp_adjoint(slice!(a, n * n), n as usize, slice!(g, n * n), slice!(mut acc, n * n));
+}
+
 // ---- scalar functions (the table's are `stdlib::scalar`'s) ------------------------------------------
 
 /// 1/x. Compiled code calls this for a reciprocal hoisted out of a loop: Cranelift would move a
@@ -583,6 +688,18 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("vppl_acc_cholesky", vppl_acc_cholesky as *const u8),
         ("vppl_tri_solve", vppl_tri_solve as *const u8),
         ("vppl_acc_tri_solve", vppl_acc_tri_solve as *const u8),
+        ("vppl_inverse", vppl_inverse as *const u8),
+        ("vppl_acc_inverse", vppl_acc_inverse as *const u8),
+        ("vppl_determinant", vppl_determinant as *const u8),
+        ("vppl_log_determinant", vppl_log_determinant as *const u8),
+        ("vppl_acc_inverse_t", vppl_acc_inverse_t as *const u8),
+        ("vppl_eigenvalues_sym", vppl_eigenvalues_sym as *const u8),
+        ("vppl_eigenvectors_sym", vppl_eigenvectors_sym as *const u8),
+        ("vppl_acc_eigen_sym", vppl_acc_eigen_sym as *const u8),
+        ("vppl_singular_values", vppl_singular_values as *const u8),
+        ("vppl_acc_singular_values", vppl_acc_singular_values as *const u8),
+        ("vppl_matrix_exp", vppl_matrix_exp as *const u8),
+        ("vppl_acc_matrix_exp", vppl_acc_matrix_exp as *const u8),
         ("vppl_recip", vppl_recip as *const u8),
     ]
     .into_iter()

@@ -506,3 +506,144 @@ pub fn multi_normal_cholesky_lpdf_grad(
     const HALF_LOG_TWO_PI: f64 = 0.9189385332046728;
     -(n as f64) * HALF_LOG_TWO_PI - 0.5 * log_det_cholesky(l, n) - 0.5 * dot(&z, &z)
 }
+
+// ---------------------------------------------------------------------------
+// Dense decompositions (LU, symmetric eigendecomposition, SVD, matrix exponential), from
+// nalgebra, and the adjoints built on them. A decomposition that fails (NaN input, no
+// convergence) gives NaN results, never a panic.
+
+use nalgebra::DMatrix;
+
+/// The most sweeps the iterative decompositions may take before they give up (NaN).
+const MAX_SWEEPS: usize = 10_000;
+
+fn dmatrix(a: &[f64], rows: usize, cols: usize) -> DMatrix<f64> {
+    DMatrix::from_column_slice(rows, cols, a)
+}
+
+/// out = A⁻¹ for A n×n, by LU with partial pivoting; NaN everywhere when A is singular.
+pub fn inverse(a: &[f64], n: usize, out: &mut [f64]) {
+    match dmatrix(a, n, n).lu().try_inverse() {
+        Some(inv) => out.copy_from_slice(inv.as_slice()),
+        None => out.fill(f64::NAN),
+    }
+}
+
+/// acc += −Cᵀ G Cᵀ: the adjoint of C = A⁻¹ given C and adj(C) = G.
+pub fn inverse_adjoint(c: &[f64], g: &[f64], n: usize, acc: &mut [f64]) {
+    let c = dmatrix(c, n, n);
+    let ct = c.transpose();
+    let d = &ct * dmatrix(g, n, n) * &ct;
+    axpy(-1.0, d.as_slice(), acc);
+}
+
+/// det A for A n×n, by LU.
+pub fn determinant(a: &[f64], n: usize) -> f64 {
+    dmatrix(a, n, n).lu().determinant()
+}
+
+/// ln |det A| for A n×n, by LU (−∞ when A is singular).
+pub fn log_determinant(a: &[f64], n: usize) -> f64 {
+    let lu = dmatrix(a, n, n).lu();
+    let u = lu.u();
+    (0..n).map(|i| u[(i, i)].abs().ln()).sum()
+}
+
+/// acc += s A⁻ᵀ: the adjoint of ln |det A| (s the incoming adjoint), and of det A with
+/// s = adj · det A.
+pub fn inverse_transpose_acc(a: &[f64], n: usize, s: f64, acc: &mut [f64]) {
+    let mut inv = vec![0.0; n * n];
+    inverse(a, n, &mut inv);
+    let mut t = vec![0.0; n * n];
+    transpose(&inv, n, n, &mut t);
+    axpy(s, &t, acc);
+}
+
+/// The eigenvalues of the symmetric A (n×n, lower triangle read) in ascending order, and the
+/// matching unit eigenvectors as the columns of the second result; NaN if the iteration fails.
+pub fn eigen_sym(a: &[f64], n: usize) -> (Vec<f64>, DMatrix<f64>) {
+    let Some(e) = nalgebra::SymmetricEigen::try_new(dmatrix(a, n, n), f64::EPSILON, MAX_SWEEPS) else {
+        return (vec![f64::NAN; n], DMatrix::from_element(n, n, f64::NAN));
+    };
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&i, &j| e.eigenvalues[i].total_cmp(&e.eigenvalues[j]));
+    let values = order.iter().map(|&i| e.eigenvalues[i]).collect();
+    let vectors = DMatrix::from_fn(n, n, |r, c| e.eigenvectors[(r, order[c])]);
+    (values, vectors)
+}
+
+/// acc += sym(V diag(g) Vᵀ): the adjoint of the eigenvalues λ of A = V diag(λ) Vᵀ.
+pub fn eigenvalues_sym_adjoint(a: &[f64], n: usize, g: &[f64], acc: &mut [f64]) {
+    let (_, v) = eigen_sym(a, n);
+    let inner = DMatrix::from_diagonal(&nalgebra::DVector::from_column_slice(g));
+    add_symmetrised(&(&v * inner * v.transpose()), acc);
+}
+
+/// acc += sym(V (F ∘ (Vᵀ Ḡ)) Vᵀ), F[i, j] = 1 / (λⱼ − λᵢ) off the diagonal and 0 on it: the
+/// adjoint of the eigenvectors V of A (distinct eigenvalues), given adj(V) = Ḡ.
+pub fn eigenvectors_sym_adjoint(a: &[f64], n: usize, g: &[f64], acc: &mut [f64]) {
+    let (lambda, v) = eigen_sym(a, n);
+    let mut inner = v.transpose() * dmatrix(g, n, n);
+    for j in 0..n {
+        for i in 0..n {
+            inner[(i, j)] = if i == j { 0.0 } else { inner[(i, j)] / (lambda[j] - lambda[i]) };
+        }
+    }
+    add_symmetrised(&(&v * inner * v.transpose()), acc);
+}
+
+/// acc += (M + Mᵀ) / 2.
+fn add_symmetrised(m: &DMatrix<f64>, acc: &mut [f64]) {
+    let n = m.nrows();
+    for j in 0..n {
+        for i in 0..n {
+            acc[j * n + i] += 0.5 * (m[(i, j)] + m[(j, i)]);
+        }
+    }
+}
+
+/// The thin SVD of A (r×c): U (r×k), the singular values in descending order, V (c×k),
+/// k = min(r, c); NaN if the iteration fails.
+pub fn svd(a: &[f64], rows: usize, cols: usize) -> (DMatrix<f64>, Vec<f64>, DMatrix<f64>) {
+    let k = rows.min(cols);
+    let failed =
+        || (DMatrix::from_element(rows, k, f64::NAN), vec![f64::NAN; k], DMatrix::from_element(cols, k, f64::NAN));
+    let Some(s) = nalgebra::SVD::try_new(dmatrix(a, rows, cols), true, true, f64::EPSILON, MAX_SWEEPS) else {
+        return failed();
+    };
+    let (Some(u), Some(vt)) = (s.u, s.v_t) else { return failed() };
+    let mut order: Vec<usize> = (0..k).collect();
+    order.sort_by(|&i, &j| s.singular_values[j].total_cmp(&s.singular_values[i]));
+    let values = order.iter().map(|&i| s.singular_values[i]).collect();
+    let u = DMatrix::from_fn(rows, k, |r, c| u[(r, order[c])]);
+    let v = DMatrix::from_fn(cols, k, |r, c| vt[(order[c], r)]);
+    (u, values, v)
+}
+
+/// acc += U diag(g) Vᵀ: the adjoint of the singular values of A.
+pub fn singular_values_adjoint(a: &[f64], rows: usize, cols: usize, g: &[f64], acc: &mut [f64]) {
+    let (u, _, v) = svd(a, rows, cols);
+    let inner = DMatrix::from_diagonal(&nalgebra::DVector::from_column_slice(g));
+    axpy(1.0, (u * inner * v.transpose()).as_slice(), acc);
+}
+
+/// out = exp(A) for A n×n (scaling and squaring with a Padé approximant).
+pub fn matrix_exp(a: &[f64], n: usize, out: &mut [f64]) {
+    out.copy_from_slice(dmatrix(a, n, n).exp().as_slice());
+}
+
+/// acc += L(Aᵀ, G), the Fréchet derivative of exp at Aᵀ in the direction G: the adjoint of
+/// exp(A) given adj = G. It is the upper right block of exp([[Aᵀ, G], [0, Aᵀ]]).
+pub fn matrix_exp_adjoint(a: &[f64], n: usize, g: &[f64], acc: &mut [f64]) {
+    let at = dmatrix(a, n, n).transpose();
+    let mut block = DMatrix::zeros(2 * n, 2 * n);
+    block.view_mut((0, 0), (n, n)).copy_from(&at);
+    block.view_mut((n, n), (n, n)).copy_from(&at);
+    block.view_mut((0, n), (n, n)).copy_from(&dmatrix(g, n, n));
+    let e = block.exp();
+    for j in 0..n {
+        for i in 0..n {
+            acc[j * n + i] += e[(i, n + j)];
+        }
+    }
+}

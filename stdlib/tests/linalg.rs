@@ -342,3 +342,129 @@ fn multi_normal_cholesky_value_and_gradient() {
         }
     }
 }
+
+// ---- dense decompositions (nalgebra) --------------------------------------------------------
+
+fn close(a: &[f64], b: &[f64], tol: f64) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() <= tol * y.abs().max(1.0))
+}
+
+#[test]
+fn inverse_and_determinants_of_a_known_matrix() {
+    // [[4, 7], [2, 6]] column-major; det 10, inverse [[0.6, −0.7], [−0.2, 0.4]].
+    let a = [4.0, 2.0, 7.0, 6.0];
+    let mut inv = [0.0; 4];
+    inverse(&a, 2, &mut inv);
+    assert!(close(&inv, &[0.6, -0.2, -0.7, 0.4], 1e-14), "{inv:?}");
+    assert!((determinant(&a, 2) - 10.0).abs() < 1e-13);
+    assert!((log_determinant(&a, 2) - 10f64.ln()).abs() < 1e-14);
+    let mut singular = [0.0; 4];
+    inverse(&[1.0, 2.0, 2.0, 4.0], 2, &mut singular);
+    assert!(singular.iter().all(|x| x.is_nan()));
+    assert_eq!(log_determinant(&[1.0, 2.0, 2.0, 4.0], 2), f64::NEG_INFINITY);
+}
+
+#[test]
+fn symmetric_eigendecomposition_is_ascending_and_reconstructs() {
+    let mut rng = Lcg(7);
+    let n = 4;
+    let a = rng.spd(n);
+    let (values, vectors) = eigen_sym(&a, n);
+    assert!(values.windows(2).all(|w| w[0] <= w[1]), "{values:?}");
+    // V diag(λ) Vᵀ = A
+    let v = vectors.as_slice();
+    let mut rebuilt = vec![0.0; n * n];
+    for j in 0..n {
+        for i in 0..n {
+            rebuilt[j * n + i] = (0..n).map(|k| v[k * n + i] * values[k] * v[k * n + j]).sum();
+        }
+    }
+    assert!(close(&rebuilt, &a, 1e-12));
+    let (values, _) = eigen_sym(&[2.0, 1.0, 1.0, 2.0], 2);
+    assert!(close(&values, &[1.0, 3.0], 1e-14));
+}
+
+#[test]
+fn singular_values_are_descending() {
+    let (_, values, _) = svd(&[3.0, 0.0, 0.0, 0.0, -2.0, 0.0], 3, 2);
+    assert!(close(&values, &[3.0, 2.0], 1e-14), "{values:?}");
+    let (_, values, _) = svd(&[1.0, 0.0, 0.0, 5.0], 2, 2);
+    assert!(close(&values, &[5.0, 1.0], 1e-14), "{values:?}");
+}
+
+#[test]
+fn matrix_exponential_of_known_matrices() {
+    let mut out = [0.0; 4];
+    matrix_exp(&[0.0, 0.0, 1.0, 0.0], 2, &mut out);
+    assert!(close(&out, &[1.0, 0.0, 1.0, 1.0], 1e-14), "{out:?}");
+    matrix_exp(&[1.0, 0.0, 0.0, 2.0], 2, &mut out);
+    assert!(close(&out, &[1f64.exp(), 0.0, 0.0, 2f64.exp()], 1e-13), "{out:?}");
+}
+
+#[test]
+fn decomposition_adjoints_match_finite_differences() {
+    // Each adjoint against central differences of Σ G ∘ f(A) for a fixed weight G.
+    let n = 3;
+    let mut rng = Lcg(11);
+    let a = rng.spd(n);
+    let g = rng.vec(n * n);
+    let gv = rng.vec(n);
+    type Value = Box<dyn Fn(&[f64]) -> f64>;
+    type Adjoint = Box<dyn Fn(&[f64], &mut [f64])>;
+    let (g1, g2, g3) = (g.clone(), g.clone(), gv.clone());
+    let cases: Vec<(&str, Value, Adjoint)> = vec![
+        (
+            "inverse",
+            Box::new(move |a: &[f64]| {
+                let mut c = vec![0.0; 9];
+                inverse(a, 3, &mut c);
+                c.iter().zip(&g1).map(|(x, y)| x * y).sum()
+            }),
+            Box::new({
+                let g = g.clone();
+                move |a: &[f64], acc: &mut [f64]| {
+                    let mut c = vec![0.0; 9];
+                    inverse(a, 3, &mut c);
+                    inverse_adjoint(&c, &g, 3, acc);
+                }
+            }),
+        ),
+        (
+            "log_determinant",
+            Box::new(|a: &[f64]| log_determinant(a, 3)),
+            Box::new(|a: &[f64], acc: &mut [f64]| inverse_transpose_acc(a, 3, 1.0, acc)),
+        ),
+        (
+            "matrix_exp",
+            Box::new(move |a: &[f64]| {
+                let mut e = vec![0.0; 9];
+                matrix_exp(a, 3, &mut e);
+                e.iter().zip(&g2).map(|(x, y)| x * y).sum()
+            }),
+            Box::new({
+                let g = g.clone();
+                move |a: &[f64], acc: &mut [f64]| matrix_exp_adjoint(a, 3, &g, acc)
+            }),
+        ),
+        (
+            "singular_values",
+            Box::new(move |a: &[f64]| svd(a, 3, 3).1.iter().zip(&g3).map(|(x, y)| x * y).sum()),
+            Box::new({
+                let g = gv.clone();
+                move |a: &[f64], acc: &mut [f64]| singular_values_adjoint(a, 3, 3, &g, acc)
+            }),
+        ),
+    ];
+    for (name, value, adjoint) in cases {
+        let mut acc = vec![0.0; n * n];
+        adjoint(&a, &mut acc);
+        for k in 0..n * n {
+            let h = 1e-6;
+            let (mut up, mut down) = (a.clone(), a.clone());
+            up[k] += h;
+            down[k] -= h;
+            let fd = (value(&up) - value(&down)) / (2.0 * h);
+            assert!((acc[k] - fd).abs() <= 1e-6 * fd.abs().max(1.0), "{name}: element {k}: {} versus {fd}", acc[k]);
+        }
+    }
+}

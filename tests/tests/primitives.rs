@@ -216,12 +216,197 @@ const CASES: &[(&str, &str)] = &[
         "multi_normal_cholesky_lpdf(y | mu, L) + multi_normal_lpdf(y | mus, multiply_lower_tri_self_transpose(L)) \
          + multi_normal_lpdf(mu | mus, multiply_lower_tri_self_transpose(L))",
     ),
+    // Containers: slicing, reshaping, concatenation.
+    (
+        "vector[4] v; array[3] real a;",
+        "dot_product(cumulative_sum(v), [1, 2, 3, 4]') + dot_product(cumulative_sum(a), {3, 1, 2}) + sum(head(v, 2)) * 2 + dot_self(tail(v, 3)) + dot_self(segment(v, 2, 2)) + dot_product(reverse(v), [1, 2, 3, 4]')",
+    ),
+    (
+        "array[3] vector[2] b; array[2, 3] real c;",
+        "dot_self(head(b, 2)[2]) + dot_self(tail(b, 1)[1]) + dot_self(segment(b, 2, 1)[1]) + dot_product(reverse(c)[1], {1, 2, 3})",
+    ),
+    (
+        "matrix[3, 4] m;",
+        "sum(block(m, 2, 2, 2, 3) .* block(m, 1, 1, 2, 3)) + dot_self(sub_col(m, 1, 2, 3)) + dot_self(sub_row(m, 2, 1, 4))",
+    ),
+    ("vector[4] v;", "dot_product(softmax(v), [1, 2, 3, 4]') + dot_product(log_softmax(v), [1, -2, 3, 0.5]')"),
+    (
+        "vector[2] v; vector[3] w; real x; row_vector[2] r; matrix[2, 2] m;",
+        "dot_self(append_row(v, w)) + dot_self(append_row(x, v)) + dot_self(append_row(w, x)) + sum(append_row(m, r) .* append_row(m, r)) + sum(append_row(r, m)) + sum(append_row(r, r) .* m) + sum(append_row(m, m) .* append_row(m, m))",
+    ),
+    (
+        "vector[2] v; row_vector[3] w; real x; matrix[2, 2] m;",
+        "dot_self(append_col(w, w)) + dot_self(append_col(x, w)) + dot_self(append_col(w, x)) + sum(append_col(m, v) .* append_col(v, m)) + sum(append_col(v, v) .* m) + sum(append_col(m, m) .* append_col(m, m))",
+    ),
+    ("matrix[3, 3] m; vector[3] v; row_vector[3] r;", "sum(quad_form_diag(m, v)) + sum(quad_form_diag(m, r) .* m)"),
+    (
+        "vector[6] v; matrix[2, 3] m; row_vector[3] r; array[2] row_vector[3] ar; array[6] real a; array[2, 3] real a2;",
+        "sum(to_matrix(v, 2, 3) .* m) + sum(to_matrix(v, 3, 2, 0) .* m') + sum(to_matrix(m, 3, 2) .* m') + sum(to_matrix(r) .* to_matrix(r)) + sum(to_matrix(v) .* to_matrix(v)) + sum(to_matrix(ar) .* m) + sum(to_matrix(a, 2, 3, 0) .* m) + sum(to_matrix(a2) .* m) + sum(to_matrix(m) .* m)",
+    ),
+    (
+        "matrix[2, 3] m; array[2, 3] real a; vector[2] v; row_vector[3] r;",
+        "dot_product(to_array_1d(m), {1, 2, 3, 4, 5, 6}) + dot_product(to_array_1d(a), {1, -2, 3, -4, 5, -6}) + dot_product(to_array_1d(to_array_2d(m)), {6, 5, 4, 3, 2, 1}) + sum(rep_matrix(v, 3) .* rep_matrix(r, 2) .* m)",
+    ),
+    (
+        "matrix[3, 2] m; vector[2] d; real x;",
+        "dot_self(col(m, 2)) + dot_self(row(m, 3)) + dot_self(diagonal(m)) + sum(add_diag(m, d) .* m) + sum(add_diag(m, x) .* m) + trace(m)",
+    ),
+    (
+        "matrix[2, 3] a; matrix[2, 3] b; vector[2] v; row_vector[3] r;",
+        "sum(rows_dot_product(a, b)) + 2 * sum(columns_dot_product(a, b)) + sum(rows_dot_self(a) + rows_dot_product(v, v)) + sum(columns_dot_self(r) .* columns_dot_product(r, r)) + sum(columns_dot_self(a))",
+    ),
+    (
+        "matrix[2, 3] a; matrix[3, 3] s; matrix[3, 2] b; vector[3] v; matrix[2, 2] d;",
+        "sum(crossprod(a)) + sum(tcrossprod(a)) + quad_form(s, v) + sum(quad_form(s, b)) + sum(quad_form_sym(s + s', b)) + quad_form_sym(s + s', v) + trace_quad_form(s, b) + trace_quad_form(s, v) + trace_gen_quad_form(d, s, b)",
+    ),
+    (
+        "vector[3] v; row_vector[3] r; array[3] real a; real x; real y;",
+        "norm1(v) + norm2(r) + norm1(a) + norm2(a) + squared_distance(v, r') + distance(v, r) + squared_distance(x, y) + distance(v, v + 1)",
+    ),
+    (
+        "vector[4] v; array[3] real a;",
+        "dot_product(sort_asc(v), [1, 2, 3, 4]') + dot_product(sort_desc(v), [1, -2, 3, 5]') + dot_product(sort_asc(a), {1, 2, 3}) + dot_product(v[sort_indices_desc(v)], [1, 3, 2, 4]') + rank(v, 2) * v[1]",
+    ),
+    (
+        "vector[2] v; array[2] vector[2] b;",
+        "sum(rep_array(v, 2)[2] .* rep_array(v, 3, 2)[3, 1]) + dot_self(rep_array(b, 2)[2, 1]) + sum(rep_array(v', 1)[1])",
+    ),
+    (
+        "real<lower=0> s; real<lower=0> l; real<lower=0> p;",
+        "sum(gp_exp_quad_cov({1.0, 2.0, 3.5}, s, l)) + sum(gp_matern32_cov({1.0, 2.0, 3.5}, {0.5, 1.5}, s, l)) + sum(gp_matern52_cov({1.0, 2.0, 3.5}, s, l)) + sum(gp_exponential_cov({1.0, 2.0, 3.5}, s, l)) + sum(gp_periodic_cov({1.0, 2.0, 3.5}, s, l, p + 1)) + sum(gp_dot_prod_cov({1.0, 2.0, 3.5}, s))",
+    ),
+    (
+        "array[3] vector[2] x; real<lower=0> s; array[2] real<lower=0> l;",
+        "sum(gp_exp_quad_cov(x, s, l)) + sum(gp_matern32_cov(x, {[1, 2]', [0.5, -1]'}, s, l[1])) + sum(gp_matern52_cov(x, s, l)) + sum(gp_exponential_cov(x, s, l[2])) + sum(gp_periodic_cov(x, s, l[1], 2)) + sum(gp_dot_prod_cov(x, x, s))",
+    ),
+    (
+        "matrix[3, 3] m;",
+        "sum(inverse(m + diag_matrix(rep_vector(3, 3))) .* m) + determinant(m) + log_determinant(m + diag_matrix(rep_vector(3, 3)))",
+    ),
+    ("matrix[3, 2] b; matrix[2, 2] c;", "dot_product(singular_values(b), [1, 2]') + sum(singular_values(c))"),
+    (
+        "array[2] vector[2] x; array[1] vector[2] y; vector[3] v; matrix[2, 3] m; vector[4] w;",
+        "dot_self(append_array(x, y)[3]) + dot_self(append_array(y, x)[2]) + transpose(v) * v + sum(transpose(m) .* m') + sum(csr_matrix_times_vector(2, 3, w, {1, 3, 2, 3}, {1, 3, 5}, v)) + sum(csr_to_dense_matrix(2, 3, w, {1, 3, 2, 3}, {1, 3, 5}) .* m) + dot_self(csr_extract_w(m))",
+    ),
+    (
+        "matrix[3, 3] m; matrix[3, 2] b;",
+        "sum(matrix_exp(m) .* [[1, 2, 3], [4, 5, 6], [7, 8, 9]]) + sum(matrix_exp_multiply(m, b)) + sum(scale_matrix_exp_multiply(0.5, m, b))",
+    ),
 ];
+
+/// Programs whose model block is given whole (statements, not one expression).
+const BODIES: &[(&str, &str)] = &[
+    (
+        "vector[3] v; matrix[2, 2] m;",
+        "array[2, 3] real a; matrix[2, 3] b; a[1] = to_array_1d(v); a[2][1] = v[1] * v[2]; a[2][2:3] = {v[3], 1}; b[1] = v'; b[2][1] = m[1][2]; b[2, 2:3] = m[2]; b[2][3] += m[2][1] * v[1]; target += dot_product(to_array_1d(a), {1, 2, 3, 4, 5, 6}) + sum(b .* b);",
+    ),
+    (
+        "matrix[3, 3] m; vector[3] v; matrix[3, 2] b; row_vector[3] r; matrix[2, 3] bt;",
+        "matrix[3, 3] s = m * m' + diag_matrix(rep_vector(1, 3)); target += sum(mdivide_left(m + 3 * identity_matrix(3), v)) + sum(mdivide_left(s, b)) + sum(mdivide_left_spd(s, v)) + sum(mdivide_left_spd(s, b)) + sum(mdivide_right(r, s)) + sum(mdivide_right(bt, m + 3 * identity_matrix(3))) + sum(mdivide_right_spd(bt, s)) + sum(mdivide_left_tri_low(cholesky_decompose(s), b)) + sum(mdivide_right_tri_low(bt, cholesky_decompose(s))) + sum(mdivide_right_tri_low(r, cholesky_decompose(s))) + sum(inverse_spd(s) .* m) + sum(chol2inv(cholesky_decompose(s)) .* m) + log_determinant_spd(s);",
+    ),
+    (
+        "matrix[3, 3] m; vector[3] v; row_vector[3] r; matrix[3, 2] b;",
+        "matrix[3, 3] s = m + 3 * identity_matrix(3); target += sum(s \\ v) + sum(s \\ b) + sum(r / s) + sum(b' / s);",
+    ),
+    (
+        "matrix[3, 3] m;",
+        "matrix[3, 3] s = m + m'; target += dot_product(eigenvalues_sym(s), [1, 2, 4]') + sum(square(eigenvectors_sym(s)) .* [[1, 2, 3], [4, 5, 6], [7, 8, 9]]);",
+    ),
+];
+
+/// Values of functions of no parameter (`dims`) and container results, from generated
+/// quantities: (statements, the outputs in order).
+const VALUES: &[(&str, &[f64])] = &[
+    (
+        "array[3] int d = dims(rep_array(1.0, 2, 3, 4)); array[2] int e = dims(rep_matrix(0, 5, 6)); array[0] int f = dims(1.5); int s = size(2);",
+        &[2.0, 3.0, 4.0, 5.0, 6.0, 1.0],
+    ),
+    (
+        "array[4] int c = cumulative_sum({1, 2, 3, 4}); array[3] int r = reverse({1, 2, 3});",
+        &[1.0, 3.0, 6.0, 10.0, 3.0, 2.0, 1.0],
+    ),
+    // Stan's output is column-major: (1,1), (2,1), (1,2), ...
+    ("matrix[2, 3] m = to_matrix({1, 2, 3, 4, 5, 6}, 2, 3, 0);", &[1.0, 4.0, 2.0, 5.0, 3.0, 6.0]),
+    ("array[4] real a = to_array_1d({{1, 2}, {3, 4}});", &[1.0, 2.0, 3.0, 4.0]),
+    ("vector[3] v = append_row(1, [2, 3]'); row_vector[3] w = append_col([1, 2], 3);", &[1.0, 2.0, 3.0, 1.0, 2.0, 3.0]),
+    (
+        "array[4] int s = sort_indices_asc({3.0, 1.0, 2.0, 1.0}); array[3] int d = sort_desc({2, 3, 1}); int r = rank({3, 1, 2}, 1);",
+        &[2.0, 4.0, 3.0, 1.0, 3.0, 2.0, 1.0, 2.0],
+    ),
+    (
+        "matrix[2, 2] i = inverse([[4, 7], [2, 6]]); real d = determinant([[4, 7], [2, 6]]); real ld = log_determinant([[4, 7], [2, 6]]); vector[2] e = eigenvalues_sym([[2, 1], [1, 2]]); vector[2] s = singular_values([[3, 0], [0, -2]]); matrix[2, 2] x = matrix_exp([[0, 1], [0, 0]]);",
+        &[0.6, -0.2, -0.7, 0.4, 10.0, 2.302585092994046, 1.0, 3.0, 3.0, 2.0, 1.0, 0.0, 1.0, 1.0],
+    ),
+    (
+        "array[3] int a = append_array({1, 2}, {3}); array[4] int l = linspaced_int_array(4, 1, 10); array[5] int c = linspaced_int_array(5, 1, 3); array[3] int v = csr_extract_v([[0, 2, 0], [3, 0, 4]]); array[3] int u = csr_extract_u([[0, 2, 0], [3, 0, 4]]); vector[3] w = csr_extract_w([[0, 2, 0], [3, 0, 4]]);",
+        &[1.0, 2.0, 3.0, 1.0, 4.0, 7.0, 10.0, 1.0, 1.0, 2.0, 2.0, 3.0, 2.0, 1.0, 3.0, 1.0, 2.0, 4.0, 2.0, 3.0, 4.0],
+    ),
+    (
+        "real q = quantile([4, 1, 3, 2]', 0.5); array[3] real qs = quantile({4.0, 1.0, 3.0, 2.0}, {0.0, 0.25, 1.0}); real one = quantile([7]', 0.3);",
+        &[2.5, 1.0, 1.75, 4.0, 7.0],
+    ),
+    (
+        "vector[3] l = linspaced_vector(3, 0, 1); array[1] real l1 = linspaced_array(1, 0, 2); array[2] int o = one_hot_int_array(2, 2); row_vector[2] z = ones_row_vector(2); vector[2] u = uniform_simplex(2); matrix[2, 2] i = identity_matrix(2);",
+        &[0.0, 0.5, 1.0, 2.0, 0.0, 1.0, 1.0, 1.0, 0.5, 0.5, 1.0, 0.0, 0.0, 1.0],
+    ),
+];
+
+/// Sizes and positions out of range are run-time errors with a message.
+const ERRORS: &[(&str, &str)] = &[
+    ("vector[2] h = head([1, 2, 3]', 4);", "head: 4 elements from position 1 do not fit"),
+    ("vector[2] h = segment([1, 2, 3]', 3, 2);", "segment: 2 elements from position 3 do not fit"),
+    ("matrix[2, 2] b = block(rep_matrix(0, 3, 3), 2, 3, 2, 2);", "block: 2 elements from position 3 do not fit"),
+    ("matrix[2, 2] m = to_matrix({1, 2, 3}, 2, 2);", "to_matrix: 4 elements are needed, the argument has 3"),
+    ("matrix[3, 2] m = append_row(rep_matrix(0, 2, 2), [1, 2, 3]);", "append_row: the operands have 2 and 3 columns"),
+    ("real x = quad_form_sym([[1, 2], [3, 4]], [1, 1]');", "quad_form_sym: the matrix is not symmetric"),
+    ("vector[2] o = one_hot_vector(2, 3);", "one_hot_vector: 1 elements from position 3 do not fit"),
+    (
+        "vector[2] y = csr_matrix_times_vector(2, 2, [1, 2]', {1, 3}, {1, 2, 3}, [1, 1]');",
+        "csr_matrix_times_vector: 1 elements from position 3 do not fit",
+    ),
+    (
+        "matrix[2, 2] d = csr_to_dense_matrix(2, 2, [1, 2]', {1, 2}, {1, 2, 4});",
+        "the rows end at 4, not one past the 2 values",
+    ),
+    ("array[2] real s = sort_asc({1, not_a_number()});", "sort_asc: element 2 is NaN"),
+];
+
+fn generated(statements: &str) -> Result<Vec<f64>, String> {
+    use rand_chacha::rand_core::SeedableRng;
+    let program = format!("generated quantities {{ {statements} }}\n");
+    let model = load_text(&program).unwrap_or_else(|e| panic!("{program}\ndoes not compile: {e}"));
+    let mut out = vec![0.0; model.output_names().len()];
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0);
+    model.write_array(&[], &mut rng, &mut out).map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+#[test]
+fn container_functions_give_stans_values() {
+    for (statements, expected) in VALUES {
+        let out = generated(statements).unwrap_or_else(|e| panic!("{statements}: {e}"));
+        let close = out.len() == expected.len()
+            && out.iter().zip(*expected).all(|(x, y)| (x - y).abs() <= 1e-12 * y.abs().max(1.0));
+        assert!(close, "{statements}: {out:?}, expected {expected:?}");
+    }
+}
+
+#[test]
+fn container_sizes_out_of_range_are_errors() {
+    for (statements, message) in ERRORS {
+        match generated(statements) {
+            Ok(out) => panic!("{statements}: no error, values {out:?}"),
+            Err(e) => assert!(e.contains(message), "{statements}: {e}"),
+        }
+    }
+}
 
 #[test]
 fn every_primitive_matches_finite_differences() {
-    for (decls, expr) in CASES {
-        let program = format!("parameters {{ {decls} }}\nmodel {{ target += {expr}; }}\n");
+    let programs = CASES.iter().map(|(decls, expr)| (*decls, format!("target += {expr};")));
+    let bodies = BODIES.iter().map(|(decls, body)| (*decls, body.to_string()));
+    for (decls, expr) in programs.chain(bodies) {
+        let program = format!("parameters {{ {decls} }}\nmodel {{ {expr} }}\n");
         let model = load_text(&program).unwrap_or_else(|e| panic!("{program}\ndoes not compile: {e}"));
         let n = model.n_unconstrained();
         for seed in 0..3 {

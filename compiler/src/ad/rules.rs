@@ -199,6 +199,34 @@ pub(super) fn adjoint(ad: &mut impl Sweep, p: Prim, args: &[Atom], result: VarId
                 if ad.atom_active(args[0]) { Atom::Var(ad.adj(args[0].var().expect("active"))) } else { Atom::Int(0) };
             out.push(Stmt::Kernel { kernel: Kernel::AccTriSolveVec, args: vec![acc_v, acc_l, args[0], y, g] });
         }
+        // C = A⁻¹:  adj(A) −= Cᵀ G Cᵀ
+        Prim::Inverse => matrix_adjoint(ad, Kernel::AccInverse, x, y, g, out),
+        // d ln |det A| = tr(A⁻¹ dA):  adj(A) += g A⁻ᵀ
+        Prim::LogDeterminant => matrix_adjoint(ad, Kernel::AccInverseT, x, x, g, out),
+        // d det A = det A tr(A⁻¹ dA):  adj(A) += g det(A) A⁻ᵀ
+        Prim::Determinant => {
+            if ad.atom_active(x) {
+                let s = op(ad, Prim::Mul, &[g, y], out);
+                matrix_adjoint(ad, Kernel::AccInverseT, x, x, s, out);
+            }
+        }
+        // A = V diag(λ) Vᵀ:  adj(A) += V diag(ḡ) Vᵀ for the eigenvalues, and
+        // V (F ∘ Vᵀ Ḡ) Vᵀ with F[i, j] = 1/(λⱼ − λᵢ) (i ≠ j) for the eigenvectors; symmetrised.
+        Prim::EigenvaluesSym => matrix_adjoint(ad, Kernel::AccEigenvaluesSym, x, x, g, out),
+        Prim::EigenvectorsSym => matrix_adjoint(ad, Kernel::AccEigenvectorsSym, x, x, g, out),
+        // A = U diag(σ) Vᵀ:  adj(A) += U diag(ḡ) Vᵀ
+        Prim::SingularValues => matrix_adjoint(ad, Kernel::AccSingularValues, x, x, g, out),
+        // adj(A) += L(Aᵀ, G), the Fréchet derivative of exp at Aᵀ in the direction G.
+        Prim::MatrixExp => matrix_adjoint(ad, Kernel::AccMatrixExp, x, x, g, out),
+    }
+}
+
+/// The adjoint of a one-matrix kernel whose rule is one accumulating kernel: `kernel` with
+/// operands (adj(a), read, g), when `a` is active.
+fn matrix_adjoint(ad: &mut impl Sweep, kernel: Kernel, a: Atom, read: Atom, g: Atom, out: &mut Vec<Stmt>) {
+    if ad.atom_active(a) {
+        let acc = Atom::Var(ad.adj(a.var().expect("active")));
+        out.push(Stmt::Kernel { kernel, args: vec![acc, read, g] });
     }
 }
 

@@ -875,7 +875,13 @@ impl<'a> Translator<'a> {
                 let c = self.b.ins().fcmp(FloatCC::Equal, abs, inf);
                 self.b.ins().uextend(types::I64, c)
             }
-            MatVec | VecMat | MatMul | Cholesky | TriSolveVec => {
+            Determinant | LogDeterminant => {
+                let (a, ad) = self.cont(args[0]);
+                let name = if p == Determinant { "vppl_determinant" } else { "vppl_log_determinant" };
+                self.call_f64(name, &[a, ad[0]])
+            }
+            MatVec | VecMat | MatMul | Cholesky | TriSolveVec | Inverse | EigenvaluesSym | EigenvectorsSym
+            | SingularValues | MatrixExp => {
                 self.translate_kernel_prim(var, p, args);
                 return;
             }
@@ -926,6 +932,30 @@ impl<'a> Translator<'a> {
                 self.call("vppl_tri_solve", &[x, l, v, ld[0]], None);
                 self.define_container(var, x, &[ld[0]]);
             }
+            Prim::Inverse | Prim::EigenvectorsSym | Prim::MatrixExp => {
+                let (a, ad) = self.cont(args[0]);
+                let out = self.alloc(&[ad[0], ad[0]], 0);
+                let name = match p {
+                    Prim::Inverse => "vppl_inverse",
+                    Prim::EigenvectorsSym => "vppl_eigenvectors_sym",
+                    _ => "vppl_matrix_exp",
+                };
+                self.call(name, &[out, a, ad[0]], None);
+                self.define_container(var, out, &[ad[0], ad[0]]);
+            }
+            Prim::EigenvaluesSym => {
+                let (a, ad) = self.cont(args[0]);
+                let out = self.alloc(&[ad[0]], 0);
+                self.call("vppl_eigenvalues_sym", &[out, a, ad[0]], None);
+                self.define_container(var, out, &[ad[0]]);
+            }
+            Prim::SingularValues => {
+                let (a, ad) = self.cont(args[0]);
+                let k = self.b.ins().smin(ad[0], ad[1]);
+                let out = self.alloc(&[k], 0);
+                self.call("vppl_singular_values", &[out, a, ad[0], ad[1]], None);
+                self.define_container(var, out, &[k]);
+            }
             _ => unreachable!("only kernel primitives reach here"),
         }
     }
@@ -974,6 +1004,31 @@ impl<'a> Translator<'a> {
                 let (l, ld) = self.cont(args[1]);
                 let (g, _) = self.cont(args[2]);
                 self.call("vppl_acc_cholesky", &[acc, l, g, ld[0]], None);
+            }
+            Kernel::AccInverse | Kernel::AccEigenvectorsSym | Kernel::AccMatrixExp | Kernel::AccEigenvaluesSym => {
+                let (acc, _) = self.cont(args[0]);
+                let (a, ad) = self.cont(args[1]);
+                let (g, _) = self.cont(args[2]);
+                match k {
+                    Kernel::AccInverse => self.call("vppl_acc_inverse", &[acc, a, g, ad[0]], None),
+                    Kernel::AccMatrixExp => self.call("vppl_acc_matrix_exp", &[acc, a, g, ad[0]], None),
+                    _ => {
+                        let values = self.b.ins().iconst(types::I64, i64::from(k == Kernel::AccEigenvaluesSym));
+                        self.call("vppl_acc_eigen_sym", &[acc, a, g, ad[0], values], None)
+                    }
+                };
+            }
+            Kernel::AccInverseT => {
+                let (acc, _) = self.cont(args[0]);
+                let (a, ad) = self.cont(args[1]);
+                let s = self.real(args[2]);
+                self.call("vppl_acc_inverse_t", &[acc, a, s, ad[0]], None);
+            }
+            Kernel::AccSingularValues => {
+                let (acc, _) = self.cont(args[0]);
+                let (a, ad) = self.cont(args[1]);
+                let (g, _) = self.cont(args[2]);
+                self.call("vppl_acc_singular_values", &[acc, a, g, ad[0], ad[1]], None);
             }
             Kernel::AccTriSolveVec => {
                 let null = self.b.ins().iconst(types::I64, 0);

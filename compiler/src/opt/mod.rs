@@ -220,7 +220,14 @@ fn eval_constant(p: Prim, args: &[Atom]) -> Option<Atom> {
         | Prim::VecMat
         | Prim::MatMul
         | Prim::Cholesky
-        | Prim::TriSolveVec => None,
+        | Prim::TriSolveVec
+        | Prim::Inverse
+        | Prim::Determinant
+        | Prim::LogDeterminant
+        | Prim::EigenvaluesSym
+        | Prim::EigenvectorsSym
+        | Prim::SingularValues
+        | Prim::MatrixExp => None,
     }
 }
 

@@ -19,6 +19,11 @@ pub(crate) struct Indexing {
 }
 
 impl Indexing {
+    /// Whether the first `n` positions are single indices.
+    pub fn single_before(&self, n: usize) -> bool {
+        self.positions[..n].iter().all(|p| matches!(p, Pos::Single(_)))
+    }
+
     /// The indices, when the user wrote only single indices.
     pub fn all_single(&self) -> Option<Vec<Atom>> {
         self.positions[..self.given].iter().map(|p| if let Pos::Single(a) = p { Some(*a) } else { None }).collect()
@@ -250,6 +255,13 @@ impl Lowerer<'_> {
             BinOp::Pow if one_scalar => elementwise(self, Fun::Pow.into()),
             BinOp::Mul if one_scalar => elementwise(self, Prim::Mul),
             BinOp::Div if b.ty.is_scalar() => elementwise(self, Prim::Div),
+            // b / A = mdivide_right(b, A); A \ b = mdivide_left(A, b).
+            BinOp::Div if b.ty.core == Core::Matrix && matches!(a.ty.core, Core::RowVector | Core::Matrix) => {
+                self.builtin("mdivide_right", &[a, b], span)
+            }
+            BinOp::LeftDiv if a.ty.core == Core::Matrix && matches!(b.ty.core, Core::Matrix | Core::Vector) => {
+                self.builtin("mdivide_left", &[a, b], span)
+            }
             BinOp::Mul => match (a.ty.core, b.ty.core) {
                 (Core::Matrix, Core::Vector) => self.kernel(Prim::MatVec, a, b, Ty::VECTOR, span),
                 (Core::RowVector, Core::Matrix) => self.kernel(Prim::VecMat, a, b, Ty::ROW_VECTOR, span),
@@ -277,6 +289,14 @@ impl Lowerer<'_> {
             },
             _ => self.no_operator(op, a, b, span),
         }
+    }
+
+    /// The built-in function `name` of checked arguments it accepts.
+    pub(crate) fn builtin(&mut self, name: &str, vals: &[Val], span: Span) -> Val {
+        use crate::sema::builtins::functions;
+        let def = functions::function(name).expect("a built-in function");
+        let data = vals.iter().all(|v| v.data);
+        (def.lower)(self, &functions::Args { name, vals, span, data })
     }
 
     /// An operator lowering has no rule for: a mistake, or a valid operation vppl cannot
@@ -368,9 +388,13 @@ impl Lowerer<'_> {
         self.emit(Stmt::Decl { var: acc, dims: vec![] });
         self.emit(Stmt::Assign { var: acc, indices: vec![], value: Atom::Real(0.0) });
         let (Atom::Var(x), Atom::Var(y)) = (a.atom, b.atom) else { return Atom::Real(f64::NAN) };
+        // An int array promotes to a real one: its elements are made real.
+        let elem = |v: Val| Ty::array(v.ty.elem, 0);
         self.for_loop(Atom::Int(1), n, |l, i| {
-            let xi = l.let_(Ty::REAL, Expr::Load { base: x, indices: vec![i] });
-            let yi = l.let_(Ty::REAL, Expr::Load { base: y, indices: vec![i] });
+            let xi = l.let_(elem(a), Expr::Load { base: x, indices: vec![i] });
+            let xi = l.to_real(Val { atom: xi, ty: elem(a), data: true });
+            let yi = l.let_(elem(b), Expr::Load { base: y, indices: vec![i] });
+            let yi = l.to_real(Val { atom: yi, ty: elem(b), data: true });
             let p = l.prim(Prim::Mul, &[xi, yi]);
             let s = l.prim(Prim::Add, &[Atom::Var(acc), p]);
             l.emit(Stmt::Assign { var: acc, indices: vec![], value: s });

@@ -424,11 +424,11 @@ impl Lowerer<'_> {
     }
 
     fn lower_assign(&mut self, lhs: &ast::Expr, op: AssignOp, rhs: &ast::Expr) {
-        let (name, indices) = match &lhs.kind {
-            ast::ExprKind::Var(id) => (id, &[][..]),
-            ast::ExprKind::Index { base, indices } => match &base.kind {
-                ast::ExprKind::Var(id) => (id, indices.as_slice()),
-                _ => {
+        let (name, indices, nested) = match &lhs.kind {
+            ast::ExprKind::Var(id) => (id, Vec::new(), 0),
+            ast::ExprKind::Index { .. } => match flatten_target(lhs) {
+                Some(target) => target,
+                None => {
                     self.error(errors::not_supported(lhs.span, "assignment to a nested index expression"));
                     return;
                 }
@@ -473,7 +473,12 @@ impl Lowerer<'_> {
             }
         };
         let base = Val { atom: Atom::Var(b.var), ty: b.ty, data: b.data };
-        let Some(ix) = self.resolve_indices(base, indices, lhs.span) else { return };
+        let Some(ix) = self.resolve_indices(base, &indices, lhs.span) else { return };
+        // `a[i][j]` is `a[i, j]` only when the inner brackets hold single indices.
+        if !ix.single_before(nested) {
+            self.error(errors::not_supported(lhs.span, "assignment to a nested multi-index or slice"));
+            return;
+        }
         let value = self.convert(value, ix.ty, rhs.span, &name.name);
         if let Some(single) = ix.all_single()
             && ix.ty.is_scalar()
@@ -505,13 +510,25 @@ impl Lowerer<'_> {
     }
 }
 
+/// The variable and the index list of an assignment target `a[i][j, k]...` read as one
+/// `a[i, j, k]`, with the number of positions the inner brackets hold (they must turn out to be
+/// single indices for the two to mean the same).
+fn flatten_target(lhs: &ast::Expr) -> Option<(&ast::Ident, Vec<ast::Index>, usize)> {
+    match &lhs.kind {
+        ast::ExprKind::Var(id) => Some((id, Vec::new(), 0)),
+        ast::ExprKind::Index { base, indices } => {
+            let (id, mut inner, _) = flatten_target(base)?;
+            let nested = inner.len();
+            inner.extend(indices.iter().cloned());
+            Some((id, inner, nested))
+        }
+        _ => None,
+    }
+}
+
 /// Whether `s` assigns to `name` anywhere inside it.
 fn assigns(s: &ast::Stmt, name: &str) -> bool {
-    let target_is = |e: &ast::Expr| match &e.kind {
-        ast::ExprKind::Var(id) => id.name == name,
-        ast::ExprKind::Index { base, .. } => matches!(&base.kind, ast::ExprKind::Var(id) if id.name == name),
-        _ => false,
-    };
+    let target_is = |e: &ast::Expr| flatten_target(e).is_some_and(|(id, _, _)| id.name == name);
     match &s.kind {
         StmtKind::Assign { lhs, .. } => target_is(lhs),
         StmtKind::For { body, .. } | StmtKind::ForEach { body, .. } | StmtKind::While { body, .. } => {
