@@ -53,11 +53,29 @@ CASES = [
     ("bernoulli", "0 | 0.35", 1 - mp.mpf("0.35")),
     ("binomial", "3 | 9, 0.35", binomial_cdf(3, 9, mp.mpf("0.35"))),
     ("neg_binomial_2", "3 | 2.5, 1.7", neg_binomial_2_cdf(3, mp.mpf("2.5"), mp.mpf("1.7"))),
+    ("gamma", "1.3 | 2.5, 0.8", mp.gammainc(mp.mpf("2.5"), 0, mp.mpf("0.8") * mp.mpf("1.3"), regularized=True)),
+    ("inv_gamma", "1.3 | 2.5, 0.8", mp.gammainc(mp.mpf("2.5"), mp.mpf("0.8") / mp.mpf("1.3"), mp.inf, regularized=True)),
+    ("chi_square", "2.3 | 3.5", mp.gammainc(mp.mpf("1.75"), 0, mp.mpf("1.15"), regularized=True)),
+    ("inv_chi_square", "0.7 | 3.5", mp.gammainc(mp.mpf("1.75"), mp.mpf("0.5") / mp.mpf("0.7"), mp.inf, regularized=True)),
+    ("scaled_inv_chi_square", "0.7 | 3.5, 0.8", mp.gammainc(mp.mpf("1.75"), mp.mpf("3.5") * mp.mpf("0.64") / (2 * mp.mpf("0.7")), mp.inf, regularized=True)),
+    ("poisson", "4 | 2.7", mp.fsum(mp.mpf("2.7") ** k * mp.exp(-mp.mpf("2.7")) / mp.factorial(k) for k in range(5))),
+    ("neg_binomial", "3 | 2.5, 1.7", neg_binomial_2_cdf(3, mp.mpf("2.5") / mp.mpf("1.7"), mp.mpf("2.5"))),
+    ("exp_mod_normal", "0.7 | -0.2, 1.3, 0.8", mp.quad(lambda y: mp.quad(lambda x: mp.npdf(x, mp.mpf("-0.2"), mp.mpf("1.3")) * mp.mpf("0.8") * mp.exp(-mp.mpf("0.8") * (y - x)), [-mp.inf, y]), [-mp.inf, mp.mpf("0.7")])),
+    ("skew_normal", "0.7 | -0.2, 1.3, 2.5", mp.quad(lambda y: 2 / mp.mpf("1.3") * mp.npdf((y + mp.mpf("0.2")) / mp.mpf("1.3")) * mp.ncdf(mp.mpf("2.5") * (y + mp.mpf("0.2")) / mp.mpf("1.3")), [-mp.inf, mp.mpf("-0.2"), mp.mpf("0.7")])),
+    ("skew_double_exponential", "0.7 | -0.2, 1.3, 0.3", 1 - mp.mpf("0.7") * mp.exp(-2 * mp.mpf("0.3") * mp.mpf("0.9") / mp.mpf("1.3"))),
+    ("skew_double_exponential", "-1.1 | -0.2, 1.3, 0.3", mp.mpf("0.3") * mp.exp(-2 * mp.mpf("0.7") * mp.mpf("0.9") / mp.mpf("1.3"))),
+    ("frechet", "1.3 | 2.2, 0.9", mp.exp(-((mp.mpf("1.3") / mp.mpf("0.9")) ** -mp.mpf("2.2")))),
+    ("pareto_type_2", "1.3 | 0.2, 0.9, 2.2", 1 - (1 + (mp.mpf("1.3") - mp.mpf("0.2")) / mp.mpf("0.9")) ** -mp.mpf("2.2")),
+    ("loglogistic", "1.3 | 0.9, 2.2", 1 / (1 + (mp.mpf("1.3") / mp.mpf("0.9")) ** -mp.mpf("2.2"))),
+    ("beta_proportion", "0.3 | 0.4, 5.5", beta_cdf(mp.mpf("0.3"), mp.mpf("0.4") * mp.mpf("5.5"), mp.mpf("0.6") * mp.mpf("5.5"))),
 ]
 
+# Stan has only `_cdf` for some distributions: their rows take its logarithm.
+ONLY_CDF = {"loglogistic"}
 for name, args, cdf in CASES:
-    print(f'    ("{name}_lcdf({args})", {mp.nstr(mp.log(cdf), 17)}),')
-    print(f'    ("{name}_lccdf({args})", {mp.nstr(mp.log(1 - cdf), 17)}),')
+    lcdf, lccdf = (f"log({name}_cdf({args}))", f"log1m({name}_cdf({args}))") if name in ONLY_CDF else (f"{name}_lcdf({args})", f"{name}_lccdf({args})")
+    print(f'    ("{lcdf}", {mp.nstr(mp.log(cdf), 17)}),')
+    print(f'    ("{lccdf}", {mp.nstr(mp.log(1 - cdf), 17)}),')
 
 
 # Densities over categories and ranks (tests/tests/densities.rs, `CATEGORY_CASES`).

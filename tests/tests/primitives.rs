@@ -190,6 +190,24 @@ const CASES: &[(&str, &str)] = &[
         "normal_lcdf(y | mu, s) + std_normal_lccdf(y) + uniform_lcdf(u | -4, 4) + uniform_lccdf(u | -4, 4)",
     ),
     (
+        "real<lower=0> y; real<lower=0.5> a; real<lower=0> b;",
+        "gamma_lcdf(y | a, b) + gamma_lccdf(y | a, b) + inv_gamma_lcdf(y | a, b) + inv_gamma_lccdf(y | a, b) \
+         + chi_square_lcdf(y | a) + inv_chi_square_lccdf(y | a) + scaled_inv_chi_square_lcdf(y | a, b) \
+         + poisson_lcdf(3 | b) + poisson_lccdf(3 | b) + neg_binomial_lcdf(2 | a, b) + neg_binomial_lccdf(2 | a, b)",
+    ),
+    (
+        "real y; real mu; real<lower=0> s; real<lower=0> lam; real<lower=0, upper=1> tau;",
+        "exp_mod_normal_lcdf(y | mu, s, lam) + exp_mod_normal_lccdf(y | mu, s, lam) + skew_normal_lcdf(y | mu, s, lam) \
+         + skew_normal_lccdf(y | mu, s, lam) + skew_double_exponential_lcdf(y | mu, s, tau) \
+         + skew_double_exponential_lccdf(y | mu, s, tau)",
+    ),
+    (
+        "real<lower=0> y; real<lower=0> a; real<lower=0> s; real<lower=0, upper=1> p;",
+        "frechet_lcdf(y | a, s) + frechet_lccdf(y | a, s) + pareto_type_2_lcdf(y | -1, s, a) \
+         + pareto_type_2_lccdf(y | -1, s, a) + loglogistic_cdf(y | s, a) + beta_proportion_lcdf(p | 0.3, a) \
+         + beta_proportion_lccdf(p | 0.3, a)",
+    ),
+    (
         "simplex[3] t; vector[3] b;",
         "categorical_lpmf({1, 3, 3} | t) + categorical_logit_lpmf(2 | b) + multinomial_lpmf({2, 0, 3} | t) \
          + multinomial_logit_lpmf({2, 0, 3} | b)",
@@ -410,7 +428,7 @@ fn every_primitive_matches_finite_differences() {
         let model = load_text(&program).unwrap_or_else(|e| panic!("{program}\ndoes not compile: {e}"));
         let n = model.n_unconstrained();
         for seed in 0..3 {
-            assert_gradient_matches(&model, &point(n, seed + 11, 0.8), expr);
+            assert_gradient_matches(&model, &point(n, seed + 11, 0.8), &expr);
         }
     }
 }

@@ -151,12 +151,12 @@ pub(crate) fn elementwise(name: &str) -> Option<Elementwise> {
             c(&[NotNan, PositiveFinite, Finite, PositiveFinite], 0, student_t, student_t_lcdf, student_t_lccdf)
         }
         "exponential" => c(&[Any, PositiveFinite], 0, exponential, exponential_lcdf, exponential_lccdf),
-        "gamma" => d(&[NotNan, PositiveFinite, PositiveFinite], 0, gamma),
-        "inv_gamma" => d(&[NotNan, PositiveFinite, PositiveFinite], 0, inv_gamma),
+        "gamma" => c(&[NotNan, PositiveFinite, PositiveFinite], 0, gamma, gamma_lcdf, gamma_lccdf),
+        "inv_gamma" => c(&[NotNan, PositiveFinite, PositiveFinite], 0, inv_gamma, inv_gamma_lcdf, inv_gamma_lccdf),
         "beta" => c(&[Any, PositiveFinite, PositiveFinite], 0, beta, beta_lcdf, beta_lccdf),
         "lognormal" => c(&[NotNan, Finite, PositiveFinite], 0, lognormal, lognormal_lcdf, lognormal_lccdf),
         "uniform" => c(&[NotNan, Finite, Finite], 0, uniform, uniform_lcdf, uniform_lccdf),
-        "poisson" => d(&[NonNegInt, NonNegInt], 1, poisson),
+        "poisson" => c(&[NonNegInt, NonNegInt], 1, poisson, poisson_lcdf, poisson_lccdf),
         "poisson_log" => d(&[NonNegInt, NotNan], 1, poisson_log),
         "bernoulli" => c(&[NonNegInt, Prob], 1, bernoulli, bernoulli_lcdf, bernoulli_lccdf),
         "bernoulli_logit" => d(&[NonNegInt, NotNan], 1, bernoulli_logit),
@@ -177,9 +177,9 @@ pub(crate) fn elementwise(name: &str) -> Option<Elementwise> {
             double_exponential_lcdf,
             double_exponential_lccdf,
         ),
-        "chi_square" => d(&[NonNegInt, PositiveFinite], 0, chi_square),
-        "inv_chi_square" => d(&[NonNegInt, PositiveFinite], 0, inv_chi_square),
-        "scaled_inv_chi_square" => d(&[NonNegInt, PositiveFinite, PositiveFinite], 0, scaled_inv_chi_square),
+        "chi_square" => c(&[NonNegInt, PositiveFinite], 0, chi_square, chi_square_lcdf, chi_square_lccdf),
+        "inv_chi_square" => c(&[NonNegInt, PositiveFinite], 0, inv_chi_square, inv_chi_square_lcdf, inv_chi_square_lccdf),
+        "scaled_inv_chi_square" => c(&[NonNegInt, PositiveFinite, PositiveFinite], 0, scaled_inv_chi_square, scaled_inv_chi_square_lcdf, scaled_inv_chi_square_lccdf),
         "pareto" => c(&[NotNan, PositiveFinite, PositiveFinite], 0, pareto, pareto_lcdf, pareto_lccdf),
         "gumbel" => c(&[Finite, Finite, PositiveFinite], 0, gumbel, gumbel_lcdf, gumbel_lccdf),
         "rayleigh" => c(&[NonNegInt, PositiveFinite], 0, rayleigh, rayleigh_lcdf, rayleigh_lccdf),
@@ -187,16 +187,16 @@ pub(crate) fn elementwise(name: &str) -> Option<Elementwise> {
         "binomial_logit" => d(&[NonNegInt, NonNegInt, NotNan], 2, binomial_logit),
         "beta_binomial" => d(&[NonNegInt, NonNegInt, PositiveFinite, PositiveFinite], 2, beta_binomial),
         "beta_neg_binomial" => d(&[NonNegInt, PositiveFinite, PositiveFinite, PositiveFinite], 1, beta_neg_binomial),
-        "neg_binomial" => d(&[NonNegInt, PositiveFinite, PositiveFinite], 1, neg_binomial),
+        "neg_binomial" => c(&[NonNegInt, PositiveFinite, PositiveFinite], 1, neg_binomial, neg_binomial_lcdf, neg_binomial_lccdf),
         "hypergeometric" => d(&[NonNegInt, NonNegInt, NonNegInt, NonNegInt], 4, hypergeometric),
         "discrete_range" => d(&[Any, Any, Any], 3, discrete_range),
-        "exp_mod_normal" => d(&[NotNan, Finite, PositiveFinite, PositiveFinite], 0, exp_mod_normal),
-        "skew_normal" => d(&[NotNan, Finite, PositiveFinite, Finite], 0, skew_normal),
-        "skew_double_exponential" => d(&[Finite, Finite, PositiveFinite, Prob], 0, skew_double_exponential),
-        "frechet" => d(&[NonNegInt, PositiveFinite, PositiveFinite], 0, frechet),
-        "pareto_type_2" => d(&[NotNan, Finite, PositiveFinite, PositiveFinite], 0, pareto_type_2),
-        "loglogistic" => d(&[NonNegInt, PositiveFinite, PositiveFinite], 0, loglogistic),
-        "beta_proportion" => d(&[Any, Prob, PositiveFinite], 0, beta_proportion),
+        "exp_mod_normal" => c(&[NotNan, Finite, PositiveFinite, PositiveFinite], 0, exp_mod_normal, exp_mod_normal_lcdf, exp_mod_normal_lccdf),
+        "skew_normal" => c(&[NotNan, Finite, PositiveFinite, Finite], 0, skew_normal, skew_normal_lcdf, skew_normal_lccdf),
+        "skew_double_exponential" => c(&[Finite, Finite, PositiveFinite, Prob], 0, skew_double_exponential, skew_double_exponential_lcdf, skew_double_exponential_lccdf),
+        "frechet" => c(&[NonNegInt, PositiveFinite, PositiveFinite], 0, frechet, frechet_lcdf, frechet_lccdf),
+        "pareto_type_2" => c(&[NotNan, Finite, PositiveFinite, PositiveFinite], 0, pareto_type_2, pareto_type_2_lcdf, pareto_type_2_lccdf),
+        "loglogistic" => c(&[NonNegInt, PositiveFinite, PositiveFinite], 0, loglogistic, loglogistic_lcdf, loglogistic_lccdf),
+        "beta_proportion" => c(&[Any, Prob, PositiveFinite], 0, beta_proportion, beta_proportion_lcdf, beta_proportion_lccdf),
         _ => None,
     }
 }
@@ -1177,4 +1177,251 @@ fn beta_proportion(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     // beta's terms over (y, a, b), with a and b each depending on both μ and κ.
     let widen = |mask: u32| if mask & 0b110 != 0 { (mask & 1) | 0b110 } else { mask };
     beta(l, &[y, a, b]).into_iter().map(|(m, t)| (widen(m), t)).collect()
+}
+
+// ---- the CDFs of the gamma family and of the other univariate distributions ---------------------
+
+/// log P(y) and log Q(y) of the regularised incomplete gamma function at (a, x): the CDF and
+/// CCDF of a gamma variate with shape a at x times its rate.
+fn log_gamma_tail(l: &mut Lowerer, a: Atom, x: Atom, upper: bool) -> Vec<Term> {
+    let p = l.prim(if upper { Fun::GammaQ } else { Fun::GammaP }, &[a, x]);
+    cdf_term(l.prim(Fun::Log, &[p]))
+}
+
+fn gamma_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let x = l.prim(Prim::Mul, &[xs[2], xs[0]]);
+    log_gamma_tail(l, xs[1], x, false)
+}
+
+fn gamma_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let x = l.prim(Prim::Mul, &[xs[2], xs[0]]);
+    log_gamma_tail(l, xs[1], x, true)
+}
+
+/// Y ~ inv_gamma(α, β) is below y when β/Y, a gamma(α, 1) variate, is above β/y.
+fn inv_gamma_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let x = l.prim(Prim::Div, &[xs[2], xs[0]]);
+    log_gamma_tail(l, xs[1], x, true)
+}
+
+fn inv_gamma_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let x = l.prim(Prim::Div, &[xs[2], xs[0]]);
+    log_gamma_tail(l, xs[1], x, false)
+}
+
+/// chi_square(ν) is gamma(ν/2, ½).
+fn chi_square_args(l: &mut Lowerer, xs: &[Atom]) -> (Atom, Atom) {
+    let a = l.prim(Prim::Mul, &[Atom::Real(0.5), xs[1]]);
+    let x = l.prim(Prim::Mul, &[Atom::Real(0.5), xs[0]]);
+    (a, x)
+}
+
+fn chi_square_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let (a, x) = chi_square_args(l, xs);
+    log_gamma_tail(l, a, x, false)
+}
+
+fn chi_square_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let (a, x) = chi_square_args(l, xs);
+    log_gamma_tail(l, a, x, true)
+}
+
+/// inv_chi_square(ν) is inv_gamma(ν/2, ½); scaled_inv_chi_square(ν, s) is inv_gamma(ν/2, ν s²/2).
+fn inv_chi_square_args(l: &mut Lowerer, xs: &[Atom]) -> (Atom, Atom) {
+    let a = l.prim(Prim::Mul, &[Atom::Real(0.5), xs[1]]);
+    let beta = match xs.get(2) {
+        Some(&s) => {
+            let s2 = l.prim(Prim::Mul, &[s, s]);
+            l.prim(Prim::Mul, &[a, s2])
+        }
+        None => Atom::Real(0.5),
+    };
+    (a, l.prim(Prim::Div, &[beta, xs[0]]))
+}
+
+fn inv_chi_square_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let (a, x) = inv_chi_square_args(l, xs);
+    log_gamma_tail(l, a, x, true)
+}
+
+fn inv_chi_square_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let (a, x) = inv_chi_square_args(l, xs);
+    log_gamma_tail(l, a, x, false)
+}
+
+fn scaled_inv_chi_square_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    inv_chi_square_lcdf(l, xs)
+}
+
+fn scaled_inv_chi_square_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    inv_chi_square_lccdf(l, xs)
+}
+
+/// P(N ≤ n) = Q(n + 1, λ)
+fn poisson_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let n1 = l.prim(Prim::Add, &[xs[0], Atom::Real(1.0)]);
+    log_gamma_tail(l, n1, xs[1], true)
+}
+
+fn poisson_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let n1 = l.prim(Prim::Add, &[xs[0], Atom::Real(1.0)]);
+    log_gamma_tail(l, n1, xs[1], false)
+}
+
+/// neg_binomial(α, β) is neg_binomial_2 with φ = α, μ = α/β: P(N ≤ n) = I_{β/(1+β)}(α, n + 1).
+fn neg_binomial_mean(l: &mut Lowerer, xs: &[Atom]) -> [Atom; 3] {
+    let mu = l.prim(Prim::Div, &[xs[1], xs[2]]);
+    [xs[0], mu, xs[1]]
+}
+
+fn neg_binomial_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let args = neg_binomial_mean(l, xs);
+    cdf_term(l.neg_binomial_2_log_tail(&args, false))
+}
+
+fn neg_binomial_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let args = neg_binomial_mean(l, xs);
+    cdf_term(l.neg_binomial_2_log_tail(&args, true))
+}
+
+/// F(y) = Φ(z) − exp(−λ(y − μ) + (λσ)²/2) Φ(z − λσ), z = (y − μ)/σ.
+fn exp_mod_normal_cdf(l: &mut Lowerer, xs: &[Atom]) -> Atom {
+    use Prim::*;
+    let (y, mu, sigma, lambda) = (xs[0], xs[1], xs[2], xs[3]);
+    let z = l.standardise(y, mu, sigma);
+    let pz = l.prim(Fun::Phi, &[z]);
+    let ls = l.prim(Mul, &[lambda, sigma]);
+    let zl = l.prim(Sub, &[z, ls]);
+    let pzl = l.prim(Fun::Phi, &[zl]);
+    let d = l.prim(Sub, &[y, mu]);
+    let e1 = l.prim(Mul, &[lambda, d]);
+    let ls2 = l.prim(Mul, &[ls, ls]);
+    let e2 = l.prim(Mul, &[Atom::Real(0.5), ls2]);
+    let e = l.prim(Sub, &[e2, e1]);
+    let w = l.prim(Fun::Exp, &[e]);
+    let t = l.prim(Mul, &[w, pzl]);
+    l.prim(Sub, &[pz, t])
+}
+
+fn exp_mod_normal_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let f = exp_mod_normal_cdf(l, xs);
+    cdf_term(l.prim(Fun::Log, &[f]))
+}
+
+fn exp_mod_normal_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let f = exp_mod_normal_cdf(l, xs);
+    let nf = l.prim(Prim::Neg, &[f]);
+    cdf_term(l.prim(Fun::Log1p, &[nf]))
+}
+
+/// F(y) = Φ(z) − 2 T(z, α), T Owen's.
+fn skew_normal_cdf(l: &mut Lowerer, xs: &[Atom]) -> Atom {
+    let z = l.standardise(xs[0], xs[1], xs[2]);
+    let pz = l.prim(Fun::Phi, &[z]);
+    let t = l.prim(Fun::OwensT, &[z, xs[3]]);
+    let t2 = l.prim(Prim::Mul, &[Atom::Real(2.0), t]);
+    l.prim(Prim::Sub, &[pz, t2])
+}
+
+fn skew_normal_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let f = skew_normal_cdf(l, xs);
+    cdf_term(l.prim(Fun::Log, &[f]))
+}
+
+fn skew_normal_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let f = skew_normal_cdf(l, xs);
+    let nf = l.prim(Prim::Neg, &[f]);
+    cdf_term(l.prim(Fun::Log1p, &[nf]))
+}
+
+/// Below μ, F(y) = τ exp(−2(1 − τ)(μ − y)/σ); above, 1 − F(y) = (1 − τ) exp(−2τ(y − μ)/σ).
+/// Returns (log of the tail on y's side, whether y is below μ).
+fn skew_double_exponential_tail(l: &mut Lowerer, xs: &[Atom]) -> (Atom, Atom) {
+    use Prim::*;
+    let (y, mu, sigma, tau) = (xs[0], xs[1], xs[2], xs[3]);
+    let below = l.prim(Lt, &[y, mu]);
+    let d = l.prim(Sub, &[y, mu]);
+    let omt = l.prim(Sub, &[Atom::Real(1.0), tau]);
+    // The side's weight w (τ below, 1 − τ above) and rate r ((1 − τ) below, τ above).
+    let w = l.prim(Select, &[below, tau, omt]);
+    let r = l.prim(Select, &[below, omt, tau]);
+    let ad = l.prim(Fabs, &[d]);
+    let e = l.prim(Mul, &[r, ad]);
+    let e = l.prim(Div, &[e, sigma]);
+    let e = l.prim(Mul, &[Atom::Real(-2.0), e]);
+    let lw = l.prim(Fun::Log, &[w]);
+    (l.prim(Add, &[lw, e]), below)
+}
+
+fn skew_double_exponential_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let (t, below) = skew_double_exponential_tail(l, xs);
+    let other = l.log1m_exp(t);
+    cdf_term(l.select(below, t, other))
+}
+
+fn skew_double_exponential_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let (t, below) = skew_double_exponential_tail(l, xs);
+    let other = l.log1m_exp(t);
+    cdf_term(l.select(below, other, t))
+}
+
+/// F(y) = exp(−(y/σ)^(−α))
+fn frechet_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let r = l.prim(Prim::Div, &[xs[0], xs[2]]);
+    let na = l.prim(Prim::Neg, &[xs[1]]);
+    let p = l.prim(Fun::Pow, &[r, na]);
+    cdf_term(l.prim(Prim::Neg, &[p]))
+}
+
+fn frechet_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let t = frechet_lcdf(l, xs)[0].1;
+    cdf_term(l.log1m_exp(t))
+}
+
+/// P(Y > y) = (1 + (y − μ)/λ)^(−α)
+fn pareto_type_2_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let z = l.standardise(xs[0], xs[1], xs[2]);
+    let lz = l.prim(Fun::Log1p, &[z]);
+    let t = l.prim(Prim::Mul, &[xs[3], lz]);
+    cdf_term(l.prim(Prim::Neg, &[t]))
+}
+
+fn pareto_type_2_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let t = pareto_type_2_lccdf(l, xs)[0].1;
+    cdf_term(l.log1m_exp(t))
+}
+
+/// F(y) = 1/(1 + (y/α)^(−β)): log F = −log1p((y/α)^(−β)), log(1 − F) = −log1p((y/α)^β).
+fn loglogistic_log_tail(l: &mut Lowerer, xs: &[Atom], upper: bool) -> Vec<Term> {
+    let r = l.prim(Prim::Div, &[xs[0], xs[1]]);
+    let b = if upper { xs[2] } else { l.prim(Prim::Neg, &[xs[2]]) };
+    let p = l.prim(Fun::Pow, &[r, b]);
+    let lp = l.prim(Fun::Log1p, &[p]);
+    cdf_term(l.prim(Prim::Neg, &[lp]))
+}
+
+fn loglogistic_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    loglogistic_log_tail(l, xs, false)
+}
+
+fn loglogistic_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    loglogistic_log_tail(l, xs, true)
+}
+
+/// beta_proportion(μ, κ) is beta(μκ, (1 − μ)κ).
+fn beta_proportion_args(l: &mut Lowerer, xs: &[Atom]) -> [Atom; 3] {
+    let a = l.prim(Prim::Mul, &[xs[1], xs[2]]);
+    let omu = l.prim(Prim::Sub, &[Atom::Real(1.0), xs[1]]);
+    let b = l.prim(Prim::Mul, &[omu, xs[2]]);
+    [xs[0], a, b]
+}
+
+fn beta_proportion_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let args = beta_proportion_args(l, xs);
+    beta_lcdf(l, &args)
+}
+
+fn beta_proportion_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let args = beta_proportion_args(l, xs);
+    beta_lccdf(l, &args)
 }
