@@ -3,7 +3,7 @@ ranks, for tests/tests/densities.rs.
 
 Each is computed with mpmath at 50 digits from the textbook definition (an integral of the
 density or the classical closed form), independently of vppl's formulas. Run with
-`python3 tests/reference/cdfs.py` and paste the rows into `CDF_CASES`, `CATEGORY_CASES` and `MORE_CASES`.
+`python3 tests/reference/cdfs.py` and paste the rows into `CDF_CASES`, `CATEGORY_CASES`, `MORE_CASES` and `MATRIX_CASES`.
 """
 import mpmath as mp
 
@@ -126,4 +126,38 @@ MORE = [
 ]
 print()
 for expr, value in MORE:
+    print(f'    ("{expr}", {mp.nstr(value, 17)}),')
+
+
+# Matrix densities (tests/tests/densities.rs, `MATRIX_CASES`), from the textbook forms with
+# mpmath's matrices.
+M = mp.matrix
+S = M([[2, f("0.3")], [f("0.3"), 1]])
+y2 = M([f("0.5"), -1])
+mu2 = M([f("0.2"), f("0.3")])
+d2 = y2 - mu2
+nu = f("4.5")
+quad = (d2.T * mp.inverse(S) * d2)[0]
+mst = mp.loggamma((nu + 2) / 2) - mp.loggamma(nu / 2) - mp.log(nu * mp.pi) - mp.log(mp.det(S)) / 2 - (nu + 2) / 2 * mp.log(1 + quad / nu)
+L = mp.cholesky(S)
+prec = -(d2.T * S * d2)[0] / 2 + mp.log(mp.det(S)) / 2 - mp.log(2 * mp.pi)
+r, eta = f("0.3"), f("2.5")
+lkj = (eta - 1) * mp.log(1 - r * r) - mp.log(mp.beta(eta, eta)) - (2 * eta - 1) * mp.log(2)
+W = M([[2, f("0.3")], [f("0.3"), 1]])
+Sw = M([[1, f("0.2")], [f("0.2"), f("0.5")]])
+nw = f(4)
+lmg2 = lambda a: mp.log(mp.sqrt(mp.pi)) + mp.loggamma(a) + mp.loggamma(a - f("0.5"))
+trace = lambda A: A[0, 0] + A[1, 1]
+wish = (nw - 3) / 2 * mp.log(mp.det(W)) - trace(mp.inverse(Sw) * W) / 2 - nw * mp.log(2) - nw / 2 * mp.log(mp.det(Sw)) - lmg2(nw / 2)
+iwish = nw / 2 * mp.log(mp.det(Sw)) - nw * mp.log(2) - lmg2(nw / 2) - (nw + 3) / 2 * mp.log(mp.det(W)) - trace(Sw * mp.inverse(W)) / 2
+MATRIX = [
+    ("multi_student_t_lpdf([0.5, -1]' | 4.5, [0.2, 0.3]', [[2, 0.3], [0.3, 1]])", mst),
+    (f"multi_student_t_cholesky_lpdf([0.5, -1]' | 4.5, [0.2, 0.3]', [[{mp.nstr(L[0,0], 20)}, 0], [{mp.nstr(L[1,0], 20)}, {mp.nstr(L[1,1], 20)}]])", mst),
+    ("multi_normal_prec_lpdf([0.5, -1]' | [0.2, 0.3]', [[2, 0.3], [0.3, 1]])", prec),
+    ("lkj_corr_lpdf([[1, 0.3], [0.3, 1]] | 2.5)", lkj),
+    ("wishart_lpdf([[2, 0.3], [0.3, 1]] | 4, [[1, 0.2], [0.2, 0.5]])", wish),
+    ("inv_wishart_lpdf([[2, 0.3], [0.3, 1]] | 4, [[1, 0.2], [0.2, 0.5]])", iwish),
+]
+print()
+for expr, value in MATRIX:
     print(f'    ("{expr}", {mp.nstr(value, 17)}),')

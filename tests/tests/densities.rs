@@ -132,9 +132,20 @@ const MORE_CASES: &[(&str, f64)] = &[
     ("beta_proportion_lpdf(0.3 | 0.4, 5.5)", 0.60864818668313527),
 ];
 
+/// Densities over vectors and matrices, against mpmath's matrices (`tests/reference/cdfs.py`,
+/// fourth part).
+const MATRIX_CASES: &[(&str, f64)] = &[
+    ("multi_student_t_lpdf([0.5, -1]' | 4.5, [0.2, 0.3]', [[2, 0.3], [0.3, 1]])", -3.3260249755713626),
+    ("multi_student_t_cholesky_lpdf([0.5, -1]' | 4.5, [0.2, 0.3]', [[1.4142135623730950488, 0], [0.21213203435596425732, 0.97724101428460318179]])", -3.3260249755713626),
+    ("multi_normal_prec_lpdf([0.5, -1]' | [0.2, 0.3]', [[2, 0.3], [0.3, 1]])", -2.3323254453800762),
+    ("lkj_corr_lpdf([[1, 0.3], [0.3, 1]] | 2.5)", -0.30536665204453593),
+    ("wishart_lpdf([[2, 0.3], [0.3, 1]] | 4, [[1, 0.2], [0.2, 0.5]])", -3.3910404883715393),
+    ("inv_wishart_lpdf([[2, 0.3], [0.3, 1]] | 4, [[1, 0.2], [0.2, 0.5]])", -7.5342369505907523),
+];
+
 #[test]
 fn densities_match_independent_formulas() {
-    for (expr, want) in CASES.iter().chain(CDF_CASES).chain(CATEGORY_CASES).chain(MORE_CASES) {
+    for (expr, want) in CASES.iter().chain(CDF_CASES).chain(CATEGORY_CASES).chain(MORE_CASES).chain(MATRIX_CASES) {
         // A model with one unused parameter, so the log density is exactly the expression.
         let program = format!("parameters {{ real unused; }}\nmodel {{ target += {expr}; }}\n");
         let model = load_text(&program).unwrap_or_else(|e| panic!("{expr}: {e}"));

@@ -234,6 +234,17 @@ const CASES: &[(&str, &str)] = &[
         "multi_normal_cholesky_lpdf(y | mu, L) + multi_normal_lpdf(y | mus, multiply_lower_tri_self_transpose(L)) \
          + multi_normal_lpdf(mu | mus, multiply_lower_tri_self_transpose(L))",
     ),
+    (
+        "array[2] vector[3] y; vector[3] mu; cholesky_factor_corr[3] L; real<lower=1> nu;",
+        "multi_student_t_cholesky_lpdf(y | nu, mu, L) + multi_student_t_lpdf(mu | nu, y[1], multiply_lower_tri_self_transpose(L)) \
+         + multi_normal_prec_lpdf(y | mu, multiply_lower_tri_self_transpose(L))",
+    ),
+    (
+        "matrix[3, 3] a; matrix[3, 3] b; real<lower=3> nu; cholesky_factor_corr[3] L; real<lower=0> eta;",
+        "wishart_lpdf(a * a' + diag_matrix(rep_vector(1, 3)) | nu, b * b' + diag_matrix(rep_vector(1, 3))) \
+         + inv_wishart_lpdf(a * a' + diag_matrix(rep_vector(1, 3)) | nu, b * b' + diag_matrix(rep_vector(1, 3))) \
+         + lkj_corr_lpdf(multiply_lower_tri_self_transpose(L) | eta)",
+    ),
     // Containers: slicing, reshaping, concatenation.
     (
         "vector[4] v; array[3] real a;",
@@ -472,11 +483,18 @@ fn tilde_drops_only_constant_terms() {
 /// A vectorised density is the sum of its elements' densities.
 #[test]
 fn vectorised_densities_are_sums() {
-    let pairs = [(
-        "array[2] vector[3] y; vector[3] mu; cholesky_factor_corr[3] L;",
-        "multi_normal_cholesky_lpdf(y | mu, L)",
-        "multi_normal_cholesky_lpdf(y[1] | mu, L) + multi_normal_cholesky_lpdf(y[2] | mu, L)",
-    )];
+    let pairs = [
+        (
+            "array[2] vector[3] y; vector[3] mu; cholesky_factor_corr[3] L;",
+            "multi_normal_cholesky_lpdf(y | mu, L)",
+            "multi_normal_cholesky_lpdf(y[1] | mu, L) + multi_normal_cholesky_lpdf(y[2] | mu, L)",
+        ),
+        (
+            "array[2] vector[3] y; vector[3] mu; cholesky_factor_corr[3] L;",
+            "multi_student_t_cholesky_lpdf(y | 3.5, mu, L)",
+            "multi_student_t_cholesky_lpdf(y[1] | 3.5, mu, L) + multi_student_t_cholesky_lpdf(y[2] | 3.5, mu, L)",
+        ),
+    ];
     for (decls, whole, parts) in pairs {
         let value = |expr: &str| {
             let m = load_text(&format!("parameters {{ {decls} }}\nmodel {{ target += {expr}; }}\n"))

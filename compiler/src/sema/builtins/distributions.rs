@@ -76,6 +76,21 @@ pub(crate) fn multivariate(name: &str) -> Option<Multivariate> {
             accepts: |args| args.len() == 2 && int_outcomes(args[0]) && args[1] == ArgType::VECTOR,
             lower: |l, c| l.categorical(c, c.name == "categorical_logit"),
         },
+        "multi_student_t" | "multi_student_t_cholesky" => Multivariate {
+            accepts: |args| {
+                args.len() == 4 && vectors(args[0]) && args[1].is_primitive() && vectors(args[2]) && args[3] == ArgType::MATRIX
+            },
+            lower: |l, c| l.multi_student_t(c, c.name == "multi_student_t_cholesky"),
+        },
+        "multi_normal_prec" => Multivariate {
+            accepts: |args| args.len() == 3 && vectors(args[0]) && vectors(args[1]) && args[2] == ArgType::MATRIX,
+            lower: |l, c| l.multi_normal_prec(c),
+        },
+        "lkj_corr" => Multivariate { accepts: |args| args == [ArgType::MATRIX, ArgType::REAL], lower: |l, c| l.lkj_corr(c) },
+        "wishart" | "inv_wishart" => Multivariate {
+            accepts: |args| args == [ArgType::MATRIX, ArgType::REAL, ArgType::MATRIX],
+            lower: |l, c| l.wishart(c, c.name == "inv_wishart"),
+        },
         "multinomial" | "multinomial_logit" => Multivariate {
             accepts: |args| args == [ArgType::INT.array(1), ArgType::VECTOR],
             lower: |l, c| l.multinomial(c, c.name == "multinomial_logit"),
@@ -94,6 +109,11 @@ pub(crate) fn multivariate(name: &str) -> Option<Multivariate> {
         "binomial_logit_glm" => glm(|l, c| l.glm(c, "binomial_logit", 2)),
         _ => return None,
     })
+}
+
+/// A vector or row vector, or an array of them.
+fn vectors(t: ArgType) -> bool {
+    t.array_dims <= 1 && matches!(t.base, crate::catalog::BaseType::Vector | crate::catalog::BaseType::RowVector)
 }
 
 /// An int outcome or an array of them.

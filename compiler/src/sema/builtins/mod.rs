@@ -14,6 +14,7 @@ use crate::sema::{Lowerer, Mode, Val, errors};
 pub(crate) mod discrete;
 pub(crate) mod distributions;
 pub(crate) mod functions;
+pub(crate) mod multivariate;
 pub(crate) mod random;
 
 pub(crate) const LOG_SQRT_TWO_PI: f64 = 0.918_938_533_204_672_8;
@@ -337,25 +338,32 @@ impl Lowerer<'_> {
             total = acc;
         }
         if !propto || !eta_val.data {
-            let km1 = self.prim(Prim::Sub, &[kr, Atom::Real(1.0)]);
-            let half_km1 = self.prim(Prim::Mul, &[Atom::Real(0.5), km1]);
-            let a = self.prim(Prim::Add, &[eta, half_km1]);
-            let lg = self.prim(Fun::Lgamma, &[a]);
-            let first = self.prim(Prim::Mul, &[km1, lg]);
-            let km1_int = self.prim(Prim::ISub, &[k, Atom::Int(1)]);
-            let sum = self.reduce_range(Atom::Int(1), km1_int, &mut |l, kk| {
-                let kkr = l.prim(Prim::ToReal, &[kk]);
-                let t1 = l.prim(Prim::Mul, &[Atom::Real(0.5 * LOG_PI), kkr]);
-                let d = l.prim(Prim::Sub, &[km1, kkr]);
-                let hd = l.prim(Prim::Mul, &[Atom::Real(0.5), d]);
-                let arg = l.prim(Prim::Add, &[eta, hd]);
-                let lg = l.prim(Fun::Lgamma, &[arg]);
-                l.prim(Prim::Add, &[t1, lg])
-            });
-            let c = self.prim(Prim::Sub, &[first, sum]);
+            let c = self.lkj_constant(eta, k);
             total = self.add_real(total, c);
         }
         Some(total)
+    }
+
+    /// The LKJ density's normalising constant for K × K matrices:
+    /// c(η, K) = (K−1) lgamma(η + (K−1)/2) − Σ_{k=1..K−1} (½ k log π + lgamma(η + (K−1−k)/2)).
+    fn lkj_constant(&mut self, eta: Atom, k: Atom) -> Atom {
+        let kr = self.to_real(Val { atom: k, ty: Ty::INT, data: true });
+        let km1 = self.prim(Prim::Sub, &[kr, Atom::Real(1.0)]);
+        let half_km1 = self.prim(Prim::Mul, &[Atom::Real(0.5), km1]);
+        let a = self.prim(Prim::Add, &[eta, half_km1]);
+        let lg = self.prim(Fun::Lgamma, &[a]);
+        let first = self.prim(Prim::Mul, &[km1, lg]);
+        let km1_int = self.prim(Prim::ISub, &[k, Atom::Int(1)]);
+        let sum = self.reduce_range(Atom::Int(1), km1_int, &mut |l, kk| {
+            let kkr = l.prim(Prim::ToReal, &[kk]);
+            let t1 = l.prim(Prim::Mul, &[Atom::Real(0.5 * LOG_PI), kkr]);
+            let d = l.prim(Prim::Sub, &[km1, kkr]);
+            let hd = l.prim(Prim::Mul, &[Atom::Real(0.5), d]);
+            let arg = l.prim(Prim::Add, &[eta, hd]);
+            let lg = l.prim(Fun::Lgamma, &[arg]);
+            l.prim(Prim::Add, &[t1, lg])
+        });
+        self.prim(Prim::Sub, &[first, sum])
     }
 
     /// Σ f(i) for i in lo..=hi, as a real.
