@@ -159,6 +159,8 @@ pub enum Prim {
     IMax,
     /// int → real promotion.
     ToReal,
+    /// real → int, toward zero (`to_int`; lowering checks the range first).
+    ToInt,
     /// `is_nan`, `is_inf` → int.
     IsNan,
     IsInf,
@@ -213,7 +215,7 @@ impl Prim {
         match self {
             Add | Sub | Mul | Div | Neg | Sqrt | Fabs | Fmin | Fmax | Floor | Ceil | Select | Call(_) | ToReal => Ty::REAL,
             Lt | Le | Gt | Ge | Eq | Ne | IAdd | ISub | IMul | IDiv | IMod | INeg | ILt | ILe | IGt | IGe | IEq
-            | INe | And | Or | Not | IMin | IMax | IsNan | IsInf => Ty::INT,
+            | INe | And | Or | Not | IMin | IMax | IsNan | IsInf | ToInt => Ty::INT,
             Determinant | LogDeterminant => Ty::REAL,
             MatVec | TriSolveVec | EigenvaluesSym | SingularValues => Ty::VECTOR,
             VecMat => Ty::ROW_VECTOR,
@@ -226,7 +228,7 @@ impl Prim {
         use Prim::*;
         match self {
             Call(f) => f.arity(),
-            Neg | Sqrt | Fabs | Floor | Ceil | INeg | Not | ToReal | IsNan | IsInf | Cholesky | Inverse
+            Neg | Sqrt | Fabs | Floor | Ceil | INeg | Not | ToReal | ToInt | IsNan | IsInf | Cholesky | Inverse
             | Determinant | LogDeterminant | EigenvaluesSym | EigenvectorsSym | SingularValues | MatrixExp => 1,
             Select => 3,
             Add | Sub | Mul | Div | Fmin | Fmax | Lt | Le | Gt | Ge | Eq | Ne | IAdd | ISub | IMul | IDiv | IMod
@@ -239,7 +241,7 @@ impl Prim {
         match self {
             Add | Sub | Mul | Div | Neg | Sqrt | Fabs | Fmin | Fmax | Floor | Ceil | Select | Call(_) | ToReal | Lt | Le
             | Gt | Ge | Eq | Ne | IAdd | ISub | IMul | IDiv | IMod | INeg | ILt | ILe | IGt | IGe | IEq | INe | And
-            | Or | Not | IMin | IMax | IsNan | IsInf => PrimKind::Scalar,
+            | Or | Not | IMin | IMax | IsNan | IsInf | ToInt => PrimKind::Scalar,
             MatVec | VecMat | MatMul | Cholesky | TriSolveVec | Inverse | Determinant | LogDeterminant
             | EigenvaluesSym | EigenvectorsSym | SingularValues | MatrixExp => PrimKind::Kernel,
         }

@@ -310,14 +310,15 @@ fn implemented_status_follows_vppl() {
     assert_eq!(status("pow", &[REAL, REAL]), Status::Implemented);
     assert_eq!(status("pow", &[VECTOR, REAL]), Status::Implemented);
     assert_eq!(status("choose", &[INT, INT]), Status::Implemented);
-    assert_eq!(status("to_int", &[REAL.data()]), Status::SignatureOnly);
+    assert_eq!(status("to_int", &[REAL.data()]), Status::Implemented);
     assert_eq!(status("mdivide_left_tri_low", &[MATRIX, VECTOR]), Status::Implemented);
     assert_eq!(status("mdivide_left_tri_low", &[MATRIX, MATRIX]), Status::Implemented);
     assert_eq!(status("svd_U", &[MATRIX]), Status::SignatureOnly);
     assert_eq!(status("normal_rng", &[VECTOR, REAL]), Status::Implemented);
     assert_eq!(status("weibull_rng", &[REAL, REAL]), Status::Implemented);
     assert_eq!(status("dirichlet_lpdf", &[VECTOR, VECTOR]), Status::Implemented);
-    assert_eq!(status("dirichlet_lpdf", &[VECTOR.array(1), VECTOR]), Status::SignatureOnly);
+    assert_eq!(status("dirichlet_lpdf", &[VECTOR.array(1), VECTOR]), Status::Implemented);
+    assert_eq!(status("wiener_lpdf", &[REAL, REAL, REAL, REAL, REAL]), Status::SignatureOnly);
 }
 
 #[test]

@@ -135,6 +135,10 @@ const MORE_CASES: &[(&str, f64)] = &[
 /// Densities over vectors and matrices, against mpmath's matrices (`tests/reference/cdfs.py`,
 /// fourth part).
 const MATRIX_CASES: &[(&str, f64)] = &[
+    // κ cos(y − μ) − log(2π I₀(κ)), and the discrete uniform's CDF (3 of 6 values), by hand.
+    ("von_mises_lpdf(0.7 | -0.2, 2.5)", -1.4746908169287124),
+    ("discrete_range_lcdf(3 | 1, 6)", -0.69314718055994531),
+    ("discrete_range_lccdf(3 | 1, 6)", -0.69314718055994531),
     ("multi_student_t_lpdf([0.5, -1]' | 4.5, [0.2, 0.3]', [[2, 0.3], [0.3, 1]])", -3.3260249755713626),
     ("multi_student_t_cholesky_lpdf([0.5, -1]' | 4.5, [0.2, 0.3]', [[1.4142135623730950488, 0], [0.21213203435596425732, 0.97724101428460318179]])", -3.3260249755713626),
     ("multi_normal_prec_lpdf([0.5, -1]' | [0.2, 0.3]', [[2, 0.3], [0.3, 1]])", -2.3323254453800762),

@@ -241,7 +241,7 @@ const CASES: &[(&str, &str)] = &[
     ),
     (
         "matrix[3, 3] a; matrix[3, 3] b; real<lower=3> nu; cholesky_factor_corr[3] L; real<lower=0> eta;",
-        "wishart_lpdf(a * a' + diag_matrix(rep_vector(1, 3)) | nu, b * b' + diag_matrix(rep_vector(1, 3))) \
+        "von_mises_lpdf(nu | 0.3, eta) + von_mises_lpdf(0.5 | nu, eta) + wishart_lpdf(a * a' + diag_matrix(rep_vector(1, 3)) | nu, b * b' + diag_matrix(rep_vector(1, 3))) \
          + inv_wishart_lpdf(a * a' + diag_matrix(rep_vector(1, 3)) | nu, b * b' + diag_matrix(rep_vector(1, 3))) \
          + lkj_corr_lpdf(multiply_lower_tri_self_transpose(L) | eta)",
     ),
@@ -490,6 +490,11 @@ fn vectorised_densities_are_sums() {
             "multi_normal_cholesky_lpdf(y[1] | mu, L) + multi_normal_cholesky_lpdf(y[2] | mu, L)",
         ),
         (
+            "array[2] simplex[3] t; vector<lower=0>[3] a;",
+            "dirichlet_lpdf(t | a)",
+            "dirichlet_lpdf(t[1] | a) + dirichlet_lpdf(t[2] | a)",
+        ),
+        (
             "array[2] vector[3] y; vector[3] mu; cholesky_factor_corr[3] L;",
             "multi_student_t_cholesky_lpdf(y | 3.5, mu, L)",
             "multi_student_t_cholesky_lpdf(y[1] | 3.5, mu, L) + multi_student_t_cholesky_lpdf(y[2] | 3.5, mu, L)",
@@ -519,6 +524,7 @@ fn functions_compute_their_values() {
         ("logical_eq(2, 2.0) + logical_neq(1, 2) + logical_lt(1, 2) + logical_lte(2, 2) + logical_gt(1, 2)", 4.0),
         ("logical_gte(3, 2.5) + logical_and(1, 0) + logical_or(0, 2) + logical_negation(0)", 3.0),
         ("plus(2.5) + minus(1.5) + sum(minus({1, 2}))", 1.0 - 3.0),
+        ("to_int(3.7) + to_int(-2.9) + sum(to_int({1.5, 2.5})) + to_int(4)", 3.0 - 2.0 + 1.0 + 2.0 + 4.0),
         ("add(1, 2) + divide(7, 2) + elt_divide(7, 2) + elt_multiply(2, 3) + subtract(1, 0.5) + multiply(2, 3)", 21.5),
         ("log_mix([0.25, 0.75]', [-1, -2]')", (0.25 * (-1f64).exp() + 0.75 * (-2f64).exp()).ln()),
         ("log_mix({0.5, 0.5}, {[0, 0], [1, 1]})", 1.0),
@@ -539,6 +545,7 @@ fn functions_compute_their_values() {
         "falling_factorial(-1, 2)",
         "rising_factorial(20, 20)",
         "modulus(1, 0)",
+        "to_int(3e10)",
         "hypergeometric_pFq([1, 1]', [2]', 1.5)",
         "hypergeometric_3F2({1, 1}, {2, 3}, 0.5)",
     ] {

@@ -150,7 +150,8 @@ pub(super) fn adjoint(ad: &mut impl Sweep, p: Prim, args: &[Atom], result: VarId
         | Prim::IMax
         | Prim::ToReal
         | Prim::IsNan
-        | Prim::IsInf => {}
+        | Prim::IsInf
+        | Prim::ToInt => {}
         // y = A x:  adj(A) += g xᵀ,  adj(x) += Aᵀ g
         Prim::MatVec => {
             if ad.atom_active(args[0]) {

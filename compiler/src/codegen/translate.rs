@@ -863,6 +863,10 @@ impl<'a> Translator<'a> {
                 self.b.ins().uextend(types::I64, c)
             }
             ToReal => self.real(args[0]),
+            ToInt => {
+                let a = self.real(args[0]);
+                self.b.ins().fcvt_to_sint_sat(types::I64, a)
+            }
             IsNan => {
                 let a = self.real(args[0]);
                 let c = self.b.ins().fcmp(FloatCC::Unordered, a, a);

@@ -150,6 +150,7 @@ fn fold(p: Prim, args: &[Atom]) -> Option<Atom> {
         // An int equals itself (a real does not: NaN).
         (Prim::IEq | Prim::ILe | Prim::IGe, [Atom::Var(a), Atom::Var(b)]) if a == b => Some(Int(1)),
         (Prim::ToReal, [Int(a)]) => Some(Real(*a as f64)),
+        (Prim::ToInt, [Real(a)]) if a.abs() < 2f64.powi(31) => Some(Int(a.trunc() as i64)),
         (Prim::Select, [Int(c), a, b]) => Some(if *c != 0 { *a } else { *b }),
         (Prim::Select, [_, a, b]) if a == b => Some(*a),
         (p, args) if args.iter().all(|a| !matches!(a, Atom::Var(_))) => eval_constant(p, args),
@@ -216,6 +217,7 @@ fn eval_constant(p: Prim, args: &[Atom]) -> Option<Atom> {
         | Prim::IMin
         | Prim::IMax
         | Prim::ToReal
+        | Prim::ToInt
         | Prim::MatVec
         | Prim::VecMat
         | Prim::MatMul

@@ -65,7 +65,7 @@ pub(crate) fn multivariate(name: &str) -> Option<Multivariate> {
         },
         // A vector or a row vector each, not arrays of them.
         "dirichlet" => Multivariate {
-            accepts: |args| args.iter().all(|a| a.array_dims == 0 && a.rank() == 1),
+            accepts: |args| args.len() == 2 && args.iter().all(|a| vectors(*a)),
             lower: |l, c| l.dirichlet(c.vals, c.span, c.propto),
         },
         "lkj_corr_cholesky" => Multivariate {
@@ -209,7 +209,8 @@ pub(crate) fn elementwise(name: &str) -> Option<Elementwise> {
         "beta_neg_binomial" => d(&[NonNegInt, PositiveFinite, PositiveFinite, PositiveFinite], 1, beta_neg_binomial),
         "neg_binomial" => c(&[NonNegInt, PositiveFinite, PositiveFinite], 1, neg_binomial, neg_binomial_lcdf, neg_binomial_lccdf),
         "hypergeometric" => d(&[NonNegInt, NonNegInt, NonNegInt, NonNegInt], 4, hypergeometric),
-        "discrete_range" => d(&[Any, Any, Any], 3, discrete_range),
+        "discrete_range" => c(&[Any, Any, Any], 3, discrete_range, discrete_range_lcdf, discrete_range_lccdf),
+        "von_mises" => d(&[NotNan, Finite, NonNegInt], 0, von_mises),
         "exp_mod_normal" => c(&[NotNan, Finite, PositiveFinite, PositiveFinite], 0, exp_mod_normal, exp_mod_normal_lcdf, exp_mod_normal_lccdf),
         "skew_normal" => c(&[NotNan, Finite, PositiveFinite, Finite], 0, skew_normal, skew_normal_lcdf, skew_normal_lccdf),
         "skew_double_exponential" => c(&[Finite, Finite, PositiveFinite, Prob], 0, skew_double_exponential, skew_double_exponential_lcdf, skew_double_exponential_lccdf),
@@ -1444,4 +1445,40 @@ fn beta_proportion_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
 fn beta_proportion_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     let args = beta_proportion_args(l, xs);
     beta_lccdf(l, &args)
+}
+
+/// (y − lower + 1)/(upper − lower + 1), clamped to [0, 1].
+fn discrete_range_cdf(l: &mut Lowerer, xs: &[Atom]) -> Atom {
+    use Prim::*;
+    let (y, lo, hi) = (xs[0], xs[1], xs[2]);
+    let num = l.prim(Sub, &[y, lo]);
+    let num = l.prim(Add, &[num, Atom::Real(1.0)]);
+    let den = l.prim(Sub, &[hi, lo]);
+    let den = l.prim(Add, &[den, Atom::Real(1.0)]);
+    let p = l.prim(Div, &[num, den]);
+    let p = l.prim(Fmax, &[p, Atom::Real(0.0)]);
+    l.prim(Fmin, &[p, Atom::Real(1.0)])
+}
+
+fn discrete_range_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let p = discrete_range_cdf(l, xs);
+    cdf_term(l.prim(Fun::Log, &[p]))
+}
+
+fn discrete_range_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let p = discrete_range_cdf(l, xs);
+    let np = l.prim(Prim::Neg, &[p]);
+    cdf_term(l.prim(Fun::Log1p, &[np]))
+}
+
+/// κ cos(y − μ) − log(2π I₀(κ))
+fn von_mises(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    use Prim::*;
+    let (y, mu, kappa) = (xs[0], xs[1], xs[2]);
+    let d = l.prim(Sub, &[y, mu]);
+    let c = l.prim(Fun::Cos, &[d]);
+    let t = l.prim(Mul, &[kappa, c]);
+    let li0 = l.prim(Fun::LogModifiedBesselFirstKind, &[Atom::Real(0.0), kappa]);
+    let nli0 = l.prim(Neg, &[li0]);
+    vec![(0b111, t), (0b100, nli0), (0, Atom::Real(-(2.0 * std::f64::consts::PI).ln()))]
 }

@@ -131,6 +131,26 @@ pub(crate) fn function(name: &str) -> Option<Function> {
             let p = unary_prim(a.name).expect("listed in the arm");
             l.real_elementwise(a, &mut |l, x| l.prim(p, &[x]))
         }),
+        // Toward zero; a value outside an int's range (or NaN) is an error, as in Stan.
+        "to_int" => def(one, |l, a| {
+            let v = a.vals[0];
+            let out_ty = Ty { elem: Elem::Int, ..v.ty };
+            l.map_elementwise(
+                &[v],
+                out_ty,
+                &mut |l, xs| {
+                    if l.f.atom_ty(xs[0]).elem == Elem::Int {
+                        return xs[0];
+                    }
+                    let m = l.prim(Prim::Fabs, &[xs[0]]);
+                    let ok = l.prim(Prim::Lt, &[m, Atom::Real(2147483648.0)]);
+                    let message = "to_int: {} is outside the range of an int".to_string();
+                    l.check(ok, ErrorKind::Domain, message, a.span, vec![xs[0]]);
+                    l.prim(Prim::ToInt, &[xs[0]])
+                },
+                a.span,
+            )
+        }),
         "square" => def(one, |l, a| l.real_elementwise(a, &mut |l, x| l.prim(Prim::Mul, &[x, x]))),
         "log1m" => def(one, |l, a| {
             l.real_elementwise(a, &mut |l, x| {

@@ -380,16 +380,30 @@ impl Lowerer<'_> {
     }
 
     /// dirichlet(θ | α) = Σ (αₖ − 1) log θₖ + lgamma(Σ αₖ) − Σ lgamma(αₖ).
+    /// Vectorised: θ and α each a vector or an array of them, summed over the outcomes.
     fn dirichlet(&mut self, vals: &[Val], span: Span, propto: bool) -> Option<Atom> {
-        let is_vec = |t: Ty| t.array_rank == 0 && matches!(t.core, Core::Vector | Core::RowVector);
+        let is_vec = |t: Ty| t.array_rank <= 1 && matches!(t.core, Core::Vector | Core::RowVector);
         if vals.len() != 2 || !is_vec(vals[0].ty) || !is_vec(vals[1].ty) {
             let types: Vec<Ty> = vals.iter().map(|v| v.ty).collect();
             if !types.contains(&Ty::ERROR) {
-                self.error(errors::wrong_arguments(span, "dirichlet_lpdf", &types, "(vector theta, vector alpha)"));
+                self.error(errors::wrong_arguments(span, "dirichlet_lpdf", &types, "(vectors theta, vectors alpha)"));
             }
             return None;
         }
-        let (theta, alpha) = (vals[0], vals[1]);
+        let one = |v: Val| discrete::PerOutcome { val: v, one: Ty { array_rank: 0, ..v.ty } };
+        let args = [one(vals[0]), one(vals[1])];
+        let mut failed = false;
+        let total = self.sum_outcomes("dirichlet", &args, span, &mut |l, v| match l.dirichlet_one(v[0], v[1], span, propto) {
+            Some(t) => t,
+            None => {
+                failed = true;
+                Atom::Real(f64::NAN)
+            }
+        });
+        (!failed).then_some(total)
+    }
+
+    fn dirichlet_one(&mut self, theta: Val, alpha: Val, span: Span, propto: bool) -> Option<Atom> {
         let k = self.dim(theta.atom, 0);
         let k2 = self.dim(alpha.atom, 0);
         let ok = self.prim(Prim::IEq, &[k, k2]);
