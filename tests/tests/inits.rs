@@ -74,6 +74,17 @@ const PROGRAMS: &[(&str, &str)] = &[
          }
          model { }",
     ),
+    (
+        "cov_matrix, corr_matrix, cholesky_factor_cov",
+        "parameters {
+           cov_matrix[3] S;
+           corr_matrix[4] C;
+           cholesky_factor_cov[3] L;
+           cholesky_factor_cov[4, 2] R;
+           corr_matrix[1] one;
+         }
+         model { }",
+    ),
 ];
 
 #[test]

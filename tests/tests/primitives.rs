@@ -245,6 +245,10 @@ const CASES: &[(&str, &str)] = &[
          + inv_wishart_lpdf(a * a' + diag_matrix(rep_vector(1, 3)) | nu, b * b' + diag_matrix(rep_vector(1, 3))) \
          + lkj_corr_lpdf(multiply_lower_tri_self_transpose(L) | eta)",
     ),
+    (
+        "cov_matrix[3] S; corr_matrix[3] C; cholesky_factor_cov[3, 2] L;",
+        "wishart_lpdf(S | 5, C + diag_matrix(rep_vector(1, 3))) + lkj_corr_lpdf(C | 2) + sum(L) - dot_self(to_vector(L))",
+    ),
     // Containers: slicing, reshaping, concatenation.
     (
         "vector[4] v; array[3] real a;",

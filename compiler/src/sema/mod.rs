@@ -11,6 +11,7 @@ mod expr;
 mod functions;
 mod stmt;
 mod transforms;
+mod matrix_transforms;
 pub mod typeck;
 
 use std::collections::HashMap;

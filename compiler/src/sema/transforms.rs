@@ -207,6 +207,10 @@ impl Lowerer<'_> {
                 let p = self.prim(Prim::IMul, &[k, km1]);
                 self.prim(Prim::IDiv, &[p, Atom::Int(2)])
             }
+            TypeKind::CovMatrix | TypeKind::CorrMatrix | TypeKind::CholeskyFactorCov if d.ty.array_dims.is_empty() => {
+                let (m, n) = (dims[0], dims[1]);
+                self.matrix_free_count(matrix_kind(&d.ty.kind), m, n)
+            }
             TypeKind::Int => {
                 self.bind_placeholder(d, ty);
                 return;
@@ -266,6 +270,10 @@ impl Lowerer<'_> {
                 }
                 TypeKind::Simplex => self.constrain_simplex(theta, offset, out_var, &dims, jacobian),
                 TypeKind::CholeskyFactorCorr => self.constrain_cholesky_corr(theta, offset, out_var, dims[0], jacobian),
+                TypeKind::CovMatrix | TypeKind::CorrMatrix | TypeKind::CholeskyFactorCov => {
+                    let kind = matrix_kind(&d.ty.kind);
+                    self.constrain_matrix(kind, theta, offset, out_var, dims[0], dims[1], jacobian);
+                }
                 _ => {
                     let strides = memory_strides(self, &dims, ty.core);
                     self.for_each_index(&dims.clone(), ty.core, &mut |l, idx| {
@@ -328,6 +336,9 @@ impl Lowerer<'_> {
             }
             TypeKind::Simplex => self.free_simplex(d, read, offset, dims),
             TypeKind::CholeskyFactorCorr => self.free_cholesky_corr(d, read, offset, dims[0]),
+            TypeKind::CovMatrix | TypeKind::CorrMatrix | TypeKind::CholeskyFactorCov => {
+                self.free_matrix(matrix_kind(&d.ty.kind), d, read, offset, dims[0], dims[1]);
+            }
             _ if ty.is_scalar() => {
                 let x = self.free_elementwise(d, Atom::Var(read), &[]);
                 self.emit(Stmt::Output { pos: offset, value: x });
@@ -357,7 +368,7 @@ impl Lowerer<'_> {
 
     /// Raises "init value `name[i,j]` = y violates {rule}" unless `ok`; `{}` in `rule` are
     /// filled with `values` (at most four values in all: two indices, y and one more).
-    fn check_init(&mut self, ok: Atom, d: &ast::VarDecl, idx: &[Atom], y: Atom, rule: &str, values: Vec<Atom>) {
+    pub(crate) fn check_init(&mut self, ok: Atom, d: &ast::VarDecl, idx: &[Atom], y: Atom, rule: &str, values: Vec<Atom>) {
         let (position, mut all) = element_label(idx);
         all.push(y);
         all.extend(values);
@@ -882,5 +893,15 @@ fn element_label(idx: &[Atom]) -> (String, Vec<Atom>) {
         0 => (String::new(), vec![]),
         1 | 2 => (format!("[{}]", vec!["{}"; idx.len()].join(",")), idx.to_vec()),
         _ => ("[…]".to_string(), vec![]),
+    }
+}
+
+/// The matrix transform of a `cov_matrix`, `corr_matrix` or `cholesky_factor_cov`.
+fn matrix_kind(kind: &TypeKind) -> super::matrix_transforms::MatrixKind {
+    use super::matrix_transforms::MatrixKind;
+    match kind {
+        TypeKind::CovMatrix => MatrixKind::Cov,
+        TypeKind::CorrMatrix => MatrixKind::Corr,
+        _ => MatrixKind::CholeskyCov,
     }
 }

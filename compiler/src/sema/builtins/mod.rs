@@ -367,7 +367,7 @@ impl Lowerer<'_> {
     }
 
     /// Σ f(i) for i in lo..=hi, as a real.
-    fn reduce_range(&mut self, lo: Atom, hi: Atom, f: &mut dyn FnMut(&mut Self, Atom) -> Atom) -> Atom {
+    pub(crate) fn reduce_range(&mut self, lo: Atom, hi: Atom, f: &mut dyn FnMut(&mut Self, Atom) -> Atom) -> Atom {
         let acc = self.f.new_var(None, Ty::REAL, VarKind::Mutable);
         self.emit(Stmt::Decl { var: acc, dims: vec![] });
         self.emit(Stmt::Assign { var: acc, indices: vec![], value: Atom::Real(0.0) });
