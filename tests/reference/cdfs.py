@@ -100,6 +100,9 @@ CATEGORY = [
     ("ordered_logistic_lpmf(2 | 0.4, [-1, 0.5, 2]')", mp.log(sig(eta - cuts[0]) - sig(eta - cuts[1]))),
     ("ordered_logistic_lpmf({1, 4} | [0.4, -0.2]', [-1, 0.5, 2]')", mp.log(1 - sig(eta + 1)) + mp.log(sig(mp.mpf("-0.2") - 2))),
     ("ordered_probit_lpmf(3 | 0.4, [-1, 0.5, 2]')", mp.log(mp.ncdf(eta - cuts[1]) - mp.ncdf(eta - cuts[2]))),
+    # The Dirichlet-multinomial pmf as the integral of the multinomial against the Dirichlet,
+    # in closed form: Γ(α₀) N! / Γ(N + α₀) Π Γ(yₖ + αₖ) / (Γ(αₖ) yₖ!).
+    ("dirichlet_multinomial_lpmf({2, 0, 3} | [1.5, 0.5, 2]')", mp.loggamma(4) + mp.loggamma(6) - mp.loggamma(9) + mp.fsum(mp.loggamma(yk + ak) - mp.loggamma(ak) - mp.loggamma(yk + 1) for yk, ak in zip([2, 0, 3], [mp.mpf("1.5"), mp.mpf("0.5"), mp.mpf(2)]))),
 ]
 print()
 for expr, value in CATEGORY:

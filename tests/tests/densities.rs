@@ -114,6 +114,7 @@ const CATEGORY_CASES: &[(&str, f64)] = &[
     ("ordered_logistic_lpmf(2 | 0.4, [-1, 0.5, 2]')", -1.1172965289174758),
     ("ordered_logistic_lpmf({1, 4} | [0.4, -0.2]', [-1, 0.5, 2]')", -3.9255007296871468),
     ("ordered_probit_lpmf(3 | 0.4, [-1, 0.5, 2]')", -0.90294796623791754),
+    ("dirichlet_multinomial_lpmf({2, 0, 3} | [1.5, 0.5, 2]')", -2.0104486701928845),
 ];
 
 /// More univariate distributions, against mpmath (`tests/reference/cdfs.py`, third part).

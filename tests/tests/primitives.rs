@@ -210,6 +210,7 @@ const CASES: &[(&str, &str)] = &[
     (
         "simplex[3] t; vector[3] b;",
         "categorical_lpmf({1, 3, 3} | t) + categorical_logit_lpmf(2 | b) + multinomial_lpmf({2, 0, 3} | t) \
+         + dirichlet_multinomial_lpmf({2, 0, 3} | exp(b)) \
          + multinomial_logit_lpmf({2, 0, 3} | b)",
     ),
     (

@@ -147,6 +147,52 @@ impl Lowerer<'_> {
         Some(self.prim(Prim::Add, &[kernel, coef]))
     }
 
+    /// dirichlet_multinomial(y | α) = log Γ(α₀) + log Γ(N + 1) − log Γ(N + α₀)
+    /// + Σₖ (log Γ(yₖ + αₖ) − log Γ(αₖ) − log Γ(yₖ + 1)), α₀ = Σ α, N = Σ y.
+    pub(super) fn dirichlet_multinomial(&mut self, c: &DensityCall) -> Option<Atom> {
+        let [y, alpha] = c.vals else { return None };
+        let (Atom::Var(yv), Atom::Var(av)) = (y.atom, alpha.atom) else { return None };
+        let k = self.dim(y.atom, 0);
+        let ka = self.dim(alpha.atom, 0);
+        let ok = self.prim(Prim::IEq, &[k, ka]);
+        let message = format!("{}: {{}} counts and {{}} concentrations", c.name);
+        self.check(ok, ErrorKind::Index, message, c.span, vec![k, ka]);
+        let count = |l: &mut Self, i: Atom| {
+            let n = l.let_(Ty::INT, Expr::Load { base: yv, indices: vec![i] });
+            let ok = l.prim(Prim::IGe, &[n, Atom::Int(0)]);
+            l.check(ok, ErrorKind::Domain, format!("{}: count {{}} is negative", c.name), c.span, vec![n]);
+            l.to_real(Val { atom: n, ty: Ty::INT, data: true })
+        };
+        let total_n = self.reduce_range(Atom::Int(1), k, &mut |l, i| count(l, i));
+        let alpha0 = self.reduce_range(Atom::Int(1), k, &mut |l, i| l.element(Atom::Var(av), i));
+        let lg_a0 = self.prim(Fun::Lgamma, &[alpha0]);
+        let na0 = self.prim(Prim::Add, &[total_n, alpha0]);
+        let lg_na0 = self.prim(Fun::Lgamma, &[na0]);
+        let mut total = self.prim(Prim::Sub, &[lg_a0, lg_na0]);
+        let each = self.reduce_range(Atom::Int(1), k, &mut |l, i| {
+            let n = count(l, i);
+            let a = l.element(Atom::Var(av), i);
+            let na = l.prim(Prim::Add, &[n, a]);
+            let t = l.prim(Fun::Lgamma, &[na]);
+            let la = l.prim(Fun::Lgamma, &[a]);
+            l.prim(Prim::Sub, &[t, la])
+        });
+        total = self.prim(Prim::Add, &[total, each]);
+        if !c.propto {
+            // The counts' multinomial coefficient: data alone.
+            let n1 = self.prim(Prim::Add, &[total_n, Atom::Real(1.0)]);
+            let lg = self.prim(Fun::Lgamma, &[n1]);
+            let lgs = self.reduce_range(Atom::Int(1), k, &mut |l, i| {
+                let n = count(l, i);
+                let n1 = l.prim(Prim::Add, &[n, Atom::Real(1.0)]);
+                l.prim(Fun::Lgamma, &[n1])
+            });
+            let coef = self.prim(Prim::Sub, &[lg, lgs]);
+            total = self.prim(Prim::Add, &[total, coef]);
+        }
+        Some(total)
+    }
+
     /// ordered_logistic(k | η, c) and ordered_probit: with K = size(c) + 1 categories and
     /// F the logistic (or normal) CDF, P(k) = F(η − c[k−1]) − F(η − c[k]), with c[0] = −∞ and
     /// c[K] = +∞.

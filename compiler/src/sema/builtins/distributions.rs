@@ -91,6 +91,10 @@ pub(crate) fn multivariate(name: &str) -> Option<Multivariate> {
             accepts: |args| args == [ArgType::MATRIX, ArgType::REAL, ArgType::MATRIX],
             lower: |l, c| l.wishart(c, c.name == "inv_wishart"),
         },
+        "dirichlet_multinomial" => Multivariate {
+            accepts: |args| args == [ArgType::INT.array(1), ArgType::VECTOR],
+            lower: |l, c| l.dirichlet_multinomial(c),
+        },
         "multinomial" | "multinomial_logit" => Multivariate {
             accepts: |args| args == [ArgType::INT.array(1), ArgType::VECTOR],
             lower: |l, c| l.multinomial(c, c.name == "multinomial_logit"),

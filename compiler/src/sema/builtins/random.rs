@@ -33,6 +33,14 @@ pub(crate) fn composite(name: &str) -> Option<Composite> {
             |a| a.len() == 2 && a[0].array_dims == 0 && a[0].rank() == 1 && a[1] == ArgType::MATRIX,
             |l, v, span| l.multi_normal_rng(v[0], v[1].atom, span),
         ),
+        // A Dirichlet draw, then a multinomial one of its probabilities.
+        "dirichlet_multinomial" => c(
+            |a| a == [ArgType::VECTOR, ArgType::INT],
+            |l, v, span| {
+                let theta = l.dirichlet_rng(v[0], span);
+                l.multinomial_rng(theta, v[1], false, span)
+            },
+        ),
         "multinomial" => {
             c(|a| a == [ArgType::VECTOR, ArgType::INT], |l, v, span| l.multinomial_rng(v[0], v[1], false, span))
         }
