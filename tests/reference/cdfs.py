@@ -29,6 +29,11 @@ def neg_binomial_2_cdf(n, mu, phi):
     return mp.fsum(pmf(k) for k in range(0, n + 1))
 
 
+def beta_binomial_cdf(n, N, a, b):
+    pmf = lambda k: mp.binomial(N, k) * mp.beta(k + a, N - k + b) / mp.beta(a, b)
+    return mp.fsum(pmf(k) for k in range(0, n + 1))
+
+
 def beta_cdf(y, a, b):
     return mp.betainc(a, b, 0, y, regularized=True)
 
@@ -68,6 +73,7 @@ CASES = [
     ("pareto_type_2", "1.3 | 0.2, 0.9, 2.2", 1 - (1 + (mp.mpf("1.3") - mp.mpf("0.2")) / mp.mpf("0.9")) ** -mp.mpf("2.2")),
     ("loglogistic", "1.3 | 0.9, 2.2", 1 / (1 + (mp.mpf("1.3") / mp.mpf("0.9")) ** -mp.mpf("2.2"))),
     ("beta_proportion", "0.3 | 0.4, 5.5", beta_cdf(mp.mpf("0.3"), mp.mpf("0.4") * mp.mpf("5.5"), mp.mpf("0.6") * mp.mpf("5.5"))),
+    ("beta_binomial", "3 | 9, 2.5, 1.7", beta_binomial_cdf(3, 9, mp.mpf("2.5"), mp.mpf("1.7"))),
 ]
 
 # Stan has only `_cdf` for some distributions: their rows take its logarithm.

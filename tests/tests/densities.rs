@@ -103,6 +103,8 @@ const CDF_CASES: &[(&str, f64)] = &[
     ("log1m(loglogistic_cdf(1.3 | 0.9, 2.2))", -1.1773152955635076),
     ("beta_proportion_lcdf(0.3 | 0.4, 5.5)", -1.0837785914179738),
     ("beta_proportion_lccdf(0.3 | 0.4, 5.5)", -0.41296529560738547),
+    ("beta_binomial_lcdf(3 | 9, 2.5, 1.7)", -1.4497382042067633),
+    ("beta_binomial_lccdf(3 | 9, 2.5, 1.7)", -0.2673981304799739),
 ];
 
 /// Densities over categories and ranks, against mpmath (`tests/reference/cdfs.py`, second part).

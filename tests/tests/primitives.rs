@@ -220,7 +220,8 @@ const CASES: &[(&str, &str)] = &[
     ),
     (
         "real<lower=0> a; real<lower=0> b; real<lower=0> r;",
-        "beta_binomial_lpmf({3, 1} | 9, a, b) + beta_neg_binomial_lpmf(3 | r, a, b) + neg_binomial_lpmf({3, 0} | a, b)",
+        "beta_binomial_lpmf({3, 1} | 9, a, b) + beta_neg_binomial_lpmf(3 | r, a, b) + neg_binomial_lpmf({3, 0} | a, b) \
+         + beta_binomial_lcdf({3, 9} | 9, a, b) + beta_binomial_lccdf(3 | 9, a, b) + beta_binomial_cdf(2 | 9, a, b)",
     ),
     (
         "real y; real mu; real<lower=0> s; real<lower=0> lam; real<lower=0, upper=1> tau;",

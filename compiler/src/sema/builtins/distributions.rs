@@ -209,7 +209,13 @@ pub(crate) fn elementwise(name: &str) -> Option<Elementwise> {
         "rayleigh" => c(&[NonNegInt, PositiveFinite], 0, rayleigh, rayleigh_lcdf, rayleigh_lccdf),
         "binomial" => c(&[NonNegInt, NonNegInt, Prob], 2, binomial, binomial_lcdf, binomial_lccdf),
         "binomial_logit" => d(&[NonNegInt, NonNegInt, NotNan], 2, binomial_logit),
-        "beta_binomial" => d(&[NonNegInt, NonNegInt, PositiveFinite, PositiveFinite], 2, beta_binomial),
+        "beta_binomial" => c(
+            &[NonNegInt, NonNegInt, PositiveFinite, PositiveFinite],
+            2,
+            beta_binomial,
+            beta_binomial_lcdf,
+            beta_binomial_lccdf,
+        ),
         "beta_neg_binomial" => d(&[NonNegInt, PositiveFinite, PositiveFinite, PositiveFinite], 1, beta_neg_binomial),
         "neg_binomial" => c(&[NonNegInt, PositiveFinite, PositiveFinite], 1, neg_binomial, neg_binomial_lcdf, neg_binomial_lccdf),
         "hypergeometric" => d(&[NonNegInt, NonNegInt, NonNegInt, NonNegInt], 4, hypergeometric),
@@ -1485,4 +1491,31 @@ fn von_mises(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     let li0 = l.prim(Fun::LogModifiedBesselFirstKind, &[Atom::Real(0.0), kappa]);
     let nli0 = l.prim(Neg, &[li0]);
     vec![(0b111, t), (0b100, nli0), (0, Atom::Real(-(2.0 * std::f64::consts::PI).ln()))]
+}
+
+/// log Σ_{k = lo..=hi} p(k | N, α, β) of the beta-binomial, the sum taken in the IR (so its
+/// gradient is the sum's); the bounds are ints carried as reals.
+fn beta_binomial_log_mass(l: &mut Lowerer, lo: Atom, hi: Atom, xs: &[Atom]) -> Atom {
+    let lo = l.prim(Prim::ToInt, &[lo]);
+    let hi = l.prim(Prim::ToInt, &[hi]);
+    let (big_n, a, b) = (xs[1], xs[2], xs[3]);
+    let mass = l.reduce_range(lo, hi, &mut |l, k| {
+        let kr = l.prim(Prim::ToReal, &[k]);
+        let terms = beta_binomial(l, &[kr, big_n, a, b]);
+        let lp = terms.iter().fold(Atom::Real(0.0), |acc, (_, t)| l.prim(Prim::Add, &[acc, *t]));
+        l.prim(Fun::Exp, &[lp])
+    });
+    l.prim(Fun::Log, &[mass])
+}
+
+/// P(Y ≤ n): the mass of 0..=n (all of it from n ≥ N on).
+fn beta_binomial_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let hi = l.prim(Prim::Fmin, &[xs[0], xs[1]]);
+    cdf_term(beta_binomial_log_mass(l, Atom::Real(0.0), hi, xs))
+}
+
+/// P(Y > n): the mass of n+1..=N (−∞ from n ≥ N on: an empty sum).
+fn beta_binomial_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let lo = l.prim(Prim::Add, &[xs[0], Atom::Real(1.0)]);
+    cdf_term(beta_binomial_log_mass(l, lo, xs[1], xs))
 }
