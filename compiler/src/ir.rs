@@ -213,7 +213,9 @@ impl Prim {
     pub fn result_ty(self) -> Ty {
         use Prim::*;
         match self {
-            Add | Sub | Mul | Div | Neg | Sqrt | Fabs | Fmin | Fmax | Floor | Ceil | Select | Call(_) | ToReal => Ty::REAL,
+            Add | Sub | Mul | Div | Neg | Sqrt | Fabs | Fmin | Fmax | Floor | Ceil | Select | Call(_) | ToReal => {
+                Ty::REAL
+            }
             Lt | Le | Gt | Ge | Eq | Ne | IAdd | ISub | IMul | IDiv | IMod | INeg | ILt | ILe | IGt | IGe | IEq
             | INe | And | Or | Not | IMin | IMax | IsNan | IsInf | ToInt => Ty::INT,
             Determinant | LogDeterminant => Ty::REAL,
@@ -239,9 +241,9 @@ impl Prim {
     pub fn kind(self) -> PrimKind {
         use Prim::*;
         match self {
-            Add | Sub | Mul | Div | Neg | Sqrt | Fabs | Fmin | Fmax | Floor | Ceil | Select | Call(_) | ToReal | Lt | Le
-            | Gt | Ge | Eq | Ne | IAdd | ISub | IMul | IDiv | IMod | INeg | ILt | ILe | IGt | IGe | IEq | INe | And
-            | Or | Not | IMin | IMax | IsNan | IsInf | ToInt => PrimKind::Scalar,
+            Add | Sub | Mul | Div | Neg | Sqrt | Fabs | Fmin | Fmax | Floor | Ceil | Select | Call(_) | ToReal | Lt
+            | Le | Gt | Ge | Eq | Ne | IAdd | ISub | IMul | IDiv | IMod | INeg | ILt | ILe | IGt | IGe | IEq | INe
+            | And | Or | Not | IMin | IMax | IsNan | IsInf | ToInt => PrimKind::Scalar,
             MatVec | VecMat | MatMul | Cholesky | TriSolveVec | Inverse | Determinant | LogDeterminant
             | EigenvaluesSym | EigenvectorsSym | SingularValues | MatrixExp => PrimKind::Kernel,
         }

@@ -9,7 +9,7 @@
 #
 # Usage: tests/programs/stanc_agree.sh [STANC]
 set -u
-stanc=${1:-/work/peers-venv/lib/python3.11/site-packages/httpstan/stanc}
+stanc=${1:-$(cd "$(dirname "$0")/../../.." && pwd)/peers-venv/lib/python3.11/site-packages/httpstan/stanc}
 [ -x "$stanc" ] || { echo "stanc not found at $stanc (pass its path)" >&2; exit 2; }
 cd "$(dirname "$0")"
 out=$(mktemp -d)

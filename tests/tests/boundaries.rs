@@ -33,10 +33,10 @@ fn boundary_values_are_stans() {
 /// density and its gradient are finite, as in Stan.
 #[test]
 fn a_probability_of_one_has_a_gradient() {
-    let program = "data { int N; array[N] int y; }\nparameters { real<lower=0, upper=1> a; }\n\
+    let program = "transformed data { int N = 3; array[N] int y = {1, 1, 1}; }\n\
+                   parameters { real<lower=0, upper=1> a; }\n\
                    model { for (n in 1:N) y[n] ~ bernoulli(pow(a, 0)); y ~ binomial(1, pow(a, 0)); }\n";
-    let model = load_text(&program.replace("data { int N; array[N] int y; }\n", "transformed data { int N = 3; array[N] int y = {1, 1, 1}; }\n"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let model = load_text(program).unwrap_or_else(|e| panic!("{e}"));
     let mut grad = [0.0];
     let lp = model.log_density_gradient(&[0.3], &mut grad).unwrap_or_else(|e| panic!("{e}"));
     assert!(lp.is_finite() && grad[0].is_finite(), "log density {lp}, gradient {grad:?}");

@@ -45,7 +45,8 @@ const CASES: &[(&str, usize, usize, bool)] = &[
 #[test]
 fn log_jacobians_are_the_transforms() {
     for (decl, m, n, diagonal) in CASES {
-        let model = load_text(&format!("parameters {{ {decl} }}\nmodel {{ }}\n")).unwrap_or_else(|e| panic!("{decl}: {e}"));
+        let model =
+            load_text(&format!("parameters {{ {decl} }}\nmodel {{ }}\n")).unwrap_or_else(|e| panic!("{decl}: {e}"));
         let dim = model.n_unconstrained();
         // The free elements: the lower triangle (with or without the diagonal), column-major.
         let free: Vec<usize> = (0..*n)
@@ -67,7 +68,10 @@ fn log_jacobians_are_the_transforms() {
                 .collect();
             let rows: Vec<Vec<f64>> = (0..dim).map(|r| (0..dim).map(|c| columns[c][r]).collect()).collect();
             let want = log_abs_det(rows);
-            assert!((lp - want).abs() <= 1e-5 * want.abs().max(1.0), "{decl}, seed {seed}: log-Jacobian {lp}, want {want}");
+            assert!(
+                (lp - want).abs() <= 1e-5 * want.abs().max(1.0),
+                "{decl}, seed {seed}: log-Jacobian {lp}, want {want}"
+            );
             // The value satisfies its constraint.
             let v = matrix(&model, &x);
             let at = |i: usize, j: usize| v[j * m + i];

@@ -9,9 +9,9 @@ pub mod builtins;
 pub mod errors;
 mod expr;
 mod functions;
+mod matrix_transforms;
 mod stmt;
 mod transforms;
-mod matrix_transforms;
 pub mod typeck;
 
 use std::collections::HashMap;
@@ -560,6 +560,14 @@ impl<'a> Lowerer<'a> {
     }
 
     /// A fresh container of `ty` and `dims`, filled once by the caller and read-only after.
+    /// A fresh mutable scalar set to `init`.
+    pub(crate) fn mutable(&mut self, ty: Ty, init: Atom) -> VarId {
+        let var = self.f.new_var(None, ty, VarKind::Mutable);
+        self.emit(Stmt::Decl { var, dims: vec![] });
+        self.emit(Stmt::Assign { var, indices: vec![], value: init });
+        var
+    }
+
     pub(crate) fn build(&mut self, ty: Ty, dims: Vec<Atom>) -> Atom {
         let var = self.f.new_var(None, ty, VarKind::Built);
         self.emit(Stmt::Decl { var, dims });

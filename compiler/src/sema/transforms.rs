@@ -368,7 +368,15 @@ impl Lowerer<'_> {
 
     /// Raises "init value `name[i,j]` = y violates {rule}" unless `ok`; `{}` in `rule` are
     /// filled with `values` (at most four values in all: two indices, y and one more).
-    pub(crate) fn check_init(&mut self, ok: Atom, d: &ast::VarDecl, idx: &[Atom], y: Atom, rule: &str, values: Vec<Atom>) {
+    pub(crate) fn check_init(
+        &mut self,
+        ok: Atom,
+        d: &ast::VarDecl,
+        idx: &[Atom],
+        y: Atom,
+        rule: &str,
+        values: Vec<Atom>,
+    ) {
         let (position, mut all) = element_label(idx);
         all.push(y);
         all.extend(values);
@@ -466,7 +474,7 @@ impl Lowerer<'_> {
         let per = self.prim(Prim::ISub, &[k_last, Atom::Int(1)]);
         self.for_each_vector(offset, dims, per, &mut |l, base, idx, k| {
             let at = |j: Atom| [idx, &[j]].concat();
-            let sum = l.mutable_real(Atom::Real(0.0));
+            let sum = l.mutable(Ty::REAL, Atom::Real(0.0));
             l.for_loop(Atom::Int(1), k, |l, j| {
                 let y = l.let_(Ty::REAL, Expr::Load { base: read, indices: at(j) });
                 let ok = l.prim(Prim::Ge, &[y, Atom::Real(0.0)]);
@@ -478,7 +486,7 @@ impl Lowerer<'_> {
                 format!("init value `{}{position}` violates simplex: its elements sum to {{}}, not 1", d.name.name);
             l.check_sums_to_one(d, sum, message, values);
             let last = l.let_(Ty::REAL, Expr::Load { base: read, indices: at(k) });
-            let rest = l.mutable_real(last);
+            let rest = l.mutable(Ty::REAL, last);
             let n = l.prim(Prim::ISub, &[k, Atom::Int(1)]);
             let j_var = l.f.new_var(Some("i".into()), Ty::INT, VarKind::LoopIndex);
             let j = Atom::Var(j_var);
@@ -519,7 +527,7 @@ impl Lowerer<'_> {
             let y = l.let_(Ty::REAL, Expr::Load { base: read, indices: vec![i, i] });
             let ok = l.prim(Prim::Gt, &[y, Atom::Real(0.0)]);
             l.check_init(ok, d, &[i, i], y, "cholesky_factor_corr: the diagonal must be positive", vec![]);
-            let sum = l.mutable_real(Atom::Real(0.0));
+            let sum = l.mutable(Ty::REAL, Atom::Real(0.0));
             l.for_loop(one, i, |l, j| {
                 let y = l.let_(Ty::REAL, Expr::Load { base: read, indices: vec![i, j] });
                 let sq = l.prim(Prim::Mul, &[y, y]);
@@ -532,7 +540,7 @@ impl Lowerer<'_> {
             l.check_sums_to_one(d, sum, message, vec![i]);
         });
         self.for_each_correlation_row(offset, k, &mut |l, i, im1, base| {
-            let sum = l.mutable_real(Atom::Real(0.0));
+            let sum = l.mutable(Ty::REAL, Atom::Real(0.0));
             l.for_loop(one, im1, |l, j| {
                 let y = l.let_(Ty::REAL, Expr::Load { base: read, indices: vec![i, j] });
                 let s = l.let_(Ty::REAL, Expr::Atom(Atom::Var(sum)));
@@ -584,14 +592,6 @@ impl Lowerer<'_> {
         let ok = self.prim(Prim::Le, &[deviation, Atom::Real(1e-8)]);
         values.push(s);
         self.check(ok, ErrorKind::Data, message, d.name.span, values);
-    }
-
-    /// A fresh mutable real set to `init`.
-    fn mutable_real(&mut self, init: Atom) -> VarId {
-        let var = self.f.new_var(None, Ty::REAL, VarKind::Mutable);
-        self.emit(Stmt::Decl { var, dims: vec![] });
-        self.emit(Stmt::Assign { var, indices: vec![], value: init });
-        var
     }
 
     /// Runs `body` (the code of a container's first element) unless the size `k` is zero:
@@ -768,7 +768,7 @@ impl Lowerer<'_> {
             let z1 = cpc(l, pos);
             l.emit(Stmt::Assign { var: out, indices: vec![i, one], value: z1 });
             let z1sq = l.prim(Prim::Mul, &[z1, z1]);
-            let sum_sqs = l.mutable_real(z1sq);
+            let sum_sqs = l.mutable(Ty::REAL, z1sq);
             l.for_loop(Atom::Int(2), im1, |l, j| {
                 let pos = l.prim(Prim::IAdd, &[base, j]);
                 let z = cpc(l, pos);
@@ -802,7 +802,7 @@ impl Lowerer<'_> {
         let per = self.prim(Prim::ISub, &[k_last, Atom::Int(1)]);
         self.for_each_vector(offset, dims, per, &mut |l, base, idx, k| {
             let n = l.prim(Prim::ISub, &[k, Atom::Int(1)]);
-            let stick = l.mutable_real(Atom::Real(1.0));
+            let stick = l.mutable(Ty::REAL, Atom::Real(1.0));
             l.for_loop(Atom::Int(1), n, |l, j| {
                 let pos = l.prim(Prim::IAdd, &[base, j]);
                 let x = l.let_(Ty::REAL, Expr::Load { base: theta, indices: vec![pos] });

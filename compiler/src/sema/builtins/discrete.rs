@@ -6,7 +6,7 @@
 
 use grammar::Span;
 
-use crate::ir::{Atom, ErrorKind, Expr, Fun, Prim, Stmt, Ty, VarKind};
+use crate::ir::{Atom, ErrorKind, Expr, Fun, Prim, Stmt, Ty, VarId, VarKind};
 use crate::sema::{Lowerer, Val};
 
 use super::distributions::DensityCall;
@@ -81,9 +81,33 @@ impl Lowerer<'_> {
         self.let_(Ty::REAL, Expr::Load { base, indices: vec![k] })
     }
 
-    /// log Σ exp over a vector (−∞ for an empty one).
-    fn lse(&mut self, v: Val) -> Atom {
-        self.log_sum_exp_all(v)
+    /// Count i of an array of counts, checked to be non-negative, as a real.
+    fn checked_count(&mut self, name: &str, counts: VarId, i: Atom, span: Span) -> Atom {
+        let n = self.let_(Ty::INT, Expr::Load { base: counts, indices: vec![i] });
+        let ok = self.prim(Prim::IGe, &[n, Atom::Int(0)]);
+        self.check(ok, ErrorKind::Domain, format!("{name}: count {{}} is negative"), span, vec![n]);
+        self.to_real(Val { atom: n, ty: Ty::INT, data: true })
+    }
+
+    /// Σₖ yₖ over K counts, as a real (each count was checked where it was read first).
+    fn count_total(&mut self, counts: VarId, k: Atom) -> Atom {
+        self.reduce_range(Atom::Int(1), k, &mut |l, i| {
+            let n = l.let_(Ty::INT, Expr::Load { base: counts, indices: vec![i] });
+            l.to_real(Val { atom: n, ty: Ty::INT, data: true })
+        })
+    }
+
+    /// The counts' multinomial coefficient, log Γ(N + 1) − Σₖ log Γ(yₖ + 1): data alone.
+    fn log_multinomial_coefficient(&mut self, counts: VarId, k: Atom, total: Atom) -> Atom {
+        let n1 = self.prim(Prim::Add, &[total, Atom::Real(1.0)]);
+        let lg = self.prim(Fun::Lgamma, &[n1]);
+        let each = self.reduce_range(Atom::Int(1), k, &mut |l, i| {
+            let n = l.let_(Ty::INT, Expr::Load { base: counts, indices: vec![i] });
+            let nr = l.to_real(Val { atom: n, ty: Ty::INT, data: true });
+            let n1 = l.prim(Prim::Add, &[nr, Atom::Real(1.0)]);
+            l.prim(Fun::Lgamma, &[n1])
+        });
+        self.prim(Prim::Sub, &[lg, each])
     }
 
     /// categorical(y | θ) = Σ log θ[yₙ]; categorical_logit(y | β) = Σ (β[yₙ] − log Σ exp β).
@@ -91,7 +115,7 @@ impl Lowerer<'_> {
         let [y, theta] = c.vals else { return None };
         let k = self.dim(theta.atom, 0);
         // The normaliser of the logits is computed once for all outcomes.
-        let norm = if logit { Some(self.lse(*theta)) } else { None };
+        let norm = if logit { Some(self.log_sum_exp_all(*theta)) } else { None };
         let y = PerOutcome { val: *y, one: Ty::INT };
         let total = self.sum_outcomes(c.name, &[y], c.span, &mut |l, v| {
             l.check_category(c.name, v[0].atom, k, c.span);
@@ -114,12 +138,9 @@ impl Lowerer<'_> {
         let ok = self.prim(Prim::IEq, &[k, kt]);
         let message = format!("{}: {{}} counts and {{}} probabilities", c.name);
         self.check(ok, ErrorKind::Index, message, c.span, vec![k, kt]);
-        let norm = if logit { Some(self.lse(*theta)) } else { None };
+        let norm = if logit { Some(self.log_sum_exp_all(*theta)) } else { None };
         let kernel = self.reduce_range(Atom::Int(1), k, &mut |l, i| {
-            let n = l.let_(Ty::INT, Expr::Load { base: yv, indices: vec![i] });
-            let ok = l.prim(Prim::IGe, &[n, Atom::Int(0)]);
-            l.check(ok, ErrorKind::Domain, format!("{}: count {{}} is negative", c.name), c.span, vec![n]);
-            let nr = l.to_real(Val { atom: n, ty: Ty::INT, data: true });
+            let nr = l.checked_count(c.name, yv, i, c.span);
             let t = l.element(theta.atom, i);
             let lt = match norm {
                 Some(z) => l.prim(Prim::Sub, &[t, z]),
@@ -130,20 +151,8 @@ impl Lowerer<'_> {
         if c.propto {
             return Some(kernel);
         }
-        // The counts' multinomial coefficient: data alone.
-        let total_n = self.reduce_range(Atom::Int(1), k, &mut |l, i| {
-            let n = l.let_(Ty::INT, Expr::Load { base: yv, indices: vec![i] });
-            l.to_real(Val { atom: n, ty: Ty::INT, data: true })
-        });
-        let n1 = self.prim(Prim::Add, &[total_n, Atom::Real(1.0)]);
-        let lg = self.prim(Fun::Lgamma, &[n1]);
-        let each = self.reduce_range(Atom::Int(1), k, &mut |l, i| {
-            let n = l.let_(Ty::INT, Expr::Load { base: yv, indices: vec![i] });
-            let nr = l.to_real(Val { atom: n, ty: Ty::INT, data: true });
-            let n1 = l.prim(Prim::Add, &[nr, Atom::Real(1.0)]);
-            l.prim(Fun::Lgamma, &[n1])
-        });
-        let coef = self.prim(Prim::Sub, &[lg, each]);
+        let total = self.count_total(yv, k);
+        let coef = self.log_multinomial_coefficient(yv, k, total);
         Some(self.prim(Prim::Add, &[kernel, coef]))
     }
 
@@ -157,37 +166,23 @@ impl Lowerer<'_> {
         let ok = self.prim(Prim::IEq, &[k, ka]);
         let message = format!("{}: {{}} counts and {{}} concentrations", c.name);
         self.check(ok, ErrorKind::Index, message, c.span, vec![k, ka]);
-        let count = |l: &mut Self, i: Atom| {
-            let n = l.let_(Ty::INT, Expr::Load { base: yv, indices: vec![i] });
-            let ok = l.prim(Prim::IGe, &[n, Atom::Int(0)]);
-            l.check(ok, ErrorKind::Domain, format!("{}: count {{}} is negative", c.name), c.span, vec![n]);
-            l.to_real(Val { atom: n, ty: Ty::INT, data: true })
-        };
-        let total_n = self.reduce_range(Atom::Int(1), k, &mut |l, i| count(l, i));
-        let alpha0 = self.reduce_range(Atom::Int(1), k, &mut |l, i| l.element(Atom::Var(av), i));
-        let lg_a0 = self.prim(Fun::Lgamma, &[alpha0]);
-        let na0 = self.prim(Prim::Add, &[total_n, alpha0]);
-        let lg_na0 = self.prim(Fun::Lgamma, &[na0]);
-        let mut total = self.prim(Prim::Sub, &[lg_a0, lg_na0]);
         let each = self.reduce_range(Atom::Int(1), k, &mut |l, i| {
-            let n = count(l, i);
+            let n = l.checked_count(c.name, yv, i, c.span);
             let a = l.element(Atom::Var(av), i);
             let na = l.prim(Prim::Add, &[n, a]);
             let t = l.prim(Fun::Lgamma, &[na]);
             let la = l.prim(Fun::Lgamma, &[a]);
             l.prim(Prim::Sub, &[t, la])
         });
-        total = self.prim(Prim::Add, &[total, each]);
+        let total_n = self.count_total(yv, k);
+        let alpha0 = self.reduce_range(Atom::Int(1), k, &mut |l, i| l.element(Atom::Var(av), i));
+        let lg_a0 = self.prim(Fun::Lgamma, &[alpha0]);
+        let na0 = self.prim(Prim::Add, &[total_n, alpha0]);
+        let lg_na0 = self.prim(Fun::Lgamma, &[na0]);
+        let norm = self.prim(Prim::Sub, &[lg_a0, lg_na0]);
+        let mut total = self.prim(Prim::Add, &[norm, each]);
         if !c.propto {
-            // The counts' multinomial coefficient: data alone.
-            let n1 = self.prim(Prim::Add, &[total_n, Atom::Real(1.0)]);
-            let lg = self.prim(Fun::Lgamma, &[n1]);
-            let lgs = self.reduce_range(Atom::Int(1), k, &mut |l, i| {
-                let n = count(l, i);
-                let n1 = l.prim(Prim::Add, &[n, Atom::Real(1.0)]);
-                l.prim(Fun::Lgamma, &[n1])
-            });
-            let coef = self.prim(Prim::Sub, &[lg, lgs]);
+            let coef = self.log_multinomial_coefficient(yv, k, total_n);
             total = self.prim(Prim::Add, &[total, coef]);
         }
         Some(total)

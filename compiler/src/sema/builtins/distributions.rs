@@ -12,7 +12,7 @@ use grammar::Span;
 use grammar::ast;
 
 use crate::catalog::ArgType;
-use crate::ir::{Atom, Expr, Fun, Prim, Stmt, Ty, VarKind};
+use crate::ir::{Atom, Fun, Prim};
 use crate::sema::{Lowerer, Val};
 
 use super::{LOG_PI, LOG_SQRT_TWO_PI, Req, Term};
@@ -78,7 +78,11 @@ pub(crate) fn multivariate(name: &str) -> Option<Multivariate> {
         },
         "multi_student_t" | "multi_student_t_cholesky" => Multivariate {
             accepts: |args| {
-                args.len() == 4 && vectors(args[0]) && args[1].is_primitive() && vectors(args[2]) && args[3] == ArgType::MATRIX
+                args.len() == 4
+                    && vectors(args[0])
+                    && args[1].is_primitive()
+                    && vectors(args[2])
+                    && args[3] == ArgType::MATRIX
             },
             lower: |l, c| l.multi_student_t(c, c.name == "multi_student_t_cholesky"),
         },
@@ -86,7 +90,9 @@ pub(crate) fn multivariate(name: &str) -> Option<Multivariate> {
             accepts: |args| args.len() == 3 && vectors(args[0]) && vectors(args[1]) && args[2] == ArgType::MATRIX,
             lower: |l, c| l.multi_normal_prec(c),
         },
-        "lkj_corr" => Multivariate { accepts: |args| args == [ArgType::MATRIX, ArgType::REAL], lower: |l, c| l.lkj_corr(c) },
+        "lkj_corr" => {
+            Multivariate { accepts: |args| args == [ArgType::MATRIX, ArgType::REAL], lower: |l, c| l.lkj_corr(c) }
+        }
         "wishart" | "inv_wishart" => Multivariate {
             accepts: |args| args == [ArgType::MATRIX, ArgType::REAL, ArgType::MATRIX],
             lower: |l, c| l.wishart(c, c.name == "inv_wishart"),
@@ -202,8 +208,16 @@ pub(crate) fn elementwise(name: &str) -> Option<Elementwise> {
             double_exponential_lccdf,
         ),
         "chi_square" => c(&[NonNegInt, PositiveFinite], 0, chi_square, chi_square_lcdf, chi_square_lccdf),
-        "inv_chi_square" => c(&[NonNegInt, PositiveFinite], 0, inv_chi_square, inv_chi_square_lcdf, inv_chi_square_lccdf),
-        "scaled_inv_chi_square" => c(&[NonNegInt, PositiveFinite, PositiveFinite], 0, scaled_inv_chi_square, scaled_inv_chi_square_lcdf, scaled_inv_chi_square_lccdf),
+        "inv_chi_square" => {
+            c(&[NonNegInt, PositiveFinite], 0, inv_chi_square, inv_chi_square_lcdf, inv_chi_square_lccdf)
+        }
+        "scaled_inv_chi_square" => c(
+            &[NonNegInt, PositiveFinite, PositiveFinite],
+            0,
+            scaled_inv_chi_square,
+            scaled_inv_chi_square_lcdf,
+            scaled_inv_chi_square_lccdf,
+        ),
         "pareto" => c(&[NotNan, PositiveFinite, PositiveFinite], 0, pareto, pareto_lcdf, pareto_lccdf),
         "gumbel" => c(&[Finite, Finite, PositiveFinite], 0, gumbel, gumbel_lcdf, gumbel_lccdf),
         "rayleigh" => c(&[NonNegInt, PositiveFinite], 0, rayleigh, rayleigh_lcdf, rayleigh_lccdf),
@@ -217,17 +231,43 @@ pub(crate) fn elementwise(name: &str) -> Option<Elementwise> {
             beta_binomial_lccdf,
         ),
         "beta_neg_binomial" => d(&[NonNegInt, PositiveFinite, PositiveFinite, PositiveFinite], 1, beta_neg_binomial),
-        "neg_binomial" => c(&[NonNegInt, PositiveFinite, PositiveFinite], 1, neg_binomial, neg_binomial_lcdf, neg_binomial_lccdf),
+        "neg_binomial" => {
+            c(&[NonNegInt, PositiveFinite, PositiveFinite], 1, neg_binomial, neg_binomial_lcdf, neg_binomial_lccdf)
+        }
         "hypergeometric" => d(&[NonNegInt, NonNegInt, NonNegInt, NonNegInt], 4, hypergeometric),
         "discrete_range" => c(&[Any, Any, Any], 3, discrete_range, discrete_range_lcdf, discrete_range_lccdf),
         "von_mises" => d(&[NotNan, Finite, NonNegInt], 0, von_mises),
-        "exp_mod_normal" => c(&[NotNan, Finite, PositiveFinite, PositiveFinite], 0, exp_mod_normal, exp_mod_normal_lcdf, exp_mod_normal_lccdf),
-        "skew_normal" => c(&[NotNan, Finite, PositiveFinite, Finite], 0, skew_normal, skew_normal_lcdf, skew_normal_lccdf),
-        "skew_double_exponential" => c(&[Finite, Finite, PositiveFinite, Prob], 0, skew_double_exponential, skew_double_exponential_lcdf, skew_double_exponential_lccdf),
+        "exp_mod_normal" => c(
+            &[NotNan, Finite, PositiveFinite, PositiveFinite],
+            0,
+            exp_mod_normal,
+            exp_mod_normal_lcdf,
+            exp_mod_normal_lccdf,
+        ),
+        "skew_normal" => {
+            c(&[NotNan, Finite, PositiveFinite, Finite], 0, skew_normal, skew_normal_lcdf, skew_normal_lccdf)
+        }
+        "skew_double_exponential" => c(
+            &[Finite, Finite, PositiveFinite, Prob],
+            0,
+            skew_double_exponential,
+            skew_double_exponential_lcdf,
+            skew_double_exponential_lccdf,
+        ),
         "frechet" => c(&[NonNegInt, PositiveFinite, PositiveFinite], 0, frechet, frechet_lcdf, frechet_lccdf),
-        "pareto_type_2" => c(&[NotNan, Finite, PositiveFinite, PositiveFinite], 0, pareto_type_2, pareto_type_2_lcdf, pareto_type_2_lccdf),
-        "loglogistic" => c(&[NonNegInt, PositiveFinite, PositiveFinite], 0, loglogistic, loglogistic_lcdf, loglogistic_lccdf),
-        "beta_proportion" => c(&[Any, Prob, PositiveFinite], 0, beta_proportion, beta_proportion_lcdf, beta_proportion_lccdf),
+        "pareto_type_2" => c(
+            &[NotNan, Finite, PositiveFinite, PositiveFinite],
+            0,
+            pareto_type_2,
+            pareto_type_2_lcdf,
+            pareto_type_2_lccdf,
+        ),
+        "loglogistic" => {
+            c(&[NonNegInt, PositiveFinite, PositiveFinite], 0, loglogistic, loglogistic_lcdf, loglogistic_lccdf)
+        }
+        "beta_proportion" => {
+            c(&[Any, Prob, PositiveFinite], 0, beta_proportion, beta_proportion_lcdf, beta_proportion_lccdf)
+        }
         _ => None,
     }
 }
@@ -382,14 +422,7 @@ fn uniform(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     let below = l.prim(Lt, &[y, a]);
     let above = l.prim(Gt, &[y, b]);
     let out = l.prim(Or, &[below, above]);
-    let var = l.f.new_var(None, Ty::REAL, VarKind::Mutable);
-    l.emit(Stmt::Decl { var, dims: vec![] });
-    l.if_(
-        out,
-        |l| l.emit(Stmt::Assign { var, indices: vec![], value: Atom::Real(f64::NEG_INFINITY) }),
-        |l| l.emit(Stmt::Assign { var, indices: vec![], value: Atom::Real(0.0) }),
-    );
-    let support = l.let_(Ty::REAL, Expr::Atom(Atom::Var(var)));
+    let support = l.select(out, Atom::Real(f64::NEG_INFINITY), Atom::Real(0.0));
     vec![(0b110, nlw), (0b111, support)]
 }
 
@@ -596,14 +629,7 @@ fn pareto(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     let t2 = l.prim(Mul, &[a1, ly]);
     let nt2 = l.prim(Neg, &[t2]);
     let below = l.prim(Lt, &[y, ymin]);
-    let var = l.f.new_var(None, Ty::REAL, VarKind::Mutable);
-    l.emit(Stmt::Decl { var, dims: vec![] });
-    l.if_(
-        below,
-        |l| l.emit(Stmt::Assign { var, indices: vec![], value: Atom::Real(f64::NEG_INFINITY) }),
-        |l| l.emit(Stmt::Assign { var, indices: vec![], value: Atom::Real(0.0) }),
-    );
-    let support = l.let_(Ty::REAL, Expr::Atom(Atom::Var(var)));
+    let support = l.select(below, Atom::Real(f64::NEG_INFINITY), Atom::Real(0.0));
     vec![(0b100, la), (0b110, t1), (0b101, nt2), (0b011, support)]
 }
 

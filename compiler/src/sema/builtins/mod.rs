@@ -393,13 +393,14 @@ impl Lowerer<'_> {
         let one = |v: Val| discrete::PerOutcome { val: v, one: Ty { array_rank: 0, ..v.ty } };
         let args = [one(vals[0]), one(vals[1])];
         let mut failed = false;
-        let total = self.sum_outcomes("dirichlet", &args, span, &mut |l, v| match l.dirichlet_one(v[0], v[1], span, propto) {
-            Some(t) => t,
-            None => {
-                failed = true;
-                Atom::Real(f64::NAN)
-            }
-        });
+        let total =
+            self.sum_outcomes("dirichlet", &args, span, &mut |l, v| match l.dirichlet_one(v[0], v[1], span, propto) {
+                Some(t) => t,
+                None => {
+                    failed = true;
+                    Atom::Real(f64::NAN)
+                }
+            });
         (!failed).then_some(total)
     }
 

@@ -6,7 +6,7 @@
 use grammar::Span;
 
 use crate::catalog::ArgType;
-use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Fun, Prim, RngDist, Stmt, Ty, VarKind};
+use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Fun, Prim, RngDist, Stmt, Ty};
 use crate::sema::{Lowerer, Val};
 
 /// How vppl draws from one multivariate distribution.
@@ -158,13 +158,5 @@ impl Lowerer<'_> {
         let last = self.let_(Ty::INT, Expr::Atom(Atom::Var(left)));
         self.emit(Stmt::Assign { var: ov, indices: vec![k], value: last });
         Val { atom: out, ty: Ty::array(Elem::Int, 1), data: true }
-    }
-
-    /// A mutable scalar set to `init`.
-    fn mutable(&mut self, ty: Ty, init: Atom) -> u32 {
-        let var = self.f.new_var(None, ty, VarKind::Mutable);
-        self.emit(Stmt::Decl { var, dims: vec![] });
-        self.emit(Stmt::Assign { var, indices: vec![], value: init });
-        var
     }
 }
