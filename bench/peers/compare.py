@@ -26,7 +26,8 @@ import os
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BUILD = Path(os.environ.get("PEERS_BUILD", "/work/peers-build"))
+# Beside the project's folder by default, as in env.sh.
+BUILD = Path(os.environ.get("PEERS_BUILD", HERE.parents[2] / "peers-build"))
 MODELS = ["linreg", "logistic", "eight_schools_nc", "hier_poisson", "stochvol", "gmm"]
 ZT, RT = 0.25, 1.3
 

@@ -1,9 +1,11 @@
 # Shared by the run_*.sh scripts: where the peers harness and its builds live, one thread per
 # numerical library (the machine has two cores, and timings must not fight each other), and
 # the low-priority launch of a Python driver of this folder.
-: "${PEERS_VENV:=/work/peers-venv}"
-export PEERS_DIR="${PEERS_DIR:-/work/shared/peers}"
-export PEERS_BUILD="${PEERS_BUILD:-/work/peers-build}"
+# Beside the project's folder by default (the project's root is two folders up from here).
+_peers_outside="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+: "${PEERS_VENV:=$_peers_outside/peers-venv}"
+export PEERS_DIR="${PEERS_DIR:-$_peers_outside/shared/peers}"
+export PEERS_BUILD="${PEERS_BUILD:-$_peers_outside/peers-build}"
 export XDG_CACHE_HOME="$PEERS_BUILD/xdg-cache"
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONWARNINGS=ignore PYTHONDONTWRITEBYTECODE=1
 mkdir -p "$PEERS_BUILD"

@@ -13,7 +13,7 @@ from Predictive, stochvol's h is recomputed from the draws with Stan's recursion
 Then max z = max |mean - ref mean| / ref sd and sd / ref sd over every parameter
 of bench/peers/reference/<m>.json.
 
-  PEERS_VENV=/work/peers-venv PEERS_BUILD=/work/peers-build bench/peers/run_numpyro_vi.sh [models] [--seeds 1]
+  PEERS_VENV=../peers-venv PEERS_BUILD=../peers-build bench/peers/run_numpyro_vi.sh [models] [--seeds 1]
 
 Writes bench/peers/numpyro_vi.json (merged per model).
 """
@@ -27,7 +27,7 @@ from pathlib import Path
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
 os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
 
-PEERS = Path(os.environ.get("PEERS_DIR", "/work/shared/peers"))
+PEERS = Path(os.environ.get("PEERS_DIR", Path(__file__).resolve().parents[3] / "shared/peers"))
 sys.path.insert(0, str(PEERS / "bench"))
 import common  # noqa: E402
 

@@ -1,7 +1,7 @@
 // Stand-alone NUTS driver for a stanc-generated Stan model (reference posteriors).
 //
 // Linked against the model objects that the shared peers harness already built
-// (/work/peers-build/stan/<model>/model.o); compiled with the same flags and the
+// (../peers-build/stan/<model>/model.o); compiled with the same flags and the
 // headers of the pip-installed httpstan 4.13.0 wheel.  See nuts_reference.py.
 //
 //   nuts data=FILE out=PREFIX [seed=1 chain=1 num_warmup=1000 num_samples=2000

@@ -1,7 +1,7 @@
 """Reference posteriors for the six peer models from Stan's NUTS.
 
 Builds bench/peers/nuts_driver.cpp with the flags and httpstan-wheel headers of
-the shared peers harness (/work/shared/peers/bench/stan_bench.py) and links it
+the shared peers harness (../shared/peers/bench/stan_bench.py) and links it
 with the model objects the harness already built ($PEERS_BUILD/stan/<m>/model.o;
 they are rebuilt through the harness's own build_model if missing). Then, per
 model: 4 chains x (1000 warmup + 2000 draws), seed 1, chain ids 1..4 (CmdStan's
@@ -15,7 +15,7 @@ Writes bench/peers/reference/<model>.json:
 (mean/sd over the 8000 pooled draws, constrained scale, transformed parameters
 included, Stan display names).
 
-  PEERS_VENV=/work/peers-venv PEERS_BUILD=/work/peers-build bench/peers/run_nuts_reference.sh [m1,m2]
+  PEERS_VENV=../peers-venv PEERS_BUILD=../peers-build bench/peers/run_nuts_reference.sh [m1,m2]
 """
 import json
 import os
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-PEERS = Path(os.environ.get("PEERS_DIR", "/work/shared/peers"))
+PEERS = Path(os.environ.get("PEERS_DIR", Path(__file__).resolve().parents[3] / "shared/peers"))
 sys.path.insert(0, str(PEERS / "bench"))
 import common  # noqa: E402
 import stan_bench as sb  # noqa: E402

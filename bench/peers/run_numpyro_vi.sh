@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # NumPyro AutoNormal / AutoMultivariateNormal on the six peer models vs the NUTS references.
-#   PEERS_VENV=/work/peers-venv PEERS_BUILD=/work/peers-build bench/peers/run_numpyro_vi.sh [model,model] [--seeds 1,2,3]
+#   PEERS_VENV=../peers-venv PEERS_BUILD=../peers-build bench/peers/run_numpyro_vi.sh [model,model] [--seeds 1,2,3]
 # Writes bench/peers/numpyro_vi.json.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"

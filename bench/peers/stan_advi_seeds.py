@@ -5,7 +5,7 @@ changes.  Writes bench/peers/stan_advi_seeds.json: {"models": {m: {algo: {seed: 
 with run as in stan_advi_defaults.json (draw moments, iters, eta, wall_s) plus
 the number of eta candidates tried, read from the log.
 
-  PEERS_VENV=/work/peers-venv PEERS_BUILD=/work/peers-build bench/peers/run_stan_advi_seeds.sh [models] [seeds]
+  PEERS_VENV=../peers-venv PEERS_BUILD=../peers-build bench/peers/run_stan_advi_seeds.sh [models] [seeds]
 """
 import json
 import sys

@@ -1,6 +1,6 @@
 """Stan reference numbers for the six peer models, from the shared peers harness.
 
-Uses /work/shared/peers/bench/stan_bench.py's own build functions (stanc and
+Uses ../shared/peers/bench/stan_bench.py's own build functions (stanc and
 headers from the pip-installed httpstan wheel, the harness's stan_driver.cpp)
 and then, for each model:
 
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-PEERS = Path(os.environ.get("PEERS_DIR", "/work/shared/peers"))
+PEERS = Path(os.environ.get("PEERS_DIR", Path(__file__).resolve().parents[3] / "shared/peers"))
 sys.path.insert(0, str(PEERS / "bench"))
 import common  # noqa: E402
 import stan_bench as sb  # noqa: E402

@@ -8,7 +8,7 @@ Sundials libraries (needed for the ODE example).  Models are built one at a
 time and cached under $PEERS_BUILD/posteriordb/<posterior>/.
 
 Then `advi` with CmdStan's defaults (see stan_peers.ADVI_DEFAULTS), and the
-draws are compared with /work/shared/posteriordb/<posterior>/reference.json:
+draws are compared with ../shared/posteriordb/<posterior>/reference.json:
   z_max     = max over reference parameters of |mean_stan - ref_mean| / ref_sd
   sd_ratio  = [min, max] over reference parameters of sd_stan / ref_sd
 where mean_stan and sd_stan are computed over the output_samples=1000 draws
@@ -32,7 +32,7 @@ import stan_peers as sp  # noqa: E402  (imports the shared harness too)
 sb = sp.sb
 REPO = HERE.parents[1]
 EX = REPO / "examples"
-PDB = Path(os.environ.get("POSTERIORDB_DIR", "/work/shared/posteriordb"))
+PDB = Path(os.environ.get("POSTERIORDB_DIR", Path(__file__).resolve().parents[3] / "shared/posteriordb"))
 BUILD = sb.BUILD_DIR / "posteriordb"
 OUT_JSON = HERE / "stan_advi_posteriordb.json"
 OUT_MD = HERE / "stan_advi_posteriordb.md"
