@@ -107,6 +107,13 @@ fn branch_gradients_match_finite_differences() {
         "parameters { real a; } model { real s = 0; for (i in 1:4) { s += -square(a - i); } target += 1 - (0.5 - s); }",
         "parameters { real a; } model { real s = 0; for (i in 1:4) { s += -square(a - i); } target += s; target += s; }",
         "parameters { real a; } model { real s = 0; for (i in 1:4) { s += -square(a - i); } target += 3 * s; }",
+        // Reductions in the branches of an `if`, which run at most once too (brms's
+        // `if (!prior_only)`): the vectorised density over a vector made in the branch, a
+        // nested `if`, an accumulator declared outside, and the branch not taken.
+        "parameters { real a; } model { if (a > 0) { vector[3] m = [a, 2 * a, a * a]'; [1, 2, 3]' ~ normal(m, exp(a)); } else { target += -square(a); } }",
+        "parameters { real a; } model { real s = 0; if (a < 1) { if (a > -1) { for (i in 1:4) { s += -square(a - i); } target += s; } } target += a; }",
+        "parameters { real a; } model { real s = 0; if (a < 5) { for (i in 1:4) { s += -square(a * i); } } target += s; }",
+        "parameters { real a; } model { if (a > 0) { real s = 0; for (i in 1:3) { s += log(a + i); } target += s; target += s; } }",
     ];
     for text in programs {
         let model = tests::load_text(text).unwrap_or_else(|e| panic!("{text}: {e}"));

@@ -41,6 +41,7 @@ pub fn differentiate(f: &Function) -> Function {
         needed,
         fused,
         unit,
+        once: HashSet::default(),
         known_zero: HashMap::default(),
         known_value: HashMap::default(),
         depth: 0,
@@ -59,19 +60,8 @@ pub fn differentiate(f: &Function) -> Function {
             ad.known_zero.insert(adj, 0);
         }
     }
-    // The top level runs once, so its adjoints are declared right after their values, during
-    // the forward sweep: a fused loop adds to them before the reverse sweep starts.
     let mut body = prologue;
-    for s in &f.body {
-        if ad.fused.contains(&address(s)) {
-            let fused = ad.fused_loop(s);
-            body.push(fused);
-        } else {
-            let forward = ad.forward_block(std::slice::from_ref(s), false);
-            body.extend(forward);
-        }
-        ad.declare_adjoints(std::slice::from_ref(s), &mut body);
-    }
+    body.extend(ad.forward_once(&f.body));
     for s in f.body.iter().rev() {
         ad.reverse_stmt(s, false, &mut body);
     }
@@ -191,11 +181,13 @@ struct Ad {
     /// Scalar adjoints whose only contribution so far, at the given depth, was this value:
     /// reading them reads the value, so constants reach the rules and fold.
     known_value: HashMap<VarId, (Atom, usize)>,
-    /// Top-level loops whose reverse runs inside the forward loop (by statement address; see
+    /// Loops whose reverse runs inside the forward loop (by statement address; see
     /// [`target_reductions`]).
     fused: HashSet<usize>,
     /// Accumulators of those loops: their adjoint is 1 throughout, so it is not stored.
     unit: HashSet<VarId>,
+    /// The `if` statements whose branches run at most once, forwarded by `forward_once`.
+    once: HashSet<usize>,
     depth: usize,
     adjoint: HashMap<VarId, VarId>,
     /// Cache: the variables assigned anywhere inside a statement list, keyed by its address.
@@ -449,6 +441,35 @@ impl Ad {
         out
     }
 
+    /// The forward sweep of a block that runs at most once per evaluation: the top level and,
+    /// within it, the branches of an `if` (brms's `if (!prior_only) { … }`). Its adjoints are
+    /// declared right after their values, during the forward sweep, so a fused loop adds to
+    /// them before the reverse sweep starts; the reverse of such an `if` declares none.
+    fn forward_once(&mut self, stmts: &[Stmt]) -> Vec<Stmt> {
+        let mut out = Vec::new();
+        for s in stmts {
+            match s {
+                Stmt::For { .. } if self.fused.contains(&address(s)) => {
+                    let fused = self.fused_loop(s);
+                    out.push(fused);
+                }
+                Stmt::If { cond, then, otherwise } => {
+                    self.once.insert(address(s));
+                    // Nested, so what one branch learns about zero adjoints stays in it.
+                    let then = self.nested(|ad| ad.forward_once(then));
+                    let otherwise = self.nested(|ad| ad.forward_once(otherwise));
+                    out.push(Stmt::If { cond: *cond, then, otherwise });
+                }
+                _ => {
+                    let forward = self.forward_block(std::slice::from_ref(s), false);
+                    out.extend(forward);
+                }
+            }
+            self.declare_adjoints(std::slice::from_ref(s), &mut out);
+        }
+        out
+    }
+
     /// Runs a top-level loop's reverse inside it, right after each iteration's forward
     /// statements, which are all still in scope: nothing is recomputed or stored.
     fn fused_loop(&mut self, s: &Stmt) -> Stmt {
@@ -607,8 +628,19 @@ impl Ad {
                 }
             }
             Stmt::If { cond, then, otherwise } => {
-                let then = self.nested(|ad| ad.reverse_block(then, repeated));
-                let otherwise = self.nested(|ad| ad.reverse_block(otherwise, repeated));
+                let once = self.once.contains(&address(s));
+                let branch = |ad: &mut Self, stmts: &[Stmt]| {
+                    if once {
+                        // Its adjoints were declared by `forward_once`.
+                        let mut out = Vec::new();
+                        stmts.iter().rev().for_each(|s| ad.reverse_stmt(s, false, &mut out));
+                        out
+                    } else {
+                        ad.reverse_block(stmts, repeated)
+                    }
+                };
+                let then = self.nested(|ad| branch(ad, then));
+                let otherwise = self.nested(|ad| branch(ad, otherwise));
                 if !then.is_empty() || !otherwise.is_empty() {
                     out.push(Stmt::If { cond: *cond, then, otherwise });
                 }
@@ -801,7 +833,8 @@ fn address(s: &Stmt) -> usize {
     s as *const Stmt as usize
 }
 
-/// The top-level loops whose reverse can run inside the forward loop, and their accumulators.
+/// The loops whose reverse can run inside the forward loop, and their accumulators: loops of
+/// the top level and of the branches of `if`s there, which also run at most once.
 ///
 /// A loop qualifies when every iteration's adjoints are known as soon as it has run: its body
 /// is straight-line scalar code that writes nothing but `target` and sum accumulators
@@ -816,23 +849,47 @@ fn target_reductions(
 ) -> (HashSet<usize>, HashSet<VarId>) {
     let mut reads: HashMap<VarId, usize> = HashMap::default();
     count_reads(&f.body, &mut reads);
-    // The top-level statement that reads each variable (the last one, when there are several).
+    let mut loops = HashSet::default();
+    let mut unit = HashSet::default();
+    reductions_in(f, &f.body, &reads, active, needed, &mut loops, &mut unit);
+    (loops, unit)
+}
+
+/// The reductions of one block that runs at most once (the top level, or a branch of an `if`
+/// in such a block, where the sum still reaches `target` with the adjoint 1), and of the
+/// blocks of that kind inside it. `reads` counts the reads of each variable in the function.
+fn reductions_in(
+    f: &Function,
+    stmts: &[Stmt],
+    reads: &HashMap<VarId, usize>,
+    active: &HashSet<VarId>,
+    needed: &HashSet<VarId>,
+    loops: &mut HashSet<usize>,
+    unit: &mut HashSet<VarId>,
+) {
+    for s in stmts {
+        if let Stmt::If { then, otherwise, .. } = s {
+            reductions_in(f, then, reads, active, needed, loops, unit);
+            reductions_in(f, otherwise, reads, active, needed, loops, unit);
+        }
+    }
+    // The statement of the block that reads each variable (the last one, when there are several).
     let mut reader: HashMap<VarId, usize> = HashMap::default();
-    for (i, s) in f.body.iter().enumerate() {
+    for (i, s) in stmts.iter().enumerate() {
         s.for_each_read(|v| {
             reader.insert(v, i);
         });
     }
-    // The top-level statements that write each variable (anywhere inside them).
+    // The statements of the block that write each variable (anywhere inside them).
     let mut writers: HashMap<VarId, Vec<usize>> = HashMap::default();
-    for (k, s) in f.body.iter().enumerate() {
+    for (k, s) in stmts.iter().enumerate() {
         let mut written = HashSet::default();
         assigned(std::slice::from_ref(s), &mut written);
         for v in written {
             writers.entry(v).or_default().push(k);
         }
     }
-    // Whether `v`'s only read, at top level after statement `after`, passes its adjoint to
+    // Whether `v`'s only read, in the block after statement `after`, passes its adjoint to
     // `target` unchanged.
     let unit_chain = |mut v: VarId, mut after: usize, outside: usize| -> bool {
         let mut allowed = outside;
@@ -845,7 +902,7 @@ fn target_reductions(
                 return false;
             }
             let once = |a: &Atom| *a == Atom::Var(v);
-            v = match &f.body[j] {
+            v = match &stmts[j] {
                 Stmt::TargetAdd(a) if once(a) => return true,
                 Stmt::Let { var, expr: Expr::Atom(a) } if once(a) => *var,
                 Stmt::Let { var, expr: Expr::Prim(Prim::Add, args) } if once(&args[0]) != once(&args[1]) => *var,
@@ -856,9 +913,7 @@ fn target_reductions(
             allowed = 1;
         }
     };
-    let mut loops = HashSet::default();
-    let mut unit = HashSet::default();
-    for (i, s) in f.body.iter().enumerate() {
+    for (i, s) in stmts.iter().enumerate() {
         let Stmt::For { body, .. } = s else { continue };
         let mut accumulators = Vec::new();
         let flat = body.iter().all(|t| match t {
@@ -883,7 +938,7 @@ fn target_reductions(
                     if *var == n && (args[0] == Atom::Var(acc)) != (args[1] == Atom::Var(acc)))
             });
             let writes_before = writers.get(&acc).is_none_or(|ks| {
-                ks.iter().all(|&k| k == i || k < i && matches!(f.body[k], Stmt::Decl { .. } | Stmt::Assign { .. }))
+                ks.iter().all(|&k| k == i || k < i && matches!(stmts[k], Stmt::Decl { .. } | Stmt::Assign { .. }))
             });
             f.vars[acc as usize].kind == VarKind::Mutable
                 && f.ty(acc).is_real()
@@ -901,7 +956,6 @@ fn target_reductions(
             unit.extend(accumulators.iter().map(|&(acc, _)| acc));
         }
     }
-    (loops, unit)
 }
 
 /// How often each variable is read, over `stmts` and everything nested in them.
