@@ -8,8 +8,9 @@
 //! removes the same checks from the functions that run in the fit.
 //!
 //! A check is moved only from where it runs unconditionally on every evaluation: the top level
-//! of the function, or a `for` loop with data-only bounds (recursively) that can be left only
-//! by finishing it. So a check that fails at load would have failed in every evaluation, and
+//! of the function, a `for` loop with data-only bounds (recursively) that can be left only
+//! by finishing it, or a branch of an `if` on the data alone (taken in every evaluation or in
+//! none). So a check that fails at load would have failed in every evaluation, and
 //! the user hears about bad data before the fit starts, not at its first draw.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -122,6 +123,15 @@ impl<'a> Scan<'a> {
                         out.push(Stmt::For { var: *var, lo: *lo, hi: *hi, reverse: *reverse, body });
                     }
                 }
+                // A branch on the data alone (brms's `if (!prior_only)`) is taken in every
+                // evaluation or in none.
+                Stmt::If { cond, then, otherwise } if self.known(cond) => {
+                    let then = self.block(then);
+                    let otherwise = self.block(otherwise);
+                    if !slice || !then.is_empty() || !otherwise.is_empty() {
+                        out.push(Stmt::If { cond: *cond, then, otherwise });
+                    }
+                }
                 _ if !slice => out.push(s.clone()),
                 _ => {}
             }
@@ -162,6 +172,18 @@ mod tests {
             assert_eq!(checks(f, "argument 2 is {}, but must be finite"), 1, "{}", f.name);
         }
         assert_eq!(checks(&s.opt_validate, "argument 2"), 0);
+    }
+
+    #[test]
+    fn checks_under_a_data_only_branch_move() {
+        let s = stages(
+            "data { int N; vector[N] y; vector[N] s; int prior_only; } parameters { real mu; } \
+             model { mu ~ normal(0, 1); if (!prior_only) { y ~ normal(mu, s); } }",
+        );
+        let positive = "argument 3 is {}, but must be positive";
+        assert_eq!(checks(&s.opt_validate, positive), 1);
+        assert_eq!(checks(&s.opt.log_density, positive), 0);
+        assert_eq!(checks(&s.opt_gradient, positive), 0);
     }
 
     #[test]
