@@ -837,9 +837,9 @@ fn address(s: &Stmt) -> usize {
 /// the top level and of the branches of `if`s there, which also run at most once.
 ///
 /// A loop qualifies when every iteration's adjoints are known as soon as it has run: its body
-/// is straight-line scalar code that writes nothing but `target` and sum accumulators
-/// (`acc := acc + t`), each read once after the loop by a chain of copies and sums that ends
-/// in `target +=`. Such an accumulator's adjoint is 1 at every iteration, so the reverse of an
+/// (inner loops and branches included) writes nothing bound outside it but `target` and sum
+/// accumulators (`acc := acc + t`), each read once after the loop by a chain of copies and
+/// sums that ends in `target +=`, and it neither breaks nor continues. Such an accumulator's adjoint is 1 at every iteration, so the reverse of an
 /// iteration needs nothing from later ones. Running it in the forward loop saves a second
 /// pass over the data and the recomputation of every value the rules read.
 fn target_reductions(
@@ -915,19 +915,25 @@ fn reductions_in(
     };
     for (i, s) in stmts.iter().enumerate() {
         let Stmt::For { body, .. } = s else { continue };
-        let mut accumulators = Vec::new();
-        let flat = body.iter().all(|t| match t {
-            Stmt::Let { var, expr } => {
-                f.ty(*var).is_scalar() && !matches!(expr, Expr::Alloc { .. } | Expr::Random(..) | Expr::View { .. })
-            }
-            Stmt::Check { .. } | Stmt::TargetAdd(_) => true,
-            Stmt::Assign { var, indices, value: Atom::Var(n) } if indices.is_empty() => {
-                accumulators.push((*var, *n));
-                true
-            }
-            _ => false,
-        });
-        if !flat || !body.iter().any(|t| matches!(t, Stmt::Let { var, .. } if active.contains(var))) {
+        // The variables the body binds: it may write them freely (their history within an
+        // iteration is the iteration's own business), but nothing bound outside except the
+        // sum accumulators, each written once at the body's top level.
+        let mut local = HashSet::default();
+        bound(body, &mut local);
+        let accumulators: Vec<(VarId, VarId)> = body
+            .iter()
+            .filter_map(|t| match t {
+                Stmt::Assign { var, indices, value: Atom::Var(n) } if indices.is_empty() && !local.contains(var) => {
+                    Some((*var, *n))
+                }
+                _ => None,
+            })
+            .collect();
+        let mut written = HashSet::default();
+        assigned(body, &mut written);
+        let contained = !body.iter().any(leaves_or_draws)
+            && written.iter().all(|v| local.contains(v) || accumulators.iter().any(|(a, _)| a == v));
+        if !contained || !body.iter().any(|t| matches!(t, Stmt::Let { var, .. } if active.contains(var))) {
             continue;
         }
         let mut inside: HashMap<VarId, usize> = HashMap::default();
@@ -956,6 +962,28 @@ fn reductions_in(
             unit.extend(accumulators.iter().map(|&(acc, _)| acc));
         }
     }
+}
+
+/// The variables `stmts` bind (lets, declarations, loop indices), nested blocks included.
+fn bound(stmts: &[Stmt], set: &mut HashSet<VarId>) {
+    for s in stmts {
+        match s {
+            Stmt::Let { var, .. } | Stmt::Decl { var, .. } | Stmt::For { var, .. } => {
+                set.insert(*var);
+            }
+            _ => {}
+        }
+        for block in s.blocks() {
+            bound(block, set);
+        }
+    }
+}
+
+/// Whether a statement may end its loop's iteration early, or draws a random number: either
+/// keeps a loop from running each iteration's reverse right after it.
+fn leaves_or_draws(s: &Stmt) -> bool {
+    matches!(s, Stmt::Break | Stmt::Continue | Stmt::Let { expr: Expr::Random(..), .. })
+        || s.blocks().iter().any(|b| b.iter().any(leaves_or_draws))
 }
 
 /// How often each variable is read, over `stmts` and everything nested in them.
