@@ -114,6 +114,10 @@ fn branch_gradients_match_finite_differences() {
         "parameters { real a; } model { real s = 0; if (a < 1) { if (a > -1) { for (i in 1:4) { s += -square(a - i); } target += s; } } target += a; }",
         "parameters { real a; } model { real s = 0; if (a < 5) { for (i in 1:4) { s += -square(a * i); } } target += s; }",
         "parameters { real a; } model { if (a > 0) { real s = 0; for (i in 1:3) { s += log(a + i); } target += s; target += s; } }",
+        // Reductions whose body has a state of its own, an inner loop and a branch (arK's
+        // shape), and one whose body writes a variable bound outside it (not a reduction).
+        "parameters { real a; } model { for (t in 1:4) { real m = a; for (k in 1:t) { m = m * 0.5 + sin(a * k); } if (m > 0) { m = m * m; } target += -square(m - t); } }",
+        "parameters { real a; } model { real m = a; for (t in 1:4) { m = 0.5 * m + a; target += -square(m - t); } }",
     ];
     for text in programs {
         let model = tests::load_text(text).unwrap_or_else(|e| panic!("{text}: {e}"));
