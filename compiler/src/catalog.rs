@@ -1640,6 +1640,9 @@ fn vppl_status(name: &str, args: &[ArgType]) -> Status {
 
 fn vppl_accepts(name: &str, args: &[ArgType]) -> bool {
     let one_dim = |a: &ArgType| a.is_primitive() || a.rank() == 1;
+    if crate::sema::builtins::is_higher_order(name) {
+        return crate::sema::builtins::higher_order::implemented(name);
+    }
     if let Some(f) = crate::sema::builtins::functions::function(name) {
         return (f.accepts)(args);
     }

@@ -20,7 +20,22 @@ include!(concat!(env!("OUT_DIR"), "/corpus_fixtures.rs"));
 
 /// The examples vppl cannot compile yet, with the construct that stops each: their tests check
 /// that this is still the reason (and fail once it is not, so the entry is removed).
-const NOT_YET: &[(&str, &str)] = &[("one_comp_mm_elim_abs-one_comp_mm_elim_abs", "`ode_bdf`")];
+const NOT_YET: &[(&str, &str)] = &[];
+
+/// The constant Stan's `~` keeps where vppl, as the language defines, drops it: Stan Math's
+/// `lognormal_lpdf` adds −log √(2π) per element even when dropping constants (every other
+/// density drops it).
+fn stan_keeps(name: &str) -> f64 {
+    const LOG_SQRT_TWO_PI: f64 = 0.918_938_533_204_672_8;
+    match name {
+        // 20 observations `C_hat[n] ~ lognormal(...)`.
+        "one_comp_mm_elim_abs-one_comp_mm_elim_abs" => -20.0 * LOG_SQRT_TWO_PI,
+        _ => 0.0,
+    }
+}
+
+/// Examples whose log density solves an ODE (at the solver's default tolerances).
+const SOLVES_AN_ODE: &[&str] = &["one_comp_mm_elim_abs-one_comp_mm_elim_abs"];
 
 /// Loads an example, or, for one of `NOT_YET`, checks that it is refused for its reason.
 fn load_example(path: &std::path::Path) -> Option<runtime::compiled::CompiledModel> {
@@ -69,15 +84,18 @@ fn stan_fixture(rel: &str) {
     let want_grad: Vec<f64> =
         json["gradient"].as_array().expect("gradient").iter().map(|v| v.as_f64().expect("number")).collect();
     let want_lp = json["log_prob_propto_false"].as_f64().expect("log_prob");
+    // An ODE's solution is exact only to the solver's tolerances (1e-6 by default), in Stan as
+    // here; `tests/tests/ode.rs` holds this example to Stan's gradient at 1e-8 with tight ones.
+    let rtol = if SOLVES_AN_ODE.contains(&name) { 1e-4 } else { 1e-8 };
     let lp = model.log_density(&x, false).expect("finite");
-    assert!((lp - want_lp).abs() <= 1e-8 * want_lp.abs(), "{name}: log density {lp} vs Stan's {want_lp}");
+    assert!((lp - want_lp).abs() <= rtol * want_lp.abs(), "{name}: log density {lp} vs Stan's {want_lp}");
     let mut grad = vec![0.0; x.len()];
     model.log_density_gradient(&x, &mut grad).expect("finite");
-    assert_close(name, &grad, &want_grad, 1e-8, 0.0);
+    assert_close(name, &grad, &want_grad, rtol, 0.0);
     if let Some(want_propto) = json["log_prob_propto_true"].as_f64() {
-        let lp = model.log_density(&x, true).expect("finite");
+        let lp = model.log_density(&x, true).expect("finite") + stan_keeps(name);
         assert!(
-            (lp - want_propto).abs() <= 1e-8 * want_propto.abs(),
+            (lp - want_propto).abs() <= rtol * want_propto.abs(),
             "{name}: propto log density {lp} vs Stan's {want_propto}"
         );
     }

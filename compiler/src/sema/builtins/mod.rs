@@ -14,6 +14,7 @@ use crate::sema::{Lowerer, Mode, Val, errors};
 pub(crate) mod discrete;
 pub(crate) mod distributions;
 pub(crate) mod functions;
+pub(crate) mod higher_order;
 pub(crate) mod multivariate;
 pub(crate) mod random;
 
@@ -526,12 +527,8 @@ impl Lowerer<'_> {
         if let Some(w) = errors::deprecated_ode(name.span, n).filter(|_| !self.functions.contains_key(n)) {
             self.diags.push(w);
         }
-        if is_higher_order(n) {
-            self.error(errors::not_supported(
-                span,
-                &format!("`{n}` (ODE solvers and other functions that take a function as an argument)"),
-            ));
-            return Val::error();
+        if is_higher_order(n) && !self.functions.contains_key(n) {
+            return self.higher_order(name, args, span);
         }
         if self.functions.contains_key(n) {
             let vals: Vec<Val> = args.iter().map(|e| self.expr(e)).collect();
