@@ -34,6 +34,19 @@ def beta_binomial_cdf(n, N, a, b):
     return mp.fsum(pmf(k) for k in range(0, n + 1))
 
 
+def beta_neg_binomial_cdf(n, r, a, b):
+    pmf = lambda k: mp.gamma(k + r) / (mp.factorial(k) * mp.gamma(r)) * mp.beta(a + r, b + k) / mp.beta(a, b)
+    return mp.fsum(pmf(k) for k in range(0, n + 1))
+
+
+def von_mises_cdf(y, mu, k):
+    # The integral of the density from -pi, split where it peaks (mu wrapped into the range).
+    dens = lambda t: mp.exp(k * mp.cos(t - mu)) / (2 * mp.pi * mp.besseli(0, k))
+    peak = mu - 2 * mp.pi * mp.floor((mu + mp.pi) / (2 * mp.pi))
+    points = [-mp.pi] + ([peak] if -mp.pi < peak < y else []) + [y]
+    return mp.quad(dens, points)
+
+
 def beta_cdf(y, a, b):
     return mp.betainc(a, b, 0, y, regularized=True)
 
@@ -74,6 +87,12 @@ CASES = [
     ("loglogistic", "1.3 | 0.9, 2.2", 1 / (1 + (mp.mpf("1.3") / mp.mpf("0.9")) ** -mp.mpf("2.2"))),
     ("beta_proportion", "0.3 | 0.4, 5.5", beta_cdf(mp.mpf("0.3"), mp.mpf("0.4") * mp.mpf("5.5"), mp.mpf("0.6") * mp.mpf("5.5"))),
     ("beta_binomial", "3 | 9, 2.5, 1.7", beta_binomial_cdf(3, 9, mp.mpf("2.5"), mp.mpf("1.7"))),
+    ("beta_neg_binomial", "3 | 2.2, 3.5, 1.7", beta_neg_binomial_cdf(3, mp.mpf("2.2"), mp.mpf("3.5"), mp.mpf("1.7"))),
+    ("beta_neg_binomial", "0 | 0.8, 1.5, 4.0", beta_neg_binomial_cdf(0, mp.mpf("0.8"), mp.mpf("1.5"), mp.mpf("4.0"))),
+    ("von_mises", "0.7 | -0.2, 2.5", von_mises_cdf(mp.mpf("0.7"), mp.mpf("-0.2"), mp.mpf("2.5"))),
+    ("von_mises", "-2.5 | 2.8, 1.3", von_mises_cdf(mp.mpf("-2.5"), mp.mpf("2.8"), mp.mpf("1.3"))),
+    ("von_mises", "1.0 | 7.0, 0.5", von_mises_cdf(mp.mpf("1.0"), mp.mpf("7.0"), mp.mpf("0.5"))),
+    ("von_mises", "0.1 | 0.4, 30.0", von_mises_cdf(mp.mpf("0.1"), mp.mpf("0.4"), mp.mpf("30.0"))),
 ]
 
 # Stan has only `_cdf` for some distributions: their rows take its logarithm.

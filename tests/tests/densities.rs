@@ -105,6 +105,18 @@ const CDF_CASES: &[(&str, f64)] = &[
     ("beta_proportion_lccdf(0.3 | 0.4, 5.5)", -0.41296529560738547),
     ("beta_binomial_lcdf(3 | 9, 2.5, 1.7)", -1.4497382042067633),
     ("beta_binomial_lccdf(3 | 9, 2.5, 1.7)", -0.2673981304799739),
+    ("beta_neg_binomial_lcdf(3 | 2.2, 3.5, 1.7)", -0.12742056302977868),
+    ("beta_neg_binomial_lccdf(3 | 2.2, 3.5, 1.7)", -2.1232960166378504),
+    ("beta_neg_binomial_lcdf(0 | 0.8, 1.5, 4.0)", -1.0745572294111699),
+    ("beta_neg_binomial_lccdf(0 | 0.8, 1.5, 4.0)", -0.41771316835488939),
+    ("von_mises_lcdf(0.7 | -0.2, 2.5)", -0.10794769111638487),
+    ("von_mises_lccdf(0.7 | -0.2, 2.5)", -2.2795968740672749),
+    ("von_mises_lcdf(-2.5 | 2.8, 1.3)", -1.6481673647949392),
+    ("von_mises_lccdf(-2.5 | 2.8, 1.3)", -0.21369110273324081),
+    ("von_mises_lcdf(1.0 | 7.0, 0.5)", -0.4505227073531656),
+    ("von_mises_lccdf(1.0 | 7.0, 0.5)", -1.0141652978317024),
+    ("von_mises_lcdf(0.1 | 0.4, 30.0)", -2.9652064171297825),
+    ("von_mises_lccdf(0.1 | 0.4, 30.0)", -0.052926023806587454),
 ];
 
 /// Densities over categories and ranks, against mpmath (`tests/reference/cdfs.py`, second part).

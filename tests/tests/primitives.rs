@@ -224,6 +224,14 @@ const CASES: &[(&str, &str)] = &[
          + beta_binomial_lcdf({3, 9} | 9, a, b) + beta_binomial_lccdf(3 | 9, a, b) + beta_binomial_cdf(2 | 9, a, b)",
     ),
     (
+        "real<lower=0> a; real<lower=0> b; real<lower=0> r;",
+        "beta_neg_binomial_lcdf({3, 0} | r, a, b) + beta_neg_binomial_lccdf(2 | r, a, b) + beta_neg_binomial_cdf(4 | r, a, b)",
+    ),
+    (
+        "real<lower=-pi(), upper=pi()> y; real mu; real<lower=0> k;",
+        "von_mises_lcdf(y | mu, k) + von_mises_lccdf(y | mu, k) + von_mises_cdf(0.3 | mu, k) + von_mises_lcdf(y | 5.5, k + 0.1)",
+    ),
+    (
         "real y; real mu; real<lower=0> s; real<lower=0> lam; real<lower=0, upper=1> tau;",
         "exp_mod_normal_lpdf(y | mu, s, lam) + skew_normal_lpdf(y | mu, s, lam) + skew_double_exponential_lpdf(y | mu, s, tau)",
     ),

@@ -5,7 +5,7 @@
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::SeedableRng;
 use runtime::Model;
-use stdlib::special::{Phi, lgamma};
+use stdlib::special::{Phi, lgamma, von_mises_cdf_centered};
 use tests::load_text;
 
 const N: usize = 20_000;
@@ -74,6 +74,8 @@ const MOMENTS: &[(&str, f64, f64)] = &[
     ("neg_binomial_2_rng(4, 2)", 4.0, 12.0),
     ("neg_binomial_2_log_rng(1.2, 2)", 3.3201169227365472, 8.831705113057348),
     ("beta_neg_binomial_rng(3, 5, 2)", 1.5, 5.25),
+    // cos(Y − μ) of a von Mises draw: mean I₁(κ)/I₀(κ), second moment (1 + I₂(κ)/I₀(κ))/2.
+    ("cos(von_mises_rng(7.5, 2) - 7.5)", 0.69777465796400795, 0.16422319772120769),
     // Multivariate draws, one coordinate (or a sum) at a time.
     ("dirichlet_rng([2, 3, 5]')[2]", 0.3, 21.0 / 1100.0),
     ("multi_normal_rng([1, -2]', [[4, 1.2], [1.2, 2]])[2]", -2.0, 2.0),
@@ -139,6 +141,8 @@ fn hand_written_samplers_pass_kolmogorov_smirnov() {
         ("frechet_rng(5, 1.5)", Box::new(|y| (-(y / 1.5).powf(-5.0)).exp())),
         ("gumbel_rng(1, 2)", Box::new(|y| (-(-(y - 1.0) / 2.0).exp()).exp())),
         ("std_normal_rng()", Box::new(Phi)),
+        // Its CDF is held to mpmath's integral of the density in densities.rs.
+        ("von_mises_rng(0, 2)", Box::new(|y| von_mises_cdf_centered(y, 2.0))),
         (
             // The skew normal's CDF is Φ(z) − 2 T(z, α); at α = 0 it is Φ (the sampler's
             // flip must leave a symmetric draw alone).
