@@ -540,6 +540,8 @@ fn functions_compute_their_values() {
         ("plus(2.5) + minus(1.5) + sum(minus({1, 2}))", 1.0 - 3.0),
         ("to_int(3.7) + to_int(-2.9) + sum(to_int({1.5, 2.5})) + to_int(4)", 3.0 - 2.0 + 1.0 + 2.0 + 4.0),
         ("add(1, 2) + divide(7, 2) + elt_divide(7, 2) + elt_multiply(2, 3) + subtract(1, 0.5) + multiply(2, 3)", 21.5),
+        // A scalar divided by a container: by each element.
+        ("sum(divide(2, [1, 4]')) + sum(divide(3, [[1, 2], [3, 6]])) + sum(divide(1, [2, 4]))", 9.25),
         ("log_mix([0.25, 0.75]', [-1, -2]')", (0.25 * (-1f64).exp() + 0.75 * (-2f64).exp()).ln()),
         ("log_mix({0.5, 0.5}, {[0, 0], [1, 1]})", 1.0),
         // ₂F₁(1, 1; 2; z) = −log(1 − z)/z; ₃F₂ with a₃ = b₂ is ₂F₁.

@@ -267,8 +267,9 @@ pub(crate) fn function(name: &str) -> Option<Function> {
             a.value(atom, Ty::INT)
         }),
         "add" | "subtract" | "multiply" | "elt_multiply" | "elt_divide" => def(two, operator_function),
-        // The operator `/` has no scalar-by-container form.
-        "divide" => def(|args| two(args) && (scalar(&args[1]) || !scalar(&args[0])), operator_function),
+        // The operator `/` has no scalar-by-container form: `divide` of one divides the scalar by
+        // each element, as `./` does.
+        "divide" => def(two, operator_function),
         "plus" => def(one, |_, a| a.vals[0]),
         "minus" => def(one, |l, a| l.unary(UnOp::Neg, a.vals[0], a.span)),
         "log_sum_exp" => def(
@@ -627,13 +628,16 @@ fn unary_prim(name: &str) -> Option<Prim> {
 }
 
 /// `add`, `subtract`, `multiply`, `divide`, `elt_multiply`, `elt_divide`: their operator (of two
-/// scalars, `.*` and `./` are `*` and `/`, so two ints stay int).
+/// scalars, `.*` and `./` are `*` and `/`, so two ints stay int; a scalar divided by a container
+/// is `./`).
 fn operator_function(l: &mut Lowerer, a: &Args) -> Val {
     let scalars = a.vals.iter().all(|v| v.ty.is_scalar());
+    let scalar_by_container = a.vals[0].ty.is_scalar() && !a.vals[1].ty.is_scalar();
     let op = match a.name {
         "add" => BinOp::Add,
         "subtract" => BinOp::Sub,
         "multiply" => BinOp::Mul,
+        "divide" if scalar_by_container => BinOp::EltDiv,
         "divide" => BinOp::Div,
         "elt_multiply" if !scalars => BinOp::EltMul,
         "elt_multiply" => BinOp::Mul,

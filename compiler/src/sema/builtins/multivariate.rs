@@ -19,7 +19,7 @@ const LOG_TWO: f64 = std::f64::consts::LN_2;
 
 impl Lowerer<'_> {
     /// A built-in function of the library at checked arguments (its entry accepts them).
-    fn library(&mut self, name: &str, vals: &[Val], span: Span) -> Val {
+    pub(super) fn library(&mut self, name: &str, vals: &[Val], span: Span) -> Val {
         let f = super::functions::function(name).expect("a function of the library");
         (f.lower)(self, &Args { name, vals, span, data: vals.iter().all(|v| v.data) })
     }
