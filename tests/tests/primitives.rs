@@ -256,6 +256,19 @@ const CASES: &[(&str, &str)] = &[
          + lkj_corr_lpdf(multiply_lower_tri_self_transpose(L) | eta)",
     ),
     (
+        "cholesky_factor_cov[3] LW; cholesky_factor_cov[3] LS; real<lower=3> nu;",
+        "wishart_cholesky_lpdf(LW | nu, LS) + inv_wishart_cholesky_lpdf(LW | nu + 1, LS)",
+    ),
+    (
+        "matrix[2, 3] y; cov_matrix[3] S; vector<lower=0>[2] w; cov_matrix[2] Y; vector[2] mu; real<lower=0> eta;",
+        "multi_gp_lpdf(y | S, w) + multi_gp_cholesky_lpdf(y | cholesky_decompose(S), w) + lkj_cov_lpdf(Y | mu, w, eta)",
+    ),
+    (
+        "matrix[2, 2] x; vector[3] a; matrix[2, 3] b; row_vector[2] xr; vector[2] bo; ordered[3] c;",
+        "categorical_logit_glm_lpmf({1, 3} | x, a, b) + categorical_logit_glm_lpmf(2 | xr, a, b) \
+         + ordered_logistic_glm_lpmf({2, 4} | x, bo, c) + ordered_logistic_glm_lpmf(1 | xr, bo, c)",
+    ),
+    (
         "cov_matrix[3] S; corr_matrix[3] C; cholesky_factor_cov[3, 2] L;",
         "wishart_lpdf(S | 5, C + diag_matrix(rep_vector(1, 3))) + lkj_corr_lpdf(C | 2) + sum(L) - dot_self(to_vector(L))",
     ),

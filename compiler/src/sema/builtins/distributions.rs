@@ -100,6 +100,27 @@ pub(crate) fn multivariate(name: &str) -> Option<Multivariate> {
             accepts: |args| args == [ArgType::MATRIX, ArgType::REAL, ArgType::MATRIX],
             lower: |l, c| l.wishart(c, c.name == "inv_wishart"),
         },
+        "wishart_cholesky" | "inv_wishart_cholesky" => Multivariate {
+            accepts: |args| args == [ArgType::MATRIX, ArgType::REAL, ArgType::MATRIX],
+            lower: |l, c| l.wishart_cholesky(c, c.name == "inv_wishart_cholesky"),
+        },
+        "multi_gp" | "multi_gp_cholesky" => Multivariate {
+            accepts: |args| args == [ArgType::MATRIX, ArgType::MATRIX, ArgType::VECTOR],
+            lower: |l, c| l.multi_gp(c, c.name == "multi_gp_cholesky"),
+        },
+        "lkj_cov" => Multivariate {
+            accepts: |args| args == [ArgType::MATRIX, ArgType::VECTOR, ArgType::VECTOR, ArgType::REAL],
+            lower: |l, c| l.lkj_cov(c),
+        },
+        // Every signature of the catalog (x a matrix or a row vector, y one outcome or one per
+        // row).
+        "categorical_logit_glm" => glm(|l, c| l.categorical_logit_glm(c)),
+        "ordered_logistic_glm" => glm(|l, c| {
+            // ordered_logistic(y | x β, c)
+            let [y, x, beta, cuts] = c.vals else { return None };
+            let eta = l.binary(ast::BinOp::Mul, *x, *beta, c.span);
+            l.density_named("ordered_logistic", c.written, "", c.name_span, &[*y, eta, *cuts], c.span, c.drop_constants)
+        }),
         "dirichlet_multinomial" => Multivariate {
             accepts: |args| args == [ArgType::INT.array(1), ArgType::VECTOR],
             lower: |l, c| l.dirichlet_multinomial(c),

@@ -316,7 +316,7 @@ impl Lowerer<'_> {
     }
 
     /// Stops with an error unless `l` is square, lower triangular, with a positive diagonal.
-    fn check_cholesky_factor(&mut self, name: &str, l: Val, span: Span) {
+    pub(super) fn check_cholesky_factor(&mut self, name: &str, l: Val, span: Span) {
         let Atom::Var(lv) = l.atom else { return };
         let (r, c) = (self.dim(l.atom, 0), self.dim(l.atom, 1));
         self.same_size(r, c, &format!("{name}: the Cholesky factor has {{}} rows and {{}} columns"), span);
