@@ -269,6 +269,11 @@ const CASES: &[(&str, &str)] = &[
          + ordered_logistic_glm_lpmf({2, 4} | x, bo, c) + ordered_logistic_glm_lpmf(1 | xr, bo, c)",
     ),
     (
+        "matrix[2, 2] m; matrix[2, 3] g; matrix[3, 2] h;",
+        "sum(matrix_power(m, 3)) + sum(matrix_power(m, 0)) + sum(matrix_power(m, 1)) + sum(symmetrize_from_lower_tri(m)) \
+         + sum(generalized_inverse(g)) + sum(generalized_inverse(h)) + sum(generalized_inverse(m + diag_matrix(rep_vector(3, 2))))",
+    ),
+    (
         "cov_matrix[3] S; corr_matrix[3] C; cholesky_factor_cov[3, 2] L;",
         "wishart_lpdf(S | 5, C + diag_matrix(rep_vector(1, 3))) + lkj_corr_lpdf(C | 2) + sum(L) - dot_self(to_vector(L))",
     ),
@@ -553,6 +558,10 @@ fn functions_compute_their_values() {
         ("plus(2.5) + minus(1.5) + sum(minus({1, 2}))", 1.0 - 3.0),
         ("to_int(3.7) + to_int(-2.9) + sum(to_int({1.5, 2.5})) + to_int(4)", 3.0 - 2.0 + 1.0 + 2.0 + 4.0),
         ("add(1, 2) + divide(7, 2) + elt_divide(7, 2) + elt_multiply(2, 3) + subtract(1, 0.5) + multiply(2, 3)", 21.5),
+        // [[1, 2], [3, 4]]³ = [[37, 54], [81, 118]]; the zeroth power is I.
+        ("sum(matrix_power([[1, 2], [3, 4]], 3)) + sum(matrix_power([[1, 2], [3, 4]], 0))", 290.0 + 2.0),
+        ("matrix_power([[1, 2], [3, 4]], 5)[2, 1] + symmetrize_from_lower_tri([[1, 9], [2, 3]])[1, 2]", 2337.0 + 2.0),
+        ("sum(generalized_inverse([[2, 0], [0, 4]]))", 0.75),
         // A scalar divided by a container: by each element.
         ("sum(divide(2, [1, 4]')) + sum(divide(3, [[1, 2], [3, 6]])) + sum(divide(1, [2, 4]))", 9.25),
         ("log_mix([0.25, 0.75]', [-1, -2]')", (0.25 * (-1f64).exp() + 0.75 * (-2f64).exp()).ln()),
@@ -581,5 +590,26 @@ fn functions_compute_their_values() {
         let program = format!("parameters {{ real x; }}\nmodel {{ target += {expr}; }}\n");
         let fails = load_text(&program).map_or(true, |model| model.log_density(&[0.0], true).is_err());
         assert!(fails, "{expr}");
+    }
+}
+
+/// The generalized inverse against mpmath's Moore–Penrose inverse (Gᵀ (G Gᵀ)⁻¹ of a wide matrix of
+/// full rank, and its transpose's transpose for the tall one); Stan's jitter of 3.7e-7 on the
+/// diagonal moves the values by about that much.
+#[test]
+fn generalized_inverse_is_moore_penrose_at_full_rank() {
+    // mpmath: G.T * inverse(G * G.T) = [[1/3, -1/3], [1/3, 1/6], [-1/3, 5/6]] for this G.
+    let want = [1.0 / 3.0, 1.0 / 3.0, -1.0 / 3.0, -1.0 / 3.0, 1.0 / 6.0, 5.0 / 6.0];
+    for (call, transposed) in [
+        ("generalized_inverse([[1, 2, 0], [0, 1, 1]])", false),
+        ("generalized_inverse([[1, 0], [2, 1], [0, 1]])", true),
+    ] {
+        let out = generated(&format!("matrix[{}] x = {call};", if transposed { "2, 3" } else { "3, 2" }))
+            .unwrap_or_else(|e| panic!("{call}: {e}"));
+        for (k, w) in want.iter().enumerate() {
+            // Column-major output; the tall case is the transpose.
+            let got = if transposed { out[(k % 3) * 2 + k / 3] } else { out[k] };
+            assert!((got - w).abs() < 1e-5, "{call}: element {k} is {got}, want {w}");
+        }
     }
 }
