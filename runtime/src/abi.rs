@@ -221,6 +221,33 @@ fn poisson_of(rate: f64, rng: &mut Stream) -> f64 {
     if rate == 0.0 { 0.0 } else { one(rd::Poisson::new(rate), rng) }
 }
 
+/// A von Mises draw by Best and Fisher's (1979) rejection sampler on the wrapped Cauchy
+/// envelope, centred at μ reduced to [0, 2π) as Stan does (a uniform angle for κ < 1.4e-8).
+fn von_mises_draw(mu: f64, kappa: f64, rng: &mut Stream) -> f64 {
+    use std::f64::consts::PI;
+    if !(mu.is_finite() && kappa >= 0.0 && kappa.is_finite()) {
+        return f64::NAN;
+    }
+    let centre = (mu % (2.0 * PI) + 2.0 * PI) % (2.0 * PI);
+    if kappa < 1.4e-8 {
+        return centre + (rng.random::<f64>() - 0.5) * 2.0 * PI;
+    }
+    let tau = 1.0 + (1.0 + 4.0 * kappa * kappa).sqrt();
+    let rho = (tau - (2.0 * tau).sqrt()) / (2.0 * kappa);
+    let s = (1.0 + rho * rho) / (2.0 * rho);
+    let w = loop {
+        let z = (PI * rng.random::<f64>()).cos();
+        let w = (1.0 + s * z) / (s + z);
+        let y = kappa * (s - w);
+        let u = open01(rng);
+        if y * (2.0 - y) - u > 0.0 || (y / u).ln() + 1.0 - y >= 0.0 {
+            break w;
+        }
+    };
+    let sign = if rng.random::<f64>() >= 0.5 { 1.0 } else { -1.0 };
+    centre + sign * w.clamp(-1.0, 1.0).acos()
+}
+
 macro_rules! rng_functions {
     ($( $variant:ident $name:literal ($($p:ident),*) $kind:ident = |$rng:ident| $body:expr; )*) => {
         /// The distributions `*_rng` functions draw from: one entry each (the only
@@ -334,6 +361,7 @@ rng_functions! {
         let u = open01(r);
         if alpha > 0.0 && beta > 0.0 { alpha * (u / (1.0 - u)).powf(1.0 / beta) } else { f64::NAN }
     };
+    VonMises "von_mises"(mu, kappa) real = |r| von_mises_draw(mu, kappa, r);
     // Sums and mixtures of draws.
     ExpModNormal "exp_mod_normal"(mu, sigma, lambda) real = |r| one(rd::Normal::new(mu, sigma), r) + one(rd::Exp::new(lambda), r);
     SkewNormal "skew_normal"(xi, omega, alpha) real = |r| {

@@ -237,6 +237,11 @@ scalar_functions! {
     Hypergeometric2F1Da "hypergeometric_2f1_da"(a, b, c, z) = |a, b, c, z| special::hypergeometric_2F1_grad(a, b, c, z)[1], [];
     Hypergeometric2F1Db "hypergeometric_2f1_db"(a, b, c, z) = |a, b, c, z| special::hypergeometric_2F1_grad(a, b, c, z)[2], [];
     Hypergeometric2F1Dc "hypergeometric_2f1_dc"(a, b, c, z) = |a, b, c, z| special::hypergeometric_2F1_grad(a, b, c, z)[3], [];
+    /// The von Mises distribution function about 0 at concentration κ, unwrapped to the whole
+    /// line (G(x + 2π) = G(x) + 1): ∂/∂x is the density, ∂/∂κ has no closed form.
+    VonMisesCdfCentered "von_mises_cdf_centered"(x, k) = special::von_mises_cdf_centered, ["exp(k * cos(x) - log_modified_bessel_first_kind(0, k)) / 6.283185307179586", "von_mises_cdf_centered_dk(x, k)"];
+    /// Its derivative in κ (of the series as summed); only its adjoint produces it.
+    VonMisesCdfCenteredDk "von_mises_cdf_centered_dk"(x, k) = |x, k| special::von_mises_cdf_centered_grad(x, k)[1], [];
     /// Its derivative in the order; only its adjoint produces it.
     LogModifiedBesselFirstKindDv "log_modified_bessel_first_kind_dv"(v, z) = special::log_modified_bessel_first_kind_dv, [];
 }

@@ -34,6 +34,19 @@ def beta_binomial_cdf(n, N, a, b):
     return mp.fsum(pmf(k) for k in range(0, n + 1))
 
 
+def beta_neg_binomial_cdf(n, r, a, b):
+    pmf = lambda k: mp.gamma(k + r) / (mp.factorial(k) * mp.gamma(r)) * mp.beta(a + r, b + k) / mp.beta(a, b)
+    return mp.fsum(pmf(k) for k in range(0, n + 1))
+
+
+def von_mises_cdf(y, mu, k):
+    # The integral of the density from -pi, split where it peaks (mu wrapped into the range).
+    dens = lambda t: mp.exp(k * mp.cos(t - mu)) / (2 * mp.pi * mp.besseli(0, k))
+    peak = mu - 2 * mp.pi * mp.floor((mu + mp.pi) / (2 * mp.pi))
+    points = [-mp.pi] + ([peak] if -mp.pi < peak < y else []) + [y]
+    return mp.quad(dens, points)
+
+
 def beta_cdf(y, a, b):
     return mp.betainc(a, b, 0, y, regularized=True)
 
@@ -74,6 +87,12 @@ CASES = [
     ("loglogistic", "1.3 | 0.9, 2.2", 1 / (1 + (mp.mpf("1.3") / mp.mpf("0.9")) ** -mp.mpf("2.2"))),
     ("beta_proportion", "0.3 | 0.4, 5.5", beta_cdf(mp.mpf("0.3"), mp.mpf("0.4") * mp.mpf("5.5"), mp.mpf("0.6") * mp.mpf("5.5"))),
     ("beta_binomial", "3 | 9, 2.5, 1.7", beta_binomial_cdf(3, 9, mp.mpf("2.5"), mp.mpf("1.7"))),
+    ("beta_neg_binomial", "3 | 2.2, 3.5, 1.7", beta_neg_binomial_cdf(3, mp.mpf("2.2"), mp.mpf("3.5"), mp.mpf("1.7"))),
+    ("beta_neg_binomial", "0 | 0.8, 1.5, 4.0", beta_neg_binomial_cdf(0, mp.mpf("0.8"), mp.mpf("1.5"), mp.mpf("4.0"))),
+    ("von_mises", "0.7 | -0.2, 2.5", von_mises_cdf(mp.mpf("0.7"), mp.mpf("-0.2"), mp.mpf("2.5"))),
+    ("von_mises", "-2.5 | 2.8, 1.3", von_mises_cdf(mp.mpf("-2.5"), mp.mpf("2.8"), mp.mpf("1.3"))),
+    ("von_mises", "1.0 | 7.0, 0.5", von_mises_cdf(mp.mpf("1.0"), mp.mpf("7.0"), mp.mpf("0.5"))),
+    ("von_mises", "0.1 | 0.4, 30.0", von_mises_cdf(mp.mpf("0.1"), mp.mpf("0.4"), mp.mpf("30.0"))),
 ]
 
 # Stan has only `_cdf` for some distributions: their rows take its logarithm.
@@ -159,6 +178,40 @@ lmg2 = lambda a: mp.log(mp.sqrt(mp.pi)) + mp.loggamma(a) + mp.loggamma(a - f("0.
 trace = lambda A: A[0, 0] + A[1, 1]
 wish = (nw - 3) / 2 * mp.log(mp.det(W)) - trace(mp.inverse(Sw) * W) / 2 - nw * mp.log(2) - nw / 2 * mp.log(mp.det(Sw)) - lmg2(nw / 2)
 iwish = nw / 2 * mp.log(mp.det(Sw)) - nw * mp.log(2) - lmg2(nw / 2) - (nw + 3) / 2 * mp.log(mp.det(W)) - trace(Sw * mp.inverse(W)) / 2
+# The Cholesky forms: the density of W times the Jacobian of W = L Lᵀ, 2^K Π L_ii^(K - i + 1)
+# (Muirhead, Theorem 2.1.9).
+LW, LS = mp.cholesky(W), mp.cholesky(Sw)
+jac = 2 * mp.log(2) + 2 * mp.log(LW[0, 0]) + mp.log(LW[1, 1])
+mstr = lambda A: "[" + ", ".join("[" + ", ".join(mp.nstr(A[i, j], 20) for j in range(A.cols)) + "]" for i in range(A.rows)) + "]"
+
+
+def mvn(y, mu, S):
+    d = y - mu
+    return -mp.log(2 * mp.pi) * S.rows / 2 - mp.log(mp.det(S)) / 2 - (d.T * mp.inverse(S) * d)[0] / 2
+
+
+# multi_gp: each row of y normal with covariance S/w_i.
+Sg = M([[2, f("0.3"), f("0.1")], [f("0.3"), 1, f("0.2")], [f("0.1"), f("0.2"), f("1.5")]])
+yg = M([[f("0.5"), -1, f("0.2")], [f("0.1"), f("0.4"), f("-0.7")]])
+wg = [f("0.8"), f("2.5")]
+zero3 = M([0, 0, 0])
+gp = mp.fsum(mvn(M([yg[i, j] for j in range(3)]), zero3, Sg / wg[i]) for i in range(2))
+# lkj_cov: lognormal standard deviations and an LKJ correlation matrix.
+Yc = M([[4, f("0.6")], [f("0.6"), f("0.25")]])
+sds = [mp.sqrt(Yc[0, 0]), mp.sqrt(Yc[1, 1])]
+rc = Yc[0, 1] / (sds[0] * sds[1])
+lognormal = lambda y, m, s: -mp.log(y * s * mp.sqrt(2 * mp.pi)) - (mp.log(y) - m) ** 2 / (2 * s * s)
+lkj_cov = lognormal(sds[0], f("0.5"), f("1.2")) + lognormal(sds[1], f("-0.3"), f("0.7")) + (eta - 1) * mp.log(1 - rc * rc) - mp.log(mp.beta(eta, eta)) - (2 * eta - 1) * mp.log(2)
+# The GLMs at their linear predictors.
+xg = M([[1, 2], [f("0.5"), -1]])
+al = [f("0.1"), f("-0.2"), f("0.3")]
+bg = M([[f("0.2"), f("-0.1"), f("0.4")], [f("0.3"), f("0.5"), f("-0.6")]])
+lin = xg * bg
+cat = lambda i, k: lin[i, k] + al[k] - lse([lin[i, j] + al[j] for j in range(3)])
+bo = M([f("0.3"), f("-0.2")])
+eo = xg * bo
+cuts = [mp.mpf(-1), mp.mpf("0.5"), mp.mpf(2)]
+olog = lambda k, e: mp.log((1 if k == 1 else sig(e - cuts[k - 2])) - (0 if k == 4 else sig(e - cuts[k - 1])))
 MATRIX = [
     ("multi_student_t_lpdf([0.5, -1]' | 4.5, [0.2, 0.3]', [[2, 0.3], [0.3, 1]])", mst),
     (f"multi_student_t_cholesky_lpdf([0.5, -1]' | 4.5, [0.2, 0.3]', [[{mp.nstr(L[0,0], 20)}, 0], [{mp.nstr(L[1,0], 20)}, {mp.nstr(L[1,1], 20)}]])", mst),
@@ -166,6 +219,16 @@ MATRIX = [
     ("lkj_corr_lpdf([[1, 0.3], [0.3, 1]] | 2.5)", lkj),
     ("wishart_lpdf([[2, 0.3], [0.3, 1]] | 4, [[1, 0.2], [0.2, 0.5]])", wish),
     ("inv_wishart_lpdf([[2, 0.3], [0.3, 1]] | 4, [[1, 0.2], [0.2, 0.5]])", iwish),
+    (f"wishart_cholesky_lpdf({mstr(LW)} | 4, {mstr(LS)})", wish + jac),
+    (f"inv_wishart_cholesky_lpdf({mstr(LW)} | 4, {mstr(LS)})", iwish + jac),
+    ("multi_gp_lpdf([[0.5, -1, 0.2], [0.1, 0.4, -0.7]] | [[2, 0.3, 0.1], [0.3, 1, 0.2], [0.1, 0.2, 1.5]], [0.8, 2.5]')", gp),
+    (f"multi_gp_cholesky_lpdf([[0.5, -1, 0.2], [0.1, 0.4, -0.7]] | {mstr(mp.cholesky(Sg))}, [0.8, 2.5]')", gp),
+    ("lkj_cov_lpdf([[4, 0.6], [0.6, 0.25]] | [0.5, -0.3]', [1.2, 0.7]', 2.5)", lkj_cov),
+    ("categorical_logit_glm_lpmf({1, 3} | [[1, 2], [0.5, -1]], [0.1, -0.2, 0.3]', [[0.2, -0.1, 0.4], [0.3, 0.5, -0.6]])", cat(0, 0) + cat(1, 2)),
+    ("categorical_logit_glm_lpmf(2 | [[1, 2], [0.5, -1]], [0.1, -0.2, 0.3]', [[0.2, -0.1, 0.4], [0.3, 0.5, -0.6]])", cat(0, 1) + cat(1, 1)),
+    ("categorical_logit_glm_lpmf({2, 3} | [0.5, -1], [0.1, -0.2, 0.3]', [[0.2, -0.1, 0.4], [0.3, 0.5, -0.6]])", cat(1, 1) + cat(1, 2)),
+    ("ordered_logistic_glm_lpmf({2, 4} | [[1, 2], [0.5, -1]], [0.3, -0.2]', [-1, 0.5, 2]')", olog(2, eo[0]) + olog(4, eo[1])),
+    ("ordered_logistic_glm_lpmf(3 | [0.5, -1], [0.3, -0.2]', [-1, 0.5, 2]')", olog(3, eo[1])),
 ]
 print()
 for expr, value in MATRIX:

@@ -224,6 +224,14 @@ const CASES: &[(&str, &str)] = &[
          + beta_binomial_lcdf({3, 9} | 9, a, b) + beta_binomial_lccdf(3 | 9, a, b) + beta_binomial_cdf(2 | 9, a, b)",
     ),
     (
+        "real<lower=0> a; real<lower=0> b; real<lower=0> r;",
+        "beta_neg_binomial_lcdf({3, 0} | r, a, b) + beta_neg_binomial_lccdf(2 | r, a, b) + beta_neg_binomial_cdf(4 | r, a, b)",
+    ),
+    (
+        "real<lower=-pi(), upper=pi()> y; real mu; real<lower=0> k;",
+        "von_mises_lcdf(y | mu, k) + von_mises_lccdf(y | mu, k) + von_mises_cdf(0.3 | mu, k) + von_mises_lcdf(y | 5.5, k + 0.1)",
+    ),
+    (
         "real y; real mu; real<lower=0> s; real<lower=0> lam; real<lower=0, upper=1> tau;",
         "exp_mod_normal_lpdf(y | mu, s, lam) + skew_normal_lpdf(y | mu, s, lam) + skew_double_exponential_lpdf(y | mu, s, tau)",
     ),
@@ -246,6 +254,24 @@ const CASES: &[(&str, &str)] = &[
         "von_mises_lpdf(nu | 0.3, eta) + von_mises_lpdf(0.5 | nu, eta) + wishart_lpdf(a * a' + diag_matrix(rep_vector(1, 3)) | nu, b * b' + diag_matrix(rep_vector(1, 3))) \
          + inv_wishart_lpdf(a * a' + diag_matrix(rep_vector(1, 3)) | nu, b * b' + diag_matrix(rep_vector(1, 3))) \
          + lkj_corr_lpdf(multiply_lower_tri_self_transpose(L) | eta)",
+    ),
+    (
+        "cholesky_factor_cov[3] LW; cholesky_factor_cov[3] LS; real<lower=3> nu;",
+        "wishart_cholesky_lpdf(LW | nu, LS) + inv_wishart_cholesky_lpdf(LW | nu + 1, LS)",
+    ),
+    (
+        "matrix[2, 3] y; cov_matrix[3] S; vector<lower=0>[2] w; cov_matrix[2] Y; vector[2] mu; real<lower=0> eta;",
+        "multi_gp_lpdf(y | S, w) + multi_gp_cholesky_lpdf(y | cholesky_decompose(S), w) + lkj_cov_lpdf(Y | mu, w, eta)",
+    ),
+    (
+        "matrix[2, 2] x; vector[3] a; matrix[2, 3] b; row_vector[2] xr; vector[2] bo; ordered[3] c;",
+        "categorical_logit_glm_lpmf({1, 3} | x, a, b) + categorical_logit_glm_lpmf(2 | xr, a, b) \
+         + ordered_logistic_glm_lpmf({2, 4} | x, bo, c) + ordered_logistic_glm_lpmf(1 | xr, bo, c)",
+    ),
+    (
+        "matrix[2, 2] m; matrix[2, 3] g; matrix[3, 2] h;",
+        "sum(matrix_power(m, 3)) + sum(matrix_power(m, 0)) + sum(matrix_power(m, 1)) + sum(symmetrize_from_lower_tri(m)) \
+         + sum(generalized_inverse(g)) + sum(generalized_inverse(h)) + sum(generalized_inverse(m + diag_matrix(rep_vector(3, 2))))",
     ),
     (
         "cov_matrix[3] S; corr_matrix[3] C; cholesky_factor_cov[3, 2] L;",
@@ -532,6 +558,12 @@ fn functions_compute_their_values() {
         ("plus(2.5) + minus(1.5) + sum(minus({1, 2}))", 1.0 - 3.0),
         ("to_int(3.7) + to_int(-2.9) + sum(to_int({1.5, 2.5})) + to_int(4)", 3.0 - 2.0 + 1.0 + 2.0 + 4.0),
         ("add(1, 2) + divide(7, 2) + elt_divide(7, 2) + elt_multiply(2, 3) + subtract(1, 0.5) + multiply(2, 3)", 21.5),
+        // [[1, 2], [3, 4]]³ = [[37, 54], [81, 118]]; the zeroth power is I.
+        ("sum(matrix_power([[1, 2], [3, 4]], 3)) + sum(matrix_power([[1, 2], [3, 4]], 0))", 290.0 + 2.0),
+        ("matrix_power([[1, 2], [3, 4]], 5)[2, 1] + symmetrize_from_lower_tri([[1, 9], [2, 3]])[1, 2]", 2337.0 + 2.0),
+        ("sum(generalized_inverse([[2, 0], [0, 4]]))", 0.75),
+        // A scalar divided by a container: by each element.
+        ("sum(divide(2, [1, 4]')) + sum(divide(3, [[1, 2], [3, 6]])) + sum(divide(1, [2, 4]))", 9.25),
         ("log_mix([0.25, 0.75]', [-1, -2]')", (0.25 * (-1f64).exp() + 0.75 * (-2f64).exp()).ln()),
         ("log_mix({0.5, 0.5}, {[0, 0], [1, 1]})", 1.0),
         // ₂F₁(1, 1; 2; z) = −log(1 − z)/z; ₃F₂ with a₃ = b₂ is ₂F₁.
@@ -558,5 +590,26 @@ fn functions_compute_their_values() {
         let program = format!("parameters {{ real x; }}\nmodel {{ target += {expr}; }}\n");
         let fails = load_text(&program).map_or(true, |model| model.log_density(&[0.0], true).is_err());
         assert!(fails, "{expr}");
+    }
+}
+
+/// The generalized inverse against mpmath's Moore–Penrose inverse (Gᵀ (G Gᵀ)⁻¹ of a wide matrix of
+/// full rank, and its transpose's transpose for the tall one); Stan's jitter of 3.7e-7 on the
+/// diagonal moves the values by about that much.
+#[test]
+fn generalized_inverse_is_moore_penrose_at_full_rank() {
+    // mpmath: G.T * inverse(G * G.T) = [[1/3, -1/3], [1/3, 1/6], [-1/3, 5/6]] for this G.
+    let want = [1.0 / 3.0, 1.0 / 3.0, -1.0 / 3.0, -1.0 / 3.0, 1.0 / 6.0, 5.0 / 6.0];
+    for (call, transposed) in [
+        ("generalized_inverse([[1, 2, 0], [0, 1, 1]])", false),
+        ("generalized_inverse([[1, 0], [2, 1], [0, 1]])", true),
+    ] {
+        let out = generated(&format!("matrix[{}] x = {call};", if transposed { "2, 3" } else { "3, 2" }))
+            .unwrap_or_else(|e| panic!("{call}: {e}"));
+        for (k, w) in want.iter().enumerate() {
+            // Column-major output; the tall case is the transpose.
+            let got = if transposed { out[(k % 3) * 2 + k / 3] } else { out[k] };
+            assert!((got - w).abs() < 1e-5, "{call}: element {k} is {got}, want {w}");
+        }
     }
 }

@@ -90,6 +90,36 @@ impl Lowerer<'_> {
         self.let_(Ty::REAL, Expr::Load { base: theta, indices: vec![pos] })
     }
 
+    /// Stan's `read_corr_L`: the K × K Cholesky factor `l` of a correlation matrix from its
+    /// canonical partial correlations, column by column; `z_at(i, c)` gives that of (i, c),
+    /// i > c, and is called in column-major order.
+    pub(crate) fn read_corr_l(&mut self, l: VarId, k: Atom, z_at: &mut dyn FnMut(&mut Self, Atom, Atom) -> Atom) {
+        let acc = self.ones(k);
+        self.for_loop(Atom::Int(1), k, |s, c| {
+            // Column c: zero above the diagonal.
+            let cm1 = s.prim(Prim::ISub, &[c, Atom::Int(1)]);
+            s.for_loop(Atom::Int(1), cm1, |s, r| {
+                s.emit(Stmt::Assign { var: l, indices: vec![r, c], value: Atom::Real(0.0) })
+            });
+            let a = s.let_(Ty::REAL, Expr::Load { base: acc, indices: vec![c] });
+            let d = s.prim(Prim::Sqrt, &[a]);
+            s.emit(Stmt::Assign { var: l, indices: vec![c, c], value: d });
+            let cp1 = s.prim(Prim::IAdd, &[c, Atom::Int(1)]);
+            s.for_loop(cp1, k, |s, i| {
+                let z = z_at(s, i, c);
+                let z2 = s.prim(Prim::Mul, &[z, z]);
+                let nz2 = s.prim(Prim::Neg, &[z2]);
+                let a = s.let_(Ty::REAL, Expr::Load { base: acc, indices: vec![i] });
+                let r = s.prim(Prim::Sqrt, &[a]);
+                let v = s.prim(Prim::Mul, &[z, r]);
+                s.emit(Stmt::Assign { var: l, indices: vec![i, c], value: v });
+                let om = s.prim(Prim::Add, &[Atom::Real(1.0), nz2]);
+                let a2 = s.prim(Prim::Mul, &[a, om]);
+                s.emit(Stmt::Assign { var: acc, indices: vec![i], value: a2 });
+            });
+        });
+    }
+
     /// Builds the constrained value into `out` (an M × N matrix), adding the log-Jacobian when
     /// `jacobian`.
     pub(crate) fn constrain_matrix(
@@ -152,44 +182,25 @@ impl Lowerer<'_> {
                 });
             }
             MatrixKind::Corr => {
-                let k = n;
-                let acc = self.ones(k);
-                let kr = self.to_real_int(k);
-                self.for_loop(Atom::Int(1), k, |s, c| {
-                    // Column c: zero above the diagonal.
-                    let cm1 = s.prim(Prim::ISub, &[c, Atom::Int(1)]);
-                    s.for_loop(Atom::Int(1), cm1, |s, r| {
-                        s.emit(Stmt::Assign { var: l, indices: vec![r, c], value: Atom::Real(0.0) })
-                    });
-                    let a = s.let_(Ty::REAL, Expr::Load { base: acc, indices: vec![c] });
-                    let d = s.prim(Prim::Sqrt, &[a]);
-                    s.emit(Stmt::Assign { var: l, indices: vec![c, c], value: d });
-                    let cp1 = s.prim(Prim::IAdd, &[c, Atom::Int(1)]);
-                    let cr = s.to_real_int(c);
-                    let weight = s.prim(Prim::Sub, &[kr, cr]);
-                    let weight = s.prim(Prim::Sub, &[weight, Atom::Real(1.0)]);
-                    s.for_loop(cp1, k, |s, i| {
-                        let pos = s.corr_position(offset, k, i, c);
-                        let x = s.theta_at(theta, pos);
-                        let z = s.prim(Fun::Tanh, &[x]);
+                let kr = self.to_real_int(n);
+                self.read_corr_l(l, n, &mut |s, i, c| {
+                    let pos = s.corr_position(offset, n, i, c);
+                    let x = s.theta_at(theta, pos);
+                    let z = s.prim(Fun::Tanh, &[x]);
+                    if jacobian {
+                        // log(1 − z²) from tanh, and ½ (K − c − 1) log(1 − z²) from L.
                         let z2 = s.prim(Prim::Mul, &[z, z]);
                         let nz2 = s.prim(Prim::Neg, &[z2]);
                         let l1m = s.prim(Fun::Log1p, &[nz2]);
-                        if jacobian {
-                            // log(1 − z²) from tanh, and ½ (K − c − 1) log(1 − z²) from L.
-                            let w = s.prim(Prim::Mul, &[Atom::Real(0.5), weight]);
-                            let w = s.prim(Prim::Add, &[w, Atom::Real(1.0)]);
-                            let t = s.prim(Prim::Mul, &[w, l1m]);
-                            s.emit(Stmt::TargetAdd(t));
-                        }
-                        let a = s.let_(Ty::REAL, Expr::Load { base: acc, indices: vec![i] });
-                        let r = s.prim(Prim::Sqrt, &[a]);
-                        let v = s.prim(Prim::Mul, &[z, r]);
-                        s.emit(Stmt::Assign { var: l, indices: vec![i, c], value: v });
-                        let om = s.prim(Prim::Add, &[Atom::Real(1.0), nz2]);
-                        let a2 = s.prim(Prim::Mul, &[a, om]);
-                        s.emit(Stmt::Assign { var: acc, indices: vec![i], value: a2 });
-                    });
+                        let cr = s.to_real_int(c);
+                        let weight = s.prim(Prim::Sub, &[kr, cr]);
+                        let weight = s.prim(Prim::Sub, &[weight, Atom::Real(1.0)]);
+                        let w = s.prim(Prim::Mul, &[Atom::Real(0.5), weight]);
+                        let w = s.prim(Prim::Add, &[w, Atom::Real(1.0)]);
+                        let t = s.prim(Prim::Mul, &[w, l1m]);
+                        s.emit(Stmt::TargetAdd(t));
+                    }
+                    z
                 });
             }
         }

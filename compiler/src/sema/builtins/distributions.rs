@@ -32,6 +32,9 @@ pub(crate) struct Elementwise {
     /// The log CDF and the log complementary CDF (`_lcdf`, `_lccdf`; `_cdf` is the exponential
     /// of the first summed), each one term.
     pub cdfs: Option<(Terms, Terms)>,
+    /// What the CDFs' arguments must satisfy where it differs from the density's (von Mises:
+    /// the variate lies in [−π, π]).
+    pub cdf_reqs: Option<&'static [Req]>,
 }
 
 /// A density call being lowered (`~`, `_lpdf`, `_lupdf`, ...).
@@ -97,6 +100,27 @@ pub(crate) fn multivariate(name: &str) -> Option<Multivariate> {
             accepts: |args| args == [ArgType::MATRIX, ArgType::REAL, ArgType::MATRIX],
             lower: |l, c| l.wishart(c, c.name == "inv_wishart"),
         },
+        "wishart_cholesky" | "inv_wishart_cholesky" => Multivariate {
+            accepts: |args| args == [ArgType::MATRIX, ArgType::REAL, ArgType::MATRIX],
+            lower: |l, c| l.wishart_cholesky(c, c.name == "inv_wishart_cholesky"),
+        },
+        "multi_gp" | "multi_gp_cholesky" => Multivariate {
+            accepts: |args| args == [ArgType::MATRIX, ArgType::MATRIX, ArgType::VECTOR],
+            lower: |l, c| l.multi_gp(c, c.name == "multi_gp_cholesky"),
+        },
+        "lkj_cov" => Multivariate {
+            accepts: |args| args == [ArgType::MATRIX, ArgType::VECTOR, ArgType::VECTOR, ArgType::REAL],
+            lower: |l, c| l.lkj_cov(c),
+        },
+        // Every signature of the catalog (x a matrix or a row vector, y one outcome or one per
+        // row).
+        "categorical_logit_glm" => glm(|l, c| l.categorical_logit_glm(c)),
+        "ordered_logistic_glm" => glm(|l, c| {
+            // ordered_logistic(y | x β, c)
+            let [y, x, beta, cuts] = c.vals else { return None };
+            let eta = l.binary(ast::BinOp::Mul, *x, *beta, c.span);
+            l.density_named("ordered_logistic", c.written, "", c.name_span, &[*y, eta, *cuts], c.span, c.drop_constants)
+        }),
         "dirichlet_multinomial" => Multivariate {
             accepts: |args| args == [ArgType::INT.array(1), ArgType::VECTOR],
             lower: |l, c| l.dirichlet_multinomial(c),
@@ -171,8 +195,10 @@ pub(crate) fn density_accepts(name: &str, args: &[ArgType]) -> bool {
 /// The entry of the distribution `name` (without suffix).
 pub(crate) fn elementwise(name: &str) -> Option<Elementwise> {
     use Req::*;
-    let d = |reqs, int_args, terms| Some(Elementwise { reqs, int_args, terms, cdfs: None });
-    let c = |reqs, int_args, terms, lcdf, lccdf| Some(Elementwise { reqs, int_args, terms, cdfs: Some((lcdf, lccdf)) });
+    let d = |reqs, int_args, terms| Some(Elementwise { reqs, int_args, terms, cdfs: None, cdf_reqs: None });
+    let c = |reqs, int_args, terms, lcdf, lccdf| {
+        Some(Elementwise { reqs, int_args, terms, cdfs: Some((lcdf, lccdf)), cdf_reqs: None })
+    };
     match name {
         "normal" => c(&[NotNan, Finite, PositiveFinite], 0, normal, normal_lcdf, normal_lccdf),
         "std_normal" => c(&[NotNan], 0, std_normal, std_normal_lcdf, std_normal_lccdf),
@@ -230,13 +256,25 @@ pub(crate) fn elementwise(name: &str) -> Option<Elementwise> {
             beta_binomial_lcdf,
             beta_binomial_lccdf,
         ),
-        "beta_neg_binomial" => d(&[NonNegInt, PositiveFinite, PositiveFinite, PositiveFinite], 1, beta_neg_binomial),
+        "beta_neg_binomial" => c(
+            &[NonNegInt, PositiveFinite, PositiveFinite, PositiveFinite],
+            1,
+            beta_neg_binomial,
+            beta_neg_binomial_lcdf,
+            beta_neg_binomial_lccdf,
+        ),
         "neg_binomial" => {
             c(&[NonNegInt, PositiveFinite, PositiveFinite], 1, neg_binomial, neg_binomial_lcdf, neg_binomial_lccdf)
         }
         "hypergeometric" => d(&[NonNegInt, NonNegInt, NonNegInt, NonNegInt], 4, hypergeometric),
         "discrete_range" => c(&[Any, Any, Any], 3, discrete_range, discrete_range_lcdf, discrete_range_lccdf),
-        "von_mises" => d(&[NotNan, Finite, NonNegInt], 0, von_mises),
+        "von_mises" => Some(Elementwise {
+            reqs: &[NotNan, Finite, NonNegInt],
+            int_args: 0,
+            terms: von_mises,
+            cdfs: Some((von_mises_lcdf, von_mises_lccdf)),
+            cdf_reqs: Some(&[Angle, Finite, PositiveFinite]),
+        }),
         "exp_mod_normal" => c(
             &[NotNan, Finite, PositiveFinite, PositiveFinite],
             0,
@@ -1519,15 +1557,15 @@ fn von_mises(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     vec![(0b111, t), (0b100, nli0), (0, Atom::Real(-(2.0 * std::f64::consts::PI).ln()))]
 }
 
-/// log Σ_{k = lo..=hi} p(k | N, α, β) of the beta-binomial, the sum taken in the IR (so its
-/// gradient is the sum's); the bounds are ints carried as reals.
-fn beta_binomial_log_mass(l: &mut Lowerer, lo: Atom, hi: Atom, xs: &[Atom]) -> Atom {
+/// log Σ_{k = lo..=hi} p(k | xs[1..]) of a mass function given by its terms, the sum taken in
+/// the IR (so its gradient is the sum's); the bounds are ints carried as reals.
+fn log_mass(l: &mut Lowerer, lo: Atom, hi: Atom, xs: &[Atom], pmf: Terms) -> Atom {
     let lo = l.prim(Prim::ToInt, &[lo]);
     let hi = l.prim(Prim::ToInt, &[hi]);
-    let (big_n, a, b) = (xs[1], xs[2], xs[3]);
     let mass = l.reduce_range(lo, hi, &mut |l, k| {
-        let kr = l.prim(Prim::ToReal, &[k]);
-        let terms = beta_binomial(l, &[kr, big_n, a, b]);
+        let mut at = xs.to_vec();
+        at[0] = l.prim(Prim::ToReal, &[k]);
+        let terms = pmf(l, &at);
         let lp = terms.iter().fold(Atom::Real(0.0), |acc, (_, t)| l.prim(Prim::Add, &[acc, *t]));
         l.prim(Fun::Exp, &[lp])
     });
@@ -1537,11 +1575,46 @@ fn beta_binomial_log_mass(l: &mut Lowerer, lo: Atom, hi: Atom, xs: &[Atom]) -> A
 /// P(Y ≤ n): the mass of 0..=n (all of it from n ≥ N on).
 fn beta_binomial_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     let hi = l.prim(Prim::Fmin, &[xs[0], xs[1]]);
-    cdf_term(beta_binomial_log_mass(l, Atom::Real(0.0), hi, xs))
+    cdf_term(log_mass(l, Atom::Real(0.0), hi, xs, beta_binomial))
 }
 
 /// P(Y > n): the mass of n+1..=N (−∞ from n ≥ N on: an empty sum).
 fn beta_binomial_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
     let lo = l.prim(Prim::Add, &[xs[0], Atom::Real(1.0)]);
-    cdf_term(beta_binomial_log_mass(l, lo, xs[1], xs))
+    cdf_term(log_mass(l, lo, xs[1], xs, beta_binomial))
+}
+
+/// P(Y ≤ n): the mass of 0..=n.
+fn beta_neg_binomial_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    cdf_term(log_mass(l, Atom::Real(0.0), xs[0], xs, beta_neg_binomial))
+}
+
+/// P(Y > n) = 1 − P(Y ≤ n): the support is unbounded, so the complement of the finite sum
+/// (precise while the CDF is not within ~1e-12 of 1).
+fn beta_neg_binomial_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let lcdf = log_mass(l, Atom::Real(0.0), xs[0], xs, beta_neg_binomial);
+    cdf_term(l.log1m_exp(lcdf))
+}
+
+/// log P(a < Y ≤ b) of the von Mises distribution about μ, for −π ≤ a ≤ b ≤ π: G(b − μ) −
+/// G(a − μ) with G its distribution function about 0 unwrapped to the whole line
+/// (G(x + 2π) = G(x) + 1), so the mass is one difference wherever μ lies.
+fn von_mises_log_mass(l: &mut Lowerer, a: Atom, b: Atom, mu: Atom, kappa: Atom) -> Atom {
+    let da = l.prim(Prim::Sub, &[a, mu]);
+    let db = l.prim(Prim::Sub, &[b, mu]);
+    let ga = l.prim(Fun::VonMisesCdfCentered, &[da, kappa]);
+    let gb = l.prim(Fun::VonMisesCdfCentered, &[db, kappa]);
+    let p = l.prim(Prim::Sub, &[gb, ga]);
+    let p = l.prim(Prim::Fmax, &[p, Atom::Real(0.0)]);
+    l.prim(Fun::Log, &[p])
+}
+
+/// P(Y ≤ y) for y in [−π, π]: the mass from −π.
+fn von_mises_lcdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    cdf_term(von_mises_log_mass(l, Atom::Real(-std::f64::consts::PI), xs[0], xs[1], xs[2]))
+}
+
+/// P(Y > y): the mass up to π, a difference of its own so the upper tail keeps its precision.
+fn von_mises_lccdf(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    cdf_term(von_mises_log_mass(l, xs[0], Atom::Real(std::f64::consts::PI), xs[1], xs[2]))
 }

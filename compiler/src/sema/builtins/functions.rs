@@ -267,8 +267,9 @@ pub(crate) fn function(name: &str) -> Option<Function> {
             a.value(atom, Ty::INT)
         }),
         "add" | "subtract" | "multiply" | "elt_multiply" | "elt_divide" => def(two, operator_function),
-        // The operator `/` has no scalar-by-container form.
-        "divide" => def(|args| two(args) && (scalar(&args[1]) || !scalar(&args[0])), operator_function),
+        // The operator `/` has no scalar-by-container form: `divide` of one divides the scalar by
+        // each element, as `./` does.
+        "divide" => def(two, operator_function),
         "plus" => def(one, |_, a| a.vals[0]),
         "minus" => def(one, |l, a| l.unary(UnOp::Neg, a.vals[0], a.span)),
         "log_sum_exp" => def(
@@ -627,13 +628,16 @@ fn unary_prim(name: &str) -> Option<Prim> {
 }
 
 /// `add`, `subtract`, `multiply`, `divide`, `elt_multiply`, `elt_divide`: their operator (of two
-/// scalars, `.*` and `./` are `*` and `/`, so two ints stay int).
+/// scalars, `.*` and `./` are `*` and `/`, so two ints stay int; a scalar divided by a container
+/// is `./`).
 fn operator_function(l: &mut Lowerer, a: &Args) -> Val {
     let scalars = a.vals.iter().all(|v| v.ty.is_scalar());
+    let scalar_by_container = a.vals[0].ty.is_scalar() && !a.vals[1].ty.is_scalar();
     let op = match a.name {
         "add" => BinOp::Add,
         "subtract" => BinOp::Sub,
         "multiply" => BinOp::Mul,
+        "divide" if scalar_by_container => BinOp::EltDiv,
         "divide" => BinOp::Div,
         "elt_multiply" if !scalars => BinOp::EltMul,
         "elt_multiply" => BinOp::Mul,
@@ -1472,6 +1476,17 @@ fn container_function(name: &str) -> Option<Function> {
         "gp_dot_prod_cov" => def(|args| gp_args(args, 1, false), |l, a| l.gp_cov(a, 1)),
         // Dense kernels (LU, eigendecomposition, SVD, matrix exponential) and what is built on
         // them. The `_spd` and `_sym` forms check that the matrix is symmetric.
+        // The lower triangle mirrored above the diagonal.
+        "symmetrize_from_lower_tri" => def(one_matrix, |l, a| {
+            let m = a.vals[0];
+            let n = l.square_size(m.atom, a.name, a.span);
+            l.fill2(Ty::MATRIX, [n, n], m.data, &mut |l, i, j| {
+                let (hi, lo) = (l.prim(Prim::IMax, &[i, j]), l.prim(Prim::IMin, &[i, j]));
+                l.elem2(m, hi, lo)
+            })
+        }),
+        "matrix_power" => def(|args| args == [ArgType::MATRIX, ArgType::INT], |l, a| l.matrix_power(a)),
+        "generalized_inverse" => def(one_matrix, |l, a| l.generalized_inverse(a)),
         "inverse" | "inverse_spd" => def(one_matrix, |l, a| {
             let m = a.vals[0];
             let inv = l.square_kernel(Prim::Inverse, m, a);
@@ -2268,6 +2283,110 @@ impl Lowerer<'_> {
 
 impl Lowerer<'_> {
     /// A one-matrix kernel of a square matrix, after the check that it is square.
+    /// Mⁿ by repeated squaring: R = I, P = M; for each bit of n (low first) R ← R P where it
+    /// is set, P ← P². The products are the library's, so the gradient is theirs.
+    fn matrix_power(&mut self, a: &Args) -> Val {
+        let (m, n) = (a.vals[0], a.vals[1].atom);
+        let k = self.square_size(m.atom, a.name, a.span);
+        let ok = self.prim(Prim::IGe, &[n, Atom::Int(0)]);
+        self.check(ok, ErrorKind::Domain, format!("{}: the power {{}} is negative", a.name), a.span, vec![n]);
+        let identity = self.fill2(Ty::MATRIX, [k, k], true, &mut |l, i, j| {
+            let on = l.prim(Prim::IEq, &[i, j]);
+            l.prim(Prim::ToReal, &[on])
+        });
+        let matrix_var = |l: &mut Self, init: Atom| {
+            let v = l.f.new_var(None, Ty::MATRIX, VarKind::Mutable);
+            l.emit(Stmt::Decl { var: v, dims: vec![k, k] });
+            if let Atom::Var(src) = init {
+                l.emit(Stmt::Copy { dst: v, src });
+            }
+            v
+        };
+        let r = matrix_var(self, identity.atom);
+        let p = matrix_var(self, m.atom);
+        let e = self.mutable(Ty::INT, n);
+        let span = a.span;
+        let data = m.data;
+        // An int has at most 31 bits to go through.
+        self.for_loop(Atom::Int(1), Atom::Int(31), |l, _| {
+            let left = l.prim(Prim::IGt, &[Atom::Var(e), Atom::Int(0)]);
+            l.if_(
+                left,
+                |l| {
+                    let pv = Val { atom: Atom::Var(p), ty: Ty::MATRIX, data };
+                    let half = l.prim(Prim::IDiv, &[Atom::Var(e), Atom::Int(2)]);
+                    let twice = l.prim(Prim::IMul, &[half, Atom::Int(2)]);
+                    let odd = l.prim(Prim::INe, &[twice, Atom::Var(e)]);
+                    l.if_(
+                        odd,
+                        |l| {
+                            let rv = Val { atom: Atom::Var(r), ty: Ty::MATRIX, data };
+                            let rp = l.kernel(Prim::MatMul, rv, pv, Ty::MATRIX, span);
+                            if let Atom::Var(src) = rp.atom {
+                                l.emit(Stmt::Copy { dst: r, src });
+                            }
+                        },
+                        |_| {},
+                    );
+                    let more = l.prim(Prim::IGt, &[half, Atom::Int(0)]);
+                    l.if_(
+                        more,
+                        |l| {
+                            let pp = l.kernel(Prim::MatMul, pv, pv, Ty::MATRIX, span);
+                            if let Atom::Var(src) = pp.atom {
+                                l.emit(Stmt::Copy { dst: p, src });
+                            }
+                        },
+                        |_| {},
+                    );
+                    l.emit(Stmt::Assign { var: e, indices: vec![], value: half });
+                },
+                |_| {},
+            );
+        });
+        let out = self.build(Ty::MATRIX, vec![k, k]);
+        if let Atom::Var(dst) = out {
+            self.emit(Stmt::Copy { dst, src: r });
+        }
+        Val { atom: out, ty: Ty::MATRIX, data }
+    }
+
+    /// Stan's generalized inverse: the inverse of a square matrix; Gᵀ (G Gᵀ + εI)⁻¹ of a wide
+    /// one and (Gᵀ G + εI)⁻¹ Gᵀ of a tall one (the Moore–Penrose inverse at full rank, ε =
+    /// 3.712035e-7 as Stan's jitter).
+    fn generalized_inverse(&mut self, a: &Args) -> Val {
+        let g = a.vals[0];
+        let (rows, cols) = (self.dim(g.atom, 0), self.dim(g.atom, 1));
+        let out = self.build(Ty::MATRIX, vec![cols, rows]);
+        let Atom::Var(dst) = out else { return Val::error() };
+        let lib = |l: &mut Self, name: &str, vals: &[Val]| {
+            let f = function(name).expect("a function of the library");
+            (f.lower)(l, &Args { name, vals, span: a.span, data: vals.iter().all(|v| v.data) })
+        };
+        let square = self.prim(Prim::IEq, &[rows, cols]);
+        let wide = self.prim(Prim::ILt, &[rows, cols]);
+        let jitter = Val { atom: Atom::Real(3.712035e-7), ty: Ty::REAL, data: true };
+        // Gᵀ (G Gᵀ + εI)⁻¹ when wide, (Gᵀ G + εI)⁻¹ Gᵀ when tall.
+        let one_side = |l: &mut Self, wide: bool| {
+            let gg = lib(l, if wide { "tcrossprod" } else { "crossprod" }, &[g]);
+            let gg = lib(l, "add_diag", &[gg, jitter]);
+            let inv = lib(l, "inverse_spd", &[gg]);
+            let gt = l.transposed(g);
+            let (x, y) = if wide { (gt, inv) } else { (inv, gt) };
+            let r = l.kernel(Prim::MatMul, x, y, Ty::MATRIX, a.span);
+            l.emit(Stmt::Copy { dst, src: var_of(r.atom) });
+        };
+        self.if_(
+            square,
+            |l| {
+                let inv = l.square_kernel(Prim::Inverse, g, a);
+                l.emit(Stmt::Copy { dst, src: var_of(inv.atom) });
+            },
+            |l| l.if_(wide, |l| one_side(l, true), |l| one_side(l, false)),
+        );
+        Val { atom: out, ty: Ty::MATRIX, data: g.data }
+    }
+
     fn square_kernel(&mut self, p: Prim, m: Val, a: &Args) -> Val {
         self.square_size(m.atom, a.name, a.span);
         if matches!(p, Prim::EigenvaluesSym | Prim::EigenvectorsSym) || a.name.ends_with("_spd") {

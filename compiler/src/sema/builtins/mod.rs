@@ -30,6 +30,8 @@ pub(crate) enum Req {
     PositiveFinite,
     Prob,
     NonNegInt,
+    /// An angle in [−π, π] (the von Mises CDFs' variate).
+    Angle,
 }
 
 /// One additive term of a log density and the arguments (bit i = argument i) it depends on.
@@ -65,6 +67,11 @@ impl Lowerer<'_> {
                 (self.prim(Prim::And, &[lo, hi]), "in [0, 1]")
             }
             Req::NonNegInt => (self.prim(Prim::Ge, &[xr, Atom::Real(0.0)]), "non-negative"),
+            Req::Angle => {
+                let lo = self.prim(Prim::Ge, &[xr, Atom::Real(-std::f64::consts::PI)]);
+                let hi = self.prim(Prim::Le, &[xr, Atom::Real(std::f64::consts::PI)]);
+                (self.prim(Prim::And, &[lo, hi]), "in [-pi, pi]")
+            }
         };
         let message = format!("{dist}: argument {} is {{}}, but must be {what}", arg + 1);
         self.check(cond, ErrorKind::Domain, message, span, vec![xr]);
@@ -652,7 +659,7 @@ impl Lowerer<'_> {
             return None;
         }
         let f = if suffix == "_lccdf" { lccdf } else { lcdf };
-        let total = self.vectorised(&n, d.reqs, f, vals, span, false);
+        let total = self.vectorised(&n, d.cdf_reqs.unwrap_or(d.reqs), f, vals, span, false);
         Some(if suffix == "_cdf" { self.prim(Fun::Exp, &[total]) } else { total })
     }
 

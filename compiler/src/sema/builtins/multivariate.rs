@@ -7,7 +7,7 @@
 use grammar::Span;
 use grammar::ast::BinOp;
 
-use crate::ir::{Atom, Core, Expr, Fun, Prim, Ty};
+use crate::ir::{Atom, Core, ErrorKind, Expr, Fun, Prim, Ty};
 use crate::sema::{Lowerer, Val};
 
 use super::LOG_PI;
@@ -19,7 +19,7 @@ const LOG_TWO: f64 = std::f64::consts::LN_2;
 
 impl Lowerer<'_> {
     /// A built-in function of the library at checked arguments (its entry accepts them).
-    fn library(&mut self, name: &str, vals: &[Val], span: Span) -> Val {
+    pub(super) fn library(&mut self, name: &str, vals: &[Val], span: Span) -> Val {
         let f = super::functions::function(name).expect("a function of the library");
         (f.lower)(self, &Args { name, vals, span, data: vals.iter().all(|v| v.data) })
     }
@@ -215,5 +215,193 @@ impl Lowerer<'_> {
             total = self.prim(Prim::Sub, &[total, lmg.atom]);
         }
         Some(total)
+    }
+}
+
+impl Lowerer<'_> {
+    /// Σ of the squares of a container's elements.
+    fn sum_of_squares(&mut self, m: Val) -> Atom {
+        self.reduce(m, Atom::Real(0.0), &mut |l, acc, x| {
+            let x2 = l.prim(Prim::Mul, &[x, x]);
+            l.prim(Prim::Add, &[acc, x2])
+        })
+    }
+
+    /// wishart_cholesky(L_W | ν, L_S), the density of the Cholesky factor of a Wishart draw
+    /// (the Jacobian of W ↦ L_W included): with M = L_S⁻¹ L_W,
+    /// K log 2 (1 − ν/2) − lmgamma(K, ν/2) − ½ |M|² − ν Σ log L_S,ii + Σ (ν − i) log L_W,ii;
+    /// inv_wishart_cholesky with M = L_W⁻¹ L_S,
+    /// K log 2 (1 − ν/2) − lmgamma(K, ν/2) − ½ |M|² + ν Σ log L_S,ii − Σ (ν + i) log L_W,ii.
+    pub(super) fn wishart_cholesky(&mut self, c: &DensityCall, inverse: bool) -> Option<Atom> {
+        let [lw, nu, ls] = c.vals else { return None };
+        let name = format!("{}_lpdf", c.name);
+        self.check_cholesky_factor(&name, *lw, c.span);
+        self.check_cholesky_factor(&name, *ls, c.span);
+        let k = self.dim(lw.atom, 0);
+        let ks = self.dim(ls.atom, 0);
+        self.same_size(k, ks, &format!("{name}: the variate has {{}} rows, the scale {{}}"), c.span);
+        let nu_r = self.to_real(*nu);
+        let kr = self.to_real(Val { atom: k, ty: Ty::INT, data: true });
+        let km1 = self.prim(Prim::Sub, &[kr, Atom::Real(1.0)]);
+        let ok = self.prim(Prim::Gt, &[nu_r, km1]);
+        let message = format!("{name}: degrees of freedom {{}} must exceed the dimension less one, {{}}");
+        self.check(ok, ErrorKind::Domain, message, c.span, vec![nu_r, km1]);
+        let mut total = Atom::Real(0.0);
+        if !c.propto || !(lw.data && ls.data) {
+            let m = if inverse {
+                self.library("mdivide_left_tri_low", &[*lw, *ls], c.span)
+            } else {
+                self.library("mdivide_left_tri_low", &[*ls, *lw], c.span)
+            };
+            let q = self.sum_of_squares(m);
+            total = self.prim(Prim::Mul, &[Atom::Real(-0.5), q]);
+        }
+        if !c.propto || !(lw.data && nu.data) {
+            // Σ (ν ∓ i) log L_W,ii, i from 1.
+            let Atom::Var(lv) = lw.atom else { return None };
+            let sign = if inverse { -1.0 } else { 1.0 };
+            let t = self.reduce_range(Atom::Int(1), k, &mut |l, i| {
+                let d = l.let_(Ty::REAL, Expr::Load { base: lv, indices: vec![i, i] });
+                let ld = l.prim(Fun::Log, &[d]);
+                let ir = l.prim(Prim::ToReal, &[i]);
+                let si = l.prim(Prim::Mul, &[Atom::Real(sign), ir]);
+                let w = l.prim(Prim::Sub, &[nu_r, si]);
+                l.prim(Prim::Mul, &[w, ld])
+            });
+            total = if inverse { self.prim(Prim::Sub, &[total, t]) } else { self.prim(Prim::Add, &[total, t]) };
+        }
+        if !c.propto || !(ls.data && nu.data) {
+            let ld = self.log_diag(ls.atom);
+            let t = self.prim(Prim::Mul, &[nu_r, ld]);
+            total = if inverse { self.prim(Prim::Add, &[total, t]) } else { self.prim(Prim::Sub, &[total, t]) };
+        }
+        if !c.propto || !nu.data {
+            let half_nu = self.prim(Prim::Mul, &[Atom::Real(0.5), nu_r]);
+            let one_minus = self.prim(Prim::Sub, &[Atom::Real(1.0), half_nu]);
+            let t = self.prim(Prim::Mul, &[kr, one_minus]);
+            let t = self.prim(Prim::Mul, &[t, Atom::Real(LOG_TWO)]);
+            total = self.prim(Prim::Add, &[total, t]);
+            let kv = Val { atom: k, ty: Ty::INT, data: true };
+            let hv = Val { atom: half_nu, ty: Ty::REAL, data: nu.data };
+            let lmg = self.library("lmgamma", &[kv, hv], c.span);
+            total = self.prim(Prim::Sub, &[total, lmg.atom]);
+        }
+        Some(total)
+    }
+
+    /// multi_gp(y | Σ, w): row i of the K × N matrix y is normal with mean 0 and covariance
+    /// Σ/wᵢ: −½ K N log 2π − K Σ log L_jj + ½ N Σ log wᵢ − ½ Σ wᵢ |L⁻¹ yᵢᵀ|², L the Cholesky
+    /// factor of Σ (or the given one, `multi_gp_cholesky`).
+    pub(super) fn multi_gp(&mut self, c: &DensityCall, is_factor: bool) -> Option<Atom> {
+        let [y, s, w] = c.vals else { return None };
+        let name = format!("{}_lpdf", c.name);
+        let l = self.factor(*s, is_factor, c.span);
+        let (k, n) = (self.dim(y.atom, 0), self.dim(y.atom, 1));
+        let nl = self.dim(l.atom, 0);
+        self.same_size(n, nl, &format!("{name}: the variate has {{}} columns, the covariance {{}} rows"), c.span);
+        let kw = self.dim(w.atom, 0);
+        self.same_size(k, kw, &format!("{name}: the variate has {{}} rows, the weights {{}} elements"), c.span);
+        let Atom::Var(wv) = w.atom else { return None };
+        self.for_loop(Atom::Int(1), kw, |s, i| {
+            let x = s.let_(Ty::REAL, Expr::Load { base: wv, indices: vec![i] });
+            let pos = s.prim(Prim::Gt, &[x, Atom::Real(0.0)]);
+            let fin = s.prim(Prim::Lt, &[x, Atom::Real(f64::INFINITY)]);
+            let ok = s.prim(Prim::And, &[pos, fin]);
+            s.check(
+                ok,
+                ErrorKind::Domain,
+                format!("{name}: weight {{}} is {{}}, not positive and finite"),
+                c.span,
+                vec![i, x],
+            );
+        });
+        let (kr, nr) = (
+            self.to_real(Val { atom: k, ty: Ty::INT, data: true }),
+            self.to_real(Val { atom: n, ty: Ty::INT, data: true }),
+        );
+        let mut total = Atom::Real(0.0);
+        if !c.propto || !(y.data && s.data && w.data) {
+            let yt = self.library("transpose", &[*y], c.span);
+            let z = self.library("mdivide_left_tri_low", &[l, yt], c.span);
+            let q = self.library("columns_dot_self", &[z], c.span);
+            let q = Val { ty: Ty::ROW_VECTOR, ..q };
+            let wq = self.library("dot_product", &[q, *w], c.span);
+            total = self.prim(Prim::Mul, &[Atom::Real(-0.5), wq.atom]);
+        }
+        if !c.propto || !s.data {
+            let ld = self.log_diag(l.atom);
+            let t = self.prim(Prim::Mul, &[kr, ld]);
+            total = self.prim(Prim::Sub, &[total, t]);
+        }
+        if !c.propto || !w.data {
+            let lw = self.reduce_range(Atom::Int(1), kw, &mut |s, i| {
+                let x = s.let_(Ty::REAL, Expr::Load { base: wv, indices: vec![i] });
+                s.prim(Fun::Log, &[x])
+            });
+            let t = self.prim(Prim::Mul, &[Atom::Real(0.5), nr]);
+            let t = self.prim(Prim::Mul, &[t, lw]);
+            total = self.prim(Prim::Add, &[total, t]);
+        }
+        if !c.propto {
+            let kn = self.prim(Prim::Mul, &[kr, nr]);
+            let t = self.prim(Prim::Mul, &[kn, Atom::Real(-0.5 * (2.0 * std::f64::consts::PI).ln())]);
+            total = self.prim(Prim::Add, &[total, t]);
+        }
+        Some(total)
+    }
+
+    /// lkj_cov(y | μ, σ, η): the standard deviations √yₖₖ are lognormal(μₖ, σₖ) (μ and σ vectors
+    /// or scalars), and the correlation matrix D⁻¹ y D⁻¹ is LKJ(η).
+    pub(super) fn lkj_cov(&mut self, c: &DensityCall) -> Option<Atom> {
+        let [y, mu, sigma, eta] = c.vals else { return None };
+        let sds = self.library("diagonal", &[*y], c.span);
+        let sds = self.map_elementwise(&[sds], Ty::VECTOR, &mut |l, x| l.prim(Prim::Sqrt, &[x[0]]), c.span);
+        let sds = Val { data: y.data, ..sds };
+        let lognormal =
+            self.density_named("lognormal", c.written, "", c.name_span, &[sds, *mu, *sigma], c.span, c.drop_constants)?;
+        let inv =
+            self.map_elementwise(&[sds], Ty::VECTOR, &mut |l, x| l.prim(Prim::Div, &[Atom::Real(1.0), x[0]]), c.span);
+        let inv = Val { data: y.data, ..inv };
+        let corr = self.library("quad_form_diag", &[*y, inv], c.span);
+        let vals = [corr, *eta];
+        let call = DensityCall { name: "lkj_corr", vals: &vals, ..*c };
+        let lkj = self.lkj_corr(&call)?;
+        Some(self.prim(Prim::Add, &[lognormal, lkj]))
+    }
+
+    /// categorical_logit_glm(y | x, α, β) = categorical_logit(yᵢ | α + (x β)ᵢᵀ) for each row i of
+    /// x (a row vector x is one row, shared by every outcome; an int y is shared by every row).
+    pub(super) fn categorical_logit_glm(&mut self, c: &DensityCall) -> Option<Atom> {
+        let [y, x, alpha, beta] = c.vals else { return None };
+        let lin = self.binary(BinOp::Mul, *x, *beta, c.span);
+        let one = |l: &mut Self, yi: Val, row: Val| -> Atom {
+            let row = Val { ty: Ty::VECTOR, ..row };
+            let eta = l.binary(BinOp::Add, row, *alpha, c.span);
+            l.density_named("categorical_logit", c.written, "", c.name_span, &[yi, eta], c.span, c.drop_constants)
+                .unwrap_or(Atom::Real(f64::NAN))
+        };
+        if x.ty.core == Core::RowVector {
+            return Some(one(self, *y, lin));
+        }
+        // One column of (x β)ᵀ per row of x.
+        let lin_t = self.library("transpose", &[lin], c.span);
+        let n = self.dim(x.atom, 0);
+        if y.ty.array_rank == 1 {
+            let ny = self.dim(y.atom, 0);
+            let message = format!("{}_lpmf: {{}} outcomes and {{}} rows of x", c.name);
+            self.same_size(ny, n, &message, c.span);
+        }
+        let y = *y;
+        Some(self.reduce_range(Atom::Int(1), n, &mut |l, i| {
+            let iv = Val { atom: i, ty: Ty::INT, data: true };
+            let col = l.library("col", &[lin_t, iv], c.span);
+            let yi = match y.atom {
+                Atom::Var(base) if y.ty.array_rank == 1 => {
+                    Val { atom: l.let_(Ty::INT, Expr::Load { base, indices: vec![i] }), ty: Ty::INT, data: true }
+                }
+                _ => y,
+            };
+            one(l, yi, col)
+        }))
     }
 }
