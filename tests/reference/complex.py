@@ -96,3 +96,26 @@ row(f"({AS} * {BS})[2, 1]", C[1, 0])
 row(f"trace({AS} * {BS})", C[0, 0] + C[1, 1])
 row(f"({AS}')[1, 2]", A[1, 0])
 row(f"sum(columns_dot_product({AS}, {BS}))", mp.fsum(A[i, j] * B[i, j] for i in range(2) for j in range(2)))
+
+# The discrete Fourier transforms, from their definition.
+xs = [mp.mpc(1, 0), mp.mpc(2, 1), mp.mpc("-0.5", 0), mp.mpc(4, -1), mp.mpc(0, "1.5")]
+XS = "to_complex([1, 2, -0.5, 4, 0]', [0, 1, 0, -1, 1.5]')"
+n = len(xs)
+dft = lambda x, k, sign: mp.fsum(x[j] * mp.exp(sign * 2j * mp.pi * mp.mpf(j * k) / len(x)) for j in range(len(x)))
+for k in [0, 1, 3]:
+    row(f"fft({XS})[{k + 1}]", dft(xs, k, -1))
+    row(f"inv_fft({XS})[{k + 1}]", dft(xs, k, 1) / n)
+M2 = [[mp.mpc(1, 0), mp.mpc(2, 1), mp.mpc(3, 0)], [mp.mpc(4, 1), mp.mpc(5, 0), mp.mpc(6, 1)]]
+MS = "to_complex([[1, 2, 3], [4, 5, 6]], [[0, 1, 0], [1, 0, 1]])"
+dft2 = lambda k, l, sign: mp.fsum(
+    M2[a][b] * mp.exp(sign * 2j * mp.pi * (mp.mpf(a * k) / 2 + mp.mpf(b * l) / 3)) for a in range(2) for b in range(3)
+)
+row(f"fft2({MS})[2, 3]", dft2(1, 2, -1))
+row(f"inv_fft2({MS})[1, 2]", dft2(0, 1, 1) / 6)
+
+# Singular values of a complex matrix (the real part of the value; its imaginary part is 0).
+SV = mp.matrix([[mp.mpc(1, 2), mp.mpc("0.5", -1), mp.mpc(0, 1)], [mp.mpc(-1, 0), mp.mpc(2, "0.5"), mp.mpc(1, 1)]])
+SVS = "to_complex([[1, 0.5, 0], [-1, 2, 1]], [[2, -1, 1], [0, 0.5, 1]])"
+sv = sorted(mp.sqrt(abs(e)) for e in mp.eig(SV * SV.transpose_conj())[0])[::-1]
+for k in range(2):
+    row(f"singular_values({SVS})[{k + 1}]", sv[k])

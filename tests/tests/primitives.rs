@@ -350,6 +350,11 @@ const CASES: &[(&str, &str)] = &[
         "matrix[2, 2] a; matrix[2, 2] b;",
         "get_imag(sum(to_complex(a, b) * to_complex(b, a))) + abs(trace(to_complex(a, b)' * b)) + sum(abs(to_complex(a, b) ./ (2 + 1i)))",
     ),
+    ("matrix[2, 3] a; matrix[2, 3] b;", "sum(singular_values(to_complex(a, b)))"),
+    (
+        "vector[4] a; vector[4] b;",
+        "sum(abs(fft(to_complex(a, b)))) + get_real(inv_fft(to_complex(a, b))[2]) + abs(fft2(to_complex([a', b'], [b', a']))[2, 3])",
+    ),
     (
         "vector[3] a; vector[3] b;",
         "sum(get_real(append_row(head(to_complex(a, b), 2), reverse(to_complex(b, a))))) + sum(abs(rep_matrix(to_complex(a, b), 2)))",

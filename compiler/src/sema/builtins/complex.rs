@@ -11,7 +11,7 @@
 
 use grammar::Span;
 
-use crate::catalog::ArgType;
+use crate::catalog::{ArgType, BaseType};
 use crate::ir::{Atom, Fun, Prim, Ty};
 use crate::sema::builtins::functions::{self, Args};
 use crate::sema::complex::Z;
@@ -203,6 +203,58 @@ pub(crate) fn function(name: &str) -> Option<Function> {
             |l, a| l.map_complex(a.vals, false, &mut |l, z| l.z_div(z[0], z[1]), a.span),
         ),
         "prod" => def(|_, args| one_complex(args) && args[0].rank() > 0, |l, a| l.complex_prod(a.vals[0])),
+        // The discrete Fourier transform as a product with the DFT matrix: O(n²) work, no
+        // kernel of its own, and gradients from the matrix product's rules. Stan's models use it
+        // on short series; a radix-2 kernel would pay off only for long ones.
+        "fft" | "inv_fft" => def(
+            |_, args| args.len() == 1 && args[0].array_dims == 0 && args[0].base.complex_to_real() == BaseType::Vector,
+            |l, a| {
+                let n = l.dim(a.vals[0].atom, 0);
+                let f = l.dft_matrix(n, a.name == "inv_fft");
+                l.bilinear("multiply", f, a.vals[0], false, a.span)
+            },
+        ),
+        // F_m X F_n (the DFT matrix is symmetric).
+        "fft2" | "inv_fft2" => def(
+            |_, args| args.len() == 1 && args[0].array_dims == 0 && args[0].base.complex_to_real() == BaseType::Matrix,
+            |l, a| {
+                let inverse = a.name == "inv_fft2";
+                let (m, n) = (l.dim(a.vals[0].atom, 0), l.dim(a.vals[0].atom, 1));
+                let fm = l.dft_matrix(m, inverse);
+                let fn_ = l.dft_matrix(n, inverse);
+                let left = l.bilinear("multiply", fm, a.vals[0], false, a.span);
+                l.bilinear("multiply", left, fn_, false, a.span)
+            },
+        ),
+        // The real matrix [[A, −B], [B, A]] of A + iB has each singular value of A + iB twice;
+        // each pair is averaged, so that the gradient splits evenly between the two singular
+        // vectors of a pair (either alone is arbitrary).
+        "singular_values" => def(
+            |_, args| args == [ArgType::new(BaseType::ComplexMatrix, 0)],
+            |l, a| {
+                let (re, im) = l.both_parts(a.vals[0]);
+                let minus_im = l.unary(grammar::ast::UnOp::Neg, im, a.span);
+                let top = l.builtin("append_col", &[re, minus_im], a.span);
+                let bottom = l.builtin("append_col", &[im, re], a.span);
+                let embedded = l.builtin("append_row", &[top, bottom], a.span);
+                let doubled = l.builtin("singular_values", &[embedded], a.span);
+                let (m, n) = (l.dim(re.atom, 0), l.dim(re.atom, 1));
+                let k = l.prim(Prim::IMin, &[m, n]);
+                let out = l.build(Ty::VECTOR, vec![k]);
+                let (Some(src), Some(dst)) = (doubled.atom.var(), out.var()) else { unreachable!("containers") };
+                l.for_loop(Atom::Int(1), k, |l, i| {
+                    let first = l.prim(Prim::IMul, &[i, Atom::Int(2)]);
+                    let first = l.prim(Prim::ISub, &[first, Atom::Int(1)]);
+                    let second = l.prim(Prim::IAdd, &[first, Atom::Int(1)]);
+                    let x = l.let_(Ty::REAL, crate::ir::Expr::Load { base: src, indices: vec![first] });
+                    let y = l.let_(Ty::REAL, crate::ir::Expr::Load { base: src, indices: vec![second] });
+                    let sum = l.prim(Prim::Add, &[x, y]);
+                    let mean = l.prim(Prim::Mul, &[sum, Atom::Real(0.5)]);
+                    l.emit(crate::ir::Stmt::Assign { var: dst, indices: vec![i], value: mean });
+                });
+                Val { atom: out, ty: Ty::VECTOR, data: a.data }
+            },
+        ),
         // Sizes: those of the real part.
         "dims" | "size" | "num_elements" | "rows" | "cols" => def(
             |name, args| like_real(name, args),
@@ -354,6 +406,31 @@ impl Lowerer<'_> {
             None => self.zeros_like(re),
         };
         self.from_parts(re, im)
+    }
+
+    /// The n × n DFT matrix, F[j, k] = exp(−2πi jk / n), or for the inverse transform
+    /// exp(2πi jk / n) / n. The angle is taken of jk mod n, exact in ints.
+    fn dft_matrix(&mut self, n: Atom, inverse: bool) -> Val {
+        use crate::ir::{Core, Stmt};
+        let re = self.build(Ty::MATRIX, vec![n, n]);
+        let im = self.build(Ty::MATRIX, vec![n, n]);
+        let (Some(re_var), Some(im_var)) = (re.var(), im.var()) else { unreachable!("built variables") };
+        let nr = self.to_real(Val { atom: n, ty: Ty::INT, data: true });
+        let sign = if inverse { 1.0 } else { -1.0 };
+        let step = self.prim(Prim::Div, &[Atom::Real(sign * 2.0 * std::f64::consts::PI), nr]);
+        let scale = if inverse { self.prim(Prim::Div, &[Atom::Real(1.0), nr]) } else { Atom::Real(1.0) };
+        self.for_each_index(&[n, n], Core::Matrix, &mut |l, idx| {
+            let j = l.prim(Prim::ISub, &[idx[0], Atom::Int(1)]);
+            let k = l.prim(Prim::ISub, &[idx[1], Atom::Int(1)]);
+            let jk = l.prim(Prim::IMul, &[j, k]);
+            let jk = l.prim(Prim::IMod, &[jk, n]);
+            let jk = l.prim(Prim::ToReal, &[jk]);
+            let angle = l.prim(Prim::Mul, &[jk, step]);
+            let z = l.z_polar(scale, angle);
+            l.emit(Stmt::Assign { var: re_var, indices: idx.to_vec(), value: z.re });
+            l.emit(Stmt::Assign { var: im_var, indices: idx.to_vec(), value: z.im });
+        });
+        self.complex(re, im, Ty::MATRIX, true)
     }
 
     /// The product of every element of a complex container.
