@@ -126,7 +126,7 @@ impl BaseType {
         if self == BaseType::Int { BaseType::Real } else { self }
     }
 
-    fn complex_to_real(self) -> BaseType {
+    pub fn complex_to_real(self) -> BaseType {
         match self {
             BaseType::Complex => BaseType::Real,
             BaseType::ComplexVector => BaseType::Vector,
@@ -1634,7 +1634,10 @@ fn higher_order_functions(t: &mut Table) {
 /// any disagreement.
 fn vppl_status(name: &str, args: &[ArgType]) -> Status {
     let args: Vec<ArgType> = args.iter().map(|a| a.autodiff()).collect();
-    let yes = if args.iter().any(|a| a.base.is_complex()) { false } else { vppl_accepts(name, &args) };
+    // A complex argument is the complex table's alone; it also compiles some functions of
+    // real arguments with a complex result (`to_complex`, `eigenvalues`).
+    let yes = crate::sema::builtins::complex::accepts(name, &args)
+        || (!args.iter().any(|a| a.base.is_complex()) && vppl_accepts(name, &args));
     if yes { Status::Implemented } else { Status::SignatureOnly }
 }
 

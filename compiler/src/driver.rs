@@ -186,22 +186,27 @@ pub fn compile_native(source: &Source, stages: &mut Stages) -> Result<Native, St
     let meta = ModelMeta {
         name: source.name.clone(),
         file: source.path.clone(),
-        data: stages.info.data.iter().map(|d| data_spec(&d.name, d.ty)).collect(),
+        data: stages.info.data.iter().map(data_spec).collect(),
         n_transformed_data: stages.info.transformed_data.len(),
         n_precomputed: stages.n_precomputed,
-        outputs: stages.info.outputs.iter().map(|o| (o.name.clone(), o.rank)).collect(),
-        parameters: stages.info.parameters.iter().map(|p| data_spec(&p.name, p.ty)).collect(),
+        outputs: stages.info.outputs.iter().map(|o| (o.name.clone(), o.rank, o.complex)).collect(),
+        parameters: stages.info.parameters.iter().map(data_spec).collect(),
         errors,
     };
     Ok(Native { jit, entries, meta })
 }
 
-fn data_spec(name: &str, ty: ir::Ty) -> DataSpec {
+fn data_spec(var: &crate::sema::DataVar) -> DataSpec {
+    use crate::sema::Part;
+    let ty = var.ty;
     DataSpec {
-        name: name.to_string(),
-        elem: match ty.elem {
-            Elem::Int => ElemType::Int,
-            Elem::Real => ElemType::Real,
+        name: var.name.clone(),
+        elem: match (ty.elem, var.part) {
+            (Elem::Int, _) => ElemType::Int,
+            (_, Part::Real) => ElemType::RealPart,
+            (_, Part::Imag) => ElemType::ImagPart,
+            (Elem::Real, Part::Whole) => ElemType::Real,
+            (Elem::Complex, Part::Whole) => unreachable!("a complex variable is read as its parts"),
         },
         array_rank: ty.array_rank as usize,
         shape: match ty.core {

@@ -18,6 +18,10 @@ pub type VarId = u32;
 pub enum Elem {
     Int,
     Real,
+    /// Stan's complex numbers, only in the types of lowering's values: lowering splits every
+    /// complex value into its real and imaginary parts, two real IR values of the same shape
+    /// (`sema::complex`), so no IR variable has this element type (`verify` checks it).
+    Complex,
 }
 
 /// The innermost shape of a value: what remains after all array indices.
@@ -72,6 +76,21 @@ impl Ty {
 
     pub fn is_real(self) -> bool {
         self.elem == Elem::Real
+    }
+
+    pub fn is_complex(self) -> bool {
+        self.elem == Elem::Complex && self != Ty::ERROR
+    }
+
+    /// The type of either part of a complex value: the same shape, real (any other type is
+    /// its own).
+    pub fn part(self) -> Ty {
+        if self.elem == Elem::Complex { Ty { elem: Elem::Real, ..self } } else { self }
+    }
+
+    /// The complex type of the same shape.
+    pub fn complex(self) -> Ty {
+        Ty { elem: Elem::Complex, ..self }
     }
 
     /// The type after `n` leading indices have been applied.

@@ -15,6 +15,10 @@ fn decl(t: &ArgType, name: &str) -> Option<String> {
         BaseType::Vector => "vector[N]",
         BaseType::RowVector => "row_vector[N]",
         BaseType::Matrix => "matrix[N, N]",
+        BaseType::Complex => "complex",
+        BaseType::ComplexVector => "complex_vector[N]",
+        BaseType::ComplexRowVector => "complex_row_vector[N]",
+        BaseType::ComplexMatrix => "complex_matrix[N, N]",
         _ => return None,
     };
     let array = match t.array_dims {
@@ -36,7 +40,7 @@ fn call(name: &str, args: &[String]) -> String {
 }
 
 /// A program whose only work is one call of `s`, or `None` if its types cannot be declared
-/// (complex, function arguments, tuples, variadic tails).
+/// (function arguments, tuples, variadic tails).
 fn program(s: &Signature) -> Option<String> {
     if s.variadic {
         return None;
@@ -66,11 +70,17 @@ fn program_with_parameters(s: &Signature) -> Option<String> {
     }
     let mut data = vec!["int N;".to_string()];
     let mut params = Vec::new();
+    let mut locals = Vec::new();
     let mut args = Vec::new();
     for (i, a) in s.args.iter().enumerate() {
         let name = format!("a{i}");
         if a.data_only || a.base == BaseType::Int {
             data.push(decl(a, &name)?);
+        } else if a.base.is_complex() {
+            // A complex argument made of a real parameter of its shape.
+            let real = ArgType { base: a.base.complex_to_real(), ..*a };
+            params.push(decl(&real, &format!("{name}_re"))?);
+            locals.push(format!("{} = {name}_re;", decl(a, &name)?.trim_end_matches(';')));
         } else {
             params.push(decl(a, &name)?);
         }
@@ -85,11 +95,12 @@ fn program_with_parameters(s: &Signature) -> Option<String> {
     // would be fine too, but a real accepts both.
     let base = if ret.base == BaseType::Int { BaseType::Real } else { ret.base };
     let ret = decl(&ArgType { data_only: false, base, ..*ret }, "r")?;
+    locals.push(format!("{} = {call};", ret.trim_end_matches(';')));
     Some(format!(
-        "data {{\n  {}\n}}\nparameters {{\n  {}\n}}\nmodel {{\n  {} = {call};\n}}\n",
+        "data {{\n  {}\n}}\nparameters {{\n  {}\n}}\nmodel {{\n  {}\n}}\n",
         data.join("\n  "),
         params.join("\n  "),
-        ret.trim_end_matches(';')
+        locals.join("\n  ")
     ))
 }
 

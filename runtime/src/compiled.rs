@@ -62,8 +62,8 @@ pub struct ModelMeta {
     pub n_transformed_data: usize,
     /// Slots after the transformed data's, filled by `precompute`.
     pub n_precomputed: usize,
-    /// Output variables (name, rank), in output order.
-    pub outputs: Vec<(String, usize)>,
+    /// Output variables (name, rank, whether complex), in output order.
+    pub outputs: Vec<(String, usize, bool)>,
     /// Parameters in declaration order, as an init file gives them (constrained values).
     pub parameters: Vec<DataSpec>,
     /// Error sites of each entry point, in the order of [`Entry`].
@@ -170,7 +170,7 @@ impl CompiledModel {
         // slots, whose memory comes from ctx's arena and is kept below.
         unsafe { model.run_at_load(&mut ctx, Entry::Load, load, std::ptr::null_mut()) }?;
         model._transformed_data = ctx.take_arena();
-        let n_sizes = 1 + model.meta.outputs.iter().map(|(_, r)| r).sum::<usize>();
+        let n_sizes = 1 + model.meta.outputs.iter().map(|(_, r, _)| r).sum::<usize>();
         let mut sizes = vec![0.0; n_sizes];
         let sizes_fn = model.entries.sizes;
         // Safety: sizes writes exactly n_sizes values.
@@ -178,10 +178,17 @@ impl CompiledModel {
         model.n_unconstrained = sizes[0] as usize;
         let mut pos = 1;
         let mut names = Vec::new();
-        for (name, rank) in &model.meta.outputs {
+        for (name, rank, complex) in &model.meta.outputs {
             let dims: Vec<usize> = sizes[pos..pos + rank].iter().map(|d| d.max(0.0) as usize).collect();
             pos += rank;
-            names.extend(column_major_names(name, &dims));
+            let elements = column_major_names(name, &dims);
+            if *complex {
+                // Stan's names: each element's `.real`, then its `.imag`.
+                let parts = |e: OutputName| ["real", "imag"].map(|p| OutputName { part: Some(p), ..e.clone() });
+                names.extend(elements.into_iter().flat_map(parts));
+            } else {
+                names.extend(elements);
+            }
         }
         model.output_names = names;
         // The model block's checks of the data alone were moved out of the log density into
@@ -418,10 +425,10 @@ fn column_major_names(name: &str, dims: &[usize]) -> Vec<OutputName> {
             indices.push(rem % d + 1);
             rem /= d;
         }
-        out.push(OutputName { name: name.to_string(), indices });
+        out.push(OutputName { name: name.to_string(), indices, part: None });
     }
     if dims.is_empty() {
-        out.push(OutputName { name: name.to_string(), indices: vec![] });
+        out.push(OutputName { name: name.to_string(), indices: vec![], part: None });
         out.truncate(1);
     }
     out

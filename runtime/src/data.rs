@@ -17,6 +17,16 @@ use serde_json::Value;
 pub enum ElemType {
     Int,
     Real,
+    /// The real or the imaginary part of a complex variable: each element is written as the
+    /// JSON pair `[re, im]` (CmdStan's form), and the part is taken from it.
+    RealPart,
+    ImagPart,
+}
+
+impl ElemType {
+    fn is_part(self) -> bool {
+        matches!(self, ElemType::RealPart | ElemType::ImagPart)
+    }
 }
 
 /// The shape of one element of a (possibly zero-rank) array.
@@ -189,10 +199,12 @@ impl DataFile {
         })?;
 
         let depth = spec.array_rank + spec.shape.rank();
+        // A complex element is one more level: its pair.
+        let pair = usize::from(spec.elem.is_part());
         let found_depth = nesting_depth(value);
         // An empty array hides how deep its elements would have been, so `[]` fits any rank.
-        let depth_fits = found_depth == depth || (ends_in_empty_array(value) && found_depth < depth);
-        if !depth_fits || (depth == 0 && !is_scalar_like(value)) {
+        let depth_fits = found_depth == depth + pair || (ends_in_empty_array(value) && found_depth < depth + pair);
+        if !depth_fits || (depth + pair == 0 && !is_scalar_like(value)) {
             return Err(error(format!(
                 "expected {}, found {}",
                 describe_expected(spec.elem, depth),
@@ -207,7 +219,7 @@ impl DataFile {
 
         let values = match spec.elem {
             ElemType::Int => Values::Int(reader.ints),
-            ElemType::Real => Values::Real(reader.reals),
+            ElemType::Real | ElemType::RealPart | ElemType::ImagPart => Values::Real(reader.reals),
         };
         Ok(DataValue { dims, values })
     }
@@ -324,6 +336,15 @@ impl Reader<'_> {
                 let real = to_real(value).map_err(|found| format!("expected a real{at}, found {found}"))?;
                 self.reals.push(real);
             }
+            ElemType::RealPart | ElemType::ImagPart => {
+                let expected = || format!("expected a complex number [re, im]{at}, found {}", describe_found(value));
+                let pair = value.as_array().filter(|p| p.len() == 2).ok_or_else(expected)?;
+                let k = usize::from(self.spec.elem == ElemType::ImagPart);
+                let part = to_real(&pair[k]).map_err(|found| {
+                    format!("expected a real as the {} part{at}, found {found}", ["real", "imaginary"][k])
+                })?;
+                self.reals.push(part);
+            }
         }
         Ok(())
     }
@@ -427,6 +448,9 @@ fn describe_expected(elem: ElemType, depth: usize) -> String {
     let (single, plural) = match elem {
         ElemType::Int => ("an int", "ints"),
         ElemType::Real => ("a real", "reals"),
+        ElemType::RealPart | ElemType::ImagPart => {
+            ("a complex number (a pair [re, im])", "complex numbers (pairs [re, im])")
+        }
     };
     match depth {
         0 => single.to_string(),
@@ -455,6 +479,10 @@ fn declaration(spec: &DataSpec) -> String {
     let base = match (spec.shape, spec.elem) {
         (Shape::Scalar, ElemType::Int) => "int",
         (Shape::Scalar, ElemType::Real) => "real",
+        (Shape::Scalar, ElemType::RealPart | ElemType::ImagPart) => "complex",
+        (Shape::Vector, ElemType::RealPart | ElemType::ImagPart) => "complex_vector",
+        (Shape::RowVector, ElemType::RealPart | ElemType::ImagPart) => "complex_row_vector",
+        (Shape::Matrix, ElemType::RealPart | ElemType::ImagPart) => "complex_matrix",
         (Shape::Vector, _) => "vector",
         (Shape::RowVector, _) => "row_vector",
         (Shape::Matrix, _) => "matrix",

@@ -38,6 +38,8 @@ impl std::error::Error for EvalError {}
 pub struct OutputName {
     pub name: String,
     pub indices: Vec<usize>,
+    /// Of a complex element: `"real"` or `"imag"`, written after the indices as Stan does.
+    pub part: Option<&'static str>,
 }
 
 impl OutputName {
@@ -48,16 +50,21 @@ impl OutputName {
             s.push('.');
             s.push_str(&i.to_string());
         }
+        if let Some(part) = self.part {
+            s.push('.');
+            s.push_str(part);
+        }
         s
     }
 
     /// Summary / JSON form: `theta[1,2]`.
     pub fn display(&self) -> String {
+        let part = self.part.map(|p| format!(".{p}")).unwrap_or_default();
         if self.indices.is_empty() {
-            return self.name.clone();
+            return format!("{}{part}", self.name);
         }
         let idx: Vec<String> = self.indices.iter().map(|i| i.to_string()).collect();
-        format!("{}[{}]", self.name, idx.join(","))
+        format!("{}[{}]{part}", self.name, idx.join(","))
     }
 }
 

@@ -31,6 +31,17 @@ fn spec(declaration: &str) -> DataSpec {
         None => (0, declaration),
     };
     let (ty, name) = rest.split_once(' ').unwrap();
+    // `complex_vector.im z`: the imaginary part of a complex variable.
+    if let Some((complex, part)) = ty.split_once('.') {
+        let elem = if part == "re" { ElemType::RealPart } else { ElemType::ImagPart };
+        let shape = match complex {
+            "complex" => Shape::Scalar,
+            "complex_vector" => Shape::Vector,
+            "complex_row_vector" => Shape::RowVector,
+            _ => Shape::Matrix,
+        };
+        return DataSpec { name: name.to_string(), elem, array_rank, shape };
+    }
     let (elem, shape) = match ty {
         "int" => (ElemType::Int, Shape::Scalar),
         "real" => (ElemType::Real, Shape::Scalar),
@@ -215,4 +226,34 @@ int [2]
 "#);
     let err = runtime::data::DataFile::empty().get(&spec("real sigma")).unwrap_err();
     insta::assert_snapshot!(err.to_string(), @"data variable `sigma`: missing from the data file (the model declares `real sigma` in the data block)");
+}
+
+/// A complex variable is read as two parts, each from CmdStan's `[re, im]` pairs.
+#[test]
+fn complex_parts() {
+    insta::assert_snapshot!(check(r#"{"z": [1.5, -2]}"#, "complex.re z"), @"
+    dims []
+    real [1.5]
+    ");
+    insta::assert_snapshot!(check(r#"{"z": [1.5, -2]}"#, "complex.im z"), @"
+    dims []
+    real [-2.0]
+    ");
+    let m = r#"{"m": [[[1, 2], [3, 4]], [[5, 6], [7, 8]]]}"#;
+    insta::assert_snapshot!(check(m, "complex_matrix.re m"), @"
+    dims [2, 2]
+    real [1.0, 5.0, 3.0, 7.0]
+    ");
+    insta::assert_snapshot!(check(m, "complex_matrix.im m"), @"
+    dims [2, 2]
+    real [2.0, 6.0, 4.0, 8.0]
+    ");
+    insta::assert_snapshot!(check(r#"{"a": [[[1, 0]], [[0, 1]]]}"#, "array[2] complex_vector.im a"), @"
+    dims [2, 1]
+    real [0.0, 1.0]
+    ");
+    insta::assert_snapshot!(check(r#"{"z": 3}"#, "complex.re z"), @"data variable `z`: expected a complex number (a pair [re, im]), found a number");
+    insta::assert_snapshot!(check(r#"{"v": [[1, 2], [3]]}"#, "complex_vector.re v"), @"data variable `v`: expected a complex number [re, im] at v[2], found an array of 1 dimension");
+    insta::assert_snapshot!(check(r#"{"v": [[1, 2], [3, "x"]]}"#, "complex_vector.im v"), @r#"data variable `v`: expected a real as the imaginary part at v[2], found the string "x""#);
+    insta::assert_snapshot!(check(r#"{"v": [1, 2]}"#, "complex_vector.re v"), @"data variable `v`: expected an array of 1 dimension of complex numbers (pairs [re, im]), found an array of 1 dimension");
 }

@@ -45,8 +45,8 @@ fn fake_header() -> CsvHeader {
 
 fn names() -> Vec<runtime::OutputName> {
     vec![
-        runtime::OutputName { name: "sigma".to_string(), indices: vec![] },
-        runtime::OutputName { name: "Sigma".to_string(), indices: vec![2, 1] },
+        runtime::OutputName { name: "sigma".to_string(), indices: vec![], part: None },
+        runtime::OutputName { name: "Sigma".to_string(), indices: vec![2, 1], part: None },
     ]
 }
 

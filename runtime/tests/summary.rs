@@ -6,9 +6,9 @@ use runtime::summary::{print_summary, summarize, summary_json};
 
 fn names() -> Vec<OutputName> {
     vec![
-        OutputName { name: "mu".to_string(), indices: vec![] },
-        OutputName { name: "theta".to_string(), indices: vec![1] },
-        OutputName { name: "Sigma".to_string(), indices: vec![2, 1] },
+        OutputName { name: "mu".to_string(), indices: vec![], part: None },
+        OutputName { name: "theta".to_string(), indices: vec![1], part: None },
+        OutputName { name: "Sigma".to_string(), indices: vec![2, 1], part: None },
     ]
 }
 

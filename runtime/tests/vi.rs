@@ -8,7 +8,7 @@ use runtime::vi::{self, Family, ViConfig, ViResult};
 const LOG_TWO_PI: f64 = 1.837_877_066_409_345_5;
 
 fn names(n: usize) -> Vec<OutputName> {
-    (1..=n).map(|i| OutputName { name: "x".into(), indices: vec![i] }).collect()
+    (1..=n).map(|i| OutputName { name: "x".into(), indices: vec![i], part: None }).collect()
 }
 
 /// N(mean, cov) with the normalising constant (so its log evidence is 0), in terms of its

@@ -353,6 +353,38 @@ const CASES: &[(&str, &str)] = &[
         "matrix[3, 3] m; matrix[3, 2] b;",
         "sum(matrix_exp(m) .* [[1, 2, 3], [4, 5, 6], [7, 8, 9]]) + sum(matrix_exp_multiply(m, b)) + sum(scale_matrix_exp_multiply(0.5, m, b))",
     ),
+    // Complex numbers, built from parameters; each value is a real function of the parts.
+    ("real x; real y;", "get_real(exp(to_complex(x, y))) + abs(to_complex(x, y) * 2i) + arg(to_complex(x + 3, y))"),
+    (
+        "real x; real y;",
+        "get_imag(log(to_complex(x + 3, y))) + get_real(sqrt(to_complex(x + 3, y))) + norm(conj(x + y * 1i))",
+    ),
+    ("real x; real y;", "abs(sin(to_complex(x, y)) + cos(to_complex(y, x)) + tan(to_complex(x, y) / 3))"),
+    ("real x; real y;", "abs(sinh(to_complex(x, y)) + cosh(to_complex(y, x)) + tanh(to_complex(x, y) / 3))"),
+    ("real x; real<lower=0.5> y;", "abs(asin(to_complex(x, y)) + acos(to_complex(x, y)) + atan(to_complex(x, y)))"),
+    ("real x; real<lower=0.5> y;", "abs(asinh(to_complex(y, x)) + acosh(to_complex(x, y)) + atanh(to_complex(x, y)))"),
+    (
+        "real x; real y;",
+        "get_real(pow(to_complex(x + 3, y), to_complex(y, x)) + to_complex(x, y) ^ 2 + log10(3 + x * 1i))",
+    ),
+    ("real x; real y;", "get_imag(polar(exp(x), y) / to_complex(y, 2) - to_complex(x, y) * to_complex(y, x))"),
+    (
+        "vector[3] a; vector[3] b;",
+        "abs(sum(to_complex(a, b) .* to_complex(b, a))) + get_imag(dot_product(to_complex(a, b), b)) + get_real(prod(to_complex(a, b)))",
+    ),
+    (
+        "matrix[2, 2] a; matrix[2, 2] b;",
+        "get_imag(sum(to_complex(a, b) * to_complex(b, a))) + abs(trace(to_complex(a, b)' * b)) + sum(abs(to_complex(a, b) ./ (2 + 1i)))",
+    ),
+    ("matrix[2, 3] a; matrix[2, 3] b;", "sum(singular_values(to_complex(a, b)))"),
+    (
+        "vector[4] a; vector[4] b;",
+        "sum(abs(fft(to_complex(a, b)))) + get_real(inv_fft(to_complex(a, b))[2]) + abs(fft2(to_complex([a', b'], [b', a']))[2, 3])",
+    ),
+    (
+        "vector[3] a; vector[3] b;",
+        "sum(get_real(append_row(head(to_complex(a, b), 2), reverse(to_complex(b, a))))) + sum(abs(rep_matrix(to_complex(a, b), 2)))",
+    ),
 ];
 
 /// Programs whose model block is given whole (statements, not one expression).

@@ -13,6 +13,10 @@ impl Display for Ty {
         let core = match (self.core, self.elem) {
             (Core::Scalar, Elem::Int) => "int",
             (Core::Scalar, Elem::Real) => "real",
+            (Core::Scalar, Elem::Complex) => "complex",
+            (Core::Vector, Elem::Complex) => "complex_vector",
+            (Core::RowVector, Elem::Complex) => "complex_row_vector",
+            (Core::Matrix, Elem::Complex) => "complex_matrix",
             (Core::Vector, _) => "vector",
             (Core::RowVector, _) => "row_vector",
             (Core::Matrix, _) => "matrix",

@@ -8,6 +8,7 @@ use crate::sema::{Lowerer, Val, errors};
 
 /// An index list resolved against its base: what each position selects, and the type and
 /// sizes of the selection.
+#[derive(Clone)]
 pub(crate) struct Indexing {
     base: Atom,
     positions: Vec<Pos>,
@@ -22,6 +23,11 @@ impl Indexing {
     /// Whether the first `n` positions are single indices.
     pub fn single_before(&self, n: usize) -> bool {
         self.positions[..n].iter().all(|p| matches!(p, Pos::Single(_)))
+    }
+
+    /// The same selection of the real or imaginary part of a complex base.
+    pub fn part(&self) -> Indexing {
+        Indexing { ty: self.ty.part(), ..self.clone() }
     }
 
     /// The indices, when the user wrote only single indices.
@@ -46,10 +52,7 @@ impl Lowerer<'_> {
         match &e.kind {
             ast::ExprKind::Int(i) => Val::int(*i),
             ast::ExprKind::Real(x, _) => Val::real(*x),
-            ast::ExprKind::Imag(..) => {
-                self.error(errors::not_supported(e.span, "complex numbers"));
-                Val::error()
-            }
+            ast::ExprKind::Imag(x, _) => self.complex(Atom::Real(0.0), Atom::Real(*x), Ty::REAL, true),
             ast::ExprKind::Str(_) => {
                 self.error(errors::not_supported(e.span, "a string outside `print`, `reject` or `fatal_error`"));
                 Val::error()
@@ -93,7 +96,7 @@ impl Lowerer<'_> {
                 let ty = if t.ty == o.ty {
                     t.ty
                 } else if t.ty.is_scalar() && o.ty.is_scalar() {
-                    Ty::REAL
+                    if t.ty.is_complex() || o.ty.is_complex() { Ty::REAL.complex() } else { Ty::REAL }
                 } else {
                     self.error(errors::mismatched_operands(e.span, "?:", t.ty, o.ty));
                     return Val::error();
@@ -102,21 +105,38 @@ impl Lowerer<'_> {
                     self.error(errors::not_supported(e.span, "a conditional expression with container branches"));
                     return Val::error();
                 }
-                let var = self.f.new_var(None, ty, VarKind::Mutable);
-                self.emit(Stmt::Decl { var, dims: vec![] });
-                self.open();
-                self.out.last_mut().expect("just opened").extend(then_stmts);
-                let ta = if ty.elem == Elem::Real { self.to_real(t) } else { t.atom };
-                self.emit(Stmt::Assign { var, indices: vec![], value: ta });
-                let then_block = self.close();
-                self.open();
-                self.out.last_mut().expect("just opened").extend(otherwise_stmts);
-                let oa = if ty.elem == Elem::Real { self.to_real(o) } else { o.atom };
-                self.emit(Stmt::Assign { var, indices: vec![], value: oa });
-                let else_block = self.close();
+                // A complex result is two real variables, each branch setting both.
+                let var = self.f.new_var(None, ty.part(), VarKind::Mutable);
+                let im_var = ty.is_complex().then(|| self.f.new_var(None, Ty::REAL, VarKind::Mutable));
+                let mut blocks = Vec::new();
+                for (v, stmts) in [(t, then_stmts), (o, otherwise_stmts)] {
+                    self.open();
+                    self.out.last_mut().expect("just opened").extend(stmts);
+                    if let Some(im_var) = im_var {
+                        let (re, im) = self.both_parts(v);
+                        self.emit(Stmt::Assign { var, indices: vec![], value: re.atom });
+                        self.emit(Stmt::Assign { var: im_var, indices: vec![], value: im.atom });
+                    } else {
+                        let a = if ty.elem == Elem::Real { self.to_real(v) } else { v.atom };
+                        self.emit(Stmt::Assign { var, indices: vec![], value: a });
+                    }
+                    blocks.push(self.close());
+                }
+                for v in std::iter::once(var).chain(im_var) {
+                    self.emit(Stmt::Decl { var: v, dims: vec![] });
+                }
+                let else_block = blocks.pop().expect("two branches");
+                let then_block = blocks.pop().expect("two branches");
                 self.emit(Stmt::If { cond: c, then: then_block, otherwise: else_block });
-                let result = self.let_(ty, Expr::Atom(Atom::Var(var)));
-                Val { atom: result, ty, data: t.data && o.data }
+                let data = t.data && o.data;
+                let result = self.let_(ty.part(), Expr::Atom(Atom::Var(var)));
+                match im_var {
+                    Some(im_var) => {
+                        let im = self.let_(Ty::REAL, Expr::Atom(Atom::Var(im_var)));
+                        self.complex(result, im, Ty::REAL, data)
+                    }
+                    None => Val { atom: result, ty, data },
+                }
             }
             ast::ExprKind::Call { name, args, bar } => self.call(name, args, bar.is_some(), e.span),
             ast::ExprKind::Index { base, indices } => {
@@ -170,11 +190,15 @@ impl Lowerer<'_> {
         if v.ty == Ty::ERROR {
             return v;
         }
+        if v.ty.is_complex() && op != UnOp::Not {
+            // Negation and transposition act on both parts alike (Stan's `'` does not conjugate).
+            return self.map_parts(v, &mut |l, part| l.unary(op, part, span));
+        }
         match op {
             UnOp::Plus => v,
             UnOp::Neg => match (v.ty.is_scalar(), v.ty.elem) {
                 (true, Elem::Int) => Val { atom: self.prim(Prim::INeg, &[v.atom]), ..v },
-                (true, Elem::Real) => Val { atom: self.prim(Prim::Neg, &[v.atom]), ..v },
+                (true, Elem::Real | Elem::Complex) => Val { atom: self.prim(Prim::Neg, &[v.atom]), ..v },
                 (false, elem) => {
                     let ty = v.ty;
                     // An int container stays int: its elements negate as ints.
@@ -223,6 +247,9 @@ impl Lowerer<'_> {
             return Val::error();
         }
         let data = a.data && b.data;
+        if a.ty.is_complex() || b.ty.is_complex() {
+            return self.complex_binary(op, a, b, span);
+        }
         if a.ty.is_scalar() && b.ty.is_scalar() {
             return self.scalar_binary(op, a, b, span);
         }
@@ -302,16 +329,7 @@ impl Lowerer<'_> {
     /// An operator lowering has no rule for: a mistake, or a valid operation vppl cannot
     /// compile yet (`matrix \ vector`).
     fn no_operator(&mut self, op: BinOp, a: Val, b: Val, span: Span) -> Val {
-        let arg = |t: Ty| {
-            let base = match (t.elem, t.core) {
-                (Elem::Int, _) => crate::catalog::BaseType::Int,
-                (Elem::Real, Core::Scalar) => crate::catalog::BaseType::Real,
-                (Elem::Real, Core::Vector) => crate::catalog::BaseType::Vector,
-                (Elem::Real, Core::RowVector) => crate::catalog::BaseType::RowVector,
-                (Elem::Real, Core::Matrix) => crate::catalog::BaseType::Matrix,
-            };
-            crate::catalog::ArgType::new(base, t.array_rank)
-        };
+        let arg = crate::sema::builtins::functions::arg_type;
         if super::typeck::operator_exists(op, arg(a.ty), arg(b.ty)) {
             self.error(errors::not_supported(
                 span,
@@ -516,6 +534,17 @@ impl Lowerer<'_> {
             return base;
         }
         let Some(ix) = self.resolve_indices(base, indices, span) else { return Val::error() };
+        if base.ty.is_complex() {
+            let (re, im) = self.both_parts(base);
+            let re = self.selection(re, &ix, span);
+            let im = self.selection(im, &ix, span);
+            return self.from_parts(re, im);
+        }
+        self.selection(base, &ix, span)
+    }
+
+    /// The selection `ix` (resolved against `base`'s sizes) of a real or int `base`.
+    fn selection(&mut self, base: Val, ix: &Indexing, span: Span) -> Val {
         let data = base.data && ix.data;
         let Atom::Var(base_var) = base.atom else { return Val::error() };
         if let Some(single) = ix.all_single() {
@@ -527,16 +556,17 @@ impl Lowerer<'_> {
             }
         }
         // The general case: a new container, element by element.
-        let out = self.build(ix.ty, ix.dims.clone());
+        let ty = Ty { elem: base.ty.elem, ..ix.ty };
+        let out = self.build(ty, ix.dims.clone());
         let Atom::Var(dst) = out else { return Val::error() };
         let scalar = Ty { elem: base.ty.elem, array_rank: 0, core: Core::Scalar };
         let dims = ix.dims.clone();
         self.for_each_index(&dims, ix.ty.core, &mut |l, idx| {
-            let src = l.source_indices(&ix, idx, span);
+            let src = l.source_indices(ix, idx, span);
             let x = l.let_(scalar, Expr::Load { base: base_var, indices: src });
             l.emit(Stmt::Assign { var: dst, indices: idx.to_vec(), value: x });
         });
-        Val { atom: out, ty: ix.ty, data }
+        Val { atom: out, ty, data }
     }
 
     /// Checks and resolves the indices of `base[indices]`: single indices and range bounds are
@@ -693,6 +723,29 @@ impl Lowerer<'_> {
 
     fn array_literal(&mut self, items: &[ast::Expr], span: Span) -> Val {
         let vals: Vec<Val> = items.iter().map(|e| self.expr(e)).collect();
+        if vals.iter().any(|v| v.ty.is_complex()) {
+            return self.complex_literal(&vals, &mut |l, parts| l.array_of(parts, items, span));
+        }
+        self.array_of(&vals, items, span)
+    }
+
+    /// A literal with a complex element: the literal of the real parts and that of the
+    /// imaginary parts (a real element's are zero).
+    fn complex_literal(&mut self, vals: &[Val], literal: &mut dyn FnMut(&mut Self, &[Val]) -> Val) -> Val {
+        if vals.iter().any(|v| v.ty == Ty::ERROR) {
+            return Val::error();
+        }
+        let (res, ims): (Vec<Val>, Vec<Val>) = vals.iter().map(|v| self.both_parts(*v)).unzip();
+        let re = literal(self, &res);
+        let im = literal(self, &ims);
+        if re.ty == Ty::ERROR || im.ty == Ty::ERROR {
+            return Val::error();
+        }
+        self.from_parts(re, im)
+    }
+
+    /// The array literal of lowered elements (`items` are their expressions, for messages).
+    fn array_of(&mut self, vals: &[Val], items: &[ast::Expr], span: Span) -> Val {
         let Some(first) = vals.first().copied() else {
             self.error(errors::not_supported(span, "an empty array literal"));
             return Val::error();
@@ -736,6 +789,14 @@ impl Lowerer<'_> {
 
     fn row_vector_literal(&mut self, items: &[ast::Expr], span: Span) -> Val {
         let vals: Vec<Val> = items.iter().map(|e| self.expr(e)).collect();
+        if vals.iter().any(|v| v.ty.is_complex()) {
+            return self.complex_literal(&vals, &mut |l, parts| l.row_vector_of(parts, span));
+        }
+        self.row_vector_of(&vals, span)
+    }
+
+    /// The row-vector (or matrix) literal of lowered elements.
+    fn row_vector_of(&mut self, vals: &[Val], span: Span) -> Val {
         if vals.iter().all(|v| v.ty.is_scalar()) {
             let out = self.build(Ty::ROW_VECTOR, vec![Atom::Int(vals.len() as i64)]);
             let Atom::Var(dst) = out else { return Val::error() };

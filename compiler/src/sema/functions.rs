@@ -22,8 +22,11 @@ pub fn unsized_ty(t: &ast::UnsizedType) -> Ty {
 
 /// Whether a value of type `from` can be passed where `to` is expected (int promotes to real).
 fn assignable(from: Ty, to: Ty) -> bool {
-    from == to
-        || (from.array_rank == to.array_rank && from.core == to.core && from.elem == Elem::Int && to.elem == Elem::Real)
+    let promotes = match (from.elem, to.elem) {
+        (Elem::Int, Elem::Real | Elem::Complex) | (Elem::Real, Elem::Complex) => true,
+        _ => from.elem == to.elem,
+    };
+    from == to || (from.array_rank == to.array_rank && from.core == to.core && promotes)
 }
 
 impl Lowerer<'_> {
@@ -139,6 +142,15 @@ impl Lowerer<'_> {
             let ty = unsized_ty(&p.ty);
             let v = self.convert(*v, ty, span, &p.name.name);
             data &= v.data;
+            if ty.is_complex() {
+                // A pair of its own (the argument's real part may be a constant or a slot).
+                let im = self.imag_of(v);
+                let v = self.complex(v.atom, im, ty, v.data);
+                let var = v.atom.var().expect("a complex value's real part is a variable");
+                let binding = Binding { var, ty, data: v.data, origin: None, assignable: false, span: p.name.span };
+                self.scopes.last_mut().expect("function scope").insert(p.name.name.clone(), binding);
+                continue;
+            }
             let var = match v.atom {
                 Atom::Var(var) => var,
                 atom => {
@@ -184,8 +196,7 @@ impl Lowerer<'_> {
                     // Already reported; converting it would give a value of the declared type.
                     return None;
                 }
-                let promotes = v.ty.array_rank == ty.array_rank && v.ty.core == ty.core && v.ty.elem == Elem::Int;
-                if v.ty != ty && !promotes {
+                if !assignable(v.ty, ty) {
                     self.error(errors::return_type_mismatch(e.span, fname, ty, v.ty));
                     return None;
                 }
@@ -193,10 +204,11 @@ impl Lowerer<'_> {
             }
             (StmtKind::Return(None), None) => None,
             (StmtKind::If { cond, then, otherwise: Some(otherwise) }, Some(ty)) if contains_return(last) => {
-                if !ty.is_scalar() {
+                if !ty.is_scalar() || ty.is_complex() {
+                    let what = if ty.is_complex() { "a complex number" } else { "a container" };
                     self.error(errors::not_supported(
                         last.span,
-                        "a function returning a container from inside `if`/`else`",
+                        &format!("a function returning {what} from inside `if`/`else`"),
                     ));
                     return None;
                 }

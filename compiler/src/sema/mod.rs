@@ -6,6 +6,7 @@
 //! write_array, unconstrain); the program is the same each time, only what is emitted differs.
 
 pub mod builtins;
+mod complex;
 pub mod errors;
 mod expr;
 mod functions;
@@ -43,7 +44,30 @@ pub enum Mode {
 #[derive(Clone, Debug, PartialEq)]
 pub struct DataVar {
     pub name: String,
+    /// Its type; the part's (real) for a part of a complex variable.
     pub ty: Ty,
+    pub part: Part,
+}
+
+/// Which part of a variable a slot holds: a complex variable has two slots, its real part and
+/// its imaginary part (the runtime takes each from the `[re, im]` pairs of the JSON).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    Whole,
+    Real,
+    Imag,
+}
+
+impl DataVar {
+    /// The slots of a declared variable: one, or a complex variable's two parts.
+    fn slots(name: &str, ty: Ty) -> Vec<DataVar> {
+        let var = |ty, part| DataVar { name: name.to_string(), ty, part };
+        if ty.is_complex() {
+            vec![var(ty.part(), Part::Real), var(ty.part(), Part::Imag)]
+        } else {
+            vec![var(ty, Part::Whole)]
+        }
+    }
 }
 
 /// An output variable (parameter, transformed parameter or generated quantity).
@@ -51,6 +75,8 @@ pub struct DataVar {
 pub struct OutputVar {
     pub name: String,
     pub rank: usize,
+    /// A complex output is written as the pairs (real part, imaginary part).
+    pub complex: bool,
 }
 
 /// What the runtime needs to know about a model besides its code.
@@ -197,14 +223,14 @@ fn model_info(program: &ast::Program, diags: &mut Vec<Diagnostic>) -> ModelInfo 
         }
         out
     };
-    let data = decls(&program.data).into_iter().map(|(name, ty, _)| DataVar { name, ty }).collect();
-    let transformed_data =
-        decls(&program.transformed_data).into_iter().map(|(name, ty, _)| DataVar { name, ty }).collect();
-    let parameters = decls(&program.parameters).into_iter().map(|(name, ty, _)| DataVar { name, ty }).collect();
+    let slots = |block| decls(block).into_iter().flat_map(|(name, ty, _)| DataVar::slots(&name, ty)).collect();
+    let data = slots(&program.data);
+    let transformed_data = slots(&program.transformed_data);
+    let parameters = slots(&program.parameters);
     let mut outputs = Vec::new();
     for block in [&program.parameters, &program.transformed_parameters, &program.generated_quantities] {
         for (name, ty, _) in decls(block) {
-            outputs.push(OutputVar { name, rank: ty.rank() });
+            outputs.push(OutputVar { name, rank: ty.rank(), complex: ty.is_complex() });
         }
     }
     for (block, error) in [
@@ -243,17 +269,16 @@ pub fn kind_ty(kind: &ast::TypeKind) -> (Elem, ir::Core) {
     use ir::Core;
     match kind {
         K::Int => (Elem::Int, Core::Scalar),
-        K::Real | K::Complex => (Elem::Real, Core::Scalar),
-        K::Vector
-        | K::ComplexVector
-        | K::Simplex
-        | K::Ordered
-        | K::PositiveOrdered
-        | K::UnitVector
-        | K::SumToZeroVector => (Elem::Real, Core::Vector),
-        K::RowVector | K::ComplexRowVector => (Elem::Real, Core::RowVector),
+        K::Real => (Elem::Real, Core::Scalar),
+        K::Complex => (Elem::Complex, Core::Scalar),
+        K::ComplexVector => (Elem::Complex, Core::Vector),
+        K::ComplexRowVector => (Elem::Complex, Core::RowVector),
+        K::ComplexMatrix => (Elem::Complex, Core::Matrix),
+        K::Vector | K::Simplex | K::Ordered | K::PositiveOrdered | K::UnitVector | K::SumToZeroVector => {
+            (Elem::Real, Core::Vector)
+        }
+        K::RowVector => (Elem::Real, Core::RowVector),
         K::Matrix
-        | K::ComplexMatrix
         | K::SumToZeroMatrix
         | K::CholeskyFactorCorr
         | K::CholeskyFactorCov
@@ -327,6 +352,9 @@ pub(crate) struct Lowerer<'a> {
     /// While a term (`~`, `target +=`) is lowered: the data variables it reads and what needs
     /// each finite, attached to every check made meanwhile (`ErrorSite::needs`).
     term_needs: Vec<(String, String)>,
+    /// The imaginary part of each complex value, keyed by the variable of its real part
+    /// (`sema::complex`).
+    imag: HashMap<VarId, Atom>,
 }
 
 fn lower(program: &ast::Program, mode: Mode, info: &ModelInfo, diags: &mut Vec<Diagnostic>) -> Function {
@@ -356,6 +384,7 @@ fn lower(program: &ast::Program, mode: Mode, info: &ModelInfo, diags: &mut Vec<D
         loop_nesting: 0,
         statement_call: None,
         term_needs: Vec::new(),
+        imag: HashMap::new(),
     };
     if matches!(mode, Mode::LogDensity { .. } | Mode::WriteArray | Mode::Unconstrain) {
         let theta = l.f.new_var(Some("theta".into()), Ty::VECTOR, VarKind::Input);
@@ -428,13 +457,14 @@ impl<'a> Lowerer<'a> {
     fn lower_data(&mut self, p: &ast::Program) {
         self.block = BlockKind::Data;
         let Some(b) = &p.data else { return };
-        for (slot, s) in b.stmts.iter().enumerate() {
+        let mut slot = 0;
+        for s in &b.stmts {
             let ast::StmtKind::Decl(d) = &s.kind else {
                 self.error(errors::not_supported(s.span, "statements in the data block"));
                 continue;
             };
             let ty = decl_ty(&d.ty);
-            let var = self.f.new_var(Some(d.name.name.clone()), ty, VarKind::Slot(slot as u32));
+            let var = self.slot_var(&d.name.name, ty, &mut slot);
             if self.mode == Mode::Load {
                 self.check_data_decl(d, var, ty);
             }
@@ -459,8 +489,20 @@ impl<'a> Lowerer<'a> {
                     // A declaration that failed to check has no binding; it was reported.
                     let Some(binding) = self.lookup(&d.name.name).cloned() else { continue };
                     self.check_constraint(d, Atom::Var(binding.var), binding.ty, "transformed data variable");
-                    self.emit(Stmt::Store { slot, var: binding.var });
-                    slot += 1;
+                    let mut vars = vec![binding.var];
+                    if binding.ty.is_complex() {
+                        // The imaginary part (a variable: a constant one is stored from a let).
+                        let value = Val { atom: Atom::Var(binding.var), ty: binding.ty, data: true };
+                        let im = match self.imag_of(value) {
+                            Atom::Var(v) => v,
+                            atom => self.let_(binding.ty.part(), Expr::Atom(atom)).var().expect("a let"),
+                        };
+                        vars.push(im);
+                    }
+                    for var in vars {
+                        self.emit(Stmt::Store { slot, var });
+                        slot += 1;
+                    }
                 }
             }
             // The declarations stay visible to later blocks as read-only data.
@@ -475,7 +517,7 @@ impl<'a> Lowerer<'a> {
         for s in &b.stmts {
             if let ast::StmtKind::Decl(d) = &s.kind {
                 let ty = decl_ty(&d.ty);
-                let var = self.f.new_var(Some(d.name.name.clone()), ty, VarKind::Slot(slot));
+                let var = self.slot_var(&d.name.name, ty, &mut slot);
                 self.bind(
                     &d.name,
                     Binding {
@@ -487,9 +529,21 @@ impl<'a> Lowerer<'a> {
                         span: d.name.span,
                     },
                 );
-                slot += 1;
             }
         }
+    }
+
+    /// The variable of a data or transformed data variable read from its slot (from `*slot`
+    /// on; a complex variable's parts take two), `*slot` moved past it.
+    fn slot_var(&mut self, name: &str, ty: Ty, slot: &mut u32) -> VarId {
+        let var = self.f.new_var(Some(name.to_string()), ty.part(), VarKind::Slot(*slot));
+        *slot += 1;
+        if ty.is_complex() {
+            let im = self.f.new_var(Some(format!("{name}.im")), ty.part(), VarKind::Slot(*slot));
+            *slot += 1;
+            self.pair(var, im);
+        }
+        var
     }
 
     /// Transformed parameters and generated quantities: statements, then constraint checks,
@@ -544,6 +598,7 @@ impl<'a> Lowerer<'a> {
 
     pub(crate) fn to_real(&mut self, v: Val) -> Atom {
         match (v.ty.elem, v.atom) {
+            (Elem::Complex, _) => unreachable!("bug: a complex value where a real one belongs"),
             (Elem::Real, a) => a,
             (Elem::Int, Atom::Int(i)) => Atom::Real(i as f64),
             (Elem::Int, a) => self.prim(Prim::ToReal, &[a]),
@@ -673,6 +728,20 @@ impl<'a> Lowerer<'a> {
 
     /// Writes a value to the output in Stan's order (column-major over all dimensions).
     pub(crate) fn write_output(&mut self, value: Atom, ty: Ty) {
+        if ty.is_complex() {
+            // Each element's real part, then its imaginary part (Stan's `z.real`, `z.imag`).
+            let v = Val { atom: value, ty, data: true };
+            if !ty.is_scalar() && value.var().is_none() {
+                return; // A value that failed to check, reported already.
+            }
+            let dims = self.dims(value, ty.part());
+            self.for_each_index_colmajor(&dims, &mut |l, idx| {
+                let z = l.load_z(v, idx);
+                l.output(z.re);
+                l.output(z.im);
+            });
+            return;
+        }
         if ty.is_scalar() {
             let v = self.to_real(Val { atom: value, ty, data: true });
             self.output(v);

@@ -3,6 +3,7 @@
 use grammar::ast::{self, AssignOp, BinOp, BlockKind, StmtKind};
 
 use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Prim, Stmt, Ty, VarKind};
+use crate::sema::expr::Indexing;
 use crate::sema::{Binding, Lowerer, Mode, Val, decl_ty, errors};
 
 impl Lowerer<'_> {
@@ -113,8 +114,13 @@ impl Lowerer<'_> {
                 let n = self.dim(c.atom, 0);
                 let elem_ty = c.ty.indexed(1);
                 let Atom::Var(base) = c.atom else { return };
+                let im_base = c.ty.is_complex().then(|| self.imag_of(c));
                 self.for_loop(Atom::Int(1), n, |l, i| {
-                    let x = l.let_(elem_ty, Expr::Load { base, indices: vec![i] });
+                    let x = l.let_(elem_ty.part(), Expr::Load { base, indices: vec![i] });
+                    if let Some(Atom::Var(im_base)) = im_base {
+                        let im = l.let_(elem_ty.part(), Expr::Load { base: im_base, indices: vec![i] });
+                        l.pair(x.var().expect("let_ returns a variable"), im.var().expect("let_ returns a variable"));
+                    }
                     let Atom::Var(xv) = x else { unreachable!("let_ returns a variable") };
                     l.f.vars[xv as usize].name = Some(var.name.clone());
                     l.push_scope();
@@ -200,7 +206,11 @@ impl Lowerer<'_> {
                         ast::ExprKind::Str(text) => message.push_str(text),
                         _ => {
                             let v = self.expr(a);
-                            if v.ty.is_scalar() {
+                            if v.ty.is_complex() && v.ty.is_scalar() {
+                                let z = self.load_z(v, &[]);
+                                message.push_str("({}, {})");
+                                values.extend([z.re, z.im]);
+                            } else if v.ty.is_scalar() {
                                 message.push_str("{}");
                                 values.push(self.to_real(v));
                             } else {
@@ -320,15 +330,8 @@ impl Lowerer<'_> {
 
     fn lower_decl(&mut self, d: &ast::VarDecl, rest: &[ast::Stmt]) {
         let ty = decl_ty(&d.ty);
-        if matches!(
-            d.ty.kind,
-            ast::TypeKind::Complex
-                | ast::TypeKind::ComplexVector
-                | ast::TypeKind::ComplexRowVector
-                | ast::TypeKind::ComplexMatrix
-                | ast::TypeKind::Tuple(_)
-        ) {
-            self.error(errors::not_supported(d.ty.span, "complex and tuple types"));
+        if matches!(d.ty.kind, ast::TypeKind::Tuple(_)) {
+            self.error(errors::not_supported(d.ty.span, "tuple types"));
             // Its uses are not reported again: they see a type that accepts everything.
             let var = self.f.new_var(Some(d.name.name.clone()), Ty::ERROR, VarKind::Let);
             let binding = Binding { var, ty: Ty::ERROR, data: true, origin: None, assignable: true, span: d.name.span };
@@ -352,6 +355,19 @@ impl Lowerer<'_> {
             // Never assigned again: the name is bound to the value itself.
             let v = self.convert(v, ty, span, &d.name.name);
             self.check_sizes(v, &dims, span, &d.name.name);
+            if ty.is_complex() {
+                // A pair of its own, so that the name does not rename another value's parts.
+                let im = self.imag_of(v);
+                let v = self.complex(v.atom, im, ty, v.data);
+                let var = v.atom.var().expect("a complex value's real part is a variable");
+                self.f.vars[var as usize].name = Some(format!("{}.re", d.name.name));
+                if let Atom::Var(im) = im {
+                    self.f.vars[im as usize].name.get_or_insert_with(|| format!("{}.im", d.name.name));
+                }
+                let binding = Binding { var, ty, data: data || v.data, origin, assignable: false, span: d.name.span };
+                self.bind(&d.name, binding);
+                return;
+            }
             let var = match v.atom {
                 Atom::Var(var) if self.f.vars[var as usize].name.is_none() => var,
                 atom => {
@@ -365,8 +381,13 @@ impl Lowerer<'_> {
             self.bind(&d.name, Binding { var, ty, data: data || v.data, origin, assignable: false, span: d.name.span });
             return;
         }
-        let var = self.f.new_var(Some(d.name.name.clone()), ty, VarKind::Mutable);
-        self.emit(Stmt::Decl { var, dims: dims.clone() });
+        let var = if ty.is_complex() {
+            self.complex_mutable(&d.name.name, ty, &dims)
+        } else {
+            let var = self.f.new_var(Some(d.name.name.clone()), ty, VarKind::Mutable);
+            self.emit(Stmt::Decl { var, dims: dims.clone() });
+            var
+        };
         self.bind(&d.name, Binding { var, ty, data, origin, assignable: true, span: d.name.span });
         if let Some((v, span)) = init {
             let v = self.convert(v, ty, span, &d.name.name);
@@ -388,6 +409,9 @@ impl Lowerer<'_> {
             return v;
         }
         let same_shape = v.ty.array_rank == target.array_rank && v.ty.core == target.core;
+        if same_shape && target.is_complex() {
+            return self.as_complex(v);
+        }
         if same_shape && v.ty.elem == Elem::Int && target.elem == Elem::Real {
             if v.ty.is_scalar() {
                 let atom = self.to_real(v);
@@ -413,6 +437,15 @@ impl Lowerer<'_> {
 
     /// `var = v` for a whole variable.
     fn store_whole(&mut self, var: u32, ty: Ty, v: Val, span: grammar::Span, name: &str) {
+        if ty.is_complex() {
+            let (re, im) = self.both_parts(v);
+            let Atom::Var(im_var) = self.imag_of(Val { atom: Atom::Var(var), ty, data: true }) else {
+                unreachable!("a complex variable's imaginary part is a variable")
+            };
+            self.store_whole(var, ty.part(), re, span, name);
+            self.store_whole(im_var, ty.part(), im, span, name);
+            return;
+        }
         if ty.is_scalar() {
             self.emit(Stmt::Assign { var, indices: vec![], value: v.atom });
             return;
@@ -480,31 +513,57 @@ impl Lowerer<'_> {
             return;
         }
         let value = self.convert(value, ix.ty, rhs.span, &name.name);
+        if b.ty.is_complex() {
+            // Each part of the variable gets the same part of the value.
+            let (re, im) = self.both_parts(value);
+            let Atom::Var(im_var) = self.imag_of(base) else {
+                unreachable!("a complex variable's imaginary part is a variable")
+            };
+            let part = ix.part();
+            self.store_selection(b.var, b.ty.part(), &part, indices.is_empty(), re, lhs.span, rhs.span, &name.name);
+            self.store_selection(im_var, b.ty.part(), &part, indices.is_empty(), im, lhs.span, rhs.span, &name.name);
+            return;
+        }
+        self.store_selection(b.var, b.ty, &ix, indices.is_empty(), value, lhs.span, rhs.span, &name.name);
+    }
+
+    /// `var[selection] = value`, the value checked to have the selection's type (`whole`: no
+    /// indices were written).
+    #[allow(clippy::too_many_arguments)]
+    fn store_selection(
+        &mut self,
+        var: u32,
+        ty: Ty,
+        ix: &Indexing,
+        whole: bool,
+        value: Val,
+        lhs_span: grammar::Span,
+        rhs_span: grammar::Span,
+        name: &str,
+    ) {
         if let Some(single) = ix.all_single()
             && ix.ty.is_scalar()
         {
             if single.is_empty() {
-                self.store_whole(b.var, b.ty, value, rhs.span, &name.name);
+                self.store_whole(var, ty, value, rhs_span, name);
             } else {
-                self.emit(Stmt::Assign { var: b.var, indices: single, value: value.atom });
+                self.emit(Stmt::Assign { var, indices: single, value: value.atom });
             }
             return;
         }
-        if indices.is_empty() {
-            self.store_whole(b.var, b.ty, value, rhs.span, &name.name);
+        if whole {
+            self.store_whole(var, ty, value, rhs_span, name);
             return;
         }
         // A selection (slab, slice or multi-index): element by element, after checking that
         // the value has the selection's sizes.
-        self.check_sizes(value, &ix.dims, rhs.span, &name.name);
+        self.check_sizes(value, &ix.dims, rhs_span, name);
         let Atom::Var(src) = value.atom else { return };
         let scalar = Ty { elem: ix.ty.elem, array_rank: 0, core: Core::Scalar };
-        let var = b.var;
         let dims = ix.dims.clone();
-        let span = lhs.span;
         self.for_each_index(&dims, ix.ty.core, &mut |l, idx| {
             let x = l.let_(scalar, Expr::Load { base: src, indices: idx.to_vec() });
-            let target = l.source_indices(&ix, idx, span);
+            let target = l.source_indices(ix, idx, lhs_span);
             l.emit(Stmt::Assign { var, indices: target, value: x });
         });
     }

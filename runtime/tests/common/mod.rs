@@ -9,7 +9,7 @@ use runtime::{EvalError, EvalErrorKind, Model, OutputName};
 const LOG_TWO_PI: f64 = 1.837_877_066_409_345_5;
 
 fn names(name: &str, n: usize) -> Vec<OutputName> {
-    (1..=n).map(|i| OutputName { name: name.to_string(), indices: vec![i] }).collect()
+    (1..=n).map(|i| OutputName { name: name.to_string(), indices: vec![i], part: None }).collect()
 }
 
 /// Independent normals N(mu_i, sigma_i²), normalised, plus a constant `offset` added to the log
@@ -109,8 +109,8 @@ impl TruncatedNormalWithDomainErrors {
     pub fn new() -> Self {
         TruncatedNormalWithDomainErrors {
             names: vec![
-                OutputName { name: "x".to_string(), indices: vec![] },
-                OutputName { name: "y_rep".to_string(), indices: vec![] },
+                OutputName { name: "x".to_string(), indices: vec![], part: None },
+                OutputName { name: "y_rep".to_string(), indices: vec![], part: None },
             ],
         }
     }

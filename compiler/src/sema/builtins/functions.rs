@@ -51,6 +51,10 @@ fn def(accepts: fn(&[ArgType]) -> bool, lower: fn(&mut Lowerer, &Args) -> Val) -
 pub(crate) fn arg_type(t: Ty) -> ArgType {
     let base = match (t.elem, t.core) {
         (Elem::Int, _) => BaseType::Int,
+        (Elem::Complex, Core::Scalar) => BaseType::Complex,
+        (Elem::Complex, Core::Vector) => BaseType::ComplexVector,
+        (Elem::Complex, Core::RowVector) => BaseType::ComplexRowVector,
+        (Elem::Complex, Core::Matrix) => BaseType::ComplexMatrix,
         (Elem::Real, Core::Scalar) => BaseType::Real,
         (Elem::Real, Core::Vector) => BaseType::Vector,
         (Elem::Real, Core::RowVector) => BaseType::RowVector,
@@ -100,7 +104,7 @@ fn scalar_then_ints(args: &[ArgType], sizes: std::ops::RangeInclusive<usize>) ->
 /// Two arguments of a binary element-wise family: scalars, containers of one rank (the
 /// catalog pairs only equal shapes, or an int array with reals of that shape), or a container
 /// with a scalar.
-fn binary_elementwise(args: &[ArgType]) -> bool {
+pub(crate) fn binary_elementwise(args: &[ArgType]) -> bool {
     args.len() == 2 && (scalar(&args[0]) || scalar(&args[1]) || args[0].rank() == args[1].rank())
 }
 fn bare_vector_like(a: &ArgType) -> bool {

@@ -11,6 +11,7 @@ use grammar::ast::{self, Ident};
 use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Fun, Prim, RngDist, Stmt, Ty, VarKind};
 use crate::sema::{Lowerer, Mode, Val, errors};
 
+pub(crate) mod complex;
 pub(crate) mod discrete;
 pub(crate) mod distributions;
 pub(crate) mod functions;
@@ -593,6 +594,11 @@ impl Lowerer<'_> {
         if self.functions.contains_key(n) {
             return self.call_user(name, &vals, span);
         }
+        let arg_types: Vec<crate::catalog::ArgType> = types.iter().map(|t| functions::arg_type(*t)).collect();
+        // A complex argument or result: the complex table's, never the real one's.
+        if complex::accepts(n, &arg_types) || types.iter().any(|t| t.is_complex()) {
+            return self.complex_call(n, &vals, span);
+        }
         let wrong = |l: &mut Self, expected: &str| {
             l.error(errors::wrong_arguments(span, n, &types, expected));
             Val::error()
@@ -605,7 +611,6 @@ impl Lowerer<'_> {
             }
             return Val::error();
         };
-        let arg_types: Vec<crate::catalog::ArgType> = types.iter().map(|t| functions::arg_type(*t)).collect();
         if (def.accepts)(&arg_types) {
             return (def.lower)(self, &functions::Args { name: n, vals: &vals, span, data });
         }
@@ -693,7 +698,9 @@ impl Lowerer<'_> {
             lower_point = Some(match (discrete, l.ty.elem) {
                 (false, _) => l,
                 (true, Elem::Int) => Val { atom: self.prim(Prim::ISub, &[l.atom, Atom::Int(1)]), ..l },
-                (true, Elem::Real) => Val { atom: self.prim(Prim::Sub, &[lr, Atom::Real(1.0)]), ty: Ty::REAL, ..l },
+                (true, Elem::Real | Elem::Complex) => {
+                    Val { atom: self.prim(Prim::Sub, &[lr, Atom::Real(1.0)]), ty: Ty::REAL, ..l }
+                }
             });
         }
         if let Some(u) = upper {
