@@ -319,7 +319,8 @@ fn implemented_status_follows_vppl() {
     assert_eq!(status("weibull_rng", &[REAL, REAL]), Status::Implemented);
     assert_eq!(status("dirichlet_lpdf", &[VECTOR, VECTOR]), Status::Implemented);
     assert_eq!(status("dirichlet_lpdf", &[VECTOR.array(1), VECTOR]), Status::Implemented);
-    assert_eq!(status("wiener_lpdf", &[REAL, REAL, REAL, REAL, REAL]), Status::SignatureOnly);
+    assert_eq!(status("wiener_lpdf", &[REAL, REAL, REAL, REAL, REAL]), Status::Implemented);
+    assert_eq!(status("wiener_lpdf", &[VECTOR, VECTOR, VECTOR, VECTOR, VECTOR, VECTOR]), Status::Implemented);
 }
 
 #[test]

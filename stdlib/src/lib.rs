@@ -4,3 +4,4 @@
 pub mod linalg;
 pub mod scalar;
 pub mod special;
+pub mod wiener;

@@ -20,7 +20,7 @@
 //! values from `stdlib/tests/data/generate_special_reference.py` (ARCHITECTURE.md, "Adding a
 //! built-in").
 
-use crate::special;
+use crate::{special, wiener};
 
 /// The implementation of a scalar function as compiled code calls it.
 #[derive(Clone, Copy, Debug)]
@@ -29,6 +29,9 @@ pub enum Native {
     F2(extern "C" fn(f64, f64) -> f64),
     F3(extern "C" fn(f64, f64, f64) -> f64),
     F4(extern "C" fn(f64, f64, f64, f64) -> f64),
+    F5(extern "C" fn(f64, f64, f64, f64, f64) -> f64),
+    F6(extern "C" fn(f64, f64, f64, f64, f64, f64) -> f64),
+    F7(extern "C" fn(f64, f64, f64, f64, f64, f64, f64) -> f64),
 }
 
 impl Native {
@@ -39,6 +42,9 @@ impl Native {
             Native::F2(f) => f as *const u8,
             Native::F3(f) => f as *const u8,
             Native::F4(f) => f as *const u8,
+            Native::F5(f) => f as *const u8,
+            Native::F6(f) => f as *const u8,
+            Native::F7(f) => f as *const u8,
         }
     }
 
@@ -49,6 +55,9 @@ impl Native {
             (Native::F2(f), [a, b]) => f(*a, *b),
             (Native::F3(f), [a, b, c]) => f(*a, *b, *c),
             (Native::F4(f), [a, b, c, d]) => f(*a, *b, *c, *d),
+            (Native::F5(f), [a, b, c, d, e]) => f(*a, *b, *c, *d, *e),
+            (Native::F6(f), [a, b, c, d, e, g]) => f(*a, *b, *c, *d, *e, *g),
+            (Native::F7(f), [a, b, c, d, e, g, h]) => f(*a, *b, *c, *d, *e, *g, *h),
             _ => f64::NAN,
         }
     }
@@ -78,6 +87,24 @@ macro_rules! native {
             ($imp)($a, $b, $c, $d)
         }
         Native::F4(call)
+    }};
+    ($imp:expr; $a:ident, $b:ident, $c:ident, $d:ident, $e:ident) => {{
+        extern "C" fn call($a: f64, $b: f64, $c: f64, $d: f64, $e: f64) -> f64 {
+            ($imp)($a, $b, $c, $d, $e)
+        }
+        Native::F5(call)
+    }};
+    ($imp:expr; $a:ident, $b:ident, $c:ident, $d:ident, $e:ident, $f:ident) => {{
+        extern "C" fn call($a: f64, $b: f64, $c: f64, $d: f64, $e: f64, $f: f64) -> f64 {
+            ($imp)($a, $b, $c, $d, $e, $f)
+        }
+        Native::F6(call)
+    }};
+    ($imp:expr; $a:ident, $b:ident, $c:ident, $d:ident, $e:ident, $f:ident, $g:ident) => {{
+        extern "C" fn call($a: f64, $b: f64, $c: f64, $d: f64, $e: f64, $f: f64, $g: f64) -> f64 {
+            ($imp)($a, $b, $c, $d, $e, $f, $g)
+        }
+        Native::F7(call)
     }};
 }
 
@@ -244,4 +271,30 @@ scalar_functions! {
     VonMisesCdfCenteredDk "von_mises_cdf_centered_dk"(x, k) = |x, k| special::von_mises_cdf_centered_grad(x, k)[1], [];
     /// Its derivative in the order; only its adjoint produces it.
     LogModifiedBesselFirstKindDv "log_modified_bessel_first_kind_dv"(v, z) = special::log_modified_bessel_first_kind_dv, [];
+    /// ln g(u | β): the density of the time u at which a driftless Wiener process started at β
+    /// first reaches 1, absorbed at 0 and 1 (`wiener` densities are elementary around it).
+    WienerLogStd "wiener_log_std"(u, beta) = wiener::log_std, ["wiener_log_std_du(u, beta)", "wiener_log_std_dbeta(u, beta)"];
+    /// Its partials (the series of the terms' derivatives); only its adjoint produces them.
+    WienerLogStdDu "wiener_log_std_du"(u, beta) = |u, beta| wiener::log_std_grad(u, beta).1, [];
+    WienerLogStdDbeta "wiener_log_std_dbeta"(u, beta) = |u, beta| wiener::log_std_grad(u, beta).2, [];
+    /// The seven-parameter Wiener log density at t = y − τ: the five-parameter density averaged
+    /// over a uniform start (width sw) and a uniform non-decision time (width st0).
+    WienerFull "wiener_full"(t, a, beta, delta, sv, sw, st0) = wiener::log_full, [
+        "wiener_full_dt(t, a, beta, delta, sv, sw, st0)",
+        "wiener_full_da(t, a, beta, delta, sv, sw, st0)",
+        "wiener_full_dbeta(t, a, beta, delta, sv, sw, st0)",
+        "wiener_full_ddelta(t, a, beta, delta, sv, sw, st0)",
+        "wiener_full_dsv(t, a, beta, delta, sv, sw, st0)",
+        "wiener_full_dsw(t, a, beta, delta, sv, sw, st0)",
+        "wiener_full_dst0(t, a, beta, delta, sv, sw, st0)"
+    ];
+    /// Its partials (ratios of integrals, computed together once per point); only its adjoint
+    /// produces them.
+    WienerFullDt "wiener_full_dt"(t, a, beta, delta, sv, sw, st0) = |t, a, b, d, sv, sw, st0| wiener::full_grad(t, a, b, d, sv, sw, st0)[0], [];
+    WienerFullDa "wiener_full_da"(t, a, beta, delta, sv, sw, st0) = |t, a, b, d, sv, sw, st0| wiener::full_grad(t, a, b, d, sv, sw, st0)[1], [];
+    WienerFullDbeta "wiener_full_dbeta"(t, a, beta, delta, sv, sw, st0) = |t, a, b, d, sv, sw, st0| wiener::full_grad(t, a, b, d, sv, sw, st0)[2], [];
+    WienerFullDdelta "wiener_full_ddelta"(t, a, beta, delta, sv, sw, st0) = |t, a, b, d, sv, sw, st0| wiener::full_grad(t, a, b, d, sv, sw, st0)[3], [];
+    WienerFullDsv "wiener_full_dsv"(t, a, beta, delta, sv, sw, st0) = |t, a, b, d, sv, sw, st0| wiener::full_grad(t, a, b, d, sv, sw, st0)[4], [];
+    WienerFullDsw "wiener_full_dsw"(t, a, beta, delta, sv, sw, st0) = |t, a, b, d, sv, sw, st0| wiener::full_grad(t, a, b, d, sv, sw, st0)[5], [];
+    WienerFullDst0 "wiener_full_dst0"(t, a, beta, delta, sv, sw, st0) = |t, a, b, d, sv, sw, st0| wiener::full_grad(t, a, b, d, sv, sw, st0)[6], [];
 }

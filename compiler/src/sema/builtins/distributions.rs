@@ -12,13 +12,18 @@ use grammar::Span;
 use grammar::ast;
 
 use crate::catalog::ArgType;
-use crate::ir::{Atom, Fun, Prim};
+use crate::ir::{Atom, ErrorKind, Fun, Prim};
 use crate::sema::{Lowerer, Val};
 
 use super::{LOG_PI, LOG_SQRT_TWO_PI, Req, Term};
 
 /// The terms of a log density (or the one term of a log CDF) at scalar real arguments.
 pub(crate) type Terms = fn(&mut Lowerer, &[Atom]) -> Vec<Term>;
+
+/// Checks of conditions between the (real) arguments of one element, such as the Wiener
+/// densities' response time after the non-decision time; given the distribution's name and the
+/// call's span for the message.
+pub(crate) type Relations = fn(&mut Lowerer, &[Atom], &str, Span);
 
 /// How vppl compiles one vectorised univariate distribution.
 pub(crate) struct Elementwise {
@@ -35,6 +40,8 @@ pub(crate) struct Elementwise {
     /// What the CDFs' arguments must satisfy where it differs from the density's (von Mises:
     /// the variate lies in [−π, π]).
     pub cdf_reqs: Option<&'static [Req]>,
+    /// What the arguments of an element must satisfy together, past `reqs`.
+    pub relations: Option<Relations>,
 }
 
 /// A density call being lowered (`~`, `_lpdf`, `_lupdf`, ...).
@@ -189,15 +196,26 @@ pub(crate) fn density_accepts(name: &str, args: &[ArgType]) -> bool {
         return (m.accepts)(args);
     }
     let one_dim = |a: &ArgType| a.is_primitive() || a.rank() == 1;
-    elementwise(name).is_some_and(|d| d.reqs.len() == args.len() && args.iter().all(one_dim))
+    elementwise_form(name, args.len()).is_some() && args.iter().all(one_dim)
+}
+
+/// The entry of `name` that takes `arity` arguments: [`elementwise`]'s, or for the Wiener
+/// distribution, whose arities are three densities, the one with that many.
+pub(crate) fn elementwise_form(name: &str, arity: usize) -> Option<Elementwise> {
+    match name {
+        "wiener" => wiener(arity),
+        _ => elementwise(name).filter(|d| d.reqs.len() == arity),
+    }
 }
 
 /// The entry of the distribution `name` (without suffix).
 pub(crate) fn elementwise(name: &str) -> Option<Elementwise> {
     use Req::*;
-    let d = |reqs, int_args, terms| Some(Elementwise { reqs, int_args, terms, cdfs: None, cdf_reqs: None });
+    let d = |reqs, int_args, terms| {
+        Some(Elementwise { reqs, int_args, terms, cdfs: None, cdf_reqs: None, relations: None })
+    };
     let c = |reqs, int_args, terms, lcdf, lccdf| {
-        Some(Elementwise { reqs, int_args, terms, cdfs: Some((lcdf, lccdf)), cdf_reqs: None })
+        Some(Elementwise { reqs, int_args, terms, cdfs: Some((lcdf, lccdf)), cdf_reqs: None, relations: None })
     };
     match name {
         "normal" => c(&[NotNan, Finite, PositiveFinite], 0, normal, normal_lcdf, normal_lccdf),
@@ -274,6 +292,7 @@ pub(crate) fn elementwise(name: &str) -> Option<Elementwise> {
             terms: von_mises,
             cdfs: Some((von_mises_lcdf, von_mises_lccdf)),
             cdf_reqs: Some(&[Angle, Finite, PositiveFinite]),
+            relations: None,
         }),
         "exp_mod_normal" => c(
             &[NotNan, Finite, PositiveFinite, PositiveFinite],
@@ -306,8 +325,115 @@ pub(crate) fn elementwise(name: &str) -> Option<Elementwise> {
         "beta_proportion" => {
             c(&[Any, Prob, PositiveFinite], 0, beta_proportion, beta_proportion_lcdf, beta_proportion_lccdf)
         }
+        // The four-parameter form (`elementwise_form` has the others).
+        "wiener" => wiener(5),
         _ => None,
     }
+}
+
+/// Stan's Wiener first-passage-time densities of the upper boundary, by arity:
+/// `wiener(y | α, τ, β, δ)`, with the drift's variability sv, and with the start's and the
+/// non-decision time's, sw and st0, too. Their checks are Stan's: the four-parameter form is
+/// the older function (τ > 0, β in [0, 1]), the others the newer (τ ≥ 0, β in (0, 1)).
+///
+/// Each is one term of every argument: Stan's `~` drops them only when all are data.
+fn wiener(arity: usize) -> Option<Elementwise> {
+    use Req::*;
+    let (reqs, terms): (&'static [Req], Terms) = match arity {
+        5 => (&[Positive, PositiveFinite, PositiveFinite, Prob, Finite], wiener4),
+        6 => (&[PositiveFinite, PositiveFinite, NonNegFinite, OpenUnit, Finite, NonNegFinite], wiener5),
+        8 => (
+            &[PositiveFinite, PositiveFinite, NonNegFinite, OpenUnit, Finite, NonNegFinite, Prob, NonNegFinite],
+            wiener7,
+        ),
+        _ => return None,
+    };
+    Some(Elementwise { reqs, int_args: 0, terms, cdfs: None, cdf_reqs: None, relations: Some(wiener_relations) })
+}
+
+/// The response time after the non-decision time, and (seven parameters) the start's range
+/// inside (0, 1).
+fn wiener_relations(l: &mut Lowerer, xs: &[Atom], dist: &str, span: Span) {
+    use Prim::*;
+    let after = l.prim(Gt, &[xs[0], xs[2]]);
+    let message =
+        format!("{dist}: argument 1 is {{}}, but must be greater than the non-decision time (argument 3), {{}}");
+    l.check(after, ErrorKind::Domain, message, span, vec![xs[0], xs[2]]);
+    if let [_, _, _, beta, _, _, sw, _] = *xs {
+        let half = l.prim(Mul, &[Atom::Real(0.5), sw]);
+        let lo = l.prim(Sub, &[beta, half]);
+        let hi = l.prim(Add, &[beta, half]);
+        let above = l.prim(Gt, &[lo, Atom::Real(0.0)]);
+        let below = l.prim(Lt, &[hi, Atom::Real(1.0)]);
+        let inside = l.prim(And, &[above, below]);
+        let message = format!(
+            "{dist}: argument 7 is {{}}, but must be less than twice the distance of the a-priori bias (argument 4), {{}}, to 0 and to 1"
+        );
+        l.check(inside, ErrorKind::Domain, message, span, vec![sw, beta]);
+    }
+}
+
+/// The common part of the four- and five-parameter densities: the time t = y − τ, the start's
+/// distance to the upper boundary w = 1 − β, and ln g(t/α² | β) − 2 ln α.
+fn wiener_base(l: &mut Lowerer, xs: &[Atom]) -> (Atom, Atom, Atom) {
+    use Prim::*;
+    let (y, alpha, tau, beta) = (xs[0], xs[1], xs[2], xs[3]);
+    let t = l.prim(Sub, &[y, tau]);
+    let a2 = l.prim(Mul, &[alpha, alpha]);
+    let u = l.prim(Div, &[t, a2]);
+    let g = l.prim(Fun::WienerLogStd, &[u, beta]);
+    let la = l.prim(Fun::Log, &[alpha]);
+    let two_la = l.prim(Mul, &[Atom::Real(2.0), la]);
+    let base = l.prim(Sub, &[g, two_la]);
+    let w = l.prim(Sub, &[Atom::Real(1.0), beta]);
+    (t, w, base)
+}
+
+/// δα(1 − β) − δ²t/2 − 2 ln α + ln g(t/α² | β), t = y − τ (`stdlib::wiener`).
+fn wiener4(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    use Prim::*;
+    let (alpha, delta) = (xs[1], xs[4]);
+    let (t, w, base) = wiener_base(l, xs);
+    let aw = l.prim(Mul, &[alpha, w]);
+    let dt = l.prim(Mul, &[delta, t]);
+    let half_dt = l.prim(Mul, &[Atom::Real(0.5), dt]);
+    let inner = l.prim(Sub, &[aw, half_dt]);
+    let drift = l.prim(Mul, &[delta, inner]);
+    vec![(0b11111, l.prim(Add, &[drift, base]))]
+}
+
+/// The four-parameter density with the drift ~ normal(δ, sv) integrated out:
+/// (sv²α²w² + 2αδw − δ²t) / (2(1 + sv²t)) − ½ ln(1 + sv²t) − 2 ln α + ln g(t/α² | β), w = 1 − β.
+fn wiener5(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    use Prim::*;
+    let (alpha, delta, sv) = (xs[1], xs[4], xs[5]);
+    let (t, w, base) = wiener_base(l, xs);
+    let aw = l.prim(Mul, &[alpha, w]);
+    let sv2 = l.prim(Mul, &[sv, sv]);
+    let sv_aw = l.prim(Mul, &[sv2, aw]);
+    let spread = l.prim(Mul, &[sv_aw, aw]);
+    let two_d = l.prim(Mul, &[Atom::Real(2.0), delta]);
+    let drift = l.prim(Mul, &[two_d, aw]);
+    let dt = l.prim(Mul, &[delta, t]);
+    let d2t = l.prim(Mul, &[delta, dt]);
+    let n = l.prim(Add, &[spread, drift]);
+    let n = l.prim(Sub, &[n, d2t]);
+    let sv2t = l.prim(Mul, &[sv2, t]);
+    let den = l.prim(Add, &[sv2t, Atom::Real(1.0)]);
+    let two_den = l.prim(Mul, &[Atom::Real(2.0), den]);
+    let ratio = l.prim(Div, &[n, two_den]);
+    let lden = l.prim(Fun::Log1p, &[sv2t]);
+    let half = l.prim(Mul, &[Atom::Real(0.5), lden]);
+    let factor = l.prim(Sub, &[ratio, half]);
+    vec![(0b111111, l.prim(Add, &[factor, base]))]
+}
+
+/// The five-parameter density averaged over the start and the non-decision time, by quadrature
+/// (`stdlib::wiener::log_full`).
+fn wiener7(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {
+    let t = l.prim(Prim::Sub, &[xs[0], xs[2]]);
+    let lp = l.prim(Fun::WienerFull, &[t, xs[1], xs[3], xs[4], xs[5], xs[6], xs[7]]);
+    vec![(0b1111_1111, lp)]
 }
 
 fn normal(l: &mut Lowerer, xs: &[Atom]) -> Vec<Term> {

@@ -28,8 +28,14 @@ pub(crate) enum Req {
     Any,
     NotNan,
     Finite,
+    /// Greater than 0 (infinity allowed).
+    Positive,
     PositiveFinite,
+    NonNegFinite,
+    /// In [0, 1].
     Prob,
+    /// In (0, 1).
+    OpenUnit,
     NonNegInt,
     /// An angle in [−π, π] (the von Mises CDFs' variate).
     Angle,
@@ -41,9 +47,13 @@ pub(crate) type Term = (u32, Atom);
 impl Lowerer<'_> {
     /// The per-element terms of `d` at scalar arguments `x`, each made real.
     fn dist_terms(&mut self, terms: distributions::Terms, x: &[Atom]) -> Vec<Term> {
-        let r = |l: &mut Self, a: Atom| l.to_real(Val { atom: a, ty: l.f.atom_ty(a), data: true });
-        let xs: Vec<Atom> = x.iter().map(|a| r(self, *a)).collect();
+        let xs = self.reals(x);
         terms(self, &xs)
+    }
+
+    /// Scalars made real.
+    fn reals(&mut self, x: &[Atom]) -> Vec<Atom> {
+        x.iter().map(|&a| self.to_real(Val { atom: a, ty: self.f.atom_ty(a), data: true })).collect()
     }
 
     fn check_requirement(&mut self, req: Req, x: Atom, dist: &str, arg: usize, span: Span) {
@@ -57,15 +67,26 @@ impl Lowerer<'_> {
                 let abs = self.prim(Prim::Fabs, &[xr]);
                 (self.prim(Prim::Lt, &[abs, Atom::Real(f64::INFINITY)]), "finite")
             }
+            Req::Positive => (self.prim(Prim::Gt, &[xr, Atom::Real(0.0)]), "positive"),
             Req::PositiveFinite => {
                 let pos = self.prim(Prim::Gt, &[xr, Atom::Real(0.0)]);
                 let fin = self.prim(Prim::Lt, &[xr, Atom::Real(f64::INFINITY)]);
                 (self.prim(Prim::And, &[pos, fin]), "positive and finite")
             }
+            Req::NonNegFinite => {
+                let pos = self.prim(Prim::Ge, &[xr, Atom::Real(0.0)]);
+                let fin = self.prim(Prim::Lt, &[xr, Atom::Real(f64::INFINITY)]);
+                (self.prim(Prim::And, &[pos, fin]), "non-negative and finite")
+            }
             Req::Prob => {
                 let lo = self.prim(Prim::Ge, &[xr, Atom::Real(0.0)]);
                 let hi = self.prim(Prim::Le, &[xr, Atom::Real(1.0)]);
                 (self.prim(Prim::And, &[lo, hi]), "in [0, 1]")
+            }
+            Req::OpenUnit => {
+                let lo = self.prim(Prim::Gt, &[xr, Atom::Real(0.0)]);
+                let hi = self.prim(Prim::Lt, &[xr, Atom::Real(1.0)]);
+                (self.prim(Prim::And, &[lo, hi]), "in (0, 1)")
             }
             Req::NonNegInt => (self.prim(Prim::Ge, &[xr, Atom::Real(0.0)]), "non-negative"),
             Req::Angle => {
@@ -160,7 +181,10 @@ impl Lowerer<'_> {
                 return if v.ty == Ty::ERROR { None } else { Some(self.to_real(v)) };
             }
         }
-        let Some(d) = distributions::elementwise(name) else {
+        // The form with this many arguments (the Wiener densities have three), or for the
+        // message below, the distribution's own.
+        let Some(d) = distributions::elementwise_form(name, vals.len()).or_else(|| distributions::elementwise(name))
+        else {
             // A distribution of Stan's that vppl does not compile yet is not a typo.
             if crate::catalog::distribution(name).is_some() {
                 self.error(errors::function_not_supported(name_span, &format!("the `{name}` distribution"), name));
@@ -211,16 +235,18 @@ impl Lowerer<'_> {
             self.error(d);
             return None;
         }
-        Some(self.vectorised(name, d.reqs, d.terms, vals, span, propto))
+        Some(self.vectorised(name, d.reqs, d.relations, d.terms, vals, span, propto))
     }
 
     /// The sum over elements of `terms` at `vals` (scalars, or one-dimensional containers of
-    /// one size), each element's arguments checked against `reqs`. Terms of scalar arguments
-    /// alone are computed once; with `propto`, terms of data alone are left out.
+    /// one size), each element's arguments checked against `reqs` and `relations`. Terms of
+    /// scalar arguments alone are computed once; with `propto`, terms of data alone are left out.
+    #[allow(clippy::too_many_arguments)]
     fn vectorised(
         &mut self,
         name: &str,
         reqs: &'static [Req],
+        relations: Option<distributions::Relations>,
         terms: distributions::Terms,
         vals: &[Val],
         span: Span,
@@ -235,6 +261,14 @@ impl Lowerer<'_> {
             if v.ty.is_scalar() {
                 self.check_requirement(reqs[i], v.atom, name, i, span);
             }
+        }
+        // With containers, the relations are checked per element, in the loop.
+        if let Some(check) = relations
+            && vals.iter().all(|v| v.ty.is_scalar())
+        {
+            let atoms: Vec<Atom> = vals.iter().map(|v| v.atom).collect();
+            let xs = self.reals(&atoms);
+            check(self, &xs, name, span);
         }
         let mut total = Atom::Real(0.0);
         // Terms that only involve scalar arguments: once, times the number of elements.
@@ -286,6 +320,10 @@ impl Lowerer<'_> {
                         l.check_requirement(reqs[k], x, &name, k, span);
                         elems.push(x);
                     }
+                }
+                if let Some(check) = relations {
+                    let xs = l.reals(&elems);
+                    check(l, &xs, &name, span);
                 }
                 let terms: Vec<Term> = l
                     .dist_terms(terms, &elems)
@@ -664,7 +702,7 @@ impl Lowerer<'_> {
             return None;
         }
         let f = if suffix == "_lccdf" { lccdf } else { lcdf };
-        let total = self.vectorised(&n, d.cdf_reqs.unwrap_or(d.reqs), f, vals, span, false);
+        let total = self.vectorised(&n, d.cdf_reqs.unwrap_or(d.reqs), d.relations, f, vals, span, false);
         Some(if suffix == "_cdf" { self.prim(Fun::Exp, &[total]) } else { total })
     }
 
