@@ -33,6 +33,12 @@ const SMALL_TIME: f64 = 0.25;
 /// A series stops once the bound on its next term is below this fraction of the leading term.
 const TAIL: f64 = 1e-18;
 
+/// Whether a bound on the next term ends a series: below [`TAIL`], or NaN (a term of 0 times
+/// an infinite factor), which must end it too.
+fn negligible(bound: f64) -> bool {
+    bound.is_nan() || bound < TAIL
+}
+
 /// ln √(2π).
 const LN_SQRT_2PI: f64 = 0.918_938_533_204_672_8;
 
@@ -77,7 +83,8 @@ fn log_std_grad_uncached(u: f64, beta: f64) -> (f64, f64, f64) {
     if !(u > 0.0 && (0.0..=1.0).contains(&beta)) {
         return (f64::NAN, f64::NAN, f64::NAN);
     }
-    if u == f64::INFINITY {
+    // At u = ∞, and at u so small that 1/u overflows, the density is 0 to double precision.
+    if u == f64::INFINITY || (0.5 / u).is_infinite() {
         return (f64::NEG_INFINITY, 0.0, 0.0);
     }
     // The distance to the upper boundary, exact for β ≥ 1/2; below, β itself is exact and the
@@ -125,7 +132,7 @@ fn small_time(u: f64, w: f64, beta: f64) -> (f64, f64, f64, f64) {
         for k in 1.. {
             let kf = k as f64;
             let bound = pair(2.0 * kf + w, 2.0 * kf - w, 2.0 * w, 4.0 * kf * (kf - w) * x);
-            if bound < TAIL {
+            if negligible(bound) {
                 break;
             }
         }
@@ -133,7 +140,7 @@ fn small_time(u: f64, w: f64, beta: f64) -> (f64, f64, f64, f64) {
         for j in 0.. {
             let jf = j as f64;
             let bound = pair(2.0 * jf + w, 2.0 * jf + 1.0 + beta, -2.0 * beta, 4.0 * jf * (jf + w) * x);
-            if j > 0 && bound < TAIL {
+            if j > 0 && negligible(bound) {
                 break;
             }
         }
@@ -163,7 +170,7 @@ fn large_time(u: f64, w: f64, beta: f64) -> (f64, f64, f64, f64) {
         s += kf * e * sn;
         su += kf * kf * kf * e * sn;
         sw += kf * kf * e * cs;
-        if k > 1 && kf * kf * kf * kf * e < TAIL {
+        if k > 1 && negligible(kf * kf * kf * kf * e) {
             break;
         }
         (sin, cos) = (sin * c1 + cos * s1, cos * c1 - sin * s1);
@@ -465,6 +472,20 @@ mod tests {
                 assert!((ds - dl).abs() <= 1e-11 * ds.abs().max(1.0), "∂u at u {u} β {beta}: {ds} vs {dl}");
                 let (ds, dl) = (ws / ss, wl / sl);
                 assert!((ds - dl).abs() <= 1e-11 * ds.abs().max(1.0), "∂w at u {u} β {beta}: {ds} vs {dl}");
+            }
+        }
+    }
+
+    /// Far in every corner of the domain the series end and give a number or −∞, never NaN.
+    #[test]
+    fn extremes_are_numbers() {
+        let us = [5e-324, 1e-310, 1e-300, 1e-10, 0.249_999_999, 0.25, 1e10, 1e300, f64::MAX];
+        let betas = [0.0, 5e-324, 1e-300, 1e-10, 0.5, 1.0 - 1e-16, 1.0];
+        for u in us {
+            for beta in betas {
+                let (v, du, db) = log_std_grad(u, beta);
+                assert!(!v.is_nan() && v < f64::INFINITY, "ln g({u}, {beta}) = {v}");
+                assert!(!du.is_nan() && !db.is_nan(), "partials at ({u}, {beta}): {du}, {db}");
             }
         }
     }
