@@ -1,5 +1,7 @@
 //! One `#[test]` per corpus file, so that one failure does not hide the rest: the programs
-//! under `programs/{good,bad,accepted}`, the example models and Stan's gradient fixtures. The
+//! under `programs/{good,bad,accepted}`, the example models and Stan's gradient fixtures
+//! (`NAME.json` under `fixtures/stan_gradients`: the examples', and those of the programs of
+//! built-ins in its `builtins/`, whose data files `NAME.data.json` are no fixtures). The
 //! generated files (in OUT_DIR) call the checks written in the test files.
 
 use std::fmt::Write;

@@ -46,10 +46,9 @@ LDFLAGS = [f"-L{sb.HS_DIR / 'lib'}", "-ltbb", "-lsundials_cvodes", "-lsundials_i
            "-lsundials_nvecserial", f"-Wl,-rpath,{sb.HS_DIR / 'lib'}"]
 
 
-def build(name, driver_key):
-    d = BUILD / name
+def build_program(code, d, cname, driver_key):
+    """stanc, g++ and the link of one Stan program into d/model_exe; cached by the program's text."""
     d.mkdir(parents=True, exist_ok=True)
-    code = (EX / name / "model.vppl").read_text()
     key = sb.sha(code, driver_key, " ".join(LDFLAGS))
     meta, exe = d / "build.json", d / "model_exe"
     if meta.exists() and exe.exists():
@@ -57,7 +56,6 @@ def build(name, driver_key):
         if info.get("key") == key:
             return dict(info, cached=True)
     (d / "model.stan").write_text(code)
-    cname = re.sub(r"[^A-Za-z0-9_]", "_", name)
     with sb.Timer() as t1:
         sb.run([sb.STANC, f"--name={cname}_model", f"--o={d / 'model.cpp'}", d / "model.stan"])
     with sb.Timer() as t2:
@@ -68,6 +66,20 @@ def build(name, driver_key):
     info = {"key": key, "stanc_s": t1.s, "cxx_s": t2.s, "link_s": t3.s}
     meta.write_text(json.dumps(info))
     return dict(info, cached=False)
+
+
+def build(name, driver_key):
+    code = (EX / name / "model.vppl").read_text()
+    return build_program(code, BUILD / name, re.sub(r"[^A-Za-z0-9_]", "_", name), driver_key)
+
+
+def grad_fixture(exe, data, model, data_rel, stanc_version):
+    """The driver's grad mode at Stan's point, as a fixture of tests/fixtures/stan_gradients."""
+    g = json.loads(sb.run([exe, "grad", f"data={data}", "seed=1", "min_time=0.3"]).stdout)
+    return {"model": model, "point": g["theta"], "unc_names": g["unc_names"],
+            "log_prob_propto_false": g["lp_full"], "log_prob_propto_true": g["lp_propto"],
+            "gradient": g["grad"], "grad_us": g["grad_us_median"], "lp_us": g["lp_us_median"],
+            "notes": GRAD_NOTES, "data": data_rel, "stan": stanc_version}
 
 
 def stan_col(ref_name):
@@ -167,15 +179,10 @@ def main():
         data = EX / name / "data.json"
         print(f"[pdb] {name}: grad", flush=True)
         try:
-            g = json.loads(sb.run([exe, "grad", f"data={data}", "seed=1", "min_time=0.3"]).stdout)
+            fix = grad_fixture(exe, data, name, f"examples/{name}/data.json", out["stanc_version"])
             FIX.mkdir(parents=True, exist_ok=True)
-            (FIX / f"{name}.json").write_text(json.dumps({
-                "model": name, "point": g["theta"], "unc_names": g["unc_names"],
-                "log_prob_propto_false": g["lp_full"], "log_prob_propto_true": g["lp_propto"],
-                "gradient": g["grad"], "grad_us": g["grad_us_median"], "lp_us": g["lp_us_median"],
-                "notes": GRAD_NOTES, "data": f"examples/{name}/data.json",
-                "stan": out["stanc_version"]}, indent=1) + "\n")
-            r["grad_us"] = g["grad_us_median"]
+            (FIX / f"{name}.json").write_text(json.dumps(fix, indent=1) + "\n")
+            r["grad_us"] = fix["grad_us"]
         except (sb.subprocess.CalledProcessError, ValueError, KeyError) as e:
             r["grad_error"] = repr(e)[:300]
         for algo in ("meanfield", "fullrank"):
