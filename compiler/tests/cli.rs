@@ -259,7 +259,8 @@ fn functions_lists_one_name() {
     assert!(headings.contains(&"std_normal_rng"), "{stdout}");
 }
 
-/// `vppl functions --json` is every signature of the catalog, each with its status.
+/// `vppl functions --json` is every signature of the catalog, each with its status (and, if not
+/// compiled yet, the reason).
 #[test]
 fn functions_json_is_the_catalog() {
     let (code, stdout, stderr) = vppl(&["functions", "--json"]);
@@ -273,8 +274,12 @@ fn functions_json_is_the_catalog() {
         assert_eq!(item["name"], signature.name);
         assert_eq!(item["signature"], signature.to_string());
         match item["status"].as_str() {
-            Some("implemented") => implemented += 1,
-            Some("not yet") => {}
+            Some("implemented") => {
+                implemented += 1;
+                assert!(item.get("reason").is_none(), "{item}");
+            }
+            // Each signature not compiled yet says why.
+            Some("not yet") => assert!(item["reason"].as_str().is_some_and(|r| !r.is_empty()), "{item}"),
             other => panic!("status {other:?}"),
         }
     }

@@ -10,7 +10,8 @@ pub struct FunctionsArgs {
     /// A function (`normal_lpdf`) or a distribution (`normal`: all its functions); none lists
     /// every signature.
     name: Option<String>,
-    /// Print a JSON list of objects with `name`, `signature` and `status`.
+    /// Print a JSON list of objects with `name`, `signature`, `status` and, for a signature not
+    /// compiled yet, `reason`.
     #[arg(long)]
     json: bool,
 }
@@ -41,7 +42,14 @@ pub fn functions(a: FunctionsArgs) -> Result<(), Failure> {
     if a.json {
         let items: Vec<serde_json::Value> = signatures
             .iter()
-            .map(|s| serde_json::json!({ "name": s.name, "signature": s.to_string(), "status": status_word(s.status) }))
+            .map(|s| {
+                let mut item =
+                    serde_json::json!({ "name": s.name, "signature": s.to_string(), "status": status_word(s.status) });
+                if s.status != Status::Implemented {
+                    item["reason"] = serde_json::Value::from(not_yet_reason(s));
+                }
+                item
+            })
             .collect();
         outln!("{}", serde_json::to_string_pretty(&items).map_err(|e| e.to_string())?);
         return Ok(());
@@ -49,7 +57,10 @@ pub fn functions(a: FunctionsArgs) -> Result<(), Failure> {
     for name in &names {
         outln!("{name}");
         for s in catalog::lookup(name) {
-            outln!("  {:<12} {s}", status_word(s.status));
+            match s.status {
+                Status::Implemented => outln!("  {:<12} {s}", status_word(s.status)),
+                Status::SignatureOnly => outln!("  {:<12} {s}  ({})", status_word(s.status), not_yet_reason(s)),
+            }
         }
     }
     let implemented = signatures.iter().filter(|s| s.status == Status::Implemented).count();
@@ -62,5 +73,31 @@ fn status_word(status: Status) -> &'static str {
     match status {
         Status::Implemented => "implemented",
         Status::SignatureOnly => "not yet",
+    }
+}
+
+/// Why vppl does not compile a signature yet, in a few words.
+fn not_yet_reason(s: &Signature) -> &'static str {
+    let name = s.name;
+    let returns_tuple = s.to_string().starts_with("tuple(");
+    let complex = s.to_string().contains("complex");
+    if crate::sema::builtins::is_higher_order(name) {
+        "a function that takes a function: map_rect, integrate_1d and the algebraic and DAE solvers come after the ODE solvers"
+    } else if name.starts_with("hmm_") {
+        "the hidden Markov model functions come with the higher-order ones"
+    } else if returns_tuple {
+        "it returns a tuple, and tuples are not compiled yet"
+    } else if matches!(name, "eigenvalues" | "eigenvectors" | "eigendecompose") || name.starts_with("complex_schur") {
+        "it needs the eigendecomposition of a general (non-symmetric) matrix, not compiled yet"
+    } else if complex {
+        "this decomposition or solve of a complex matrix is not compiled yet"
+    } else if name.starts_with("qr") || name.starts_with("svd") {
+        "the QR and SVD factors are not compiled yet; the singular values are"
+    } else if name.starts_with("gaussian_dlm_obs") {
+        "the Kalman-filter density is not compiled yet"
+    } else if name == "target" {
+        "reading target() is not compiled yet"
+    } else {
+        "not compiled yet"
     }
 }
