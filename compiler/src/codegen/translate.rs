@@ -64,6 +64,10 @@ pub struct Translator<'a> {
 
 /// A value stored to `slot` by `store` before a top-level loop: either read in the loop, from
 /// its `copy` loaded right after the store, or live across the loop and loaded after it.
+/// The most values live across a loop (and not read in it) that wait in memory around it; past
+/// that, none do (see `reload_invariants`).
+const MAX_PARKED: usize = 32;
+
 struct Parked {
     var: Variable,
     value: Value,
@@ -667,7 +671,15 @@ impl<'a> Translator<'a> {
             after.sort_unstable();
             after
         };
-        let parked: Vec<Variable> = after.into_iter().flat_map(|v| self.variables(v)).collect();
+        let mut parked: Vec<Variable> = after.into_iter().flat_map(|v| self.variables(v)).collect();
+        // Many values live across the loop cannot all wait in registers anyway, and parking
+        // each of them around every loop costs a store and a load per loop and value: in a
+        // model of many statements that is quadratic in code size and in run time (a program of
+        // fifty matrix calls had 100 000 of them). Past a register file's worth, regalloc2
+        // decides.
+        if parked.len() > MAX_PARKED {
+            parked.clear();
+        }
         let through = parked.into_iter().filter_map(|x| self.park(x)).collect();
         self.through.push(through);
         for v in read {
