@@ -407,6 +407,13 @@ const BODIES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Tuples: a tuple parameter, literals, components read and assigned, an array of tuples
+/// assigned element by element and component by component, unpacking (a swap included).
+const TUPLE_BODIES: &[(&str, &str)] = &[(
+    "tuple(real, real<lower=0>) p; vector[3] v;",
+    "tuple(vector[3], real) t = (v, p.1); t.2 *= p.2; t.1[2] = p.1 * p.2; array[2] tuple(real, vector[3]) a; a[1] = (p.2, v); a[2] = (t.2, t.1 .* v); a[1].2[1] = exp(p.1); real q; real r; (q, r) = (a[2].1, a[1].2[3]); (q, r) = (r, q * r); target += dot_product(a[2].2, [1, 2, 3]') + q + 2 * r + sum(t.1) + a[1].2[1];",
+)];
+
 /// Values of functions of no parameter (`dims`) and container results, from generated
 /// quantities: (statements, the outputs in order).
 const VALUES: &[(&str, &[f64])] = &[
@@ -433,6 +440,12 @@ const VALUES: &[(&str, &[f64])] = &[
     (
         "array[3] int a = append_array({1, 2}, {3}); array[4] int l = linspaced_int_array(4, 1, 10); array[5] int c = linspaced_int_array(5, 1, 3); array[3] int v = csr_extract_v([[0, 2, 0], [3, 0, 4]]); array[3] int u = csr_extract_u([[0, 2, 0], [3, 0, 4]]); vector[3] w = csr_extract_w([[0, 2, 0], [3, 0, 4]]);",
         &[1.0, 2.0, 3.0, 1.0, 4.0, 7.0, 10.0, 1.0, 1.0, 2.0, 2.0, 3.0, 2.0, 1.0, 3.0, 1.0, 2.0, 4.0, 2.0, 3.0, 4.0],
+    ),
+    // Tuples are written element by element of their arrays (column-major), each tuple's
+    // components in order.
+    (
+        "tuple(real, array[2] int) t = (1.5, {2, 3}); array[2] tuple(int, vector[2]) a = {(1, [2, 3]'), (4, [5, 6]')}; array[2, 2] tuple(int, int) b; for (i in 1:2) { for (j in 1:2) { b[i, j] = (i, 10 * j); } }",
+        &[1.5, 2.0, 3.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 1.0, 10.0, 2.0, 10.0, 1.0, 20.0, 2.0, 20.0],
     ),
     (
         "real q = quantile([4, 1, 3, 2]', 0.5); array[3] real qs = quantile({4.0, 1.0, 3.0, 2.0}, {0.0, 0.25, 1.0}); real one = quantile([7]', 0.3);",
@@ -497,7 +510,7 @@ fn container_sizes_out_of_range_are_errors() {
 #[test]
 fn every_primitive_matches_finite_differences() {
     let programs = CASES.iter().map(|(decls, expr)| (*decls, format!("target += {expr};")));
-    let bodies = BODIES.iter().map(|(decls, body)| (*decls, body.to_string()));
+    let bodies = BODIES.iter().chain(TUPLE_BODIES).map(|(decls, body)| (*decls, body.to_string()));
     for (decls, expr) in programs.chain(bodies) {
         let program = format!("parameters {{ {decls} }}\nmodel {{ {expr} }}\n");
         let model = load_text(&program).unwrap_or_else(|e| panic!("{program}\ndoes not compile: {e}"));

@@ -59,6 +59,8 @@ pub(crate) fn arg_type(t: Ty) -> ArgType {
         (Elem::Real, Core::Vector) => BaseType::Vector,
         (Elem::Real, Core::RowVector) => BaseType::RowVector,
         (Elem::Real, Core::Matrix) => BaseType::Matrix,
+        // No built-in takes a tuple: the type of a value that failed to check fits none.
+        (Elem::Tuple(_), _) => return arg_type(Ty::ERROR),
     };
     ArgType::new(base, t.array_rank)
 }
