@@ -154,9 +154,7 @@ impl Lowerer<'_> {
                 if vals.iter().any(|v| v.ty == Ty::ERROR) {
                     return Val::error();
                 }
-                let types: Vec<Ty> = vals.iter().map(|v| v.ty).collect();
-                let ty = Ty { elem: Elem::tuple(&types), array_rank: 0, core: Core::Scalar };
-                self.tuple(ty, vals)
+                self.tuple_of(vals)
             }
             ast::ExprKind::TupleGet { base, index } => {
                 let b = self.expr(base);

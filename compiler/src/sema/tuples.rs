@@ -83,6 +83,13 @@ impl Lowerer<'_> {
         Val { atom: Atom::Var(key), ty, data }
     }
 
+    /// The tuple of these values (no arrays around it).
+    pub(crate) fn tuple_of(&mut self, parts: Vec<Val>) -> Val {
+        let types: Vec<Ty> = parts.iter().map(|p| p.ty).collect();
+        let ty = Ty { elem: crate::ir::Elem::tuple(&types), array_rank: 0, core: Core::Scalar };
+        self.tuple(ty, parts)
+    }
+
     /// The components of a tuple value (of a value that failed to check, reported already:
     /// NaN constants of the components' types).
     pub(crate) fn components_of(&self, v: Val) -> Vec<Val> {
