@@ -189,7 +189,7 @@ pub fn compile_native(source: &Source, stages: &mut Stages) -> Result<Native, St
         data: stages.info.data.iter().map(data_spec).collect(),
         n_transformed_data: stages.info.transformed_data.len(),
         n_precomputed: stages.n_precomputed,
-        outputs: stages.info.outputs.iter().map(|o| (o.name.clone(), o.rank, o.complex)).collect(),
+        outputs: stages.info.outputs.iter().map(|o| (o.name.clone(), o.shape.clone())).collect(),
         parameters: stages.info.parameters.iter().map(data_spec).collect(),
         errors,
     };
@@ -207,6 +207,7 @@ fn data_spec(var: &crate::sema::DataVar) -> DataSpec {
             (_, Part::Imag) => ElemType::ImagPart,
             (Elem::Real, Part::Whole) => ElemType::Real,
             (Elem::Complex, Part::Whole) => unreachable!("a complex variable is read as its parts"),
+            (Elem::Tuple(_), _) => unreachable!("a tuple is read as its components"),
         },
         array_rank: ty.array_rank as usize,
         shape: match ty.core {
@@ -215,6 +216,7 @@ fn data_spec(var: &crate::sema::DataVar) -> DataSpec {
             Core::RowVector => Shape::RowVector,
             Core::Matrix => Shape::Matrix,
         },
+        tuple_path: var.path.clone(),
     }
 }
 

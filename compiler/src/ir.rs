@@ -22,6 +22,26 @@ pub enum Elem {
     /// complex value into its real and imaginary parts, two real IR values of the same shape
     /// (`sema::complex`), so no IR variable has this element type (`verify` checks it).
     Complex,
+    /// Stan's tuples (their component types, interned by [`Elem::tuple`]), only in the types of
+    /// lowering's values: a tuple value is its components, each an ordinary value
+    /// (`sema::tuples`), so no IR variable has this element type either (`verify` checks it).
+    /// An array of tuples is the tuple of the arrays of each component.
+    Tuple(&'static [Ty]),
+}
+
+impl Elem {
+    /// The element type of tuples of these component types. Each distinct list is stored once
+    /// for the life of the process, so the element type stays `Copy` and compares by value.
+    pub fn tuple(components: &[Ty]) -> Elem {
+        static TABLE: std::sync::Mutex<Vec<&'static [Ty]>> = std::sync::Mutex::new(Vec::new());
+        let mut table = TABLE.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(known) = table.iter().find(|t| **t == components) {
+            return Elem::Tuple(known);
+        }
+        let stored: &'static [Ty] = Box::leak(components.to_vec().into_boxed_slice());
+        table.push(stored);
+        Elem::Tuple(stored)
+    }
 }
 
 /// The innermost shape of a value: what remains after all array indices.
@@ -80,6 +100,17 @@ impl Ty {
 
     pub fn is_complex(self) -> bool {
         self.elem == Elem::Complex && self != Ty::ERROR
+    }
+
+    pub fn is_tuple(self) -> bool {
+        matches!(self.elem, Elem::Tuple(_))
+    }
+
+    /// The types of a tuple's components as lowering holds them: each inside the arrays of the
+    /// tuple (an array of tuples is the tuple of the arrays of each component).
+    pub fn components(self) -> Vec<Ty> {
+        let Elem::Tuple(cs) = self.elem else { return Vec::new() };
+        cs.iter().map(|c| Ty { array_rank: c.array_rank + self.array_rank, ..*c }).collect()
     }
 
     /// The type of either part of a complex value: the same shape, real (any other type is

@@ -62,12 +62,64 @@ pub struct ModelMeta {
     pub n_transformed_data: usize,
     /// Slots after the transformed data's, filled by `precompute`.
     pub n_precomputed: usize,
-    /// Output variables (name, rank, whether complex), in output order.
-    pub outputs: Vec<(String, usize, bool)>,
+    /// Output variables (name and shape), in output order.
+    pub outputs: Vec<(String, OutputShape)>,
     /// Parameters in declaration order, as an init file gives them (constrained values).
     pub parameters: Vec<DataSpec>,
     /// Error sites of each entry point, in the order of [`Entry`].
     pub errors: [Vec<ErrorSiteInfo>; 9],
+}
+
+/// What one output variable holds, for its sizes and its columns' names.
+#[derive(Clone, Debug, PartialEq)]
+pub enum OutputShape {
+    /// A real, int or complex value of `rank` dimensions; a complex one is written as the pairs
+    /// (real part, imaginary part) of its elements.
+    Value { rank: usize, complex: bool },
+    /// Tuples inside `array_rank` levels of arrays (none for one tuple): element by element, in
+    /// column-major order, each tuple's components in order (Stan's `x.1:1`, `x.1:2`, …).
+    Tuple { array_rank: usize, components: Vec<OutputShape> },
+}
+
+impl OutputShape {
+    /// How many sizes `sizes` writes for it: its own dimensions, then (for tuples) those of each
+    /// component, which all elements of an array of tuples share.
+    pub fn n_sizes(&self) -> usize {
+        match self {
+            OutputShape::Value { rank, .. } => *rank,
+            OutputShape::Tuple { array_rank, components } => {
+                array_rank + components.iter().map(OutputShape::n_sizes).sum::<usize>()
+            }
+        }
+    }
+
+    /// The names of its columns in output order, from its sizes (`n_sizes` of them).
+    fn names(&self, name: &str, sizes: &[f64]) -> Vec<OutputName> {
+        let dims = |sizes: &[f64]| -> Vec<usize> { sizes.iter().map(|d| d.max(0.0) as usize).collect() };
+        match self {
+            OutputShape::Value { rank, complex } => {
+                let elements = column_major_names(name, &dims(&sizes[..*rank]));
+                if !*complex {
+                    return elements;
+                }
+                // Stan's names: each element's `.real`, then its `.imag`.
+                let parts = |e: OutputName| ["real", "imag"].map(|p| OutputName { part: Some(p), ..e.clone() });
+                elements.into_iter().flat_map(parts).collect()
+            }
+            OutputShape::Tuple { array_rank, components } => {
+                let mut names = Vec::new();
+                for element in column_major_names(name, &dims(&sizes[..*array_rank])) {
+                    let mut at = *array_rank;
+                    for (k, c) in components.iter().enumerate() {
+                        let n = c.n_sizes();
+                        names.extend(c.names(&format!("{}:{}", element.csv(), k + 1), &sizes[at..at + n]));
+                        at += n;
+                    }
+                }
+                names
+            }
+        }
+    }
 }
 
 /// Indices into [`ModelMeta::errors`].
@@ -170,7 +222,7 @@ impl CompiledModel {
         // slots, whose memory comes from ctx's arena and is kept below.
         unsafe { model.run_at_load(&mut ctx, Entry::Load, load, std::ptr::null_mut()) }?;
         model._transformed_data = ctx.take_arena();
-        let n_sizes = 1 + model.meta.outputs.iter().map(|(_, r, _)| r).sum::<usize>();
+        let n_sizes = 1 + model.meta.outputs.iter().map(|(_, shape)| shape.n_sizes()).sum::<usize>();
         let mut sizes = vec![0.0; n_sizes];
         let sizes_fn = model.entries.sizes;
         // Safety: sizes writes exactly n_sizes values.
@@ -178,17 +230,10 @@ impl CompiledModel {
         model.n_unconstrained = sizes[0] as usize;
         let mut pos = 1;
         let mut names = Vec::new();
-        for (name, rank, complex) in &model.meta.outputs {
-            let dims: Vec<usize> = sizes[pos..pos + rank].iter().map(|d| d.max(0.0) as usize).collect();
-            pos += rank;
-            let elements = column_major_names(name, &dims);
-            if *complex {
-                // Stan's names: each element's `.real`, then its `.imag`.
-                let parts = |e: OutputName| ["real", "imag"].map(|p| OutputName { part: Some(p), ..e.clone() });
-                names.extend(elements.into_iter().flat_map(parts));
-            } else {
-                names.extend(elements);
-            }
+        for (name, shape) in &model.meta.outputs {
+            let n = shape.n_sizes();
+            names.extend(shape.names(name, &sizes[pos..pos + n]));
+            pos += n;
         }
         model.output_names = names;
         // The model block's checks of the data alone were moved out of the log density into

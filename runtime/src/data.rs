@@ -54,8 +54,26 @@ impl Shape {
 pub struct DataSpec {
     pub name: String,
     pub elem: ElemType,
+    /// The array dimensions of the value read: for a component of a tuple, those of the
+    /// arrays around each tuple on the way, then its own.
     pub array_rank: usize,
     pub shape: Shape,
+    /// For a component of a tuple variable (the compiler reads each component on its own, an
+    /// array of tuples as the arrays of each component): the way to it from the variable, as
+    /// (array levels to go down, then the 1-based component of the tuple found there), one step
+    /// per tuple. CmdStan writes a tuple as an object with the keys `"1"`, `"2"`, ….
+    pub tuple_path: Vec<(usize, usize)>,
+}
+
+impl DataSpec {
+    /// Stan's name of what the spec reads: `x`, or `x.2.1` for a component of a tuple.
+    pub fn label(&self) -> String {
+        let mut label = self.name.clone();
+        for (_, k) in &self.tuple_path {
+            label.push_str(&format!(".{k}"));
+        }
+        label
+    }
 }
 
 /// Flat values of one data variable.
@@ -192,11 +210,18 @@ impl DataFile {
 
     /// Reads the variable `spec.name`, checking its structure and element type against `spec`.
     pub fn get(&self, spec: &DataSpec) -> Result<DataValue, DataError> {
-        let error =
-            |message: String| DataError { variable: Some(spec.name.clone()), message, line: None, column: None };
+        let error = |message: String| DataError { variable: Some(spec.label()), message, line: None, column: None };
         let value = self.fields.get(&spec.name).ok_or_else(|| {
             error(format!("missing from the data file (the model declares `{}` in the data block)", declaration(spec)))
         })?;
+        let projected;
+        let value = match spec.tuple_path.split_first() {
+            None => value,
+            Some(((levels, k), rest)) => {
+                projected = component(value, *levels, *k, rest).map_err(error)?;
+                &projected
+            }
+        };
 
         let depth = spec.array_rank + spec.shape.rank();
         // A complex element is one more level: its pair.
@@ -360,6 +385,29 @@ impl Reader<'_> {
 /// CmdStan refuses it: it is a real in JSON, and a model that declares an int usually counts
 /// with it, so a real there is more often a mistake (a column of the wrong variable) than a
 /// writer's habit. The message says how to write it.
+/// The value of one component of the tuples inside `levels` levels of arrays of `value`, the
+/// arrays kept (then the rest of the way, the same from there).
+fn component(value: &Value, levels: usize, k: usize, rest: &[(usize, usize)]) -> Result<Value, String> {
+    if levels > 0 {
+        let Value::Array(items) = value else {
+            return Err(format!("expected an array of tuples, found {}", describe_found(value)));
+        };
+        let items = items.iter().map(|item| component(item, levels - 1, k, rest)).collect::<Result<_, _>>()?;
+        return Ok(Value::Array(items));
+    }
+    let Value::Object(fields) = value else {
+        return Err(format!(
+            "expected a tuple (an object with the keys \"1\", \"2\", …), found {}",
+            describe_found(value)
+        ));
+    };
+    let inner = fields.get(&k.to_string()).ok_or_else(|| format!("the tuple has no element \"{k}\""))?;
+    match rest.split_first() {
+        None => Ok(inner.clone()),
+        Some(((levels, k), rest)) => component(inner, *levels, *k, rest),
+    }
+}
+
 fn to_int(value: &Value) -> Result<i64, String> {
     let out_of_range = |text: String| format!("{text} (outside the range of Stan's 32-bit int)");
     match value {
@@ -488,8 +536,8 @@ fn declaration(spec: &DataSpec) -> String {
         (Shape::Matrix, _) => "matrix",
     };
     if spec.array_rank == 0 {
-        format!("{base} {}", spec.name)
+        format!("{base} {}", spec.label())
     } else {
-        format!("array[{}] {base} {}", ",".repeat(spec.array_rank - 1), spec.name)
+        format!("array[{}] {base} {}", ",".repeat(spec.array_rank - 1), spec.label())
     }
 }

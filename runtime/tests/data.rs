@@ -5,12 +5,16 @@ use runtime::data::{DataSpec, ElemType, Shape, Values, parse_data_file};
 /// Reads variable `declaration` (e.g. `array[,] vector y`, sizes left out) from `json` and
 /// prints the dimensions and flat values, or the error.
 fn check(json: &str, declaration: &str) -> String {
-    let spec = spec(declaration);
+    read(json, &spec(declaration))
+}
+
+/// What reading `spec` from `json` gives (dimensions and flat values), or the error.
+fn read(json: &str, spec: &DataSpec) -> String {
     let file = match parse_data_file(json) {
         Ok(file) => file,
         Err(err) => return err.to_string(),
     };
-    match file.get(&spec) {
+    match file.get(spec) {
         Ok(value) => {
             let values = match value.values {
                 Values::Int(ints) => format!("int {ints:?}"),
@@ -40,7 +44,7 @@ fn spec(declaration: &str) -> DataSpec {
             "complex_row_vector" => Shape::RowVector,
             _ => Shape::Matrix,
         };
-        return DataSpec { name: name.to_string(), elem, array_rank, shape };
+        return DataSpec { name: name.to_string(), elem, array_rank, shape, tuple_path: Vec::new() };
     }
     let (elem, shape) = match ty {
         "int" => (ElemType::Int, Shape::Scalar),
@@ -50,7 +54,7 @@ fn spec(declaration: &str) -> DataSpec {
         "matrix" => (ElemType::Real, Shape::Matrix),
         other => panic!("unknown type {other}"),
     };
-    DataSpec { name: name.to_string(), elem, array_rank, shape }
+    DataSpec { name: name.to_string(), elem, array_rank, shape, tuple_path: Vec::new() }
 }
 
 #[test]
@@ -256,4 +260,45 @@ fn complex_parts() {
     insta::assert_snapshot!(check(r#"{"v": [[1, 2], [3]]}"#, "complex_vector.re v"), @"data variable `v`: expected a complex number [re, im] at v[2], found an array of 1 dimension");
     insta::assert_snapshot!(check(r#"{"v": [[1, 2], [3, "x"]]}"#, "complex_vector.im v"), @r#"data variable `v`: expected a real as the imaginary part at v[2], found the string "x""#);
     insta::assert_snapshot!(check(r#"{"v": [1, 2]}"#, "complex_vector.re v"), @"data variable `v`: expected an array of 1 dimension of complex numbers (pairs [re, im]), found an array of 1 dimension");
+}
+
+/// A component of a tuple variable: `spec` read through `path` (see `DataSpec::tuple_path`).
+fn component(json: &str, declaration: &str, path: &[(usize, usize)]) -> String {
+    read(json, &DataSpec { tuple_path: path.to_vec(), ..spec(declaration) })
+}
+
+/// A tuple is CmdStan's object `{"1": …, "2": …}`; each component is read on its own, an
+/// array of tuples as the array of each component, through nested tuples too.
+#[test]
+fn tuple_components() {
+    let pair = r#"{"t": {"1": 3, "2": [0.5, 1.5]}}"#;
+    insta::assert_snapshot!(component(pair, "int t", &[(0, 1)]), @"
+    dims []
+    int [3]
+    ");
+    insta::assert_snapshot!(component(pair, "vector t", &[(0, 2)]), @"
+    dims [2]
+    real [0.5, 1.5]
+    ");
+    let array = r#"{"a": [{"1": 1, "2": {"1": [1, 2], "2": 0.5}}, {"1": 2, "2": {"1": [3, 4], "2": -1}}]}"#;
+    insta::assert_snapshot!(component(array, "array[1] int a", &[(1, 1)]), @"
+    dims [2]
+    int [1, 2]
+    ");
+    insta::assert_snapshot!(component(array, "array[,] int a", &[(1, 2), (0, 1)]), @"
+    dims [2, 2]
+    int [1, 2, 3, 4]
+    ");
+    insta::assert_snapshot!(component(array, "array[1] real a", &[(1, 2), (0, 2)]), @"
+    dims [2]
+    real [0.5, -1.0]
+    ");
+    insta::assert_snapshot!(component(r#"{"a": []}"#, "array[1] vector a", &[(1, 2)]), @"
+    dims [0, 0]
+    real []
+    ");
+    insta::assert_snapshot!(component(r#"{"t": [1, 2]}"#, "int t", &[(0, 1)]), @r#"data variable `t.1`: expected a tuple (an object with the keys "1", "2", …), found an array of 1 dimension"#);
+    insta::assert_snapshot!(component(r#"{"t": {"1": 1}}"#, "int t", &[(0, 2)]), @r#"data variable `t.2`: the tuple has no element "2""#);
+    insta::assert_snapshot!(component(r#"{"a": {"1": 1}}"#, "array[1] int a", &[(1, 1)]), @"data variable `a.1`: expected an array of tuples, found an object");
+    insta::assert_snapshot!(component(r#"{"t": {"1": 1.5}}"#, "int t", &[(0, 1)]), @"data variable `t.1`: expected an int, found the real 1.5");
 }

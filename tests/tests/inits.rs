@@ -210,6 +210,33 @@ fn values_of_the_wrong_shape_are_named() {
 }
 
 /// Each case as `program | inits -> message`.
+/// A tuple parameter is given as CmdStan's object `{"1": …, "2": …}`: each component is
+/// unconstrained by its own transform, in order, and a value that violates one is named.
+#[test]
+fn tuple_parameters_are_read_from_objects() {
+    let program = "parameters { real a; tuple(real<lower=a>, tuple(simplex[3], vector<upper=0>[2])) t; } model { }";
+    let model = load_text(program).expect("compiles");
+    let inits = parse(r#"{"a": 0.5, "t": {"1": 2, "2": {"1": [0.2, 0.3, 0.5], "2": [-1, -0.25]}}}"#);
+    let theta = model.unconstrain(&inits, &mut ChaCha8Rng::seed_from_u64(1)).expect("valid inits");
+    let names = model.output_names();
+    let mut out = vec![0.0; names.len()];
+    model.write_array(&theta, &mut ChaCha8Rng::seed_from_u64(0), &mut out).expect("write_array runs");
+    let columns: Vec<String> = names.iter().map(|n| n.csv()).collect();
+    assert_eq!(columns, ["a", "t:1", "t:2:1.1", "t:2:1.2", "t:2:1.3", "t:2:2.1", "t:2:2.2"]);
+    let expected = [0.5, 2.0, 0.2, 0.3, 0.5, -1.0, -0.25];
+    for (k, (x, y)) in out.iter().zip(expected).enumerate() {
+        assert!((x - y).abs() < 1e-12, "{}: {x}, expected {y}", columns[k]);
+    }
+    // log(2 - 0.5), then the simplex's two free values, then log(1), log(0.25).
+    assert_eq!(theta.len(), 6);
+    assert!((theta[1] - 1.5f64.ln()).abs() < 1e-12 && (theta[5] - 0.25f64.ln()).abs() < 1e-12, "{theta:?}");
+    let bad = r#"{"a": 0.5, "t": {"1": 0, "2": {"1": [0.2, 0.3, 0.5], "2": [-1, -0.25]}}}"#;
+    insta::assert_snapshot!(refusals(&[(program, bad)]), @r#"
+    parameters { real a; tuple(real<lower=a>, tuple(simplex[3], vector<upper=0>[2])) t; } model { } | {"a": 0.5, "t": {"1": 0, "2": {"1": [0.2, 0.3, 0.5], "2": [-1, -0.25]}}}
+      -> init value `t.1` = 0 violates lower=0.5 (at test.stan:1:82)
+    "#);
+}
+
 fn refusals(cases: &[(&str, &str)]) -> String {
     let mut out = String::new();
     for (program, inits) in cases {

@@ -407,6 +407,26 @@ const BODIES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Tuples: a tuple parameter, literals, components read and assigned, an array of tuples
+/// assigned element by element and component by component, unpacking (a swap included).
+const TUPLE_BODIES: &[(&str, &str)] = &[(
+    "tuple(real, real<lower=0>) p; vector[3] v;",
+    "tuple(vector[3], real) t = (v, p.1); t.2 *= p.2; t.1[2] = p.1 * p.2; array[2] tuple(real, vector[3]) a; a[1] = (p.2, v); a[2] = (t.2, t.1 .* v); a[1].2[1] = exp(p.1); real q; real r; (q, r) = (a[2].1, a[1].2[3]); (q, r) = (r, q * r); target += dot_product(a[2].2, [1, 2, 3]') + q + 2 * r + sum(t.1) + a[1].2[1];",
+)];
+
+/// The decompositions, through sums of their elements times fixed weights (which single out
+/// every element, whatever its sign convention would do to a plain sum).
+const DECOMPOSITION_BODIES: &[(&str, &str)] = &[
+    (
+        "matrix[3, 2] a; matrix[2, 3] b;",
+        "matrix[3, 3] w = [[1, -2, 3], [0.5, 2, -1], [1.5, -0.5, 2.5]]; matrix[2, 2] q; matrix[2, 3] r; (q, r) = qr_thin(b); tuple(matrix[3, 3], matrix[3, 2]) full = qr(a); target += sum(qr_thin_Q(a) .* w[:, 1:2]) + sum(qr_thin_R(a) .* w[1:2, 1:2]) + sum(qr_Q(a) .* w) + sum(qr_R(a) .* w[:, 2:3]) + sum(qr_Q(b) .* w[1:2, 1:2]) + sum(qr_R(b) .* w[2:3, :]) + sum(q .* w[2:3, 2:3]) + sum(r .* w[1:2, :]) + sum(full.1 .* w') + sum(full.2 .* w[:, 1:2]);",
+    ),
+    (
+        "matrix[3, 3] m;",
+        "tuple(matrix[3, 3], vector[3]) e = eigendecompose_sym(m + m'); tuple(vector[9], array[9] int, array[4] int) c = csr_extract(m); target += dot_product(e.2, [1, 2, 4]') + sum(square(e.1) .* [[1, 2, 3], [4, 5, 6], [7, 8, 9]]) + dot_product(c.1, linspaced_vector(9, 1, 2));",
+    ),
+];
+
 /// Values of functions of no parameter (`dims`) and container results, from generated
 /// quantities: (statements, the outputs in order).
 const VALUES: &[(&str, &[f64])] = &[
@@ -433,6 +453,72 @@ const VALUES: &[(&str, &[f64])] = &[
     (
         "array[3] int a = append_array({1, 2}, {3}); array[4] int l = linspaced_int_array(4, 1, 10); array[5] int c = linspaced_int_array(5, 1, 3); array[3] int v = csr_extract_v([[0, 2, 0], [3, 0, 4]]); array[3] int u = csr_extract_u([[0, 2, 0], [3, 0, 4]]); vector[3] w = csr_extract_w([[0, 2, 0], [3, 0, 4]]);",
         &[1.0, 2.0, 3.0, 1.0, 4.0, 7.0, 10.0, 1.0, 1.0, 2.0, 2.0, 3.0, 2.0, 1.0, 3.0, 1.0, 2.0, 4.0, 2.0, 3.0, 4.0],
+    ),
+    // Tuples are written element by element of their arrays (column-major), each tuple's
+    // components in order.
+    (
+        "tuple(real, array[2] int) t = (1.5, {2, 3}); array[2] tuple(int, vector[2]) a = {(1, [2, 3]'), (4, [5, 6]')}; array[2, 2] tuple(int, int) b; for (i in 1:2) { for (j in 1:2) { b[i, j] = (i, 10 * j); } }",
+        &[1.5, 2.0, 3.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 1.0, 10.0, 2.0, 10.0, 1.0, 20.0, 2.0, 20.0],
+    ),
+    // Stan's QR (Eigen's Householder reflections, then R's diagonal made nonnegative); values
+    // from tests/reference/qr.py, and by hand for the 2 x 2 thin one.
+    (
+        "matrix[2, 2] q = qr_thin_Q([[3, 1], [4, 2]]); matrix[2, 2] r = qr_thin_R([[3, 1], [4, 2]]); matrix[3, 3] qf = qr_Q([[1, 2], [3, -4], [0, 5]]); matrix[3, 2] rf = qr_R([[1, 2], [3, -4], [0, 5]]); tuple(matrix[2, 2], matrix[2, 3]) w = qr([[2, -1, 0.5], [1, 3, -2]]);",
+        &[
+            0.6,
+            0.8,
+            -0.8,
+            0.6,
+            5.0,
+            0.0,
+            2.2,
+            0.4,
+            0.31622776601683793,
+            0.9486832980505138,
+            0.0,
+            0.50709255283710995,
+            -0.16903085094570332,
+            0.84515425472851658,
+            -0.80178372573727315,
+            0.26726124191242438,
+            0.53452248382484877,
+            3.1622776601683793,
+            0.0,
+            0.0,
+            -3.1622776601683793,
+            5.916079783099616,
+            0.0,
+            0.89442719099991588,
+            0.44721359549995794,
+            -0.44721359549995794,
+            0.89442719099991588,
+            2.2360679774997897,
+            0.0,
+            0.44721359549995794,
+            3.1304951684997056,
+            -0.44721359549995794,
+            -2.0124611797498107,
+        ],
+    ),
+    (
+        "tuple(matrix[2, 2], vector[2]) e = eigendecompose_sym([[2, 1], [1, 2]]); tuple(vector[3], array[3] int, array[3] int) c = csr_extract([[0, 2, 0], [3, 0, 4]]);",
+        &[
+            -0.7071067811865476,
+            0.7071067811865476,
+            0.7071067811865476,
+            0.7071067811865476,
+            1.0,
+            3.0,
+            2.0,
+            3.0,
+            4.0,
+            2.0,
+            1.0,
+            3.0,
+            1.0,
+            2.0,
+            4.0,
+        ],
     ),
     (
         "real q = quantile([4, 1, 3, 2]', 0.5); array[3] real qs = quantile({4.0, 1.0, 3.0, 2.0}, {0.0, 0.25, 1.0}); real one = quantile([7]', 0.3);",
@@ -497,7 +583,8 @@ fn container_sizes_out_of_range_are_errors() {
 #[test]
 fn every_primitive_matches_finite_differences() {
     let programs = CASES.iter().map(|(decls, expr)| (*decls, format!("target += {expr};")));
-    let bodies = BODIES.iter().map(|(decls, body)| (*decls, body.to_string()));
+    let bodies =
+        BODIES.iter().chain(TUPLE_BODIES).chain(DECOMPOSITION_BODIES).map(|(decls, body)| (*decls, body.to_string()));
     for (decls, expr) in programs.chain(bodies) {
         let program = format!("parameters {{ {decls} }}\nmodel {{ {expr} }}\n");
         let model = load_text(&program).unwrap_or_else(|e| panic!("{program}\ndoes not compile: {e}"));

@@ -158,7 +158,9 @@ impl<'a> Translator<'a> {
                 let init = match info.ty.elem {
                     Elem::Real => t.b.ins().f64const(f64::NAN),
                     Elem::Int => t.b.ins().iconst(types::I64, i64::MIN),
-                    Elem::Complex => unreachable!("bug: a complex IR variable (lowering splits them)"),
+                    Elem::Complex | Elem::Tuple(_) => {
+                        unreachable!("bug: a complex or tuple IR variable (lowering splits them)")
+                    }
                 };
                 t.define_scalar(v as VarId, init);
             }
@@ -352,7 +354,9 @@ impl<'a> Translator<'a> {
                     let v = match ty.elem {
                         Elem::Real => self.b.ins().f64const(f64::NAN),
                         Elem::Int => self.b.ins().iconst(types::I64, i64::MIN),
-                        Elem::Complex => unreachable!("bug: a complex IR variable (lowering splits them)"),
+                        Elem::Complex | Elem::Tuple(_) => {
+                            unreachable!("bug: a complex or tuple IR variable (lowering splits them)")
+                        }
                     };
                     self.define_scalar(*var, v);
                 } else {
@@ -360,7 +364,9 @@ impl<'a> Translator<'a> {
                     let fill = match ty.elem {
                         Elem::Real => f64::NAN.to_bits() as i64,
                         Elem::Int => i64::MIN,
-                        Elem::Complex => unreachable!("bug: a complex IR variable (lowering splits them)"),
+                        Elem::Complex | Elem::Tuple(_) => {
+                            unreachable!("bug: a complex or tuple IR variable (lowering splits them)")
+                        }
                     };
                     let ptr = self.alloc(&dims, fill);
                     self.define_container(*var, ptr, &dims);

@@ -10,6 +10,13 @@ impl Display for Ty {
         if *self == Ty::ERROR {
             return f.write_str("<error>");
         }
+        if let Elem::Tuple(components) = self.elem {
+            if self.array_rank > 0 {
+                write!(f, "array[{}] ", ",".repeat(self.array_rank as usize - 1))?;
+            }
+            let names: Vec<String> = components.iter().map(Ty::to_string).collect();
+            return write!(f, "tuple({})", names.join(", "));
+        }
         let core = match (self.core, self.elem) {
             (Core::Scalar, Elem::Int) => "int",
             (Core::Scalar, Elem::Real) => "real",
@@ -20,6 +27,7 @@ impl Display for Ty {
             (Core::Vector, _) => "vector",
             (Core::RowVector, _) => "row_vector",
             (Core::Matrix, _) => "matrix",
+            (Core::Scalar, Elem::Tuple(_)) => unreachable!("written above"),
         };
         if self.array_rank > 0 {
             write!(f, "array[{}] ", ",".repeat(self.array_rank as usize - 1))?;

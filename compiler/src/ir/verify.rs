@@ -7,11 +7,13 @@ use std::collections::HashSet;
 use crate::ir::{Atom, Elem, Expr, Function, Stmt, VarKind};
 
 /// Checks that every variable is defined before it is read, that each `Let` variable is
-/// bound by exactly one statement, and that no variable is complex (lowering splits them).
+/// bound by exactly one statement, and that no variable is complex or a tuple (lowering splits
+/// them).
 pub fn verify(func: &Function) {
     let mut defined: HashSet<u32> = HashSet::new();
     for (i, v) in func.vars.iter().enumerate() {
         assert!(v.ty.elem != Elem::Complex, "IR bug in {}: {} is complex", func.name, var_name(func, i as u32));
+        assert!(!v.ty.is_tuple(), "IR bug in {}: {} is a tuple", func.name, var_name(func, i as u32));
         if matches!(v.kind, VarKind::Input | VarKind::Slot(_)) {
             defined.insert(i as u32);
         }

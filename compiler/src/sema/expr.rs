@@ -101,8 +101,12 @@ impl Lowerer<'_> {
                     self.error(errors::mismatched_operands(e.span, "?:", t.ty, o.ty));
                     return Val::error();
                 };
-                if !ty.is_scalar() {
-                    self.error(errors::not_supported(e.span, "a conditional expression with container branches"));
+                if !ty.is_scalar() || ty.is_tuple() {
+                    let what = if ty.is_tuple() { "tuple" } else { "container" };
+                    self.error(errors::not_supported(
+                        e.span,
+                        &format!("a conditional expression with {what} branches"),
+                    ));
                     return Val::error();
                 }
                 // A complex result is two real variables, each branch setting both.
@@ -145,9 +149,25 @@ impl Lowerer<'_> {
             }
             ast::ExprKind::ArrayLit(items) => self.array_literal(items, e.span),
             ast::ExprKind::RowVectorLit(items) => self.row_vector_literal(items, e.span),
-            ast::ExprKind::TupleLit(_) | ast::ExprKind::TupleGet { .. } => {
-                self.error(errors::not_supported(e.span, "tuples"));
-                Val::error()
+            ast::ExprKind::TupleLit(items) => {
+                let vals: Vec<Val> = items.iter().map(|e| self.expr(e)).collect();
+                if vals.iter().any(|v| v.ty == Ty::ERROR) {
+                    return Val::error();
+                }
+                self.tuple_of(vals)
+            }
+            ast::ExprKind::TupleGet { base, index } => {
+                let b = self.expr(base);
+                if b.ty == Ty::ERROR {
+                    return b;
+                }
+                match self.components_of(b).get(index.wrapping_sub(1)) {
+                    Some(c) if b.ty.is_tuple() => *c,
+                    _ => {
+                        self.error(errors::not_supported(e.span, "this tuple element"));
+                        Val::error()
+                    }
+                }
             }
         }
     }
@@ -198,7 +218,9 @@ impl Lowerer<'_> {
             UnOp::Plus => v,
             UnOp::Neg => match (v.ty.is_scalar(), v.ty.elem) {
                 (true, Elem::Int) => Val { atom: self.prim(Prim::INeg, &[v.atom]), ..v },
-                (true, Elem::Real | Elem::Complex) => Val { atom: self.prim(Prim::Neg, &[v.atom]), ..v },
+                (true, Elem::Real | Elem::Complex | Elem::Tuple(_)) => {
+                    Val { atom: self.prim(Prim::Neg, &[v.atom]), ..v }
+                }
                 (false, elem) => {
                     let ty = v.ty;
                     // An int container stays int: its elements negate as ints.
@@ -533,14 +555,57 @@ impl Lowerer<'_> {
         if base.ty == Ty::ERROR {
             return base;
         }
+        if base.ty.is_tuple() {
+            // The indices select from the tuple's arrays, alike in every component.
+            let shape = self.tuple_shape(base);
+            let Some(ix) = self.resolve_indices(shape, indices, span) else { return Val::error() };
+            return self.select_tuple(base, &ix, span);
+        }
         let Some(ix) = self.resolve_indices(base, indices, span) else { return Val::error() };
+        self.select_any(base, &ix, span)
+    }
+
+    /// The selection `ix` of any `base` but a tuple (both parts of a complex one).
+    fn select_any(&mut self, base: Val, ix: &Indexing, span: Span) -> Val {
         if base.ty.is_complex() {
             let (re, im) = self.both_parts(base);
-            let re = self.selection(re, &ix, span);
-            let im = self.selection(im, &ix, span);
+            let re = self.selection(re, ix, span);
+            let im = self.selection(im, ix, span);
             return self.from_parts(re, im);
         }
-        self.selection(base, &ix, span)
+        self.selection(base, ix, span)
+    }
+
+    /// The selection `ix` (resolved against the arrays of the tuple `base`) of each of its
+    /// components.
+    fn select_tuple(&mut self, base: Val, ix: &Indexing, span: Span) -> Val {
+        let ty = Ty { array_rank: ix.ty.array_rank, ..base.ty };
+        let mut parts = Vec::new();
+        for c in self.components_of(base) {
+            let part = if c.ty.is_tuple() {
+                self.select_tuple(c, ix, span)
+            } else {
+                let widened = self.widen(ix, c);
+                self.select_any(c, &widened, span)
+            };
+            parts.push(part);
+        }
+        self.tuple(ty, parts)
+    }
+
+    /// A selection resolved against a tuple's arrays, made one of the component `c`: the
+    /// component's own dimensions, after the tuple's, kept whole.
+    pub(crate) fn widen(&mut self, ix: &Indexing, c: Val) -> Indexing {
+        let rank = c.ty.rank();
+        let mut positions = ix.positions.clone();
+        let mut dims = ix.dims.clone();
+        for d in positions.len()..rank {
+            positions.push(Pos::All);
+            dims.push(self.dim(c.atom, d));
+        }
+        let extra_arrays = c.ty.array_rank - ix.positions.len() as u8;
+        let ty = Ty { elem: c.ty.elem, array_rank: ix.ty.array_rank + extra_arrays, core: c.ty.core };
+        Indexing { base: c.atom, positions, given: ix.given, ty, dims, data: ix.data }
     }
 
     /// The selection `ix` (resolved against `base`'s sizes) of a real or int `base`.
@@ -723,10 +788,44 @@ impl Lowerer<'_> {
 
     fn array_literal(&mut self, items: &[ast::Expr], span: Span) -> Val {
         let vals: Vec<Val> = items.iter().map(|e| self.expr(e)).collect();
-        if vals.iter().any(|v| v.ty.is_complex()) {
-            return self.complex_literal(&vals, &mut |l, parts| l.array_of(parts, items, span));
+        self.array_of_any(&vals, items, span)
+    }
+
+    /// The array literal of lowered elements of any type.
+    fn array_of_any(&mut self, vals: &[Val], items: &[ast::Expr], span: Span) -> Val {
+        if vals.iter().any(|v| v.ty == Ty::ERROR) {
+            return Val::error();
         }
-        self.array_of(&vals, items, span)
+        if vals.iter().any(|v| v.ty.is_tuple()) {
+            return self.tuple_array_of(vals, items, span);
+        }
+        if vals.iter().any(|v| v.ty.is_complex()) {
+            return self.complex_literal(vals, &mut |l, parts| l.array_of(parts, items, span));
+        }
+        self.array_of(vals, items, span)
+    }
+
+    /// An array literal of tuples: the tuple of the array literals of each component.
+    fn tuple_array_of(&mut self, vals: &[Val], items: &[ast::Expr], span: Span) -> Val {
+        let array_rank = vals[0].ty.array_rank + 1;
+        let n = vals[0].ty.components().len();
+        let elements: Vec<Vec<Val>> = vals.iter().map(|v| self.components_of(*v)).collect();
+        let mut parts = Vec::new();
+        for k in 0..n {
+            let column: Vec<Val> = elements.iter().filter_map(|e| e.get(k).copied()).collect();
+            if column.len() != vals.len() {
+                self.error(errors::not_supported(span, "this array of tuples"));
+                return Val::error();
+            }
+            let part = self.array_of_any(&column, items, span);
+            if part.ty == Ty::ERROR {
+                return part;
+            }
+            parts.push(part);
+        }
+        let types: Vec<Ty> = parts.iter().map(|p| Ty { array_rank: p.ty.array_rank - array_rank, ..p.ty }).collect();
+        let ty = Ty { elem: Elem::tuple(&types), array_rank, core: Core::Scalar };
+        self.tuple(ty, parts)
     }
 
     /// A literal with a complex element: the literal of the real parts and that of the

@@ -22,6 +22,14 @@ pub fn unsized_ty(t: &ast::UnsizedType) -> Ty {
 
 /// Whether a value of type `from` can be passed where `to` is expected (int promotes to real).
 fn assignable(from: Ty, to: Ty) -> bool {
+    if from.is_tuple() || to.is_tuple() {
+        let (fs, ts) = (from.components(), to.components());
+        return from.is_tuple()
+            && to.is_tuple()
+            && from.array_rank == to.array_rank
+            && fs.len() == ts.len()
+            && fs.iter().zip(&ts).all(|(f, t)| assignable(*f, *t));
+    }
     let promotes = match (from.elem, to.elem) {
         (Elem::Int, Elem::Real | Elem::Complex) | (Elem::Real, Elem::Complex) => true,
         _ => from.elem == to.elem,
@@ -142,6 +150,12 @@ impl Lowerer<'_> {
             let ty = unsized_ty(&p.ty);
             let v = self.convert(*v, ty, span, &p.name.name);
             data &= v.data;
+            if ty.is_tuple() {
+                let Atom::Var(var) = v.atom else { continue };
+                let binding = Binding { var, ty, data: v.data, origin: None, assignable: false, span: p.name.span };
+                self.scopes.last_mut().expect("function scope").insert(p.name.name.clone(), binding);
+                continue;
+            }
             if ty.is_complex() {
                 // A pair of its own (the argument's real part may be a constant or a slot).
                 let im = self.imag_of(v);
@@ -204,8 +218,14 @@ impl Lowerer<'_> {
             }
             (StmtKind::Return(None), None) => None,
             (StmtKind::If { cond, then, otherwise: Some(otherwise) }, Some(ty)) if contains_return(last) => {
-                if !ty.is_scalar() || ty.is_complex() {
-                    let what = if ty.is_complex() { "a complex number" } else { "a container" };
+                if !ty.is_scalar() || ty.is_complex() || ty.is_tuple() {
+                    let what = if ty.is_complex() {
+                        "a complex number"
+                    } else if ty.is_tuple() {
+                        "a tuple"
+                    } else {
+                        "a container"
+                    };
                     self.error(errors::not_supported(
                         last.span,
                         &format!("a function returning {what} from inside `if`/`else`"),
@@ -253,7 +273,7 @@ impl Lowerer<'_> {
                 match ret {
                     // `reject` or `fatal_error` ends every path here (the arms above took the
                     // rest): the value is never read.
-                    Some(ty) if ty.is_scalar() => {
+                    Some(ty) if ty.is_scalar() && !ty.is_tuple() => {
                         let atom = if ty.elem == Elem::Int { Atom::Int(0) } else { Atom::Real(0.0) };
                         Some(Val { atom, ty, data: true })
                     }

@@ -13,6 +13,7 @@ mod functions;
 mod matrix_transforms;
 mod stmt;
 mod transforms;
+mod tuples;
 pub mod typeck;
 
 use std::collections::HashMap;
@@ -47,6 +48,9 @@ pub struct DataVar {
     /// Its type; the part's (real) for a part of a complex variable.
     pub ty: Ty,
     pub part: Part,
+    /// For a component of a tuple variable (each is read on its own, `sema::tuples`): the way
+    /// to it, as `runtime::data::DataSpec::tuple_path` says.
+    pub path: Vec<(usize, usize)>,
 }
 
 /// Which part of a variable a slot holds: a complex variable has two slots, its real part and
@@ -59,14 +63,30 @@ pub enum Part {
 }
 
 impl DataVar {
-    /// The slots of a declared variable: one, or a complex variable's two parts.
-    fn slots(name: &str, ty: Ty) -> Vec<DataVar> {
-        let var = |ty, part| DataVar { name: name.to_string(), ty, part };
-        if ty.is_complex() {
-            vec![var(ty.part(), Part::Real), var(ty.part(), Part::Imag)]
-        } else {
-            vec![var(ty, Part::Whole)]
+    /// The slots of a declared variable: one per component of a tuple (one for any other
+    /// type), two for a complex one's parts.
+    fn slots(d: &ast::VarDecl) -> Vec<DataVar> {
+        let mut slots = Vec::new();
+        for leaf in tuples::leaves(d) {
+            let ty = decl_ty(&leaf.decl.ty);
+            let var = |ty, part| DataVar { name: d.name.name.clone(), ty, part, path: leaf.path.clone() };
+            if ty.is_complex() {
+                slots.extend([var(ty.part(), Part::Real), var(ty.part(), Part::Imag)]);
+            } else {
+                slots.push(var(ty, Part::Whole));
+            }
         }
+        slots
+    }
+
+    /// The name of what the slot holds: `x`, or `x.2.1` for a component of a tuple (the name
+    /// lowering gives the component's declaration, `tuples::leaves`).
+    pub fn label(&self) -> String {
+        let mut label = self.name.clone();
+        for (_, k) in &self.path {
+            label.push_str(&format!(".{k}"));
+        }
+        label
     }
 }
 
@@ -74,9 +94,7 @@ impl DataVar {
 #[derive(Clone, Debug, PartialEq)]
 pub struct OutputVar {
     pub name: String,
-    pub rank: usize,
-    /// A complex output is written as the pairs (real part, imaginary part).
-    pub complex: bool,
+    pub shape: runtime::compiled::OutputShape,
 }
 
 /// What the runtime needs to know about a model besides its code.
@@ -214,23 +232,23 @@ pub fn locate_terms(program: &ast::Program, info: &ModelInfo) -> Function {
 }
 
 fn model_info(program: &ast::Program, diags: &mut Vec<Diagnostic>) -> ModelInfo {
-    let decls = |block: &Option<ast::ProgramBlock>| -> Vec<(String, Ty, usize)> {
+    let decls = |block: &'_ Option<ast::ProgramBlock>| -> Vec<ast::VarDecl> {
         let mut out = Vec::new();
         for s in block.iter().flat_map(|b| &b.stmts) {
             if let ast::StmtKind::Decl(d) = &s.kind {
-                out.push((d.name.name.clone(), decl_ty(&d.ty), d.ty.array_dims.len()));
+                out.push(d.clone());
             }
         }
         out
     };
-    let slots = |block| decls(block).into_iter().flat_map(|(name, ty, _)| DataVar::slots(&name, ty)).collect();
+    let slots = |block| decls(block).iter().flat_map(DataVar::slots).collect();
     let data = slots(&program.data);
     let transformed_data = slots(&program.transformed_data);
     let parameters = slots(&program.parameters);
     let mut outputs = Vec::new();
     for block in [&program.parameters, &program.transformed_parameters, &program.generated_quantities] {
-        for (name, ty, _) in decls(block) {
-            outputs.push(OutputVar { name, rank: ty.rank(), complex: ty.is_complex() });
+        for d in decls(block) {
+            outputs.push(OutputVar { name: d.name.name.clone(), shape: tuples::output_shape(&d.ty) });
         }
     }
     for (block, error) in [
@@ -286,7 +304,7 @@ pub fn kind_ty(kind: &ast::TypeKind) -> (Elem, ir::Core) {
         | K::CovMatrix
         | K::ColumnStochasticMatrix
         | K::RowStochasticMatrix => (Elem::Real, Core::Matrix),
-        K::Tuple(_) => (Elem::Real, Core::Scalar),
+        K::Tuple(elems) => (Elem::tuple(&elems.iter().map(decl_ty).collect::<Vec<_>>()), Core::Scalar),
     }
 }
 
@@ -355,6 +373,8 @@ pub(crate) struct Lowerer<'a> {
     /// The imaginary part of each complex value, keyed by the variable of its real part
     /// (`sema::complex`).
     imag: HashMap<VarId, Atom>,
+    /// The components of each tuple value, keyed by a variable of its own (`sema::tuples`).
+    tuples: HashMap<VarId, Vec<Val>>,
 }
 
 fn lower(program: &ast::Program, mode: Mode, info: &ModelInfo, diags: &mut Vec<Diagnostic>) -> Function {
@@ -385,6 +405,7 @@ fn lower(program: &ast::Program, mode: Mode, info: &ModelInfo, diags: &mut Vec<D
         statement_call: None,
         term_needs: Vec::new(),
         imag: HashMap::new(),
+        tuples: HashMap::new(),
     };
     if matches!(mode, Mode::LogDensity { .. } | Mode::WriteArray | Mode::Unconstrain) {
         let theta = l.f.new_var(Some("theta".into()), Ty::VECTOR, VarKind::Input);
@@ -463,11 +484,18 @@ impl<'a> Lowerer<'a> {
                 self.error(errors::not_supported(s.span, "statements in the data block"));
                 continue;
             };
-            let ty = decl_ty(&d.ty);
-            let var = self.slot_var(&d.name.name, ty, &mut slot);
-            if self.mode == Mode::Load {
-                self.check_data_decl(d, var, ty);
+            // A tuple is read component by component, each an ordinary variable.
+            let mut leaves = Vec::new();
+            for leaf in tuples::leaves(d) {
+                let ty = decl_ty(&leaf.decl.ty);
+                let var = self.slot_var(&leaf.decl.name.name, ty, &mut slot);
+                if self.mode == Mode::Load {
+                    self.check_data_decl(&leaf.decl, var, ty);
+                }
+                leaves.push(Val { atom: Atom::Var(var), ty, data: true });
             }
+            let ty = decl_ty(&d.ty);
+            let var = self.assemble(ty, &mut leaves.into_iter()).atom.var().expect("a variable");
             self.bind(
                 &d.name,
                 Binding { var, ty, data: true, origin: Some(BlockKind::Data), assignable: false, span: d.name.span },
@@ -488,20 +516,23 @@ impl<'a> Lowerer<'a> {
                 if let ast::StmtKind::Decl(d) = &s.kind {
                     // A declaration that failed to check has no binding; it was reported.
                     let Some(binding) = self.lookup(&d.name.name).cloned() else { continue };
-                    self.check_constraint(d, Atom::Var(binding.var), binding.ty, "transformed data variable");
-                    let mut vars = vec![binding.var];
-                    if binding.ty.is_complex() {
-                        // The imaginary part (a variable: a constant one is stored from a let).
-                        let value = Val { atom: Atom::Var(binding.var), ty: binding.ty, data: true };
-                        let im = match self.imag_of(value) {
-                            Atom::Var(v) => v,
-                            atom => self.let_(binding.ty.part(), Expr::Atom(atom)).var().expect("a let"),
-                        };
-                        vars.push(im);
-                    }
-                    for var in vars {
-                        self.emit(Stmt::Store { slot, var });
-                        slot += 1;
+                    let value = Val { atom: Atom::Var(binding.var), ty: binding.ty, data: true };
+                    let values = self.leaf_values(value);
+                    for (leaf, value) in tuples::leaves(d).iter().zip(values) {
+                        self.check_constraint(&leaf.decl, value.atom, value.ty, "transformed data variable");
+                        // Each slot holds a variable: a constant is stored from a let.
+                        let mut parts = vec![value.atom];
+                        if value.ty.is_complex() {
+                            parts.push(self.imag_of(value));
+                        }
+                        for part in parts {
+                            let var = match part {
+                                Atom::Var(v) => v,
+                                atom => self.let_(value.ty.part(), Expr::Atom(atom)).var().expect("a let"),
+                            };
+                            self.emit(Stmt::Store { slot, var });
+                            slot += 1;
+                        }
                     }
                 }
             }
@@ -516,8 +547,14 @@ impl<'a> Lowerer<'a> {
         let mut slot = first_slot;
         for s in &b.stmts {
             if let ast::StmtKind::Decl(d) = &s.kind {
+                let mut leaves = Vec::new();
+                for leaf in tuples::leaves(d) {
+                    let ty = decl_ty(&leaf.decl.ty);
+                    let var = self.slot_var(&leaf.decl.name.name, ty, &mut slot);
+                    leaves.push(Val { atom: Atom::Var(var), ty, data: true });
+                }
                 let ty = decl_ty(&d.ty);
-                let var = self.slot_var(&d.name.name, ty, &mut slot);
+                let var = self.assemble(ty, &mut leaves.into_iter()).atom.var().expect("a variable");
                 self.bind(
                     &d.name,
                     Binding {
@@ -552,10 +589,7 @@ impl<'a> Lowerer<'a> {
         if self.mode == Mode::Sizes {
             for s in &b.stmts {
                 if let ast::StmtKind::Decl(d) = &s.kind {
-                    let dims = self.decl_dims(&d.ty);
-                    for dim in dims {
-                        self.output(dim);
-                    }
+                    self.output_sizes(&d.ty);
                 }
             }
             return;
@@ -569,7 +603,11 @@ impl<'a> Lowerer<'a> {
                 } else {
                     "generated quantity"
                 };
-                self.check_constraint(d, Atom::Var(binding.var), binding.ty, what);
+                let value = Val { atom: Atom::Var(binding.var), ty: binding.ty, data: true };
+                let values = self.leaf_values(value);
+                for (leaf, value) in tuples::leaves(d).iter().zip(values) {
+                    self.check_constraint(&leaf.decl, value.atom, value.ty, what);
+                }
                 if self.mode == Mode::WriteArray {
                     self.write_output(Atom::Var(binding.var), binding.ty);
                 }
@@ -599,6 +637,7 @@ impl<'a> Lowerer<'a> {
     pub(crate) fn to_real(&mut self, v: Val) -> Atom {
         match (v.ty.elem, v.atom) {
             (Elem::Complex, _) => unreachable!("bug: a complex value where a real one belongs"),
+            (Elem::Tuple(_), _) => unreachable!("bug: a tuple where a real value belongs"),
             (Elem::Real, a) => a,
             (Elem::Int, Atom::Int(i)) => Atom::Real(i as f64),
             (Elem::Int, a) => self.prim(Prim::ToReal, &[a]),
@@ -728,6 +767,10 @@ impl<'a> Lowerer<'a> {
 
     /// Writes a value to the output in Stan's order (column-major over all dimensions).
     pub(crate) fn write_output(&mut self, value: Atom, ty: Ty) {
+        if ty.is_tuple() {
+            self.write_tuple(Val { atom: value, ty, data: true }, &[]);
+            return;
+        }
         if ty.is_complex() {
             // Each element's real part, then its imaginary part (Stan's `z.real`, `z.imag`).
             let v = Val { atom: value, ty, data: true };

@@ -4,7 +4,7 @@ use grammar::ast::{self, AssignOp, BinOp, BlockKind, StmtKind};
 
 use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Prim, Stmt, Ty, VarKind};
 use crate::sema::expr::Indexing;
-use crate::sema::{Binding, Lowerer, Mode, Val, decl_ty, errors};
+use crate::sema::{Binding, Lowerer, Mode, Val, decl_ty, errors, tuples};
 
 impl Lowerer<'_> {
     pub(crate) fn lower_stmts(&mut self, stmts: &[ast::Stmt]) {
@@ -111,6 +111,29 @@ impl Lowerer<'_> {
                     self.error(errors::not_supported(container.span, "a `for` loop over the elements of a matrix"));
                     return;
                 }
+                if c.ty.is_tuple() {
+                    // Each element of an array of tuples: the elements of its components.
+                    let n = self.tuple_dims(c)[0];
+                    self.for_loop(Atom::Int(1), n, |l, i| {
+                        let x = l.element_at(c, &[i]);
+                        let xv = x.atom.var().expect("a tuple value is a variable");
+                        l.push_scope();
+                        let binding = Binding {
+                            var: xv,
+                            ty: x.ty,
+                            data: c.data,
+                            origin: None,
+                            assignable: false,
+                            span: var.span,
+                        };
+                        l.bind(var, binding);
+                        l.loop_nesting += 1;
+                        l.lower_body(body);
+                        l.loop_nesting -= 1;
+                        l.pop_scope();
+                    });
+                    return;
+                }
                 let n = self.dim(c.atom, 0);
                 let elem_ty = c.ty.indexed(1);
                 let Atom::Var(base) = c.atom else { return };
@@ -206,7 +229,9 @@ impl Lowerer<'_> {
                         ast::ExprKind::Str(text) => message.push_str(text),
                         _ => {
                             let v = self.expr(a);
-                            if v.ty.is_complex() && v.ty.is_scalar() {
+                            if v.ty.is_tuple() {
+                                message.push_str("<tuple>");
+                            } else if v.ty.is_complex() && v.ty.is_scalar() {
                                 let z = self.load_z(v, &[]);
                                 message.push_str("({}, {})");
                                 values.extend([z.re, z.im]);
@@ -330,14 +355,6 @@ impl Lowerer<'_> {
 
     fn lower_decl(&mut self, d: &ast::VarDecl, rest: &[ast::Stmt]) {
         let ty = decl_ty(&d.ty);
-        if matches!(d.ty.kind, ast::TypeKind::Tuple(_)) {
-            self.error(errors::not_supported(d.ty.span, "tuple types"));
-            // Its uses are not reported again: they see a type that accepts everything.
-            let var = self.f.new_var(Some(d.name.name.clone()), Ty::ERROR, VarKind::Let);
-            let binding = Binding { var, ty: Ty::ERROR, data: true, origin: None, assignable: true, span: d.name.span };
-            self.bind(&d.name, binding);
-            return;
-        }
         let origin = match self.block {
             BlockKind::Model => None,
             b => Some(b),
@@ -345,8 +362,12 @@ impl Lowerer<'_> {
         // Stan treats every local of the model, transformed parameters and generated
         // quantities blocks as parameter-dependent (an autodiff variable).
         let data = matches!(self.block, BlockKind::TransformedData | BlockKind::Data);
-        let dims = self.decl_dims(&d.ty);
         let reassigned = rest.iter().any(|s| assigns(s, &d.name.name));
+        if ty.is_tuple() {
+            self.lower_tuple_decl(d, ty, origin, data, reassigned);
+            return;
+        }
+        let dims = self.decl_dims(&d.ty);
         let init = d.init.as_ref().map(|e| (self.expr(e), e.span));
         if let Some((v, span)) = init
             && !reassigned
@@ -395,6 +416,48 @@ impl Lowerer<'_> {
         }
     }
 
+    /// A tuple declaration: bound to its value when it is never assigned again and the value
+    /// holds no mutable variable; otherwise a mutable variable per leaf.
+    fn lower_tuple_decl(&mut self, d: &ast::VarDecl, ty: Ty, origin: Option<BlockKind>, data: bool, reassigned: bool) {
+        let leaves = tuples::leaves(d);
+        let init = d.init.as_ref().map(|e| (self.expr(e), e.span));
+        if let Some((v, span)) = init
+            && !reassigned
+            && !self.holds_mutable(v)
+        {
+            let v = self.convert(v, ty, span, &d.name.name);
+            for (leaf, value) in leaves.iter().zip(self.leaf_values(v)) {
+                let dims = self.decl_dims(&leaf.decl.ty);
+                self.check_sizes(value, &dims, span, &leaf.decl.name.name);
+            }
+            // A value that failed to check was reported.
+            let Some(var) = v.atom.var() else { return };
+            let binding = Binding { var, ty, data: data || v.data, origin, assignable: false, span: d.name.span };
+            self.bind(&d.name, binding);
+            return;
+        }
+        let mut parts = Vec::new();
+        for leaf in &leaves {
+            let leaf_ty = decl_ty(&leaf.decl.ty);
+            let dims = self.decl_dims(&leaf.decl.ty);
+            let var = if leaf_ty.is_complex() {
+                self.complex_mutable(&leaf.decl.name.name, leaf_ty, &dims)
+            } else {
+                let var = self.f.new_var(Some(leaf.decl.name.name.clone()), leaf_ty, VarKind::Mutable);
+                self.emit(Stmt::Decl { var, dims });
+                var
+            };
+            parts.push(Val { atom: Atom::Var(var), ty: leaf_ty, data });
+        }
+        let value = self.assemble(ty, &mut parts.into_iter());
+        let var = value.atom.var().expect("a tuple value is a variable");
+        self.bind(&d.name, Binding { var, ty, data, origin, assignable: true, span: d.name.span });
+        if let Some((v, span)) = init {
+            let v = self.convert(v, ty, span, &d.name.name);
+            self.store_whole(var, ty, v, span, &d.name.name);
+        }
+    }
+
     fn is_mutable_var(&self, a: Atom) -> bool {
         matches!(a, Atom::Var(v) if self.f.vars[v as usize].kind == VarKind::Mutable)
     }
@@ -407,6 +470,21 @@ impl Lowerer<'_> {
         }
         if v.ty == target {
             return v;
+        }
+        if target.is_tuple() || v.ty.is_tuple() {
+            let fits = v.ty.array_rank == target.array_rank && v.ty.components().len() == target.components().len();
+            if !fits || !target.is_tuple() || !v.ty.is_tuple() {
+                self.error(errors::assign_type_mismatch(span, name, target, v.ty));
+                return Val { atom: Atom::Real(f64::NAN), ty: target, data: true };
+            }
+            // Each component promoted on its own (int to real, real to complex).
+            let parts: Vec<Val> = self
+                .components_of(v)
+                .into_iter()
+                .zip(target.components())
+                .map(|(c, t)| self.convert(c, t, span, name))
+                .collect();
+            return self.tuple(target, parts);
         }
         let same_shape = v.ty.array_rank == target.array_rank && v.ty.core == target.core;
         if same_shape && target.is_complex() {
@@ -437,6 +515,15 @@ impl Lowerer<'_> {
 
     /// `var = v` for a whole variable.
     fn store_whole(&mut self, var: u32, ty: Ty, v: Val, span: grammar::Span, name: &str) {
+        if ty.is_tuple() {
+            // Leaf by leaf: each leaf of a tuple variable is a variable of its own.
+            let target = self.leaf_values(Val { atom: Atom::Var(var), ty, data: true });
+            for (t, x) in target.into_iter().zip(self.leaf_values(v)) {
+                let Atom::Var(t_var) = t.atom else { continue };
+                self.store_whole(t_var, t.ty, x, span, name);
+            }
+            return;
+        }
         if ty.is_complex() {
             let (re, im) = self.both_parts(v);
             let Atom::Var(im_var) = self.imag_of(Val { atom: Atom::Var(var), ty, data: true }) else {
@@ -457,37 +544,18 @@ impl Lowerer<'_> {
     }
 
     fn lower_assign(&mut self, lhs: &ast::Expr, op: AssignOp, rhs: &ast::Expr) {
-        let (name, indices, nested) = match &lhs.kind {
-            ast::ExprKind::Var(id) => (id, Vec::new(), 0),
-            ast::ExprKind::Index { .. } => match flatten_target(lhs) {
-                Some(target) => target,
-                None => {
-                    self.error(errors::not_supported(lhs.span, "assignment to a nested index expression"));
-                    return;
-                }
-            },
-            ast::ExprKind::TupleLit(_) => {
-                self.error(errors::not_supported(lhs.span, "tuple unpacking"));
+        if let ast::ExprKind::TupleLit(_) = &lhs.kind {
+            // Unpacking: the whole right side is computed before any place is assigned, so
+            // `(a, b) = (b, a)` swaps.
+            let v = self.expr(rhs);
+            if v.ty == Ty::ERROR {
                 return;
             }
-            _ => {
-                self.error(errors::not_supported(lhs.span, "this assignment target"));
-                return;
-            }
-        };
-        let Some(b) = self.lookup(&name.name).cloned() else {
-            let d = errors::undefined_variable(name.span, &name.name, self.names_in_scope());
-            self.error(d);
-            return;
-        };
-        if !b.assignable || (b.origin.is_some() && b.origin != Some(self.block)) {
-            let block = match b.origin {
-                Some(k) => block_name(k),
-                None => "enclosing",
-            };
-            self.error(errors::assign_to_readonly(name.span, &name.name, block));
+            let v = self.frozen(v);
+            self.unpack(lhs, v, rhs.span);
             return;
         }
+        let Some(place) = self.place(lhs) else { return };
         let rhs_v = self.expr(rhs);
         let value = match op {
             AssignOp::Assign => rhs_v,
@@ -505,26 +573,139 @@ impl Lowerer<'_> {
                 self.binary(bin, cur, rhs_v, lhs.span.to(rhs.span))
             }
         };
-        let base = Val { atom: Atom::Var(b.var), ty: b.ty, data: b.data };
-        let Some(ix) = self.resolve_indices(base, &indices, lhs.span) else { return };
-        // `a[i][j]` is `a[i, j]` only when the inner brackets hold single indices.
-        if !ix.single_before(nested) {
-            self.error(errors::not_supported(lhs.span, "assignment to a nested multi-index or slice"));
+        self.store_place(&place, value, lhs.span, rhs.span);
+    }
+
+    /// One place of an unpacking `(a, (b, c[i])) = v` receives its part of `v`.
+    fn unpack(&mut self, pattern: &ast::Expr, v: Val, rhs_span: grammar::Span) {
+        if let ast::ExprKind::TupleLit(items) = &pattern.kind {
+            for (item, c) in items.iter().zip(self.components_of(v)) {
+                self.unpack(item, c, rhs_span);
+            }
             return;
         }
-        let value = self.convert(value, ix.ty, rhs.span, &name.name);
-        if b.ty.is_complex() {
+        if let Some(place) = self.place(pattern) {
+            self.store_place(&place, v, pattern.span, rhs_span);
+        }
+    }
+
+    /// `v` with every leaf that is a mutable variable copied (its value now, whatever is
+    /// assigned later).
+    fn frozen(&mut self, v: Val) -> Val {
+        let ty = v.ty;
+        self.map_leaves(v, ty, &mut |l, leaf, _| {
+            if leaf.ty.is_complex() {
+                let (re, im) = l.both_parts(leaf);
+                let (re, im) = (l.copy_of(re), l.copy_of(im));
+                return l.from_parts(re, im);
+            }
+            l.copy_of(leaf)
+        })
+    }
+
+    /// A real or int value as it is now: a mutable variable copied, anything else unchanged.
+    fn copy_of(&mut self, v: Val) -> Val {
+        if !self.is_mutable_var(v.atom) {
+            return v;
+        }
+        if v.ty.is_scalar() {
+            return Val { atom: self.snapshot(v.atom), ..v };
+        }
+        let (dims, Atom::Var(src)) = (self.dims(v.atom, v.ty), v.atom) else { return v };
+        let var = self.f.new_var(None, v.ty, VarKind::Mutable);
+        self.emit(Stmt::Decl { var, dims });
+        self.emit(Stmt::Copy { dst: var, src });
+        Val { atom: Atom::Var(var), ..v }
+    }
+
+    /// The place an assignment writes, with its variable checked to be assignable here.
+    fn place<'e>(&mut self, lhs: &'e ast::Expr) -> Option<Place<'e>> {
+        let Some((name, steps)) = place_steps(lhs) else {
+            self.error(errors::not_supported(lhs.span, "this assignment target"));
+            return None;
+        };
+        let Some(b) = self.lookup(&name.name).cloned() else {
+            let d = errors::undefined_variable(name.span, &name.name, self.names_in_scope());
+            self.error(d);
+            return None;
+        };
+        if !b.assignable || (b.origin.is_some() && b.origin != Some(self.block)) {
+            let block = match b.origin {
+                Some(k) => block_name(k),
+                None => "enclosing",
+            };
+            self.error(errors::assign_to_readonly(name.span, &name.name, block));
+            return None;
+        }
+        Some(Place { name, binding: b, steps })
+    }
+
+    /// `place = value`. Indices before a tuple's component select from the tuple's arrays,
+    /// which lead the component's own dimensions, so they index it first; a whole tuple is
+    /// assigned leaf by leaf.
+    fn store_place(&mut self, place: &Place, value: Val, lhs_span: grammar::Span, rhs_span: grammar::Span) {
+        let b = &place.binding;
+        let mut target = Val { atom: Atom::Var(b.var), ty: b.ty, data: b.data };
+        let mut indices: Vec<ast::Index> = Vec::new();
+        let mut nested = 0;
+        for step in &place.steps {
+            match step {
+                Step::Index(ix) => {
+                    nested = indices.len();
+                    indices.extend(ix.iter().cloned());
+                }
+                Step::Get(k) => match self.components_of(target).get(k.wrapping_sub(1)) {
+                    Some(c) if target.ty.is_tuple() => target = *c,
+                    _ => {
+                        self.error(errors::not_supported(lhs_span, "this assignment target"));
+                        return;
+                    }
+                },
+            }
+        }
+        if target.ty.is_tuple() && value.ty == Ty::ERROR {
+            return;
+        }
+        let name = &place.name.name;
+        for (t, v) in self.leaf_values(target).into_iter().zip(self.leaf_values(value)) {
+            self.store_leaf(t, &indices, nested, v, lhs_span, rhs_span, name);
+        }
+    }
+
+    /// `var[indices] = value` for a variable `target` that is not a tuple; `nested` positions
+    /// come from inner brackets (`a[i][j]`), which must hold single indices.
+    #[allow(clippy::too_many_arguments)]
+    fn store_leaf(
+        &mut self,
+        target: Val,
+        indices: &[ast::Index],
+        nested: usize,
+        value: Val,
+        lhs_span: grammar::Span,
+        rhs_span: grammar::Span,
+        name: &str,
+    ) {
+        let Atom::Var(var) = target.atom else { return };
+        let Some(ix) = self.resolve_indices(target, indices, lhs_span) else { return };
+        // `a[i][j]` is `a[i, j]` only when the inner brackets hold single indices.
+        if !ix.single_before(nested) {
+            self.error(errors::not_supported(lhs_span, "assignment to a nested multi-index or slice"));
+            return;
+        }
+        let value = self.convert(value, ix.ty, rhs_span, name);
+        if target.ty.is_complex() {
             // Each part of the variable gets the same part of the value.
             let (re, im) = self.both_parts(value);
-            let Atom::Var(im_var) = self.imag_of(base) else {
+            let Atom::Var(im_var) = self.imag_of(target) else {
                 unreachable!("a complex variable's imaginary part is a variable")
             };
             let part = ix.part();
-            self.store_selection(b.var, b.ty.part(), &part, indices.is_empty(), re, lhs.span, rhs.span, &name.name);
-            self.store_selection(im_var, b.ty.part(), &part, indices.is_empty(), im, lhs.span, rhs.span, &name.name);
+            let ty = target.ty.part();
+            self.store_selection(var, ty, &part, indices.is_empty(), re, lhs_span, rhs_span, name);
+            self.store_selection(im_var, ty, &part, indices.is_empty(), im, lhs_span, rhs_span, name);
             return;
         }
-        self.store_selection(b.var, b.ty, &ix, indices.is_empty(), value, lhs.span, rhs.span, &name.name);
+        self.store_selection(var, target.ty, &ix, indices.is_empty(), value, lhs_span, rhs_span, name);
     }
 
     /// `var[selection] = value`, the value checked to have the selection's type (`whole`: no
@@ -569,27 +750,49 @@ impl Lowerer<'_> {
     }
 }
 
-/// The variable and the index list of an assignment target `a[i][j, k]...` read as one
-/// `a[i, j, k]`, with the number of positions the inner brackets hold (they must turn out to be
-/// single indices for the two to mean the same).
-fn flatten_target(lhs: &ast::Expr) -> Option<(&ast::Ident, Vec<ast::Index>, usize)> {
+/// An assignment's target: its variable, and the steps from it (brackets, tuple components).
+pub(crate) struct Place<'e> {
+    name: &'e ast::Ident,
+    binding: Binding,
+    steps: Vec<Step<'e>>,
+}
+
+enum Step<'e> {
+    Index(&'e [ast::Index]),
+    /// The 1-based component of a tuple.
+    Get(usize),
+}
+
+/// The variable an assignment target `a[i].2[j]` starts from, and the steps to the place.
+fn place_steps(lhs: &ast::Expr) -> Option<(&ast::Ident, Vec<Step<'_>>)> {
     match &lhs.kind {
-        ast::ExprKind::Var(id) => Some((id, Vec::new(), 0)),
+        ast::ExprKind::Var(id) => Some((id, Vec::new())),
         ast::ExprKind::Index { base, indices } => {
-            let (id, mut inner, _) = flatten_target(base)?;
-            let nested = inner.len();
-            inner.extend(indices.iter().cloned());
-            Some((id, inner, nested))
+            let (id, mut steps) = place_steps(base)?;
+            steps.push(Step::Index(indices));
+            Some((id, steps))
+        }
+        ast::ExprKind::TupleGet { base, index } => {
+            let (id, mut steps) = place_steps(base)?;
+            steps.push(Step::Get(*index));
+            Some((id, steps))
         }
         _ => None,
     }
 }
 
+/// Whether an assignment target (a place, or an unpacking's pattern) writes to `name`.
+fn target_writes(lhs: &ast::Expr, name: &str) -> bool {
+    match &lhs.kind {
+        ast::ExprKind::TupleLit(items) => items.iter().any(|i| target_writes(i, name)),
+        _ => place_steps(lhs).is_some_and(|(id, _)| id.name == name),
+    }
+}
+
 /// Whether `s` assigns to `name` anywhere inside it.
 fn assigns(s: &ast::Stmt, name: &str) -> bool {
-    let target_is = |e: &ast::Expr| flatten_target(e).is_some_and(|(id, _, _)| id.name == name);
     match &s.kind {
-        StmtKind::Assign { lhs, .. } => target_is(lhs),
+        StmtKind::Assign { lhs, .. } => target_writes(lhs, name),
         StmtKind::For { body, .. } | StmtKind::ForEach { body, .. } | StmtKind::While { body, .. } => {
             assigns(body, name)
         }

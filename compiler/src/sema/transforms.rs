@@ -5,7 +5,7 @@
 use grammar::ast::{self, TypeKind};
 
 use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Fun, Prim, Stmt, Ty, VarId, VarKind};
-use crate::sema::{Binding, Lowerer, Mode, Val, decl_ty, errors};
+use crate::sema::{Binding, Lowerer, Mode, Val, decl_ty, errors, tuples};
 
 impl Lowerer<'_> {
     /// The runtime sizes of a declared type: array dimensions, then the core's sizes.
@@ -168,12 +168,15 @@ impl Lowerer<'_> {
     }
 
     /// `v` itself if it is a scalar, else its element at `idx` (a bound given per element).
+    /// A bound of a component of an array of tuples has the component's shape, its last
+    /// dimensions: it is indexed by the last indices.
     pub(crate) fn element_of(&mut self, v: Val, idx: &[Atom]) -> Val {
         if v.ty.is_scalar() {
             return v;
         }
         let Atom::Var(base) = v.atom else { return v };
         let ty = Ty { elem: v.ty.elem, array_rank: 0, core: Core::Scalar };
+        let idx = &idx[idx.len().saturating_sub(v.ty.rank())..];
         let atom = self.let_(ty, Expr::Load { base, indices: idx.to_vec() });
         Val { atom, ty, data: v.data }
     }
@@ -182,6 +185,10 @@ impl Lowerer<'_> {
     /// only), and binds its name. In `sizes` it only advances the offset and writes the sizes.
     pub(crate) fn lower_parameter(&mut self, d: &ast::VarDecl) {
         let ty = decl_ty(&d.ty);
+        if ty.is_tuple() {
+            self.lower_tuple_parameter(d, ty);
+            return;
+        }
         if d.init.is_some() {
             self.error(errors::not_supported(d.name.span, "initial values in the parameters block"));
         }
@@ -246,6 +253,35 @@ impl Lowerer<'_> {
         }
     }
 
+    /// A tuple parameter: its leaves one after the other, each an ordinary parameter (Stan's
+    /// order of the unconstrained values and of the outputs), then bound together.
+    fn lower_tuple_parameter(&mut self, d: &ast::VarDecl, ty: Ty) {
+        if tuples::has_array_of_tuples(&d.ty) {
+            // Stan orders an array of tuples element by element, where the leaves would order
+            // it component by component.
+            self.error(errors::not_supported(d.ty.span, "parameters that are arrays of tuples"));
+            self.bind_placeholder(d, Ty::ERROR);
+            return;
+        }
+        let leaves = tuples::leaves(d);
+        for leaf in &leaves {
+            self.lower_parameter(&leaf.decl);
+        }
+        if self.mode == Mode::Sizes {
+            return;
+        }
+        let mut values = Vec::new();
+        for leaf in &leaves {
+            // A leaf that failed to lower was reported; the tuple is not bound then.
+            let scope = self.scopes.last_mut().expect("global scope");
+            let Some(b) = scope.remove(&leaf.decl.name.name) else { return };
+            values.push(Val { atom: Atom::Var(b.var), ty: b.ty, data: false });
+        }
+        let value = self.assemble(ty, &mut values.into_iter());
+        let var = value.atom.var().expect("a tuple value is a variable");
+        self.bind_parameter(d, var, ty);
+    }
+
     /// The constrained value of a parameter of type `ty` and sizes `dims` whose unconstrained
     /// values follow position `offset` of theta, adding the log-Jacobian when `jacobian`.
     fn constrain_parameter(&mut self, d: &ast::VarDecl, ty: Ty, dims: &[Atom], offset: Atom, jacobian: bool) -> Atom {
@@ -294,7 +330,7 @@ impl Lowerer<'_> {
     /// output), else from the unconstrained values theta holds at its place (copied to the
     /// output). `count` is its number of unconstrained values.
     fn unconstrain_parameter(&mut self, d: &ast::VarDecl, ty: Ty, dims: &[Atom], offset: Atom, count: Atom) -> Atom {
-        let index = self.info.parameters.iter().position(|p| p.name == d.name.name).expect("parameters are listed");
+        let index = self.info.parameters.iter().position(|p| p.label() == d.name.name).expect("parameters are listed");
         let given = self.given.expect("the given flags exist in unconstrain");
         let theta = self.theta.expect("theta exists in unconstrain");
         let value = self.f.new_var(Some(d.name.name.clone()), ty, VarKind::Mutable);

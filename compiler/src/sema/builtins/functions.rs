@@ -59,6 +59,8 @@ pub(crate) fn arg_type(t: Ty) -> ArgType {
         (Elem::Real, Core::Vector) => BaseType::Vector,
         (Elem::Real, Core::RowVector) => BaseType::RowVector,
         (Elem::Real, Core::Matrix) => BaseType::Matrix,
+        // No built-in takes a tuple: the type of a value that failed to check fits none.
+        (Elem::Tuple(_), _) => return arg_type(Ty::ERROR),
     };
     ArgType::new(base, t.array_rank)
 }
@@ -967,6 +969,25 @@ impl Lowerer<'_> {
 // with no rule of their own. Every position and size a user gives is checked first.
 
 /// A container operand's variable: containers are always variables.
+/// Applies the reflection I − τ v vᵀ (v's elements `range`, inclusive) to the elements
+/// `at(i)` of the matrix `target`, i over `range`: one column of R or one row of Q.
+fn reflect(l: &mut Lowerer, target: VarId, v: VarId, tau: Atom, range: [Atom; 2], at: &dyn Fn(Atom) -> Vec<Atom>) {
+    let load = |l: &mut Lowerer, var: VarId, indices: Vec<Atom>| l.let_(Ty::REAL, Expr::Load { base: var, indices });
+    let s = l.reduce_range(range[0], range[1], &mut |l, i| {
+        let vi = load(l, v, vec![i]);
+        let x = load(l, target, at(i));
+        l.prim(Prim::Mul, &[vi, x])
+    });
+    let ts = l.prim(Prim::Mul, &[tau, s]);
+    l.for_loop(range[0], range[1], |l, i| {
+        let vi = load(l, v, vec![i]);
+        let x = load(l, target, at(i));
+        let d = l.prim(Prim::Mul, &[vi, ts]);
+        let y = l.prim(Prim::Sub, &[x, d]);
+        l.emit(Stmt::Assign { var: target, indices: at(i), value: y });
+    });
+}
+
 fn var_of(a: Atom) -> VarId {
     a.var().expect("compiler bug: a container operand is a constant")
 }
@@ -1522,6 +1543,24 @@ fn container_function(name: &str) -> Option<Function> {
             let atom = l.prim(Prim::Mul, &[s, Atom::Real(2.0)]);
             a.value(atom, Ty::REAL)
         }),
+        // (eigenvectors, eigenvalues), as the two functions give them.
+        "eigendecompose_sym" => def(one_matrix, |l, a| {
+            let vectors = l.builtin("eigenvectors_sym", a.vals, a.span);
+            let values = l.builtin("eigenvalues_sym", a.vals, a.span);
+            l.tuple_of(vec![vectors, values])
+        }),
+        "csr_extract" => def(one_matrix, |l, a| {
+            let parts = ["csr_extract_w", "csr_extract_v", "csr_extract_u"].map(|f| l.builtin(f, a.vals, a.span));
+            l.tuple_of(parts.to_vec())
+        }),
+        "qr_Q" | "qr_R" | "qr_thin_Q" | "qr_thin_R" | "qr" | "qr_thin" => def(one_matrix, |l, a| {
+            let (q, r) = l.qr(a.vals[0], a.name.starts_with("qr_thin"), a);
+            match a.name {
+                "qr_Q" | "qr_thin_Q" => q,
+                "qr_R" | "qr_thin_R" => r,
+                _ => l.tuple_of(vec![q, r]),
+            }
+        }),
         "eigenvalues_sym" | "eigenvectors_sym" => def(one_matrix, |l, a| {
             let m = a.vals[0];
             let p = if a.name == "eigenvalues_sym" { Prim::EigenvaluesSym } else { Prim::EigenvectorsSym };
@@ -1860,6 +1899,98 @@ impl Lowerer<'_> {
             l.emit(Stmt::Assign { var: dst, indices: idx.to_vec(), value: x });
         });
         Val { atom: out, ty: v.ty, data: v.data }
+    }
+
+    /// Stan's QR decomposition of the matrix `m` (r × c, k = min(r, c)), as (Q, R): r × r and
+    /// r × c, or when `thin` r × k and k × c. Householder reflections as Eigen computes them
+    /// (Stan's are Eigen's), written in the IR so the gradient is that of the computation; then
+    /// Stan's signs: each of the first k columns of Q and rows of R negated where R's diagonal
+    /// is negative.
+    fn qr(&mut self, m: Val, thin: bool, a: &Args) -> (Val, Val) {
+        let [rows, cols] = self.matrix_dims(m);
+        for (d, what) in [(rows, "rows"), (cols, "columns")] {
+            let ok = self.prim(Prim::IGt, &[d, Atom::Int(0)]);
+            self.check(ok, ErrorKind::Domain, format!("{}: the matrix has no {what}", a.name), a.span, vec![]);
+        }
+        let k = self.prim(Prim::IMin, &[rows, cols]);
+        let matrix = |l: &mut Self, dims: Vec<Atom>| {
+            let v = l.f.new_var(None, Ty::MATRIX, VarKind::Mutable);
+            l.emit(Stmt::Decl { var: v, dims });
+            v
+        };
+        let r = matrix(self, vec![rows, cols]);
+        self.emit(Stmt::Copy { dst: r, src: var_of(m.atom) });
+        let q = matrix(self, vec![rows, rows]);
+        self.for_each_index(&[rows, rows], Core::Matrix, &mut |l, idx| {
+            let on = l.prim(Prim::IEq, &[idx[0], idx[1]]);
+            let x = l.prim(Prim::ToReal, &[on]);
+            l.emit(Stmt::Assign { var: q, indices: idx.to_vec(), value: x });
+        });
+        let v = self.f.new_var(None, Ty::VECTOR, VarKind::Mutable);
+        self.emit(Stmt::Decl { var: v, dims: vec![rows] });
+        let load = |l: &mut Self, var: VarId, indices: Vec<Atom>| l.let_(Ty::REAL, Expr::Load { base: var, indices });
+        self.for_loop(Atom::Int(1), k, |l, j| {
+            let below = l.prim(Prim::IAdd, &[j, Atom::Int(1)]);
+            let c0 = load(l, r, vec![j, j]);
+            let tail = l.reduce_range(below, rows, &mut |l, i| {
+                let x = load(l, r, vec![i, j]);
+                l.prim(Prim::Mul, &[x, x])
+            });
+            // Eigen's makeHouseholder: no reflection when the tail is (numerically) zero.
+            let small = l.prim(Prim::Le, &[tail, Atom::Real(f64::MIN_POSITIVE)]);
+            let c0_sq = l.prim(Prim::Mul, &[c0, c0]);
+            let total = l.prim(Prim::Add, &[c0_sq, tail]);
+            let norm = l.prim(Prim::Sqrt, &[total]);
+            let neg_norm = l.prim(Prim::Neg, &[norm]);
+            let nonneg = l.prim(Prim::Ge, &[c0, Atom::Real(0.0)]);
+            let beta_raw = l.prim(Prim::Select, &[nonneg, neg_norm, norm]);
+            let beta = l.prim(Prim::Select, &[small, c0, beta_raw]);
+            let den = l.prim(Prim::Sub, &[c0, beta_raw]);
+            let den = l.prim(Prim::Select, &[small, Atom::Real(1.0), den]);
+            let beta_safe = l.prim(Prim::Select, &[small, Atom::Real(1.0), beta_raw]);
+            let rise = l.prim(Prim::Sub, &[beta_raw, c0]);
+            let tau = l.prim(Prim::Div, &[rise, beta_safe]);
+            let tau = l.prim(Prim::Select, &[small, Atom::Real(0.0), tau]);
+            l.emit(Stmt::Assign { var: v, indices: vec![j], value: Atom::Real(1.0) });
+            l.for_loop(below, rows, |l, i| {
+                let x = load(l, r, vec![i, j]);
+                let e = l.prim(Prim::Div, &[x, den]);
+                l.emit(Stmt::Assign { var: v, indices: vec![i], value: e });
+                l.emit(Stmt::Assign { var: r, indices: vec![i, j], value: Atom::Real(0.0) });
+            });
+            l.emit(Stmt::Assign { var: r, indices: vec![j, j], value: beta });
+            // (I − τ v vᵀ) applied to R's later columns, and Q ← Q (I − τ v vᵀ).
+            l.for_loop(below, cols, |l, c| reflect(l, r, v, tau, [j, rows], &|i| vec![i, c]));
+            l.for_loop(Atom::Int(1), rows, |l, p| reflect(l, q, v, tau, [j, rows], &|i| vec![p, i]));
+        });
+        // The sign of each of R's first k diagonal elements, applied to its row and Q's column.
+        let signs = self.build(Ty::VECTOR, vec![k]);
+        self.for_loop(Atom::Int(1), k, |l, i| {
+            let d = load(l, r, vec![i, i]);
+            let negative = l.prim(Prim::Lt, &[d, Atom::Real(0.0)]);
+            let sign = l.prim(Prim::Select, &[negative, Atom::Real(-1.0), Atom::Real(1.0)]);
+            l.emit(Stmt::Assign { var: var_of(signs), indices: vec![i], value: sign });
+        });
+        let sign = |l: &mut Self, i: Atom| {
+            let inside = l.prim(Prim::ILe, &[i, k]);
+            let at = l.prim(Prim::IMin, &[i, k]);
+            let s = load(l, var_of(signs), vec![at]);
+            l.prim(Prim::Select, &[inside, s, Atom::Real(1.0)])
+        };
+        let q_cols = if thin { k } else { rows };
+        let r_rows = if thin { k } else { rows };
+        let data = m.data;
+        let q_out = self.fill2(Ty::MATRIX, [rows, q_cols], data, &mut |l, i, j| {
+            let x = load(l, q, vec![i, j]);
+            let s = sign(l, j);
+            l.prim(Prim::Mul, &[x, s])
+        });
+        let r_out = self.fill2(Ty::MATRIX, [r_rows, cols], data, &mut |l, i, j| {
+            let x = load(l, r, vec![i, j]);
+            let s = sign(l, i);
+            l.prim(Prim::Mul, &[x, s])
+        });
+        (q_out, r_out)
     }
 
     /// Rows and columns of a scalar (1 × 1), vector (a column), row vector (a row), matrix or

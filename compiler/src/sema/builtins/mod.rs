@@ -736,7 +736,7 @@ impl Lowerer<'_> {
             lower_point = Some(match (discrete, l.ty.elem) {
                 (false, _) => l,
                 (true, Elem::Int) => Val { atom: self.prim(Prim::ISub, &[l.atom, Atom::Int(1)]), ..l },
-                (true, Elem::Real | Elem::Complex) => {
+                (true, Elem::Real | Elem::Complex | Elem::Tuple(_)) => {
                     Val { atom: self.prim(Prim::Sub, &[lr, Atom::Real(1.0)]), ty: Ty::REAL, ..l }
                 }
             });
