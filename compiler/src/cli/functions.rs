@@ -79,20 +79,17 @@ fn status_word(status: Status) -> &'static str {
 /// Why vppl does not compile a signature yet, in a few words.
 fn not_yet_reason(s: &Signature) -> &'static str {
     let name = s.name;
-    let returns_tuple = s.to_string().starts_with("tuple(");
     let complex = s.to_string().contains("complex");
     if crate::sema::builtins::is_higher_order(name) {
         "a function that takes a function: map_rect, integrate_1d and the algebraic and DAE solvers come after the ODE solvers"
     } else if name.starts_with("hmm_") {
         "the hidden Markov model functions come with the higher-order ones"
-    } else if returns_tuple {
-        "it returns a tuple, and tuples are not compiled yet"
     } else if matches!(name, "eigenvalues" | "eigenvectors" | "eigendecompose") || name.starts_with("complex_schur") {
         "it needs the eigendecomposition of a general (non-symmetric) matrix, not compiled yet"
     } else if complex {
         "this decomposition or solve of a complex matrix is not compiled yet"
-    } else if name.starts_with("qr") || name.starts_with("svd") {
-        "the QR and SVD factors are not compiled yet; the singular values are"
+    } else if name.starts_with("svd") {
+        "the SVD's factors are not compiled yet; the singular values are"
     } else if name.starts_with("gaussian_dlm_obs") {
         "the Kalman-filter density is not compiled yet"
     } else if name == "target" {
