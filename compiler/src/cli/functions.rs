@@ -90,8 +90,6 @@ fn not_yet_reason(s: &Signature) -> &'static str {
         "this decomposition or solve of a complex matrix is not compiled yet"
     } else if name.starts_with("svd") {
         "the SVD's factors are not compiled yet; the singular values are"
-    } else if name.starts_with("gaussian_dlm_obs") {
-        "the Kalman-filter density is not compiled yet"
     } else if name == "target" {
         "reading target() is not compiled yet"
     } else {

@@ -115,6 +115,20 @@ pub(crate) fn multivariate(name: &str) -> Option<Multivariate> {
             accepts: |args| args == [ArgType::MATRIX, ArgType::MATRIX, ArgType::VECTOR],
             lower: |l, c| l.multi_gp(c, c.name == "multi_gp_cholesky"),
         },
+        // V a covariance matrix, or a vector: the diagonal of one.
+        "gaussian_dlm_obs" => Multivariate {
+            accepts: |args| {
+                args.len() == 7
+                    && args.iter().enumerate().all(|(i, a)| {
+                        *a == if i == 5 || (i == 3 && *a == ArgType::VECTOR) {
+                            ArgType::VECTOR
+                        } else {
+                            ArgType::MATRIX
+                        }
+                    })
+            },
+            lower: |l, c| l.gaussian_dlm_obs(c),
+        },
         "lkj_cov" => Multivariate {
             accepts: |args| args == [ArgType::MATRIX, ArgType::VECTOR, ArgType::VECTOR, ArgType::REAL],
             lower: |l, c| l.lkj_cov(c),

@@ -7,7 +7,7 @@
 use grammar::Span;
 use grammar::ast::BinOp;
 
-use crate::ir::{Atom, Core, ErrorKind, Expr, Fun, Prim, Ty};
+use crate::ir::{Atom, Core, ErrorKind, Expr, Fun, Prim, Stmt, Ty, VarKind};
 use crate::sema::{Lowerer, Val};
 
 use super::LOG_PI;
@@ -348,6 +348,92 @@ impl Lowerer<'_> {
             total = self.prim(Prim::Add, &[total, t]);
         }
         Some(total)
+    }
+
+    /// gaussian_dlm_obs(y | F, G, V, W, m0, C0): the observations y (r × T) of the state-space
+    /// model θₜ = G θₜ₋₁ + wₜ, wₜ ~ N(0, W), yₜ = Fᵀ θₜ + vₜ, vₜ ~ N(0, V) (V given as a vector:
+    /// its diagonal), θ₀ ~ N(m0, C0), by the Kalman filter's prediction errors: with the state's
+    /// mean m and covariance C, a = G m, R = G C Gᵀ + W, Q = Fᵀ R F + V, e = yₜ − Fᵀ a add
+    /// −½ (r log 2π + log |Q| + eᵀ Q⁻¹ e), then m = a + A e and C = R − A Q Aᵀ, A = R F Q⁻¹.
+    pub(super) fn gaussian_dlm_obs(&mut self, c: &DensityCall) -> Option<Atom> {
+        let [y, f, g, v, w, m0, c0] = c.vals else { return None };
+        let span = c.span;
+        if c.propto && c.vals.iter().all(|x| x.data) {
+            return Some(Atom::Real(0.0));
+        }
+        let name = format!("{}_lpdf", c.name);
+        let (r, t_len) = (self.dim(y.atom, 0), self.dim(y.atom, 1));
+        let n = self.dim(g.atom, 0);
+        let sizes: [(Atom, Atom, &str); 8] = [
+            (self.dim(g.atom, 1), n, "G has {} columns for {} rows"),
+            (self.dim(f.atom, 0), n, "F has {} rows, G {}"),
+            (self.dim(f.atom, 1), r, "F has {} columns, y {} rows"),
+            (self.dim(v.atom, 0), r, "V has {} rows, y {}"),
+            (self.dim(w.atom, 0), n, "W has {} rows, G {}"),
+            (self.dim(w.atom, 1), n, "W has {} columns, G {} rows"),
+            (self.dim(m0.atom, 0), n, "m0 has {} elements, G {} rows"),
+            (self.dim(c0.atom, 0), n, "C0 has {} rows, G {}"),
+        ];
+        for (a, b, message) in sizes {
+            self.same_size(a, b, &format!("{name}: {message}"), span);
+        }
+        let v = if v.ty.core == Core::Vector { self.library("diag_matrix", &[*v], span) } else { *v };
+        // The state's mean and covariance, carried from one observation to the next.
+        let state = |l: &mut Self, ty: Ty, dims: Vec<Atom>, init: Val| {
+            let var = l.f.new_var(None, ty, VarKind::Mutable);
+            l.emit(Stmt::Decl { var, dims });
+            let Atom::Var(src) = init.atom else { return var };
+            l.emit(Stmt::Copy { dst: var, src });
+            var
+        };
+        let m = state(self, Ty::VECTOR, vec![n], *m0);
+        let cov = state(self, Ty::MATRIX, vec![n, n], *c0);
+        let total = self.mutable(Ty::REAL, Atom::Real(0.0));
+        let (y, f, g, w) = (*y, *f, *g, *w);
+        self.for_loop(Atom::Int(1), t_len, |l, t| {
+            let val = |atom: u32, ty: Ty| Val { atom: Atom::Var(atom), ty, data: false };
+            let lib = |l: &mut Self, name: &str, args: &[Val]| l.library(name, args, span);
+            let a = lib(l, "multiply", &[g, val(m, Ty::VECTOR)]);
+            let gt = lib(l, "transpose", &[g]);
+            let gc = lib(l, "multiply", &[g, val(cov, Ty::MATRIX)]);
+            let gcg = lib(l, "multiply", &[gc, gt]);
+            let r_pred = lib(l, "add", &[gcg, w]);
+            let ft = lib(l, "transpose", &[f]);
+            let forecast = lib(l, "multiply", &[ft, a]);
+            let ftr = lib(l, "multiply", &[ft, r_pred]);
+            let ftrf = lib(l, "multiply", &[ftr, f]);
+            let q = lib(l, "add", &[ftrf, v]);
+            let yt = lib(l, "col", &[y, Val { atom: t, ty: Ty::INT, data: true }]);
+            let e = lib(l, "subtract", &[yt, forecast]);
+            let qe = lib(l, "mdivide_left_spd", &[q, e]);
+            let quad = lib(l, "dot_product", &[e, qe]);
+            let logdet = lib(l, "log_determinant_spd", &[q]);
+            let sum = l.prim(Prim::Add, &[logdet.atom, quad.atom]);
+            let term = l.prim(Prim::Mul, &[Atom::Real(-0.5), sum]);
+            let next = l.prim(Prim::Add, &[Atom::Var(total), term]);
+            l.emit(Stmt::Assign { var: total, indices: vec![], value: next });
+            // A = R F Q⁻¹; the update.
+            let rf = lib(l, "multiply", &[r_pred, f]);
+            let gain = lib(l, "mdivide_right_spd", &[rf, q]);
+            let step = lib(l, "multiply", &[gain, e]);
+            let m_new = lib(l, "add", &[a, step]);
+            let gq = lib(l, "multiply", &[gain, q]);
+            let gain_t = lib(l, "transpose", &[gain]);
+            let gqg = lib(l, "multiply", &[gq, gain_t]);
+            let c_new = lib(l, "subtract", &[r_pred, gqg]);
+            for (dst, src) in [(m, m_new), (cov, c_new)] {
+                let Atom::Var(src) = src.atom else { continue };
+                l.emit(Stmt::Copy { dst, src });
+            }
+        });
+        let mut lp = self.let_(Ty::REAL, Expr::Atom(Atom::Var(total)));
+        if !c.propto {
+            let rt = self.prim(Prim::IMul, &[r, t_len]);
+            let rt = self.to_real(Val { atom: rt, ty: Ty::INT, data: true });
+            let k = self.prim(Prim::Mul, &[rt, Atom::Real(-0.5 * (2.0 * std::f64::consts::PI).ln())]);
+            lp = self.prim(Prim::Add, &[lp, k]);
+        }
+        Some(lp)
     }
 
     /// lkj_cov(y | μ, σ, η): the standard deviations √yₖₖ are lognormal(μₖ, σₖ) (μ and σ vectors
