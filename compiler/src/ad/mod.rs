@@ -684,9 +684,12 @@ fn needed(f: &Function, active: &HashSet<VarId>) -> HashSet<VarId> {
     let mut needed = HashSet::default();
     seed_needed(f, &f.body, active, &mut needed, &mut HashMap::default());
     // Closure: a needed let's operands are needed to recompute it; a needed element's
-    // container must hold its values.
+    // container must hold its values. Only lets of loops are recomputed: one of a block that
+    // runs once (the top level, the branches of an `if` there) keeps its value to the end, so
+    // the variables it read need no history (a dot product's accumulator, read once after its
+    // loop, is not pushed at every iteration).
     let mut lets: HashMap<VarId, Vec<VarId>> = HashMap::default();
-    collect_lets(&f.body, &mut lets);
+    collect_lets(&f.body, false, &mut lets);
     loop {
         let before = needed.len();
         let current: Vec<VarId> = needed.iter().copied().collect();
@@ -769,10 +772,10 @@ fn seed_needed(
 }
 
 /// For every let, and for every container stored into: the variables its value is made from.
-fn collect_lets(stmts: &[Stmt], lets: &mut HashMap<VarId, Vec<VarId>>) {
+fn collect_lets(stmts: &[Stmt], repeated: bool, lets: &mut HashMap<VarId, Vec<VarId>>) {
     for s in stmts {
         match s {
-            Stmt::Let { var, expr } => {
+            Stmt::Let { var, expr } if repeated => {
                 let ops: Vec<VarId> = match expr {
                     Expr::Atom(a) => a.var().into_iter().collect(),
                     Expr::Prim(_, args) => args.iter().filter_map(|a| a.var()).collect(),
@@ -788,14 +791,14 @@ fn collect_lets(stmts: &[Stmt], lets: &mut HashMap<VarId, Vec<VarId>>) {
                 };
                 lets.entry(*var).or_default().extend(ops);
             }
-            Stmt::For { body, .. } => collect_lets(body, lets),
+            Stmt::For { body, .. } => collect_lets(body, true, lets),
             Stmt::While { cond_block, body, .. } => {
-                collect_lets(cond_block, lets);
-                collect_lets(body, lets);
+                collect_lets(cond_block, true, lets);
+                collect_lets(body, true, lets);
             }
             Stmt::If { then, otherwise, .. } => {
-                collect_lets(then, lets);
-                collect_lets(otherwise, lets);
+                collect_lets(then, repeated, lets);
+                collect_lets(otherwise, repeated, lets);
             }
             _ => {}
         }
