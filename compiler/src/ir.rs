@@ -502,6 +502,12 @@ impl Stmt {
         }
     }
 
+    /// Whether this statement can end the loop it is in early (a `break` or `continue`, nested
+    /// or not).
+    pub fn leaves_loop(&self) -> bool {
+        matches!(self, Stmt::Break | Stmt::Continue) || self.blocks().iter().any(|b| b.iter().any(Stmt::leaves_loop))
+    }
+
     /// The statement blocks nested directly in this one.
     pub fn blocks(&self) -> Vec<&[Stmt]> {
         match self {

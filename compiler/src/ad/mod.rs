@@ -985,7 +985,8 @@ fn bound(stmts: &[Stmt], set: &mut HashSet<VarId>) {
 /// Whether a statement may end its loop's iteration early, or draws a random number: either
 /// keeps a loop from running each iteration's reverse right after it.
 fn leaves_or_draws(s: &Stmt) -> bool {
-    matches!(s, Stmt::Break | Stmt::Continue | Stmt::Let { expr: Expr::Random(..), .. })
+    s.leaves_loop()
+        || matches!(s, Stmt::Let { expr: Expr::Random(..), .. })
         || s.blocks().iter().any(|b| b.iter().any(leaves_or_draws))
 }
 

@@ -115,7 +115,7 @@ impl<'a> Scan<'a> {
                     }
                 }
                 Stmt::For { var, lo, hi, reverse, body }
-                    if self.known(lo) && self.known(hi) && !body.iter().any(leaves_loop) =>
+                    if self.known(lo) && self.known(hi) && !body.iter().any(Stmt::leaves_loop) =>
                 {
                     self.data.insert(*var);
                     let body = self.block(body);
@@ -138,11 +138,6 @@ impl<'a> Scan<'a> {
         }
         out
     }
-}
-
-/// Whether a statement can end its loop early.
-fn leaves_loop(s: &Stmt) -> bool {
-    matches!(s, Stmt::Break | Stmt::Continue) || s.blocks().iter().any(|b| b.iter().any(leaves_loop))
 }
 
 #[cfg(test)]

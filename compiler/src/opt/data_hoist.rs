@@ -255,7 +255,7 @@ impl<'f> Scan<'f> {
             if let Stmt::For { var, lo, hi, body, .. } = s
                 && known(avail, lo)
                 && known(avail, hi)
-                && !body.iter().any(leaves_loop)
+                && !body.iter().any(Stmt::leaves_loop)
             {
                 // What the body writes varies from one iteration to the next, unless the body
                 // declares it: then it starts afresh in each.
@@ -532,11 +532,6 @@ impl Inner<'_> {
 
 fn known(avail: &HashSet<VarId>, a: &Atom) -> bool {
     a.var().is_none_or(|v| avail.contains(&v))
-}
-
-/// Whether a statement can end its loop early.
-fn leaves_loop(s: &Stmt) -> bool {
-    matches!(s, Stmt::Break | Stmt::Continue) || s.blocks().iter().any(|b| b.iter().any(leaves_loop))
 }
 
 /// The variables the statements bind or write (loop indices, lets and mutable state).

@@ -662,6 +662,17 @@ impl<'a> Lowerer<'a> {
         var
     }
 
+    /// A fresh mutable container of `ty` and `dims`, holding a copy of `init` (a container of
+    /// those sizes) when there is one, else NaN.
+    pub(crate) fn mutable_container(&mut self, ty: Ty, dims: Vec<Atom>, init: Option<Atom>) -> VarId {
+        let var = self.f.new_var(None, ty, VarKind::Mutable);
+        self.emit(Stmt::Decl { var, dims });
+        if let Some(Atom::Var(src)) = init {
+            self.emit(Stmt::Copy { dst: var, src });
+        }
+        var
+    }
+
     pub(crate) fn build(&mut self, ty: Ty, dims: Vec<Atom>) -> Atom {
         let var = self.f.new_var(None, ty, VarKind::Built);
         self.emit(Stmt::Decl { var, dims });

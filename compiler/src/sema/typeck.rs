@@ -1477,7 +1477,8 @@ impl Checker {
     }
 }
 
-fn strip_parens(e: &ast::Expr) -> &ast::Expr {
+/// `e` without the parentheses around it.
+pub(crate) fn strip_parens(e: &ast::Expr) -> &ast::Expr {
     match &e.kind {
         ExprKind::Paren(inner) => strip_parens(inner),
         _ => e,

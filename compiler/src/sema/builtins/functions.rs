@@ -1913,13 +1913,8 @@ impl Lowerer<'_> {
             self.check(ok, ErrorKind::Domain, format!("{}: the matrix has no {what}", a.name), a.span, vec![]);
         }
         let k = self.prim(Prim::IMin, &[rows, cols]);
-        let matrix = |l: &mut Self, dims: Vec<Atom>| {
-            let v = l.f.new_var(None, Ty::MATRIX, VarKind::Mutable);
-            l.emit(Stmt::Decl { var: v, dims });
-            v
-        };
-        let r = matrix(self, vec![rows, cols]);
-        self.emit(Stmt::Copy { dst: r, src: var_of(m.atom) });
+        let matrix = |l: &mut Self, dims: Vec<Atom>| l.mutable_container(Ty::MATRIX, dims, None);
+        let r = self.mutable_container(Ty::MATRIX, vec![rows, cols], Some(m.atom));
         let q = matrix(self, vec![rows, rows]);
         self.for_each_index(&[rows, rows], Core::Matrix, &mut |l, idx| {
             let on = l.prim(Prim::IEq, &[idx[0], idx[1]]);
@@ -2429,14 +2424,7 @@ impl Lowerer<'_> {
             let on = l.prim(Prim::IEq, &[i, j]);
             l.prim(Prim::ToReal, &[on])
         });
-        let matrix_var = |l: &mut Self, init: Atom| {
-            let v = l.f.new_var(None, Ty::MATRIX, VarKind::Mutable);
-            l.emit(Stmt::Decl { var: v, dims: vec![k, k] });
-            if let Atom::Var(src) = init {
-                l.emit(Stmt::Copy { dst: v, src });
-            }
-            v
-        };
+        let matrix_var = |l: &mut Self, init: Atom| l.mutable_container(Ty::MATRIX, vec![k, k], Some(init));
         let r = matrix_var(self, identity.atom);
         let p = matrix_var(self, m.atom);
         let e = self.mutable(Ty::INT, n);

@@ -19,7 +19,8 @@
 use grammar::Span;
 use grammar::ast::{self, ExprKind, Ident};
 
-use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Fun, Prim, Stmt, Ty, VarKind};
+use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Fun, Prim, Stmt, Ty};
+use crate::sema::typeck::strip_parens;
 use crate::sema::{Lowerer, Val, errors};
 
 /// The higher-order functions vppl compiles (the catalog's status reads this).
@@ -149,7 +150,7 @@ impl Lowerer<'_> {
                 for (x, what) in [(r, "relative tolerance"), (a, "absolute tolerance"), (m, "maximum number of steps")]
                 {
                     let pos = self.prim(Prim::Gt, &[x, Atom::Real(0.0)]);
-                    let fin = self.finite(x);
+                    let fin = self.is_finite(x);
                     let ok = self.prim(Prim::And, &[pos, fin]);
                     domain(self, ok, format!("{name}: the {what} is {{}}, but must be positive and finite"), vec![x]);
                 }
@@ -159,19 +160,19 @@ impl Lowerer<'_> {
         };
         let n = self.dim(y0.atom, 0);
         let t0 = self.to_real(t0);
-        let t0_finite = self.finite(t0);
+        let t0_finite = self.is_finite(t0);
         domain(self, t0_finite, format!("{name}: the initial time is {{}}, but must be finite"), vec![t0]);
         let Atom::Var(y0_var) = y0.atom else { return Val::error() };
         let Atom::Var(ts_var) = ts.atom else { return Val::error() };
         self.for_loop(Atom::Int(1), n, |l, i| {
             let y = l.let_(Ty::REAL, Expr::Load { base: y0_var, indices: vec![i] });
-            let ok = l.finite(y);
+            let ok = l.is_finite(y);
             domain(l, ok, format!("{name}: initial state[{{}}] is {{}}, but must be finite"), vec![i, y]);
         });
         let n_times = self.dim(ts.atom, 0);
         self.for_loop(Atom::Int(1), n_times, |l, i| {
             let t = l.let_(Ty::REAL, Expr::Load { base: ts_var, indices: vec![i] });
-            let ok = l.finite(t);
+            let ok = l.is_finite(t);
             domain(l, ok, format!("{name}: times[{{}}] is {{}}, but must be finite"), vec![i, t]);
             // Each time after the initial time and not before the previous one.
             let prev_i = l.prim(Prim::ISub, &[i, Atom::Int(1)]);
@@ -189,15 +190,10 @@ impl Lowerer<'_> {
         });
 
         // The state, the time and the step size carried from step to step.
-        let y = self.f.new_var(None, state_ty, VarKind::Mutable);
-        self.emit(Stmt::Decl { var: y, dims: vec![n] });
-        self.emit(Stmt::Copy { dst: y, src: y0_var });
+        let y = self.mutable_container(state_ty, vec![n], Some(y0.atom));
         let t = self.mutable(Ty::REAL, t0);
-        // A first step of a hundredth of the first interval; the error control adjusts it.
-        let first_t = self.let_(Ty::REAL, Expr::Load { base: ts_var, indices: vec![Atom::Int(1)] });
-        let span0 = self.prim(Prim::Sub, &[first_t, t0]);
-        let h0 = self.prim(Prim::Mul, &[span0, Atom::Real(0.01)]);
-        let h = self.mutable(Ty::REAL, h0);
+        // Set at the first output time (there may be none to read before the loop).
+        let h = self.mutable(Ty::REAL, Atom::Real(f64::NAN));
         let out_ty = if form.old {
             Ty { elem: Elem::Real, array_rank: 2, core: Core::Scalar }
         } else {
@@ -208,6 +204,12 @@ impl Lowerer<'_> {
 
         self.for_loop(Atom::Int(1), n_times, |l, i| {
             let target_t = l.let_(Ty::REAL, Expr::Load { base: ts_var, indices: vec![i] });
+            // A first step of a hundredth of the first interval; the error control adjusts it.
+            let first = l.prim(Prim::IEq, &[i, Atom::Int(1)]);
+            let interval = l.prim(Prim::Sub, &[target_t, t0]);
+            let h0 = l.prim(Prim::Mul, &[interval, Atom::Real(0.01)]);
+            let h_start = l.prim(Prim::Select, &[first, h0, Atom::Var(h)]);
+            l.emit(Stmt::Assign { var: h, indices: vec![], value: h_start });
             let steps = l.mutable(Ty::REAL, Atom::Real(0.0));
             // while (t < times[i]) { one step, accepted or not }
             l.open();
@@ -344,12 +346,6 @@ impl Lowerer<'_> {
         }
         acc
     }
-
-    /// Whether a real is finite (not NaN, not infinite), as an int.
-    fn finite(&mut self, x: Atom) -> Atom {
-        let a = self.prim(Prim::Fabs, &[x]);
-        self.prim(Prim::Lt, &[a, Atom::Real(f64::INFINITY)])
-    }
 }
 
 /// The user's function a higher-order call names (`foo_lupdf` for `foo_lpdf`'s definition).
@@ -360,11 +356,4 @@ fn function_argument(e: &ast::Expr, functions: &std::collections::HashMap<String
     }
     let name = super::user_normalised(&id.name).filter(|n| functions.contains_key(n))?;
     Some(Ident { name, span: id.span })
-}
-
-fn strip_parens(e: &ast::Expr) -> &ast::Expr {
-    match &e.kind {
-        ExprKind::Paren(inner) => strip_parens(inner),
-        _ => e,
-    }
 }

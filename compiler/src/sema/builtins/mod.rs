@@ -56,6 +56,12 @@ impl Lowerer<'_> {
         x.iter().map(|&a| self.to_real(Val { atom: a, ty: self.f.atom_ty(a), data: true })).collect()
     }
 
+    /// Whether a real is finite (not NaN, not infinite), as an int.
+    pub(crate) fn is_finite(&mut self, x: Atom) -> Atom {
+        let abs = self.prim(Prim::Fabs, &[x]);
+        self.prim(Prim::Lt, &[abs, Atom::Real(f64::INFINITY)])
+    }
+
     fn check_requirement(&mut self, req: Req, x: Atom, dist: &str, arg: usize, span: Span) {
         let xr = self.to_real(Val { atom: x, ty: self.f.atom_ty(x), data: true });
         let (cond, what) = match req {
@@ -63,10 +69,7 @@ impl Lowerer<'_> {
             // Comparisons with NaN are false, so each requirement is one or two comparisons
             // that also reject NaN.
             Req::NotNan => (self.prim(Prim::Eq, &[xr, xr]), "not NaN"),
-            Req::Finite => {
-                let abs = self.prim(Prim::Fabs, &[xr]);
-                (self.prim(Prim::Lt, &[abs, Atom::Real(f64::INFINITY)]), "finite")
-            }
+            Req::Finite => (self.is_finite(xr), "finite"),
             Req::Positive => (self.prim(Prim::Gt, &[xr, Atom::Real(0.0)]), "positive"),
             Req::PositiveFinite => {
                 let pos = self.prim(Prim::Gt, &[xr, Atom::Real(0.0)]);

@@ -7,7 +7,7 @@
 use grammar::Span;
 use grammar::ast::BinOp;
 
-use crate::ir::{Atom, Core, ErrorKind, Expr, Fun, Prim, Stmt, Ty, VarKind};
+use crate::ir::{Atom, Core, ErrorKind, Expr, Fun, Prim, Stmt, Ty};
 use crate::sema::{Lowerer, Val};
 
 use super::LOG_PI;
@@ -379,26 +379,20 @@ impl Lowerer<'_> {
         }
         let v = if v.ty.core == Core::Vector { self.library("diag_matrix", &[*v], span) } else { *v };
         // The state's mean and covariance, carried from one observation to the next.
-        let state = |l: &mut Self, ty: Ty, dims: Vec<Atom>, init: Val| {
-            let var = l.f.new_var(None, ty, VarKind::Mutable);
-            l.emit(Stmt::Decl { var, dims });
-            let Atom::Var(src) = init.atom else { return var };
-            l.emit(Stmt::Copy { dst: var, src });
-            var
-        };
-        let m = state(self, Ty::VECTOR, vec![n], *m0);
-        let cov = state(self, Ty::MATRIX, vec![n, n], *c0);
+        let m = self.mutable_container(Ty::VECTOR, vec![n], Some(m0.atom));
+        let cov = self.mutable_container(Ty::MATRIX, vec![n, n], Some(c0.atom));
         let total = self.mutable(Ty::REAL, Atom::Real(0.0));
         let (y, f, g, w) = (*y, *f, *g, *w);
+        // Fᵀ and Gᵀ are the same at every observation.
+        let gt = self.library("transpose", &[g], span);
+        let ft = self.library("transpose", &[f], span);
         self.for_loop(Atom::Int(1), t_len, |l, t| {
             let val = |atom: u32, ty: Ty| Val { atom: Atom::Var(atom), ty, data: false };
             let lib = |l: &mut Self, name: &str, args: &[Val]| l.library(name, args, span);
             let a = lib(l, "multiply", &[g, val(m, Ty::VECTOR)]);
-            let gt = lib(l, "transpose", &[g]);
             let gc = lib(l, "multiply", &[g, val(cov, Ty::MATRIX)]);
             let gcg = lib(l, "multiply", &[gc, gt]);
             let r_pred = lib(l, "add", &[gcg, w]);
-            let ft = lib(l, "transpose", &[f]);
             let forecast = lib(l, "multiply", &[ft, a]);
             let ftr = lib(l, "multiply", &[ft, r_pred]);
             let ftrf = lib(l, "multiply", &[ftr, f]);

@@ -247,8 +247,7 @@ impl Lowerer<'_> {
     fn ordered_rng(&mut self, eta: Val, c: Val, latent: RngDist, span: Span) -> Val {
         let name = if latent == RngDist::Logistic { "ordered_logistic_rng" } else { "ordered_probit_rng" };
         let eta = self.to_real(eta);
-        let fin = self.prim(Prim::Fabs, &[eta]);
-        let fin = self.prim(Prim::Lt, &[fin, Atom::Real(f64::INFINITY)]);
+        let fin = self.is_finite(eta);
         self.check(fin, ErrorKind::Domain, format!("{name}: location {{}} must be finite"), span, vec![eta]);
         let Atom::Var(cv) = c.atom else { return Val::error() };
         let k = self.dim(c.atom, 0);
