@@ -52,10 +52,15 @@ pub fn data_for(path: &Path) -> DataFile {
 
 /// Compiles and loads a model; the JIT's code is kept alive for the rest of the test process.
 pub fn load(path: &Path) -> Result<(CompiledModel, Stages), String> {
+    load_with(path, &data_for(path))
+}
+
+/// Compiles a model and loads it with the given data; the JIT's code is kept alive.
+pub fn load_with(path: &Path, data: &DataFile) -> Result<(CompiledModel, Stages), String> {
     let src = source(path);
     let mut stages = driver::compile_ir(&src).map_err(|d| format!("{d:?}"))?;
     let native = driver::compile_native(&src, &mut stages)?;
-    let model = CompiledModel::new(native.entries, native.meta, &data_for(path)).map_err(|e| e.message)?;
+    let model = CompiledModel::new(native.entries, native.meta, data).map_err(|e| e.message)?;
     std::mem::forget(native.jit);
     Ok((model, stages))
 }
