@@ -176,6 +176,11 @@ pub enum Prim {
     /// `floor` and `ceil` on reals (zero derivative).
     Floor,
     Ceil,
+    /// The value of its operand, held constant by differentiation: neither it nor what it is
+    /// computed from gets an adjoint through it. For a quantity the result does not depend on
+    /// mathematically, such as the shift of log_sum_exp's `max + log Σ exp(x − max)`, whose
+    /// derivative is exactly zero, so its loop needs no reverse.
+    Detach,
     /// `select(c, a, b)`: a where the int c is nonzero, else b; both are computed, no branch.
     /// Its adjoint goes to the chosen operand only, so a guard may make the other operand safe
     /// (`log(select(n == 0, 1, x))`) without a branch in the loop.
@@ -263,9 +268,8 @@ impl Prim {
     pub fn result_ty(self) -> Ty {
         use Prim::*;
         match self {
-            Add | Sub | Mul | Div | Neg | Sqrt | Fabs | Fmin | Fmax | Floor | Ceil | Select | Call(_) | ToReal => {
-                Ty::REAL
-            }
+            Add | Sub | Mul | Div | Neg | Sqrt | Fabs | Fmin | Fmax | Floor | Ceil | Detach | Select | Call(_)
+            | ToReal => Ty::REAL,
             Lt | Le | Gt | Ge | Eq | Ne | IAdd | ISub | IMul | IDiv | IMod | INeg | ILt | ILe | IGt | IGe | IEq
             | INe | And | Or | Not | IMin | IMax | IsNan | IsInf | ToInt => Ty::INT,
             Determinant | LogDeterminant => Ty::REAL,
@@ -280,8 +284,9 @@ impl Prim {
         use Prim::*;
         match self {
             Call(f) => f.arity(),
-            Neg | Sqrt | Fabs | Floor | Ceil | INeg | Not | ToReal | ToInt | IsNan | IsInf | Cholesky | Inverse
-            | Determinant | LogDeterminant | EigenvaluesSym | EigenvectorsSym | SingularValues | MatrixExp => 1,
+            Neg | Sqrt | Fabs | Floor | Ceil | Detach | INeg | Not | ToReal | ToInt | IsNan | IsInf | Cholesky
+            | Inverse | Determinant | LogDeterminant | EigenvaluesSym | EigenvectorsSym | SingularValues
+            | MatrixExp => 1,
             Select => 3,
             Add | Sub | Mul | Div | Fmin | Fmax | Lt | Le | Gt | Ge | Eq | Ne | IAdd | ISub | IMul | IDiv | IMod
             | ILt | ILe | IGt | IGe | IEq | INe | And | Or | IMin | IMax | MatVec | VecMat | MatMul | TriSolveVec => 2,
@@ -291,9 +296,9 @@ impl Prim {
     pub fn kind(self) -> PrimKind {
         use Prim::*;
         match self {
-            Add | Sub | Mul | Div | Neg | Sqrt | Fabs | Fmin | Fmax | Floor | Ceil | Select | Call(_) | ToReal | Lt
-            | Le | Gt | Ge | Eq | Ne | IAdd | ISub | IMul | IDiv | IMod | INeg | ILt | ILe | IGt | IGe | IEq | INe
-            | And | Or | Not | IMin | IMax | IsNan | IsInf | ToInt => PrimKind::Scalar,
+            Add | Sub | Mul | Div | Neg | Sqrt | Fabs | Fmin | Fmax | Floor | Ceil | Detach | Select | Call(_)
+            | ToReal | Lt | Le | Gt | Ge | Eq | Ne | IAdd | ISub | IMul | IDiv | IMod | INeg | ILt | ILe | IGt
+            | IGe | IEq | INe | And | Or | Not | IMin | IMax | IsNan | IsInf | ToInt => PrimKind::Scalar,
             MatVec | VecMat | MatMul | Cholesky | TriSolveVec | Inverse | Determinant | LogDeterminant
             | EigenvaluesSym | EigenvectorsSym | SingularValues | MatrixExp => PrimKind::Kernel,
         }

@@ -14,6 +14,10 @@
 //!   let is recomputed when its operands still hold their values (no later statement of the
 //!   block assigns them); otherwise its value was pushed at the end of the forward block and is
 //!   popped here. A loop whose iterations only add to `target` therefore gets no tape at all.
+//!   In a loop that runs once per evaluation (top level), a real let the reverse would pop, or
+//!   recompute with a call, a division or a square root, is instead stored by the forward loop
+//!   in an array of one element per iteration and loaded back by the reverse (`saves`): a load
+//!   costs less than a second `exp` or a call to the tape.
 //!
 //! The sweep knows nothing about particular primitives; their derivatives are in `rules.rs`.
 
@@ -33,11 +37,12 @@ pub fn differentiate(f: &Function) -> Function {
     g.params.push(grad);
     g.gradient_of = Some((theta, grad));
     let active = activity(f, theta);
-    let needed = needed(f, &active);
+    let (read, needed) = needed(f, &active);
     let (fused, unit) = target_reductions(f, &active, &needed);
     let mut ad = Ad {
         g,
         active,
+        read,
         needed,
         fused,
         unit,
@@ -45,6 +50,8 @@ pub fn differentiate(f: &Function) -> Function {
         known_zero: HashMap::default(),
         known_value: HashMap::default(),
         depth: 0,
+        fusing: 0,
+        saved: HashMap::default(),
         adjoint: HashMap::default(),
         assigned_in: HashMap::default(),
     };
@@ -107,6 +114,8 @@ fn mark_useful(stmts: &[Stmt], useful: &mut HashSet<VarId>) {
             Stmt::TargetAdd(a) => add(a, useful),
             Stmt::Let { var, expr } if useful.contains(var) => match expr {
                 Expr::Atom(a) => add(a, useful),
+                // What a detached value is made from does not reach `target` through it.
+                Expr::Prim(Prim::Detach, _) => {}
                 Expr::Prim(_, args) => args.iter().for_each(|a| add(a, useful)),
                 Expr::Load { base, .. } | Expr::View { base, .. } => {
                     useful.insert(*base);
@@ -134,6 +143,7 @@ fn mark(f: &Function, stmts: &[Stmt], active: &mut HashSet<VarId>) {
             Stmt::Let { var, expr } => {
                 let any = match expr {
                     Expr::Atom(a) => is(a, active),
+                    Expr::Prim(Prim::Detach, _) => false,
                     Expr::Prim(_, args) => args.iter().any(|a| is(a, active)),
                     Expr::Load { base, .. } => active.contains(base),
                     Expr::View { base, .. } => active.contains(base),
@@ -173,6 +183,8 @@ struct Ad {
     active: HashSet<VarId>,
     /// Variables whose value the reverse sweep reads (see [`needed`]).
     needed: HashSet<VarId>,
+    /// The variables the reverse sweep reads other than to recompute a let (see [`needed`]).
+    read: HashSet<VarId>,
     /// Scalar adjoints known to hold zero at the current point of the reverse sweep, with the
     /// nesting depth at which that is known: their first contribution at that depth is an
     /// assignment, not an addition to zero (which the code generator may not fold, since
@@ -189,6 +201,10 @@ struct Ad {
     /// The `if` statements whose branches run at most once, forwarded by `forward_once`.
     once: HashSet<usize>,
     depth: usize,
+    /// How many fused loops the sweep is inside: a loop in one runs once per iteration of it.
+    fusing: usize,
+    /// The lets whose values loops that run once per evaluation store for the reverse sweep.
+    saved: HashMap<VarId, Saved>,
     adjoint: HashMap<VarId, VarId>,
     /// Cache: the variables assigned anywhere inside a statement list, keyed by its address.
     assigned_in: HashMap<usize, HashSet<VarId>>,
@@ -198,6 +214,20 @@ struct Ad {
 enum Restore {
     Recompute(Stmt),
     Pop(VarId),
+    /// Load it from the array the forward loop stored it in (see [`Saved`]).
+    Load(VarId),
+}
+
+/// Where a let of a loop that runs once per evaluation keeps its value of every iteration:
+/// element `i − lo + 1` of `array` at iteration `i` of the loop over `index` from `lo`.
+/// `store` says whether the forward loop must store it there: not when the loop already does
+/// (an element-wise result, `VarKind::Built`, whose element `i` is the let).
+#[derive(Clone, Copy)]
+struct Saved {
+    array: VarId,
+    index: VarId,
+    lo: Atom,
+    store: bool,
 }
 
 impl rules::Sweep for Ad {
@@ -311,8 +341,17 @@ impl Ad {
                     out.push(s.clone());
                 }
                 Stmt::For { var, lo, hi, reverse, body } => {
+                    if !repeated && self.fusing == 0 {
+                        self.plan_saves(*var, *lo, *hi, body, &mut out);
+                    }
                     let body = self.forward_block(body, true);
                     out.push(Stmt::For { var: *var, lo: *lo, hi: *hi, reverse: *reverse, body });
+                }
+                Stmt::Let { var, .. } if self.saved.get(var).is_some_and(|s| s.store) => {
+                    out.push(s.clone());
+                    let saved = self.saved[var];
+                    let i = self.saved_index(saved, &mut out);
+                    out.push(Stmt::Assign { var: saved.array, indices: vec![i], value: Atom::Var(*var) });
                 }
                 // A while loop counts its iterations and leaves the count on the tape; the
                 // reverse sweep runs the body's reverse that many times.
@@ -365,6 +404,10 @@ impl Ad {
             match s {
                 // A let the reverse sweep never reads needs neither recomputing nor saving.
                 Stmt::Let { var, .. } if !self.needed.contains(var) => {}
+                Stmt::Let { var, .. } if self.saved.contains_key(var) => {
+                    recomputable.insert(*var);
+                    result.push(Restore::Load(*var));
+                }
                 Stmt::Let { var, expr } => {
                     let later = self.assigned_after(stmts, i);
                     let ok = |v: &VarId| {
@@ -401,6 +444,70 @@ impl Ad {
         result
     }
 
+    /// Chooses the lets of the body of a loop that runs once per evaluation whose values the
+    /// forward loop stores for the reverse one: the real lets the reverse would pop, or
+    /// recompute at the cost of a call, a division or a square root. Declares their arrays,
+    /// one element per iteration, before the loop.
+    fn plan_saves(&mut self, index: VarId, lo: Atom, hi: Atom, body: &[Stmt], out: &mut Vec<Stmt>) {
+        let costly = |e: &Expr| matches!(e, Expr::Prim(Prim::Call(_) | Prim::Div | Prim::Sqrt, _));
+        let chosen: Vec<VarId> = self
+            .restores(body)
+            .into_iter()
+            .filter_map(|r| match r {
+                Restore::Recompute(Stmt::Let { var, expr }) if costly(&expr) => Some(var),
+                Restore::Pop(v) if self.g.vars[v as usize].kind == VarKind::Let => Some(v),
+                _ => None,
+            })
+            .filter(|v| self.g.ty(*v) == Ty::REAL)
+            .collect();
+        // A let the loop already stores as element `index` of a container built once is read
+        // back from there.
+        let mut chosen: Vec<VarId> = chosen
+            .into_iter()
+            .filter(|&v| {
+                let built = body.iter().find_map(|s| match s {
+                    Stmt::Assign { var, indices, value: Atom::Var(x) }
+                        if *x == v
+                            && indices[..] == [Atom::Var(index)]
+                            && self.g.vars[*var as usize].kind == VarKind::Built =>
+                    {
+                        Some(*var)
+                    }
+                    _ => None,
+                });
+                if let Some(array) = built {
+                    self.saved.insert(v, Saved { array, index, lo: Atom::Int(1), store: false });
+                }
+                built.is_none()
+            })
+            .collect();
+        if chosen.is_empty() {
+            return;
+        }
+        // max(hi − lo + 1, 0) iterations.
+        let count = if lo == Atom::Int(1) {
+            hi
+        } else {
+            let span = self.temp(Ty::INT, Expr::Prim(Prim::ISub, vec![hi, lo]), out);
+            self.temp(Ty::INT, Expr::Prim(Prim::IAdd, vec![span, Atom::Int(1)]), out)
+        };
+        let count = self.temp(Ty::INT, Expr::Prim(Prim::IMax, vec![count, Atom::Int(0)]), out);
+        for v in chosen.drain(..) {
+            let array = self.g.new_var(None, Ty::VECTOR, VarKind::Built);
+            out.push(Stmt::Decl { var: array, dims: vec![count] });
+            self.saved.insert(v, Saved { array, index, lo, store: true });
+        }
+    }
+
+    /// The element of a saved let's array for the current iteration.
+    fn saved_index(&mut self, saved: Saved, out: &mut Vec<Stmt>) -> Atom {
+        if saved.lo == Atom::Int(1) {
+            return Atom::Var(saved.index);
+        }
+        let k = self.temp(Ty::INT, Expr::Prim(Prim::ISub, vec![Atom::Var(saved.index), saved.lo]), out);
+        self.temp(Ty::INT, Expr::Prim(Prim::IAdd, vec![k, Atom::Int(1)]), out)
+    }
+
     fn assigned_after(&mut self, stmts: &[Stmt], i: usize) -> HashSet<VarId> {
         let key = stmts[i + 1..].as_ptr() as usize ^ (stmts.len() - i);
         if let Some(s) = self.assigned_in.get(&key) {
@@ -417,7 +524,8 @@ impl Ad {
     fn reverse_block(&mut self, stmts: &[Stmt], repeated: bool) -> Vec<Stmt> {
         let mut out = Vec::new();
         if repeated {
-            let restores = self.restores(stmts);
+            let mut restores = self.restores(stmts);
+            self.skip_unread(stmts, &mut restores);
             // Pops come back in the reverse order of the pushes; recomputation follows the
             // original order, so recomputed lets may read popped ones.
             for r in restores.iter().rev() {
@@ -426,11 +534,19 @@ impl Ad {
                 }
             }
             for r in &restores {
-                if let Restore::Recompute(s) = r {
-                    let Stmt::Let { var, expr } = s else { unreachable!("only lets are recomputed") };
-                    // The recomputed copy binds a fresh name, and later references are renamed
-                    // by emitting an alias: a Let may be bound only once.
-                    out.push(Stmt::Let { var: *var, expr: expr.clone() });
+                match r {
+                    Restore::Recompute(s) => {
+                        let Stmt::Let { var, expr } = s else { unreachable!("only lets are recomputed") };
+                        // The recomputed copy binds a fresh name, and later references are renamed
+                        // by emitting an alias: a Let may be bound only once.
+                        out.push(Stmt::Let { var: *var, expr: expr.clone() });
+                    }
+                    Restore::Load(var) => {
+                        let saved = self.saved[var];
+                        let i = self.saved_index(saved, &mut out);
+                        out.push(Stmt::Let { var: *var, expr: Expr::Load { base: saved.array, indices: vec![i] } });
+                    }
+                    Restore::Pop(_) => {}
                 }
             }
         }
@@ -439,6 +555,37 @@ impl Ad {
             self.reverse_stmt(s, repeated, &mut out);
         }
         out
+    }
+
+    /// Drops the recomputation of lets the reverse of `stmts` no longer reads: those needed
+    /// only to recompute lets that are now loaded from where the forward loop saved them (the
+    /// argument of a saved `exp`).
+    fn skip_unread(&mut self, stmts: &[Stmt], restores: &mut Vec<Restore>) {
+        let mut wanted: HashSet<VarId> = HashSet::default();
+        for s in stmts {
+            for block in s.blocks() {
+                let mut reads = HashMap::default();
+                count_reads(block, &mut reads);
+                wanted.extend(reads.into_keys());
+            }
+        }
+        let mut keep = vec![true; restores.len()];
+        for (k, r) in restores.iter().enumerate().rev() {
+            if let Restore::Recompute(Stmt::Let { var, expr }) = r {
+                if self.read.contains(var) || wanted.contains(var) {
+                    expr.for_each_read(|v| {
+                        wanted.insert(v);
+                    });
+                } else {
+                    keep[k] = false;
+                }
+            }
+        }
+        let mut k = 0;
+        restores.retain(|_| {
+            k += 1;
+            keep[k - 1]
+        });
     }
 
     /// The forward sweep of a block that runs at most once per evaluation: the top level and,
@@ -474,8 +621,10 @@ impl Ad {
     /// statements, which are all still in scope: nothing is recomputed or stored.
     fn fused_loop(&mut self, s: &Stmt) -> Stmt {
         let Stmt::For { var, lo, hi, reverse, body } = s else { unreachable!("only loops are fused") };
+        self.fusing += 1;
         let mut fused = self.forward_block(body, false);
         let back = self.nested(|ad| ad.reverse_block(body, false));
+        self.fusing -= 1;
         fused.extend(back);
         Stmt::For { var: *var, lo: *lo, hi: *hi, reverse: *reverse, body: fused }
     }
@@ -680,9 +829,11 @@ impl Ad {
 /// (all but those of `+`, `−` and negation, whose adjoints need no values), indices, loop
 /// bounds, conditions, containers, and, transitively, the operands of every such let (which the
 /// reverse sweep may recompute). Only these are recomputed, saved on the tape, or restored.
-fn needed(f: &Function, active: &HashSet<VarId>) -> HashSet<VarId> {
+/// Returned with the same set before that closure: what the reverse reads for itself.
+fn needed(f: &Function, active: &HashSet<VarId>) -> (HashSet<VarId>, HashSet<VarId>) {
     let mut needed = HashSet::default();
     seed_needed(f, &f.body, active, &mut needed, &mut HashMap::default());
+    let read = needed.clone();
     // Closure: a needed let's operands are needed to recompute it; a needed element's
     // container must hold its values. Only lets of loops are recomputed: one of a block that
     // runs once (the top level, the branches of an `if` there) keeps its value to the end, so
@@ -699,7 +850,7 @@ fn needed(f: &Function, active: &HashSet<VarId>) -> HashSet<VarId> {
             }
         }
         if needed.len() == before {
-            return needed;
+            return (read, needed);
         }
     }
 }

@@ -122,6 +122,8 @@ pub(super) fn adjoint(ad: &mut impl Sweep, p: Prim, args: &[Atom], result: VarId
         }
         // Piecewise constant: zero derivative almost everywhere.
         Prim::Floor | Prim::Ceil => {}
+        // Held constant; `activity` keeps its result inactive, so this is never reached.
+        Prim::Detach => {}
         // d f(x₁, …, xₙ) = Σ ∂f/∂xᵢ dxᵢ, each partial from the function's table entry.
         Prim::Call(f) => partials::adjoint(ad, f, args, y, g, out),
         // Int-valued results carry no adjoint.

@@ -801,6 +801,7 @@ impl<'a> Translator<'a> {
                 let a = self.real(args[0]);
                 self.b.ins().fabs(a)
             }
+            Detach => self.real(args[0]),
             Floor => {
                 let a = self.real(args[0]);
                 self.b.ins().floor(a)

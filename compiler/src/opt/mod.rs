@@ -176,6 +176,7 @@ fn eval_constant(p: Prim, args: &[Atom]) -> Option<Atom> {
         Prim::Neg => Some(Real(-r(0)?)),
         Prim::Sqrt => Some(Real(r(0)?.sqrt())),
         Prim::Fabs => Some(Real(r(0)?.abs())),
+        Prim::Detach => Some(Real(r(0)?)),
         Prim::Call(f) => {
             let x: Option<Vec<f64>> = (0..f.arity()).map(r).collect();
             Some(Real(f.native().eval(&x?)))

@@ -829,7 +829,9 @@ impl Lowerer<'_> {
         self.prim(Prim::Neg, &[s])
     }
 
-    /// max + log(Σ exp(x − max)) over a container, with max = −∞ giving −∞.
+    /// max + log(Σ exp(x − max)) over a container, with max = −∞ giving −∞. The shift is
+    /// detached: the result does not depend on it (its derivative, 1 − Σ exp(x − max) / Σ, is
+    /// zero), so the gradient is softmax(x) with no reverse of the max's loop (no tape).
     pub(super) fn log_sum_exp_all(&mut self, v: Val) -> Atom {
         let m = self.reduce(v, Atom::Real(f64::NEG_INFINITY), &mut |l, acc, x| l.prim(Prim::Fmax, &[acc, x]));
         let finite = self.prim(Prim::IsInf, &[m]);
@@ -841,7 +843,7 @@ impl Lowerer<'_> {
             |l| l.emit(Stmt::Assign { var: shift, indices: vec![], value: m }),
             |l| l.emit(Stmt::Assign { var: shift, indices: vec![], value: Atom::Real(0.0) }),
         );
-        let shift = self.let_(Ty::REAL, Expr::Atom(Atom::Var(shift)));
+        let shift = self.prim(Prim::Detach, &[Atom::Var(shift)]);
         let s = self.reduce(v, Atom::Real(0.0), &mut |l, acc, x| {
             let d = l.prim(Prim::Sub, &[x, shift]);
             let e = l.prim(Fun::Exp, &[d]);
