@@ -407,6 +407,26 @@ const BODIES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Loops whose reverse reads values the forward loop stored for it (`ad`'s saves): a call and a
+/// division from a loop that starts at 2, so the array's element is not the index; a
+/// recurrence whose lets read the state the next statement overwrites (once popped from the
+/// tape); a let of the outer loop read by an inner one; an element-wise result read back
+/// from the vector that holds it.
+const SAVED_BODIES: &[(&str, &str)] = &[
+    (
+        "vector[5] v;",
+        "vector[5] w; w[1] = v[1]; for (i in 2:5) w[i] = exp(v[i]) / (1 + v[i] * v[i]); target += log_sum_exp(w) + dot_product(softmax(w), [1, 2, 3, 4, 5]') + dot_product(log_softmax(2 * w), [0.5, -1, 2, 1, 3]');",
+    ),
+    (
+        "vector<lower=0.1>[4] v; real<lower=0.1> s;",
+        "real h = s; for (t in 1:4) { target += -log(h) - square(v[t]) / h + sqrt(h + v[t]); h = 0.5 + 0.3 * h + 0.2 * square(v[t]); }",
+    ),
+    (
+        "matrix[3, 2] m; vector[3] v;",
+        "vector[2] acc = rep_vector(0, 2); for (i in 1:3) { real e = exp(v[i]); real d = e / (1 + e); for (j in 1:2) acc[j] += d * m[i, j] * log1p_exp(m[i, j]); } target += log_sum_exp(acc) + square(acc[1]);",
+    ),
+];
+
 /// Tuples: a tuple parameter, literals, components read and assigned, an array of tuples
 /// assigned element by element and component by component, unpacking (a swap included).
 const TUPLE_BODIES: &[(&str, &str)] = &[(
@@ -583,8 +603,12 @@ fn container_sizes_out_of_range_are_errors() {
 #[test]
 fn every_primitive_matches_finite_differences() {
     let programs = CASES.iter().map(|(decls, expr)| (*decls, format!("target += {expr};")));
-    let bodies =
-        BODIES.iter().chain(TUPLE_BODIES).chain(DECOMPOSITION_BODIES).map(|(decls, body)| (*decls, body.to_string()));
+    let bodies = BODIES
+        .iter()
+        .chain(TUPLE_BODIES)
+        .chain(DECOMPOSITION_BODIES)
+        .chain(SAVED_BODIES)
+        .map(|(decls, body)| (*decls, body.to_string()));
     for (decls, expr) in programs.chain(bodies) {
         let program = format!("parameters {{ {decls} }}\nmodel {{ {expr} }}\n");
         let model = load_text(&program).unwrap_or_else(|e| panic!("{program}\ndoes not compile: {e}"));

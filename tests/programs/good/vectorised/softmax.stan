@@ -1,0 +1,16 @@
+// Category probabilities from softmax of a parameter vector, and log_sum_exp of it: the max
+// that shifts the exponentials is held constant (its loop has no reverse), and each reverse
+// loop reads the exponentials its forward loop stored instead of computing them again.
+data {
+  int<lower=1> K;
+  int<lower=0> N;
+  array[N] int<lower=1, upper=K> y;
+}
+parameters {
+  vector[K] eta;
+}
+model {
+  eta ~ normal(0, 2);
+  y ~ categorical(softmax(eta));
+  target += -0.5 * log_sum_exp(eta);
+}
