@@ -1,12 +1,13 @@
-//! Loop fusion: an elementwise result that one loop builds and one later loop reads element by
-//! element is computed inside the reading loop instead, so it is never stored.
+//! Loop fusion: an elementwise result that one loop builds and later loops read element by
+//! element is computed inside the reading loops instead, so it is never stored (inside one of
+//! them only, when making an element takes a call, a division or a square root).
 //!
 //! `alpha + X * beta` followed by `y ~ normal(mu, sigma)` becomes one loop over the data: no
 //! buffer for `mu` going forward, no buffer for its adjoint coming back, two passes fewer.
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::ir::{Atom, Expr, Function, Stmt, VarId, VarKind};
+use crate::ir::{Atom, Expr, Function, Prim, Stmt, VarId, VarKind};
 
 /// Fuses every eligible producer into its consumer, repeatedly.
 pub fn fuse(f: &Function) -> Function {
@@ -44,15 +45,27 @@ fn try_block(g: &mut Function, stmts: &[Stmt], uses: &HashMap<VarId, usize>) -> 
         if *hi != cand.len || !is_producer(g, prod, cand.var, *i) {
             continue;
         }
-        // Uses: one store (the producer), one element load, and sizes.
+        // Uses: one store (the producer), one element load in each consumer loop, and sizes.
+        // Elements made without a call, a division or a square root are made again in each
+        // consumer (log_sum_exp's max and sum); dearer ones are fused into one consumer only.
         let loads = uses.get(&cand.var).copied().unwrap_or(0);
-        let Some(c) = (q + 1..stmts.len()).find(|&k| loads_elementwise(&stmts[k], cand.var)) else { continue };
-        let dims_only = count_non_dim_uses(&stmts[q + 1..], cand.var);
-        if loads != dims_only + 1 || dims_only != 1 {
-            continue;
-        }
+        let consumers: Vec<usize> = (q + 1..stmts.len()).filter(|&k| loads_elementwise(&stmts[k], cand.var)).collect();
+        let element_loads = count_non_dim_uses(&stmts[q + 1..], cand.var);
         let Stmt::Assign { value, .. } = prod.last().expect("producer has a store") else { unreachable!() };
         let lets: Vec<Stmt> = prod[..prod.len() - 1].to_vec();
+        let cheap = || {
+            lets.iter()
+                .all(|s| !matches!(s, Stmt::Let { expr: Expr::Prim(Prim::Call(_) | Prim::Div | Prim::Sqrt, _), .. }))
+        };
+        let one_load_each =
+            || consumers.iter().all(|&k| count_non_dim_uses(std::slice::from_ref(&stmts[k]), cand.var) == 1);
+        if consumers.is_empty()
+            || loads != element_loads + 1
+            || element_loads != consumers.len()
+            || (consumers.len() > 1 && !(cheap() && one_load_each()))
+        {
+            continue;
+        }
         let value = *value;
         let mut out: Vec<Stmt> = Vec::with_capacity(stmts.len());
         for (k, s) in stmts.iter().enumerate() {
@@ -60,7 +73,7 @@ fn try_block(g: &mut Function, stmts: &[Stmt], uses: &HashMap<VarId, usize>) -> 
                 continue;
             }
             let s = replace_dims(s, cand.var, cand.len);
-            if k == c {
+            if consumers.contains(&k) {
                 out.push(inline_into(g, &s, cand.var, *i, &lets, value));
             } else {
                 out.push(s);
