@@ -60,6 +60,9 @@ pub struct Translator<'a> {
     /// Whether this is a function the fit calls over and over (log density, gradient): only
     /// those are worth the extra compile time of parking values around loops.
     hot: bool,
+    /// The real constants of the top-level loop being translated, by their bits: loaded once
+    /// before it (see `load_constants`).
+    constants: HashMap<u64, Value>,
 }
 
 /// A value stored to `slot` by `store` before a top-level loop: either read in the loop, from
@@ -67,6 +70,11 @@ pub struct Translator<'a> {
 /// The most values live across a loop (and not read in it) that wait in memory around it; past
 /// that, none do (see `reload_invariants`).
 const MAX_PARKED: usize = 32;
+/// The most real constants a top-level loop gets loaded before it, of 16 vector registers.
+const MAX_CONSTANTS: usize = 6;
+/// The sign bit of an f64: `x ^ SIGN_MASK` is −x, `x & !SIGN_MASK` is |x|. Loaded like a
+/// constant before a loop that negates or takes absolute values.
+const SIGN_MASK: u64 = 1 << 63;
 
 struct Parked {
     var: Variable,
@@ -140,6 +148,7 @@ impl<'a> Translator<'a> {
             calls: 0,
             park_slots: HashMap::default(),
             hot: func.name.starts_with("log_density"),
+            constants: HashMap::default(),
         };
         // Inputs: theta, then (in a gradient function) the gradient buffer.
         for (i, v) in func.params.iter().enumerate() {
@@ -234,7 +243,10 @@ impl<'a> Translator<'a> {
 
     fn scalar(&mut self, a: Atom) -> Value {
         match a {
-            Atom::Real(x) => self.b.ins().f64const(x),
+            Atom::Real(x) => match self.constants.get(&x.to_bits()) {
+                Some(v) => *v,
+                None => self.b.ins().f64const(x),
+            },
             Atom::Int(i) => self.b.ins().iconst(types::I64, i),
             Atom::Var(v) => match &self.vars[v as usize] {
                 Some(Repr::Scalar(var)) => {
@@ -566,6 +578,7 @@ impl<'a> Translator<'a> {
         let hi = self.scalar(hi);
         let (start, end) = if reverse { (hi, lo) } else { (lo, hi) };
         let outer = if self.loop_depth == 0 && self.hot { self.reload_invariants(var, body) } else { Vec::new() };
+        let constants = if self.loop_depth == 0 && self.hot { self.load_constants(body) } else { Vec::new() };
         let calls_before = self.calls;
         self.define_scalar(var, start);
         let header = self.b.create_block();
@@ -595,6 +608,17 @@ impl<'a> Translator<'a> {
         // A loop that calls out keeps nothing in floating-point registers across its calls
         // anyway: copies and parked values would only add memory traffic, so they are undone.
         let calls = self.calls > calls_before;
+        self.constants.clear();
+        for (load, store, constant) in constants {
+            // As for parked values: across calls a constant is cheaper to remake than to keep.
+            if calls {
+                self.b.func.layout.remove_inst(store);
+                let inst = self.b.func.dfg.value_def(load).unwrap_inst();
+                self.b.func.layout.remove_inst(inst);
+                self.b.func.dfg.detach_inst_results(inst);
+                self.b.func.dfg.change_to_alias(load, constant);
+            }
+        }
         for p in outer {
             if let Some(copy) = p.copy
                 && calls
@@ -704,6 +728,33 @@ impl<'a> Translator<'a> {
         outer
     }
 
+    /// Loads the real constants a top-level loop reads (up to `MAX_CONSTANTS` of them) from the
+    /// stack right before it, for the loop to use. Cranelift otherwise remakes a constant at
+    /// each use, two instructions each time (`movabs`, `vmovq`) in every iteration; a loaded
+    /// value is opaque to it, so it stays in a register through the loop. Returns each load,
+    /// the store before it and the constant, for `translate_for` to undo in a loop that calls.
+    fn load_constants(&mut self, body: &[Stmt]) -> Vec<(Value, clif::Inst, Value)> {
+        let mut bits = Vec::new();
+        real_constants(body, &mut bits);
+        let mut seen = rustc_hash::FxHashSet::default();
+        bits.retain(|b| seen.insert(*b));
+        bits.truncate(MAX_CONSTANTS);
+        let mut out = Vec::new();
+        for b in bits {
+            // Stored as an integer and loaded as a float: Cranelift forwards a stored value
+            // to a load of the same type, which would give it back the constant.
+            let slot =
+                self.b.create_sized_stack_slot(clif::StackSlotData::new(clif::StackSlotKind::ExplicitSlot, 8, 3));
+            let word = self.b.ins().iconst(types::I64, b as i64);
+            let store = self.b.ins().stack_store(types::I64, word, slot, 0);
+            let load = self.b.ins().stack_load(types::I64, types::F64, slot, 0);
+            let constant = self.b.ins().f64const(f64::from_bits(b));
+            self.constants.insert(b, load);
+            out.push((load, store, constant));
+        }
+        out
+    }
+
     /// Stores the current value of `x` to its park slot (nothing for a constant).
     fn park(&mut self, x: Variable) -> Option<Parked> {
         let value = self.b.use_var(x);
@@ -789,9 +840,14 @@ impl<'a> Translator<'a> {
                     _ => self.b.ins().fdiv(a, b),
                 }
             }
+            // With the sign bit's mask loaded before the loop (`load_constants`), one
+            // instruction; Cranelift's fneg and fabs make the mask anew each time.
             Neg => {
                 let a = self.real(args[0]);
-                self.b.ins().fneg(a)
+                match self.constants.get(&SIGN_MASK) {
+                    Some(&mask) => self.b.ins().bxor(a, mask),
+                    None => self.b.ins().fneg(a),
+                }
             }
             Sqrt => {
                 let a = self.real(args[0]);
@@ -799,7 +855,10 @@ impl<'a> Translator<'a> {
             }
             Fabs => {
                 let a = self.real(args[0]);
-                self.b.ins().fabs(a)
+                match self.constants.get(&!SIGN_MASK) {
+                    Some(&mask) => self.b.ins().band(a, mask),
+                    None => self.b.ins().fabs(a),
+                }
             }
             Detach => self.real(args[0]),
             Floor => {
@@ -1078,6 +1137,31 @@ fn clif_ty(ty: Ty) -> clif::Type {
 
 /// The variables a loop body reads (in order, with repeats) and those it changes: scalars it
 /// assigns or pops, containers it declares or binds anew.
+/// The bits of the real constants the operations of `stmts` (nested ones included) read, and
+/// the masks of their negations and absolute values.
+fn real_constants(stmts: &[Stmt], out: &mut Vec<u64>) {
+    let add = |a: &Atom, out: &mut Vec<u64>| {
+        if let Atom::Real(x) = a {
+            out.push(x.to_bits());
+        }
+    };
+    for s in stmts {
+        match s {
+            Stmt::Let { expr: Expr::Prim(Prim::Neg, _), .. } => out.push(SIGN_MASK),
+            Stmt::Let { expr: Expr::Prim(Prim::Fabs, _), .. } => out.push(!SIGN_MASK),
+            Stmt::Let { expr: Expr::Prim(_, args), .. } => args.iter().for_each(|a| add(a, out)),
+            Stmt::Let { expr: Expr::Atom(a), .. }
+            | Stmt::Assign { value: a, .. }
+            | Stmt::Accum { value: a, .. }
+            | Stmt::TargetAdd(a) => add(a, out),
+            _ => {}
+        }
+        for block in s.blocks() {
+            real_constants(block, out);
+        }
+    }
+}
+
 fn loop_effects(stmts: &[Stmt], read: &mut Vec<VarId>, changed: &mut rustc_hash::FxHashSet<VarId>) {
     for s in stmts {
         s.for_each_read(|v| read.push(v));
