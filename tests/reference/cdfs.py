@@ -120,6 +120,7 @@ multinomial = lambda y, p: mp.log(mp.factorial(sum(y))) - mp.fsum(mp.log(mp.fact
 CATEGORY = [
     ("categorical_lpmf({1, 3} | [0.2, 0.3, 0.5]')", mp.log(th[0]) + mp.log(th[2])),
     ("categorical_logit_lpmf(2 | [1, -0.5, 0.3]')", be[1] - lse(be)),
+    ("categorical_lpmf({1, 3} | softmax([1, -0.5, 0.3]'))", be[0] + be[2] - 2 * lse(be)),
     ("multinomial_lpmf({2, 0, 3} | [0.2, 0.3, 0.5]')", multinomial([2, 0, 3], th)),
     ("multinomial_logit_lpmf({2, 0, 3} | [1, -0.5, 0.3]')", multinomial([2, 0, 3], [mp.exp(b - lse(be)) for b in be])),
     ("ordered_logistic_lpmf(2 | 0.4, [-1, 0.5, 2]')", mp.log(sig(eta - cuts[0]) - sig(eta - cuts[1]))),

@@ -123,6 +123,7 @@ const CDF_CASES: &[(&str, f64)] = &[
 const CATEGORY_CASES: &[(&str, f64)] = &[
     ("categorical_lpmf({1, 3} | [0.2, 0.3, 0.5]')", -2.3025850929940457),
     ("categorical_logit_lpmf(2 | [1, -0.5, 0.3]')", -2.0421588491986966),
+    ("categorical_lpmf({1, 3} | softmax([1, -0.5, 0.3]'))", -1.7843176983973931),
     ("multinomial_lpmf({2, 0, 3} | [0.2, 0.3, 0.5]')", -2.995732273553991),
     ("multinomial_logit_lpmf({2, 0, 3} | [1, -0.5, 0.3]')", -2.5082091529994372),
     ("ordered_logistic_lpmf(2 | 0.4, [-1, 0.5, 2]')", -1.1172965289174758),

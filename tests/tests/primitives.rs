@@ -210,6 +210,7 @@ const CASES: &[(&str, &str)] = &[
     (
         "simplex[3] t; vector[3] b;",
         "categorical_lpmf({1, 3, 3} | t) + categorical_logit_lpmf(2 | b) + multinomial_lpmf({2, 0, 3} | t) \
+         + categorical_lpmf({2, 1} | softmax(b)) + categorical_lupmf(3 | (softmax(b))) \
          + dirichlet_multinomial_lpmf({2, 0, 3} | exp(b)) \
          + multinomial_logit_lpmf({2, 0, 3} | b)",
     ),
@@ -552,6 +553,8 @@ const VALUES: &[(&str, &[f64])] = &[
 
 /// Sizes and positions out of range are run-time errors with a message.
 const ERRORS: &[(&str, &str)] = &[
+    // Lowered as categorical_logit, named as written.
+    ("real l = categorical_lpmf(4 | softmax([1, 2, 3]'));", "categorical: outcome 4 is not a category in 1..3"),
     ("vector[2] h = head([1, 2, 3]', 4);", "head: 4 elements from position 1 do not fit"),
     ("vector[2] h = segment([1, 2, 3]', 3, 2);", "segment: 2 elements from position 3 do not fit"),
     ("matrix[2, 2] b = block(rep_matrix(0, 3, 3), 2, 3, 2, 2);", "block: 2 elements from position 3 do not fit"),
@@ -635,6 +638,7 @@ fn tilde_drops_only_constant_terms() {
         ("real<lower=0> a; real<lower=0> s;", "1.3", "loglogistic", "s, a", "lpdf"),
         ("real<lower=0, upper=1> m; real<lower=0> k;", "0.3", "beta_proportion", "m, k", "lpdf"),
         ("simplex[3] t;", "{1, 3}", "categorical", "t", "lpmf"),
+        ("vector[3] b;", "{1, 3}", "categorical", "softmax(b)", "lpmf"),
         ("vector[3] b;", "{2, 0, 3}", "multinomial_logit", "b", "lpmf"),
         ("real eta; ordered[3] c;", "2", "ordered_logistic", "eta, c", "lpmf"),
     ];

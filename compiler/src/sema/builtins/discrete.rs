@@ -117,8 +117,10 @@ impl Lowerer<'_> {
         // The normaliser of the logits is computed once for all outcomes.
         let norm = if logit { Some(self.log_sum_exp_all(*theta)) } else { None };
         let y = PerOutcome { val: *y, one: Ty::INT };
+        // Messages name the density written (`categorical` of a softmax is lowered here).
+        let shown = c.written.trim_end_matches("_lpmf").trim_end_matches("_lupmf");
         let total = self.sum_outcomes(c.name, &[y], c.span, &mut |l, v| {
-            l.check_category(c.name, v[0].atom, k, c.span);
+            l.check_category(shown, v[0].atom, k, c.span);
             let t = l.element(theta.atom, v[0].atom);
             match norm {
                 Some(n) => l.prim(Prim::Sub, &[t, n]),

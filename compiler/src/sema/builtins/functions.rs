@@ -829,10 +829,23 @@ impl Lowerer<'_> {
         self.prim(Prim::Neg, &[s])
     }
 
-    /// max + log(Σ exp(x − max)) over a container, with max = −∞ giving −∞. The shift is
-    /// detached: the result does not depend on it (its derivative, 1 − Σ exp(x − max) / Σ, is
-    /// zero), so the gradient is softmax(x) with no reverse of the max's loop (no tape).
+    /// max + log(Σ exp(x − max)) over a container, with max = −∞ giving −∞.
     pub(super) fn log_sum_exp_all(&mut self, v: Val) -> Atom {
+        let shift = self.log_sum_exp_shift(v);
+        let s = self.reduce(v, Atom::Real(0.0), &mut |l, acc, x| {
+            let d = l.prim(Prim::Sub, &[x, shift]);
+            let e = l.prim(Fun::Exp, &[d]);
+            l.prim(Prim::Add, &[acc, e])
+        });
+        let ls = self.prim(Fun::Log, &[s]);
+        self.prim(Prim::Add, &[shift, ls])
+    }
+
+    /// The shift of `log_sum_exp` and `softmax`: the largest element, or 0 when that is
+    /// infinite. It is detached: neither result depends on it (the derivative of
+    /// max + log Σ exp(x − max) in max, 1 − Σ exp(x − max) / Σ, is zero), so their gradients
+    /// have no reverse of the max's loop (no tape).
+    fn log_sum_exp_shift(&mut self, v: Val) -> Atom {
         let m = self.reduce(v, Atom::Real(f64::NEG_INFINITY), &mut |l, acc, x| l.prim(Prim::Fmax, &[acc, x]));
         let finite = self.prim(Prim::IsInf, &[m]);
         let finite = self.prim(Prim::Not, &[finite]);
@@ -843,14 +856,7 @@ impl Lowerer<'_> {
             |l| l.emit(Stmt::Assign { var: shift, indices: vec![], value: m }),
             |l| l.emit(Stmt::Assign { var: shift, indices: vec![], value: Atom::Real(0.0) }),
         );
-        let shift = self.prim(Prim::Detach, &[Atom::Var(shift)]);
-        let s = self.reduce(v, Atom::Real(0.0), &mut |l, acc, x| {
-            let d = l.prim(Prim::Sub, &[x, shift]);
-            let e = l.prim(Fun::Exp, &[d]);
-            l.prim(Prim::Add, &[acc, e])
-        });
-        let ls = self.prim(Fun::Log, &[s]);
-        self.prim(Prim::Add, &[shift, ls])
+        self.prim(Prim::Detach, &[Atom::Var(shift)])
     }
 
     /// pFq(a; b; z) = Σₖ Πᵢ(aᵢ)ₖ / Πⱼ(bⱼ)ₖ · zᵏ/k!, summed in a while loop until a term falls
@@ -1088,7 +1094,8 @@ fn container_function(name: &str) -> Option<Function> {
         "sub_col" | "sub_row" => {
             def(|args| args.len() == 4 && args[0] == ArgType::MATRIX && ints(&args[1..]), |l, a| l.block(a))
         }
-        // softmax(v) = exp(v − log_sum_exp(v)); log_softmax(v) = v − log_sum_exp(v).
+        // softmax(v) = e / Σ e with e = exp(v − max(v)), one exponential per element (the
+        // gradient reads e back); log_softmax(v) = v − log_sum_exp(v).
         "softmax" | "log_softmax" => def(
             |args| args == [ArgType::VECTOR],
             |l, a| {
@@ -1096,17 +1103,23 @@ fn container_function(name: &str) -> Option<Function> {
                 let n = l.dim(v.atom, 0);
                 let ok = l.prim(Prim::IGe, &[n, Atom::Int(1)]);
                 l.check(ok, ErrorKind::Domain, format!("{}: the vector is empty", a.name), a.span, vec![]);
-                let lse = l.log_sum_exp_all(v);
-                let soft = a.name == "softmax";
-                l.map_elementwise(
+                if a.name == "log_softmax" {
+                    let lse = l.log_sum_exp_all(v);
+                    return l.map_elementwise(&[v], Ty::VECTOR, &mut |l, xs| l.prim(Prim::Sub, &[xs[0], lse]), a.span);
+                }
+                let shift = l.log_sum_exp_shift(v);
+                let e = l.map_elementwise(
                     &[v],
                     Ty::VECTOR,
                     &mut |l, xs| {
-                        let d = l.prim(Prim::Sub, &[xs[0], lse]);
-                        if soft { l.prim(Fun::Exp, &[d]) } else { d }
+                        let d = l.prim(Prim::Sub, &[xs[0], shift]);
+                        l.prim(Fun::Exp, &[d])
                     },
                     a.span,
-                )
+                );
+                let s = l.reduce(e, Atom::Real(0.0), &mut |l, acc, x| l.prim(Prim::Add, &[acc, x]));
+                let r = l.prim(Prim::Div, &[Atom::Real(1.0), s]);
+                l.map_elementwise(&[e], Ty::VECTOR, &mut |l, xs| l.prim(Prim::Mul, &[xs[0], r]), a.span)
             },
         ),
         "append_row" => def(|args| appendable(args, BaseType::Vector, BaseType::RowVector), |l, a| l.append(a, true)),

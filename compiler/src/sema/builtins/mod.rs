@@ -9,7 +9,7 @@ use grammar::Span;
 use grammar::ast::{self, Ident};
 
 use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Fun, Prim, RngDist, Stmt, Ty, VarKind};
-use crate::sema::{Lowerer, Mode, Val, errors};
+use crate::sema::{Lowerer, Mode, Val, errors, typeck};
 
 pub(crate) mod complex;
 pub(crate) mod discrete;
@@ -112,8 +112,24 @@ impl Lowerer<'_> {
         span: Span,
         drop_constants: bool,
     ) -> Option<Atom> {
-        let vals: Vec<Val> = args.iter().map(|e| self.expr(e)).collect();
-        self.density_of(&dist.name, dist.span, &vals, span, drop_constants)
+        let (name, vals) = self.density_args(&dist.name, args);
+        self.density_named(name, &dist.name, "", dist.span, &vals, span, drop_constants)
+    }
+
+    /// A density's arguments, lowered, and the density they are of: `categorical(y |
+    /// softmax(x))` is `categorical_logit(y | x)`, since log softmax(x)[k] = x[k] −
+    /// log_sum_exp(x): one normaliser for all outcomes, no probability vector, no log of one
+    /// per outcome and no division in the gradient.
+    fn density_args<'n>(&mut self, name: &'n str, args: &[ast::Expr]) -> (&'n str, Vec<Val>) {
+        if name == "categorical"
+            && let [y, theta] = args
+            && let ast::ExprKind::Call { name: f, args: inner, .. } = &typeck::strip_parens(theta).kind
+            && f.name == "softmax"
+            && let [x] = &inner[..]
+        {
+            return ("categorical_logit", vec![self.expr(y), self.expr(x)]);
+        }
+        (name, args.iter().map(|e| self.expr(e)).collect())
     }
 
     /// `y ~ dist(args) T[lower, upper]`: the density plus the truncation's terms.
@@ -594,7 +610,7 @@ impl Lowerer<'_> {
                 if !conditional && args.len() > 1 {
                     self.error(errors::lpdf_needs_bar(name.span, n, args));
                 }
-                let vals: Vec<Val> = args.iter().map(|e| self.expr(e)).collect();
+                let (base, vals) = self.density_args(base, args);
                 let data = vals.iter().all(|v| v.data);
                 return match self.density_named(base, n, suffix, name.span, &vals, span, drop_constants) {
                     Some(atom) => Val { atom, ty: Ty::REAL, data },
