@@ -579,6 +579,7 @@ impl<'a> Translator<'a> {
         let (start, end) = if reverse { (hi, lo) } else { (lo, hi) };
         let outer = if self.loop_depth == 0 && self.hot { self.reload_invariants(var, body) } else { Vec::new() };
         let constants = if self.loop_depth == 0 && self.hot { self.load_constants(body) } else { Vec::new() };
+        let results = if self.loop_depth == 0 && self.hot { self.loop_results(body) } else { Vec::new() };
         let calls_before = self.calls;
         self.define_scalar(var, start);
         let header = self.b.create_block();
@@ -630,6 +631,9 @@ impl<'a> Translator<'a> {
                 self.b.func.dfg.change_to_alias(copy, p.value);
             }
             self.b.def_var(p.var, p.value);
+        }
+        if !calls {
+            self.reload_results(&results);
         }
         if self.loop_depth == 0 && self.hot {
             for p in self.through.pop().expect("pushed before the loop") {
@@ -753,6 +757,39 @@ impl<'a> Translator<'a> {
             out.push((load, store, constant));
         }
         out
+    }
+
+    /// The real scalars a top-level loop changes that later statements read (a sum, a max).
+    fn loop_results(&self, body: &[Stmt]) -> Vec<Variable> {
+        let mut read = Vec::new();
+        let mut changed = rustc_hash::FxHashSet::default();
+        loop_effects(body, &mut read, &mut changed);
+        let mut results: Vec<VarId> = changed
+            .into_iter()
+            .filter(|v| {
+                self.func.ty(*v) == ir::Ty::REAL
+                    && self.vars[*v as usize].is_some()
+                    && self.last_read.get(v).is_some_and(|&k| k > self.top)
+            })
+            .collect();
+        results.sort_unstable();
+        results.into_iter().flat_map(|v| self.variables(v)).collect()
+    }
+
+    /// After a call-free top-level loop, gives each of its results a new value, read back from
+    /// the stack: the value the loop carries then ends at the loop's exit. Otherwise, when a
+    /// later call keeps the result in memory, regalloc2 may keep the loop's copy there too and
+    /// store and load it at every iteration (log_sum_exp's max). Stored as an integer, so that
+    /// Cranelift does not forward the store to the load.
+    fn reload_results(&mut self, results: &[Variable]) {
+        for &x in results {
+            let value = self.b.use_var(x);
+            let slot = self.park_slot(x);
+            let bits = self.b.ins().bitcast(types::I64, MemFlagsData::new(), value);
+            self.b.ins().stack_store(types::I64, bits, slot, 0);
+            let value = self.b.ins().stack_load(types::I64, types::F64, slot, 0);
+            self.b.def_var(x, value);
+        }
     }
 
     /// Stores the current value of `x` to its park slot (nothing for a constant).
