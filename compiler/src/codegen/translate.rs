@@ -578,7 +578,8 @@ impl<'a> Translator<'a> {
         let hi = self.scalar(hi);
         let (start, end) = if reverse { (hi, lo) } else { (lo, hi) };
         let outer = if self.loop_depth == 0 && self.hot { self.reload_invariants(var, body) } else { Vec::new() };
-        let constants = if self.loop_depth == 0 && self.hot { self.load_constants(body) } else { Vec::new() };
+        let constants =
+            if self.loop_depth == 0 && self.hot && !calls_out(body) { self.load_constants(body) } else { Vec::new() };
         let results = if self.loop_depth == 0 && self.hot { self.loop_results(body) } else { Vec::new() };
         let calls_before = self.calls;
         self.define_scalar(var, start);
@@ -1174,6 +1175,23 @@ fn clif_ty(ty: Ty) -> clif::Type {
 
 /// The variables a loop body reads (in order, with repeats) and those it changes: scalars it
 /// assigns or pops, containers it declares or binds anew.
+/// Whether `stmts` call out for sure (a table function, a kernel, the tape, an allocation):
+/// such a loop gets no constants loaded before it, not even stack slots that would go unused.
+fn calls_out(stmts: &[Stmt]) -> bool {
+    stmts.iter().any(|s| {
+        matches!(
+            s,
+            Stmt::Let { expr: Expr::Prim(Prim::Call(_), _) | Expr::Alloc { .. } | Expr::Random(..), .. }
+                | Stmt::Kernel { .. }
+                | Stmt::Push(_)
+                | Stmt::Pop(_)
+                | Stmt::Copy { .. }
+                | Stmt::AccumAll { .. }
+        ) || matches!(s, Stmt::Let { expr: Expr::Prim(p, _), .. } if p.kind() == ir::PrimKind::Kernel)
+            || s.blocks().iter().any(|b| calls_out(b))
+    })
+}
+
 /// The bits of the real constants the operations of `stmts` (nested ones included) read, and
 /// the masks of their negations and absolute values.
 fn real_constants(stmts: &[Stmt], out: &mut Vec<u64>) {
