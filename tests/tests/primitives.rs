@@ -622,6 +622,19 @@ fn every_primitive_matches_finite_differences() {
     }
 }
 
+/// Where the formulas written with max and |·| have their kink (log1p_exp at 0, so the
+/// Bernoulli and binomial logits; log_sum_exp of two equal values, so log_mix), the gradient is
+/// the smooth function's: max's and abs's own derivatives there (1 and sign(0) = 0) gave
+/// 1 for log1p_exp'(0) = ½. A point of zeros is where many fits start.
+#[test]
+fn kinks_of_smooth_functions_have_their_derivative() {
+    let program = "parameters { real x; real z; }\nmodel { 1 ~ bernoulli_logit(x); 0 ~ bernoulli_logit(z); \
+                   3 ~ binomial_logit(5, x); target += log1p_exp(x) + log_sum_exp(x, z) + log_mix(0.3, x, z) \
+                   + log_sum_exp([x, z]') + log_inv_logit(z) + log1m_inv_logit(x); }\n";
+    let model = load_text(program).expect("compiles");
+    assert_gradient_matches(&model, &[0.0, 0.0], "kinks at 0");
+}
+
 /// `~` drops only terms of data alone: its gradient equals that of the full `_lpdf`/`_lpmf`
 /// (a term wrongly tagged as constant would be missing from the first).
 #[test]

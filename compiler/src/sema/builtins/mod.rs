@@ -847,23 +847,31 @@ impl Lowerer<'_> {
             let e = self.prim(Fun::Exp, &[x]);
             return self.prim(Fun::Log1p, &[e]);
         }
-        let ax = self.prim(Prim::Fabs, &[x]);
-        let nax = self.prim(Prim::Neg, &[ax]);
+        let (m, nax) = self.max_and_minus_abs(x, Atom::Real(0.0), x);
         let e = self.prim(Fun::Exp, &[nax]);
         let l = self.prim(Fun::Log1p, &[e]);
-        let m = self.prim(Prim::Fmax, &[x, Atom::Real(0.0)]);
         self.prim(Prim::Add, &[m, l])
+    }
+
+    /// max(a, b) and −|d| for d = a − b, both differentiated on one side of a = b: at a tie
+    /// fmax's adjoint goes to its first operand, a, and fmin(−d, d)'s to −d, as for a > b. So
+    /// the derivative of max(a, b) + f(−|a − b|) at a = b is the smooth function's (log1p_exp
+    /// at 0: ½), where abs's own (sign(0) = 0) would give 1.
+    fn max_and_minus_abs(&mut self, a: Atom, b: Atom, d: Atom) -> (Atom, Atom) {
+        let m = self.prim(Prim::Fmax, &[a, b]);
+        let nd = self.prim(Prim::Neg, &[d]);
+        (m, self.prim(Prim::Fmin, &[nd, d]))
     }
 
     fn log_sum_exp2(&mut self, a: Atom, b: Atom) -> Atom {
         // max(a, b) + log1p(exp(−|a − b|)); −∞ when both are (their difference, NaN, is
         // replaced by 0 there).
-        let m = self.prim(Prim::Fmax, &[a, b]);
-        let none = self.prim(Prim::Eq, &[m, Atom::Real(f64::NEG_INFINITY)]);
         let d = self.prim(Prim::Sub, &[a, b]);
+        let none = self.prim(Prim::Eq, &[a, Atom::Real(f64::NEG_INFINITY)]);
+        let none_b = self.prim(Prim::Eq, &[b, Atom::Real(f64::NEG_INFINITY)]);
+        let none = self.prim(Prim::And, &[none, none_b]);
         let d = self.prim(Prim::Select, &[none, Atom::Real(0.0), d]);
-        let ad = self.prim(Prim::Fabs, &[d]);
-        let nad = self.prim(Prim::Neg, &[ad]);
+        let (m, nad) = self.max_and_minus_abs(a, b, d);
         let l = self.log1p_exp(nad, true);
         self.prim(Prim::Add, &[m, l])
     }
