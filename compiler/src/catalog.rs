@@ -53,6 +53,24 @@ impl BaseType {
         BaseType::ComplexMatrix,
     ];
 
+    /// The element and shape of the IR type that holds a value of this type (complex values
+    /// are pairs of reals in the IR, but their type says complex); `None` for a function.
+    pub fn ir_parts(self) -> Option<(crate::ir::Elem, crate::ir::Core)> {
+        use crate::ir::{Core, Elem};
+        Some(match self {
+            BaseType::Int => (Elem::Int, Core::Scalar),
+            BaseType::Real => (Elem::Real, Core::Scalar),
+            BaseType::Complex => (Elem::Complex, Core::Scalar),
+            BaseType::Vector => (Elem::Real, Core::Vector),
+            BaseType::RowVector => (Elem::Real, Core::RowVector),
+            BaseType::Matrix => (Elem::Real, Core::Matrix),
+            BaseType::ComplexVector => (Elem::Complex, Core::Vector),
+            BaseType::ComplexRowVector => (Elem::Complex, Core::RowVector),
+            BaseType::ComplexMatrix => (Elem::Complex, Core::Matrix),
+            BaseType::Function => return None,
+        })
+    }
+
     /// The Stan spelling.
     pub fn name(self) -> &'static str {
         match self {

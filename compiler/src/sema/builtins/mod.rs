@@ -573,9 +573,6 @@ impl Lowerer<'_> {
             self.error(errors::removed_function(name.span, n, &hint));
             return Val::error();
         }
-        if let Some(w) = errors::deprecated_ode(name.span, n).filter(|_| !self.functions.contains_key(n)) {
-            self.diags.push(w);
-        }
         if is_higher_order(n) && !self.functions.contains_key(n) {
             return self.higher_order(name, args, span);
         }
