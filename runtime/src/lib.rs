@@ -4,6 +4,7 @@
 
 pub mod abi;
 pub mod advi;
+pub mod app;
 pub mod compiled;
 pub mod data;
 pub mod model;
