@@ -84,3 +84,42 @@ print("const JACOBIANS: &[(&str, f64)] = &[")
 for expr, v in jacobians:
     print(f'    ("{expr}", {fmt(v)}),')
 print("];")
+
+
+# The vector transforms: ordered (x1, x1 + exp(x2), ...) and positive_ordered (exp(x1), ...),
+# their values summed with weights 1, 2, 3 (so the order matters), and the log-Jacobian as the
+# log-determinant of mpmath's numerical Jacobian matrix.
+def ordered(x, positive):
+    y, out = None, []
+    for i, xi in enumerate(x):
+        if i == 0:
+            y = mp.exp(xi) if positive else xi
+        else:
+            y = y + mp.exp(xi)
+        out.append(y)
+    return out
+
+
+def log_det_jacobian(f, x):
+    n = len(x)
+    J = mp.matrix(n, n)
+    for j in range(n):
+        for i in range(n):
+            def fi(t, i=i, j=j):
+                xs = list(x)
+                xs[j] = t
+                return f(xs)[i]
+            J[i, j] = mp.diff(fi, x[j])
+    return mp.log(abs(mp.det(J)))
+
+
+V = [mp.mpf("0.5"), mp.mpf("-0.3"), mp.mpf("0.1")]
+print("const VECTOR_VALUES: &[(&str, f64)] = &[")
+for name, positive in [("ordered", False), ("positive_ordered", True)]:
+    y = ordered(V, positive)
+    print(f'    ("{name}_constrain([0.5, -0.3, 0.1]\')", {fmt(y[0] + 2 * y[1] + 3 * y[2])}),')
+print("];")
+print("const VECTOR_JACOBIANS: &[(&str, f64)] = &[")
+for name, positive in [("ordered", False), ("positive_ordered", True)]:
+    print(f'    ("{name}", {fmt(log_det_jacobian(lambda x: ordered(x, positive), V))}),')
+print("];")

@@ -25,6 +25,11 @@ const JACOBIANS: &[(&str, f64)] = &[
     ("lower_upper_bound_jacobian(x, -1, 3)", -0.030469949717663445),
     ("offset_multiplier_jacobian(x, -1, 3)", 1.0986122886681097),
 ];
+const VECTOR_VALUES: &[(&str, f64)] = &[
+    ("ordered_constrain([0.5, -0.3, 0.1]')", 10.019603857635532),
+    ("positive_ordered_constrain([0.5, -0.3, 0.1]')", 16.911931481836301),
+];
+const VECTOR_JACOBIANS: &[(&str, f64)] = &[("ordered", -0.2), ("positive_ordered", 0.3)];
 
 /// The value of `expr` in generated quantities.
 fn generated(expr: &str) -> Result<f64, String> {
@@ -86,6 +91,36 @@ fn transform_gradients_match_finite_differences() {
         let n = model.n_unconstrained();
         for seed in 0..3 {
             assert_gradient_matches(&model, &point(n, seed + 5, 0.8), &program);
+        }
+    }
+}
+
+/// The vector transforms: values (weighted sums, so the order shows), the `_jacobian`'s
+/// log-Jacobian, the same over an array of vectors, and gradients through the compiler.
+#[test]
+fn vector_transforms_match_mpmath_and_finite_differences() {
+    let weights = "[1, 2, 3]'";
+    for (expr, expected) in VECTOR_VALUES {
+        let v = generated(&format!("dot_product({weights}, {expr})")).unwrap_or_else(|e| panic!("{expr}: {e}"));
+        assert!((v - expected).abs() <= 1e-13 * expected.abs().max(1.0), "{expr}: {v}, not {expected}");
+        // Each vector of an array alike.
+        let arr = expr.replace("([0.5, -0.3, 0.1]')", "({[0.5, -0.3, 0.1]', [0.5, -0.3, 0.1]'})");
+        let v = generated(&format!("dot_product({weights}, {arr}[2])")).unwrap_or_else(|e| panic!("{arr}: {e}"));
+        assert!((v - expected).abs() <= 1e-13 * expected.abs().max(1.0), "{arr}: {v}, not {expected}");
+    }
+    for (name, expected) in VECTOR_JACOBIANS {
+        let program = format!(
+            "parameters {{ vector[3] x; }}\ntransformed parameters {{ vector[3] y = {name}_jacobian(x); }}\nmodel {{ target += 2 * sum(y - {name}_constrain(x)); }}\n"
+        );
+        let model = load_text(&program).unwrap_or_else(|e| panic!("{program}\ndoes not compile: {e}"));
+        let lp = model.log_density(&[0.5, -0.3, 0.1], true).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!((lp - expected).abs() <= 1e-13 * expected.abs().max(1.0), "{name}: {lp}, not {expected}");
+        let program = format!(
+            "parameters {{ array[2] vector[3] x; }}\ntransformed parameters {{ array[2] vector[3] y = {name}_jacobian(x); }}\nmodel {{ target += dot_product([1, 2, 3]', y[1]) + dot_self(y[2]) + sum({name}_constrain(x[1])); }}\n"
+        );
+        let model = load_text(&program).unwrap_or_else(|e| panic!("{program}\ndoes not compile: {e}"));
+        for seed in 0..3 {
+            assert_gradient_matches(&model, &point(6, seed + 5, 0.8), &program);
         }
     }
 }

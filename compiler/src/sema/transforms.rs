@@ -769,7 +769,15 @@ impl Lowerer<'_> {
 
     /// `ordered[K]`: y1 = x1, yk = y(k-1) + exp(xk); `positive_ordered`: y1 = exp(x1).
     /// log|J| = sum of the exponentiated coordinates.
-    fn constrain_ordered(&mut self, theta: u32, offset: Atom, out: u32, dims: &[Atom], positive: bool, jacobian: bool) {
+    pub(crate) fn constrain_ordered(
+        &mut self,
+        theta: u32,
+        offset: Atom,
+        out: u32,
+        dims: &[Atom],
+        positive: bool,
+        jacobian: bool,
+    ) {
         let k = dims[dims.len() - 1];
         self.for_each_vector(offset, dims, k, &mut |l, base, idx, k| {
             // An empty ordered vector (`ordered[0]`) has no first element to write.

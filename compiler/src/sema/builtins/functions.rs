@@ -313,6 +313,11 @@ pub(crate) fn function(name: &str) -> Option<Function> {
             },
             |l, a| l.scalar_transform(a),
         ),
+        // The vector transforms of Stan 2.37 that parameters declared `ordered` and
+        // `positive_ordered` use, over a vector or an array of them.
+        "ordered_constrain" | "ordered_jacobian" | "positive_ordered_constrain" | "positive_ordered_jacobian" => {
+            def(|args| args.len() == 1 && args[0].base == BaseType::Vector, |l, a| l.vector_transform(a))
+        }
         // log_mix(θ, a, b) = log_sum_exp(log θ + a, log1m(θ) + b); of mixing proportions θ and
         // a vector lp, log_sum_exp(log θ + lp); of an array of them, the sum over the array.
         "log_mix" => def(
@@ -798,6 +803,26 @@ impl Lowerer<'_> {
             },
             a.span,
         )
+    }
+
+    /// `ordered_constrain(y)` and the other vector transforms: `y`'s elements, read as one flat
+    /// buffer (arrays of vectors are laid out as theta lays out an array parameter), go through
+    /// the code of the parameters' transforms.
+    fn vector_transform(&mut self, a: &Args) -> Val {
+        let y = a.vals[0];
+        let Atom::Var(base) = y.atom else { return Val::error() };
+        let dims = self.dims(y.atom, y.ty);
+        let total = self.product(&dims);
+        let flat = self.let_(Ty::VECTOR, Expr::View { base, offset: Atom::Int(0), dims: vec![total] });
+        let Atom::Var(flat) = flat else { unreachable!("let_ returns a variable") };
+        let jacobian = a.name.ends_with("_jacobian");
+        let out_dims = dims;
+        let ty = Ty { elem: Elem::Real, ..y.ty };
+        let out = self.build(ty, out_dims.clone());
+        let Atom::Var(out_var) = out else { unreachable!("build returns a variable") };
+        let positive = a.name.starts_with("positive");
+        self.constrain_ordered(flat, Atom::Int(0), out_var, &out_dims, positive, jacobian);
+        a.value(out, ty)
     }
 
     /// `choose`, `falling_factorial` or `rising_factorial` of two ints (or int arrays, element by
