@@ -12,7 +12,7 @@ mod expr;
 mod functions;
 mod matrix_transforms;
 mod stmt;
-mod transforms;
+pub(crate) mod transforms;
 mod tuples;
 pub mod typeck;
 

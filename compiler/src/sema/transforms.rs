@@ -7,6 +7,13 @@ use grammar::ast::{self, TypeKind};
 use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Fun, Prim, Stmt, Ty, VarId, VarKind};
 use crate::sema::{Binding, Lowerer, Mode, Val, decl_ty, errors, tuples};
 
+/// The bounds of one element of a scalar transform, as values.
+#[derive(Clone, Copy)]
+pub(crate) enum Bounds {
+    Interval { lower: Option<Atom>, upper: Option<Atom> },
+    Affine { offset: Option<Atom>, multiplier: Option<Atom> },
+}
+
 impl Lowerer<'_> {
     /// The runtime sizes of a declared type: array dimensions, then the core's sizes.
     pub(crate) fn decl_dims(&mut self, t: &ast::DeclType) -> Vec<Atom> {
@@ -420,31 +427,39 @@ impl Lowerer<'_> {
         self.check(ok, ErrorKind::Data, message, d.name.span, all);
     }
 
-    /// The inverse of [`Self::constrain_elementwise`], one element, after checking its bounds:
-    /// x = (y − offset) / multiplier, log(y − lb), log(ub − y), or
-    /// logit((y − lb) / (ub − lb)) = log(y − lb) − log(ub − y).
+    /// The inverse of [`Self::constrain_elementwise`], one element, after checking its bounds.
     fn free_elementwise(&mut self, d: &ast::VarDecl, y: Atom, idx: &[Atom]) -> Atom {
-        let c = &d.ty.constraint;
-        let mut x = y;
-        for (e, prim) in [(&c.offset, Prim::Sub), (&c.multiplier, Prim::Div)] {
-            if let Some(e) = e {
-                let v = self.expr(e);
-                let v = self.real_element(v, idx);
-                x = self.prim(prim, &[x, v]);
+        let bounds = self.declared_bounds(d, idx);
+        self.free_scalar(y, bounds, &mut |l, ok, rule, bound| l.check_init(ok, d, idx, y, rule, vec![bound]))
+    }
+
+    /// The inverse of [`Self::constrain_scalar`], after `check(ok, rule, bound)` of each bound
+    /// (`rule` is `lower={}` or `upper={}`): x = (y − offset) / multiplier, log(y − lb),
+    /// log(ub − y), or logit((y − lb) / (ub − lb)) = log(y − lb) − log(ub − y).
+    pub(crate) fn free_scalar(
+        &mut self,
+        y: Atom,
+        bounds: Bounds,
+        check: &mut dyn FnMut(&mut Self, Atom, &str, Atom),
+    ) -> Atom {
+        let (lower, upper) = match bounds {
+            Bounds::Affine { offset, multiplier } => {
+                let mut x = y;
+                for (v, prim) in [(offset, Prim::Sub), (multiplier, Prim::Div)] {
+                    if let Some(v) = v {
+                        x = self.prim(prim, &[x, v]);
+                    }
+                }
+                return x;
+            }
+            Bounds::Interval { lower, upper } => (lower, upper),
+        };
+        for (b, prim, rule) in [(lower, Prim::Ge, "lower={}"), (upper, Prim::Le, "upper={}")] {
+            if let Some(b) = b {
+                let ok = self.prim(prim, &[y, b]);
+                check(self, ok, rule, b);
             }
         }
-        if c.offset.is_some() || c.multiplier.is_some() {
-            return x;
-        }
-        let bound = |l: &mut Self, e: &Option<ast::Expr>, prim: Prim, rule: &str| {
-            let v = e.as_ref().map(|e| l.expr(e))?;
-            let b = l.real_element(v, idx);
-            let ok = l.prim(prim, &[y, b]);
-            l.check_init(ok, d, idx, y, rule, vec![b]);
-            Some(b)
-        };
-        let lower = bound(self, &c.lower, Prim::Ge, "lower={}");
-        let upper = bound(self, &c.upper, Prim::Le, "upper={}");
         match (lower, upper) {
             (None, None) => y,
             (Some(lb), None) => {
@@ -643,29 +658,48 @@ impl Lowerer<'_> {
 
     /// Stan's transforms for `<lower, upper>` and `<offset, multiplier>`, one element.
     fn constrain_elementwise(&mut self, d: &ast::VarDecl, x: Atom, idx: &[Atom], jacobian: bool) -> Atom {
+        let bounds = self.declared_bounds(d, idx);
+        self.constrain_scalar(x, bounds, jacobian)
+    }
+
+    /// The bounds (or offset and multiplier) of parameter `d`'s element at `idx`.
+    fn declared_bounds(&mut self, d: &ast::VarDecl, idx: &[Atom]) -> Bounds {
         let c = &d.ty.constraint;
+        let element = |l: &mut Self, e: &Option<ast::Expr>| {
+            let v = e.as_ref().map(|e| l.expr(e))?;
+            Some(l.real_element(v, idx))
+        };
         if c.offset.is_some() || c.multiplier.is_some() {
-            let offset = c.offset.as_ref().map(|e| self.expr(e));
-            let mult = c.multiplier.as_ref().map(|e| self.expr(e));
-            let mut y = x;
-            if let Some(m) = mult {
-                let m = self.real_element(m, idx);
-                y = self.prim(Prim::Mul, &[m, y]);
-                if jacobian {
-                    let lj = self.prim(Fun::Log, &[m]);
-                    self.emit(Stmt::TargetAdd(lj));
-                }
-            }
-            if let Some(o) = offset {
-                let o = self.real_element(o, idx);
-                y = self.prim(Prim::Add, &[o, y]);
-            }
-            return self.let_(Ty::REAL, Expr::Atom(y));
+            let offset = element(self, &c.offset);
+            let multiplier = element(self, &c.multiplier);
+            return Bounds::Affine { offset, multiplier };
         }
-        let lower = c.lower.as_ref().map(|e| self.expr(e));
-        let upper = c.upper.as_ref().map(|e| self.expr(e));
-        let lower = lower.map(|v| self.real_element(v, idx));
-        let upper = upper.map(|v| self.real_element(v, idx));
+        let lower = element(self, &c.lower);
+        let upper = element(self, &c.upper);
+        Bounds::Interval { lower, upper }
+    }
+
+    /// One element of Stan's scalar transforms (`<lower, upper>` and `<offset, multiplier>`,
+    /// and the `*_constrain`/`*_jacobian` functions of Stan 2.37), adding the log-Jacobian to
+    /// the target when `jacobian`.
+    pub(crate) fn constrain_scalar(&mut self, x: Atom, bounds: Bounds, jacobian: bool) -> Atom {
+        let (lower, upper) = match bounds {
+            Bounds::Affine { offset, multiplier } => {
+                let mut y = x;
+                if let Some(m) = multiplier {
+                    y = self.prim(Prim::Mul, &[m, y]);
+                    if jacobian {
+                        let lj = self.prim(Fun::Log, &[m]);
+                        self.emit(Stmt::TargetAdd(lj));
+                    }
+                }
+                if let Some(o) = offset {
+                    y = self.prim(Prim::Add, &[o, y]);
+                }
+                return self.let_(Ty::REAL, Expr::Atom(y));
+            }
+            Bounds::Interval { lower, upper } => (lower, upper),
+        };
         match (lower, upper) {
             (None, None) => self.let_(Ty::REAL, Expr::Atom(x)),
             (Some(lb), None) => {
@@ -735,7 +769,15 @@ impl Lowerer<'_> {
 
     /// `ordered[K]`: y1 = x1, yk = y(k-1) + exp(xk); `positive_ordered`: y1 = exp(x1).
     /// log|J| = sum of the exponentiated coordinates.
-    fn constrain_ordered(&mut self, theta: u32, offset: Atom, out: u32, dims: &[Atom], positive: bool, jacobian: bool) {
+    pub(crate) fn constrain_ordered(
+        &mut self,
+        theta: u32,
+        offset: Atom,
+        out: u32,
+        dims: &[Atom],
+        positive: bool,
+        jacobian: bool,
+    ) {
         let k = dims[dims.len() - 1];
         self.for_each_vector(offset, dims, k, &mut |l, base, idx, k| {
             // An empty ordered vector (`ordered[0]`) has no first element to write.

@@ -10,6 +10,7 @@ use grammar::ast::{BinOp, UnOp};
 
 use crate::catalog::{ArgType, BaseType};
 use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Fun, Prim, Stmt, Ty, VarId, VarKind};
+use crate::sema::transforms::Bounds;
 use crate::sema::{Lowerer, Val};
 
 /// A call being lowered: the name as written (one entry may serve several names), the checked
@@ -288,6 +289,35 @@ pub(crate) fn function(name: &str) -> Option<Function> {
                 a.value(atom, Ty::REAL)
             },
         ),
+        // Stan 2.37's functions of the scalar transforms, element by element: the transforms of
+        // `<lower, upper>` and `<offset, multiplier>` declarations (one code with them).
+        "lower_bound_constrain"
+        | "lower_bound_jacobian"
+        | "lower_bound_unconstrain"
+        | "upper_bound_constrain"
+        | "upper_bound_jacobian"
+        | "upper_bound_unconstrain"
+        | "lower_upper_bound_constrain"
+        | "lower_upper_bound_jacobian"
+        | "lower_upper_bound_unconstrain"
+        | "offset_multiplier_constrain"
+        | "offset_multiplier_jacobian"
+        | "offset_multiplier_unconstrain" => def(
+            |args| {
+                (2..=3).contains(&args.len())
+                    && args[0].rank() <= 1
+                    && args[1..].iter().all(|b| {
+                        // An int array bound of a real array `y`, as the catalog's promotion allows.
+                        scalar(b) || (b.array_dims == args[0].array_dims && b.base.rank() == args[0].base.rank())
+                    })
+            },
+            |l, a| l.scalar_transform(a),
+        ),
+        // The vector transforms of Stan 2.37 that parameters declared `ordered` and
+        // `positive_ordered` use, over a vector or an array of them.
+        "ordered_constrain" | "ordered_jacobian" | "positive_ordered_constrain" | "positive_ordered_jacobian" => {
+            def(|args| args.len() == 1 && args[0].base == BaseType::Vector, |l, a| l.vector_transform(a))
+        }
         // log_mix(θ, a, b) = log_sum_exp(log θ + a, log1m(θ) + b); of mixing proportions θ and
         // a vector lp, log_sum_exp(log θ + lp); of an array of them, the sum over the array.
         "log_mix" => def(
@@ -721,6 +751,78 @@ impl Lowerer<'_> {
             },
             a.span,
         )
+    }
+
+    /// `lower_bound_constrain(y, lb)` and the other functions of the scalar transforms: each
+    /// element of `y` with its bounds (a bound is a scalar or has `y`'s shape). `_constrain`
+    /// and `_jacobian` check the bounds as Stan does (lb < ub; a positive, finite multiplier
+    /// and a finite offset), `_unconstrain` that the value is within them.
+    fn scalar_transform(&mut self, a: &Args) -> Val {
+        let (transform, direction) = a.name.rsplit_once('_').expect("a transform function's name");
+        let y = a.vals[0];
+        let out_ty = if y.ty.is_scalar() { Ty::REAL } else { Ty { elem: Elem::Real, ..y.ty } };
+        let (name, span) = (a.name, a.span);
+        self.map_elementwise(
+            a.vals,
+            out_ty,
+            &mut |l, xs| {
+                let r: Vec<Atom> =
+                    xs.iter().map(|&x| l.to_real(Val { atom: x, ty: l.f.atom_ty(x), data: true })).collect();
+                let bounds = match transform {
+                    "lower_bound" => Bounds::Interval { lower: Some(r[1]), upper: None },
+                    "upper_bound" => Bounds::Interval { lower: None, upper: Some(r[1]) },
+                    "lower_upper_bound" => Bounds::Interval { lower: Some(r[1]), upper: Some(r[2]) },
+                    _ => Bounds::Affine { offset: Some(r[1]), multiplier: Some(r[2]) },
+                };
+                if direction == "unconstrain" {
+                    let mut check = |l: &mut Self, ok: Atom, rule: &str, bound: Atom| {
+                        let message = format!("{name}: x = {{}} violates {rule}");
+                        l.check(ok, ErrorKind::Domain, message, span, vec![r[0], bound]);
+                    };
+                    return l.free_scalar(r[0], bounds, &mut check);
+                }
+                match bounds {
+                    Bounds::Interval { lower: Some(lb), upper: Some(ub) } => {
+                        let ok = l.prim(Prim::Lt, &[lb, ub]);
+                        let message = format!("{name}: the lower bound {{}} must be less than the upper bound {{}}");
+                        l.check(ok, ErrorKind::Domain, message, span, vec![lb, ub]);
+                    }
+                    Bounds::Affine { offset: Some(o), multiplier: Some(m) } => {
+                        let finite_offset = l.is_finite(o);
+                        let message = format!("{name}: the offset is {{}}, but must be finite");
+                        l.check(finite_offset, ErrorKind::Domain, message, span, vec![o]);
+                        let positive = l.prim(Prim::Gt, &[m, Atom::Real(0.0)]);
+                        let finite = l.is_finite(m);
+                        let ok = l.prim(Prim::And, &[positive, finite]);
+                        let message = format!("{name}: the multiplier is {{}}, but must be positive and finite");
+                        l.check(ok, ErrorKind::Domain, message, span, vec![m]);
+                    }
+                    _ => {}
+                }
+                l.constrain_scalar(r[0], bounds, direction == "jacobian")
+            },
+            a.span,
+        )
+    }
+
+    /// `ordered_constrain(y)` and the other vector transforms: `y`'s elements, read as one flat
+    /// buffer (arrays of vectors are laid out as theta lays out an array parameter), go through
+    /// the code of the parameters' transforms.
+    fn vector_transform(&mut self, a: &Args) -> Val {
+        let y = a.vals[0];
+        let Atom::Var(base) = y.atom else { return Val::error() };
+        let dims = self.dims(y.atom, y.ty);
+        let total = self.product(&dims);
+        let flat = self.let_(Ty::VECTOR, Expr::View { base, offset: Atom::Int(0), dims: vec![total] });
+        let Atom::Var(flat) = flat else { unreachable!("let_ returns a variable") };
+        let jacobian = a.name.ends_with("_jacobian");
+        let out_dims = dims;
+        let ty = Ty { elem: Elem::Real, ..y.ty };
+        let out = self.build(ty, out_dims.clone());
+        let Atom::Var(out_var) = out else { unreachable!("build returns a variable") };
+        let positive = a.name.starts_with("positive");
+        self.constrain_ordered(flat, Atom::Int(0), out_var, &out_dims, positive, jacobian);
+        a.value(out, ty)
     }
 
     /// `choose`, `falling_factorial` or `rising_factorial` of two ints (or int arrays, element by

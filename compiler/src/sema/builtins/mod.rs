@@ -917,6 +917,7 @@ pub(crate) fn is_higher_order(n: &str) -> bool {
         || n.starts_with("algebra_solver")
         || n.starts_with("solve_")
         || n.starts_with("dae")
+        || n.starts_with("laplace_")
         || matches!(n, "reduce_sum" | "reduce_sum_static" | "map_rect" | "integrate_1d")
 }
 
