@@ -53,6 +53,9 @@ enum Command {
     /// Compile a model, fit it by variational inference (vppl's method, or Stan's ADVI with
     /// --stan-compatible), print a summary and write Stan's variational CSV.
     Run(RunArgs),
+    /// Compile a model into a standalone executable that speaks CmdStan's command line
+    /// (`./model variational data file=data.json`).
+    Build(BuildArgs),
     /// Log density and gradient at one point, with finite differences beside it (CmdStan's
     /// diagnose method).
     Diagnose(DiagnoseArgs),
@@ -176,6 +179,15 @@ struct RunArgs {
 }
 
 #[derive(clap::Args)]
+struct BuildArgs {
+    /// The model (`.vppl` or `.stan`).
+    model: PathBuf,
+    /// The executable to write. Default: the model's name beside it, as CmdStan's `make` does.
+    #[arg(short = 'o', long)]
+    output: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
 struct DiagnoseArgs {
     #[command(flatten)]
     model: ModelArgs,
@@ -238,6 +250,7 @@ pub fn main() -> i32 {
     };
     let result = match cli.command {
         Command::Run(a) => run(a),
+        Command::Build(a) => build_executable(a),
         Command::Diagnose(a) => diagnose(a),
         Command::Bench(a) => bench(a),
         Command::Ir(a) => ir(a),
@@ -445,6 +458,57 @@ fn run_method(a: &RunArgs) -> RunMethod {
         progress,
         ..defaults
     })
+}
+
+/// The runner a built executable starts from: `vppl-runner` beside this program.
+fn runner_path() -> Result<PathBuf, Failure> {
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find vppl's own executable: {e}"))?;
+    let runner = exe.with_file_name(format!("vppl-runner{}", std::env::consts::EXE_SUFFIX));
+    if !runner.is_file() {
+        return Err(Failure::Message(format!(
+            "cannot find vppl's model runner at `{}`; it is installed beside `vppl` (cargo build --release builds both)",
+            runner.display()
+        )));
+    }
+    Ok(runner)
+}
+
+fn build_executable(a: BuildArgs) -> Result<(), Failure> {
+    let start = Instant::now();
+    let runner = runner_path()?;
+    let output = a.output.clone().unwrap_or_else(|| a.model.with_extension(""));
+    if output == a.model {
+        return Err(Failure::Message(format!(
+            "the executable would overwrite the model `{}`; name it with -o",
+            a.model.display()
+        )));
+    }
+    let (source, mut stages) = front_end(&a.model)?;
+    let (object, meta) = driver::compile_object(&source, &mut stages)?;
+    let runner_bytes =
+        std::fs::read(&runner).map_err(|e| format!("cannot read the model runner `{}`: {e}", runner.display()))?;
+    let bytes = runtime::loader::bundle(&runner_bytes, &object, &meta)?;
+    // Written beside the target and renamed over it, so a failure leaves no half executable.
+    let partial = output.with_extension("partial");
+    std::fs::write(&partial, &bytes).map_err(|e| format!("cannot write `{}`: {e}", partial.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&partial, std::fs::Permissions::from_mode(0o755))
+            .map_err(|e| format!("cannot make `{}` executable: {e}", partial.display()))?;
+    }
+    std::fs::rename(&partial, &output).map_err(|e| {
+        let _ = std::fs::remove_file(&partial);
+        format!("cannot write `{}`: {e}", output.display())
+    })?;
+    outln!(
+        "Built {} in {:.1} ms ({} KiB; model code {} KiB)",
+        output.display(),
+        start.elapsed().as_secs_f64() * 1e3,
+        bytes.len() / 1024,
+        object.len().div_ceil(1024)
+    );
+    Ok(())
 }
 
 /// Options of Stan's algorithm are refused without `--stan-compatible`, rather than ignored.
