@@ -102,6 +102,56 @@ fn cmdstanpy_and_arviz_read_default_and_stan_compatible_csvs() {
             assert!(close(got, expected), "{method}: {arviz_name}: ArviZ's mean {got}, the rows' {expected}");
         }
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// An executable `vppl build` made, driven by cmdstanpy as its users drive CmdStan's:
+/// `CmdStanModel(exe_file=…)`, its `info`, and `variational` with cmdstanpy's defaults (which
+/// writes `adapt engaged=1`, Stan's default) and with options. Its draws are `vppl run`'s for
+/// the same seed.
+#[test]
+fn cmdstanpy_drives_a_built_executable() {
+    let python = python_with_neighbours();
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("built-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let exe = dir.join("eight_schools");
+    let vppl = |args: &[&str]| {
+        let out =
+            Command::new(env!("CARGO_BIN_EXE_vppl")).args(args).current_dir(manifest).output().expect("vppl runs");
+        assert!(out.status.success(), "vppl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    vppl(&["build", MODEL, "-o", exe.to_str().expect("utf-8 path")]);
+    let out = Command::new(&python)
+        .arg(manifest.join("tests/neighbours/drive_built.py"))
+        .arg(&exe)
+        .arg(manifest.join(DATA))
+        .arg(&dir)
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "cmdstanpy could not drive the executable:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let seen: serde_json::Value = serde_json::from_slice(&out.stdout).expect("drive_built.py prints JSON");
+    assert_eq!(seen["stan_version"], serde_json::json!(["2", "37"]));
+    assert_eq!(seen["default"]["algorithm"], "fullrank", "vppl's default family");
+    assert_eq!(seen["default"]["draws"], 1000);
+    assert_eq!(seen["chosen"]["algorithm"], "meanfield");
+    assert_eq!(seen["chosen"]["draws"], 100);
+    assert_eq!(seen["chosen"]["iter"], 500);
+    // The same draws as `vppl run` with the same seed.
+    let csv = dir.join("run.csv");
+    vppl(&["run", MODEL, "--data", DATA, "--seed", "3", "--output", csv.to_str().expect("utf-8 path")]);
+    let body = |path: &Path| -> Vec<String> {
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        text.lines().filter(|l| !l.starts_with('#')).map(String::from).collect()
+    };
+    let built = PathBuf::from(seen["default"]["csv"].as_str().expect("a CSV path"));
+    assert_eq!(body(&built), body(&csv), "the built executable's draws differ from vppl run's");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// `theta.3` → `theta[3]`, `mu` → `mu`.

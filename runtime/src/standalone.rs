@@ -282,10 +282,23 @@ fn variational_method(args: &Args, seed: u64) -> Result<RunMethod, String> {
     let progress = false;
     match engine {
         "vppl" => {
-            let stan_only = ["elbo_samples", "eta", "tol_rel_obj", "eval_elbo", "adapt.engaged", "adapt.iter"];
-            if let Some(k) = stan_only.iter().find(|k| args.get(&v(k)).is_some()) {
-                let name = k.rsplit('.').next().unwrap_or(k);
-                return Err(format!("{name} is an argument of Stan's ADVI; add engine=stan to run Stan's algorithm"));
+            // Stan's ADVI's arguments mean nothing to vppl's method: at CmdStan's defaults (as
+            // cmdstanpy always writes `adapt engaged=1`) they are let through, otherwise refused.
+            let stan_only = [
+                ("elbo_samples", 100.0),
+                ("eta", 1.0),
+                ("tol_rel_obj", 0.01),
+                ("eval_elbo", 100.0),
+                ("adapt.engaged", 1.0),
+                ("adapt.iter", 50.0),
+            ];
+            for (k, default) in stan_only {
+                if args.parse::<f64>(&v(k), "a number")?.is_some_and(|x| x != default) {
+                    let name = k.rsplit('.').next().unwrap_or(k);
+                    return Err(format!(
+                        "{name} is an argument of Stan's ADVI; add engine=stan to run Stan's algorithm"
+                    ));
+                }
             }
             let rank: usize = args.parse(&v("rank"), "a positive integer")?.unwrap_or(2);
             let family = match algorithm.unwrap_or("fullrank") {
