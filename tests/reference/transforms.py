@@ -123,3 +123,102 @@ print("const VECTOR_JACOBIANS: &[(&str, f64)] = &[")
 for name, positive in [("ordered", False), ("positive_ordered", True)]:
     print(f'    ("{name}", {fmt(log_det_jacobian(lambda x: ordered(x, positive), V))}),')
 print("];")
+
+
+# Stan 2.37's transforms of vectors and matrices. sum_to_zero: z = V y with V's column i
+# (i ones, then -i) / sqrt(i (i + 1)), built as a matrix here; the matrix form as Stan Math's
+# loop over columns and rows computes it (written from its definition, sum_to_zero_constrain
+# for matrices); simplex: softmax of sum_to_zero (the inverse isometric log ratio);
+# unit_vectors: y / |y|. Log-Jacobians: the log-determinant of the numerical Jacobian of the
+# map onto the first K - 1 coordinates (simplex) or of the radial completion (unit vector:
+# -|y|^2 / 2 by the Reference Manual, checked as is).
+def basis(n):
+    V = mp.matrix(n + 1, n)
+    for i in range(1, n + 1):
+        for j in range(1, i + 1):
+            V[j - 1, i - 1] = 1 / mp.sqrt(i * (i + 1))
+        V[i, i - 1] = -i / mp.sqrt(i * (i + 1))
+    return V
+
+
+def sum_to_zero(y):
+    z = basis(len(y)) * mp.matrix(y)
+    return [z[i] for i in range(len(y) + 1)]
+
+
+def sum_to_zero_matrix(x):
+    n, m = len(x), len(x[0])
+    Z = [[mp.mpf(0)] * (m + 1) for _ in range(n + 1)]
+    beta = [mp.mpf(0)] * n
+    for j in range(m - 1, -1, -1):
+        ax_previous = mp.mpf(0)
+        a_j = 1 / mp.sqrt((j + 1) * (j + 2))
+        b_j = (j + 1) * a_j
+        for i in range(n - 1, -1, -1):
+            a_i = 1 / mp.sqrt((i + 1) * (i + 2))
+            b_i = (i + 1) * a_i
+            b_i_x = b_i * x[i][j] - ax_previous
+            Z[i][j] = b_j * b_i_x - beta[i]
+            beta[i] += a_j * b_i_x
+            Z[n][j] -= Z[i][j]
+            Z[i][m] -= Z[i][j]
+            ax_previous += a_i * x[i][j]
+        Z[n][m] -= Z[n][j]
+    return Z
+
+
+def simplex(y):
+    z = sum_to_zero(y)
+    s = mp.fsum(mp.exp(v) for v in z)
+    return [mp.exp(v) / s for v in z]
+
+
+def unit(y):
+    r = mp.sqrt(mp.fsum(v * v for v in y))
+    return [v / r for v in y]
+
+
+def weighted(v):
+    return mp.fsum((i + 1) * x for i, x in enumerate(v))
+
+
+Y3 = [mp.mpf("0.5"), mp.mpf("-0.3"), mp.mpf("0.1")]
+X23 = [[mp.mpf("0.5"), mp.mpf("-0.3"), mp.mpf("0.1")], [mp.mpf("1.2"), mp.mpf("0.4"), mp.mpf("-0.8")]]
+Zm = sum_to_zero_matrix(X23)
+cols = [simplex([X23[0][c], X23[1][c]]) for c in range(3)]
+rows = [simplex(X23[r]) for r in range(2)]
+Y3s = "[0.5, -0.3, 0.1]'"
+M23 = "[[0.5, -0.3, 0.1], [1.2, 0.4, -0.8]]"
+print("const MORE_VALUES: &[(&str, f64)] = &[")
+rows_out = [
+    (f"dot_product([1, 2, 3, 4]', simplex_constrain({Y3s}))", weighted(simplex(Y3))),
+    (f"dot_product([1, 2, 3, 4]', sum_to_zero_constrain({Y3s}))", weighted(sum_to_zero(Y3))),
+    (f"dot_product([1, 2, 3]', unit_vectors_constrain({Y3s}))", weighted(unit(Y3))),
+    (
+        # Weights (r + 1)^2 (c + 1): an additive weight would give 0 on any zero-sum matrix.
+        f"sum([[1, 2, 3, 4], [4, 8, 12, 16], [9, 18, 27, 36]] .* sum_to_zero_constrain({M23}))",
+        mp.fsum((r + 1) ** 2 * (c + 1) * Zm[r][c] for r in range(3) for c in range(4)),
+    ),
+    (
+        f"sum(to_matrix([1, 2, 3, 4, 5, 6, 7, 8, 9], 3, 3) .* stochastic_column_constrain({M23}))",
+        mp.fsum((r + 1 + 3 * c) * cols[c][r] for r in range(3) for c in range(3)),
+    ),
+    (
+        f"sum(to_matrix([1, 2, 3, 4, 5, 6, 7, 8], 2, 4) .* stochastic_row_constrain({M23}))",
+        mp.fsum((r + 1 + 2 * c) * rows[r][c] for r in range(2) for c in range(4)),
+    ),
+]
+for expr, v in rows_out:
+    print(f'    ("{expr}", {fmt(v)}),')
+print("];")
+
+simplex_lj = log_det_jacobian(lambda y: simplex(y)[:-1], Y3)
+print("const MORE_JACOBIANS: &[(&str, f64)] = &[")
+print(f'    ("simplex", {fmt(simplex_lj)}),')
+print(f'    ("unit_vectors", {fmt(-mp.fsum(v * v for v in Y3) / 2)}),')
+print('    ("sum_to_zero", 0.0),  // linear onto the zero-sum subspace: Stan adds nothing')
+print("];")
+# The ILR simplex's log-Jacobian by the Reference Manual (Stan 2.37): sum(log x) + log(K) / 2,
+# against the numerical one above.
+x = simplex(Y3)
+print("// simplex: sum(log x) + log(K)/2 =", fmt(mp.fsum(mp.log(v) for v in x) + mp.log(4) / 2))

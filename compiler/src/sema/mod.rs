@@ -10,11 +10,12 @@ mod complex;
 pub mod errors;
 mod expr;
 mod functions;
-mod matrix_transforms;
+pub(crate) mod matrix_transforms;
 mod stmt;
 pub(crate) mod transforms;
 mod tuples;
 pub mod typeck;
+pub(crate) mod vector_transforms;
 
 use std::collections::HashMap;
 

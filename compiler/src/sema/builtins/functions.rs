@@ -10,7 +10,9 @@ use grammar::ast::{BinOp, UnOp};
 
 use crate::catalog::{ArgType, BaseType};
 use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Fun, Prim, Stmt, Ty, VarId, VarKind};
+use crate::sema::matrix_transforms::MatrixKind;
 use crate::sema::transforms::Bounds;
+use crate::sema::vector_transforms::{Subject, Transform, Who};
 use crate::sema::{Lowerer, Val};
 
 /// A call being lowered: the name as written (one entry may serve several names), the checked
@@ -313,11 +315,44 @@ pub(crate) fn function(name: &str) -> Option<Function> {
             },
             |l, a| l.scalar_transform(a),
         ),
-        // The vector transforms of Stan 2.37 that parameters declared `ordered` and
-        // `positive_ordered` use, over a vector or an array of them.
-        "ordered_constrain" | "ordered_jacobian" | "positive_ordered_constrain" | "positive_ordered_jacobian" => {
-            def(|args| args.len() == 1 && args[0].base == BaseType::Vector, |l, a| l.vector_transform(a))
-        }
+        // Stan 2.37's functions of the transforms of vectors and matrices, over one value or an
+        // array of them (one code with the parameters' transforms).
+        "ordered_constrain"
+        | "ordered_jacobian"
+        | "ordered_unconstrain"
+        | "positive_ordered_constrain"
+        | "positive_ordered_jacobian"
+        | "positive_ordered_unconstrain"
+        | "simplex_constrain"
+        | "simplex_jacobian"
+        | "simplex_unconstrain"
+        | "sum_to_zero_constrain"
+        | "sum_to_zero_jacobian"
+        | "sum_to_zero_unconstrain"
+        | "unit_vectors_constrain"
+        | "unit_vectors_jacobian"
+        | "unit_vectors_unconstrain"
+        | "stochastic_column_constrain"
+        | "stochastic_column_jacobian"
+        | "stochastic_column_unconstrain"
+        | "stochastic_row_constrain"
+        | "stochastic_row_jacobian"
+        | "stochastic_row_unconstrain"
+        | "cholesky_factor_corr_constrain"
+        | "cholesky_factor_corr_jacobian"
+        | "cholesky_factor_corr_unconstrain"
+        | "cholesky_factor_cov_constrain"
+        | "cholesky_factor_cov_jacobian"
+        | "cholesky_factor_cov_unconstrain"
+        | "corr_matrix_constrain"
+        | "corr_matrix_jacobian"
+        | "corr_matrix_unconstrain"
+        | "cov_matrix_constrain"
+        | "cov_matrix_jacobian"
+        | "cov_matrix_unconstrain" => def(
+            |args| !args.is_empty() && matches!(args[0].base, BaseType::Vector | BaseType::Matrix),
+            |l, a| l.vector_transform(a),
+        ),
         // log_mix(θ, a, b) = log_sum_exp(log θ + a, log1m(θ) + b); of mixing proportions θ and
         // a vector lp, log_sum_exp(log θ + lp); of an array of them, the sum over the array.
         "log_mix" => def(
@@ -805,24 +840,84 @@ impl Lowerer<'_> {
         )
     }
 
-    /// `ordered_constrain(y)` and the other vector transforms: `y`'s elements, read as one flat
-    /// buffer (arrays of vectors are laid out as theta lays out an array parameter), go through
-    /// the code of the parameters' transforms.
+    /// `simplex_constrain(y)` and the other transforms of vectors and matrices: the argument's
+    /// elements, read as one flat buffer (an array laid out as theta lays out an array
+    /// parameter), go through the code of the parameters' transforms (`_jacobian` adding the
+    /// log-Jacobian); `_unconstrain` checks each value as an init value is checked and writes
+    /// its free values, a vector (a matrix for the stochastic and sum-to-zero matrices).
     fn vector_transform(&mut self, a: &Args) -> Val {
+        let (name, direction) = a.name.rsplit_once('_').expect("a transform function's name");
         let y = a.vals[0];
         let Atom::Var(base) = y.atom else { return Val::error() };
+        let t = Transform::of_function(name, y.ty.core == Core::Matrix).expect("a transform's name");
         let dims = self.dims(y.atom, y.ty);
+        let rank = y.ty.array_rank as usize;
+        let (array_dims, given) = dims.split_at(rank);
+        let plus_one = |l: &mut Self, a: Atom| l.prim(Prim::IAdd, &[a, Atom::Int(1)]);
+        let minus_one = |l: &mut Self, a: Atom| l.prim(Prim::ISub, &[a, Atom::Int(1)]);
+        if direction == "unconstrain" {
+            let core = given.to_vec();
+            match t {
+                Transform::CholeskyCorr | Transform::Matrix(MatrixKind::Cov | MatrixKind::Corr) => {
+                    let message = format!("{}: the matrix has {{}} rows and {{}} columns; it must be square", a.name);
+                    self.same_size(core[0], core[1], &message, a.span);
+                }
+                Transform::Matrix(MatrixKind::CholeskyCov) => self.check_factor_shape(a.name, core[0], core[1], a.span),
+                _ => self.check_least_sizes(t, &core, a.span),
+            }
+            let free_core = match t {
+                Transform::SumToZeroMatrix => vec![minus_one(self, core[0]), minus_one(self, core[1])],
+                Transform::StochasticColumn(_) => vec![minus_one(self, core[0]), core[1]],
+                Transform::StochasticRow(_) => vec![core[0], minus_one(self, core[1])],
+                _ => vec![self.free_count(t, &core)],
+            };
+            let core_ty = if t.free_is_matrix() { Ty::MATRIX } else { Ty::VECTOR };
+            let ty = Ty { array_rank: y.ty.array_rank, ..core_ty };
+            let out = self.build(ty, [array_dims, &free_core].concat());
+            let Atom::Var(out_var) = out else { unreachable!("build returns a variable") };
+            self.free_all(t, base, Atom::Int(0), &dims, Some(out_var), &Subject::new(Who::Call(a.name, a.span)));
+            return a.value(out, ty);
+        }
+        let int = |i: usize| a.vals[i].atom;
+        let core = match t {
+            Transform::Simplex(_) | Transform::SumToZero => vec![plus_one(self, given[0])],
+            Transform::SumToZeroMatrix => vec![plus_one(self, given[0]), plus_one(self, given[1])],
+            Transform::StochasticColumn(_) => vec![plus_one(self, given[0]), given[1]],
+            Transform::StochasticRow(_) => vec![given[0], plus_one(self, given[1])],
+            Transform::CholeskyCorr | Transform::Matrix(MatrixKind::Cov | MatrixKind::Corr) => vec![int(1), int(1)],
+            Transform::Matrix(MatrixKind::CholeskyCov) => vec![int(1), int(2)],
+            _ => given.to_vec(),
+        };
+        if t.core_rank() == 2 && !t.free_is_matrix() {
+            // The sizes are given: the free vectors must have as many values as they need.
+            self.check_given_sizes(&core, a.span);
+            if t == Transform::Matrix(MatrixKind::CholeskyCov) {
+                self.check_factor_shape(a.name, core[0], core[1], a.span);
+            }
+            let needed = self.free_count(t, &core);
+            let message =
+                format!("{}: the free vector has {{}} elements, and a matrix of those sizes needs {{}}", a.name);
+            self.same_size(given[0], needed, &message, a.span);
+        }
         let total = self.product(&dims);
         let flat = self.let_(Ty::VECTOR, Expr::View { base, offset: Atom::Int(0), dims: vec![total] });
         let Atom::Var(flat) = flat else { unreachable!("let_ returns a variable") };
-        let jacobian = a.name.ends_with("_jacobian");
-        let out_dims = dims;
-        let ty = Ty { elem: Elem::Real, ..y.ty };
+        let core_ty = if t.core_rank() == 2 { Ty::MATRIX } else { Ty::VECTOR };
+        let ty = Ty { array_rank: y.ty.array_rank, ..core_ty };
+        let out_dims = [array_dims, &core].concat();
         let out = self.build(ty, out_dims.clone());
         let Atom::Var(out_var) = out else { unreachable!("build returns a variable") };
-        let positive = a.name.starts_with("positive");
-        self.constrain_ordered(flat, Atom::Int(0), out_var, &out_dims, positive, jacobian);
+        let jacobian = direction == "jacobian";
+        self.constrain_all(t, flat, Atom::Int(0), out_var, &out_dims, jacobian, a.span);
         a.value(out, ty)
+    }
+
+    /// A Cholesky factor of a covariance matrix has at least as many rows as columns.
+    fn check_factor_shape(&mut self, name: &str, rows: Atom, cols: Atom, span: Span) {
+        let ok = self.prim(Prim::IGe, &[rows, cols]);
+        let message =
+            format!("{name}: the factor has {{}} rows and {{}} columns; it needs as many rows as columns at least");
+        self.check(ok, ErrorKind::Domain, message, span, vec![rows, cols]);
     }
 
     /// `choose`, `falling_factorial` or `rising_factorial` of two ints (or int arrays, element by
@@ -932,7 +1027,7 @@ impl Lowerer<'_> {
     }
 
     /// max + log(Σ exp(x − max)) over a container, with max = −∞ giving −∞.
-    pub(super) fn log_sum_exp_all(&mut self, v: Val) -> Atom {
+    pub(crate) fn log_sum_exp_all(&mut self, v: Val) -> Atom {
         let m = self.reduce(v, Atom::Real(f64::NEG_INFINITY), &mut |l, acc, x| l.prim(Prim::Fmax, &[acc, x]));
         let finite = self.prim(Prim::IsInf, &[m]);
         let finite = self.prim(Prim::Not, &[finite]);
