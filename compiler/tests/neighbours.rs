@@ -142,6 +142,27 @@ fn cmdstanpy_drives_a_built_executable() {
     assert_eq!(seen["chosen"]["algorithm"], "meanfield");
     assert_eq!(seen["chosen"]["draws"], 100);
     assert_eq!(seen["chosen"]["iter"], 500);
+    // log_prob at mu = 1, tau = 2, theta_tilde = 0: `vppl diagnose`'s log density and gradient at
+    // the same unconstrained point (log 2 for tau).
+    let columns: Vec<String> = (1..=5).map(|k| format!("g_{k}")).collect();
+    let mut expected_columns = vec!["lp__".to_string()];
+    expected_columns.extend(columns);
+    assert_eq!(seen["log_prob"]["columns"], serde_json::json!(expected_columns));
+    let diagnose = Command::new(env!("CARGO_BIN_EXE_vppl"))
+        .args(["diagnose", MODEL, "--data", DATA, "--json", "--unconstrained"])
+        .arg(format!("[1, {}, 0, 0, 0]", 2f64.ln()))
+        .current_dir(manifest)
+        .output()
+        .expect("vppl diagnose runs");
+    let diagnose: serde_json::Value = serde_json::from_slice(&diagnose.stdout).expect("diagnose prints JSON");
+    let row: Vec<f64> = seen["log_prob"]["row"].as_array().expect("a row").iter().filter_map(|x| x.as_f64()).collect();
+    let mut want = vec![diagnose["log_density"].as_f64().expect("lp")];
+    want.extend(diagnose["gradient"].as_array().expect("gradient").iter().filter_map(|x| x.as_f64()));
+    assert_eq!(row.len(), want.len());
+    for (got, want) in row.iter().zip(&want) {
+        // CmdStan's 6 significant figures.
+        assert!((got - want).abs() <= 1e-5 * (1.0 + want.abs()), "log_prob {row:?}, diagnose {want:?}");
+    }
     // The same draws as `vppl run` with the same seed.
     let csv = dir.join("run.csv");
     vppl(&["run", MODEL, "--data", DATA, "--seed", "3", "--output", csv.to_str().expect("utf-8 path")]);

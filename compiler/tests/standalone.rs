@@ -127,12 +127,27 @@ fn the_command_line_is_cmdstans() {
         (&["variational", "eta=0.1"][..], "add engine=stan"),
         (&["variational", "algorithm=lowrank", "engine=stan"][..], "Stan's ADVI has meanfield and fullrank"),
         (&["variational", "random", "seed=-7"][..], "seed"),
+        (&["log_prob"][..], "needs constrained_params=FILE or unconstrained_params=FILE"),
+        (&["log_prob", "jacobian=0", "unconstrained_params=u.json"][..], "only jacobian=1"),
+        (&["log_prob", "constrained_params=a.json", "unconstrained_params=b.json"][..], "not both"),
     ] {
         let (code, _, err) = run(args);
         assert_eq!(code, 64, "{args:?}: {err}");
         assert!(err.contains(says), "{args:?}: {err}");
-        assert!(err.contains("offers the method variational"), "{args:?}: {err}");
+        assert!(err.contains("offers the methods variational, log_prob"), "{args:?}: {err}");
     }
+    // log_prob at two unconstrained points: one row each.
+    std::fs::write(work.join("u.json"), r#"{"params_r": [[0, 0, 0, 0, 0], [1, 0.5, -1, 0, 2]]}"#).expect("write");
+    let (code, _, err) = run(&["log_prob", "unconstrained_params=u.json", "data", &data_arg, "output", "file=lp.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let rows = draws(&work.join("lp.csv"));
+    let rows: Vec<&str> = rows.lines().collect();
+    assert_eq!(rows[0], "lp__,g_1,g_2,g_3,g_4,g_5");
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    std::fs::write(work.join("short.json"), r#"{"params_r": [0, 0]}"#).expect("write");
+    let (code, _, err) = run(&["log_prob", "unconstrained_params=short.json", "data", &data_arg]);
+    assert_eq!(code, 65, "{err}");
+    assert!(err.contains("vectors of 5 numbers"), "{err}");
     // Bad data: CmdStan's data error code 65, naming the file.
     std::fs::write(work.join("bad.json"), "{\"J\": 8}").expect("write");
     let (code, _, err) = run(&["variational", "data", "file=bad.json"]);

@@ -23,14 +23,14 @@ pub const USAGE: i32 = 64;
 pub const DATA_ERROR: i32 = 65;
 
 /// The methods this program runs, and CmdStan's it does not (yet).
-const METHODS: &[&str] = &["variational"];
-const OTHER_METHODS: &[&str] =
-    &["sample", "optimize", "pathfinder", "laplace", "log_prob", "generate_quantities", "diagnose"];
+const METHODS: &[&str] = &["variational", "log_prob"];
+const OTHER_METHODS: &[&str] = &["sample", "optimize", "pathfinder", "laplace", "generate_quantities", "diagnose"];
 
 /// Each group: its arguments and the groups it contains.
 fn group(name: &str) -> Option<(&'static [&'static str], &'static [&'static str])> {
     Some(match name {
-        "" => (&["id", "init", "num_threads", "method"], &["data", "random", "output", "variational"]),
+        "" => (&["id", "init", "num_threads", "method"], &["data", "random", "output", "variational", "log_prob"]),
+        "log_prob" => (&["unconstrained_params", "constrained_params", "jacobian"], &[]),
         "data" => (&["file"], &[]),
         "random" => (&["seed"], &[]),
         "output" => (&["file", "diagnostic_file", "refresh", "sig_figs", "profile_file", "save_cmdstan_config"], &[]),
@@ -144,6 +144,9 @@ Usage: {name} METHOD [ARGUMENTS], as CmdStan's:
     iter=2000 grad_samples=16 output_samples=1000
     engine=stan              Stan's own ADVI instead, with its arguments: elbo_samples=100 eta=1
                              adapt engaged=1 iter=50  tol_rel_obj=0.01 eval_elbo=100
+  log_prob                   lp__ (constants dropped, Jacobian included) and its gradient, as CSV
+    constrained_params=FILE  a JSON file of parameter values, or
+    unconstrained_params=FILE  CmdStan's params_r: one unconstrained vector or a list of them
   data file=FILE             data in CmdStan's JSON format
   init=2                     a radius R (uniform on (−R, R)), 0, or a JSON file of values
   random seed=N              0 to 4294967295
@@ -205,10 +208,38 @@ pub fn main(exe: &std::path::Path, words: &[String], out: &mut dyn Write, err: &
     }
 }
 
+/// Loads the model's code and its data (from `data file=`).
+fn load_model(object: &[u8], meta: ModelMeta, args: &Args) -> Result<CompiledModel, (i32, String)> {
+    let code = crate::loader::load(object).map_err(|e| (70, e))?;
+    let data_file = args.get("data.file").unwrap_or("");
+    let data = if data_file.is_empty() {
+        crate::data::DataFile::empty()
+    } else {
+        let text = std::fs::read_to_string(data_file)
+            .map_err(|e| (DATA_ERROR, format!("cannot read data file `{data_file}`: {e}")))?;
+        crate::data::parse_data_file(&text).map_err(|e| (DATA_ERROR, format!("in data file `{data_file}`: {e}")))?
+    };
+    let model = CompiledModel::new(code.entries, meta, &data).map_err(|e| {
+        let message = if !e.from_data {
+            format!("while computing transformed data: {}", e.message)
+        } else if data_file.is_empty() {
+            e.message
+        } else {
+            format!("in data file `{data_file}`: {}", e.message)
+        };
+        (DATA_ERROR, message)
+    })?;
+    // The code must outlive the model, which lives until the process ends.
+    std::mem::forget(code);
+    Ok(model)
+}
+
 fn run(object: Vec<u8>, meta: ModelMeta, args: &Args, out: &mut dyn Write) -> Result<(), (i32, String)> {
     let usage = |e: String| (USAGE, usage_error(&e));
-    if args.method.as_deref() != Some("variational") {
-        return Err(usage("no method given".into()));
+    match args.method.as_deref() {
+        Some("variational") => {}
+        Some("log_prob") => return log_prob(object, meta, args),
+        _ => return Err(usage("no method given".into())),
     }
     let seed: u64 = match args.parse::<i64>("random.seed", "an integer from 0 to 4294967295").map_err(usage)? {
         Some(s) if (0..=i64::from(u32::MAX)).contains(&s) => s as u64,
@@ -231,28 +262,9 @@ fn run(object: Vec<u8>, meta: ModelMeta, args: &Args, out: &mut dyn Write) -> Re
         let n: i64 = n;
         config.threads = usize::try_from(n).unwrap_or(0);
     }
-    let code = crate::loader::load(&object).map_err(|e| (70, e))?;
     let data_file = args.get("data.file").unwrap_or("").to_string();
-    let data = if data_file.is_empty() {
-        crate::data::DataFile::empty()
-    } else {
-        let text = std::fs::read_to_string(&data_file)
-            .map_err(|e| (DATA_ERROR, format!("cannot read data file `{data_file}`: {e}")))?;
-        crate::data::parse_data_file(&text).map_err(|e| (DATA_ERROR, format!("in data file `{data_file}`: {e}")))?
-    };
     let model_name = meta.name.clone();
-    let model = CompiledModel::new(code.entries, meta, &data).map_err(|e| {
-        let message = if !e.from_data {
-            format!("while computing transformed data: {}", e.message)
-        } else if data_file.is_empty() {
-            e.message
-        } else {
-            format!("in data file `{data_file}`: {}", e.message)
-        };
-        (DATA_ERROR, message)
-    })?;
-    // The code must outlive the model, which lives until the process ends.
-    std::mem::forget(code);
+    let model = load_model(&object, meta, args)?;
     let output = PathBuf::from(args.get("output.file").unwrap_or("output.csv"));
     let settings = FitSettings {
         method,
@@ -269,6 +281,93 @@ fn run(object: Vec<u8>, meta: ModelMeta, args: &Args, out: &mut dyn Write) -> Re
     };
     settings.check_writable().map_err(|e| (73, e))?;
     app::fit(&model, &settings, out).map_err(|e| (70, e))
+}
+
+/// `log_prob`: the log density (Stan's `lp__`: without constants, with the Jacobian) and its
+/// gradient on the unconstrained scale at each given point, as CmdStan writes them: a CSV of
+/// `lp__` and one `g_` column per unconstrained parameter. The points come from a JSON file of
+/// constrained parameter values (`constrained_params=`) or of unconstrained vectors
+/// (`unconstrained_params=`, CmdStan's `params_r`, one vector or a list of them).
+fn log_prob(object: Vec<u8>, meta: ModelMeta, args: &Args) -> Result<(), (i32, String)> {
+    use crate::Model as _;
+    let usage = |e: String| (USAGE, usage_error(&e));
+    let jacobian: u8 = args.parse("log_prob.jacobian", "0 or 1").map_err(usage)?.unwrap_or(1);
+    if jacobian != 1 {
+        return Err(usage(
+            "jacobian=0: vppl's log density always includes the Jacobian, so only jacobian=1 is offered yet".into(),
+        ));
+    }
+    let (constrained, unconstrained) =
+        (args.get("log_prob.constrained_params"), args.get("log_prob.unconstrained_params"));
+    let (path, is_constrained) = match (constrained, unconstrained) {
+        (Some(_), Some(_)) => return Err(usage("give constrained_params= or unconstrained_params=, not both".into())),
+        (None, None) => {
+            return Err(usage("log_prob needs constrained_params=FILE or unconstrained_params=FILE".into()));
+        }
+        (Some(p), None) => (p, true),
+        (None, Some(p)) => (p, false),
+    };
+    let output = PathBuf::from(args.get("output.file").unwrap_or("output.csv"));
+    crate::output::check_writable(&output).map_err(|e| (73, format!("cannot write `{}`: {e}", output.display())))?;
+    let sig_figs: usize = args.parse("output.sig_figs", "an integer from 1 to 18").map_err(usage)?.unwrap_or(6);
+    let model = load_model(&object, meta, args)?;
+    let n = model.n_unconstrained();
+    let text = std::fs::read_to_string(path).map_err(|e| (DATA_ERROR, format!("cannot read `{path}`: {e}")))?;
+    let points: Vec<Vec<f64>> = if is_constrained {
+        let file = crate::data::parse_data_file(&text).map_err(|e| (DATA_ERROR, format!("in `{path}`: {e}")))?;
+        let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(0);
+        let missing: Vec<&str> =
+            model.meta().parameters.iter().map(|p| p.name.as_str()).filter(|name| !file.contains(name)).collect();
+        if !missing.is_empty() {
+            return Err((
+                DATA_ERROR,
+                format!(
+                    "`{path}` lacks the parameter{} {}",
+                    if missing.len() > 1 { "s" } else { "" },
+                    missing.join(", ")
+                ),
+            ));
+        }
+        vec![model.unconstrain(&file, &mut rng).map_err(|e| (DATA_ERROR, format!("in `{path}`: {}", e.message)))?]
+    } else {
+        unconstrained_points(&text, n).map_err(|e| (DATA_ERROR, format!("in `{path}`: {e}")))?
+    };
+    let mut csv = String::new();
+    csv.push_str(&format!("# model = {}\n# method = log_prob\n#   jacobian = 1\n", model.meta().name));
+    csv.push_str("lp__");
+    for k in 1..=n {
+        csv.push_str(&format!(",g_{k}"));
+    }
+    csv.push('\n');
+    let mut grad = vec![0.0; n];
+    for point in &points {
+        let lp = model.log_density_gradient(point, &mut grad).map_err(|e| (70, e.to_string()))?;
+        csv.push_str(&crate::output::format_g(lp, sig_figs));
+        for g in &grad {
+            csv.push(',');
+            csv.push_str(&crate::output::format_g(*g, sig_figs));
+        }
+        csv.push('\n');
+    }
+    std::fs::write(&output, csv).map_err(|e| (73, format!("cannot write `{}`: {e}", output.display())))
+}
+
+/// CmdStan's unconstrained parameter file: `{"params_r": [...]}` with one vector of `n` values
+/// or a list of them.
+fn unconstrained_points(text: &str, n: usize) -> Result<Vec<Vec<f64>>, String> {
+    let json: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    let params = json.get("params_r").ok_or("no `params_r` (the unconstrained values)")?;
+    let vector = |v: &serde_json::Value| -> Result<Vec<f64>, String> {
+        let values: Option<Vec<f64>> = v.as_array().map(|a| a.iter().filter_map(serde_json::Value::as_f64).collect());
+        match values {
+            Some(values) if values.len() == n && v.as_array().is_some_and(|a| a.len() == n) => Ok(values),
+            _ => Err(format!("`params_r` must hold vectors of {n} numbers (the model's unconstrained parameters)")),
+        }
+    };
+    match params.as_array() {
+        Some(items) if items.first().is_some_and(serde_json::Value::is_array) => items.iter().map(vector).collect(),
+        _ => Ok(vec![vector(params)?]),
+    }
 }
 
 /// The fit `variational`'s arguments ask for: vppl's method, or with `engine=stan` Stan's ADVI.

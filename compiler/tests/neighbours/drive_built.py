@@ -20,6 +20,7 @@ default = model.variational(data=data, seed=3, output_dir=f"{output_dir}/default
 chosen = model.variational(
     data=data, seed=4, algorithm="meanfield", iter=500, draws=100, output_dir=f"{output_dir}/chosen", require_converged=False
 )
+lp = model.log_prob(params={"mu": 1.0, "tau": 2.0, "theta_tilde": [0.0, 0.0, 0.0]}, data=data)
 print(
     json.dumps(
         {
@@ -30,6 +31,7 @@ print(
                 "draws": int(default.variational_sample.shape[0]),
                 "mean_mu": float(default.variational_params_dict["mu"]),
             },
+            "log_prob": {"columns": list(lp.columns), "row": [float(x) for x in lp.iloc[0]]},
             "chosen": {
                 "csv": chosen.runset.csv_files[0],
                 "algorithm": chosen.metadata.cmdstan_config["algorithm"],
