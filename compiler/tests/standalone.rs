@@ -157,6 +157,21 @@ fn the_command_line_is_cmdstans() {
 }
 
 #[test]
+fn a_build_that_fails_writes_nothing() {
+    let work = scratch("fails");
+    std::fs::write(work.join("bad.stan"), "parameters { real x; }\nmodel { x ~ normal(0, s); }\n").expect("write");
+    let out = vppl(&["build", "bad.stan"], &work);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot find variable `s`"));
+    assert_eq!(std::fs::read_dir(&work).expect("folder").count(), 1, "only the model is there");
+    let model = root().join("compiler/tests/cli/eight_schools.stan");
+    let out = vppl(&["build", model.to_str().expect("utf-8"), "-o", "no/such/folder/exe"], &work);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write `no/such/folder/exe`"));
+    let _ = std::fs::remove_dir_all(&work);
+}
+
+#[test]
 fn the_runner_alone_says_what_it_is() {
     let out = Command::new(env!("CARGO_BIN_EXE_vppl-runner")).output().expect("runs");
     assert_eq!(out.status.code(), Some(64));

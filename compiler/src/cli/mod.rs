@@ -490,7 +490,7 @@ fn build_executable(a: BuildArgs) -> Result<(), Failure> {
     let bytes = runtime::loader::bundle(&runner_bytes, &object, &meta)?;
     // Written beside the target and renamed over it, so a failure leaves no half executable.
     let partial = output.with_extension("partial");
-    std::fs::write(&partial, &bytes).map_err(|e| format!("cannot write `{}`: {e}", partial.display()))?;
+    std::fs::write(&partial, &bytes).map_err(|e| format!("cannot write `{}`: {e}", output.display()))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
