@@ -1,4 +1,4 @@
-//! The catalog of Stan's built-in functions and distributions (Stan 2.36 Functions Reference):
+//! The catalog of Stan's built-in functions and distributions (Stan 2.37 Functions Reference):
 //! every signature as data, and Stan's overload resolution over them.
 //!
 //! The table is written compactly, one family per line in Stan's own notation
@@ -52,6 +52,24 @@ impl BaseType {
         BaseType::ComplexRowVector,
         BaseType::ComplexMatrix,
     ];
+
+    /// The element and shape of the IR type that holds a value of this type (complex values
+    /// are pairs of reals in the IR, but their type says complex); `None` for a function.
+    pub fn ir_parts(self) -> Option<(crate::ir::Elem, crate::ir::Core)> {
+        use crate::ir::{Core, Elem};
+        Some(match self {
+            BaseType::Int => (Elem::Int, Core::Scalar),
+            BaseType::Real => (Elem::Real, Core::Scalar),
+            BaseType::Complex => (Elem::Complex, Core::Scalar),
+            BaseType::Vector => (Elem::Real, Core::Vector),
+            BaseType::RowVector => (Elem::Real, Core::RowVector),
+            BaseType::Matrix => (Elem::Real, Core::Matrix),
+            BaseType::ComplexVector => (Elem::Complex, Core::Vector),
+            BaseType::ComplexRowVector => (Elem::Complex, Core::RowVector),
+            BaseType::ComplexMatrix => (Elem::Complex, Core::Matrix),
+            BaseType::Function => return None,
+        })
+    }
 
     /// The Stan spelling.
     pub fn name(self) -> &'static str {
@@ -858,7 +876,9 @@ fn build_table() -> Vec<Family> {
     scalar_functions(&mut t);
     container_functions(&mut t);
     matrix_functions(&mut t);
+    transform_functions(&mut t);
     higher_order_functions(&mut t);
+    embedded_laplace(&mut t);
     // `_lupdf` / `_lupmf`: the same signatures as `_lpdf` / `_lpmf`, dropping constants.
     let unnormalised: Vec<Family> = t
         .families
@@ -1585,6 +1605,79 @@ fn matrix_functions(t: &mut Table) {
         "matrix gp_periodic_cov(array[] vector x, real sigma, real length_scale, real period)",
         "matrix gp_periodic_cov(array[] vector x1, array[] vector x2, real sigma, real length_scale, real period)",
     ]);
+}
+
+/// Stan 2.37's functions of the constraining transforms (the Functions Reference's "Variable
+/// Transformation Functions"): for each transform, `_constrain` (free values to constrained
+/// ones), `_jacobian` (the same, adding the log-Jacobian to the target, as `jacobian +=` does)
+/// and `_unconstrain` (back to free values).
+fn transform_functions(t: &mut Table) {
+    const SUFFIXES: [&str; 3] = ["constrain", "jacobian", "unconstrain"];
+    // Scalars, element-wise: `y` is `reals`, each bound a `real` or of `y`'s type.
+    for y in ["real", "array[] real", "vector", "row_vector"] {
+        let bounds: &[&str] = if y == "real" { &["real"] } else { &["real", y] };
+        for sfx in SUFFIXES {
+            for (name, params) in [("lower_bound", ["lb"].as_slice()), ("upper_bound", &["ub"])] {
+                for b in bounds {
+                    t.add_string(format!("{y} {name}_{sfx}({y} y, {b} {})", params[0]));
+                }
+            }
+            for (name, params) in [("lower_upper_bound", ["lb", "ub"]), ("offset_multiplier", ["offset", "mult"])] {
+                for b1 in bounds {
+                    for b2 in bounds {
+                        t.add_string(format!("{y} {name}_{sfx}({y} y, {b1} {}, {b2} {})", params[0], params[1]));
+                    }
+                }
+            }
+        }
+    }
+    // Vectors, matrices and arrays of them (each element transformed alike).
+    for d in 0..=MAX_ARRAY_DIMS {
+        let (v, m) = (arr(d, "vector"), arr(d, "matrix"));
+        for n in ["ordered", "positive_ordered", "simplex", "sum_to_zero", "unit_vectors"] {
+            t.add_string(format!("{v} {n}_constrain({v} y)"));
+            t.add_string(format!("{v} {n}_jacobian({v} y)"));
+            t.add_string(format!("{v} {n}_unconstrain({v} x)"));
+        }
+        for (n, sizes) in [
+            ("cholesky_factor_corr", "int K"),
+            ("cholesky_factor_cov", "int M, int N"),
+            ("corr_matrix", "int K"),
+            ("cov_matrix", "int K"),
+        ] {
+            t.add_string(format!("{m} {n}_constrain({v} y, {sizes})"));
+            t.add_string(format!("{m} {n}_jacobian({v} y, {sizes})"));
+            t.add_string(format!("{v} {n}_unconstrain({m} x)"));
+        }
+        for n in ["stochastic_column", "stochastic_row", "sum_to_zero"] {
+            t.add_string(format!("{m} {n}_constrain({m} y)"));
+            t.add_string(format!("{m} {n}_jacobian({m} y)"));
+            t.add_string(format!("{m} {n}_unconstrain({m} x)"));
+        }
+    }
+}
+
+/// Stan 2.37's embedded Laplace approximation. Their arguments after the function ones are
+/// tuples of the functions' own arguments (and, for `_tol`, the solver's controls), which the
+/// table writes as `...`.
+fn embedded_laplace(t: &mut Table) {
+    t.adds(&[
+        "real laplace_marginal(function likelihood_function, ...)",
+        "real laplace_marginal_tol(function likelihood_function, ...)",
+        "vector laplace_latent_rng(function likelihood_function, ...)",
+        "vector laplace_latent_tol_rng(function likelihood_function, ...)",
+        "tuple(vector, real, int, int, int, int, int) generate_laplace_options(int theta_size)",
+    ]);
+    for (likelihood, extra) in [("poisson_log", ""), ("neg_binomial_2_log", "real eta, "), ("bernoulli_logit", "")] {
+        for tol in ["", "_tol"] {
+            t.add_string(format!(
+                "real laplace_marginal{tol}_{likelihood}_lpmf(array[] int y | array[] int y_index, {extra}vector m, function covariance_function, ...)"
+            ));
+            t.add_string(format!(
+                "vector laplace_latent{tol}_{likelihood}_rng(array[] int y, array[] int y_index, {extra}vector m, function covariance_function, ...)"
+            ));
+        }
+    }
 }
 
 fn higher_order_functions(t: &mut Table) {

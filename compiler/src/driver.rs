@@ -154,10 +154,10 @@ pub struct Native {
     pub meta: ModelMeta,
 }
 
-pub fn compile_native(source: &Source, stages: &mut Stages) -> Result<Native, String> {
-    let t = Instant::now();
+/// The entry points in the order of `runtime::compiled::Entries` (and of `ModelMeta::errors`).
+fn entry_functions(stages: &Stages) -> [&ir::Function; 9] {
     let m = &stages.opt;
-    let funcs = [
+    [
         &m.load,
         &m.sizes,
         &m.log_density,
@@ -167,8 +167,26 @@ pub fn compile_native(source: &Source, stages: &mut Stages) -> Result<Native, St
         &stages.opt_locate,
         &stages.opt_unconstrain,
         &stages.opt_precompute,
-    ];
-    let jit = jit::compile(&funcs)?;
+    ]
+}
+
+/// Everything the runtime needs to know about the model besides its code.
+fn model_meta(source: &Source, stages: &Stages) -> ModelMeta {
+    ModelMeta {
+        name: source.name.clone(),
+        file: source.path.clone(),
+        data: stages.info.data.iter().map(data_spec).collect(),
+        n_transformed_data: stages.info.transformed_data.len(),
+        n_precomputed: stages.n_precomputed,
+        outputs: stages.info.outputs.iter().map(|o| (o.name.clone(), o.shape.clone())).collect(),
+        parameters: stages.info.parameters.iter().map(data_spec).collect(),
+        errors: entry_functions(stages).map(|func| error_sites(source, func)),
+    }
+}
+
+pub fn compile_native(source: &Source, stages: &mut Stages) -> Result<Native, String> {
+    let t = Instant::now();
+    let jit = jit::compile(&entry_functions(stages))?;
     stages.timings.push(("codegen", t.elapsed()));
     let f = &jit.functions;
     let entries = Entries {
@@ -182,18 +200,15 @@ pub fn compile_native(source: &Source, stages: &mut Stages) -> Result<Native, St
         unconstrain: f[7],
         precompute: f[8],
     };
-    let errors = funcs.map(|func| error_sites(source, func));
-    let meta = ModelMeta {
-        name: source.name.clone(),
-        file: source.path.clone(),
-        data: stages.info.data.iter().map(data_spec).collect(),
-        n_transformed_data: stages.info.transformed_data.len(),
-        n_precomputed: stages.n_precomputed,
-        outputs: stages.info.outputs.iter().map(|o| (o.name.clone(), o.shape.clone())).collect(),
-        parameters: stages.info.parameters.iter().map(data_spec).collect(),
-        errors,
-    };
-    Ok(Native { jit, entries, meta })
+    Ok(Native { jit, entries, meta: model_meta(source, stages) })
+}
+
+/// The model's code as an object file (what `vppl build` puts in an executable), and its meta.
+pub fn compile_object(source: &Source, stages: &mut Stages) -> Result<(Vec<u8>, ModelMeta), String> {
+    let t = Instant::now();
+    let object = jit::compile_object(&entry_functions(stages))?;
+    stages.timings.push(("codegen", t.elapsed()));
+    Ok((object, model_meta(source, stages)))
 }
 
 fn data_spec(var: &crate::sema::DataVar) -> DataSpec {

@@ -59,7 +59,14 @@ fn program(s: &Signature) -> Option<String> {
     }
     let ReturnType::Type(ret) = &s.ret else { return None };
     let ret = decl(&ArgType { data_only: false, ..*ret }, "r")?;
-    Some(format!("data {{\n  {data}\n}}\ngenerated quantities {{\n  {} = {call};\n}}\n", ret.trim_end_matches(';')))
+    let block = result_block(s);
+    Some(format!("data {{\n  {data}\n}}\n{block} {{\n  {} = {call};\n}}\n", ret.trim_end_matches(';')))
+}
+
+/// Where a call's result is kept: `_jacobian` functions are only allowed in transformed
+/// parameters; the others stand anywhere.
+fn result_block(s: &Signature) -> &'static str {
+    if s.name.ends_with("_jacobian") { "transformed parameters" } else { "generated quantities" }
 }
 
 /// The same call with every real-valued argument that may be a parameter made one, in the model
@@ -96,8 +103,9 @@ fn program_with_parameters(s: &Signature) -> Option<String> {
     let base = if ret.base == BaseType::Int { BaseType::Real } else { ret.base };
     let ret = decl(&ArgType { data_only: false, base, ..*ret }, "r")?;
     locals.push(format!("{} = {call};", ret.trim_end_matches(';')));
+    let block = if s.name.ends_with("_jacobian") { "transformed parameters" } else { "model" };
     Some(format!(
-        "data {{\n  {}\n}}\nparameters {{\n  {}\n}}\nmodel {{\n  {}\n}}\n",
+        "data {{\n  {}\n}}\nparameters {{\n  {}\n}}\n{block} {{\n  {}\n}}\n",
         data.join("\n  "),
         params.join("\n  "),
         locals.join("\n  ")

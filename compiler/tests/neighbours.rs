@@ -102,6 +102,77 @@ fn cmdstanpy_and_arviz_read_default_and_stan_compatible_csvs() {
             assert!(close(got, expected), "{method}: {arviz_name}: ArviZ's mean {got}, the rows' {expected}");
         }
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// An executable `vppl build` made, driven by cmdstanpy as its users drive CmdStan's:
+/// `CmdStanModel(exe_file=…)`, its `info`, and `variational` with cmdstanpy's defaults (which
+/// writes `adapt engaged=1`, Stan's default) and with options. Its draws are `vppl run`'s for
+/// the same seed.
+#[test]
+fn cmdstanpy_drives_a_built_executable() {
+    let python = python_with_neighbours();
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("built-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let exe = dir.join("eight_schools");
+    let vppl = |args: &[&str]| {
+        let out =
+            Command::new(env!("CARGO_BIN_EXE_vppl")).args(args).current_dir(manifest).output().expect("vppl runs");
+        assert!(out.status.success(), "vppl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    vppl(&["build", MODEL, "-o", exe.to_str().expect("utf-8 path")]);
+    let out = Command::new(&python)
+        .arg(manifest.join("tests/neighbours/drive_built.py"))
+        .arg(&exe)
+        .arg(manifest.join(DATA))
+        .arg(&dir)
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "cmdstanpy could not drive the executable:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let seen: serde_json::Value = serde_json::from_slice(&out.stdout).expect("drive_built.py prints JSON");
+    assert_eq!(seen["stan_version"], serde_json::json!(["2", "37"]));
+    assert_eq!(seen["default"]["algorithm"], "fullrank", "vppl's default family");
+    assert_eq!(seen["default"]["draws"], 1000);
+    assert_eq!(seen["chosen"]["algorithm"], "meanfield");
+    assert_eq!(seen["chosen"]["draws"], 100);
+    assert_eq!(seen["chosen"]["iter"], 500);
+    // log_prob at mu = 1, tau = 2, theta_tilde = 0: `vppl diagnose`'s log density and gradient at
+    // the same unconstrained point (log 2 for tau).
+    let columns: Vec<String> = (1..=5).map(|k| format!("g_{k}")).collect();
+    let mut expected_columns = vec!["lp__".to_string()];
+    expected_columns.extend(columns);
+    assert_eq!(seen["log_prob"]["columns"], serde_json::json!(expected_columns));
+    let diagnose = Command::new(env!("CARGO_BIN_EXE_vppl"))
+        .args(["diagnose", MODEL, "--data", DATA, "--json", "--unconstrained"])
+        .arg(format!("[1, {}, 0, 0, 0]", 2f64.ln()))
+        .current_dir(manifest)
+        .output()
+        .expect("vppl diagnose runs");
+    let diagnose: serde_json::Value = serde_json::from_slice(&diagnose.stdout).expect("diagnose prints JSON");
+    let row: Vec<f64> = seen["log_prob"]["row"].as_array().expect("a row").iter().filter_map(|x| x.as_f64()).collect();
+    let mut want = vec![diagnose["log_density"].as_f64().expect("lp")];
+    want.extend(diagnose["gradient"].as_array().expect("gradient").iter().filter_map(|x| x.as_f64()));
+    assert_eq!(row.len(), want.len());
+    for (got, want) in row.iter().zip(&want) {
+        // CmdStan's 6 significant figures.
+        assert!((got - want).abs() <= 1e-5 * (1.0 + want.abs()), "log_prob {row:?}, diagnose {want:?}");
+    }
+    // The same draws as `vppl run` with the same seed.
+    let csv = dir.join("run.csv");
+    vppl(&["run", MODEL, "--data", DATA, "--seed", "3", "--output", csv.to_str().expect("utf-8 path")]);
+    let body = |path: &Path| -> Vec<String> {
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        text.lines().filter(|l| !l.starts_with('#')).map(String::from).collect()
+    };
+    let built = PathBuf::from(seen["default"]["csv"].as_str().expect("a CSV path"));
+    assert_eq!(body(&built), body(&csv), "the built executable's draws differ from vppl run's");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// `theta.3` → `theta[3]`, `mu` → `mu`.

@@ -31,7 +31,7 @@ pub struct Entries {
     pub precompute: EntryFn,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SiteKind {
     Domain,
     Index,
@@ -41,7 +41,7 @@ pub enum SiteKind {
 
 /// What an error raised by compiled code means: `{}` in `message` are filled with the two
 /// values the code passes.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ErrorSiteInfo {
     pub kind: SiteKind,
     pub message: String,
@@ -52,8 +52,8 @@ pub struct ErrorSiteInfo {
     pub needs: Vec<(String, String)>,
 }
 
-/// Everything about a model except its code.
-#[derive(Clone, Debug)]
+/// Everything about a model except its code (a built executable carries it as JSON).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ModelMeta {
     pub name: String,
     /// The model's file, for error locations.
@@ -71,7 +71,7 @@ pub struct ModelMeta {
 }
 
 /// What one output variable holds, for its sizes and its columns' names.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum OutputShape {
     /// A real, int or complex value of `rank` dimensions; a complex one is written as the pairs
     /// (real part, imaginary part) of its elements.

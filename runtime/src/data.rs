@@ -13,7 +13,7 @@
 use serde_json::Value;
 
 /// The element type of a data variable.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ElemType {
     Int,
     Real,
@@ -30,7 +30,7 @@ impl ElemType {
 }
 
 /// The shape of one element of a (possibly zero-rank) array.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Shape {
     Scalar,
     Vector,
@@ -50,7 +50,7 @@ impl Shape {
 }
 
 /// The static description of one data variable, from the data block.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DataSpec {
     pub name: String,
     pub elem: ElemType,

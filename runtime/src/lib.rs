@@ -4,13 +4,16 @@
 
 pub mod abi;
 pub mod advi;
+pub mod app;
 pub mod compiled;
 pub mod data;
+pub mod loader;
 pub mod model;
 pub mod output;
 pub mod plot;
 pub mod progress;
 pub mod psis;
+pub mod standalone;
 pub mod summary;
 pub mod vi;
 

@@ -27,7 +27,7 @@ pub enum RunMethod {
 }
 
 impl RunMethod {
-    fn seed(&self) -> u64 {
+    pub fn seed(&self) -> u64 {
         match self {
             RunMethod::StanAdvi(config) => config.seed,
             RunMethod::Vppl(config) => config.seed,

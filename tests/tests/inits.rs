@@ -66,6 +66,41 @@ const PROGRAMS: &[(&str, &str)] = &[
          model { }",
     ),
     (
+        "sum_to_zero_vector, sum_to_zero_matrix, unit_vector, stochastic matrices",
+        "parameters {
+           sum_to_zero_vector[4] z;
+           array[2] sum_to_zero_vector[3] az;
+           sum_to_zero_vector[1] z1;
+           sum_to_zero_matrix[3, 4] Z;
+           array[2] sum_to_zero_matrix[2, 3] aZ;
+           column_stochastic_matrix[3, 2] C;
+           row_stochastic_matrix[2, 4] R;
+           array[2] row_stochastic_matrix[3, 2] aR;
+         }
+         model { }",
+    ),
+    (
+        // x / ‖x‖ loses ‖x‖: its inverse is the unit vector itself (Stan's), so the round trip
+        // holds for the constrained values.
+        "unit_vector",
+        "parameters {
+           unit_vector[3] u;
+           array[2] unit_vector[2] au;
+           unit_vector[1] u1;
+         }
+         model { }",
+    ),
+    (
+        "arrays of matrix types",
+        "parameters {
+           array[2] cholesky_factor_corr[3] L;
+           array[2] cov_matrix[2] S;
+           array[2, 2] corr_matrix[3] C;
+           array[3] cholesky_factor_cov[3, 2] F;
+         }
+         model { }",
+    ),
+    (
         "cholesky_factor_corr",
         "parameters {
            cholesky_factor_corr[4] L;
@@ -101,8 +136,14 @@ fn every_constrained_type_round_trips() {
             let back = model.unconstrain(&inits, &mut ChaCha8Rng::seed_from_u64(seed)).unwrap_or_else(|e| {
                 panic!("{name}: {e}\n{}", constrained_json(&model, &theta));
             });
-            for (k, (x, y)) in theta.iter().zip(&back).enumerate() {
-                assert!((x - y).abs() <= 1e-10, "{name}, seed {seed}: theta[{k}] is {x}, unconstrain gave {y}");
+            let (expected, got) = if *name == "unit_vector" {
+                let values = |t: &[f64]| constrained(&model, t).into_iter().flat_map(|(_, v)| v).collect::<Vec<_>>();
+                (values(&theta), values(&back))
+            } else {
+                (theta.clone(), back)
+            };
+            for (k, (x, y)) in expected.iter().zip(&got).enumerate() {
+                assert!((x - y).abs() <= 1e-10, "{name}, seed {seed}: value {k} is {x}, the round trip gave {y}");
             }
         }
     }
@@ -146,6 +187,12 @@ fn values_that_violate_their_constraints_are_named() {
         ("parameters { cholesky_factor_corr[2] L; }", r#"{"L": [[1, 0.5], [0, 1]]}"#),
         ("parameters { cholesky_factor_corr[2] L; }", r#"{"L": [[1, 0], [0.6, 0.6]]}"#),
         ("parameters { cholesky_factor_corr[2] L; }", r#"{"L": [[1, 0], [0, -1]]}"#),
+        ("parameters { sum_to_zero_vector[3] z; }", r#"{"z": [1, 0.5, -1]}"#),
+        ("parameters { sum_to_zero_matrix[2, 2] Z; }", r#"{"Z": [[1, -1], [-1, 2]]}"#),
+        ("parameters { unit_vector[2] u; }", r#"{"u": [1, 1]}"#),
+        ("parameters { column_stochastic_matrix[2, 2] C; }", r#"{"C": [[0.5, 0.3], [0.5, 0.6]]}"#),
+        ("parameters { row_stochastic_matrix[2, 2] R; }", r#"{"R": [[0.5, 0.5], [1.5, -0.5]]}"#),
+        ("parameters { array[2] simplex[2] s; }", r#"{"s": [[0.5, 0.5], [0.5, 0.6]]}"#),
     ];
     insta::assert_snapshot!(refusals(&cases), @r#"
     parameters { real<lower=0> sigma; } | {"sigma": -1}
@@ -174,6 +221,18 @@ fn values_that_violate_their_constraints_are_named() {
       -> init value `L` violates cholesky_factor_corr: row 2 has squared length 0.72, not 1 (at test.stan:1:38)
     parameters { cholesky_factor_corr[2] L; } | {"L": [[1, 0], [0, -1]]}
       -> init value `L[2,2]` = -1 violates cholesky_factor_corr: the diagonal must be positive (at test.stan:1:38)
+    parameters { sum_to_zero_vector[3] z; } | {"z": [1, 0.5, -1]}
+      -> init value `z` violates sum_to_zero_vector: its elements sum to 0.5, not 0 (at test.stan:1:36)
+    parameters { sum_to_zero_matrix[2, 2] Z; } | {"Z": [[1, -1], [-1, 2]]}
+      -> init value `Z` violates sum_to_zero_matrix: column 2 sums to 1, not 0 (at test.stan:1:39)
+    parameters { unit_vector[2] u; } | {"u": [1, 1]}
+      -> init value `u` violates unit_vector: its squared length is 2, not 1 (at test.stan:1:29)
+    parameters { column_stochastic_matrix[2, 2] C; } | {"C": [[0.5, 0.3], [0.5, 0.6]]}
+      -> init value `C` violates column_stochastic_matrix: column 2 sums to 0.8999999999999999, not 1 (at test.stan:1:45)
+    parameters { row_stochastic_matrix[2, 2] R; } | {"R": [[0.5, 0.5], [1.5, -0.5]]}
+      -> init value `R[2,2]` = -0.5 violates row_stochastic_matrix: it must be >= 0 (at test.stan:1:42)
+    parameters { array[2] simplex[2] s; } | {"s": [[0.5, 0.5], [0.5, 0.6]]}
+      -> init value `s[2]` violates simplex: its elements sum to 1.1, not 1 (at test.stan:1:34)
     "#);
 }
 

@@ -80,7 +80,9 @@ fn status_word(status: Status) -> &'static str {
 fn not_yet_reason(s: &Signature) -> &'static str {
     let name = s.name;
     let complex = s.to_string().contains("complex");
-    if crate::sema::builtins::is_higher_order(name) {
+    if name.starts_with("laplace_") || name == "generate_laplace_options" {
+        "the embedded Laplace approximation (a function that takes functions) comes after the ODE solvers"
+    } else if crate::sema::builtins::is_higher_order(name) {
         "a function that takes a function: map_rect, integrate_1d and the algebraic and DAE solvers come after the ODE solvers"
     } else if name.starts_with("hmm_") {
         "the hidden Markov model functions come with the higher-order ones"

@@ -30,11 +30,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::driver::{self, Source, Stages};
 use runtime::Model;
-use runtime::advi::{self, AdviConfig, Algorithm, InitConfig};
+use runtime::advi::{AdviConfig, Algorithm};
+use runtime::app::{self, FitSettings, Init};
 use runtime::compiled::CompiledModel;
 use runtime::data::{self, DataFile};
 use runtime::output::RunMethod;
-use runtime::vi::{self, Family, ViConfig};
+use runtime::vi::{Family, ViConfig};
 
 #[derive(Parser)]
 #[command(
@@ -52,6 +53,9 @@ enum Command {
     /// Compile a model, fit it by variational inference (vppl's method, or Stan's ADVI with
     /// --stan-compatible), print a summary and write Stan's variational CSV.
     Run(RunArgs),
+    /// Compile a model into a standalone executable that speaks CmdStan's command line
+    /// (`./model variational data file=data.json`).
+    Build(BuildArgs),
     /// Log density and gradient at one point, with finite differences beside it (CmdStan's
     /// diagnose method).
     Diagnose(DiagnoseArgs),
@@ -175,6 +179,15 @@ struct RunArgs {
 }
 
 #[derive(clap::Args)]
+struct BuildArgs {
+    /// The model (`.vppl` or `.stan`).
+    model: PathBuf,
+    /// The executable to write. Default: the model's name beside it, as CmdStan's `make` does.
+    #[arg(short = 'o', long)]
+    output: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
 struct DiagnoseArgs {
     #[command(flatten)]
     model: ModelArgs,
@@ -237,6 +250,7 @@ pub fn main() -> i32 {
     };
     let result = match cli.command {
         Command::Run(a) => run(a),
+        Command::Build(a) => build_executable(a),
         Command::Diagnose(a) => diagnose(a),
         Command::Bench(a) => bench(a),
         Command::Ir(a) => ir(a),
@@ -369,23 +383,6 @@ fn model_name(path: &Path) -> String {
     stem
 }
 
-/// The current time as CmdStan writes it (`2026-11-23 15:16:43 UTC`).
-fn utc_now() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC", rem / 3600, rem % 3600 / 60, rem % 60)
-}
-
 fn timings_line(stages: &Stages) -> String {
     stages.timings.iter().map(|(name, d)| format!("{name} {:.2}", d.as_secs_f64() * 1e3)).collect::<Vec<_>>().join(", ")
 }
@@ -393,202 +390,125 @@ fn timings_line(stages: &Stages) -> String {
 fn run(a: RunArgs) -> Result<(), Failure> {
     check_run_options(&a)?;
     let init = parse_init(&a.init)?;
-    // Report an unwritable output before spending any time on the fit.
-    runtime::output::check_writable(&a.output)
-        .map_err(|e| format!("cannot write output file `{}`: {e}", a.output.display()))?;
-    for p in a.summary_json.iter().chain(&a.diagnostic_file) {
-        runtime::output::check_writable(p).map_err(|e| format!("cannot write `{}`: {e}", p.display()))?;
-    }
-    let q_path = a.output.with_extension("q.json");
-    runtime::output::check_writable(&q_path).map_err(|e| format!("cannot write `{}`: {e}", q_path.display()))?;
-    let (model, stages, compile_ms) = build(&a.model)?;
-    if model.n_unconstrained() == 0 {
-        return Err(Failure::Message(format!(
-            "`{}` has no parameters, so there is no posterior to fit; vppl cannot yet run generated \
-             quantities alone as Stan's fixed_param sampler does. Declare the unknowns in a \
-             parameters block, or compute fixed results in transformed data",
-            a.model.model.display()
-        )));
-    }
-    let seed = resolve_seed(a.seed);
-    // A file of initial values gives the starting point; a radius draws it (default 2).
-    let (radius, given_init) = match init {
-        InitArg::Radius(radius) => (radius, None),
-        InitArg::File(path) => (2.0, Some(read_inits(&model, &path, seed)?)),
+    let method = run_method(&a);
+    let mut settings = FitSettings {
+        method,
+        init,
+        init_text: a.init.clone(),
+        psis: a.psis,
+        output: a.output.clone(),
+        summary_json: a.summary_json.clone(),
+        diagnostic_file: a.diagnostic_file.clone(),
+        model_name: model_name(&a.model.model),
+        data_file: data_path(&a.model).map(|p| p.display().to_string()).unwrap_or_default(),
+        compile_ms: 0.0,
+        iter_option: "--iter",
     };
-    // Progress bars only on a terminal: piped output stays plain lines.
-    let progress = std::io::stderr().is_terminal();
+    // Report an unwritable output before spending any time on the fit.
+    settings.check_writable()?;
+    let (model, stages, compile_ms) = build(&a.model)?;
+    settings.compile_ms = compile_ms;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let _ = writeln!(out, "Compiled {} in {compile_ms:.1} ms ({})", a.model.model.display(), timings_line(&stages));
-    let stan_defaults = AdviConfig::default();
-    let algorithm =
-        a.algorithm.unwrap_or(if a.stan_compatible { AlgorithmArg::Meanfield } else { AlgorithmArg::Fullrank });
-    let config = AdviConfig {
-        algorithm: match algorithm {
-            AlgorithmArg::Meanfield => Algorithm::MeanField,
-            AlgorithmArg::Fullrank | AlgorithmArg::Lowrank => Algorithm::FullRank,
-        },
-        iter: a.iter.unwrap_or(stan_defaults.iter),
-        grad_samples: a.grad_samples.unwrap_or(stan_defaults.grad_samples),
-        elbo_samples: a.elbo_samples.unwrap_or(stan_defaults.elbo_samples),
-        eta: a.eta.unwrap_or(stan_defaults.eta),
-        adapt_engaged: a.adapt_engaged.unwrap_or(stan_defaults.adapt_engaged),
-        adapt_iter: a.adapt_iter.unwrap_or(stan_defaults.adapt_iter),
-        tol_rel_obj: a.tol_rel_obj.unwrap_or(stan_defaults.tol_rel_obj),
-        eval_elbo: a.eval_elbo.unwrap_or(stan_defaults.eval_elbo),
-        output_samples: a.output_samples,
-        seed,
-        progress,
-    };
-    let defaults = ViConfig::default();
-    let method = if a.stan_compatible {
-        RunMethod::StanAdvi(config.clone())
-    } else {
-        RunMethod::Vppl(ViConfig {
-            family: match algorithm {
-                AlgorithmArg::Meanfield => Family::MeanField,
-                AlgorithmArg::Fullrank => Family::FullRank,
-                AlgorithmArg::Lowrank => Family::LowRank { rank: a.rank },
-            },
-            seed,
-            max_iters: a.iter.unwrap_or(defaults.max_iters),
-            draws_per_step: a.grad_samples.unwrap_or(defaults.draws_per_step),
-            output_samples: a.output_samples,
-            threads: a.threads,
-            resample_factor: a.resample_factor,
-            init_radius: radius,
-            progress,
-            ..defaults
-        })
-    };
-    let (fit, diagnostics) = match &method {
-        RunMethod::StanAdvi(config) => {
-            let _ = advi::write_experimental_message(&mut out);
-            let init = match &given_init {
-                Some(init) => init.clone(),
-                None => advi::random_inits(&model, &InitConfig { seed, radius, ..InitConfig::default() }, &mut out)
-                    .map_err(|e| e.to_string())?,
-            };
-            let fit = advi::run_advi(&model, &init, config, &mut out).map_err(|e| e.to_string())?;
-            // Stan does not judge its fit; vppl does, from the same output draws.
-            let log_ratios: Vec<f64> = fit.log_p[1..].iter().zip(&fit.log_g[1..]).map(|(p, g)| p - g).collect();
-            let psis = runtime::psis::psis(&log_ratios);
-            let unconverged = (!fit.converged).then(|| ITERATION_LIMIT_WARNING.to_string());
-            (fit, Verdict { khat: psis.khat, elbo_mcse: None, gradient_evals: None, unconverged, psis, threads: 1 })
-        }
-        RunMethod::Vppl(vi_config) => {
-            // Stan's line, measured over about a millisecond rather than one call.
-            let x = random_point(model.n_unconstrained(), seed);
-            let mut grad = vec![0.0; x.len()];
-            let start = Instant::now();
-            let mut calls = 0u32;
-            while (calls == 0 || start.elapsed().as_secs_f64() < 1e-3) && calls < 100_000 {
-                let _ = model.log_density_gradient(&x, &mut grad);
-                calls += 1;
-            }
-            let per_call = start.elapsed().as_secs_f64() / f64::from(calls);
-            let _ = writeln!(out, "Gradient evaluation took {} seconds", runtime::output::format_g(per_call, 6));
-            let result = vi::fit(&model, given_init.as_deref(), vi_config, &mut out).map_err(|e| e.to_string())?;
-            let d = &result.diagnostics;
-            let verdict = Verdict {
-                khat: d.khat,
-                elbo_mcse: Some(d.elbo_mcse),
-                gradient_evals: Some(d.gradient_evals),
-                unconverged: (!d.converged).then(|| {
-                    if d.iterations >= vi_config.max_iters {
-                        ITERATION_LIMIT_WARNING.to_string()
-                    } else {
-                        format!("the fit did not converge ({}); check k̂", d.stop_reason)
-                    }
-                }),
-                psis: result.psis.clone(),
-                threads: d.threads,
-            };
-            (result.fit, verdict)
-        }
-    };
-    let constrained = advi::constrained_draws(&model, &fit, seed, &mut out).map_err(|e| e.to_string())?;
-    let summaries = if a.psis {
-        let weights: Vec<f64> = diagnostics.psis.log_weights.iter().map(|w| w.exp()).collect();
-        let _ =
-            writeln!(out, "\nSummary weighted by Pareto-smoothed importance sampling (k̂ = {:.2}):", diagnostics.khat);
-        runtime::summary::summarize_weighted(model.output_names(), &constrained, &weights)
-    } else {
-        runtime::summary::summarize(model.output_names(), &constrained)
-    };
-    let _ = writeln!(out);
-    let _ = runtime::summary::print_summary(&mut out, &summaries, 3);
-    if a.stan_compatible {
-        // vppl's method reports these in its own log; Stan's does not.
-        let _ = writeln!(out);
-        let _ = writeln!(out, "ELBO: {:.3}", fit.elbo);
-        let _ = writeln!(out, "Pareto k̂: {:.2}: {}", diagnostics.khat, runtime::psis::khat_verdict(diagnostics.khat));
-    }
-    if let Some(why) = &diagnostics.unconverged {
-        let _ = writeln!(out, "Warning: {why}.");
-    }
-    let mut header = runtime::output::CsvHeader::new(&model_name(&a.model.model), method.clone());
-    header.data_file = data_path(&a.model).map(|p| p.display().to_string()).unwrap_or_default();
-    header.output_file = a.output.display().to_string();
-    header.num_threads = diagnostics.threads;
-    header.init = a.init.clone();
-    header.diagnostic_file = a.diagnostic_file.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
-    header.stanc_version = format!("vppl {}", env!("CARGO_PKG_VERSION"));
-    header.start_datetime = utc_now();
-    runtime::output::write_variational_csv(&a.output, &header, model.output_names(), &fit, &constrained)
-        .map_err(|e| format!("cannot write output file `{}`: {e}", a.output.display()))?;
-    write_q(&q_path, &model, &fit).map_err(|e| format!("cannot write `{}`: {e}", q_path.display()))?;
-    if let Some(p) = &a.diagnostic_file {
-        runtime::output::write_elbo_trace(p, &header, &fit)
-            .map_err(|e| format!("cannot write `{}`: {e}", p.display()))?;
-    }
-    let _ = writeln!(out, "\nWrote {} and {}", a.output.display(), q_path.display());
-    if let Some(p) = &a.summary_json {
-        let mut json = runtime::summary::summary_json(&fit, &summaries, compile_ms);
-        if let Some(obj) = json.as_object_mut() {
-            let name = if a.stan_compatible { "stan-advi" } else { "vppl" };
-            obj.insert("method".into(), serde_json::json!(name));
-            obj.insert("khat".into(), serde_json::json!(diagnostics.khat));
-            obj.insert("elbo_mcse".into(), serde_json::json!(diagnostics.elbo_mcse));
-            obj.insert("gradient_evals".into(), serde_json::json!(diagnostics.gradient_evals));
-        }
-        let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
-        std::fs::write(p, text + "\n").map_err(|e| format!("cannot write summary file `{}`: {e}", p.display()))?;
-    }
+    app::fit(&model, &settings, &mut out)?;
     Ok(())
 }
 
-/// The fitted q as JSON, on the unconstrained scale: its mean, and its standard deviations
-/// (mean-field) or the lower-triangular Cholesky factor of its covariance (row-major).
-fn write_q(path: &Path, model: &CompiledModel, fit: &advi::AdviResult) -> std::io::Result<()> {
-    let approx = &fit.approximation;
-    let mut json = serde_json::json!({
-        "family": match approx.scale { advi::Scale::MeanField { .. } => "meanfield", advi::Scale::FullRank { .. } => "fullrank" },
-        "dimension": approx.mu.len(),
-        "mean": approx.mu,
-        "sd": approx.sigma(),
-        "output_names": model.output_names().iter().map(|n| n.display()).collect::<Vec<_>>(),
-    });
-    if let advi::Scale::FullRank { l_chol } = &approx.scale {
-        json["cholesky_factor"] = serde_json::json!(l_chol);
+/// The algorithm and its settings from `vppl run`'s options (the seed resolved).
+fn run_method(a: &RunArgs) -> RunMethod {
+    let seed = resolve_seed(a.seed);
+    // Progress bars only on a terminal: piped output stays plain lines.
+    let progress = std::io::stderr().is_terminal();
+    let algorithm =
+        a.algorithm.unwrap_or(if a.stan_compatible { AlgorithmArg::Meanfield } else { AlgorithmArg::Fullrank });
+    if a.stan_compatible {
+        let stan_defaults = AdviConfig::default();
+        return RunMethod::StanAdvi(AdviConfig {
+            algorithm: match algorithm {
+                AlgorithmArg::Meanfield => Algorithm::MeanField,
+                AlgorithmArg::Fullrank | AlgorithmArg::Lowrank => Algorithm::FullRank,
+            },
+            iter: a.iter.unwrap_or(stan_defaults.iter),
+            grad_samples: a.grad_samples.unwrap_or(stan_defaults.grad_samples),
+            elbo_samples: a.elbo_samples.unwrap_or(stan_defaults.elbo_samples),
+            eta: a.eta.unwrap_or(stan_defaults.eta),
+            adapt_engaged: a.adapt_engaged.unwrap_or(stan_defaults.adapt_engaged),
+            adapt_iter: a.adapt_iter.unwrap_or(stan_defaults.adapt_iter),
+            tol_rel_obj: a.tol_rel_obj.unwrap_or(stan_defaults.tol_rel_obj),
+            eval_elbo: a.eval_elbo.unwrap_or(stan_defaults.eval_elbo),
+            output_samples: a.output_samples,
+            seed,
+            progress,
+        });
     }
-    let text = serde_json::to_string_pretty(&json).map_err(std::io::Error::other)?;
-    std::fs::write(path, text + "\n")
+    let defaults = ViConfig::default();
+    RunMethod::Vppl(ViConfig {
+        family: match algorithm {
+            AlgorithmArg::Meanfield => Family::MeanField,
+            AlgorithmArg::Fullrank => Family::FullRank,
+            AlgorithmArg::Lowrank => Family::LowRank { rank: a.rank },
+        },
+        seed,
+        max_iters: a.iter.unwrap_or(defaults.max_iters),
+        draws_per_step: a.grad_samples.unwrap_or(defaults.draws_per_step),
+        output_samples: a.output_samples,
+        threads: a.threads,
+        resample_factor: a.resample_factor,
+        progress,
+        ..defaults
+    })
 }
 
-/// How far to trust a fit, whichever algorithm made it.
-const ITERATION_LIMIT_WARNING: &str = "the fit stopped at the iteration limit without converging; raise --iter";
+/// The runner a built executable starts from: `vppl-runner` beside this program.
+fn runner_path() -> Result<PathBuf, Failure> {
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find vppl's own executable: {e}"))?;
+    let runner = exe.with_file_name(format!("vppl-runner{}", std::env::consts::EXE_SUFFIX));
+    if !runner.is_file() {
+        return Err(Failure::Message(format!(
+            "cannot find vppl's model runner at `{}`; it is installed beside `vppl` (cargo build --release builds both)",
+            runner.display()
+        )));
+    }
+    Ok(runner)
+}
 
-struct Verdict {
-    psis: runtime::psis::Psis,
-    /// Threads the fit ran on.
-    threads: usize,
-    khat: f64,
-    elbo_mcse: Option<f64>,
-    gradient_evals: Option<usize>,
-    /// Why the fit did not converge, as the end-of-run warning says it; `None` if it did.
-    unconverged: Option<String>,
+fn build_executable(a: BuildArgs) -> Result<(), Failure> {
+    let start = Instant::now();
+    let runner = runner_path()?;
+    let output = a.output.clone().unwrap_or_else(|| a.model.with_extension(""));
+    if output == a.model {
+        return Err(Failure::Message(format!(
+            "the executable would overwrite the model `{}`; name it with -o",
+            a.model.display()
+        )));
+    }
+    let (source, mut stages) = front_end(&a.model)?;
+    let (object, meta) = driver::compile_object(&source, &mut stages)?;
+    let runner_bytes =
+        std::fs::read(&runner).map_err(|e| format!("cannot read the model runner `{}`: {e}", runner.display()))?;
+    let bytes = runtime::loader::bundle(&runner_bytes, &object, &meta)?;
+    // Written beside the target and renamed over it, so a failure leaves no half executable.
+    let partial = output.with_extension("partial");
+    std::fs::write(&partial, &bytes).map_err(|e| format!("cannot write `{}`: {e}", output.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&partial, std::fs::Permissions::from_mode(0o755))
+            .map_err(|e| format!("cannot make `{}` executable: {e}", partial.display()))?;
+    }
+    std::fs::rename(&partial, &output).map_err(|e| {
+        let _ = std::fs::remove_file(&partial);
+        format!("cannot write `{}`: {e}", output.display())
+    })?;
+    outln!(
+        "Built {} in {:.1} ms ({} KiB; model code {} KiB)",
+        output.display(),
+        start.elapsed().as_secs_f64() * 1e3,
+        bytes.len() / 1024,
+        object.len().div_ceil(1024)
+    );
+    Ok(())
 }
 
 /// Options of Stan's algorithm are refused without `--stan-compatible`, rather than ignored.
@@ -636,37 +556,10 @@ fn resolve_seed(seed: i64) -> u64 {
     seed
 }
 
-/// The unconstrained starting point from a JSON file of constrained parameter values (CmdStan's
-/// `init=FILE`); parameters the file lacks are drawn uniformly from (−2, 2). The log density
-/// must be finite there: if not, the term to blame is named.
-fn read_inits(model: &CompiledModel, path: &Path, seed: u64) -> Result<Vec<f64>, Failure> {
-    use rand::SeedableRng as _;
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read init file `{}`: {e}", path.display()))?;
-    let file = data::parse_data_file(&text).map_err(|e| format!("in init file `{}`: {e}", path.display()))?;
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-    let init =
-        model.unconstrain(&file, &mut rng).map_err(|e| format!("in init file `{}`: {}", path.display(), e.message))?;
-    match model.log_density(&init, false) {
-        Ok(lp) if lp.is_finite() => Ok(init),
-        Ok(_) | Err(_) => {
-            let why = model.explain_non_finite(&init).unwrap_or_else(|| "the log density is not finite".into());
-            Err(Failure::Message(format!("the initial values of `{}` are not usable: {why}", path.display())))
-        }
-    }
-}
-
-/// What `--init` asks for.
-enum InitArg {
-    /// Uniform on (−radius, radius) on the unconstrained scale; 0 is the origin.
-    Radius(f64),
-    /// A JSON file of constrained parameter values.
-    File(PathBuf),
-}
-
-fn parse_init(text: &str) -> Result<InitArg, Failure> {
+fn parse_init(text: &str) -> Result<Init, Failure> {
     if let Ok(radius) = text.trim().parse::<f64>() {
         return if radius.is_finite() && radius >= 0.0 {
-            Ok(InitArg::Radius(radius))
+            Ok(Init::Radius(radius))
         } else {
             Err(Failure::Message(format!(
                 "--init {text}: a radius must be a non-negative number (0 starts at zero on the unconstrained scale)"
@@ -679,7 +572,7 @@ fn parse_init(text: &str) -> Result<InitArg, Failure> {
             "--init `{text}` is neither a number (a radius) nor a file of initial values that exists"
         )));
     }
-    Ok(InitArg::File(path))
+    Ok(Init::File(path))
 }
 
 fn parse_point(text: &str, n: usize) -> Result<Vec<f64>, Failure> {
@@ -697,36 +590,12 @@ fn parse_point(text: &str, n: usize) -> Result<Vec<f64>, Failure> {
     Ok(point)
 }
 
-fn random_point(n: usize, seed: u64) -> Vec<f64> {
-    use rand_like::Uniform;
-    Uniform::new(seed).take(n)
-}
-
-/// A tiny deterministic generator for diagnose's default point, so diagnose needs no RNG crate.
-mod rand_like {
-    pub struct Uniform(u64);
-    impl Uniform {
-        pub fn new(seed: u64) -> Uniform {
-            Uniform(seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407))
-        }
-        pub fn take(mut self, n: usize) -> Vec<f64> {
-            (0..n)
-                .map(|_| {
-                    self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                    let u = (self.0 >> 11) as f64 / (1u64 << 53) as f64;
-                    4.0 * u - 2.0
-                })
-                .collect()
-        }
-    }
-}
-
 fn diagnose(a: DiagnoseArgs) -> Result<(), Failure> {
     let (model, _, _) = build(&a.model)?;
     let n = model.n_unconstrained();
     let point = match &a.unconstrained {
         Some(text) => parse_point(text, n)?,
-        None => random_point(n, resolve_seed(a.seed)),
+        None => app::random_point(n, resolve_seed(a.seed)),
     };
     let mut grad = vec![0.0; n];
     let lp = model.log_density_gradient(&point, &mut grad).map_err(|e| e.to_string())?;
@@ -774,7 +643,7 @@ fn median_ns(mut f: impl FnMut()) -> f64 {
 fn bench(a: BenchArgs) -> Result<(), Failure> {
     let (model, stages, compile_ms) = build(&a.model)?;
     let n = model.n_unconstrained();
-    let point = random_point(n, 0);
+    let point = app::random_point(n, 0);
     let mut grad = vec![0.0; n];
     model.log_density_gradient(&point, &mut grad).map_err(|e| e.to_string())?;
     let lp_ns = median_ns(|| {

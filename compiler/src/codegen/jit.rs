@@ -1,10 +1,12 @@
-//! Just-in-time compilation of a model's entry points into this process.
+//! Native code for a model's entry points: compiled into this process (the JIT), or into an
+//! object file that a built executable loads (`vppl build`). Both come from one translation.
 
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_codegen::{Context, ir as clif};
 use cranelift_frontend::FunctionBuilderContext;
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{Linkage, Module, ModuleReloc, default_libcall_names};
+use cranelift_object::{ObjectBuilder, ObjectModule};
 
 use crate::codegen::translate::{Translator, signature};
 use crate::ir;
@@ -28,11 +30,8 @@ fn isa_builder() -> Result<std::sync::Arc<dyn cranelift_codegen::isa::TargetIsa>
     isa_builder.finish(settings::Flags::new(flags)).map_err(|e| e.to_string())
 }
 
-/// Compiles the functions; their order in the result is their order in `funcs`.
-///
-/// Translation to Cranelift IR runs in order (it declares the runtime's symbols in the module);
-/// Cranelift's optimisation and code emission, most of the time, run on all cores, largest
-/// function first.
+/// Compiles the functions into this process; their order in the result is their order in
+/// `funcs`.
 pub fn compile(funcs: &[&ir::Function]) -> Result<Jit, String> {
     let isa = isa_builder()?;
     let mut builder = JITBuilder::with_isa(isa.clone(), default_libcall_names());
@@ -40,16 +39,55 @@ pub fn compile(funcs: &[&ir::Function]) -> Result<Jit, String> {
         builder.symbol(name, ptr);
     }
     let mut module = JITModule::new(builder);
+    let names: Vec<String> = funcs.iter().map(|f| f.name.clone()).collect();
+    let ids = define(&mut module, isa.as_ref(), funcs, &names, Linkage::Local)?;
+    module.finalize_definitions().map_err(|e| e.to_string())?;
+    let functions = ids
+        .iter()
+        .map(|id| {
+            let ptr = module.get_finalized_function(*id);
+            // Safety: every function was translated with `signature`, which is EntryFn's.
+            unsafe { std::mem::transmute::<*const u8, EntryFn>(ptr) }
+        })
+        .collect();
+    Ok(Jit { _module: module, functions })
+}
+
+/// Compiles the functions into a relocatable object file (ELF on Linux), the same code the
+/// JIT makes: function `k` of `funcs` is the exported symbol `runtime::loader::entry_symbol(k)`,
+/// and the runtime's functions are undefined symbols of the names `runtime::abi::symbols`
+/// gives them. `runtime::loader` loads it into a built executable.
+pub fn compile_object(funcs: &[&ir::Function]) -> Result<Vec<u8>, String> {
+    let isa = isa_builder()?;
+    let builder = ObjectBuilder::new(isa.clone(), "vppl_model", default_libcall_names()).map_err(|e| e.to_string())?;
+    let mut module = ObjectModule::new(builder);
+    let names: Vec<String> = (0..funcs.len()).map(runtime::loader::entry_symbol).collect();
+    define(&mut module, isa.as_ref(), funcs, &names, Linkage::Export)?;
+    module.finish().emit().map_err(|e| e.to_string())
+}
+
+/// Translates the functions into `module` under `names` and defines their machine code there.
+///
+/// Translation to Cranelift IR runs in order (it declares the runtime's symbols in the module);
+/// Cranelift's optimisation and code emission, most of the time, run on all cores, largest
+/// function first.
+fn define(
+    module: &mut dyn Module,
+    isa: &dyn cranelift_codegen::isa::TargetIsa,
+    funcs: &[&ir::Function],
+    names: &[String],
+    linkage: Linkage,
+) -> Result<Vec<cranelift_module::FuncId>, String> {
     let mut fctx = FunctionBuilderContext::new();
     let mut ids = Vec::new();
     let mut contexts = Vec::new();
-    for f in funcs {
+    for (f, name) in funcs.iter().zip(names) {
         let mut ctx = module.make_context();
-        let sig = signature(&module);
-        let id = module.declare_function(&f.name, Linkage::Local, &sig).map_err(|e| e.to_string())?;
+        let sig = signature(module);
+        let id = module.declare_function(name, linkage, &sig).map_err(|e| e.to_string())?;
         ctx.func.signature = sig;
         ctx.func.name = clif::UserFuncName::user(0, id.as_u32());
-        Translator::translate(&mut module, f, &mut ctx.func, &mut fctx);
+        Translator::translate(module, f, &mut ctx.func, &mut fctx);
         ids.push(id);
         contexts.push(std::sync::Mutex::new(ctx));
     }
@@ -66,7 +104,7 @@ pub fn compile(funcs: &[&ir::Function]) -> Result<Jit, String> {
                     let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some(&i) = order.get(k) else { break };
                     let mut ctx = contexts[i].lock().expect("each context is compiled by one thread");
-                    if let Err(e) = ctx.compile(isa.as_ref(), &mut Default::default()) {
+                    if let Err(e) = ctx.compile(isa, &mut Default::default()) {
                         errors.lock().expect("no thread panics holding it").push(format!("{}: {e:?}", funcs[i].name));
                     }
                 }
@@ -85,16 +123,7 @@ pub fn compile(funcs: &[&ir::Function]) -> Result<Jit, String> {
             .define_function_bytes(*id, code.buffer.alignment as u64, code.code_buffer(), &relocs)
             .map_err(|e| e.to_string())?;
     }
-    module.finalize_definitions().map_err(|e| e.to_string())?;
-    let functions = ids
-        .iter()
-        .map(|id| {
-            let ptr = module.get_finalized_function(*id);
-            // Safety: every function was translated with `signature`, which is EntryFn's.
-            unsafe { std::mem::transmute::<*const u8, EntryFn>(ptr) }
-        })
-        .collect();
-    Ok(Jit { _module: module, functions })
+    Ok(ids)
 }
 
 /// One function translated to Cranelift IR in a throwaway module, for the dumps below.

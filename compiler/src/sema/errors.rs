@@ -55,6 +55,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("E1046", "An assignment into an indexed multi-index (`m[:][1] = …`)."),
     ("E1047", "A block-level size that depends on something other than data."),
     ("E1048", "A call that fits no signature of a user-defined function."),
+    ("E1049", "A call that fits several signatures of a user-defined function equally well."),
     ("E1099", "Valid Stan that vppl cannot compile yet (a warning in `vppl check`)."),
     ("W1001", "Integer division."),
     ("W1002", "`jacobian` as a name (a keyword from Stan 2.36)."),
@@ -388,14 +389,8 @@ pub fn return_outside_function(span: Span) -> Diagnostic {
         .with_hint("to skip the rest of a block, put it inside `if (...) { ... }`")
 }
 
-/// Lowering's type errors that the type checker can overrule: it has Stan's whole signature
-/// table, where lowering has only what vppl compiles.
-pub fn is_type_error(code: &str) -> bool {
-    matches!(code, "E1004" | "E1005" | "E1006" | "E1011")
-}
-
-/// A lowering type error in a program the type checker accepts: valid Stan that vppl cannot
-/// compile yet. The original message says which types were involved.
+/// An error lowering found in a program the type checker accepts: valid Stan that vppl cannot
+/// compile yet. The original message says what lowering saw.
 pub fn valid_but_not_compiled(d: &Diagnostic) -> Diagnostic {
     let what = match d.code {
         "E1004" => "this operator with these operand types",

@@ -48,7 +48,31 @@ enum Pos {
 }
 
 impl Lowerer<'_> {
+    /// Lowers an expression, to the type the type checker gave it.
     pub(crate) fn expr(&mut self, e: &ast::Expr) -> Val {
+        let v = self.expr_kind(e);
+        self.as_typed(v, e.span)
+    }
+
+    /// `v` made the type `typeck` recorded for the expression at `span`: promoted where Stan
+    /// promotes (an int where Stan's type is real). Any other difference is lowering's own, a
+    /// construct it cannot compile yet, never a second verdict on the program's types.
+    fn as_typed(&mut self, v: Val, span: Span) -> Val {
+        let Some(ty) = self.typed.ty(span) else { return v };
+        if v.ty == ty || v.ty == Ty::ERROR || v.ty.is_tuple() {
+            return v;
+        }
+        let same_shape = v.ty.array_rank == ty.array_rank && v.ty.core == ty.core;
+        let promotes =
+            matches!((v.ty.elem, ty.elem), (Elem::Int, Elem::Real | Elem::Complex) | (Elem::Real, Elem::Complex));
+        if same_shape && promotes {
+            return self.convert(v, ty, span, "");
+        }
+        self.error(errors::not_supported(span, &format!("a value of type `{ty}` that vppl computes as `{}`", v.ty)));
+        Val::error()
+    }
+
+    fn expr_kind(&mut self, e: &ast::Expr) -> Val {
         match &e.kind {
             ast::ExprKind::Int(i) => Val::int(*i),
             ast::ExprKind::Real(x, _) => Val::real(*x),
@@ -74,9 +98,6 @@ impl Lowerer<'_> {
             ast::ExprKind::Binary { op, lhs, rhs } => {
                 let a = self.expr(lhs);
                 let b = self.expr(rhs);
-                if *op == BinOp::Div && a.ty == Ty::INT && b.ty == Ty::INT {
-                    self.diags.push(errors::int_division(e.span));
-                }
                 self.binary(*op, a, b, e.span)
             }
             ast::ExprKind::Cond { cond, then, otherwise } => {

@@ -64,27 +64,6 @@ impl Lowerer<'_> {
         map
     }
 
-    /// Two definitions of one name with the same argument types (forward declarations aside).
-    pub(crate) fn check_function_definitions(&mut self, program: &ast::Program) {
-        let mut seen: Vec<(&str, Vec<String>, Span)> = Vec::new();
-        for s in program.functions.iter().flat_map(|b| &b.stmts) {
-            let StmtKind::FunDef(f) = &s.kind else { continue };
-            if f.body.is_none() {
-                continue;
-            }
-            // Stan's types as written (`complex` and `real` differ; lowering's `Ty` would not
-            // tell them apart), without the `data` qualifier, which does not make an overload.
-            let types: Vec<String> =
-                f.params.iter().map(|p| ast::UnsizedType { data_only: false, ..p.ty.clone() }.to_string()).collect();
-            if let Some((_, _, first)) = seen.iter().find(|(n, t, _)| *n == f.name.name && *t == types) {
-                let first = *first;
-                self.error(errors::function_defined_twice(f.name.span, &f.name.name, first));
-            } else {
-                seen.push((&f.name.name, types, f.name.span));
-            }
-        }
-    }
-
     /// Where a user function with a suffix may be called: `_lp` functions add to `target`
     /// (model, transformed parameters), `_rng` functions draw (transformed data, generated
     /// quantities), `_jacobian` functions add to the Jacobian (transformed parameters); each
@@ -105,24 +84,15 @@ impl Lowerer<'_> {
     /// Calls the user-defined function `name` with already lowered arguments.
     pub(crate) fn call_user(&mut self, name: &ast::Ident, vals: &[Val], span: Span) -> Val {
         let defs = self.functions.get(&name.name).cloned().unwrap_or_default();
-        let types: Vec<Ty> = vals.iter().map(|v| v.ty).collect();
-        let Some(def) = defs.iter().find(|d| {
-            d.params.len() == vals.len() && d.params.iter().zip(&types).all(|(p, t)| assignable(*t, unsized_ty(&p.ty)))
-        }) else {
-            if crate::catalog::is_builtin(&name.name) {
-                // The type checker decides whether the library's signatures take it.
-                self.error(errors::not_supported(
-                    span,
-                    "a built-in function called beside a user overload of its name",
-                ));
-                return Val::error();
-            }
-            let expected: Vec<String> = defs
-                .iter()
-                .map(|d| d.params.iter().map(|p| unsized_ty(&p.ty).to_string()).collect::<Vec<_>>().join(", "))
-                .map(|s| format!("({s})"))
-                .collect();
-            self.error(errors::wrong_arguments(span, &name.name, &types, &expected.join(" or ")));
+        // The overload the type checker resolved the call to; none when it resolved the call to
+        // the library's signatures of the name.
+        let Some(def) = defs.iter().find(|d| self.typed.calls(name.span, &name.name, d) == Some(true)) else {
+            let what = if crate::catalog::is_builtin(&name.name) {
+                "a built-in function called beside a user overload of its name"
+            } else {
+                "a call of a user-defined function the type checker did not resolve"
+            };
+            self.error(errors::not_supported(span, what));
             return Val::error();
         };
         if let Some(d) = self.suffix_call_refusal(name) {
@@ -137,10 +107,6 @@ impl Lowerer<'_> {
             ReturnType::Void(_) => None,
             ReturnType::Type(t) => Some(unsized_ty(t)),
         };
-        if ret.is_none() && self.statement_call != Some(span) {
-            self.error(errors::void_as_value(span, &name.name));
-            return Val::error();
-        }
         let Some(body) = &def.body else { return Val::error() };
         // The function sees only its arguments.
         let saved_scopes = std::mem::replace(&mut self.scopes, vec![HashMap::new()]);

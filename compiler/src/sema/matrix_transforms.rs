@@ -9,13 +9,12 @@
 //!   from them as Stan's `read_corr_L`, C = L Lᵀ; log|J| = Σ log(1 − z²) +
 //!   ½ Σ_{c ≤ K−2} Σ_{i > c} (K − c − 1) log(1 − z²ᵢ꜀).
 
-use grammar::ast;
-
 use crate::ir::{Atom, Expr, Fun, Prim, Stmt, Ty, VarId, VarKind};
 use crate::sema::Lowerer;
+use crate::sema::vector_transforms::{Sink, Subject};
 
 /// Which matrix transform.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum MatrixKind {
     Cov,
     CholeskyCov,
@@ -128,6 +127,7 @@ impl Lowerer<'_> {
         theta: VarId,
         offset: Atom,
         out: VarId,
+        idx: &[Atom],
         m: Atom,
         n: Atom,
         jacobian: bool,
@@ -205,40 +205,53 @@ impl Lowerer<'_> {
             }
         }
         if kind == MatrixKind::CholeskyCov {
-            self.emit(Stmt::Copy { dst: out, src: l });
+            if idx.is_empty() {
+                self.emit(Stmt::Copy { dst: out, src: l });
+            } else {
+                self.for_each_index(&[m, n], crate::ir::Core::Matrix, &mut |s, ij| {
+                    let v = s.let_(Ty::REAL, Expr::Load { base: l, indices: ij.to_vec() });
+                    s.emit(Stmt::Assign { var: out, indices: [idx, ij].concat(), value: v });
+                });
+            }
             return;
         }
         // L Lᵀ over the lower triangle: (i, j) = Σ_{k ≤ min(i, j)} L[i,k] L[j,k].
-        self.for_each_index(&[m, m], crate::ir::Core::Matrix, &mut |s, idx| {
-            let lim = s.prim(Prim::IMin, &[idx[0], idx[1]]);
+        self.for_each_index(&[m, m], crate::ir::Core::Matrix, &mut |s, ij| {
+            let lim = s.prim(Prim::IMin, &[ij[0], ij[1]]);
             let v = s.reduce_range(Atom::Int(1), lim, &mut |s, kk| {
-                let a = s.let_(Ty::REAL, Expr::Load { base: l, indices: vec![idx[0], kk] });
-                let b = s.let_(Ty::REAL, Expr::Load { base: l, indices: vec![idx[1], kk] });
+                let a = s.let_(Ty::REAL, Expr::Load { base: l, indices: vec![ij[0], kk] });
+                let b = s.let_(Ty::REAL, Expr::Load { base: l, indices: vec![ij[1], kk] });
                 s.prim(Prim::Mul, &[a, b])
             });
-            s.emit(Stmt::Assign { var: out, indices: idx.to_vec(), value: v });
+            s.emit(Stmt::Assign { var: out, indices: [idx, ij].concat(), value: v });
         });
     }
 
-    /// The inverse: checks the given value `read` and writes its unconstrained values.
-    pub(crate) fn free_matrix(
+    /// Stan's checks of a given value `read`: a factor is zero above its positive diagonal; a
+    /// covariance or correlation matrix is symmetric (and a correlation matrix has a unit
+    /// diagonal) with a Cholesky factor of positive diagonal, which this returns (the factor
+    /// itself for `cholesky_factor_cov`).
+    fn checked_factor(
         &mut self,
         kind: MatrixKind,
-        d: &ast::VarDecl,
+        subject: &Subject<'_>,
         read: VarId,
-        offset: Atom,
-        m: Atom,
         n: Atom,
-    ) {
-        let name = d.ty.kind.keyword();
-        // The factor: given, or the Cholesky factor of the (checked) symmetric matrix.
+        span: grammar::Span,
+    ) -> Option<VarId> {
+        let name = match kind {
+            MatrixKind::Cov => "cov_matrix",
+            MatrixKind::Corr => "corr_matrix",
+            MatrixKind::CholeskyCov => "cholesky_factor_cov",
+        };
         let l = if kind == MatrixKind::CholeskyCov {
             self.for_loop(Atom::Int(1), n, |s, i| {
                 let ip1 = s.prim(Prim::IAdd, &[i, Atom::Int(1)]);
                 s.for_loop(ip1, n, |s, j| {
                     let y = s.let_(Ty::REAL, Expr::Load { base: read, indices: vec![i, j] });
                     let ok = s.prim(Prim::Eq, &[y, Atom::Real(0.0)]);
-                    s.check_init(ok, d, &[i, j], y, &format!("{name}: it must be 0 above the diagonal"), vec![]);
+                    let rule = format!("{name}: it must be 0 above the diagonal");
+                    s.violation(subject, ok, &[i, j], Some(y), &rule, vec![]);
                 });
             });
             read
@@ -248,19 +261,18 @@ impl Lowerer<'_> {
                     let a = s.let_(Ty::REAL, Expr::Load { base: read, indices: vec![i, j] });
                     let b = s.let_(Ty::REAL, Expr::Load { base: read, indices: vec![j, i] });
                     let ok = s.prim(Prim::Eq, &[a, b]);
-                    s.check_init(ok, d, &[i, j], a, &format!("{name}: it must be symmetric"), vec![]);
+                    s.violation(subject, ok, &[i, j], Some(a), &format!("{name}: it must be symmetric"), vec![]);
                 });
                 if kind == MatrixKind::Corr {
                     let y = s.let_(Ty::REAL, Expr::Load { base: read, indices: vec![i, i] });
                     let dev = s.prim(Prim::Sub, &[y, Atom::Real(1.0)]);
                     let dev = s.prim(Prim::Fabs, &[dev]);
                     let ok = s.prim(Prim::Le, &[dev, Atom::Real(1e-8)]);
-                    s.check_init(ok, d, &[i, i], y, &format!("{name}: the diagonal must be 1"), vec![]);
+                    s.violation(subject, ok, &[i, i], Some(y), &format!("{name}: the diagonal must be 1"), vec![]);
                 }
             });
-            let chol = self.cholesky(Atom::Var(read), d.name.span);
-            let Atom::Var(c) = chol else { return };
-            c
+            let chol = self.cholesky(Atom::Var(read), span);
+            chol.var()?
         };
         // Every diagonal element of the factor is positive (not so: not positive definite).
         self.for_loop(Atom::Int(1), n, |s, i| {
@@ -271,8 +283,36 @@ impl Lowerer<'_> {
             } else {
                 format!("{name}: it must be positive definite")
             };
-            s.check_init(ok, d, &[i, i], y, &rule, vec![]);
+            s.violation(subject, ok, &[i, i], Some(y), &rule, vec![]);
         });
+        Some(l)
+    }
+
+    /// Checks a given value (see [`Self::checked_factor`]).
+    pub(crate) fn check_matrix(&mut self, kind: MatrixKind, subject: &Subject<'_>, read: VarId, n: Atom) {
+        self.checked_factor(kind, subject, read, n, subject.span());
+    }
+
+    /// The inverse of a checked value `read`: writes its unconstrained values to `sink` after
+    /// 0-based position `offset`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn free_matrix(
+        &mut self,
+        kind: MatrixKind,
+        read: VarId,
+        offset: Atom,
+        m: Atom,
+        n: Atom,
+        sink: &Sink,
+        span: grammar::Span,
+    ) {
+        let l = if kind == MatrixKind::CholeskyCov {
+            read
+        } else {
+            let chol = self.cholesky(Atom::Var(read), span);
+            let Atom::Var(c) = chol else { return };
+            c
+        };
         match kind {
             MatrixKind::Cov | MatrixKind::CholeskyCov => {
                 self.for_loop(Atom::Int(1), m, |s, i| {
@@ -283,7 +323,7 @@ impl Lowerer<'_> {
                     s.for_loop(Atom::Int(1), off, |s, j| {
                         let y = s.let_(Ty::REAL, Expr::Load { base: l, indices: vec![i, j] });
                         let pos = s.prim(Prim::IAdd, &[start, j]);
-                        s.emit(Stmt::Output { pos, value: y });
+                        s.put(sink, pos, y);
                     });
                     let diag = s.prim(Prim::ILe, &[i, n]);
                     s.if_(
@@ -292,7 +332,7 @@ impl Lowerer<'_> {
                             let y = s.let_(Ty::REAL, Expr::Load { base: l, indices: vec![i, i] });
                             let x = s.prim(Fun::Log, &[y]);
                             let pos = s.prim(Prim::IAdd, &[start, i]);
-                            s.emit(Stmt::Output { pos, value: x });
+                            s.put(sink, pos, x);
                         },
                         |_| {},
                     );
@@ -309,14 +349,10 @@ impl Lowerer<'_> {
                         let a = s.let_(Ty::REAL, Expr::Load { base: acc, indices: vec![i] });
                         let r = s.prim(Prim::Sqrt, &[a]);
                         let z = s.prim(Prim::Div, &[y, r]);
-                        let up = s.prim(Fun::Log1p, &[z]);
-                        let nz = s.prim(Prim::Neg, &[z]);
-                        let down = s.prim(Fun::Log1p, &[nz]);
-                        let diff = s.prim(Prim::Sub, &[up, down]);
-                        let x = s.prim(Prim::Mul, &[Atom::Real(0.5), diff]);
+                        let x = s.atanh(z);
                         let pos = s.corr_position(offset, k, i, c);
                         let pos = s.prim(Prim::ISub, &[pos, Atom::Int(1)]);
-                        s.emit(Stmt::Output { pos, value: x });
+                        s.put(sink, pos, x);
                         let y2 = s.prim(Prim::Mul, &[y, y]);
                         let a2 = s.prim(Prim::Sub, &[a, y2]);
                         s.emit(Stmt::Assign { var: acc, indices: vec![i], value: a2 });

@@ -10,11 +10,12 @@ mod complex;
 pub mod errors;
 mod expr;
 mod functions;
-mod matrix_transforms;
+pub(crate) mod matrix_transforms;
 mod stmt;
-mod transforms;
+pub(crate) mod transforms;
 mod tuples;
 pub mod typeck;
+pub(crate) mod vector_transforms;
 
 use std::collections::HashMap;
 
@@ -127,19 +128,19 @@ pub fn check(program: &ast::Program) -> (Option<(ir::Module, ModelInfo)>, Vec<Di
     // Types are checked once, by `typeck`, which knows all of Stan. A program it finds wrong
     // gets its diagnostics and is not lowered; lowering sees only valid programs, so a type
     // error it finds is a construct vppl cannot compile yet.
-    let typed = typeck::check(program);
-    if typed.iter().any(Diagnostic::is_error) {
-        diags.extend(typed);
+    let (typeck_diags, typed) = typeck::check(program);
+    if typeck_diags.iter().any(Diagnostic::is_error) {
+        diags.extend(typeck_diags);
         return (None, finish(diags));
     }
     let info = model_info(program, &mut diags);
     // The log density walk is the one that reports problems; the other walks see the same
     // program and would only repeat them.
-    let log_density = lower(program, Mode::LogDensity { propto: false, locate: false }, &info, &mut diags);
+    let log_density = lower(program, Mode::LogDensity { propto: false, locate: false }, &typed, &info, &mut diags);
     let mut spare = Vec::new();
-    let load = lower(program, Mode::Load, &info, &mut spare);
-    let sizes = lower(program, Mode::Sizes, &info, &mut spare);
-    let write_array = lower(program, Mode::WriteArray, &info, &mut spare);
+    let load = lower(program, Mode::Load, &typed, &info, &mut spare);
+    let sizes = lower(program, Mode::Sizes, &typed, &info, &mut spare);
+    let write_array = lower(program, Mode::WriteArray, &typed, &info, &mut spare);
     // Only the log density walk reads the model block; generated quantities are read only by
     // write_array, so its own problems are reported too.
     for d in spare {
@@ -147,13 +148,9 @@ pub fn check(program: &ast::Program) -> (Option<(ir::Module, ModelInfo)>, Vec<Di
             diags.push(d);
         }
     }
-    let log_density_propto = lower(program, Mode::LogDensity { propto: true, locate: false }, &info, &mut Vec::new());
-    for d in diags.iter_mut() {
-        if d.is_error() && errors::is_type_error(d.code) {
-            *d = errors::valid_but_not_compiled(d);
-        }
-    }
-    for t in typed {
+    let log_density_propto =
+        lower(program, Mode::LogDensity { propto: true, locate: false }, &typed, &info, &mut Vec::new());
+    for t in typeck_diags {
         if !diags.contains(&t) {
             diags.push(t);
         }
@@ -215,7 +212,7 @@ fn finish(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// name, so the bounds of later parameters read it.
 pub fn unconstrain(program: &ast::Program, info: &ModelInfo) -> Function {
     let mut diags = Vec::new();
-    let f = lower(program, Mode::Unconstrain, info, &mut diags);
+    let f = lower(program, Mode::Unconstrain, &typeck::check(program).1, info, &mut diags);
     assert!(diags.iter().all(|d| !d.is_error()), "bug: lowering found errors in a checked program: {diags:?}");
     f
 }
@@ -226,7 +223,8 @@ pub fn unconstrain(program: &ast::Program, info: &ModelInfo) -> Function {
 /// which statement is to blame.
 pub fn locate_terms(program: &ast::Program, info: &ModelInfo) -> Function {
     let mut diags = Vec::new();
-    let f = lower(program, Mode::LogDensity { propto: false, locate: true }, info, &mut diags);
+    let f =
+        lower(program, Mode::LogDensity { propto: false, locate: true }, &typeck::check(program).1, info, &mut diags);
     assert!(diags.iter().all(|d| !d.is_error()), "bug: lowering found errors in a checked program: {diags:?}");
     f
 }
@@ -351,6 +349,8 @@ pub(crate) struct Lowerer<'a> {
     block: BlockKind,
     diags: &'a mut Vec<Diagnostic>,
     info: &'a ModelInfo,
+    /// What the type checker decided: lowering follows it (see `typeck`).
+    typed: &'a typeck::Typed,
     /// In write_array: the running output position.
     out_pos: Option<VarId>,
     /// Parameters read so far: the running offset into theta.
@@ -364,9 +364,6 @@ pub(crate) struct Lowerer<'a> {
     inline_stack: Vec<String>,
     /// How many user loops enclose the statement being lowered (for `break`/`continue`).
     loop_nesting: usize,
-    /// The span of the call that makes up the statement being lowered, if it is one: the
-    /// one place a `void` function may be called.
-    statement_call: Option<Span>,
     /// While a term (`~`, `target +=`) is lowered: the data variables it reads and what needs
     /// each finite, attached to every check made meanwhile (`ErrorSite::needs`).
     term_needs: Vec<(String, String)>,
@@ -377,7 +374,13 @@ pub(crate) struct Lowerer<'a> {
     tuples: HashMap<VarId, Vec<Val>>,
 }
 
-fn lower(program: &ast::Program, mode: Mode, info: &ModelInfo, diags: &mut Vec<Diagnostic>) -> Function {
+fn lower(
+    program: &ast::Program,
+    mode: Mode,
+    typed: &typeck::Typed,
+    info: &ModelInfo,
+    diags: &mut Vec<Diagnostic>,
+) -> Function {
     let name = match mode {
         Mode::Load => "load",
         Mode::Sizes => "sizes",
@@ -395,6 +398,7 @@ fn lower(program: &ast::Program, mode: Mode, info: &ModelInfo, diags: &mut Vec<D
         block: BlockKind::Data,
         diags,
         info,
+        typed,
         out_pos: None,
         theta_offset: Atom::Int(0),
         theta: None,
@@ -402,7 +406,6 @@ fn lower(program: &ast::Program, mode: Mode, info: &ModelInfo, diags: &mut Vec<D
         functions: Lowerer::collect_functions(program),
         inline_stack: Vec::new(),
         loop_nesting: 0,
-        statement_call: None,
         term_needs: Vec::new(),
         imag: HashMap::new(),
         tuples: HashMap::new(),
@@ -436,9 +439,6 @@ fn lower(program: &ast::Program, mode: Mode, info: &ModelInfo, diags: &mut Vec<D
 
 impl<'a> Lowerer<'a> {
     fn lower_program(&mut self, p: &ast::Program) {
-        if matches!(self.mode, Mode::LogDensity { propto: false, locate: false }) {
-            self.check_function_definitions(p);
-        }
         self.lower_data(p);
         self.lower_transformed_data(p);
         if let Some(b) = &p.parameters
@@ -760,7 +760,12 @@ impl<'a> Lowerer<'a> {
         self.emit(Stmt::Check { cond, site, values });
     }
 
+    /// Reports what lowering cannot compile. Lowering sees only programs `typeck` accepted
+    /// (types are checked there, once), so whatever it finds wrong is a construct it cannot
+    /// compile yet: a diagnostic from one of the checks lowering keeps for its own sake is
+    /// reported as E1099, naming what it saw, never as a mistake of the user's.
     pub(crate) fn error(&mut self, d: Diagnostic) {
+        let d = if d.is_error() && d.code != errors::NOT_SUPPORTED { errors::valid_but_not_compiled(&d) } else { d };
         self.diags.push(d);
     }
 
@@ -836,9 +841,6 @@ impl<'a> Lowerer<'a> {
             let prev_span = prev.span;
             self.error(errors::duplicate_declaration(name.span, &name.name, prev_span));
             return;
-        }
-        if name.name == "jacobian" {
-            self.diags.push(errors::future_keyword(name.span, "jacobian", "2.38"));
         }
         self.scopes.last_mut().expect("scope stack is never empty").insert(name.name.clone(), b);
     }

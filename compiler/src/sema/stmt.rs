@@ -212,7 +212,8 @@ impl Lowerer<'_> {
                     self.emit(if matches!(s.kind, StmtKind::Break) { Stmt::Break } else { Stmt::Continue });
                 }
             }
-            StmtKind::Return(_) => self.error(errors::return_outside_function(s.span)),
+            // `typeck` reports a `return` outside a function.
+            StmtKind::Return(_) => {}
             StmtKind::Print(args) => {
                 // Printing is not wired to the runtime yet; the arguments are still checked.
                 for a in args {
@@ -247,18 +248,9 @@ impl Lowerer<'_> {
                 let kind = if matches!(s.kind, StmtKind::Reject(_)) { ErrorKind::Domain } else { ErrorKind::Fatal };
                 self.check(Atom::Int(0), kind, message, s.span, values);
             }
+            // `typeck` checks that only a `void` function is called for its effect alone.
             StmtKind::Call(e) => {
-                // Only a `void` function may be called for its effect alone.
-                if let ast::ExprKind::Call { name, .. } = &e.kind {
-                    let defs = self.functions.get(&name.name);
-                    if defs.is_some_and(|d| d.iter().all(|d| !matches!(d.return_type, ast::ReturnType::Void(_)))) {
-                        self.error(errors::value_as_statement(e.span, &name.name));
-                        return;
-                    }
-                    self.statement_call = Some(e.span);
-                }
                 self.expr(e);
-                self.statement_call = None;
             }
             StmtKind::Empty => {}
         }

@@ -5,7 +5,15 @@
 use grammar::ast::{self, TypeKind};
 
 use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Fun, Prim, Stmt, Ty, VarId, VarKind};
+use crate::sema::vector_transforms::{Sink, Subject, Transform, Who};
 use crate::sema::{Binding, Lowerer, Mode, Val, decl_ty, errors, tuples};
+
+/// The bounds of one element of a scalar transform, as values.
+#[derive(Clone, Copy)]
+pub(crate) enum Bounds {
+    Interval { lower: Option<Atom>, upper: Option<Atom> },
+    Affine { offset: Option<Atom>, multiplier: Option<Atom> },
+}
 
 impl Lowerer<'_> {
     /// The runtime sizes of a declared type: array dimensions, then the core's sizes.
@@ -117,9 +125,16 @@ impl Lowerer<'_> {
         }
     }
 
-    /// Checks `<lower=…, upper=…>` element by element, and the structural constraints of
-    /// ordered and positive_ordered vectors.
+    /// Checks the structural constraints of the vector types and the stochastic and sum-to-zero
+    /// matrices (Stan's checks of declared variables), then `<lower=…, upper=…>` element by
+    /// element.
     pub(crate) fn check_constraint(&mut self, d: &ast::VarDecl, value: Atom, ty: Ty, what: &str) {
+        if let (Some(t), Atom::Var(var)) = (Transform::of_decl(&d.ty.kind), value)
+            && t.checked_when_declared()
+        {
+            let dims = self.dims(value, ty);
+            self.check_all(t, var, &dims, &Subject::new(Who::Declared(d, what)));
+        }
         let c = &d.ty.constraint;
         if c.lower.is_none() && c.upper.is_none() {
             return;
@@ -194,29 +209,17 @@ impl Lowerer<'_> {
         }
         let dims = self.decl_dims(&d.ty);
         let unconstrained = match &d.ty.kind {
-            TypeKind::Real
-            | TypeKind::Vector
-            | TypeKind::RowVector
-            | TypeKind::Matrix
-            | TypeKind::Ordered
-            | TypeKind::PositiveOrdered => self.product(&dims),
-            TypeKind::Simplex => {
-                let k = dims[dims.len() - 1];
-                let km1 = self.prim(Prim::ISub, &[k, Atom::Int(1)]);
-                let mut n = self.product(&dims[..dims.len() - 1]);
-                n = self.product(&[n, km1]);
-                n
-            }
-            TypeKind::CholeskyFactorCorr if d.ty.array_dims.is_empty() => {
-                // K(K−1)/2 canonical partial correlations.
-                let k = dims[0];
-                let km1 = self.prim(Prim::ISub, &[k, Atom::Int(1)]);
-                let p = self.prim(Prim::IMul, &[k, km1]);
-                self.prim(Prim::IDiv, &[p, Atom::Int(2)])
-            }
-            TypeKind::CovMatrix | TypeKind::CorrMatrix | TypeKind::CholeskyFactorCov if d.ty.array_dims.is_empty() => {
-                let (m, n) = (dims[0], dims[1]);
-                self.matrix_free_count(matrix_kind(&d.ty.kind), m, n)
+            TypeKind::Real | TypeKind::Vector | TypeKind::RowVector | TypeKind::Matrix => self.product(&dims),
+            kind if Transform::of_decl(kind).is_some() => {
+                let t = Transform::of_decl(kind).expect("a transform");
+                let core = dims[dims.len() - t.core_rank()..].to_vec();
+                if !matches!(t, Transform::Simplex(_)) {
+                    // A simplex's size is checked with its declaration, whatever its block.
+                    self.check_least_sizes(t, &core, d.ty.span);
+                }
+                let per = self.free_count(t, &core);
+                let n = self.product(&dims[..dims.len() - t.core_rank()]);
+                self.product(&[n, per])
             }
             TypeKind::Int => {
                 self.bind_placeholder(d, ty);
@@ -299,17 +302,8 @@ impl Lowerer<'_> {
         } else {
             let out = self.build(ty, dims.clone());
             let Atom::Var(out_var) = out else { unreachable!("build returns a variable") };
-            match &d.ty.kind {
-                TypeKind::Ordered | TypeKind::PositiveOrdered => {
-                    let positive = d.ty.kind == TypeKind::PositiveOrdered;
-                    self.constrain_ordered(theta, offset, out_var, &dims, positive, jacobian);
-                }
-                TypeKind::Simplex => self.constrain_simplex(theta, offset, out_var, &dims, jacobian),
-                TypeKind::CholeskyFactorCorr => self.constrain_cholesky_corr(theta, offset, out_var, dims[0], jacobian),
-                TypeKind::CovMatrix | TypeKind::CorrMatrix | TypeKind::CholeskyFactorCov => {
-                    let kind = matrix_kind(&d.ty.kind);
-                    self.constrain_matrix(kind, theta, offset, out_var, dims[0], dims[1], jacobian);
-                }
+            match Transform::of_decl(&d.ty.kind) {
+                Some(t) => self.constrain_all(t, theta, offset, out_var, &dims, jacobian, d.ty.span),
                 _ => {
                     let strides = memory_strides(self, &dims, ty.core);
                     self.for_each_index(&dims.clone(), ty.core, &mut |l, idx| {
@@ -366,15 +360,8 @@ impl Lowerer<'_> {
     /// Stan's inverse transforms: checks that the given value `read` of parameter `d` satisfies
     /// its constraint and writes its unconstrained values to the output, after position `offset`.
     fn free_parameter(&mut self, d: &ast::VarDecl, read: VarId, ty: Ty, dims: &[Atom], offset: Atom) {
-        match &d.ty.kind {
-            TypeKind::Ordered | TypeKind::PositiveOrdered => {
-                self.free_ordered(d, read, offset, dims, d.ty.kind == TypeKind::PositiveOrdered);
-            }
-            TypeKind::Simplex => self.free_simplex(d, read, offset, dims),
-            TypeKind::CholeskyFactorCorr => self.free_cholesky_corr(d, read, offset, dims[0]),
-            TypeKind::CovMatrix | TypeKind::CorrMatrix | TypeKind::CholeskyFactorCov => {
-                self.free_matrix(matrix_kind(&d.ty.kind), d, read, offset, dims[0], dims[1]);
-            }
+        match Transform::of_decl(&d.ty.kind) {
+            Some(t) => self.free_all(t, read, offset, dims, None, &Subject::new(Who::Init(d))),
             _ if ty.is_scalar() => {
                 let x = self.free_elementwise(d, Atom::Var(read), &[]);
                 self.emit(Stmt::Output { pos: offset, value: x });
@@ -402,49 +389,41 @@ impl Lowerer<'_> {
         flat
     }
 
-    /// Raises "init value `name[i,j]` = y violates {rule}" unless `ok`; `{}` in `rule` are
-    /// filled with `values` (at most four values in all: two indices, y and one more).
-    pub(crate) fn check_init(
-        &mut self,
-        ok: Atom,
-        d: &ast::VarDecl,
-        idx: &[Atom],
-        y: Atom,
-        rule: &str,
-        values: Vec<Atom>,
-    ) {
-        let (position, mut all) = element_label(idx);
-        all.push(y);
-        all.extend(values);
-        let message = format!("init value `{}{position}` = {{}} violates {rule}", d.name.name);
-        self.check(ok, ErrorKind::Data, message, d.name.span, all);
+    /// The inverse of [`Self::constrain_elementwise`], one element, after checking its bounds.
+    fn free_elementwise(&mut self, d: &ast::VarDecl, y: Atom, idx: &[Atom]) -> Atom {
+        let bounds = self.declared_bounds(d, idx);
+        self.free_scalar(y, bounds, &mut |l, ok, rule, bound| {
+            l.violation(&Subject::new(Who::Init(d)), ok, idx, Some(y), rule, vec![bound])
+        })
     }
 
-    /// The inverse of [`Self::constrain_elementwise`], one element, after checking its bounds:
-    /// x = (y − offset) / multiplier, log(y − lb), log(ub − y), or
-    /// logit((y − lb) / (ub − lb)) = log(y − lb) − log(ub − y).
-    fn free_elementwise(&mut self, d: &ast::VarDecl, y: Atom, idx: &[Atom]) -> Atom {
-        let c = &d.ty.constraint;
-        let mut x = y;
-        for (e, prim) in [(&c.offset, Prim::Sub), (&c.multiplier, Prim::Div)] {
-            if let Some(e) = e {
-                let v = self.expr(e);
-                let v = self.real_element(v, idx);
-                x = self.prim(prim, &[x, v]);
+    /// The inverse of [`Self::constrain_scalar`], after `check(ok, rule, bound)` of each bound
+    /// (`rule` is `lower={}` or `upper={}`): x = (y − offset) / multiplier, log(y − lb),
+    /// log(ub − y), or logit((y − lb) / (ub − lb)) = log(y − lb) − log(ub − y).
+    pub(crate) fn free_scalar(
+        &mut self,
+        y: Atom,
+        bounds: Bounds,
+        check: &mut dyn FnMut(&mut Self, Atom, &str, Atom),
+    ) -> Atom {
+        let (lower, upper) = match bounds {
+            Bounds::Affine { offset, multiplier } => {
+                let mut x = y;
+                for (v, prim) in [(offset, Prim::Sub), (multiplier, Prim::Div)] {
+                    if let Some(v) = v {
+                        x = self.prim(prim, &[x, v]);
+                    }
+                }
+                return x;
+            }
+            Bounds::Interval { lower, upper } => (lower, upper),
+        };
+        for (b, prim, rule) in [(lower, Prim::Ge, "lower={}"), (upper, Prim::Le, "upper={}")] {
+            if let Some(b) = b {
+                let ok = self.prim(prim, &[y, b]);
+                check(self, ok, rule, b);
             }
         }
-        if c.offset.is_some() || c.multiplier.is_some() {
-            return x;
-        }
-        let bound = |l: &mut Self, e: &Option<ast::Expr>, prim: Prim, rule: &str| {
-            let v = e.as_ref().map(|e| l.expr(e))?;
-            let b = l.real_element(v, idx);
-            let ok = l.prim(prim, &[y, b]);
-            l.check_init(ok, d, idx, y, rule, vec![b]);
-            Some(b)
-        };
-        let lower = bound(self, &c.lower, Prim::Ge, "lower={}");
-        let upper = bound(self, &c.upper, Prim::Le, "upper={}");
         match (lower, upper) {
             (None, None) => y,
             (Some(lb), None) => {
@@ -465,116 +444,43 @@ impl Lowerer<'_> {
         }
     }
 
-    /// The inverse of [`Self::constrain_ordered`] after checking that each element is greater
-    /// than the one before (and, for `positive_ordered`, that the first is positive):
-    /// x1 = y1 (or log y1), xk = log(yk − y(k−1)).
-    fn free_ordered(&mut self, d: &ast::VarDecl, read: VarId, offset: Atom, dims: &[Atom], positive: bool) {
-        let k = dims[dims.len() - 1];
-        let kind = if positive { "positive_ordered" } else { "ordered" };
-        self.for_each_vector(offset, dims, k, &mut |l, base, idx, k| {
-            let at = |j: Atom| [idx, &[j]].concat();
-            l.if_nonempty(k, |l| {
-                let first = at(Atom::Int(1));
-                let y1 = l.let_(Ty::REAL, Expr::Load { base: read, indices: first.clone() });
-                let x1 = if positive {
-                    let ok = l.prim(Prim::Gt, &[y1, Atom::Real(0.0)]);
-                    l.check_init(ok, d, &first, y1, "positive_ordered: it must be positive", vec![]);
-                    l.prim(Fun::Log, &[y1])
-                } else {
-                    y1
-                };
-                l.emit(Stmt::Output { pos: base, value: x1 });
-            });
-            l.for_loop(Atom::Int(2), k, |l, j| {
-                let cur = at(j);
-                let jm1 = l.prim(Prim::ISub, &[j, Atom::Int(1)]);
-                let y = l.let_(Ty::REAL, Expr::Load { base: read, indices: cur.clone() });
-                let prev = l.let_(Ty::REAL, Expr::Load { base: read, indices: at(jm1) });
-                let ok = l.prim(Prim::Gt, &[y, prev]);
-                let rule = format!("{kind}: it must be greater than the element before it, {{}}");
-                l.check_init(ok, d, &cur, y, &rule, vec![prev]);
-                let diff = l.prim(Prim::Sub, &[y, prev]);
-                let x = l.prim(Fun::Log, &[diff]);
-                let pos = l.prim(Prim::IAdd, &[base, jm1]);
-                l.emit(Stmt::Output { pos, value: x });
-            });
-        });
-    }
-
-    /// The inverse of [`Self::constrain_simplex`] (Stan's `simplex_free`) after checking that
-    /// the elements are non-negative and sum to one within Stan's tolerance, 1e-8. From the
-    /// last element back, with S the sum of the elements after y_j:
-    /// x_j = logit(y_j / (y_j + S)) + log(N − j + 1) = log y_j − log S + log(N − j + 1).
-    fn free_simplex(&mut self, d: &ast::VarDecl, read: VarId, offset: Atom, dims: &[Atom]) {
-        let k_last = dims[dims.len() - 1];
-        let per = self.prim(Prim::ISub, &[k_last, Atom::Int(1)]);
-        self.for_each_vector(offset, dims, per, &mut |l, base, idx, k| {
-            let at = |j: Atom| [idx, &[j]].concat();
-            let sum = l.mutable(Ty::REAL, Atom::Real(0.0));
-            l.for_loop(Atom::Int(1), k, |l, j| {
-                let y = l.let_(Ty::REAL, Expr::Load { base: read, indices: at(j) });
-                let ok = l.prim(Prim::Ge, &[y, Atom::Real(0.0)]);
-                l.check_init(ok, d, &at(j), y, "simplex: it must be >= 0", vec![]);
-                l.add_to(sum, y);
-            });
-            let (position, values) = element_label(idx);
-            let message =
-                format!("init value `{}{position}` violates simplex: its elements sum to {{}}, not 1", d.name.name);
-            l.check_sums_to_one(d, sum, message, values);
-            let last = l.let_(Ty::REAL, Expr::Load { base: read, indices: at(k) });
-            let rest = l.mutable(Ty::REAL, last);
-            let n = l.prim(Prim::ISub, &[k, Atom::Int(1)]);
-            let j_var = l.f.new_var(Some("i".into()), Ty::INT, VarKind::LoopIndex);
-            let j = Atom::Var(j_var);
-            l.open();
-            let y = l.let_(Ty::REAL, Expr::Load { base: read, indices: at(j) });
-            let s = l.let_(Ty::REAL, Expr::Atom(Atom::Var(rest)));
-            let log_y = l.prim(Fun::Log, &[y]);
-            let log_s = l.prim(Fun::Log, &[s]);
-            let remaining = l.prim(Prim::ISub, &[n, j]);
-            let remaining = l.prim(Prim::IAdd, &[remaining, Atom::Int(1)]);
-            let remaining = l.prim(Prim::ToReal, &[remaining]);
-            let log_remaining = l.prim(Fun::Log, &[remaining]);
-            let x = l.prim(Prim::Sub, &[log_y, log_s]);
-            let x = l.prim(Prim::Add, &[x, log_remaining]);
-            let jm1 = l.prim(Prim::ISub, &[j, Atom::Int(1)]);
-            let pos = l.prim(Prim::IAdd, &[base, jm1]);
-            l.emit(Stmt::Output { pos, value: x });
-            let s = l.prim(Prim::Add, &[s, y]);
-            l.emit(Stmt::Assign { var: rest, indices: vec![], value: s });
-            let body = l.close();
-            l.emit(Stmt::For { var: j_var, lo: Atom::Int(1), hi: n, reverse: true, body });
-        });
-    }
-
-    /// The inverse of [`Self::constrain_cholesky_corr`] (Stan's `cholesky_corr_free`) after
-    /// checking that the matrix is lower triangular with a positive diagonal and rows of unit
-    /// length (within 1e-8): z = L[i,j] / √(1 − Σ_{l<j} L[i,l]²), x = atanh(z) =
-    /// ½ (log1p(z) − log1p(−z)), row by row.
-    fn free_cholesky_corr(&mut self, d: &ast::VarDecl, read: VarId, offset: Atom, k: Atom) {
+    /// Stan's checks of a `cholesky_factor_corr`: lower triangular, a positive diagonal, rows
+    /// of unit length (within 1e-8).
+    pub(crate) fn check_cholesky_corr(&mut self, subject: &Subject<'_>, read: VarId, k: Atom) {
         let one = Atom::Int(1);
         self.for_loop(one, k, |l, i| {
             let ip1 = l.prim(Prim::IAdd, &[i, one]);
             l.for_loop(ip1, k, |l, j| {
                 let y = l.let_(Ty::REAL, Expr::Load { base: read, indices: vec![i, j] });
                 let ok = l.prim(Prim::Eq, &[y, Atom::Real(0.0)]);
-                l.check_init(ok, d, &[i, j], y, "cholesky_factor_corr: it must be 0 above the diagonal", vec![]);
+                l.violation(
+                    subject,
+                    ok,
+                    &[i, j],
+                    Some(y),
+                    "cholesky_factor_corr: it must be 0 above the diagonal",
+                    vec![],
+                );
             });
             let y = l.let_(Ty::REAL, Expr::Load { base: read, indices: vec![i, i] });
             let ok = l.prim(Prim::Gt, &[y, Atom::Real(0.0)]);
-            l.check_init(ok, d, &[i, i], y, "cholesky_factor_corr: the diagonal must be positive", vec![]);
+            l.violation(subject, ok, &[i, i], Some(y), "cholesky_factor_corr: the diagonal must be positive", vec![]);
             let sum = l.mutable(Ty::REAL, Atom::Real(0.0));
             l.for_loop(one, i, |l, j| {
                 let y = l.let_(Ty::REAL, Expr::Load { base: read, indices: vec![i, j] });
                 let sq = l.prim(Prim::Mul, &[y, y]);
                 l.add_to(sum, sq);
             });
-            let message = format!(
-                "init value `{}` violates cholesky_factor_corr: row {{}} has squared length {{}}, not 1",
-                d.name.name
-            );
-            l.check_sums_to_one(d, sum, message, vec![i]);
+            let s = l.let_(Ty::REAL, Expr::Atom(Atom::Var(sum)));
+            l.check_close(subject, s, 1.0, "cholesky_factor_corr: row {} has squared length {}, not 1", vec![i]);
         });
+    }
+
+    /// The inverse of [`Self::constrain_cholesky_corr`] (Stan's `cholesky_corr_free`) of a
+    /// checked factor: z = L[i,j] / √(1 − Σ_{l<j} L[i,l]²), x = atanh(z) =
+    /// ½ (log1p(z) − log1p(−z)), row by row, to `sink` after 0-based position `offset`.
+    pub(crate) fn free_cholesky_corr(&mut self, read: VarId, offset: Atom, k: Atom, sink: &Sink) {
+        let one = Atom::Int(1);
         self.for_each_correlation_row(offset, k, &mut |l, i, im1, base| {
             let sum = l.mutable(Ty::REAL, Atom::Real(0.0));
             l.for_loop(one, im1, |l, j| {
@@ -583,19 +489,24 @@ impl Lowerer<'_> {
                 let rest = l.prim(Prim::Sub, &[Atom::Real(1.0), s]);
                 let root = l.prim(Prim::Sqrt, &[rest]);
                 let z = l.prim(Prim::Div, &[y, root]);
-                let up = l.prim(Fun::Log1p, &[z]);
-                let minus_z = l.prim(Prim::Neg, &[z]);
-                let down = l.prim(Fun::Log1p, &[minus_z]);
-                let diff = l.prim(Prim::Sub, &[up, down]);
-                let x = l.prim(Prim::Mul, &[Atom::Real(0.5), diff]);
+                let x = l.atanh(z);
                 let jm1 = l.prim(Prim::ISub, &[j, one]);
                 let pos = l.prim(Prim::IAdd, &[base, jm1]);
-                l.emit(Stmt::Output { pos, value: x });
+                l.put(sink, pos, x);
                 let sq = l.prim(Prim::Mul, &[y, y]);
                 let s = l.prim(Prim::Add, &[s, sq]);
                 l.emit(Stmt::Assign { var: sum, indices: vec![], value: s });
             });
         });
+    }
+
+    /// atanh(z) = ½ (log1p(z) − log1p(−z)).
+    pub(crate) fn atanh(&mut self, z: Atom) -> Atom {
+        let up = self.prim(Fun::Log1p, &[z]);
+        let minus_z = self.prim(Prim::Neg, &[z]);
+        let down = self.prim(Fun::Log1p, &[minus_z]);
+        let diff = self.prim(Prim::Sub, &[up, down]);
+        self.prim(Prim::Mul, &[Atom::Real(0.5), diff])
     }
 
     /// Runs `body` for each row i ≥ 2 of a `cholesky_factor_corr[K]`, with i − 1 and the theta
@@ -613,26 +524,15 @@ impl Lowerer<'_> {
     }
 
     /// `sum += value` on a mutable real.
-    fn add_to(&mut self, sum: VarId, value: Atom) {
+    pub(crate) fn add_to(&mut self, sum: VarId, value: Atom) {
         let s = self.let_(Ty::REAL, Expr::Atom(Atom::Var(sum)));
         let s = self.prim(Prim::Add, &[s, value]);
         self.emit(Stmt::Assign { var: sum, indices: vec![], value: s });
     }
 
-    /// Raises `message` about the init value of `d` unless the mutable real `sum` is 1 within
-    /// Stan's tolerance, 1e-8; its `{}` are filled with `values`, then the sum.
-    fn check_sums_to_one(&mut self, d: &ast::VarDecl, sum: VarId, message: String, mut values: Vec<Atom>) {
-        let s = self.let_(Ty::REAL, Expr::Atom(Atom::Var(sum)));
-        let deviation = self.prim(Prim::Sub, &[s, Atom::Real(1.0)]);
-        let deviation = self.prim(Prim::Fabs, &[deviation]);
-        let ok = self.prim(Prim::Le, &[deviation, Atom::Real(1e-8)]);
-        values.push(s);
-        self.check(ok, ErrorKind::Data, message, d.name.span, values);
-    }
-
     /// Runs `body` (the code of a container's first element) unless the size `k` is zero:
     /// directly when `k` is a positive literal, else under a run-time test.
-    fn if_nonempty(&mut self, k: Atom, body: impl FnOnce(&mut Self)) {
+    pub(crate) fn if_nonempty(&mut self, k: Atom, body: impl FnOnce(&mut Self)) {
         if matches!(k, Atom::Int(n) if n >= 1) {
             body(self);
         } else {
@@ -643,29 +543,48 @@ impl Lowerer<'_> {
 
     /// Stan's transforms for `<lower, upper>` and `<offset, multiplier>`, one element.
     fn constrain_elementwise(&mut self, d: &ast::VarDecl, x: Atom, idx: &[Atom], jacobian: bool) -> Atom {
+        let bounds = self.declared_bounds(d, idx);
+        self.constrain_scalar(x, bounds, jacobian)
+    }
+
+    /// The bounds (or offset and multiplier) of parameter `d`'s element at `idx`.
+    fn declared_bounds(&mut self, d: &ast::VarDecl, idx: &[Atom]) -> Bounds {
         let c = &d.ty.constraint;
+        let element = |l: &mut Self, e: &Option<ast::Expr>| {
+            let v = e.as_ref().map(|e| l.expr(e))?;
+            Some(l.real_element(v, idx))
+        };
         if c.offset.is_some() || c.multiplier.is_some() {
-            let offset = c.offset.as_ref().map(|e| self.expr(e));
-            let mult = c.multiplier.as_ref().map(|e| self.expr(e));
-            let mut y = x;
-            if let Some(m) = mult {
-                let m = self.real_element(m, idx);
-                y = self.prim(Prim::Mul, &[m, y]);
-                if jacobian {
-                    let lj = self.prim(Fun::Log, &[m]);
-                    self.emit(Stmt::TargetAdd(lj));
-                }
-            }
-            if let Some(o) = offset {
-                let o = self.real_element(o, idx);
-                y = self.prim(Prim::Add, &[o, y]);
-            }
-            return self.let_(Ty::REAL, Expr::Atom(y));
+            let offset = element(self, &c.offset);
+            let multiplier = element(self, &c.multiplier);
+            return Bounds::Affine { offset, multiplier };
         }
-        let lower = c.lower.as_ref().map(|e| self.expr(e));
-        let upper = c.upper.as_ref().map(|e| self.expr(e));
-        let lower = lower.map(|v| self.real_element(v, idx));
-        let upper = upper.map(|v| self.real_element(v, idx));
+        let lower = element(self, &c.lower);
+        let upper = element(self, &c.upper);
+        Bounds::Interval { lower, upper }
+    }
+
+    /// One element of Stan's scalar transforms (`<lower, upper>` and `<offset, multiplier>`,
+    /// and the `*_constrain`/`*_jacobian` functions of Stan 2.37), adding the log-Jacobian to
+    /// the target when `jacobian`.
+    pub(crate) fn constrain_scalar(&mut self, x: Atom, bounds: Bounds, jacobian: bool) -> Atom {
+        let (lower, upper) = match bounds {
+            Bounds::Affine { offset, multiplier } => {
+                let mut y = x;
+                if let Some(m) = multiplier {
+                    y = self.prim(Prim::Mul, &[m, y]);
+                    if jacobian {
+                        let lj = self.prim(Fun::Log, &[m]);
+                        self.emit(Stmt::TargetAdd(lj));
+                    }
+                }
+                if let Some(o) = offset {
+                    y = self.prim(Prim::Add, &[o, y]);
+                }
+                return self.let_(Ty::REAL, Expr::Atom(y));
+            }
+            Bounds::Interval { lower, upper } => (lower, upper),
+        };
         match (lower, upper) {
             (None, None) => self.let_(Ty::REAL, Expr::Atom(x)),
             (Some(lb), None) => {
@@ -703,90 +622,29 @@ impl Lowerer<'_> {
         }
     }
 
-    /// Runs `body` for each vector of an array of constrained vectors (or the one vector),
-    /// with the theta position just before that vector's `per`-element unconstrained block, the
-    /// array indices, and the vector's length.
-    fn for_each_vector(
-        &mut self,
-        offset: Atom,
-        dims: &[Atom],
-        per: Atom,
-        body: &mut dyn FnMut(&mut Self, Atom, &[Atom], Atom),
-    ) {
-        let array_dims = &dims[..dims.len() - 1];
-        let k = dims[dims.len() - 1];
-        let strides = memory_strides(self, array_dims, Core::Scalar);
-        let mut each = |l: &mut Self, idx: &[Atom]| {
-            let mut base = offset;
-            for (i, s) in idx.iter().zip(&strides) {
-                let i0 = l.prim(Prim::ISub, &[*i, Atom::Int(1)]);
-                let t = l.prim(Prim::IMul, &[i0, *s]);
-                let t = l.prim(Prim::IMul, &[t, per]);
-                base = l.prim(Prim::IAdd, &[base, t]);
-            }
-            body(l, base, idx, k);
-        };
-        if array_dims.is_empty() {
-            each(self, &[]);
-        } else {
-            self.for_each_index(array_dims, Core::Scalar, &mut each);
-        }
-    }
-
-    /// `ordered[K]`: y1 = x1, yk = y(k-1) + exp(xk); `positive_ordered`: y1 = exp(x1).
-    /// log|J| = sum of the exponentiated coordinates.
-    fn constrain_ordered(&mut self, theta: u32, offset: Atom, out: u32, dims: &[Atom], positive: bool, jacobian: bool) {
-        let k = dims[dims.len() - 1];
-        self.for_each_vector(offset, dims, k, &mut |l, base, idx, k| {
-            // An empty ordered vector (`ordered[0]`) has no first element to write.
-            let write_first = |l: &mut Self| {
-                let first_pos = l.prim(Prim::IAdd, &[base, Atom::Int(1)]);
-                let x1 = l.let_(Ty::REAL, Expr::Load { base: theta, indices: vec![first_pos] });
-                let y1 = if positive {
-                    if jacobian {
-                        l.emit(Stmt::TargetAdd(x1));
-                    }
-                    l.prim(Fun::Exp, &[x1])
-                } else {
-                    x1
-                };
-                let mut first_idx = idx.to_vec();
-                first_idx.push(Atom::Int(1));
-                l.emit(Stmt::Assign { var: out, indices: first_idx, value: y1 });
-            };
-            l.if_nonempty(k, write_first);
-            l.for_loop(Atom::Int(2), k, |l, j| {
-                let pos = l.prim(Prim::IAdd, &[base, j]);
-                let xk = l.let_(Ty::REAL, Expr::Load { base: theta, indices: vec![pos] });
-                let jm1 = l.prim(Prim::ISub, &[j, Atom::Int(1)]);
-                let mut prev_idx = idx.to_vec();
-                prev_idx.push(jm1);
-                let prev = l.let_(Ty::REAL, Expr::Load { base: out, indices: prev_idx });
-                let e = l.prim(Fun::Exp, &[xk]);
-                let y = l.prim(Prim::Add, &[prev, e]);
-                if jacobian {
-                    l.emit(Stmt::TargetAdd(xk));
-                }
-                let mut cur_idx = idx.to_vec();
-                cur_idx.push(j);
-                l.emit(Stmt::Assign { var: out, indices: cur_idx, value: y });
-            });
-        });
-    }
-
     /// `cholesky_factor_corr[K]` as Stan builds it: canonical partial correlations z = tanh(x),
     /// row by row, L[i,1] = z, L[i,j] = z √(1 − Σ_{l<j} L[i,l]²), L[i,i] = √(1 − Σ_{l<i} L[i,l]²);
     /// log|J| = Σ log(1 − z²) + ½ Σ log(1 − Σ_{l<j} L[i,l]²) over the off-diagonal j > 1.
-    fn constrain_cholesky_corr(&mut self, theta: u32, offset: Atom, out: u32, k: Atom, jacobian: bool) {
+    pub(crate) fn constrain_cholesky_corr(
+        &mut self,
+        theta: u32,
+        offset: Atom,
+        out: u32,
+        idx: &[Atom],
+        k: Atom,
+        jacobian: bool,
+    ) {
         let one = Atom::Int(1);
+        // Element (i, j) of the value at array indices `idx`.
+        let at = |ij: [Atom; 2]| [idx, &ij].concat();
         // `cholesky_factor_corr[0]` is empty: there is no L[1,1] to set.
         let set_corner =
-            |l: &mut Self| l.emit(Stmt::Assign { var: out, indices: vec![one, one], value: Atom::Real(1.0) });
+            |l: &mut Self| l.emit(Stmt::Assign { var: out, indices: at([one, one]), value: Atom::Real(1.0) });
         self.if_nonempty(k, set_corner);
         // The upper triangle is zero.
         self.for_loop(Atom::Int(1), k, |l, i| {
             let ip1 = l.prim(Prim::IAdd, &[i, one]);
-            l.for_loop(ip1, k, |l, j| l.emit(Stmt::Assign { var: out, indices: vec![i, j], value: Atom::Real(0.0) }));
+            l.for_loop(ip1, k, |l, j| l.emit(Stmt::Assign { var: out, indices: at([i, j]), value: Atom::Real(0.0) }));
         });
         let cpc = |l: &mut Self, pos: Atom| -> Atom {
             let x = l.let_(Ty::REAL, Expr::Load { base: theta, indices: vec![pos] });
@@ -802,7 +660,7 @@ impl Lowerer<'_> {
         self.for_each_correlation_row(offset, k, &mut |l, i, im1, base| {
             let pos = l.prim(Prim::IAdd, &[base, one]);
             let z1 = cpc(l, pos);
-            l.emit(Stmt::Assign { var: out, indices: vec![i, one], value: z1 });
+            l.emit(Stmt::Assign { var: out, indices: at([i, one]), value: z1 });
             let z1sq = l.prim(Prim::Mul, &[z1, z1]);
             let sum_sqs = l.mutable(Ty::REAL, z1sq);
             l.for_loop(Atom::Int(2), im1, |l, j| {
@@ -818,7 +676,7 @@ impl Lowerer<'_> {
                 let rest = l.prim(Prim::Add, &[Atom::Real(1.0), ns]);
                 let root = l.prim(Prim::Sqrt, &[rest]);
                 let v = l.prim(Prim::Mul, &[z, root]);
-                l.emit(Stmt::Assign { var: out, indices: vec![i, j], value: v });
+                l.emit(Stmt::Assign { var: out, indices: at([i, j]), value: v });
                 let v2 = l.prim(Prim::Mul, &[v, v]);
                 let s2 = l.prim(Prim::Add, &[s, v2]);
                 l.emit(Stmt::Assign { var: sum_sqs, indices: vec![], value: s2 });
@@ -826,48 +684,7 @@ impl Lowerer<'_> {
             let s = l.let_(Ty::REAL, Expr::Atom(Atom::Var(sum_sqs)));
             let rest = l.prim(Prim::Sub, &[Atom::Real(1.0), s]);
             let diag = l.prim(Prim::Sqrt, &[rest]);
-            l.emit(Stmt::Assign { var: out, indices: vec![i, i], value: diag });
-        });
-    }
-
-    /// `simplex[K]` by Stan's stick-breaking transform: for k < K, with N = K − 1,
-    /// z = inv_logit(x_k − log(N − k + 1)), y_k = s·z, s ← s − y_k (s starts at 1), y_K = s;
-    /// log|J| = Σ log s + log z + log(1 − z).
-    fn constrain_simplex(&mut self, theta: u32, offset: Atom, out: u32, dims: &[Atom], jacobian: bool) {
-        let k_last = dims[dims.len() - 1];
-        let per = self.prim(Prim::ISub, &[k_last, Atom::Int(1)]);
-        self.for_each_vector(offset, dims, per, &mut |l, base, idx, k| {
-            let n = l.prim(Prim::ISub, &[k, Atom::Int(1)]);
-            let stick = l.mutable(Ty::REAL, Atom::Real(1.0));
-            l.for_loop(Atom::Int(1), n, |l, j| {
-                let pos = l.prim(Prim::IAdd, &[base, j]);
-                let x = l.let_(Ty::REAL, Expr::Load { base: theta, indices: vec![pos] });
-                let remaining = l.prim(Prim::ISub, &[n, j]);
-                let remaining = l.prim(Prim::IAdd, &[remaining, Atom::Int(1)]);
-                let remaining = l.prim(Prim::ToReal, &[remaining]);
-                let log_remaining = l.prim(Fun::Log, &[remaining]);
-                let adj = l.prim(Prim::Sub, &[x, log_remaining]);
-                let z = l.prim(Fun::InvLogit, &[adj]);
-                let s = l.let_(Ty::REAL, Expr::Atom(Atom::Var(stick)));
-                let y = l.prim(Prim::Mul, &[s, z]);
-                if jacobian {
-                    let ls = l.prim(Fun::Log, &[s]);
-                    let lz = l.prim(Fun::LogInvLogit, &[adj]);
-                    let l1mz = l.prim(Fun::Log1mInvLogit, &[adj]);
-                    let t = l.prim(Prim::Add, &[ls, lz]);
-                    let t = l.prim(Prim::Add, &[t, l1mz]);
-                    l.emit(Stmt::TargetAdd(t));
-                }
-                let mut cur = idx.to_vec();
-                cur.push(j);
-                l.emit(Stmt::Assign { var: out, indices: cur, value: y });
-                let rest = l.prim(Prim::Sub, &[s, y]);
-                l.emit(Stmt::Assign { var: stick, indices: vec![], value: rest });
-            });
-            let last = l.let_(Ty::REAL, Expr::Atom(Atom::Var(stick)));
-            let mut cur = idx.to_vec();
-            cur.push(k);
-            l.emit(Stmt::Assign { var: out, indices: cur, value: last });
+            l.emit(Stmt::Assign { var: out, indices: at([i, i]), value: diag });
         });
     }
 
@@ -924,20 +741,10 @@ fn memory_strides(l: &mut Lowerer<'_>, dims: &[Atom], core: Core) -> Vec<Atom> {
 
 /// `[{}]` or `[{},{}]`, with the indices that fill it: up to two indices are shown; deeper
 /// containers name the element less precisely (`[…]`).
-fn element_label(idx: &[Atom]) -> (String, Vec<Atom>) {
+pub(crate) fn element_label(idx: &[Atom]) -> (String, Vec<Atom>) {
     match idx.len() {
         0 => (String::new(), vec![]),
         1 | 2 => (format!("[{}]", vec!["{}"; idx.len()].join(",")), idx.to_vec()),
         _ => ("[…]".to_string(), vec![]),
-    }
-}
-
-/// The matrix transform of a `cov_matrix`, `corr_matrix` or `cholesky_factor_cov`.
-fn matrix_kind(kind: &TypeKind) -> super::matrix_transforms::MatrixKind {
-    use super::matrix_transforms::MatrixKind;
-    match kind {
-        TypeKind::CovMatrix => MatrixKind::Cov,
-        TypeKind::CorrMatrix => MatrixKind::Corr,
-        _ => MatrixKind::CholeskyCov,
     }
 }

@@ -2,11 +2,13 @@
 //! every container), overload resolution against the built-in catalog and the user's
 //! functions, and the rules lowering cannot see because it only walks what it compiles.
 //!
-//! Lowering (`sema::check`) checks what it translates, and translates functions only where
-//! they are called. This pass checks every function body once, at its definition, and the
-//! constructs lowering cannot compile yet (complex numbers, tuples), so `vppl check` can accept
-//! a program that type-checks even when vppl cannot run it. It runs after lowering found no
-//! error of its own; everything it reports is something lowering let through.
+//! Types are checked here and nowhere else. This pass runs first (`sema::check`), checks every
+//! function body once, at its definition, and records what it decided in [`Typed`]: the type
+//! of every expression and the overload every call of a user-defined function resolves to.
+//! Lowering follows that record: it calls the overload chosen here, and the value it computes
+//! for an expression is made the type recorded here (an int where Stan says real is promoted);
+//! where it cannot be, the construct is one vppl cannot compile yet (E1099), never a second
+//! opinion on the program's types.
 //!
 //! Where a type cannot be known (after an error, or for a construct it does not model) it is
 //! [`Type::Unknown`], which every rule accepts: one mistake, one diagnostic.
@@ -217,8 +219,17 @@ pub fn check_signatures(program: &ast::Program) -> Vec<Diagnostic> {
             }
         }
     }
-    // A forward declaration promises a definition with the same argument types.
+    // Argument types as Stan writes them (`complex` is not `real`), without `data`, which
+    // does not make an overload.
     let types = |f: &ast::FunDef| -> Vec<Type> { f.params.iter().map(|p| unsized_type(&p.ty)).collect() };
+    // Two definitions with the same argument types.
+    let bodies: Vec<&&ast::FunDef> = defs.iter().filter(|f| f.body.is_some()).collect();
+    for (i, f) in bodies.iter().enumerate() {
+        if let Some(first) = bodies[..i].iter().find(|g| g.name.name == f.name.name && types(g) == types(f)) {
+            diags.push(errors::function_defined_twice(f.name.span, &f.name.name, first.name.span));
+        }
+    }
+    // A forward declaration promises a definition with the same argument types.
     for decl in defs.iter().filter(|f| f.body.is_none()) {
         let same_name: Vec<&&ast::FunDef> =
             defs.iter().filter(|f| f.body.is_some() && f.name.name == decl.name.name).collect();
@@ -238,6 +249,36 @@ pub fn check_signatures(program: &ast::Program) -> Vec<Diagnostic> {
         diags.push(d);
     }
     diags
+}
+
+/// What the type checker decided, for lowering to follow.
+#[derive(Debug, Default)]
+pub struct Typed {
+    /// The type of each expression, by its span (an expression's span is its own: parentheses
+    /// are part of the span of the expression they wrap).
+    types: HashMap<Span, Type>,
+    /// Each call of a user-defined function, by where its name is written and the function it
+    /// calls (`foo_lupdf` calls `foo_lpdf`): the parameter types of the overload it calls.
+    /// A `~` statement's key is the distribution's name; a truncation's CDF calls are keyed
+    /// by the truncation; a function passed to a higher-order function by its name there.
+    user_calls: HashMap<(Span, String), Vec<Type>>,
+}
+
+impl Typed {
+    /// The type the checker gave the expression at `span`, as the IR writes it; `None` where
+    /// it is unknown, a tuple (whose components lowering keeps apart), or a function.
+    pub fn ty(&self, span: Span) -> Option<crate::ir::Ty> {
+        let Type::Base(base, dims) = self.types.get(&span)? else { return None };
+        let (elem, core) = base.ir_parts()?;
+        Some(crate::ir::Ty { elem, array_rank: *dims, core })
+    }
+
+    /// Whether the user's definition `def` is the overload the call of `name` written at
+    /// `span` resolves to; `None` when the checker saw no such call.
+    pub fn calls(&self, span: Span, name: &str, def: &ast::FunDef) -> Option<bool> {
+        let params = self.user_calls.get(&(span, name.to_string()))?;
+        Some(def.params.len() == params.len() && def.params.iter().zip(params).all(|(p, t)| unsized_type(&p.ty) == *t))
+    }
 }
 
 /// What a checked expression is.
@@ -303,10 +344,13 @@ struct Checker {
     /// Inside a function: its name and return type (`None` for void).
     function: Option<(String, Option<Type>)>,
     loops: usize,
+    /// The call a statement makes for its effect alone (the one place a `void` call may be).
+    statement_call: Option<Span>,
+    typed: Typed,
 }
 
-/// Checks the whole program; returns its errors and warnings.
-pub fn check(program: &ast::Program) -> Vec<Diagnostic> {
+/// Checks the whole program; returns its errors and warnings, and what it decided.
+pub fn check(program: &ast::Program) -> (Vec<Diagnostic>, Typed) {
     let mut c = Checker {
         scopes: vec![HashMap::new()],
         functions: HashMap::new(),
@@ -314,6 +358,8 @@ pub fn check(program: &ast::Program) -> Vec<Diagnostic> {
         place: Place::Function,
         function: None,
         loops: 0,
+        statement_call: None,
+        typed: Typed::default(),
     };
     // Signatures first: functions may call each other in any order.
     for s in program.functions.iter().flat_map(|b| &b.stmts) {
@@ -350,7 +396,7 @@ pub fn check(program: &ast::Program) -> Vec<Diagnostic> {
             c.scopes.pop();
         }
     }
-    c.diags
+    (c.diags, c.typed)
 }
 
 impl Checker {
@@ -367,6 +413,9 @@ impl Checker {
             let d = errors::duplicate_declaration(name.span, &name.name, previous.span);
             self.error(d);
             return;
+        }
+        if name.name == "jacobian" {
+            self.diags.push(errors::future_keyword(name.span, "jacobian", "2.38"));
         }
         self.scopes.last_mut().expect("a scope is always open").insert(name.name.clone(), var);
     }
@@ -430,11 +479,11 @@ impl Checker {
                 let lhs_val = self.expr(lhs);
                 let mut vals = vec![lhs_val];
                 vals.extend(args.iter().map(|a| self.expr(a)));
-                if let Some(t) = truncation {
-                    self.truncation(t, dist, lhs.span, &vals[0].ty);
-                }
                 let mut spans = vec![lhs.span];
                 spans.extend(args.iter().map(|a| a.span));
+                if let Some(t) = truncation {
+                    self.truncation(t, dist, &vals, &spans);
+                }
                 self.tilde(dist, &vals, &spans, s.span);
                 if let Some(d) = self.target_refusal(s.span, true) {
                     self.error(d);
@@ -509,7 +558,9 @@ impl Checker {
                 }
             }
             StmtKind::Call(e) => {
+                self.statement_call = Some(e.span);
                 self.expr(e);
+                self.statement_call = None;
                 // Only a `void` function may be called for its effect alone.
                 if let ExprKind::Call { name, .. } = &e.kind {
                     match self.functions.get(&name.name) {
@@ -858,6 +909,7 @@ impl Checker {
     fn ret(&mut self, e: Option<&ast::Expr>, span: Span) {
         let value = e.map(|e| self.expr(e));
         let Some((name, expected)) = self.function.clone() else {
+            self.error(errors::return_outside_function(span));
             return;
         };
         match (expected, value) {
@@ -899,7 +951,10 @@ impl Checker {
 
     /// `T[L, U]`: scalar bounds, and a distribution with both CDFs (stanc3 requires both
     /// whichever bounds are given).
-    fn truncation(&mut self, t: &ast::Truncation, dist: &ast::Ident, variate: Span, variate_ty: &Type) {
+    /// `args` are the variate's and the distribution's (the CDFs are called with a bound in
+    /// the variate's place).
+    fn truncation(&mut self, t: &ast::Truncation, dist: &ast::Ident, args: &[Val], spans: &[Span]) {
+        let (variate, variate_ty) = (spans[0], &args[0].ty);
         for e in t.lower.iter().chain(&t.upper) {
             let v = self.expr(e);
             match v.ty {
@@ -916,6 +971,14 @@ impl Checker {
         // Unknown distributions are reported by lowering.
         if known && !(has(self, "_lcdf") && has(self, "_lccdf")) {
             self.error(errors::truncation_without_cdf(t.span, name, variate, variate_ty));
+            return;
+        }
+        // The user's CDFs are resolved as calls at the truncation.
+        for suffix in ["_lcdf", "_lccdf"] {
+            let f = format!("{name}{suffix}");
+            if self.functions.contains_key(&f) {
+                self.call(&f, args, spans, t.span, t.span);
+            }
         }
     }
 
@@ -968,6 +1031,12 @@ impl Checker {
     // ---- expressions --------------------------------------------------------------------------
 
     fn expr(&mut self, e: &ast::Expr) -> Val {
+        let v = self.expr_kind(e);
+        self.typed.types.insert(e.span, v.ty.clone());
+        v
+    }
+
+    fn expr_kind(&mut self, e: &ast::Expr) -> Val {
         match &e.kind {
             ExprKind::Int(_) => Val { ty: Type::INT, data: true },
             ExprKind::Real(..) => Val { ty: Type::REAL, data: true },
@@ -1196,25 +1265,24 @@ impl Checker {
         if name == "lkj_cov_lpdf" && !self.functions.contains_key(name) {
             self.diags.push(errors::deprecated_lkj_cov(name_span));
         }
+        if let Some(w) = errors::deprecated_ode(name_span, name).filter(|_| !self.functions.contains_key(name)) {
+            self.diags.push(w);
+        }
         let name = &self.unnormalised(name, name_span);
         if let Some(overloads) = self.functions.get(name).cloned() {
-            let mut best: Option<(u32, &UserFn)> = None;
-            let mut tie = false;
-            for o in &overloads {
-                if o.params.len() != args.len() {
-                    continue;
-                }
-                let cost: Option<u32> = args.iter().zip(&o.params).map(|(a, (p, _))| a.ty.cost_to(p)).sum();
-                match (cost, best) {
-                    (Some(c), Some((b, _))) if c == b => tie = true,
-                    (Some(c), Some((b, _))) if c > b => {}
-                    (Some(c), _) => {
-                        best = Some((c, o));
-                        tie = false;
-                    }
-                    (None, _) => {}
-                }
-            }
+            // Stan's rule: the overload needing the fewest promotions; a tie is ambiguous.
+            let costs: Vec<(u32, &UserFn)> = overloads
+                .iter()
+                .filter(|o| o.params.len() == args.len())
+                .filter_map(|o| {
+                    let cost: Option<u32> = args.iter().zip(&o.params).map(|(a, (p, _))| a.ty.cost_to(p)).sum();
+                    Some((cost?, o))
+                })
+                .collect();
+            let least = costs.iter().map(|(c, _)| *c).min();
+            let tied: Vec<&UserFn> = costs.iter().filter(|(c, _)| Some(*c) == least).map(|(_, o)| *o).collect();
+            let best = least.map(|c| (c, tied[0]));
+            let tie = tied.len() > 1;
             // Stan resolves a user overload of a library name together with the library's
             // signatures: a call that fits none of the user's goes to the library.
             let library_fits = best.is_none()
@@ -1226,6 +1294,12 @@ impl Checker {
             }
             return match best {
                 Some((_, sig)) if !tie => {
+                    let params = sig.params.iter().map(|(t, _)| t.clone()).collect();
+                    self.typed.user_calls.insert((name_span, name.clone()), params);
+                    if sig.ret.is_none() && self.statement_call != Some(span) {
+                        self.error(errors::void_as_value(span, name));
+                        return Val::unknown();
+                    }
                     for (i, (a, (_, data_only))) in args.iter().zip(&sig.params).enumerate() {
                         if *data_only && !a.data {
                             let d = needs_data(spans.get(i).copied().unwrap_or(span), name, i)
@@ -1236,7 +1310,10 @@ impl Checker {
                     let ty = sig.ret.clone().unwrap_or(Type::Unknown);
                     Val { data: data || is_int_based(&ty), ty }
                 }
-                Some(_) => Val::unknown(),
+                Some(_) => {
+                    self.error(ambiguous_user_call(name, &tied, args, span));
+                    Val::unknown()
+                }
                 None => {
                     self.error(user_call_mismatch(name, &overloads, args, spans, span));
                     Val::unknown()
@@ -1373,6 +1450,9 @@ impl Checker {
             self.error(errors::wrong_functional(f.span, &f.name, caller, slot.role, &problem, o.span, &shape));
             return;
         };
+        let key = (f.span, defined.clone());
+        let params = |o: &UserFn| o.params.iter().map(|(t, _)| t.clone()).collect::<Vec<_>>();
+        self.typed.user_calls.insert(key.clone(), params(fit));
         if !slot.variadic {
             return;
         }
@@ -1383,6 +1463,7 @@ impl Checker {
                 && extra.iter().zip(&o.params[slot.params.len()..]).all(|(v, (p, _))| v.ty.cost_to(p).is_some())
         };
         let sig = fitting.iter().copied().find(|o| takes(o)).unwrap_or(fit);
+        self.typed.user_calls.insert(key, params(sig));
         let rest = slot.params.len()..sig.params.len();
         if rest.len() != extra.len() {
             let expected: Vec<String> = rest
@@ -1568,7 +1649,18 @@ impl Functional {
                 t(Vector, 0),
                 true,
             ),
-            // The deprecated integrate_ode_* (whose system takes arrays) are not checked here.
+            "integrate_ode" | "integrate_ode_rk45" | "integrate_ode_adams" | "integrate_ode_bdf" => (
+                "ODE system",
+                vec![
+                    (Type::REAL, false, "t"),
+                    (t(Real, 1), false, "y"),
+                    (t(Real, 1), false, "theta"),
+                    (t(Real, 1), true, "x_r"),
+                    (t(Int, 1), true, "x_i"),
+                ],
+                t(Real, 1),
+                false,
+            ),
             _ => return None,
         };
         let promotes_first = matches!(caller, "reduce_sum" | "reduce_sum_static");
@@ -1745,6 +1837,23 @@ fn user_call_mismatch(name: &str, overloads: &[UserFn], args: &[Val], spans: &[S
             o.span,
             format!("`{name}` takes {} argument{}", o.params.len(), if o.params.len() == 1 { "" } else { "s" }),
         );
+    }
+    d
+}
+
+/// A call that fits several of a user function's signatures with equally few promotions
+/// (E1049): Stan does not choose between them.
+fn ambiguous_user_call(name: &str, tied: &[&UserFn], args: &[Val], span: Span) -> Diagnostic {
+    let found: Vec<String> = args.iter().map(|a| a.ty.to_string()).collect();
+    let mut d = Diagnostic::error(
+        "E1049",
+        span,
+        format!("the call `{name}({})` fits {} signatures of `{name}` equally well", found.join(", "), tied.len()),
+    )
+    .with_label("ambiguous call")
+    .with_hint("convert an argument so that one signature fits it exactly (an int `i` as a real is `1.0 * i`)");
+    for o in tied {
+        d = d.with_secondary(o.span, "fits with as many promotions as the others");
     }
     d
 }

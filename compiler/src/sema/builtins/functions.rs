@@ -10,6 +10,9 @@ use grammar::ast::{BinOp, UnOp};
 
 use crate::catalog::{ArgType, BaseType};
 use crate::ir::{Atom, Core, Elem, ErrorKind, Expr, Fun, Prim, Stmt, Ty, VarId, VarKind};
+use crate::sema::matrix_transforms::MatrixKind;
+use crate::sema::transforms::Bounds;
+use crate::sema::vector_transforms::{Subject, Transform, Who};
 use crate::sema::{Lowerer, Val};
 
 /// A call being lowered: the name as written (one entry may serve several names), the checked
@@ -287,6 +290,68 @@ pub(crate) fn function(name: &str) -> Option<Function> {
                 let atom = l.log_sum_exp_all(a.vals[0]);
                 a.value(atom, Ty::REAL)
             },
+        ),
+        // Stan 2.37's functions of the scalar transforms, element by element: the transforms of
+        // `<lower, upper>` and `<offset, multiplier>` declarations (one code with them).
+        "lower_bound_constrain"
+        | "lower_bound_jacobian"
+        | "lower_bound_unconstrain"
+        | "upper_bound_constrain"
+        | "upper_bound_jacobian"
+        | "upper_bound_unconstrain"
+        | "lower_upper_bound_constrain"
+        | "lower_upper_bound_jacobian"
+        | "lower_upper_bound_unconstrain"
+        | "offset_multiplier_constrain"
+        | "offset_multiplier_jacobian"
+        | "offset_multiplier_unconstrain" => def(
+            |args| {
+                (2..=3).contains(&args.len())
+                    && args[0].rank() <= 1
+                    && args[1..].iter().all(|b| {
+                        // An int array bound of a real array `y`, as the catalog's promotion allows.
+                        scalar(b) || (b.array_dims == args[0].array_dims && b.base.rank() == args[0].base.rank())
+                    })
+            },
+            |l, a| l.scalar_transform(a),
+        ),
+        // Stan 2.37's functions of the transforms of vectors and matrices, over one value or an
+        // array of them (one code with the parameters' transforms).
+        "ordered_constrain"
+        | "ordered_jacobian"
+        | "ordered_unconstrain"
+        | "positive_ordered_constrain"
+        | "positive_ordered_jacobian"
+        | "positive_ordered_unconstrain"
+        | "simplex_constrain"
+        | "simplex_jacobian"
+        | "simplex_unconstrain"
+        | "sum_to_zero_constrain"
+        | "sum_to_zero_jacobian"
+        | "sum_to_zero_unconstrain"
+        | "unit_vectors_constrain"
+        | "unit_vectors_jacobian"
+        | "unit_vectors_unconstrain"
+        | "stochastic_column_constrain"
+        | "stochastic_column_jacobian"
+        | "stochastic_column_unconstrain"
+        | "stochastic_row_constrain"
+        | "stochastic_row_jacobian"
+        | "stochastic_row_unconstrain"
+        | "cholesky_factor_corr_constrain"
+        | "cholesky_factor_corr_jacobian"
+        | "cholesky_factor_corr_unconstrain"
+        | "cholesky_factor_cov_constrain"
+        | "cholesky_factor_cov_jacobian"
+        | "cholesky_factor_cov_unconstrain"
+        | "corr_matrix_constrain"
+        | "corr_matrix_jacobian"
+        | "corr_matrix_unconstrain"
+        | "cov_matrix_constrain"
+        | "cov_matrix_jacobian"
+        | "cov_matrix_unconstrain" => def(
+            |args| !args.is_empty() && matches!(args[0].base, BaseType::Vector | BaseType::Matrix),
+            |l, a| l.vector_transform(a),
         ),
         // log_mix(θ, a, b) = log_sum_exp(log θ + a, log1m(θ) + b); of mixing proportions θ and
         // a vector lp, log_sum_exp(log θ + lp); of an array of them, the sum over the array.
@@ -723,6 +788,138 @@ impl Lowerer<'_> {
         )
     }
 
+    /// `lower_bound_constrain(y, lb)` and the other functions of the scalar transforms: each
+    /// element of `y` with its bounds (a bound is a scalar or has `y`'s shape). `_constrain`
+    /// and `_jacobian` check the bounds as Stan does (lb < ub; a positive, finite multiplier
+    /// and a finite offset), `_unconstrain` that the value is within them.
+    fn scalar_transform(&mut self, a: &Args) -> Val {
+        let (transform, direction) = a.name.rsplit_once('_').expect("a transform function's name");
+        let y = a.vals[0];
+        let out_ty = if y.ty.is_scalar() { Ty::REAL } else { Ty { elem: Elem::Real, ..y.ty } };
+        let (name, span) = (a.name, a.span);
+        self.map_elementwise(
+            a.vals,
+            out_ty,
+            &mut |l, xs| {
+                let r: Vec<Atom> =
+                    xs.iter().map(|&x| l.to_real(Val { atom: x, ty: l.f.atom_ty(x), data: true })).collect();
+                let bounds = match transform {
+                    "lower_bound" => Bounds::Interval { lower: Some(r[1]), upper: None },
+                    "upper_bound" => Bounds::Interval { lower: None, upper: Some(r[1]) },
+                    "lower_upper_bound" => Bounds::Interval { lower: Some(r[1]), upper: Some(r[2]) },
+                    _ => Bounds::Affine { offset: Some(r[1]), multiplier: Some(r[2]) },
+                };
+                if direction == "unconstrain" {
+                    let mut check = |l: &mut Self, ok: Atom, rule: &str, bound: Atom| {
+                        let message = format!("{name}: x = {{}} violates {rule}");
+                        l.check(ok, ErrorKind::Domain, message, span, vec![r[0], bound]);
+                    };
+                    return l.free_scalar(r[0], bounds, &mut check);
+                }
+                match bounds {
+                    Bounds::Interval { lower: Some(lb), upper: Some(ub) } => {
+                        let ok = l.prim(Prim::Lt, &[lb, ub]);
+                        let message = format!("{name}: the lower bound {{}} must be less than the upper bound {{}}");
+                        l.check(ok, ErrorKind::Domain, message, span, vec![lb, ub]);
+                    }
+                    Bounds::Affine { offset: Some(o), multiplier: Some(m) } => {
+                        let finite_offset = l.is_finite(o);
+                        let message = format!("{name}: the offset is {{}}, but must be finite");
+                        l.check(finite_offset, ErrorKind::Domain, message, span, vec![o]);
+                        let positive = l.prim(Prim::Gt, &[m, Atom::Real(0.0)]);
+                        let finite = l.is_finite(m);
+                        let ok = l.prim(Prim::And, &[positive, finite]);
+                        let message = format!("{name}: the multiplier is {{}}, but must be positive and finite");
+                        l.check(ok, ErrorKind::Domain, message, span, vec![m]);
+                    }
+                    _ => {}
+                }
+                l.constrain_scalar(r[0], bounds, direction == "jacobian")
+            },
+            a.span,
+        )
+    }
+
+    /// `simplex_constrain(y)` and the other transforms of vectors and matrices: the argument's
+    /// elements, read as one flat buffer (an array laid out as theta lays out an array
+    /// parameter), go through the code of the parameters' transforms (`_jacobian` adding the
+    /// log-Jacobian); `_unconstrain` checks each value as an init value is checked and writes
+    /// its free values, a vector (a matrix for the stochastic and sum-to-zero matrices).
+    fn vector_transform(&mut self, a: &Args) -> Val {
+        let (name, direction) = a.name.rsplit_once('_').expect("a transform function's name");
+        let y = a.vals[0];
+        let Atom::Var(base) = y.atom else { return Val::error() };
+        let t = Transform::of_function(name, y.ty.core == Core::Matrix).expect("a transform's name");
+        let dims = self.dims(y.atom, y.ty);
+        let rank = y.ty.array_rank as usize;
+        let (array_dims, given) = dims.split_at(rank);
+        let plus_one = |l: &mut Self, a: Atom| l.prim(Prim::IAdd, &[a, Atom::Int(1)]);
+        let minus_one = |l: &mut Self, a: Atom| l.prim(Prim::ISub, &[a, Atom::Int(1)]);
+        if direction == "unconstrain" {
+            let core = given.to_vec();
+            match t {
+                Transform::CholeskyCorr | Transform::Matrix(MatrixKind::Cov | MatrixKind::Corr) => {
+                    let message = format!("{}: the matrix has {{}} rows and {{}} columns; it must be square", a.name);
+                    self.same_size(core[0], core[1], &message, a.span);
+                }
+                Transform::Matrix(MatrixKind::CholeskyCov) => self.check_factor_shape(a.name, core[0], core[1], a.span),
+                _ => self.check_least_sizes(t, &core, a.span),
+            }
+            let free_core = match t {
+                Transform::SumToZeroMatrix => vec![minus_one(self, core[0]), minus_one(self, core[1])],
+                Transform::StochasticColumn(_) => vec![minus_one(self, core[0]), core[1]],
+                Transform::StochasticRow(_) => vec![core[0], minus_one(self, core[1])],
+                _ => vec![self.free_count(t, &core)],
+            };
+            let core_ty = if t.free_is_matrix() { Ty::MATRIX } else { Ty::VECTOR };
+            let ty = Ty { array_rank: y.ty.array_rank, ..core_ty };
+            let out = self.build(ty, [array_dims, &free_core].concat());
+            let Atom::Var(out_var) = out else { unreachable!("build returns a variable") };
+            self.free_all(t, base, Atom::Int(0), &dims, Some(out_var), &Subject::new(Who::Call(a.name, a.span)));
+            return a.value(out, ty);
+        }
+        let int = |i: usize| a.vals[i].atom;
+        let core = match t {
+            Transform::Simplex(_) | Transform::SumToZero => vec![plus_one(self, given[0])],
+            Transform::SumToZeroMatrix => vec![plus_one(self, given[0]), plus_one(self, given[1])],
+            Transform::StochasticColumn(_) => vec![plus_one(self, given[0]), given[1]],
+            Transform::StochasticRow(_) => vec![given[0], plus_one(self, given[1])],
+            Transform::CholeskyCorr | Transform::Matrix(MatrixKind::Cov | MatrixKind::Corr) => vec![int(1), int(1)],
+            Transform::Matrix(MatrixKind::CholeskyCov) => vec![int(1), int(2)],
+            _ => given.to_vec(),
+        };
+        if t.core_rank() == 2 && !t.free_is_matrix() {
+            // The sizes are given: the free vectors must have as many values as they need.
+            self.check_given_sizes(&core, a.span);
+            if t == Transform::Matrix(MatrixKind::CholeskyCov) {
+                self.check_factor_shape(a.name, core[0], core[1], a.span);
+            }
+            let needed = self.free_count(t, &core);
+            let message =
+                format!("{}: the free vector has {{}} elements, and a matrix of those sizes needs {{}}", a.name);
+            self.same_size(given[0], needed, &message, a.span);
+        }
+        let total = self.product(&dims);
+        let flat = self.let_(Ty::VECTOR, Expr::View { base, offset: Atom::Int(0), dims: vec![total] });
+        let Atom::Var(flat) = flat else { unreachable!("let_ returns a variable") };
+        let core_ty = if t.core_rank() == 2 { Ty::MATRIX } else { Ty::VECTOR };
+        let ty = Ty { array_rank: y.ty.array_rank, ..core_ty };
+        let out_dims = [array_dims, &core].concat();
+        let out = self.build(ty, out_dims.clone());
+        let Atom::Var(out_var) = out else { unreachable!("build returns a variable") };
+        let jacobian = direction == "jacobian";
+        self.constrain_all(t, flat, Atom::Int(0), out_var, &out_dims, jacobian, a.span);
+        a.value(out, ty)
+    }
+
+    /// A Cholesky factor of a covariance matrix has at least as many rows as columns.
+    fn check_factor_shape(&mut self, name: &str, rows: Atom, cols: Atom, span: Span) {
+        let ok = self.prim(Prim::IGe, &[rows, cols]);
+        let message =
+            format!("{name}: the factor has {{}} rows and {{}} columns; it needs as many rows as columns at least");
+        self.check(ok, ErrorKind::Domain, message, span, vec![rows, cols]);
+    }
+
     /// `choose`, `falling_factorial` or `rising_factorial` of two ints (or int arrays, element by
     /// element): a product of at most 64 factors (or k, for `choose` divided by 1, 2, …, k as it
     /// goes, which keeps it exact), each partial product checked to fit Stan's 32-bit int.
@@ -830,7 +1027,7 @@ impl Lowerer<'_> {
     }
 
     /// max + log(Σ exp(x − max)) over a container, with max = −∞ giving −∞.
-    pub(super) fn log_sum_exp_all(&mut self, v: Val) -> Atom {
+    pub(crate) fn log_sum_exp_all(&mut self, v: Val) -> Atom {
         let shift = self.log_sum_exp_shift(v);
         let s = self.reduce(v, Atom::Real(0.0), &mut |l, acc, x| {
             let d = l.prim(Prim::Sub, &[x, shift]);

@@ -589,9 +589,6 @@ impl Lowerer<'_> {
             self.error(errors::removed_function(name.span, n, &hint));
             return Val::error();
         }
-        if let Some(w) = errors::deprecated_ode(name.span, n).filter(|_| !self.functions.contains_key(n)) {
-            self.diags.push(w);
-        }
         if is_higher_order(n) && !self.functions.contains_key(n) {
             return self.higher_order(name, args, span);
         }
@@ -944,6 +941,7 @@ pub(crate) fn is_higher_order(n: &str) -> bool {
         || n.starts_with("algebra_solver")
         || n.starts_with("solve_")
         || n.starts_with("dae")
+        || n.starts_with("laplace_")
         || matches!(n, "reduce_sum" | "reduce_sum_static" | "map_rect" | "integrate_1d")
 }
 

@@ -1,0 +1,179 @@
+//! `vppl build`: every example becomes an executable that runs alone (copied to an empty folder,
+//! run with an empty environment) and fits exactly as `vppl run` does with the same seed; its
+//! command line is CmdStan's, and what it refuses gets CmdStan's exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+}
+
+/// A fresh empty folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("vppl-build-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temporary folder");
+    dir
+}
+
+fn vppl(args: &[&str], dir: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_vppl")).args(args).current_dir(dir).output().expect("vppl runs")
+}
+
+/// The CSV's body (the draws), without the comment lines, which hold dates and file names.
+fn draws(csv: &Path) -> String {
+    let text = std::fs::read_to_string(csv).unwrap_or_else(|e| panic!("{}: {e}", csv.display()));
+    text.lines().filter(|l| !l.starts_with('#')).collect::<Vec<_>>().join("\n")
+}
+
+/// Builds `model` into `dir/name` and moves it alone into a folder of its own with `data`.
+fn build(model: &Path, dir: &Path, name: &str) -> PathBuf {
+    let exe = dir.join(name);
+    let out = vppl(&["build", model.to_str().expect("utf-8 path"), "-o", exe.to_str().expect("utf-8 path")], dir);
+    assert!(out.status.success(), "vppl build {}: {}", model.display(), String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("Built "), "{}", String::from_utf8_lossy(&out.stdout));
+    exe
+}
+
+#[test]
+fn every_example_runs_alone_and_fits_as_vppl_run_does() {
+    let mut examples: Vec<PathBuf> = std::fs::read_dir(root().join("examples"))
+        .expect("examples")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("model.vppl").is_file())
+        .collect();
+    examples.sort();
+    assert!(examples.len() >= 20, "the examples are found");
+    // Short fits: the point is that both programs compute the same numbers.
+    let (iter, draws_n, seed) = ("300", "200", "11");
+    for example in examples {
+        let name = example.file_name().expect("a name").to_string_lossy().into_owned();
+        let work = scratch(&name);
+        let exe = build(&example.join("model.vppl"), &work, "model");
+        // Alone: an empty folder holding the executable and its data, an empty environment.
+        let alone = work.join("alone");
+        std::fs::create_dir_all(&alone).expect("folder");
+        std::fs::rename(&exe, alone.join("model")).expect("move");
+        let data = example.join("data.json");
+        let mut args = vec!["variational".to_string(), format!("iter={iter}"), format!("output_samples={draws_n}")];
+        if data.is_file() {
+            std::fs::copy(&data, alone.join("data.json")).expect("copy data");
+            args.extend(["data".into(), "file=data.json".into()]);
+        }
+        args.extend(["random".into(), format!("seed={seed}"), "output".into(), "file=built.csv".into()]);
+        let out = Command::new(alone.join("model"))
+            .args(&args)
+            .current_dir(&alone)
+            .env_clear()
+            .output()
+            .expect("the built program runs");
+        assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        let csv = work.join("run.csv");
+        let mut run = vec!["run", "--iter", iter, "--output-samples", draws_n, "--seed", seed, "--output"];
+        run.push(csv.to_str().expect("utf-8"));
+        let model = example.join("model.vppl");
+        run.push(model.to_str().expect("utf-8"));
+        let out = vppl(&run, &work);
+        assert!(out.status.success(), "{name}: vppl run: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(draws(&alone.join("built.csv")), draws(&csv), "{name}: the built program's draws differ");
+        let _ = std::fs::remove_dir_all(&work);
+    }
+}
+
+#[test]
+fn the_command_line_is_cmdstans() {
+    let work = scratch("cmdline");
+    let exe = build(&root().join("compiler/tests/cli/eight_schools.stan"), &work, "eight_schools");
+    let data = root().join("compiler/tests/cli/good.data.json");
+    let run = |args: &[&str]| {
+        let out = Command::new(&exe).args(args).current_dir(&work).output().expect("runs");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // `info`, as cmdstanpy reads it.
+    let (code, info, _) = run(&["info"]);
+    assert_eq!(code, 0);
+    assert!(info.contains("stan_version_major = 2\n") && info.contains("stan_version_minor = 37\n"), "{info}");
+    // cmdstanpy's order: top-level arguments, groups, then `method=`.
+    let data_arg = format!("file={}", data.display());
+    let (code, out, err) = run(&[
+        "id=1",
+        "random",
+        "seed=5",
+        "data",
+        &data_arg,
+        "init=0.5",
+        "output",
+        "file=o.csv",
+        "method=variational",
+        "algorithm=meanfield",
+        "iter=200",
+        "output_samples=50",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Wrote o.csv"), "{out}");
+    let header = std::fs::read_to_string(work.join("o.csv")).expect("csv");
+    assert!(header.contains("#   seed = 5") || header.contains("seed = 5"), "{header}");
+    assert_eq!(draws(&work.join("o.csv")).lines().count(), 1 + 1 + 50, "header, mean row, draws");
+    // Refusals: CmdStan's usage code 64, naming what the program offers.
+    for (args, says) in [
+        (&["sample"][..], "does not offer the method `sample`"),
+        (&["method=optimize"][..], "does not offer the method `optimize`"),
+        (&["variational", "foo=1"][..], "foo=1 is either mistyped or misplaced"),
+        (&["variational", "eta=0.1"][..], "add engine=stan"),
+        (&["variational", "algorithm=lowrank", "engine=stan"][..], "Stan's ADVI has meanfield and fullrank"),
+        (&["variational", "random", "seed=-7"][..], "seed"),
+        (&["log_prob"][..], "needs constrained_params=FILE or unconstrained_params=FILE"),
+        (&["log_prob", "jacobian=0", "unconstrained_params=u.json"][..], "only jacobian=1"),
+        (&["log_prob", "constrained_params=a.json", "unconstrained_params=b.json"][..], "not both"),
+    ] {
+        let (code, _, err) = run(args);
+        assert_eq!(code, 64, "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert!(err.contains("offers the methods variational, log_prob"), "{args:?}: {err}");
+    }
+    // log_prob at two unconstrained points: one row each.
+    std::fs::write(work.join("u.json"), r#"{"params_r": [[0, 0, 0, 0, 0], [1, 0.5, -1, 0, 2]]}"#).expect("write");
+    let (code, _, err) = run(&["log_prob", "unconstrained_params=u.json", "data", &data_arg, "output", "file=lp.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let rows = draws(&work.join("lp.csv"));
+    let rows: Vec<&str> = rows.lines().collect();
+    assert_eq!(rows[0], "lp__,g_1,g_2,g_3,g_4,g_5");
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    std::fs::write(work.join("short.json"), r#"{"params_r": [0, 0]}"#).expect("write");
+    let (code, _, err) = run(&["log_prob", "unconstrained_params=short.json", "data", &data_arg]);
+    assert_eq!(code, 65, "{err}");
+    assert!(err.contains("vectors of 5 numbers"), "{err}");
+    // Bad data: CmdStan's data error code 65, naming the file.
+    std::fs::write(work.join("bad.json"), "{\"J\": 8}").expect("write");
+    let (code, _, err) = run(&["variational", "data", "file=bad.json"]);
+    assert_eq!(code, 65, "{err}");
+    assert!(err.contains("bad.json"), "{err}");
+    let _ = std::fs::remove_dir_all(&work);
+}
+
+#[test]
+fn a_build_that_fails_writes_nothing() {
+    let work = scratch("fails");
+    std::fs::write(work.join("bad.stan"), "parameters { real x; }\nmodel { x ~ normal(0, s); }\n").expect("write");
+    let out = vppl(&["build", "bad.stan"], &work);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot find variable `s`"));
+    assert_eq!(std::fs::read_dir(&work).expect("folder").count(), 1, "only the model is there");
+    let model = root().join("compiler/tests/cli/eight_schools.stan");
+    let out = vppl(&["build", model.to_str().expect("utf-8"), "-o", "no/such/folder/exe"], &work);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write `no/such/folder/exe`"));
+    let _ = std::fs::remove_dir_all(&work);
+}
+
+#[test]
+fn the_runner_alone_says_what_it_is() {
+    let out = Command::new(env!("CARGO_BIN_EXE_vppl-runner")).output().expect("runs");
+    assert_eq!(out.status.code(), Some(64));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("vppl build MODEL"));
+}

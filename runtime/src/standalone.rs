@@ -1,0 +1,445 @@
+//! The program `vppl build` makes: the runner with one model appended, speaking CmdStan's
+//! command line (`./model variational data file=d.json output file=o.csv random seed=4`, or
+//! cmdstanpy's `method=variational`), and fitting with the same application as `vppl run`
+//! ([`crate::app`]).
+//!
+//! CmdStan's arguments form a tree: a word opens a group (`data`, `random`, `output`, a method,
+//! `adapt` in `variational`), `key=value` sets an argument of the innermost open group that has
+//! it, or else of the nearest enclosing one (so `data file=d.json init=0.5` sets the top-level
+//! `init`). Anything else is a usage error naming what is offered, with CmdStan's exit code 64.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use crate::app::{self, FitSettings, Init};
+use crate::compiled::{CompiledModel, ModelMeta};
+use crate::output::RunMethod;
+use crate::vi::{Family, ViConfig};
+
+/// CmdStan's exit code for a command line it cannot use (EX_USAGE).
+pub const USAGE: i32 = 64;
+/// CmdStan's exit code for data it cannot use (EX_DATAERR).
+pub const DATA_ERROR: i32 = 65;
+
+/// The methods this program runs, and CmdStan's it does not (yet).
+const METHODS: &[&str] = &["variational", "log_prob"];
+const OTHER_METHODS: &[&str] = &["sample", "optimize", "pathfinder", "laplace", "generate_quantities", "diagnose"];
+
+/// Each group: its arguments and the groups it contains.
+fn group(name: &str) -> Option<(&'static [&'static str], &'static [&'static str])> {
+    Some(match name {
+        "" => (&["id", "init", "num_threads", "method"], &["data", "random", "output", "variational", "log_prob"]),
+        "log_prob" => (&["unconstrained_params", "constrained_params", "jacobian"], &[]),
+        "data" => (&["file"], &[]),
+        "random" => (&["seed"], &[]),
+        "output" => (&["file", "diagnostic_file", "refresh", "sig_figs", "profile_file", "save_cmdstan_config"], &[]),
+        "variational" => (
+            &[
+                "algorithm",
+                "iter",
+                "grad_samples",
+                "elbo_samples",
+                "eta",
+                "tol_rel_obj",
+                "eval_elbo",
+                "output_samples",
+                "engine",
+                "rank",
+            ],
+            &["adapt"],
+        ),
+        "adapt" => (&["engaged", "iter"], &[]),
+        _ => return None,
+    })
+}
+
+/// A parsed command line: `group.key` (the group path joined by dots) to value.
+#[derive(Debug, Default)]
+struct Args {
+    method: Option<String>,
+    values: HashMap<String, String>,
+}
+
+impl Args {
+    fn get(&self, key: &str) -> Option<&str> {
+        self.values.get(key).map(String::as_str)
+    }
+
+    fn parse<T: std::str::FromStr>(&self, key: &str, what: &str) -> Result<Option<T>, String> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(v) => v.parse().map(Some).map_err(|_| {
+                let name = key.rsplit('.').next().unwrap_or(key);
+                format!("{name}={v}: {name} must be {what}")
+            }),
+        }
+    }
+}
+
+fn usage_error(message: &str) -> String {
+    format!(
+        "{message}\n\nUsage: MODEL METHOD [ARGUMENTS]. This program offers the method{} {}; `MODEL help` lists the \
+         arguments",
+        if METHODS.len() > 1 { "s" } else { "" },
+        METHODS.join(", ")
+    )
+}
+
+fn parse_args(words: &[String]) -> Result<Args, String> {
+    let mut args = Args::default();
+    // The open groups, innermost last.
+    let mut open: Vec<String> = vec![String::new()];
+    for word in words {
+        let (key, value) = match word.split_once('=') {
+            Some((k, v)) => (k, Some(v)),
+            None => (word.as_str(), None),
+        };
+        let opens = |g: &str| group(g).is_some_and(|(_, subgroups)| subgroups.contains(&key));
+        let takes = |g: &str| group(g).is_some_and(|(keys, _)| keys.contains(&key));
+        let Some(depth) =
+            (0..open.len()).rev().find(|&d| if value.is_some() { takes(&open[d]) } else { opens(&open[d]) })
+        else {
+            if value.is_none() && OTHER_METHODS.contains(&key) {
+                return Err(usage_error(&format!("this program does not offer the method `{key}` yet")));
+            }
+            return Err(usage_error(&format!("{word} is either mistyped or misplaced.")));
+        };
+        open.truncate(depth + 1);
+        match value {
+            None => {
+                if METHODS.contains(&key) {
+                    args.method = Some(key.to_string());
+                }
+                open.push(key.to_string());
+            }
+            Some(value) if key == "method" => {
+                if OTHER_METHODS.contains(&value) {
+                    return Err(usage_error(&format!("this program does not offer the method `{value}` yet")));
+                }
+                if !METHODS.contains(&value) {
+                    return Err(usage_error(&format!("method={value} is not a method")));
+                }
+                args.method = Some(value.to_string());
+                open.push(value.to_string());
+            }
+            Some(value) => {
+                let path: Vec<&str> = open[1..].iter().map(String::as_str).chain(std::iter::once(key)).collect();
+                args.values.insert(path.join("."), value.to_string());
+            }
+        }
+    }
+    Ok(args)
+}
+
+/// What `MODEL help` prints.
+fn help(meta: &ModelMeta) -> String {
+    format!(
+        "{name}: a Stan model compiled by vppl {version}, fitted by variational inference.
+
+Usage: {name} METHOD [ARGUMENTS], as CmdStan's:
+  info                       versions and build settings, as CmdStan prints them
+  variational                fit by variational inference (vppl's method), and write Stan's CSV
+    algorithm=fullrank       the Gaussian family: meanfield, fullrank or lowrank (rank=2)
+    iter=2000 grad_samples=16 output_samples=1000
+    engine=stan              Stan's own ADVI instead, with its arguments: elbo_samples=100 eta=1
+                             adapt engaged=1 iter=50  tol_rel_obj=0.01 eval_elbo=100
+  log_prob                   lp__ (constants dropped, Jacobian included) and its gradient, as CSV
+    constrained_params=FILE  a JSON file of parameter values, or
+    unconstrained_params=FILE  CmdStan's params_r: one unconstrained vector or a list of them
+  data file=FILE             data in CmdStan's JSON format
+  init=2                     a radius R (uniform on (−R, R)), 0, or a JSON file of values
+  random seed=N              0 to 4294967295
+  output file=output.csv diagnostic_file=FILE
+  help, help-all             this text
+",
+        name = meta.name,
+        version = env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// Runs the program: `exe` is this executable's path, `words` its arguments. Returns the exit
+/// code.
+pub fn main(exe: &std::path::Path, words: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let (object, meta) = match crate::loader::unbundle(exe) {
+        Ok(Some(model)) => model,
+        Ok(None) => {
+            let _ = writeln!(err, "This is vppl's model runner; `vppl build MODEL` makes a model program from it.");
+            return USAGE;
+        }
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return 70;
+        }
+    };
+    if words.is_empty() || matches!(words[0].as_str(), "help" | "help-all" | "--help" | "-h") {
+        if words.is_empty() {
+            let _ = write!(err, "{}", help(&meta));
+            return USAGE;
+        }
+        let _ = write!(out, "{}", help(&meta));
+        return 0;
+    }
+    if words[0] == "info" {
+        let (major, minor, patch) =
+            crate::output::CsvHeader::new("", RunMethod::Vppl(ViConfig::default())).stan_version;
+        let _ = writeln!(out, "stan_version_major = {major}");
+        let _ = writeln!(out, "stan_version_minor = {minor}");
+        let _ = writeln!(out, "stan_version_patch = {patch}");
+        for flag in ["STAN_THREADS", "STAN_MPI", "STAN_OPENCL", "STAN_NO_RANGE_CHECKS", "STAN_CPP_OPTIMS"] {
+            let _ = writeln!(out, "{flag}=false");
+        }
+        let _ = writeln!(out, "vppl_version = {}", env!("CARGO_PKG_VERSION"));
+        return 0;
+    }
+    let args = match parse_args(words) {
+        Ok(args) => args,
+        Err(e) => {
+            let _ = writeln!(err, "{e}");
+            return USAGE;
+        }
+    };
+    match run(object, meta, &args, out) {
+        Ok(()) => 0,
+        Err((code, e)) => {
+            let _ = writeln!(err, "error: {e}");
+            code
+        }
+    }
+}
+
+/// Loads the model's code and its data (from `data file=`).
+fn load_model(object: &[u8], meta: ModelMeta, args: &Args) -> Result<CompiledModel, (i32, String)> {
+    let code = crate::loader::load(object).map_err(|e| (70, e))?;
+    let data_file = args.get("data.file").unwrap_or("");
+    let data = if data_file.is_empty() {
+        crate::data::DataFile::empty()
+    } else {
+        let text = std::fs::read_to_string(data_file)
+            .map_err(|e| (DATA_ERROR, format!("cannot read data file `{data_file}`: {e}")))?;
+        crate::data::parse_data_file(&text).map_err(|e| (DATA_ERROR, format!("in data file `{data_file}`: {e}")))?
+    };
+    let model = CompiledModel::new(code.entries, meta, &data).map_err(|e| {
+        let message = if !e.from_data {
+            format!("while computing transformed data: {}", e.message)
+        } else if data_file.is_empty() {
+            e.message
+        } else {
+            format!("in data file `{data_file}`: {}", e.message)
+        };
+        (DATA_ERROR, message)
+    })?;
+    // The code must outlive the model, which lives until the process ends.
+    std::mem::forget(code);
+    Ok(model)
+}
+
+fn run(object: Vec<u8>, meta: ModelMeta, args: &Args, out: &mut dyn Write) -> Result<(), (i32, String)> {
+    let usage = |e: String| (USAGE, usage_error(&e));
+    match args.method.as_deref() {
+        Some("variational") => {}
+        Some("log_prob") => return log_prob(object, meta, args),
+        _ => return Err(usage("no method given".into())),
+    }
+    let seed: u64 = match args.parse::<i64>("random.seed", "an integer from 0 to 4294967295").map_err(usage)? {
+        Some(s) if (0..=i64::from(u32::MAX)).contains(&s) => s as u64,
+        Some(s) if s != -1 => return Err(usage(format!("seed={s}: a seed is from 0 to 4294967295"))),
+        _ => {
+            let nanos =
+                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+            u64::from(nanos)
+        }
+    };
+    let init_text = args.get("init").unwrap_or("2").to_string();
+    let init = match init_text.parse::<f64>() {
+        Ok(r) if r.is_finite() && r >= 0.0 => Init::Radius(r),
+        Ok(_) => return Err(usage(format!("init={init_text}: a radius must be a non-negative number"))),
+        Err(_) => Init::File(PathBuf::from(&init_text)),
+    };
+    let mut method = variational_method(args, seed).map_err(usage)?;
+    // Threads for the gradient draws (any count gives the same result); 0 lets the fit choose.
+    if let (RunMethod::Vppl(config), Some(n)) = (&mut method, args.parse("num_threads", "an integer").map_err(usage)?) {
+        let n: i64 = n;
+        config.threads = usize::try_from(n).unwrap_or(0);
+    }
+    let data_file = args.get("data.file").unwrap_or("").to_string();
+    let model_name = meta.name.clone();
+    let model = load_model(&object, meta, args)?;
+    let output = PathBuf::from(args.get("output.file").unwrap_or("output.csv"));
+    let settings = FitSettings {
+        method,
+        init,
+        init_text,
+        psis: false,
+        output,
+        summary_json: None,
+        diagnostic_file: args.get("output.diagnostic_file").map(PathBuf::from),
+        model_name,
+        data_file,
+        compile_ms: 0.0,
+        iter_option: "iter=",
+    };
+    settings.check_writable().map_err(|e| (73, e))?;
+    app::fit(&model, &settings, out).map_err(|e| (70, e))
+}
+
+/// `log_prob`: the log density (Stan's `lp__`: without constants, with the Jacobian) and its
+/// gradient on the unconstrained scale at each given point, as CmdStan writes them: a CSV of
+/// `lp__` and one `g_` column per unconstrained parameter. The points come from a JSON file of
+/// constrained parameter values (`constrained_params=`) or of unconstrained vectors
+/// (`unconstrained_params=`, CmdStan's `params_r`, one vector or a list of them).
+fn log_prob(object: Vec<u8>, meta: ModelMeta, args: &Args) -> Result<(), (i32, String)> {
+    use crate::Model as _;
+    let usage = |e: String| (USAGE, usage_error(&e));
+    let jacobian: u8 = args.parse("log_prob.jacobian", "0 or 1").map_err(usage)?.unwrap_or(1);
+    if jacobian != 1 {
+        return Err(usage(
+            "jacobian=0: vppl's log density always includes the Jacobian, so only jacobian=1 is offered yet".into(),
+        ));
+    }
+    let (constrained, unconstrained) =
+        (args.get("log_prob.constrained_params"), args.get("log_prob.unconstrained_params"));
+    let (path, is_constrained) = match (constrained, unconstrained) {
+        (Some(_), Some(_)) => return Err(usage("give constrained_params= or unconstrained_params=, not both".into())),
+        (None, None) => {
+            return Err(usage("log_prob needs constrained_params=FILE or unconstrained_params=FILE".into()));
+        }
+        (Some(p), None) => (p, true),
+        (None, Some(p)) => (p, false),
+    };
+    let output = PathBuf::from(args.get("output.file").unwrap_or("output.csv"));
+    crate::output::check_writable(&output).map_err(|e| (73, format!("cannot write `{}`: {e}", output.display())))?;
+    let sig_figs: usize = args.parse("output.sig_figs", "an integer from 1 to 18").map_err(usage)?.unwrap_or(6);
+    let model = load_model(&object, meta, args)?;
+    let n = model.n_unconstrained();
+    let text = std::fs::read_to_string(path).map_err(|e| (DATA_ERROR, format!("cannot read `{path}`: {e}")))?;
+    let points: Vec<Vec<f64>> = if is_constrained {
+        let file = crate::data::parse_data_file(&text).map_err(|e| (DATA_ERROR, format!("in `{path}`: {e}")))?;
+        let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(0);
+        let missing: Vec<&str> =
+            model.meta().parameters.iter().map(|p| p.name.as_str()).filter(|name| !file.contains(name)).collect();
+        if !missing.is_empty() {
+            return Err((
+                DATA_ERROR,
+                format!(
+                    "`{path}` lacks the parameter{} {}",
+                    if missing.len() > 1 { "s" } else { "" },
+                    missing.join(", ")
+                ),
+            ));
+        }
+        vec![model.unconstrain(&file, &mut rng).map_err(|e| (DATA_ERROR, format!("in `{path}`: {}", e.message)))?]
+    } else {
+        unconstrained_points(&text, n).map_err(|e| (DATA_ERROR, format!("in `{path}`: {e}")))?
+    };
+    let mut csv = String::new();
+    csv.push_str(&format!("# model = {}\n# method = log_prob\n#   jacobian = 1\n", model.meta().name));
+    csv.push_str("lp__");
+    for k in 1..=n {
+        csv.push_str(&format!(",g_{k}"));
+    }
+    csv.push('\n');
+    let mut grad = vec![0.0; n];
+    for point in &points {
+        let lp = model.log_density_gradient(point, &mut grad).map_err(|e| (70, e.to_string()))?;
+        csv.push_str(&crate::output::format_g(lp, sig_figs));
+        for g in &grad {
+            csv.push(',');
+            csv.push_str(&crate::output::format_g(*g, sig_figs));
+        }
+        csv.push('\n');
+    }
+    std::fs::write(&output, csv).map_err(|e| (73, format!("cannot write `{}`: {e}", output.display())))
+}
+
+/// CmdStan's unconstrained parameter file: `{"params_r": [...]}` with one vector of `n` values
+/// or a list of them.
+fn unconstrained_points(text: &str, n: usize) -> Result<Vec<Vec<f64>>, String> {
+    let json: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    let params = json.get("params_r").ok_or("no `params_r` (the unconstrained values)")?;
+    let vector = |v: &serde_json::Value| -> Result<Vec<f64>, String> {
+        let values: Option<Vec<f64>> = v.as_array().map(|a| a.iter().filter_map(serde_json::Value::as_f64).collect());
+        match values {
+            Some(values) if values.len() == n && v.as_array().is_some_and(|a| a.len() == n) => Ok(values),
+            _ => Err(format!("`params_r` must hold vectors of {n} numbers (the model's unconstrained parameters)")),
+        }
+    };
+    match params.as_array() {
+        Some(items) if items.first().is_some_and(serde_json::Value::is_array) => items.iter().map(vector).collect(),
+        _ => Ok(vec![vector(params)?]),
+    }
+}
+
+/// The fit `variational`'s arguments ask for: vppl's method, or with `engine=stan` Stan's ADVI.
+fn variational_method(args: &Args, seed: u64) -> Result<RunMethod, String> {
+    let v = |k: &str| format!("variational.{k}");
+    let engine = args.get(&v("engine")).unwrap_or("vppl");
+    let algorithm = args.get(&v("algorithm"));
+    let iter: Option<usize> = args.parse(&v("iter"), "a positive integer")?;
+    let grad_samples: Option<usize> = args.parse(&v("grad_samples"), "a positive integer")?;
+    let output_samples: Option<usize> = args.parse(&v("output_samples"), "a positive integer")?;
+    let progress = false;
+    match engine {
+        "vppl" => {
+            // Stan's ADVI's arguments mean nothing to vppl's method: at CmdStan's defaults (as
+            // cmdstanpy always writes `adapt engaged=1`) they are let through, otherwise refused.
+            let stan_only = [
+                ("elbo_samples", 100.0),
+                ("eta", 1.0),
+                ("tol_rel_obj", 0.01),
+                ("eval_elbo", 100.0),
+                ("adapt.engaged", 1.0),
+                ("adapt.iter", 50.0),
+            ];
+            for (k, default) in stan_only {
+                if args.parse::<f64>(&v(k), "a number")?.is_some_and(|x| x != default) {
+                    let name = k.rsplit('.').next().unwrap_or(k);
+                    return Err(format!(
+                        "{name} is an argument of Stan's ADVI; add engine=stan to run Stan's algorithm"
+                    ));
+                }
+            }
+            let rank: usize = args.parse(&v("rank"), "a positive integer")?.unwrap_or(2);
+            let family = match algorithm.unwrap_or("fullrank") {
+                "meanfield" => Family::MeanField,
+                "fullrank" => Family::FullRank,
+                "lowrank" => Family::LowRank { rank },
+                other => return Err(format!("algorithm={other}: the families are meanfield, fullrank and lowrank")),
+            };
+            let defaults = ViConfig::default();
+            Ok(RunMethod::Vppl(ViConfig {
+                family,
+                seed,
+                max_iters: iter.unwrap_or(defaults.max_iters),
+                draws_per_step: grad_samples.unwrap_or(defaults.draws_per_step),
+                output_samples: output_samples.unwrap_or(defaults.output_samples),
+                progress,
+                ..defaults
+            }))
+        }
+        "stan" => {
+            let d = crate::advi::AdviConfig::default();
+            let algorithm = match algorithm.unwrap_or("meanfield") {
+                "meanfield" => crate::advi::Algorithm::MeanField,
+                "fullrank" => crate::advi::Algorithm::FullRank,
+                other => return Err(format!("algorithm={other}: Stan's ADVI has meanfield and fullrank")),
+            };
+            let engaged: Option<u8> = args.parse(&v("adapt.engaged"), "0 or 1")?;
+            Ok(RunMethod::StanAdvi(crate::advi::AdviConfig {
+                algorithm,
+                iter: iter.unwrap_or(d.iter),
+                grad_samples: grad_samples.unwrap_or(d.grad_samples),
+                elbo_samples: args.parse(&v("elbo_samples"), "a positive integer")?.unwrap_or(d.elbo_samples),
+                eta: args.parse(&v("eta"), "a positive number")?.unwrap_or(d.eta),
+                adapt_engaged: engaged.map_or(d.adapt_engaged, |e| e != 0),
+                adapt_iter: args.parse(&v("adapt.iter"), "a positive integer")?.unwrap_or(d.adapt_iter),
+                tol_rel_obj: args.parse(&v("tol_rel_obj"), "a positive number")?.unwrap_or(d.tol_rel_obj),
+                eval_elbo: args.parse(&v("eval_elbo"), "a positive integer")?.unwrap_or(d.eval_elbo),
+                output_samples: output_samples.unwrap_or(d.output_samples),
+                seed,
+                progress,
+            }))
+        }
+        other => Err(format!("engine={other}: the engines are vppl (the default) and stan")),
+    }
+}
