@@ -119,6 +119,17 @@ fn the_command_line_is_cmdstans() {
     let header = std::fs::read_to_string(work.join("o.csv")).expect("csv");
     assert!(header.contains("#   seed = 5") || header.contains("seed = 5"), "{header}");
     assert_eq!(draws(&work.join("o.csv")).lines().count(), 1 + 1 + 50, "header, mean row, draws");
+    // sig_figs: the numbers of the CSV, and the header's echo.
+    let (code, _, err) =
+        run(&["variational", "iter=100", "output_samples=20", "data", &data_arg, "output", "file=s.csv", "sig_figs=3"]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(work.join("s.csv")).expect("csv");
+    assert!(text.contains("#   sig_figs = 3"), "{text}");
+    let row = draws(&work.join("s.csv")).lines().nth(2).expect("a draw").to_string();
+    for value in row.split(',').skip(3) {
+        let digits = value.trim_start_matches('-').split('e').next().unwrap_or("").replace('.', "");
+        assert!(digits.trim_start_matches('0').len() <= 3, "{value} in {row}");
+    }
     // Refusals: CmdStan's usage code 64, naming what the program offers.
     for (args, says) in [
         (&["sample"][..], "does not offer the method `sample`"),
@@ -128,6 +139,7 @@ fn the_command_line_is_cmdstans() {
         (&["variational", "algorithm=lowrank", "engine=stan"][..], "Stan's ADVI has meanfield and fullrank"),
         (&["variational", "random", "seed=-7"][..], "seed"),
         (&["log_prob"][..], "needs constrained_params=FILE or unconstrained_params=FILE"),
+        (&["variational", "output", "sig_figs=30"][..], "from 1 to 18"),
         (&["log_prob", "jacobian=0", "unconstrained_params=u.json"][..], "only jacobian=1"),
         (&["log_prob", "constrained_params=a.json", "unconstrained_params=b.json"][..], "not both"),
     ] {

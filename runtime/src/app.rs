@@ -46,6 +46,9 @@ pub struct FitSettings {
     /// How the user raises the iteration limit, for the warning when it was hit (`--iter`,
     /// `iter=`).
     pub iter_option: &'static str,
+    /// Significant digits of the CSV's numbers, and CmdStan's `refresh` (echoed in the header).
+    pub sig_figs: usize,
+    pub refresh: usize,
 }
 
 impl FitSettings {
@@ -166,6 +169,8 @@ pub fn fit(model: &CompiledModel, s: &FitSettings, out: &mut dyn Write) -> Resul
     header.data_file = s.data_file.clone();
     header.output_file = s.output.display().to_string();
     header.num_threads = verdict.threads;
+    header.sig_figs = s.sig_figs;
+    header.refresh = s.refresh;
     header.init = s.init_text.clone();
     header.diagnostic_file = s.diagnostic_file.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
     header.stanc_version = format!("vppl {}", env!("CARGO_PKG_VERSION"));

@@ -150,7 +150,7 @@ Usage: {name} METHOD [ARGUMENTS], as CmdStan's:
   data file=FILE             data in CmdStan's JSON format
   init=2                     a radius R (uniform on (−R, R)), 0, or a JSON file of values
   random seed=N              0 to 4294967295
-  output file=output.csv diagnostic_file=FILE
+  output file=output.csv diagnostic_file=FILE sig_figs=8 refresh=100
   help, help-all             this text
 ",
         name = meta.name,
@@ -256,6 +256,7 @@ fn run(object: Vec<u8>, meta: ModelMeta, args: &Args, out: &mut dyn Write) -> Re
         Ok(_) => return Err(usage(format!("init={init_text}: a radius must be a non-negative number"))),
         Err(_) => Init::File(PathBuf::from(&init_text)),
     };
+    let sig_figs = sig_figs(args).map_err(usage)?;
     let mut method = variational_method(args, seed).map_err(usage)?;
     // Threads for the gradient draws (any count gives the same result); 0 lets the fit choose.
     if let (RunMethod::Vppl(config), Some(n)) = (&mut method, args.parse("num_threads", "an integer").map_err(usage)?) {
@@ -278,6 +279,8 @@ fn run(object: Vec<u8>, meta: ModelMeta, args: &Args, out: &mut dyn Write) -> Re
         data_file,
         compile_ms: 0.0,
         iter_option: "iter=",
+        sig_figs,
+        refresh: args.parse("output.refresh", "a non-negative integer").map_err(usage)?.unwrap_or(100),
     };
     settings.check_writable().map_err(|e| (73, e))?;
     app::fit(&model, &settings, out).map_err(|e| (70, e))
@@ -309,7 +312,7 @@ fn log_prob(object: Vec<u8>, meta: ModelMeta, args: &Args) -> Result<(), (i32, S
     };
     let output = PathBuf::from(args.get("output.file").unwrap_or("output.csv"));
     crate::output::check_writable(&output).map_err(|e| (73, format!("cannot write `{}`: {e}", output.display())))?;
-    let sig_figs: usize = args.parse("output.sig_figs", "an integer from 1 to 18").map_err(usage)?.unwrap_or(6);
+    let sig_figs = sig_figs(args).map_err(usage)?;
     let model = load_model(&object, meta, args)?;
     let n = model.n_unconstrained();
     let text = std::fs::read_to_string(path).map_err(|e| (DATA_ERROR, format!("cannot read `{path}`: {e}")))?;
@@ -350,6 +353,15 @@ fn log_prob(object: Vec<u8>, meta: ModelMeta, args: &Args) -> Result<(), (i32, S
         csv.push('\n');
     }
     std::fs::write(&output, csv).map_err(|e| (73, format!("cannot write `{}`: {e}", output.display())))
+}
+
+/// `output sig_figs=`: CmdStan's 1 to 18 significant digits (its default otherwise).
+fn sig_figs(args: &Args) -> Result<usize, String> {
+    match args.parse::<usize>("output.sig_figs", "an integer from 1 to 18")? {
+        None => Ok(crate::output::DEFAULT_SIG_FIGS),
+        Some(n) if (1..=18).contains(&n) => Ok(n),
+        Some(n) => Err(format!("sig_figs={n}: sig_figs must be an integer from 1 to 18")),
+    }
 }
 
 /// CmdStan's unconstrained parameter file: `{"params_r": [...]}` with one vector of `n` values

@@ -403,6 +403,8 @@ fn run(a: RunArgs) -> Result<(), Failure> {
         data_file: data_path(&a.model).map(|p| p.display().to_string()).unwrap_or_default(),
         compile_ms: 0.0,
         iter_option: "--iter",
+        sig_figs: runtime::output::DEFAULT_SIG_FIGS,
+        refresh: 100,
     };
     // Report an unwritable output before spending any time on the fit.
     settings.check_writable()?;
