@@ -188,7 +188,14 @@ fn close(a: f64, b: f64) -> bool {
 }
 
 /// The venv's Python with the pinned neighbours installed, made on first use.
+/// Made once per test process: the tests of this file run in parallel threads, and two
+/// `python -m venv` into one folder at once fail.
 fn python_with_neighbours() -> PathBuf {
+    static PYTHON: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    PYTHON.get_or_init(make_neighbours_venv).clone()
+}
+
+fn make_neighbours_venv() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let requirements = manifest.join("tests/neighbours/requirements.txt");
     let wanted = std::fs::read_to_string(&requirements).expect("requirements.txt");
