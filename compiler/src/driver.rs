@@ -76,7 +76,7 @@ pub fn compile_ir(source: &Source) -> Result<Stages, Vec<Diagnostic>> {
     timings.push(("parse", t.elapsed()));
     let t = Instant::now();
     let (lowered, warnings) = sema::check(&ast);
-    let Some((module, info)) = lowered else { return Err(warnings) };
+    let Some((module, info, typed)) = lowered else { return Err(warnings) };
     timings.push(("sema", t.elapsed()));
     // Checks of the data alone move out of the functions the fit calls, into `validate`; then
     // work on the data alone moves into `precompute`, which runs after it. The propto log
@@ -109,8 +109,8 @@ pub fn compile_ir(source: &Source) -> Result<Stages, Vec<Diagnostic>> {
     let opt_gradient = opt::simplify(&opt::hoist(&opt::simplify(&gradient)));
     let n_precomputed = precompute.n_slots();
     let opt_precompute = opt::simplify(&precompute.function);
-    let opt_locate = opt::simplify(&sema::locate_terms(&ast, &info));
-    let opt_unconstrain = opt::simplify(&sema::unconstrain(&ast, &info));
+    let opt_locate = opt::simplify(&sema::locate_terms(&ast, &info, &typed));
+    let opt_unconstrain = opt::simplify(&sema::unconstrain(&ast, &info, &typed));
     timings.push(("opt", before_ad + t.elapsed()));
     if cfg!(debug_assertions) {
         for f in [

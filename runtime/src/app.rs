@@ -69,6 +69,32 @@ impl FitSettings {
     }
 }
 
+/// A data file in CmdStan's JSON format, read and parsed; the error names the file.
+pub fn read_data_file(path: &Path) -> Result<data::DataFile, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read data file `{}`: {e}", path.display()))?;
+    data::parse_data_file(&text).map_err(|e| format!("in data file `{}`: {e}", path.display()))
+}
+
+/// The model with its data loaded (`data_file` names the file they came from, empty for none):
+/// the error says whether the data were refused or the model's own code failed on them.
+pub fn with_data(
+    entries: crate::compiled::Entries,
+    meta: crate::compiled::ModelMeta,
+    data: &data::DataFile,
+    data_file: &str,
+) -> Result<CompiledModel, String> {
+    CompiledModel::new(entries, meta, data).map_err(|e| {
+        if !e.from_data {
+            // The model's own code failed (transformed data): the message has its line.
+            format!("while computing transformed data: {}", e.message)
+        } else if data_file.is_empty() {
+            e.message
+        } else {
+            format!("in data file `{data_file}`: {}", e.message)
+        }
+    })
+}
+
 /// How far to trust a fit, whichever algorithm made it.
 struct Verdict {
     psis: psis::Psis,
@@ -248,6 +274,12 @@ pub fn random_point(n: usize, seed: u64) -> Vec<f64> {
             4.0 * u - 2.0
         })
         .collect()
+}
+
+/// A seed for a run given none (CmdStan's `seed=-1`): from the clock and the process id.
+pub fn clock_seed() -> u64 {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    u64::from(nanos ^ std::process::id().rotate_left(16))
 }
 
 /// The current time as CmdStan writes it (`2026-11-23 15:16:43 UTC`).

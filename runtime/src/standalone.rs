@@ -215,20 +215,9 @@ fn load_model(object: &[u8], meta: ModelMeta, args: &Args) -> Result<CompiledMod
     let data = if data_file.is_empty() {
         crate::data::DataFile::empty()
     } else {
-        let text = std::fs::read_to_string(data_file)
-            .map_err(|e| (DATA_ERROR, format!("cannot read data file `{data_file}`: {e}")))?;
-        crate::data::parse_data_file(&text).map_err(|e| (DATA_ERROR, format!("in data file `{data_file}`: {e}")))?
+        app::read_data_file(std::path::Path::new(data_file)).map_err(|e| (DATA_ERROR, e))?
     };
-    let model = CompiledModel::new(code.entries, meta, &data).map_err(|e| {
-        let message = if !e.from_data {
-            format!("while computing transformed data: {}", e.message)
-        } else if data_file.is_empty() {
-            e.message
-        } else {
-            format!("in data file `{data_file}`: {}", e.message)
-        };
-        (DATA_ERROR, message)
-    })?;
+    let model = app::with_data(code.entries, meta, &data, data_file).map_err(|e| (DATA_ERROR, e))?;
     // The code must outlive the model, which lives until the process ends.
     std::mem::forget(code);
     Ok(model)
@@ -244,11 +233,7 @@ fn run(object: Vec<u8>, meta: ModelMeta, args: &Args, out: &mut dyn Write) -> Re
     let seed: u64 = match args.parse::<i64>("random.seed", "an integer from 0 to 4294967295").map_err(usage)? {
         Some(s) if (0..=i64::from(u32::MAX)).contains(&s) => s as u64,
         Some(s) if s != -1 => return Err(usage(format!("seed={s}: a seed is from 0 to 4294967295"))),
-        _ => {
-            let nanos =
-                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-            u64::from(nanos)
-        }
+        _ => app::clock_seed(),
     };
     let init_text = args.get("init").unwrap_or("2").to_string();
     let init = match init_text.parse::<f64>() {

@@ -33,7 +33,7 @@ use runtime::Model;
 use runtime::advi::{AdviConfig, Algorithm};
 use runtime::app::{self, FitSettings, Init};
 use runtime::compiled::CompiledModel;
-use runtime::data::{self, DataFile};
+use runtime::data::DataFile;
 use runtime::output::RunMethod;
 use runtime::vi::{Family, ViConfig};
 
@@ -344,9 +344,7 @@ fn load_data(args: &ModelArgs, meta: &runtime::compiled::ModelMeta) -> Result<Da
             dir.join("data.json").display()
         )));
     };
-    let text =
-        std::fs::read_to_string(&path).map_err(|e| format!("cannot read data file `{}`: {e}", path.display()))?;
-    data::parse_data_file(&text).map_err(|e| Failure::Message(format!("in data file `{}`: {e}", path.display())))
+    Ok(app::read_data_file(&path)?)
 }
 
 /// Compiles the model to native code and loads its data.
@@ -357,16 +355,7 @@ fn build(args: &ModelArgs) -> Result<(CompiledModel, Stages, f64), Failure> {
     let compile_ms = start.elapsed().as_secs_f64() * 1e3;
     let data = load_data(args, &native.meta)?;
     let data_name = data_path(args).map(|p| p.display().to_string()).unwrap_or_default();
-    let model = CompiledModel::new(native.entries, native.meta, &data).map_err(|e| {
-        Failure::Message(if !e.from_data {
-            // The model's own code failed (transformed data): the message has its line.
-            format!("while computing transformed data: {}", e.message)
-        } else if data_name.is_empty() {
-            e.message
-        } else {
-            format!("in data file `{data_name}`: {}", e.message)
-        })
-    })?;
+    let model = app::with_data(native.entries, native.meta, &data, &data_name)?;
     // The JIT module owns the code the model calls; it lives as long as the process.
     std::mem::forget(native.jit);
     Ok((model, stages, compile_ms))
@@ -552,8 +541,7 @@ fn resolve_seed(seed: i64) -> u64 {
     if let Ok(seed) = u64::try_from(seed) {
         return seed;
     }
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-    let seed = u64::from(nanos ^ std::process::id().rotate_left(16));
+    let seed = app::clock_seed();
     eprintln!("Seed {seed} (from the clock; pass --seed {seed} to repeat this run).");
     seed
 }

@@ -116,8 +116,9 @@ impl ModelInfo {
     }
 }
 
-/// Checks the program and lowers it to the IR. Warnings come back in both cases.
-pub fn check(program: &ast::Program) -> (Option<(ir::Module, ModelInfo)>, Vec<Diagnostic>) {
+/// Checks the program and lowers it to the IR. Warnings come back in both cases; with the IR
+/// comes what the type checker decided, which [`unconstrain`] and [`locate_terms`] lower by.
+pub fn check(program: &ast::Program) -> (Option<(ir::Module, ModelInfo, typeck::Typed)>, Vec<Diagnostic>) {
     // A wrong signature would show up at every call as a consequence; it is reported alone.
     let signature_errors = typeck::check_signatures(program);
     // A declaration never defined (E1038) changes nothing at the calls: the rest is checked.
@@ -160,7 +161,7 @@ pub fn check(program: &ast::Program) -> (Option<(ir::Module, ModelInfo)>, Vec<Di
         return (None, diags);
     }
     let module = ir::Module { load, sizes, log_density, log_density_propto, write_array };
-    (Some((module, info)), diags)
+    (Some((module, info, typed)), diags)
 }
 
 /// Orders diagnostics and drops repeats: each in source order, a name never declared reported
@@ -210,9 +211,9 @@ fn finish(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// place (the runtime's random draws, CmdStan's partial initialisation), and its constrained
 /// value is computed from them. Either way the constrained value is bound to the parameter's
 /// name, so the bounds of later parameters read it.
-pub fn unconstrain(program: &ast::Program, info: &ModelInfo) -> Function {
+pub fn unconstrain(program: &ast::Program, info: &ModelInfo, typed: &typeck::Typed) -> Function {
     let mut diags = Vec::new();
-    let f = lower(program, Mode::Unconstrain, &typeck::check(program).1, info, &mut diags);
+    let f = lower(program, Mode::Unconstrain, typed, info, &mut diags);
     assert!(diags.iter().all(|d| !d.is_error()), "bug: lowering found errors in a checked program: {diags:?}");
     f
 }
@@ -221,10 +222,9 @@ pub fn unconstrain(program: &ast::Program, info: &ModelInfo) -> Function {
 /// constant, raising an error at the first term after which the total is not finite. The fit
 /// never calls it; the runtime does when no initial value has a finite log density, to say
 /// which statement is to blame.
-pub fn locate_terms(program: &ast::Program, info: &ModelInfo) -> Function {
+pub fn locate_terms(program: &ast::Program, info: &ModelInfo, typed: &typeck::Typed) -> Function {
     let mut diags = Vec::new();
-    let f =
-        lower(program, Mode::LogDensity { propto: false, locate: true }, &typeck::check(program).1, info, &mut diags);
+    let f = lower(program, Mode::LogDensity { propto: false, locate: true }, typed, info, &mut diags);
     assert!(diags.iter().all(|d| !d.is_error()), "bug: lowering found errors in a checked program: {diags:?}");
     f
 }

@@ -794,50 +794,42 @@ impl Lowerer<'_> {
     /// and a finite offset), `_unconstrain` that the value is within them.
     fn scalar_transform(&mut self, a: &Args) -> Val {
         let (transform, direction) = a.name.rsplit_once('_').expect("a transform function's name");
-        let y = a.vals[0];
-        let out_ty = if y.ty.is_scalar() { Ty::REAL } else { Ty { elem: Elem::Real, ..y.ty } };
         let (name, span) = (a.name, a.span);
-        self.map_elementwise(
-            a.vals,
-            out_ty,
-            &mut |l, xs| {
-                let r: Vec<Atom> =
-                    xs.iter().map(|&x| l.to_real(Val { atom: x, ty: l.f.atom_ty(x), data: true })).collect();
-                let bounds = match transform {
-                    "lower_bound" => Bounds::Interval { lower: Some(r[1]), upper: None },
-                    "upper_bound" => Bounds::Interval { lower: None, upper: Some(r[1]) },
-                    "lower_upper_bound" => Bounds::Interval { lower: Some(r[1]), upper: Some(r[2]) },
-                    _ => Bounds::Affine { offset: Some(r[1]), multiplier: Some(r[2]) },
+        // The bounds are scalars or of y's shape, so the result has y's shape.
+        self.real_map(a, &mut |l, r| {
+            let bounds = match transform {
+                "lower_bound" => Bounds::Interval { lower: Some(r[1]), upper: None },
+                "upper_bound" => Bounds::Interval { lower: None, upper: Some(r[1]) },
+                "lower_upper_bound" => Bounds::Interval { lower: Some(r[1]), upper: Some(r[2]) },
+                _ => Bounds::Affine { offset: Some(r[1]), multiplier: Some(r[2]) },
+            };
+            if direction == "unconstrain" {
+                let mut check = |l: &mut Self, ok: Atom, rule: &str, bound: Atom| {
+                    let message = format!("{name}: x = {{}} violates {rule}");
+                    l.check(ok, ErrorKind::Domain, message, span, vec![r[0], bound]);
                 };
-                if direction == "unconstrain" {
-                    let mut check = |l: &mut Self, ok: Atom, rule: &str, bound: Atom| {
-                        let message = format!("{name}: x = {{}} violates {rule}");
-                        l.check(ok, ErrorKind::Domain, message, span, vec![r[0], bound]);
-                    };
-                    return l.free_scalar(r[0], bounds, &mut check);
+                return l.free_scalar(r[0], bounds, &mut check);
+            }
+            match bounds {
+                Bounds::Interval { lower: Some(lb), upper: Some(ub) } => {
+                    let ok = l.prim(Prim::Lt, &[lb, ub]);
+                    let message = format!("{name}: the lower bound {{}} must be less than the upper bound {{}}");
+                    l.check(ok, ErrorKind::Domain, message, span, vec![lb, ub]);
                 }
-                match bounds {
-                    Bounds::Interval { lower: Some(lb), upper: Some(ub) } => {
-                        let ok = l.prim(Prim::Lt, &[lb, ub]);
-                        let message = format!("{name}: the lower bound {{}} must be less than the upper bound {{}}");
-                        l.check(ok, ErrorKind::Domain, message, span, vec![lb, ub]);
-                    }
-                    Bounds::Affine { offset: Some(o), multiplier: Some(m) } => {
-                        let finite_offset = l.is_finite(o);
-                        let message = format!("{name}: the offset is {{}}, but must be finite");
-                        l.check(finite_offset, ErrorKind::Domain, message, span, vec![o]);
-                        let positive = l.prim(Prim::Gt, &[m, Atom::Real(0.0)]);
-                        let finite = l.is_finite(m);
-                        let ok = l.prim(Prim::And, &[positive, finite]);
-                        let message = format!("{name}: the multiplier is {{}}, but must be positive and finite");
-                        l.check(ok, ErrorKind::Domain, message, span, vec![m]);
-                    }
-                    _ => {}
+                Bounds::Affine { offset: Some(o), multiplier: Some(m) } => {
+                    let finite_offset = l.is_finite(o);
+                    let message = format!("{name}: the offset is {{}}, but must be finite");
+                    l.check(finite_offset, ErrorKind::Domain, message, span, vec![o]);
+                    let positive = l.prim(Prim::Gt, &[m, Atom::Real(0.0)]);
+                    let finite = l.is_finite(m);
+                    let ok = l.prim(Prim::And, &[positive, finite]);
+                    let message = format!("{name}: the multiplier is {{}}, but must be positive and finite");
+                    l.check(ok, ErrorKind::Domain, message, span, vec![m]);
                 }
-                l.constrain_scalar(r[0], bounds, direction == "jacobian")
-            },
-            a.span,
-        )
+                _ => {}
+            }
+            l.constrain_scalar(r[0], bounds, direction == "jacobian")
+        })
     }
 
     /// `simplex_constrain(y)` and the other transforms of vectors and matrices: the argument's
