@@ -37,8 +37,12 @@ pub fn differentiate(f: &Function) -> Function {
     g.params.push(grad);
     g.gradient_of = Some((theta, grad));
     let active = activity(f, theta);
-    let (read, needed) = needed(f, &active);
-    let (fused, unit) = target_reductions(f, &active, &needed);
+    let (_, needed_anywhere) = needed(f, &active, &HashSet::default());
+    let (fused, unit) = target_reductions(f, &active, &needed_anywhere);
+    // Again, knowing the reductions: the lets of a reduction's body are still bound when its
+    // reverse runs, so nothing they read needs a history for their sake (arK's `mu`, written
+    // at every step of the inner loop, is pushed only if the reverse reads it).
+    let (read, needed) = needed(f, &active, &fused);
     let mut ad = Ad {
         g,
         active,
@@ -830,7 +834,7 @@ impl Ad {
 /// bounds, conditions, containers, and, transitively, the operands of every such let (which the
 /// reverse sweep may recompute). Only these are recomputed, saved on the tape, or restored.
 /// Returned with the same set before that closure: what the reverse reads for itself.
-fn needed(f: &Function, active: &HashSet<VarId>) -> (HashSet<VarId>, HashSet<VarId>) {
+fn needed(f: &Function, active: &HashSet<VarId>, fused: &HashSet<usize>) -> (HashSet<VarId>, HashSet<VarId>) {
     let mut needed = HashSet::default();
     seed_needed(f, &f.body, active, &mut needed, &mut HashMap::default());
     let read = needed.clone();
@@ -840,7 +844,7 @@ fn needed(f: &Function, active: &HashSet<VarId>) -> (HashSet<VarId>, HashSet<Var
     // the variables it read need no history (a dot product's accumulator, read once after its
     // loop, is not pushed at every iteration).
     let mut lets: HashMap<VarId, Vec<VarId>> = HashMap::default();
-    collect_lets(&f.body, false, &mut lets);
+    collect_lets(&f.body, false, fused, &mut lets);
     loop {
         let before = needed.len();
         let current: Vec<VarId> = needed.iter().copied().collect();
@@ -923,7 +927,7 @@ fn seed_needed(
 }
 
 /// For every let, and for every container stored into: the variables its value is made from.
-fn collect_lets(stmts: &[Stmt], repeated: bool, lets: &mut HashMap<VarId, Vec<VarId>>) {
+fn collect_lets(stmts: &[Stmt], repeated: bool, fused: &HashSet<usize>, lets: &mut HashMap<VarId, Vec<VarId>>) {
     for s in stmts {
         match s {
             Stmt::Let { var, expr } if repeated => {
@@ -942,14 +946,15 @@ fn collect_lets(stmts: &[Stmt], repeated: bool, lets: &mut HashMap<VarId, Vec<Va
                 };
                 lets.entry(*var).or_default().extend(ops);
             }
-            Stmt::For { body, .. } => collect_lets(body, true, lets),
+            // A reduction's body runs its reverse while its lets are bound: none is recomputed.
+            Stmt::For { body, .. } => collect_lets(body, !fused.contains(&address(s)), fused, lets),
             Stmt::While { cond_block, body, .. } => {
-                collect_lets(cond_block, true, lets);
-                collect_lets(body, true, lets);
+                collect_lets(cond_block, true, fused, lets);
+                collect_lets(body, true, fused, lets);
             }
             Stmt::If { then, otherwise, .. } => {
-                collect_lets(then, repeated, lets);
-                collect_lets(otherwise, repeated, lets);
+                collect_lets(then, repeated, fused, lets);
+                collect_lets(otherwise, repeated, fused, lets);
             }
             _ => {}
         }
