@@ -71,13 +71,46 @@ pub fn axpy(alpha: f64, x: &[f64], y: &mut [f64]) {
     }
 }
 
-/// y += α₀x₀ + α₁x₁ + α₂x₂ + α₃x₃ (one pass over y for four columns).
-#[inline]
-fn axpy4(al: [f64; 4], x0: &[f64], x1: &[f64], x2: &[f64], x3: &[f64], y: &mut [f64]) {
+/// y += Σₖ αₖ cₖ over K columns (8 or 4) in one pass over y: one load and one store of y for
+/// K columns. Written with SSE2 for the reason given at [`dot_columns`]; the sum of each
+/// element runs in the same order on every architecture: (α₀c₀ + α₂c₂ + …) + (α₁c₁ + α₃c₃ + …).
+fn axpy_columns<const K: usize>(al: [f64; K], c: [&[f64]; K], y: &mut [f64]) {
     let n = y.len();
-    let (x0, x1, x2, x3) = (&x0[..n], &x1[..n], &x2[..n], &x3[..n]);
-    for i in 0..n {
-        y[i] += al[0] * x0[i] + al[1] * x1[i] + al[2] * x2[i] + al[3] * x3[i];
+    let c = c.map(|c| &c[..n]);
+    let pairs = n / 2;
+    let element = |c: &[&[f64]; K], i: usize| {
+        let (mut even, mut odd) = (0.0, 0.0);
+        for k in (0..K).step_by(2) {
+            even += al[k] * c[k][i];
+            odd += al[k + 1] * c[k + 1][i];
+        }
+        even + odd
+    };
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_mm_add_pd, _mm_loadu_pd, _mm_mul_pd, _mm_set1_pd, _mm_setzero_pd, _mm_storeu_pd};
+        // SAFETY: SSE2 is part of x86-64; every load and store touches rows 2i and 2i + 1 < n
+        // of a column or of y (each column checked to hold n values above).
+        unsafe {
+            let b = al.map(|a| _mm_set1_pd(a));
+            let yp = y.as_mut_ptr();
+            for i in 0..pairs {
+                let (mut even, mut odd) = (_mm_setzero_pd(), _mm_setzero_pd());
+                for k in (0..K).step_by(2) {
+                    even = _mm_add_pd(even, _mm_mul_pd(b[k], _mm_loadu_pd(c[k].as_ptr().add(2 * i))));
+                    odd = _mm_add_pd(odd, _mm_mul_pd(b[k + 1], _mm_loadu_pd(c[k + 1].as_ptr().add(2 * i))));
+                }
+                let sum = _mm_add_pd(_mm_loadu_pd(yp.add(2 * i)), _mm_add_pd(even, odd));
+                _mm_storeu_pd(yp.add(2 * i), sum);
+            }
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    for i in 0..2 * pairs {
+        y[i] += element(&c, i);
+    }
+    if n % 2 == 1 {
+        y[n - 1] += element(&c, n - 1);
     }
 }
 
@@ -92,8 +125,12 @@ pub fn matvec_acc(a: &[f64], rows: usize, cols: usize, x: &[f64], y: &mut [f64])
     debug_assert_eq!(y.len(), rows);
     let col = |j: usize| &a[j * rows..(j + 1) * rows];
     let mut j = 0;
-    while j + 4 <= cols {
-        axpy4([x[j], x[j + 1], x[j + 2], x[j + 3]], col(j), col(j + 1), col(j + 2), col(j + 3), y);
+    while j + 8 <= cols {
+        axpy_columns::<8>(std::array::from_fn(|k| x[j + k]), std::array::from_fn(|k| col(j + k)), y);
+        j += 8;
+    }
+    if j + 4 <= cols {
+        axpy_columns::<4>(std::array::from_fn(|k| x[j + k]), std::array::from_fn(|k| col(j + k)), y);
         j += 4;
     }
     while j < cols {
@@ -108,17 +145,24 @@ pub fn matvec(a: &[f64], rows: usize, cols: usize, x: &[f64], y: &mut [f64]) {
     matvec_acc(a, rows, cols, x, y);
 }
 
-/// y += Aᵀ x with A r×c, x of length r, y of length c (dot products of columns), four columns
-/// per pass over x: x is read once for four columns instead of once for each (on a tall data
-/// matrix, as a GLM's gradient has, that was most of the gradient's time).
+/// y += Aᵀ x with A r×c, x of length r, y of length c (dot products of columns), eight
+/// columns per pass over x: x is read once for eight columns instead of once for each (on a
+/// tall data matrix, as a GLM's gradient has, this product is most of the gradient's time).
 pub fn matvec_t_acc(a: &[f64], rows: usize, cols: usize, x: &[f64], y: &mut [f64]) {
     debug_assert_eq!(a.len(), rows * cols);
     debug_assert_eq!(x.len(), rows);
     debug_assert_eq!(y.len(), cols);
     let col = |j: usize| &a[j * rows..(j + 1) * rows];
     let mut j = 0;
-    while j + 4 <= cols {
-        let d = dot4([col(j), col(j + 1), col(j + 2), col(j + 3)], x);
+    while j + 8 <= cols {
+        let d = dot_columns::<8>(std::array::from_fn(|k| col(j + k)), x);
+        for (yk, dk) in y[j..j + 8].iter_mut().zip(d) {
+            *yk += dk;
+        }
+        j += 8;
+    }
+    if j + 4 <= cols {
+        let d = dot_columns::<4>(std::array::from_fn(|k| col(j + k)), x);
         for (yk, dk) in y[j..j + 4].iter_mut().zip(d) {
             *yk += dk;
         }
@@ -130,28 +174,52 @@ pub fn matvec_t_acc(a: &[f64], rows: usize, cols: usize, x: &[f64], y: &mut [f64
     }
 }
 
-/// The dot products of four columns with x, each summed in two interleaved halves (eight
-/// independent sums, so the adds do not wait on each other).
-fn dot4(c: [&[f64]; 4], x: &[f64]) -> [f64; 4] {
+/// The dot products of K columns (8 or 4) with x, each summed in two lanes (even and odd rows)
+/// added at the end. Written with SSE2, which every x86-64 processor has: the compiler's own
+/// vectorisation of the portable loop below shuffled lanes at every step and ran at half
+/// the speed (30 µs against 15 µs for a 5000 × 24 matrix, Eigen's 19 µs). Both compute the
+/// same sums in the same order, so results do not depend on the architecture.
+fn dot_columns<const K: usize>(c: [&[f64]; K], x: &[f64]) -> [f64; K] {
     let n = x.len();
     let c = c.map(|c| &c[..n]);
-    let mut acc = [[0.0f64; 2]; 4];
     let pairs = n / 2;
-    for i in 0..pairs {
-        let (x0, x1) = (x[2 * i], x[2 * i + 1]);
-        for k in 0..4 {
-            acc[k][0] += c[k][2 * i] * x0;
-            acc[k][1] += c[k][2 * i + 1] * x1;
+    #[cfg(target_arch = "x86_64")]
+    let mut acc = {
+        use std::arch::x86_64::{_mm_add_pd, _mm_loadu_pd, _mm_mul_pd, _mm_setzero_pd, _mm_storeu_pd};
+        // SAFETY: SSE2 is part of x86-64; every load reads rows 2i and 2i + 1 < n of a column
+        // (each checked to hold n values above) or of x.
+        unsafe {
+            let mut v = [_mm_setzero_pd(); K];
+            for i in 0..pairs {
+                let xi = _mm_loadu_pd(x.as_ptr().add(2 * i));
+                for k in 0..K {
+                    v[k] = _mm_add_pd(v[k], _mm_mul_pd(_mm_loadu_pd(c[k].as_ptr().add(2 * i)), xi));
+                }
+            }
+            let mut acc = [[0.0f64; 2]; K];
+            for k in 0..K {
+                _mm_storeu_pd(acc[k].as_mut_ptr(), v[k]);
+            }
+            acc
+        }
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let mut acc = {
+        let mut acc = [[0.0f64; 2]; K];
+        for i in 0..pairs {
+            for k in 0..K {
+                acc[k][0] += c[k][2 * i] * x[2 * i];
+                acc[k][1] += c[k][2 * i + 1] * x[2 * i + 1];
+            }
+        }
+        acc
+    };
+    if n % 2 == 1 {
+        for k in 0..K {
+            acc[k][0] += c[k][n - 1] * x[n - 1];
         }
     }
-    let mut out = [0.0; 4];
-    for k in 0..4 {
-        out[k] = acc[k][0] + acc[k][1];
-        if n % 2 == 1 {
-            out[k] += c[k][n - 1] * x[n - 1];
-        }
-    }
-    out
+    acc.map(|[even, odd]| even + odd)
 }
 
 /// y = Aᵀ x with A r×c, x of length r, y of length c.
@@ -185,7 +253,11 @@ pub fn matmul_acc(a: &[f64], b: &[f64], m: usize, k: usize, n: usize, c: &mut [f
         let cj = &mut c[j * m..(j + 1) * m];
         let mut p = 0;
         while p + 4 <= k {
-            axpy4([bj[p], bj[p + 1], bj[p + 2], bj[p + 3]], acol(p), acol(p + 1), acol(p + 2), acol(p + 3), cj);
+            axpy_columns::<4>(
+                [bj[p], bj[p + 1], bj[p + 2], bj[p + 3]],
+                [acol(p), acol(p + 1), acol(p + 2), acol(p + 3)],
+                cj,
+            );
             p += 4;
         }
         while p < k {
@@ -227,7 +299,11 @@ pub fn matmul_nt_acc(a: &[f64], b: &[f64], m: usize, k: usize, n: usize, c: &mut
         let bj = |p: usize| b[p * n + j];
         let mut p = 0;
         while p + 4 <= k {
-            axpy4([bj(p), bj(p + 1), bj(p + 2), bj(p + 3)], acol(p), acol(p + 1), acol(p + 2), acol(p + 3), cj);
+            axpy_columns::<4>(
+                [bj(p), bj(p + 1), bj(p + 2), bj(p + 3)],
+                [acol(p), acol(p + 1), acol(p + 2), acol(p + 3)],
+                cj,
+            );
             p += 4;
         }
         while p < k {

@@ -54,7 +54,7 @@ fn assert_close(got: &[f64], want: &[f64], tol: f64) {
     }
 }
 
-const SIZES: [usize; 8] = [1, 2, 3, 4, 5, 7, 9, 17];
+const SIZES: [usize; 10] = [1, 2, 3, 4, 5, 7, 9, 12, 13, 17];
 
 #[test]
 fn dot_and_axpy() {
