@@ -8,6 +8,8 @@
 //! Invariant: a `Let` variable is assigned exactly once per execution of its block; mutable
 //! state lives only in variables introduced by `Decl`.
 
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
 pub mod pretty;
 pub mod verify;
 
@@ -623,6 +625,42 @@ impl Function {
             Atom::Real(_) => Ty::REAL,
             Atom::Int(_) => Ty::INT,
         }
+    }
+
+    /// The containers whose sizes are constants: declared by one `Decl` with constant sizes
+    /// (`vector[3] sigma`), and no view's base (so no other name writes into them). Their
+    /// `dim`s fold, and an element at constant indices within those sizes can be read wherever
+    /// the container exists.
+    pub fn fixed_sizes(&self) -> HashMap<VarId, Vec<i64>> {
+        fn walk(stmts: &[Stmt], decls: &mut HashMap<VarId, Option<Vec<i64>>>, viewed: &mut HashSet<VarId>) {
+            for s in stmts {
+                match s {
+                    Stmt::Decl { var, dims } if !dims.is_empty() => {
+                        let sizes: Option<Vec<i64>> =
+                            dims.iter().map(|d| if let Atom::Int(n) = d { Some(*n) } else { None }).collect();
+                        // A declaration of other or unknown sizes disqualifies the container.
+                        let entry = decls.entry(*var).or_insert(sizes.clone());
+                        if decls_differ(entry, &sizes) {
+                            *entry = None;
+                        }
+                    }
+                    Stmt::Let { expr: Expr::View { base, .. }, .. } => {
+                        viewed.insert(*base);
+                    }
+                    _ => {}
+                }
+                for block in s.blocks() {
+                    walk(block, decls, viewed);
+                }
+            }
+        }
+        fn decls_differ(entry: &Option<Vec<i64>>, sizes: &Option<Vec<i64>>) -> bool {
+            entry.is_none() || sizes.is_none() || entry != sizes
+        }
+        let mut decls = HashMap::default();
+        let mut viewed = HashSet::default();
+        walk(&self.body, &mut decls, &mut viewed);
+        decls.into_iter().filter_map(|(v, sizes)| sizes.filter(|_| !viewed.contains(&v)).map(|s| (v, s))).collect()
     }
 }
 

@@ -11,30 +11,30 @@ use crate::ir::{Atom, Expr, Function, Prim, PrimKind, Stmt, Ty, VarId, VarKind};
 pub fn hoist(f: &Function) -> Function {
     let mut g = f.clone();
     let body = std::mem::take(&mut g.body);
-    g.body = hoist_block(&mut g, body);
+    g.body = hoist_block(&mut g, body, &f.fixed_sizes());
     g
 }
 
-fn hoist_block(g: &mut Function, stmts: Vec<Stmt>) -> Vec<Stmt> {
+fn hoist_block(g: &mut Function, stmts: Vec<Stmt>, fixed: &HashMap<VarId, Vec<i64>>) -> Vec<Stmt> {
     let stmts = share_reciprocals(g, stmts);
     let mut out = Vec::with_capacity(stmts.len());
     for s in stmts {
         match s {
             Stmt::For { var, lo, hi, reverse, body } => {
-                let body = hoist_block(g, body);
-                let (hoisted, body) = hoist_loop(g, var, body);
+                let body = hoist_block(g, body, fixed);
+                let (hoisted, body) = hoist_loop(g, var, body, fixed);
                 out.extend(hoisted);
                 out.push(Stmt::For { var, lo, hi, reverse, body });
             }
             // Nothing is hoisted out of a while loop itself (its body may run zero times and
             // its condition reads state the body changes), only out of loops inside it.
             Stmt::While { cond_block, cond, body } => {
-                let body = hoist_block(g, body);
+                let body = hoist_block(g, body, fixed);
                 out.push(Stmt::While { cond_block, cond, body });
             }
             Stmt::If { cond, then, otherwise } => {
-                let then = hoist_block(g, then);
-                let otherwise = hoist_block(g, otherwise);
+                let then = hoist_block(g, then, fixed);
+                let otherwise = hoist_block(g, otherwise, fixed);
                 out.push(Stmt::If { cond, then, otherwise });
             }
             s => out.push(s),
@@ -44,7 +44,12 @@ fn hoist_block(g: &mut Function, stmts: Vec<Stmt>) -> Vec<Stmt> {
 }
 
 /// Splits a loop body into the lets that can run before the loop and the rest.
-fn hoist_loop(g: &mut Function, loop_var: VarId, body: Vec<Stmt>) -> (Vec<Stmt>, Vec<Stmt>) {
+fn hoist_loop(
+    g: &mut Function,
+    loop_var: VarId,
+    body: Vec<Stmt>,
+    fixed: &HashMap<VarId, Vec<i64>>,
+) -> (Vec<Stmt>, Vec<Stmt>) {
     // Everything bound or written anywhere in the loop varies, except what we hoist.
     let mut varying: HashSet<VarId> = HashSet::from_iter([loop_var]);
     let mut bound_count: HashMap<VarId, usize> = Default::default();
@@ -55,10 +60,31 @@ fn hoist_loop(g: &mut Function, loop_var: VarId, body: Vec<Stmt>) -> (Vec<Stmt>,
         Atom::Var(v) => !varying.contains(v) && !mutable.contains(v),
         _ => true,
     };
+    // An element at constant indices within the constant sizes of a container the loop does
+    // not write (`sigma[1]` of a `vector[3] sigma`) can be read before the loop: the container
+    // exists there (its declaration comes first), the read cannot fail, and the value is the
+    // same at every iteration. A kernel may write any of its operands (the triangular solve's
+    // adjoint has two accumulators), so none of them qualifies.
+    let mut kernel_written = HashSet::default();
+    kernel_targets(&body, &mut kernel_written);
+    let readable = |base: VarId, indices: &[Atom], varying: &HashSet<VarId>| {
+        !varying.contains(&base)
+            && !kernel_written.contains(&base)
+            && fixed.get(&base).is_some_and(|sizes| {
+                indices.len() <= sizes.len()
+                    && indices.iter().zip(sizes).all(|(i, &n)| matches!(i, Atom::Int(k) if (1..=n).contains(k)))
+            })
+    };
     let mut hoisted = Vec::new();
     let mut rest = Vec::with_capacity(body.len());
     for s in body {
         match s {
+            Stmt::Let { var, expr: Expr::Load { base, indices } }
+                if bound_count.get(&var) == Some(&1) && readable(base, &indices, &varying) =>
+            {
+                varying.remove(&var);
+                hoisted.push(Stmt::Let { var, expr: Expr::Load { base, indices } });
+            }
             Stmt::Let { var, expr: Expr::Prim(p, args) }
                 if is_scalar_pure(p)
                     && bound_count.get(&var) == Some(&1)
@@ -124,6 +150,18 @@ fn is_scalar_pure(p: Prim) -> bool {
     match p.kind() {
         PrimKind::Scalar => true,
         PrimKind::Kernel => false,
+    }
+}
+
+/// The operands of the kernels in `stmts`, nested blocks included.
+fn kernel_targets(stmts: &[Stmt], set: &mut HashSet<VarId>) {
+    for s in stmts {
+        if let Stmt::Kernel { args, .. } = s {
+            set.extend(args.iter().filter_map(|a| a.var()));
+        }
+        for block in s.blocks() {
+            kernel_targets(block, set);
+        }
     }
 }
 

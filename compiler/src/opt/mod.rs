@@ -19,12 +19,14 @@ use crate::ir::{Atom, Expr, Function, Prim, Stmt, VarId, VarKind};
 pub fn simplify(f: &Function) -> Function {
     let mut g = f.clone();
     let once = cse::bound_once(&f.body);
+    let fixed = f.fixed_sizes();
+    let known = Known { once: &once, fixed: &fixed };
     let mut subst: HashMap<VarId, Atom> = HashMap::default();
-    g.body = fold_block(&g, &f.body, &mut subst, &once);
+    g.body = fold_block(&g, &f.body, &mut subst, &known);
     // Duplicates become aliases, which a second folding pass substitutes.
     g = cse::eliminate(&g);
     let mut subst: HashMap<VarId, Atom> = HashMap::default();
-    g.body = fold_block(&g, &g.body, &mut subst, &once);
+    g.body = fold_block(&g, &g.body, &mut subst, &known);
     remove_dead_lets(g)
 }
 
@@ -62,8 +64,17 @@ fn sub(a: Atom, subst: &HashMap<VarId, Atom>) -> Atom {
     }
 }
 
+/// What folding knows about the function's variables.
+struct Known<'a> {
+    /// The lets bound once.
+    once: &'a HashSet<VarId>,
+    /// The containers of constant sizes (`Function::fixed_sizes`).
+    fixed: &'a HashMap<VarId, Vec<i64>>,
+}
+
 /// Folds constants and identities, replacing lets whose value is another atom by that atom.
-fn fold_block(f: &Function, stmts: &[Stmt], subst: &mut HashMap<VarId, Atom>, once: &HashSet<VarId>) -> Vec<Stmt> {
+fn fold_block(f: &Function, stmts: &[Stmt], subst: &mut HashMap<VarId, Atom>, known: &Known) -> Vec<Stmt> {
+    let once = known.once;
     let mut out = Vec::with_capacity(stmts.len());
     for s in stmts {
         let s = rename(s, subst);
@@ -80,6 +91,14 @@ fn fold_block(f: &Function, stmts: &[Stmt], subst: &mut HashMap<VarId, Atom>, on
                 }
                 _ => out.push(Stmt::Let { var, expr: Expr::Prim(p, args) }),
             },
+            // The size of a container declared with constant sizes.
+            Stmt::Let { var, expr: Expr::Dim { base, dim } }
+                if f.vars[var as usize].kind == VarKind::Let
+                    && let Some(&n) = known.fixed.get(&base).and_then(|sizes| sizes.get(dim as usize)) =>
+            {
+                subst.insert(var, Atom::Int(n));
+                out.push(Stmt::Let { var, expr: Expr::Atom(Atom::Int(n)) });
+            }
             // An alias of another let of the same type, both bound once: uses read the original.
             Stmt::Let { var, expr: Expr::Atom(Atom::Var(a)) }
                 if once.contains(&var)
@@ -92,23 +111,23 @@ fn fold_block(f: &Function, stmts: &[Stmt], subst: &mut HashMap<VarId, Atom>, on
                 out.push(Stmt::Let { var, expr: Expr::Atom(Atom::Var(a)) });
             }
             Stmt::For { var, lo, hi, reverse, body } => {
-                let body = fold_block(f, &body, subst, once);
+                let body = fold_block(f, &body, subst, known);
                 out.push(Stmt::For { var, lo, hi, reverse, body });
             }
             Stmt::If { cond: Atom::Int(c), then, otherwise } => {
                 let taken = if c != 0 { then } else { otherwise };
-                out.extend(fold_block(f, &taken, subst, once));
+                out.extend(fold_block(f, &taken, subst, known));
             }
             Stmt::If { cond, then, otherwise } => {
-                let then = fold_block(f, &then, subst, once);
-                let otherwise = fold_block(f, &otherwise, subst, once);
+                let then = fold_block(f, &then, subst, known);
+                let otherwise = fold_block(f, &otherwise, subst, known);
                 out.push(Stmt::If { cond, then, otherwise });
             }
             Stmt::While { cond_block, cond, body } => {
                 // `cond` is computed in `cond_block`: rename it after folding that block.
-                let cond_block = fold_block(f, &cond_block, subst, once);
+                let cond_block = fold_block(f, &cond_block, subst, known);
                 let cond = sub(cond, subst);
-                let body = fold_block(f, &body, subst, once);
+                let body = fold_block(f, &body, subst, known);
                 out.push(Stmt::While { cond_block, cond, body });
             }
             Stmt::Check { cond: Atom::Int(c), .. } if c != 0 => {}
