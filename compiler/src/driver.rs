@@ -246,6 +246,9 @@ fn error_sites(source: &Source, func: &ir::Function) -> Vec<ErrorSiteInfo> {
                 ir::ErrorKind::Index => SiteKind::Index,
                 ir::ErrorKind::Fatal => SiteKind::Fatal,
                 ir::ErrorKind::Data => SiteKind::Data,
+                ir::ErrorKind::PrintReal => SiteKind::PrintReal,
+                ir::ErrorKind::PrintInt => SiteKind::PrintInt,
+                ir::ErrorKind::PrintText => SiteKind::PrintText,
             };
             ErrorSiteInfo { kind, message: e.message.clone(), line, column, needs: e.needs.clone() }
         })

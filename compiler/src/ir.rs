@@ -362,6 +362,11 @@ pub enum ErrorKind {
     Fatal,
     /// Bad data (wrong size or violated constraint), reported at load time.
     Data,
+    /// Not an error: a piece of a `print` statement's output (see [`Stmt::Print`]), its text
+    /// followed by a real value, an int value, or nothing.
+    PrintReal,
+    PrintInt,
+    PrintText,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -432,6 +437,14 @@ pub enum Stmt {
         cond: Atom,
         site: u32,
         values: Vec<Atom>,
+    },
+    /// A piece of a `print` statement's output: the text of site `site` (in
+    /// [`Function::errors`], kind `Print*`), then `value` when the site's kind has one. A site
+    /// whose text ends in a newline ends the statement's line. Printing is an effect: passes
+    /// neither move, merge nor drop it.
+    Print {
+        site: u32,
+        value: Option<Atom>,
     },
     /// `out[pos] = value` in the output array of `write_array` / `sizes`.
     Output {
@@ -504,6 +517,7 @@ impl Stmt {
                 atoms(values, &mut f);
             }
             Stmt::Output { pos, value } => atoms(&[*pos, *value], &mut f),
+            Stmt::Print { value, .. } => atoms(value.as_slice(), &mut f),
             Stmt::Store { var, .. } => f(*var),
             Stmt::Pop(_) | Stmt::Break | Stmt::Continue => {}
         }

@@ -40,6 +40,9 @@ pub struct Ctx {
     arena: Arena,
     tape_f64: Vec<f64>,
     tape_i64: Vec<i64>,
+    /// The pieces of `print` output of this evaluation (site, value), written out by the
+    /// caller after the call returns, when it knows the sites' texts.
+    pub prints: Vec<(i64, f64)>,
 }
 
 // Safety: a Ctx is only ever used by one thread at a time; the raw pointers it holds point
@@ -56,6 +59,7 @@ impl Ctx {
             arena: Arena::default(),
             tape_f64: Vec::new(),
             tape_i64: Vec::new(),
+            prints: Vec::new(),
         }
     }
 
@@ -65,6 +69,7 @@ impl Ctx {
         self.arena.reset();
         self.tape_f64.clear();
         self.tape_i64.clear();
+        self.prints.clear();
     }
 
     /// Moves the arena's memory out, so that transformed data computed by `load` outlives
@@ -184,6 +189,14 @@ pub unsafe extern "C" fn vppl_error(ctx: *mut Ctx, site: i64, a: f64, b: f64, c:
         ctx.error_site = site;
         ctx.error_values = [a, b, c, d];
     }
+}
+
+/// Keeps a piece of `print` output (the text of `site`, then `x` when the site has a value).
+///
+/// # Safety
+/// `ctx` must be a valid context pointer.
+pub unsafe extern "C" fn vppl_print(ctx: *mut Ctx, site: i64, x: f64) {
+    unsafe { &mut *ctx }.prints.push((site, x));
 }
 
 // ---- random number generators (`*_rng`) --------------------------------------------------------
@@ -701,6 +714,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("vppl_push_all", vppl_push_all as *const u8),
         ("vppl_pop_all", vppl_pop_all as *const u8),
         ("vppl_error", vppl_error as *const u8),
+        ("vppl_print", vppl_print as *const u8),
         ("vppl_copy", vppl_copy as *const u8),
         ("vppl_acc_add", vppl_acc_add as *const u8),
         ("vppl_zero", vppl_zero as *const u8),

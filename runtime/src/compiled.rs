@@ -37,6 +37,10 @@ pub enum SiteKind {
     Index,
     Fatal,
     Data,
+    /// Pieces of `print` output: the text, then a real value, an int value or nothing.
+    PrintReal,
+    PrintInt,
+    PrintText,
 }
 
 /// What an error raised by compiled code means: `{}` in `message` are filled with the two
@@ -151,6 +155,27 @@ pub struct CompiledModel {
     _placeholder: Box<u64>,
     n_unconstrained: usize,
     output_names: Vec<OutputName>,
+    /// Where the lines of `print` statements go.
+    printer: Printer,
+}
+
+/// The message of an error site whose message is the pieces of output printed right before it
+/// (`reject` and `fatal_error`, whose arguments are formatted as `print` formats them): the
+/// pieces after the last complete line.
+pub const MESSAGE_FROM_PRINTS: &str = "\u{0}message printed before the error";
+
+/// Receives the output of `print` statements, whole lines at a time (each ends in a newline).
+pub type Printer = std::sync::Arc<dyn Fn(&str) + Send + Sync>;
+
+/// The default [`Printer`]: standard output, as CmdStan prints, one evaluation's lines in one
+/// write (so lines of evaluations on other threads do not interleave with them).
+pub fn stdout_printer() -> Printer {
+    std::sync::Arc::new(|text: &str| {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(text.as_bytes());
+        let _ = out.flush();
+    })
 }
 
 // Safety: the slots point into buffers owned by the model and never written after loading;
@@ -178,6 +203,17 @@ impl CompiledModel {
     /// Reads the data, runs the load entry point (data checks, transformed data) and the sizes
     /// entry point.
     pub fn new(entries: Entries, meta: ModelMeta, data: &DataFile) -> Result<CompiledModel, LoadError> {
+        CompiledModel::with_printer(entries, meta, data, stdout_printer())
+    }
+
+    /// Like [`CompiledModel::new`], with the output of `print` statements (transformed data's
+    /// included) sent to `printer`.
+    pub fn with_printer(
+        entries: Entries,
+        meta: ModelMeta,
+        data: &DataFile,
+        printer: Printer,
+    ) -> Result<CompiledModel, LoadError> {
         let n_slots = meta.data.len() + meta.n_transformed_data + meta.n_precomputed;
         let mut placeholder = Box::new(0u64);
         let empty = Slot { ptr: &mut *placeholder as *mut u64 as *mut u8, dims: [0; MAX_RANK] };
@@ -215,6 +251,7 @@ impl CompiledModel {
             _placeholder: placeholder,
             n_unconstrained: 0,
             output_names: Vec::new(),
+            printer,
         };
         let mut ctx = Ctx::new(model.slots.as_mut_ptr());
         let load = model.entries.load;
@@ -307,6 +344,7 @@ impl CompiledModel {
         // the model's unconstrained dimension, which is what unconstrain reads and writes.
         let status =
             unsafe { (self.entries.unconstrain)(&mut ctx, random.as_ptr(), random.len() as i64, out.as_mut_ptr()) };
+        self.flush_prints(Entry::Unconstrain, &mut ctx);
         if status.is_nan() || ctx.error_site >= 0 {
             return Err(LoadError { message: self.error_message(Entry::Unconstrain, &ctx).message, from_data: true });
         }
@@ -322,6 +360,7 @@ impl CompiledModel {
         ctx.slots = self.slots.as_mut_ptr();
         // Safety: the caller vouches for `out`; the slots outlive the call.
         let status = unsafe { f(ctx, std::ptr::null(), 0, out) };
+        self.flush_prints(entry, ctx);
         if status.is_nan() {
             let message = self.error_message(entry, ctx).message;
             let sites = &self.meta.errors[entry as usize];
@@ -365,6 +404,54 @@ impl CompiledModel {
         &self.meta
     }
 
+    /// Writes the lines of `print` output an evaluation of `entry` left in `ctx` (those before
+    /// an error too, as Stan prints them). When the evaluation failed at a site whose message is
+    /// [`MESSAGE_FROM_PRINTS`], the pieces after the last line are that message and stay in
+    /// `ctx.prints` for [`CompiledModel::error_message`]; any other unfinished line is ended
+    /// and written.
+    fn flush_prints(&self, entry: Entry, ctx: &mut Ctx) {
+        if ctx.prints.is_empty() {
+            return;
+        }
+        let mut text = self.format_prints(entry, &ctx.prints);
+        let sites = &self.meta.errors[entry as usize];
+        let failed_at = usize::try_from(ctx.error_site).ok().and_then(|i| sites.get(i));
+        if failed_at.is_some_and(|s| s.message == MESSAGE_FROM_PRINTS) {
+            let lines = text.rfind('\n').map_or(0, |i| i + 1);
+            text.truncate(lines);
+            // Keep the pieces of the message: those after the last piece ending a line.
+            let last_line = ctx.prints.iter().rposition(|&(site, _)| {
+                usize::try_from(site).ok().and_then(|i| sites.get(i)).is_some_and(|s| s.message.ends_with('\n'))
+            });
+            ctx.prints.drain(..last_line.map_or(0, |i| i + 1));
+        } else {
+            ctx.prints.clear();
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+        }
+        if !text.is_empty() {
+            (self.printer)(&text);
+        }
+    }
+
+    /// The text of pieces of `print` output of an evaluation of `entry`.
+    fn format_prints(&self, entry: Entry, prints: &[(i64, f64)]) -> String {
+        let sites = &self.meta.errors[entry as usize];
+        let mut text = String::new();
+        for &(site, x) in prints {
+            let Some(site) = usize::try_from(site).ok().and_then(|i| sites.get(i)) else { continue };
+            text.push_str(&site.message);
+            match site.kind {
+                // A C++ stream's default precision, as Stan prints.
+                SiteKind::PrintReal => text.push_str(&crate::output::format_g(x, 6)),
+                SiteKind::PrintInt => text.push_str(&format!("{}", x as i64)),
+                SiteKind::PrintText | SiteKind::Domain | SiteKind::Index | SiteKind::Fatal | SiteKind::Data => {}
+            }
+        }
+        text
+    }
+
     fn with_ctx<R>(&self, f: impl FnOnce(&mut Ctx) -> R) -> R {
         CTX.with(|cell| {
             let mut slot = cell.borrow_mut();
@@ -391,18 +478,24 @@ impl CompiledModel {
             return EvalError { kind: EvalErrorKind::Domain, message: "a non-finite value was computed".into() };
         };
         let mut message = String::new();
-        let mut values = ctx.error_values.iter();
-        let mut rest = site.message.as_str();
-        while let Some(i) = rest.find("{}") {
-            message.push_str(&rest[..i]);
-            message.push_str(&format_number(*values.next().unwrap_or(&f64::NAN)));
-            rest = &rest[i + 2..];
+        if site.message == MESSAGE_FROM_PRINTS {
+            message = self.format_prints(entry, &ctx.prints);
+        } else {
+            let mut values = ctx.error_values.iter();
+            let mut rest = site.message.as_str();
+            while let Some(i) = rest.find("{}") {
+                message.push_str(&rest[..i]);
+                message.push_str(&format_number(*values.next().unwrap_or(&f64::NAN)));
+                rest = &rest[i + 2..];
+            }
+            message.push_str(rest);
         }
-        message.push_str(rest);
         let kind = match site.kind {
             SiteKind::Domain => EvalErrorKind::Domain,
             SiteKind::Index => EvalErrorKind::Index,
             SiteKind::Fatal | SiteKind::Data => EvalErrorKind::Fatal,
+            // Never an error: compiled code raises only error sites.
+            SiteKind::PrintReal | SiteKind::PrintInt | SiteKind::PrintText => EvalErrorKind::Fatal,
         };
         let message = format!("{message} (at {}:{}:{})", self.meta.file, site.line, site.column);
         EvalError { kind, message }
@@ -444,6 +537,9 @@ impl CompiledModel {
             // any, outlives the call and is unset right after.
             value = unsafe { f(ctx, theta.as_ptr(), theta.len() as i64, out.as_mut_ptr()) };
             ctx.rng = std::ptr::null_mut();
+            if !ctx.prints.is_empty() {
+                self.flush_prints(entry, ctx);
+            }
             ctx.error_site >= 0
         });
         if failed {

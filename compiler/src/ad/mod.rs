@@ -798,7 +798,7 @@ impl Ad {
                     out.push(Stmt::If { cond: *cond, then, otherwise });
                 }
             }
-            Stmt::Check { .. } | Stmt::Output { .. } | Stmt::Store { .. } => {}
+            Stmt::Check { .. } | Stmt::Output { .. } | Stmt::Store { .. } | Stmt::Print { .. } => {}
             Stmt::Break | Stmt::Continue => panic!("compiler bug: break/continue reached AD; sema refuses them there"),
             Stmt::Accum { .. } | Stmt::AccumAll { .. } | Stmt::Kernel { .. } | Stmt::Push(_) | Stmt::Pop(_) => {
                 panic!("compiler bug: AD input contains statements only AD produces")

@@ -501,6 +501,15 @@ impl<'a> Translator<'a> {
                 self.b.ins().jump(self.fail, &[]);
                 self.b.switch_to_block(ok);
             }
+            Stmt::Print { site, value } => {
+                // The runtime keeps the piece and writes the line after the call returns.
+                let site_v = self.b.ins().iconst(types::I64, *site as i64);
+                let v = match value {
+                    Some(a) => self.real(*a),
+                    None => self.b.ins().f64const(0.0),
+                };
+                self.call("vppl_print", &[self.ctx, site_v, v], None);
+            }
             Stmt::Output { pos, value } => {
                 let p = self.scalar(*pos);
                 let v = self.real(*value);

@@ -155,6 +155,14 @@ impl Printer<'_> {
                 let text = format!("check {} else {:?} [{}]", self.atom(*cond), msg, self.atoms(values));
                 self.line(depth, &text);
             }
+            Stmt::Print { site, value } => {
+                let msg = &self.func.errors[*site as usize].message;
+                let text = match value {
+                    Some(v) => format!("print {:?} {}", msg, self.atom(*v)),
+                    None => format!("print {msg:?}"),
+                };
+                self.line(depth, &text);
+            }
             Stmt::Output { pos, value } => {
                 let text = format!("out[{}] := {}", self.atom(*pos), self.atom(*value));
                 self.line(depth, &text);

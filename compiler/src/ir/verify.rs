@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use crate::ir::{Atom, Elem, Expr, Function, Stmt, VarKind};
+use crate::ir::{Atom, Elem, ErrorKind, Expr, Function, Stmt, VarKind};
 
 /// Checks that every variable is defined before it is read, that each `Let` variable is
 /// bound by exactly one statement, and that no variable is complex or a tuple (lowering splits
@@ -88,6 +88,18 @@ fn walk(func: &Function, stmts: &[Stmt], defined: &mut HashSet<u32>, bound_once:
             Stmt::Check { cond, values, .. } => {
                 use_atom(cond, defined);
                 values.iter().for_each(|a| use_atom(a, defined));
+            }
+            Stmt::Print { site, value } => {
+                value.iter().for_each(|a| use_atom(a, defined));
+                let kind = func.errors[*site as usize].kind;
+                let wants = match kind {
+                    ErrorKind::PrintReal | ErrorKind::PrintInt => true,
+                    ErrorKind::PrintText => false,
+                    ErrorKind::Domain | ErrorKind::Index | ErrorKind::Fatal | ErrorKind::Data => {
+                        panic!("IR bug in {}: print of error site {site}", func.name)
+                    }
+                };
+                assert_eq!(value.is_some(), wants, "IR bug in {}: print site {site} of kind {kind:?}", func.name);
             }
             Stmt::Output { pos, value } => {
                 use_atom(pos, defined);
@@ -189,7 +201,7 @@ fn pure_reads(stmts: &[Stmt], reads: &mut Vec<u32>, bound: &mut HashSet<u32>) ->
 }
 
 /// Whether a statement does more than compute variables and check them: it changes `target`,
-/// the outputs, the tape or the slots, or it may not terminate (`while`).
+/// the outputs, the tape or the slots, prints, or it may not terminate (`while`).
 pub(crate) fn has_effect(s: &Stmt) -> bool {
     matches!(
         s,
@@ -201,5 +213,6 @@ pub(crate) fn has_effect(s: &Stmt) -> bool {
             | Stmt::Push(_)
             | Stmt::Pop(_)
             | Stmt::Store { .. }
+            | Stmt::Print { .. }
     )
 }

@@ -16,6 +16,7 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::ir::{Atom, Expr, Function, Stmt, VarId, VarKind};
+use runtime::compiled::MESSAGE_FROM_PRINTS;
 
 /// What identifies one check across the functions lowered from the same program.
 type CheckKey = (String, (u32, u32));
@@ -103,7 +104,10 @@ impl<'a> Scan<'a> {
                     }
                 }
                 Stmt::Check { cond, site, values } => {
-                    let known = self.known(cond) && values.iter().all(|a| self.known(a));
+                    // A `reject`'s message is the pieces printed before it, which stay here.
+                    let known = self.known(cond)
+                        && values.iter().all(|a| self.known(a))
+                        && self.f.errors[*site as usize].message != MESSAGE_FROM_PRINTS;
                     match &self.mode {
                         Mode::Slice if known => {
                             self.moved.insert(self.key(*site));

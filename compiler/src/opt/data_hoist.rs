@@ -28,6 +28,7 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::ir::{Atom, Elem, Expr, Function, Stmt, Ty, VarId, VarKind};
+use runtime::compiled::MESSAGE_FROM_PRINTS;
 
 /// The `precompute` entry point, grown by each function it takes work from.
 pub struct Precompute {
@@ -510,6 +511,10 @@ impl Inner<'_> {
                     }
                     self.costly = true;
                 }
+                // A `reject`'s message is the pieces printed before it, which never move.
+                Stmt::Check { site, .. } if self.f.errors[*site as usize].message == MESSAGE_FROM_PRINTS => {
+                    return None;
+                }
                 Stmt::Check { .. } => {}
                 Stmt::For { var, body, .. } => {
                     self.costly = true;
@@ -643,6 +648,7 @@ fn map_vars(s: &Stmt, f: &mut dyn FnMut(VarId) -> VarId) -> Stmt {
             Stmt::Check { cond: map_atom(*cond, f), site: *site, values: all(values, f) }
         }
         Stmt::Output { pos, value } => Stmt::Output { pos: map_atom(*pos, f), value: map_atom(*value, f) },
+        Stmt::Print { site, value } => Stmt::Print { site: *site, value: value.map(|a| map_atom(a, f)) },
         Stmt::Push(a) => Stmt::Push(map_atom(*a, f)),
         Stmt::Pop(v) => Stmt::Pop(f(*v)),
         Stmt::Break => Stmt::Break,

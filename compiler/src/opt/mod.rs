@@ -291,6 +291,7 @@ fn rename(s: &Stmt, subst: &HashMap<VarId, Atom>) -> Stmt {
             Stmt::While { cond_block: cond_block.clone(), cond: *cond, body: body.clone() }
         }
         Stmt::Check { cond, site, values } => Stmt::Check { cond: a(cond), site: *site, values: all(values) },
+        Stmt::Print { site, value } => Stmt::Print { site: *site, value: value.as_ref().map(a) },
         Stmt::Output { pos, value } => Stmt::Output { pos: a(pos), value: a(value) },
         Stmt::Push(x) => Stmt::Push(a(x)),
         Stmt::Pop(x) => Stmt::Pop(*x),
@@ -361,6 +362,7 @@ fn uses(stmts: &[Stmt], used: &mut HashSet<VarId>) {
                 add(pos, used);
                 add(value, used);
             }
+            Stmt::Print { value, .. } => value.iter().for_each(|x| add(x, used)),
             Stmt::Pop(_) | Stmt::Break | Stmt::Continue => {}
             Stmt::Store { var, .. } => {
                 used.insert(*var);

@@ -11,6 +11,7 @@ pub mod errors;
 mod expr;
 mod functions;
 pub(crate) mod matrix_transforms;
+mod print;
 mod stmt;
 pub(crate) mod transforms;
 mod tuples;

@@ -214,39 +214,10 @@ impl Lowerer<'_> {
             }
             // `typeck` reports a `return` outside a function.
             StmtKind::Return(_) => {}
-            StmtKind::Print(args) => {
-                // Printing is not wired to the runtime yet; the arguments are still checked.
-                for a in args {
-                    if !matches!(a.kind, ast::ExprKind::Str(_)) {
-                        self.expr(a);
-                    }
-                }
-            }
+            StmtKind::Print(args) => self.print(args, s.span),
             StmtKind::Reject(args) | StmtKind::FatalError(args) => {
-                let mut message = String::new();
-                let mut values = Vec::new();
-                for a in args {
-                    match &a.kind {
-                        ast::ExprKind::Str(text) => message.push_str(text),
-                        _ => {
-                            let v = self.expr(a);
-                            if v.ty.is_tuple() {
-                                message.push_str("<tuple>");
-                            } else if v.ty.is_complex() && v.ty.is_scalar() {
-                                let z = self.load_z(v, &[]);
-                                message.push_str("({}, {})");
-                                values.extend([z.re, z.im]);
-                            } else if v.ty.is_scalar() {
-                                message.push_str("{}");
-                                values.push(self.to_real(v));
-                            } else {
-                                message.push_str("<container>");
-                            }
-                        }
-                    }
-                }
                 let kind = if matches!(s.kind, StmtKind::Reject(_)) { ErrorKind::Domain } else { ErrorKind::Fatal };
-                self.check(Atom::Int(0), kind, message, s.span, values);
+                self.reject(args, kind, s.span);
             }
             // `typeck` checks that only a `void` function is called for its effect alone.
             StmtKind::Call(e) => {
