@@ -140,7 +140,7 @@ fn the_command_line_is_cmdstans() {
         (&["variational", "random", "seed=-7"][..], "seed"),
         (&["log_prob"][..], "needs constrained_params=FILE or unconstrained_params=FILE"),
         (&["variational", "output", "sig_figs=30"][..], "from 1 to 18"),
-        (&["log_prob", "jacobian=0", "unconstrained_params=u.json"][..], "only jacobian=1"),
+        (&["log_prob", "jacobian=2", "unconstrained_params=u.json"][..], "jacobian must be 0 or 1"),
         (&["log_prob", "constrained_params=a.json", "unconstrained_params=b.json"][..], "not both"),
     ] {
         let (code, _, err) = run(args);
@@ -156,6 +156,33 @@ fn the_command_line_is_cmdstans() {
     let rows: Vec<&str> = rows.lines().collect();
     assert_eq!(rows[0], "lp__,g_1,g_2,g_3,g_4,g_5");
     assert_eq!(rows.len(), 3, "{rows:?}");
+    // jacobian=0: without tau's log-Jacobian, which is its unconstrained value (0, then 0.5),
+    // and the gradient without its 1 in tau's coordinate.
+    let (code, _, err) = run(&[
+        "log_prob",
+        "jacobian=0",
+        "unconstrained_params=u.json",
+        "data",
+        &data_arg,
+        "output",
+        "file=lp0.csv",
+        "sig_figs=18",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) =
+        run(&["log_prob", "unconstrained_params=u.json", "data", &data_arg, "output", "file=lp1.csv", "sig_figs=18"]);
+    assert_eq!(code, 0, "{err}");
+    let rows = |file: &str| -> Vec<Vec<f64>> {
+        let csv =
+            runtime::output::parse_stan_csv(&std::fs::read_to_string(work.join(file)).expect("csv")).expect("csv");
+        csv.rows
+    };
+    let (with, without) = (rows("lp1.csv"), rows("lp0.csv"));
+    for (k, log_jacobian) in [0.0, 0.5].into_iter().enumerate() {
+        assert!((with[k][0] - without[k][0] - log_jacobian).abs() < 1e-12, "{with:?} {without:?}");
+        assert!((with[k][2] - without[k][2] - 1.0).abs() < 1e-12, "{with:?} {without:?}");
+        assert_eq!(with[k][1], without[k][1]);
+    }
     std::fs::write(work.join("short.json"), r#"{"params_r": [0, 0]}"#).expect("write");
     let (code, _, err) = run(&["log_prob", "unconstrained_params=short.json", "data", &data_arg]);
     assert_eq!(code, 65, "{err}");

@@ -144,7 +144,8 @@ Usage: {name} METHOD [ARGUMENTS], as CmdStan's:
     iter=2000 grad_samples=16 output_samples=1000
     engine=stan              Stan's own ADVI instead, with its arguments: elbo_samples=100 eta=1
                              adapt engaged=1 iter=50  tol_rel_obj=0.01 eval_elbo=100
-  log_prob                   lp__ (constants dropped, Jacobian included) and its gradient, as CSV
+  log_prob                   lp__ (constants dropped) and its gradient, as CSV
+    jacobian=1               0 leaves out the Jacobian of the constraining transforms
     constrained_params=FILE  a JSON file of parameter values, or
     unconstrained_params=FILE  CmdStan's params_r: one unconstrained vector or a list of them
   data file=FILE             data in CmdStan's JSON format
@@ -271,7 +272,8 @@ fn run(object: Vec<u8>, meta: ModelMeta, args: &Args, out: &mut dyn Write) -> Re
     app::fit(&model, &settings, out).map_err(|e| (70, e))
 }
 
-/// `log_prob`: the log density (Stan's `lp__`: without constants, with the Jacobian) and its
+/// `log_prob`: the log density (Stan's `lp__`: without constants, with the Jacobian unless
+/// `jacobian=0`) and its
 /// gradient on the unconstrained scale at each given point, as CmdStan writes them: a CSV of
 /// `lp__` and one `g_` column per unconstrained parameter. The points come from a JSON file of
 /// constrained parameter values (`constrained_params=`) or of unconstrained vectors
@@ -279,12 +281,7 @@ fn run(object: Vec<u8>, meta: ModelMeta, args: &Args, out: &mut dyn Write) -> Re
 fn log_prob(object: Vec<u8>, meta: ModelMeta, args: &Args) -> Result<(), (i32, String)> {
     use crate::Model as _;
     let usage = |e: String| (USAGE, usage_error(&e));
-    let jacobian: u8 = args.parse("log_prob.jacobian", "0 or 1").map_err(usage)?.unwrap_or(1);
-    if jacobian != 1 {
-        return Err(usage(
-            "jacobian=0: vppl's log density always includes the Jacobian, so only jacobian=1 is offered yet".into(),
-        ));
-    }
+    let jacobian = flag(args, "log_prob.jacobian", true).map_err(usage)?;
     let (constrained, unconstrained) =
         (args.get("log_prob.constrained_params"), args.get("log_prob.unconstrained_params"));
     let (path, is_constrained) = match (constrained, unconstrained) {
@@ -321,7 +318,11 @@ fn log_prob(object: Vec<u8>, meta: ModelMeta, args: &Args) -> Result<(), (i32, S
         unconstrained_points(&text, n).map_err(|e| (DATA_ERROR, format!("in `{path}`: {e}")))?
     };
     let mut csv = String::new();
-    csv.push_str(&format!("# model = {}\n# method = log_prob\n#   jacobian = 1\n", model.meta().name));
+    csv.push_str(&format!(
+        "# model = {}\n# method = log_prob\n#   jacobian = {}\n",
+        model.meta().name,
+        u8::from(jacobian)
+    ));
     csv.push_str("lp__");
     for k in 1..=n {
         csv.push_str(&format!(",g_{k}"));
@@ -329,7 +330,7 @@ fn log_prob(object: Vec<u8>, meta: ModelMeta, args: &Args) -> Result<(), (i32, S
     csv.push('\n');
     let mut grad = vec![0.0; n];
     for point in &points {
-        let lp = model.log_density_gradient(point, &mut grad).map_err(|e| (70, e.to_string()))?;
+        let lp = model.gradient_with_jacobian(point, jacobian, &mut grad).map_err(|e| (70, e.to_string()))?;
         csv.push_str(&crate::output::format_g(lp, sig_figs));
         for g in &grad {
             csv.push(',');
@@ -338,6 +339,19 @@ fn log_prob(object: Vec<u8>, meta: ModelMeta, args: &Args) -> Result<(), (i32, S
         csv.push('\n');
     }
     std::fs::write(&output, csv).map_err(|e| (73, format!("cannot write `{}`: {e}", output.display())))
+}
+
+/// A CmdStan boolean argument (`0` or `1`), or `default` when not given.
+fn flag(args: &Args, key: &str, default: bool) -> Result<bool, String> {
+    match args.get(key) {
+        None => Ok(default),
+        Some("0") => Ok(false),
+        Some("1") => Ok(true),
+        Some(v) => {
+            let name = key.rsplit('.').next().unwrap_or(key);
+            Err(format!("{name}={v}: {name} must be 0 or 1"))
+        }
+    }
 }
 
 /// `output sig_figs=`: CmdStan's 1 to 18 significant digits (its default otherwise).

@@ -303,8 +303,12 @@ fn print_diagnostics(path: &Path, source: &Source, diags: &[grammar::Diagnostic]
 }
 
 fn front_end(path: &Path) -> Result<(Source, Stages), Failure> {
+    front_end_with(path, driver::Extras::default())
+}
+
+fn front_end_with(path: &Path, extras: driver::Extras) -> Result<(Source, Stages), Failure> {
     let source = read_source(path)?;
-    match driver::compile_ir(&source) {
+    match driver::compile_ir_with(&source, extras) {
         Ok(stages) => {
             print_diagnostics(path, &source, &stages.warnings);
             Ok((source, stages))
@@ -474,7 +478,7 @@ fn build_executable(a: BuildArgs) -> Result<(), Failure> {
             a.model.display()
         )));
     }
-    let (source, mut stages) = front_end(&a.model)?;
+    let (source, mut stages) = front_end_with(&a.model, driver::BUILD_EXTRAS)?;
     let (object, meta) = driver::compile_object(&source, &mut stages)?;
     let runner_bytes =
         std::fs::read(&runner).map_err(|e| format!("cannot read the model runner `{}`: {e}", runner.display()))?;
