@@ -217,6 +217,7 @@ fn model_meta(source: &Source, stages: &Stages) -> ModelMeta {
         n_precomputed: stages.n_precomputed,
         outputs: stages.info.outputs.iter().map(|o| (o.name.clone(), o.shape.clone())).collect(),
         parameters: stages.info.parameters.iter().map(data_spec).collect(),
+        n_generated: stages.info.n_generated,
         errors: entry_functions(stages).into_iter().map(|func| error_sites(source, func)).collect(),
     }
 }

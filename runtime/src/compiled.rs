@@ -70,6 +70,9 @@ pub struct ModelMeta {
     pub outputs: Vec<(String, OutputShape)>,
     /// Parameters in declaration order, as an init file gives them (constrained values).
     pub parameters: Vec<DataSpec>,
+    /// How many of the outputs (the last ones) are generated quantities.
+    #[serde(default)]
+    pub n_generated: usize,
     /// Error sites of each entry point, in the order of [`Entry`] (the optional ones only when
     /// compiled).
     pub errors: Vec<Vec<ErrorSiteInfo>>,

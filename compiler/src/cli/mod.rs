@@ -591,17 +591,8 @@ fn diagnose(a: DiagnoseArgs) -> Result<(), Failure> {
         Some(text) => parse_point(text, n)?,
         None => app::random_point(n, resolve_seed(a.seed)),
     };
-    let mut grad = vec![0.0; n];
-    let lp = model.log_density_gradient(&point, &mut grad).map_err(|e| e.to_string())?;
-    let mut fd = vec![0.0; n];
-    for i in 0..n {
-        let mut p = point.clone();
-        p[i] = point[i] + a.epsilon;
-        let up = model.log_density(&p, true).map_err(|e| e.to_string())?;
-        p[i] = point[i] - a.epsilon;
-        let down = model.log_density(&p, true).map_err(|e| e.to_string())?;
-        fd[i] = (up - down) / (2.0 * a.epsilon);
-    }
+    let check = runtime::methods::gradient_check(&model, &point, a.epsilon).map_err(|e| e.to_string())?;
+    let (lp, grad, fd) = (check.log_density, check.gradient, check.finite_differences);
     if a.json {
         let json = serde_json::json!({ "point": point, "log_density": lp, "gradient": grad, "finite_differences": fd });
         outln!("{}", serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?);

@@ -113,6 +113,8 @@ pub struct ModelInfo {
     pub outputs: Vec<OutputVar>,
     /// Parameters in declaration order: what `unconstrain` reads from its slots.
     pub parameters: Vec<DataVar>,
+    /// How many of the outputs (the last ones) are generated quantities.
+    pub n_generated: usize,
 }
 
 impl ModelInfo {
@@ -282,7 +284,8 @@ fn model_info(program: &ast::Program, diags: &mut Vec<Diagnostic>) -> ModelInfo 
             }
         }
     }
-    ModelInfo { data, transformed_data, outputs, parameters }
+    let n_generated = decls(&program.generated_quantities).len();
+    ModelInfo { data, transformed_data, outputs, parameters, n_generated }
 }
 
 /// Whether a declared type has an int anywhere (also inside a tuple): parameters cannot.
