@@ -44,6 +44,10 @@ pub struct Stages {
     /// From constrained parameter values to the unconstrained vector (`sema::unconstrain`):
     /// run only to read an init file.
     pub opt_unconstrain: ir::Function,
+    /// The gradient of the propto log density without the Jacobian
+    /// (`sema::log_density_no_jacobian`): `optimize`'s default objective and `log_prob
+    /// jacobian=0`. Made only when asked for ([`Extras`]).
+    pub opt_gradient_no_jacobian: Option<ir::Function>,
     pub info: ModelInfo,
     pub warnings: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
@@ -68,8 +72,24 @@ pub fn check(source: &Source) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// Entry points only some programs call, compiled when asked for.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Extras {
+    /// The gradient of the log density without the Jacobian (a built executable's `optimize`
+    /// and `log_prob jacobian=0`); `vppl run` never calls it.
+    pub no_jacobian: bool,
+}
+
+/// What `vppl build` compiles: every entry point a built executable's methods call.
+pub const BUILD_EXTRAS: Extras = Extras { no_jacobian: true };
+
 /// Front end through simplification: everything but native code.
 pub fn compile_ir(source: &Source) -> Result<Stages, Vec<Diagnostic>> {
+    compile_ir_with(source, Extras::default())
+}
+
+/// [`compile_ir`] with the entry points `extras` asks for.
+pub fn compile_ir_with(source: &Source, extras: Extras) -> Result<Stages, Vec<Diagnostic>> {
     let mut timings = Vec::new();
     let t = Instant::now();
     let ast = grammar::parse(&source.text)?;
@@ -93,9 +113,15 @@ pub fn compile_ir(source: &Source) -> Result<Stages, Vec<Diagnostic>> {
     // an adjoint rule, and a zero adjoint times a non-finite partial is NaN.
     let propto = opt::simplify(&opt::fuse(&module.log_density_propto));
     let propto = opt::simplify(&precompute.hoist(&opt::data_checks::drop(&propto, &moved)));
+    // The density without the Jacobian goes the same way, sharing `precompute`'s slots.
+    let no_jacobian = extras.no_jacobian.then(|| {
+        let f = opt::simplify(&opt::fuse(&sema::log_density_no_jacobian(&ast, &info, &typed)));
+        opt::simplify(&precompute.hoist(&opt::data_checks::drop(&f, &moved)))
+    });
     let before_ad = t.elapsed();
     let t = Instant::now();
     let gradient = ad::differentiate(&propto);
+    let gradient_no_jacobian = no_jacobian.as_ref().map(ad::differentiate);
     timings.push(("ad", t.elapsed()));
     let t = Instant::now();
     let log_density_propto = opt::simplify(&opt::hoist(&propto));
@@ -107,6 +133,7 @@ pub fn compile_ir(source: &Source) -> Result<Stages, Vec<Diagnostic>> {
         write_array: opt::simplify(&module.write_array),
     };
     let opt_gradient = opt::simplify(&opt::hoist(&opt::simplify(&gradient)));
+    let opt_gradient_no_jacobian = gradient_no_jacobian.map(|g| opt::simplify(&opt::hoist(&opt::simplify(&g))));
     let n_precomputed = precompute.n_slots();
     let opt_precompute = opt::simplify(&precompute.function);
     let opt_locate = opt::simplify(&sema::locate_terms(&ast, &info, &typed));
@@ -123,10 +150,16 @@ pub fn compile_ir(source: &Source) -> Result<Stages, Vec<Diagnostic>> {
             &opt_precompute,
             &opt_locate,
             &opt_unconstrain,
-        ] {
+        ]
+        .into_iter()
+        .chain(&opt_gradient_no_jacobian)
+        {
             ir::verify::verify(f);
         }
-        for f in [&opt_module.log_density, &opt_module.log_density_propto, &opt_gradient] {
+        for f in [&opt_module.log_density, &opt_module.log_density_propto, &opt_gradient]
+            .into_iter()
+            .chain(&opt_gradient_no_jacobian)
+        {
             ir::verify::no_data_only_work(f);
         }
     }
@@ -141,6 +174,7 @@ pub fn compile_ir(source: &Source) -> Result<Stages, Vec<Diagnostic>> {
         n_precomputed,
         opt_locate,
         opt_unconstrain,
+        opt_gradient_no_jacobian,
         info,
         warnings,
         timings,
@@ -154,10 +188,11 @@ pub struct Native {
     pub meta: ModelMeta,
 }
 
-/// The entry points in the order of `runtime::compiled::Entries` (and of `ModelMeta::errors`).
-fn entry_functions(stages: &Stages) -> [&ir::Function; 9] {
+/// The entry points in the order of `runtime::compiled::Entry` (and of `ModelMeta::errors`):
+/// the nine every model has, then the optional ones it was compiled with.
+fn entry_functions(stages: &Stages) -> Vec<&ir::Function> {
     let m = &stages.opt;
-    [
+    let mut entries = vec![
         &m.load,
         &m.sizes,
         &m.log_density,
@@ -167,7 +202,9 @@ fn entry_functions(stages: &Stages) -> [&ir::Function; 9] {
         &stages.opt_locate,
         &stages.opt_unconstrain,
         &stages.opt_precompute,
-    ]
+    ];
+    entries.extend(&stages.opt_gradient_no_jacobian);
+    entries
 }
 
 /// Everything the runtime needs to know about the model besides its code.
@@ -180,7 +217,8 @@ fn model_meta(source: &Source, stages: &Stages) -> ModelMeta {
         n_precomputed: stages.n_precomputed,
         outputs: stages.info.outputs.iter().map(|o| (o.name.clone(), o.shape.clone())).collect(),
         parameters: stages.info.parameters.iter().map(data_spec).collect(),
-        errors: entry_functions(stages).map(|func| error_sites(source, func)),
+        n_generated: stages.info.n_generated,
+        errors: entry_functions(stages).into_iter().map(|func| error_sites(source, func)).collect(),
     }
 }
 
@@ -199,6 +237,7 @@ pub fn compile_native(source: &Source, stages: &mut Stages) -> Result<Native, St
         locate: f[6],
         unconstrain: f[7],
         precompute: f[8],
+        gradient_no_jacobian: f.get(9).copied(),
     };
     Ok(Native { jit, entries, meta: model_meta(source, stages) })
 }

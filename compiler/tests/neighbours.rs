@@ -175,6 +175,60 @@ fn cmdstanpy_drives_a_built_executable() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// cmdstanpy's other methods on a built executable, read as a user reads them: `optimize` at
+/// the closed-form mode of a conjugate model (with and without the Jacobian), `pathfinder`'s
+/// draws near the posterior mean, `generate_quantities` from the mode, and `log_prob` with and
+/// without the Jacobian.
+#[test]
+fn cmdstanpy_runs_the_other_methods_of_a_built_executable() {
+    let python = python_with_neighbours();
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("methods-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let exe = dir.join("conjugate");
+    let out = Command::new(env!("CARGO_BIN_EXE_vppl"))
+        .args(["build", "tests/neighbours/conjugate.stan", "-o", exe.to_str().expect("utf-8 path")])
+        .current_dir(manifest)
+        .output()
+        .expect("vppl runs");
+    assert!(out.status.success(), "vppl build: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(&python)
+        .arg(manifest.join("tests/neighbours/drive_methods.py"))
+        .arg(&exe)
+        .arg(manifest.join("tests/neighbours/conjugate.data.json"))
+        .arg(&dir)
+        .output()
+        .expect("python runs");
+    assert!(out.status.success(), "cmdstanpy could not run the methods:\n{}", String::from_utf8_lossy(&out.stderr));
+    let seen: serde_json::Value = serde_json::from_slice(&out.stdout).expect("drive_methods.py prints JSON");
+    let number = |v: &serde_json::Value| v.as_f64().unwrap_or_else(|| panic!("a number: {v}"));
+    // The posterior of mu: normal, precision 1/4 + 5, mean 5.9 / 5.25.
+    let posterior_mean = 5.9 / 5.25;
+    let optimize = &seen["optimize"];
+    assert!((number(&optimize["mu"]) - posterior_mean).abs() < 1e-6, "{optimize}");
+    assert!((number(&optimize["s"]) - (-1f64).exp()).abs() < 1e-6, "the mode of s's density: {optimize}");
+    assert!((number(&optimize["two_mu"]) - 2.0 * number(&optimize["mu"])).abs() < 1e-9, "{optimize}");
+    assert_eq!(optimize["jacobian"], 0);
+    let s_unconstrained_mode = number(&seen["optimize_jacobian"]["s"]);
+    assert!((s_unconstrained_mode - 1.0).abs() < 1e-6, "with the Jacobian: {s_unconstrained_mode}");
+    let pathfinder = &seen["pathfinder"];
+    assert_eq!(pathfinder["draws"], 1000);
+    assert_eq!(pathfinder["columns"], serde_json::json!(["lp_approx__", "lp__", "mu"]));
+    // The posterior sd is 0.44: 1000 draws' mean is within 0.06 of the truth.
+    assert!((number(&pathfinder["mean_mu"]) - posterior_mean).abs() < 0.06, "{pathfinder}");
+    let gq = &seen["generate_quantities"];
+    let (two_mu, mu) = (number(&gq["two_mu"][0]), number(&gq["mu"][0]));
+    assert!((mu - number(&optimize["mu"])).abs() < 1e-6 && (two_mu - 2.0 * mu).abs() < 1e-6, "{gq}");
+    // log_prob at mu = 1, s = 2: the Jacobian of s = exp(u) adds u = log 2 to lp__ and 1 to the
+    // gradient in u.
+    let row = |key: &str| -> Vec<f64> { seen["log_prob"][key].as_array().expect("a row").iter().map(number).collect() };
+    let (with, without) = (row("with"), row("without"));
+    assert!((with[0] - without[0] - 2f64.ln()).abs() < 1e-6, "{with:?} {without:?}");
+    assert!((with[1] - without[1]).abs() < 1e-9 && (with[2] - without[2] - 1.0).abs() < 1e-6, "{with:?} {without:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// `theta.3` → `theta[3]`, `mu` → `mu`.
 fn stan_name(csv_name: &str) -> String {
     match csv_name.split_once('.') {

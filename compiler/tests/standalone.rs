@@ -133,20 +133,25 @@ fn the_command_line_is_cmdstans() {
     // Refusals: CmdStan's usage code 64, naming what the program offers.
     for (args, says) in [
         (&["sample"][..], "does not offer the method `sample`"),
-        (&["method=optimize"][..], "does not offer the method `optimize`"),
+        (&["method=laplace"][..], "does not offer the method `laplace`"),
         (&["variational", "foo=1"][..], "foo=1 is either mistyped or misplaced"),
         (&["variational", "eta=0.1"][..], "add engine=stan"),
         (&["variational", "algorithm=lowrank", "engine=stan"][..], "Stan's ADVI has meanfield and fullrank"),
         (&["variational", "random", "seed=-7"][..], "seed"),
         (&["log_prob"][..], "needs constrained_params=FILE or unconstrained_params=FILE"),
         (&["variational", "output", "sig_figs=30"][..], "from 1 to 18"),
-        (&["log_prob", "jacobian=0", "unconstrained_params=u.json"][..], "only jacobian=1"),
+        (&["log_prob", "jacobian=2", "unconstrained_params=u.json"][..], "jacobian must be 0 or 1"),
         (&["log_prob", "constrained_params=a.json", "unconstrained_params=b.json"][..], "not both"),
     ] {
         let (code, _, err) = run(args);
         assert_eq!(code, 64, "{args:?}: {err}");
         assert!(err.contains(says), "{args:?}: {err}");
-        assert!(err.contains("offers the methods variational, log_prob"), "{args:?}: {err}");
+        assert!(
+            err.contains(
+                "offers the methods variational, optimize, pathfinder, log_prob, generate_quantities, diagnose"
+            ),
+            "{args:?}: {err}"
+        );
     }
     // log_prob at two unconstrained points: one row each.
     std::fs::write(work.join("u.json"), r#"{"params_r": [[0, 0, 0, 0, 0], [1, 0.5, -1, 0, 2]]}"#).expect("write");
@@ -156,6 +161,33 @@ fn the_command_line_is_cmdstans() {
     let rows: Vec<&str> = rows.lines().collect();
     assert_eq!(rows[0], "lp__,g_1,g_2,g_3,g_4,g_5");
     assert_eq!(rows.len(), 3, "{rows:?}");
+    // jacobian=0: without tau's log-Jacobian, which is its unconstrained value (0, then 0.5),
+    // and the gradient without its 1 in tau's coordinate.
+    let (code, _, err) = run(&[
+        "log_prob",
+        "jacobian=0",
+        "unconstrained_params=u.json",
+        "data",
+        &data_arg,
+        "output",
+        "file=lp0.csv",
+        "sig_figs=18",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) =
+        run(&["log_prob", "unconstrained_params=u.json", "data", &data_arg, "output", "file=lp1.csv", "sig_figs=18"]);
+    assert_eq!(code, 0, "{err}");
+    let rows = |file: &str| -> Vec<Vec<f64>> {
+        let csv =
+            runtime::output::parse_stan_csv(&std::fs::read_to_string(work.join(file)).expect("csv")).expect("csv");
+        csv.rows
+    };
+    let (with, without) = (rows("lp1.csv"), rows("lp0.csv"));
+    for (k, log_jacobian) in [0.0, 0.5].into_iter().enumerate() {
+        assert!((with[k][0] - without[k][0] - log_jacobian).abs() < 1e-12, "{with:?} {without:?}");
+        assert!((with[k][2] - without[k][2] - 1.0).abs() < 1e-12, "{with:?} {without:?}");
+        assert_eq!(with[k][1], without[k][1]);
+    }
     std::fs::write(work.join("short.json"), r#"{"params_r": [0, 0]}"#).expect("write");
     let (code, _, err) = run(&["log_prob", "unconstrained_params=short.json", "data", &data_arg]);
     assert_eq!(code, 65, "{err}");
@@ -165,6 +197,162 @@ fn the_command_line_is_cmdstans() {
     let (code, _, err) = run(&["variational", "data", "file=bad.json"]);
     assert_eq!(code, 65, "{err}");
     assert!(err.contains("bad.json"), "{err}");
+    let _ = std::fs::remove_dir_all(&work);
+}
+
+/// A normal mean with a normal prior and known noise: the posterior of `mu` is normal with
+/// precision 1/4 + 5 and mean 5.9 / 5.25; `s` (lognormal(0, 1), apart from the data) has its
+/// density's mode at exp(−1) and its unconstrained mode at 1.
+const CONJUGATE: &str = "data { int<lower=0> N; vector[N] y; }
+parameters { real mu; real<lower=0> s; }
+model { mu ~ normal(0, 2); y ~ normal(mu, 1); s ~ lognormal(0, 1); }
+generated quantities { real two_mu = 2 * mu; real y_rep = normal_rng(mu, 1); }
+";
+const CONJUGATE_DATA: &str = r#"{"N": 5, "y": [1.2, 0.8, 2.1, 1.5, 0.3]}"#;
+const POSTERIOR_MEAN: f64 = 5.9 / 5.25;
+
+/// The CSV's columns and rows.
+fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<f64>>) {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let csv = runtime::output::parse_stan_csv(&text).expect("a Stan CSV");
+    (csv.columns, csv.rows)
+}
+
+#[test]
+fn optimize_pathfinder_generate_quantities_and_diagnose() {
+    let work = scratch("methods");
+    std::fs::write(work.join("conjugate.stan"), CONJUGATE).expect("write");
+    std::fs::write(work.join("data.json"), CONJUGATE_DATA).expect("write");
+    let exe = build(&work.join("conjugate.stan"), &work, "conjugate");
+    let run = |args: &[&str]| {
+        let out =
+            Command::new(&exe).args(args).args(["data", "file=data.json"]).current_dir(&work).output().expect("runs");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let column = |columns: &[String], name: &str| columns.iter().position(|c| c == name).expect(name);
+    // optimize: Stan's MAP (without the Jacobian) by default, with it on request; L-BFGS and BFGS.
+    // The default relative-gradient tolerance stops within about 1e-6 of the mode; a tighter one
+    // holds it to 1e-6 with room to spare.
+    for (args, s_mode) in [
+        (&["optimize", "tol_rel_grad=10", "output", "file=map.csv", "sig_figs=18"][..], (-1f64).exp()),
+        (
+            &["optimize", "algorithm=bfgs", "tol_rel_grad=10", "output", "file=bfgs.csv", "sig_figs=18"][..],
+            (-1f64).exp(),
+        ),
+        (&["optimize", "jacobian=1", "tol_rel_grad=10", "output", "file=jac.csv", "sig_figs=18"][..], 1.0),
+    ] {
+        let (code, out, err) = run(args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        assert!(out.contains("Optimization terminated normally: \n  Convergence detected"), "{out}");
+        let file = args.iter().find_map(|a| a.strip_prefix("file=")).expect("a file");
+        let (columns, rows) = read_csv(&work.join(file));
+        assert_eq!(columns, ["lp__", "mu", "s", "two_mu", "y_rep"]);
+        assert_eq!(rows.len(), 1);
+        let mu = rows[0][column(&columns, "mu")];
+        assert!((mu - POSTERIOR_MEAN).abs() < 1e-6, "{args:?}: mu = {mu}");
+        assert!((rows[0][column(&columns, "s")] - s_mode).abs() < 1e-6, "{args:?}: {:?}", rows[0]);
+        assert!((rows[0][column(&columns, "two_mu")] - 2.0 * mu).abs() < 1e-12);
+    }
+    let header = std::fs::read_to_string(work.join("bfgs.csv")).expect("csv");
+    for line in [
+        "# method = optimize",
+        "#     algorithm = bfgs",
+        "#         tol_rel_grad = 10\n",
+        "#     jacobian = 0 (Default)",
+    ] {
+        assert!(header.contains(line), "{line}: {header}");
+    }
+    let (code, _, err) = run(&["optimize", "save_iterations=1", "output", "file=iters.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let (_, rows) = read_csv(&work.join("iters.csv"));
+    assert!(rows.len() > 2, "the start, every iterate: {rows:?}");
+    assert!(rows.windows(2).all(|w| w[1][0] >= w[0][0]), "lp__ climbs: {rows:?}");
+    // pathfinder: four paths resampled, the mean of mu near the posterior's.
+    let (code, out, err) = run(&["pathfinder", "random", "seed=2", "output", "file=pf.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Path [4] :Best Iter"), "{out}");
+    let (columns, rows) = read_csv(&work.join("pf.csv"));
+    assert_eq!(columns[..3], ["lp_approx__", "lp__", "mu"]);
+    assert_eq!(rows.len(), 1000);
+    let mean = rows.iter().map(|r| r[2]).sum::<f64>() / rows.len() as f64;
+    // The posterior sd is 0.44; 1000 draws give a standard error of about 0.014.
+    assert!((mean - POSTERIOR_MEAN).abs() < 0.06, "pathfinder's mean of mu {mean}");
+    let (code, _, err) =
+        run(&["pathfinder", "num_paths=1", "num_draws=50", "save_single_paths=1", "output", "file=one.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(read_csv(&work.join("one.csv")).1.len(), 50);
+    assert_eq!(read_csv(&work.join("one_path_1.csv")).1.len(), 50);
+    // generate_quantities from the mode and from pathfinder's draws: the input's method
+    // columns, then every output.
+    for (fitted, n) in [("map.csv", 1), ("pf.csv", 1000)] {
+        let fitted_arg = format!("fitted_params={fitted}");
+        let (code, _, err) = run(&["generate_quantities", &fitted_arg, "output", "file=gq.csv"]);
+        assert_eq!(code, 0, "{fitted}: {err}");
+        let (columns, rows) = read_csv(&work.join("gq.csv"));
+        let (_, fitted_rows) = read_csv(&work.join(fitted));
+        assert_eq!(rows.len(), n);
+        assert!(columns.ends_with(&["mu".into(), "s".into(), "two_mu".into(), "y_rep".into()]), "{columns:?}");
+        let (mu, two_mu) = (column(&columns, "mu"), column(&columns, "two_mu"));
+        for (row, fitted_row) in rows.iter().zip(&fitted_rows) {
+            assert!((row[two_mu] - 2.0 * row[mu]).abs() < 1e-6 * row[mu].abs().max(1.0));
+            assert!((row[0] - fitted_row[0]).abs() <= 1e-7 * fitted_row[0].abs().max(1.0), "lp__ copied");
+        }
+    }
+    // diagnose: CmdStan's table, the model's gradient beside finite differences.
+    let (code, out, err) = run(&["diagnose", "init=0.5", "output", "file=diag.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("TEST GRADIENT MODE\n\n Log probability="), "{out}");
+    let table: Vec<Vec<f64>> = out
+        .lines()
+        .skip_while(|l| !l.contains("param idx"))
+        .skip(1)
+        .map(|l| l.split_whitespace().map(|v| v.parse().expect("a number")).collect())
+        .collect();
+    assert_eq!(table.len(), 2, "{out}");
+    for row in &table {
+        assert!((row[2] - row[3]).abs() < 1e-5 * row[2].abs().max(1.0), "{out}");
+    }
+    assert!(std::fs::read_to_string(work.join("diag.csv")).expect("csv").contains("#  param idx"));
+    // Refusals: usage errors (64) naming what is wrong; a model without generated quantities
+    // for generate_quantities (CmdStan's 78).
+    for (args, says) in [
+        (&["optimize", "algorithm=newton"][..], "the algorithms offered are lbfgs (the default) and bfgs"),
+        (&["optimize", "jacobian=yes"][..], "jacobian must be 0 or 1"),
+        (&["optimize", "iter=0"][..], "iter must be a positive integer"),
+        (&["optimize", "tol_obj=-1"][..], "tol_obj must be a non-negative number"),
+        (&["pathfinder", "num_paths=0"][..], "num_paths must be a positive integer"),
+        (&["pathfinder", "num_draws=x"][..], "num_draws must be a positive integer"),
+        (&["generate_quantities"][..], "needs fitted_params=FILE"),
+        (&["diagnose", "test=hessian"][..], "the only test is gradient"),
+        (&["diagnose", "epsilon=0"][..], "epsilon must be a positive number"),
+    ] {
+        let (code, _, err) = run(args);
+        assert_eq!(code, 64, "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    let (code, _, err) = run(&["generate_quantities", "fitted_params=missing.csv"]);
+    assert_eq!(code, 65, "{err}");
+    assert!(err.contains("missing.csv"), "{err}");
+    std::fs::write(work.join("nogq.stan"), "parameters { real x; } model { x ~ normal(0, 1); }").expect("write");
+    let nogq = build(&work.join("nogq.stan"), &work, "nogq");
+    let out = Command::new(&nogq).args(["generate_quantities", "fitted_params=map.csv"]).current_dir(&work).output();
+    let out = out.expect("runs");
+    assert_eq!(out.status.code(), Some(78));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("doesn't generate any quantities"));
+    // help: each method's arguments.
+    let (code, out, _) = run(&["pathfinder", "help"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("num_psis_draws=1000"), "{out}");
+    let out = Command::new(&exe).arg("help-all").output().expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for method in ["variational", "optimize", "pathfinder", "log_prob", "generate_quantities", "diagnose"] {
+        assert!(text.contains(&format!("\n  {method} ")), "{method}: {text}");
+    }
+    assert!(text.contains("history_size=5"), "{text}");
     let _ = std::fs::remove_dir_all(&work);
 }
 

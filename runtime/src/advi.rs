@@ -450,11 +450,22 @@ pub fn constrained_draws(
     seed: u64,
     log: &mut dyn Write,
 ) -> Result<Vec<Vec<f64>>, AdviError> {
+    constrained_rows(model, &fit.draws, seed, log)
+}
+
+/// The outputs (`write_array`) at each unconstrained point, as [`constrained_draws`] computes
+/// them for a fit's draws: a domain error leaves a row of NaN, with its message in `log`.
+pub fn constrained_rows(
+    model: &dyn Model,
+    thetas: &[Vec<f64>],
+    seed: u64,
+    log: &mut dyn Write,
+) -> Result<Vec<Vec<f64>>, AdviError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(STREAM_WRITE_ARRAY);
     let n_out = model.output_names().len();
-    let mut rows = Vec::with_capacity(fit.draws.len());
-    for theta in &fit.draws {
+    let mut rows = Vec::with_capacity(thetas.len());
+    for theta in thetas {
         let mut row = vec![f64::NAN; n_out];
         match model.write_array(theta, &mut rng, &mut row) {
             Ok(()) => {}

@@ -29,6 +29,10 @@ pub struct Entries {
     /// The work on the data alone that the fit's functions would repeat: run once, after
     /// `validate`; fills the slots after the transformed data's.
     pub precompute: EntryFn,
+    /// The propto log density without the Jacobian and its gradient (`optimize`'s default
+    /// objective, `log_prob jacobian=0`): compiled into built executables, not into `vppl
+    /// run`'s JIT, which never calls it.
+    pub gradient_no_jacobian: Option<EntryFn>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -70,8 +74,12 @@ pub struct ModelMeta {
     pub outputs: Vec<(String, OutputShape)>,
     /// Parameters in declaration order, as an init file gives them (constrained values).
     pub parameters: Vec<DataSpec>,
-    /// Error sites of each entry point, in the order of [`Entry`].
-    pub errors: [Vec<ErrorSiteInfo>; 9],
+    /// How many of the outputs (the last ones) are generated quantities.
+    #[serde(default)]
+    pub n_generated: usize,
+    /// Error sites of each entry point, in the order of [`Entry`] (the optional ones only when
+    /// compiled).
+    pub errors: Vec<Vec<ErrorSiteInfo>>,
 }
 
 /// What one output variable holds, for its sizes and its columns' names.
@@ -138,6 +146,7 @@ pub enum Entry {
     Locate = 6,
     Unconstrain = 7,
     Precompute = 8,
+    GradientNoJacobian = 9,
 }
 
 pub struct CompiledModel {
@@ -363,7 +372,7 @@ impl CompiledModel {
         self.flush_prints(entry, ctx);
         if status.is_nan() {
             let message = self.error_message(entry, ctx).message;
-            let sites = &self.meta.errors[entry as usize];
+            let sites = self.meta.errors.get(entry as usize).map_or(&[][..], Vec::as_slice);
             let site = usize::try_from(ctx.error_site).ok().and_then(|i| sites.get(i));
             let from_data = site.is_some_and(|s| s.kind == SiteKind::Data);
             return Err(LoadError { message: self.blame_data(entry, ctx.error_site, message), from_data });
@@ -383,7 +392,8 @@ impl CompiledModel {
     /// `message`, followed by a line for each non-finite data element that the failed check's
     /// term reads (at most three per variable), saying what needs it finite.
     fn blame_data(&self, entry: Entry, site: i64, message: String) -> String {
-        let site = usize::try_from(site).ok().and_then(|i| self.meta.errors[entry as usize].get(i));
+        let sites = self.meta.errors.get(entry as usize).map_or(&[][..], Vec::as_slice);
+        let site = usize::try_from(site).ok().and_then(|i| sites.get(i));
         let mut lines = vec![message];
         for (variable, need) in site.map(|s| s.needs.as_slice()).unwrap_or_default() {
             let Some(index) = self.meta.data.iter().position(|d| &d.name == variable) else { continue };
@@ -473,7 +483,7 @@ impl CompiledModel {
     }
 
     fn error_message(&self, entry: Entry, ctx: &Ctx) -> EvalError {
-        let sites = &self.meta.errors[entry as usize];
+        let sites = self.meta.errors.get(entry as usize).map_or(&[][..], Vec::as_slice);
         let Some(site) = usize::try_from(ctx.error_site).ok().and_then(|i| sites.get(i)) else {
             return EvalError { kind: EvalErrorKind::Domain, message: "a non-finite value was computed".into() };
         };
@@ -603,6 +613,25 @@ fn element_name(spec: &DataSpec, dims: &[usize], k: usize) -> String {
 
 fn format_number(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 { format!("{}", x as i64) } else { format!("{x}") }
+}
+
+impl CompiledModel {
+    /// The propto log density and its gradient, with the Jacobian of the constraining
+    /// transforms (`jacobian`, what [`Model::log_density_gradient`] computes) or without it
+    /// (CmdStan's `jacobian=0`: the density of the constrained parameters, whose mode is Stan's
+    /// maximum a posteriori estimate). Without it, the model must have been compiled with that
+    /// entry point (every built executable is).
+    pub fn gradient_with_jacobian(&self, theta: &[f64], jacobian: bool, grad: &mut [f64]) -> Result<f64, EvalError> {
+        if jacobian {
+            return self.log_density_gradient(theta, grad);
+        }
+        let f = self.entries.gradient_no_jacobian.ok_or_else(|| EvalError {
+            kind: EvalErrorKind::Fatal,
+            message: "this model was compiled without its log density without the Jacobian".into(),
+        })?;
+        grad.fill(0.0);
+        self.run(Entry::GradientNoJacobian, f, theta, grad)
+    }
 }
 
 impl Model for CompiledModel {

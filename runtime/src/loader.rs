@@ -125,6 +125,8 @@ pub fn load(object: &[u8]) -> Result<LoadedCode, String> {
         locate: entry(6)?,
         unconstrain: entry(7)?,
         precompute: entry(8)?,
+        // Optional: present when the model was compiled with it (`vppl build` always does).
+        gradient_no_jacobian: file.symbol_by_name(&entry_symbol(9)).is_some().then(|| entry(9)).transpose()?,
     };
     let code = map.make_exec().map_err(|e| format!("cannot make the model's code executable: {e}"))?;
     flush_instruction_cache(&code);

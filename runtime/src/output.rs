@@ -35,6 +35,67 @@ impl RunMethod {
     }
 }
 
+/// A method's settings as CmdStan echoes them below `# method = NAME`: the method's group, its
+/// `key = value` lines and nested groups, each value marked `(Default)` when it is one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MethodBlock {
+    pub name: &'static str,
+    /// The run's seed (`# random` / `#   seed =`).
+    pub seed: u64,
+    /// The lines after `# `, indented two spaces per level.
+    lines: Vec<String>,
+}
+
+impl MethodBlock {
+    /// The block of method `name`, opening with its group (`#   optimize`).
+    pub fn new(name: &'static str, seed: u64) -> Self {
+        MethodBlock { name, seed, lines: vec![format!("  {name}")] }
+    }
+
+    /// A nested group at `depth` (the method's own arguments are at depth 2).
+    pub fn group(&mut self, depth: usize, name: &str) -> &mut Self {
+        self.lines.push(format!("{}{name}", "  ".repeat(depth)));
+        self
+    }
+
+    /// `key = value` at `depth`.
+    pub fn arg(&mut self, depth: usize, key: &str, value: impl std::fmt::Display, is_default: bool) -> &mut Self {
+        let mark = if is_default { " (Default)" } else { "" };
+        self.lines.push(format!("{}{key} = {value}{mark}", "  ".repeat(depth)));
+        self
+    }
+}
+
+/// The method a CSV's header describes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum HeaderMethod {
+    /// `variational`, whose settings the CSV writer also reads.
+    Variational(RunMethod),
+    /// Any other method, its settings already written out.
+    Other(MethodBlock),
+}
+
+impl HeaderMethod {
+    pub fn seed(&self) -> u64 {
+        match self {
+            HeaderMethod::Variational(method) => method.seed(),
+            HeaderMethod::Other(block) => block.seed,
+        }
+    }
+}
+
+impl From<RunMethod> for HeaderMethod {
+    fn from(method: RunMethod) -> Self {
+        HeaderMethod::Variational(method)
+    }
+}
+
+impl From<MethodBlock> for HeaderMethod {
+    fn from(block: MethodBlock) -> Self {
+        HeaderMethod::Other(block)
+    }
+}
+
 /// The values CmdStan echoes in the comment header besides the method's settings.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CsvHeader {
@@ -44,7 +105,7 @@ pub struct CsvHeader {
     pub model: String,
     /// `YYYY-MM-DD HH:MM:SS UTC`, supplied by the caller (the runtime reads no clock for it).
     pub start_datetime: String,
-    pub method: RunMethod,
+    pub method: HeaderMethod,
     /// Chain id, 1 by default.
     pub id: u32,
     /// Path of the data file; empty when the model has no data.
@@ -66,12 +127,12 @@ pub struct CsvHeader {
 
 impl CsvHeader {
     /// A header with CmdStan's defaults for everything but the model name and the method.
-    pub fn new(model: &str, method: RunMethod) -> Self {
+    pub fn new(model: &str, method: impl Into<HeaderMethod>) -> Self {
         CsvHeader {
             stan_version: (2, 37, 0),
             model: model.to_string(),
             start_datetime: String::new(),
-            method,
+            method: method.into(),
             id: 1,
             data_file: String::new(),
             init: "2".to_string(),
@@ -123,12 +184,12 @@ pub fn write_variational_csv_to(
     writeln!(out, "{}", names.join(","))?;
     // cmdstanpy reads eta from the line after the one starting `# Stepsize adaptation`.
     match &header.method {
-        RunMethod::StanAdvi(config) if config.adapt_engaged => {
+        HeaderMethod::Variational(RunMethod::StanAdvi(config)) if config.adapt_engaged => {
             writeln!(out, "# Stepsize adaptation complete.")?;
             writeln!(out, "# eta = {}", format_g(fit.eta, 6))?;
         }
-        RunMethod::StanAdvi(_) => {}
-        RunMethod::Vppl(_) => {
+        HeaderMethod::Variational(RunMethod::StanAdvi(_)) | HeaderMethod::Other(_) => {}
+        HeaderMethod::Variational(RunMethod::Vppl(_)) => {
             writeln!(out, "# Stepsize adaptation: vppl adapts its step size as it refines; the last one is")?;
             writeln!(out, "# eta = {}", format_g(fit.eta, 6))?;
         }
@@ -271,7 +332,7 @@ fn parse_csv_number(field: &str) -> Option<f64> {
 /// A vppl run writes the keys cmdstanpy needs (`algorithm`, `iter`, `grad_samples`,
 /// `elbo_samples`, `eta`, `tol_rel_obj`, `eval_elbo`, `output_samples`) with the values of vppl's
 /// nearest settings, and says `engine = vppl`; README.md ("Output files") lists what each means.
-fn write_config_comments(out: &mut dyn Write, header: &CsvHeader) -> io::Result<()> {
+pub fn write_config_comments(out: &mut dyn Write, header: &CsvHeader) -> io::Result<()> {
     let mark = |is_default: bool| if is_default { " (Default)" } else { "" };
     let (major, minor, patch) = header.stan_version;
     writeln!(out, "# stan_version_major = {major}")?;
@@ -279,84 +340,17 @@ fn write_config_comments(out: &mut dyn Write, header: &CsvHeader) -> io::Result<
     writeln!(out, "# stan_version_patch = {patch}")?;
     writeln!(out, "# model = {}", header.model)?;
     writeln!(out, "# start_datetime = {}", header.start_datetime)?;
-    writeln!(out, "# method = variational")?;
-    writeln!(out, "#   variational")?;
-    match &header.method {
-        RunMethod::StanAdvi(config) => {
-            let defaults = AdviConfig::default();
-            let algorithm = config.algorithm.cmdstan_name();
-            writeln!(out, "#     algorithm = {algorithm}{}", mark(config.algorithm == defaults.algorithm))?;
-            writeln!(out, "#       {algorithm}")?;
-            writeln!(out, "#     engine = stan-advi")?;
-            let settings = [
-                ("iter", config.iter.to_string(), config.iter == defaults.iter),
-                ("grad_samples", config.grad_samples.to_string(), config.grad_samples == defaults.grad_samples),
-                ("elbo_samples", config.elbo_samples.to_string(), config.elbo_samples == defaults.elbo_samples),
-                ("eta", format_g(config.eta, 6), config.eta == defaults.eta),
-            ];
-            for (key, value, is_default) in settings {
-                writeln!(out, "#     {key} = {value}{}", mark(is_default))?;
-            }
-            writeln!(out, "#     adapt")?;
-            writeln!(
-                out,
-                "#       engaged = {}{}",
-                config.adapt_engaged,
-                mark(config.adapt_engaged == defaults.adapt_engaged)
-            )?;
-            writeln!(out, "#       iter = {}{}", config.adapt_iter, mark(config.adapt_iter == defaults.adapt_iter))?;
-            let settings = [
-                ("tol_rel_obj", format_g(config.tol_rel_obj, 6), config.tol_rel_obj == defaults.tol_rel_obj),
-                ("eval_elbo", config.eval_elbo.to_string(), config.eval_elbo == defaults.eval_elbo),
-                ("output_samples", config.output_samples.to_string(), config.output_samples == defaults.output_samples),
-            ];
-            for (key, value, is_default) in settings {
-                writeln!(out, "#     {key} = {value}{}", mark(is_default))?;
-            }
+    let variational;
+    let block = match &header.method {
+        HeaderMethod::Variational(method) => {
+            variational = variational_block(method);
+            &variational
         }
-        RunMethod::Vppl(config) => {
-            let defaults = ViConfig::default();
-            // cmdstanpy knows two families; a low-rank q is written out as its full-rank factor.
-            let algorithm = match config.family {
-                Family::MeanField => "meanfield",
-                Family::FullRank | Family::LowRank { .. } => "fullrank",
-            };
-            writeln!(out, "#     algorithm = {algorithm}{}", mark(config.family == defaults.family))?;
-            writeln!(out, "#       {algorithm}")?;
-            writeln!(out, "#     engine = vppl")?;
-            writeln!(out, "#     family = {}{}", config.family.name(), mark(config.family == defaults.family))?;
-            if let Family::LowRank { rank } = config.family {
-                writeln!(out, "#     rank = {rank}")?;
-            }
-            let elbo_samples = config.output_samples * config.resample_factor.max(1);
-            let default_elbo_samples = defaults.output_samples * defaults.resample_factor;
-            let settings = [
-                ("iter", config.max_iters.to_string(), config.max_iters == defaults.max_iters),
-                ("grad_samples", config.draws_per_step.to_string(), config.draws_per_step == defaults.draws_per_step),
-                ("elbo_samples", elbo_samples.to_string(), elbo_samples == default_elbo_samples),
-                ("eta", format_g(config.step_size, 6), config.step_size == defaults.step_size),
-                ("tol_rel_obj", format_g(config.tolerance, 6), config.tolerance == defaults.tolerance),
-                ("eval_elbo", config.window.to_string(), config.window == defaults.window),
-                ("output_samples", config.output_samples.to_string(), config.output_samples == defaults.output_samples),
-                (
-                    "resample_factor",
-                    config.resample_factor.to_string(),
-                    config.resample_factor == defaults.resample_factor,
-                ),
-            ];
-            for (key, value, is_default) in settings {
-                writeln!(out, "#     {key} = {value}{}", mark(is_default))?;
-            }
-            writeln!(out, "#     pathfinder")?;
-            let settings = [
-                ("paths", config.pathfinder_paths, defaults.pathfinder_paths),
-                ("lbfgs_iter", config.max_lbfgs_iters, defaults.max_lbfgs_iters),
-                ("draws", config.pathfinder_draws, defaults.pathfinder_draws),
-            ];
-            for (key, value, default) in settings {
-                writeln!(out, "#       {key} = {value}{}", mark(value == default))?;
-            }
-        }
+        HeaderMethod::Other(block) => block,
+    };
+    writeln!(out, "# method = {}", block.name)?;
+    for line in &block.lines {
+        writeln!(out, "# {line}")?;
     }
     writeln!(out, "# id = {}{}", header.id, mark(header.id == 1))?;
     writeln!(out, "# data")?;
@@ -372,6 +366,60 @@ fn write_config_comments(out: &mut dyn Write, header: &CsvHeader) -> io::Result<
     writeln!(out, "# num_threads = {}{}", header.num_threads, mark(header.num_threads == 1))?;
     writeln!(out, "# stanc_version = {}", header.stanc_version)?;
     writeln!(out, "# stancflags = {}", header.stancflags)
+}
+
+/// `variational`'s settings: Stan's ADVI's, or vppl's under the keys cmdstanpy reads.
+fn variational_block(method: &RunMethod) -> MethodBlock {
+    let mut block = MethodBlock::new("variational", method.seed());
+    match method {
+        RunMethod::StanAdvi(config) => {
+            let defaults = AdviConfig::default();
+            let algorithm = config.algorithm.cmdstan_name();
+            block.arg(2, "algorithm", algorithm, config.algorithm == defaults.algorithm).group(3, algorithm);
+            block.arg(2, "engine", "stan-advi", false);
+            block
+                .arg(2, "iter", config.iter, config.iter == defaults.iter)
+                .arg(2, "grad_samples", config.grad_samples, config.grad_samples == defaults.grad_samples)
+                .arg(2, "elbo_samples", config.elbo_samples, config.elbo_samples == defaults.elbo_samples)
+                .arg(2, "eta", format_g(config.eta, 6), config.eta == defaults.eta)
+                .group(2, "adapt")
+                .arg(3, "engaged", config.adapt_engaged, config.adapt_engaged == defaults.adapt_engaged)
+                .arg(3, "iter", config.adapt_iter, config.adapt_iter == defaults.adapt_iter)
+                .arg(2, "tol_rel_obj", format_g(config.tol_rel_obj, 6), config.tol_rel_obj == defaults.tol_rel_obj)
+                .arg(2, "eval_elbo", config.eval_elbo, config.eval_elbo == defaults.eval_elbo)
+                .arg(2, "output_samples", config.output_samples, config.output_samples == defaults.output_samples);
+        }
+        RunMethod::Vppl(config) => {
+            let defaults = ViConfig::default();
+            // cmdstanpy knows two families; a low-rank q is written out as its full-rank factor.
+            let algorithm = match config.family {
+                Family::MeanField => "meanfield",
+                Family::FullRank | Family::LowRank { .. } => "fullrank",
+            };
+            let family_is_default = config.family == defaults.family;
+            block.arg(2, "algorithm", algorithm, family_is_default).group(3, algorithm);
+            block.arg(2, "engine", "vppl", false).arg(2, "family", config.family.name(), family_is_default);
+            if let Family::LowRank { rank } = config.family {
+                block.arg(2, "rank", rank, false);
+            }
+            let elbo_samples = config.output_samples * config.resample_factor.max(1);
+            let default_elbo_samples = defaults.output_samples * defaults.resample_factor;
+            block
+                .arg(2, "iter", config.max_iters, config.max_iters == defaults.max_iters)
+                .arg(2, "grad_samples", config.draws_per_step, config.draws_per_step == defaults.draws_per_step)
+                .arg(2, "elbo_samples", elbo_samples, elbo_samples == default_elbo_samples)
+                .arg(2, "eta", format_g(config.step_size, 6), config.step_size == defaults.step_size)
+                .arg(2, "tol_rel_obj", format_g(config.tolerance, 6), config.tolerance == defaults.tolerance)
+                .arg(2, "eval_elbo", config.window, config.window == defaults.window)
+                .arg(2, "output_samples", config.output_samples, config.output_samples == defaults.output_samples)
+                .arg(2, "resample_factor", config.resample_factor, config.resample_factor == defaults.resample_factor)
+                .group(2, "pathfinder")
+                .arg(3, "paths", config.pathfinder_paths, config.pathfinder_paths == defaults.pathfinder_paths)
+                .arg(3, "lbfgs_iter", config.max_lbfgs_iters, config.max_lbfgs_iters == defaults.max_lbfgs_iters)
+                .arg(3, "draws", config.pathfinder_draws, config.pathfinder_draws == defaults.pathfinder_draws);
+        }
+    }
+    block
 }
 
 /// Runs `write` into a temporary file next to `path`, then renames it to `path`; on any error

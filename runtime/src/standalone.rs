@@ -14,6 +14,7 @@ use std::path::PathBuf;
 
 use crate::app::{self, FitSettings, Init};
 use crate::compiled::{CompiledModel, ModelMeta};
+use crate::methods;
 use crate::output::RunMethod;
 use crate::vi::{Family, ViConfig};
 
@@ -23,14 +24,55 @@ pub const USAGE: i32 = 64;
 pub const DATA_ERROR: i32 = 65;
 
 /// The methods this program runs, and CmdStan's it does not (yet).
-const METHODS: &[&str] = &["variational", "log_prob"];
-const OTHER_METHODS: &[&str] = &["sample", "optimize", "pathfinder", "laplace", "generate_quantities", "diagnose"];
+const METHODS: &[&str] = &["variational", "optimize", "pathfinder", "log_prob", "generate_quantities", "diagnose"];
+const OTHER_METHODS: &[&str] = &["sample", "laplace"];
+
+/// The arguments of L-BFGS, which `optimize` and `pathfinder` both take.
+const LBFGS_ARGS: &[&str] =
+    &["init_alpha", "tol_obj", "tol_rel_obj", "tol_grad", "tol_rel_grad", "tol_param", "history_size"];
+
+/// Whether group `g` takes the argument `key`.
+fn takes(g: &str, key: &str) -> bool {
+    group(g).is_some_and(|(keys, _)| keys.contains(&key))
+        || (matches!(g, "optimize" | "pathfinder") && LBFGS_ARGS.contains(&key))
+}
 
 /// Each group: its arguments and the groups it contains.
 fn group(name: &str) -> Option<(&'static [&'static str], &'static [&'static str])> {
     Some(match name {
-        "" => (&["id", "init", "num_threads", "method"], &["data", "random", "output", "variational", "log_prob"]),
+        // The top level opens the groups and every method (METHODS).
+        "" => (
+            &["id", "init", "num_threads", "method"],
+            &[
+                "data",
+                "random",
+                "output",
+                "variational",
+                "optimize",
+                "pathfinder",
+                "log_prob",
+                "generate_quantities",
+                "diagnose",
+            ],
+        ),
         "log_prob" => (&["unconstrained_params", "constrained_params", "jacobian"], &[]),
+        // And the L-BFGS arguments both take (LBFGS_ARGS).
+        "optimize" => (&["algorithm", "jacobian", "iter", "save_iterations"], &[]),
+        "pathfinder" => (
+            &[
+                "num_psis_draws",
+                "num_paths",
+                "save_single_paths",
+                "psis_resample",
+                "calculate_lp",
+                "max_lbfgs_iters",
+                "num_draws",
+                "num_elbo_draws",
+            ],
+            &[],
+        ),
+        "generate_quantities" => (&["fitted_params"], &[]),
+        "diagnose" => (&["test", "epsilon", "error"], &[]),
         "data" => (&["file"], &[]),
         "random" => (&["seed"], &[]),
         "output" => (&["file", "diagnostic_file", "refresh", "sig_figs", "profile_file", "save_cmdstan_config"], &[]),
@@ -96,9 +138,8 @@ fn parse_args(words: &[String]) -> Result<Args, String> {
             None => (word.as_str(), None),
         };
         let opens = |g: &str| group(g).is_some_and(|(_, subgroups)| subgroups.contains(&key));
-        let takes = |g: &str| group(g).is_some_and(|(keys, _)| keys.contains(&key));
         let Some(depth) =
-            (0..open.len()).rev().find(|&d| if value.is_some() { takes(&open[d]) } else { opens(&open[d]) })
+            (0..open.len()).rev().find(|&d| if value.is_some() { takes(&open[d], key) } else { opens(&open[d]) })
         else {
             if value.is_none() && OTHER_METHODS.contains(&key) {
                 return Err(usage_error(&format!("this program does not offer the method `{key}` yet")));
@@ -132,30 +173,86 @@ fn parse_args(words: &[String]) -> Result<Args, String> {
     Ok(args)
 }
 
-/// What `MODEL help` prints.
-fn help(meta: &ModelMeta) -> String {
-    format!(
-        "{name}: a Stan model compiled by vppl {version}, fitted by variational inference.
-
-Usage: {name} METHOD [ARGUMENTS], as CmdStan's:
-  info                       versions and build settings, as CmdStan prints them
-  variational                fit by variational inference (vppl's method), and write Stan's CSV
+/// Each method's arguments, as `MODEL METHOD help` and `help-all` print them.
+const METHOD_HELP: &[(&str, &str)] = &[
+    (
+        "variational",
+        "  variational                fit by variational inference (vppl's method), and write Stan's CSV
     algorithm=fullrank       the Gaussian family: meanfield, fullrank or lowrank (rank=2)
     iter=2000 grad_samples=16 output_samples=1000
     engine=stan              Stan's own ADVI instead, with its arguments: elbo_samples=100 eta=1
                              adapt engaged=1 iter=50  tol_rel_obj=0.01 eval_elbo=100
-  log_prob                   lp__ (constants dropped, Jacobian included) and its gradient, as CSV
+",
+    ),
+    (
+        "optimize",
+        "  optimize                   the mode by L-BFGS, and CmdStan's CSV of lp__ and the outputs there
+    algorithm=lbfgs          lbfgs or bfgs (newton needs a Hessian, which is not computed)
+    jacobian=0               1: the mode on the unconstrained scale (with the Jacobian)
+    iter=2000 save_iterations=0
+    init_alpha=0.001 tol_obj=1e-12 tol_rel_obj=10000 tol_grad=1e-08 tol_rel_grad=1e+07
+    tol_param=1e-08 history_size=5
+",
+    ),
+    (
+        "pathfinder",
+        "  pathfinder                 Pathfinder's Gaussians along L-BFGS paths, draws resampled by PSIS
+    num_paths=4 num_draws=1000 num_psis_draws=1000 num_elbo_draws=25 max_lbfgs_iters=1000
+    psis_resample=1 calculate_lp=1 save_single_paths=0
+    init_alpha=0.001 tol_obj=1e-12 tol_rel_obj=10000 tol_grad=1e-08 tol_rel_grad=1e+07
+    tol_param=1e-08 history_size=5
+",
+    ),
+    (
+        "log_prob",
+        "  log_prob                   lp__ (constants dropped) and its gradient, as CSV
+    jacobian=1               0 leaves out the Jacobian of the constraining transforms
     constrained_params=FILE  a JSON file of parameter values, or
     unconstrained_params=FILE  CmdStan's params_r: one unconstrained vector or a list of them
-  data file=FILE             data in CmdStan's JSON format
-  init=2                     a radius R (uniform on (−R, R)), 0, or a JSON file of values
-  random seed=N              0 to 4294967295
-  output file=output.csv diagnostic_file=FILE sig_figs=8 refresh=100
-  help, help-all             this text
+",
+    ),
+    (
+        "generate_quantities",
+        "  generate_quantities        the outputs, generated quantities new, at each draw of a Stan CSV
+    fitted_params=FILE       the draws (CmdStan's or vppl's CSV of any method)
+",
+    ),
+    (
+        "diagnose",
+        "  diagnose                   the gradient at the initial point beside finite differences
+    test=gradient epsilon=1e-06 error=1e-06
+",
+    ),
+];
+
+/// What `MODEL help` prints (`all`: with every method's arguments, `help-all`).
+fn help(meta: &ModelMeta, all: bool) -> String {
+    let mut text = format!(
+        "{name}: a Stan model compiled by vppl {version}, fitted by variational inference.
+
+Usage: {name} METHOD [ARGUMENTS], as CmdStan's:
+  info                       versions and build settings, as CmdStan prints them
 ",
         name = meta.name,
         version = env!("CARGO_PKG_VERSION")
-    )
+    );
+    for (_, lines) in METHOD_HELP {
+        if all {
+            text.push_str(lines);
+        } else {
+            text.push_str(lines.lines().next().unwrap_or(""));
+            text.push('\n');
+        }
+    }
+    text.push_str(
+        "  data file=FILE             data in CmdStan's JSON format
+  init=2                     a radius R (uniform on (−R, R)), 0, or a JSON file of values
+  random seed=N              0 to 4294967295
+  output file=output.csv diagnostic_file=FILE sig_figs=8 refresh=100
+  help, help-all             this text; help-all and METHOD help with the methods' arguments
+",
+    );
+    text
 }
 
 /// Runs the program: `exe` is this executable's path, `words` its arguments. Returns the exit
@@ -172,13 +269,21 @@ pub fn main(exe: &std::path::Path, words: &[String], out: &mut dyn Write, err: &
             return 70;
         }
     };
-    if words.is_empty() || matches!(words[0].as_str(), "help" | "help-all" | "--help" | "-h") {
-        if words.is_empty() {
-            let _ = write!(err, "{}", help(&meta));
-            return USAGE;
-        }
-        let _ = write!(out, "{}", help(&meta));
+    if words.is_empty() {
+        let _ = write!(err, "{}", help(&meta, false));
+        return USAGE;
+    }
+    if matches!(words[0].as_str(), "help" | "help-all" | "--help" | "-h") {
+        let _ = write!(out, "{}", help(&meta, words[0] == "help-all"));
         return 0;
+    }
+    // `MODEL optimize help` (or `method=optimize help`): that method's arguments.
+    if words.iter().any(|w| w == "help" || w == "help-all") {
+        let named = |w: &String| METHOD_HELP.iter().find(|(m, _)| w == m || w.strip_prefix("method=") == Some(m));
+        if let Some((_, lines)) = words.iter().find_map(named) {
+            let _ = write!(out, "{lines}");
+            return 0;
+        }
     }
     if words[0] == "info" {
         let (major, minor, patch) =
@@ -200,7 +305,7 @@ pub fn main(exe: &std::path::Path, words: &[String], out: &mut dyn Write, err: &
         }
     };
     match run(object, meta, &args, out) {
-        Ok(()) => 0,
+        Ok(code) => code,
         Err((code, e)) => {
             let _ = writeln!(err, "error: {e}");
             code
@@ -223,12 +328,20 @@ fn load_model(object: &[u8], meta: ModelMeta, args: &Args) -> Result<CompiledMod
     Ok(model)
 }
 
-fn run(object: Vec<u8>, meta: ModelMeta, args: &Args, out: &mut dyn Write) -> Result<(), (i32, String)> {
+/// What a method was asked to do, read from its arguments before the model is loaded.
+enum Task {
+    Variational(RunMethod),
+    Optimize(methods::OptimizeConfig),
+    Pathfinder(methods::PathfinderConfig),
+    GenerateQuantities(PathBuf),
+    Diagnose { epsilon: f64, error: f64 },
+}
+
+fn run(object: Vec<u8>, meta: ModelMeta, args: &Args, out: &mut dyn Write) -> Result<i32, (i32, String)> {
     let usage = |e: String| (USAGE, usage_error(&e));
-    match args.method.as_deref() {
-        Some("variational") => {}
-        Some("log_prob") => return log_prob(object, meta, args),
-        _ => return Err(usage("no method given".into())),
+    let method = args.method.clone().ok_or_else(|| usage("no method given".into()))?;
+    if method == "log_prob" {
+        return log_prob(object, meta, args).map(|()| 0);
     }
     let seed: u64 = match args.parse::<i64>("random.seed", "an integer from 0 to 4294967295").map_err(usage)? {
         Some(s) if (0..=i64::from(u32::MAX)).contains(&s) => s as u64,
@@ -242,16 +355,68 @@ fn run(object: Vec<u8>, meta: ModelMeta, args: &Args, out: &mut dyn Write) -> Re
         Err(_) => Init::File(PathBuf::from(&init_text)),
     };
     let sig_figs = sig_figs(args).map_err(usage)?;
-    let mut method = variational_method(args, seed).map_err(usage)?;
-    // Threads for the gradient draws (any count gives the same result); 0 lets the fit choose.
-    if let (RunMethod::Vppl(config), Some(n)) = (&mut method, args.parse("num_threads", "an integer").map_err(usage)?) {
-        let n: i64 = n;
-        config.threads = usize::try_from(n).unwrap_or(0);
-    }
+    let refresh = args.parse("output.refresh", "a non-negative integer").map_err(usage)?.unwrap_or(100);
+    let task = match method.as_str() {
+        "variational" => {
+            let mut method = variational_method(args, seed).map_err(usage)?;
+            // Threads for the gradient draws (any count gives the same result); 0 lets the fit
+            // choose.
+            if let (RunMethod::Vppl(config), Some(n)) =
+                (&mut method, args.parse("num_threads", "an integer").map_err(usage)?)
+            {
+                let n: i64 = n;
+                config.threads = usize::try_from(n).unwrap_or(0);
+            }
+            Task::Variational(method)
+        }
+        "optimize" => Task::Optimize(optimize_config(args).map_err(usage)?),
+        "pathfinder" => Task::Pathfinder(pathfinder_config(args).map_err(usage)?),
+        "generate_quantities" => match args.get("generate_quantities.fitted_params") {
+            Some(path) => Task::GenerateQuantities(PathBuf::from(path)),
+            None => return Err(usage("generate_quantities needs fitted_params=FILE (a Stan CSV of draws)".into())),
+        },
+        "diagnose" => {
+            let d = |k: &str| format!("diagnose.{k}");
+            if let Some(test) = args.get(&d("test")).filter(|t| *t != "gradient") {
+                return Err(usage(format!("test={test}: the only test is gradient")));
+            }
+            let epsilon = args.parse(&d("epsilon"), "a positive number").map_err(usage)?.unwrap_or(1e-6);
+            let error = args.parse(&d("error"), "a positive number").map_err(usage)?.unwrap_or(1e-6);
+            for (name, value) in [("epsilon", epsilon), ("error", error)] {
+                if !(value > 0.0 && f64::is_finite(value)) {
+                    return Err(usage(format!("{name}={value}: {name} must be a positive number")));
+                }
+            }
+            Task::Diagnose { epsilon, error }
+        }
+        other => return Err(usage(format!("method={other} is not a method"))),
+    };
     let data_file = args.get("data.file").unwrap_or("").to_string();
     let model_name = meta.name.clone();
-    let model = load_model(&object, meta, args)?;
     let output = PathBuf::from(args.get("output.file").unwrap_or("output.csv"));
+    crate::output::check_writable(&output).map_err(|e| (73, format!("cannot write `{}`: {e}", output.display())))?;
+    let model = load_model(&object, meta, args)?;
+    let method = match task {
+        Task::Variational(method) => method,
+        task => {
+            let mut header = crate::output::CsvHeader::new(&model_name, crate::output::MethodBlock::new("", seed));
+            header.data_file = data_file;
+            header.output_file = output.display().to_string();
+            header.sig_figs = sig_figs;
+            header.refresh = refresh;
+            header.init = init_text;
+            header.stanc_version = format!("vppl {}", env!("CARGO_PKG_VERSION"));
+            header.start_datetime = app::utc_now();
+            let c = methods::Common { model: &model, header, output, init, seed, sig_figs, refresh };
+            return match task {
+                Task::Optimize(config) => methods::optimize(&c, &config, out),
+                Task::Pathfinder(config) => methods::pathfinder(&c, &config, out),
+                Task::GenerateQuantities(path) => methods::generate_quantities(&c, &path, out),
+                Task::Diagnose { epsilon, error } => methods::diagnose(&c, epsilon, error, out),
+                Task::Variational(_) => unreachable!("handled above"),
+            };
+        }
+    };
     let settings = FitSettings {
         method,
         init,
@@ -265,13 +430,96 @@ fn run(object: Vec<u8>, meta: ModelMeta, args: &Args, out: &mut dyn Write) -> Re
         compile_ms: 0.0,
         iter_option: "iter=",
         sig_figs,
-        refresh: args.parse("output.refresh", "a non-negative integer").map_err(usage)?.unwrap_or(100),
+        refresh,
     };
     settings.check_writable().map_err(|e| (73, e))?;
-    app::fit(&model, &settings, out).map_err(|e| (70, e))
+    app::fit(&model, &settings, out).map(|()| 0).map_err(|e| (70, e))
 }
 
-/// `log_prob`: the log density (Stan's `lp__`: without constants, with the Jacobian) and its
+/// The L-BFGS tolerances and first step, as `optimize` and `pathfinder` both take them.
+fn tolerances(args: &Args, group: &str) -> Result<(f64, crate::quasi_newton::Tolerances, usize), String> {
+    let k = |name: &str| format!("{group}.{name}");
+    let positive = |name: &str, default: f64| -> Result<f64, String> {
+        match args.parse::<f64>(&k(name), "a non-negative number")? {
+            None => Ok(default),
+            Some(v) if v >= 0.0 && v.is_finite() => Ok(v),
+            Some(v) => Err(format!("{name}={v}: {name} must be a non-negative number")),
+        }
+    };
+    let d = crate::quasi_newton::Tolerances::CMDSTAN;
+    let tol = crate::quasi_newton::Tolerances {
+        obj: positive("tol_obj", d.obj)?,
+        rel_obj: positive("tol_rel_obj", d.rel_obj)?,
+        grad: positive("tol_grad", d.grad)?,
+        rel_grad: positive("tol_rel_grad", d.rel_grad)?,
+        param: positive("tol_param", d.param)?,
+    };
+    let init_alpha = positive("init_alpha", 0.001)?;
+    if init_alpha == 0.0 {
+        return Err("init_alpha=0: init_alpha must be positive".into());
+    }
+    let history_size = count(args, &k("history_size"), 5)?;
+    Ok((init_alpha, tol, history_size))
+}
+
+/// A positive integer argument, or `default`.
+fn count(args: &Args, key: &str, default: usize) -> Result<usize, String> {
+    match args.parse::<usize>(key, "a positive integer")? {
+        Some(0) => {
+            let name = key.rsplit('.').next().unwrap_or(key);
+            Err(format!("{name}=0: {name} must be a positive integer"))
+        }
+        n => Ok(n.unwrap_or(default)),
+    }
+}
+
+/// `optimize`'s arguments.
+fn optimize_config(args: &Args) -> Result<methods::OptimizeConfig, String> {
+    let d = methods::OptimizeConfig::default();
+    let algorithm = match args.get("optimize.algorithm").unwrap_or("lbfgs") {
+        "lbfgs" => methods::OptimizeAlgorithm::Lbfgs,
+        "bfgs" => methods::OptimizeAlgorithm::Bfgs,
+        "newton" => {
+            return Err("algorithm=newton: Newton's method needs the Hessian, which this program does not \
+                        compute; the algorithms offered are lbfgs (the default) and bfgs"
+                .into());
+        }
+        other => return Err(format!("algorithm={other}: the algorithms are lbfgs (the default) and bfgs")),
+    };
+    let (init_alpha, tol, history_size) = tolerances(args, "optimize")?;
+    Ok(methods::OptimizeConfig {
+        algorithm,
+        jacobian: flag(args, "optimize.jacobian", d.jacobian)?,
+        iter: count(args, "optimize.iter", d.iter)?,
+        init_alpha,
+        tol,
+        history_size,
+        save_iterations: flag(args, "optimize.save_iterations", d.save_iterations)?,
+    })
+}
+
+/// `pathfinder`'s arguments.
+fn pathfinder_config(args: &Args) -> Result<methods::PathfinderConfig, String> {
+    let d = methods::PathfinderConfig::default();
+    let k = |name: &str| format!("pathfinder.{name}");
+    let (init_alpha, tol, history_size) = tolerances(args, "pathfinder")?;
+    Ok(methods::PathfinderConfig {
+        init_alpha,
+        tol,
+        history_size,
+        num_psis_draws: count(args, &k("num_psis_draws"), d.num_psis_draws)?,
+        num_paths: count(args, &k("num_paths"), d.num_paths)?,
+        save_single_paths: flag(args, &k("save_single_paths"), d.save_single_paths)?,
+        psis_resample: flag(args, &k("psis_resample"), d.psis_resample)?,
+        calculate_lp: flag(args, &k("calculate_lp"), d.calculate_lp)?,
+        max_lbfgs_iters: count(args, &k("max_lbfgs_iters"), d.max_lbfgs_iters)?,
+        num_draws: count(args, &k("num_draws"), d.num_draws)?,
+        num_elbo_draws: count(args, &k("num_elbo_draws"), d.num_elbo_draws)?,
+    })
+}
+
+/// `log_prob`: the log density (Stan's `lp__`: without constants, with the Jacobian unless
+/// `jacobian=0`) and its
 /// gradient on the unconstrained scale at each given point, as CmdStan writes them: a CSV of
 /// `lp__` and one `g_` column per unconstrained parameter. The points come from a JSON file of
 /// constrained parameter values (`constrained_params=`) or of unconstrained vectors
@@ -279,12 +527,7 @@ fn run(object: Vec<u8>, meta: ModelMeta, args: &Args, out: &mut dyn Write) -> Re
 fn log_prob(object: Vec<u8>, meta: ModelMeta, args: &Args) -> Result<(), (i32, String)> {
     use crate::Model as _;
     let usage = |e: String| (USAGE, usage_error(&e));
-    let jacobian: u8 = args.parse("log_prob.jacobian", "0 or 1").map_err(usage)?.unwrap_or(1);
-    if jacobian != 1 {
-        return Err(usage(
-            "jacobian=0: vppl's log density always includes the Jacobian, so only jacobian=1 is offered yet".into(),
-        ));
-    }
+    let jacobian = flag(args, "log_prob.jacobian", true).map_err(usage)?;
     let (constrained, unconstrained) =
         (args.get("log_prob.constrained_params"), args.get("log_prob.unconstrained_params"));
     let (path, is_constrained) = match (constrained, unconstrained) {
@@ -321,7 +564,11 @@ fn log_prob(object: Vec<u8>, meta: ModelMeta, args: &Args) -> Result<(), (i32, S
         unconstrained_points(&text, n).map_err(|e| (DATA_ERROR, format!("in `{path}`: {e}")))?
     };
     let mut csv = String::new();
-    csv.push_str(&format!("# model = {}\n# method = log_prob\n#   jacobian = 1\n", model.meta().name));
+    csv.push_str(&format!(
+        "# model = {}\n# method = log_prob\n#   jacobian = {}\n",
+        model.meta().name,
+        u8::from(jacobian)
+    ));
     csv.push_str("lp__");
     for k in 1..=n {
         csv.push_str(&format!(",g_{k}"));
@@ -329,7 +576,7 @@ fn log_prob(object: Vec<u8>, meta: ModelMeta, args: &Args) -> Result<(), (i32, S
     csv.push('\n');
     let mut grad = vec![0.0; n];
     for point in &points {
-        let lp = model.log_density_gradient(point, &mut grad).map_err(|e| (70, e.to_string()))?;
+        let lp = model.gradient_with_jacobian(point, jacobian, &mut grad).map_err(|e| (70, e.to_string()))?;
         csv.push_str(&crate::output::format_g(lp, sig_figs));
         for g in &grad {
             csv.push(',');
@@ -338,6 +585,19 @@ fn log_prob(object: Vec<u8>, meta: ModelMeta, args: &Args) -> Result<(), (i32, S
         csv.push('\n');
     }
     std::fs::write(&output, csv).map_err(|e| (73, format!("cannot write `{}`: {e}", output.display())))
+}
+
+/// A CmdStan boolean argument (`0` or `1`), or `default` when not given.
+fn flag(args: &Args, key: &str, default: bool) -> Result<bool, String> {
+    match args.get(key) {
+        None => Ok(default),
+        Some("0") => Ok(false),
+        Some("1") => Ok(true),
+        Some(v) => {
+            let name = key.rsplit('.').next().unwrap_or(key);
+            Err(format!("{name}={v}: {name} must be 0 or 1"))
+        }
+    }
 }
 
 /// `output sig_figs=`: CmdStan's 1 to 18 significant digits (its default otherwise).

@@ -50,6 +50,7 @@ use crate::model::{EvalErrorKind, Model};
 use crate::output::format_g;
 use crate::progress::Phase;
 use crate::psis::{self, Psis};
+use crate::quasi_newton::{self, dot};
 
 /// The variational family: a Gaussian on the unconstrained space.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -407,10 +408,6 @@ fn density_gradient(model: &dyn Model, x: &[f64], grad: &mut [f64]) -> Result<Op
 // ---------------------------------------------------------------------------------------------
 // Small dense linear algebra (row-major n × n).
 
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
 /// Lower Cholesky factor of a symmetric positive definite matrix, or `None`.
 fn cholesky(n: usize, a: &[f64]) -> Option<Vec<f64>> {
     let mut l = vec![0.0; n * n];
@@ -542,96 +539,18 @@ struct Run<'a> {
     start: Instant,
 }
 
-/// A point of the line search: step length, objective, directional derivative, gradient.
-#[derive(Clone)]
-struct LinePoint {
-    alpha: f64,
-    f: f64,
-    slope: f64,
-    grad: Vec<f64>,
+/// The optimiser's objective, −log p (propto), and its gradient; `None` off the support.
+fn objective(model: &dyn Model, x: &[f64]) -> Result<quasi_newton::Evaluation, AdviError> {
+    let mut grad = vec![0.0; x.len()];
+    Ok(density_gradient(model, x, &mut grad)?.map(|lp| {
+        for g in grad.iter_mut() {
+            *g = -*g;
+        }
+        (-lp, grad)
+    }))
 }
 
 impl Run<'_> {
-    /// The objective of the optimiser, −log p (propto), and its gradient; `None` off the
-    /// support.
-    fn objective(&mut self, x: &[f64]) -> Result<Option<(f64, Vec<f64>)>, AdviError> {
-        let mut grad = vec![0.0; self.n];
-        self.gradient_evals += 1;
-        Ok(density_gradient(self.model, x, &mut grad)?.map(|lp| {
-            for g in grad.iter_mut() {
-                *g = -*g;
-            }
-            (-lp, grad)
-        }))
-    }
-
-    /// A line search for the strong Wolfe conditions (Nocedal and Wright, algorithms 3.5 and
-    /// 3.6), with quadratic interpolation in the zoom. A point off the support counts as an
-    /// infinite objective, so the search backs off from it. Returns the best point that
-    /// decreased the objective enough, or `None`.
-    fn line_search(
-        &mut self,
-        x: &[f64],
-        f0: f64,
-        g0: &[f64],
-        p: &[f64],
-        alpha0: f64,
-    ) -> Result<Option<LinePoint>, AdviError> {
-        const C1: f64 = 1e-4;
-        const C2: f64 = 0.9;
-        let slope0 = dot(g0, p);
-        if slope0.is_nan() || slope0 >= 0.0 {
-            return Ok(None);
-        }
-        let mut lo = LinePoint { alpha: 0.0, f: f0, slope: slope0, grad: g0.to_vec() };
-        let mut hi: Option<(f64, f64)> = None;
-        let mut alpha = alpha0;
-        let mut trial_x = vec![0.0; self.n];
-        for _ in 0..60 {
-            for i in 0..self.n {
-                trial_x[i] = x[i] + alpha * p[i];
-            }
-            let trial = self.objective(&trial_x)?;
-            let sufficient = trial.as_ref().is_some_and(|(f, _)| *f <= f0 + C1 * alpha * slope0 && *f < lo.f);
-            if !sufficient {
-                hi = Some((alpha, trial.map_or(f64::INFINITY, |(f, _)| f)));
-            } else {
-                let (f, grad) = trial.expect("sufficient implies a value");
-                let slope = dot(&grad, p);
-                let point = LinePoint { alpha, f, slope, grad };
-                if slope.abs() <= -C2 * slope0 {
-                    return Ok(Some(point));
-                }
-                match hi {
-                    None if slope >= 0.0 => hi = Some((lo.alpha, lo.f)),
-                    Some((a_hi, _)) if slope * (a_hi - lo.alpha) >= 0.0 => hi = Some((lo.alpha, lo.f)),
-                    _ => {}
-                }
-                lo = point;
-            }
-            alpha = match hi {
-                None => 4.0 * alpha,
-                Some((a_hi, f_hi)) => {
-                    let d = a_hi - lo.alpha;
-                    if d.abs() <= 1e-12 * lo.alpha.abs().max(1e-300) {
-                        break;
-                    }
-                    // Minimum of the quadratic through f(lo), f'(lo) and f(hi), kept inside
-                    // the interval; bisection when it is not usable.
-                    let c = (f_hi - lo.f - lo.slope * d) / (d * d);
-                    let t = if c.is_finite() && c > 0.0 { -lo.slope / (2.0 * c) } else { f64::NAN };
-                    let fraction = t / d;
-                    if fraction.is_finite() && (0.1..=0.9).contains(&fraction) {
-                        lo.alpha + t
-                    } else {
-                        lo.alpha + 0.5 * d
-                    }
-                }
-            };
-        }
-        Ok(if lo.alpha > 0.0 { Some(lo) } else { None })
-    }
-
     /// Pathfinder: BFGS on −log p from `init`, every iterate's Gaussian scored by its ELBO on
     /// common draws; returns the best one and the number of optimiser iterations.
     fn pathfinder(&mut self, init: &[f64], path: usize) -> Result<(Candidate, usize), AdviError> {
@@ -653,87 +572,51 @@ impl Run<'_> {
             })
             .collect();
 
-        let Some((mut f, mut g)) = self.objective(init)? else {
+        let model = self.model;
+        let Some((f, g)) = objective(model, init)? else {
             return Err(AdviError::Domain("The gradient is not finite at the initial values.".to_string()));
         };
-        let mut x = init.to_vec();
-        let mut h = vec![0.0; n * n];
-        for i in 0..n {
-            h[i * n + i] = 1.0;
-        }
-        let mut h_initialised = false;
-        let mut best: Option<Candidate> = None;
-        let mut stop = format!("reached the limit of {} iterations", self.config.max_lbfgs_iters);
-        let mut iterations = 0;
-        let mut p = vec![0.0; n];
+        self.gradient_evals += 1;
         let paths = self.config.pathfinder_paths;
         let message = format!("Pathfinder, path {}/{paths}", path + 1);
         let phase = Phase::new(self.config.progress, &message, self.config.max_lbfgs_iters as u64);
-        for iter in 1..=self.config.max_lbfgs_iters {
-            iterations = iter;
-            phase.set(iter as u64);
-            for i in 0..n {
-                p[i] = -dot(&h[i * n..(i + 1) * n], &g);
-            }
-            if dot(&p, &g) >= 0.0 {
-                // H lost positive definiteness to rounding: restart from steepest descent.
-                h_initialised = false;
-                for (i, v) in h.iter_mut().enumerate() {
-                    *v = if i % (n + 1) == 0 { 1.0 } else { 0.0 };
+        // Stan's L-BFGS tolerances, except its relative-gradient test gᵀHg / |f|: early in an
+        // ill-conditioned valley H is wrong by orders of magnitude, and that test then stops far
+        // from the mode (kidiq's intercept at 1.4 instead of 26). No absolute test on f either:
+        // the relative one is the scale-free form of it.
+        let settings = quasi_newton::Settings {
+            memory: quasi_newton::Memory::Dense,
+            max_iters: self.config.max_lbfgs_iters,
+            init_alpha: None,
+            tol: quasi_newton::Tolerances { obj: 0.0, rel_grad: 0.0, ..quasi_newton::Tolerances::CMDSTAN },
+        };
+        let mut best: Option<Candidate> = None;
+        let outcome =
+            quasi_newton::minimize(init.to_vec(), f, g, &settings, &mut |x| objective(model, x), &mut |step| {
+                phase.set(step.iter as u64);
+                let h = step.inverse_hessian;
+                if let Some(dense) = h.dense().filter(|_| h.is_scaled())
+                    && let Some(candidate) = self.score_candidate(step.x, step.grad, dense, step.iter, &eps)?
+                    && best.as_ref().is_none_or(|b| candidate.elbo > b.elbo)
+                {
+                    best = Some(candidate);
                 }
-                for i in 0..n {
-                    p[i] = -g[i];
-                }
+                Ok(())
+            })?;
+        self.gradient_evals += outcome.evals;
+        let iterations = outcome.iterations;
+        let f = outcome.f;
+        let x = outcome.x;
+        let stop = match outcome.termination {
+            quasi_newton::Termination::RelObj => "converged (relative change in the log density)".to_string(),
+            quasi_newton::Termination::AbsGrad => "converged (gradient)".to_string(),
+            quasi_newton::Termination::AbsParam => "converged (step size)".to_string(),
+            quasi_newton::Termination::MaxIters => {
+                format!("reached the limit of {} iterations", self.config.max_lbfgs_iters)
             }
-            // Before H has a scale, a first step of unit length; after, the quasi-Newton step.
-            let alpha0 = if h_initialised { 1.0 } else { 1.0 / dot(&p, &p).sqrt().max(1e-300) };
-            let Some(point) = self.line_search(&x, f, &g, &p, alpha0)? else {
-                stop = "the line search found no better point".to_string();
-                break;
-            };
-            let s: Vec<f64> = p.iter().map(|pi| point.alpha * pi).collect();
-            let y: Vec<f64> = point.grad.iter().zip(&g).map(|(a, b)| a - b).collect();
-            let sy = dot(&s, &y);
-            let f_old = f;
-            for i in 0..n {
-                x[i] += s[i];
-            }
-            f = point.f;
-            g = point.grad;
-            // The curvature condition holds after a Wolfe step; the guard is for rounding.
-            if sy > 1e-10 * dot(&s, &s).sqrt() * dot(&y, &y).sqrt() {
-                if !h_initialised {
-                    // Nocedal and Wright (6.20): scale H₀ to the curvature seen along the step.
-                    let scale = sy / dot(&y, &y);
-                    for (i, v) in h.iter_mut().enumerate() {
-                        *v = if i % (n + 1) == 0 { scale } else { 0.0 };
-                    }
-                    h_initialised = true;
-                }
-                bfgs_update(n, &mut h, &s, &y, sy);
-            }
-            if h_initialised
-                && let Some(candidate) = self.score_candidate(&x, &g, &h, iter, &eps)?
-                && best.as_ref().is_none_or(|b| candidate.elbo > b.elbo)
-            {
-                best = Some(candidate);
-            }
-            // Stan's L-BFGS tolerances, except its relative-gradient test gᵀHg / |f|: early in
-            // an ill-conditioned valley H is wrong by orders of magnitude, and that test then
-            // stops far from the mode (kidiq's intercept at 1.4 instead of 26).
-            if (f_old - f).abs() < 1e4 * f64::EPSILON * f_old.abs().max(f.abs()).max(1.0) {
-                stop = "converged (relative change in the log density)".to_string();
-                break;
-            }
-            if g.iter().fold(0.0f64, |m, v| m.max(v.abs())) < 1e-8 {
-                stop = "converged (gradient)".to_string();
-                break;
-            }
-            if dot(&s, &s).sqrt() < 1e-8 {
-                stop = "converged (step size)".to_string();
-                break;
-            }
-        }
+            quasi_newton::Termination::LineSearchFailed => "the line search found no better point".to_string(),
+            other => other.message().to_string(),
+        };
         writeln!(self.log, "  BFGS: {iterations} iterations, log density {} at the end; {stop}.", format_g(-f, 6))?;
         let candidate = match best {
             Some(best) => {
@@ -793,20 +676,6 @@ impl Run<'_> {
             return Ok(None);
         }
         Ok(Some(Candidate { mean, cov: h.to_vec(), iter, elbo: sum / ok as f64 }))
-    }
-}
-
-/// The BFGS update of the inverse Hessian:
-/// H ← (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ with ρ = 1 / sᵀy, in O(n²).
-fn bfgs_update(n: usize, h: &mut [f64], s: &[f64], y: &[f64], sy: f64) {
-    let rho = 1.0 / sy;
-    let hy: Vec<f64> = (0..n).map(|i| dot(&h[i * n..(i + 1) * n], y)).collect();
-    let yhy = dot(y, &hy);
-    let c = rho * rho * yhy + rho;
-    for i in 0..n {
-        for j in 0..n {
-            h[i * n + j] += -rho * (s[i] * hy[j] + hy[i] * s[j]) + c * s[i] * s[j];
-        }
     }
 }
 
@@ -1648,7 +1517,7 @@ impl Run<'_> {
 /// `count` indices drawn with probabilities `weights` (normalised) by systematic resampling: one
 /// uniform offset from the seed, then evenly spaced points through the cumulative weights. Lower
 /// variance than independent draws, and deterministic for a seed.
-fn systematic_resample(weights: &[f64], count: usize, seed: u64) -> Vec<usize> {
+pub(crate) fn systematic_resample(weights: &[f64], count: usize, seed: u64) -> Vec<usize> {
     let mut rng = draw_rng(seed, PHASE_RESAMPLE, 0, 0);
     let offset: f64 = rand::Rng::random::<f64>(&mut rng);
     let total: f64 = weights.iter().filter(|w| w.is_finite()).sum();

@@ -303,8 +303,12 @@ fn print_diagnostics(path: &Path, source: &Source, diags: &[grammar::Diagnostic]
 }
 
 fn front_end(path: &Path) -> Result<(Source, Stages), Failure> {
+    front_end_with(path, driver::Extras::default())
+}
+
+fn front_end_with(path: &Path, extras: driver::Extras) -> Result<(Source, Stages), Failure> {
     let source = read_source(path)?;
-    match driver::compile_ir(&source) {
+    match driver::compile_ir_with(&source, extras) {
         Ok(stages) => {
             print_diagnostics(path, &source, &stages.warnings);
             Ok((source, stages))
@@ -474,7 +478,7 @@ fn build_executable(a: BuildArgs) -> Result<(), Failure> {
             a.model.display()
         )));
     }
-    let (source, mut stages) = front_end(&a.model)?;
+    let (source, mut stages) = front_end_with(&a.model, driver::BUILD_EXTRAS)?;
     let (object, meta) = driver::compile_object(&source, &mut stages)?;
     let runner_bytes =
         std::fs::read(&runner).map_err(|e| format!("cannot read the model runner `{}`: {e}", runner.display()))?;
@@ -587,17 +591,8 @@ fn diagnose(a: DiagnoseArgs) -> Result<(), Failure> {
         Some(text) => parse_point(text, n)?,
         None => app::random_point(n, resolve_seed(a.seed)),
     };
-    let mut grad = vec![0.0; n];
-    let lp = model.log_density_gradient(&point, &mut grad).map_err(|e| e.to_string())?;
-    let mut fd = vec![0.0; n];
-    for i in 0..n {
-        let mut p = point.clone();
-        p[i] = point[i] + a.epsilon;
-        let up = model.log_density(&p, true).map_err(|e| e.to_string())?;
-        p[i] = point[i] - a.epsilon;
-        let down = model.log_density(&p, true).map_err(|e| e.to_string())?;
-        fd[i] = (up - down) / (2.0 * a.epsilon);
-    }
+    let check = runtime::methods::gradient_check(&model, &point, a.epsilon).map_err(|e| e.to_string())?;
+    let (lp, grad, fd) = (check.log_density, check.gradient, check.finite_differences);
     if a.json {
         let json = serde_json::json!({ "point": point, "log_density": lp, "gradient": grad, "finite_differences": fd });
         outln!("{}", serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?);

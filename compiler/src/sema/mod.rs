@@ -33,9 +33,14 @@ pub enum Mode {
     /// `locate`: the log density with every constant, checking after each term (`~`,
     /// `target +=`, `jacobian +=`) that the running total is still finite; the entry point that
     /// says which term is not finite when no initial value works ([`locate_terms`]).
+    ///
+    /// `jacobian: false` is the density without the log-Jacobian of the constraining
+    /// transforms (CmdStan's `jacobian=0` for `log_prob` and `optimize`): the parameters'
+    /// transforms, `jacobian +=` and the built-in `_jacobian` functions add nothing to it.
     LogDensity {
         propto: bool,
         locate: bool,
+        jacobian: bool,
     },
     WriteArray,
     /// `unconstrain` (Stan's `transform_inits`): reads each parameter's constrained value, checks
@@ -109,6 +114,8 @@ pub struct ModelInfo {
     pub outputs: Vec<OutputVar>,
     /// Parameters in declaration order: what `unconstrain` reads from its slots.
     pub parameters: Vec<DataVar>,
+    /// How many of the outputs (the last ones) are generated quantities.
+    pub n_generated: usize,
 }
 
 impl ModelInfo {
@@ -138,7 +145,8 @@ pub fn check(program: &ast::Program) -> (Option<(ir::Module, ModelInfo, typeck::
     let info = model_info(program, &mut diags);
     // The log density walk is the one that reports problems; the other walks see the same
     // program and would only repeat them.
-    let log_density = lower(program, Mode::LogDensity { propto: false, locate: false }, &typed, &info, &mut diags);
+    let log_density =
+        lower(program, Mode::LogDensity { propto: false, locate: false, jacobian: true }, &typed, &info, &mut diags);
     let mut spare = Vec::new();
     let load = lower(program, Mode::Load, &typed, &info, &mut spare);
     let sizes = lower(program, Mode::Sizes, &typed, &info, &mut spare);
@@ -150,8 +158,13 @@ pub fn check(program: &ast::Program) -> (Option<(ir::Module, ModelInfo, typeck::
             diags.push(d);
         }
     }
-    let log_density_propto =
-        lower(program, Mode::LogDensity { propto: true, locate: false }, &typed, &info, &mut Vec::new());
+    let log_density_propto = lower(
+        program,
+        Mode::LogDensity { propto: true, locate: false, jacobian: true },
+        &typed,
+        &info,
+        &mut Vec::new(),
+    );
     for t in typeck_diags {
         if !diags.contains(&t) {
             diags.push(t);
@@ -213,8 +226,13 @@ fn finish(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// value is computed from them. Either way the constrained value is bound to the parameter's
 /// name, so the bounds of later parameters read it.
 pub fn unconstrain(program: &ast::Program, info: &ModelInfo, typed: &typeck::Typed) -> Function {
+    lower_checked(program, Mode::Unconstrain, typed, info)
+}
+
+/// One more entry point of a program that [`check`] accepted, which lowering cannot fail on.
+fn lower_checked(program: &ast::Program, mode: Mode, typed: &typeck::Typed, info: &ModelInfo) -> Function {
     let mut diags = Vec::new();
-    let f = lower(program, Mode::Unconstrain, typed, info, &mut diags);
+    let f = lower(program, mode, typed, info, &mut diags);
     assert!(diags.iter().all(|d| !d.is_error()), "bug: lowering found errors in a checked program: {diags:?}");
     f
 }
@@ -224,10 +242,15 @@ pub fn unconstrain(program: &ast::Program, info: &ModelInfo, typed: &typeck::Typ
 /// never calls it; the runtime does when no initial value has a finite log density, to say
 /// which statement is to blame.
 pub fn locate_terms(program: &ast::Program, info: &ModelInfo, typed: &typeck::Typed) -> Function {
-    let mut diags = Vec::new();
-    let f = lower(program, Mode::LogDensity { propto: false, locate: true }, typed, info, &mut diags);
-    assert!(diags.iter().all(|d| !d.is_error()), "bug: lowering found errors in a checked program: {diags:?}");
-    f
+    lower_checked(program, Mode::LogDensity { propto: false, locate: true, jacobian: true }, typed, info)
+}
+
+/// The propto log density without the log-Jacobian of the constraining transforms, of a
+/// program that [`check`] accepted: what `optimize` climbs by default (Stan's mode of the
+/// posterior density) and `log_prob jacobian=0` reports. Lowered only when asked for, so a
+/// compile that does not need it (`vppl run`) does not pay for it.
+pub fn log_density_no_jacobian(program: &ast::Program, info: &ModelInfo, typed: &typeck::Typed) -> Function {
+    lower_checked(program, Mode::LogDensity { propto: true, locate: false, jacobian: false }, typed, info)
 }
 
 fn model_info(program: &ast::Program, diags: &mut Vec<Diagnostic>) -> ModelInfo {
@@ -262,7 +285,8 @@ fn model_info(program: &ast::Program, diags: &mut Vec<Diagnostic>) -> ModelInfo 
             }
         }
     }
-    ModelInfo { data, transformed_data, outputs, parameters }
+    let n_generated = decls(&program.generated_quantities).len();
+    ModelInfo { data, transformed_data, outputs, parameters, n_generated }
 }
 
 /// Whether a declared type has an int anywhere (also inside a tuple): parameters cannot.
@@ -386,6 +410,7 @@ fn lower(
         Mode::Load => "load",
         Mode::Sizes => "sizes",
         Mode::LogDensity { locate: true, .. } => "locate_terms",
+        Mode::LogDensity { jacobian: false, .. } => "log_density_no_jacobian",
         Mode::LogDensity { propto: false, .. } => "log_density",
         Mode::LogDensity { propto: true, .. } => "log_density_propto",
         Mode::WriteArray => "write_array",

@@ -51,6 +51,8 @@ impl Lowerer<'_> {
                 self.error(errors::jacobian_outside_transformed_parameters(s.span));
             }
             StmtKind::TargetPlus(_) if let Some(d) = self.target_refusal(s.span, false) => self.error(d),
+            // Without the Jacobian (`jacobian=0`), Stan skips the statement, its expression too.
+            StmtKind::JacobianPlus(_) if self.drops_jacobian() => {}
             StmtKind::TargetPlus(e) | StmtKind::JacobianPlus(e) => {
                 let needs = match &e.kind {
                     ast::ExprKind::Call { name, args, .. } => args
@@ -287,10 +289,16 @@ impl Lowerer<'_> {
     }
 
     /// `jacobian +=` (Stan 2.36): the transformed parameters block and `_jacobian` functions.
-    /// Every fit vppl runs includes the Jacobian, so it adds to the target like `target +=`.
+    /// It adds to the target like `target +=`, except in the density without the Jacobian.
     fn may_increment_jacobian(&self) -> bool {
         self.block == BlockKind::TransformedParameters
             && self.inline_stack.last().is_none_or(|f| f.ends_with("_jacobian"))
+    }
+
+    /// Whether this is the log density without the Jacobian (`jacobian=0`), where the
+    /// parameters' transforms, `jacobian +=` and the `_jacobian` functions add nothing.
+    pub(crate) fn drops_jacobian(&self) -> bool {
+        matches!(self.mode, Mode::LogDensity { jacobian: false, .. })
     }
 
     /// A condition as an int atom (nonzero = true).

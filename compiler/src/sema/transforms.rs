@@ -242,7 +242,7 @@ impl Lowerer<'_> {
         let value = if self.mode == Mode::Unconstrain {
             self.unconstrain_parameter(d, ty, &dims, offset, unconstrained)
         } else {
-            let jacobian = matches!(self.mode, Mode::LogDensity { .. });
+            let jacobian = matches!(self.mode, Mode::LogDensity { jacobian: true, .. });
             self.constrain_parameter(d, ty, &dims, offset, jacobian)
         };
         self.theta_offset = self.prim(Prim::IAdd, &[offset, unconstrained]);

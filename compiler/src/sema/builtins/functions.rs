@@ -828,7 +828,7 @@ impl Lowerer<'_> {
                 }
                 _ => {}
             }
-            l.constrain_scalar(r[0], bounds, direction == "jacobian")
+            l.constrain_scalar(r[0], bounds, direction == "jacobian" && !l.drops_jacobian())
         })
     }
 
@@ -899,7 +899,7 @@ impl Lowerer<'_> {
         let out_dims = [array_dims, &core].concat();
         let out = self.build(ty, out_dims.clone());
         let Atom::Var(out_var) = out else { unreachable!("build returns a variable") };
-        let jacobian = direction == "jacobian";
+        let jacobian = direction == "jacobian" && !self.drops_jacobian();
         self.constrain_all(t, flat, Atom::Int(0), out_var, &out_dims, jacobian, a.span);
         a.value(out, ty)
     }
