@@ -27,3 +27,22 @@ model { real h = s; for (t in 1:4) { target += -log(h) - square(v[t]) / h; h = 0
     let source = Source { name: "recurrence".into(), path: "recurrence.stan".into(), text: program.into() };
     assert!(pushes(&source) > 0);
 }
+
+/// A sum a loop overwrites at every iteration, read by the reverse only after the loop: its
+/// value before the loop is pushed once, before it, not at every iteration (`Ad::wrappable`;
+/// bball's forward algorithm has two such loops per step).
+#[test]
+fn a_loop_keeps_a_sum_read_after_it_once() {
+    let program = "parameters { real mu; }
+model { real acc = 0; for (n in 1:3) { if (n > 1) acc += normal_lpdf(n | mu, 1); else acc += -mu * mu; } acc = acc * acc; target += acc; }";
+    let source = Source { name: "sum".into(), path: "sum.stan".into(), text: program.into() };
+    let stages = driver::compile_ir(&source).expect("compiles");
+    let gradient = stages.opt_gradient.to_string();
+    let in_loops = gradient.lines().filter(|l| l.starts_with("    ") && l.trim_start().starts_with("push ")).count();
+    assert_eq!(in_loops, 0, "pushes inside the loop:\n{gradient}");
+    assert!(pushes(&source) > 0, "the value before the loop is still kept:\n{gradient}");
+    let model = tests::load_text(program).expect("loads");
+    for x in [-0.7, 0.3, 1.9] {
+        tests::assert_gradient_matches(&model, &[x], "the sum read after its loop");
+    }
+}

@@ -58,6 +58,8 @@ pub fn differentiate(f: &Function) -> Function {
         saved: HashMap::default(),
         adjoint: HashMap::default(),
         assigned_in: HashMap::default(),
+        wrapped: HashMap::default(),
+        quiet: HashSet::default(),
     };
     ad.adjoint.insert(theta, grad);
     // Adjoints of mutable scalars live for the whole function.
@@ -212,6 +214,12 @@ struct Ad {
     adjoint: HashMap<VarId, VarId>,
     /// Cache: the variables assigned anywhere inside a statement list, keyed by its address.
     assigned_in: HashMap<usize, HashSet<VarId>>,
+    /// Loops (by address) that keep the history of these variables once, around the loop,
+    /// instead of at every assignment inside it (see [`Ad::wrappable`]).
+    wrapped: HashMap<usize, Vec<VarId>>,
+    /// The variables whose assignments keep no history where the sweep is (inside a loop
+    /// that wraps them).
+    quiet: HashSet<VarId>,
 }
 
 /// What the reverse of a block needs to do first for one of its lets.
@@ -256,7 +264,30 @@ impl Ad {
     /// Whether overwritten values of `v` must be saved: it is mutable (not built once) and the
     /// reverse sweep reads its value.
     fn keeps_history(&self, v: VarId) -> bool {
-        self.g.vars[v as usize].kind != VarKind::Built && self.needed.contains(&v)
+        self.g.vars[v as usize].kind != VarKind::Built && self.needed.contains(&v) && !self.quiet.contains(&v)
+    }
+
+    /// The scalar variables a loop's body overwrites, declared outside it, whose history is
+    /// kept but whose values the body's reverse never reads (bball's running maximum and sum
+    /// of `log_sum_exp`, read only after their loops): their values before the loop are saved
+    /// once, before it, and restored once, after its reverse, instead of at every iteration.
+    fn wrappable(&self, body: &[Stmt]) -> Vec<VarId> {
+        let (mut assigned, mut declared) = (Vec::new(), HashSet::default());
+        scalar_assignments(body, &mut assigned, &mut declared);
+        // What the reverse of the body reads: the rules' operands, indices, conditions and
+        // bounds, and the operands of the lets it may recompute.
+        let mut reads = HashSet::default();
+        seed_needed(&self.g, body, &self.active, &mut reads, &mut HashMap::default());
+        let mut lets = HashMap::default();
+        collect_lets(body, true, &self.fused, &mut lets);
+        for (v, ops) in lets {
+            if self.needed.contains(&v) {
+                reads.extend(ops);
+            }
+        }
+        let mut seen = HashSet::default();
+        assigned.retain(|v| seen.insert(*v) && !declared.contains(v) && !reads.contains(v) && self.keeps_history(*v));
+        assigned
     }
 
     fn is_active(&self, v: VarId) -> bool {
@@ -348,7 +379,16 @@ impl Ad {
                     if !repeated && self.fusing == 0 {
                         self.plan_saves(*var, *lo, *hi, body, &mut out);
                     }
+                    let wrapped = self.wrappable(body);
+                    for v in &wrapped {
+                        out.push(Stmt::Push(Atom::Var(*v)));
+                    }
+                    self.quiet.extend(wrapped.iter().copied());
                     let body = self.forward_block(body, true);
+                    wrapped.iter().for_each(|v| {
+                        self.quiet.remove(v);
+                    });
+                    self.wrapped.insert(address(s), wrapped);
                     out.push(Stmt::For { var: *var, lo: *lo, hi: *hi, reverse: *reverse, body });
                 }
                 Stmt::Let { var, .. } if self.saved.get(var).is_some_and(|s| s.store) => {
@@ -775,9 +815,18 @@ impl Ad {
             // A fused loop's reverse ran inside it.
             Stmt::For { .. } if self.fused.contains(&address(s)) => {}
             Stmt::For { var, lo, hi, reverse, body } => {
+                let wrapped = self.wrapped.get(&address(s)).cloned().unwrap_or_default();
+                self.quiet.extend(wrapped.iter().copied());
                 let body = self.nested(|ad| ad.reverse_block(body, true));
+                wrapped.iter().for_each(|v| {
+                    self.quiet.remove(v);
+                });
                 if !body.is_empty() {
                     out.push(Stmt::For { var: *var, lo: *lo, hi: *hi, reverse: !reverse, body });
+                }
+                // The values before the loop, pushed before it, in the reverse order.
+                for v in wrapped.iter().rev() {
+                    self.restore(*v, &[], out);
                 }
             }
             Stmt::If { cond, then, otherwise } => {
@@ -957,6 +1006,22 @@ fn collect_lets(stmts: &[Stmt], repeated: bool, fused: &HashSet<usize>, lets: &m
                 collect_lets(otherwise, repeated, fused, lets);
             }
             _ => {}
+        }
+    }
+}
+
+/// The scalar variables `stmts` assign (in order, with repeats), and those they declare.
+fn scalar_assignments(stmts: &[Stmt], assigned: &mut Vec<VarId>, declared: &mut HashSet<VarId>) {
+    for s in stmts {
+        match s {
+            Stmt::Assign { var, indices, .. } if indices.is_empty() => assigned.push(*var),
+            Stmt::Decl { var, .. } => {
+                declared.insert(*var);
+            }
+            _ => {}
+        }
+        for block in s.blocks() {
+            scalar_assignments(block, assigned, declared);
         }
     }
 }
