@@ -412,8 +412,14 @@ const BODIES: &[(&str, &str)] = &[
 /// division from a loop that starts at 2, so the array's element is not the index; a
 /// recurrence whose lets read the state the next statement overwrites (once popped from the
 /// tape); a let of the outer loop read by an inner one; an element-wise result read back
-/// from the vector that holds it.
+/// from the vector that holds it; a saved `1 / s` beside a division by s (the simplification
+/// folded the saved let into the reciprocal they share, and the reverse loop read the forward
+/// loop's last value of it).
 const SAVED_BODIES: &[(&str, &str)] = &[
+    (
+        "vector<lower=0>[2] y; vector[2] x;",
+        "vector[2] w; for (i in 1:2) { real s = sqrt(y[i]); real r = 1 / s; w[i] = (-(r * x[i])) / s; } target += log_sum_exp(w);",
+    ),
     (
         "vector[5] v;",
         "vector[5] w; w[1] = v[1]; for (i in 2:5) w[i] = exp(v[i]) / (1 + v[i] * v[i]); target += log_sum_exp(w) + dot_product(softmax(w), [1, 2, 3, 4, 5]') + dot_product(log_softmax(2 * w), [0.5, -1, 2, 1, 3]');",

@@ -67,6 +67,11 @@ fn fold_block(f: &Function, stmts: &[Stmt], subst: &mut HashMap<VarId, Atom>, on
     let mut out = Vec::with_capacity(stmts.len());
     for s in stmts {
         let s = rename(s, subst);
+        // A name bound again (the reverse sweep's recomputed or reloaded lets) holds the new
+        // value from here on, not what its earlier binding folded to.
+        if let Stmt::Let { var, .. } | Stmt::Pop(var) = &s {
+            subst.remove(var);
+        }
         match s {
             Stmt::Let { var, expr: Expr::Prim(p, args) } => match fold(p, &args) {
                 Some(a)
