@@ -44,6 +44,12 @@ pub struct Stages {
     /// From constrained parameter values to the unconstrained vector (`sema::unconstrain`):
     /// run only to read an init file.
     pub opt_unconstrain: ir::Function,
+    /// The log density as differentiation takes it (data hoisted, before loop-invariant code
+    /// motion): what [`hessian`] transforms.
+    pub hoisted_log_density: ir::Function,
+    /// The Hessian's entry point (see [`hessian`]), when it was asked for: the function, or
+    /// why the model has none.
+    pub opt_hessian: Option<Result<ir::Function, String>>,
     pub info: ModelInfo,
     pub warnings: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
@@ -87,8 +93,8 @@ pub fn compile_ir(source: &Source) -> Result<Stages, Vec<Diagnostic>> {
     let log_density = opt::simplify(&opt::fuse(&module.log_density));
     let (opt_validate, moved) = opt::data_checks::split(&opt::simplify(&opt::hoist(&log_density)));
     let mut precompute = opt::data_hoist::Precompute::new(info.n_slots() as u32);
-    let log_density = precompute.hoist(&opt::data_checks::drop(&log_density, &moved));
-    let log_density = opt::simplify(&opt::hoist(&opt::simplify(&log_density)));
+    let hoisted_log_density = opt::simplify(&precompute.hoist(&opt::data_checks::drop(&log_density, &moved)));
+    let log_density = opt::simplify(&opt::hoist(&hoisted_log_density));
     // Dead lets are removed before differentiating: a dead let that is still active would get
     // an adjoint rule, and a zero adjoint times a non-finite partial is NaN.
     let propto = opt::simplify(&opt::fuse(&module.log_density_propto));
@@ -141,6 +147,8 @@ pub fn compile_ir(source: &Source) -> Result<Stages, Vec<Diagnostic>> {
         n_precomputed,
         opt_locate,
         opt_unconstrain,
+        hoisted_log_density,
+        opt_hessian: None,
         info,
         warnings,
         timings,
@@ -154,10 +162,36 @@ pub struct Native {
     pub meta: ModelMeta,
 }
 
-/// The entry points in the order of `runtime::compiled::Entries` (and of `ModelMeta::errors`).
-fn entry_functions(stages: &Stages) -> [&ir::Function; 9] {
+/// The Hessian of the log density (every constant kept, Jacobian included), reverse over
+/// forward: `ad::tangent` makes the function of `[θ; v]` whose target is `∇f(θ)·v`, and
+/// `ad::differentiate` its gradient, `[H v; ∇f]`. Compiled only where it is used (`vppl build`,
+/// `vppl hessian`), so `vppl run` does not pay for it. Stored in `stages.opt_hessian`: the
+/// function, or why the model has none (a function without a second derivative).
+pub fn hessian(stages: &mut Stages) {
+    let t = Instant::now();
+    let result = ad::tangent::tangent(&stages.hoisted_log_density)
+        .map(|tangent| {
+            // Dead lets and stores go before differentiating, as for the gradient: the primal
+            // target's sums are dead once only tangents reach the target.
+            let tangent = opt::remove_dead_stores(&opt::simplify(&tangent));
+            let hessian = ad::differentiate(&tangent);
+            opt::simplify(&opt::hoist(&opt::simplify(&hessian)))
+        })
+        .map_err(|name| format!("this model has no Hessian yet: vppl does not have the second derivative of `{name}`"));
+    if cfg!(debug_assertions)
+        && let Ok(f) = &result
+    {
+        ir::verify::verify(f);
+    }
+    stages.opt_hessian = Some(result);
+    stages.timings.push(("hessian", t.elapsed()));
+}
+
+/// The entry points in the order of `runtime::compiled::Entries` (and of `ModelMeta::errors`):
+/// the Hessian's last, when it was compiled.
+fn entry_functions(stages: &Stages) -> Vec<&ir::Function> {
     let m = &stages.opt;
-    [
+    let mut functions = vec![
         &m.load,
         &m.sizes,
         &m.log_density,
@@ -167,7 +201,11 @@ fn entry_functions(stages: &Stages) -> [&ir::Function; 9] {
         &stages.opt_locate,
         &stages.opt_unconstrain,
         &stages.opt_precompute,
-    ]
+    ];
+    if let Some(Ok(hessian)) = &stages.opt_hessian {
+        functions.push(hessian);
+    }
+    functions
 }
 
 /// Everything the runtime needs to know about the model besides its code.
@@ -180,7 +218,18 @@ fn model_meta(source: &Source, stages: &Stages) -> ModelMeta {
         n_precomputed: stages.n_precomputed,
         outputs: stages.info.outputs.iter().map(|o| (o.name.clone(), o.shape.clone())).collect(),
         parameters: stages.info.parameters.iter().map(data_spec).collect(),
-        errors: entry_functions(stages).map(|func| error_sites(source, func)),
+        errors: {
+            let mut errors: [Vec<ErrorSiteInfo>; 10] = Default::default();
+            for (k, func) in entry_functions(stages).into_iter().enumerate() {
+                errors[k] = error_sites(source, func);
+            }
+            errors
+        },
+        no_hessian: match &stages.opt_hessian {
+            Some(Ok(_)) => None,
+            Some(Err(why)) => Some(why.clone()),
+            None => Some("the Hessian was not compiled for this run (`vppl build` compiles it)".into()),
+        },
     }
 }
 
@@ -199,6 +248,7 @@ pub fn compile_native(source: &Source, stages: &mut Stages) -> Result<Native, St
         locate: f[6],
         unconstrain: f[7],
         precompute: f[8],
+        hessian: f.get(9).copied(),
     };
     Ok(Native { jit, entries, meta: model_meta(source, stages) })
 }

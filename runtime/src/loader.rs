@@ -125,6 +125,7 @@ pub fn load(object: &[u8]) -> Result<LoadedCode, String> {
         locate: entry(6)?,
         unconstrain: entry(7)?,
         precompute: entry(8)?,
+        hessian: entry(9).ok(),
     };
     let code = map.make_exec().map_err(|e| format!("cannot make the model's code executable: {e}"))?;
     flush_instruction_cache(&code);

@@ -222,6 +222,9 @@ enum Stage {
     Clif,
     /// Machine code (Cranelift's disassembly).
     Asm,
+    /// The Hessian's functions: the tangent of the log density (`ad::tangent`), and its
+    /// gradient after simplification, which `vppl build` compiles.
+    Hessian,
 }
 
 #[derive(clap::Args)]
@@ -656,7 +659,7 @@ fn bench(a: BenchArgs) -> Result<(), Failure> {
 }
 
 fn ir(a: IrArgs) -> Result<(), Failure> {
-    let (_, stages) = front_end(&a.model)?;
+    let (_, mut stages) = front_end(&a.model)?;
     match a.stage {
         Stage::Ast => out!("{}", stages.ast),
         Stage::Ir => out!("{}", stages.ir),
@@ -675,6 +678,15 @@ fn ir(a: IrArgs) -> Result<(), Failure> {
         Stage::Clif => {
             for f in [&stages.opt.log_density, &stages.opt_gradient] {
                 out!("{}", crate::codegen::jit::clif_text(f)?);
+            }
+        }
+        Stage::Hessian => {
+            out!("{}", crate::ad::tangent::tangent(&stages.hoisted_log_density).map_err(Failure::Message)?);
+            crate::driver::hessian(&mut stages);
+            match stages.opt_hessian {
+                Some(Ok(f)) => out!("{f}"),
+                Some(Err(why)) => return Err(Failure::Message(why)),
+                None => {}
             }
         }
     }
