@@ -478,6 +478,8 @@ fn build_executable(a: BuildArgs) -> Result<(), Failure> {
         )));
     }
     let (source, mut stages) = front_end(&a.model)?;
+    // A built executable offers `laplace`, which needs the Hessian.
+    driver::hessian(&mut stages);
     let (object, meta) = driver::compile_object(&source, &mut stages)?;
     let runner_bytes =
         std::fs::read(&runner).map_err(|e| format!("cannot read the model runner `{}`: {e}", runner.display()))?;
