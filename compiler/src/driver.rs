@@ -171,6 +171,11 @@ pub fn hessian(stages: &mut Stages) {
     let t = Instant::now();
     let result = ad::tangent::tangent(&stages.hoisted_log_density)
         .map(|tangent| {
+            if cfg!(debug_assertions) {
+                // The tangent is a function of the input language (a gradient function binds
+                // its lets again, so only the tangent is checked).
+                ir::verify::verify(&tangent);
+            }
             // Dead lets and stores go before differentiating, as for the gradient: the primal
             // target's sums are dead once only tangents reach the target.
             let tangent = opt::remove_dead_stores(&opt::simplify(&tangent));
@@ -178,11 +183,6 @@ pub fn hessian(stages: &mut Stages) {
             opt::simplify(&opt::hoist(&opt::simplify(&hessian)))
         })
         .map_err(|name| format!("this model has no Hessian yet: vppl does not have the second derivative of `{name}`"));
-    if cfg!(debug_assertions)
-        && let Ok(f) = &result
-    {
-        ir::verify::verify(f);
-    }
     stages.opt_hessian = Some(result);
     stages.timings.push(("hessian", t.elapsed()));
 }
