@@ -241,8 +241,10 @@ scalar_functions! {
     LogRisingFactorial "log_rising_factorial"(x, n) = special::log_rising_factorial, ["digamma(x + n) - digamma(x)", "digamma(x + n)"];
     /// The log multivariate gamma function of an int dimension k.
     Lmgamma "lmgamma"(k, x) = special::lmgamma_real, ["0", "lmgamma_dx(k, x)"];
-    /// Its derivative in x; only its adjoint produces it.
-    LmgammaDx "lmgamma_dx"(k, x) = special::lmgamma_deriv_real, [];
+    /// Its derivative in x; only its adjoint produces it. Its own derivative (a sum of
+    /// trigammas) makes lmgamma twice differentiable, for the Hessian.
+    LmgammaDx "lmgamma_dx"(k, x) = special::lmgamma_deriv_real, ["0", "lmgamma_dx2(k, x)"];
+    LmgammaDx2 "lmgamma_dx2"(k, x) = special::lmgamma_deriv2_real, [];
     GammaP "gamma_p"(a, x) = special::gamma_p, ["gamma_p_da(a, x)", "gamma_p_dx(a, x)"];
     GammaQ "gamma_q"(a, x) = special::gamma_q, ["-gamma_p_da(a, x)", "-gamma_p_dx(a, x)"];
     /// The partial derivatives of P(a, x); only adjoints produce them. The one in x, the gamma

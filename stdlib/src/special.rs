@@ -544,6 +544,11 @@ pub fn lmgamma_deriv(k: u32, x: f64) -> f64 {
     s
 }
 
+/// d²/dx² ln Γ_k(x) = Σ_{j=1}^{k} ψ′(x + (1 − j)/2).
+pub fn lmgamma_deriv2(k: u32, x: f64) -> f64 {
+    (1..=k).map(|j| trigamma(x + (1.0 - j as f64) * 0.5)).sum()
+}
+
 /// ln(1 + x) - x, accurate for all x > -1 (series in w = x/(2+x) for |x| <= 0.5).
 pub fn log1pmx(x: f64) -> f64 {
     if x.abs() > 0.5 {
@@ -1631,6 +1636,11 @@ pub fn lmgamma_real(k: f64, x: f64) -> f64 {
 /// d/dx ln Γ_k(x) of an integer k ≥ 1 given as a float.
 pub fn lmgamma_deriv_real(k: f64, x: f64) -> f64 {
     if k.is_nan() || k < 1.0 || k.fract() != 0.0 { f64::NAN } else { lmgamma_deriv(k as u32, x) }
+}
+
+/// d²/dx² ln Γ_k(x) of an integer k ≥ 1 given as a float.
+pub fn lmgamma_deriv2_real(k: f64, x: f64) -> f64 {
+    if k.is_nan() || k < 1.0 || k.fract() != 0.0 { f64::NAN } else { lmgamma_deriv2(k as u32, x) }
 }
 
 /// erfc⁻¹(y) for y in [0, 2]: −Φ⁻¹(y/2)/√2 (y/2 is exact, so it is as accurate as Φ⁻¹).

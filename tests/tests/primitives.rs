@@ -646,7 +646,6 @@ const NO_SECOND_DERIVATIVE: &[&str] = &[
     "gamma_p",
     "hypergeometric_2f1",
     "inc_beta",
-    "lmgamma",
     "log_modified_bessel_first_kind",
     "singular_values",
     "trigamma",

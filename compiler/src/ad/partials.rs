@@ -337,6 +337,7 @@ mod tests {
             | Fun::FallingFactorial
             | Fun::RisingFactorial
             | Fun::Lmgamma
+            | Fun::LmgammaDx
             | Fun::Ldexp => &[0.0, 1.0, 2.0, 3.0],
             // Short standardized times (the small-time series) and starts near either end.
             Fun::WienerLogStd => &[0.02, 0.1, 0.2, 0.95],
