@@ -181,8 +181,10 @@ scalar_functions! {
     Lgamma "lgamma"(x) = special::lgamma, ["digamma(x)"];
     Digamma "digamma"(x) = special::digamma, ["trigamma(x)"];
     Trigamma "trigamma"(x) = special::trigamma, ["tetragamma(x)"];
-    /// The derivative of trigamma; only trigamma's adjoint produces it.
-    Tetragamma "tetragamma"(x) = special::tetragamma, [];
+    /// The derivative of trigamma; only trigamma's adjoint produces it. Its own derivative
+    /// makes trigamma twice differentiable, for the Hessian.
+    Tetragamma "tetragamma"(x) = special::tetragamma, ["pentagamma(x)"];
+    Pentagamma "pentagamma"(x) = special::pentagamma, [];
     /// The regularised incomplete beta function I_x(a, b).
     IncBeta "inc_beta"(a, b, x) = special::inc_beta, ["inc_beta_da(a, b, x)", "inc_beta_db(a, b, x)", "inc_beta_dx(a, b, x)"];
     /// Its partial derivatives; only its adjoint produces them. The one in x, the beta density

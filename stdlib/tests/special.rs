@@ -29,6 +29,7 @@ fn eval(name: &str, a: &[f64]) -> f64 {
         "digamma" => digamma(a[0]),
         "trigamma" => trigamma(a[0]),
         "tetragamma" => tetragamma(a[0]),
+        "pentagamma" => pentagamma(a[0]),
         "tgamma" => tgamma(a[0]),
         "lbeta" => lbeta(a[0], a[1]),
         "lchoose" => lchoose(a[0], a[1]),

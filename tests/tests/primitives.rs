@@ -648,7 +648,6 @@ const NO_SECOND_DERIVATIVE: &[&str] = &[
     "inc_beta",
     "log_modified_bessel_first_kind",
     "singular_values",
-    "trigamma",
     "von_mises_cdf_centered",
 ];
 

@@ -55,8 +55,8 @@ pub(super) fn tangent(
 }
 
 /// Whether ∂f/∂xᵢ can itself be differentiated: `f` has partials and every table function its
-/// formula calls has partials of its own (an internal one, such as `tetragamma` in trigamma's,
-/// has none). The Hessian needs it of every operand that depends on the parameters.
+/// formula calls has partials of its own (an internal one without partials, such as
+/// `gamma_p_da` in gamma_p's, has none). The Hessian needs it of every operand that depends on the parameters.
 pub fn differentiable_twice(f: Fun, i: usize) -> bool {
     fn calls_internal(d: &Formula) -> bool {
         match d {

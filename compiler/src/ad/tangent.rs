@@ -20,7 +20,7 @@
 //!
 //! A scalar function's tangent is built from its partials' formulas, as its adjoint is; its
 //! second derivative then needs the partials of the functions those formulas call. An internal
-//! function (trigamma's `tetragamma`) has none, and neither does `singular_values` have a
+//! function without partials (`gamma_p_da`, in gamma_p's partial in its shape) has none, and neither does `singular_values` have a
 //! tangent rule: `tangent` refuses such a model, naming the function.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
