@@ -76,3 +76,17 @@ fn a_model_without_a_hessian_names_the_function() {
     let mut g = [0.0];
     model.log_density_gradient(&[0.3], &mut g).expect("finite");
 }
+
+/// The singular values' tangent takes the smaller Gram matrix's eigenvectors: of AᵀA for a tall
+/// matrix, of A Aᵀ for a wide one; both against differences of the gradient.
+#[test]
+fn singular_values_of_tall_and_wide_matrices() {
+    let model = load_text_with_hessian(
+        "parameters { matrix[3, 2] t; matrix[2, 3] w; }\nmodel { target += dot_product(singular_values(t), [1, -2]') \
+         + dot_product(singular_values(w), [0.5, 3]') - 0.1 * dot_self(to_vector(t)) - 0.1 * dot_self(to_vector(w)); }\n",
+    )
+    .expect("compiles");
+    for seed in 0..3 {
+        assert_hessian_matches(&model, &point(12, seed, 1.0), "singular values");
+    }
+}

@@ -20,14 +20,14 @@
 //!
 //! A scalar function's tangent is built from its partials' formulas, as its adjoint is; its
 //! second derivative then needs the partials of the functions those formulas call. An internal
-//! function without partials (`gamma_p_da`, in gamma_p's partial in its shape) has none, and neither does `singular_values` have a
-//! tangent rule: `tangent` refuses such a model, naming the function.
+//! function without partials (`gamma_p_da`, in gamma_p's partial in its shape) has none:
+//! `tangent` refuses such a model, naming the function.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::partials;
 use super::rules::{Emit, op};
-use crate::ir::{Atom, Expr, Function, Prim, Stmt, Ty, VarId, VarKind, int_valued};
+use crate::ir::{Atom, ErrorKind, ErrorSite, Expr, Function, Prim, Stmt, Ty, VarId, VarKind, int_valued};
 
 /// The function of `[θ; v]` whose `target` is `∇f(θ)·v` (see the module's comment), or the
 /// name of the first function whose second derivative vppl does not have.
@@ -387,10 +387,45 @@ impl Tangent {
                     t.temp(Ty::REAL, Expr::Load { base: var(e), indices: vec![ij[0], j] }, out)
                 })
             }
+            // A = U diag(σ) Vᵀ: dσₖ = uₖᵀ dA vₖ. Of a tall A, V are the eigenvectors of AᵀA
+            // (ascending, so σₖ's is column c + 1 − k) and uₖ = A vₖ / σₖ, so dσₖ = (Vᵀ Aᵀ dA V)ⱼⱼ
+            // / σₖ; of a wide one, likewise with the eigenvectors U of A Aᵀ and (Uᵀ dA Aᵀ U)ⱼⱼ.
+            // The smaller Gram matrix has no null space, whose equal eigenvalues the
+            // eigenvectors' adjoint would divide by their difference.
             Prim::SingularValues => {
-                self.missing.get_or_insert_with(|| "singular_values".to_string());
-                let n = self.temp(Ty::INT, Expr::Dim { base: var(y), dim: 0 }, out);
-                self.build(Ty::VECTOR, vec![n], out, |_, _, _| ZERO)
+                let da = d[0].expect("active");
+                let rows = self.temp(Ty::INT, Expr::Dim { base: var(x), dim: 0 }, out);
+                let cols = self.temp(Ty::INT, Expr::Dim { base: var(x), dim: 1 }, out);
+                let m = self.temp(Ty::INT, Expr::Dim { base: var(y), dim: 0 }, out);
+                self.distinct_singular_values(y, m, out);
+                let tangent = self.g.new_var(None, Ty::VECTOR, VarKind::Mutable);
+                out.push(Stmt::Decl { var: tangent, dims: vec![m] });
+                let tall = op(self, Prim::IGe, &[rows, cols], out);
+                let mut branches = [Vec::new(), Vec::new()];
+                for (is_tall, block) in [true, false].into_iter().zip(&mut branches) {
+                    let at = self.transpose(x, block);
+                    let (gram, along) = if is_tall {
+                        (op(self, Prim::MatMul, &[at, x], block), op(self, Prim::MatMul, &[at, da], block))
+                    } else {
+                        (op(self, Prim::MatMul, &[x, at], block), op(self, Prim::MatMul, &[da, at], block))
+                    };
+                    let vectors = op(self, Prim::EigenvectorsSym, &[gram], block);
+                    let w = self.rotate(vectors, along, block);
+                    let size = self.temp(Ty::INT, Expr::Dim { base: var(w), dim: 0 }, block);
+                    let last = op(self, Prim::IAdd, &[size, Atom::Int(1)], block);
+                    let k = self.loop_index();
+                    let mut body = Vec::new();
+                    let j = op(self, Prim::ISub, &[last, Atom::Var(k)], &mut body);
+                    let e = self.temp(Ty::REAL, Expr::Load { base: var(w), indices: vec![j, j] }, &mut body);
+                    let sigma =
+                        self.temp(Ty::REAL, Expr::Load { base: var(y), indices: vec![Atom::Var(k)] }, &mut body);
+                    let value = op(self, Prim::Div, &[e, sigma], &mut body);
+                    body.push(Stmt::Assign { var: tangent, indices: vec![Atom::Var(k)], value });
+                    block.push(Stmt::For { var: k, lo: Atom::Int(1), hi: m, reverse: false, body });
+                }
+                let [then, otherwise] = branches;
+                out.push(Stmt::If { cond: tall, then, otherwise });
+                Atom::Var(tangent)
             }
         }
     }
@@ -514,6 +549,34 @@ impl Tangent {
             out.push(Stmt::For { var: k, lo: Atom::Int(1), hi: i, reverse: false, body });
             t.temp(Ty::REAL, Expr::Atom(Atom::Var(sum)), out)
         })
+    }
+
+    /// A check that the singular values `sigma` (descending) are distinct: where two are equal
+    /// (to 1e-10 of the largest; a complex matrix's real form repeats each) they have no second
+    /// derivative each, and the eigenvectors' adjoint would divide by zero.
+    fn distinct_singular_values(&mut self, sigma: Atom, m: Atom, out: &mut Vec<Stmt>) {
+        let site = self.g.errors.len() as u32;
+        self.g.errors.push(ErrorSite {
+            kind: ErrorKind::Domain,
+            message: "singular_values: no Hessian where two singular values are equal ({} and {})".into(),
+            span: (0, 0),
+            needs: Vec::new(),
+        });
+        let several = op(self, Prim::IGt, &[m, Atom::Int(1)], out);
+        let mut then = Vec::new();
+        let first = self.temp(Ty::REAL, Expr::Load { base: var(sigma), indices: vec![Atom::Int(1)] }, &mut then);
+        let tolerance = op(self, Prim::Mul, &[first, Atom::Real(1e-10)], &mut then);
+        let count = op(self, Prim::ISub, &[m, Atom::Int(1)], &mut then);
+        let k = self.loop_index();
+        let mut body = Vec::new();
+        let next = op(self, Prim::IAdd, &[Atom::Var(k), Atom::Int(1)], &mut body);
+        let a = self.temp(Ty::REAL, Expr::Load { base: var(sigma), indices: vec![Atom::Var(k)] }, &mut body);
+        let b = self.temp(Ty::REAL, Expr::Load { base: var(sigma), indices: vec![next] }, &mut body);
+        let gap = op(self, Prim::Sub, &[a, b], &mut body);
+        let distinct = op(self, Prim::Gt, &[gap, tolerance], &mut body);
+        body.push(Stmt::Check { cond: distinct, site, values: vec![a, b] });
+        then.push(Stmt::For { var: k, lo: Atom::Int(1), hi: count, reverse: false, body });
+        out.push(Stmt::If { cond: several, then, otherwise: Vec::new() });
     }
 
     fn loop_index(&mut self) -> VarId {
