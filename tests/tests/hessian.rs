@@ -55,10 +55,10 @@ fn multivariate_normal_hessian_is_minus_the_precision() {
         let compiled = load_text_with_hessian(&program).unwrap_or_else(|e| panic!("{model}: {e}"));
         for seed in 0..2 {
             let h = compiled.hessian(&point(3, seed, 2.0)).unwrap_or_else(|e| panic!("{model}: {e}"));
-            for i in 0..3 {
-                for j in 0..3 {
-                    let (got, want) = (h.hessian[j * 3 + i], -precision[i][j]);
-                    assert!((got - want).abs() <= 1e-12, "{model}: H[{i},{j}] = {got}, −Σ⁻¹ has {want}");
+            for (i, row) in precision.iter().enumerate() {
+                for (j, p) in row.iter().enumerate() {
+                    let got = h.hessian[j * 3 + i];
+                    assert!((got + p).abs() <= 1e-12, "{model}: H[{i},{j}] = {got}, −Σ⁻¹ has {}", -p);
                 }
             }
         }
