@@ -63,6 +63,8 @@ fn main() {
     std::fs::write(out.join("corpus_programs.rs"), programs).expect("OUT_DIR is writable");
     let examples = generate(&root, "examples", &["vppl"], "example_", "example_gradient");
     std::fs::write(out.join("corpus_examples.rs"), examples).expect("OUT_DIR is writable");
+    let hessians = generate(&root, "examples", &["vppl"], "hessian_", "example_hessian");
+    std::fs::write(out.join("corpus_hessians.rs"), hessians).expect("OUT_DIR is writable");
     let fixtures = generate(&root, "tests/fixtures/stan_gradients", &["json"], "stan_", "stan_fixture");
     std::fs::write(out.join("corpus_fixtures.rs"), fixtures).expect("OUT_DIR is writable");
 }

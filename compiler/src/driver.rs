@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use grammar::ast;
 use grammar::{Diagnostic, Span};
-use runtime::compiled::{Entries, ErrorSiteInfo, ModelMeta, SiteKind};
+use runtime::compiled::{Entries, Entry, ErrorSiteInfo, ModelMeta, SiteKind};
 use runtime::data::{DataSpec, ElemType, Shape};
 
 use crate::codegen::jit::{self, Jit};
@@ -48,6 +48,12 @@ pub struct Stages {
     /// (`sema::log_density_no_jacobian`): `optimize`'s default objective and `log_prob
     /// jacobian=0`. Made only when asked for ([`Extras`]).
     pub opt_gradient_no_jacobian: Option<ir::Function>,
+    /// The log density as differentiation takes it (data hoisted, before loop-invariant code
+    /// motion): what [`hessian`] transforms.
+    pub hoisted_log_density: ir::Function,
+    /// The Hessian's entry point (see [`hessian`]), when it was asked for: the function, or
+    /// why the model has none.
+    pub opt_hessian: Option<Result<ir::Function, String>>,
     pub info: ModelInfo,
     pub warnings: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
@@ -107,8 +113,8 @@ pub fn compile_ir_with(source: &Source, extras: Extras) -> Result<Stages, Vec<Di
     let log_density = opt::simplify(&opt::fuse(&module.log_density));
     let (opt_validate, moved) = opt::data_checks::split(&opt::simplify(&opt::hoist(&log_density)));
     let mut precompute = opt::data_hoist::Precompute::new(info.n_slots() as u32);
-    let log_density = precompute.hoist(&opt::data_checks::drop(&log_density, &moved));
-    let log_density = opt::simplify(&opt::hoist(&opt::simplify(&log_density)));
+    let hoisted_log_density = opt::simplify(&precompute.hoist(&opt::data_checks::drop(&log_density, &moved)));
+    let log_density = opt::simplify(&opt::hoist(&hoisted_log_density));
     // Dead lets are removed before differentiating: a dead let that is still active would get
     // an adjoint rule, and a zero adjoint times a non-finite partial is NaN.
     let propto = opt::simplify(&opt::fuse(&module.log_density_propto));
@@ -175,6 +181,8 @@ pub fn compile_ir_with(source: &Source, extras: Extras) -> Result<Stages, Vec<Di
         opt_locate,
         opt_unconstrain,
         opt_gradient_no_jacobian,
+        hoisted_log_density,
+        opt_hessian: None,
         info,
         warnings,
         timings,
@@ -188,11 +196,37 @@ pub struct Native {
     pub meta: ModelMeta,
 }
 
-/// The entry points in the order of `runtime::compiled::Entry` (and of `ModelMeta::errors`):
-/// the nine every model has, then the optional ones it was compiled with.
-fn entry_functions(stages: &Stages) -> Vec<&ir::Function> {
+/// The Hessian of the log density (every constant kept, Jacobian included), reverse over
+/// forward: `ad::tangent` makes the function of `[θ; v]` whose target is `∇f(θ)·v`, and
+/// `ad::differentiate` its gradient, `[H v; ∇f]`. Compiled only where it is used (`vppl build`,
+/// `vppl hessian`), so `vppl run` does not pay for it. Stored in `stages.opt_hessian`: the
+/// function, or why the model has none (a function without a second derivative).
+pub fn hessian(stages: &mut Stages) {
+    let t = Instant::now();
+    let result = ad::tangent::tangent(&stages.hoisted_log_density)
+        .map(|tangent| {
+            if cfg!(debug_assertions) {
+                // The tangent is a function of the input language (a gradient function binds
+                // its lets again, so only the tangent is checked).
+                ir::verify::verify(&tangent);
+            }
+            // Dead lets and stores go before differentiating, as for the gradient: the primal
+            // target's sums are dead once only tangents reach the target.
+            let tangent = opt::remove_dead_stores(&opt::simplify(&tangent));
+            let hessian = ad::differentiate(&tangent);
+            opt::simplify(&opt::hoist(&opt::simplify(&hessian)))
+        })
+        .map_err(|name| format!("this model has no Hessian yet: vppl does not have the second derivative of `{name}`"));
+    stages.opt_hessian = Some(result);
+    stages.timings.push(("hessian", t.elapsed()));
+}
+
+/// The entry points the model was compiled with, each with its place in
+/// `runtime::compiled::Entry` (the index of its symbol in an object file and of its error sites
+/// in `ModelMeta::errors`): the nine every model has, then the optional ones.
+fn entry_functions(stages: &Stages) -> Vec<(Entry, &ir::Function)> {
     let m = &stages.opt;
-    let mut entries = vec![
+    let always = [
         &m.load,
         &m.sizes,
         &m.log_density,
@@ -203,8 +237,14 @@ fn entry_functions(stages: &Stages) -> Vec<&ir::Function> {
         &stages.opt_unconstrain,
         &stages.opt_precompute,
     ];
-    entries.extend(&stages.opt_gradient_no_jacobian);
-    entries
+    let mut functions: Vec<(Entry, &ir::Function)> = Entry::ALWAYS.into_iter().zip(always).collect();
+    if let Some(f) = &stages.opt_gradient_no_jacobian {
+        functions.push((Entry::GradientNoJacobian, f));
+    }
+    if let Some(Ok(hessian)) = &stages.opt_hessian {
+        functions.push((Entry::Hessian, hessian));
+    }
+    functions
 }
 
 /// Everything the runtime needs to know about the model besides its code.
@@ -218,15 +258,31 @@ fn model_meta(source: &Source, stages: &Stages) -> ModelMeta {
         outputs: stages.info.outputs.iter().map(|o| (o.name.clone(), o.shape.clone())).collect(),
         parameters: stages.info.parameters.iter().map(data_spec).collect(),
         n_generated: stages.info.n_generated,
-        errors: entry_functions(stages).into_iter().map(|func| error_sites(source, func)).collect(),
+        errors: {
+            // One list per entry point, empty for the optional ones not compiled.
+            let mut errors = vec![Vec::new(); Entry::COUNT];
+            for (entry, func) in entry_functions(stages) {
+                errors[entry as usize] = error_sites(source, func);
+            }
+            errors
+        },
+        no_hessian: match &stages.opt_hessian {
+            Some(Ok(_)) => None,
+            Some(Err(why)) => Some(why.clone()),
+            None => Some("the Hessian was not compiled for this run (`vppl build` compiles it)".into()),
+        },
     }
 }
 
 pub fn compile_native(source: &Source, stages: &mut Stages) -> Result<Native, String> {
     let t = Instant::now();
-    let jit = jit::compile(&entry_functions(stages))?;
+    let functions = entry_functions(stages);
+    let order: Vec<Entry> = functions.iter().map(|(e, _)| *e).collect();
+    let funcs: Vec<&ir::Function> = functions.into_iter().map(|(_, f)| f).collect();
+    let jit = jit::compile(&funcs)?;
     stages.timings.push(("codegen", t.elapsed()));
     let f = &jit.functions;
+    let optional = |entry: Entry| order.iter().position(|e| *e == entry).map(|k| f[k]);
     let entries = Entries {
         load: f[0],
         sizes: f[1],
@@ -237,7 +293,8 @@ pub fn compile_native(source: &Source, stages: &mut Stages) -> Result<Native, St
         locate: f[6],
         unconstrain: f[7],
         precompute: f[8],
-        gradient_no_jacobian: f.get(9).copied(),
+        gradient_no_jacobian: optional(Entry::GradientNoJacobian),
+        hessian: optional(Entry::Hessian),
     };
     Ok(Native { jit, entries, meta: model_meta(source, stages) })
 }
@@ -245,7 +302,9 @@ pub fn compile_native(source: &Source, stages: &mut Stages) -> Result<Native, St
 /// The model's code as an object file (what `vppl build` puts in an executable), and its meta.
 pub fn compile_object(source: &Source, stages: &mut Stages) -> Result<(Vec<u8>, ModelMeta), String> {
     let t = Instant::now();
-    let object = jit::compile_object(&entry_functions(stages))?;
+    let functions: Vec<(usize, &ir::Function)> =
+        entry_functions(stages).into_iter().map(|(entry, f)| (entry as usize, f)).collect();
+    let object = jit::compile_object(&functions)?;
     stages.timings.push(("codegen", t.elapsed()));
     Ok((object, model_meta(source, stages)))
 }

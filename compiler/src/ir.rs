@@ -266,14 +266,48 @@ pub enum PrimKind {
     Kernel,
 }
 
+/// The primitives whose result is an int (comparisons, int arithmetic and logic, `to_int`,
+/// `is_nan`, `is_inf`), as a pattern: they carry no derivative, and the matches that say so
+/// stay exhaustive.
+macro_rules! int_valued {
+    () => {
+        $crate::ir::Prim::Lt
+            | $crate::ir::Prim::Le
+            | $crate::ir::Prim::Gt
+            | $crate::ir::Prim::Ge
+            | $crate::ir::Prim::Eq
+            | $crate::ir::Prim::Ne
+            | $crate::ir::Prim::IAdd
+            | $crate::ir::Prim::ISub
+            | $crate::ir::Prim::IMul
+            | $crate::ir::Prim::IDiv
+            | $crate::ir::Prim::IMod
+            | $crate::ir::Prim::INeg
+            | $crate::ir::Prim::ILt
+            | $crate::ir::Prim::ILe
+            | $crate::ir::Prim::IGt
+            | $crate::ir::Prim::IGe
+            | $crate::ir::Prim::IEq
+            | $crate::ir::Prim::INe
+            | $crate::ir::Prim::And
+            | $crate::ir::Prim::Or
+            | $crate::ir::Prim::Not
+            | $crate::ir::Prim::IMin
+            | $crate::ir::Prim::IMax
+            | $crate::ir::Prim::IsNan
+            | $crate::ir::Prim::IsInf
+            | $crate::ir::Prim::ToInt
+    };
+}
+pub(crate) use int_valued;
+
 impl Prim {
     pub fn result_ty(self) -> Ty {
         use Prim::*;
         match self {
             Add | Sub | Mul | Div | Neg | Sqrt | Fabs | Fmin | Fmax | Floor | Ceil | Detach | Select | Call(_)
             | ToReal => Ty::REAL,
-            Lt | Le | Gt | Ge | Eq | Ne | IAdd | ISub | IMul | IDiv | IMod | INeg | ILt | ILe | IGt | IGe | IEq
-            | INe | And | Or | Not | IMin | IMax | IsNan | IsInf | ToInt => Ty::INT,
+            int_valued!() => Ty::INT,
             Determinant | LogDeterminant => Ty::REAL,
             MatVec | TriSolveVec | EigenvaluesSym | SingularValues => Ty::VECTOR,
             VecMat => Ty::ROW_VECTOR,

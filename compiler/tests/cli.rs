@@ -166,9 +166,9 @@ fn stan_compatible_runs_stans_advi() {
     }
 }
 
-#[test]
-fn diagnose_json_agrees_with_finite_differences() {
-    let (code, stdout, stderr) = vppl(&[
+/// `vppl diagnose --json` of the test model at one point, with `extra` options.
+fn diagnose_json(extra: &[&str]) -> serde_json::Value {
+    let mut args = vec![
         "diagnose",
         MODEL,
         "--data",
@@ -176,9 +176,16 @@ fn diagnose_json_agrees_with_finite_differences() {
         "--json",
         "--unconstrained",
         "[0.1, 0.2, 0.3, -0.4, 0.5]",
-    ]);
+    ];
+    args.extend(extra);
+    let (code, stdout, stderr) = vppl(&args);
     assert_eq!(code, 0, "{stderr}");
-    let v: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    serde_json::from_str(&stdout).expect("JSON")
+}
+
+#[test]
+fn diagnose_json_agrees_with_finite_differences() {
+    let v = diagnose_json(&[]);
     let g = v["gradient"].as_array().expect("gradient");
     let f = v["finite_differences"].as_array().expect("finite differences");
     assert_eq!(g.len(), 5);
@@ -186,6 +193,23 @@ fn diagnose_json_agrees_with_finite_differences() {
         let (a, b) = (a.as_f64().expect("number"), b.as_f64().expect("number"));
         assert!((a - b).abs() < 1e-5 * a.abs().max(1.0), "{a} vs {b}");
     }
+}
+
+/// `diagnose --hessian`: the exact Hessian, symmetric, beside finite differences of the gradient.
+#[test]
+fn diagnose_prints_the_hessian() {
+    let v = diagnose_json(&["--hessian"]);
+    let entry = |key: &str, i: usize, j: usize| v[key][i][j].as_f64().unwrap_or_else(|| panic!("{key}[{i}][{j}]"));
+    for i in 0..5 {
+        for j in 0..5 {
+            let (h, fd) = (entry("hessian", i, j), entry("hessian_finite_differences", i, j));
+            assert!((h - fd).abs() < 1e-4 * h.abs().max(1.0), "H[{i},{j}] = {h}, finite differences {fd}");
+            assert!((h - entry("hessian", j, i)).abs() < 1e-9 * h.abs().max(1.0), "H[{i},{j}] = {h} is not symmetric");
+        }
+    }
+    let (code, stdout, stderr) = vppl(&["diagnose", MODEL, "--data", "tests/cli/good.data.json", "--hessian"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("Hessian:") && stdout.contains("largest difference"), "{stdout}");
 }
 
 /// A valid program that vppl cannot compile yet passes `vppl check`, with warnings.

@@ -229,6 +229,68 @@ fn cmdstanpy_runs_the_other_methods_of_a_built_executable() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// cmdstanpy's `laplace_sample(mode=…)` on a built executable, the mode an optimize CSV (as
+/// CmdStan writes it) of a posterior that is normal on the unconstrained scale: cmdstanpy reads
+/// the draws, and their means and covariance are the closed form's.
+#[test]
+fn cmdstanpy_draws_laplace_from_a_built_executable() {
+    let python = python_with_neighbours();
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("laplace-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let model = dir.join("normal.stan");
+    std::fs::write(
+        &model,
+        "transformed data { matrix[2, 2] S = [[1.5, 0.6], [0.6, 0.8]]; }\n\
+         parameters { vector[2] x; real<lower=0> sigma; }\n\
+         model { x ~ multi_normal([1, -2]', S); sigma ~ lognormal(0.5, 0.3); }\n",
+    )
+    .expect("write");
+    let exe = dir.join("normal");
+    let out = Command::new(env!("CARGO_BIN_EXE_vppl"))
+        .args(["build", model.to_str().expect("utf-8"), "-o", exe.to_str().expect("utf-8")])
+        .output()
+        .expect("vppl runs");
+    assert!(out.status.success(), "vppl build: {}", String::from_utf8_lossy(&out.stderr));
+    let mode = dir.join("mode.csv");
+    std::fs::write(
+        &mode,
+        format!(
+            "# model = normal_model\n# method = optimize\n#   optimize\n#     algorithm = lbfgs (Default)\n\
+             #     jacobian = true\n#     save_iterations = false (Default)\nlp__,x.1,x.2,sigma\n-1.2,1,-2,{}\n",
+            0.5f64.exp()
+        ),
+    )
+    .expect("write");
+    let out = Command::new(&python)
+        .arg(manifest.join("tests/neighbours/drive_laplace.py"))
+        .arg(&exe)
+        .arg(&mode)
+        .arg(&dir)
+        .output()
+        .expect("python runs");
+    assert!(out.status.success(), "cmdstanpy's laplace_sample failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    let seen: serde_json::Value = serde_json::from_slice(&out.stdout).expect("drive_laplace.py prints JSON");
+    assert_eq!(seen["columns"], serde_json::json!(["log_p__", "log_q__", "x[1]", "x[2]", "sigma"]));
+    assert_eq!(seen["method_variables"], serde_json::json!(["log_p__", "log_q__"]));
+    assert_eq!(seen["shape"], serde_json::json!([2000, 2]));
+    assert_eq!(seen["mode_x"], serde_json::json!([1.0, -2.0]));
+    let number = |v: &serde_json::Value| v.as_f64().expect("a number");
+    let want_cov = [[1.5, 0.6], [0.6, 0.8]];
+    for (a, want) in [1.0, -2.0].iter().enumerate() {
+        let se = (want_cov[a][a] / 2000.0f64).sqrt();
+        assert!((number(&seen["mean"][a]) - want).abs() < 4.0 * se, "mean of x[{}]: {}", a + 1, seen["mean"][a]);
+        for b in 0..2 {
+            let se = ((want_cov[a][a] * want_cov[b][b] + want_cov[a][b] * want_cov[a][b]) / 2000.0f64).sqrt();
+            let got = number(&seen["cov"][a][b]);
+            assert!((got - want_cov[a][b]).abs() < 4.0 * se, "cov {a},{b}: {got}");
+        }
+    }
+    assert!((number(&seen["log_sigma_mean"]) - 0.5).abs() < 4.0 * 0.3 / 2000.0f64.sqrt(), "{}", seen["log_sigma_mean"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// `theta.3` → `theta[3]`, `mu` → `mu`.
 fn stan_name(csv_name: &str) -> String {
     match csv_name.split_once('.') {

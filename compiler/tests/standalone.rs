@@ -133,7 +133,7 @@ fn the_command_line_is_cmdstans() {
     // Refusals: CmdStan's usage code 64, naming what the program offers.
     for (args, says) in [
         (&["sample"][..], "does not offer the method `sample`"),
-        (&["method=laplace"][..], "does not offer the method `laplace`"),
+        (&["method=sample"][..], "does not offer the method `sample`"),
         (&["variational", "foo=1"][..], "foo=1 is either mistyped or misplaced"),
         (&["variational", "eta=0.1"][..], "add engine=stan"),
         (&["variational", "algorithm=lowrank", "engine=stan"][..], "Stan's ADVI has meanfield and fullrank"),
@@ -148,7 +148,7 @@ fn the_command_line_is_cmdstans() {
         assert!(err.contains(says), "{args:?}: {err}");
         assert!(
             err.contains(
-                "offers the methods variational, optimize, pathfinder, log_prob, generate_quantities, diagnose"
+                "offers the methods variational, optimize, pathfinder, laplace, log_prob, generate_quantities, diagnose"
             ),
             "{args:?}: {err}"
         );
@@ -376,4 +376,88 @@ fn the_runner_alone_says_what_it_is() {
     let out = Command::new(env!("CARGO_BIN_EXE_vppl-runner")).output().expect("runs");
     assert_eq!(out.status.code(), Some(64));
     assert!(String::from_utf8_lossy(&out.stderr).contains("vppl build MODEL"));
+}
+
+/// `laplace` on a posterior that is normal on the unconstrained scale (a bivariate normal, and
+/// a lognormal scale, whose logarithm is normal with the Jacobian): the draws' means and
+/// covariances are the closed form's, `log_p__ − log_q__` is the same at every draw, and a
+/// mode given as CmdStan's optimize CSV gives the draws a JSON mode gives. A point where the
+/// negative Hessian is not positive definite is refused with CmdStan's data error code.
+#[test]
+fn laplace_draws_a_normal_posterior() {
+    let work = scratch("laplace");
+    std::fs::write(
+        work.join("normal.stan"),
+        "transformed data { matrix[2, 2] S = [[1.5, 0.6], [0.6, 0.8]]; }\n\
+         parameters { vector[2] x; real<lower=0> sigma; }\n\
+         model { x ~ multi_normal([1, -2]', S); sigma ~ lognormal(0.5, 0.3); }\n\
+         generated quantities { real s = x[1] + x[2]; }\n",
+    )
+    .expect("write");
+    let exe = build(&work.join("normal.stan"), &work, "normal");
+    let run = |args: &[&str]| {
+        let out = Command::new(&exe).args(args).current_dir(&work).output().expect("runs");
+        (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let sigma = 0.5f64.exp();
+    std::fs::write(work.join("mode.json"), format!(r#"{{"x": [1, -2], "sigma": {sigma}}}"#)).expect("write");
+    let (code, err) = run(&["laplace", "mode=mode.json", "draws=4000", "random", "seed=7", "output", "file=l.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let body = draws(&work.join("l.csv"));
+    let mut lines = body.lines();
+    assert_eq!(lines.next(), Some("log_p__,log_q__,x.1,x.2,sigma,s"));
+    let rows: Vec<Vec<f64>> =
+        lines.map(|l| l.split(',').map(|v| v.parse::<f64>().expect("a number")).collect()).collect();
+    assert_eq!(rows.len(), 4000);
+    // Unconstrained values: x.1, x.2 and log sigma.
+    let u: Vec<[f64; 3]> = rows.iter().map(|r| [r[2], r[3], r[4].ln()]).collect();
+    let n = u.len() as f64;
+    let mean: Vec<f64> = (0..3).map(|k| u.iter().map(|v| v[k]).sum::<f64>() / n).collect();
+    let cov = |a: usize, b: usize| u.iter().map(|v| (v[a] - mean[a]) * (v[b] - mean[b])).sum::<f64>() / (n - 1.0);
+    let want_mean = [1.0, -2.0, 0.5];
+    let want_cov = [[1.5, 0.6, 0.0], [0.6, 0.8, 0.0], [0.0, 0.0, 0.09]];
+    for a in 0..3 {
+        let se = (want_cov[a][a] / n).sqrt();
+        assert!((mean[a] - want_mean[a]).abs() < 4.0 * se, "mean {a}: {} vs {}", mean[a], want_mean[a]);
+        for b in 0..3 {
+            let se = ((want_cov[a][a] * want_cov[b][b] + want_cov[a][b] * want_cov[a][b]) / n).sqrt();
+            assert!((cov(a, b) - want_cov[a][b]).abs() < 4.0 * se, "cov {a},{b}: {} vs {}", cov(a, b), want_cov[a][b]);
+        }
+    }
+    // The posterior is the approximation: their log densities differ by a constant.
+    let offset = rows[0][0] - rows[0][1];
+    assert!(rows.iter().all(|r| (r[0] - r[1] - offset).abs() < 1e-6), "log_p__ − log_q__ varies");
+    assert!(rows.iter().all(|r| (r[5] - r[2] - r[3]).abs() < 1e-6), "s = x.1 + x.2");
+    // The same mode as CmdStan's optimize CSV: the same draws.
+    std::fs::write(
+        work.join("mode.csv"),
+        format!(
+            "# model = normal_model\n# method = optimize\n#   optimize\n#     algorithm = lbfgs\n#     jacobian = true\n\
+             lp__,x.1,x.2,sigma,s\n-1.5,1,-2,{sigma},-1\n"
+        ),
+    )
+    .expect("write");
+    let (code, err) = run(&["laplace", "mode=mode.csv", "draws=4000", "random", "seed=7", "output", "file=c.csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(draws(&work.join("c.csv")), body);
+    // Refusals.
+    std::fs::write(work.join("far.json"), r#"{"x": [1, -2]}"#).expect("write");
+    for (args, code, says) in [
+        (&["laplace", "mode=far.json"][..], 65, "lacks the parameter sigma"),
+        (&["laplace"][..], 64, "laplace needs mode=FILE"),
+        (&["laplace", "mode=mode.json", "jacobian=0"][..], 64, "only jacobian=1"),
+        (&["laplace", "mode=mode.json", "draws=0"][..], 64, "draws must be a positive integer"),
+    ] {
+        let (got, err) = run(args);
+        assert_eq!(got, code, "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    std::fs::write(work.join("saddle.stan"), "parameters { real x; }\nmodel { target += square(x) - x ^ 4 / 4; }\n")
+        .expect("write");
+    let saddle = build(&work.join("saddle.stan"), &work, "saddle");
+    std::fs::write(work.join("zero.json"), r#"{"x": 0}"#).expect("write");
+    let out = Command::new(&saddle).args(["laplace", "mode=zero.json"]).current_dir(&work).output().expect("runs");
+    assert_eq!(out.status.code(), Some(65));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not positive definite"), "{out:?}");
+    let _ = std::fs::remove_dir_all(&work);
 }

@@ -33,6 +33,20 @@ pub struct Entries {
     /// objective, `log_prob jacobian=0`): compiled into built executables, not into `vppl
     /// run`'s JIT, which never calls it.
     pub gradient_no_jacobian: Option<EntryFn>,
+    /// `[θ; v]` (2n values) to `∇f·v`, writing `[H v; ∇f]` (the log density with every constant
+    /// and the Jacobian): [`CompiledModel::hessian`]. Compiled only for built executables and
+    /// `vppl hessian`, and only for models whose functions all have second derivatives.
+    pub hessian: Option<EntryFn>,
+}
+
+/// What [`CompiledModel::hessian`] computes at one point.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hessian {
+    /// The log density, every constant kept, Jacobian included.
+    pub value: f64,
+    pub gradient: Vec<f64>,
+    /// n × n, column-major (symmetric up to rounding).
+    pub hessian: Vec<f64>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -77,9 +91,11 @@ pub struct ModelMeta {
     /// How many of the outputs (the last ones) are generated quantities.
     #[serde(default)]
     pub n_generated: usize,
-    /// Error sites of each entry point, in the order of [`Entry`] (the optional ones only when
-    /// compiled).
+    /// Error sites of each entry point, in the order of [`Entry`] ([`Entry::COUNT`] lists,
+    /// empty for the optional entry points the model was not compiled with).
     pub errors: Vec<Vec<ErrorSiteInfo>>,
+    /// Why the model has no `hessian` entry point, when it has none.
+    pub no_hessian: Option<String>,
 }
 
 /// What one output variable holds, for its sizes and its columns' names.
@@ -134,8 +150,9 @@ impl OutputShape {
     }
 }
 
-/// Indices into [`ModelMeta::errors`].
-#[derive(Clone, Copy)]
+/// The entry points: indices into [`ModelMeta::errors`], and of the symbols of a built model's
+/// object file (`loader::entry_symbol`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Entry {
     Load = 0,
     Sizes = 1,
@@ -147,6 +164,24 @@ pub enum Entry {
     Unconstrain = 7,
     Precompute = 8,
     GradientNoJacobian = 9,
+    Hessian = 10,
+}
+
+impl Entry {
+    /// The entry points every model has, in order.
+    pub const ALWAYS: [Entry; 9] = [
+        Entry::Load,
+        Entry::Sizes,
+        Entry::LogDensity,
+        Entry::Gradient,
+        Entry::WriteArray,
+        Entry::Validate,
+        Entry::Locate,
+        Entry::Unconstrain,
+        Entry::Precompute,
+    ];
+    /// How many entry points there are, optional ones included.
+    pub const COUNT: usize = 11;
 }
 
 pub struct CompiledModel {
@@ -410,6 +445,34 @@ impl CompiledModel {
         lines.join("\n")
     }
 
+    /// The log density (every constant kept, Jacobian included), its gradient and its Hessian
+    /// at `theta`, all on the unconstrained scale; the Hessian is exact (the compile-time
+    /// transformation of `ad::tangent` and `ad::differentiate`), column by column: column j is
+    /// the gradient of `∇f·eⱼ`. An error when the model has no Hessian entry point (the message
+    /// says why) or the log density cannot be evaluated at `theta`.
+    pub fn hessian(&self, theta: &[f64]) -> Result<Hessian, EvalError> {
+        let Some(entry) = self.entries.hessian else {
+            let why = self.meta.no_hessian.clone().unwrap_or_else(|| "this model has no Hessian".into());
+            return Err(EvalError { kind: EvalErrorKind::Fatal, message: why });
+        };
+        let n = self.n_unconstrained;
+        let value = self.log_density(theta, false)?;
+        let mut input = [theta, &vec![0.0; n]].concat();
+        let mut out = vec![0.0; 2 * n];
+        let mut result = Hessian { value, gradient: vec![0.0; n], hessian: vec![0.0; n * n] };
+        for j in 0..n {
+            input[n + j] = 1.0;
+            out.fill(0.0);
+            self.call(Entry::Hessian, entry, &input, &mut out, std::ptr::null_mut())?;
+            input[n + j] = 0.0;
+            result.hessian[j * n..(j + 1) * n].copy_from_slice(&out[..n]);
+            if j == 0 {
+                result.gradient.copy_from_slice(&out[n..]);
+            }
+        }
+        Ok(result)
+    }
+
     pub fn meta(&self) -> &ModelMeta {
         &self.meta
     }
@@ -536,15 +599,18 @@ impl CompiledModel {
         out: &mut [f64],
         rng: *mut ChaCha8Rng,
     ) -> Result<f64, EvalError> {
-        assert_eq!(theta.len(), self.n_unconstrained, "theta has the model's unconstrained dimension");
+        // The Hessian's input is [θ; v].
+        let inputs = if matches!(entry, Entry::Hessian) { 2 } else { 1 } * self.n_unconstrained;
+        assert_eq!(theta.len(), inputs, "theta has the entry point's input dimension");
         // The closure returns plain values and the error is built outside it: a `Result`
         // moved out of the thread-local access costs more than some small models' gradients.
         let mut value = 0.0;
         let failed = self.with_ctx(|ctx| {
             ctx.rng = rng;
-            // Safety: theta has n_unconstrained elements; out is sized by the caller for the
-            // entry point (gradient: n_unconstrained; write_array: the outputs); the stream, if
-            // any, outlives the call and is unset right after.
+            // Safety: theta has the elements the entry point reads (n_unconstrained, the
+            // Hessian's 2n); out is sized by the caller for the entry point (gradient:
+            // n_unconstrained; Hessian: 2n; write_array: the outputs); the stream, if any,
+            // outlives the call and is unset right after.
             value = unsafe { f(ctx, theta.as_ptr(), theta.len() as i64, out.as_mut_ptr()) };
             ctx.rng = std::ptr::null_mut();
             if !ctx.prints.is_empty() {

@@ -11,7 +11,7 @@
 
 use object::{Object, ObjectSection, ObjectSymbol, RelocationFlags, RelocationTarget, SectionKind};
 
-use crate::compiled::{Entries, EntryFn};
+use crate::compiled::{Entries, Entry, EntryFn};
 
 /// The symbol of entry point `k`.
 pub fn entry_symbol(k: usize) -> String {
@@ -115,6 +115,8 @@ pub fn load(object: &[u8]) -> Result<LoadedCode, String> {
         // address is made executable below, before any call.
         Ok(unsafe { std::mem::transmute::<usize, EntryFn>(at) })
     };
+    let optional =
+        |e: Entry| file.symbol_by_name(&entry_symbol(e as usize)).is_some().then(|| entry(e as usize)).transpose();
     let entries = Entries {
         load: entry(0)?,
         sizes: entry(1)?,
@@ -125,8 +127,9 @@ pub fn load(object: &[u8]) -> Result<LoadedCode, String> {
         locate: entry(6)?,
         unconstrain: entry(7)?,
         precompute: entry(8)?,
-        // Optional: present when the model was compiled with it (`vppl build` always does).
-        gradient_no_jacobian: file.symbol_by_name(&entry_symbol(9)).is_some().then(|| entry(9)).transpose()?,
+        // Optional: present when the model was compiled with them (`vppl build` asks for both).
+        gradient_no_jacobian: optional(Entry::GradientNoJacobian)?,
+        hessian: optional(Entry::Hessian)?,
     };
     let code = map.make_exec().map_err(|e| format!("cannot make the model's code executable: {e}"))?;
     flush_instruction_cache(&code);

@@ -24,8 +24,9 @@ pub const USAGE: i32 = 64;
 pub const DATA_ERROR: i32 = 65;
 
 /// The methods this program runs, and CmdStan's it does not (yet).
-const METHODS: &[&str] = &["variational", "optimize", "pathfinder", "log_prob", "generate_quantities", "diagnose"];
-const OTHER_METHODS: &[&str] = &["sample", "laplace"];
+const METHODS: &[&str] =
+    &["variational", "optimize", "pathfinder", "laplace", "log_prob", "generate_quantities", "diagnose"];
+const OTHER_METHODS: &[&str] = &["sample"];
 
 /// The arguments of L-BFGS, which `optimize` and `pathfinder` both take.
 const LBFGS_ARGS: &[&str] =
@@ -50,6 +51,7 @@ fn group(name: &str) -> Option<(&'static [&'static str], &'static [&'static str]
                 "variational",
                 "optimize",
                 "pathfinder",
+                "laplace",
                 "log_prob",
                 "generate_quantities",
                 "diagnose",
@@ -71,6 +73,7 @@ fn group(name: &str) -> Option<(&'static [&'static str], &'static [&'static str]
             ],
             &[],
         ),
+        "laplace" => (&["mode", "jacobian", "draws", "calculate_lp"], &[]),
         "generate_quantities" => (&["fitted_params"], &[]),
         "diagnose" => (&["test", "epsilon", "error"], &[]),
         "data" => (&["file"], &[]),
@@ -212,6 +215,13 @@ const METHOD_HELP: &[(&str, &str)] = &[
 ",
     ),
     (
+        "laplace",
+        "  laplace                    draws from the normal approximation at a mode (the exact Hessian)
+    mode=FILE                the mode: CmdStan's optimize CSV, or a JSON file of parameter values
+    draws=1000 jacobian=1
+",
+    ),
+    (
         "generate_quantities",
         "  generate_quantities        the outputs, generated quantities new, at each draw of a Stan CSV
     fitted_params=FILE       the draws (CmdStan's or vppl's CSV of any method)
@@ -340,14 +350,12 @@ enum Task {
 fn run(object: Vec<u8>, meta: ModelMeta, args: &Args, out: &mut dyn Write) -> Result<i32, (i32, String)> {
     let usage = |e: String| (USAGE, usage_error(&e));
     let method = args.method.clone().ok_or_else(|| usage("no method given".into()))?;
-    if method == "log_prob" {
-        return log_prob(object, meta, args).map(|()| 0);
+    match method.as_str() {
+        "log_prob" => return log_prob(object, meta, args).map(|()| 0),
+        "laplace" => return laplace(object, meta, args).map(|()| 0),
+        _ => {}
     }
-    let seed: u64 = match args.parse::<i64>("random.seed", "an integer from 0 to 4294967295").map_err(usage)? {
-        Some(s) if (0..=i64::from(u32::MAX)).contains(&s) => s as u64,
-        Some(s) if s != -1 => return Err(usage(format!("seed={s}: a seed is from 0 to 4294967295"))),
-        _ => app::clock_seed(),
-    };
+    let seed = seed(args).map_err(usage)?;
     let init_text = args.get("init").unwrap_or("2").to_string();
     let init = match init_text.parse::<f64>() {
         Ok(r) if r.is_finite() && r >= 0.0 => Init::Radius(r),
@@ -547,18 +555,7 @@ fn log_prob(object: Vec<u8>, meta: ModelMeta, args: &Args) -> Result<(), (i32, S
     let points: Vec<Vec<f64>> = if is_constrained {
         let file = crate::data::parse_data_file(&text).map_err(|e| (DATA_ERROR, format!("in `{path}`: {e}")))?;
         let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(0);
-        let missing: Vec<&str> =
-            model.meta().parameters.iter().map(|p| p.name.as_str()).filter(|name| !file.contains(name)).collect();
-        if !missing.is_empty() {
-            return Err((
-                DATA_ERROR,
-                format!(
-                    "`{path}` lacks the parameter{} {}",
-                    if missing.len() > 1 { "s" } else { "" },
-                    missing.join(", ")
-                ),
-            ));
-        }
+        require_parameters(&model, &file, path)?;
         vec![model.unconstrain(&file, &mut rng).map_err(|e| (DATA_ERROR, format!("in `{path}`: {}", e.message)))?]
     } else {
         unconstrained_points(&text, n).map_err(|e| (DATA_ERROR, format!("in `{path}`: {e}")))?
@@ -598,6 +595,72 @@ fn flag(args: &Args, key: &str, default: bool) -> Result<bool, String> {
             Err(format!("{name}={v}: {name} must be 0 or 1"))
         }
     }
+}
+
+/// An error naming the parameters the file of constrained values at `path` lacks, if any.
+fn require_parameters(model: &CompiledModel, file: &crate::data::DataFile, path: &str) -> Result<(), (i32, String)> {
+    let missing: Vec<&str> =
+        model.meta().parameters.iter().map(|p| p.name.as_str()).filter(|name| !file.contains(name)).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let s = if missing.len() > 1 { "s" } else { "" };
+    Err((DATA_ERROR, format!("`{path}` lacks the parameter{s} {}", missing.join(", "))))
+}
+
+/// `random seed=`: 0 to 4294967295, or the clock's when not given (or -1).
+fn seed(args: &Args) -> Result<u64, String> {
+    match args.parse::<i64>("random.seed", "an integer from 0 to 4294967295")? {
+        Some(s) if (0..=i64::from(u32::MAX)).contains(&s) => Ok(s as u64),
+        Some(s) if s != -1 => Err(format!("seed={s}: a seed is from 0 to 4294967295")),
+        _ => Ok(app::clock_seed()),
+    }
+}
+
+/// `laplace`: draws from the normal approximation at the mode `mode=` gives (CmdStan's
+/// optimize CSV or a JSON file of constrained parameter values), with the exact Hessian
+/// ([`crate::laplace`]), written as CmdStan's laplace CSV.
+fn laplace(object: Vec<u8>, meta: ModelMeta, args: &Args) -> Result<(), (i32, String)> {
+    let usage = |e: String| (USAGE, usage_error(&e));
+    let jacobian: u8 = args.parse("laplace.jacobian", "0 or 1").map_err(usage)?.unwrap_or(1);
+    if jacobian != 1 {
+        return Err(usage(
+            "jacobian=0: the Hessian of the log density without the Jacobian is not compiled yet, so only \
+             jacobian=1 is offered"
+                .into(),
+        ));
+    }
+    if args.parse::<u8>("laplace.calculate_lp", "0 or 1").map_err(usage)?.is_some_and(|c| c != 1) {
+        return Err(usage("calculate_lp=0: log_p__ is always calculated".into()));
+    }
+    let mode_file = args.get("laplace.mode").ok_or_else(|| usage("laplace needs mode=FILE".into()))?.to_string();
+    let draws = match args.parse::<i64>("laplace.draws", "a positive integer").map_err(usage)? {
+        None => 1000,
+        Some(d) if d > 0 => d as usize,
+        Some(d) => return Err(usage(format!("draws={d}: draws must be a positive integer"))),
+    };
+    let seed = seed(args).map_err(usage)?;
+    let sig_figs = sig_figs(args).map_err(usage)?;
+    let output = PathBuf::from(args.get("output.file").unwrap_or("output.csv"));
+    crate::output::check_writable(&output).map_err(|e| (73, format!("cannot write `{}`: {e}", output.display())))?;
+    let model = load_model(&object, meta, args)?;
+    let mode = crate::laplace::read_mode(&model, std::path::Path::new(&mode_file)).map_err(|e| (DATA_ERROR, e))?;
+    require_parameters(&model, &mode, &mode_file)?;
+    let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(seed);
+    let mode =
+        model.unconstrain(&mode, &mut rng).map_err(|e| (DATA_ERROR, format!("in `{mode_file}`: {}", e.message)))?;
+    let result = crate::laplace::draws(&model, &mode, draws, seed).map_err(|e| (DATA_ERROR, e))?;
+    let settings = crate::laplace::LaplaceSettings {
+        mode_file,
+        draws,
+        seed,
+        data_file: args.get("data.file").unwrap_or("").to_string(),
+        output_file: output.display().to_string(),
+        sig_figs,
+    };
+    let mut csv = Vec::new();
+    crate::laplace::write_csv(&mut csv, &model, &settings, &result).map_err(|e| (70, e.to_string()))?;
+    std::fs::write(&output, csv).map_err(|e| (73, format!("cannot write `{}`: {e}", output.display())))
 }
 
 /// `output sig_figs=`: CmdStan's 1 to 18 significant digits (its default otherwise).

@@ -181,14 +181,17 @@ scalar_functions! {
     Lgamma "lgamma"(x) = special::lgamma, ["digamma(x)"];
     Digamma "digamma"(x) = special::digamma, ["trigamma(x)"];
     Trigamma "trigamma"(x) = special::trigamma, ["tetragamma(x)"];
-    /// The derivative of trigamma; only trigamma's adjoint produces it.
-    Tetragamma "tetragamma"(x) = special::tetragamma, [];
+    /// The derivative of trigamma; only trigamma's adjoint produces it. Its own derivative
+    /// makes trigamma twice differentiable, for the Hessian.
+    Tetragamma "tetragamma"(x) = special::tetragamma, ["pentagamma(x)"];
+    Pentagamma "pentagamma"(x) = special::pentagamma, [];
     /// The regularised incomplete beta function I_x(a, b).
     IncBeta "inc_beta"(a, b, x) = special::inc_beta, ["inc_beta_da(a, b, x)", "inc_beta_db(a, b, x)", "inc_beta_dx(a, b, x)"];
-    /// Its partial derivatives; only its adjoint produces them.
+    /// Its partial derivatives; only its adjoint produces them. The one in x, the beta density
+    /// x^(a−1) (1−x)^(b−1) / B(a, b), has partials of its own, for the Hessian.
     IncBetaDa "inc_beta_da"(a, b, x) = |a, b, x| special::inc_beta_grad(a, b, x).1, [];
     IncBetaDb "inc_beta_db"(a, b, x) = |a, b, x| special::inc_beta_grad(a, b, x).2, [];
-    IncBetaDx "inc_beta_dx"(a, b, x) = special::inc_beta_deriv_x, [];
+    IncBetaDx "inc_beta_dx"(a, b, x) = special::inc_beta_deriv_x, ["f * (log(x) - digamma(a) + digamma(a + b))", "f * (log1p(-x) - digamma(b) + digamma(a + b))", "f * ((a - 1) / x - (b - 1) / (1 - x))"];
     Erf "erf"(x) = special::erf, ["1.1283791670955126 * exp(-(x * x))"];
     Erfc "erfc"(x) = special::erfc, ["-1.1283791670955126 * exp(-(x * x))"];
     Phi "phi"(x) = special::Phi, ["0.3989422804014327 * exp(-0.5 * (x * x))"];
@@ -240,13 +243,16 @@ scalar_functions! {
     LogRisingFactorial "log_rising_factorial"(x, n) = special::log_rising_factorial, ["digamma(x + n) - digamma(x)", "digamma(x + n)"];
     /// The log multivariate gamma function of an int dimension k.
     Lmgamma "lmgamma"(k, x) = special::lmgamma_real, ["0", "lmgamma_dx(k, x)"];
-    /// Its derivative in x; only its adjoint produces it.
-    LmgammaDx "lmgamma_dx"(k, x) = special::lmgamma_deriv_real, [];
+    /// Its derivative in x; only its adjoint produces it. Its own derivative (a sum of
+    /// trigammas) makes lmgamma twice differentiable, for the Hessian.
+    LmgammaDx "lmgamma_dx"(k, x) = special::lmgamma_deriv_real, ["0", "lmgamma_dx2(k, x)"];
+    LmgammaDx2 "lmgamma_dx2"(k, x) = special::lmgamma_deriv2_real, [];
     GammaP "gamma_p"(a, x) = special::gamma_p, ["gamma_p_da(a, x)", "gamma_p_dx(a, x)"];
     GammaQ "gamma_q"(a, x) = special::gamma_q, ["-gamma_p_da(a, x)", "-gamma_p_dx(a, x)"];
-    /// The partial derivatives of P(a, x); only adjoints produce them.
+    /// The partial derivatives of P(a, x); only adjoints produce them. The one in x, the gamma
+    /// density x^(a−1) e^(−x) / Γ(a), has partials of its own, for the Hessian.
     GammaPDa "gamma_p_da"(a, x) = |a, x| special::gamma_p_grad_a(a, x).1, [];
-    GammaPDx "gamma_p_dx"(a, x) = special::gamma_p_deriv_x, [];
+    GammaPDx "gamma_p_dx"(a, x) = special::gamma_p_deriv_x, ["f * (log(x) - digamma(a))", "f * ((a - 1) / x - 1)"];
     /// Owen's T(h, a).
     OwensT "owens_t"(h, a) = special::owens_t, ["-0.19947114020071635 * exp(-0.5 * (h * h)) * erf(0.7071067811865476 * (a * h))", "exp(-0.5 * (h * h) * (1 + a * a)) / (6.283185307179586 * (1 + a * a))"];
     /// x with inc_beta(a, b, x) = p; its partials by the implicit function theorem.

@@ -365,36 +365,50 @@ pub fn digamma(x: f64) -> f64 {
 ///   asymptotic series; ~2 ulp relative.
 /// * x < 0: reflection π²/sin²(πx) - ψ₁(1-x).
 pub fn trigamma(x: f64) -> f64 {
-    if x.is_nan() || x == f64::NEG_INFINITY {
-        return f64::NAN;
-    }
-    if x == f64::INFINITY {
-        return 0.0;
+    if let Some(v) = polygamma_edges(x, f64::INFINITY) {
+        return v;
     }
     if x <= 0.0 {
-        if x == x.floor() {
-            return f64::INFINITY;
-        }
         if x > -1e-150 {
             return 1.0 / (x * x);
         }
         let s = sin_pi(x);
         return (PI * PI) / (s * s) - trigamma(1.0 - x);
     }
+    let (acc, y, s) = polygamma_parts(x, |y| 1.0 / (y * y), |_| 1.0);
+    // 1/y + 1/(2y²) + Σ B_{2k}/y^{2k+1}
+    let asym = (1.0 + (0.5 + s / y) / y) / y;
+    acc + asym
+}
+
+/// A polygamma function ψₙ (n ≥ 1) where it needs no series: NaN at NaN and −∞, 0 at +∞,
+/// `pole` at zero and the negative integers.
+fn polygamma_edges(x: f64, pole: f64) -> Option<f64> {
+    if x.is_nan() || x == f64::NEG_INFINITY {
+        return Some(f64::NAN);
+    }
+    if x == f64::INFINITY {
+        return Some(0.0);
+    }
+    (x <= 0.0 && x == x.floor()).then_some(pole)
+}
+
+/// For x > 0, the two parts of a polygamma function: the sum of `term` over the upward
+/// recurrence from x to y ≥ 10, with y, and the sum Σₖ weight(k) B_{2k} z^(k−1), z = 1/y², of
+/// its asymptotic series at y.
+fn polygamma_parts(x: f64, term: impl Fn(f64) -> f64, weight: impl Fn(usize) -> f64) -> (f64, f64, f64) {
     let mut y = x;
     let mut acc = 0.0;
     while y < ASYMPTOTIC {
-        acc += 1.0 / (y * y);
+        acc += term(y);
         y += 1.0;
     }
     let z = 1.0 / (y * y);
     let mut s = 0.0;
     for k in (1..=BERN.len()).rev() {
-        s = s * z + BERN[k - 1];
+        s = s * z + weight(k) * BERN[k - 1];
     }
-    // 1/y + 1/(2y²) + Σ B_{2k}/y^{2k+1}
-    let asym = (1.0 + (0.5 + s / y) / y) / y;
-    acc + asym
+    (acc, y, s)
 }
 
 /// Tetragamma ψ₂(x) = d/dx ψ₁(x) (polygamma of order 2).
@@ -402,32 +416,37 @@ pub fn trigamma(x: f64) -> f64 {
 /// Non-positive integers: NaN (pole of odd order). Same structure as
 /// [`trigamma`]; ~2 ulp relative for x > 0.
 pub fn tetragamma(x: f64) -> f64 {
-    if x.is_nan() || x == f64::NEG_INFINITY {
-        return f64::NAN;
-    }
-    if x == f64::INFINITY {
-        return 0.0;
+    if let Some(v) = polygamma_edges(x, f64::NAN) {
+        return v;
     }
     if x <= 0.0 {
-        if x == x.floor() {
-            return f64::NAN;
-        }
         let s = sin_pi(x);
         return tetragamma(1.0 - x) - 2.0 * PI * PI * PI * cos_pi(x) / (s * s * s);
     }
-    let mut y = x;
-    let mut acc = 0.0;
-    while y < ASYMPTOTIC {
-        acc -= 2.0 / (y * y * y);
-        y += 1.0;
-    }
-    let z = 1.0 / (y * y);
-    let mut s = 0.0;
-    for k in (1..=BERN.len()).rev() {
-        s = s * z + (2 * k + 1) as f64 * BERN[k - 1];
-    }
+    let (acc, y, s) = polygamma_parts(x, |y| -2.0 / (y * y * y), |k| (2 * k + 1) as f64);
     // -1/y² - 1/y³ - Σ (2k+1) B_{2k} / y^{2k+2}
-    let asym = -(1.0 + (1.0 + s / y) / y) * z;
+    let asym = -(1.0 + (1.0 + s / y) / y) * (1.0 / (y * y));
+    acc + asym
+}
+
+/// Pentagamma ψ₃(x) = d/dx ψ₂(x) (polygamma of order 3).
+///
+/// Non-positive integers: +∞ (pole of even order, as [`trigamma`]'s). Same structure as
+/// [`tetragamma`]: the recurrence ψ₃(x) = ψ₃(x + 1) + 6/x⁴ up to the asymptotic series
+/// 2/y³ + 3/y⁴ + Σ (2k+1)(2k+2) B_{2k} / y^{2k+3}; below zero the reflection
+/// ψ₃(x) = −ψ₃(1 − x) + 2π⁴ (1 + 2 cos²(πx)) / sin⁴(πx).
+pub fn pentagamma(x: f64) -> f64 {
+    if let Some(v) = polygamma_edges(x, f64::INFINITY) {
+        return v;
+    }
+    if x <= 0.0 {
+        let (s, c) = (sin_pi(x), cos_pi(x));
+        let pi4 = PI * PI * PI * PI;
+        return -pentagamma(1.0 - x) + 2.0 * pi4 * (1.0 + 2.0 * c * c) / (s * s * s * s);
+    }
+    let (acc, y, s) = polygamma_parts(x, |y| 6.0 / (y * y * (y * y)), |k| ((2 * k + 1) * (2 * k + 2)) as f64);
+    // 2/y³ + 3/y⁴ + Σ (2k+1)(2k+2) B_{2k} / y^{2k+3}
+    let asym = (2.0 + (3.0 + s / y) / y) * (1.0 / (y * y)) / y;
     acc + asym
 }
 
@@ -542,6 +561,11 @@ pub fn lmgamma_deriv(k: u32, x: f64) -> f64 {
         s += digamma(x + (1.0 - j as f64) * 0.5);
     }
     s
+}
+
+/// d²/dx² ln Γ_k(x) = Σ_{j=1}^{k} ψ′(x + (1 − j)/2).
+pub fn lmgamma_deriv2(k: u32, x: f64) -> f64 {
+    (1..=k).map(|j| trigamma(x + (1.0 - j as f64) * 0.5)).sum()
 }
 
 /// ln(1 + x) - x, accurate for all x > -1 (series in w = x/(2+x) for |x| <= 0.5).
@@ -1631,6 +1655,11 @@ pub fn lmgamma_real(k: f64, x: f64) -> f64 {
 /// d/dx ln Γ_k(x) of an integer k ≥ 1 given as a float.
 pub fn lmgamma_deriv_real(k: f64, x: f64) -> f64 {
     if k.is_nan() || k < 1.0 || k.fract() != 0.0 { f64::NAN } else { lmgamma_deriv(k as u32, x) }
+}
+
+/// d²/dx² ln Γ_k(x) of an integer k ≥ 1 given as a float.
+pub fn lmgamma_deriv2_real(k: f64, x: f64) -> f64 {
+    if k.is_nan() || k < 1.0 || k.fract() != 0.0 { f64::NAN } else { lmgamma_deriv2(k as u32, x) }
 }
 
 /// erfc⁻¹(y) for y in [0, 2]: −Φ⁻¹(y/2)/√2 (y/2 is exact, so it is as accurate as Φ⁻¹).

@@ -29,6 +29,7 @@ fn eval(name: &str, a: &[f64]) -> f64 {
         "digamma" => digamma(a[0]),
         "trigamma" => trigamma(a[0]),
         "tetragamma" => tetragamma(a[0]),
+        "pentagamma" => pentagamma(a[0]),
         "tgamma" => tgamma(a[0]),
         "lbeta" => lbeta(a[0], a[1]),
         "lchoose" => lchoose(a[0], a[1]),
@@ -371,6 +372,7 @@ fn derivatives_vs_finite_differences() {
     check_deriv("std_normal_lccdf", std_normal_lccdf, std_normal_lccdf_deriv, &[-9.0, -1.0, 0.5, 3.0, 40.0, 1e3]);
     check_deriv("inv_Phi", inv_Phi, inv_Phi_deriv, &[1e-200, 1e-8, 0.01, 0.3, 0.5, 0.8, 0.99]);
     check_deriv("lmgamma", |x| lmgamma(4, x), |x| lmgamma_deriv(4, x), &[1.6, 2.0, 7.3, 40.0]);
+    check_deriv("lmgamma_deriv", |x| lmgamma_deriv(4, x), |x| lmgamma_deriv2(4, x), &[1.6, 2.0, 7.3, 40.0]);
     for &(x, y) in &[(1.0, 0.5), (0.0, -3.0), (5.0, 4.9), (-1.0, -40.0)] {
         let (gx, gy) = log_diff_exp_grad(x, y);
         let (wx, wy) = (fd(|t| log_diff_exp(t, y), x), fd(|t| log_diff_exp(x, t), y));

@@ -57,9 +57,27 @@ pub fn load(path: &Path) -> Result<(CompiledModel, Stages), String> {
 
 /// Compiles a model and loads it with the given data; the JIT's code is kept alive.
 pub fn load_with(path: &Path, data: &DataFile) -> Result<(CompiledModel, Stages), String> {
-    let src = source(path);
-    let mut stages = driver::compile_ir(&src).map_err(|d| format!("{d:?}"))?;
-    let native = driver::compile_native(&src, &mut stages)?;
+    compile_and_load(&source(path), data, false)
+}
+
+/// Compiles a model with its Hessian entry point (`driver::hessian`) and loads it with the data
+/// beside it.
+pub fn load_with_hessian(path: &Path) -> Result<(CompiledModel, Stages), String> {
+    compile_and_load(&source(path), &data_for(path), true)
+}
+
+/// Compiles and loads a model given as text (no data), with its Hessian entry point.
+pub fn load_text_with_hessian(text: &str) -> Result<CompiledModel, String> {
+    let src = Source { name: "test".into(), path: "test.stan".into(), text: text.to_string() };
+    compile_and_load(&src, &DataFile::empty(), true).map(|(model, _)| model)
+}
+
+fn compile_and_load(src: &Source, data: &DataFile, hessian: bool) -> Result<(CompiledModel, Stages), String> {
+    let mut stages = driver::compile_ir(src).map_err(|d| format!("{d:?}"))?;
+    if hessian {
+        driver::hessian(&mut stages);
+    }
+    let native = driver::compile_native(src, &mut stages)?;
     let model = CompiledModel::new(native.entries, native.meta, data).map_err(|e| e.message)?;
     std::mem::forget(native.jit);
     Ok((model, stages))
@@ -111,9 +129,57 @@ pub fn point(n: usize, seed: u64, r: f64) -> Vec<f64> {
 /// Compiles and loads a model given as text (no data).
 pub fn load_text(text: &str) -> Result<CompiledModel, String> {
     let src = Source { name: "test".into(), path: "test.stan".into(), text: text.to_string() };
-    let mut stages = driver::compile_ir(&src).map_err(|d| format!("{d:?}"))?;
-    let native = driver::compile_native(&src, &mut stages)?;
-    let model = CompiledModel::new(native.entries, native.meta, &DataFile::empty()).map_err(|e| e.message)?;
-    std::mem::forget(native.jit);
-    Ok(model)
+    compile_and_load(&src, &DataFile::empty(), false).map(|(model, _)| model)
+}
+
+/// Central differences of the compiled gradient: column j is (∇f(x + h eⱼ) − ∇f(x − h eⱼ)) / 2h.
+pub fn gradient_differences(model: &CompiledModel, x: &[f64]) -> Vec<f64> {
+    let n = x.len();
+    let mut h = vec![0.0; n * n];
+    let (mut up, mut down) = (vec![0.0; n], vec![0.0; n]);
+    for j in 0..n {
+        let step = 1e-5 * x[j].abs().max(1.0);
+        let mut p = x.to_vec();
+        p[j] = x[j] + step;
+        model.log_density_gradient(&p, &mut up).expect("finite near the test point");
+        p[j] = x[j] - step;
+        model.log_density_gradient(&p, &mut down).expect("finite near the test point");
+        for i in 0..n {
+            h[j * n + i] = (up[i] - down[i]) / (2.0 * step);
+        }
+    }
+    h
+}
+
+/// The Hessian at `x` (`CompiledModel::hessian`) agrees with central differences of the
+/// compiled gradient (1e-5 relative, absolute below 1, plus 1e-7 of the largest entry, which
+/// the differences' rounding scales with), is symmetric to rounding, and comes with the log
+/// density and the gradient the other entry points give.
+pub fn assert_hessian_matches(model: &CompiledModel, x: &[f64], what: &str) {
+    let n = x.len();
+    let got = model.hessian(x).unwrap_or_else(|e| panic!("{what}: {e}"));
+    let lp = model.log_density(x, false).expect("finite at the test point");
+    assert_eq!(got.value, lp, "{what}: value");
+    let mut grad = vec![0.0; n];
+    model.log_density_gradient(x, &mut grad).expect("finite at the test point");
+    for (i, (g, want)) in got.gradient.iter().zip(&grad).enumerate() {
+        assert!(
+            (g - want).abs() <= 1e-9 * want.abs().max(1.0),
+            "{what}: gradient[{i}] = {g} but the gradient entry gives {want}"
+        );
+    }
+    let fd = gradient_differences(model, x);
+    let h = &got.hessian;
+    let scale = fd.iter().chain(h.iter()).fold(1.0f64, |m, v| m.max(v.abs()));
+    for j in 0..n {
+        for i in 0..n {
+            let (g, want) = (h[j * n + i], fd[j * n + i]);
+            assert!(
+                (g - want).abs() <= 1e-5 * want.abs().max(1.0) + 1e-7 * scale,
+                "{what}: H[{i},{j}] = {g} but differences of the gradient give {want} at {x:?}"
+            );
+            let t = h[i * n + j];
+            assert!((g - t).abs() <= 1e-8 * scale, "{what}: H[{i},{j}] = {g} but H[{j},{i}] = {t}");
+        }
+    }
 }

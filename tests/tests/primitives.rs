@@ -3,7 +3,7 @@
 //! The declarations give each argument its domain.
 
 use runtime::Model;
-use tests::{assert_gradient_matches, load_text, point};
+use tests::{assert_gradient_matches, assert_hessian_matches, load_text, load_text_with_hessian, point};
 
 /// (parameter declarations, log density expression)
 const CASES: &[(&str, &str)] = &[
@@ -81,6 +81,8 @@ const CASES: &[(&str, &str)] = &[
     ("real<lower=0.1> a; real<lower=0> x;", "gamma_p(a, x) + gamma_q(a, x)"),
     ("real h; real a;", "owens_t(h, a)"),
     ("real<lower=0.5> a; real<lower=0.5> b; real<lower=0, upper=1> x;", "inc_beta(a, b, x) + inv_inc_beta(a, b, x)"),
+    // In x alone: twice differentiable (the partials in a and b have no partials of their own).
+    ("real<lower=0, upper=1> x;", "inc_beta(1.5, 2.5, x) + gamma_p(1.5, x + 0.5) + gamma_q(2.5, 2 * x + 0.5)"),
     ("real x;", "bessel_first_kind(2, x) + modified_bessel_first_kind(1, x)"),
     ("real<lower=0.1> x;", "bessel_second_kind(1, x) + modified_bessel_second_kind(2, x)"),
     ("real<lower=0> v; real<lower=0.1> z;", "log_modified_bessel_first_kind(v, z)"),
@@ -412,8 +414,14 @@ const BODIES: &[(&str, &str)] = &[
 /// division from a loop that starts at 2, so the array's element is not the index; a
 /// recurrence whose lets read the state the next statement overwrites (once popped from the
 /// tape); a let of the outer loop read by an inner one; an element-wise result read back
-/// from the vector that holds it.
+/// from the vector that holds it; a saved `1 / s` beside a division by s (the simplification
+/// folded the saved let into the reciprocal they share, and the reverse loop read the forward
+/// loop's last value of it).
 const SAVED_BODIES: &[(&str, &str)] = &[
+    (
+        "vector<lower=0>[2] y; vector[2] x;",
+        "vector[2] w; for (i in 1:2) { real s = sqrt(y[i]); real r = 1 / s; w[i] = (-(r * x[i])) / s; } target += log_sum_exp(w);",
+    ),
     (
         "vector[5] v;",
         "vector[5] w; w[1] = v[1]; for (i in 2:5) w[i] = exp(v[i]) / (1 + v[i] * v[i]); target += log_sum_exp(w) + dot_product(softmax(w), [1, 2, 3, 4, 5]') + dot_product(log_softmax(2 * w), [0.5, -1, 2, 1, 3]');",
@@ -603,23 +611,74 @@ fn container_sizes_out_of_range_are_errors() {
     }
 }
 
-#[test]
-fn every_primitive_matches_finite_differences() {
-    let programs = CASES.iter().map(|(decls, expr)| (*decls, format!("target += {expr};")));
+/// Every case above as a program: (its model block, the program).
+fn programs() -> impl Iterator<Item = (String, String)> {
+    let cases = CASES.iter().map(|(decls, expr)| (*decls, format!("target += {expr};")));
     let bodies = BODIES
         .iter()
         .chain(TUPLE_BODIES)
         .chain(DECOMPOSITION_BODIES)
         .chain(SAVED_BODIES)
         .map(|(decls, body)| (*decls, body.to_string()));
-    for (decls, expr) in programs.chain(bodies) {
-        let program = format!("parameters {{ {decls} }}\nmodel {{ {expr} }}\n");
+    cases.chain(bodies).map(|(decls, body)| {
+        let program = format!("parameters {{ {decls} }}\nmodel {{ {body} }}\n");
+        (body, program)
+    })
+}
+
+#[test]
+fn every_primitive_matches_finite_differences() {
+    for (expr, program) in programs() {
         let model = load_text(&program).unwrap_or_else(|e| panic!("{program}\ndoes not compile: {e}"));
         let n = model.n_unconstrained();
         for seed in 0..3 {
             assert_gradient_matches(&model, &point(n, seed + 11, 0.8), &expr);
         }
     }
+}
+
+/// The functions whose second derivative vppl does not have: each partial of theirs calls an
+/// internal function of the table (which has no partials of its own). A program using one has
+/// no Hessian, and says which function is to blame.
+const NO_SECOND_DERIVATIVE: &[&str] = &[
+    "falling_factorial",
+    "gamma_p",
+    "hypergeometric_2f1",
+    "inc_beta",
+    "log_modified_bessel_first_kind",
+    "von_mises_cdf_centered",
+];
+
+/// The programs whose Hessian is refused at run time: the singular values of a complex matrix
+/// (those of its real form, which repeats each) are equal in pairs, where each has no second
+/// derivative.
+const REPEATED_SINGULAR_VALUES: &[&str] = &["target += sum(singular_values(to_complex(a, b)));"];
+
+/// The Hessian of every case above (second derivatives through the whole compiler) against
+/// central differences of its gradient, at two points; a program using a function of
+/// `NO_SECOND_DERIVATIVE` has none, and each entry there is used by some program.
+#[test]
+fn every_primitive_has_its_second_derivative() {
+    let mut missing = std::collections::BTreeSet::new();
+    for (expr, program) in programs() {
+        let model = load_text_with_hessian(&program).unwrap_or_else(|e| panic!("{program}\ndoes not compile: {e}"));
+        if let Some(why) = &model.meta().no_hessian {
+            let name = why.split('`').nth(1).unwrap_or_default().to_string();
+            missing.insert(name);
+            continue;
+        }
+        let n = model.n_unconstrained();
+        if REPEATED_SINGULAR_VALUES.contains(&expr.as_str()) {
+            let e = model.hessian(&point(n, 11, 0.8)).expect_err("repeated singular values");
+            assert!(e.message.contains("no Hessian where two singular values are equal"), "{expr}: {e}");
+            continue;
+        }
+        for seed in 0..2 {
+            assert_hessian_matches(&model, &point(n, seed + 11, 0.8), &expr);
+        }
+    }
+    let listed: std::collections::BTreeSet<String> = NO_SECOND_DERIVATIVE.iter().map(|s| s.to_string()).collect();
+    assert_eq!(missing, listed, "the functions without a second derivative");
 }
 
 /// Where the formulas written with max and |·| have their kink (log1p_exp at 0, so the

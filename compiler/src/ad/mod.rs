@@ -23,6 +23,7 @@
 
 pub mod partials;
 mod rules;
+pub mod tangent;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
@@ -87,14 +88,7 @@ pub fn differentiate(f: &Function) -> Function {
 /// reaches `target` (backward). A value that only feeds a check, a condition or an index gets
 /// no adjoint and no rule.
 fn activity(f: &Function, theta: VarId) -> HashSet<VarId> {
-    let mut active = HashSet::from_iter([theta]);
-    loop {
-        let before = active.len();
-        mark(f, &f.body, &mut active);
-        if active.len() == before {
-            break;
-        }
-    }
+    let mut active = depends_on(f, theta);
     let mut useful = HashSet::default();
     loop {
         let before = useful.len();
@@ -106,6 +100,18 @@ fn activity(f: &Function, theta: VarId) -> HashSet<VarId> {
     useful.insert(theta);
     active.retain(|v| useful.contains(v));
     active
+}
+
+/// Forward: the real variables whose value depends on `theta` (not through `Prim::Detach`).
+fn depends_on(f: &Function, theta: VarId) -> HashSet<VarId> {
+    let mut active = HashSet::from_iter([theta]);
+    loop {
+        let before = active.len();
+        mark(f, &f.body, &mut active);
+        if active.len() == before {
+            return active;
+        }
+    }
 }
 
 /// Backward: what flows into `target`.
@@ -242,6 +248,12 @@ struct Saved {
     store: bool,
 }
 
+impl rules::Emit for Ad {
+    fn temp(&mut self, ty: Ty, expr: Expr, out: &mut Vec<Stmt>) -> Atom {
+        Ad::temp(self, ty, expr, out)
+    }
+}
+
 impl rules::Sweep for Ad {
     fn atom_active(&self, a: Atom) -> bool {
         Ad::atom_active(self, a)
@@ -249,10 +261,6 @@ impl rules::Sweep for Ad {
 
     fn adj(&mut self, v: VarId) -> VarId {
         Ad::adj(self, v)
-    }
-
-    fn temp(&mut self, ty: Ty, expr: Expr, out: &mut Vec<Stmt>) -> Atom {
-        Ad::temp(self, ty, expr, out)
     }
 
     fn accumulate(&mut self, atom: Atom, value: Atom, out: &mut Vec<Stmt>) {

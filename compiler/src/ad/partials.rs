@@ -7,7 +7,7 @@
 
 use crate::ir::{Atom, Fun, Prim, Stmt};
 
-use super::rules::{Sweep, op};
+use super::rules::{Emit, Sweep, op};
 
 /// A parsed formula.
 #[derive(Clone, Debug, PartialEq)]
@@ -38,15 +38,41 @@ pub(super) fn adjoint(ad: &mut impl Sweep, f: Fun, args: &[Atom], y: Atom, g: At
     }
 }
 
-/// `g` times the formula, or None when the formula is 0.
-fn contribution(
-    ad: &mut impl Sweep,
-    d: &Formula,
+/// Operand i's part of the tangent of `f(args) = y`: its tangent `d` times ∂f/∂xᵢ, emitted as
+/// the adjoint's `g ∂f/∂xᵢ` is; None when the partial is the constant 0.
+pub(super) fn tangent(
+    t: &mut impl Emit,
+    f: Fun,
+    i: usize,
     args: &[Atom],
     y: Atom,
-    g: Atom,
+    d: Atom,
     out: &mut Vec<Stmt>,
 ) -> Option<Atom> {
+    let text = f.partials()[i];
+    let formula = parse(f, text).unwrap_or_else(|e| panic!("stdlib::scalar: {}'s partial `{text}`: {e}", f.name()));
+    contribution(t, &formula, args, y, d, out)
+}
+
+/// Whether ∂f/∂xᵢ can itself be differentiated: `f` has partials and every table function its
+/// formula calls has partials of its own (an internal one without partials, such as
+/// `gamma_p_da` in gamma_p's, has none). The Hessian needs it of every operand that depends on the parameters.
+pub fn differentiable_twice(f: Fun, i: usize) -> bool {
+    fn calls_internal(d: &Formula) -> bool {
+        match d {
+            Formula::Num(_) | Formula::Param(_) | Formula::Value => false,
+            Formula::Neg(q) => calls_internal(q),
+            Formula::Bin(_, a, b) => calls_internal(a) || calls_internal(b),
+            Formula::Call(p, args) => {
+                matches!(p, Prim::Call(g) if g.partials().is_empty()) || args.iter().any(calls_internal)
+            }
+        }
+    }
+    f.partials().get(i).and_then(|text| parse(f, text).ok()).is_some_and(|d| !calls_internal(&d))
+}
+
+/// `g` times the formula, or None when the formula is 0.
+fn contribution(ad: &mut impl Emit, d: &Formula, args: &[Atom], y: Atom, g: Atom, out: &mut Vec<Stmt>) -> Option<Atom> {
     Some(match d {
         Formula::Num(z) if *z == 0.0 => return None,
         Formula::Num(o) if *o == 1.0 => g,
@@ -67,7 +93,7 @@ fn contribution(
 }
 
 /// The formula's value at the operands `args` and result `y`.
-fn emit(ad: &mut impl Sweep, d: &Formula, args: &[Atom], y: Atom, out: &mut Vec<Stmt>) -> Atom {
+fn emit(ad: &mut impl Emit, d: &Formula, args: &[Atom], y: Atom, out: &mut Vec<Stmt>) -> Atom {
     match d {
         Formula::Num(x) => Atom::Real(*x),
         Formula::Param(i) => args[*i],
@@ -311,6 +337,7 @@ mod tests {
             | Fun::FallingFactorial
             | Fun::RisingFactorial
             | Fun::Lmgamma
+            | Fun::LmgammaDx
             | Fun::Ldexp => &[0.0, 1.0, 2.0, 3.0],
             // Short standardized times (the small-time series) and starts near either end.
             Fun::WienerLogStd => &[0.02, 0.1, 0.2, 0.95],

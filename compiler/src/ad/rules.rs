@@ -10,23 +10,28 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::ir::{Atom, Expr, Kernel, Prim, Stmt, Ty, VarId};
+use crate::ir::{Atom, Expr, Kernel, Prim, Stmt, Ty, VarId, int_valued};
 
 use super::partials;
 
+/// What building a derivative needs of the function it is built into: a new let. The partial
+/// formulas are emitted through it, by adjoint rules and by the tangent transformation alike.
+pub(super) trait Emit {
+    /// A new let of `expr`, emitted into `out`.
+    fn temp(&mut self, ty: Ty, expr: Expr, out: &mut Vec<Stmt>) -> Atom;
+}
+
 /// What an adjoint rule may do. The differentiation (`Ad`) implements it, and so does
 /// [`Probe`], which runs a rule only to see what it reads.
-pub(super) trait Sweep {
+pub(super) trait Sweep: Emit {
     fn atom_active(&self, a: Atom) -> bool;
     /// The adjoint variable of an active variable.
     fn adj(&mut self, v: VarId) -> VarId;
-    /// A new let of `expr`, emitted into `out`.
-    fn temp(&mut self, ty: Ty, expr: Expr, out: &mut Vec<Stmt>) -> Atom;
     /// Adds `value` to the adjoint of `atom` (nothing for constants and inactive values).
     fn accumulate(&mut self, atom: Atom, value: Atom, out: &mut Vec<Stmt>);
 }
 
-pub(super) fn op(ad: &mut impl Sweep, p: Prim, a: &[Atom], out: &mut Vec<Stmt>) -> Atom {
+pub(super) fn op(ad: &mut impl Emit, p: Prim, a: &[Atom], out: &mut Vec<Stmt>) -> Atom {
     ad.temp(p.result_ty(), Expr::Prim(p, a.to_vec()), out)
 }
 
@@ -126,34 +131,8 @@ pub(super) fn adjoint(ad: &mut impl Sweep, p: Prim, args: &[Atom], result: VarId
         Prim::Detach => {}
         // d f(x₁, …, xₙ) = Σ ∂f/∂xᵢ dxᵢ, each partial from the function's table entry.
         Prim::Call(f) => partials::adjoint(ad, f, args, y, g, out),
-        // Int-valued results carry no adjoint.
-        Prim::Lt
-        | Prim::Le
-        | Prim::Gt
-        | Prim::Ge
-        | Prim::Eq
-        | Prim::Ne
-        | Prim::IAdd
-        | Prim::ISub
-        | Prim::IMul
-        | Prim::IDiv
-        | Prim::IMod
-        | Prim::INeg
-        | Prim::ILt
-        | Prim::ILe
-        | Prim::IGt
-        | Prim::IGe
-        | Prim::IEq
-        | Prim::INe
-        | Prim::And
-        | Prim::Or
-        | Prim::Not
-        | Prim::IMin
-        | Prim::IMax
-        | Prim::ToReal
-        | Prim::IsNan
-        | Prim::IsInf
-        | Prim::ToInt => {}
+        // Int-valued results, and an int promoted to real, carry no adjoint.
+        int_valued!() | Prim::ToReal => {}
         // y = A x:  adj(A) += g xᵀ,  adj(x) += Aᵀ g
         Prim::MatVec => {
             if ad.atom_active(args[0]) {
@@ -286,14 +265,16 @@ impl Sweep for Probe {
         self.fresh()
     }
 
+    fn accumulate(&mut self, _atom: Atom, value: Atom, out: &mut Vec<Stmt>) {
+        let var = self.fresh();
+        out.push(Stmt::Accum { var, indices: vec![], value });
+    }
+}
+
+impl Emit for Probe {
     fn temp(&mut self, _ty: Ty, expr: Expr, out: &mut Vec<Stmt>) -> Atom {
         let var = self.fresh();
         out.push(Stmt::Let { var, expr });
         Atom::Var(var)
-    }
-
-    fn accumulate(&mut self, _atom: Atom, value: Atom, out: &mut Vec<Stmt>) {
-        let var = self.fresh();
-        out.push(Stmt::Accum { var, indices: vec![], value });
     }
 }

@@ -203,6 +203,10 @@ struct DiagnoseArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
+    /// Also the Hessian (exact, by symbolic differentiation), beside finite differences of the
+    /// gradient.
+    #[arg(long)]
+    hessian: bool,
 }
 
 #[derive(clap::Args)]
@@ -222,6 +226,9 @@ enum Stage {
     Clif,
     /// Machine code (Cranelift's disassembly).
     Asm,
+    /// The Hessian's functions: the tangent of the log density (`ad::tangent`), and its
+    /// gradient after simplification, which `vppl build` compiles.
+    Hessian,
 }
 
 #[derive(clap::Args)]
@@ -353,8 +360,16 @@ fn load_data(args: &ModelArgs, meta: &runtime::compiled::ModelMeta) -> Result<Da
 
 /// Compiles the model to native code and loads its data.
 fn build(args: &ModelArgs) -> Result<(CompiledModel, Stages, f64), Failure> {
+    build_with(args, false)
+}
+
+/// `build`, with the Hessian's entry point when `hessian` (`driver::hessian`).
+fn build_with(args: &ModelArgs, hessian: bool) -> Result<(CompiledModel, Stages, f64), Failure> {
     let start = Instant::now();
     let (source, mut stages) = front_end(&args.model)?;
+    if hessian {
+        driver::hessian(&mut stages);
+    }
     let native = driver::compile_native(&source, &mut stages)?;
     let compile_ms = start.elapsed().as_secs_f64() * 1e3;
     let data = load_data(args, &native.meta)?;
@@ -479,6 +494,8 @@ fn build_executable(a: BuildArgs) -> Result<(), Failure> {
         )));
     }
     let (source, mut stages) = front_end_with(&a.model, driver::BUILD_EXTRAS)?;
+    // A built executable offers `laplace`, which needs the Hessian.
+    driver::hessian(&mut stages);
     let (object, meta) = driver::compile_object(&source, &mut stages)?;
     let runner_bytes =
         std::fs::read(&runner).map_err(|e| format!("cannot read the model runner `{}`: {e}", runner.display()))?;
@@ -585,7 +602,7 @@ fn parse_point(text: &str, n: usize) -> Result<Vec<f64>, Failure> {
 }
 
 fn diagnose(a: DiagnoseArgs) -> Result<(), Failure> {
-    let (model, _, _) = build(&a.model)?;
+    let (model, _, _) = build_with(&a.model, a.hessian)?;
     let n = model.n_unconstrained();
     let point = match &a.unconstrained {
         Some(text) => parse_point(text, n)?,
@@ -593,8 +610,34 @@ fn diagnose(a: DiagnoseArgs) -> Result<(), Failure> {
     };
     let check = runtime::methods::gradient_check(&model, &point, a.epsilon).map_err(|e| e.to_string())?;
     let (lp, grad, fd) = (check.log_density, check.gradient, check.finite_differences);
+    // Rows of the Hessian and of the finite differences of the gradient (column j from a step
+    // in parameter j).
+    let hessian = if a.hessian {
+        let h = model.hessian(&point).map_err(|e| e.to_string())?.hessian;
+        let mut fd = vec![vec![0.0; n]; n];
+        let (mut up, mut down) = (vec![0.0; n], vec![0.0; n]);
+        for j in 0..n {
+            let mut p = point.clone();
+            p[j] = point[j] + a.epsilon;
+            model.log_density_gradient(&p, &mut up).map_err(|e| e.to_string())?;
+            p[j] = point[j] - a.epsilon;
+            model.log_density_gradient(&p, &mut down).map_err(|e| e.to_string())?;
+            for (i, row) in fd.iter_mut().enumerate() {
+                row[j] = (up[i] - down[i]) / (2.0 * a.epsilon);
+            }
+        }
+        let rows: Vec<Vec<f64>> = (0..n).map(|i| (0..n).map(|j| h[j * n + i]).collect()).collect();
+        Some((rows, fd))
+    } else {
+        None
+    };
     if a.json {
-        let json = serde_json::json!({ "point": point, "log_density": lp, "gradient": grad, "finite_differences": fd });
+        let mut json =
+            serde_json::json!({ "point": point, "log_density": lp, "gradient": grad, "finite_differences": fd });
+        if let Some((h, fd)) = &hessian {
+            json["hessian"] = serde_json::json!(h);
+            json["hessian_finite_differences"] = serde_json::json!(fd);
+        }
         outln!("{}", serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?);
         return Ok(());
     }
@@ -603,6 +646,15 @@ fn diagnose(a: DiagnoseArgs) -> Result<(), Failure> {
     outln!("{:>6} {:>16} {:>16} {:>16} {:>16}", "param", "value", "model", "finite diff", "error");
     for i in 0..n {
         outln!("{:>6} {:>16.8e} {:>16.8e} {:>16.8e} {:>16.8e}", i, point[i], grad[i], fd[i], grad[i] - fd[i]);
+    }
+    if let Some((h, fd)) = &hessian {
+        outln!();
+        outln!("Hessian:");
+        for row in h {
+            outln!("{}", row.iter().map(|x| format!("{x:>16.8e}")).collect::<Vec<_>>().join(" "));
+        }
+        let error = h.iter().flatten().zip(fd.iter().flatten()).map(|(x, y)| (x - y).abs()).fold(0.0, f64::max);
+        outln!("largest difference from finite differences of the gradient: {error:.3e}");
     }
     Ok(())
 }
@@ -651,7 +703,7 @@ fn bench(a: BenchArgs) -> Result<(), Failure> {
 }
 
 fn ir(a: IrArgs) -> Result<(), Failure> {
-    let (_, stages) = front_end(&a.model)?;
+    let (_, mut stages) = front_end(&a.model)?;
     match a.stage {
         Stage::Ast => out!("{}", stages.ast),
         Stage::Ir => out!("{}", stages.ir),
@@ -670,6 +722,15 @@ fn ir(a: IrArgs) -> Result<(), Failure> {
         Stage::Clif => {
             for f in [&stages.opt.log_density, &stages.opt_gradient] {
                 out!("{}", crate::codegen::jit::clif_text(f)?);
+            }
+        }
+        Stage::Hessian => {
+            out!("{}", crate::ad::tangent::tangent(&stages.hoisted_log_density).map_err(Failure::Message)?);
+            crate::driver::hessian(&mut stages);
+            match stages.opt_hessian {
+                Some(Ok(f)) => out!("{f}"),
+                Some(Err(why)) => return Err(Failure::Message(why)),
+                None => {}
             }
         }
     }

@@ -54,15 +54,16 @@ pub fn compile(funcs: &[&ir::Function]) -> Result<Jit, String> {
 }
 
 /// Compiles the functions into a relocatable object file (ELF on Linux), the same code the
-/// JIT makes: function `k` of `funcs` is the exported symbol `runtime::loader::entry_symbol(k)`,
+/// JIT makes: function `(k, f)` of `funcs` is the exported symbol `runtime::loader::entry_symbol(k)`,
 /// and the runtime's functions are undefined symbols of the names `runtime::abi::symbols`
 /// gives them. `runtime::loader` loads it into a built executable.
-pub fn compile_object(funcs: &[&ir::Function]) -> Result<Vec<u8>, String> {
+pub fn compile_object(funcs: &[(usize, &ir::Function)]) -> Result<Vec<u8>, String> {
     let isa = isa_builder()?;
     let builder = ObjectBuilder::new(isa.clone(), "vppl_model", default_libcall_names()).map_err(|e| e.to_string())?;
     let mut module = ObjectModule::new(builder);
-    let names: Vec<String> = (0..funcs.len()).map(runtime::loader::entry_symbol).collect();
-    define(&mut module, isa.as_ref(), funcs, &names, Linkage::Export)?;
+    let names: Vec<String> = funcs.iter().map(|(k, _)| runtime::loader::entry_symbol(*k)).collect();
+    let funcs: Vec<&ir::Function> = funcs.iter().map(|(_, f)| *f).collect();
+    define(&mut module, isa.as_ref(), &funcs, &names, Linkage::Export)?;
     module.finish().emit().map_err(|e| e.to_string())
 }
 

@@ -45,6 +45,50 @@ pub fn remove_dead_lets(mut g: Function) -> Function {
     g
 }
 
+/// Removes the mutable variables and built containers that no statement reads (their
+/// declarations, stores and copies into them), then the lets only those stores read; repeats
+/// until nothing changes. `remove_dead_lets` keeps every store, since a store into a container
+/// reads the container; after the tangent transformation, the sums of the original target
+/// are written and never read.
+pub fn remove_dead_stores(f: &Function) -> Function {
+    let mut g = f.clone();
+    loop {
+        let mut read = HashSet::default();
+        reads_besides_stores(&g.body, &mut read);
+        let before = count(&g.body);
+        let dead =
+            |v: &VarId| !read.contains(v) && matches!(g.vars[*v as usize].kind, VarKind::Mutable | VarKind::Built);
+        g.body = prune(
+            &g.body,
+            &|s| matches!(s, Stmt::Decl { var, .. } | Stmt::Assign { var, .. } | Stmt::Copy { dst: var, .. } if dead(var)),
+        );
+        g = remove_dead_lets(g);
+        if count(&g.body) == before {
+            return g;
+        }
+    }
+}
+
+/// Every variable a statement reads, other than the target of a store into it.
+fn reads_besides_stores(stmts: &[Stmt], read: &mut HashSet<VarId>) {
+    for s in stmts {
+        match s {
+            Stmt::Assign { indices, value, .. } => {
+                read.extend(indices.iter().chain([value]).filter_map(|a| a.var()));
+            }
+            Stmt::Copy { src, .. } => {
+                read.insert(*src);
+            }
+            s => s.for_each_read(|v| {
+                read.insert(v);
+            }),
+        }
+        for block in s.blocks() {
+            reads_besides_stores(block, read);
+        }
+    }
+}
+
 fn count(stmts: &[Stmt]) -> usize {
     stmts
         .iter()
@@ -78,6 +122,11 @@ fn fold_block(f: &Function, stmts: &[Stmt], subst: &mut HashMap<VarId, Atom>, kn
     let mut out = Vec::with_capacity(stmts.len());
     for s in stmts {
         let s = rename(s, subst);
+        // A name bound again (the reverse sweep's recomputed or reloaded lets) holds the new
+        // value from here on, not what its earlier binding folded to.
+        if let Stmt::Let { var, .. } | Stmt::Pop(var) = &s {
+            subst.remove(var);
+        }
         match s {
             Stmt::Let { var, expr: Expr::Prim(p, args) } => match fold(p, &args) {
                 Some(a)
@@ -372,31 +421,37 @@ fn uses(stmts: &[Stmt], used: &mut HashSet<VarId>) {
 }
 
 fn remove_dead(f: &Function, stmts: &[Stmt], used: &HashSet<VarId>) -> Vec<Stmt> {
+    // A let nobody reads is dropped; loads are pure here because every user-visible index is
+    // checked by an explicit `Check` statement. A draw is kept even when unused: it advances
+    // the random stream.
+    prune(stmts, &|s| {
+        matches!(s, Stmt::Let { var, expr }
+            if !used.contains(var)
+                && f.vars[*var as usize].kind == VarKind::Let
+                && !matches!(expr, Expr::Random(..)))
+    })
+}
+
+/// The statements without those `drop` selects, at every depth; a `for` or an `if` left with
+/// nothing to run goes too.
+fn prune(stmts: &[Stmt], drop: &dyn Fn(&Stmt) -> bool) -> Vec<Stmt> {
     let mut out = Vec::with_capacity(stmts.len());
     for s in stmts {
         match s {
-            // A let nobody reads is dropped; loads are pure here because every user-visible
-            // index is checked by an explicit `Check` statement.
-            // A draw is kept even when unused: it advances the random stream.
-            Stmt::Let { var, expr }
-                if !used.contains(var)
-                    && f.vars[*var as usize].kind == VarKind::Let
-                    && !matches!(expr, Expr::Random(..)) => {}
+            s if drop(s) => {}
             Stmt::For { var, lo, hi, reverse, body } => {
-                let body = remove_dead(f, body, used);
+                let body = prune(body, drop);
                 if !body.is_empty() {
                     out.push(Stmt::For { var: *var, lo: *lo, hi: *hi, reverse: *reverse, body });
                 }
             }
             // A loop stays even with an empty body: it might not terminate.
-            Stmt::While { cond_block, cond, body } => out.push(Stmt::While {
-                cond_block: remove_dead(f, cond_block, used),
-                cond: *cond,
-                body: remove_dead(f, body, used),
-            }),
+            Stmt::While { cond_block, cond, body } => {
+                out.push(Stmt::While { cond_block: prune(cond_block, drop), cond: *cond, body: prune(body, drop) })
+            }
             Stmt::If { cond, then, otherwise } => {
-                let then = remove_dead(f, then, used);
-                let otherwise = remove_dead(f, otherwise, used);
+                let then = prune(then, drop);
+                let otherwise = prune(otherwise, drop);
                 if !then.is_empty() || !otherwise.is_empty() {
                     out.push(Stmt::If { cond: *cond, then, otherwise });
                 }
