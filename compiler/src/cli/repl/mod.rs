@@ -131,7 +131,8 @@ pub fn evaluate(session: &mut Session, chunk: &str) -> Flow {
 
 fn dispatch(session: &mut Session, chunk: &str) -> Flow {
     let text = chunk.trim();
-    if text.is_empty() {
+    // Nothing but comments is nothing to do.
+    if text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with("//")) {
         return Flow::Go;
     }
     if let Some(command) = text.strip_prefix(':') {
@@ -141,12 +142,23 @@ fn dispatch(session: &mut Session, chunk: &str) -> Flow {
         session.blocks(chunk);
     } else if let Some(names) = fitted(session, text) {
         print_summaries(session, &names);
-    } else if text.ends_with(';') || text.ends_with('}') {
+    } else if is_statements(text) {
         session.statements(chunk);
     } else {
         session.expression(chunk);
     }
     Flow::Go
+}
+
+/// Whether a chunk is statements rather than an expression: it ends in `;`, or in `}` after a
+/// `;` (a loop or a block, not an array `{1, 2}`), or it starts with a type (a declaration
+/// that lacks its `;`, which its diagnostic then says).
+fn is_statements(text: &str) -> bool {
+    let first = text.split(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or("");
+    text.ends_with(';')
+        || (text.ends_with('}') && text.contains(';'))
+        || first == "array"
+        || grammar::TYPE_KEYWORDS.contains(&first)
 }
 
 /// The output columns of the last fit that a name alone means (`theta`, `theta[2]`), unless a

@@ -54,6 +54,8 @@ pub enum Flow {
 #[derive(Default)]
 struct Assembly {
     text: String,
+    /// The chunk the pieces come from.
+    chunk_text: String,
     /// (start in `text`, start in the chunk, length).
     pieces: Vec<(usize, usize, usize)>,
 }
@@ -64,6 +66,9 @@ impl Assembly {
     }
 
     fn push_user(&mut self, chunk: &str, range: Range<usize>) {
+        if self.chunk_text.is_empty() {
+            self.chunk_text = chunk.to_string();
+        }
         self.pieces.push((self.text.len(), range.start, range.len()));
         self.text.push_str(&chunk[range]);
     }
@@ -74,6 +79,32 @@ impl Assembly {
         let (start, end) = (span.start as usize, span.end as usize);
         let (at, from, len) = self.pieces.iter().find(|(at, _, len)| (*at..=at + len).contains(&start))?;
         Some(Span::new(start - at + from, end.clamp(start, at + len) - at + from))
+    }
+
+    /// A run-time error's message with its location `(at <session>:L:C)` in the program
+    /// given in the chunk instead, when it lies there.
+    fn locate(&self, message: &str) -> String {
+        let tag = "(at <session>:";
+        let Some(at) = message.rfind(tag) else { return message.to_string() };
+        let place = &message[at + tag.len()..];
+        let Some((line, rest)) = place.split_once(':') else { return message.to_string() };
+        let column = rest.trim_end_matches(')');
+        let (Ok(line), Ok(column)) = (line.parse::<usize>(), column.parse::<usize>()) else {
+            return message.to_string();
+        };
+        let Some(line_text) = self.text.split_inclusive('\n').nth(line.saturating_sub(1)) else {
+            return message.to_string();
+        };
+        let line_start = self.text.split_inclusive('\n').take(line - 1).map(str::len).sum::<usize>();
+        let offset = line_start + line_text.char_indices().nth(column.saturating_sub(1)).map_or(0, |(i, _)| i);
+        match self.to_chunk(Span::new(offset, offset)) {
+            Some(span) => {
+                let chunk = &self.chunk_text;
+                let (l, c) = grammar::span::line_col(chunk, span.start);
+                format!("{}(at line {l}, column {c})", &message[..at])
+            }
+            None => message.to_string(),
+        }
     }
 
     fn source(&self) -> Source {
@@ -534,7 +565,7 @@ impl Session {
             Ok(values) => Some((printed, values)),
             Err(e) => {
                 out!("{printed}");
-                error(&e);
+                error(&assembly.locate(&e));
                 None
             }
         }

@@ -1,0 +1,128 @@
+//! The REPL as people use it: scripted sessions (`vppl repl --echo < FILE`, each session file
+//! in `tests/repl/` a snapshot of its transcript) and a session in a real pseudo-terminal
+//! (prompt, an expression, a broken block then a good line, TAB completion, Ctrl-C, Ctrl-D).
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn sessions_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("repl")
+}
+
+/// The transcript of one session file, run in its folder; `$TMP` in it is a fresh folder,
+/// written back as `$TMP`; timings are replaced by `<time>`.
+fn transcript(name: &str) -> String {
+    let dir = sessions_dir();
+    let tmp = std::env::temp_dir().join(format!("vppl-repl-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).expect("temporary folder");
+    let text = std::fs::read_to_string(dir.join(format!("{name}.repl"))).expect("session file");
+    let text = text.replace("$TMP", &tmp.display().to_string());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vppl"))
+        .args(["repl", "--echo"])
+        .current_dir(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("vppl runs");
+    child.stdin.take().expect("stdin").write_all(text.as_bytes()).expect("session written");
+    let out = child.wait_with_output().expect("vppl ends");
+    let _ = std::fs::remove_dir_all(&tmp);
+    assert_eq!(out.status.code(), Some(0), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "{name} wrote to stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout).replace(&tmp.display().to_string(), "$TMP");
+    stdout
+        .lines()
+        .map(|line| {
+            if line.starts_with("Compiled the session's model in ") {
+                "Compiled the session's model in <time>".to_string()
+            } else if line.starts_with("Gradient evaluation took ") {
+                "Gradient evaluation took <time>".to_string()
+            } else if line.contains(" gradient and ") && line.ends_with(" seconds.") {
+                line.rsplit_once(", ").map_or(line.to_string(), |(counts, _)| format!("{counts}, <time>"))
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+macro_rules! sessions {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                insta::assert_snapshot!(concat!("repl_", stringify!($name)), transcript(stringify!($name)));
+            }
+        )*
+
+        /// Every session file has its test above.
+        #[test]
+        fn every_session_is_tested() {
+            let listed = [$(stringify!($name)),*];
+            for entry in std::fs::read_dir(sessions_dir()).expect("sessions folder") {
+                let path = entry.expect("entry").path();
+                if path.extension().is_some_and(|e| e == "repl") {
+                    let stem = path.file_stem().expect("name").to_string_lossy().into_owned();
+                    assert!(listed.contains(&stem.as_str()), "{stem}.repl has no test in tests/repl.rs");
+                }
+            }
+        }
+    };
+}
+
+sessions!(expressions, variables, blocks, errors, fit);
+
+/// A session in a pseudo-terminal: the prompt, an expression, a broken block then a good line,
+/// TAB completion of a built-in and of a session variable, Ctrl-C clearing an open block, the
+/// history written to the data directory, and Ctrl-D leaving with status 0.
+#[test]
+fn terminal_session() {
+    let data_home = std::env::temp_dir().join(format!("vppl-repl-home-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data_home);
+    let mut command = Command::new(env!("CARGO_BIN_EXE_vppl"));
+    command.env("XDG_DATA_HOME", &data_home).env("TERM", "xterm").env_remove("NO_COLOR");
+    let mut p = rexpect::session::spawn_command(command, Some(20_000)).expect("vppl starts in a pseudo-terminal");
+    p.exp_string("vppl> ").expect("a prompt");
+    p.send_line("1 + 2").expect("typed");
+    p.exp_string("3").expect("the value");
+    p.exp_string("vppl> ").expect("a prompt");
+    // A broken block: its diagnostic, then the session goes on.
+    p.send_line("model {").expect("typed");
+    p.exp_string("... ").expect("a continuation prompt");
+    p.send_line("  target += ;").expect("typed");
+    // Each line waits for its prompt: keys typed while no line is being read may be dropped.
+    p.exp_string("... ").expect("a continuation prompt");
+    p.send_line("}").expect("typed");
+    p.exp_string("E0002").expect("the syntax error");
+    p.exp_string("vppl> ").expect("a prompt");
+    p.send_line("real seventeen = 17;").expect("typed");
+    p.exp_string("vppl> ").expect("a prompt");
+    // TAB completes a session variable and a built-in function.
+    p.send("sevent\t").expect("typed");
+    p.flush().expect("sent");
+    p.exp_string("seventeen").expect("the variable completed");
+    p.send(" + inv_log\t").expect("typed");
+    p.flush().expect("sent");
+    p.exp_string("inv_logit").expect("the function completed");
+    p.send_line("(0)").expect("typed");
+    p.exp_string("17.5").expect("the completed line's value");
+    p.exp_string("vppl> ").expect("a prompt");
+    // Ctrl-C drops an open block; the next line stands alone.
+    p.send_line("data {").expect("typed");
+    p.exp_string("... ").expect("a continuation prompt");
+    p.send_control('c').expect("Ctrl-C");
+    p.exp_string("vppl> ").expect("a prompt");
+    p.send_line("seventeen * 2").expect("typed");
+    p.exp_string("34").expect("the value");
+    p.exp_string("vppl> ").expect("a prompt");
+    p.send_control('d').expect("Ctrl-D");
+    p.exp_eof().expect("vppl leaves");
+    let status = p.process_mut().wait().expect("exit status");
+    assert!(matches!(status, rexpect::process::wait::WaitStatus::Exited(_, 0)), "{status:?}");
+    let history = std::fs::read_to_string(data_home.join("vppl").join("history")).expect("history written");
+    assert!(history.contains("seventeen * 2"), "{history}");
+    let _ = std::fs::remove_dir_all(&data_home);
+}
