@@ -75,50 +75,52 @@ macro_rules! sessions {
 
 sessions!(expressions, variables, blocks, errors, fit);
 
+/// Types `keys` and waits until `then` shows. Each line waits for its prompt before the next
+/// is typed: keys typed while no line is being read may be dropped.
+fn type_and_wait(p: &mut rexpect::session::PtySession, keys: &str, then: &[&str]) {
+    p.send(keys).unwrap_or_else(|e| panic!("typing {keys:?}: {e}"));
+    p.flush().unwrap_or_else(|e| panic!("typing {keys:?}: {e}"));
+    for text in then {
+        p.exp_string(text).unwrap_or_else(|e| panic!("after {keys:?}, waiting for {text:?}: {e}"));
+    }
+}
+
 /// A session in a pseudo-terminal: the prompt, an expression, a broken block then a good line,
-/// TAB completion of a built-in and of a session variable, Ctrl-C clearing an open block, the
-/// history written to the data directory, and Ctrl-D leaving with status 0.
+/// TAB completion of a built-in and of a session variable, Ctrl-C clearing an open block and
+/// stopping a fit, the history written to the data directory, and Ctrl-D leaving with status 0.
 #[test]
 fn terminal_session() {
     let data_home = std::env::temp_dir().join(format!("vppl-repl-home-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data_home);
+    std::fs::create_dir_all(&data_home).expect("temporary folder");
     let mut command = Command::new(env!("CARGO_BIN_EXE_vppl"));
-    command.env("XDG_DATA_HOME", &data_home).env("TERM", "xterm").env_remove("NO_COLOR");
+    command.current_dir(env!("CARGO_MANIFEST_DIR")).env("XDG_DATA_HOME", &data_home).env("TERM", "xterm");
     let mut p = rexpect::session::spawn_command(command, Some(20_000)).expect("vppl starts in a pseudo-terminal");
+    let p = &mut p;
     p.exp_string("vppl> ").expect("a prompt");
-    p.send_line("1 + 2").expect("typed");
-    p.exp_string("3").expect("the value");
-    p.exp_string("vppl> ").expect("a prompt");
+    type_and_wait(p, "1 + 2\r", &["3", "vppl> "]);
     // A broken block: its diagnostic, then the session goes on.
-    p.send_line("model {").expect("typed");
-    p.exp_string("... ").expect("a continuation prompt");
-    p.send_line("  target += ;").expect("typed");
-    // Each line waits for its prompt: keys typed while no line is being read may be dropped.
-    p.exp_string("... ").expect("a continuation prompt");
-    p.send_line("}").expect("typed");
-    p.exp_string("E0002").expect("the syntax error");
-    p.exp_string("vppl> ").expect("a prompt");
-    p.send_line("real seventeen = 17;").expect("typed");
-    p.exp_string("vppl> ").expect("a prompt");
+    type_and_wait(p, "model {\r", &["... "]);
+    type_and_wait(p, "  target += ;\r", &["... "]);
+    type_and_wait(p, "}\r", &["E0002", "vppl> "]);
+    type_and_wait(p, "real seventeen = 17;\r", &["vppl> "]);
     // TAB completes a session variable and a built-in function.
-    p.send("sevent\t").expect("typed");
-    p.flush().expect("sent");
-    p.exp_string("seventeen").expect("the variable completed");
-    p.send(" + inv_log\t").expect("typed");
-    p.flush().expect("sent");
-    p.exp_string("inv_logit").expect("the function completed");
-    p.send_line("(0)").expect("typed");
-    p.exp_string("17.5").expect("the completed line's value");
-    p.exp_string("vppl> ").expect("a prompt");
+    type_and_wait(p, "sevent\t", &["seventeen"]);
+    type_and_wait(p, " + inv_log\t", &["inv_logit"]);
+    type_and_wait(p, "(0)\r", &["17.5", "vppl> "]);
     // Ctrl-C drops an open block; the next line stands alone.
-    p.send_line("data {").expect("typed");
-    p.exp_string("... ").expect("a continuation prompt");
-    p.send_control('c').expect("Ctrl-C");
-    p.exp_string("vppl> ").expect("a prompt");
-    p.send_line("seventeen * 2").expect("typed");
-    p.exp_string("34").expect("the value");
-    p.exp_string("vppl> ").expect("a prompt");
-    p.send_control('d').expect("Ctrl-D");
+    type_and_wait(p, "data {\r", &["... "]);
+    type_and_wait(p, "\x03", &["vppl> "]);
+    type_and_wait(p, "seventeen * 2\r", &["34", "vppl> "]);
+    // Ctrl-C during a fit stops the fit, not the session (Stan's ADVI on this model takes
+    // seconds).
+    let model = Path::new("..").join("examples").join("diamonds-diamonds").join("model.vppl");
+    type_and_wait(p, &format!(":load {}\r", model.display()), &["Loaded", "vppl> "]);
+    let csv = data_home.join("fit.csv");
+    type_and_wait(p, &format!(":fit --stan-compatible --output {}\r", csv.display()), &["EXPERIMENTAL ALGORITHM"]);
+    type_and_wait(p, "\x03", &["the fit was interrupted", "vppl> "]);
+    type_and_wait(p, "seventeen + 1\r", &["18", "vppl> "]);
+    type_and_wait(p, "\x04", &[]);
     p.exp_eof().expect("vppl leaves");
     let status = p.process_mut().wait().expect("exit status");
     assert!(matches!(status, rexpect::process::wait::WaitStatus::Exited(_, 0)), "{status:?}");

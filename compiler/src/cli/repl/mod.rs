@@ -299,6 +299,8 @@ fn fit(session: &mut Session, options: &str) {
             outln!("Compiled the session's model in {compile_ms:.1} ms ({})", super::timings_line(&stages));
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
+            // A Ctrl-C from before this fit does not stop it.
+            runtime::progress::clear_interrupt();
             app::fit(&model, &settings, &mut out)
         });
         // Safety: the model made from this code is dropped.

@@ -93,6 +93,10 @@ pub fn run(session: &mut Session) -> Result<(), Failure> {
     let mut editor: Editor<Completion, DefaultHistory> =
         Editor::with_config(config).map_err(|e| format!("cannot start the terminal's line editor: {e}"))?;
     editor.set_helper(Some(Completion { files: FilenameCompleter::new(), session: Vec::new() }));
+    // At the prompt rustyline reads Ctrl-C as a key; while a line runs, the terminal turns it
+    // into SIGINT, which stops a fit at its next step (checked by the fit's loops) instead of
+    // ending the session.
+    let _ = ctrlc::set_handler(runtime::progress::interrupt);
     let history = history_path();
     if let Some(path) = &history {
         // No history yet is the first session, not an error.
