@@ -114,8 +114,11 @@ fn terminal_session() {
     type_and_wait(p, "seventeen * 2\r", &["34", "vppl> "]);
     // Ctrl-C during a fit stops the fit, not the session (Stan's ADVI on this model takes
     // seconds).
-    let model = Path::new("..").join("examples").join("diamonds-diamonds").join("model.vppl");
-    type_and_wait(p, &format!(":load {}\r", model.display()), &["Loaded", "vppl> "]);
+    // TAB completes a command, and a file's path after :load.
+    type_and_wait(p, ":lo\t", &[":load"]);
+    let folder = Path::new("..").join("examples").join("diamonds-d");
+    type_and_wait(p, &format!(" {}\t", folder.display()), &["diamonds-diamonds/"]);
+    type_and_wait(p, "model.vppl\r", &["Loaded", "vppl> "]);
     let csv = data_home.join("fit.csv");
     type_and_wait(p, &format!(":fit --stan-compatible --output {}\r", csv.display()), &["EXPERIMENTAL ALGORITHM"]);
     type_and_wait(p, "\x03", &["the fit was interrupted", "vppl> "]);

@@ -95,7 +95,7 @@ impl Assembly {
         let Some(line_text) = self.text.split_inclusive('\n').nth(line.saturating_sub(1)) else {
             return message.to_string();
         };
-        let line_start = self.text.split_inclusive('\n').take(line - 1).map(str::len).sum::<usize>();
+        let line_start = self.text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum::<usize>();
         let offset = line_start + line_text.char_indices().nth(column.saturating_sub(1)).map_or(0, |(i, _)| i);
         match self.to_chunk(Span::new(offset, offset)) {
             Some(span) => {
