@@ -131,3 +131,25 @@ fn terminal_session() {
     assert!(history.contains("seventeen * 2"), "{history}");
     let _ = std::fs::remove_dir_all(&data_home);
 }
+
+/// A line's compiled code cannot be stopped; Ctrl-C says so, and a second Ctrl-C leaves vppl
+/// (status 130) rather than leaving the terminal to a loop that never ends.
+#[test]
+fn two_ctrl_c_leave_a_line_that_never_ends() {
+    let data_home = std::env::temp_dir().join(format!("vppl-repl-loop-{}", std::process::id()));
+    let mut command = Command::new(env!("CARGO_BIN_EXE_vppl"));
+    command.env("XDG_DATA_HOME", &data_home).env("TERM", "xterm");
+    let mut p = rexpect::session::spawn_command(command, Some(20_000)).expect("vppl starts in a pseudo-terminal");
+    let p = &mut p;
+    p.exp_string("vppl> ").expect("a prompt");
+    type_and_wait(p, "while (1) { }\r", &["while (1) { }"]);
+    // The line is read and runs once the terminal is given back; Ctrl-C before that would be
+    // the editor's.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    type_and_wait(p, "\x03", &["Ctrl-C again leaves vppl"]);
+    type_and_wait(p, "\x03", &["interrupted twice"]);
+    p.exp_eof().expect("vppl leaves");
+    let status = p.process_mut().wait().expect("exit status");
+    assert!(matches!(status, rexpect::process::wait::WaitStatus::Exited(_, 130)), "{status:?}");
+    let _ = std::fs::remove_dir_all(&data_home);
+}

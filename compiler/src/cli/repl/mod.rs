@@ -151,13 +151,14 @@ fn dispatch(session: &mut Session, chunk: &str) -> Flow {
 }
 
 /// Whether a chunk is statements rather than an expression: it ends in `;`, or in `}` after a
-/// `;` (a loop or a block, not an array `{1, 2}`), or it starts with a type (a declaration
-/// that lacks its `;`, which its diagnostic then says).
+/// `;` (a loop or a block, not an array `{1, 2}`), or it starts with a type or a statement's
+/// keyword (`while (1) {}`, or a declaration that lacks its `;`, which its diagnostic then
+/// says).
 fn is_statements(text: &str) -> bool {
     let first = text.split(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or("");
     text.ends_with(';')
         || (text.ends_with('}') && text.contains(';'))
-        || first == "array"
+        || ["array", "for", "while", "if", "print", "reject", "fatal_error", "target"].contains(&first)
         || grammar::TYPE_KEYWORDS.contains(&first)
 }
 
@@ -280,7 +281,8 @@ fn fit(session: &mut Session, options: &str) {
     let args = match <Cli as clap::Parser>::try_parse_from(argv) {
         Ok(Cli { command: Command::Run(a) }) => a,
         Ok(_) => return,
-        Err(e) => return out!("{e}"),
+        // clap's usage line names `vppl run <MODEL>`; here the model is the session's.
+        Err(e) => return out!("{}", e.to_string().replace("vppl run <MODEL>", ":fit")),
     };
     let result = (|| -> Result<app::Fitted, Failure> {
         let mut settings = super::fit_settings(&args, session.model_name())?;
@@ -299,9 +301,12 @@ fn fit(session: &mut Session, options: &str) {
             outln!("Compiled the session's model in {compile_ms:.1} ms ({})", super::timings_line(&stages));
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
-            // A Ctrl-C from before this fit does not stop it.
+            // A Ctrl-C from before this fit does not stop it; one during it does.
             runtime::progress::clear_interrupt();
-            app::fit(&model, &settings, &mut out)
+            terminal::FITTING.store(true, std::sync::atomic::Ordering::Relaxed);
+            let fitted = app::fit(&model, &settings, &mut out);
+            terminal::FITTING.store(false, std::sync::atomic::Ordering::Relaxed);
+            fitted
         });
         // Safety: the model made from this code is dropped.
         unsafe { native.jit.free() };

@@ -2,6 +2,9 @@
 //! TAB completion (commands, built-in names, the session's names, file paths after `:load` and
 //! `:data`), Ctrl-C to clear the line, Ctrl-D to leave.
 
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use rustyline::completion::{Completer, FilenameCompleter, Pair};
 use rustyline::error::ReadlineError;
 use rustyline::highlight::Highlighter;
@@ -83,6 +86,19 @@ impl Highlighter for Completion {}
 impl Validator for Completion {}
 impl Helper for Completion {}
 
+/// Whether a fit is running: Ctrl-C stops it.
+pub static FITTING: AtomicBool = AtomicBool::new(false);
+/// Whether Ctrl-C was pressed while the current line runs.
+static PRESSED: AtomicBool = AtomicBool::new(false);
+
+fn save_history(editor: &mut Editor<Completion, DefaultHistory>, path: Option<&Path>) {
+    if let Some(path) = path
+        && let Err(e) = editor.save_history(path)
+    {
+        super::error(&format!("cannot save the history to `{}`: {e}", path.display()));
+    }
+}
+
 pub fn run(session: &mut Session) -> Result<(), Failure> {
     let config = rustyline::Config::builder()
         .auto_add_history(false)
@@ -95,12 +111,25 @@ pub fn run(session: &mut Session) -> Result<(), Failure> {
     editor.set_helper(Some(Completion { files: FilenameCompleter::new(), session: Vec::new() }));
     // At the prompt rustyline reads Ctrl-C as a key; while a line runs, the terminal turns it
     // into SIGINT, which stops a fit at its next step (checked by the fit's loops) instead of
-    // ending the session.
-    let _ = ctrlc::set_handler(runtime::progress::interrupt);
+    // ending the session. A line's own compiled code checks nothing (a `while (1)` runs on):
+    // a second Ctrl-C while it runs leaves vppl.
+    let _ = ctrlc::set_handler(|| {
+        if FITTING.load(Ordering::Relaxed) {
+            runtime::progress::interrupt();
+        } else if PRESSED.swap(true, Ordering::Relaxed) {
+            eprintln!("\nvppl: interrupted twice; leaving");
+            std::process::exit(130);
+        } else {
+            eprintln!("\nvppl: a line cannot be stopped while it runs; Ctrl-C again leaves vppl");
+        }
+    });
     let history = history_path();
     if let Some(path) = &history {
         // No history yet is the first session, not an error.
         let _ = editor.load_history(path);
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
     }
     outln!("vppl {}: Stan at a prompt. :help lists the commands; Ctrl-D leaves.", env!("CARGO_PKG_VERSION"));
     let mut chunk = String::new();
@@ -118,9 +147,12 @@ pub fn run(session: &mut Session) -> Result<(), Failure> {
                 }
                 let text = std::mem::take(&mut chunk);
                 let flow = evaluate(session, &text);
+                PRESSED.store(false, Ordering::Relaxed);
                 if let Some(helper) = editor.helper_mut() {
                     helper.session = session.names();
                 }
+                // Saved after every chunk: leaving by a second Ctrl-C keeps it too.
+                save_history(&mut editor, history.as_deref());
                 if flow == Flow::Quit {
                     break;
                 }
@@ -134,13 +166,6 @@ pub fn run(session: &mut Session) -> Result<(), Failure> {
             }
         }
     }
-    if let Some(path) = &history {
-        if let Some(dir) = path.parent() {
-            let _ = std::fs::create_dir_all(dir);
-        }
-        if let Err(e) = editor.save_history(path) {
-            super::error(&format!("cannot save the history to `{}`: {e}", path.display()));
-        }
-    }
+    save_history(&mut editor, history.as_deref());
     Ok(())
 }
