@@ -52,6 +52,21 @@ pub enum BlockKind {
     GeneratedQuantities,
 }
 
+impl BlockKind {
+    /// The block's keyword, as written: `transformed data`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            BlockKind::Functions => "functions",
+            BlockKind::Data => "data",
+            BlockKind::TransformedData => "transformed data",
+            BlockKind::Parameters => "parameters",
+            BlockKind::TransformedParameters => "transformed parameters",
+            BlockKind::Model => "model",
+            BlockKind::GeneratedQuantities => "generated quantities",
+        }
+    }
+}
+
 /// One of the program's top-level blocks. In the `functions` block the statements are all
 /// [`StmtKind::FunDef`].
 #[derive(Clone, Debug, PartialEq)]

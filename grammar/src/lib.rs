@@ -50,5 +50,5 @@ lalrpop_util::lalrpop_mod!(
 );
 
 pub use diagnostic::{Diagnostic, Severity};
-pub use parse::parse;
+pub use parse::{TYPE_KEYWORDS, parse};
 pub use span::Span;

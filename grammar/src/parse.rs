@@ -873,7 +873,7 @@ fn is_name(e: &str) -> bool {
 }
 
 /// Every type keyword, as written.
-pub(crate) const TYPE_KEYWORDS: [&str; 21] = [
+pub const TYPE_KEYWORDS: [&str; 21] = [
     "int",
     "real",
     "complex",

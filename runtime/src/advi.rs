@@ -191,6 +191,15 @@ pub enum AdviError {
     Model(EvalError),
     /// Writing to the log failed.
     Io(io::Error),
+    /// The user stopped the fit (Ctrl-C in the REPL: [`crate::progress::interrupt`]).
+    Interrupted,
+}
+
+impl AdviError {
+    /// `Err(Interrupted)` once the fit was asked to stop: each loop of a fit asks at every step.
+    pub(crate) fn unless_interrupted() -> Result<(), AdviError> {
+        if crate::progress::interrupted() { Err(AdviError::Interrupted) } else { Ok(()) }
+    }
 }
 
 impl std::fmt::Display for AdviError {
@@ -199,6 +208,7 @@ impl std::fmt::Display for AdviError {
             AdviError::InvalidConfig(msg) | AdviError::Domain(msg) => f.write_str(msg),
             AdviError::Model(err) => f.write_str(&err.message),
             AdviError::Io(err) => write!(f, "cannot write the log: {err}"),
+            AdviError::Interrupted => f.write_str("the fit was interrupted"),
         }
     }
 }
@@ -811,6 +821,7 @@ impl Advi<'_> {
             for iter_tune in 1..=adapt_iter {
                 let m = eta_index * adapt_iter + iter_tune;
                 phase.set(m as u64);
+                AdviError::unless_interrupted()?;
                 print_progress(self.log, m, 0, adapt_iter * ETA_SEQUENCE.len(), adapt_iter, true)?;
                 // A diverging gradient is fine here: a smaller eta will be tried.
                 match self.calc_grad(&variational, &mut grad) {
@@ -880,6 +891,7 @@ impl Advi<'_> {
         let mut iter_counter = 1;
         loop {
             phase.set(iter_counter as u64);
+            AdviError::unless_interrupted()?;
             self.calc_grad(variational, &mut grad)?;
             Self::update(variational, &grad, &mut history, eta, iter_counter);
             let mut do_more_iterations = true;

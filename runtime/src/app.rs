@@ -107,8 +107,21 @@ struct Verdict {
     unconverged: Option<String>,
 }
 
+/// What a fit leaves for a caller that goes on with it (the REPL's `:summary`, `:draws`).
+#[derive(Clone, Debug)]
+pub struct Fitted {
+    /// One summary per output column, as printed.
+    pub summaries: Vec<summary::ParamSummary>,
+    /// The output columns' names, and the draws: one row per draw, one value per column (the
+    /// mean of q, the CSV's first row, left out).
+    pub names: Vec<crate::model::OutputName>,
+    pub draws: Vec<Vec<f64>>,
+    pub elbo: f64,
+    pub khat: f64,
+}
+
 /// Fits `model` as `s` says, printing the run's log and summary to `out` and writing its files.
-pub fn fit(model: &CompiledModel, s: &FitSettings, out: &mut dyn Write) -> Result<(), String> {
+pub fn fit(model: &CompiledModel, s: &FitSettings, out: &mut dyn Write) -> Result<Fitted, String> {
     if model.n_unconstrained() == 0 {
         return Err(format!(
             "`{}` has no parameters, so there is no posterior to fit; vppl cannot yet run generated \
@@ -222,7 +235,11 @@ pub fn fit(model: &CompiledModel, s: &FitSettings, out: &mut dyn Write) -> Resul
         let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
         std::fs::write(p, text + "\n").map_err(|e| format!("cannot write summary file `{}`: {e}", p.display()))?;
     }
-    Ok(())
+    let mut draws = constrained;
+    if !draws.is_empty() {
+        draws.remove(0);
+    }
+    Ok(Fitted { summaries, names: model.output_names().to_vec(), draws, elbo: fit.elbo, khat: verdict.khat })
 }
 
 /// The fitted q as JSON, on the unconstrained scale: its mean, and its standard deviations

@@ -10,6 +10,25 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+/// Raised by whoever catches Ctrl-C (the REPL, around a fit); the fit's loops stop at their
+/// next step when it is up.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Asks the running fit to stop at its next step.
+pub fn interrupt() {
+    INTERRUPTED.store(true, Ordering::Relaxed);
+}
+
+/// Lowers the flag (before a fit starts).
+pub fn clear_interrupt() {
+    INTERRUPTED.store(false, Ordering::Relaxed);
+}
+
+/// Whether the running fit was asked to stop.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::Relaxed)
+}
+
 /// A phase shorter than this never shows a bar.
 const SHOW_AFTER: Duration = Duration::from_millis(500);
 

@@ -441,7 +441,7 @@ fn run(object: Vec<u8>, meta: ModelMeta, args: &Args, out: &mut dyn Write) -> Re
         refresh,
     };
     settings.check_writable().map_err(|e| (73, e))?;
-    app::fit(&model, &settings, out).map(|()| 0).map_err(|e| (70, e))
+    app::fit(&model, &settings, out).map(|_| 0).map_err(|e| (70, e))
 }
 
 /// The L-BFGS tolerances and first step, as `optimize` and `pathfinder` both take them.

@@ -594,6 +594,7 @@ impl Run<'_> {
         let outcome =
             quasi_newton::minimize(init.to_vec(), f, g, &settings, &mut |x| objective(model, x), &mut |step| {
                 phase.set(step.iter as u64);
+                AdviError::unless_interrupted()?;
                 let h = step.inverse_hessian;
                 if let Some(dense) = h.dense().filter(|_| h.is_scaled())
                     && let Some(candidate) = self.score_candidate(step.x, step.grad, dense, step.iter, &eps)?
@@ -898,6 +899,7 @@ impl Run<'_> {
         for iter in 1..=config.max_iters {
             iterations = iter;
             phase.set(iter as u64);
+            AdviError::unless_interrupted()?;
             let draws = self.refine_draws(&base, &layout, &q, iter)?;
             self.gradient_evals += m_draws;
             grad.fill(0.0);

@@ -19,8 +19,9 @@ macro_rules! outln {
 }
 
 mod functions;
-// After the macros, which it uses.
+// After the macros, which they use.
 mod plot;
+mod repl;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -74,6 +75,9 @@ enum Command {
     Functions(functions::FunctionsArgs),
     /// Draw the density of each quantity of a fit (the CSV `vppl run` writes) as PNG or SVG.
     Plot(plot::PlotArgs),
+    /// Write, evaluate, fit and inspect a model at a prompt (also `vppl` alone on a terminal);
+    /// with standard input not a terminal, reads the session's lines from it.
+    Repl(repl::ReplArgs),
 }
 
 #[derive(clap::Args)]
@@ -248,7 +252,13 @@ struct CheckArgs {
 
 /// Runs the program; returns the exit status.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
+    // `vppl` alone at a terminal is the REPL; elsewhere it is the usage error it always was.
+    let cli = if std::env::args_os().len() == 1 && std::io::stdin().is_terminal() {
+        Ok(Cli { command: Command::Repl(repl::ReplArgs::default()) })
+    } else {
+        Cli::try_parse()
+    };
+    let cli = match cli {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -266,6 +276,7 @@ pub fn main() -> i32 {
         Command::Explain(a) => explain(a),
         Command::Functions(a) => functions::functions(a),
         Command::Plot(a) => plot::plot(a),
+        Command::Repl(a) => repl::repl(a),
     };
     match result {
         Ok(()) => 0,
@@ -395,11 +406,13 @@ fn timings_line(stages: &Stages) -> String {
     stages.timings.iter().map(|(name, d)| format!("{name} {:.2}", d.as_secs_f64() * 1e3)).collect::<Vec<_>>().join(", ")
 }
 
-fn run(a: RunArgs) -> Result<(), Failure> {
-    check_run_options(&a)?;
+/// The settings of a fit from `vppl run`'s options (the REPL's `:fit` takes them too), its
+/// files checked writable before any time goes into the fit.
+fn fit_settings(a: &RunArgs, model_name: String) -> Result<FitSettings, Failure> {
+    check_run_options(a)?;
     let init = parse_init(&a.init)?;
-    let method = run_method(&a);
-    let mut settings = FitSettings {
+    let method = run_method(a);
+    let settings = FitSettings {
         method,
         init,
         init_text: a.init.clone(),
@@ -407,15 +420,19 @@ fn run(a: RunArgs) -> Result<(), Failure> {
         output: a.output.clone(),
         summary_json: a.summary_json.clone(),
         diagnostic_file: a.diagnostic_file.clone(),
-        model_name: model_name(&a.model.model),
+        model_name,
         data_file: data_path(&a.model).map(|p| p.display().to_string()).unwrap_or_default(),
         compile_ms: 0.0,
         iter_option: "--iter",
         sig_figs: runtime::output::DEFAULT_SIG_FIGS,
         refresh: 100,
     };
-    // Report an unwritable output before spending any time on the fit.
     settings.check_writable()?;
+    Ok(settings)
+}
+
+fn run(a: RunArgs) -> Result<(), Failure> {
+    let mut settings = fit_settings(&a, model_name(&a.model.model))?;
     let (model, stages, compile_ms) = build(&a.model)?;
     settings.compile_ms = compile_ms;
     let stdout = std::io::stdout();
@@ -704,7 +721,12 @@ fn bench(a: BenchArgs) -> Result<(), Failure> {
 
 fn ir(a: IrArgs) -> Result<(), Failure> {
     let (_, mut stages) = front_end(&a.model)?;
-    match a.stage {
+    print_stage(&mut stages, a.stage)
+}
+
+/// Prints one stage of a compiled model (`vppl ir`, the REPL's `:ir`).
+fn print_stage(stages: &mut Stages, stage: Stage) -> Result<(), Failure> {
+    match stage {
         Stage::Ast => out!("{}", stages.ast),
         Stage::Ir => out!("{}", stages.ir),
         Stage::Ad => out!("{}", stages.ad),
@@ -726,10 +748,10 @@ fn ir(a: IrArgs) -> Result<(), Failure> {
         }
         Stage::Hessian => {
             out!("{}", crate::ad::tangent::tangent(&stages.hoisted_log_density).map_err(Failure::Message)?);
-            crate::driver::hessian(&mut stages);
-            match stages.opt_hessian {
+            crate::driver::hessian(stages);
+            match &stages.opt_hessian {
                 Some(Ok(f)) => out!("{f}"),
-                Some(Err(why)) => return Err(Failure::Message(why)),
+                Some(Err(why)) => return Err(Failure::Message(why.clone())),
                 None => {}
             }
         }

@@ -18,6 +18,19 @@ pub struct Jit {
     pub functions: Vec<EntryFn>,
 }
 
+impl Jit {
+    /// Frees the compiled code (dropping a `Jit` keeps it, since a model may still call it):
+    /// the REPL compiles a small program per line and frees each once its model is gone.
+    ///
+    /// # Safety
+    /// No function of `functions` may be called afterwards: every model made from them must
+    /// have been dropped.
+    pub unsafe fn free(self) {
+        // Safety: the caller promises the code is no longer called.
+        unsafe { self._module.free_memory() };
+    }
+}
+
 fn isa_builder() -> Result<std::sync::Arc<dyn cranelift_codegen::isa::TargetIsa>, String> {
     let mut flags = settings::builder();
     flags.set("opt_level", "speed").map_err(|e| e.to_string())?;

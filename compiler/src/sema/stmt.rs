@@ -776,13 +776,5 @@ fn assigns(s: &ast::Stmt, name: &str) -> bool {
 }
 
 pub fn block_name(k: BlockKind) -> &'static str {
-    match k {
-        BlockKind::Functions => "functions",
-        BlockKind::Data => "data",
-        BlockKind::TransformedData => "transformed data",
-        BlockKind::Parameters => "parameters",
-        BlockKind::TransformedParameters => "transformed parameters",
-        BlockKind::Model => "model",
-        BlockKind::GeneratedQuantities => "generated quantities",
-    }
+    k.keyword()
 }

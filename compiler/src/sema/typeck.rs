@@ -273,6 +273,12 @@ impl Typed {
         Some(crate::ir::Ty { elem, array_rank: *dims, core })
     }
 
+    /// The Stan type the checker gave the expression at `span`, as Stan writes it
+    /// (`array[] vector`); `None` where the checker saw no expression there.
+    pub fn stan_type(&self, span: Span) -> Option<String> {
+        self.types.get(&span).map(Type::to_string)
+    }
+
     /// Whether the user's definition `def` is the overload the call of `name` written at
     /// `span` resolves to; `None` when the checker saw no such call.
     pub fn calls(&self, span: Span, name: &str, def: &ast::FunDef) -> Option<bool> {

@@ -1,0 +1,669 @@
+//! A REPL session: its model's blocks, its variables and its last fit, and how one chunk of
+//! input is evaluated.
+//!
+//! Every line is compiled as a small program by the whole compiler, never interpreted. An
+//! expression `e` becomes `generated quantities { print(e); }`; statements go into the
+//! generated quantities block as they are. Session variables reach that block as data under
+//! hidden names (`x__s`), copied into locals of their own names first, so a statement can
+//! read, assign or index them; one `write_array` runs the block, and every session variable
+//! is read back from its outputs at full precision. The session's functions, and its data and
+//! transformed data blocks once data are loaded, come with every line.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use grammar::ast::{BlockKind, StmtKind, TypeKind};
+use grammar::{Diagnostic, Span};
+use rand::SeedableRng as _;
+use runtime::Model;
+use runtime::app::Fitted;
+use runtime::compiled::CompiledModel;
+use runtime::data::DataFile;
+use serde_json::{Map, Value};
+
+use crate::cli::report;
+use crate::driver::{self, Source, Stages};
+
+/// The hidden data name a session variable is passed under.
+fn hidden(name: &str) -> String {
+    format!("{name}__s")
+}
+
+/// A session variable: its name, the declared kind's plain form (`int`, `real`, `vector`,
+/// `row_vector`, `matrix`) in `array_rank` levels of arrays, and its value as CmdStan JSON.
+#[derive(Clone, Debug)]
+pub struct Var {
+    pub name: String,
+    kind: TypeKind,
+    array_rank: usize,
+    value: Value,
+}
+
+/// Whether to go on reading after a chunk.
+#[derive(PartialEq, Eq)]
+pub enum Flow {
+    Go,
+    Quit,
+}
+
+/// Text assembled into a program, with where each piece of the user's chunk landed in it, so
+/// a diagnostic is shown against the line typed.
+#[derive(Default)]
+struct Assembly {
+    text: String,
+    /// The chunk the pieces come from.
+    chunk_text: String,
+    /// (start in `text`, start in the chunk, length).
+    pieces: Vec<(usize, usize, usize)>,
+}
+
+impl Assembly {
+    fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+    }
+
+    fn push_user(&mut self, chunk: &str, range: Range<usize>) {
+        if self.chunk_text.is_empty() {
+            self.chunk_text = chunk.to_string();
+        }
+        self.pieces.push((self.text.len(), range.start, range.len()));
+        self.text.push_str(&chunk[range]);
+    }
+
+    /// The chunk's range of a span of the program that starts in a piece of the chunk (cut
+    /// at the piece's end).
+    fn to_chunk(&self, span: Span) -> Option<Span> {
+        let (start, end) = (span.start as usize, span.end as usize);
+        let (at, from, len) = self.pieces.iter().find(|(at, _, len)| (*at..=at + len).contains(&start))?;
+        Some(Span::new(start - at + from, end.clamp(start, at + len) - at + from))
+    }
+
+    /// A run-time error's message with its location `(at <session>:L:C)` in the program
+    /// given in the chunk instead, when it lies there.
+    fn locate(&self, message: &str) -> String {
+        let tag = "(at <session>:";
+        let Some(at) = message.rfind(tag) else { return message.to_string() };
+        let place = &message[at + tag.len()..];
+        let Some((line, rest)) = place.split_once(':') else { return message.to_string() };
+        let column = rest.trim_end_matches(')');
+        let (Ok(line), Ok(column)) = (line.parse::<usize>(), column.parse::<usize>()) else {
+            return message.to_string();
+        };
+        let Some(line_text) = self.text.split_inclusive('\n').nth(line.saturating_sub(1)) else {
+            return message.to_string();
+        };
+        let line_start = self.text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum::<usize>();
+        let offset = line_start + line_text.char_indices().nth(column.saturating_sub(1)).map_or(0, |(i, _)| i);
+        match self.to_chunk(Span::new(offset, offset)) {
+            Some(span) => {
+                let chunk = &self.chunk_text;
+                let (l, c) = grammar::span::line_col(chunk, span.start);
+                format!("{}(at line {l}, column {c})", &message[..at])
+            }
+            None => message.to_string(),
+        }
+    }
+
+    fn source(&self) -> Source {
+        Source { name: "session".into(), path: "<session>".into(), text: self.text.clone() }
+    }
+}
+
+/// The session.
+#[derive(Default)]
+pub struct Session {
+    /// The function definitions, each with its name, in the order given.
+    functions: Vec<(String, String)>,
+    /// The body of every other block given.
+    blocks: BTreeMap<BlockKind, String>,
+    pub vars: Vec<Var>,
+    /// The data file loaded and its variables.
+    data: Option<(PathBuf, Map<String, Value>)>,
+    /// The name of the model loaded (`:load`), for the fit's files.
+    model_name: Option<String>,
+    pub fit: Option<Fitted>,
+    /// Lines evaluated so far: the seed of each line's `_rng` draws.
+    lines: u64,
+}
+
+/// Whether a chunk starts with a block's keyword and its brace.
+pub fn is_block(text: &str) -> bool {
+    let words: Vec<&str> =
+        text.split(|c: char| c.is_whitespace() || c == '{').filter(|w| !w.is_empty()).take(2).collect();
+    let after_keyword = |n: usize| {
+        // The text after the first n words must start with `{`.
+        let mut rest = text;
+        for _ in 0..n {
+            rest = rest.trim_start();
+            let end = rest.find(|c: char| c.is_whitespace() || c == '{').unwrap_or(rest.len());
+            rest = &rest[end..];
+        }
+        rest.trim_start().starts_with('{')
+    };
+    match words.as_slice() {
+        ["functions" | "data" | "parameters" | "model", ..] => after_keyword(1),
+        ["transformed", "data" | "parameters"] | ["generated", "quantities"] => after_keyword(2),
+        _ => false,
+    }
+}
+
+/// Prints diagnostics: against the chunk when they lie in it, else against the program.
+fn report_diagnostics(diags: &[Diagnostic], chunk: &str, assembly: Option<&Assembly>) {
+    let color = std::io::stdout().is_terminal();
+    for d in diags {
+        let mapped = match assembly {
+            None => Some(d.clone()),
+            Some(a) => a.to_chunk(d.span).map(|span| {
+                let mut d = d.clone();
+                d.span = span;
+                d.secondary =
+                    d.secondary.iter().filter_map(|(s, label)| Some((a.to_chunk(*s)?, label.clone()))).collect();
+                d
+            }),
+        };
+        match (mapped, assembly) {
+            (Some(d), _) => out!("{}", report::render(&d, "<repl>", chunk, color)),
+            (None, Some(a)) => out!("{}", report::render(d, "<session>", &a.text, color)),
+            (None, None) => {}
+        }
+    }
+}
+
+/// Prints an error message.
+pub fn error(message: &str) {
+    outln!("error: {message}");
+}
+
+impl Session {
+    pub fn new() -> Session {
+        Session::default()
+    }
+
+    /// The session's program (its blocks), with `replace` given instead of the stored blocks
+    /// of their kinds and `functions` added (pieces of `chunk`); and where those landed.
+    fn assemble_model(
+        &self,
+        chunk: &str,
+        replace: &[(BlockKind, Range<usize>)],
+        functions: &[(String, Range<usize>)],
+    ) -> Assembly {
+        let mut a = Assembly::default();
+        let kept: Vec<&(String, String)> =
+            self.functions.iter().filter(|(name, _)| !functions.iter().any(|(n, _)| n == name)).collect();
+        if !kept.is_empty() || !functions.is_empty() {
+            a.push("functions {\n");
+            for (_, text) in kept {
+                a.push(text);
+                a.push("\n");
+            }
+            for (_, range) in functions {
+                a.push_user(chunk, range.clone());
+                a.push("\n");
+            }
+            a.push("}\n");
+        }
+        let mut kinds: Vec<BlockKind> = self.blocks.keys().copied().collect();
+        kinds.extend(replace.iter().map(|(k, _)| *k));
+        kinds.sort();
+        kinds.dedup();
+        for kind in kinds {
+            a.push(&format!("{} {{\n", kind.keyword()));
+            match replace.iter().find(|(k, _)| *k == kind) {
+                Some((_, range)) => a.push_user(chunk, range.clone()),
+                None => a.push(&self.blocks[&kind]),
+            }
+            a.push("\n}\n");
+        }
+        a
+    }
+
+    /// The session's model as a program, formatted; `None` when it has no blocks.
+    pub fn model_text(&self) -> Option<String> {
+        if self.functions.is_empty() && self.blocks.is_empty() {
+            return None;
+        }
+        let text = self.assemble_model("", &[], &[]).text;
+        // Formatted as `vppl format` does; the blocks were checked when given.
+        Some(grammar::parse(&text).map(|p| p.to_string()).unwrap_or(text))
+    }
+
+    /// The session's model compiled to IR, its diagnostics printed; `None` when it fails or
+    /// there is no model.
+    pub fn model_stages(&self) -> Option<(Source, Stages)> {
+        let Some(text) = self.model_text() else {
+            error("the session has no model yet: give its blocks (`parameters { … }`, `model { … }`) or :load one");
+            return None;
+        };
+        let name = self.model_name.clone().unwrap_or_else(|| "session".into());
+        let source = Source { name, path: "<session>".into(), text };
+        match driver::compile_ir(&source) {
+            Ok(stages) => Some((source, stages)),
+            Err(diags) => {
+                report_diagnostics(&diags, &source.text, None);
+                None
+            }
+        }
+    }
+
+    /// The names TAB completes from the session: variables, functions, the model's variables
+    /// and the last fit's outputs.
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.vars.iter().map(|v| v.name.clone()).collect();
+        names.extend(self.functions.iter().map(|(n, _)| n.clone()));
+        if let Some(fit) = &self.fit {
+            names.extend(fit.names.iter().map(|n| n.name.clone()));
+        }
+        if let Some(Ok(program)) = self.model_text().map(|t| grammar::parse(&t)) {
+            for block in program.blocks() {
+                for stmt in &block.stmts {
+                    if let StmtKind::Decl(d) = &stmt.kind {
+                        names.push(d.name.name.clone());
+                    }
+                }
+            }
+        }
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    pub fn model_name(&self) -> String {
+        self.model_name.clone().unwrap_or_else(|| "session".into())
+    }
+
+    /// The data the session's model is fitted with: the file loaded, if any.
+    pub fn data_file(&self) -> (DataFile, String) {
+        match &self.data {
+            Some((path, map)) => (data_file(map), path.display().to_string()),
+            None => (DataFile::empty(), String::new()),
+        }
+    }
+
+    /// One chunk of program blocks: each replaces the session's block of its kind (functions
+    /// are added, replacing those of the same name), if the program they make is valid.
+    pub fn blocks(&mut self, chunk: &str) {
+        let program = match grammar::parse(chunk) {
+            Ok(p) => p,
+            Err(diags) => return report_diagnostics(&diags, chunk, None),
+        };
+        let mut replace = Vec::new();
+        let mut functions = Vec::new();
+        for block in program.blocks() {
+            if block.kind == BlockKind::Functions {
+                for stmt in &block.stmts {
+                    if let StmtKind::FunDef(f) = &stmt.kind {
+                        functions.push((f.name.name.clone(), stmt.span.range()));
+                    }
+                }
+            } else {
+                replace.push((block.kind, body(chunk, block.span.range())));
+            }
+        }
+        let assembly = self.assemble_model(chunk, &replace, &functions);
+        let diags = driver::check(&assembly.source());
+        report_diagnostics(&diags, chunk, Some(&assembly));
+        if diags.iter().any(Diagnostic::is_error) {
+            return;
+        }
+        for (name, range) in functions {
+            let text = chunk[range].to_string();
+            match self.functions.iter_mut().find(|(n, _)| *n == name) {
+                Some(f) => f.1 = text,
+                None => self.functions.push((name, text)),
+            }
+        }
+        for (kind, range) in replace {
+            self.blocks.insert(kind, chunk[range].to_string());
+        }
+        // A fit of another model no longer describes this one.
+        self.fit = None;
+    }
+
+    /// Replaces the session's model with the program in `path`, and loads the data file beside
+    /// it as `vppl run` finds it.
+    pub fn load(&mut self, path: &Path) {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => return error(&format!("cannot read model `{}`: {e}", path.display())),
+        };
+        let source = Source { name: "model".into(), path: path.display().to_string(), text };
+        let diags = driver::check(&source);
+        let file = path.display().to_string();
+        let color = std::io::stdout().is_terminal();
+        for d in &diags {
+            out!("{}", report::render(d, &file, &source.text, color));
+        }
+        if diags.iter().any(Diagnostic::is_error) {
+            return;
+        }
+        let Ok(program) = grammar::parse(&source.text) else { return };
+        self.functions.clear();
+        self.blocks.clear();
+        self.fit = None;
+        for block in program.blocks() {
+            if block.kind == BlockKind::Functions {
+                for stmt in &block.stmts {
+                    if let StmtKind::FunDef(f) = &stmt.kind {
+                        self.functions.push((f.name.name.clone(), source.text[stmt.span.range()].to_string()));
+                    }
+                }
+            } else {
+                self.blocks.insert(block.kind, source.text[body(&source.text, block.span.range())].to_string());
+            }
+        }
+        self.model_name = Some(super::super::model_name(path));
+        let args = super::super::ModelArgs { model: path.to_path_buf(), data: None };
+        match super::super::data_path(&args) {
+            Some(data) => {
+                self.load_data(&data);
+                outln!("Loaded {} with data {}", path.display(), data.display());
+            }
+            None => {
+                self.data = None;
+                outln!("Loaded {}", path.display());
+            }
+        }
+    }
+
+    /// Loads a data file (CmdStan JSON) for the session's model.
+    pub fn load_data(&mut self, path: &Path) {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => return error(&format!("cannot read data file `{}`: {e}", path.display())),
+        };
+        match serde_json::from_str::<Value>(&text) {
+            Ok(Value::Object(map)) => self.data = Some((path.to_path_buf(), map)),
+            Ok(_) => error(&format!("data file `{}` is not a JSON object", path.display())),
+            Err(e) => error(&format!("in data file `{}`: {e}", path.display())),
+        }
+    }
+
+    /// The program that evaluates `user` (statements of the generated quantities block) after
+    /// the session's variables but `shadowed` are copied into locals.
+    fn assemble_line(
+        &self,
+        chunk: &str,
+        user: Range<usize>,
+        prefix: &str,
+        suffix: &str,
+        shadowed: &[String],
+    ) -> Assembly {
+        let mut a = Assembly::default();
+        if !self.functions.is_empty() {
+            a.push("functions {\n");
+            for (_, text) in &self.functions {
+                a.push(text);
+                a.push("\n");
+            }
+            a.push("}\n");
+        }
+        let vars: Vec<&Var> = self.vars.iter().filter(|v| !shadowed.contains(&v.name)).collect();
+        // The model's data come along once they are loaded, so lines can use them.
+        let with_data = self.data.is_some();
+        a.push("data {\n");
+        if with_data && let Some(body) = self.blocks.get(&BlockKind::Data) {
+            a.push(body);
+            a.push("\n");
+        }
+        for v in &vars {
+            a.push(&format!("  {} {};\n", v.declaration(), hidden(&v.name)));
+        }
+        a.push("}\n");
+        if with_data && let Some(body) = self.blocks.get(&BlockKind::TransformedData) {
+            a.push(&format!("transformed data {{\n{body}\n}}\n"));
+        }
+        a.push("generated quantities {\n");
+        for v in &vars {
+            a.push(&format!("  {} {} = {};\n", v.declaration(), v.name, hidden(&v.name)));
+        }
+        a.push(prefix);
+        a.push_user(chunk, user);
+        a.push(suffix);
+        a.push("\n}\n");
+        a
+    }
+
+    /// The data of a line's program: the file loaded and the session variables.
+    fn line_data(&self) -> DataFile {
+        let mut map = self.data.as_ref().map(|(_, m)| m.clone()).unwrap_or_default();
+        for v in &self.vars {
+            map.insert(hidden(&v.name), v.value.clone());
+        }
+        data_file(&map)
+    }
+
+    /// An expression: its value printed as Stan's `print` prints it.
+    pub fn expression(&mut self, chunk: &str) {
+        let range = trimmed(chunk);
+        let assembly = self.assemble_line(chunk, range, "  print(", ");", &[]);
+        if let Some((text, _)) = self.run(chunk, &assembly) {
+            out!("{text}");
+        }
+    }
+
+    /// The Stan type of an expression.
+    pub fn type_of(&self, chunk: &str) {
+        let range = trimmed(chunk);
+        let assembly = self.assemble_line(chunk, range, "  print(", ");", &[]);
+        let program = match grammar::parse(&assembly.text) {
+            Ok(p) => p,
+            Err(diags) => return report_diagnostics(&diags, chunk, Some(&assembly)),
+        };
+        let (diags, typed) = crate::sema::typeck::check(&program);
+        let errors: Vec<Diagnostic> = diags.into_iter().filter(Diagnostic::is_error).collect();
+        if !errors.is_empty() {
+            return report_diagnostics(&errors, chunk, Some(&assembly));
+        }
+        let args = program.generated_quantities.as_ref().and_then(|b| b.stmts.last()).and_then(|s| match &s.kind {
+            StmtKind::Print(args) => Some(args),
+            _ => None,
+        });
+        match args.map(Vec::as_slice) {
+            Some([e]) => match typed.stan_type(e.span) {
+                Some(ty) => outln!("{ty}"),
+                None => error("the type of this expression is not known"),
+            },
+            _ => error(":type takes one expression"),
+        }
+    }
+
+    /// Statements: declarations bind session variables, assignments change them.
+    pub fn statements(&mut self, chunk: &str) {
+        let range = trimmed(chunk);
+        // The declarations the chunk makes, from its syntax alone: they replace session
+        // variables of the same names.
+        let mut alone = Assembly::default();
+        alone.push("generated quantities {\n");
+        alone.push_user(chunk, range.clone());
+        alone.push("\n}\n");
+        let program = match grammar::parse(&alone.text) {
+            Ok(p) => p,
+            Err(diags) => return report_diagnostics(&diags, chunk, Some(&alone)),
+        };
+        let mut declared = Vec::new();
+        for stmt in program.generated_quantities.iter().flat_map(|b| &b.stmts) {
+            let StmtKind::Decl(d) = &stmt.kind else { continue };
+            let kind = d.ty.kind.plain();
+            if !matches!(
+                kind,
+                TypeKind::Int | TypeKind::Real | TypeKind::Vector | TypeKind::RowVector | TypeKind::Matrix
+            ) {
+                return error(&format!(
+                    "a session variable of type `{}` cannot be kept yet (int, real, vector, row_vector, matrix and \
+                     arrays of them can); use it within one line",
+                    d.ty.kind.keyword()
+                ));
+            }
+            declared.push(Var {
+                name: d.name.name.clone(),
+                kind,
+                array_rank: d.ty.array_dims.len(),
+                value: Value::Null,
+            });
+        }
+        let shadowed: Vec<String> = declared.iter().map(|v| v.name.clone()).collect();
+        let assembly = self.assemble_line(chunk, range, "", "", &shadowed);
+        let Some((text, values)) = self.run(chunk, &assembly) else { return };
+        out!("{text}");
+        let mut vars: Vec<Var> = self.vars.iter().filter(|v| !shadowed.contains(&v.name)).cloned().collect();
+        vars.extend(declared);
+        for v in &mut vars {
+            v.value = match values.get(&v.name) {
+                Some(value) if v.kind == TypeKind::Int => int_values(value),
+                Some(value) => value.clone(),
+                // An empty container has no outputs.
+                None if v.value.is_null() => Value::Array(Vec::new()),
+                None => continue,
+            };
+        }
+        self.vars = vars;
+    }
+
+    /// Compiles and runs a line's program: what it printed and the value of each output, or
+    /// `None` when it failed (said).
+    fn run(&mut self, chunk: &str, assembly: &Assembly) -> Option<(String, Map<String, Value>)> {
+        let source = assembly.source();
+        let mut stages = match driver::compile_ir(&source) {
+            Ok(s) => s,
+            Err(diags) => {
+                report_diagnostics(&diags, chunk, Some(assembly));
+                return None;
+            }
+        };
+        // The session's own hidden names never warn; the user's line may.
+        report_diagnostics(&stages.warnings, chunk, Some(assembly));
+        let native = match driver::compile_native(&source, &mut stages) {
+            Ok(n) => n,
+            Err(e) => {
+                error(&e);
+                return None;
+            }
+        };
+        let printed = Arc::new(Mutex::new(String::new()));
+        let sink = printed.clone();
+        let printer: runtime::compiled::Printer = Arc::new(move |text: &str| {
+            if let Ok(mut s) = sink.lock() {
+                s.push_str(text);
+            }
+        });
+        let result = CompiledModel::with_printer(native.entries, native.meta, &self.line_data(), printer)
+            .map_err(|e| e.message)
+            .and_then(|model| {
+                self.lines += 1;
+                let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(self.lines);
+                let mut values = vec![0.0; model.output_names().len()];
+                let run = model.write_array(&[], &mut rng, &mut values).map_err(|e| e.to_string());
+                run.map(|()| outputs(model.output_names(), &values))
+            });
+        // Safety: the model made from this code was dropped above.
+        unsafe { native.jit.free() };
+        let printed = printed.lock().map(|s| s.clone()).unwrap_or_default();
+        match result {
+            Ok(values) => Some((printed, values)),
+            Err(e) => {
+                out!("{printed}");
+                error(&assembly.locate(&e));
+                None
+            }
+        }
+    }
+}
+
+impl Var {
+    /// Its declaration with the sizes of its value: `array[2] vector[3]`.
+    pub fn declaration(&self) -> String {
+        let mut dims = Vec::new();
+        let mut v = &self.value;
+        let rank = self.array_rank
+            + match self.kind {
+                TypeKind::Vector | TypeKind::RowVector => 1,
+                TypeKind::Matrix => 2,
+                _ => 0,
+            };
+        for _ in 0..rank {
+            let items = v.as_array().map(Vec::as_slice).unwrap_or(&[]);
+            dims.push(items.len());
+            v = items.first().unwrap_or(&Value::Null);
+        }
+        let (arrays, own) = dims.split_at(self.array_rank);
+        let own: Vec<String> = own.iter().map(usize::to_string).collect();
+        let kind = self.kind.keyword();
+        let kind = if own.is_empty() { kind.to_string() } else { format!("{kind}[{}]", own.join(", ")) };
+        if arrays.is_empty() {
+            return kind;
+        }
+        let arrays: Vec<String> = arrays.iter().map(usize::to_string).collect();
+        format!("array[{}] {kind}", arrays.join(", "))
+    }
+}
+
+/// The text inside a block's braces.
+fn body(text: &str, block: Range<usize>) -> Range<usize> {
+    let inner = &text[block.clone()];
+    match (inner.find('{'), inner.rfind('}')) {
+        (Some(open), Some(close)) if open < close => block.start + open + 1..block.start + close,
+        _ => block,
+    }
+}
+
+/// The chunk without surrounding whitespace.
+fn trimmed(chunk: &str) -> Range<usize> {
+    let start = chunk.len() - chunk.trim_start().len();
+    let end = chunk.trim_end().len();
+    start..end.max(start)
+}
+
+/// A data file of the given variables.
+fn data_file(map: &Map<String, Value>) -> DataFile {
+    // The map is JSON already; the runtime reads it as it reads a file.
+    runtime::data::parse_data_file(&Value::Object(map.clone()).to_string()).unwrap_or_else(|_| DataFile::empty())
+}
+
+/// The outputs of `write_array` as CmdStan JSON values, by name: each element at its indices
+/// (a matrix's as rows), reals at full precision (non-finite ones as CmdStan's strings), ints
+/// as integers.
+fn outputs(names: &[runtime::model::OutputName], values: &[f64]) -> Map<String, Value> {
+    let mut map = Map::new();
+    for (name, &x) in names.iter().zip(values) {
+        let number = if x.is_finite() {
+            serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
+        } else if x.is_nan() {
+            Value::String("NaN".into())
+        } else {
+            Value::String(if x > 0.0 { "inf" } else { "-inf" }.into())
+        };
+        let slot = map.entry(name.name.clone()).or_insert(Value::Null);
+        place(slot, &name.indices, number);
+    }
+    map
+}
+
+/// Puts `x` at the 1-based `indices` of nested arrays, growing them as needed.
+fn place(slot: &mut Value, indices: &[usize], x: Value) {
+    let Some((&i, rest)) = indices.split_first() else {
+        *slot = x;
+        return;
+    };
+    if !slot.is_array() {
+        *slot = Value::Array(Vec::new());
+    }
+    if let Value::Array(items) = slot {
+        let i = i.max(1) - 1;
+        if items.len() <= i {
+            items.resize(i + 1, Value::Null);
+        }
+        place(&mut items[i], rest, x);
+    }
+}
+
+/// A JSON integer where an int variable's value is a whole number.
+fn int_values(v: &Value) -> Value {
+    match v {
+        Value::Number(n) => n.as_f64().filter(|x| x.fract() == 0.0).map_or(v.clone(), |x| Value::from(x as i64)),
+        Value::Array(items) => Value::Array(items.iter().map(int_values).collect()),
+        other => other.clone(),
+    }
+}
