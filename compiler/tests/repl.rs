@@ -120,7 +120,12 @@ fn terminal_session() {
     type_and_wait(p, &format!(" {}\t", folder.display()), &["diamonds-diamonds/"]);
     type_and_wait(p, "model.vppl\r", &["Loaded", "vppl> "]);
     let csv = data_home.join("fit.csv");
-    type_and_wait(p, &format!(":fit --stan-compatible --output {}\r", csv.display()), &["EXPERIMENTAL ALGORITHM"]);
+    // All 10000 iterations of four gradient draws: seconds, whatever the tolerance would say.
+    type_and_wait(
+        p,
+        &format!(":fit --stan-compatible --tol-rel-obj 1e-9 --grad-samples 4 --output {}\r", csv.display()),
+        &["EXPERIMENTAL ALGORITHM"],
+    );
     type_and_wait(p, "\x03", &["the fit was interrupted", "vppl> "]);
     type_and_wait(p, "seventeen + 1\r", &["18", "vppl> "]);
     type_and_wait(p, "\x04", &[]);

@@ -468,3 +468,81 @@ fn decomposition_adjoints_match_finite_differences() {
         }
     }
 }
+
+/// `matvec_acc` sums each element in one documented order whatever the vector width the
+/// processor offers (SSE2 pairs of rows, AVX quadruples, scalar tails): eight columns at a
+/// time as (α₀c₀ + α₂c₂ + α₄c₄ + α₆c₆) + (α₁c₁ + α₃c₃ + α₅c₅ + α₇c₇), then four, then one by one.
+/// The result is compared bit for bit with that order written out.
+#[test]
+fn matvec_sums_in_one_order_on_every_processor() {
+    let mut r = Lcg(7);
+    for m in [1, 2, 3, 4, 5, 7, 8, 9, 13, 31] {
+        for n in [1, 4, 8, 12, 13, 17, 24] {
+            let a = r.vec(m * n);
+            let x = r.vec(n);
+            let y0 = r.vec(m);
+            let mut want = y0.clone();
+            for (i, w) in want.iter_mut().enumerate() {
+                let col = |j: usize| a[j * m + i];
+                let mut j = 0;
+                let block = |j: usize, k: usize| {
+                    let (mut even, mut odd) = (0.0, 0.0);
+                    for q in (0..k).step_by(2) {
+                        even += x[j + q] * col(j + q);
+                        odd += x[j + q + 1] * col(j + q + 1);
+                    }
+                    even + odd
+                };
+                while j + 8 <= n {
+                    *w += block(j, 8);
+                    j += 8;
+                }
+                if j + 4 <= n {
+                    *w += block(j, 4);
+                    j += 4;
+                }
+                while j < n {
+                    *w += x[j] * col(j);
+                    j += 1;
+                }
+            }
+            let mut y = y0.clone();
+            matvec_acc(&a, m, n, &x, &mut y);
+            for (got, want) in y.iter().zip(&want) {
+                assert_eq!(got.to_bits(), want.to_bits(), "{m} x {n}: {got} against {want}");
+            }
+        }
+    }
+}
+
+/// `matvec_t_acc` likewise: each dot product in four lanes (rows i mod 4), added as
+/// (l₀ + l₁) + (l₂ + l₃), then the last rows one by one; eight columns at a time, then four,
+/// then one (`dot`).
+#[test]
+fn transposed_matvec_sums_in_one_order_on_every_processor() {
+    let mut r = Lcg(11);
+    for m in [1, 3, 4, 5, 8, 13, 31] {
+        for n in [8, 12, 16, 24] {
+            let a = r.vec(m * n);
+            let x = r.vec(m);
+            let mut want = vec![0.0; n];
+            for (j, w) in want.iter_mut().enumerate() {
+                let col = &a[j * m..(j + 1) * m];
+                let mut lanes = [0.0f64; 4];
+                for i in 0..m / 4 * 4 {
+                    lanes[i % 4] += col[i] * x[i];
+                }
+                let mut s = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+                for i in m / 4 * 4..m {
+                    s += col[i] * x[i];
+                }
+                *w = 0.0 + s;
+            }
+            let mut y = vec![0.0; n];
+            matvec_t_acc(&a, m, n, &x, &mut y);
+            for (got, want) in y.iter().zip(&want) {
+                assert_eq!(got.to_bits(), want.to_bits(), "{m} x {n}: {got} against {want}");
+            }
+        }
+    }
+}
