@@ -688,7 +688,7 @@ impl Function {
                             dims.iter().map(|d| if let Atom::Int(n) = d { Some(*n) } else { None }).collect();
                         // A declaration of other or unknown sizes disqualifies the container.
                         let entry = decls.entry(*var).or_insert(sizes.clone());
-                        if decls_differ(entry, &sizes) {
+                        if *entry != sizes {
                             *entry = None;
                         }
                     }
@@ -701,9 +701,6 @@ impl Function {
                     walk(block, decls, viewed);
                 }
             }
-        }
-        fn decls_differ(entry: &Option<Vec<i64>>, sizes: &Option<Vec<i64>>) -> bool {
-            entry.is_none() || sizes.is_none() || entry != sizes
         }
         let mut decls = HashMap::default();
         let mut viewed = HashSet::default();

@@ -113,9 +113,7 @@ fn cmdstanpy_and_arviz_read_default_and_stan_compatible_csvs() {
 fn cmdstanpy_drives_a_built_executable() {
     let python = python_with_neighbours();
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("built-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = scratch("built");
     let exe = dir.join("eight_schools");
     let vppl = |args: &[&str]| {
         let out =
@@ -183,16 +181,9 @@ fn cmdstanpy_drives_a_built_executable() {
 fn cmdstanpy_runs_the_other_methods_of_a_built_executable() {
     let python = python_with_neighbours();
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("methods-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = scratch("methods");
     let exe = dir.join("conjugate");
-    let out = Command::new(env!("CARGO_BIN_EXE_vppl"))
-        .args(["build", "tests/neighbours/conjugate.stan", "-o", exe.to_str().expect("utf-8 path")])
-        .current_dir(manifest)
-        .output()
-        .expect("vppl runs");
-    assert!(out.status.success(), "vppl build: {}", String::from_utf8_lossy(&out.stderr));
+    build(&manifest.join("tests/neighbours/conjugate.stan"), &exe);
     let out = Command::new(&python)
         .arg(manifest.join("tests/neighbours/drive_methods.py"))
         .arg(&exe)
@@ -236,9 +227,7 @@ fn cmdstanpy_runs_the_other_methods_of_a_built_executable() {
 fn cmdstanpy_draws_laplace_from_a_built_executable() {
     let python = python_with_neighbours();
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("laplace-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = scratch("laplace");
     let model = dir.join("normal.stan");
     std::fs::write(
         &model,
@@ -248,11 +237,7 @@ fn cmdstanpy_draws_laplace_from_a_built_executable() {
     )
     .expect("write");
     let exe = dir.join("normal");
-    let out = Command::new(env!("CARGO_BIN_EXE_vppl"))
-        .args(["build", model.to_str().expect("utf-8"), "-o", exe.to_str().expect("utf-8")])
-        .output()
-        .expect("vppl runs");
-    assert!(out.status.success(), "vppl build: {}", String::from_utf8_lossy(&out.stderr));
+    build(&model, &exe);
     let mode = dir.join("mode.csv");
     std::fs::write(
         &mode,
@@ -289,6 +274,23 @@ fn cmdstanpy_draws_laplace_from_a_built_executable() {
     }
     assert!((number(&seen["log_sigma_mean"]) - 0.5).abs() < 4.0 * 0.3 / 2000.0f64.sqrt(), "{}", seen["log_sigma_mean"]);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A fresh, empty folder for one test's files.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// `vppl build MODEL -o EXE`, which must succeed.
+fn build(model: &Path, exe: &Path) {
+    let out = Command::new(env!("CARGO_BIN_EXE_vppl"))
+        .args(["build", model.to_str().expect("utf-8 path"), "-o", exe.to_str().expect("utf-8 path")])
+        .output()
+        .expect("vppl runs");
+    assert!(out.status.success(), "vppl build: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 /// `theta.3` → `theta[3]`, `mu` → `mu`.

@@ -8,7 +8,6 @@
 //! CmdStan's `lp__`), and `log_q__`, the approximation's unnormalised log density
 //! `½ (θ − θ̂)ᵀ H (θ − θ̂) = −½ zᵀz`.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -17,7 +16,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
 
 use crate::compiled::CompiledModel;
-use crate::data::{DataFile, Shape};
+use crate::data::DataFile;
 use crate::model::Model;
 use crate::output::{format_g, parse_stan_csv};
 
@@ -54,51 +53,8 @@ pub fn read_mode(model: &CompiledModel, path: &Path) -> Result<DataFile, String>
 fn mode_from_csv(model: &CompiledModel, text: &str) -> Result<DataFile, String> {
     let csv = parse_stan_csv(text)?;
     let row = csv.rows.last().ok_or("no row of values (an optimize CSV has one)")?;
-    let column: HashMap<&str, f64> = csv.columns.iter().map(String::as_str).zip(row.iter().copied()).collect();
-    let mut json = serde_json::Map::new();
-    for spec in &model.meta().parameters {
-        if !spec.tuple_path.is_empty() {
-            return Err(format!("the tuple parameter `{}` is read from a JSON mode file only", spec.name));
-        }
-        let rank = spec.array_rank
-            + match spec.shape {
-                Shape::Scalar => 0,
-                Shape::Vector | Shape::RowVector => 1,
-                Shape::Matrix => 2,
-            };
-        let mut elements = HashMap::new();
-        for name in model.output_names().iter().filter(|o| o.name == spec.name && o.part.is_none()) {
-            let value = column.get(name.csv().as_str()).ok_or_else(|| format!("no column `{}`", name.csv()))?;
-            elements.insert(name.indices.clone(), *value);
-        }
-        if rank == 0 && elements.is_empty() {
-            return Err(format!("no column `{}`", spec.name));
-        }
-        let mut dims = vec![0; rank];
-        for indices in elements.keys() {
-            for (d, i) in dims.iter_mut().zip(indices) {
-                *d = (*d).max(*i);
-            }
-        }
-        json.insert(spec.name.clone(), nest(&elements, &dims, &mut Vec::new()));
-    }
-    crate::data::parse_data_file(&serde_json::Value::Object(json).to_string()).map_err(|e| e.to_string())
-}
-
-/// The nested JSON arrays of the elements below the indices in `prefix`.
-fn nest(elements: &HashMap<Vec<usize>, f64>, dims: &[usize], prefix: &mut Vec<usize>) -> serde_json::Value {
-    if prefix.len() == dims.len() {
-        return serde_json::json!(elements.get(prefix.as_slice()).copied().unwrap_or(f64::NAN));
-    }
-    let items = (1..=dims[prefix.len()])
-        .map(|i| {
-            prefix.push(i);
-            let item = nest(elements, dims, prefix);
-            prefix.pop();
-            item
-        })
-        .collect();
-    serde_json::Value::Array(items)
+    let json = crate::methods::parameters_json(model, &csv.columns, row)?;
+    crate::data::parse_data_file(&json).map_err(|e| e.to_string())
 }
 
 /// `draws` draws of the approximation at the unconstrained mode `mode`, with the stream `seed`

@@ -573,7 +573,8 @@ pub fn generate_quantities(c: &Common, fitted_params: &Path, out: &mut dyn Write
     let mut thetas = Vec::with_capacity(csv.rows.len());
     let mut rng = ChaCha8Rng::seed_from_u64(c.seed);
     for (r, row) in csv.rows.iter().enumerate() {
-        let values = crate::data::parse_data_file(&parameters_json(model, &csv.columns, row)?)
+        let json = parameters_json(model, &csv.columns, row).map_err(|e| (crate::standalone::DATA_ERROR, e))?;
+        let values = crate::data::parse_data_file(&json)
             .map_err(|e| (crate::standalone::DATA_ERROR, format!("in `{}`: {e}", fitted_params.display())))?;
         let theta = model.unconstrain(&values, &mut rng).map_err(|e| {
             (crate::standalone::DATA_ERROR, format!("in `{}`, draw {}: {}", fitted_params.display(), r + 1, e.message))
@@ -596,7 +597,8 @@ pub fn generate_quantities(c: &Common, fitted_params: &Path, out: &mut dyn Write
 
 /// The parameters of one CSV row as a CmdStan JSON object: each element read from the column
 /// its Stan name gives (`theta.2.1`, complex parts `.real`/`.imag`), nested as the JSON wants.
-fn parameters_json(model: &CompiledModel, columns: &[String], row: &[f64]) -> Result<String, Failure> {
+/// Also how `laplace` reads its mode from an optimize CSV.
+pub(crate) fn parameters_json(model: &CompiledModel, columns: &[String], row: &[f64]) -> Result<String, String> {
     let mut object = serde_json::Map::new();
     for spec in &model.meta().parameters {
         let mut value = serde_json::Value::Null;
@@ -611,22 +613,16 @@ fn parameters_json(model: &CompiledModel, columns: &[String], row: &[f64]) -> Re
                 match part {
                     "real" => path.push(1),
                     "imag" => path.push(2),
-                    _ => path.push(part.parse().map_err(|_| {
-                        (
-                            crate::standalone::DATA_ERROR,
-                            format!("column `{column}` is not an element of `{}`", spec.name),
-                        )
-                    })?),
+                    _ => path.push(
+                        part.parse().map_err(|_| format!("column `{column}` is not an element of `{}`", spec.name))?,
+                    ),
                 }
             }
             insert(&mut value, &path, row[k]);
             found = true;
         }
         if !found {
-            return Err((
-                crate::standalone::DATA_ERROR,
-                format!("the fitted parameters lack `{}`, a parameter of the model", spec.name),
-            ));
+            return Err(format!("the fitted parameters lack `{}`, a parameter of the model", spec.name));
         }
         object.insert(spec.name.clone(), value);
     }
