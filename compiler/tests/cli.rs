@@ -143,6 +143,17 @@ fn run_writes_csv_and_summary_json() {
     for key in ["elbo", "converged", "iterations", "compile_ms", "khat", "elbo_mcse"] {
         assert!(summary.get(key).is_some(), "summary lacks {key}");
     }
+    // The log evidence, above the ELBO (a lower bound), with its error and how it was found.
+    assert!(stdout.contains("Log evidence "), "{stdout}");
+    let (elbo, evidence) = (summary["elbo"].as_f64().unwrap(), summary["log_evidence"].as_f64().unwrap());
+    assert!(evidence > elbo && evidence - elbo < 5.0, "ELBO {elbo}, log evidence {evidence}");
+    let mcse = summary["log_evidence_mcse"].as_f64().unwrap();
+    assert!(mcse > 0.0 && mcse < 0.05, "{mcse}");
+    assert_eq!(summary["log_evidence_target_met"], true);
+    assert!(summary["log_evidence_draws"].as_u64().unwrap() >= 16_000);
+    for key in ["log_evidence_khat", "log_evidence_reliable", "log_evidence_verdict", "log_evidence_max_draws"] {
+        assert!(summary.get(key).is_some(), "summary lacks {key}");
+    }
     assert!(summary["parameters"]["theta[1]"]["q50"].is_number());
 }
 
@@ -161,7 +172,9 @@ fn stan_compatible_runs_stans_advi() {
         csv.to_str().expect("utf-8 path"),
     ]);
     assert_eq!(code, 0, "{stderr}");
-    for line in ["Begin eta adaptation.", "Begin stochastic gradient ascent.", "COMPLETED.", "Pareto k̂"] {
+    for line in
+        ["Begin eta adaptation.", "Begin stochastic gradient ascent.", "COMPLETED.", "Pareto k̂", "Log evidence "]
+    {
         assert!(stdout.contains(line), "missing {line:?} in {stdout}");
     }
 }

@@ -11,6 +11,7 @@ use std::time::Instant;
 use crate::Model;
 use crate::advi::{self, InitConfig};
 use crate::compiled::CompiledModel;
+use crate::evidence::{self, Evidence};
 use crate::output::{CsvHeader, RunMethod};
 use crate::{data, psis, summary, vi};
 
@@ -49,6 +50,11 @@ pub struct FitSettings {
     /// Significant digits of the CSV's numbers, and CmdStan's `refresh` (echoed in the header).
     pub sig_figs: usize,
     pub refresh: usize,
+    /// The budget of draws for the log evidence ([`evidence::EvidenceConfig::max_draws`]); 0
+    /// skips it.
+    pub evidence_draws: usize,
+    /// Draws are added to the log evidence until its Monte Carlo standard error is below this.
+    pub evidence_mcse: f64,
 }
 
 impl FitSettings {
@@ -96,15 +102,31 @@ pub fn with_data(
 }
 
 /// How far to trust a fit, whichever algorithm made it.
-struct Verdict {
-    psis: psis::Psis,
+#[derive(Clone, Debug)]
+pub struct Verdict {
+    /// PSIS of the output draws (uniform weights after importance resampling).
+    pub psis: psis::Psis,
     /// Threads the fit ran on.
-    threads: usize,
-    khat: f64,
-    elbo_mcse: Option<f64>,
-    gradient_evals: Option<usize>,
+    pub threads: usize,
+    pub khat: f64,
+    pub elbo_mcse: Option<f64>,
+    pub gradient_evals: Option<usize>,
     /// Why the fit did not converge, as the end-of-run warning says it; `None` if it did.
-    unconverged: Option<String>,
+    pub unconverged: Option<String>,
+}
+
+/// A finished fit, before anything is written: what `vppl run` prints and writes, and what
+/// `vppl compare` tabulates.
+#[derive(Clone, Debug)]
+pub struct Estimate {
+    pub fit: advi::AdviResult,
+    pub verdict: Verdict,
+    /// The output draws on the constrained scale, every output column: row 0 the mean of q.
+    pub constrained: Vec<Vec<f64>>,
+    /// One summary per output column, as printed.
+    pub summaries: Vec<summary::ParamSummary>,
+    /// The log evidence, unless the run skipped it (`evidence_draws` 0).
+    pub evidence: Option<Evidence>,
 }
 
 /// What a fit leaves for a caller that goes on with it (the REPL's `:summary`, `:draws`).
@@ -118,10 +140,11 @@ pub struct Fitted {
     pub draws: Vec<Vec<f64>>,
     pub elbo: f64,
     pub khat: f64,
+    pub evidence: Option<Evidence>,
 }
 
-/// Fits `model` as `s` says, printing the run's log and summary to `out` and writing its files.
-pub fn fit(model: &CompiledModel, s: &FitSettings, out: &mut dyn Write) -> Result<Fitted, String> {
+/// Fits `model` as `s` says and prints the run's log and summary to `out`, writing no file.
+pub fn estimate(model: &CompiledModel, s: &FitSettings, out: &mut dyn Write) -> Result<Estimate, String> {
     if model.n_unconstrained() == 0 {
         return Err(format!(
             "`{}` has no parameters, so there is no posterior to fit; vppl cannot yet run generated \
@@ -137,7 +160,7 @@ pub fn fit(model: &CompiledModel, s: &FitSettings, out: &mut dyn Write) -> Resul
         Init::File(path) => (2.0, Some(read_inits(model, path, seed)?)),
     };
     let iteration_limit = format!("the fit stopped at the iteration limit without converging; raise {}", s.iter_option);
-    let (fit, verdict) = match &s.method {
+    let (fit, verdict, proposals, progress) = match &s.method {
         RunMethod::StanAdvi(config) => {
             let _ = advi::write_experimental_message(&mut *out);
             let init = match &given_init {
@@ -150,7 +173,12 @@ pub fn fit(model: &CompiledModel, s: &FitSettings, out: &mut dyn Write) -> Resul
             let log_ratios: Vec<f64> = fit.log_p[1..].iter().zip(&fit.log_g[1..]).map(|(p, g)| p - g).collect();
             let psis = psis::psis(&log_ratios);
             let unconverged = (!fit.converged).then(|| iteration_limit.clone());
-            (fit, Verdict { khat: psis.khat, elbo_mcse: None, gradient_evals: None, unconverged, psis, threads: 1 })
+            let proposals = (1..fit.draws.len())
+                .map(|i| (fit.log_p[i], evidence::whiten(&fit.approximation, &fit.draws[i])))
+                .collect();
+            let verdict =
+                Verdict { khat: psis.khat, elbo_mcse: None, gradient_evals: None, unconverged, psis, threads: 1 };
+            (fit, verdict, proposals, config.progress)
         }
         RunMethod::Vppl(config) => {
             let config = vi::ViConfig { init_radius: radius, ..config.clone() };
@@ -181,8 +209,23 @@ pub fn fit(model: &CompiledModel, s: &FitSettings, out: &mut dyn Write) -> Resul
                 psis: result.psis.clone(),
                 threads: d.threads,
             };
-            (result.fit, verdict)
+            (result.fit, verdict, result.proposals, config.progress)
         }
+    };
+    let evidence = if s.evidence_draws == 0 {
+        None
+    } else {
+        let config = evidence::EvidenceConfig {
+            max_draws: s.evidence_draws,
+            target_mcse: s.evidence_mcse,
+            seed,
+            threads: verdict.threads,
+            progress,
+            ..evidence::EvidenceConfig::default()
+        };
+        let estimate = evidence::estimate(model, &fit.approximation, &proposals, &config).map_err(|e| e.to_string())?;
+        let _ = writeln!(out, "{}", estimate.line());
+        Some(estimate)
     };
     let constrained = advi::constrained_draws(model, &fit, seed, &mut *out).map_err(|e| e.to_string())?;
     let summaries = if s.psis {
@@ -194,16 +237,25 @@ pub fn fit(model: &CompiledModel, s: &FitSettings, out: &mut dyn Write) -> Resul
     };
     let _ = writeln!(out);
     let _ = summary::print_summary(&mut *out, &summaries, 3);
-    let stan_advi = matches!(s.method, RunMethod::StanAdvi(_));
-    if stan_advi {
+    if matches!(s.method, RunMethod::StanAdvi(_)) {
         // vppl's method reports these in its own log; Stan's does not.
         let _ = writeln!(out);
         let _ = writeln!(out, "ELBO: {:.3}", fit.elbo);
         let _ = writeln!(out, "Pareto k̂: {:.2}: {}", verdict.khat, psis::khat_verdict(verdict.khat));
     }
+    if let Some(e) = evidence.as_ref().filter(|e| !e.reliable()) {
+        let _ = writeln!(out, "Warning: the log evidence is {}.", e.verdict());
+    }
     if let Some(why) = &verdict.unconverged {
         let _ = writeln!(out, "Warning: {why}.");
     }
+    Ok(Estimate { fit, verdict, constrained, summaries, evidence })
+}
+
+/// Fits `model` as `s` says, printing the run's log and summary to `out` and writing its files.
+pub fn fit(model: &CompiledModel, s: &FitSettings, out: &mut dyn Write) -> Result<Fitted, String> {
+    let Estimate { fit, verdict, constrained, summaries, evidence } = estimate(model, s, out)?;
+    let stan_advi = matches!(s.method, RunMethod::StanAdvi(_));
     let mut header = CsvHeader::new(&s.model_name, s.method.clone());
     header.data_file = s.data_file.clone();
     header.output_file = s.output.display().to_string();
@@ -231,6 +283,9 @@ pub fn fit(model: &CompiledModel, s: &FitSettings, out: &mut dyn Write) -> Resul
             obj.insert("khat".into(), serde_json::json!(verdict.khat));
             obj.insert("elbo_mcse".into(), serde_json::json!(verdict.elbo_mcse));
             obj.insert("gradient_evals".into(), serde_json::json!(verdict.gradient_evals));
+            if let Some(e) = &evidence {
+                evidence_json(obj, e);
+            }
         }
         let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
         std::fs::write(p, text + "\n").map_err(|e| format!("cannot write summary file `{}`: {e}", p.display()))?;
@@ -239,7 +294,22 @@ pub fn fit(model: &CompiledModel, s: &FitSettings, out: &mut dyn Write) -> Resul
     if !draws.is_empty() {
         draws.remove(0);
     }
-    Ok(Fitted { summaries, names: model.output_names().to_vec(), draws, elbo: fit.elbo, khat: verdict.khat })
+    Ok(Fitted { summaries, names: model.output_names().to_vec(), draws, elbo: fit.elbo, khat: verdict.khat, evidence })
+}
+
+/// The evidence's fields of a summary JSON (and of `vppl compare --json`): `log_evidence`,
+/// `log_evidence_mcse`, and how it was found. Non-finite numbers become `null`.
+pub fn evidence_json(obj: &mut serde_json::Map<String, serde_json::Value>, e: &Evidence) {
+    let number = |x: f64| if x.is_finite() { serde_json::json!(x) } else { serde_json::Value::Null };
+    obj.insert("log_evidence".into(), number(e.log_evidence));
+    obj.insert("log_evidence_mcse".into(), number(e.mcse));
+    obj.insert("log_evidence_khat".into(), number(e.khat));
+    obj.insert("log_evidence_reliable".into(), serde_json::json!(e.reliable()));
+    obj.insert("log_evidence_verdict".into(), serde_json::json!(e.verdict()));
+    obj.insert("log_evidence_draws".into(), serde_json::json!(e.draws));
+    obj.insert("log_evidence_max_draws".into(), serde_json::json!(e.max_draws));
+    obj.insert("log_evidence_target_met".into(), serde_json::json!(e.target_met));
+    obj.insert("log_evidence_seconds".into(), number(e.seconds));
 }
 
 /// The fitted q as JSON, on the unconstrained scale: its mean, and its standard deviations

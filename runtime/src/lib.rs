@@ -7,6 +7,7 @@ pub mod advi;
 pub mod app;
 pub mod compiled;
 pub mod data;
+pub mod evidence;
 pub mod laplace;
 pub mod loader;
 pub mod methods;

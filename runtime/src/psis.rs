@@ -22,6 +22,10 @@ pub struct Psis {
     pub log_weights: Vec<f64>,
     /// Number of draws in the smoothed tail.
     pub tail_len: usize,
+    /// The log of the sum of the smoothed ratios, on the scale of the input (before
+    /// normalisation): `log_normaliser − ln S` estimates log E_q[p/q], a normalising constant
+    /// such as the evidence ([`crate::evidence`]).
+    pub log_normaliser: f64,
 }
 
 impl Psis {
@@ -59,7 +63,7 @@ pub fn psis(log_ratios: &[f64]) -> Psis {
         // Nothing to fit: a single finite ratio (or an infinite one) takes all the weight.
         let best = lw.iter().position(|&w| w == max);
         let log_weights = (0..s).map(|i| if Some(i) == best { 0.0 } else { f64::NEG_INFINITY }).collect();
-        return Psis { khat: f64::INFINITY, log_weights, tail_len: 0 };
+        return Psis { khat: f64::INFINITY, log_weights, tail_len: 0, log_normaliser: max };
     }
     // Work with ratios scaled so the largest is 1: exp() cannot overflow.
     for w in lw.iter_mut() {
@@ -79,7 +83,12 @@ pub fn psis(log_ratios: &[f64]) -> Psis {
         // the weights are uniform and k̂ is −∞. A GPD fit to rounding noise would say anything.
         if -log_cutoff < 1e-9 {
             let total = log_sum_exp(&lw);
-            return Psis { khat: f64::NEG_INFINITY, log_weights: lw.iter().map(|w| w - total).collect(), tail_len };
+            return Psis {
+                khat: f64::NEG_INFINITY,
+                log_weights: lw.iter().map(|w| w - total).collect(),
+                tail_len,
+                log_normaliser: max + total,
+            };
         }
         let (k, sigma) = gpd_fit(&tail);
         khat = k;
@@ -98,7 +107,7 @@ pub fn psis(log_ratios: &[f64]) -> Psis {
     for w in lw.iter_mut() {
         *w -= total;
     }
-    Psis { khat, log_weights: lw, tail_len }
+    Psis { khat, log_weights: lw, tail_len, log_normaliser: max + total }
 }
 
 /// Pareto k̂ alone.

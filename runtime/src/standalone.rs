@@ -439,6 +439,8 @@ fn run(object: Vec<u8>, meta: ModelMeta, args: &Args, out: &mut dyn Write) -> Re
         iter_option: "iter=",
         sig_figs,
         refresh,
+        evidence_draws: crate::evidence::DEFAULT_MAX_DRAWS,
+        evidence_mcse: crate::evidence::DEFAULT_TARGET_MCSE,
     };
     settings.check_writable().map_err(|e| (73, e))?;
     app::fit(&model, &settings, out).map(|_| 0).map_err(|e| (70, e))

@@ -187,6 +187,10 @@ pub struct ViResult {
     /// PSIS of the output draws: k̂ and the smoothed weights (one per draw, the mean row
     /// excluded) for reweighted summaries.
     pub psis: Psis,
+    /// Every proposal drawn for the output, before resampling: its `log_p` and the standard
+    /// normal draw ε behind it. The evidence's importance sampling starts from them
+    /// ([`crate::evidence`]).
+    pub proposals: Vec<(f64, Vec<f64>)>,
 }
 
 /// Fits q to `model`, from `init` (unconstrained) or from a random initial value found as Stan
@@ -333,7 +337,7 @@ fn check_config(model: &dyn Model, init: Option<&[f64]>, config: &ViConfig) -> R
     Ok(())
 }
 
-const LOG_TWO_PI: f64 = 1.837_877_066_409_345_5;
+pub(crate) const LOG_TWO_PI: f64 = 1.837_877_066_409_345_5;
 
 /// Up to this many parameters a mean-field or low-rank fit starts from a full-rank fit (whose
 /// cost per draw grows as n²).
@@ -344,6 +348,7 @@ const PHASE_PATHFINDER: u64 = 1;
 const PHASE_REFINE: u64 = 2;
 const PHASE_OUTPUT: u64 = 3;
 const PHASE_RESAMPLE: u64 = 4;
+pub(crate) const PHASE_EVIDENCE: u64 = 5;
 
 /// SplitMix64's finaliser: a bijective mix of 64 bits, so nearby inputs give unrelated seeds.
 fn splitmix(mut z: u64) -> u64 {
@@ -355,13 +360,13 @@ fn splitmix(mut z: u64) -> u64 {
 
 /// The random stream of one draw: depends only on (seed, phase, iteration, draw), never on which
 /// thread computes it.
-fn draw_rng(seed: u64, phase: u64, iter: u64, draw: u64) -> ChaCha8Rng {
+pub(crate) fn draw_rng(seed: u64, phase: u64, iter: u64, draw: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(splitmix(splitmix(seed ^ splitmix(phase)) ^ iter));
     rng.set_stream(draw);
     rng
 }
 
-fn standard_normals(rng: &mut ChaCha8Rng, out: &mut [f64]) {
+pub(crate) fn standard_normals(rng: &mut ChaCha8Rng, out: &mut [f64]) {
     for v in out.iter_mut() {
         *v = rng.sample(StandardNormal);
     }
@@ -369,7 +374,7 @@ fn standard_normals(rng: &mut ChaCha8Rng, out: &mut [f64]) {
 
 /// `f(0), …, f(count − 1)` computed on up to `threads` threads, in order. Each thread takes one
 /// contiguous block, so the result is the same as a serial loop.
-fn par_map<T: Send>(threads: usize, count: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+pub(crate) fn par_map<T: Send>(threads: usize, count: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
     if threads <= 1 || count < 2 {
         return (0..count).map(f).collect();
     }
@@ -385,7 +390,7 @@ fn par_map<T: Send>(threads: usize, count: usize, f: impl Fn(usize) -> T + Sync)
 }
 
 /// The log density, or −∞ where the model raises a domain error; index and fatal errors stop.
-fn density(model: &dyn Model, x: &[f64], propto: bool) -> Result<f64, AdviError> {
+pub(crate) fn density(model: &dyn Model, x: &[f64], propto: bool) -> Result<f64, AdviError> {
     match model.log_density(x, propto) {
         Ok(lp) if lp.is_nan() => Ok(f64::NEG_INFINITY),
         Ok(lp) => Ok(lp),
@@ -1342,7 +1347,7 @@ fn precision_diagonal(n: usize, l: &[f64]) -> Vec<f64> {
 }
 
 /// σ (mean-field) or L (full-rank) of a Gaussian, and log |det| of it.
-fn scale_of(n: usize, approx: &Approximation) -> (Vec<f64>, f64) {
+pub(crate) fn scale_of(n: usize, approx: &Approximation) -> (Vec<f64>, f64) {
     match &approx.scale {
         Scale::MeanField { omega } => (omega.iter().map(|w| w.exp()).collect(), omega.iter().sum()),
         Scale::FullRank { l_chol } => (l_chol.clone(), (0..n).map(|i| l_chol[i * n + i].abs().ln()).sum()),
@@ -1350,7 +1355,7 @@ fn scale_of(n: usize, approx: &Approximation) -> (Vec<f64>, f64) {
 }
 
 /// x = μ + σ ⊙ ε or x = μ + L ε.
-fn gaussian_draw(n: usize, algorithm: Algorithm, mu: &[f64], scale: &[f64], eps: &[f64]) -> Vec<f64> {
+pub(crate) fn gaussian_draw(n: usize, algorithm: Algorithm, mu: &[f64], scale: &[f64], eps: &[f64]) -> Vec<f64> {
     match algorithm {
         Algorithm::MeanField => (0..n).map(|i| mu[i] + scale[i] * eps[i]).collect(),
         Algorithm::FullRank => (0..n).map(|i| mu[i] + dot(&scale[i * n..i * n + i + 1], &eps[..=i])).collect(),
@@ -1395,18 +1400,18 @@ impl Run<'_> {
         }
         let seed = self.config.seed;
         let model = self.model;
-        let (sigma_or_l, log_det) = scale_of(n, &approximation);
+        let (sigma_or_l, _) = scale_of(n, &approximation);
         let mu = &approximation.mu;
         let message = if factor > 1 { "Importance resampling" } else { "Drawing from q" };
         let phase = Phase::new(self.config.progress, message, proposals as u64);
-        let rows = par_map(self.threads, proposals, |j| -> Result<(Vec<f64>, f64, f64), AdviError> {
+        let rows = par_map(self.threads, proposals, |j| -> Result<(Vec<f64>, f64, Vec<f64>), AdviError> {
             phase.inc(1);
             let mut rng = draw_rng(seed, PHASE_OUTPUT, 0, j as u64);
             let mut eps = vec![0.0; n];
             standard_normals(&mut rng, &mut eps);
             let x = gaussian_draw(n, algorithm, mu, &sigma_or_l, &eps);
             let log_p = density(model, &x, false)?;
-            Ok((x, log_p, -0.5 * dot(&eps, &eps)))
+            Ok((x, log_p, eps))
         });
         drop(phase);
         self.density_evals += proposals;
@@ -1416,14 +1421,16 @@ impl Run<'_> {
         draws.push(mu.clone());
         log_p.push(0.0);
         log_g.push(0.0);
+        let mut proposal_draws = Vec::with_capacity(proposals);
         for row in rows {
-            let (x, lp, lg) = row?;
+            let (x, lp, eps) = row?;
             draws.push(x);
             log_p.push(lp);
-            log_g.push(lg);
+            log_g.push(-0.5 * dot(&eps, &eps));
+            proposal_draws.push((lp, eps));
         }
         // log q with every constant, so the ELBO is on the scale of a log evidence.
-        let q_constant = -0.5 * n as f64 * LOG_TWO_PI - log_det;
+        let q_constant = crate::evidence::log_q_constant(&approximation);
         let log_ratios: Vec<f64> = (1..=proposals).map(|i| log_p[i] - (log_g[i] + q_constant)).collect();
         let (elbo, elbo_mcse) = mean_and_se(&log_ratios);
         let dropped = log_ratios.iter().filter(|r| !r.is_finite()).count();
@@ -1454,7 +1461,7 @@ impl Run<'_> {
             let khat = psis.khat;
             psis = if khat < 0.7 {
                 let uniform = -(s as f64).ln();
-                psis::Psis { khat, log_weights: vec![uniform; s], tail_len: psis.tail_len }
+                psis::Psis { khat, log_weights: vec![uniform; s], ..psis }
             } else {
                 psis::Psis { khat, ..psis::psis(&kept_ratios) }
             };
@@ -1512,7 +1519,7 @@ impl Run<'_> {
             log_p,
             log_g,
         };
-        Ok(ViResult { fit, family: self.config.family, diagnostics, psis })
+        Ok(ViResult { fit, family: self.config.family, diagnostics, psis, proposals: proposal_draws })
     }
 }
 

@@ -132,6 +132,13 @@ pub fn load_text(text: &str) -> Result<CompiledModel, String> {
     compile_and_load(&src, &DataFile::empty(), false).map(|(model, _)| model)
 }
 
+/// Compiles and loads a model given as text, with data given as CmdStan JSON text.
+pub fn load_text_data(text: &str, data: &str) -> Result<CompiledModel, String> {
+    let src = Source { name: "test".into(), path: "test.stan".into(), text: text.to_string() };
+    let data = runtime::data::parse_data_file(data).map_err(|e| e.to_string())?;
+    compile_and_load(&src, &data, false).map(|(model, _)| model)
+}
+
 /// Central differences of the compiled gradient: column j is (∇f(x + h eⱼ) − ∇f(x − h eⱼ)) / 2h.
 pub fn gradient_differences(model: &CompiledModel, x: &[f64]) -> Vec<f64> {
     let n = x.len();

@@ -180,6 +180,13 @@ struct RunArgs {
     /// approximation toward the posterior when k̂ is below 0.7.
     #[arg(long)]
     psis: bool,
+    /// Budget of draws from q for the log evidence (importance sampling): draws are added until
+    /// its Monte Carlo standard error is below 0.05 or this many were made. 0 skips it.
+    #[arg(long, default_value_t = runtime::evidence::DEFAULT_MAX_DRAWS)]
+    evidence_draws: usize,
+    /// The Monte Carlo standard error the log evidence aims for.
+    #[arg(long, default_value_t = runtime::evidence::DEFAULT_TARGET_MCSE, value_parser = parse_positive)]
+    evidence_mcse: f64,
 }
 
 #[derive(clap::Args)]
@@ -426,6 +433,8 @@ fn fit_settings(a: &RunArgs, model_name: String) -> Result<FitSettings, Failure>
         iter_option: "--iter",
         sig_figs: runtime::output::DEFAULT_SIG_FIGS,
         refresh: 100,
+        evidence_draws: a.evidence_draws,
+        evidence_mcse: a.evidence_mcse,
     };
     settings.check_writable()?;
     Ok(settings)
@@ -563,6 +572,14 @@ fn check_run_options(a: &RunArgs) -> Result<(), Failure> {
         ));
     }
     Ok(())
+}
+
+/// A positive finite number.
+fn parse_positive(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(x) if x > 0.0 && x.is_finite() => Ok(x),
+        _ => Err(format!("`{text}` is not a positive number")),
+    }
 }
 
 /// CmdStan's range of seeds: 0 to 4294967295, or -1 for a seed from the clock.
