@@ -491,3 +491,78 @@ fn progress_shows_on_a_terminal_only() {
     assert_eq!(code, 0, "{stderr}");
     assert!(!stderr.contains("Stochastic gradient ascent"), "a bar in a pipe:\n{stderr}");
 }
+
+const COMPARE: [&str; 3] =
+    ["tests/cli/compare/hierarchical.stan", "tests/cli/compare/pooled.stan", "tests/cli/compare/separate.stan"];
+
+/// `vppl compare` prints the evidence table and the PSIS-LOO table (the data found beside the
+/// models, as `vppl run` finds it).
+#[test]
+fn compare_prints_evidence_and_loo_tables() {
+    let (code, stdout, stderr) = vppl(&[&["compare"][..], &COMPARE].concat());
+    assert_eq!(code, 0, "{stderr}");
+    insta::assert_snapshot!("compare_tables", stdout);
+}
+
+/// `--json`: one object per model in the order given, each model naming its data as
+/// `MODEL:DATA`.
+#[test]
+fn compare_json_has_one_object_per_model() {
+    let specs: Vec<String> = COMPARE.iter().map(|m| format!("{m}:tests/cli/compare/data.json")).collect();
+    let mut args = vec!["compare", "--json", "--seed", "2"];
+    args.extend(specs.iter().map(String::as_str));
+    let (code, stdout, stderr) = vppl(&args);
+    assert_eq!(code, 0, "{stderr}");
+    let rows: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    let rows = rows.as_array().expect("a list");
+    let names: Vec<&str> = rows.iter().map(|r| r["model"].as_str().unwrap()).collect();
+    assert_eq!(names, ["hierarchical", "pooled", "separate"]);
+    for r in rows {
+        for key in ["elbo", "elbo_mcse", "log_evidence", "log_evidence_mcse", "log_bayes_factor", "rank"] {
+            assert!(r[key].is_number(), "{key} in {r}");
+        }
+        // k̂ is null when it is −∞ (the ratios all equal: q is the posterior, as for pooled).
+        assert!(r["khat"].is_number() || r["khat"].is_null(), "{r}");
+        // The ELBO is a lower bound (equal when q is the posterior, as for two of these).
+        let (elbo, evidence) = (r["elbo"].as_f64().unwrap(), r["log_evidence"].as_f64().unwrap());
+        assert!(evidence > elbo - 3.0 * r["log_evidence_mcse"].as_f64().unwrap(), "{r}");
+        assert!(r["log_evidence_mcse"].as_f64().unwrap() < 0.05, "{r}");
+    }
+    // The best model has the highest log evidence and a log Bayes factor of 0; the others' are
+    // negative, with errors.
+    let best: Vec<&serde_json::Value> = rows.iter().filter(|r| r["best"] == true).collect();
+    assert_eq!(best.len(), 1);
+    assert_eq!(best[0]["log_bayes_factor"], 0.0);
+    assert_eq!(best[0]["rank"], 1);
+    let top = rows.iter().map(|r| r["log_evidence"].as_f64().unwrap()).fold(f64::NEG_INFINITY, f64::max);
+    assert_eq!(best[0]["log_evidence"].as_f64(), Some(top));
+    for r in rows.iter().filter(|r| r["best"] == false) {
+        assert!(r["log_bayes_factor"].as_f64().unwrap() < 0.0 && r["log_bayes_factor_se"].as_f64().unwrap() > 0.0);
+    }
+    // LOO fields for the models that write log_lik, none for the other.
+    for r in &rows[..2] {
+        assert!(r["elpd_loo"].as_f64().unwrap() < 0.0 && r["elpd_loo_se"].as_f64().unwrap() > 0.0, "{r}");
+        assert!(r["p_loo"].is_number() && r["elpd_diff"].is_number() && r["elpd_diff_se"].is_number());
+        assert_eq!(r["loo_observations"], 8);
+    }
+    assert!(rows[2].get("elpd_loo").is_none());
+}
+
+#[test]
+fn compare_refuses_what_it_cannot_do() {
+    let pooled = "tests/cli/compare/pooled.stan";
+    let with_data = "tests/cli/compare/pooled.stan:tests/cli/compare/data.json";
+    let both = failure(&["compare", "--data", "tests/cli/compare/data.json", with_data, pooled]);
+    insta::assert_snapshot!("compare_data_twice", both);
+    insta::assert_snapshot!("compare_no_evidence", failure(&["compare", "--evidence-draws", "0", pooled]));
+    // A model that does not compile is reported before anything is fitted, and nothing is
+    // printed on standard output.
+    let (code, stdout, stderr) = vppl(&["compare", pooled, "tests/cli/compare/broken.stan"]);
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty(), "{stdout}");
+    insta::assert_snapshot!("compare_broken_model", stderr);
+    let (code, stdout, stderr) = vppl(&["compare", pooled, "tests/cli/compare/no_such.stan"]);
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty() && stderr.contains("cannot read model `tests/cli/compare/no_such.stan`"), "{stderr}");
+    insta::assert_snapshot!("compare_no_arguments", failure(&["compare"]));
+}

@@ -105,6 +105,55 @@ fn cmdstanpy_and_arviz_read_default_and_stan_compatible_csvs() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// PSIS-LOO as `vppl compare` computes it agrees with ArviZ's `loo` on the same draws (the CSV
+/// `vppl run` writes for the same seed, read by cmdstanpy). The standard error is R loo's,
+/// √(N) times the sd with N − 1; ArviZ's divides by N, so it is smaller by √((N − 1)/N).
+#[test]
+fn arviz_loo_agrees_with_compare() {
+    let python = python_with_neighbours();
+    let dir = scratch("loo");
+    let csv = dir.join("fit.csv");
+    let model = "tests/cli/compare/hierarchical.stan";
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_vppl"))
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("vppl runs");
+        assert!(out.status.success(), "vppl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    };
+    run(&["run", model, "--seed", "3", "--output", csv.to_str().expect("utf-8 path")]);
+    let ours: serde_json::Value = serde_json::from_slice(&run(&["compare", model, "--seed", "3", "--json"])).unwrap();
+    let ours = &ours[0];
+    let read = Command::new(&python)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/neighbours/arviz_loo.py"))
+        .arg(&csv)
+        .output()
+        .expect("python runs");
+    assert!(read.status.success(), "ArviZ could not compute LOO:\n{}", String::from_utf8_lossy(&read.stderr));
+    let arviz: serde_json::Value = serde_json::from_slice(&read.stdout).expect("arviz_loo.py prints JSON");
+    assert_eq!(arviz["draws"], 1000);
+    let (n, f) = (8.0_f64, |v: &serde_json::Value| v.as_f64().expect("a number"));
+    // The CSV holds six significant digits: agreement to about 1e-6.
+    assert!(
+        close(f(&ours["elpd_loo"]), f(&arviz["elpd_loo"])),
+        "elpd_loo {} and ArviZ's {}",
+        ours["elpd_loo"],
+        arviz["elpd_loo"]
+    );
+    assert!(close(f(&ours["p_loo"]), f(&arviz["p_loo"])), "p_loo {} and ArviZ's {}", ours["p_loo"], arviz["p_loo"]);
+    let se = f(&arviz["se"]) * (n / (n - 1.0)).sqrt();
+    assert!(close(f(&ours["elpd_loo_se"]), se), "se {} and ArviZ's, rescaled, {se}", ours["elpd_loo_se"]);
+    let khats = ours["loo_pareto_k"].as_array().expect("k̂ per observation");
+    let arviz_khats = arviz["khat"].as_array().expect("ArviZ's k̂");
+    assert_eq!(khats.len(), 8);
+    for (k, a) in khats.iter().zip(arviz_khats) {
+        assert!((f(k) - f(a)).abs() < 1e-4, "k̂ {k} and ArviZ's {a}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// An executable `vppl build` made, driven by cmdstanpy as its users drive CmdStan's:
 /// `CmdStanModel(exe_file=…)`, its `info`, and `variational` with cmdstanpy's defaults (which
 /// writes `adapt engaged=1`, Stan's default) and with options. Its draws are `vppl run`'s for

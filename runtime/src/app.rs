@@ -109,6 +109,9 @@ pub struct Verdict {
     /// Threads the fit ran on.
     pub threads: usize,
     pub khat: f64,
+    /// The ELBO with every constant and its Monte Carlo standard error, from the output draws
+    /// (for Stan's ADVI too, whose own ELBO estimate has no error: `elbo_mcse` is `None` then).
+    pub draws_elbo: (f64, f64),
     pub elbo_mcse: Option<f64>,
     pub gradient_evals: Option<usize>,
     /// Why the fit did not converge, as the end-of-run warning says it; `None` if it did.
@@ -173,11 +176,20 @@ pub fn estimate(model: &CompiledModel, s: &FitSettings, out: &mut dyn Write) -> 
             let log_ratios: Vec<f64> = fit.log_p[1..].iter().zip(&fit.log_g[1..]).map(|(p, g)| p - g).collect();
             let psis = psis::psis(&log_ratios);
             let unconverged = (!fit.converged).then(|| iteration_limit.clone());
+            let q_constant = evidence::log_q_constant(&fit.approximation);
+            let draws_elbo = vi::mean_and_se(&log_ratios.iter().map(|r| r - q_constant).collect::<Vec<_>>());
             let proposals = (1..fit.draws.len())
                 .map(|i| (fit.log_p[i], evidence::whiten(&fit.approximation, &fit.draws[i])))
                 .collect();
-            let verdict =
-                Verdict { khat: psis.khat, elbo_mcse: None, gradient_evals: None, unconverged, psis, threads: 1 };
+            let verdict = Verdict {
+                khat: psis.khat,
+                draws_elbo,
+                elbo_mcse: None,
+                gradient_evals: None,
+                unconverged,
+                psis,
+                threads: 1,
+            };
             (fit, verdict, proposals, config.progress)
         }
         RunMethod::Vppl(config) => {
@@ -197,6 +209,7 @@ pub fn estimate(model: &CompiledModel, s: &FitSettings, out: &mut dyn Write) -> 
             let d = &result.diagnostics;
             let verdict = Verdict {
                 khat: d.khat,
+                draws_elbo: (d.elbo, d.elbo_mcse),
                 elbo_mcse: Some(d.elbo_mcse),
                 gradient_evals: Some(d.gradient_evals),
                 unconverged: (!d.converged).then(|| {

@@ -10,6 +10,7 @@ pub mod data;
 pub mod evidence;
 pub mod laplace;
 pub mod loader;
+pub mod loo;
 pub mod methods;
 pub mod model;
 pub mod output;

@@ -161,7 +161,8 @@ pub fn gpd_quantile(p: f64, k: f64, sigma: f64) -> f64 {
     if k.abs() < 1e-12 { -sigma * (-p).ln_1p() } else { sigma * (-k * (-p).ln_1p()).exp_m1() / k }
 }
 
-fn log_sum_exp(values: &[f64]) -> f64 {
+/// `log Σ exp(values)` without overflow.
+pub fn log_sum_exp(values: &[f64]) -> f64 {
     let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     if !max.is_finite() {
         return max;

@@ -1363,7 +1363,7 @@ pub(crate) fn gaussian_draw(n: usize, algorithm: Algorithm, mu: &[f64], scale: &
 }
 
 /// Mean and its standard error.
-fn mean_and_se(values: &[f64]) -> (f64, f64) {
+pub(crate) fn mean_and_se(values: &[f64]) -> (f64, f64) {
     let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
     let k = finite.len() as f64;
     if finite.is_empty() {

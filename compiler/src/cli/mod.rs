@@ -18,6 +18,7 @@ macro_rules! outln {
     }};
 }
 
+mod compare;
 mod functions;
 // After the macros, which they use.
 mod plot;
@@ -54,6 +55,9 @@ enum Command {
     /// Compile a model, fit it by variational inference (vppl's method, or Stan's ADVI with
     /// --stan-compatible), print a summary and write Stan's variational CSV.
     Run(RunArgs),
+    /// Fit several models to data and compare them: ELBO, log evidence and log Bayes factors with
+    /// their errors, and PSIS-LOO for models that write `log_lik`.
+    Compare(compare::CompareArgs),
     /// Compile a model into a standalone executable that speaks CmdStan's command line
     /// (`./model variational data file=data.json`).
     Build(BuildArgs),
@@ -114,6 +118,26 @@ enum AlgorithmArg {
 struct RunArgs {
     #[command(flatten)]
     model: ModelArgs,
+    #[command(flatten)]
+    fit: FitArgs,
+    /// Stan variational CSV to write.
+    #[arg(long, default_value = "output.csv")]
+    output: PathBuf,
+    /// Also write the summary as JSON here.
+    #[arg(long)]
+    summary_json: Option<PathBuf>,
+    /// Also write the ELBO trace here (CmdStan's diagnostic_file: iter,time_in_seconds,ELBO).
+    #[arg(long)]
+    diagnostic_file: Option<PathBuf>,
+    /// Weight the summary by Pareto-smoothed importance weights (PSIS), correcting the
+    /// approximation toward the posterior when k̂ is below 0.7.
+    #[arg(long)]
+    psis: bool,
+}
+
+/// How a model is fitted: the options `vppl run` and `vppl compare` share.
+#[derive(clap::Args)]
+struct FitArgs {
     /// The Gaussian family on the unconstrained space. Default: fullrank (meanfield with
     /// --stan-compatible, as CmdStan).
     #[arg(long, value_enum)]
@@ -167,19 +191,6 @@ struct RunArgs {
     /// Threads for gradient draws (0: all cores when it pays). Any count gives the same result.
     #[arg(long, default_value_t = 0)]
     threads: usize,
-    /// Stan variational CSV to write.
-    #[arg(long, default_value = "output.csv")]
-    output: PathBuf,
-    /// Also write the summary as JSON here.
-    #[arg(long)]
-    summary_json: Option<PathBuf>,
-    /// Also write the ELBO trace here (CmdStan's diagnostic_file: iter,time_in_seconds,ELBO).
-    #[arg(long)]
-    diagnostic_file: Option<PathBuf>,
-    /// Weight the summary by Pareto-smoothed importance weights (PSIS), correcting the
-    /// approximation toward the posterior when k̂ is below 0.7.
-    #[arg(long)]
-    psis: bool,
     /// Budget of draws from q for the log evidence (importance sampling): draws are added until
     /// its Monte Carlo standard error is below 0.05 or this many were made. 0 skips it.
     #[arg(long, default_value_t = runtime::evidence::DEFAULT_MAX_DRAWS)]
@@ -274,6 +285,7 @@ pub fn main() -> i32 {
     };
     let result = match cli.command {
         Command::Run(a) => run(a),
+        Command::Compare(a) => compare::compare(a),
         Command::Build(a) => build_executable(a),
         Command::Diagnose(a) => diagnose(a),
         Command::Bench(a) => bench(a),
@@ -413,28 +425,39 @@ fn timings_line(stages: &Stages) -> String {
     stages.timings.iter().map(|(name, d)| format!("{name} {:.2}", d.as_secs_f64() * 1e3)).collect::<Vec<_>>().join(", ")
 }
 
-/// The settings of a fit from `vppl run`'s options (the REPL's `:fit` takes them too), its
-/// files checked writable before any time goes into the fit.
-fn fit_settings(a: &RunArgs, model_name: String) -> Result<FitSettings, Failure> {
-    check_run_options(a)?;
-    let init = parse_init(&a.init)?;
-    let method = run_method(a);
-    let settings = FitSettings {
-        method,
-        init,
-        init_text: a.init.clone(),
-        psis: a.psis,
-        output: a.output.clone(),
-        summary_json: a.summary_json.clone(),
-        diagnostic_file: a.diagnostic_file.clone(),
+/// The settings of a fit from the options `vppl run` and `vppl compare` share, writing no file
+/// but the default output.
+fn base_settings(f: &FitArgs, model_name: String, data_file: String) -> Result<FitSettings, Failure> {
+    check_run_options(f)?;
+    Ok(FitSettings {
+        method: run_method(f),
+        init: parse_init(&f.init)?,
+        init_text: f.init.clone(),
+        psis: false,
+        output: PathBuf::from("output.csv"),
+        summary_json: None,
+        diagnostic_file: None,
         model_name,
-        data_file: data_path(&a.model).map(|p| p.display().to_string()).unwrap_or_default(),
+        data_file,
         compile_ms: 0.0,
         iter_option: "--iter",
         sig_figs: runtime::output::DEFAULT_SIG_FIGS,
         refresh: 100,
-        evidence_draws: a.evidence_draws,
-        evidence_mcse: a.evidence_mcse,
+        evidence_draws: f.evidence_draws,
+        evidence_mcse: f.evidence_mcse,
+    })
+}
+
+/// The settings of a fit from `vppl run`'s options (the REPL's `:fit` takes them too), its
+/// files checked writable before any time goes into the fit.
+fn fit_settings(a: &RunArgs, model_name: String) -> Result<FitSettings, Failure> {
+    let data_file = data_path(&a.model).map(|p| p.display().to_string()).unwrap_or_default();
+    let settings = FitSettings {
+        psis: a.psis,
+        output: a.output.clone(),
+        summary_json: a.summary_json.clone(),
+        diagnostic_file: a.diagnostic_file.clone(),
+        ..base_settings(&a.fit, model_name, data_file)?
     };
     settings.check_writable()?;
     Ok(settings)
@@ -452,7 +475,7 @@ fn run(a: RunArgs) -> Result<(), Failure> {
 }
 
 /// The algorithm and its settings from `vppl run`'s options (the seed resolved).
-fn run_method(a: &RunArgs) -> RunMethod {
+fn run_method(a: &FitArgs) -> RunMethod {
     let seed = resolve_seed(a.seed);
     // Progress bars only on a terminal: piped output stays plain lines.
     let progress = std::io::stderr().is_terminal();
@@ -550,7 +573,7 @@ fn build_executable(a: BuildArgs) -> Result<(), Failure> {
 }
 
 /// Options of Stan's algorithm are refused without `--stan-compatible`, rather than ignored.
-fn check_run_options(a: &RunArgs) -> Result<(), Failure> {
+fn check_run_options(a: &FitArgs) -> Result<(), Failure> {
     let stan_only = [
         ("--elbo-samples", a.elbo_samples.is_some()),
         ("--eta", a.eta.is_some()),
