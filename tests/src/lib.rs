@@ -7,6 +7,8 @@ use runtime::Model;
 use runtime::compiled::CompiledModel;
 use runtime::data::{self, DataFile};
 
+pub mod evidence_cases;
+
 /// The repository root (this crate lives in `tests/`).
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()

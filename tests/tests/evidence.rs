@@ -8,7 +8,7 @@ use runtime::compiled::CompiledModel;
 use runtime::evidence::Evidence;
 use runtime::output::RunMethod;
 use runtime::vi::ViConfig;
-use stdlib::special::lgamma;
+use tests::evidence_cases::*;
 use tests::load_text_data;
 
 const LOG_TWO_PI: f64 = 1.837_877_066_409_345_5;
@@ -57,66 +57,6 @@ fn assert_close(model: &CompiledModel, exact: f64, what: &str) {
     }
 }
 
-/// Lower Cholesky factor of a symmetric positive definite n × n matrix (row-major).
-fn cholesky(n: usize, a: &[f64]) -> Vec<f64> {
-    let mut l = vec![0.0; n * n];
-    for i in 0..n {
-        for j in 0..=i {
-            let s: f64 = a[i * n + j] - (0..j).map(|k| l[i * n + k] * l[j * n + k]).sum::<f64>();
-            l[i * n + j] = if i == j { s.sqrt() } else { s / l[j * n + j] };
-        }
-    }
-    l
-}
-
-/// log N(y | 0, cov).
-fn log_normal_zero_mean(y: &[f64], cov: &[f64]) -> f64 {
-    let n = y.len();
-    let l = cholesky(n, cov);
-    let mut z = vec![0.0; n];
-    for i in 0..n {
-        z[i] = (y[i] - (0..i).map(|k| l[i * n + k] * z[k]).sum::<f64>()) / l[i * n + i];
-    }
-    let log_det: f64 = (0..n).map(|i| l[i * n + i].ln()).sum();
-    -0.5 * n as f64 * LOG_TWO_PI - log_det - 0.5 * z.iter().map(|v| v * v).sum::<f64>()
-}
-
-/// A design matrix and outcomes for the regression models: fixed, irregular numbers.
-fn regression_data(n: usize, k: usize) -> (Vec<Vec<f64>>, Vec<f64>) {
-    let x: Vec<Vec<f64>> =
-        (0..n).map(|i| (0..k).map(|j| ((i * (j + 2) + 1) as f64 * 0.7).sin() + 0.1 * j as f64).collect()).collect();
-    let y =
-        x.iter().enumerate().map(|(i, row)| 1.0 + 0.8 * row[0] - 0.5 * row[1] + 0.9 * (i as f64 * 2.3).cos()).collect();
-    (x, y)
-}
-
-const REGRESSION: &str = "
-data { int N; int K; matrix[N, K] X; vector[N] y; real<lower=0> sigma; real<lower=0> tau; }
-parameters { vector[K] beta; }
-model {
-  beta ~ normal(0, tau);
-  y ~ normal(X * beta, sigma);
-}
-";
-
-/// The regression on the first `k` columns: the model and its exact log evidence,
-/// y ~ N(0, σ²I + τ²XXᵀ).
-fn regression(k: usize) -> (CompiledModel, f64) {
-    let (n, sigma, tau) = (20, 1.5, 2.0);
-    let (x, y) = regression_data(n, 3);
-    let x: Vec<Vec<f64>> = x.into_iter().map(|row| row[..k].to_vec()).collect();
-    let data = serde_json::json!({ "N": n, "K": k, "X": x, "y": y, "sigma": sigma, "tau": tau });
-    let model = load_text_data(REGRESSION, &data.to_string()).expect("compiles");
-    let cov: Vec<f64> = (0..n * n)
-        .map(|ij| {
-            let (i, j) = (ij / n, ij % n);
-            let xx: f64 = (0..k).map(|c| x[i][c] * x[j][c]).sum();
-            tau * tau * xx + if i == j { sigma * sigma } else { 0.0 }
-        })
-        .collect();
-    (model, log_normal_zero_mean(&y, &cov))
-}
-
 #[test]
 fn conjugate_linear_regression() {
     let (model, exact) = regression(3);
@@ -137,100 +77,25 @@ fn log_bayes_factor_between_two_regressions() {
 
 #[test]
 fn poisson_gamma_with_few_observations() {
-    // Four counts: the posterior of λ is a skewed gamma(13, 5), which q (normal in log λ) does
-    // not match exactly.
-    let model = load_text_data(
-        "data { int N; array[N] int y; }
-         parameters { real<lower=0> lambda; }
-         model { lambda ~ gamma(2, 1); y ~ poisson(lambda); }",
-        r#"{"N": 4, "y": [0, 3, 1, 7]}"#,
-    )
-    .expect("compiles");
-    let (a, b) = (2.0, 1.0);
-    let y = [0.0, 3.0, 1.0, 7.0];
-    let (n, total) = (y.len() as f64, y.iter().sum::<f64>());
-    let exact = a * f64::ln(b) - lgamma(a) + lgamma(a + total)
-        - (a + total) * (b + n).ln()
-        - y.iter().map(|v| lgamma(v + 1.0)).sum::<f64>();
-    assert_close(&model, exact, "Poisson-gamma");
-}
-
-fn log_beta(a: f64, b: f64) -> f64 {
-    lgamma(a) + lgamma(b) - lgamma(a + b)
-}
-
-const BETA_BINOMIAL: &str = "
-data { int n; int k; real<lower=0> a; real<lower=0> b; }
-parameters { real<lower=0, upper=1> theta; }
-model { theta ~ beta(a, b); k ~ binomial(n, theta); }
-";
-
-/// The beta-binomial evidence: C(n, k) B(k + a, n − k + b) / B(a, b).
-fn beta_binomial_exact(n: f64, k: f64, a: f64, b: f64) -> f64 {
-    lgamma(n + 1.0) - lgamma(k + 1.0) - lgamma(n - k + 1.0) + log_beta(k + a, n - k + b) - log_beta(a, b)
+    let case = poisson_gamma();
+    assert_close(&case.model, case.exact, "Poisson-gamma");
 }
 
 #[test]
-fn beta_binomial() {
-    let model = load_text_data(BETA_BINOMIAL, r#"{"n": 30, "k": 7, "a": 2, "b": 3}"#).expect("compiles");
+fn beta_binomial_evidence() {
+    let model = beta_binomial(30, 7, 2.0, 3.0);
     assert_close(&model, beta_binomial_exact(30.0, 7.0, 2.0, 3.0), "beta-binomial");
 }
 
 #[test]
 fn log_bayes_factor_between_two_priors() {
     // The same data under a flat prior and under one concentrated near 1/2.
-    let flat = load_text_data(BETA_BINOMIAL, r#"{"n": 30, "k": 7, "a": 1, "b": 1}"#).expect("compiles");
-    let half = load_text_data(BETA_BINOMIAL, r#"{"n": 30, "k": 7, "a": 20, "b": 20}"#).expect("compiles");
+    let (flat, half) = (beta_binomial(30, 7, 1.0, 1.0), beta_binomial(30, 7, 20.0, 20.0));
     let exact = beta_binomial_exact(30.0, 7.0, 1.0, 1.0) - beta_binomial_exact(30.0, 7.0, 20.0, 20.0);
     for seed in [1, 2] {
         let estimate = evidence(&flat, seed).log_evidence - evidence(&half, seed).log_evidence;
         assert!((estimate - exact).abs() < 0.1, "log Bayes factor {estimate} against exact {exact}");
     }
-}
-
-const SCHOOLS_DATA: &str = r#"{"J": 8, "y": [28, 8, -3, 7, -1, 1, 18, 12], "sigma": [15, 10, 16, 11, 9, 11, 10, 18]}"#;
-
-/// Eight schools, non-centred: `tau`'s prior as the statement `TAU_PRIOR` gives it.
-fn schools(tau_prior: &str) -> CompiledModel {
-    let text = format!(
-        "data {{ int J; vector[J] y; vector<lower=0>[J] sigma; }}
-         parameters {{ real mu; real<lower=0> tau; vector[J] z; }}
-         model {{
-           mu ~ normal(0, 5);
-           {tau_prior}
-           z ~ std_normal();
-           y ~ normal(mu + tau * z, sigma);
-         }}"
-    );
-    load_text_data(&text, SCHOOLS_DATA).expect("compiles")
-}
-
-/// The exact log evidence of eight schools with `tau ~ normal(0, 5)` on tau > 0 (mass 1/2): mu
-/// and the school effects integrate out in closed form (y ~ N(0, D + 25·11ᵀ) with
-/// D = diag(σ² + τ²)), and tau by Simpson's rule on (0, 60) (the prior leaves e⁻⁷² beyond).
-fn schools_exact() -> f64 {
-    let y = [28.0, 8.0, -3.0, 7.0, -1.0, 1.0, 18.0, 12.0];
-    let sigma = [15.0, 10.0, 16.0, 11.0, 9.0, 11.0, 10.0, 18.0];
-    let s2 = 25.0;
-    let log_likelihood = |tau: f64| {
-        // Sherman–Morrison for D + s²11ᵀ.
-        let d: Vec<f64> = sigma.iter().map(|s| s * s + tau * tau).collect();
-        let inv_sum: f64 = d.iter().map(|d| 1.0 / d).sum();
-        let y_over_d: f64 = y.iter().zip(&d).map(|(y, d)| y / d).sum();
-        let quad: f64 =
-            y.iter().zip(&d).map(|(y, d)| y * y / d).sum::<f64>() - s2 * y_over_d.powi(2) / (1.0 + s2 * inv_sum);
-        let log_det: f64 = d.iter().map(|d| d.ln()).sum::<f64>() + (1.0 + s2 * inv_sum).ln();
-        -0.5 * (8.0 * LOG_TWO_PI + log_det + quad)
-    };
-    let prior = |tau: f64| (-0.5 * (tau / 5.0).powi(2)).exp() / (5.0 * (2.0 * std::f64::consts::PI).sqrt());
-    let (upper, steps) = (60.0, 60_000);
-    let h = upper / steps as f64;
-    let f = |tau: f64| log_likelihood(tau).exp() * prior(tau);
-    let mut sum = f(0.0) + f(upper);
-    for i in 1..steps {
-        sum += f(i as f64 * h) * if i % 2 == 1 { 4.0 } else { 2.0 };
-    }
-    (sum * h / 3.0).ln()
 }
 
 #[test]
@@ -250,7 +115,7 @@ fn a_half_normal_prior_written_with_a_bound_has_half_the_mass() {
 
 #[test]
 fn stan_advi_fits_get_an_evidence_too() {
-    let model = load_text_data(BETA_BINOMIAL, r#"{"n": 30, "k": 7, "a": 2, "b": 3}"#).expect("compiles");
+    let model = beta_binomial(30, 7, 2.0, 3.0);
     let s = settings(RunMethod::StanAdvi(AdviConfig { seed: 4, ..AdviConfig::default() }));
     let e = app::estimate(&model, &s, &mut std::io::sink()).expect("runs").evidence.expect("an evidence");
     let exact = beta_binomial_exact(30.0, 7.0, 2.0, 3.0);
