@@ -2,12 +2,35 @@
 //! model by one-dimensional quadrature): the test `tests/evidence.rs` and the benchmark
 //! `evidence_accuracy` measure vppl's estimates against them.
 
+use runtime::app::{FitSettings, Init};
 use runtime::compiled::CompiledModel;
+use runtime::output::RunMethod;
 use stdlib::special::lgamma;
 
 use crate::load_text_data;
 
 const LOG_TWO_PI: f64 = 1.837_877_066_409_345_5;
+
+/// The settings of a fit as `vppl run` makes them by default, writing nothing.
+pub fn settings(method: RunMethod) -> FitSettings {
+    FitSettings {
+        method,
+        init: Init::Radius(2.0),
+        init_text: "2".into(),
+        psis: false,
+        output: "unused.csv".into(),
+        summary_json: None,
+        diagnostic_file: None,
+        model_name: "test".into(),
+        data_file: String::new(),
+        compile_ms: 0.0,
+        iter_option: "--iter",
+        sig_figs: 6,
+        refresh: 100,
+        evidence_draws: runtime::evidence::DEFAULT_MAX_DRAWS,
+        evidence_mcse: runtime::evidence::DEFAULT_TARGET_MCSE,
+    }
+}
 
 /// A model and its exact log evidence.
 pub struct Case {

@@ -3,7 +3,7 @@
 //! quadrature. Every model goes through the whole compiler and the fit `vppl run` makes.
 
 use runtime::advi::AdviConfig;
-use runtime::app::{self, FitSettings, Init};
+use runtime::app;
 use runtime::compiled::CompiledModel;
 use runtime::evidence::Evidence;
 use runtime::output::RunMethod;
@@ -12,26 +12,6 @@ use tests::evidence_cases::*;
 use tests::load_text_data;
 
 const LOG_TWO_PI: f64 = 1.837_877_066_409_345_5;
-
-fn settings(method: RunMethod) -> FitSettings {
-    FitSettings {
-        method,
-        init: Init::Radius(2.0),
-        init_text: "2".into(),
-        psis: false,
-        output: "unused.csv".into(),
-        summary_json: None,
-        diagnostic_file: None,
-        model_name: "test".into(),
-        data_file: String::new(),
-        compile_ms: 0.0,
-        iter_option: "--iter",
-        sig_figs: 6,
-        refresh: 100,
-        evidence_draws: runtime::evidence::DEFAULT_MAX_DRAWS,
-        evidence_mcse: runtime::evidence::DEFAULT_TARGET_MCSE,
-    }
-}
 
 /// The evidence of vppl's default fit with `seed`.
 fn evidence(model: &CompiledModel, seed: u64) -> Evidence {

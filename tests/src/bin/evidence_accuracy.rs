@@ -6,33 +6,17 @@
 
 use std::time::Instant;
 
-use runtime::app::{self, FitSettings, Init};
+use runtime::app;
 use runtime::output::RunMethod;
 use runtime::vi::ViConfig;
-use tests::evidence_cases::cases;
+use tests::evidence_cases::{cases, settings};
 
 fn main() {
     println!("| model | exact | seed | estimate ± MCSE | error / MCSE | k̂ | draws | evidence s | fit s |");
     println!("|---|---|---|---|---|---|---|---|---|");
     for case in cases() {
         for seed in 1..=5 {
-            let settings = FitSettings {
-                method: RunMethod::Vppl(ViConfig { seed, ..ViConfig::default() }),
-                init: Init::Radius(2.0),
-                init_text: "2".into(),
-                psis: false,
-                output: "unused.csv".into(),
-                summary_json: None,
-                diagnostic_file: None,
-                model_name: case.name.into(),
-                data_file: String::new(),
-                compile_ms: 0.0,
-                iter_option: "--iter",
-                sig_figs: 6,
-                refresh: 100,
-                evidence_draws: runtime::evidence::DEFAULT_MAX_DRAWS,
-                evidence_mcse: runtime::evidence::DEFAULT_TARGET_MCSE,
-            };
+            let settings = settings(RunMethod::Vppl(ViConfig { seed, ..ViConfig::default() }));
             let start = Instant::now();
             let estimate = app::estimate(&case.model, &settings, &mut std::io::sink()).expect("the fit runs");
             let seconds = start.elapsed().as_secs_f64();
