@@ -51,9 +51,15 @@ pub struct Stages {
     /// The log density as differentiation takes it (data hoisted, before loop-invariant code
     /// motion): what [`hessian`] transforms.
     pub hoisted_log_density: ir::Function,
+    /// The propto log density without the Jacobian as differentiation takes it, when it was
+    /// asked for ([`Extras`]): what [`hessian`] transforms for the Hessian without the Jacobian.
+    pub hoisted_log_density_no_jacobian: Option<ir::Function>,
     /// The Hessian's entry point (see [`hessian`]), when it was asked for: the function, or
     /// why the model has none.
     pub opt_hessian: Option<Result<ir::Function, String>>,
+    /// The Hessian of the propto log density without the Jacobian (`optimize algorithm=newton`
+    /// and `laplace jacobian=0`), compiled with the Hessian when the model has both.
+    pub opt_hessian_no_jacobian: Option<ir::Function>,
     pub info: ModelInfo,
     pub warnings: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
@@ -182,7 +188,9 @@ pub fn compile_ir_with(source: &Source, extras: Extras) -> Result<Stages, Vec<Di
         opt_unconstrain,
         opt_gradient_no_jacobian,
         hoisted_log_density,
+        hoisted_log_density_no_jacobian: no_jacobian,
         opt_hessian: None,
+        opt_hessian_no_jacobian: None,
         info,
         warnings,
         timings,
@@ -203,22 +211,32 @@ pub struct Native {
 /// function, or why the model has none (a function without a second derivative).
 pub fn hessian(stages: &mut Stages) {
     let t = Instant::now();
-    let result = ad::tangent::tangent(&stages.hoisted_log_density)
-        .map(|tangent| {
-            if cfg!(debug_assertions) {
-                // The tangent is a function of the input language (a gradient function binds
-                // its lets again, so only the tangent is checked).
-                ir::verify::verify(&tangent);
-            }
-            // Dead lets and stores go before differentiating, as for the gradient: the primal
-            // target's sums are dead once only tangents reach the target.
-            let tangent = opt::remove_dead_stores(&opt::simplify(&tangent));
-            let hessian = ad::differentiate(&tangent);
-            opt::simplify(&opt::hoist(&opt::simplify(&hessian)))
-        })
+    let result = second_derivatives(&stages.hoisted_log_density)
         .map_err(|name| format!("this model has no Hessian yet: vppl does not have the second derivative of `{name}`"));
+    // Both densities use the same functions, so they have a Hessian or lack one together.
+    if result.is_ok() {
+        stages.opt_hessian_no_jacobian =
+            stages.hoisted_log_density_no_jacobian.as_ref().and_then(|f| second_derivatives(f).ok());
+    }
     stages.opt_hessian = Some(result);
     stages.timings.push(("hessian", t.elapsed()));
+}
+
+/// The Hessian function of a log density: the gradient of its tangent, simplified; or the name
+/// of a function without a second derivative.
+fn second_derivatives(log_density: &ir::Function) -> Result<ir::Function, String> {
+    ad::tangent::tangent(log_density).map(|tangent| {
+        if cfg!(debug_assertions) {
+            // The tangent is a function of the input language (a gradient function binds its
+            // lets again, so only the tangent is checked).
+            ir::verify::verify(&tangent);
+        }
+        // Dead lets and stores go before differentiating, as for the gradient: the primal
+        // target's sums are dead once only tangents reach the target.
+        let tangent = opt::remove_dead_stores(&opt::simplify(&tangent));
+        let hessian = ad::differentiate(&tangent);
+        opt::simplify(&opt::hoist(&opt::simplify(&hessian)))
+    })
 }
 
 /// The entry points the model was compiled with, each with its place in
@@ -243,6 +261,9 @@ fn entry_functions(stages: &Stages) -> Vec<(Entry, &ir::Function)> {
     }
     if let Some(Ok(hessian)) = &stages.opt_hessian {
         functions.push((Entry::Hessian, hessian));
+    }
+    if let Some(hessian) = &stages.opt_hessian_no_jacobian {
+        functions.push((Entry::HessianNoJacobian, hessian));
     }
     functions
 }
@@ -295,6 +316,7 @@ pub fn compile_native(source: &Source, stages: &mut Stages) -> Result<Native, St
         precompute: f[8],
         gradient_no_jacobian: optional(Entry::GradientNoJacobian),
         hessian: optional(Entry::Hessian),
+        hessian_no_jacobian: optional(Entry::HessianNoJacobian),
     };
     Ok(Native { jit, entries, meta: model_meta(source, stages) })
 }

@@ -37,6 +37,10 @@ pub struct Entries {
     /// and the Jacobian): [`CompiledModel::hessian`]. Compiled only for built executables and
     /// `vppl hessian`, and only for models whose functions all have second derivatives.
     pub hessian: Option<EntryFn>,
+    /// The Hessian of the propto log density without the Jacobian, its gradient and its value:
+    /// [`CompiledModel::hessian_no_jacobian`]. Compiled with `hessian` where the build has the
+    /// no-Jacobian gradient.
+    pub hessian_no_jacobian: Option<EntryFn>,
 }
 
 /// What [`CompiledModel::hessian`] computes at one point.
@@ -165,6 +169,7 @@ pub enum Entry {
     Precompute = 8,
     GradientNoJacobian = 9,
     Hessian = 10,
+    HessianNoJacobian = 11,
 }
 
 impl Entry {
@@ -181,7 +186,7 @@ impl Entry {
         Entry::Precompute,
     ];
     /// How many entry points there are, optional ones included.
-    pub const COUNT: usize = 11;
+    pub const COUNT: usize = 12;
 }
 
 pub struct CompiledModel {
@@ -451,19 +456,43 @@ impl CompiledModel {
     /// the gradient of `∇f·eⱼ`. An error when the model has no Hessian entry point (the message
     /// says why) or the log density cannot be evaluated at `theta`.
     pub fn hessian(&self, theta: &[f64]) -> Result<Hessian, EvalError> {
-        let Some(entry) = self.entries.hessian else {
+        let value = self.log_density(theta, false)?;
+        self.hessian_of(Entry::Hessian, self.entries.hessian, theta, value)
+    }
+
+    /// As [`CompiledModel::hessian`], of the log density `optimize` maximises by default: the
+    /// propto density without the Jacobian (Stan's `log_prob_propto<false>`), whose value and
+    /// gradient `gradient_with_jacobian(θ, false, …)` gives.
+    pub fn hessian_no_jacobian(&self, theta: &[f64]) -> Result<Hessian, EvalError> {
+        let Some(_) = self.entries.hessian_no_jacobian else {
+            return self.hessian_of(Entry::HessianNoJacobian, None, theta, 0.0);
+        };
+        let mut gradient = vec![0.0; self.n_unconstrained];
+        let value = self.gradient_with_jacobian(theta, false, &mut gradient)?;
+        self.hessian_of(Entry::HessianNoJacobian, self.entries.hessian_no_jacobian, theta, value)
+    }
+
+    /// The Hessian by one of the two Hessian entry points, column by column: column j is the
+    /// gradient of `∇f·eⱼ`.
+    fn hessian_of(
+        &self,
+        which: Entry,
+        entry: Option<EntryFn>,
+        theta: &[f64],
+        value: f64,
+    ) -> Result<Hessian, EvalError> {
+        let Some(entry) = entry else {
             let why = self.meta.no_hessian.clone().unwrap_or_else(|| "this model has no Hessian".into());
             return Err(EvalError { kind: EvalErrorKind::Fatal, message: why });
         };
         let n = self.n_unconstrained;
-        let value = self.log_density(theta, false)?;
         let mut input = [theta, &vec![0.0; n]].concat();
         let mut out = vec![0.0; 2 * n];
         let mut result = Hessian { value, gradient: vec![0.0; n], hessian: vec![0.0; n * n] };
         for j in 0..n {
             input[n + j] = 1.0;
             out.fill(0.0);
-            self.call(Entry::Hessian, entry, &input, &mut out, std::ptr::null_mut())?;
+            self.call(which, entry, &input, &mut out, std::ptr::null_mut())?;
             input[n + j] = 0.0;
             result.hessian[j * n..(j + 1) * n].copy_from_slice(&out[..n]);
             if j == 0 {
@@ -600,7 +629,8 @@ impl CompiledModel {
         rng: *mut ChaCha8Rng,
     ) -> Result<f64, EvalError> {
         // The Hessian's input is [θ; v].
-        let inputs = if matches!(entry, Entry::Hessian) { 2 } else { 1 } * self.n_unconstrained;
+        let inputs =
+            if matches!(entry, Entry::Hessian | Entry::HessianNoJacobian) { 2 } else { 1 } * self.n_unconstrained;
         assert_eq!(theta.len(), inputs, "theta has the entry point's input dimension");
         // The closure returns plain values and the error is built outside it: a `Result`
         // moved out of the thread-local access costs more than some small models' gradients.

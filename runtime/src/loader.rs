@@ -130,6 +130,7 @@ pub fn load(object: &[u8]) -> Result<LoadedCode, String> {
         // Optional: present when the model was compiled with them (`vppl build` asks for both).
         gradient_no_jacobian: optional(Entry::GradientNoJacobian)?,
         hessian: optional(Entry::Hessian)?,
+        hessian_no_jacobian: optional(Entry::HessianNoJacobian)?,
     };
     let code = map.make_exec().map_err(|e| format!("cannot make the model's code executable: {e}"))?;
     flush_instruction_cache(&code);

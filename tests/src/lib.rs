@@ -74,8 +74,11 @@ pub fn load_text_with_hessian(text: &str) -> Result<CompiledModel, String> {
     compile_and_load(&src, &DataFile::empty(), true).map(|(model, _)| model)
 }
 
+/// Compiles and loads a model; with `hessian`, as `vppl build` compiles it (the no-Jacobian
+/// gradient, and both Hessians).
 fn compile_and_load(src: &Source, data: &DataFile, hessian: bool) -> Result<(CompiledModel, Stages), String> {
-    let mut stages = driver::compile_ir(src).map_err(|d| format!("{d:?}"))?;
+    let extras = if hessian { driver::BUILD_EXTRAS } else { driver::Extras::default() };
+    let mut stages = driver::compile_ir_with(src, extras).map_err(|d| format!("{d:?}"))?;
     if hessian {
         driver::hessian(&mut stages);
     }
@@ -141,8 +144,9 @@ pub fn load_text_data(text: &str, data: &str) -> Result<CompiledModel, String> {
     compile_and_load(&src, &data, false).map(|(model, _)| model)
 }
 
-/// Central differences of the compiled gradient: column j is (∇f(x + h eⱼ) − ∇f(x − h eⱼ)) / 2h.
-pub fn gradient_differences(model: &CompiledModel, x: &[f64]) -> Vec<f64> {
+/// Central differences of the compiled gradient, with the Jacobian or without it: column j is
+/// (∇f(x + h eⱼ) − ∇f(x − h eⱼ)) / 2h.
+pub fn gradient_differences(model: &CompiledModel, x: &[f64], jacobian: bool) -> Vec<f64> {
     let n = x.len();
     let mut h = vec![0.0; n * n];
     let (mut up, mut down) = (vec![0.0; n], vec![0.0; n]);
@@ -150,9 +154,9 @@ pub fn gradient_differences(model: &CompiledModel, x: &[f64]) -> Vec<f64> {
         let step = 1e-5 * x[j].abs().max(1.0);
         let mut p = x.to_vec();
         p[j] = x[j] + step;
-        model.log_density_gradient(&p, &mut up).expect("finite near the test point");
+        model.gradient_with_jacobian(&p, jacobian, &mut up).expect("finite near the test point");
         p[j] = x[j] - step;
-        model.log_density_gradient(&p, &mut down).expect("finite near the test point");
+        model.gradient_with_jacobian(&p, jacobian, &mut down).expect("finite near the test point");
         for i in 0..n {
             h[j * n + i] = (up[i] - down[i]) / (2.0 * step);
         }
@@ -165,19 +169,27 @@ pub fn gradient_differences(model: &CompiledModel, x: &[f64]) -> Vec<f64> {
 /// the differences' rounding scales with), is symmetric to rounding, and comes with the log
 /// density and the gradient the other entry points give.
 pub fn assert_hessian_matches(model: &CompiledModel, x: &[f64], what: &str) {
+    assert_one_hessian_matches(model, x, what, true);
+    assert_one_hessian_matches(model, x, &format!("{what}, without the Jacobian"), false);
+}
+
+/// The Hessian with the Jacobian (`CompiledModel::hessian`, the value with every constant) or
+/// without it (`hessian_no_jacobian`, the value the no-Jacobian gradient gives).
+fn assert_one_hessian_matches(model: &CompiledModel, x: &[f64], what: &str, jacobian: bool) {
     let n = x.len();
-    let got = model.hessian(x).unwrap_or_else(|e| panic!("{what}: {e}"));
-    let lp = model.log_density(x, false).expect("finite at the test point");
-    assert_eq!(got.value, lp, "{what}: value");
+    let got = if jacobian { model.hessian(x) } else { model.hessian_no_jacobian(x) };
+    let got = got.unwrap_or_else(|e| panic!("{what}: {e}"));
     let mut grad = vec![0.0; n];
-    model.log_density_gradient(x, &mut grad).expect("finite at the test point");
+    let value = model.gradient_with_jacobian(x, jacobian, &mut grad).expect("finite at the test point");
+    let lp = if jacobian { model.log_density(x, false).expect("finite at the test point") } else { value };
+    assert_eq!(got.value, lp, "{what}: value");
     for (i, (g, want)) in got.gradient.iter().zip(&grad).enumerate() {
         assert!(
             (g - want).abs() <= 1e-9 * want.abs().max(1.0),
             "{what}: gradient[{i}] = {g} but the gradient entry gives {want}"
         );
     }
-    let fd = gradient_differences(model, x);
+    let fd = gradient_differences(model, x, jacobian);
     let h = &got.hessian;
     let scale = fd.iter().chain(h.iter()).fold(1.0f64, |m, v| m.max(v.abs()));
     for j in 0..n {
