@@ -1,7 +1,8 @@
 //! `vppl repl`: write, evaluate, fit and inspect a model at a prompt.
 //!
 //! Input is read in chunks: lines until the braces, brackets and parentheses they open are
-//! closed (strings and comments aside). A chunk is a command (`:fit`), program blocks, a name
+//! closed (counted in the lexer's tokens, so strings and comments are what they are to
+//! the compiler). A chunk is a command (`:fit`), program blocks, a name
 //! of the last fit's outputs, statements (ending in `;` or `}`) or an expression; `session.rs`
 //! evaluates it. With standard input a terminal, `terminal.rs` reads it with line editing,
 //! history and completion; otherwise lines are read as they come (scripted sessions).
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::ValueEnum as _;
+use grammar::token::Tok;
 
 use super::{Cli, Command, Failure};
 use crate::driver;
@@ -80,43 +82,27 @@ pub fn repl(a: ReplArgs) -> Result<(), Failure> {
 }
 
 /// Whether a chunk leaves a brace, bracket or parenthesis (or a block comment) open; a command
-/// is never continued.
+/// is never continued. The brackets are counted in the lexer's tokens, so what is a comment or a
+/// string here is what it is to the compiler: `//` and `/* */` comments, strings on one line,
+/// and the removed `#` comment, which the lexer reads to the end of its line and reports
+/// (E0003) once the chunk is evaluated, as `vppl check` does; a bracket in its prose does not
+/// keep the chunk open.
 pub fn is_open(text: &str) -> bool {
     if text.trim_start().starts_with(':') {
         return false;
     }
-    let bytes = text.as_bytes();
-    let mut depth = 0i64;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => match text[i + 2..].find("*/") {
-                Some(end) => i += end + 3,
-                None => return true,
-            },
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => depth -= 1,
-            _ => {}
-        }
-        i += 1;
-    }
-    depth > 0
+    let lexed = grammar::lexer::lex(text);
+    let open_comment = lexed.diagnostics.iter().any(|d| text[d.span.range()].starts_with("/*"));
+    let depth: i64 = lexed
+        .tokens
+        .iter()
+        .map(|(_, tok, _)| match tok {
+            Tok::LParen | Tok::LBracket | Tok::LBrace => 1,
+            Tok::RParen | Tok::RBracket | Tok::RBrace => -1,
+            _ => 0,
+        })
+        .sum();
+    open_comment || depth > 0
 }
 
 /// Evaluates one chunk; nothing it does may end the session but `:quit`: a panic is caught
@@ -131,8 +117,10 @@ pub fn evaluate(session: &mut Session, chunk: &str) -> Flow {
 
 fn dispatch(session: &mut Session, chunk: &str) -> Flow {
     let text = chunk.trim();
-    // Nothing but comments is nothing to do.
-    if text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with("//")) {
+    // Nothing but comments is nothing to do, but a removed `#` comment is said.
+    let lexed = grammar::lexer::lex(chunk);
+    if lexed.tokens.is_empty() {
+        session::report_diagnostics(&lexed.diagnostics, chunk, None);
         return Flow::Go;
     }
     if let Some(command) = text.strip_prefix(':') {

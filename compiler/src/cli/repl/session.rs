@@ -52,7 +52,7 @@ pub enum Flow {
 /// Text assembled into a program, with where each piece of the user's chunk landed in it, so
 /// a diagnostic is shown against the line typed.
 #[derive(Default)]
-struct Assembly {
+pub(super) struct Assembly {
     text: String,
     /// The chunk the pieces come from.
     chunk_text: String,
@@ -74,10 +74,18 @@ impl Assembly {
     }
 
     /// The chunk's range of a span of the program that starts in a piece of the chunk (cut
-    /// at the piece's end).
-    fn to_chunk(&self, span: Span) -> Option<Span> {
+    /// at the piece's end), or, with `after`, only whitespace after one: what the program adds
+    /// after a line goes on a line of its own, so that a trailing `//` comment cannot swallow
+    /// it, and an error found there (a `)` where the line lacks an operand) is the line's.
+    fn to_chunk(&self, span: Span, after: bool) -> Option<Span> {
         let (start, end) = (span.start as usize, span.end as usize);
-        let (at, from, len) = self.pieces.iter().find(|(at, _, len)| (*at..=at + len).contains(&start))?;
+        let (at, from, len) = self.pieces.iter().find(|(at, _, len)| {
+            (*at..=at + len).contains(&start)
+                || (after
+                    && start > at + len
+                    && self.text.get(at + len..start).is_some_and(|gap| gap.trim().is_empty()))
+        })?;
+        let start = start.min(at + len);
         Some(Span::new(start - at + from, end.clamp(start, at + len) - at + from))
     }
 
@@ -97,7 +105,7 @@ impl Assembly {
         };
         let line_start = self.text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum::<usize>();
         let offset = line_start + line_text.char_indices().nth(column.saturating_sub(1)).map_or(0, |(i, _)| i);
-        match self.to_chunk(Span::new(offset, offset)) {
+        match self.to_chunk(Span::new(offset, offset), false) {
             Some(span) => {
                 let chunk = &self.chunk_text;
                 let (l, c) = grammar::span::line_col(chunk, span.start);
@@ -151,16 +159,16 @@ pub fn is_block(text: &str) -> bool {
 }
 
 /// Prints diagnostics: against the chunk when they lie in it, else against the program.
-fn report_diagnostics(diags: &[Diagnostic], chunk: &str, assembly: Option<&Assembly>) {
+pub(super) fn report_diagnostics(diags: &[Diagnostic], chunk: &str, assembly: Option<&Assembly>) {
     let color = std::io::stdout().is_terminal();
     for d in diags {
         let mapped = match assembly {
             None => Some(d.clone()),
-            Some(a) => a.to_chunk(d.span).map(|span| {
+            Some(a) => a.to_chunk(d.span, true).map(|span| {
                 let mut d = d.clone();
                 d.span = span;
                 d.secondary =
-                    d.secondary.iter().filter_map(|(s, label)| Some((a.to_chunk(*s)?, label.clone()))).collect();
+                    d.secondary.iter().filter_map(|(s, label)| Some((a.to_chunk(*s, false)?, label.clone()))).collect();
                 d
             }),
         };
@@ -438,7 +446,7 @@ impl Session {
     /// An expression: its value printed as Stan's `print` prints it.
     pub fn expression(&mut self, chunk: &str) {
         let range = trimmed(chunk);
-        let assembly = self.assemble_line(chunk, range, "  print(", ");", &[]);
+        let assembly = self.assemble_line(chunk, range, "  print(", "\n);", &[]);
         if let Some((text, _)) = self.run(chunk, &assembly) {
             out!("{text}");
         }
@@ -447,7 +455,7 @@ impl Session {
     /// The Stan type of an expression.
     pub fn type_of(&self, chunk: &str) {
         let range = trimmed(chunk);
-        let assembly = self.assemble_line(chunk, range, "  print(", ");", &[]);
+        let assembly = self.assemble_line(chunk, range, "  print(", "\n);", &[]);
         let program = match grammar::parse(&assembly.text) {
             Ok(p) => p,
             Err(diags) => return report_diagnostics(&diags, chunk, Some(&assembly)),
