@@ -15,7 +15,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use grammar::ast::{BlockKind, StmtKind, TypeKind};
+use grammar::ast::{BlockKind, DeclType, StmtKind, TypeKind};
 use grammar::{Diagnostic, Span};
 use rand::SeedableRng as _;
 use runtime::Model;
@@ -27,19 +27,33 @@ use serde_json::{Map, Value};
 use crate::cli::report;
 use crate::driver::{self, Source, Stages};
 
+/// Each output of a line's program by name: its sizes and its values in output order.
+type Outputs = BTreeMap<String, (Vec<usize>, Vec<f64>)>;
+
 /// The hidden data name a session variable is passed under.
 fn hidden(name: &str) -> String {
     format!("{name}__s")
 }
 
-/// A session variable: its name, the declared kind's plain form (`int`, `real`, `vector`,
-/// `row_vector`, `matrix`) in `array_rank` levels of arrays, and its value as CmdStan JSON.
+/// A session variable: its name, its type with the sizes its declaration gave, and its value as
+/// CmdStan JSON.
 #[derive(Clone, Debug)]
 pub struct Var {
     pub name: String,
-    kind: TypeKind,
-    array_rank: usize,
+    shape: Shape,
     value: Value,
+}
+
+/// The type of a session variable with its sizes (constraints aside: a `simplex[3]` is kept as
+/// a `vector[3]`). The sizes are kept beside the value because CmdStan JSON loses some: an
+/// empty array cannot show the sizes of what it would hold (`matrix[0, 2]` is `[]`).
+#[derive(Clone, Debug, PartialEq)]
+enum Shape {
+    /// An `int`, `real`, `complex`, vector or matrix kind in `array_rank` levels of arrays;
+    /// `dims` are the arrays' sizes, then its own.
+    Value { kind: TypeKind, array_rank: usize, dims: Vec<usize> },
+    /// Tuples in arrays of `array_dims`.
+    Tuple { array_dims: Vec<usize>, components: Vec<Shape> },
 }
 
 /// Whether to go on reading after a chunk.
@@ -417,7 +431,7 @@ impl Session {
             a.push("\n");
         }
         for v in &vars {
-            a.push(&format!("  {} {};\n", v.declaration(), hidden(&v.name)));
+            a.push(&format!("  {} {};\n", v.shape.declaration(true), hidden(&v.name)));
         }
         a.push("}\n");
         if with_data && let Some(body) = self.blocks.get(&BlockKind::TransformedData) {
@@ -425,7 +439,7 @@ impl Session {
         }
         a.push("generated quantities {\n");
         for v in &vars {
-            a.push(&format!("  {} {} = {};\n", v.declaration(), v.name, hidden(&v.name)));
+            a.push(&format!("  {}\n", v.copy()));
         }
         a.push(prefix);
         a.push_user(chunk, user);
@@ -494,45 +508,38 @@ impl Session {
         let mut declared = Vec::new();
         for stmt in program.generated_quantities.iter().flat_map(|b| &b.stmts) {
             let StmtKind::Decl(d) = &stmt.kind else { continue };
-            let kind = d.ty.kind.plain();
-            if !matches!(
-                kind,
-                TypeKind::Int | TypeKind::Real | TypeKind::Vector | TypeKind::RowVector | TypeKind::Matrix
-            ) {
+            if let Some(kind) = unkept(&d.ty) {
                 return error(&format!(
-                    "a session variable of type `{}` cannot be kept yet (int, real, vector, row_vector, matrix and \
-                     arrays of them can); use it within one line",
-                    d.ty.kind.keyword()
+                    "a session variable of type `{kind}` cannot be kept yet (int, real, vector, row_vector, matrix and \
+                     arrays of them can); use it within one line"
                 ));
             }
-            declared.push(Var {
-                name: d.name.name.clone(),
-                kind,
-                array_rank: d.ty.array_dims.len(),
-                value: Value::Null,
-            });
+            declared.push((d.name.name.clone(), d.ty.clone()));
         }
-        let shadowed: Vec<String> = declared.iter().map(|v| v.name.clone()).collect();
+        let shadowed: Vec<String> = declared.iter().map(|(name, _)| name.clone()).collect();
         let assembly = self.assemble_line(chunk, range, "", "", &shadowed);
-        let Some((text, values)) = self.run(chunk, &assembly) else { return };
+        let Some((text, outputs)) = self.run(chunk, &assembly) else { return };
         out!("{text}");
         let mut vars: Vec<Var> = self.vars.iter().filter(|v| !shadowed.contains(&v.name)).cloned().collect();
-        vars.extend(declared);
+        for (name, ty) in &declared {
+            // A declaration's sizes are known once the line ran: the outputs' sizes.
+            let Some((sizes, _)) = outputs.get(name) else { continue };
+            match Shape::of(ty, &mut sizes.iter().copied()) {
+                Some(shape) => vars.push(Var { name: name.clone(), shape, value: Value::Null }),
+                None => error(&format!("the sizes of `{name}` could not be read back (a bug in vppl)")),
+            }
+        }
         for v in &mut vars {
-            v.value = match values.get(&v.name) {
-                Some(value) if v.kind == TypeKind::Int => int_values(value),
-                Some(value) => value.clone(),
-                // An empty container has no outputs.
-                None if v.value.is_null() => Value::Array(Vec::new()),
-                None => continue,
-            };
+            if let Some((_, values)) = outputs.get(&v.name) {
+                v.value = v.shape.json(&mut values.iter().copied());
+            }
         }
         self.vars = vars;
     }
 
-    /// Compiles and runs a line's program: what it printed and the value of each output, or
-    /// `None` when it failed (said).
-    fn run(&mut self, chunk: &str, assembly: &Assembly) -> Option<(String, Map<String, Value>)> {
+    /// Compiles and runs a line's program: what it printed and each output's sizes and values
+    /// (in output order), by name; or `None` when it failed (said).
+    fn run(&mut self, chunk: &str, assembly: &Assembly) -> Option<(String, Outputs)> {
         let source = assembly.source();
         let mut stages = match driver::compile_ir(&source) {
             Ok(s) => s,
@@ -564,7 +571,12 @@ impl Session {
                 let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(self.lines);
                 let mut values = vec![0.0; model.output_names().len()];
                 let run = model.write_array(&[], &mut rng, &mut values).map_err(|e| e.to_string());
-                run.map(|()| outputs(model.output_names(), &values))
+                let by_name = model
+                    .output_vars()
+                    .iter()
+                    .map(|o| (o.name.clone(), (o.sizes.clone(), values[o.columns.clone()].to_vec())))
+                    .collect();
+                run.map(|()| by_name)
             });
         // Safety: the model made from this code was dropped above.
         unsafe { native.jit.free() };
@@ -581,30 +593,185 @@ impl Session {
 }
 
 impl Var {
-    /// Its declaration with the sizes of its value: `array[2] vector[3]`.
+    /// Its declaration with its sizes: `array[2] vector[3]`.
     pub fn declaration(&self) -> String {
-        let mut dims = Vec::new();
-        let mut v = &self.value;
-        let rank = self.array_rank
-            + match self.kind {
-                TypeKind::Vector | TypeKind::RowVector => 1,
-                TypeKind::Matrix => 2,
-                _ => 0,
-            };
-        for _ in 0..rank {
-            let items = v.as_array().map(Vec::as_slice).unwrap_or(&[]);
-            dims.push(items.len());
-            v = items.first().unwrap_or(&Value::Null);
+        self.shape.declaration(false)
+    }
+
+    /// The statements that declare it in a line's program and give it its value, kept as data
+    /// under its hidden name: declared and assigned at once, unless its JSON hides a size; then
+    /// its parts that hold elements are copied one by one (what has no elements has no value).
+    fn copy(&self) -> String {
+        let declaration = format!("{} {}", self.shape.declaration(false), self.name);
+        if self.shape.declaration(true) == self.shape.declaration(false) {
+            return format!("{declaration} = {};", hidden(&self.name));
         }
-        let (arrays, own) = dims.split_at(self.array_rank);
-        let own: Vec<String> = own.iter().map(usize::to_string).collect();
-        let kind = self.kind.keyword();
-        let kind = if own.is_empty() { kind.to_string() } else { format!("{kind}[{}]", own.join(", ")) };
-        if arrays.is_empty() {
-            return kind;
+        format!("{declaration};\n{}", self.shape.copy(&self.name, &hidden(&self.name), 0))
+    }
+}
+
+impl Shape {
+    /// The shape of a declared type, its sizes taken from `sizes` in the order the runtime's
+    /// `OutputShape` gives them (a tuple's arrays, then each component's own); `None` if they
+    /// do not fit.
+    fn of(ty: &DeclType, sizes: &mut impl Iterator<Item = usize>) -> Option<Shape> {
+        let array_rank = ty.array_dims.len();
+        if let TypeKind::Tuple(components) = &ty.kind {
+            let array_dims: Vec<usize> = sizes.by_ref().take(array_rank).collect();
+            let components = components.iter().map(|c| Shape::of(c, sizes)).collect::<Option<Vec<_>>>()?;
+            return (array_dims.len() == array_rank).then_some(Shape::Tuple { array_dims, components });
         }
-        let arrays: Vec<String> = arrays.iter().map(usize::to_string).collect();
-        format!("array[{}] {kind}", arrays.join(", "))
+        let kind = ty.kind.plain();
+        let rank = array_rank + own_rank(&kind);
+        let dims: Vec<usize> = sizes.by_ref().take(rank).collect();
+        (dims.len() == rank).then_some(Shape::Value { kind, array_rank, dims })
+    }
+
+    /// Its declaration: with `as_json` the sizes its JSON shows, every size after an empty
+    /// array's 0 (`matrix[0, 2]` is `[]`, read as `matrix[0, 0]`).
+    fn declaration(&self, as_json: bool) -> String {
+        self.declare(as_json, false)
+    }
+
+    fn declare(&self, as_json: bool, hidden_sizes: bool) -> String {
+        let mut hidden_sizes = hidden_sizes;
+        let mut shown = |d: usize| {
+            let shown = if as_json && hidden_sizes { 0 } else { d };
+            hidden_sizes |= d == 0;
+            shown.to_string()
+        };
+        let (array_dims, own) = match self {
+            Shape::Value { kind, array_rank, dims } => {
+                let dims: Vec<String> = dims.iter().map(|&d| shown(d)).collect();
+                let (arrays, own) = dims.split_at(*array_rank);
+                let keyword = kind.keyword();
+                let own = if own.is_empty() { keyword.to_string() } else { format!("{keyword}[{}]", own.join(", ")) };
+                (arrays.to_vec(), own)
+            }
+            Shape::Tuple { array_dims, components } => {
+                let arrays: Vec<String> = array_dims.iter().map(|&d| shown(d)).collect();
+                let inner = hidden_sizes;
+                let components: Vec<String> = components.iter().map(|c| c.declare(as_json, inner)).collect();
+                (arrays, format!("tuple({})", components.join(", ")))
+            }
+        };
+        if array_dims.is_empty() { own } else { format!("array[{}] {own}", array_dims.join(", ")) }
+    }
+
+    /// Whether it holds no elements at all.
+    fn is_empty(&self) -> bool {
+        match self {
+            Shape::Value { dims, .. } => dims.contains(&0),
+            Shape::Tuple { array_dims, components } => {
+                array_dims.contains(&0) || components.iter().all(Shape::is_empty)
+            }
+        }
+    }
+
+    /// Statements copying `from` into `to` (both of this shape), leaving out the parts that
+    /// hold no elements; `depth` numbers the loops' indices.
+    fn copy(&self, to: &str, from: &str, depth: usize) -> String {
+        if self.is_empty() {
+            return String::new();
+        }
+        if self.declaration(true) == self.declaration(false) {
+            return format!("{to} = {from};");
+        }
+        let Shape::Tuple { array_dims, components } = self else { return String::new() };
+        match array_dims.split_first() {
+            None => components
+                .iter()
+                .enumerate()
+                .map(|(k, c)| c.copy(&format!("{to}.{}", k + 1), &format!("{from}.{}", k + 1), depth))
+                .collect::<Vec<_>>()
+                .join(" "),
+            Some((n, rest)) => {
+                let i = format!("i__{depth}");
+                let element = Shape::Tuple { array_dims: rest.to_vec(), components: components.clone() };
+                let body = element.copy(&format!("{to}[{i}]"), &format!("{from}[{i}]"), depth + 1);
+                format!("for ({i} in 1:{n}) {{ {body} }}")
+            }
+        }
+    }
+
+    /// Its value as CmdStan JSON from its outputs in output order (array elements and matrices
+    /// column-major, a complex as its real then imaginary part, a tuple's components in
+    /// order): nested arrays outermost index first, a matrix as its rows, a complex as
+    /// `[re, im]`, a tuple as `{"1": …, "2": …}`, ints as integers, non-finite reals as
+    /// CmdStan's strings.
+    fn json(&self, values: &mut impl Iterator<Item = f64>) -> Value {
+        let (dims, elements): (&[usize], Vec<Value>) = match self {
+            Shape::Value { kind, dims, .. } => {
+                let n: usize = dims.iter().product();
+                let mut number = || number(values.next().unwrap_or(f64::NAN), *kind == TypeKind::Int);
+                let complex = matches!(
+                    kind,
+                    TypeKind::Complex | TypeKind::ComplexVector | TypeKind::ComplexRowVector | TypeKind::ComplexMatrix
+                );
+                let elements =
+                    (0..n).map(|_| if complex { Value::Array(vec![number(), number()]) } else { number() }).collect();
+                (dims, elements)
+            }
+            Shape::Tuple { array_dims, components } => {
+                let n: usize = array_dims.iter().product();
+                let elements = (0..n)
+                    .map(|_| {
+                        let fields = components.iter().enumerate().map(|(k, c)| ((k + 1).to_string(), c.json(values)));
+                        Value::Object(fields.collect())
+                    })
+                    .collect();
+                (array_dims, elements)
+            }
+        };
+        nest(dims, &elements, 0, 1)
+    }
+}
+
+/// How many sizes a plain kind has of its own.
+fn own_rank(kind: &TypeKind) -> usize {
+    match kind {
+        TypeKind::Vector | TypeKind::RowVector | TypeKind::ComplexVector | TypeKind::ComplexRowVector => 1,
+        TypeKind::Matrix | TypeKind::ComplexMatrix => 2,
+        _ => 0,
+    }
+}
+
+/// The kind of a type that a session variable cannot hold yet, if it has one.
+fn unkept(ty: &DeclType) -> Option<&'static str> {
+    match &ty.kind {
+        TypeKind::Tuple(_) => Some("tuple"),
+        kind if matches!(
+            kind,
+            TypeKind::Complex | TypeKind::ComplexVector | TypeKind::ComplexRowVector | TypeKind::ComplexMatrix
+        ) =>
+        {
+            Some(kind.keyword())
+        }
+        _ => None,
+    }
+}
+
+/// The elements given in column-major order (the first index fastest) as nested arrays of
+/// `dims`, outermost first; `offset` and `stride` place the part being built.
+fn nest(dims: &[usize], elements: &[Value], offset: usize, stride: usize) -> Value {
+    match dims.split_first() {
+        None => elements.get(offset).cloned().unwrap_or(Value::Null),
+        Some((&n, rest)) => {
+            Value::Array((0..n).map(|i| nest(rest, elements, offset + i * stride, stride * n)).collect())
+        }
+    }
+}
+
+/// A real (or an int's) value as CmdStan JSON: non-finite reals as CmdStan's strings.
+fn number(x: f64, int: bool) -> Value {
+    if int && x.fract() == 0.0 {
+        Value::from(x as i64)
+    } else if x.is_finite() {
+        serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
+    } else if x.is_nan() {
+        Value::String("NaN".into())
+    } else {
+        Value::String(if x > 0.0 { "inf" } else { "-inf" }.into())
     }
 }
 
@@ -628,50 +795,4 @@ fn trimmed(chunk: &str) -> Range<usize> {
 fn data_file(map: &Map<String, Value>) -> DataFile {
     // The map is JSON already; the runtime reads it as it reads a file.
     runtime::data::parse_data_file(&Value::Object(map.clone()).to_string()).unwrap_or_else(|_| DataFile::empty())
-}
-
-/// The outputs of `write_array` as CmdStan JSON values, by name: each element at its indices
-/// (a matrix's as rows), reals at full precision (non-finite ones as CmdStan's strings), ints
-/// as integers.
-fn outputs(names: &[runtime::model::OutputName], values: &[f64]) -> Map<String, Value> {
-    let mut map = Map::new();
-    for (name, &x) in names.iter().zip(values) {
-        let number = if x.is_finite() {
-            serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
-        } else if x.is_nan() {
-            Value::String("NaN".into())
-        } else {
-            Value::String(if x > 0.0 { "inf" } else { "-inf" }.into())
-        };
-        let slot = map.entry(name.name.clone()).or_insert(Value::Null);
-        place(slot, &name.indices, number);
-    }
-    map
-}
-
-/// Puts `x` at the 1-based `indices` of nested arrays, growing them as needed.
-fn place(slot: &mut Value, indices: &[usize], x: Value) {
-    let Some((&i, rest)) = indices.split_first() else {
-        *slot = x;
-        return;
-    };
-    if !slot.is_array() {
-        *slot = Value::Array(Vec::new());
-    }
-    if let Value::Array(items) = slot {
-        let i = i.max(1) - 1;
-        if items.len() <= i {
-            items.resize(i + 1, Value::Null);
-        }
-        place(&mut items[i], rest, x);
-    }
-}
-
-/// A JSON integer where an int variable's value is a whole number.
-fn int_values(v: &Value) -> Value {
-    match v {
-        Value::Number(n) => n.as_f64().filter(|x| x.fract() == 0.0).map_or(v.clone(), |x| Value::from(x as i64)),
-        Value::Array(items) => Value::Array(items.iter().map(int_values).collect()),
-        other => other.clone(),
-    }
 }
