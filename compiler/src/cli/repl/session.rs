@@ -530,8 +530,18 @@ impl Session {
             }
         }
         for v in &mut vars {
-            if let Some((_, values)) = outputs.get(&v.name) {
-                v.value = v.shape.json(&mut values.iter().copied());
+            let Some((_, values)) = outputs.get(&v.name) else { continue };
+            match v.shape.json(&mut values.iter().copied()) {
+                Ok(value) => v.value = value,
+                // The line's changes are kept all or none.
+                Err(x) => {
+                    return error(&format!(
+                        "`{}` holds {}, outside the range of Stan's 32-bit int; the session's variables are as \
+                         they were before this line",
+                        v.name,
+                        runtime::output::format_g(x, 10)
+                    ));
+                }
             }
         }
         self.vars = vars;
@@ -699,31 +709,32 @@ impl Shape {
     /// order): nested arrays outermost index first, a matrix as its rows, a complex as
     /// `[re, im]`, a tuple as `{"1": …, "2": …}`, ints as integers, non-finite reals as
     /// CmdStan's strings.
-    fn json(&self, values: &mut impl Iterator<Item = f64>) -> Value {
-        let (dims, elements): (&[usize], Vec<Value>) = match self {
+    fn json(&self, values: &mut impl Iterator<Item = f64>) -> Result<Value, f64> {
+        let mut elements = Vec::new();
+        let dims = match self {
             Shape::Value { kind, dims, .. } => {
-                let n: usize = dims.iter().product();
-                let mut number = || number(values.next().unwrap_or(f64::NAN), *kind == TypeKind::Int);
                 let complex = matches!(
                     kind,
                     TypeKind::Complex | TypeKind::ComplexVector | TypeKind::ComplexRowVector | TypeKind::ComplexMatrix
                 );
-                let elements =
-                    (0..n).map(|_| if complex { Value::Array(vec![number(), number()]) } else { number() }).collect();
-                (dims, elements)
+                let mut number = || number(values.next().unwrap_or(f64::NAN), *kind == TypeKind::Int);
+                for _ in 0..dims.iter().product() {
+                    elements.push(if complex { Value::Array(vec![number()?, number()?]) } else { number()? });
+                }
+                dims
             }
             Shape::Tuple { array_dims, components } => {
-                let n: usize = array_dims.iter().product();
-                let elements = (0..n)
-                    .map(|_| {
-                        let fields = components.iter().enumerate().map(|(k, c)| ((k + 1).to_string(), c.json(values)));
-                        Value::Object(fields.collect())
-                    })
-                    .collect();
-                (array_dims, elements)
+                for _ in 0..array_dims.iter().product() {
+                    let mut fields = Map::new();
+                    for (k, c) in components.iter().enumerate() {
+                        fields.insert((k + 1).to_string(), c.json(values)?);
+                    }
+                    elements.push(Value::Object(fields));
+                }
+                array_dims
             }
         };
-        nest(dims, &elements, 0, 1)
+        Ok(nest(dims, &elements, 0, 1))
     }
 }
 
@@ -762,17 +773,24 @@ fn nest(dims: &[usize], elements: &[Value], offset: usize, stride: usize) -> Val
     }
 }
 
-/// A real (or an int's) value as CmdStan JSON: non-finite reals as CmdStan's strings.
-fn number(x: f64, int: bool) -> Value {
-    if int && x.fract() == 0.0 {
-        Value::from(x as i64)
-    } else if x.is_finite() {
+/// A real (or an int's) value as CmdStan JSON: non-finite reals as CmdStan's strings. An int
+/// never set is Stan's `int` never set (compiled code marks it with `i64::MIN`; it is not an
+/// `int` a data file could hold); another outside Stan's 32-bit range is the error.
+fn number(x: f64, int: bool) -> Result<Value, f64> {
+    if int {
+        return match x {
+            _ if x == i64::MIN as f64 => Ok(Value::from(i32::MIN)),
+            _ if x >= f64::from(i32::MIN) && x <= f64::from(i32::MAX) => Ok(Value::from(x as i64)),
+            _ => Err(x),
+        };
+    }
+    Ok(if x.is_finite() {
         serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
     } else if x.is_nan() {
         Value::String("NaN".into())
     } else {
         Value::String(if x > 0.0 { "inf" } else { "-inf" }.into())
-    }
+    })
 }
 
 /// The text inside a block's braces.
