@@ -508,12 +508,6 @@ impl Session {
         let mut declared = Vec::new();
         for stmt in program.generated_quantities.iter().flat_map(|b| &b.stmts) {
             let StmtKind::Decl(d) = &stmt.kind else { continue };
-            if let Some(kind) = unkept(&d.ty) {
-                return error(&format!(
-                    "a session variable of type `{kind}` cannot be kept yet (int, real, vector, row_vector, matrix and \
-                     arrays of them can); use it within one line"
-                ));
-            }
             declared.push((d.name.name.clone(), d.ty.clone()));
         }
         let shadowed: Vec<String> = declared.iter().map(|(name, _)| name.clone()).collect();
@@ -744,21 +738,6 @@ fn own_rank(kind: &TypeKind) -> usize {
         TypeKind::Vector | TypeKind::RowVector | TypeKind::ComplexVector | TypeKind::ComplexRowVector => 1,
         TypeKind::Matrix | TypeKind::ComplexMatrix => 2,
         _ => 0,
-    }
-}
-
-/// The kind of a type that a session variable cannot hold yet, if it has one.
-fn unkept(ty: &DeclType) -> Option<&'static str> {
-    match &ty.kind {
-        TypeKind::Tuple(_) => Some("tuple"),
-        kind if matches!(
-            kind,
-            TypeKind::Complex | TypeKind::ComplexVector | TypeKind::ComplexRowVector | TypeKind::ComplexMatrix
-        ) =>
-        {
-            Some(kind.keyword())
-        }
-        _ => None,
     }
 }
 
