@@ -79,7 +79,7 @@ macro_rules! sessions {
     };
 }
 
-sessions!(expressions, variables, blocks, errors, fit, comments, empty, compound);
+sessions!(expressions, variables, blocks, errors, fit, comments, empty, compound, parameters);
 
 /// A `#` comment typed at the prompt gets the diagnostic `vppl check` gives for the same text in
 /// a file, and its bracket does not keep the block open.

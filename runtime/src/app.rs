@@ -118,6 +118,8 @@ pub struct Fitted {
     pub draws: Vec<Vec<f64>>,
     pub elbo: f64,
     pub khat: f64,
+    /// The draws' normalised importance weights when the summaries are weighted (`--psis`).
+    pub weights: Option<Vec<f64>>,
 }
 
 /// Fits `model` as `s` says, printing the run's log and summary to `out` and writing its files.
@@ -185,10 +187,10 @@ pub fn fit(model: &CompiledModel, s: &FitSettings, out: &mut dyn Write) -> Resul
         }
     };
     let constrained = advi::constrained_draws(model, &fit, seed, &mut *out).map_err(|e| e.to_string())?;
-    let summaries = if s.psis {
-        let weights: Vec<f64> = verdict.psis.log_weights.iter().map(|w| w.exp()).collect();
+    let weights: Option<Vec<f64>> = s.psis.then(|| verdict.psis.log_weights.iter().map(|w| w.exp()).collect());
+    let summaries = if let Some(weights) = &weights {
         let _ = writeln!(out, "\nSummary weighted by Pareto-smoothed importance sampling (k̂ = {:.2}):", verdict.khat);
-        summary::summarize_weighted(model.output_names(), &constrained, &weights)
+        summary::summarize_weighted(model.output_names(), &constrained, weights)
     } else {
         summary::summarize(model.output_names(), &constrained)
     };
@@ -239,7 +241,7 @@ pub fn fit(model: &CompiledModel, s: &FitSettings, out: &mut dyn Write) -> Resul
     if !draws.is_empty() {
         draws.remove(0);
     }
-    Ok(Fitted { summaries, names: model.output_names().to_vec(), draws, elbo: fit.elbo, khat: verdict.khat })
+    Ok(Fitted { summaries, names: model.output_names().to_vec(), draws, elbo: fit.elbo, khat: verdict.khat, weights })
 }
 
 /// The fitted q as JSON, on the unconstrained scale: its mean, and its standard deviations

@@ -185,7 +185,8 @@ fn command(session: &mut Session, command: &str) -> Flow {
         "h" | "help" | "?" => {
             outln!("Type Stan: an expression prints its value; `real x = 1;` keeps a variable; a block");
             outln!("(`data {{ … }}`, `parameters {{ … }}`, `model {{ … }}`, `functions {{ … }}`, …) adds to the");
-            outln!("session's model. After :fit, an output's name prints its summary. Commands:");
+            outln!("session's model. After :fit, an output's name prints its summary, and an expression of the");
+            outln!("parameters its summary over the draws. Commands:");
             for (name, args, help) in COMMANDS {
                 outln!("  {:<18}{help}", format!("{name} {args}"));
             }

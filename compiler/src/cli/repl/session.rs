@@ -7,7 +7,9 @@
 //! hidden names (`x__s`), copied into locals of their own names first, so a statement can
 //! read, assign or index them; one `write_array` runs the block, and every session variable
 //! is read back from its outputs at full precision. The session's functions, and its data and
-//! transformed data blocks once data are loaded, come with every line.
+//! transformed data blocks once data are loaded, come with every line; a line that uses the
+//! model's parameters comes with its parameters blocks too, and after a fit an expression of
+//! them is evaluated at every draw.
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
@@ -404,7 +406,10 @@ impl Session {
     }
 
     /// The program that evaluates `user` (statements of the generated quantities block) after
-    /// the session's variables but `shadowed` are copied into locals.
+    /// the session's variables but `shadowed` are copied into locals. With `model`, the model's
+    /// data, transformed data, parameters and transformed parameters blocks come too, as a
+    /// generated quantities statement of the model sees them (the session's variables of the
+    /// same names are left out).
     fn assemble_line(
         &self,
         chunk: &str,
@@ -412,6 +417,7 @@ impl Session {
         prefix: &str,
         suffix: &str,
         shadowed: &[String],
+        model: bool,
     ) -> Assembly {
         let mut a = Assembly::default();
         if !self.functions.is_empty() {
@@ -422,9 +428,12 @@ impl Session {
             }
             a.push("}\n");
         }
-        let vars: Vec<&Var> = self.vars.iter().filter(|v| !shadowed.contains(&v.name)).collect();
+        let hidden_by_model =
+            if model { self.model_names().into_iter().flat_map(|(_, n)| n).collect() } else { vec![] };
+        let vars: Vec<&Var> =
+            self.vars.iter().filter(|v| !shadowed.contains(&v.name) && !hidden_by_model.contains(&v.name)).collect();
         // The model's data come along once they are loaded, so lines can use them.
-        let with_data = self.data.is_some();
+        let with_data = model || self.data.is_some();
         a.push("data {\n");
         if with_data && let Some(body) = self.blocks.get(&BlockKind::Data) {
             a.push(body);
@@ -434,8 +443,14 @@ impl Session {
             a.push(&format!("  {} {};\n", v.shape.declaration(true), hidden(&v.name)));
         }
         a.push("}\n");
-        if with_data && let Some(body) = self.blocks.get(&BlockKind::TransformedData) {
-            a.push(&format!("transformed data {{\n{body}\n}}\n"));
+        let mut kinds = vec![BlockKind::TransformedData];
+        if model {
+            kinds.extend([BlockKind::Parameters, BlockKind::TransformedParameters]);
+        }
+        for kind in kinds {
+            if with_data && let Some(body) = self.blocks.get(&kind) {
+                a.push(&format!("{} {{\n{body}\n}}\n", kind.keyword()));
+            }
         }
         a.push("generated quantities {\n");
         for v in &vars {
@@ -457,39 +472,160 @@ impl Session {
         data_file(&map)
     }
 
-    /// An expression: its value printed as Stan's `print` prints it.
+    /// An expression: its value printed as Stan's `print` prints it. One of the model's
+    /// parameters has values after a fit, one per draw: the expression is then evaluated at
+    /// every draw and its summary over them printed, as a generated quantity's.
     pub fn expression(&mut self, chunk: &str) {
         let range = trimmed(chunk);
-        let assembly = self.assemble_line(chunk, range, "  print(", "\n);", &[]);
-        if let Some((text, _)) = self.run(chunk, &assembly) {
-            out!("{text}");
+        let assembly = self.assemble_line(chunk, range.clone(), "  print(", "\n);", &[], false);
+        match self.run(chunk, &assembly) {
+            Ok((text, _)) => out!("{text}"),
+            Err(Failed::Said) => {}
+            Err(Failed::Model { parameters, .. }) if !parameters.is_empty() && self.fit.is_some() => {
+                self.over_draws(chunk, range);
+            }
+            Err(Failed::Model { parameters, data }) => say_model_values(&parameters, &data, false),
         }
     }
 
-    /// The Stan type of an expression.
+    /// The Stan type of an expression (which may use the model's variables).
     pub fn type_of(&self, chunk: &str) {
         let range = trimmed(chunk);
-        let assembly = self.assemble_line(chunk, range, "  print(", "\n);", &[]);
+        let mut with_model = false;
+        loop {
+            let assembly = self.assemble_line(chunk, range.clone(), "  print(", "\n);", &[], with_model);
+            let typed = match self.typecheck(chunk, &assembly, !with_model) {
+                Ok(typed) => typed,
+                Err(true) => {
+                    with_model = true;
+                    continue;
+                }
+                Err(false) => return,
+            };
+            match typed {
+                Some(ty) => outln!("{ty}"),
+                None => error("the type of this expression is not known"),
+            }
+            return;
+        }
+    }
+
+    /// The Stan type of the expression a line's program prints: `Err(true)` when it fails
+    /// only for the model's variables it uses and `model_retry` (nothing said), else
+    /// `Err(false)` (said).
+    fn typecheck(&self, chunk: &str, assembly: &Assembly, model_retry: bool) -> Result<Option<String>, bool> {
         let program = match grammar::parse(&assembly.text) {
             Ok(p) => p,
-            Err(diags) => return report_diagnostics(&diags, chunk, Some(&assembly)),
+            Err(diags) => {
+                report_diagnostics(&diags, chunk, Some(assembly));
+                return Err(false);
+            }
         };
         let (diags, typed) = crate::sema::typeck::check(&program);
         let errors: Vec<Diagnostic> = diags.into_iter().filter(Diagnostic::is_error).collect();
+        if model_retry && self.model_uses(&errors, assembly).is_some() {
+            return Err(true);
+        }
         if !errors.is_empty() {
-            return report_diagnostics(&errors, chunk, Some(&assembly));
+            report_diagnostics(&errors, chunk, Some(assembly));
+            return Err(false);
         }
         let args = program.generated_quantities.as_ref().and_then(|b| b.stmts.last()).and_then(|s| match &s.kind {
             StmtKind::Print(args) => Some(args),
             _ => None,
         });
         match args.map(Vec::as_slice) {
-            Some([e]) => match typed.stan_type(e.span) {
-                Some(ty) => outln!("{ty}"),
-                None => error("the type of this expression is not known"),
-            },
-            _ => error(":type takes one expression"),
+            Some([e]) => Ok(typed.stan_type(e.span).map(|t| t.to_string())),
+            _ => {
+                error(":type takes one expression");
+                Err(false)
+            }
         }
+    }
+
+    /// The names each block of the session's model declares, in order.
+    fn model_names(&self) -> Vec<(BlockKind, Vec<String>)> {
+        let Some(Ok(program)) = self.model_text().map(|t| grammar::parse(&t)) else { return vec![] };
+        let declared = |stmts: &[grammar::ast::Stmt]| {
+            stmts
+                .iter()
+                .filter_map(|s| match &s.kind {
+                    StmtKind::Decl(d) => Some(d.name.name.clone()),
+                    _ => None,
+                })
+                .collect()
+        };
+        program.blocks().map(|b| (b.kind, declared(&b.stmts))).collect()
+    }
+
+    /// Of the names a line's program does not know (`E1001`), the model's parameters and
+    /// transformed parameters, and its data (not loaded yet); `None` when there are none.
+    fn model_uses(&self, diags: &[Diagnostic], assembly: &Assembly) -> Option<(Vec<String>, Vec<String>)> {
+        let names = self.model_names();
+        let in_blocks = |kinds: &[BlockKind], name: &str| {
+            names.iter().any(|(k, n)| kinds.contains(k) && n.iter().any(|n| n == name))
+        };
+        let (mut parameters, mut data) = (Vec::new(), Vec::new());
+        for d in diags.iter().filter(|d| d.code == "E1001") {
+            let Some(name) = assembly.text.get(d.span.range()) else { continue };
+            let name = name.to_string();
+            if in_blocks(&[BlockKind::Parameters, BlockKind::TransformedParameters], &name) {
+                parameters.push(name);
+            } else if in_blocks(&[BlockKind::Data, BlockKind::TransformedData], &name) {
+                data.push(name);
+            }
+        }
+        for list in [&mut parameters, &mut data] {
+            list.sort();
+            list.dedup();
+        }
+        (!parameters.is_empty() || !data.is_empty()).then_some((parameters, data))
+    }
+
+    /// An expression of the model's parameters at every draw of the last fit: its summary.
+    fn over_draws(&mut self, chunk: &str, range: Range<usize>) {
+        let Some(fit) = self.fit.as_ref() else { return };
+        let typing = self.assemble_line(chunk, range.clone(), "  print(", "\n);", &[], true);
+        let ty = match self.typecheck(chunk, &typing, false) {
+            Ok(Some(ty)) if ty == "real" || ty == "int" => ty,
+            Ok(Some(ty)) => {
+                return error(&format!(
+                    "this expression of the model's parameters is a `{ty}`: its summary over the draws is given \
+                     for a real or an int; index it (`x[1]`) for an element's"
+                ));
+            }
+            Ok(None) => return error("the type of this expression is not known"),
+            Err(_) => return,
+        };
+        let prefix = format!("  {ty} {VALUE} = ");
+        let assembly = self.assemble_line(chunk, range.clone(), &prefix, "\n;", &[], true);
+        let columns: Vec<String> = fit.names.iter().map(|n| n.csv()).collect();
+        let draws = fit.draws.clone();
+        let weights = fit.weights.clone();
+        let result = self.with_model(chunk, &assembly, |model, rng| {
+            let column = model.output_vars().iter().find(|o| o.name == VALUE).map(|o| o.columns.start);
+            let column = column.ok_or("the line's value is not among its outputs (a bug in vppl)")?;
+            let mut values = vec![0.0; model.output_names().len()];
+            let mut rows = vec![Vec::new()];
+            for row in &draws {
+                let json = runtime::methods::parameters_json(model, &columns, row)?;
+                let inits = runtime::data::parse_data_file(&json).map_err(|e| e.to_string())?;
+                let theta = model.unconstrain(&inits, rng).map_err(|e| e.message)?;
+                model.write_array(&theta, rng, &mut values).map_err(|e| e.to_string())?;
+                rows.push(vec![values[column]]);
+            }
+            Ok(rows)
+        });
+        // What the model's blocks print at every draw is left out.
+        let Ok((_, rows)) = result else { return };
+        let name = [runtime::model::OutputName { name: chunk[range].to_string(), indices: vec![], part: None }];
+        let summaries = match &weights {
+            Some(w) => runtime::summary::summarize_weighted(&name, &rows, w),
+            None => runtime::summary::summarize(&name, &rows),
+        };
+        let mut text = Vec::new();
+        let _ = runtime::summary::print_summary(&mut text, &summaries, 3);
+        out!("{}", String::from_utf8_lossy(&text));
     }
 
     /// Statements: declarations bind session variables, assignments change them.
@@ -511,8 +647,12 @@ impl Session {
             declared.push((d.name.name.clone(), d.ty.clone()));
         }
         let shadowed: Vec<String> = declared.iter().map(|(name, _)| name.clone()).collect();
-        let assembly = self.assemble_line(chunk, range, "", "", &shadowed);
-        let Some((text, outputs)) = self.run(chunk, &assembly) else { return };
+        let assembly = self.assemble_line(chunk, range, "", "", &shadowed, false);
+        let (text, outputs) = match self.run(chunk, &assembly) {
+            Ok(result) => result,
+            Err(Failed::Said) => return,
+            Err(Failed::Model { parameters, data }) => return say_model_values(&parameters, &data, true),
+        };
         out!("{text}");
         let mut vars: Vec<Var> = self.vars.iter().filter(|v| !shadowed.contains(&v.name)).cloned().collect();
         for (name, ty) in &declared {
@@ -542,14 +682,37 @@ impl Session {
     }
 
     /// Compiles and runs a line's program: what it printed and each output's sizes and values
-    /// (in output order), by name; or `None` when it failed (said).
-    fn run(&mut self, chunk: &str, assembly: &Assembly) -> Option<(String, Outputs)> {
+    /// (in output order), by name.
+    fn run(&mut self, chunk: &str, assembly: &Assembly) -> Result<(String, Outputs), Failed> {
+        self.with_model(chunk, assembly, |model, rng| {
+            let mut values = vec![0.0; model.output_names().len()];
+            model.write_array(&[], rng, &mut values).map_err(|e| e.to_string())?;
+            Ok(model
+                .output_vars()
+                .iter()
+                .map(|o| (o.name.clone(), (o.sizes.clone(), values[o.columns.clone()].to_vec())))
+                .collect())
+        })
+    }
+
+    /// Compiles a line's program, loads it with the line's data and gives it to `evaluate`
+    /// (with the line's random numbers): what it printed and what `evaluate` returned. A
+    /// failure is said, but for the model's variables the line uses (the caller's to say).
+    fn with_model<T>(
+        &mut self,
+        chunk: &str,
+        assembly: &Assembly,
+        evaluate: impl FnOnce(&CompiledModel, &mut rand_chacha::ChaCha8Rng) -> Result<T, String>,
+    ) -> Result<(String, T), Failed> {
         let source = assembly.source();
         let mut stages = match driver::compile_ir(&source) {
             Ok(s) => s,
             Err(diags) => {
+                if let Some((parameters, data)) = self.model_uses(&diags, assembly) {
+                    return Err(Failed::Model { parameters, data });
+                }
                 report_diagnostics(&diags, chunk, Some(assembly));
-                return None;
+                return Err(Failed::Said);
             }
         };
         // The session's own hidden names never warn; the user's line may.
@@ -558,7 +721,7 @@ impl Session {
             Ok(n) => n,
             Err(e) => {
                 error(&e);
-                return None;
+                return Err(Failed::Said);
             }
         };
         let printed = Arc::new(Mutex::new(String::new()));
@@ -573,26 +736,63 @@ impl Session {
             .and_then(|model| {
                 self.lines += 1;
                 let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(self.lines);
-                let mut values = vec![0.0; model.output_names().len()];
-                let run = model.write_array(&[], &mut rng, &mut values).map_err(|e| e.to_string());
-                let by_name = model
-                    .output_vars()
-                    .iter()
-                    .map(|o| (o.name.clone(), (o.sizes.clone(), values[o.columns.clone()].to_vec())))
-                    .collect();
-                run.map(|()| by_name)
+                evaluate(&model, &mut rng)
             });
         // Safety: the model made from this code was dropped above.
         unsafe { native.jit.free() };
         let printed = printed.lock().map(|s| s.clone()).unwrap_or_default();
         match result {
-            Ok(values) => Some((printed, values)),
+            Ok(values) => Ok((printed, values)),
             Err(e) => {
                 out!("{printed}");
                 error(&assembly.locate(&e));
-                None
+                Err(Failed::Said)
             }
         }
+    }
+}
+
+/// Why a line was not evaluated.
+enum Failed {
+    /// Its mistakes were said.
+    Said,
+    /// It uses the model's parameters (or transformed parameters) or its data not loaded yet,
+    /// which it does not see (and nothing else kept it from compiling).
+    Model { parameters: Vec<String>, data: Vec<String> },
+}
+
+/// The name a line's value is kept under when it is evaluated at every draw of a fit.
+const VALUE: &str = "line__value";
+
+/// Says why a line that uses the model's variables has no value to give.
+fn say_model_values(parameters: &[String], data: &[String], statement: bool) {
+    // "`mu` is a parameter", "`mu` and `tau` are parameters".
+    let are = |names: &[String], what: &str| {
+        let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+        match quoted.split_last() {
+            Some((last, [])) => format!("{last} is a {what}"),
+            Some((last, rest)) => format!("{} and {last} are {what}s", rest.join(", ")),
+            None => String::new(),
+        }
+    };
+    if !data.is_empty() {
+        error(&format!("{} of the session's model: load its data first (:data FILE)", are(data, "data variable")));
+    }
+    if parameters.is_empty() {
+        return;
+    }
+    let first = &parameters[0];
+    let subject = are(parameters, "parameter");
+    if statement {
+        error(&format!(
+            "{subject} of the session's model, with a value at each draw of a fit: a statement cannot use it; after \
+             :fit an expression of it prints its summary over the draws"
+        ));
+    } else {
+        error(&format!(
+            "{subject} of the session's model: it has values after :fit; then `{first}` alone prints its summary, and \
+             an expression its summary over the draws"
+        ));
     }
 }
 
