@@ -24,6 +24,7 @@ use runtime::Model;
 use runtime::app::Fitted;
 use runtime::compiled::CompiledModel;
 use runtime::data::DataFile;
+use runtime::model::OutputName;
 use serde_json::{Map, Value};
 
 use crate::cli::report;
@@ -582,29 +583,66 @@ impl Session {
         (!parameters.is_empty() || !data.is_empty()).then_some((parameters, data))
     }
 
-    /// An expression of the model's parameters at every draw of the last fit: its summary.
+    /// An expression of the model's parameters at every draw of the last fit: the summary of
+    /// each of its elements. A container's sizes are data (Stan's sizes cannot depend on
+    /// parameters): they are found at the first draw, so that the value can be declared with
+    /// them.
     fn over_draws(&mut self, chunk: &str, range: Range<usize>) {
-        let Some(fit) = self.fit.as_ref() else { return };
         let typing = self.assemble_line(chunk, range.clone(), "  print(", "\n);", &[], true);
         let ty = match self.typecheck(chunk, &typing, false) {
-            Ok(Some(ty)) if ty == "real" || ty == "int" => ty,
-            Ok(Some(ty)) => {
-                return error(&format!(
-                    "this expression of the model's parameters is a `{ty}`: its summary over the draws is given \
-                     for a real or an int; index it (`x[1]`) for an element's"
-                ));
-            }
+            Ok(Some(ty)) => ty,
             Ok(None) => return error("the type of this expression is not known"),
             Err(_) => return,
         };
-        let prefix = format!("  {ty} {VALUE} = ");
+        let Some((array_rank, kind)) = real_type(&ty) else {
+            return error(&format!(
+                "this expression of the model's parameters is a `{ty}`: a summary over the draws is given for ints, \
+                 reals, vectors, matrices and arrays of them"
+            ));
+        };
+        let rank = array_rank + own_rank(&kind);
+        let dims = if rank == 0 {
+            vec![]
+        } else {
+            let prefix = format!("  array[{rank}] int {VALUE} = dims(");
+            let assembly = self.assemble_line(chunk, range.clone(), &prefix, "\n);", &[], true);
+            let Some((_, rows)) = self.at_draws(chunk, &assembly, Some(1)) else { return };
+            rows.get(1).map(|r| r.iter().map(|&d| d as usize).collect()).unwrap_or_default()
+        };
+        let shape = Shape::Value { kind, array_rank, dims };
+        let prefix = format!("  {} {VALUE} = ", shape.declaration(false));
         let assembly = self.assemble_line(chunk, range.clone(), &prefix, "\n;", &[], true);
+        let Some((names, rows)) = self.at_draws(chunk, &assembly, None) else { return };
+        // An element's name is the expression indexed: in parentheses when the index would
+        // seem to belong to its last operand (`(theta - mu)[1]`).
+        let text = &chunk[range];
+        let operators = |c: char| c.is_whitespace() || "+-*/^'<>=!&|?:%\\.".contains(c);
+        let text = if rank > 0 && text.contains(operators) { format!("({text})") } else { text.to_string() };
+        let names: Vec<OutputName> = names.into_iter().map(|n| OutputName { name: text.clone(), ..n }).collect();
+        let summaries = match self.fit.as_ref().and_then(|f| f.weights.as_ref()) {
+            Some(w) => runtime::summary::summarize_weighted(&names, &rows, w),
+            None => runtime::summary::summarize(&names, &rows),
+        };
+        let mut out = Vec::new();
+        let _ = runtime::summary::print_summary(&mut out, &summaries, 3);
+        out!("{}", String::from_utf8_lossy(&out));
+    }
+
+    /// The line's value (`VALUE`) at each of the first `n` (or all) draws of the last fit: its
+    /// columns' names, and a row of its columns per draw after an empty row (the summaries'
+    /// mean row, left out). What the model's blocks print at every draw is left out.
+    fn at_draws(
+        &mut self,
+        chunk: &str,
+        assembly: &Assembly,
+        n: Option<usize>,
+    ) -> Option<(Vec<OutputName>, Vec<Vec<f64>>)> {
+        let fit = self.fit.as_ref()?;
         let columns: Vec<String> = fit.names.iter().map(|n| n.csv()).collect();
-        let draws = fit.draws.clone();
-        let weights = fit.weights.clone();
-        let result = self.with_model(chunk, &assembly, |model, rng| {
-            let column = model.output_vars().iter().find(|o| o.name == VALUE).map(|o| o.columns.start);
-            let column = column.ok_or("the line's value is not among its outputs (a bug in vppl)")?;
+        let draws: Vec<Vec<f64>> = fit.draws.iter().take(n.unwrap_or(usize::MAX)).cloned().collect();
+        let result = self.with_model(chunk, assembly, |model, rng| {
+            let value = model.output_vars().iter().find(|o| o.name == VALUE);
+            let value = value.ok_or("the line's value is not among its outputs (a bug in vppl)")?.columns.clone();
             let mut values = vec![0.0; model.output_names().len()];
             let mut rows = vec![Vec::new()];
             for row in &draws {
@@ -612,20 +650,11 @@ impl Session {
                 let inits = runtime::data::parse_data_file(&json).map_err(|e| e.to_string())?;
                 let theta = model.unconstrain(&inits, rng).map_err(|e| e.message)?;
                 model.write_array(&theta, rng, &mut values).map_err(|e| e.to_string())?;
-                rows.push(vec![values[column]]);
+                rows.push(values[value.clone()].to_vec());
             }
-            Ok(rows)
+            Ok((model.output_names()[value].to_vec(), rows))
         });
-        // What the model's blocks print at every draw is left out.
-        let Ok((_, rows)) = result else { return };
-        let name = [runtime::model::OutputName { name: chunk[range].to_string(), indices: vec![], part: None }];
-        let summaries = match &weights {
-            Some(w) => runtime::summary::summarize_weighted(&name, &rows, w),
-            None => runtime::summary::summarize(&name, &rows),
-        };
-        let mut text = Vec::new();
-        let _ = runtime::summary::print_summary(&mut text, &summaries, 3);
-        out!("{}", String::from_utf8_lossy(&text));
+        result.ok().map(|(_, names_rows)| names_rows)
     }
 
     /// Statements: declarations bind session variables, assignments change them.
@@ -930,6 +959,27 @@ impl Shape {
         };
         Ok(nest(dims, &elements, 0, 1))
     }
+}
+
+/// The array rank and kind of a Stan type of reals or ints (`array[,] vector` is 2 and
+/// `vector`); `None` for a complex or tuple type.
+fn real_type(ty: &str) -> Option<(usize, TypeKind)> {
+    let (array_rank, base) = match ty.strip_prefix("array[") {
+        Some(rest) => {
+            let (commas, base) = rest.split_once("] ")?;
+            (commas.matches(',').count() + 1, base)
+        }
+        None => (0, ty),
+    };
+    let kind = match base {
+        "int" => TypeKind::Int,
+        "real" => TypeKind::Real,
+        "vector" => TypeKind::Vector,
+        "row_vector" => TypeKind::RowVector,
+        "matrix" => TypeKind::Matrix,
+        _ => return None,
+    };
+    Some((array_rank, kind))
 }
 
 /// How many sizes a plain kind has of its own.
