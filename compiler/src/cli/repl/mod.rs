@@ -92,7 +92,7 @@ pub fn is_open(text: &str) -> bool {
         return false;
     }
     let lexed = grammar::lexer::lex(text);
-    let open_comment = lexed.diagnostics.iter().any(|d| text[d.span.range()].starts_with("/*"));
+    let open_comment = lexed.diagnostics.iter().any(|d| text.get(d.span.range()).is_some_and(|t| t.starts_with("/*")));
     let depth: i64 = lexed
         .tokens
         .iter()

@@ -429,8 +429,13 @@ impl Session {
             }
             a.push("}\n");
         }
-        let hidden_by_model =
-            if model { self.model_names().into_iter().flat_map(|(_, n)| n).collect() } else { vec![] };
+        let seen =
+            [BlockKind::Data, BlockKind::TransformedData, BlockKind::Parameters, BlockKind::TransformedParameters];
+        let hidden_by_model: Vec<String> = if model {
+            self.model_names().into_iter().filter(|(k, _)| seen.contains(k)).flat_map(|(_, n)| n).collect()
+        } else {
+            vec![]
+        };
         let vars: Vec<&Var> =
             self.vars.iter().filter(|v| !shadowed.contains(&v.name) && !hidden_by_model.contains(&v.name)).collect();
         // The model's data come along once they are loaded, so lines can use them.
