@@ -407,19 +407,9 @@ impl Session {
     }
 
     /// The program that evaluates `user` (statements of the generated quantities block) after
-    /// the session's variables but `shadowed` are copied into locals. With `model`, the model's
-    /// data, transformed data, parameters and transformed parameters blocks come too, as a
-    /// generated quantities statement of the model sees them (the session's variables of the
-    /// same names are left out).
-    fn assemble_line(
-        &self,
-        chunk: &str,
-        user: Range<usize>,
-        prefix: &str,
-        suffix: &str,
-        shadowed: &[String],
-        model: bool,
-    ) -> Assembly {
+    /// the session's variables are copied into locals, with what `sees` says.
+    fn assemble_line(&self, chunk: &str, user: Range<usize>, prefix: &str, suffix: &str, sees: Sees) -> Assembly {
+        let Sees { shadowed, model, fixed } = sees;
         let mut a = Assembly::default();
         if !self.functions.is_empty() {
             a.push("functions {\n");
@@ -453,13 +443,21 @@ impl Session {
         if model {
             kinds.extend([BlockKind::Parameters, BlockKind::TransformedParameters]);
         }
+        let (fixed, copied): (Vec<&Var>, Vec<&Var>) = vars.into_iter().partition(|v| fixed.contains(&v.name));
         for kind in kinds {
-            if with_data && let Some(body) = self.blocks.get(&kind) {
+            let body = if with_data { self.blocks.get(&kind) } else { None };
+            if kind == BlockKind::TransformedData && !fixed.is_empty() {
+                a.push("transformed data {\n");
+                for v in &fixed {
+                    a.push(&format!("  {}\n", v.copy()));
+                }
+                a.push(&format!("{}\n}}\n", body.map_or("", String::as_str)));
+            } else if let Some(body) = body {
                 a.push(&format!("{} {{\n{body}\n}}\n", kind.keyword()));
             }
         }
         a.push("generated quantities {\n");
-        for v in &vars {
+        for v in &copied {
             a.push(&format!("  {}\n", v.copy()));
         }
         a.push(prefix);
@@ -483,10 +481,11 @@ impl Session {
     /// every draw and its summary over them printed, as a generated quantity's.
     pub fn expression(&mut self, chunk: &str) {
         let range = trimmed(chunk);
-        let assembly = self.assemble_line(chunk, range.clone(), "  print(", "\n);", &[], false);
+        let assembly = self.assemble_line(chunk, range.clone(), "  print(", "\n);", Sees::default());
         match self.run(chunk, &assembly) {
             Ok((text, _)) => out!("{text}"),
             Err(Failed::Said) => {}
+            Err(Failed::Sizes(_)) => error("a size uses what is not data (a bug in vppl)"),
             Err(Failed::Model { parameters, .. }) if !parameters.is_empty() && self.fit.is_some() => {
                 self.over_draws(chunk, range);
             }
@@ -499,7 +498,13 @@ impl Session {
         let range = trimmed(chunk);
         let mut with_model = false;
         loop {
-            let assembly = self.assemble_line(chunk, range.clone(), "  print(", "\n);", &[], with_model);
+            let assembly = self.assemble_line(
+                chunk,
+                range.clone(),
+                "  print(",
+                "\n);",
+                Sees { model: with_model, ..Sees::default() },
+            );
             let typed = match self.typecheck(chunk, &assembly, !with_model) {
                 Ok(typed) => typed,
                 Err(true) => {
@@ -588,12 +593,30 @@ impl Session {
         (!parameters.is_empty() || !data.is_empty()).then_some((parameters, data))
     }
 
+    /// The session's variables that sizes said not to be data (`E1047`) use.
+    fn sizes_using_vars(&self, diags: &[Diagnostic], assembly: &Assembly) -> Vec<String> {
+        let mut names: Vec<String> = diags
+            .iter()
+            .filter(|d| d.code == "E1047")
+            .filter_map(|d| assembly.text.get(d.span.range()))
+            .flat_map(|size| grammar::lexer::lex(size).tokens)
+            .filter_map(|(_, tok, _)| match tok {
+                grammar::token::Tok::Ident(name) => Some(name.to_string()),
+                _ => None,
+            })
+            .filter(|name| self.vars.iter().any(|v| v.name == *name))
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
     /// An expression of the model's parameters at every draw of the last fit: the summary of
     /// each of its elements. A container's sizes are data (Stan's sizes cannot depend on
     /// parameters): they are found at the first draw, so that the value can be declared with
     /// them.
     fn over_draws(&mut self, chunk: &str, range: Range<usize>) {
-        let typing = self.assemble_line(chunk, range.clone(), "  print(", "\n);", &[], true);
+        let typing = self.assemble_line(chunk, range.clone(), "  print(", "\n);", Sees::MODEL);
         let ty = match self.typecheck(chunk, &typing, false) {
             Ok(Some(ty)) => ty,
             Ok(None) => return error("the type of this expression is not known"),
@@ -610,13 +633,13 @@ impl Session {
             vec![]
         } else {
             let prefix = format!("  array[{rank}] int {VALUE} = dims(");
-            let assembly = self.assemble_line(chunk, range.clone(), &prefix, "\n);", &[], true);
+            let assembly = self.assemble_line(chunk, range.clone(), &prefix, "\n);", Sees::MODEL);
             let Some((_, rows)) = self.at_draws(chunk, &assembly, Some(1)) else { return };
             rows.get(1).map(|r| r.iter().map(|&d| d as usize).collect()).unwrap_or_default()
         };
         let shape = Shape::Value { kind, array_rank, dims };
         let prefix = format!("  {} {VALUE} = ", shape.declaration(false));
-        let assembly = self.assemble_line(chunk, range.clone(), &prefix, "\n;", &[], true);
+        let assembly = self.assemble_line(chunk, range.clone(), &prefix, "\n;", Sees::MODEL);
         let Some((names, rows)) = self.at_draws(chunk, &assembly, None) else { return };
         // An element's name is the expression indexed: in parentheses when the index would
         // seem to belong to its last operand (`(theta - mu)[1]`).
@@ -681,11 +704,27 @@ impl Session {
             declared.push((d.name.name.clone(), d.ty.clone()));
         }
         let shadowed: Vec<String> = declared.iter().map(|(name, _)| name.clone()).collect();
-        let assembly = self.assemble_line(chunk, range, "", "", &shadowed, false);
-        let (text, outputs) = match self.run(chunk, &assembly) {
-            Ok(result) => result,
-            Err(Failed::Said) => return,
-            Err(Failed::Model { parameters, data }) => return say_model_values(&parameters, &data, true),
+        let mut fixed = Vec::new();
+        let (text, outputs) = loop {
+            let sees = Sees { shadowed: &shadowed, model: false, fixed: &fixed };
+            let assembly = self.assemble_line(chunk, range.clone(), "", "", sees);
+            match self.run(chunk, &assembly) {
+                Ok(result) => break result,
+                Err(Failed::Said) if fixed.is_empty() => return,
+                Err(Failed::Said) => {
+                    let names: Vec<String> = fixed.iter().map(|n| format!("`{n}`")).collect();
+                    return outln!(
+                        "note: the sizes declared in this line use {}, so this line saw them as data, which it \
+                         cannot change; change them on a line of their own",
+                        names.join(", ")
+                    );
+                }
+                Err(Failed::Model { parameters, data }) => return say_model_values(&parameters, &data, true),
+                // Declared sizes must be data: the session's variables they use are given as
+                // data (this line cannot change them), and the line is compiled again.
+                Err(Failed::Sizes(names)) if fixed.is_empty() => fixed = names,
+                Err(Failed::Sizes(_)) => return error("a size uses what is not data (a bug in vppl)"),
+            }
         };
         out!("{text}");
         let mut vars: Vec<Var> = self.vars.iter().filter(|v| !shadowed.contains(&v.name)).cloned().collect();
@@ -745,6 +784,10 @@ impl Session {
                 if let Some((parameters, data)) = self.model_uses(&diags, assembly) {
                     return Err(Failed::Model { parameters, data });
                 }
+                let sizes = self.sizes_using_vars(&diags, assembly);
+                if !sizes.is_empty() {
+                    return Err(Failed::Sizes(sizes));
+                }
                 report_diagnostics(&diags, chunk, Some(assembly));
                 return Err(Failed::Said);
             }
@@ -793,6 +836,26 @@ enum Failed {
     /// It uses the model's parameters (or transformed parameters) or its data not loaded yet,
     /// which it does not see (and nothing else kept it from compiling).
     Model { parameters: Vec<String>, data: Vec<String> },
+    /// A size it declares uses these session variables, which are not data where it runs.
+    Sizes(Vec<String>),
+}
+
+/// What a line's program holds besides the session's functions and variables.
+#[derive(Clone, Copy, Default)]
+struct Sees<'a> {
+    /// Session variables the line declares anew: left out.
+    shadowed: &'a [String],
+    /// The model's data, transformed data, parameters and transformed parameters blocks, as a
+    /// generated quantities statement of the model sees them (the session's variables of the
+    /// same names are left out).
+    model: bool,
+    /// Session variables given in transformed data rather than as locals of the generated
+    /// quantities, so that the sizes of its declarations may use them (it cannot change them).
+    fixed: &'a [String],
+}
+
+impl Sees<'_> {
+    const MODEL: Sees<'static> = Sees { shadowed: &[], model: true, fixed: &[] };
 }
 
 /// The name a line's value is kept under when it is evaluated at every draw of a fit.
