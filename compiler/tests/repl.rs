@@ -10,6 +10,21 @@ fn sessions_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("repl")
 }
 
+/// What `vppl repl ARGS` does with `input` on its standard input, run in `dir`.
+fn scripted(args: &[&str], dir: &Path, input: &str) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vppl"))
+        .arg("repl")
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("vppl runs");
+    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("session written");
+    child.wait_with_output().expect("vppl ends")
+}
+
 /// The transcript of one session file, run in its folder; `$TMP` in it is a fresh folder,
 /// written back as `$TMP`; timings are replaced by `<time>`.
 fn transcript(name: &str) -> String {
@@ -18,16 +33,7 @@ fn transcript(name: &str) -> String {
     std::fs::create_dir_all(&tmp).expect("temporary folder");
     let text = std::fs::read_to_string(dir.join(format!("{name}.repl"))).expect("session file");
     let text = text.replace("$TMP", &tmp.display().to_string());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vppl"))
-        .args(["repl", "--echo"])
-        .current_dir(&dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("vppl runs");
-    child.stdin.take().expect("stdin").write_all(text.as_bytes()).expect("session written");
-    let out = child.wait_with_output().expect("vppl ends");
+    let out = scripted(&["--echo"], &dir, &text);
     let _ = std::fs::remove_dir_all(&tmp);
     assert_eq!(out.status.code(), Some(0), "{name}: {}", String::from_utf8_lossy(&out.stderr));
     assert!(out.stderr.is_empty(), "{name} wrote to stderr: {}", String::from_utf8_lossy(&out.stderr));
@@ -73,7 +79,25 @@ macro_rules! sessions {
     };
 }
 
-sessions!(expressions, variables, blocks, errors, fit);
+sessions!(expressions, variables, blocks, errors, fit, comments, empty, compound, parameters);
+
+/// A `#` comment typed at the prompt gets the diagnostic `vppl check` gives for the same text in
+/// a file, and its bracket does not keep the block open.
+#[test]
+fn hash_comment_is_diagnosed_as_check_does() {
+    let block = "model {\n  target += 1; # a note (left open in prose\n}\n";
+    let dir = std::env::temp_dir().join(format!("vppl-repl-hash-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temporary folder");
+    let file = dir.join("hash.stan");
+    std::fs::write(&file, block).expect("model written");
+    let check = Command::new(env!("CARGO_BIN_EXE_vppl")).arg("check").arg(&file).output().expect("vppl runs");
+    let repl = scripted(&[], &dir, block);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(check.status.code(), Some(1));
+    let check = String::from_utf8_lossy(&check.stderr).replace(&file.display().to_string(), "<repl>");
+    assert!(check.contains("[E0003]"), "{check}");
+    assert_eq!(String::from_utf8_lossy(&repl.stdout), check);
+}
 
 /// Types `keys` and waits until `then` shows. Each line waits for its prompt before the next
 /// is typed: keys typed while no line is being read may be dropped.

@@ -128,6 +128,8 @@ pub struct Estimate {
     pub constrained: Vec<Vec<f64>>,
     /// One summary per output column, as printed.
     pub summaries: Vec<summary::ParamSummary>,
+    /// The draws' normalised importance weights when the summaries are weighted (`--psis`).
+    pub weights: Option<Vec<f64>>,
     /// The log evidence, unless the run skipped it (`evidence_draws` 0).
     pub evidence: Option<Evidence>,
 }
@@ -144,6 +146,8 @@ pub struct Fitted {
     pub elbo: f64,
     pub khat: f64,
     pub evidence: Option<Evidence>,
+    /// The draws' normalised importance weights when the summaries are weighted (`--psis`).
+    pub weights: Option<Vec<f64>>,
 }
 
 /// Fits `model` as `s` says and prints the run's log and summary to `out`, writing no file.
@@ -241,10 +245,10 @@ pub fn estimate(model: &CompiledModel, s: &FitSettings, out: &mut dyn Write) -> 
         Some(estimate)
     };
     let constrained = advi::constrained_draws(model, &fit, seed, &mut *out).map_err(|e| e.to_string())?;
-    let summaries = if s.psis {
-        let weights: Vec<f64> = verdict.psis.log_weights.iter().map(|w| w.exp()).collect();
+    let weights: Option<Vec<f64>> = s.psis.then(|| verdict.psis.log_weights.iter().map(|w| w.exp()).collect());
+    let summaries = if let Some(weights) = &weights {
         let _ = writeln!(out, "\nSummary weighted by Pareto-smoothed importance sampling (k̂ = {:.2}):", verdict.khat);
-        summary::summarize_weighted(model.output_names(), &constrained, &weights)
+        summary::summarize_weighted(model.output_names(), &constrained, weights)
     } else {
         summary::summarize(model.output_names(), &constrained)
     };
@@ -262,12 +266,12 @@ pub fn estimate(model: &CompiledModel, s: &FitSettings, out: &mut dyn Write) -> 
     if let Some(why) = &verdict.unconverged {
         let _ = writeln!(out, "Warning: {why}.");
     }
-    Ok(Estimate { fit, verdict, constrained, summaries, evidence })
+    Ok(Estimate { fit, verdict, constrained, summaries, weights, evidence })
 }
 
 /// Fits `model` as `s` says, printing the run's log and summary to `out` and writing its files.
 pub fn fit(model: &CompiledModel, s: &FitSettings, out: &mut dyn Write) -> Result<Fitted, String> {
-    let Estimate { fit, verdict, constrained, summaries, evidence } = estimate(model, s, out)?;
+    let Estimate { fit, verdict, constrained, summaries, weights, evidence } = estimate(model, s, out)?;
     let stan_advi = matches!(s.method, RunMethod::StanAdvi(_));
     let mut header = CsvHeader::new(&s.model_name, s.method.clone());
     header.data_file = s.data_file.clone();
@@ -307,7 +311,15 @@ pub fn fit(model: &CompiledModel, s: &FitSettings, out: &mut dyn Write) -> Resul
     if !draws.is_empty() {
         draws.remove(0);
     }
-    Ok(Fitted { summaries, names: model.output_names().to_vec(), draws, elbo: fit.elbo, khat: verdict.khat, evidence })
+    Ok(Fitted {
+        summaries,
+        names: model.output_names().to_vec(),
+        draws,
+        elbo: fit.elbo,
+        khat: verdict.khat,
+        evidence,
+        weights,
+    })
 }
 
 /// The evidence's fields of a summary JSON (and of `vppl compare --json`): `log_evidence`,

@@ -189,6 +189,16 @@ impl Entry {
     pub const COUNT: usize = 12;
 }
 
+/// One output variable as the data loaded size it: its name, the sizes `sizes` wrote for it (as
+/// [`OutputShape::n_sizes`] orders them) and its columns among the outputs. Its sizes describe
+/// it even when it has no columns (`matrix[0, 2]`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutputVar {
+    pub name: String,
+    pub sizes: Vec<usize>,
+    pub columns: std::ops::Range<usize>,
+}
+
 pub struct CompiledModel {
     entries: Entries,
     meta: ModelMeta,
@@ -204,6 +214,7 @@ pub struct CompiledModel {
     _placeholder: Box<u64>,
     n_unconstrained: usize,
     output_names: Vec<OutputName>,
+    output_vars: Vec<OutputVar>,
     /// Where the lines of `print` statements go.
     printer: Printer,
 }
@@ -300,6 +311,7 @@ impl CompiledModel {
             _placeholder: placeholder,
             n_unconstrained: 0,
             output_names: Vec::new(),
+            output_vars: Vec::new(),
             printer,
         };
         let mut ctx = Ctx::new(model.slots.as_mut_ptr());
@@ -318,7 +330,10 @@ impl CompiledModel {
         let mut names = Vec::new();
         for (name, shape) in &model.meta.outputs {
             let n = shape.n_sizes();
+            let start = names.len();
             names.extend(shape.names(name, &sizes[pos..pos + n]));
+            let own = sizes[pos..pos + n].iter().map(|d| d.max(0.0) as usize).collect();
+            model.output_vars.push(OutputVar { name: name.clone(), sizes: own, columns: start..names.len() });
             pos += n;
         }
         model.output_names = names;
@@ -500,6 +515,11 @@ impl CompiledModel {
             }
         }
         Ok(result)
+    }
+
+    /// The output variables, in output order.
+    pub fn output_vars(&self) -> &[OutputVar] {
+        &self.output_vars
     }
 
     pub fn meta(&self) -> &ModelMeta {

@@ -598,7 +598,7 @@ pub fn generate_quantities(c: &Common, fitted_params: &Path, out: &mut dyn Write
 /// The parameters of one CSV row as a CmdStan JSON object: each element read from the column
 /// its Stan name gives (`theta.2.1`, complex parts `.real`/`.imag`), nested as the JSON wants.
 /// Also how `laplace` reads its mode from an optimize CSV.
-pub(crate) fn parameters_json(model: &CompiledModel, columns: &[String], row: &[f64]) -> Result<String, String> {
+pub fn parameters_json(model: &CompiledModel, columns: &[String], row: &[f64]) -> Result<String, String> {
     let mut object = serde_json::Map::new();
     for spec in &model.meta().parameters {
         let mut value = serde_json::Value::Null;

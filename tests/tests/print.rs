@@ -131,3 +131,21 @@ model { fatal_error("m = ", m); }
     let err = model.log_density(&[0.5], false).expect_err("fails");
     assert!(err.message.starts_with("m = [[1,2],[3,4]] (at"), "{}", err.message);
 }
+
+/// `size`, `dims` and `num_elements` of an array of tuples count its tuples (it has no container
+/// of its own, only its components': lowering once looked for one and failed).
+#[test]
+fn sizes_of_an_array_of_tuples() {
+    let program = r#"
+data { array[2] tuple(real, vector[3]) d; }
+transformed data {
+  array[3, 2] tuple(real, int) t;
+  print(size(d), " ", dims(d), " ", num_elements(d), " ", size(t), " ", dims(t), " ", num_elements(t));
+}
+parameters { real mu; }
+model { mu ~ normal(0, 1); }
+"#;
+    let data = r#"{"d": [{"1": 1, "2": [1, 2, 3]}, {"1": 2, "2": [4, 5, 6]}]}"#;
+    let (_, out) = load(program, data).expect("loads");
+    assert_eq!(take(&out), "2 [2] 2 3 [3,2] 6\n");
+}

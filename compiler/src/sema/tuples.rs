@@ -159,6 +159,12 @@ impl Lowerer<'_> {
         (0..v.ty.array_rank as usize).map(|d| self.dim(first.atom, d)).collect()
     }
 
+    /// The sizes of a value; an array of tuples has no container of its own, and its sizes are
+    /// those of its arrays (`size`, `dims` and `num_elements` count tuples, as Stan's do).
+    pub(crate) fn value_dims(&mut self, v: Val) -> Vec<Atom> {
+        if v.ty.is_tuple() { self.tuple_dims(v) } else { self.dims(v.atom, v.ty) }
+    }
+
     /// A value standing for the arrays of a tuple, for checking and resolving indices into
     /// them: its first leaf seen with the tuple's array rank alone.
     pub(crate) fn tuple_shape(&self, v: Val) -> Val {

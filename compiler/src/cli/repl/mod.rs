@@ -1,7 +1,8 @@
 //! `vppl repl`: write, evaluate, fit and inspect a model at a prompt.
 //!
 //! Input is read in chunks: lines until the braces, brackets and parentheses they open are
-//! closed (strings and comments aside). A chunk is a command (`:fit`), program blocks, a name
+//! closed (counted in the lexer's tokens, so strings and comments are what they are to
+//! the compiler). A chunk is a command (`:fit`), program blocks, a name
 //! of the last fit's outputs, statements (ending in `;` or `}`) or an expression; `session.rs`
 //! evaluates it. With standard input a terminal, `terminal.rs` reads it with line editing,
 //! history and completion; otherwise lines are read as they come (scripted sessions).
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::ValueEnum as _;
+use grammar::token::Tok;
 
 use super::{Cli, Command, Failure};
 use crate::driver;
@@ -39,7 +41,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     (":data", "FILE", "data for the session's model (CmdStan JSON)"),
     (":fit", "[OPTIONS]", "fit the session's model (the options of `vppl run`)"),
     (":summary", "", "the last fit's summary"),
-    (":elbo", "", "the last fit's ELBO and k̂"),
+    (":elbo", "", "the last fit's ELBO, k̂ and log evidence"),
     (":draws", "NAME [N]", "the first N draws (10) of an output of the last fit"),
     (":type", "EXPR", "the Stan type of an expression"),
     (":model", "", "the session's model, formatted"),
@@ -80,43 +82,27 @@ pub fn repl(a: ReplArgs) -> Result<(), Failure> {
 }
 
 /// Whether a chunk leaves a brace, bracket or parenthesis (or a block comment) open; a command
-/// is never continued.
+/// is never continued. The brackets are counted in the lexer's tokens, so what is a comment or a
+/// string here is what it is to the compiler: `//` and `/* */` comments, strings on one line,
+/// and the removed `#` comment, which the lexer reads to the end of its line and reports
+/// (E0003) once the chunk is evaluated, as `vppl check` does; a bracket in its prose does not
+/// keep the chunk open.
 pub fn is_open(text: &str) -> bool {
     if text.trim_start().starts_with(':') {
         return false;
     }
-    let bytes = text.as_bytes();
-    let mut depth = 0i64;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => match text[i + 2..].find("*/") {
-                Some(end) => i += end + 3,
-                None => return true,
-            },
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => depth -= 1,
-            _ => {}
-        }
-        i += 1;
-    }
-    depth > 0
+    let lexed = grammar::lexer::lex(text);
+    let open_comment = lexed.diagnostics.iter().any(|d| text.get(d.span.range()).is_some_and(|t| t.starts_with("/*")));
+    let depth: i64 = lexed
+        .tokens
+        .iter()
+        .map(|(_, tok, _)| match tok {
+            Tok::LParen | Tok::LBracket | Tok::LBrace => 1,
+            Tok::RParen | Tok::RBracket | Tok::RBrace => -1,
+            _ => 0,
+        })
+        .sum();
+    open_comment || depth > 0
 }
 
 /// Evaluates one chunk; nothing it does may end the session but `:quit`: a panic is caught
@@ -131,8 +117,10 @@ pub fn evaluate(session: &mut Session, chunk: &str) -> Flow {
 
 fn dispatch(session: &mut Session, chunk: &str) -> Flow {
     let text = chunk.trim();
-    // Nothing but comments is nothing to do.
-    if text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with("//")) {
+    // Nothing but comments is nothing to do, but a removed `#` comment is said.
+    let lexed = grammar::lexer::lex(chunk);
+    if lexed.tokens.is_empty() {
+        session::report_diagnostics(&lexed.diagnostics, chunk, None);
         return Flow::Go;
     }
     if let Some(command) = text.strip_prefix(':') {
@@ -197,7 +185,8 @@ fn command(session: &mut Session, command: &str) -> Flow {
         "h" | "help" | "?" => {
             outln!("Type Stan: an expression prints its value; `real x = 1;` keeps a variable; a block");
             outln!("(`data {{ … }}`, `parameters {{ … }}`, `model {{ … }}`, `functions {{ … }}`, …) adds to the");
-            outln!("session's model. After :fit, an output's name prints its summary. Commands:");
+            outln!("session's model. After :fit, an output's name prints its summary, and an expression of the");
+            outln!("parameters its summary over the draws. Commands:");
             for (name, args, help) in COMMANDS {
                 outln!("  {:<18}{help}", format!("{name} {args}"));
             }
@@ -226,12 +215,17 @@ fn command(session: &mut Session, command: &str) -> Flow {
             None => error("no fit yet: :fit first"),
         },
         "elbo" => match &session.fit {
-            Some(fit) => outln!(
-                "ELBO {}, k̂ {:.2}: {}",
-                runtime::output::format_g(fit.elbo, 6),
-                fit.khat,
-                runtime::psis::khat_verdict(fit.khat)
-            ),
+            Some(fit) => {
+                outln!(
+                    "ELBO {}, k̂ {:.2}: {}",
+                    runtime::output::format_g(fit.elbo, 6),
+                    fit.khat,
+                    runtime::psis::khat_verdict(fit.khat)
+                );
+                if let Some(evidence) = &fit.evidence {
+                    outln!("{}", evidence.line());
+                }
+            }
             None => error("no fit yet: :fit first"),
         },
         "draws" => draws(session, rest),

@@ -507,7 +507,7 @@ pub(crate) fn function(name: &str) -> Option<Function> {
         ),
         "num_elements" => def(one, |l, a| Val { atom: l.num_elements(a.vals[0]), ty: Ty::INT, data: true }),
         "size" => def(one, |l, a| {
-            let atom = if a.ty(0).is_scalar() { Atom::Int(1) } else { l.dim(a.vals[0].atom, 0) };
+            let atom = if a.ty(0).is_scalar() { Atom::Int(1) } else { l.value_dims(a.vals[0])[0] };
             Val { atom, ty: Ty::INT, data: true }
         }),
         "rows" | "cols" => def(
@@ -1332,12 +1332,10 @@ fn container_function(name: &str) -> Option<Function> {
             },
         ),
         "dims" => def(one, |l, a| {
-            let v = a.vals[0];
-            let rank = v.ty.rank();
-            let out = l.build(Ty::array(Elem::Int, 1), vec![Atom::Int(rank as i64)]);
+            let sizes = l.value_dims(a.vals[0]);
+            let out = l.build(Ty::array(Elem::Int, 1), vec![Atom::Int(sizes.len() as i64)]);
             let dst = var_of(out);
-            for d in 0..rank {
-                let size = l.dim(v.atom, d);
+            for (d, size) in sizes.into_iter().enumerate() {
                 l.emit(Stmt::Assign { var: dst, indices: vec![Atom::Int(d as i64 + 1)], value: size });
             }
             Val { atom: out, ty: Ty::array(Elem::Int, 1), data: true }

@@ -874,7 +874,7 @@ impl Lowerer<'_> {
     }
 
     fn num_elements(&mut self, v: Val) -> Atom {
-        let dims = self.dims(v.atom, v.ty);
+        let dims = self.value_dims(v);
         self.product(&dims)
     }
 
