@@ -252,6 +252,11 @@ fn cmdstanpy_runs_the_other_methods_of_a_built_executable() {
     assert_eq!(optimize["jacobian"], 0);
     let s_unconstrained_mode = number(&seen["optimize_jacobian"]["s"]);
     assert!((s_unconstrained_mode - 1.0).abs() < 1e-6, "with the Jacobian: {s_unconstrained_mode}");
+    // Newton's method with the exact Hessian finds the same mode.
+    let newton = &seen["newton"];
+    assert_eq!(newton["algorithm"], "newton");
+    assert!((number(&newton["mu"]) - posterior_mean).abs() < 1e-6, "{newton}");
+    assert!((number(&newton["s"]) - (-1f64).exp()).abs() < 1e-6, "{newton}");
     let pathfinder = &seen["pathfinder"];
     assert_eq!(pathfinder["draws"], 1000);
     assert_eq!(pathfinder["columns"], serde_json::json!(["lp_approx__", "lp__", "mu"]));

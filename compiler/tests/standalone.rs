@@ -234,10 +234,12 @@ fn optimize_pathfinder_generate_quantities_and_diagnose() {
         )
     };
     let column = |columns: &[String], name: &str| columns.iter().position(|c| c == name).expect(name);
-    // optimize: Stan's MAP (without the Jacobian) by default, with it on request; L-BFGS and BFGS.
-    // The default relative-gradient tolerance stops within about 1e-6 of the mode; a tighter one
-    // holds it to 1e-6 with room to spare.
+    // optimize: Stan's MAP (without the Jacobian) by default, with it on request; L-BFGS, BFGS
+    // and Newton's method with the exact Hessian. The default relative-gradient tolerance stops
+    // within about 1e-6 of the mode; a tighter one holds it to 1e-6 with room to spare.
     for (args, s_mode) in [
+        (&["optimize", "algorithm=newton", "output", "file=newton.csv", "sig_figs=18"][..], (-1f64).exp()),
+        (&["optimize", "algorithm=newton", "jacobian=1", "output", "file=newton_jac.csv", "sig_figs=18"][..], 1.0),
         (&["optimize", "tol_rel_grad=10", "output", "file=map.csv", "sig_figs=18"][..], (-1f64).exp()),
         (
             &["optimize", "algorithm=bfgs", "tol_rel_grad=10", "output", "file=bfgs.csv", "sig_figs=18"][..],
@@ -247,7 +249,16 @@ fn optimize_pathfinder_generate_quantities_and_diagnose() {
     ] {
         let (code, out, err) = run(args);
         assert_eq!(code, 0, "{args:?}: {err}");
-        assert!(out.contains("Optimization terminated normally: \n  Convergence detected"), "{out}");
+        if args.contains(&"algorithm=newton") {
+            // CmdStan's Newton lines: each iteration's log density and its improvement, the
+            // last below 1e-8.
+            assert!(out.contains("Iteration  1. Log joint probability = "), "{out}");
+            let last = out.lines().rev().find(|l| l.starts_with("Iteration")).expect("an iteration");
+            let improved: f64 = last.rsplit("Improved by ").next().unwrap().trim_end_matches('.').parse().unwrap();
+            assert!(improved.abs() < 1e-8, "{last}");
+        } else {
+            assert!(out.contains("Optimization terminated normally: \n  Convergence detected"), "{out}");
+        }
         let file = args.iter().find_map(|a| a.strip_prefix("file=")).expect("a file");
         let (columns, rows) = read_csv(&work.join(file));
         assert_eq!(columns, ["lp__", "mu", "s", "two_mu", "y_rep"]);
@@ -320,7 +331,7 @@ fn optimize_pathfinder_generate_quantities_and_diagnose() {
     // Refusals: usage errors (64) naming what is wrong; a model without generated quantities
     // for generate_quantities (CmdStan's 78).
     for (args, says) in [
-        (&["optimize", "algorithm=newton"][..], "the algorithms offered are lbfgs (the default) and bfgs"),
+        (&["optimize", "algorithm=simplex"][..], "the algorithms are lbfgs (the default), bfgs and newton"),
         (&["optimize", "jacobian=yes"][..], "jacobian must be 0 or 1"),
         (&["optimize", "iter=0"][..], "iter must be a positive integer"),
         (&["optimize", "tol_obj=-1"][..], "tol_obj must be a non-negative number"),
@@ -440,12 +451,34 @@ fn laplace_draws_a_normal_posterior() {
     let (code, err) = run(&["laplace", "mode=mode.csv", "draws=4000", "random", "seed=7", "output", "file=c.csv"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(draws(&work.join("c.csv")), body);
+    // jacobian=0: about the mode of the density of sigma itself. Without the Jacobian, log σ's
+    // density is that of the lognormal minus log σ: still normal, with the same sd 0.3 and its
+    // mean lowered by 0.3² to 0.41.
+    let sigma0 = 0.41f64.exp();
+    std::fs::write(work.join("map.json"), format!(r#"{{"x": [1, -2], "sigma": {sigma0}}}"#)).expect("write");
+    let (code, err) =
+        run(&["laplace", "mode=map.json", "jacobian=0", "draws=4000", "random", "seed=7", "output", "file=j0.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(work.join("j0.csv")).expect("csv");
+    assert!(text.contains("#     jacobian = false\n"), "{text}");
+    let rows: Vec<Vec<f64>> = draws(&work.join("j0.csv"))
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(|v| v.parse::<f64>().expect("a number")).collect())
+        .collect();
+    let log_sigma: Vec<f64> = rows.iter().map(|r| r[4].ln()).collect();
+    let mean = log_sigma.iter().sum::<f64>() / n;
+    let sd = (log_sigma.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    assert!((mean - 0.41).abs() < 4.0 * 0.3 / n.sqrt(), "mean of log sigma {mean}");
+    assert!((sd - 0.3).abs() < 0.02, "sd of log sigma {sd}");
+    let offset = rows[0][0] - rows[0][1];
+    assert!(rows.iter().all(|r| (r[0] - r[1] - offset).abs() < 1e-6), "log_p__ − log_q__ varies");
     // Refusals.
     std::fs::write(work.join("far.json"), r#"{"x": [1, -2]}"#).expect("write");
     for (args, code, says) in [
         (&["laplace", "mode=far.json"][..], 65, "lacks the parameter sigma"),
         (&["laplace"][..], 64, "laplace needs mode=FILE"),
-        (&["laplace", "mode=mode.json", "jacobian=0"][..], 64, "only jacobian=1"),
+        (&["laplace", "mode=mode.json", "jacobian=2"][..], 64, "jacobian must be 0 or 1"),
         (&["laplace", "mode=mode.json", "draws=0"][..], 64, "draws must be a positive integer"),
     ] {
         let (got, err) = run(args);

@@ -1,11 +1,12 @@
 //! CmdStan's `laplace` method: draws from the normal approximation of the posterior at a mode,
 //! on the unconstrained scale, whose covariance is the inverse of the negative Hessian of the
-//! log density there (`CompiledModel::hessian`, exact: no finite differences).
+//! log density there (`CompiledModel::hessian`, or `hessian_no_jacobian` with `jacobian=0`:
+//! exact, no finite differences).
 //!
 //! With `−H = L Lᵀ` (Cholesky), a draw is `θ̂ + L⁻ᵀ z` for z standard normal: its covariance
 //! is `L⁻ᵀ L⁻¹ = (−H)⁻¹`. Each draw is constrained by `write_array`, and written with
-//! `log_p__`, the model's log density there (constants of `~` dropped, Jacobian included, as
-//! CmdStan's `lp__`), and `log_q__`, the approximation's unnormalised log density
+//! `log_p__`, the model's log density there (constants of `~` dropped, the Jacobian included
+//! unless `jacobian=0`, as CmdStan's `log_prob<true, jacobian>`), and `log_q__`, the approximation's unnormalised log density
 //! `½ (θ − θ̂)ᵀ H (θ − θ̂) = −½ zᵀz`.
 
 use std::io::Write;
@@ -28,6 +29,9 @@ pub struct LaplaceSettings {
     pub data_file: String,
     pub output_file: String,
     pub sig_figs: usize,
+    /// With the Jacobian of the constraining transforms (CmdStan's default), or without it
+    /// (about a mode that `optimize`'s default, `jacobian=0`, found).
+    pub jacobian: bool,
 }
 
 /// The draws of the approximation: per draw, `log_p__`, `log_q__` and the constrained values.
@@ -61,9 +65,15 @@ fn mode_from_csv(model: &CompiledModel, text: &str) -> Result<DataFile, String> 
 /// (the normal draws and `write_array`'s `_rng`s share it, as in CmdStan). An error when the
 /// model has no Hessian, when the negative Hessian at the mode is not positive definite (the
 /// point is no maximum), or when the model cannot be evaluated.
-pub fn draws(model: &CompiledModel, mode: &[f64], draws: usize, seed: u64) -> Result<LaplaceDraws, String> {
+pub fn draws(
+    model: &CompiledModel,
+    mode: &[f64],
+    draws: usize,
+    seed: u64,
+    jacobian: bool,
+) -> Result<LaplaceDraws, String> {
     let n = mode.len();
-    let h = model.hessian(mode).map_err(|e| e.message)?;
+    let h = if jacobian { model.hessian(mode) } else { model.hessian_no_jacobian(mode) }.map_err(|e| e.message)?;
     // −H, symmetrised (the two triangles agree to rounding).
     let mut negative = vec![0.0; n * n];
     for j in 0..n {
@@ -75,11 +85,13 @@ pub fn draws(model: &CompiledModel, mode: &[f64], draws: usize, seed: u64) -> Re
     stdlib::linalg::cholesky(&negative, n, &mut l).map_err(|e| {
         format!(
             "the negative Hessian of the log density at the mode is not positive definite ({e}): the mode is not a \
-             maximum of the log density (with the Jacobian), so it has no normal approximation"
+             maximum of the log density ({} the Jacobian), so it has no normal approximation",
+            if jacobian { "with" } else { "without" }
         )
     })?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut outputs = vec![0.0; model.output_names().len()];
+    let mut gradient = vec![0.0; n];
     let mut rows = Vec::with_capacity(draws);
     for m in 0..draws {
         let z: Vec<f64> = (0..n).map(|_| rng.sample(StandardNormal)).collect();
@@ -88,7 +100,12 @@ pub fn draws(model: &CompiledModel, mode: &[f64], draws: usize, seed: u64) -> Re
         for (t, m) in theta.iter_mut().zip(mode) {
             *t += m;
         }
-        let log_p = model.log_density(&theta, true).unwrap_or(f64::NEG_INFINITY);
+        let log_p = if jacobian {
+            model.log_density(&theta, true)
+        } else {
+            model.gradient_with_jacobian(&theta, false, &mut gradient)
+        }
+        .unwrap_or(f64::NEG_INFINITY);
         let log_q = -0.5 * z.iter().map(|x| x * x).sum::<f64>();
         model.write_array(&theta, &mut rng, &mut outputs).map_err(|e| format!("draw {}: {e}", m + 1))?;
         rows.push((log_p, log_q, outputs.clone()));
@@ -112,7 +129,7 @@ pub fn write_csv(
     writeln!(out, "# method = laplace")?;
     writeln!(out, "#   laplace")?;
     writeln!(out, "#     mode = {}", settings.mode_file)?;
-    writeln!(out, "#     jacobian = true (Default)")?;
+    writeln!(out, "#     jacobian = {}{}", settings.jacobian, mark(settings.jacobian))?;
     writeln!(out, "#     draws = {}{}", settings.draws, mark(settings.draws == 1000))?;
     writeln!(out, "#     calculate_lp = true (Default)")?;
     writeln!(out, "# id = 1 (Default)")?;

@@ -108,11 +108,12 @@ fn start(model: &CompiledModel, jacobian: bool, x: Vec<f64>) -> Result<(Vec<f64>
 // ---------------------------------------------------------------------------------------------
 // optimize
 
-/// `optimize algorithm=`: the quasi-Newton methods (Newton's needs a Hessian).
+/// `optimize algorithm=`: the quasi-Newton methods, or Newton's with the exact Hessian.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OptimizeAlgorithm {
     Lbfgs,
     Bfgs,
+    Newton,
 }
 
 /// `optimize`'s arguments, CmdStan's defaults in `Default`.
@@ -163,9 +164,12 @@ impl OptimizeConfig {
         let name = match self.algorithm {
             OptimizeAlgorithm::Lbfgs => "lbfgs",
             OptimizeAlgorithm::Bfgs => "bfgs",
+            OptimizeAlgorithm::Newton => "newton",
         };
         block.arg(2, "algorithm", name, self.algorithm == d.algorithm).group(3, name);
-        tolerance_args(&mut block, 4, self.init_alpha, &self.tol);
+        if self.algorithm != OptimizeAlgorithm::Newton {
+            tolerance_args(&mut block, 4, self.init_alpha, &self.tol);
+        }
         if self.algorithm == OptimizeAlgorithm::Lbfgs {
             block.arg(4, "history_size", self.history_size, self.history_size == d.history_size);
         }
@@ -182,17 +186,18 @@ impl OptimizeConfig {
 /// every iterate). The exit code is 0 when it converged or hit the iteration limit, 70 when the
 /// line search failed, as CmdStan's.
 pub fn optimize(c: &Common, config: &OptimizeConfig, out: &mut dyn Write) -> Result<i32, Failure> {
+    if config.algorithm == OptimizeAlgorithm::Newton {
+        return newton(c, config, out);
+    }
     let model = c.model;
     let x0 = c.initial_point(0, out)?;
     let (x0, f0, g0) = start(model, config.jacobian, x0)?;
     let _ = writeln!(out, "Initial log joint probability = {}", format_g(-f0, 6));
-    let mut columns = vec!["lp__".to_string()];
-    columns.extend(model.output_names().iter().map(|n| n.csv()));
     let mut points = vec![(x0.clone(), -f0)];
     let settings = Settings {
         memory: match config.algorithm {
             OptimizeAlgorithm::Lbfgs => Memory::Limited { history: config.history_size },
-            OptimizeAlgorithm::Bfgs => Memory::Dense,
+            OptimizeAlgorithm::Bfgs | OptimizeAlgorithm::Newton => Memory::Dense,
         },
         max_iters: config.iter,
         init_alpha: Some(config.init_alpha),
@@ -235,14 +240,7 @@ pub fn optimize(c: &Common, config: &OptimizeConfig, out: &mut dyn Write) -> Res
     if !config.save_iterations {
         points = vec![(outcome.x.clone(), -outcome.f)];
     }
-    let thetas: Vec<Vec<f64>> = points.iter().map(|(x, _)| x.clone()).collect();
-    let rows: Vec<Vec<f64>> = c
-        .outputs(&thetas, out)?
-        .into_iter()
-        .zip(&points)
-        .map(|(values, (_, lp))| std::iter::once(*lp).chain(values).collect())
-        .collect();
-    c.write_csv(&c.output, config.block(c.seed), &columns, &rows)?;
+    write_points(c, config, &points, out)?;
     let code = if outcome.termination.is_error() {
         let _ = writeln!(out, "Optimization terminated with error: ");
         SOFTWARE
@@ -252,6 +250,97 @@ pub fn optimize(c: &Common, config: &OptimizeConfig, out: &mut dyn Write) -> Res
     };
     let _ = writeln!(out, "  {}", outcome.termination.message());
     Ok(code)
+}
+
+/// CmdStan's `optimize algorithm=newton`: Newton steps with the exact Hessian (Stan's takes
+/// finite differences of gradients), each made an ascent by flipping the sign of the Hessian's
+/// positive eigenvalues, and halved from a full step until the log density does not fall; it
+/// stops when an iteration improves the log density by less than 1e-8, or after `iter`. The
+/// log density is the propto one, with or without the Jacobian as `jacobian=` says, for the
+/// first line too (Stan's first line keeps every constant, which makes its first "Improved by"
+/// mix two scales).
+fn newton(c: &Common, config: &OptimizeConfig, out: &mut dyn Write) -> Result<i32, Failure> {
+    let model = c.model;
+    let x0 = c.initial_point(0, out)?;
+    let (mut x, f0, _) = start(model, config.jacobian, x0)?;
+    let mut lp = -f0;
+    let _ = writeln!(out, "Initial log joint probability = {}", format_g(lp, 6));
+    let mut points = vec![(x.clone(), lp)];
+    for m in 0..config.iter {
+        AdviError::unless_interrupted().map_err(model_error)?;
+        let last = lp;
+        let Some(next) = newton_step(model, config.jacobian, &mut x, lp)? else { break };
+        lp = next;
+        let _ = writeln!(
+            out,
+            "Iteration {:>2}. Log joint probability = {:>10}. Improved by {}.",
+            m + 1,
+            format_g(lp, 6),
+            format_g(lp - last, 6)
+        );
+        if config.save_iterations {
+            points.push((x.clone(), lp));
+        }
+        if (lp - last).abs() < 1e-8 {
+            break;
+        }
+    }
+    if !config.save_iterations {
+        points = vec![(x, lp)];
+    }
+    write_points(c, config, &points, out)?;
+    Ok(0)
+}
+
+/// `optimize`'s CSV: `lp__` and every output at each point (the mode, or every iterate).
+fn write_points(
+    c: &Common,
+    config: &OptimizeConfig,
+    points: &[(Vec<f64>, f64)],
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let mut columns = vec!["lp__".to_string()];
+    columns.extend(c.model.output_names().iter().map(|n| n.csv()));
+    let thetas: Vec<Vec<f64>> = points.iter().map(|(x, _)| x.clone()).collect();
+    let rows: Vec<Vec<f64>> = c
+        .outputs(&thetas, out)?
+        .into_iter()
+        .zip(points)
+        .map(|(values, (_, lp))| std::iter::once(*lp).chain(values).collect())
+        .collect();
+    c.write_csv(&c.output, config.block(c.seed), &columns, &rows)
+}
+
+/// One Newton step from `x`, whose log density is `lp`: the direction `Σ vᵢ vᵢᵀ g / |λᵢ|` over
+/// the Hessian's eigenpairs (the Newton direction where the log density is concave, an ascent
+/// everywhere), halved from twice its length until the log density is no lower. Moves `x` and
+/// returns the new log density; `None` when no step down to 1e-50 of it is an improvement (the
+/// point is a maximum to rounding).
+fn newton_step(model: &CompiledModel, jacobian: bool, x: &mut [f64], lp: f64) -> Result<Option<f64>, Failure> {
+    let n = x.len();
+    let h = if jacobian { model.hessian(x) } else { model.hessian_no_jacobian(x) }
+        .map_err(|e| (SOFTWARE, format!("algorithm=newton: {}", e.message)))?;
+    let symmetric: Vec<f64> = (0..n * n).map(|ij| 0.5 * (h.hessian[ij] + h.hessian[(ij % n) * n + ij / n])).collect();
+    let (values, vectors) = crate::vi::symmetric_eigen(n, &symmetric);
+    let mut direction = vec![0.0; n];
+    for (k, value) in values.iter().enumerate() {
+        let projection: f64 = (0..n).map(|i| vectors[i * n + k] * h.gradient[i]).sum::<f64>() / value.abs();
+        for (i, d) in direction.iter_mut().enumerate() {
+            *d += vectors[i * n + k] * projection;
+        }
+    }
+    let mut step = 2.0;
+    while step > 1e-50 {
+        step *= 0.5;
+        let trial: Vec<f64> = x.iter().zip(&direction).map(|(x, d)| x + step * d).collect();
+        if let Some((f, _)) = objective(model, jacobian, &trial).map_err(model_error)?
+            && -f >= lp
+        {
+            x.copy_from_slice(&trial);
+            return Ok(Some(-f));
+        }
+    }
+    Ok(None)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -190,7 +190,7 @@ const METHOD_HELP: &[(&str, &str)] = &[
     (
         "optimize",
         "  optimize                   the mode by L-BFGS, and CmdStan's CSV of lp__ and the outputs there
-    algorithm=lbfgs          lbfgs or bfgs (newton needs a Hessian, which is not computed)
+    algorithm=lbfgs          lbfgs, bfgs or newton (the exact Hessian)
     jacobian=0               1: the mode on the unconstrained scale (with the Jacobian)
     iter=2000 save_iterations=0
     init_alpha=0.001 tol_obj=1e-12 tol_rel_obj=10000 tol_grad=1e-08 tol_rel_grad=1e+07
@@ -218,7 +218,7 @@ const METHOD_HELP: &[(&str, &str)] = &[
         "laplace",
         "  laplace                    draws from the normal approximation at a mode (the exact Hessian)
     mode=FILE                the mode: CmdStan's optimize CSV, or a JSON file of parameter values
-    draws=1000 jacobian=1
+    draws=1000 jacobian=1    jacobian=0: about the mode of the constrained parameters' density
 ",
     ),
     (
@@ -489,12 +489,8 @@ fn optimize_config(args: &Args) -> Result<methods::OptimizeConfig, String> {
     let algorithm = match args.get("optimize.algorithm").unwrap_or("lbfgs") {
         "lbfgs" => methods::OptimizeAlgorithm::Lbfgs,
         "bfgs" => methods::OptimizeAlgorithm::Bfgs,
-        "newton" => {
-            return Err("algorithm=newton: Newton's method needs the Hessian, which this program does not \
-                        compute; the algorithms offered are lbfgs (the default) and bfgs"
-                .into());
-        }
-        other => return Err(format!("algorithm={other}: the algorithms are lbfgs (the default) and bfgs")),
+        "newton" => methods::OptimizeAlgorithm::Newton,
+        other => return Err(format!("algorithm={other}: the algorithms are lbfgs (the default), bfgs and newton")),
     };
     let (init_alpha, tol, history_size) = tolerances(args, "optimize")?;
     Ok(methods::OptimizeConfig {
@@ -624,14 +620,7 @@ fn seed(args: &Args) -> Result<u64, String> {
 /// ([`crate::laplace`]), written as CmdStan's laplace CSV.
 fn laplace(object: Vec<u8>, meta: ModelMeta, args: &Args) -> Result<(), (i32, String)> {
     let usage = |e: String| (USAGE, usage_error(&e));
-    let jacobian: u8 = args.parse("laplace.jacobian", "0 or 1").map_err(usage)?.unwrap_or(1);
-    if jacobian != 1 {
-        return Err(usage(
-            "jacobian=0: the Hessian of the log density without the Jacobian is not compiled yet, so only \
-             jacobian=1 is offered"
-                .into(),
-        ));
-    }
+    let jacobian = flag(args, "laplace.jacobian", true).map_err(usage)?;
     if args.parse::<u8>("laplace.calculate_lp", "0 or 1").map_err(usage)?.is_some_and(|c| c != 1) {
         return Err(usage("calculate_lp=0: log_p__ is always calculated".into()));
     }
@@ -651,13 +640,14 @@ fn laplace(object: Vec<u8>, meta: ModelMeta, args: &Args) -> Result<(), (i32, St
     let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(seed);
     let mode =
         model.unconstrain(&mode, &mut rng).map_err(|e| (DATA_ERROR, format!("in `{mode_file}`: {}", e.message)))?;
-    let result = crate::laplace::draws(&model, &mode, draws, seed).map_err(|e| (DATA_ERROR, e))?;
+    let result = crate::laplace::draws(&model, &mode, draws, seed, jacobian).map_err(|e| (DATA_ERROR, e))?;
     let settings = crate::laplace::LaplaceSettings {
         mode_file,
         draws,
         seed,
         data_file: args.get("data.file").unwrap_or("").to_string(),
         output_file: output.display().to_string(),
+        jacobian,
         sig_figs,
     };
     let mut csv = Vec::new();

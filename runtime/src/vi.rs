@@ -458,8 +458,9 @@ fn solve_lower(n: usize, l: &[f64], v: &[f64], u: &mut [f64]) {
 }
 
 /// Eigenvalues (descending) and eigenvectors (columns of the row-major result) of a symmetric
-/// matrix, by cyclic Jacobi rotations. Only used to start the low-rank family.
-fn symmetric_eigen(n: usize, a: &[f64]) -> (Vec<f64>, Vec<f64>) {
+/// matrix, by cyclic Jacobi rotations. Used to start the low-rank family and for Newton's
+/// steps (`methods::newton`).
+pub(crate) fn symmetric_eigen(n: usize, a: &[f64]) -> (Vec<f64>, Vec<f64>) {
     let mut a = a.to_vec();
     let mut v = vec![0.0; n * n];
     for i in 0..n {
