@@ -284,3 +284,36 @@ fn assert_counts_follow(call: &str, x: &[f64], pmf: Box<dyn Fn(f64) -> f64>) {
     // Well above the 0.1 % point of chi-square with `cells` degrees of freedom (≤ 30 here).
     assert!(stat < 3.0 * cells as f64 + 30.0, "{call}: chi-square {stat} over {cells} cells");
 }
+
+/// Arguments outside a distribution's domain are a domain error naming the `_rng` and the
+/// argument, as Stan's `_rng`s raise one, never a draw (the samplers took −1 as a scale, or
+/// returned 0 for a probability of 2).
+#[test]
+fn arguments_outside_the_domain_are_refused() {
+    for (call, says) in [
+        ("normal_rng(0, -1)", "normal_rng: argument 2 is -1, but must be positive and finite"),
+        ("normal_rng(not_a_number(), 1)", "normal_rng: argument 1 is NaN, but must be finite"),
+        ("exponential_rng(-1)", "exponential_rng: argument 1 is -1, but must be positive and finite"),
+        ("bernoulli_rng(2)", "bernoulli_rng: argument 1 is 2, but must be in [0, 1]"),
+        ("poisson_rng(-1)", "poisson_rng: argument 1 is -1, but must be non-negative"),
+        ("binomial_rng(10, 1.5)", "binomial_rng: argument 2 is 1.5, but must be in [0, 1]"),
+        ("gamma_rng(2, 0)", "gamma_rng: argument 2 is 0, but must be positive and finite"),
+        ("beta_rng(-1, 1)", "beta_rng: argument 1 is -1, but must be positive and finite"),
+        (
+            "student_t_rng(3, 0, positive_infinity())",
+            "student_t_rng: argument 3 is inf, but must be positive and finite",
+        ),
+        ("uniform_rng(2, 1)", "uniform_rng: these arguments are outside the distribution's domain"),
+    ] {
+        let program = format!(
+            "parameters {{ real unused; }}\nmodel {{ unused ~ normal(0, 1); }}\n\
+             generated quantities {{\n  real x = {call};\n}}\n"
+        );
+        let model = load_text(&program).unwrap_or_else(|e| panic!("{call}: {e}"));
+        let mut out = vec![0.0; model.output_names().len()];
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let err = model.write_array(&[0.0], &mut rng, &mut out).expect_err(call);
+        assert_eq!(err.kind, runtime::model::EvalErrorKind::Domain, "{call}: {err}");
+        assert!(err.message.contains(says), "{call}: {}", err.message);
+    }
+}

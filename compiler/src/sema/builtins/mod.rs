@@ -824,13 +824,35 @@ impl Lowerer<'_> {
         let elem = if d.discrete() { Elem::Int } else { Elem::Real };
         let scalar = Ty { elem, array_rank: 0, core: Core::Scalar };
         let out_ty = if types.iter().all(|t| t.is_scalar()) { scalar } else { Ty::array(elem, 1) };
+        // The parameters' requirements are the density's (its entry lists the variate's first),
+        // checked as Stan's `_rng`s check them: a domain error, never a draw from nonsense.
+        let reqs: Vec<Req> = distributions::elementwise(d.name())
+            .filter(|e| e.reqs.len() == d.arity() + 1)
+            .map(|e| e.reqs[1..].to_vec())
+            .unwrap_or_default();
         self.map_elementwise(
             &vals,
             out_ty,
             &mut |l, xs| {
+                for (i, (&req, &x)) in reqs.iter().zip(xs).enumerate() {
+                    l.check_requirement(req, x, n, i, span);
+                }
                 let reals: Vec<Atom> =
                     xs.iter().map(|x| l.to_real(Val { atom: *x, ty: l.f.atom_ty(*x), data: true })).collect();
-                l.let_(scalar, Expr::Random(d, reals))
+                let draw = l.let_(scalar, Expr::Random(d, reals));
+                if !d.discrete() {
+                    // What the requirements do not say (uniform's lower bound below its upper
+                    // one) the sampler refuses with NaN.
+                    let drawn = l.prim(Prim::Eq, &[draw, draw]);
+                    l.check(
+                        drawn,
+                        ErrorKind::Domain,
+                        format!("{n}: these arguments are outside the distribution's domain (the draw is {{}})"),
+                        span,
+                        vec![draw],
+                    );
+                }
+                draw
             },
             span,
         )
