@@ -22,11 +22,11 @@ fn main() {
             let seconds = start.elapsed().as_secs_f64();
             let e = estimate.evidence.expect("an evidence");
             println!(
-                "| {} | {:.4} | {seed} | {:.4} ± {:.4} | {:+.2} | {:.2} | {} | {:.4} | {:.3} |",
+                "| {} | {:.4} | {seed} | {:.4} ± {} | {:+.2} | {:.2} | {} | {:.4} | {:.3} |",
                 case.name,
                 case.exact,
                 e.log_evidence,
-                e.mcse,
+                runtime::output::format_g(e.mcse, 2),
                 (e.log_evidence - case.exact) / e.mcse,
                 e.khat,
                 e.draws,
