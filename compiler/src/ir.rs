@@ -409,7 +409,7 @@ pub enum Stmt {
         var: VarId,
         expr: Expr,
     },
-    /// A mutable variable: a scalar set to NaN (real) or `i64::MIN` (int), or a container of
+    /// A mutable variable: a scalar set to NaN (real) or Stan's unset int, `i32::MIN` (int), or a container of
     /// the given sizes filled with NaN.
     Decl {
         var: VarId,

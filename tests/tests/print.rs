@@ -41,6 +41,9 @@ transformed data {
   print("a = ", a, ", z = ", z, ", t = ", t, ", pi = ", pi(), ", big = ", 1234567.0, ", -0.5 = ", -0.5);
   print("empty: ", rep_vector(0, 0), rep_array(1, 0), " inf: ", positive_infinity(), " nan: ", not_a_number());
   print("no values");
+  int unset;
+  array[2] int unset_array;
+  print("unset: ", unset, " ", unset_array);
 }
 parameters { real mu; }
 model { mu ~ normal(0, 1); }
@@ -49,7 +52,8 @@ model { mu ~ normal(0, 1); }
     let want = "N = 3, v = [1,2.5,1e-07], v' = [1,2.5,1e-07], m = [[1,2,3],[4,5,6]]\n\
                 a = [[1,2],[3,1234567]], z = (1,-2), t = (3.14159,[4,5]), pi = 3.14159, big = 1.23457e+06, -0.5 = -0.5\n\
                 empty: [][] inf: inf nan: nan\n\
-                no values\n";
+                no values\n\
+                unset: -2147483648 [-2147483648,-2147483648]\n";
     assert_eq!(take(&out), want);
 }
 

@@ -15,6 +15,10 @@ use cranelift_module::{FuncId, Linkage, Module};
 use crate::ir::{self, Atom, Core, Elem, Expr, Kernel, Prim, Stmt, Ty, VarId, VarKind};
 use runtime::abi;
 
+/// An int declared but never set, as Stan marks it (`std::numeric_limits<int>::min()`): it
+/// prints and is written as -2147483648, Stan's value.
+const UNSET_INT: i64 = i32::MIN as i64;
+
 /// How an IR variable lives in Cranelift: one SSA variable for a scalar; a pointer and one
 /// variable per dimension for a container.
 #[derive(Clone)]
@@ -160,13 +164,13 @@ impl<'a> Translator<'a> {
         {
             t.bind_container(grad, out, &[n]);
         }
-        // Mutable scalars start as NaN (ints as the smallest int) at entry, so that the reverse
+        // Mutable scalars start as NaN (ints as Stan's unset int) at entry, so that the reverse
         // sweep's push of a value from "before the first iteration" reads a defined variable.
         for (v, info) in func.vars.iter().enumerate() {
             if info.kind == VarKind::Mutable && info.ty.is_scalar() {
                 let init = match info.ty.elem {
                     Elem::Real => t.b.ins().f64const(f64::NAN),
-                    Elem::Int => t.b.ins().iconst(types::I64, i64::MIN),
+                    Elem::Int => t.b.ins().iconst(types::I64, UNSET_INT),
                     Elem::Complex | Elem::Tuple(_) => {
                         unreachable!("bug: a complex or tuple IR variable (lowering splits them)")
                     }
@@ -365,7 +369,7 @@ impl<'a> Translator<'a> {
                 if ty.is_scalar() {
                     let v = match ty.elem {
                         Elem::Real => self.b.ins().f64const(f64::NAN),
-                        Elem::Int => self.b.ins().iconst(types::I64, i64::MIN),
+                        Elem::Int => self.b.ins().iconst(types::I64, UNSET_INT),
                         Elem::Complex | Elem::Tuple(_) => {
                             unreachable!("bug: a complex or tuple IR variable (lowering splits them)")
                         }
@@ -375,7 +379,7 @@ impl<'a> Translator<'a> {
                     let dims: Vec<Value> = dims.iter().map(|d| self.scalar(*d)).collect();
                     let fill = match ty.elem {
                         Elem::Real => f64::NAN.to_bits() as i64,
-                        Elem::Int => i64::MIN,
+                        Elem::Int => UNSET_INT,
                         Elem::Complex | Elem::Tuple(_) => {
                             unreachable!("bug: a complex or tuple IR variable (lowering splits them)")
                         }

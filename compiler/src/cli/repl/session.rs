@@ -1071,12 +1071,11 @@ fn nest(dims: &[usize], elements: &[Value], offset: usize, stride: usize) -> Val
 }
 
 /// A real (or an int's) value as CmdStan JSON: non-finite reals as CmdStan's strings. An int
-/// never set is Stan's `int` never set (compiled code marks it with `i64::MIN`; it is not an
-/// `int` a data file could hold); another outside Stan's 32-bit range is the error.
+/// never set is Stan's `int` never set (compiled code marks it with `i32::MIN`, as Stan does);
+/// an int outside Stan's 32-bit range is the error.
 fn number(x: f64, int: bool) -> Result<Value, f64> {
     if int {
         return match x {
-            _ if x == i64::MIN as f64 => Ok(Value::from(i32::MIN)),
             _ if x >= f64::from(i32::MIN) && x <= f64::from(i32::MAX) => Ok(Value::from(x as i64)),
             _ => Err(x),
         };
