@@ -110,9 +110,9 @@ pub struct Verdict {
     pub threads: usize,
     pub khat: f64,
     /// The ELBO with every constant and its Monte Carlo standard error, from the output draws
-    /// (for Stan's ADVI too, whose own ELBO estimate has no error: `elbo_mcse` is `None` then).
+    /// (for Stan's ADVI too, whose own ELBO estimate, the one its CSV and summary report, has
+    /// no error).
     pub draws_elbo: (f64, f64),
-    pub elbo_mcse: Option<f64>,
     pub gradient_evals: Option<usize>,
     /// Why the fit did not converge, as the end-of-run warning says it; `None` if it did.
     pub unconverged: Option<String>,
@@ -182,18 +182,15 @@ pub fn estimate(model: &CompiledModel, s: &FitSettings, out: &mut dyn Write) -> 
             let unconverged = (!fit.converged).then(|| iteration_limit.clone());
             let q_constant = evidence::log_q_constant(&fit.approximation);
             let draws_elbo = vi::mean_and_se(&log_ratios.iter().map(|r| r - q_constant).collect::<Vec<_>>());
-            let proposals = (1..fit.draws.len())
-                .map(|i| (fit.log_p[i], evidence::whiten(&fit.approximation, &fit.draws[i])))
-                .collect();
-            let verdict = Verdict {
-                khat: psis.khat,
-                draws_elbo,
-                elbo_mcse: None,
-                gradient_evals: None,
-                unconverged,
-                psis,
-                threads: 1,
+            // The evidence starts from Stan's draws, whitened (only when it is asked for).
+            let proposals = if s.evidence_draws == 0 {
+                Vec::new()
+            } else {
+                (1..fit.draws.len())
+                    .map(|i| (fit.log_p[i], evidence::whiten(&fit.approximation, &fit.draws[i])))
+                    .collect()
             };
+            let verdict = Verdict { khat: psis.khat, draws_elbo, gradient_evals: None, unconverged, psis, threads: 1 };
             (fit, verdict, proposals, config.progress)
         }
         RunMethod::Vppl(config) => {
@@ -214,7 +211,6 @@ pub fn estimate(model: &CompiledModel, s: &FitSettings, out: &mut dyn Write) -> 
             let verdict = Verdict {
                 khat: d.khat,
                 draws_elbo: (d.elbo, d.elbo_mcse),
-                elbo_mcse: Some(d.elbo_mcse),
                 gradient_evals: Some(d.gradient_evals),
                 unconverged: (!d.converged).then(|| {
                     if d.iterations >= config.max_iters {
@@ -298,7 +294,9 @@ pub fn fit(model: &CompiledModel, s: &FitSettings, out: &mut dyn Write) -> Resul
             let name = if stan_advi { "stan-advi" } else { "vppl" };
             obj.insert("method".into(), serde_json::json!(name));
             obj.insert("khat".into(), serde_json::json!(verdict.khat));
-            obj.insert("elbo_mcse".into(), serde_json::json!(verdict.elbo_mcse));
+            // Stan's ADVI reports its own ELBO estimate, which has no error.
+            let elbo_mcse = (!stan_advi).then_some(verdict.draws_elbo.1);
+            obj.insert("elbo_mcse".into(), serde_json::json!(elbo_mcse));
             obj.insert("gradient_evals".into(), serde_json::json!(verdict.gradient_evals));
             if let Some(e) = &evidence {
                 evidence_json(obj, e);
@@ -323,18 +321,18 @@ pub fn fit(model: &CompiledModel, s: &FitSettings, out: &mut dyn Write) -> Resul
 }
 
 /// The evidence's fields of a summary JSON (and of `vppl compare --json`): `log_evidence`,
-/// `log_evidence_mcse`, and how it was found. Non-finite numbers become `null`.
+/// `log_evidence_mcse`, and how it was found. Non-finite numbers become `null` (as `json!`
+/// writes them).
 pub fn evidence_json(obj: &mut serde_json::Map<String, serde_json::Value>, e: &Evidence) {
-    let number = |x: f64| if x.is_finite() { serde_json::json!(x) } else { serde_json::Value::Null };
-    obj.insert("log_evidence".into(), number(e.log_evidence));
-    obj.insert("log_evidence_mcse".into(), number(e.mcse));
-    obj.insert("log_evidence_khat".into(), number(e.khat));
+    obj.insert("log_evidence".into(), serde_json::json!(e.log_evidence));
+    obj.insert("log_evidence_mcse".into(), serde_json::json!(e.mcse));
+    obj.insert("log_evidence_khat".into(), serde_json::json!(e.khat));
     obj.insert("log_evidence_reliable".into(), serde_json::json!(e.reliable()));
     obj.insert("log_evidence_verdict".into(), serde_json::json!(e.verdict()));
     obj.insert("log_evidence_draws".into(), serde_json::json!(e.draws));
     obj.insert("log_evidence_max_draws".into(), serde_json::json!(e.max_draws));
     obj.insert("log_evidence_target_met".into(), serde_json::json!(e.target_met));
-    obj.insert("log_evidence_seconds".into(), number(e.seconds));
+    obj.insert("log_evidence_seconds".into(), serde_json::json!(e.seconds));
 }
 
 /// The fitted q as JSON, on the unconstrained scale: its mean, and its standard deviations

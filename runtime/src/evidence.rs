@@ -39,7 +39,9 @@ use crate::advi::{AdviError, Algorithm, Approximation, Scale};
 use crate::output::format_g;
 use crate::progress::Phase;
 use crate::psis;
-use crate::vi::{LOG_TWO_PI, PHASE_EVIDENCE, density, draw_rng, gaussian_draw, par_map, scale_of, standard_normals};
+use crate::vi::{
+    LOG_TWO_PI, PHASE_EVIDENCE, density, draw_rng, gaussian_draw, par_map, scale_of, solve_lower, standard_normals,
+};
 use stdlib::special::lgamma;
 
 /// How hard to try.
@@ -143,7 +145,7 @@ impl Evidence {
 
 /// The estimate from log ratios `log p(θ, y) − log g(θ)` (every constant in both), `−∞` for
 /// draws outside the model's support: `(log evidence, MCSE, k̂)`.
-pub fn from_log_ratios(log_ratios: &[f64]) -> (f64, f64, f64) {
+fn from_log_ratios(log_ratios: &[f64]) -> (f64, f64, f64) {
     let s = log_ratios.len() as f64;
     let smoothed = psis::psis(log_ratios);
     let log_evidence = smoothed.log_normaliser - s.ln();
@@ -178,6 +180,8 @@ struct Draw {
 struct Proposal {
     dim: usize,
     log_det: f64,
+    /// log q's constant ([`log_q_constant`]).
+    q_constant: f64,
     /// log of the t density's normalising constant, one coordinate.
     t_constant: f64,
 }
@@ -187,12 +191,12 @@ impl Proposal {
         let dim = approx.mu.len();
         let log_det = scale_of(dim, approx).1;
         let t_constant = lgamma((NU + 1.0) / 2.0) - lgamma(NU / 2.0) - 0.5 * (NU * std::f64::consts::PI).ln();
-        Proposal { dim, log_det, t_constant }
+        Proposal { dim, log_det, q_constant: log_q_constant(approx), t_constant }
     }
 
     /// The draw at whitened point `z` with model log density `log_p`.
     fn draw(&self, log_p: f64, z: &[f64]) -> Draw {
-        let log_q = -0.5 * self.dim as f64 * LOG_TWO_PI - self.log_det - 0.5 * z.iter().map(|v| v * v).sum::<f64>();
+        let log_q = self.q_constant - 0.5 * z.iter().map(|v| v * v).sum::<f64>();
         let log_t = self.dim as f64 * self.t_constant
             - self.log_det
             - 0.5 * (NU + 1.0) * z.iter().map(|v| (v * v / NU).ln_1p()).sum::<f64>();
@@ -224,10 +228,7 @@ pub fn whiten(approx: &Approximation, x: &[f64]) -> Vec<f64> {
         Scale::MeanField { omega } => d.iter().zip(omega).map(|(d, w)| d / w.exp()).collect(),
         Scale::FullRank { l_chol } => {
             let mut z = vec![0.0; n];
-            for i in 0..n {
-                let row = &l_chol[i * n..i * n + i];
-                z[i] = (d[i] - row.iter().zip(&z).map(|(l, z)| l * z).sum::<f64>()) / l_chol[i * n + i];
-            }
+            solve_lower(n, l_chol, &d, &mut z);
             z
         }
     }

@@ -447,7 +447,7 @@ fn solve_lower_transposed(n: usize, l: &[f64], v: &[f64], u: &mut [f64]) {
 }
 
 /// Solves L u = v for lower-triangular L (forward substitution).
-fn solve_lower(n: usize, l: &[f64], v: &[f64], u: &mut [f64]) {
+pub(crate) fn solve_lower(n: usize, l: &[f64], v: &[f64], u: &mut [f64]) {
     for i in 0..n {
         let mut s = v[i];
         for k in 0..i {

@@ -266,7 +266,6 @@ impl Comparison {
     }
 
     fn json(&self) -> Value {
-        let number = |x: f64| if x.is_finite() { json!(x) } else { Value::Null };
         let mut rank: Vec<usize> = (0..self.rows.len()).collect();
         rank.sort_by(|&i, &j| self.rows[j].evidence.log_evidence.total_cmp(&self.rows[i].evidence.log_evidence));
         let rows = self.rows.iter().enumerate().map(|(i, r)| {
@@ -274,27 +273,27 @@ impl Comparison {
             obj.insert("model".into(), json!(r.name));
             obj.insert("path".into(), json!(r.model.display().to_string()));
             obj.insert("data".into(), json!(r.data));
-            obj.insert("elbo".into(), number(r.elbo.0));
-            obj.insert("elbo_mcse".into(), number(r.elbo.1));
+            obj.insert("elbo".into(), json!(r.elbo.0));
+            obj.insert("elbo_mcse".into(), json!(r.elbo.1));
             app::evidence_json(&mut obj, &r.evidence);
-            obj.insert("khat".into(), number(r.khat));
+            obj.insert("khat".into(), json!(r.khat));
             obj.insert("rank".into(), json!(rank.iter().position(|&j| j == i).map(|p| p + 1)));
             let (bf, bf_se) = self.log_bf(i);
-            obj.insert("log_bayes_factor".into(), number(bf));
-            obj.insert("log_bayes_factor_se".into(), number(bf_se));
+            obj.insert("log_bayes_factor".into(), json!(bf));
+            obj.insert("log_bayes_factor_se".into(), json!(bf_se));
             obj.insert("best".into(), json!(i == self.best));
             if let Some(loo) = &r.loo {
                 let (diff, se) = self.elpd_diff(i).unwrap_or((f64::NAN, f64::NAN));
-                obj.insert("elpd_loo".into(), number(loo.elpd));
-                obj.insert("elpd_loo_se".into(), number(loo.se));
-                obj.insert("p_loo".into(), number(loo.p_loo));
-                obj.insert("elpd_diff".into(), number(diff));
-                obj.insert("elpd_diff_se".into(), number(se));
+                obj.insert("elpd_loo".into(), json!(loo.elpd));
+                obj.insert("elpd_loo_se".into(), json!(loo.se));
+                obj.insert("p_loo".into(), json!(loo.p_loo));
+                obj.insert("elpd_diff".into(), json!(diff));
+                obj.insert("elpd_diff_se".into(), json!(se));
                 obj.insert("loo_khat_above_0_7".into(), json!(loo.bad_khats()));
-                obj.insert("loo_pareto_k".into(), json!(loo.khats.iter().map(|&k| number(k)).collect::<Vec<_>>()));
+                obj.insert("loo_pareto_k".into(), json!(loo.khats.iter().map(|&k| json!(k)).collect::<Vec<_>>()));
                 obj.insert("loo_observations".into(), json!(loo.khats.len()));
             }
-            obj.insert("seconds".into(), number(r.seconds));
+            obj.insert("seconds".into(), json!(r.seconds));
             Value::Object(obj)
         });
         Value::Array(rows.collect())
